@@ -1,0 +1,34 @@
+package dev.hangar.core.store;
+
+import java.util.function.Function;
+
+/**
+ * The control plane's database. Thread-safe.
+ *
+ * <p>{@link #inTransaction} runs several writes atomically, e.g. a workspace row and its
+ * {@code created} event, so a crash never leaves one without the other.
+ */
+public interface Store extends AutoCloseable {
+
+    WorkspaceStore workspaces();
+
+    EventStore events();
+
+    UserStore users();
+
+    /**
+     * Runs {@code work} in one transaction on a view of this store bound to it; commits when it
+     * returns, rolls back when it throws (and rethrows).
+     */
+    <T> T inTransaction(Function<Store, T> work);
+
+    /** @return a short description for logs and /readyz, e.g. {@code sqlite:/home/u/.local/share/hangar/hangar.db}; never contains a password */
+    String describe();
+
+    /** @return true when a trivial query succeeds (for /readyz) */
+    boolean ping();
+
+    /** Closes the connection pool. */
+    @Override
+    void close();
+}

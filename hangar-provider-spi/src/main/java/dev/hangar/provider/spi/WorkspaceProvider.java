@@ -1,0 +1,57 @@
+package dev.hangar.provider.spi;
+
+/**
+ * Runs workspaces of one kind (local QEMU VMs, Kubernetes Pods, KubeVirt VMs).
+ *
+ * <p><b>Idempotency.</b> Every method may be called any number of times with the same spec, from
+ * any state, including after the control plane crashed half way through an earlier call. Calls
+ * return quickly (seconds): long work such as booting continues in the background and shows in
+ * later {@link #observe} results.
+ *
+ * <p><b>Thread-safety.</b> Implementations must be thread-safe. The reconciler never runs two
+ * calls for the same workspace id at once, but runs calls for different workspaces concurrently
+ * on virtual threads.
+ *
+ * <p><b>Data.</b> Only {@link #delete} may remove a workspace's persistent disk or volume.
+ */
+public interface WorkspaceProvider extends AutoCloseable {
+
+    /** @return the provider type this instance serves, e.g. {@code qemu} */
+    String type();
+
+    /**
+     * Reports what exists for the workspace now, without changing anything.
+     *
+     * @throws ProviderException if the state cannot be read
+     */
+    Observation observe(WorkspaceSpec spec);
+
+    /**
+     * Makes the workspace's resources exist and moves its compute towards {@code desired}.
+     *
+     * @param desired {@link PowerState#RUNNING} to start (creating disk and seed first if needed),
+     *     {@link PowerState#STOPPED} to stop while keeping the disk
+     * @param listener receives events and phase timings
+     * @return the observation after this call's changes
+     * @throws ProviderException if a step failed; {@link ProviderException#permanent()} says
+     *     whether to retry
+     */
+    Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener);
+
+    /**
+     * Stops the workspace if running and removes every resource that belongs to it, including its
+     * disk, and nothing else.
+     *
+     * @return {@link Observation.Absent} once nothing is left, else the observation of the
+     *     removal in progress
+     * @throws ProviderException if a step failed
+     */
+    Observation delete(WorkspaceSpec spec, ProviderListener listener);
+
+    /**
+     * Releases the provider's own resources (threads, clients). Running workspaces are left
+     * running: a restarted control plane adopts them again.
+     */
+    @Override
+    default void close() {}
+}
