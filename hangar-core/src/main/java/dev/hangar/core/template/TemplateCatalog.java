@@ -102,6 +102,9 @@ public final class TemplateCatalog {
      * @throws ValidationException naming {@code source} and the offending field
      */
     public static Template parse(String source, byte[] yaml) {
+        if (new String(yaml, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            throw new ValidationException("", "template " + source + " is empty");
+        }
         TemplateFile f;
         try {
             f = YAML.readValue(yaml, TemplateFile.class);
