@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
 public final class UsbIds {
     /** The places Debian packages install usb.ids, searched in order by {@link #system()}. */
     public static final List<Path> DEFAULT_LOCATIONS = List.of(
-            Path.of("/usr/share/misc/usb.ids"), Path.of("/usr/share/hwdata/usb.ids"), Path.of("/var/lib/usbutils/usb.ids"));
+            Path.of("/usr/share/misc/usb.ids"),
+            Path.of("/usr/share/hwdata/usb.ids"),
+            Path.of("/var/lib/usbutils/usb.ids"));
 
     private static final Logger LOG = LoggerFactory.getLogger(UsbIds.class);
     private static final Pattern VENDOR = Pattern.compile("([0-9a-fA-F]{4})\\s+(.+)");
@@ -130,8 +132,7 @@ public final class UsbIds {
         if (vendor.isEmpty()) {
             return id.toString();
         }
-        return vendor.get() + " : "
-                + productName(id).orElse(String.format("unknown product %04x", id.productId()));
+        return vendor.get() + " : " + productName(id).orElse(String.format("unknown product %04x", id.productId()));
     }
 
     private static int key(int high, int low) {
@@ -200,13 +201,21 @@ public final class UsbIds {
                         classes.put(usbClass, m.group(2).strip());
                     }
                 } else if (vendor >= 0 && (m = PRODUCT.matcher(line)).matches()) {
-                    products.put(key(vendor, Integer.parseInt(m.group(1), 16)), m.group(2).strip());
+                    products.put(
+                            key(vendor, Integer.parseInt(m.group(1), 16)),
+                            m.group(2).strip());
                 } else if (usbClass >= 0 && (m = SUBCLASS.matcher(line)).matches()) {
-                    subclasses.put(key(usbClass, Integer.parseInt(m.group(1), 16)), m.group(2).strip());
+                    subclasses.put(
+                            key(usbClass, Integer.parseInt(m.group(1), 16)),
+                            m.group(2).strip());
                 }
             }
         }
         return new Tables(
-                Optional.of(file), Map.copyOf(vendors), Map.copyOf(products), Map.copyOf(classes), Map.copyOf(subclasses));
+                Optional.of(file),
+                Map.copyOf(vendors),
+                Map.copyOf(products),
+                Map.copyOf(classes),
+                Map.copyOf(subclasses));
     }
 }

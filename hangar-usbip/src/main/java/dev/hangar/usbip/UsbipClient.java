@@ -142,6 +142,7 @@ public final class UsbipClient {
     }
 
     private static boolean refused(ConnectException e) {
-        return e.getMessage() != null && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused");
+        return e.getMessage() != null
+                && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("refused");
     }
 }

@@ -56,7 +56,8 @@ public final class UsbipCodec {
                 int size = 4;
                 for (UsbDevice d : r.devices()) {
                     size += UsbipProtocol.DEVICE_RECORD_LENGTH
-                            + UsbipProtocol.INTERFACE_RECORD_LENGTH * d.interfaces().size();
+                            + UsbipProtocol.INTERFACE_RECORD_LENGTH
+                                    * d.interfaces().size();
                 }
                 ByteBuffer buf = header(UsbipProtocol.OP_REP_DEVLIST, 0, size);
                 buf.putInt(r.devices().size());
@@ -76,7 +77,8 @@ public final class UsbipCodec {
                 putDevice(buf, r.device());
                 yield buf.array();
             }
-            case ImportRefused r -> header(UsbipProtocol.OP_REP_IMPORT, r.status(), 0).array();
+            case ImportRefused r ->
+                header(UsbipProtocol.OP_REP_IMPORT, r.status(), 0).array();
         };
     }
 
@@ -152,8 +154,8 @@ public final class UsbipCodec {
         int code = r.u16("code");
         long status = r.u32("status");
         if (status != 0) {
-            throw new UsbipProtocolException("request " + UsbipProtocol.codeText(code)
-                    + ": status must be 0 in a request, got " + status);
+            throw new UsbipProtocolException(
+                    "request " + UsbipProtocol.codeText(code) + ": status must be 0 in a request, got " + status);
         }
         return switch (code) {
             case UsbipProtocol.OP_REQ_DEVLIST -> new DevlistRequest();
@@ -284,8 +286,8 @@ public final class UsbipCodec {
         long busIdOffset = r.offset();
         String busId = r.string(UsbipProtocol.BUSID_FIELD_LENGTH, "busid of " + what);
         if (busId.isEmpty()) {
-            throw new UsbipProtocolException(r.message() + ": busid of " + what + " (offset " + busIdOffset
-                    + ") is empty");
+            throw new UsbipProtocolException(
+                    r.message() + ": busid of " + what + " (offset " + busIdOffset + ") is empty");
         }
         return new DeviceFields(
                 path,

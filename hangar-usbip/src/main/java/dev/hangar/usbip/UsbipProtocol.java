@@ -58,16 +58,15 @@ public final class UsbipProtocol {
      * @return e.g. {@code 2 (ST_DEV_BUSY: device busy, already exported)}
      */
     public static String statusText(long status) {
-        String text =
-                switch ((int) status) {
-                    case ST_OK -> "ST_OK: success";
-                    case ST_NA -> "ST_NA: request failed";
-                    case ST_DEV_BUSY -> "ST_DEV_BUSY: device busy, already exported";
-                    case ST_DEV_ERR -> "ST_DEV_ERR: device in error state";
-                    case ST_NODEV -> "ST_NODEV: device not found";
-                    case ST_ERROR -> "ST_ERROR: unexpected error";
-                    default -> "unknown status";
-                };
+        String text = switch ((int) status) {
+            case ST_OK -> "ST_OK: success";
+            case ST_NA -> "ST_NA: request failed";
+            case ST_DEV_BUSY -> "ST_DEV_BUSY: device busy, already exported";
+            case ST_DEV_ERR -> "ST_DEV_ERR: device in error state";
+            case ST_NODEV -> "ST_NODEV: device not found";
+            case ST_ERROR -> "ST_ERROR: unexpected error";
+            default -> "unknown status";
+        };
         return status + " (" + (status > 0xff ? "unknown status" : text) + ")";
     }
 
@@ -76,14 +75,13 @@ public final class UsbipProtocol {
      * @return e.g. {@code 0x0005 (OP_REP_DEVLIST)}
      */
     public static String codeText(int code) {
-        String name =
-                switch (code) {
-                    case OP_REQ_DEVLIST -> "OP_REQ_DEVLIST";
-                    case OP_REP_DEVLIST -> "OP_REP_DEVLIST";
-                    case OP_REQ_IMPORT -> "OP_REQ_IMPORT";
-                    case OP_REP_IMPORT -> "OP_REP_IMPORT";
-                    default -> "unknown";
-                };
+        String name = switch (code) {
+            case OP_REQ_DEVLIST -> "OP_REQ_DEVLIST";
+            case OP_REP_DEVLIST -> "OP_REP_DEVLIST";
+            case OP_REQ_IMPORT -> "OP_REQ_IMPORT";
+            case OP_REP_IMPORT -> "OP_REP_IMPORT";
+            default -> "unknown";
+        };
         return String.format("0x%04x (%s)", code, name);
     }
 }

@@ -12,11 +12,11 @@ import java.util.regex.Pattern;
  * @param port TCP port 1..65535
  */
 public record UsbipdAddress(String host, int port) {
-    private static final Pattern IPV4 =
-            Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}");
+    private static final Pattern IPV4 = Pattern.compile(
+            "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-    private static final Pattern HOSTNAME =
-            Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
 
     // declared after the patterns: static initialisers run in order and the constructor uses them
     /** {@code 127.0.0.1:3240}. */
@@ -95,8 +95,8 @@ public record UsbipdAddress(String host, int port) {
                 ? IPV6.matcher(host).matches()
                 : IPV4.matcher(host).matches() || (HOSTNAME.matcher(host).matches() && !host.matches("[0-9.]+"));
         if (!ok) {
-            throw new IllegalArgumentException("invalid host " + Fields.quote(host)
-                    + ": expected an IPv4 address, an IPv6 address or a DNS name");
+            throw new IllegalArgumentException(
+                    "invalid host " + Fields.quote(host) + ": expected an IPv4 address, an IPv6 address or a DNS name");
         }
     }
 

@@ -44,7 +44,9 @@ class RealUsbipdTest {
             assertThat(usbipd.log()).contains("received request: 0x8005").contains("exportable devices: 0");
 
             String sockets = usbipd.listeningSocketsInNamespace();
-            assertThat(sockets).as("usbipd listens on port 3240 inside its namespace").contains(":3240");
+            assertThat(sockets)
+                    .as("usbipd listens on port 3240 inside its namespace")
+                    .contains(":3240");
             System.out.printf(
                     "usbipd ready after %d ms; one OP_REQ_DEVLIST round trip %d us; listening sockets in its"
                             + " namespace:%n%s",
@@ -73,7 +75,8 @@ class RealUsbipdTest {
         await("veth " + hostIf + " removed")
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> UsbipdInNetns.run(List.of("ip", "link", "show", hostIf)).exitCode() != 0);
+                .until(() ->
+                        UsbipdInNetns.run(List.of("ip", "link", "show", hostIf)).exitCode() != 0);
         assertThat(ProcessHandle.of(pid)).as("usbipd process is gone").isEmpty();
     }
 }

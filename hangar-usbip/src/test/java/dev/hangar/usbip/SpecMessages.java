@@ -92,13 +92,39 @@ final class SpecMessages {
 
     static UsbDevice stlink() {
         return new UsbDevice(
-                STLINK_PATH, "1-3", 1, 4, 2, 0x0483, 0x3748, 0x0100, 0, 0, 0, 1, 1, 1, java.util.List.of(
-                        new UsbInterface(0xff, 0xff, 0xff)));
+                STLINK_PATH,
+                "1-3",
+                1,
+                4,
+                2,
+                0x0483,
+                0x3748,
+                0x0100,
+                0,
+                0,
+                0,
+                1,
+                1,
+                1,
+                java.util.List.of(new UsbInterface(0xff, 0xff, 0xff)));
     }
 
     static UsbDevice arduino() {
         return new UsbDevice(
-                ARDUINO_PATH, "1-1.2", 1, 7, 2, 0x2341, 0x0043, 0x0001, 2, 0, 0, 1, 1, 2, java.util.List.of(
-                        new UsbInterface(0x02, 0x02, 0x01), new UsbInterface(0x0a, 0x00, 0x00)));
+                ARDUINO_PATH,
+                "1-1.2",
+                1,
+                7,
+                2,
+                0x2341,
+                0x0043,
+                0x0001,
+                2,
+                0,
+                0,
+                1,
+                1,
+                2,
+                java.util.List.of(new UsbInterface(0x02, 0x02, 0x01), new UsbInterface(0x0a, 0x00, 0x00)));
     }
 }

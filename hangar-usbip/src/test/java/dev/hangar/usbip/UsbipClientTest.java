@@ -31,7 +31,8 @@ class UsbipClientTest {
     @Test
     void emptyListIsNotAnError() throws IOException {
         try (ReplayServer server = ReplayServer.replying(SpecMessages.EMPTY_DEVLIST_REPLY)) {
-            assertThat(client(server.port(), Duration.ofSeconds(5)).listDevices()).isEmpty();
+            assertThat(client(server.port(), Duration.ofSeconds(5)).listDevices())
+                    .isEmpty();
         }
     }
 
@@ -70,7 +71,8 @@ class UsbipClientTest {
         try (ReplayServer server = ReplayServer.replyingThenStalling(new byte[0])) {
             long start = System.nanoTime();
 
-            assertThatThrownBy(() -> client(server.port(), Duration.ofMillis(300)).listDevices())
+            assertThatThrownBy(
+                            () -> client(server.port(), Duration.ofMillis(300)).listDevices())
                     .isInstanceOf(UsbipdUnavailableException.class)
                     .hasMessageStartingWith("usbipd on 127.0.0.1:" + server.port() + " did not answer within 300 ms");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
@@ -81,7 +83,8 @@ class UsbipClientTest {
     void serverStallingMidReplyHitsTheOverallDeadline() throws IOException {
         byte[] headerOnly = WireBytes.of("0111 0005 00000000 00000001"); // promises one device, sends none
         try (ReplayServer server = ReplayServer.replyingThenStalling(headerOnly)) {
-            assertThatThrownBy(() -> client(server.port(), Duration.ofMillis(300)).listDevices())
+            assertThatThrownBy(
+                            () -> client(server.port(), Duration.ofMillis(300)).listDevices())
                     .isInstanceOf(UsbipdUnavailableException.class)
                     .hasMessageContaining("did not answer within 300 ms");
         }
@@ -91,7 +94,8 @@ class UsbipClientTest {
     void somethingElseOnThePortIsAProtocolErrorNamingTheAddress() throws IOException {
         byte[] http = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         try (ReplayServer server = ReplayServer.replying(http)) {
-            assertThatThrownBy(() -> client(server.port(), Duration.ofSeconds(5)).listDevices())
+            assertThatThrownBy(
+                            () -> client(server.port(), Duration.ofSeconds(5)).listDevices())
                     .isInstanceOf(UsbipProtocolException.class)
                     .hasMessage("127.0.0.1:" + server.port() + " did not answer like usbipd: unsupported USB/IP"
                             + " version 0x4854 in OP_REP_DEVLIST; this client speaks 0x0111 (v1.1.1, as Linux"
@@ -102,9 +106,11 @@ class UsbipClientTest {
     @Test
     void peerClosingEarlyIsATruncatedReply() throws IOException {
         try (ReplayServer server = ReplayServer.replying(WireBytes.of("0111 0005"))) {
-            assertThatThrownBy(() -> client(server.port(), Duration.ofSeconds(5)).listDevices())
+            assertThatThrownBy(
+                            () -> client(server.port(), Duration.ofSeconds(5)).listDevices())
                     .isInstanceOf(UsbipProtocolException.class)
-                    .hasMessageContaining("truncated OP_REP_DEVLIST: the data ended after 4 bytes while reading status");
+                    .hasMessageContaining(
+                            "truncated OP_REP_DEVLIST: the data ended after 4 bytes while reading status");
         }
     }
 

@@ -29,7 +29,8 @@ class UsbipCodecTest {
 
     @Test
     void decodesEmptyDevlistReply() {
-        assertThat(UsbipCodec.decodeDevlistReply(SpecMessages.EMPTY_DEVLIST_REPLY).devices())
+        assertThat(UsbipCodec.decodeDevlistReply(SpecMessages.EMPTY_DEVLIST_REPLY)
+                        .devices())
                 .isEmpty();
     }
 
@@ -46,7 +47,9 @@ class UsbipCodecTest {
         assertThat(arduino.numInterfaces()).isEqualTo(2);
         assertThat(arduino.interfaces())
                 .containsExactly(new UsbInterface(0x02, 0x02, 0x01), new UsbInterface(0x0a, 0x00, 0x00));
-        assertThat(devices.get(0).effectiveClass()).as("class 0 defers to the interface").isEqualTo(0xff);
+        assertThat(devices.get(0).effectiveClass())
+                .as("class 0 defers to the interface")
+                .isEqualTo(0xff);
     }
 
     @Test
@@ -125,7 +128,8 @@ class UsbipCodecTest {
     void rejectsOtherProtocolVersion() {
         assertThatThrownBy(() -> UsbipCodec.decodeDevlistReply(WireBytes.of("0106 0005 00000000 00000000")))
                 .isInstanceOf(UsbipProtocolException.class)
-                .hasMessageStartingWith("unsupported USB/IP version 0x0106 in OP_REP_DEVLIST; this client speaks 0x0111");
+                .hasMessageStartingWith(
+                        "unsupported USB/IP version 0x0106 in OP_REP_DEVLIST; this client speaks 0x0111");
     }
 
     @Test
@@ -170,7 +174,8 @@ class UsbipCodecTest {
 
         assertThatThrownBy(() -> UsbipCodec.decodeDevlistReply(reply))
                 .isInstanceOf(UsbipProtocolException.class)
-                .hasMessage("OP_REP_DEVLIST: busid of device #1 (32 bytes at offset 268) is not terminated by a zero byte");
+                .hasMessage(
+                        "OP_REP_DEVLIST: busid of device #1 (32 bytes at offset 268) is not terminated by a zero byte");
     }
 
     @Test
@@ -179,7 +184,8 @@ class UsbipCodecTest {
         reply[0x10C + 1] = 0x1b; // "1<ESC>3"
 
         assertThatThrownBy(() -> UsbipCodec.decodeDevlistReply(reply))
-                .hasMessage("OP_REP_DEVLIST: busid of device #1 contains byte 0x1b at offset 269; expected printable ASCII");
+                .hasMessage(
+                        "OP_REP_DEVLIST: busid of device #1 contains byte 0x1b at offset 269; expected printable ASCII");
     }
 
     @Test
@@ -241,8 +247,8 @@ class UsbipCodecTest {
         assertThatThrownBy(() -> new UsbDevice(
                         "p", "1-3", 1, 2, 2, 1, 2, 3, 0, 0, 0, 1, 1, 2, List.of(new UsbInterface(1, 1, 1))))
                 .hasMessage("bNumInterfaces is 2 but 1 interfaces were given; give all of them or none");
-        assertThatThrownBy(() -> new DevlistReply(List.of(
-                        new UsbDevice("p", "1-3", 1, 2, 2, 1, 2, 3, 0, 0, 0, 1, 1, 1, List.of()))))
+        assertThatThrownBy(() -> new DevlistReply(
+                        List.of(new UsbDevice("p", "1-3", 1, 2, 2, 1, 2, 3, 0, 0, 0, 1, 1, 1, List.of()))))
                 .hasMessageContaining("must list all its interfaces in OP_REP_DEVLIST");
     }
 }

@@ -88,7 +88,8 @@ final class UsbipdInNetns implements AutoCloseable {
                     .atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(20))
                     .ignoreExceptionsInstanceOf(IOException.class)
-                    .until(() -> !Files.readSymbolicLink(Path.of("/proc", pid, "ns", "net")).equals(ownNs));
+                    .until(() -> !Files.readSymbolicLink(Path.of("/proc", pid, "ns", "net"))
+                            .equals(ownNs));
             for (List<String> cmd : List.of(
                     List.of(ip.toString(), "link", "add", hostIf, "type", "veth", "peer", "name", nsIf, "netns", pid),
                     List.of(ip.toString(), "addr", "add", hostAddr + "/30", "dev", hostIf),
