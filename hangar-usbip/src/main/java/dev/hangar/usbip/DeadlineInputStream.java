@@ -41,7 +41,12 @@ final class DeadlineInputStream extends FilterInputStream {
         return super.read(b, off, len);
     }
 
-    // InputStream.readNBytes loops over read(byte[], int, int), so it honours the deadline as well.
+    /**
+     * @param socket a connected socket
+     * @param deadlineNanos {@link System#nanoTime()} value after which reads fail with {@link
+     *     SocketTimeoutException}; {@code readNBytes} loops over {@link #read(byte[], int, int)}, so whole
+     *     messages are bounded too
+     */
     static InputStream of(Socket socket, long deadlineNanos) throws IOException {
         return new DeadlineInputStream(socket, deadlineNanos);
     }
