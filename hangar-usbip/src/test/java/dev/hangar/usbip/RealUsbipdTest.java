@@ -3,6 +3,12 @@ package dev.hangar.usbip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hangar.usbip.UsbipMessage.DevlistRequest;
+import dev.hangar.usbip.UsbipMessage.ImportRefused;
+import dev.hangar.usbip.UsbipMessage.ImportRequest;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -78,5 +84,37 @@ class RealUsbipdTest {
                 .until(() ->
                         UsbipdInNetns.run(List.of("ip", "link", "show", hostIf)).exitCode() != 0);
         assertThat(ProcessHandle.of(pid)).as("usbipd process is gone").isEmpty();
+    }
+
+    @Test
+    void codecMatchesTheRealDaemonByteForByte(@TempDir Path work) throws Exception {
+        try (UsbipdInNetns usbipd = UsbipdInNetns.start(work)) {
+            UsbipClient client = new UsbipClient(usbipd.address(), Duration.ofSeconds(2));
+            await().atMost(Duration.ofSeconds(15))
+                    .pollInterval(Duration.ofMillis(50))
+                    .failFast("usbipd exited early; its log:\n" + usbipd.log(), () -> !usbipd.isAlive())
+                    .ignoreExceptionsInstanceOf(UsbipdUnavailableException.class)
+                    .until(() -> client.listDevices().isEmpty());
+
+            // the whole reply up to EOF equals the message hand-assembled from the spec
+            byte[] devlist = exchange(usbipd.address(), UsbipCodec.encode(new DevlistRequest()));
+            assertThat(devlist).isEqualTo(SpecMessages.EMPTY_DEVLIST_REPLY);
+
+            // importing a device that is not exported: usbipd answers a header-only OP_REP_IMPORT, ST_NODEV
+            byte[] importReply = exchange(usbipd.address(), UsbipCodec.encode(new ImportRequest(new BusId("1-3"))));
+            assertThat(UsbipCodec.decodeImportReply(importReply)).isEqualTo(new ImportRefused(UsbipProtocol.ST_NODEV));
+            assertThat(usbipd.log()).contains("requested device not found: 1-3");
+        }
+    }
+
+    /** Sends one request on a fresh connection and returns everything the daemon sends until it closes. */
+    private static byte[] exchange(UsbipdAddress address, byte[] request) throws Exception {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address.host(), address.port()), 2000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write(request);
+            InputStream in = socket.getInputStream();
+            return in.readAllBytes();
+        }
     }
 }
