@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * @param argv program and arguments; non-empty, no element contains a NUL or line break
  */
 public record CommandLine(List<String> argv) {
-    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9@%+=:,./_-]+");
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9@%+:,./_-]+");
 
     /** Copies the list and rejects empty vectors and arguments with NUL or line breaks. */
     public CommandLine {
@@ -59,8 +59,9 @@ public record CommandLine(List<String> argv) {
 
     /**
      * Renders the command for a POSIX shell (what an SSH {@code exec} request runs, and what the CLI
-     * prints for the user to copy): arguments made only of {@code [A-Za-z0-9@%+=:,./_-]} stay as they
-     * are, anything else is single-quoted, so no argument can start a second command.
+     * prints for the user to copy): arguments made only of {@code [A-Za-z0-9@%+:,./_-]} stay as they
+     * are, anything else is single-quoted, so no argument can start a second command (and {@code =} is
+     * quoted so that no word is taken for a variable assignment).
      *
      * @return e.g. {@code usbip --tcp-port 3240 attach -r 127.0.0.1 -b 1-3}
      */

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -77,13 +79,7 @@ public final class UsbipClient {
      */
     public List<UsbDevice> listDevices() {
         long deadline = System.nanoTime() + timeout.toNanos();
-        InetSocketAddress target = new InetSocketAddress(address.host(), address.port());
-        if (target.isUnresolved()) {
-            throw new UsbipdUnavailableException(
-                    "cannot resolve usbipd host '" + address.host() + "'; check --usbipd " + address, null);
-        }
-        try (Socket socket = new Socket()) {
-            socket.connect(target, (int) Math.max(1, Math.min(timeout.toMillis(), Integer.MAX_VALUE)));
+        try (Socket socket = connect(deadline)) {
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
             out.write(UsbipCodec.encode(new DevlistRequest()));
@@ -139,6 +135,37 @@ public final class UsbipClient {
      */
     public boolean isExportable(BusId busId) {
         return findExportable(busId).isPresent();
+    }
+
+    /**
+     * Connects to the first address of {@link #address()} that accepts: a name such as {@code localhost}
+     * may resolve to {@code ::1} and {@code 127.0.0.1}, while {@code usbipd -4} listens on IPv4 only.
+     */
+    private Socket connect(long deadline) throws IOException {
+        InetAddress[] candidates;
+        try {
+            candidates = InetAddress.getAllByName(address.host());
+        } catch (UnknownHostException e) {
+            throw new UsbipdUnavailableException(
+                    "cannot resolve usbipd host '" + address.host() + "'; check --usbipd " + address, e);
+        }
+        IOException last = null;
+        for (InetAddress candidate : candidates) {
+            long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMillis <= 0) {
+                break;
+            }
+            Socket socket = new Socket();
+            try {
+                socket.connect(new InetSocketAddress(candidate, address.port()), (int)
+                        Math.min(leftMillis, Integer.MAX_VALUE));
+                return socket;
+            } catch (IOException e) {
+                socket.close();
+                last = e;
+            }
+        }
+        throw last != null ? last : new SocketTimeoutException("no time left to connect");
     }
 
     private static boolean refused(ConnectException e) {

@@ -115,6 +115,17 @@ class UsbipClientTest {
     }
 
     @Test
+    void resolvesHostNames() throws IOException {
+        // "localhost" comes from /etc/hosts (no DNS at test time). Where it also maps to ::1 the client
+        // tries each address in turn; this machine's hosts file lists only 127.0.0.1, so that fallback
+        // itself is not exercised here.
+        try (ReplayServer server = ReplayServer.replying(SpecMessages.EMPTY_DEVLIST_REPLY)) {
+            assertThat(UsbipClient.listDevices("localhost", server.port(), Duration.ofSeconds(5)))
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void rejectsNonPositiveTimeout() {
         assertThatThrownBy(() -> new UsbipClient(UsbipdAddress.DEFAULT, Duration.ZERO))
                 .hasMessage("timeout must be positive, got PT0S");

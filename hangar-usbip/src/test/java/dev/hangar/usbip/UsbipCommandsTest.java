@@ -53,9 +53,9 @@ class UsbipCommandsTest {
 
     @Test
     void shellRenderingQuotesAnythingUnusual() {
-        CommandLine cmd = CommandLine.of("echo", "a b", "it's", "$(id)", "plain-1.2:3");
+        CommandLine cmd = CommandLine.of("echo", "a b", "it's", "$(id)", "plain-1.2:3", "A=b");
 
-        assertThat(cmd.toShell()).isEqualTo("echo 'a b' 'it'\\''s' '$(id)' plain-1.2:3");
+        assertThat(cmd.toShell()).isEqualTo("echo 'a b' 'it'\\''s' '$(id)' plain-1.2:3 'A=b'");
         assertThatThrownBy(() -> CommandLine.of("echo", "two\nlines")).hasMessageContaining("line break");
         assertThatThrownBy(() -> new CommandLine(List.of())).hasMessageContaining("at least the program name");
     }
