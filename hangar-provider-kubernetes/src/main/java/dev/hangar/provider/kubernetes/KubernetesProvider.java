@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -180,7 +181,8 @@ public final class KubernetesProvider implements WorkspaceProvider {
                         .delete();
                 listener.event(
                         "kubernetes-deleted",
-                        "deleted " + object.getKind() + " " + object.getMetadata().getNamespace() + "/"
+                        "deleted " + object.getKind() + " "
+                                + object.getMetadata().getNamespace() + "/"
                                 + object.getMetadata().getName());
             }
             List<HasMetadata> left = labelled(spec);
@@ -200,7 +202,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         }
     }
 
-    private SshEndpoint endpoint(WorkspaceSpec spec, WorkspaceNames names, Pod pod) {
+    private Optional<SshEndpoint> endpoint(WorkspaceSpec spec, WorkspaceNames names, Pod pod) {
         if (settings.serviceRoutable()) {
             Service service = client.services()
                     .inNamespace(settings.namespace())
@@ -210,13 +212,12 @@ public final class KubernetesProvider implements WorkspaceProvider {
                     ? null
                     : service.getSpec().getClusterIP();
             if (ip == null || ip.isBlank() || "None".equals(ip)) {
-                throw new ProviderException(
-                        "Service " + settings.namespace() + "/" + names.service() + " has no ClusterIP yet", false);
+                return Optional.empty();
             }
-            return new SshEndpoint(ip, WorkspaceManifests.SERVICE_PORT);
+            return Optional.of(new SshEndpoint(ip, WorkspaceManifests.SERVICE_PORT));
         }
-        return portForwards.open(
-                spec.id(), settings.namespace(), names.pod(), pod.getMetadata().getUid());
+        return Optional.of(portForwards.open(
+                spec.id(), settings.namespace(), names.pod(), pod.getMetadata().getUid()));
     }
 
     private PersistentVolumeClaim claim(WorkspaceNames names) {
@@ -282,8 +283,9 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 : String.valueOf(e.getMessage());
         String hint = switch (code) {
             case 401 -> " (the cluster credentials were rejected; check the kubeconfig or service account)";
-            case 403 -> " (the service account lacks a permission; grant the Role in deploy/ as documented in"
-                    + " deploy/README.md)";
+            case 403 ->
+                " (the service account lacks a permission; grant the Role in deploy/ as documented in"
+                        + " deploy/README.md)";
             case 404 -> " (does the namespace exist?)";
             default -> "";
         };

@@ -34,9 +34,8 @@ public final class KubernetesProviderFactory implements WorkspaceProviderFactory
     @Override
     public WorkspaceProvider create(ProviderContext context) {
         KubernetesSettings settings = KubernetesSettings.parse(context.settings());
-        KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(config(settings))
-                .build();
+        KubernetesClient client =
+                new KubernetesClientBuilder().withConfig(config(settings)).build();
         return new KubernetesProvider(client, settings, context.clock(), true);
     }
 

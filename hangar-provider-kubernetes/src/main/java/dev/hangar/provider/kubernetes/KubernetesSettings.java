@@ -106,8 +106,7 @@ public record KubernetesSettings(
         String namespace = settings.getOrDefault("namespace", "").trim();
         if (namespace.isEmpty()) {
             throw new ProviderException(
-                    "kubernetes provider setting 'namespace' is required (the namespace for workspace objects)",
-                    true);
+                    "kubernetes provider setting 'namespace' is required (the namespace for workspace objects)", true);
         }
         if (!DNS_LABEL.matcher(namespace).matches()) {
             throw new ProviderException(

@@ -8,13 +8,21 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.zjsonpatch.JsonDiff;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Create-or-merge-patch: GET the object; create it when absent; when present, compute what an RFC
- * 7386 JSON merge patch of the desired object would make of the live one and send the patch only
- * if that differs from the live object.
+ * 7386 JSON merge patch of the desired object would make of the live one and, only if that differs
+ * from the live object, send the difference as an RFC 6902 JSON Patch (computed with zjsonpatch).
+ * JSON Patch rather than the merge patch itself because fabric8's mock server merges lists in merge
+ * patches (a second owner reference was appended instead of replacing the first); a JSON Patch of
+ * exact operations means the same on every server.
  *
  * <p>Used where server-side apply is missing (fabric8's mock server). Its limit, compared to
  * server-side apply: a merge patch cannot tell which fields Hangar set before, so a map key or
@@ -24,6 +32,7 @@ import java.util.Objects;
  * <p>Thread-safe; one GET and at most one write per call.
  */
 public final class MergePatchApplier implements ObjectApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(MergePatchApplier.class);
     private final KubernetesClient client;
 
     public MergePatchApplier(KubernetesClient client) {
@@ -40,10 +49,19 @@ public final class MergePatchApplier implements ObjectApplier {
         ObjectApplier.requireSameWorkspace(live, desired);
         JsonNode liveJson = client.getKubernetesSerialization().convertValue(live, JsonNode.class);
         JsonNode patch = client.getKubernetesSerialization().convertValue(desired, JsonNode.class);
-        if (mergePatch(liveJson, patch).equals(liveJson)) {
+        JsonNode target = mergePatch(liveJson, patch);
+        if (target.equals(liveJson)) {
             return live;
         }
-        return resource.patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
+        JsonNode operations = JsonDiff.asJson(liveJson, target);
+        if (LOG.isDebugEnabled()) {
+            // Paths only: values may be Secret data.
+            List<String> paths = new ArrayList<>();
+            operations.forEach(op ->
+                    paths.add(op.path("op").asText() + " " + op.path("path").asText()));
+            LOG.debug("patching {} {}: {}", live.getKind(), live.getMetadata().getName(), paths);
+        }
+        return resource.patch(PatchContext.of(PatchType.JSON), operations.toString());
     }
 
     /**

@@ -50,7 +50,8 @@ public interface ObjectApplier {
         String have = label(live);
         if (want != null && have != null && !Objects.equals(want, have)) {
             throw new ProviderException(
-                    live.getKind() + " " + live.getMetadata().getNamespace() + "/" + live.getMetadata().getName()
+                    live.getKind() + " " + live.getMetadata().getNamespace() + "/"
+                            + live.getMetadata().getName()
                             + " belongs to workspace " + have + ", not " + want
                             + " (an earlier workspace of the same name still being deleted?); retrying",
                     false);

@@ -54,10 +54,10 @@ final class PodObservations {
     private PodObservations() {}
 
     /**
-     * @param endpoint where the gateway reaches the pod's sshd; called only for {@link
-     *     Observation.Running}
+     * @param endpoint where the gateway reaches the pod's sshd, empty while there is no address yet
+     *     (then the result is {@link Observation.Starting}); called only for a ready pod
      */
-    static Observation map(ObservedWorkspace observed, Supplier<SshEndpoint> endpoint) {
+    static Observation map(ObservedWorkspace observed, Supplier<Optional<SshEndpoint>> endpoint) {
         WorkspaceNames names = observed.names();
         Optional<StatefulSet> sts = observed.statefulSet();
         if (sts.isEmpty()) {
@@ -80,8 +80,8 @@ final class PodObservations {
         Optional<Event> provisioningFailed = claimPending.flatMap(
                 c -> latest(observed, "PersistentVolumeClaim", names.homeClaim(), "ProvisioningFailed"));
         if (provisioningFailed.isPresent()) {
-            return new Observation.Failed(
-                    "PVC Pending: ProvisioningFailed: " + provisioningFailed.get().getMessage());
+            return new Observation.Failed("PVC Pending: ProvisioningFailed: "
+                    + provisioningFailed.get().getMessage());
         }
         if (pod.isEmpty()) {
             return new Observation.Starting("waiting for pod " + names.pod() + claimPending.orElse(""));
@@ -102,21 +102,27 @@ final class PodObservations {
         if (scheduled.isPresent()
                 && "False".equals(scheduled.get().getStatus())
                 && "Unschedulable".equals(scheduled.get().getReason())) {
-            return new Observation.Failed("Unschedulable: " + nullToEmpty(scheduled.get().getMessage())
-                    + claimPending.orElse(""));
+            return new Observation.Failed(
+                    "Unschedulable: " + nullToEmpty(scheduled.get().getMessage()) + claimPending.orElse(""));
         }
         String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
         if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
             String why = p.getStatus().getReason() != null ? p.getStatus().getReason() : "exited";
             return new Observation.Failed("pod " + names.pod() + " " + phase + ": " + why
-                    + (p.getStatus().getMessage() == null ? "" : ": " + p.getStatus().getMessage()));
+                    + (p.getStatus().getMessage() == null
+                            ? ""
+                            : ": " + p.getStatus().getMessage()));
         }
         Optional<PodCondition> ready = condition(p, "Ready");
         if (ready.isPresent() && "True".equals(ready.get().getStatus())) {
             String node = p.getSpec() == null || p.getSpec().getNodeName() == null
                     ? ""
                     : " on node " + p.getSpec().getNodeName();
-            return new Observation.Running(endpoint.get(), "pod " + names.pod() + " ready" + node);
+            Optional<SshEndpoint> ssh = endpoint.get();
+            return ssh.isPresent()
+                    ? new Observation.Running(ssh.get(), "pod " + names.pod() + " ready" + node)
+                    : new Observation.Starting("pod " + names.pod() + " ready" + node + "; Service " + names.service()
+                            + " has no ClusterIP yet");
         }
         StringBuilder detail =
                 new StringBuilder("pod ").append(names.pod()).append(' ').append(phase == null ? "Pending" : phase);
@@ -129,7 +135,8 @@ final class PodObservations {
         }
         claimPending.ifPresent(detail::append);
         latest(observed, "Pod", names.pod(), null)
-                .ifPresent(e -> detail.append("; ").append(e.getReason()).append(": ").append(e.getMessage()));
+                .ifPresent(e ->
+                        detail.append("; ").append(e.getReason()).append(": ").append(e.getMessage()));
         return new Observation.Starting(detail.toString());
     }
 
@@ -138,7 +145,8 @@ final class PodObservations {
         if (claim.isEmpty()) {
             return Optional.of("; PersistentVolumeClaim " + observed.names().homeClaim() + " is missing");
         }
-        String phase = claim.get().getStatus() == null ? null : claim.get().getStatus().getPhase();
+        String phase =
+                claim.get().getStatus() == null ? null : claim.get().getStatus().getPhase();
         return "Pending".equals(phase)
                 ? Optional.of("; PVC Pending: " + observed.names().homeClaim() + " has no volume yet")
                 : Optional.empty();
@@ -158,7 +166,8 @@ final class PodObservations {
     /** RFC 3339 timestamps of one format compare correctly as strings. */
     private static String when(Event e) {
         if (e.getLastTimestamp() != null) return e.getLastTimestamp();
-        if (e.getEventTime() != null && e.getEventTime().getTime() != null) return e.getEventTime().getTime();
+        if (e.getEventTime() != null && e.getEventTime().getTime() != null)
+            return e.getEventTime().getTime();
         return e.getMetadata() == null || e.getMetadata().getCreationTimestamp() == null
                 ? ""
                 : e.getMetadata().getCreationTimestamp();

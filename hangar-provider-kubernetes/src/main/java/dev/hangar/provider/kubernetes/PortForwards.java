@@ -51,7 +51,9 @@ public final class PortForwards implements AutoCloseable {
      */
     public SshEndpoint open(String workspaceId, String namespace, String pod, String podUid) {
         Forward current = forwards.compute(workspaceId, (id, existing) -> {
-            if (existing != null && existing.podUid().equals(podUid) && existing.forward().isAlive()) {
+            if (existing != null
+                    && existing.podUid().equals(podUid)
+                    && existing.forward().isAlive()) {
                 return existing;
             }
             if (existing != null) {

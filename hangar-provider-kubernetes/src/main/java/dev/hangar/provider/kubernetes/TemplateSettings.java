@@ -109,7 +109,8 @@ public record TemplateSettings(
                             + " and " + NODE_SELECTOR_PREFIX + "<label>",
                     true);
         }
-        String pullPolicy = settings.getOrDefault("image-pull-policy", "IfNotPresent").trim();
+        String pullPolicy =
+                settings.getOrDefault("image-pull-policy", "IfNotPresent").trim();
         if (!PULL_POLICIES.contains(pullPolicy)) {
             throw new ProviderException(
                     "template setting image-pull-policy must be one of " + new TreeSet<>(PULL_POLICIES) + ", got '"
@@ -147,7 +148,8 @@ public record TemplateSettings(
             String val = eq >= 0 ? item.substring(eq + 1) : null;
             if (key.isEmpty() || !LABEL_KEY.matcher(key).matches()) {
                 throw new ProviderException(
-                        "template setting tolerations: '" + raw.trim() + "' needs key[=value][:Effect] with a valid key",
+                        "template setting tolerations: '" + raw.trim()
+                                + "' needs key[=value][:Effect] with a valid key",
                         true);
             }
             result.add(new TolerationBuilder()

@@ -420,7 +420,8 @@ public final class WorkspaceManifests {
 
     private static String configHash(Secret secret) {
         StringBuilder all = new StringBuilder();
-        new TreeMap<>(secret.getData()).forEach((k, v) -> all.append(k).append('=').append(v).append('\n'));
+        new TreeMap<>(secret.getData())
+                .forEach((k, v) -> all.append(k).append('=').append(v).append('\n'));
         return WorkspaceNames.sha256Hex(all.toString()).substring(0, 16);
     }
 
