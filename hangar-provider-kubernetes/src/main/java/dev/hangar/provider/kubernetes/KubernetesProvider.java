@@ -104,6 +104,10 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 listener.event("kubernetes-created", "created StatefulSet " + ns + "/" + stsName);
             }
             WorkspaceObjects owned = objects.ownedBy(live);
+            PersistentVolumeClaim liveClaim = claim(WorkspaceNames.of(spec.owner(), spec.name()));
+            if (liveClaim != null) {
+                owned = owned.withExistingClaim(liveClaim);
+            }
             for (HasMetadata dependent : owned.dependents()) {
                 applier.apply(dependent);
             }

@@ -133,6 +133,51 @@ class KubernetesProviderTest {
     }
 
     @Test
+    void anExistingClaimKeepsItsStorageClassAndOnlyGrows() {
+        WorkspaceSpec spec = Specs.spec(Map.of("storage-class", "standard"));
+        provider.apply(spec, PowerState.STOPPED, listener);
+        // The template later names another class and a bigger disk: the class of an existing volume
+        // cannot change (the API server would answer 422), its size can grow.
+        WorkspaceSpec changed = new WorkspaceSpec(
+                spec.id(),
+                spec.name(),
+                spec.owner(),
+                spec.template(),
+                new dev.hangar.provider.spi.Resources(2, 4096, 32),
+                spec.image(),
+                spec.sshUser(),
+                spec.authorizedKeys(),
+                spec.hostKey(),
+                spec.cloudInit(),
+                Map.of("storage-class", "fast-ssd"));
+
+        provider.apply(changed, PowerState.STOPPED, listener);
+
+        var claim = cluster.client
+                .persistentVolumeClaims()
+                .inNamespace(NS)
+                .withName(base(spec) + "-home")
+                .get();
+        assertThat(claim.getSpec().getStorageClassName()).isEqualTo("standard");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString())
+                .isEqualTo("32Gi");
+
+        // Smaller again: a volume never shrinks.
+        provider.apply(spec, PowerState.STOPPED, listener);
+        assertThat(cluster.client
+                        .persistentVolumeClaims()
+                        .inNamespace(NS)
+                        .withName(base(spec) + "-home")
+                        .get()
+                        .getSpec()
+                        .getResources()
+                        .getRequests()
+                        .get("storage")
+                        .toString())
+                .isEqualTo("32Gi");
+    }
+
+    @Test
     void createStoppedNeverAsksForAPod() {
         WorkspaceSpec spec = Specs.spec(Map.of());
         Observation o = provider.apply(spec, PowerState.STOPPED, listener);
