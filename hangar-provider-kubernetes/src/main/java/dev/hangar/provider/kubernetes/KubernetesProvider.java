@@ -118,6 +118,9 @@ public final class KubernetesProvider implements WorkspaceProvider {
                         desired == PowerState.RUNNING ? "kubernetes-started" : "kubernetes-stopped",
                         "scaled StatefulSet " + ns + "/" + stsName + " to " + after);
             }
+            if (desired == PowerState.RUNNING) {
+                replaceStuckPod(applied, listener);
+            }
         } catch (KubernetesClientException e) {
             throw translate("applying workspace " + spec.owner() + "/" + spec.name(), e);
         }
@@ -126,6 +129,35 @@ public final class KubernetesProvider implements WorkspaceProvider {
             portForwards.close(spec.id());
         }
         return observe(spec);
+    }
+
+    /**
+     * A StatefulSet does not roll a pod that never became Ready to a new template (kubernetes
+     * issue 67250: a pod stuck in ImagePullBackOff stays after the image was fixed). When the pod
+     * is not Ready and its {@code controller-revision-hash} label differs from the StatefulSet's
+     * {@code status.updateRevision}, delete it so the controller creates it from the new template.
+     * The revision is only known once the controller has seen the new template, so this may take
+     * effect on the next apply.
+     */
+    private void replaceStuckPod(StatefulSet sts, ProviderListener listener) {
+        String updateRevision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+        if (updateRevision == null) return;
+        String name = sts.getMetadata().getName() + "-0";
+        Pod pod = client.pods().inNamespace(settings.namespace()).withName(name).get();
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) return;
+        String podRevision = pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get("controller-revision-hash");
+        boolean ready = pod.getStatus() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (!ready && podRevision != null && !podRevision.equals(updateRevision)) {
+            client.pods().inNamespace(settings.namespace()).withName(name).delete();
+            listener.event(
+                    "kubernetes-pod-replaced",
+                    "deleted pod " + settings.namespace() + "/" + name + " (revision " + podRevision
+                            + ", not ready) so that it restarts with revision " + updateRevision);
+        }
     }
 
     @Override

@@ -251,6 +251,75 @@ class KubernetesProviderTest {
     }
 
     @Test
+    void aPodStuckOnAnOldRevisionIsReplacedWhenTheTemplateChanged() {
+        WorkspaceSpec spec = Specs.spec(Map.of());
+        provider.apply(spec, PowerState.RUNNING, listener);
+        // What the StatefulSet controller and kubelet would have produced: pod of revision "rev-1"
+        // stuck pulling a bad image, and a controller that has since seen a new template ("rev-2").
+        createWithStatus(new PodBuilder(pod(spec))
+                .editMetadata()
+                .addToLabels("controller-revision-hash", "rev-1")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewContainerStatus()
+                .withName("workspace")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ImagePullBackOff")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build());
+        StatefulSet sts = statefulSet(base(spec));
+        sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                .withReplicas(1)
+                .withCurrentRevision("rev-1")
+                .withUpdateRevision("rev-2")
+                .build());
+        cluster.client.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
+
+        provider.apply(spec, PowerState.RUNNING, listener);
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.client
+                                .pods()
+                                .inNamespace(NS)
+                                .withName(base(spec) + "-0")
+                                .get()
+                        == null);
+        assertThat(events).anyMatch(e -> e.startsWith("kubernetes-pod-replaced: deleted pod"));
+    }
+
+    @Test
+    void aReadyPodIsNeverReplaced() {
+        WorkspaceSpec spec = Specs.spec(Map.of());
+        provider.apply(spec, PowerState.RUNNING, listener);
+        createWithStatus(new PodBuilder(readyPod(spec))
+                .editMetadata()
+                .addToLabels("controller-revision-hash", "rev-1")
+                .endMetadata()
+                .build());
+        StatefulSet sts = statefulSet(base(spec));
+        sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                .withReplicas(1)
+                .withUpdateRevision("rev-2")
+                .build());
+        cluster.client.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
+
+        provider.apply(spec, PowerState.RUNNING, listener);
+
+        assertThat(cluster.client
+                        .pods()
+                        .inNamespace(NS)
+                        .withName(base(spec) + "-0")
+                        .get())
+                .isNotNull();
+        assertThat(events).noneMatch(e -> e.startsWith("kubernetes-pod-replaced"));
+    }
+
+    @Test
     void unschedulablePodSurfacesTheSchedulerMessage() {
         WorkspaceSpec spec = Specs.spec(Map.of("node-selector.kuul-type", "ssh"));
         provider.apply(spec, PowerState.RUNNING, listener);
