@@ -1,5 +1,6 @@
 package dev.hangar.provider.kubernetes;
 
+import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -87,6 +88,12 @@ public final class KubernetesProvider implements WorkspaceProvider {
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         WorkspaceObjects objects = manifests.build(spec, desired);
+        if (!spec.cloudInit().equals(CloudInitConfig.EMPTY)) {
+            // A container has no cloud-init; say so rather than drop the user's additions silently.
+            listener.event(
+                    "cloud-init-ignored",
+                    "Pod workspaces do not run cloud-init: packages and commands must be in the image " + spec.image());
+        }
         String ns = settings.namespace();
         String stsName = objects.statefulSet().getMetadata().getName();
         Instant start = clock.instant();
@@ -179,9 +186,8 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 } else {
                     result = PodObservations.map(
                             new ObservedWorkspace(names, null, null, claimLeft ? claim(names) : null, List.of()),
-                            () -> {
-                                throw new IllegalStateException("no endpoint without a StatefulSet");
-                            });
+                            // Never called: without a StatefulSet there is no pod to be Running.
+                            Optional::empty);
                 }
             } else {
                 Pod pod = client.pods().inNamespace(ns).withName(names.pod()).get();

@@ -178,6 +178,27 @@ class KubernetesProviderTest {
     }
 
     @Test
+    void cloudInitAdditionsAreReportedAsIgnored() {
+        WorkspaceSpec plain = Specs.spec(Map.of());
+        WorkspaceSpec withCloudInit = new WorkspaceSpec(
+                plain.id(),
+                plain.name(),
+                plain.owner(),
+                plain.template(),
+                plain.resources(),
+                plain.image(),
+                plain.sshUser(),
+                plain.authorizedKeys(),
+                plain.hostKey(),
+                new dev.hangar.provider.spi.CloudInitConfig(List.of("stlink-tools"), List.of(), ""),
+                plain.settings());
+        provider.apply(plain, PowerState.STOPPED, listener);
+        assertThat(events).noneMatch(e -> e.startsWith("cloud-init-ignored"));
+        provider.apply(withCloudInit, PowerState.STOPPED, listener);
+        assertThat(events).anyMatch(e -> e.startsWith("cloud-init-ignored: Pod workspaces do not run cloud-init"));
+    }
+
+    @Test
     void createStoppedNeverAsksForAPod() {
         WorkspaceSpec spec = Specs.spec(Map.of());
         Observation o = provider.apply(spec, PowerState.STOPPED, listener);
