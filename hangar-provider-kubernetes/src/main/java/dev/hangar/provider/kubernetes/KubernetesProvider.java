@@ -88,12 +88,6 @@ public final class KubernetesProvider implements WorkspaceProvider {
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         WorkspaceObjects objects = manifests.build(spec, desired);
-        if (!spec.cloudInit().equals(CloudInitConfig.EMPTY)) {
-            // A container has no cloud-init; say so rather than drop the user's additions silently.
-            listener.event(
-                    "cloud-init-ignored",
-                    "Pod workspaces do not run cloud-init: packages and commands must be in the image " + spec.image());
-        }
         String ns = settings.namespace();
         String stsName = objects.statefulSet().getMetadata().getName();
         Instant start = clock.instant();
@@ -109,6 +103,14 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 // need the StatefulSet's uid for their owner reference.
                 live = applier.apply(objects.withReplicas(0).statefulSet());
                 listener.event("kubernetes-created", "created StatefulSet " + ns + "/" + stsName);
+                if (!spec.cloudInit().equals(CloudInitConfig.EMPTY)) {
+                    // A container has no cloud-init; say so (once, at creation) rather than drop the user's
+                    // additions silently.
+                    listener.event(
+                            "cloud-init-ignored",
+                            "Pod workspaces do not run cloud-init: packages and commands must be in the image "
+                                    + spec.image());
+                }
             }
             WorkspaceObjects owned = objects.ownedBy(live);
             PersistentVolumeClaim liveClaim = claim(WorkspaceNames.of(spec.owner(), spec.name()));

@@ -178,7 +178,10 @@ class KubernetesProviderTest {
     }
 
     @Test
-    void cloudInitAdditionsAreReportedAsIgnored() {
+    void cloudInitAdditionsAreReportedOnceAsIgnored() {
+        provider.apply(Specs.spec(Map.of()), PowerState.STOPPED, listener);
+        assertThat(events).noneMatch(e -> e.startsWith("cloud-init-ignored"));
+
         WorkspaceSpec plain = Specs.spec(Map.of());
         WorkspaceSpec withCloudInit = new WorkspaceSpec(
                 plain.id(),
@@ -192,10 +195,13 @@ class KubernetesProviderTest {
                 plain.hostKey(),
                 new dev.hangar.provider.spi.CloudInitConfig(List.of("stlink-tools"), List.of(), ""),
                 plain.settings());
-        provider.apply(plain, PowerState.STOPPED, listener);
-        assertThat(events).noneMatch(e -> e.startsWith("cloud-init-ignored"));
         provider.apply(withCloudInit, PowerState.STOPPED, listener);
-        assertThat(events).anyMatch(e -> e.startsWith("cloud-init-ignored: Pod workspaces do not run cloud-init"));
+        provider.apply(withCloudInit, PowerState.STOPPED, listener);
+
+        assertThat(events.stream()
+                        .filter(e -> e.startsWith("cloud-init-ignored: Pod workspaces do not run cloud-init")))
+                .as("once, at creation, not on every pass")
+                .hasSize(1);
     }
 
     @Test
