@@ -1,0 +1,65 @@
+package dev.hangar.provider.kubernetes;
+
+import dev.hangar.provider.spi.ProviderException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes one desired object so that the live object has every field the desired one sets.
+ *
+ * <p>Kept behind an interface because fabric8's mock server (the fast-test stand-in for an API
+ * server) lacks server-side apply: {@link ServerSideApplier} is for real clusters, {@link
+ * MergePatchApplier} works everywhere.
+ *
+ * <p><b>Idempotency.</b> Applying the same desired object again changes nothing: no write is sent
+ * ({@link MergePatchApplier}) or the API server finds nothing to change and keeps the {@code
+ * resourceVersion} ({@link ServerSideApplier}).
+ *
+ * <p><b>Ownership.</b> An existing object whose {@code hangar.dev/workspace-id} label names another
+ * workspace is never overwritten: {@link #apply} throws a transient {@link ProviderException}
+ * (usually an earlier workspace of the same owner and name that is still being deleted).
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface ObjectApplier {
+
+    /**
+     * @param desired an object with apiVersion, kind, metadata.name and metadata.namespace set
+     * @return the live object after the call
+     * @throws io.fabric8.kubernetes.client.KubernetesClientException if the API server refuses
+     * @throws ProviderException if the object belongs to another workspace
+     */
+    <T extends HasMetadata> T apply(T desired);
+
+    /** @return the applier for {@code mode} over {@code client} */
+    static ObjectApplier of(ApplyMode mode, KubernetesClient client) {
+        return switch (mode) {
+            case SERVER_SIDE -> new ServerSideApplier(client);
+            case MERGE -> new MergePatchApplier(client);
+        };
+    }
+
+    /**
+     * @throws ProviderException (transient) if {@code live} carries another workspace id than {@code
+     *     desired}
+     */
+    static void requireSameWorkspace(HasMetadata live, HasMetadata desired) {
+        String want = label(desired);
+        String have = label(live);
+        if (want != null && have != null && !Objects.equals(want, have)) {
+            throw new ProviderException(
+                    live.getKind() + " " + live.getMetadata().getNamespace() + "/"
+                            + live.getMetadata().getName()
+                            + " belongs to workspace " + have + ", not " + want
+                            + " (an earlier workspace of the same name still being deleted?); retrying",
+                    false);
+        }
+    }
+
+    private static String label(HasMetadata object) {
+        Map<String, String> labels = object.getMetadata().getLabels();
+        return labels == null ? null : labels.get(WorkspaceManifests.LABEL_WORKSPACE_ID);
+    }
+}

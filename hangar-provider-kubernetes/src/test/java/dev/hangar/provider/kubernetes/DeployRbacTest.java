@@ -1,0 +1,206 @@
+package dev.hangar.provider.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.SshEndpoint;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesList;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks that deploy/rbac.yaml grants exactly what the provider uses: the provider runs a whole
+ * lifecycle against fabric8's mock server in CRUD mode (standing in for the API server), every
+ * request it sends is turned into the RBAC (resource, verb) the API server would authorize, and
+ * that set is compared with the Role's rules.
+ */
+class DeployRbacTest {
+    private static final Path DEPLOY = Path.of("..", "deploy");
+    private static final String NS = "hangar-test";
+    // /api/v1/namespaces/NS/RESOURCE[/NAME[/SUB]] or /apis/GROUP/VERSION/namespaces/NS/RESOURCE[/NAME[/SUB]]
+    private static final Pattern PATH = Pattern.compile(
+            "/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)/namespaces/[^/]+/(?<resource>[^/?]+)(?:/(?<name>[^/?]+)(?:/(?<sub>[^/?]+))?)?(?:\\?.*)?");
+
+    @Test
+    void roleGrantsExactlyTheVerbsTheProviderUses() throws Exception {
+        Set<String> used = new TreeSet<>();
+        try (MockCluster cluster = new MockCluster();
+                KubernetesProvider provider =
+                        new KubernetesProvider(cluster.client, Specs.settings(Map.of()), Clock.systemUTC(), false)) {
+            WorkspaceSpec spec = Specs.spec(Map.of());
+            provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+            provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
+            provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+            // The pod the StatefulSet controller and kubelet would make, first pending, then ready.
+            StatefulSet sts = cluster.client
+                    .apps()
+                    .statefulSets()
+                    .inNamespace(NS)
+                    .withName(WorkspaceNames.of(spec.owner(), spec.name()).base())
+                    .get();
+            Pod pod = new PodBuilder()
+                    .withNewMetadata()
+                    .withName(sts.getMetadata().getName() + "-0")
+                    .withNamespace(NS)
+                    .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
+                    .endMetadata()
+                    .withNewStatus()
+                    .withPhase("Running")
+                    .addNewCondition()
+                    .withType("Ready")
+                    .withStatus("True")
+                    .endCondition()
+                    .endStatus()
+                    .build();
+            cluster.client.pods().inNamespace(NS).resource(pod).create();
+            provider.observe(spec); // not ready yet (status not written): reads events
+            cluster.client.pods().inNamespace(NS).resource(pod).updateStatus();
+            cluster.takeRequests(); // drop the test's own requests
+            SshEndpoint ssh = ((Observation.Running) provider.observe(spec)).ssh();
+            // A connection makes the forward open its WebSocket to pods/portforward.
+            try (Socket socket = new Socket(ssh.host(), ssh.port())) {
+                assertThat(socket.isConnected()).isTrue();
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> cluster.server.getRequestCount() > 0 && hasPortForward(cluster, used));
+            }
+            provider.delete(spec, ProviderListener.NONE);
+            for (String request : cluster.takeRequests()) used.add(rbac(request));
+        }
+        // The first run above dropped the test's own setup requests (and with them the provider's
+        // early ones); a second, setup-free lifecycle contributes those.
+        used.addAll(lifecycleRequests());
+
+        Set<String> granted = new TreeSet<>();
+        for (PolicyRule rule : role().getRules()) {
+            for (String group : rule.getApiGroups())
+                for (String resource : rule.getResources())
+                    for (String verb : rule.getVerbs())
+                        granted.add((group.isEmpty() ? "" : group + "/") + resource + " " + verb);
+        }
+        // KEP-4006: API servers that also authorize the WebSocket upgrade as create (1.35+).
+        Set<String> expected = new TreeSet<>(used);
+        expected.add("pods/portforward create");
+        assertThat(granted).isEqualTo(expected);
+    }
+
+    @Test
+    void deployManifestsAreValidKubernetesObjects() throws Exception {
+        List<String> kinds = new java.util.ArrayList<>();
+        for (String file : List.of("namespaces.yaml", "rbac.yaml", "config.yaml", "server.yaml")) {
+            objects(file)
+                    .forEach(o -> kinds.add(o.getKind() + "/" + o.getMetadata().getName()));
+        }
+        assertThat(kinds)
+                .containsExactlyInAnyOrder(
+                        "Namespace/hangar",
+                        "Namespace/hangar-workspaces",
+                        "ServiceAccount/hangar-server",
+                        "Role/hangar-workspaces",
+                        "RoleBinding/hangar-server",
+                        "ConfigMap/hangar-server",
+                        "PersistentVolumeClaim/hangar-home",
+                        "Deployment/hangar-server",
+                        "Service/hangar");
+        assertThat(Files.readString(DEPLOY.resolve("kustomization.yaml")))
+                .contains("namespaces.yaml", "rbac.yaml", "config.yaml", "server.yaml");
+    }
+
+    /** Runs apply, stop, start, observe and delete once more and records every request. */
+    private static Set<String> lifecycleRequests() throws Exception {
+        Set<String> used = new TreeSet<>();
+        try (MockCluster cluster = new MockCluster();
+                KubernetesProvider provider =
+                        new KubernetesProvider(cluster.client, Specs.settings(Map.of()), Clock.systemUTC(), false)) {
+            WorkspaceSpec spec = Specs.spec(Map.of());
+            provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+            provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
+            provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+            provider.observe(spec);
+            for (String request : cluster.takeRequests()) used.add(rbac(request));
+            // A StatefulSet deleted by hand (orphaning the rest): the next apply re-creates it and patches
+            // the owner references of the Secret, claim and Service.
+            String name = WorkspaceNames.of(spec.owner(), spec.name()).statefulSet();
+            cluster.client.apps().statefulSets().inNamespace(NS).withName(name).delete();
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> cluster.client
+                                    .apps()
+                                    .statefulSets()
+                                    .inNamespace(NS)
+                                    .withName(name)
+                                    .get()
+                            == null);
+            cluster.takeRequests(); // the test's own requests
+            provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+            provider.delete(spec, ProviderListener.NONE);
+            provider.observe(spec);
+            for (String request : cluster.takeRequests()) used.add(rbac(request));
+        }
+        return used;
+    }
+
+    private static boolean hasPortForward(MockCluster cluster, Set<String> used) throws InterruptedException {
+        for (String request : cluster.takeRequests()) used.add(rbac(request));
+        return used.contains("pods/portforward get");
+    }
+
+    /** @return "[group/]resource[/sub] verb" the API server authorizes for "METHOD /path" */
+    static String rbac(String request) {
+        String method = request.substring(0, request.indexOf(' '));
+        String path = request.substring(request.indexOf(' ') + 1);
+        Matcher m = PATH.matcher(path);
+        assertThat(m.matches()).as("an API path: %s", path).isTrue();
+        String group = m.group("group") == null ? "" : m.group("group") + "/";
+        String resource = group + m.group("resource") + (m.group("sub") == null ? "" : "/" + m.group("sub"));
+        boolean named = m.group("name") != null;
+        String verb = switch (method) {
+            case "GET" -> named ? "get" : path.contains("watch=true") ? "watch" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> throw new AssertionError("unexpected method " + method);
+        };
+        return resource + " " + verb;
+    }
+
+    private static Role role() throws Exception {
+        return objects("rbac.yaml").stream()
+                .filter(Role.class::isInstance)
+                .map(Role.class::cast)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** @return the typed objects of one deploy/ file (fabric8 returns a List for multi-document YAML) */
+    private static List<HasMetadata> objects(String file) throws Exception {
+        try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
+            Object parsed = new KubernetesSerialization().unmarshal(in);
+            List<?> items = parsed instanceof KubernetesList list
+                    ? list.getItems()
+                    : parsed instanceof List<?> l ? l : List.of(parsed);
+            return items.stream().map(HasMetadata.class::cast).toList();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.hangar.provider.kubernetes;
+
+import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * fabric8's mock server in CRUD mode, standing in for a Kubernetes API server in fast tests: it
+ * stores, lists (with label selectors), patches and deletes objects, but runs no controllers (no
+ * pods are created for a StatefulSet, no garbage collection, no ClusterIP allocation) and has no
+ * server-side apply. Listens on 127.0.0.1 only, plain HTTP.
+ */
+final class MockCluster implements AutoCloseable {
+    final KubernetesMockServer server;
+    final NamespacedKubernetesClient client;
+    private int seen;
+
+    MockCluster() {
+        this(false);
+    }
+
+    /**
+     * @param withExpectations true to also serve expectations set with {@code server.expect()} (for
+     *     WebSocket streams such as port-forward); other requests still go to the CRUD store
+     */
+    MockCluster(boolean withExpectations) {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        server = new KubernetesMockServer(
+                new Context(),
+                new MockWebServer(),
+                responses,
+                withExpectations ? new KubernetesMixedDispatcher(responses) : new KubernetesCrudDispatcher(),
+                false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+    }
+
+    /** @return the requests received since the last call, e.g. {@code "PATCH /apis/apps/v1/..."} */
+    List<String> takeRequests() throws InterruptedException {
+        return takeRecordedRequests().stream()
+                .map(r -> r.getMethod() + " " + r.getPath())
+                .toList();
+    }
+
+    /** @return the requests received since the last call, with headers and bodies */
+    List<RecordedRequest> takeRecordedRequests() throws InterruptedException {
+        List<RecordedRequest> requests = new ArrayList<>();
+        int count = server.getRequestCount();
+        for (; seen < count; seen++) {
+            RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
+            if (r == null) break;
+            requests.add(r);
+        }
+        return requests;
+    }
+
+    /** @return the mock server's URL, e.g. {@code http://127.0.0.1:39123/} */
+    String url() {
+        return server.url("/");
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}
