@@ -44,6 +44,20 @@ public final class ProblemMapper {
     /** Registers the mapping for every exception type. */
     public static void register(RoutesConfig routes) {
         routes.exception(Exception.class, ProblemMapper::handle);
+        // Javalin answers unmatched paths and methods itself; give those the same problem shape.
+        for (int status : new int[] {404, 405}) {
+            routes.error(status, ctx -> {
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith(PROBLEM_JSON)) {
+                    send(
+                            ctx,
+                            status,
+                            status == 404 ? "not-found" : "method-not-allowed",
+                            "",
+                            "no such endpoint: " + ctx.method() + " " + ctx.path() + " (see /api/v1/openapi.yaml)");
+                }
+            });
+        }
     }
 
     static void handle(Exception e, Context ctx) {

@@ -102,13 +102,14 @@ class HangarServerStartupTest {
     @Test
     void aMalformedTemplateFailsStartupNamingFileAndField(@TempDir Path home) throws Exception {
         Files.createDirectories(home.resolve("templates"));
-        Files.writeString(home.resolve("templates/bad.yaml"), "name: bad\nprovder: qemu\n");
+        Files.writeString(
+                home.resolve("templates/bad.yaml"), "name: bad\nprovider: qemu\nimage: x\ndescripton: typo\n");
         assertThatThrownBy(() -> HangarServer.builder(config(home))
                         .discoverProviders(false)
                         .start())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("bad.yaml")
-                .hasMessageContaining("provder");
+                .hasMessageContaining("descripton");
     }
 
     @Test

@@ -67,7 +67,7 @@ class BadInputTest {
                 Arguments.of("{\"name\":\"s8\",\"template\":\"fake\",\"userData\":\"- a list\"}", 422, "userData"),
                 Arguments.of("{\"name\":\"s9\",\"template\":\"fake\",\"userData\":\"a: [\"}", 422, "userData"),
                 // syntax (400)
-                Arguments.of("{\"name\":\"m1\",\"template\":\"fake\"", 400, ""),
+                Arguments.of("{\"name\":\"m1\",\"template\":\"fake\"", 400, "template"),
                 Arguments.of("{name: \"m2\"}", 400, ""),
                 Arguments.of("[]", 400, ""),
                 Arguments.of("null", 400, ""),
