@@ -162,7 +162,7 @@ public final class HangarServer implements AutoCloseable {
             createPrivateDir(config.home());
             Store store = storeOpener.apply(config);
             closeables.push(store);
-            TemplateCatalog templates = Templates.load(config);
+            TemplateCatalog templates = Templates.withoutProviders(Templates.load(config), Providers.disabled(config));
             List<WorkspaceProviderFactory> all = new ArrayList<>(factories);
             if (discover) all.addAll(Providers.discovered());
             ProviderRegistry providers = Providers.create(config, all, clock);
