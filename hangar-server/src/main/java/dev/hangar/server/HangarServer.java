@@ -162,10 +162,10 @@ public final class HangarServer implements AutoCloseable {
             createPrivateDir(config.home());
             Store store = storeOpener.apply(config);
             closeables.push(store);
-            TemplateCatalog templates = Templates.withoutProviders(Templates.load(config), Providers.disabled(config));
-            List<WorkspaceProviderFactory> all = new ArrayList<>(factories);
-            if (discover) all.addAll(Providers.discovered());
-            ProviderRegistry providers = Providers.create(config, all, clock);
+            List<WorkspaceProviderFactory> discovered = discover ? Providers.discovered() : List.of();
+            TemplateCatalog templates =
+                    Templates.withoutProviders(Templates.load(config), Providers.inactive(config, discovered));
+            ProviderRegistry providers = Providers.create(config, factories, discovered, clock);
             closeables.push(providers);
             try {
                 providers.requireProvidersFor(templates);

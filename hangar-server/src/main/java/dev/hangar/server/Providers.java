@@ -34,6 +34,28 @@ final class Providers {
         return out;
     }
 
+    /**
+     * Provider types that run without any configuration: the local VM provider is the embedded
+     * default. Every other discovered provider (e.g. {@code kubernetes}, which needs a namespace
+     * and a cluster) runs only when the config has a {@code providers.<type>} section.
+     */
+    static final java.util.Set<String> ON_BY_DEFAULT = java.util.Set.of("qemu");
+
+    /**
+     * @param explicit true for factories added programmatically (tests, embedding), which are on
+     *     unless switched off
+     * @return whether the provider of {@code type} is created: {@code enabled: true|false} decides
+     *     when given; else any other setting turns it on; else it is on when {@code explicit} or
+     *     in {@link #ON_BY_DEFAULT}
+     */
+    static boolean enabled(ServerConfig config, String type, boolean explicit) {
+        Map<String, String> settings = config.providers().getOrDefault(type, Map.of());
+        String flag = settings.get(ENABLED);
+        if (flag != null) return !"false".equals(flag);
+        if (!settings.isEmpty()) return true;
+        return explicit || ON_BY_DEFAULT.contains(type);
+    }
+
     /** @return the provider types switched off with {@code providers.<type>.enabled: false} */
     static java.util.Set<String> disabled(ServerConfig config) {
         java.util.Set<String> out = new TreeSet<>();
@@ -44,10 +66,30 @@ final class Providers {
     }
 
     /**
+     * @return the types of {@code discovered} factories that are off (switched off, or needing a
+     *     config section they do not have); their built-in templates are hidden
+     */
+    static java.util.Set<String> inactive(ServerConfig config, List<WorkspaceProviderFactory> discovered) {
+        java.util.Set<String> out = new TreeSet<>(disabled(config));
+        for (WorkspaceProviderFactory f : discovered) {
+            if (!enabled(config, f.type(), false)) out.add(f.type());
+        }
+        return out;
+    }
+
+    /**
      * @throws ConfigException when two factories claim a type, the config names a type no factory
      *     provides, or a factory refuses its settings
      */
-    static ProviderRegistry create(ServerConfig config, List<WorkspaceProviderFactory> factories, Clock clock) {
+    static ProviderRegistry create(
+            ServerConfig config,
+            List<WorkspaceProviderFactory> explicit,
+            List<WorkspaceProviderFactory> discovered,
+            Clock clock) {
+        java.util.Set<String> explicitTypes = new TreeSet<>();
+        explicit.forEach(f -> explicitTypes.add(f.type()));
+        List<WorkspaceProviderFactory> factories = new ArrayList<>(explicit);
+        factories.addAll(discovered);
         Map<String, WorkspaceProviderFactory> byType = new TreeMap<>();
         for (WorkspaceProviderFactory f : factories) {
             WorkspaceProviderFactory prev = byType.put(f.type(), f);
@@ -69,7 +111,7 @@ final class Providers {
                 if (enabled != null && !enabled.equals("true") && !enabled.equals("false"))
                     throw new ConfigException(
                             "providers." + f.type() + ".enabled must be true or false, got '" + enabled + "'");
-                if ("false".equals(enabled)) continue;
+                if (!enabled(config, f.type(), explicitTypes.contains(f.type()))) continue;
                 Path dataDir = config.home().resolve("providers").resolve(f.type());
                 Files.createDirectories(dataDir);
                 try {
