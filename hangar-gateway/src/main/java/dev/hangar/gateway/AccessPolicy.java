@@ -45,10 +45,13 @@ final class AccessPolicy {
         String h = host.toLowerCase(Locale.ROOT);
         if (h.endsWith(SUFFIX)) h = h.substring(0, h.length() - SUFFIX.length());
         String[] parts = h.split("\\.", -1);
-        if (parts.length > 2 || !Names.isDns1123Label(parts[0]) || (parts.length == 2 && !Names.isDns1123Label(parts[1])))
+        if (parts.length > 2
+                || !Names.isDns1123Label(parts[0])
+                || (parts.length == 2 && !Names.isDns1123Label(parts[1])))
             return new Decision.Deny(
                     Denial.INVALID_TARGET,
-                    "'" + printable(host) + "' is not a workspace; use <workspace>.hangar (or <workspace>.<owner>.hangar)",
+                    "'" + printable(host)
+                            + "' is not a workspace; use <workspace>.hangar (or <workspace>.<owner>.hangar)",
                     "");
         String name = parts[0];
         String owner = parts.length == 2 ? parts[1] : user;

@@ -68,7 +68,8 @@ final class HostKeyFile {
         try {
             pair = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot generate an Ed25519 host key (is BouncyCastle on the class path?)", e);
+            throw new IllegalStateException(
+                    "cannot generate an Ed25519 host key (is BouncyCastle on the class path?)", e);
         }
         // Write to a temp file created 0600 from the start, then rename: the private key is never
         // readable by others, and a crash never leaves a half-written key behind.
@@ -103,12 +104,14 @@ final class HostKeyFile {
             pairs = SecurityUtils.loadKeyPairIdentities(
                     null, NamedResource.ofName(file.toString()), in, FilePasswordProvider.EMPTY);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("gateway host key " + file + " is not a valid OpenSSH private key: "
-                    + e.getMessage() + "; delete it to have a new one generated (clients must then re-run hangar config-ssh)");
+            throw new IllegalStateException(
+                    "gateway host key " + file + " is not a valid OpenSSH private key: " + e.getMessage()
+                            + "; delete it to have a new one generated (clients must then re-run hangar config-ssh)");
         }
         Iterator<KeyPair> it = pairs == null ? null : pairs.iterator();
         if (it == null || !it.hasNext())
-            throw new IllegalStateException("gateway host key " + file + " holds no key; delete it to have one generated");
+            throw new IllegalStateException(
+                    "gateway host key " + file + " holds no key; delete it to have one generated");
         KeyPair pair = it.next();
         if (!KeyPairProvider.SSH_ED25519.equals(KeyUtils.getKeyType(pair)))
             throw new IllegalStateException("gateway host key " + file + " is " + KeyUtils.getKeyType(pair)

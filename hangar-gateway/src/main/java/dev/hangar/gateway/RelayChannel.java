@@ -99,15 +99,21 @@ final class RelayChannel extends AbstractServerChannel {
             decision = policy.decide(user, host, port);
         } catch (RuntimeException e) {
             LOG.error("gateway directory failed while authorising {} to {}", user, target, e);
-            refuse(opened, new Outcome.Unreachable("directory error: " + e), SshConstants.SSH_OPEN_CONNECT_FAILED,
+            refuse(
+                    opened,
+                    new Outcome.Unreachable("directory error: " + e),
+                    SshConstants.SSH_OPEN_CONNECT_FAILED,
                     "the Hangar gateway could not look the workspace up; try again or ask an admin");
             return;
         }
         switch (decision) {
             case AccessPolicy.Decision.Deny d -> {
                 workspaceId = d.workspaceId();
-                refuse(opened, new Outcome.Denied(d.reason(), d.message()),
-                        SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, d.message());
+                refuse(
+                        opened,
+                        new Outcome.Denied(d.reason(), d.message()),
+                        SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED,
+                        d.message());
             }
             case AccessPolicy.Decision.Allow a -> connect(opened, a.target());
         }
@@ -117,16 +123,22 @@ final class RelayChannel extends AbstractServerChannel {
         workspaceId = ws.id();
         Socket s = new Socket();
         try {
-            s.connect(new InetSocketAddress(ws.sshHost(), ws.sshPort()), Math.toIntExact(context.connectTimeout().toMillis()));
+            s.connect(
+                    new InetSocketAddress(ws.sshHost(), ws.sshPort()),
+                    Math.toIntExact(context.connectTimeout().toMillis()));
             s.setTcpNoDelay(true);
         } catch (IOException | RuntimeException e) {
             closeQuietly(s);
-            refuse(opened, new Outcome.Unreachable(e.toString()), SshConstants.SSH_OPEN_CONNECT_FAILED,
+            refuse(
+                    opened,
+                    new Outcome.Unreachable(e.toString()),
+                    SshConstants.SSH_OPEN_CONNECT_FAILED,
                     "the workspace's sshd is not reachable (" + e.getMessage() + "); check 'hangar list'");
             return;
         }
         socket = s;
-        toClient = new ChannelOutputStream(this, getRemoteWindow(), WINDOW_WAIT, LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
+        toClient = new ChannelOutputStream(
+                this, getRemoteWindow(), WINDOW_WAIT, LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
         if (isClosing()) { // the client went away while we connected
             closeQuietly(s);
             return;

@@ -98,8 +98,8 @@ public final class SshGateway implements AutoCloseable {
                 new RelayChannelFactory(new AccessPolicy(directory), context),
                 RefusedChannel.factory("session", context),
                 RefusedChannel.factory("direct-streamlocal@openssh.com", context)));
-        sshd.setGlobalRequestHandlers(
-                List.of(KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE, new RefuseForwardingHandler(context)));
+        sshd.setGlobalRequestHandlers(List.of(
+                KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE, new RefuseForwardingHandler(context)));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         // MINA closes sessions idle for 10 minutes by default; an idle terminal relayed to a
         // workspace is normal, so only the workspace's sshd (ClientAlive*) decides about idleness.
@@ -113,8 +113,10 @@ public final class SshGateway implements AutoCloseable {
             } catch (IOException ignored) {
                 LOG.debug("stopping a gateway that failed to start", ignored);
             }
-            throw new UncheckedIOException("cannot start the SSH gateway on " + config.listenAddress() + ":"
-                    + config.port() + " (" + e.getMessage() + "); set gateway.listen-port to a free port", e);
+            throw new UncheckedIOException(
+                    "cannot start the SSH gateway on " + config.listenAddress() + ":" + config.port() + " ("
+                            + e.getMessage() + "); set gateway.listen-port to a free port",
+                    e);
         }
         SshGateway gateway = new SshGateway(sshd, hostKey);
         LOG.info(
