@@ -66,6 +66,7 @@ final class RefusedChannel extends AbstractServerChannel {
         OpenFuture f = new DefaultOpenFuture(this, this);
         SshChannelOpenException e =
                 new SshChannelOpenException(getChannelId(), SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, MESSAGE);
+        ExplainingConnectionService.explain(this, MESSAGE);
         try {
             signalChannelOpenFailure(e);
             f.setException(e);

@@ -159,6 +159,7 @@ final class RelayChannel extends AbstractServerChannel {
     private void refuse(OpenFuture opened, Outcome why, int reasonCode, String message) {
         outcome = why;
         SshChannelOpenException e = new SshChannelOpenException(getChannelId(), reasonCode, message);
+        ExplainingConnectionService.explain(this, message);
         try {
             signalChannelOpenFailure(e);
             opened.setException(e); // MINA sends SSH_MSG_CHANNEL_OPEN_FAILURE with this message

@@ -20,6 +20,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,8 @@ public final class SshGateway implements AutoCloseable {
         sshd.setHost(config.listenAddress());
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        sshd.setServiceFactories(
+                List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainingConnectionService.Factory()));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         sshd.setPublickeyAuthenticator(authenticator);
         sshd.setPasswordAuthenticator(null);
