@@ -66,6 +66,14 @@ class GatewayBench {
                     me,
                     key.privateKey(),
                     List.of(new WorkspaceHostKey("dev", ws.hostKeyLine()))));
+            String ciphers = System.getProperty("bench.gateway.ciphers", "");
+            if (!ciphers.isEmpty()) {
+                // experiment: the cipher of the outer (client to gateway) hop only
+                Files.writeString(
+                        writer.hangarConfig(),
+                        Files.readString(writer.hangarConfig())
+                                .replace("Host hangar-gateway\n", "Host hangar-gateway\n  Ciphers " + ciphers + "\n"));
+            }
             // The comparison routes, appended to the generated config: same key, same known_hosts
             // entry for the workspace (HostKeyAlias), OpenSSH's sshd as jump host, or no jump at all.
             Files.writeString(
@@ -117,8 +125,8 @@ class GatewayBench {
                     "ratio hangar/openssh-jump (median): %.2f%n",
                     (double) median(times.get("hangar gateway")) / median(times.get("openssh jump")));
 
-            System.out.println(
-                    "== scp of " + sizeMib + " MiB (OpenSSH " + sshVersion() + ", cipher: client default) ==");
+            System.out.println("== scp of " + sizeMib + " MiB (OpenSSH " + sshVersion() + ", gateway hop ciphers: "
+                    + (ciphers.isEmpty() ? "client default" : ciphers) + ") ==");
             Path src = tmp.resolve("payload.bin");
             writeRandom(src, sizeMib);
             long bytes = Files.size(src);
