@@ -49,7 +49,7 @@ final class RelayChannel extends AbstractServerChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RelayChannel.class);
     private static final byte[] EOF = new byte[0];
     private static final byte[] CLOSED = new byte[0];
-    private static final int READ_CHUNK = 32 * 1024;
+    private static final int READ_CHUNK = 64 * 1024;
     /** A relay may legitimately wait for a client that reads nothing for a long time (ssh ^Z). */
     private static final Duration WINDOW_WAIT = Duration.ofDays(30);
 
@@ -195,9 +195,11 @@ final class RelayChannel extends AbstractServerChannel {
         try {
             InputStream in = socket.getInputStream();
             for (int n; (n = in.read(buf)) >= 0; ) {
+                // ChannelOutputStream sends full SSH packets as its buffer fills; flush the partial
+                // last one only when nothing more is waiting, so bulk transfers go in full packets
                 toClient.write(buf, 0, n);
-                toClient.flush();
                 bytesDown.addAndGet(n);
+                if (in.available() == 0) toClient.flush();
             }
             toClient.close(); // sends SSH_MSG_CHANNEL_EOF
             directionDone();

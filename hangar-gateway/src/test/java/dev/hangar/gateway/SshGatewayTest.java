@@ -173,6 +173,10 @@ class SshGatewayTest {
                         "BatchMode=yes",
                         local.toString(),
                         "dev.hangar:" + remote));
+        // the upload's relay is audited with at least the file's size (plus SSH overhead) sent up
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> recordsFor("dev.hangar:22").stream()
+                        .anyMatch(r -> r.bytesToWorkspace() > data.length && r.bytesFromWorkspace() < data.length));
         Proc.ok(
                 T,
                 List.of(
