@@ -72,6 +72,7 @@ class SshGatewayTest {
                 .admin("carol")
                 .workspace("dev", new WorkspaceTarget.Reachable("id-dev", me, "127.0.0.1", workspace.port()))
                 .workspace("idle", new WorkspaceTarget.Unreachable("id-idle", me, "Stopped"))
+                .workspace("gone", new WorkspaceTarget.Reachable("id-gone", me, "127.0.0.1", closedPort()))
                 .workspace("moved", new WorkspaceTarget.Reachable("id-moved", me, "127.0.0.1", impostor.port()))
                 .workspace("bobs", new WorkspaceTarget.Reachable("id-bobs", "bob", "127.0.0.1", workspace.port()));
         gateway = SshGateway.start(
@@ -109,6 +110,13 @@ class SshGatewayTest {
         SshConfigWriter writer = new SshConfigWriter(tmp.resolve(home));
         writer.apply(input);
         return writer.userConfig();
+    }
+
+    /** @return a loopback port nothing listens on (just released) */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     @AfterAll
@@ -431,6 +439,19 @@ class SshGatewayTest {
         assertThat(rec.outcome())
                 .isInstanceOfSatisfying(
                         Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.FORWARDING_REFUSED));
+    }
+
+    @Test
+    void aWorkspaceWhoseSshdDoesNotAnswerIsReportedAsUnreachable() {
+        Proc.Result r = Proc.run(T, ssh(meConfig, "gone.hangar", "true"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr()).contains("open failed: connect failed: the workspace's sshd is not reachable");
+        ConnectionRecord rec = awaitRecord("gone.hangar:22");
+        assertThat(rec.workspaceId()).isEqualTo("id-gone");
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Unreachable.class, u -> assertThat(u.error()).contains("Connection refused"));
     }
 
     @Test
