@@ -16,11 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
-import org.apache.sshd.common.channel.ChannelOutputStream;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +40,9 @@ import org.slf4j.LoggerFactory;
  *   <li>client to workspace: {@link #doWriteData} (MINA I/O thread) queues a copy; the writer
  *       thread writes it to the socket and only then releases that much of the local SSH window.
  *       The queue therefore never holds more than the window MINA advertises (2 MiB by default).
- *   <li>workspace to client: the reader thread reads the socket and writes to a {@link
- *       ChannelOutputStream}, which blocks while the client's window is exhausted.
+ *   <li>workspace to client: the reader thread reads up to 256 KiB from the socket and hands it
+ *       to a {@link ChannelAsyncOutputStream}, which sends it as packets while the client's window
+ *       allows; the thread waits for that before reading more.
  * </ul>
  *
  * EOF is forwarded each way (socket half-close / SSH_MSG_CHANNEL_EOF); the channel closes when both
@@ -49,9 +53,10 @@ final class RelayChannel extends AbstractServerChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RelayChannel.class);
     private static final byte[] EOF = new byte[0];
     private static final byte[] CLOSED = new byte[0];
-    private static final int READ_CHUNK = 64 * 1024;
-    /** A relay may legitimately wait for a client that reads nothing for a long time (ssh ^Z). */
-    private static final Duration WINDOW_WAIT = Duration.ofDays(30);
+    /** Bytes read from the workspace per write: several SSH packets, so they are pipelined. */
+    private static final int READ_CHUNK = 256 * 1024;
+    /** How often a relay waiting for a slow client checks that the channel is still open. */
+    private static final Duration WRITE_CHECK = Duration.ofSeconds(5);
 
     private final AccessPolicy policy;
     private final AuditContext context;
@@ -62,7 +67,7 @@ final class RelayChannel extends AbstractServerChannel {
     private final AtomicBoolean recorded = new AtomicBoolean();
 
     private volatile Socket socket;
-    private volatile ChannelOutputStream toClient;
+    private volatile ChannelAsyncOutputStream toClient;
     private volatile Outcome outcome = new Outcome.Relayed();
     private volatile String workspaceId = "";
     private volatile String user = "";
@@ -137,8 +142,7 @@ final class RelayChannel extends AbstractServerChannel {
             return;
         }
         socket = s;
-        toClient = new ChannelOutputStream(
-                this, getRemoteWindow(), WINDOW_WAIT, LOG, SshConstants.SSH_MSG_CHANNEL_DATA, true);
+        toClient = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
         if (isClosing()) { // the client went away while we connected
             closeQuietly(s);
             return;
@@ -195,16 +199,25 @@ final class RelayChannel extends AbstractServerChannel {
         try {
             InputStream in = socket.getInputStream();
             for (int n; (n = in.read(buf)) >= 0; ) {
-                // ChannelOutputStream sends full SSH packets as its buffer fills; flush the partial
-                // last one only when nothing more is waiting, so bulk transfers go in full packets
-                toClient.write(buf, 0, n);
+                // MINA splits the chunk into packets as the client's window allows and writes them
+                // back to back; waiting for the whole chunk keeps one write outstanding (as MINA
+                // requires) and the buffer reusable. A client that reads nothing (ssh ^Z) makes
+                // this wait as long as it likes, without more than one chunk buffered.
+                IoWriteFuture written = toClient.writeBuffer(new ByteArrayBuffer(buf, 0, n));
+                // (MINA fails pending writes when the channel closes; the check is a second guard)
+                while (!written.await(WRITE_CHECK.toMillis())) {
+                    if (isClosing()) throw new IOException("channel closed");
+                }
+                if (!written.isWritten()) {
+                    Throwable why = written.getException();
+                    throw why instanceof IOException io ? io : new IOException("write to the client failed", why);
+                }
                 bytesDown.addAndGet(n);
-                if (in.available() == 0) toClient.flush();
             }
-            toClient.close(); // sends SSH_MSG_CHANNEL_EOF
+            sendEof();
             directionDone();
         } catch (IOException e) {
-            failed("reading from the workspace", e);
+            failed("relaying from the workspace", e);
         }
     }
 
@@ -228,6 +241,21 @@ final class RelayChannel extends AbstractServerChannel {
     @Override
     protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
         throw new IOException("direct-tcpip channels carry no extended data (RFC 4254 7.2)");
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        ChannelAsyncOutputStream out = toClient;
+        if (out != null) out.onWindowExpanded();
+    }
+
+    @Override
+    protected Closeable getInnerCloseable() {
+        ChannelAsyncOutputStream out = toClient;
+        return out == null
+                ? super.getInnerCloseable()
+                : builder().close(out).close(super.getInnerCloseable()).build();
     }
 
     @Override
