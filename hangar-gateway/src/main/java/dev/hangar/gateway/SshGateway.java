@@ -1,0 +1,168 @@
+package dev.hangar.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.digest.BuiltinDigests;
+import org.apache.sshd.common.global.KeepAliveHandler;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.global.NoMoreSessionsHandler;
+import org.apache.sshd.server.session.ServerUserAuthServiceFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Hangar SSH gateway: an SSH server (Apache MINA SSHD) that OpenSSH clients use as a jump host
+ * ({@code ProxyJump}, {@code ssh -J}, {@code ssh -W}).
+ *
+ * <ul>
+ *   <li>Authentication: public key only, against the keys users registered ({@link
+ *       GatewayDirectory#userForKey}); the SSH user name must be the key's owner. Password,
+ *       keyboard-interactive, host-based and GSSAPI are not offered.
+ *   <li>Channels: only {@code direct-tcpip} to {@code <ws>[.<owner>][.hangar]:22}, authorised by
+ *       ownership (admins: any workspace) and relayed to the workspace's sshd endpoint reported by
+ *       the directory. The SSH session inside is end-to-end between the client and the workspace,
+ *       so the gateway never sees its contents; {@code ssh -R}, agent forwarding, scp and sftp to a
+ *       workspace are served by the workspace's sshd.
+ *   <li>Refused (and audited): {@code session} channels (shell, exec, subsystems, and thus agent and
+ *       X11 forwarding on the gateway), {@code tcpip-forward} / {@code streamlocal-forward} on the
+ *       gateway, any other target.
+ *   <li>Audit: one {@link ConnectionRecord} per channel, one {@link LoginRejection} per
+ *       unauthenticated connection, through {@link GatewayAudit}.
+ *   <li>Host key: Ed25519, generated once into {@link GatewayConfig#stateDir()} (mode 0600) and
+ *       reused on restart.
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #close()} stops listening and closes all connections; it is idempotent.
+ */
+public final class SshGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SshGateway.class);
+
+    private final SshServer server;
+    private final KeyPair hostKey;
+
+    private SshGateway(SshServer server, KeyPair hostKey) {
+        this.server = server;
+        this.hostKey = hostKey;
+    }
+
+    /** Same as {@link #start(GatewayConfig, GatewayDirectory, GatewayAudit, Clock)} with the UTC system clock. */
+    public static SshGateway start(GatewayConfig config, GatewayDirectory directory, GatewayAudit audit) {
+        return start(config, directory, audit, Clock.systemUTC());
+    }
+
+    /**
+     * Loads or generates the host key and starts listening.
+     *
+     * @param clock source of the timestamps and durations in audit records
+     * @throws UncheckedIOException when the port cannot be bound (the message names address and port)
+     *     or the state directory cannot be used
+     * @throws IllegalStateException when the host key file is unusable (the message says how to fix it)
+     */
+    public static SshGateway start(GatewayConfig config, GatewayDirectory directory, GatewayAudit audit, Clock clock) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(clock, "clock");
+        KeyPair hostKey = HostKeyFile.loadOrCreate(config.stateDir());
+        AuditContext context = new AuditContext(audit, clock, config.connectTimeout());
+        KeyAuthenticator authenticator = new KeyAuthenticator(directory, context);
+
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost(config.listenAddress());
+        sshd.setPort(config.port());
+        sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        sshd.setServiceFactories(
+                List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainingConnectionService.Factory()));
+        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        sshd.setPublickeyAuthenticator(authenticator);
+        sshd.setPasswordAuthenticator(null);
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setGSSAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+        sshd.setShellFactory(null);
+        sshd.setCommandFactory(null);
+        sshd.setSubsystemFactories(List.of());
+        sshd.setAgentFactory(null);
+        sshd.setChannelFactories(List.of(
+                new RelayChannelFactory(new AccessPolicy(directory), context),
+                RefusedChannel.factory("session", context),
+                RefusedChannel.factory("direct-streamlocal@openssh.com", context)));
+        sshd.setGlobalRequestHandlers(List.of(
+                KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE, new RefuseForwardingHandler(context)));
+        sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        // MINA closes sessions idle for 10 minutes by default; an idle terminal relayed to a
+        // workspace is normal, so only the workspace's sshd (ClientAlive*) decides about idleness.
+        CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
+        sshd.addSessionListener(authenticator);
+        try {
+            sshd.start();
+        } catch (IOException e) {
+            try {
+                sshd.stop(true);
+            } catch (IOException ignored) {
+                LOG.debug("stopping a gateway that failed to start", ignored);
+            }
+            throw new UncheckedIOException(
+                    "cannot start the SSH gateway on " + config.listenAddress() + ":" + config.port() + " ("
+                            + e.getMessage() + "); set gateway.listen-port to a free port",
+                    e);
+        }
+        SshGateway gateway = new SshGateway(sshd, hostKey);
+        LOG.info(
+                "SSH gateway listening on {}:{}, host key {}",
+                gateway.host(),
+                gateway.port(),
+                KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKey.getPublic()));
+        return gateway;
+    }
+
+    /** @return the bound port (the ephemeral one when configured with port 0) */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** @return the address the gateway listens on, as configured (e.g. {@code 127.0.0.1}) */
+    public String host() {
+        for (SocketAddress a : server.getBoundAddresses()) {
+            if (a instanceof InetSocketAddress i) return i.getHostString();
+        }
+        return server.getHost();
+    }
+
+    /** @return the gateway's public host key */
+    public PublicKey hostKey() {
+        return hostKey.getPublic();
+    }
+
+    /**
+     * @return the host key in OpenSSH public-key form, {@code ssh-ed25519 AAAA...} (no comment), as
+     *     {@code hangar config-ssh} writes it to known_hosts
+     */
+    public String hostKeyLine() {
+        return PublicKeyEntry.toString(hostKey.getPublic());
+    }
+
+    /** Stops listening and closes every connection. Idempotent. */
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException e) {
+            LOG.warn("error while stopping the SSH gateway", e);
+        }
+    }
+}

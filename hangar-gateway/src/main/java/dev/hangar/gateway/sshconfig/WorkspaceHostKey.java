@@ -1,0 +1,30 @@
+package dev.hangar.gateway.sshconfig;
+
+import java.util.Objects;
+
+/**
+ * A workspace's pinned SSH host key, as Hangar generated it.
+ *
+ * @param name the host name without the {@code .hangar} suffix: the workspace name for the user's
+ *     own workspaces ({@code dev} becomes {@code dev.hangar}), or {@code <workspace>.<owner>} for
+ *     another user's (admins)
+ * @param hostKey the public host key, {@code <type> <base64>} (a trailing comment is dropped)
+ */
+public record WorkspaceHostKey(String name, String hostKey) {
+    /**
+     * @throws IllegalArgumentException saying which value is wrong
+     */
+    public WorkspaceHostKey {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(hostKey, "hostKey");
+        if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?"))
+            throw new IllegalArgumentException("workspace host name '" + name
+                    + "' must be <workspace> or <workspace>.<owner> (DNS-1123 labels), without .hangar");
+        hostKey = SshConfigFiles.publicKey("host key of workspace " + name, hostKey);
+    }
+
+    /** @return the host name clients use, {@code <name>.hangar} */
+    public String hostName() {
+        return name + SshConfigFiles.SUFFIX;
+    }
+}

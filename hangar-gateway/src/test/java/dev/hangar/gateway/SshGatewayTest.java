@@ -1,0 +1,467 @@
+package dev.hangar.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hangar.gateway.sshconfig.GatewayHost;
+import dev.hangar.gateway.sshconfig.SshConfigInput;
+import dev.hangar.gateway.sshconfig.SshConfigWriter;
+import dev.hangar.gateway.sshconfig.WorkspaceHostKey;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway with the real OpenSSH client ({@code ssh}, {@code scp}, {@code sftp}) and a real
+ * {@code sshd} as the workspace, configured only by what {@code SshConfigWriter} writes.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SshGatewayTest {
+    private static final Duration T = Duration.ofSeconds(60);
+
+    /** The Hangar user who owns the workspaces; the workspace sshd can only log in the OS user running the test. */
+    private final String me = System.getProperty("user.name");
+
+    @TempDir
+    static Path tmp;
+
+    private final MapDirectory directory = new MapDirectory();
+    private final RecordingAudit audit = new RecordingAudit();
+    private WorkspaceSshd workspace;
+    private WorkspaceSshd impostor;
+    private SshGateway gateway;
+    private Path meConfig;
+    private Path bobConfig;
+    private Path carolConfig;
+    private Path malloryConfig;
+
+    @BeforeAll
+    void start() throws IOException {
+        KeyPairFiles meKey = KeyPairFiles.generate(tmp, "me");
+        KeyPairFiles bobKey = KeyPairFiles.generate(tmp, "bob");
+        KeyPairFiles carolKey = KeyPairFiles.generate(tmp, "carol");
+        KeyPairFiles malloryKey = KeyPairFiles.generate(tmp, "mallory");
+        workspace = WorkspaceSshd.start(tmp.resolve("ws-dev"), List.of(meKey.publicLine(), carolKey.publicLine()));
+        // another sshd with its own host key: what a workspace endpoint serving a different key looks like
+        impostor = WorkspaceSshd.start(tmp.resolve("ws-impostor"), List.of(meKey.publicLine()));
+
+        directory
+                .key(me, meKey.publicLine())
+                .key("bob", bobKey.publicLine())
+                .key("carol", carolKey.publicLine())
+                .admin("carol")
+                .workspace("dev", new WorkspaceTarget.Reachable("id-dev", me, "127.0.0.1", workspace.port()))
+                .workspace("idle", new WorkspaceTarget.Unreachable("id-idle", me, "Stopped"))
+                .workspace("gone", new WorkspaceTarget.Reachable("id-gone", me, "127.0.0.1", closedPort()))
+                .workspace("moved", new WorkspaceTarget.Reachable("id-moved", me, "127.0.0.1", impostor.port()))
+                .workspace("bobs", new WorkspaceTarget.Reachable("id-bobs", "bob", "127.0.0.1", workspace.port()));
+        gateway = SshGateway.start(
+                new GatewayConfig("127.0.0.1", 0, tmp.resolve("gateway-state"), Duration.ofSeconds(5)),
+                directory,
+                audit);
+
+        GatewayHost gw = new GatewayHost("127.0.0.1", gateway.port(), gateway.hostKeyLine());
+        // "moved" is pinned to the real workspace's key but its endpoint now answers with another key
+        List<WorkspaceHostKey> mine = List.of(
+                new WorkspaceHostKey("dev", workspace.hostKeyLine()),
+                new WorkspaceHostKey("moved", workspace.hostKeyLine()),
+                new WorkspaceHostKey("nope", workspace.hostKeyLine()),
+                new WorkspaceHostKey("idle", workspace.hostKeyLine()));
+        meConfig = userConfig("home-me", new SshConfigInput(gw, me, meKey.privateKey(), mine));
+        bobConfig = userConfig(
+                "home-bob",
+                new SshConfigInput(
+                        gw,
+                        "bob",
+                        bobKey.privateKey(),
+                        List.of(new WorkspaceHostKey("dev." + me, workspace.hostKeyLine()))));
+        carolConfig = userConfig(
+                "home-carol",
+                new SshConfigInput(
+                        gw,
+                        "carol",
+                        carolKey.privateKey(),
+                        List.of(new WorkspaceHostKey("dev." + me, workspace.hostKeyLine()))));
+        malloryConfig = userConfig("home-mallory", new SshConfigInput(gw, me, malloryKey.privateKey(), mine));
+    }
+
+    /** @return the ~/.ssh/config that config-ssh produced in a fresh home (it Includes ~/.ssh/hangar/config) */
+    private Path userConfig(String home, SshConfigInput input) {
+        SshConfigWriter writer = new SshConfigWriter(tmp.resolve(home));
+        writer.apply(input);
+        return writer.userConfig();
+    }
+
+    /** @return a loopback port nothing listens on (just released) */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) gateway.close();
+        if (workspace != null) workspace.close();
+        if (impostor != null) impostor.close();
+    }
+
+    private static List<String> ssh(Path config, String... args) {
+        List<String> cmd = new ArrayList<>(
+                List.of("ssh", "-F", config.toString(), "-o", "BatchMode=yes", "-o", "ConnectTimeout=20"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private List<ConnectionRecord> recordsFor(String target) {
+        return audit.connections.stream().filter(r -> r.target().equals(target)).toList();
+    }
+
+    private ConnectionRecord awaitRecord(String target) {
+        return await().atMost(Duration.ofSeconds(10))
+                .until(() -> recordsFor(target), l -> !l.isEmpty())
+                .getLast();
+    }
+
+    @Test
+    void runsACommandInTheWorkspaceEndToEndAndAuditsIt() {
+        int before = recordsFor("dev.hangar:22").size();
+        Proc.Result r = Proc.ok(T, ssh(meConfig, "dev.hangar", "echo hello-$((6*7)) from $(hostname)"));
+
+        assertThat(r.stdout()).startsWith("hello-42 from ");
+        ConnectionRecord rec = await().atMost(Duration.ofSeconds(10))
+                .until(() -> recordsFor("dev.hangar:22"), l -> l.size() > before)
+                .getLast();
+        assertThat(rec.user()).isEqualTo(me);
+        assertThat(rec.workspaceId()).isEqualTo("id-dev");
+        assertThat(rec.outcome()).isEqualTo(new Outcome.Relayed());
+        assertThat(rec.source()).startsWith("127.0.0.1:");
+        // key exchange, auth and the command's output all went through the relay
+        assertThat(rec.bytesToWorkspace()).isGreaterThan(1000);
+        assertThat(rec.bytesFromWorkspace()).isGreaterThan(1000);
+        assertThat(rec.duration()).isPositive();
+    }
+
+    @Test
+    void scpCopiesAFileToTheWorkspaceAndBack() throws IOException {
+        byte[] data = new byte[3 * 1024 * 1024 + 17];
+        new Random(42).nextBytes(data);
+        Path local = tmp.resolve("scp-up.bin");
+        Files.write(local, data);
+        Path remote = workspace.dir().resolve("scp-remote.bin");
+        Path back = tmp.resolve("scp-back.bin");
+
+        Proc.ok(
+                T,
+                List.of(
+                        "scp",
+                        "-F",
+                        meConfig.toString(),
+                        "-o",
+                        "BatchMode=yes",
+                        local.toString(),
+                        "dev.hangar:" + remote));
+        // the upload's relay is audited with at least the file's size (plus SSH overhead) sent up
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> recordsFor("dev.hangar:22").stream()
+                        .anyMatch(r -> r.bytesToWorkspace() > data.length && r.bytesFromWorkspace() < data.length));
+        Proc.ok(
+                T,
+                List.of(
+                        "scp",
+                        "-F",
+                        meConfig.toString(),
+                        "-o",
+                        "BatchMode=yes",
+                        "dev.hangar:" + remote,
+                        back.toString()));
+
+        assertThat(Files.readAllBytes(remote)).isEqualTo(data);
+        assertThat(Files.readAllBytes(back)).isEqualTo(data);
+    }
+
+    @Test
+    void remoteForwardIsServedByTheWorkspaceSshdThroughTheGateway() throws Exception {
+        try (ServerSocket echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> serveEcho(echo));
+            Path errLog = tmp.resolve("ssh-R.err");
+            List<String> cmd = ssh(
+                    meConfig,
+                    "-N",
+                    "-o",
+                    "ExitOnForwardFailure=yes",
+                    "-R",
+                    "127.0.0.1:0:127.0.0.1:" + echo.getLocalPort(),
+                    "dev.hangar");
+            ProcessBuilder pb =
+                    new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(errLog.toFile());
+            pb.environment().remove("SSH_AUTH_SOCK");
+            Process ssh = pb.start();
+            try {
+                // ssh(1) prints the port the workspace's sshd allocated for "-R 0:..."
+                Pattern allocated = Pattern.compile("Allocated port (\\d+) for remote forward");
+                String out = await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () -> Files.readString(errLog),
+                                s -> allocated.matcher(s).find() || !ssh.isAlive());
+                Matcher m = allocated.matcher(out);
+                assertThat(m.find()).as("ssh -R output: %s", out).isTrue();
+                int port = Integer.parseInt(m.group(1));
+
+                // connect on the "workspace" side: the workspace's sshd forwards it back over the session
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    s.setSoTimeout(10_000);
+                    s.getOutputStream().write("ping through -R\n".getBytes(StandardCharsets.UTF_8));
+                    String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine();
+                    assertThat(line).isEqualTo("ping through -R");
+                }
+            } finally {
+                ssh.destroy();
+                ssh.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void serveEcho(ServerSocket server) {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread.ofVirtual().start(() -> {
+                    try (s;
+                            InputStream in = s.getInputStream();
+                            OutputStream out = s.getOutputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException ignored) {
+                        // client went away
+                    }
+                });
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    @Test
+    void anAdminReachesAnotherUsersWorkspace() {
+        Proc.Result r = Proc.ok(T, ssh(carolConfig, "-l", me, "dev." + me + ".hangar", "echo admin-ok"));
+        assertThat(r.stdout().strip()).isEqualTo("admin-ok");
+        ConnectionRecord rec = awaitRecord("dev." + me + ".hangar:22");
+        assertThat(rec.user()).isEqualTo("carol");
+        assertThat(rec.workspaceId()).isEqualTo("id-dev");
+    }
+
+    @Test
+    void theGatewayPresentsTheSameHostKeyAfterARestart() {
+        Path state = tmp.resolve("restart-state");
+        String first;
+        try (SshGateway g = SshGateway.start(
+                new GatewayConfig("127.0.0.1", 0, state, Duration.ofSeconds(5)), directory, new RecordingAudit())) {
+            first = g.hostKeyLine();
+        }
+        try (SshGateway g = SshGateway.start(
+                new GatewayConfig("127.0.0.1", 0, state, Duration.ofSeconds(5)), directory, new RecordingAudit())) {
+            assertThat(g.hostKeyLine()).isEqualTo(first).startsWith("ssh-ed25519 ");
+            // and ssh verifies it against a known_hosts entry written from hostKeyLine()
+            GatewayHost gw = new GatewayHost("127.0.0.1", g.port(), g.hostKeyLine());
+            SshConfigWriter writer = new SshConfigWriter(tmp.resolve("home-restart"));
+            writer.apply(new SshConfigInput(
+                    gw, me, tmp.resolve("me"), List.of(new WorkspaceHostKey("dev", workspace.hostKeyLine()))));
+            Proc.Result r = Proc.run(T, ssh(writer.userConfig(), "hangar-gateway", "true"));
+            // host key accepted (no verification error); the session itself is refused by design
+            assertThat(r.stderr())
+                    .doesNotContain("Host key verification failed")
+                    .contains("Hangar SSH gateway");
+        }
+    }
+
+    // ---- denials ----
+
+    @Test
+    void anUnregisteredKeyIsRejected() {
+        int before = audit.rejections.size();
+        Proc.Result r = Proc.run(T, ssh(malloryConfig, "dev.hangar", "true"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr()).contains("Permission denied (publickey)");
+        LoginRejection rej = await().atMost(Duration.ofSeconds(10))
+                .until(() -> audit.rejections, l -> l.size() > before)
+                .getLast();
+        assertThat(rej.user()).isEqualTo(me);
+        assertThat(rej.offeredKeys()).hasSize(1).allMatch(k -> k.startsWith("SHA256:"));
+    }
+
+    @Test
+    void anotherUsersWorkspaceIsDeniedWithoutRevealingIt() {
+        Proc.Result r = Proc.run(T, ssh(bobConfig, "dev." + me + ".hangar", "true"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr())
+                .contains("administratively prohibited")
+                .contains("no workspace 'dev." + me + "' that you can reach");
+        ConnectionRecord rec = awaitRecord("dev." + me + ".hangar:22");
+        assertThat(rec.user()).isEqualTo("bob");
+        assertThat(rec.workspaceId()).isEqualTo("id-dev");
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.NOT_OWNER));
+        assertThat(rec.bytesToWorkspace()).isZero();
+    }
+
+    @Test
+    void aPortOtherThan22IsDenied() {
+        Proc.Result r = Proc.run(T, ssh(meConfig, "-W", "dev.hangar:80", "hangar-gateway"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr()).contains("administratively prohibited").contains("only port 22");
+        ConnectionRecord rec = awaitRecord("dev.hangar:80");
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.WRONG_PORT));
+        assertThat(rec.workspaceId()).isEqualTo("id-dev");
+    }
+
+    @Test
+    void anUnknownWorkspaceIsDenied() {
+        Proc.Result r = Proc.run(T, ssh(meConfig, "nope.hangar", "true"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr()).contains("no workspace 'nope' that you can reach");
+        ConnectionRecord rec = awaitRecord("nope.hangar:22");
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.UNKNOWN_WORKSPACE));
+        assertThat(rec.workspace()).isEmpty();
+    }
+
+    @Test
+    void aTargetThatIsNoWorkspaceNameIsDenied() {
+        Proc.Result r = Proc.run(T, ssh(meConfig, "-W", "127.0.0.1:" + workspace.port(), "hangar-gateway"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        ConnectionRecord rec = awaitRecord("127.0.0.1:" + workspace.port());
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.INVALID_TARGET));
+    }
+
+    @Test
+    void aStoppedWorkspaceIsDeniedWithItsState() {
+        Proc.Result r = Proc.run(T, ssh(meConfig, "idle.hangar", "true"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr()).contains("workspace 'idle' is Stopped");
+        ConnectionRecord rec = awaitRecord("idle.hangar:22");
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.NOT_RUNNING));
+    }
+
+    @Test
+    void passwordAndKeyboardInteractiveAreNotOffered() {
+        Proc.Result r = Proc.run(
+                T,
+                ssh(
+                        meConfig,
+                        "-v",
+                        "-o",
+                        "PubkeyAuthentication=no",
+                        "-o",
+                        "PreferredAuthentications=password,keyboard-interactive",
+                        "hangar-gateway",
+                        "true"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr())
+                .containsPattern("Authentications that can continue: publickey\\r?\\n")
+                .contains("Permission denied (publickey)");
+    }
+
+    @Test
+    void aSessionExecShellOrSubsystemOnTheGatewayIsRefused() {
+        int before = (int) audit.connections.stream()
+                .filter(r -> r.target().equals("session"))
+                .count();
+        Proc.Result exec = Proc.run(T, ssh(meConfig, "hangar-gateway", "id"));
+        Proc.Result shell = Proc.run(T, ssh(meConfig, "-tt", "hangar-gateway"));
+        Proc.Result sftp =
+                Proc.run(T, List.of("sftp", "-F", meConfig.toString(), "-o", "BatchMode=yes", "hangar-gateway"));
+
+        for (Proc.Result r : List.of(exec, shell, sftp)) {
+            assertThat(r.exit()).as(r.toString()).isNotZero();
+            assertThat(r.stderr()).as(r.toString()).contains("Hangar SSH gateway");
+        }
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> audit.connections.stream()
+                                .filter(r -> r.target().equals("session")
+                                        && r.outcome() instanceof Outcome.Denied d
+                                        && d.reason() == Denial.CHANNEL_TYPE_REFUSED)
+                                .count()
+                        >= before + 3);
+    }
+
+    @Test
+    void remoteForwardingOnTheGatewayItselfIsRefused() {
+        Proc.Result r = Proc.run(
+                T,
+                ssh(
+                        meConfig,
+                        "-N",
+                        "-o",
+                        "ExitOnForwardFailure=yes",
+                        "-R",
+                        "127.0.0.1:0:127.0.0.1:9",
+                        "hangar-gateway"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr()).contains("remote port forwarding failed");
+        ConnectionRecord rec = awaitRecord("tcpip-forward 127.0.0.1:0");
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.FORWARDING_REFUSED));
+    }
+
+    @Test
+    void aWorkspaceWhoseSshdDoesNotAnswerIsReportedAsUnreachable() {
+        Proc.Result r = Proc.run(T, ssh(meConfig, "gone.hangar", "true"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stderr()).contains("open failed: connect failed: the workspace's sshd is not reachable");
+        ConnectionRecord rec = awaitRecord("gone.hangar:22");
+        assertThat(rec.workspaceId()).isEqualTo("id-gone");
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Unreachable.class, u -> assertThat(u.error()).contains("Connection refused"));
+    }
+
+    @Test
+    void aChangedWorkspaceHostKeyFailsStrictHostKeyChecking() {
+        Proc.Result r = Proc.run(T, ssh(meConfig, "moved.hangar", "echo must-not-run"));
+
+        assertThat(r.exit()).isEqualTo(255);
+        assertThat(r.stdout()).doesNotContain("must-not-run");
+        assertThat(r.stderr())
+                .contains("REMOTE HOST IDENTIFICATION HAS CHANGED")
+                .contains("Host key verification failed");
+    }
+}

@@ -1,0 +1,191 @@
+package dev.hangar.gateway.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hangar.gateway.GatewayConfig;
+import dev.hangar.gateway.KeyPairFiles;
+import dev.hangar.gateway.MapDirectory;
+import dev.hangar.gateway.Proc;
+import dev.hangar.gateway.RecordingAudit;
+import dev.hangar.gateway.SshGateway;
+import dev.hangar.gateway.WorkspaceSshd;
+import dev.hangar.gateway.WorkspaceTarget;
+import dev.hangar.gateway.sshconfig.GatewayHost;
+import dev.hangar.gateway.sshconfig.SshConfigInput;
+import dev.hangar.gateway.sshconfig.SshConfigWriter;
+import dev.hangar.gateway.sshconfig.WorkspaceHostKey;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Benchmark, not a test (not matched by Surefire's default includes): connection setup time and
+ * scp throughput to a real sshd "workspace" through (1) the Hangar gateway, (2) an OpenSSH sshd used
+ * as the jump host, and (3) directly, all in the same run, with the real OpenSSH client. Prints
+ * figures; asserts only that copies are intact.
+ *
+ * <pre>
+ * ./mvnw -B -q -pl hangar-gateway -am test -Dtest=GatewayBench -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dbench.size.mib=1024 -Dbench.connects=20
+ * </pre>
+ *
+ * Output goes to hangar-gateway/target/surefire-reports/dev.hangar.gateway.bench.GatewayBench-output.txt.
+ */
+class GatewayBench {
+    private static final Duration T = Duration.ofMinutes(10);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void run() throws IOException {
+        int sizeMib = Integer.getInteger("bench.size.mib", 256);
+        int connects = Integer.getInteger("bench.connects", 20);
+        String me = System.getProperty("user.name");
+        KeyPairFiles key = KeyPairFiles.generate(tmp, "me");
+        try (WorkspaceSshd ws = WorkspaceSshd.start(tmp.resolve("ws"), List.of(key.publicLine()));
+                WorkspaceSshd jump = WorkspaceSshd.start(tmp.resolve("jump"), List.of(key.publicLine()));
+                SshGateway gw = SshGateway.start(
+                        new GatewayConfig("127.0.0.1", 0, tmp.resolve("gw"), Duration.ofSeconds(5)),
+                        new MapDirectory()
+                                .key(me, key.publicLine())
+                                .workspace("dev", new WorkspaceTarget.Reachable("id-dev", me, "127.0.0.1", ws.port())),
+                        new RecordingAudit())) {
+            SshConfigWriter writer = new SshConfigWriter(tmp.resolve("home"));
+            writer.apply(new SshConfigInput(
+                    new GatewayHost("127.0.0.1", gw.port(), gw.hostKeyLine()),
+                    me,
+                    key.privateKey(),
+                    List.of(new WorkspaceHostKey("dev", ws.hostKeyLine()))));
+            String ciphers = System.getProperty("bench.gateway.ciphers", "");
+            if (!ciphers.isEmpty()) {
+                // experiment: the cipher of the outer (client to gateway) hop only
+                Files.writeString(
+                        writer.hangarConfig(),
+                        Files.readString(writer.hangarConfig())
+                                .replace("Host hangar-gateway\n", "Host hangar-gateway\n  Ciphers " + ciphers + "\n"));
+            }
+            // The comparison routes, appended to the generated config: same key, same known_hosts
+            // entry for the workspace (HostKeyAlias), OpenSSH's sshd as jump host, or no jump at all.
+            Files.writeString(
+                    writer.knownHosts(),
+                    "[127.0.0.1]:" + jump.port() + " " + jump.hostKeyLine() + "\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    writer.hangarConfig(),
+                    "\nHost openssh-jump\n  HostName 127.0.0.1\n  Port " + jump.port() + "\n  User " + me
+                            + "\n  IdentityFile " + key.privateKey() + "\n  IdentitiesOnly yes\n  UserKnownHostsFile "
+                            + writer.knownHosts() + "\n  StrictHostKeyChecking yes\n"
+                            + "\nHost ws-via-openssh ws-direct\n  HostName 127.0.0.1\n  Port " + ws.port()
+                            + "\n  HostKeyAlias dev.hangar\n  User " + me + "\n  IdentityFile " + key.privateKey()
+                            + "\n  IdentitiesOnly yes\n  UserKnownHostsFile " + writer.knownHosts()
+                            + "\n  StrictHostKeyChecking yes\n"
+                            + "\nHost ws-via-openssh\n  ProxyJump openssh-jump\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            Path config = writer.userConfig();
+            Map<String, String> routes =
+                    Map.of("hangar gateway", "dev.hangar", "openssh jump", "ws-via-openssh", "direct", "ws-direct");
+            List<String> order = List.of("hangar gateway", "openssh jump", "direct");
+
+            System.out.println("== connection setup: ssh <host> true, " + connects + " runs each, interleaved ==");
+            Map<String, List<Long>> times = Map.of(
+                    "hangar gateway",
+                    new ArrayList<>(),
+                    "openssh jump",
+                    new ArrayList<>(),
+                    "direct",
+                    new ArrayList<>());
+            for (String r : order) sshTrue(config, routes.get(r)); // warm-up
+            for (int i = 0; i < connects; i++) {
+                for (String r : order) times.get(r).add(sshTrue(config, routes.get(r)));
+            }
+            for (String r : order) {
+                long[] t = times.get(r).stream()
+                        .mapToLong(Long::longValue)
+                        .sorted()
+                        .toArray();
+                System.out.printf(
+                        "%-15s median %6.1f ms  mean %6.1f ms  min %6.1f ms  max %6.1f ms%n",
+                        r,
+                        t[t.length / 2] / 1e6,
+                        Arrays.stream(t).average().orElse(0) / 1e6,
+                        t[0] / 1e6,
+                        t[t.length - 1] / 1e6);
+            }
+            System.out.printf(
+                    "ratio hangar/openssh-jump (median): %.2f%n",
+                    (double) median(times.get("hangar gateway")) / median(times.get("openssh jump")));
+
+            System.out.println("== scp of " + sizeMib + " MiB (OpenSSH " + sshVersion() + ", gateway hop ciphers: "
+                    + (ciphers.isEmpty() ? "client default" : ciphers) + ") ==");
+            Path src = tmp.resolve("payload.bin");
+            writeRandom(src, sizeMib);
+            long bytes = Files.size(src);
+            Map<String, double[]> rates = new java.util.HashMap<>();
+            for (String r : order) {
+                Path remote = ws.dir().resolve("payload-" + routes.get(r) + ".bin");
+                Path back = tmp.resolve("back.bin");
+                long up = scp(config, src.toString(), routes.get(r) + ":" + remote);
+                long down = scp(config, routes.get(r) + ":" + remote, back.toString());
+                assertThat(Files.mismatch(src, remote)).isEqualTo(-1L);
+                assertThat(Files.mismatch(src, back)).isEqualTo(-1L);
+                Files.delete(remote);
+                Files.delete(back);
+                double upRate = bytes / 1048576.0 / (up / 1e9);
+                double downRate = bytes / 1048576.0 / (down / 1e9);
+                rates.put(r, new double[] {upRate, downRate});
+                System.out.printf(
+                        "%-15s upload %7.1f MiB/s (%5.1f s)  download %7.1f MiB/s (%5.1f s)%n",
+                        r, upRate, up / 1e9, downRate, down / 1e9);
+            }
+            System.out.printf(
+                    "ratio hangar/openssh-jump throughput: upload %.2f  download %.2f%n",
+                    rates.get("hangar gateway")[0] / rates.get("openssh jump")[0],
+                    rates.get("hangar gateway")[1] / rates.get("openssh jump")[1]);
+        }
+    }
+
+    private static long median(List<Long> l) {
+        return l.stream().sorted().toList().get(l.size() / 2);
+    }
+
+    private static long sshTrue(Path config, String host) {
+        long t0 = System.nanoTime();
+        Proc.ok(T, List.of("ssh", "-F", config.toString(), "-o", "BatchMode=yes", host, "true"));
+        return System.nanoTime() - t0;
+    }
+
+    private static long scp(Path config, String from, String to) {
+        long t0 = System.nanoTime();
+        Proc.ok(T, List.of("scp", "-q", "-F", config.toString(), "-o", "BatchMode=yes", from, to));
+        return System.nanoTime() - t0;
+    }
+
+    private static String sshVersion() {
+        return Proc.run(Duration.ofSeconds(10), List.of("ssh", "-V")).stderr().strip();
+    }
+
+    /** Incompressible content, so no route gains from compression. */
+    private static void writeRandom(Path file, int mib) throws IOException {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] buf = new byte[1024 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mib; i++) {
+                for (int j = 0; j < buf.length; j += 8) {
+                    long v = random.nextLong();
+                    for (int k = 0; k < 8; k++) buf[j + k] = (byte) (v >>> (8 * k));
+                }
+                out.write(buf);
+            }
+        }
+    }
+}
