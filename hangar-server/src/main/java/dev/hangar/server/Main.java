@@ -26,7 +26,7 @@ public final class Main {
         try {
             ServerConfig config =
                     ServerConfigLoader.load(System.getenv(), List.of(args), Path.of(System.getProperty("user.home")));
-            server = HangarServer.builder(config).start();
+            server = HangarServer.builder(config).gateway(new SshGatewayHook()).start();
         } catch (ConfigException e) {
             System.err.println("hangar server: " + e.getMessage());
             System.exit(2);

@@ -42,7 +42,7 @@ public final class FakeProvider implements WorkspaceProvider {
     /** The provider type. */
     public static final String TYPE = "fake";
 
-    /** The placeholder SSH endpoint reported while Running. */
+    /** The placeholder SSH endpoint reported while Running, unless {@link #sshEndpoint} set another. */
     public static final SshEndpoint SSH = new SshEndpoint("127.0.0.1", 22);
 
     /**
@@ -64,6 +64,7 @@ public final class FakeProvider implements WorkspaceProvider {
     private volatile String failMessage = "";
     private volatile int delayRunning;
     private volatile boolean closed;
+    private volatile SshEndpoint ssh = SSH;
 
     /**
      * @param dataDir where the fake keeps one state file per workspace; created if missing
@@ -75,6 +76,15 @@ public final class FakeProvider implements WorkspaceProvider {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Makes Running report {@code endpoint}, e.g. a real sshd a test started, so the SSH gateway
+     * can relay to it.
+     */
+    public FakeProvider sshEndpoint(SshEndpoint endpoint) {
+        this.ssh = java.util.Objects.requireNonNull(endpoint, "endpoint");
+        return this;
     }
 
     /** Makes every later start report Starting for {@code passes} apply calls before Running. */
@@ -158,7 +168,7 @@ public final class FakeProvider implements WorkspaceProvider {
                 o = new Observation.Starting("fake boot, " + left.get() + " more pass(es)");
             } else {
                 listener.phaseTiming("boot", Duration.ofMillis(20));
-                o = new Observation.Running(SSH, "fake sshd (not listening)");
+                o = new Observation.Running(ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
             }
         }
         calls.add(new Call("apply", spec.name(), desired.name(), o.getClass().getSimpleName()));
@@ -189,7 +199,7 @@ public final class FakeProvider implements WorkspaceProvider {
         AtomicInteger left = startingPassesLeft.get(spec.id());
         return left != null && left.get() > 0
                 ? new Observation.Starting("fake boot")
-                : new Observation.Running(SSH, "fake sshd (not listening)");
+                : new Observation.Running(ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
     }
 
     private Path stateFile(String id) {
