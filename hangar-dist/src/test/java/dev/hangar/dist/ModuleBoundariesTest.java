@@ -1,0 +1,140 @@
+package dev.hangar.dist;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency rules of docs/architecture.md, checked on the compiled main classes of every
+ * module (this module's class path holds them all).
+ */
+class ModuleBoundariesTest {
+    private static JavaClasses hangar;
+
+    @BeforeAll
+    static void importClasses() {
+        hangar = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.hangar");
+    }
+
+    @Test
+    void theProviderSpiDependsOnTheJdkOnly() {
+        classes()
+                .that()
+                .resideInAPackage("dev.hangar.provider.spi..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.hangar.provider.spi..")
+                .check(hangar);
+    }
+
+    @Test
+    void providersSeeOnlyTheSpi() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.kubernetes..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.hangar.core..",
+                        "dev.hangar.store..",
+                        "dev.hangar.server..",
+                        "dev.hangar.gateway..",
+                        "dev.hangar.cli..",
+                        "dev.hangar.api..")
+                .check(hangar);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.provider.qemu..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.hangar.provider.kubernetes..")
+                .check(hangar);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.provider.kubernetes..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.hangar.provider.qemu..")
+                .check(hangar);
+    }
+
+    @Test
+    void theCliAndApiNeverLinkTheServerSide() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.hangar.cli..", "dev.hangar.api..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.hangar.core..",
+                        "dev.hangar.store..",
+                        "dev.hangar.server..",
+                        "dev.hangar.gateway..",
+                        "dev.hangar.provider..")
+                .check(hangar);
+    }
+
+    @Test
+    void coreKnowsOnlyTheSpi() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.hangar.store..",
+                        "dev.hangar.server..",
+                        "dev.hangar.gateway..",
+                        "dev.hangar.cli..",
+                        "dev.hangar.api..",
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.usbip..")
+                .check(hangar);
+    }
+
+    @Test
+    void storeAndGatewayStayBelowTheServer() {
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.hangar.store..", "dev.hangar.gateway..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.hangar.server..",
+                        "dev.hangar.cli..",
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.kubernetes..")
+                .check(hangar);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.store..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.hangar.gateway..")
+                .check(hangar);
+    }
+
+    @Test
+    void usbipIsSelfContained() {
+        classes()
+                .that()
+                .resideInAPackage("dev.hangar.usbip..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.hangar.usbip..", "org.slf4j..", "com.fasterxml.jackson..")
+                .check(hangar);
+    }
+
+    @Test
+    void noImplSuffix() {
+        noClasses().should().haveSimpleNameEndingWith("Impl").check(hangar);
+    }
+}
