@@ -46,7 +46,7 @@ mirror="${HANGAR_DEBIAN_MIRROR:-}"
 if [[ -z "$mirror" ]]; then
     mirror="$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
         | grep -v security | sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+(\[[^]]*\][[:space:]]+)?//' \
-        | awk '{print $1; exit}')"
+        | awk 'NR == 1 {print $1}' || true)"
     mirror="${mirror:-http://deb.debian.org/debian}"
 fi
 
