@@ -45,7 +45,6 @@ public final class NoCloudSeed {
             root.addFile(file("user-data", userData));
             ISO9660Config iso9660 = new ISO9660Config();
             iso9660.allowASCII(false);
-            iso9660.setInterchangeLevel(3);
             iso9660.restrictDirDepthTo8(true);
             iso9660.setVolumeID(VOLUME_LABEL);
             iso9660.forceDotDelimiter(false);

@@ -73,12 +73,20 @@ final class QmpClient implements AutoCloseable {
      * @throws IOException if QEMU answers with an {@code error} or the connection fails
      */
     JsonNode execute(String command) throws IOException {
-        byte[] request = JSON.writeValueAsBytes(java.util.Map.of("execute", command));
-        out.write(request);
-        out.write('\n');
+        // One write: QEMU acts on a complete JSON object at once, and after "quit" it may have closed
+        // the socket before a separately written newline arrives.
+        out.write((JSON.writeValueAsString(java.util.Map.of("execute", command)) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {
-            JsonNode message = readMessage();
+            JsonNode message;
+            try {
+                message = readMessage();
+            } catch (IOException e) {
+                // "quit" may close the connection before its answer; the caller checks the process.
+                if (command.equals("quit")) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+                throw e;
+            }
             if (message.has("return")) return message.get("return");
             if (message.has("error")) {
                 throw new IOException("QMP " + command + " failed: "

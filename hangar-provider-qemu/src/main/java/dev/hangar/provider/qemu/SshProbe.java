@@ -16,7 +16,6 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.client.session.ClientSession.ClientSessionEvent;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -31,7 +30,6 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
  * address being probed (each VM has its own loopback port).
  */
 final class SshProbe implements AutoCloseable {
-    private static final AttributeKey<PublicKey> PRESENTED = new AttributeKey<>();
 
     /** What a probe found. */
     enum Outcome {
@@ -51,11 +49,14 @@ final class SshProbe implements AutoCloseable {
 
     private final SshClient client;
     private final Map<SocketAddress, PublicKey> pinned = new ConcurrentHashMap<>();
+    // What each address presented in its last key exchange (session attributes are gone once the
+    // verifier's rejection closed the session).
+    private final Map<SocketAddress, PublicKey> presented = new ConcurrentHashMap<>();
 
     SshProbe() {
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier((session, remote, serverKey) -> {
-            session.setAttribute(PRESENTED, serverKey);
+            presented.put(remote, serverKey);
             PublicKey expected = pinned.get(remote);
             return expected != null && KeyUtils.compareKeys(expected, serverKey);
         });
@@ -74,25 +75,22 @@ final class SshProbe implements AutoCloseable {
         PublicKey expected = parse(pinnedPublicKey);
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         pinned.put(address, expected);
+        presented.remove(address);
         ClientSession session = null;
         try {
             ConnectFuture connect = client.connect("hangar-probe", address);
             session = connect.verify(timeout).getSession();
             Set<ClientSessionEvent> state =
                     session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED), timeout);
-            PublicKey presented = session.getAttribute(PRESENTED);
-            if (state.contains(ClientSessionEvent.WAIT_AUTH)
-                    && presented != null
-                    && KeyUtils.compareKeys(expected, presented)) {
-                return new Result(Outcome.MATCH, "host key " + KeyUtils.getFingerPrint(presented));
+            PublicKey key = presented.get(address);
+            if (state.contains(ClientSessionEvent.WAIT_AUTH) && key != null && KeyUtils.compareKeys(expected, key)) {
+                return new Result(Outcome.MATCH, "host key " + KeyUtils.getFingerPrint(key));
             }
-            if (presented != null && !KeyUtils.compareKeys(expected, presented)) {
-                return mismatch(expected, presented);
-            }
+            if (key != null && !KeyUtils.compareKeys(expected, key)) return mismatch(expected, key);
             return new Result(Outcome.UNREACHABLE, "no SSH key exchange with " + endpoint + " yet");
         } catch (IOException | RuntimeException e) {
-            PublicKey presented = session == null ? null : session.getAttribute(PRESENTED);
-            if (presented != null && !KeyUtils.compareKeys(expected, presented)) return mismatch(expected, presented);
+            PublicKey key = presented.get(address);
+            if (key != null && !KeyUtils.compareKeys(expected, key)) return mismatch(expected, key);
             return new Result(Outcome.UNREACHABLE, "sshd at " + endpoint + " not answering yet: " + e.getMessage());
         } finally {
             if (session != null) session.close(true);
