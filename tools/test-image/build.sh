@@ -80,6 +80,11 @@ cat >"$rootfs/etc/cloud/cloud.cfg.d/90-hangar-datasource.cfg" <<'CFG'
 # Hangar passes user-data on a NoCloud seed disk (label cidata); never probe cloud metadata servers.
 datasource_list: [ NoCloud, None ]
 CFG
+# The image brings its own DHCP on eth0 (below); cloud-init writing a second eth0 stanza would
+# make ifup run dhclient twice.
+cat >"$rootfs/etc/cloud/cloud.cfg.d/91-hangar-network.cfg" <<'CFG'
+network: {config: disabled}
+CFG
 echo "/dev/vda / ext4 defaults,errors=remount-ro 0 1" >"$rootfs/etc/fstab"
 cat >"$rootfs/etc/network/interfaces.d/eth0" <<'CFG'
 auto eth0
