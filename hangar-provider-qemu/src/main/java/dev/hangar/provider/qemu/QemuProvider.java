@@ -214,8 +214,10 @@ public final class QemuProvider implements WorkspaceProvider {
         awaitStopper(spec);
         if (!Files.exists(d.overlay())) {
             // STOPPED still means "resources exist": create disk and seed without booting.
+            Instant t0 = clock.instant();
             Optional<BaseImage> image = image(spec, listener);
             if (image.isEmpty()) return new Observation.Starting(pullDetail(spec.image()));
+            listener.phaseTiming("image", Duration.between(t0, clock.instant()));
             ensureDisk(spec, d, image.get(), listener);
             writeSeed(spec, d, listener);
         }

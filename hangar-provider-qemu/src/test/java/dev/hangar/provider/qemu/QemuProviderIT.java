@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * start again; then a kill -9 for crash detection, a relaunch and a delete while it boots.
  */
 class QemuProviderIT {
-    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(10);
 
     @TempDir
     static Path tmp;
@@ -198,14 +198,23 @@ class QemuProviderIT {
                 firstBoot.toMillis(), stop.toMillis(), secondBoot.toMillis(), listener.timings);
     }
 
+    /** Boot under TCG takes ~50 s on an idle 2-core host and several minutes on a loaded one. */
     private static Observation.Running awaitRunning(WorkspaceSpec spec) {
         List<Observation> seen = new ArrayList<>();
-        await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofSeconds(2)).until(() -> {
-            Observation o = provider.observe(spec);
-            seen.add(o);
-            if (o instanceof Observation.Failed f) throw new AssertionError("VM failed: " + f.reason());
-            return o instanceof Observation.Running;
-        });
+        try {
+            await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                Observation o = provider.observe(spec);
+                seen.add(o);
+                if (o instanceof Observation.Failed f) throw new AssertionError("VM failed: " + f.reason());
+                return o instanceof Observation.Running;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Path log = dataDir.resolve("workspaces").resolve(spec.id()).resolve("serial.log");
+            throw new AssertionError(
+                    "not Running after " + BOOT_TIMEOUT + "; last observation " + seen.getLast() + "; serial console: "
+                            + String.join("\n", SerialLog.tail(log, 30)),
+                    e);
+        }
         return (Observation.Running) seen.getLast();
     }
 
