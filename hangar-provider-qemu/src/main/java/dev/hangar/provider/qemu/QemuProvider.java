@@ -220,6 +220,8 @@ public final class QemuProvider implements WorkspaceProvider {
             listener.phaseTiming("image", Duration.between(t0, clock.instant()));
             ensureDisk(spec, d, image.get(), listener);
             writeSeed(spec, d, listener);
+        } else {
+            growDisk(spec, d, listener);
         }
         if (Files.exists(d.pidFile()))
             d.write(d.cleanShutdownMarker(), clock.instant().toString());
@@ -351,14 +353,7 @@ public final class QemuProvider implements WorkspaceProvider {
         Instant t0 = clock.instant();
         long wanted = spec.resources().diskBytes();
         if (Files.exists(d.overlay())) {
-            long current = qemuImg.info(d.overlay()).virtualSize();
-            if (current < wanted) {
-                qemuImg.grow(d.overlay(), wanted);
-                listener.event(
-                        "disk-grown",
-                        "disk grown from " + gib(current) + " to "
-                                + spec.resources().diskGiB() + " GiB");
-            }
+            growDisk(spec, d, listener);
         } else {
             if (wanted < image.virtualSize()) {
                 throw new ProviderException(
@@ -378,6 +373,24 @@ public final class QemuProvider implements WorkspaceProvider {
             listener.event("disk-created", spec.resources().diskGiB() + " GiB qcow2 overlay on image " + image.name());
         }
         listener.phaseTiming("disk", Duration.between(t0, clock.instant()));
+    }
+
+    /** Grows an existing overlay to the spec's disk size; a disk is never shrunk. */
+    private void growDisk(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
+        long wanted = spec.resources().diskBytes();
+        long current = qemuImg.info(d.overlay()).virtualSize();
+        if (current < wanted) {
+            qemuImg.grow(d.overlay(), wanted);
+            listener.event(
+                    "disk-grown",
+                    "disk grown from " + gib(current) + " to "
+                            + spec.resources().diskGiB() + " GiB");
+        } else if (current > wanted) {
+            listener.event(
+                    "disk-not-shrunk",
+                    "disk stays " + gib(current) + " GiB; shrinking to "
+                            + spec.resources().diskGiB() + " GiB could destroy data");
+        }
     }
 
     private void writeSeed(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
