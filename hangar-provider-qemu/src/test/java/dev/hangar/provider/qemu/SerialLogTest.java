@@ -17,7 +17,7 @@ class SerialLogTest {
         Path log = Files.writeString(
                 dir.resolve("serial.log"),
                 "[    0.000000] Linux version 6.1\r\n"
-                        + "\u001B[0;32m  OK  \u001B[0m] Started \u001B[0;1;39mssh.service\u001B[0m.\r\n\r\n"
+                        + "[\u001B[0;32m  OK  \u001B[0m] Started \u001B[0;1;39mssh.service\u001B[0m.\r\n\r\n"
                         + "\u001B[K[  297.6] Kernel panic - not syncing: VFS: Unable to mount root fs\r\n");
 
         assertThat(SerialLog.tail(log, 2))
