@@ -207,7 +207,12 @@ public final class QemuProvider implements WorkspaceProvider {
         cancel(watchers.remove(spec.id()));
         Optional<ProcessHandle> vm = QemuProcess.find(d);
         if (vm.isPresent()) {
-            stoppers.computeIfAbsent(spec.id(), id -> background.submit(() -> shutdown(spec, d, vm.get(), listener)));
+            // One stopper per workspace; a finished one (e.g. from before a restart of the VM) is replaced.
+            stoppers.compute(
+                    spec.id(),
+                    (id, running) -> running != null && !running.isDone()
+                            ? running
+                            : background.submit(() -> shutdown(spec, d, vm.get(), listener)));
             return new Observation.Stopping("shutting down (ACPI power button, then quit after "
                     + settings.shutdownTimeout().toSeconds() + " s)");
         }
@@ -258,8 +263,6 @@ public final class QemuProvider implements WorkspaceProvider {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             LOG.warn("stopping workspace {} failed: {}", spec.id(), e.toString());
-        } finally {
-            stoppers.remove(spec.id());
         }
     }
 
