@@ -2,7 +2,9 @@ package dev.hangar.provider.qemu;
 
 import dev.hangar.provider.spi.SshEndpoint;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.sshd.client.SshClient;
@@ -76,6 +79,13 @@ final class SshProbe implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(endpoint.host(), endpoint.port());
         pinned.put(address, expected);
         presented.remove(address);
+        Optional<String> banner = banner(address, timeout);
+        if (banner.isEmpty()) {
+            // Nothing speaks SSH yet (QEMU's user networking accepts the TCP connection itself and
+            // drops it while the guest's sshd is down). Checked without MINA, whose sessions would
+            // log a warning for every such reset during a boot.
+            return new Result(Outcome.UNREACHABLE, "sshd at " + endpoint + " not answering yet");
+        }
         ClientSession session = null;
         try {
             ConnectFuture connect = client.connect("hangar-probe", address);
@@ -94,6 +104,32 @@ final class SshProbe implements AutoCloseable {
             return new Result(Outcome.UNREACHABLE, "sshd at " + endpoint + " not answering yet: " + e.getMessage());
         } finally {
             if (session != null) session.close(true);
+        }
+    }
+
+    /**
+     * Reads the server's identification line (RFC 4253 section 4.2: "SSH-2.0-..." possibly after
+     * other lines) over a plain TCP connection.
+     */
+    private static Optional<String> banner(InetSocketAddress address, Duration timeout) {
+        try (Socket socket = new Socket()) {
+            int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+            socket.connect(address, millis);
+            socket.setSoTimeout(millis);
+            InputStream in = socket.getInputStream();
+            StringBuilder line = new StringBuilder();
+            for (int read = 0, c; read < 2048 && (c = in.read()) >= 0; read++) {
+                if (c == '\n') {
+                    if (line.toString().startsWith("SSH-"))
+                        return Optional.of(line.toString().strip());
+                    line.setLength(0);
+                } else {
+                    line.append((char) c);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 
