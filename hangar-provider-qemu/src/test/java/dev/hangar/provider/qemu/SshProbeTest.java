@@ -70,4 +70,29 @@ class SshProbeTest {
 
         assertThat(r.outcome()).isEqualTo(SshProbe.Outcome.UNREACHABLE);
     }
+
+    @Test
+    void aListenerThatDropsConnectionsIsUnreachable() throws Exception {
+        // What QEMU's user-mode hostfwd does while the guest's sshd is down: accept, then close.
+        try (java.net.ServerSocket dropper =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!dropper.isClosed()) {
+                    try {
+                        dropper.accept().close();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+
+            SshProbe.Result r = probe.probe(
+                    new SshEndpoint("127.0.0.1", dropper.getLocalPort()),
+                    TestKeys.hostKey(serverKey).publicKey(),
+                    Duration.ofSeconds(5));
+
+            assertThat(r.outcome()).isEqualTo(SshProbe.Outcome.UNREACHABLE);
+            assertThat(r.detail()).contains("not answering yet");
+        }
+    }
 }
