@@ -186,7 +186,11 @@ public final class QemuProvider implements WorkspaceProvider {
     }
 
     private Observation start(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
-        awaitStopper(spec);
+        Future<?> stopper = stoppers.get(spec.id());
+        if (stopper != null && !stopper.isDone()) {
+            // A restart while the guest is still shutting down: let the stop finish, start on a later call.
+            return new Observation.Stopping("finishing the previous stop before starting again");
+        }
         if (QemuProcess.find(d).isPresent()) {
             ensureWatcher(spec, d, listener);
             return readiness(spec, d);
