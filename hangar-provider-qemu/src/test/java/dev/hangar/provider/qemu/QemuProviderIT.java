@@ -198,7 +198,10 @@ class QemuProviderIT {
                 firstBoot.toMillis(), stop.toMillis(), secondBoot.toMillis(), listener.timings);
     }
 
-    /** Boot under TCG takes ~50 s on an idle 2-core host and 5-7 minutes on one loaded with parallel builds (load average 12-18). */
+    /**
+     * Boot to ssh under TCG: 47-49 s on an idle 2-core host (MACHINE.md); 3-7 minutes measured on one
+     * loaded with parallel builds and other VMs (load average 12-18).
+     */
     private static Observation.Running awaitRunning(WorkspaceSpec spec) {
         List<Observation> seen = new ArrayList<>();
         try {
