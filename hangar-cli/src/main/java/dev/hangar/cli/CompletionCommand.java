@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
  * command model. The script serves both shells (zsh through its bashcompinit).
  */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "completion",
         description = {
             "Print a shell completion script.",

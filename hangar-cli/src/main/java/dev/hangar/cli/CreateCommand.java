@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hangar create NAME --template T ...}: records a new workspace. */
-@Command(name = "create", description = "Create a workspace from a template. Sizes left out come from the template.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "create",
+        description = "Create a workspace from a template. Sizes left out come from the template.")
 final class CreateCommand implements Callable<Integer> {
     private final CliContext ctx;
 

@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
  * {@code hangar delete NAME}: removes a workspace and its disk. Asks for confirmation at a
  * terminal; refuses without one unless {@code --yes}, so a script never deletes by accident.
  */
-@Command(name = "delete", description = "Delete a workspace and its disk (asks first unless --yes).")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "delete",
+        description = "Delete a workspace and its disk (asks first unless --yes).")
 final class DeleteCommand implements Callable<Integer> {
     private final CliContext ctx;
 

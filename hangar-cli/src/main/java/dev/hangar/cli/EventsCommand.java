@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hangar events NAME}: the workspace's event log, oldest first. */
-@Command(name = "events", description = "Show a workspace's events (who did what, when), oldest first.")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "events",
+        description = "Show a workspace's events (who did what, when), oldest first.")
 final class EventsCommand implements Callable<Integer> {
     private final CliContext ctx;
 

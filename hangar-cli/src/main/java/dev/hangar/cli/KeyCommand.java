@@ -17,6 +17,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hangar key add|list|remove}: the SSH public keys the gateway accepts for you. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "key",
         aliases = "keys",
         description = "Manage your SSH public keys (used by the SSH gateway).",
@@ -29,7 +30,7 @@ final class KeyCommand {
     static final int MAX_KEY_BYTES = 16 * 1024;
 
     /** {@code hangar key add [FILE|-]}. */
-    @Command(name = "add", description = "Register an SSH public key.")
+    @Command(mixinStandardHelpOptions = true, name = "add", description = "Register an SSH public key.")
     static final class AddKey implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -112,7 +113,7 @@ final class KeyCommand {
     }
 
     /** {@code hangar key list}. */
-    @Command(name = "list", aliases = "ls", description = "List your SSH public keys.")
+    @Command(mixinStandardHelpOptions = true, name = "list", aliases = "ls", description = "List your SSH public keys.")
     static final class ListKeys implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -140,7 +141,11 @@ final class KeyCommand {
     }
 
     /** {@code hangar key remove FINGERPRINT}. */
-    @Command(name = "remove", aliases = "rm", description = "Remove an SSH public key by fingerprint.")
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "remove",
+            aliases = "rm",
+            description = "Remove an SSH public key by fingerprint.")
     static final class RemoveKey implements Callable<Integer> {
         private final CliContext ctx;
 

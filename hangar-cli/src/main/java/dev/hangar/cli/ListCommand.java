@@ -9,7 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code hangar list}: the caller's workspaces (everyone's with {@code --all}). */
-@Command(name = "list", aliases = "ls", description = "List your workspaces (everyone's with --all, for admins).")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "list",
+        aliases = "ls",
+        description = "List your workspaces (everyone's with --all, for admins).")
 final class ListCommand implements Callable<Integer> {
     /** The phases of WorkspaceView.phase, for validation and completion. */
     static final List<String> PHASES =

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
  * fails.
  */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "login",
         description = {
             "Save the server URL and an API token after checking them.",

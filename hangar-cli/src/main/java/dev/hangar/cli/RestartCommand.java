@@ -5,7 +5,7 @@ import dev.hangar.api.client.HangarClient;
 import picocli.CommandLine.Command;
 
 /** {@code hangar restart NAME}: asks for a stop followed by a start. */
-@Command(name = "restart", description = "Restart a running workspace.")
+@Command(mixinStandardHelpOptions = true, name = "restart", description = "Restart a running workspace.")
 final class RestartCommand extends LifecycleCommand {
     RestartCommand(CliContext ctx) {
         super(ctx);

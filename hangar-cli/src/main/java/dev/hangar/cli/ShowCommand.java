@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hangar show NAME}: one workspace in detail. */
-@Command(name = "show", description = "Show one workspace.")
+@Command(mixinStandardHelpOptions = true, name = "show", description = "Show one workspace.")
 final class ShowCommand implements Callable<Integer> {
     private final CliContext ctx;
 

@@ -5,7 +5,10 @@ import dev.hangar.api.client.HangarClient;
 import picocli.CommandLine.Command;
 
 /** {@code hangar start NAME}: asks for the workspace to run. Idempotent. */
-@Command(name = "start", description = "Start a workspace (also retries a Failed one).")
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "start",
+        description = "Start a workspace (also retries a Failed one).")
 final class StartCommand extends LifecycleCommand {
     StartCommand(CliContext ctx) {
         super(ctx);

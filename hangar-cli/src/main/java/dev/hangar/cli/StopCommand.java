@@ -5,7 +5,7 @@ import dev.hangar.api.client.HangarClient;
 import picocli.CommandLine.Command;
 
 /** {@code hangar stop NAME}: asks for the workspace to stop, keeping its disk. Idempotent. */
-@Command(name = "stop", description = "Stop a workspace; its disk is kept.")
+@Command(mixinStandardHelpOptions = true, name = "stop", description = "Stop a workspace; its disk is kept.")
 final class StopCommand extends LifecycleCommand {
     StopCommand(CliContext ctx) {
         super(ctx);

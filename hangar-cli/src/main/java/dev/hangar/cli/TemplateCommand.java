@@ -10,6 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code hangar template list|show}: the templates workspaces are created from. */
 @Command(
+        mixinStandardHelpOptions = true,
         name = "template",
         aliases = "templates",
         description = "Inspect templates.",
@@ -17,7 +18,11 @@ import picocli.CommandLine.Parameters;
 final class TemplateCommand {
 
     /** {@code hangar template list}. */
-    @Command(name = "list", aliases = "ls", description = "List templates with their default sizes.")
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "list",
+            aliases = "ls",
+            description = "List templates with their default sizes.")
     static final class ListTemplates implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -45,7 +50,10 @@ final class TemplateCommand {
     }
 
     /** {@code hangar template show NAME}. */
-    @Command(name = "show", description = "Show a template with its defaults and allowed ranges.")
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "show",
+            description = "Show a template with its defaults and allowed ranges.")
     static final class ShowTemplate implements Callable<Integer> {
         private final CliContext ctx;
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.IVersionProvider;
  * {@code hangar version}: the CLI's version and, when reachable, the server's. Never fails because
  * of the server: that line says why it is missing instead.
  */
-@Command(name = "version", description = "Print the CLI's and the server's version.")
+@Command(mixinStandardHelpOptions = true, name = "version", description = "Print the CLI's and the server's version.")
 final class VersionCommand implements Callable<Integer> {
     private final CliContext ctx;
 

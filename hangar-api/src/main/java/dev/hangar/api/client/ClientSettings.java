@@ -57,6 +57,10 @@ public record ClientSettings(URI baseUrl, String token, Duration connectTimeout,
      * @throws IllegalArgumentException when {@code baseUrl} is not a valid http(s) URL
      */
     public static ClientSettings of(String baseUrl, String token) {
+        if (!baseUrl.strip().contains("://")) {
+            throw new IllegalArgumentException(
+                    "server URL '" + baseUrl + "' must start with http:// or https://, e.g. http://" + baseUrl.strip());
+        }
         URI uri;
         try {
             uri = new URI(baseUrl.strip());
