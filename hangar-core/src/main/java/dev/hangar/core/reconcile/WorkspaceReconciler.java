@@ -168,7 +168,10 @@ public final class WorkspaceReconciler implements AutoCloseable {
         while (!closed) {
             try {
                 store.workspaces().list(WorkspaceFilter.ALL).forEach(w -> {
-                    if (w.phase() != Phase.Failed || w.desired() == DesiredState.DELETED) enqueue(w.id());
+                    // A workspace already scheduled (e.g. backing off after an error) keeps its time:
+                    // resync must not cut exponential backoff short.
+                    boolean wanted = w.phase() != Phase.Failed || w.desired() == DesiredState.DELETED;
+                    if (wanted && !scheduled.containsKey(w.id())) enqueue(w.id());
                 });
             } catch (RuntimeException e) {
                 LOG.warn("resync could not list workspaces: {}", e.getMessage());

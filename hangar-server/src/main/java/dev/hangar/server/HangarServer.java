@@ -1,0 +1,370 @@
+package dev.hangar.server;
+
+import dev.hangar.api.CliConfig;
+import dev.hangar.api.HangarPaths;
+import dev.hangar.core.reconcile.ProviderRegistry;
+import dev.hangar.core.reconcile.WorkspaceReconciler;
+import dev.hangar.core.service.Tokens;
+import dev.hangar.core.service.UserService;
+import dev.hangar.core.service.WorkspaceService;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.provider.spi.WorkspaceProviderFactory;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
+import io.javalin.router.ParsedEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control plane in one object: store, templates, providers, reconciler, HTTP API and (through
+ * {@link GatewayHook}) the SSH gateway. {@link Builder#start()} brings everything up in that order
+ * and {@link #close()} takes it down in reverse; if any step of startup fails, what was started is
+ * closed again and the exception propagates (a {@link ConfigException} names what to fix).
+ *
+ * <p>On first start (no users in the store) the admin user {@link ServerConfig#adminName()} is
+ * created and a token for it is written, with the server's URL, to {@code $HANGAR_HOME/cli.yaml}
+ * (mode 0600). On every start an existing {@code cli.yaml} gets the current URL (its token is
+ * kept). Tokens are never logged.
+ *
+ * <p>Thread-safe after start.
+ */
+public final class HangarServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HangarServer.class);
+
+    private final ServerConfig config;
+    private final Store store;
+    private final TemplateCatalog templates;
+    private final ProviderRegistry providers;
+    private final WorkspaceReconciler reconciler;
+    private final UserService users;
+    private final WorkspaceService workspaces;
+    private final Javalin app;
+    private final URI baseUri;
+    private final GatewayHook.RunningGateway gateway;
+    private final Deque<AutoCloseable> closeables;
+
+    private HangarServer(
+            ServerConfig config,
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            WorkspaceReconciler reconciler,
+            UserService users,
+            WorkspaceService workspaces,
+            Javalin app,
+            URI baseUri,
+            GatewayHook.RunningGateway gateway,
+            Deque<AutoCloseable> closeables) {
+        this.config = config;
+        this.store = store;
+        this.templates = templates;
+        this.providers = providers;
+        this.reconciler = reconciler;
+        this.users = users;
+        this.workspaces = workspaces;
+        this.app = app;
+        this.baseUri = baseUri;
+        this.gateway = gateway;
+        this.closeables = closeables;
+    }
+
+    /** @return a builder for a server with {@code config} */
+    public static Builder builder(ServerConfig config) {
+        return new Builder(config);
+    }
+
+    /**
+     * Configures and starts a {@link HangarServer}. Not thread-safe; use once.
+     */
+    public static final class Builder {
+        private final ServerConfig config;
+        private final List<WorkspaceProviderFactory> factories = new ArrayList<>();
+        private boolean discover = true;
+        private GatewayHook gateway = GatewayHook.NONE;
+        private Clock clock = Clock.systemUTC();
+        private Function<ServerConfig, Store> storeOpener = Stores::open;
+
+        private Builder(ServerConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /**
+         * Adds a provider factory besides those found by {@link java.util.ServiceLoader} (e.g. a
+         * test's fake provider). Two factories of one type are a startup error.
+         */
+        public Builder addProviderFactory(WorkspaceProviderFactory factory) {
+            factories.add(Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * @param discover whether to add the factories registered in {@code
+         *     META-INF/services/dev.hangar.provider.spi.WorkspaceProviderFactory} (default true)
+         */
+        public Builder discoverProviders(boolean discover) {
+            this.discover = discover;
+            return this;
+        }
+
+        /** Sets the SSH gateway starter (default {@link GatewayHook#NONE}). */
+        public Builder gateway(GatewayHook hook) {
+            this.gateway = Objects.requireNonNull(hook, "hook");
+            return this;
+        }
+
+        /** Sets the clock for services, reconciler and providers (default UTC system clock). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Replaces how the store is opened (default: {@code JdbiStore} on {@code database.url}). */
+        public Builder storeOpener(Function<ServerConfig, Store> opener) {
+            this.storeOpener = Objects.requireNonNull(opener, "opener");
+            return this;
+        }
+
+        /**
+         * Starts the server.
+         *
+         * @throws ConfigException for an invalid configuration (unknown provider type, bad
+         *     template, port in use, ...), naming what to fix
+         */
+        public HangarServer start() {
+            Deque<AutoCloseable> closeables = new ArrayDeque<>();
+            try {
+                return startInto(closeables);
+            } catch (RuntimeException e) {
+                closeAll(closeables);
+                throw e;
+            }
+        }
+
+        private HangarServer startInto(Deque<AutoCloseable> closeables) {
+            createPrivateDir(config.home());
+            Store store = storeOpener.apply(config);
+            closeables.push(store);
+            TemplateCatalog templates = Templates.load(config);
+            List<WorkspaceProviderFactory> all = new ArrayList<>(factories);
+            if (discover) all.addAll(Providers.discovered());
+            ProviderRegistry providers = Providers.create(config, all, clock);
+            closeables.push(providers);
+            try {
+                providers.requireProvidersFor(templates);
+            } catch (IllegalStateException e) {
+                throw new ConfigException(e.getMessage(), e);
+            }
+
+            ServerMetrics metrics = new ServerMetrics(store);
+            WorkspaceReconciler reconciler =
+                    new WorkspaceReconciler(store, templates, providers, clock, config.reconciler(), metrics);
+            closeables.push(reconciler);
+            UserService users = new UserService(store, clock);
+            WorkspaceService workspaces = new WorkspaceService(store, templates, clock, reconciler::enqueue);
+
+            GatewayRef gatewayRef = new GatewayRef();
+            Javalin app = HttpApi.create(config, users, workspaces, templates, store, metrics, gatewayRef::info);
+            try {
+                app.start(config.listenHost(), config.listenPort());
+            } catch (RuntimeException e) {
+                throw new ConfigException(
+                        "cannot listen on " + config.listenHost() + ":" + config.listenPort() + ": " + rootMessage(e),
+                        e);
+            }
+            closeables.push(app::stop);
+            URI baseUri = URI.create("http://" + hostForUri(config.listenHost()) + ":" + app.port());
+
+            writeCliConfig(config, users, baseUri);
+            reconciler.start();
+            GatewayHook.RunningGateway gateway =
+                    gatewayHookStart(new ServerContext(config, baseUri, store, users, workspaces, templates, clock));
+            closeables.push(gateway);
+            gatewayRef.set(gateway);
+            LOG.info(
+                    "Hangar {} listening on {} (store {}, providers {}, {} templates)",
+                    Version.get(),
+                    baseUri,
+                    store.describe(),
+                    providers.types(),
+                    templates.all().size());
+            return new HangarServer(
+                    config,
+                    store,
+                    templates,
+                    providers,
+                    reconciler,
+                    users,
+                    workspaces,
+                    app,
+                    baseUri,
+                    gateway,
+                    closeables);
+        }
+
+        private GatewayHook.RunningGateway gatewayHookStart(ServerContext context) {
+            return Objects.requireNonNull(gateway.start(context), "GatewayHook.start returned null");
+        }
+    }
+
+    /** Lets /api/v1/info read the gateway that starts after the HTTP API. */
+    private static final class GatewayRef {
+        private volatile GatewayHook.RunningGateway gateway = GatewayHook.RunningGateway.NONE;
+
+        void set(GatewayHook.RunningGateway g) {
+            gateway = g;
+        }
+
+        GatewayHook.GatewayInfo info() {
+            return gateway.info();
+        }
+    }
+
+    private static void writeCliConfig(ServerConfig config, UserService users, URI baseUri) {
+        Path file = HangarPaths.cliConfig(config.home());
+        Optional<Tokens.Issued> issued = users.bootstrapAdmin(config.adminName());
+        if (issued.isPresent()) {
+            new CliConfig(baseUri.toString(), issued.get().token()).write(file);
+            LOG.info(
+                    "first start: created admin user '{}'; its API token is in {} (mode 0600)",
+                    config.adminName(),
+                    file);
+            return;
+        }
+        Optional<CliConfig> existing;
+        try {
+            existing = CliConfig.read(file);
+        } catch (UncheckedIOException e) {
+            LOG.warn("not updating {}: {}", file, e.getMessage());
+            return;
+        }
+        existing.filter(c -> !c.url().equals(baseUri.toString()))
+                .ifPresent(c -> new CliConfig(baseUri.toString(), c.token()).write(file));
+    }
+
+    private static void createPrivateDir(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(
+                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new ConfigException("cannot create HANGAR_HOME " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    private static void closeAll(Deque<AutoCloseable> closeables) {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("error while shutting down: {}", e.toString());
+            }
+        }
+    }
+
+    /** @return the HTTP API's base URI, e.g. {@code http://127.0.0.1:7080} (the real port when 0 was configured) */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    /** @return the TCP port the HTTP API listens on */
+    public int port() {
+        return app.port();
+    }
+
+    /** @return the configuration it started with */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** @return the store (for tests and add-ons) */
+    public Store store() {
+        return store;
+    }
+
+    /** @return user use cases */
+    public UserService users() {
+        return users;
+    }
+
+    /** @return workspace use cases */
+    public WorkspaceService workspaces() {
+        return workspaces;
+    }
+
+    /** @return the loaded templates */
+    public TemplateCatalog templates() {
+        return templates;
+    }
+
+    /** @return the registered providers */
+    public ProviderRegistry providers() {
+        return providers;
+    }
+
+    /** @return the reconciler */
+    public WorkspaceReconciler reconciler() {
+        return reconciler;
+    }
+
+    /** @return where the gateway hook says clients reach the gateway */
+    public GatewayHook.GatewayInfo gateway() {
+        return gateway.info();
+    }
+
+    /**
+     * @return the HTTP routes Javalin actually registered, as {@code "METHOD /path"} with path
+     *     parameters as {@code {name}} (the OpenAPI form); before/after filters excluded
+     */
+    public Set<String> routes() {
+        Set<String> out = new TreeSet<>();
+        for (ParsedEndpoint pe : app.unsafe.internalRouter.allHttpHandlers()) {
+            Endpoint e = pe.endpoint;
+            if (e.method.isHttpMethod() && e.method != HandlerType.HEAD && e.method != HandlerType.OPTIONS) {
+                out.add(e.method.name() + " " + e.path);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Stops the gateway, the HTTP API and the reconciler, then closes providers (workspaces keep
+     * running) and the store. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (closeables) {
+            closeAll(closeables);
+        }
+        LOG.info("Hangar stopped");
+    }
+}

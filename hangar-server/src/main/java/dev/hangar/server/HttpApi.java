@@ -1,0 +1,54 @@
+package dev.hangar.server;
+
+import dev.hangar.api.Json;
+import dev.hangar.core.service.UserService;
+import dev.hangar.core.service.WorkspaceService;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.template.TemplateCatalog;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.javalin.router.Endpoint;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Builds the Javalin application: JSON through {@link Json#mapper()}, handlers on virtual threads,
+ * bearer auth on {@code /api/v1/*}, every route, error mapping ({@link ProblemMapper}) and request
+ * metrics. The route classes ({@code *Routes}) are the table of contents of the API.
+ */
+final class HttpApi {
+    private HttpApi() {}
+
+    static Javalin create(
+            ServerConfig config,
+            UserService users,
+            WorkspaceService workspaces,
+            TemplateCatalog templates,
+            Store store,
+            ServerMetrics metrics,
+            Supplier<GatewayHook.GatewayInfo> gateway) {
+        return Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.startup.showOldJavalinVersionWarning = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.jsonMapper(new JavalinJackson(Json.mapper(), false));
+            // RequestBodies enforces 64 KiB itself; Jetty's limit is only a backstop.
+            cfg.http.maxRequestSize = RequestBodies.MAX_BYTES + 1L;
+            cfg.jetty.host = config.listenHost();
+            cfg.jetty.port = config.listenPort();
+            cfg.requestLogger.http((ctx, ms) -> {
+                Endpoint e = ctx.endpoints().lastHttpEndpoint();
+                String route = e == null ? "unmatched" : e.path;
+                metrics.http(
+                        ctx.method().name(), route, ctx.status().getCode(), Duration.ofNanos((long) (ms * 1_000_000L)));
+            });
+            ProblemMapper.register(cfg.routes);
+            cfg.routes.before("/api/v1/*", new BearerAuth(users, Set.of(SystemRoutes.OPENAPI_PATH)));
+            new WorkspaceRoutes(workspaces).register(cfg.routes);
+            new TemplateRoutes(templates).register(cfg.routes);
+            new UserRoutes(users).register(cfg.routes);
+            new SystemRoutes(store, metrics, gateway).register(cfg.routes);
+        });
+    }
+}

@@ -1,0 +1,175 @@
+package dev.hangar.server;
+
+import dev.hangar.core.domain.Names;
+import dev.hangar.core.reconcile.WorkspaceReconciler;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Everything the control plane is configured with. Built by {@link ServerConfigLoader} from
+ * {@code $HANGAR_HOME/server.yaml}, {@code HANGAR_*} environment variables and command-line flags
+ * (later sources win), or directly by tests and embedders.
+ *
+ * <p>{@link #toString()} never prints the database password, so the record is safe to log.
+ *
+ * @param listenHost address the HTTP API binds to; {@code 127.0.0.1} by default (config key {@code
+ *     listen}, {@code HOST:PORT})
+ * @param listenPort TCP port of the HTTP API, 0 for any free port; 7080 by default
+ * @param home {@code $HANGAR_HOME}: database, CLI config, templates, provider data live here
+ * @param databaseUrl JDBC URL of the store ({@code database.url}); default {@code
+ *     jdbc:sqlite:$HANGAR_HOME/hangar.db}
+ * @param databaseUsername database user ({@code database.username}); empty for SQLite
+ * @param databasePassword database password ({@code database.password}); empty when none; a secret
+ * @param templateDir directory of extra {@code *.yaml} templates ({@code templates.dir}); default
+ *     {@code $HANGAR_HOME/templates}
+ * @param builtinTemplates whether the templates shipped in hangar-core are offered ({@code
+ *     templates.builtin}, default true)
+ * @param providers per provider type, its settings ({@code providers.<type>.<key>}); the special
+ *     key {@code enabled: false} keeps a discovered provider from being created
+ * @param reconciler the reconciler's tuning ({@code reconciler.concurrency}, {@code
+ *     reconciler.poll-interval}, {@code reconciler.resync-interval}, {@code reconciler.base-backoff})
+ * @param adminName name of the admin user created on first start ({@code admin}); a DNS-1123 label
+ */
+public record ServerConfig(
+        String listenHost,
+        int listenPort,
+        Path home,
+        String databaseUrl,
+        String databaseUsername,
+        String databasePassword,
+        Path templateDir,
+        boolean builtinTemplates,
+        Map<String, Map<String, String>> providers,
+        WorkspaceReconciler.Settings reconciler,
+        String adminName) {
+
+    /** Default HTTP port of the control plane. */
+    public static final int DEFAULT_PORT = 7080;
+
+    /** Default bind address: loopback only. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    public ServerConfig {
+        Objects.requireNonNull(listenHost, "listenHost");
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
+        Objects.requireNonNull(templateDir, "templateDir");
+        Objects.requireNonNull(reconciler, "reconciler");
+        Objects.requireNonNull(adminName, "adminName");
+        databaseUsername = databaseUsername == null ? "" : databaseUsername;
+        databasePassword = databasePassword == null ? "" : databasePassword;
+        if (listenPort < 0 || listenPort > 65535)
+            throw new ConfigException("listen port must be 0..65535, got " + listenPort);
+        if (!Names.isDns1123Label(adminName))
+            throw new ConfigException("admin '" + adminName
+                    + "' is not a DNS-1123 label (lower-case letters, digits and '-', at most 63 characters)");
+        Map<String, Map<String, String>> copy = new TreeMap<>();
+        (providers == null ? Map.<String, Map<String, String>>of() : providers)
+                .forEach((type, settings) -> copy.put(type, Map.copyOf(settings)));
+        providers = Map.copyOf(copy);
+    }
+
+    /**
+     * @return the defaults for {@code home}: 127.0.0.1:7080, SQLite in {@code home/hangar.db},
+     *     templates from {@code home/templates} plus the built-in ones, reconciler defaults and
+     *     the admin name derived from {@code $USER}
+     */
+    public static ServerConfig defaults(Path home, Map<String, String> env) {
+        Path h = home.toAbsolutePath().normalize();
+        return new ServerConfig(
+                DEFAULT_HOST,
+                DEFAULT_PORT,
+                h,
+                "jdbc:sqlite:" + h.resolve("hangar.db"),
+                "",
+                "",
+                h.resolve("templates"),
+                true,
+                Map.of(),
+                WorkspaceReconciler.Settings.DEFAULTS,
+                defaultAdmin(env));
+    }
+
+    /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
+    public static String defaultAdmin(Map<String, String> env) {
+        String user = env.getOrDefault("USER", "");
+        return Names.isDns1123Label(user) ? user : "admin";
+    }
+
+    /** @return a copy listening on {@code host:port} */
+    public ServerConfig withListen(String host, int port) {
+        return new ServerConfig(
+                host,
+                port,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName);
+    }
+
+    /** @return a copy with other template settings */
+    public ServerConfig withTemplates(Path dir, boolean builtin) {
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                dir,
+                builtin,
+                providers,
+                reconciler,
+                adminName);
+    }
+
+    /** @return a copy with other reconciler settings */
+    public ServerConfig withReconciler(WorkspaceReconciler.Settings settings) {
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                settings,
+                adminName);
+    }
+
+    /** @return a copy with one provider's settings replaced */
+    public ServerConfig withProvider(String type, Map<String, String> settings) {
+        Map<String, Map<String, String>> p = new TreeMap<>(providers);
+        p.put(type, settings);
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                p,
+                reconciler,
+                adminName);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[listen=" + listenHost + ":" + listenPort + ", home=" + home + ", databaseUrl="
+                + databaseUrl.replaceAll("(?i)(password=)[^&;]*", "$1<redacted>") + ", databaseUsername="
+                + databaseUsername + ", databasePassword=" + (databasePassword.isEmpty() ? "" : "<redacted>")
+                + ", templateDir=" + templateDir + ", builtinTemplates=" + builtinTemplates + ", providers="
+                + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + "]";
+    }
+}

@@ -1,0 +1,254 @@
+package dev.hangar.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hangar.api.HangarPaths;
+import dev.hangar.core.reconcile.WorkspaceReconciler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds a {@link ServerConfig} from, in increasing precedence: the defaults, {@code
+ * $HANGAR_HOME/server.yaml}, {@code HANGAR_*} environment variables and command-line flags.
+ *
+ * <p>The file is a YAML mapping with lower-kebab keys; nested mappings and dotted keys are the
+ * same thing ({@code database: {url: ...}} equals {@code database.url: ...}):
+ *
+ * <pre>
+ * listen: 127.0.0.1:7080
+ * admin: alice
+ * database: {url: "jdbc:postgresql://db:5432/hangar", username: hangar, password: secret}
+ * templates: {dir: /etc/hangar/templates, builtin: true}
+ * reconciler: {concurrency: 8, poll-interval: 1s, resync-interval: 30s, base-backoff: 1s}
+ * providers:
+ *   qemu: {accelerator: tcg}
+ *   kubernetes: {enabled: false}
+ * </pre>
+ *
+ * <p>An unknown key is an error naming it. Each known key {@code a.b-c} can also be set by the
+ * environment variable {@code HANGAR_A_B_C}. Flags: {@code --listen HOST:PORT}, {@code --home
+ * DIR}, {@code --set KEY=VALUE} (repeatable; also for {@code providers.<type>.<key>}). Durations
+ * are {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT2S}).
+ */
+public final class ServerConfigLoader {
+    /** The keys accepted besides {@code providers.<type>.<key>}. */
+    static final List<String> KEYS = List.of(
+            "listen",
+            "admin",
+            "database.url",
+            "database.username",
+            "database.password",
+            "templates.dir",
+            "templates.builtin",
+            "reconciler.concurrency",
+            "reconciler.poll-interval",
+            "reconciler.resync-interval",
+            "reconciler.base-backoff");
+
+    private static final Pattern PROVIDER_KEY = Pattern.compile("providers\\.([a-z0-9-]+)\\.([a-z0-9.-]+)");
+    private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private ServerConfigLoader() {}
+
+    /** The usage text of the server's flags. */
+    public static final String USAGE = """
+            Usage: hangar server [--listen HOST:PORT] [--home DIR] [--set KEY=VALUE]...
+              --listen HOST:PORT  address of the HTTP API (default 127.0.0.1:7080)
+              --home DIR          HANGAR_HOME (default $HANGAR_HOME, $XDG_DATA_HOME/hangar or ~/.local/share/hangar)
+              --set KEY=VALUE     any server.yaml key, e.g. --set providers.qemu.accelerator=tcg
+            Config file: $HANGAR_HOME/server.yaml; environment: HANGAR_<KEY> (e.g. HANGAR_DATABASE_URL).""";
+
+    /**
+     * @param env the process environment
+     * @param args command-line flags as described in the class comment
+     * @param userHome the user's home directory (for the default {@code $HANGAR_HOME})
+     * @throws ConfigException naming the unknown key or flag, or the malformed value
+     */
+    public static ServerConfig load(Map<String, String> env, List<String> args, Path userHome) {
+        Map<String, String> flags = new LinkedHashMap<>();
+        Path home = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String value;
+            String name = a;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                name = a.substring(0, eq);
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.size()) {
+                value = args.get(++i);
+            } else {
+                throw new ConfigException("flag " + a + " needs a value\n" + USAGE);
+            }
+            switch (name) {
+                case "--listen" -> flags.put("listen", value);
+                case "--home" -> home = Path.of(value).toAbsolutePath().normalize();
+                case "--set" -> {
+                    int e = value.indexOf('=');
+                    if (e <= 0) throw new ConfigException("--set needs KEY=VALUE, got '" + value + "'");
+                    flags.put(value.substring(0, e), value.substring(e + 1));
+                }
+                default -> throw new ConfigException("unknown flag '" + name + "'\n" + USAGE);
+            }
+        }
+        if (home == null)
+            home = HangarPaths.home(env, userHome).toAbsolutePath().normalize();
+        Map<String, String> values = new TreeMap<>(readFile(home.resolve("server.yaml")));
+        for (String key : KEYS) {
+            String v = env.get(envName(key));
+            if (v != null && !v.isBlank()) values.put(key, v);
+        }
+        values.putAll(flags);
+        return fromValues(ServerConfig.defaults(home, env), values);
+    }
+
+    /** @return the environment variable that sets {@code key}, e.g. {@code HANGAR_DATABASE_URL} */
+    public static String envName(String key) {
+        return "HANGAR_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * Applies flat dotted {@code values} over {@code base}.
+     *
+     * @throws ConfigException naming unknown keys and malformed values
+     */
+    static ServerConfig fromValues(ServerConfig base, Map<String, String> values) {
+        TreeSet<String> unknown = new TreeSet<>();
+        Map<String, Map<String, String>> providers = new TreeMap<>();
+        base.providers().forEach((t, s) -> providers.put(t, new TreeMap<>(s)));
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            Matcher m = PROVIDER_KEY.matcher(e.getKey());
+            if (m.matches()) {
+                providers.computeIfAbsent(m.group(1), t -> new TreeMap<>()).put(m.group(2), e.getValue());
+            } else if (!KEYS.contains(e.getKey())) {
+                unknown.add(e.getKey());
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown server config key(s) " + unknown + "; known keys: " + KEYS
+                    + " and providers.<type>.<setting>");
+        }
+        String host = base.listenHost();
+        int port = base.listenPort();
+        if (values.containsKey("listen")) {
+            Matcher m = LISTEN.matcher(values.get("listen").strip());
+            if (!m.matches())
+                throw new ConfigException(
+                        "listen must be HOST:PORT (e.g. 127.0.0.1:7080), got '" + values.get("listen") + "'");
+            host = m.group(1).startsWith("[")
+                    ? m.group(1).substring(1, m.group(1).length() - 1)
+                    : m.group(1);
+            port = Integer.parseInt(m.group(2));
+        }
+        WorkspaceReconciler.Settings r = base.reconciler();
+        int concurrency = values.containsKey("reconciler.concurrency")
+                ? integer("reconciler.concurrency", values.get("reconciler.concurrency"), 1, 1024)
+                : r.concurrency();
+        Duration poll = duration("reconciler.poll-interval", values, r.pollInterval());
+        Duration resync = duration("reconciler.resync-interval", values, r.resyncInterval());
+        Duration backoff = duration("reconciler.base-backoff", values, r.baseBackoff());
+        String builtin = values.getOrDefault("templates.builtin", Boolean.toString(base.builtinTemplates()));
+        if (!builtin.equals("true") && !builtin.equals("false"))
+            throw new ConfigException("templates.builtin must be true or false, got '" + builtin + "'");
+        return new ServerConfig(
+                host,
+                port,
+                base.home(),
+                values.getOrDefault("database.url", base.databaseUrl()),
+                values.getOrDefault("database.username", base.databaseUsername()),
+                values.getOrDefault("database.password", base.databasePassword()),
+                values.containsKey("templates.dir")
+                        ? base.home().resolve(values.get("templates.dir"))
+                        : base.templateDir(),
+                Boolean.parseBoolean(builtin),
+                Map.copyOf(providers),
+                new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff),
+                values.getOrDefault("admin", base.adminName()));
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        if (!Files.exists(file)) return Map.of();
+        JsonNode root;
+        try {
+            root = YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) return Map.of();
+        if (!root.isObject()) throw new ConfigException(file + " must be a YAML mapping of config keys");
+        Map<String, String> out = new TreeMap<>();
+        flatten(file, "", root, out);
+        return out;
+    }
+
+    private static void flatten(Path file, String prefix, JsonNode node, Map<String, String> out) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isObject()) {
+                flatten(file, key, v, out);
+            } else if (v.isValueNode()) {
+                out.put(key, v.isNull() ? "" : v.asText());
+            } else {
+                throw new ConfigException(file + ": key '" + key + "' must be a scalar or a mapping, not a list");
+            }
+        }
+    }
+
+    private static int integer(String key, String v, int min, int max) {
+        try {
+            int i = Integer.parseInt(v.strip());
+            if (i < min || i > max) throw new ConfigException(key + " must be " + min + ".." + max + ", got " + i);
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static Duration duration(String key, Map<String, String> values, Duration fallback) {
+        String v = values.get(key);
+        if (v == null) return fallback;
+        String s = v.strip().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(s);
+        Duration d;
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        } else {
+            try {
+                d = Duration.parse(v.strip());
+            } catch (DateTimeParseException e) {
+                throw new ConfigException(key + " must be a duration such as 500ms, 2s, 5m or PT2S, got '" + v + "'");
+            }
+        }
+        if (d.isNegative() || d.isZero()) throw new ConfigException(key + " must be positive, got '" + v + "'");
+        return d;
+    }
+
+    /** @return the known keys, for error messages and docs */
+    public static List<String> keys() {
+        return new ArrayList<>(KEYS);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.hangar.server;
+
+import dev.hangar.core.service.UserService;
+import dev.hangar.core.service.WorkspaceService;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.template.TemplateCatalog;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * What a running server hands to add-ons such as the SSH gateway ({@link GatewayHook}). All
+ * members are thread-safe and live until the server closes.
+ *
+ * @param config the configuration the server started with
+ * @param baseUri the HTTP API's base URI, e.g. {@code http://127.0.0.1:7080}
+ * @param store the control plane's database
+ * @param users user, SSH key and token use cases
+ * @param workspaces workspace use cases
+ * @param templates the loaded templates
+ * @param clock the server's clock
+ */
+public record ServerContext(
+        ServerConfig config,
+        URI baseUri,
+        Store store,
+        UserService users,
+        WorkspaceService workspaces,
+        TemplateCatalog templates,
+        Clock clock) {
+    public ServerContext {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(baseUri, "baseUri");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(users, "users");
+        Objects.requireNonNull(workspaces, "workspaces");
+        Objects.requireNonNull(templates, "templates");
+        Objects.requireNonNull(clock, "clock");
+    }
+}

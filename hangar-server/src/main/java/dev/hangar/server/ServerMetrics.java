@@ -1,0 +1,82 @@
+package dev.hangar.server;
+
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.reconcile.ReconcilerMetrics;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.store.WorkspaceFilter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The server's Prometheus metrics (Micrometer): HTTP request timings by method, route template and
+ * status ({@code hangar_http_requests_seconds}), reconcile passes by provider and outcome ({@code
+ * hangar_reconcile_passes_seconds}), provisioning phase durations as a histogram ({@code
+ * hangar_provision_phase_seconds_bucket}) and workspaces by phase ({@code hangar_workspaces}),
+ * counted from the store at scrape time. Thread-safe.
+ */
+final class ServerMetrics implements ReconcilerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Phase, AtomicLong> byPhase = new EnumMap<>(Phase.class);
+    private final Store store;
+
+    ServerMetrics(Store store) {
+        this.store = store;
+        for (Phase p : Phase.values()) {
+            AtomicLong n = new AtomicLong();
+            byPhase.put(p, n);
+            Gauge.builder("hangar.workspaces", n, AtomicLong::get)
+                    .description("Workspaces by observed phase")
+                    .tag("phase", p.name())
+                    .register(registry);
+        }
+    }
+
+    /** Records one HTTP request. {@code route} is the route template (e.g. {@code /api/v1/workspaces/{name}}), never the raw path. */
+    void http(String method, String route, int status, Duration duration) {
+        Timer.builder("hangar.http.requests")
+                .description("HTTP requests handled by the API")
+                .tag("method", method)
+                .tag("route", route)
+                .tag("status", Integer.toString(status))
+                .register(registry)
+                .record(duration);
+    }
+
+    @Override
+    public void phaseTiming(String providerType, String phase, Duration duration) {
+        Timer.builder("hangar.provision.phase")
+                .description("Duration of provisioning phases (image, disk, seed, boot, ssh-ready)")
+                .tag("provider", providerType)
+                .tag("phase", phase)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofMinutes(30))
+                .register(registry)
+                .record(duration);
+    }
+
+    @Override
+    public void pass(String providerType, String outcome, Duration duration) {
+        Timer.builder("hangar.reconcile.passes")
+                .description("Reconcile passes by provider and outcome (ok, retry, failed)")
+                .tag("provider", providerType)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(duration);
+    }
+
+    /** @return the Prometheus text exposition, after refreshing the workspace counts from the store */
+    String scrape() {
+        Map<Phase, Long> counts = new EnumMap<>(Phase.class);
+        for (Workspace w : store.workspaces().list(WorkspaceFilter.ALL)) counts.merge(w.phase(), 1L, Long::sum);
+        byPhase.forEach((p, n) -> n.set(counts.getOrDefault(p, 0L)));
+        return registry.scrape();
+    }
+}

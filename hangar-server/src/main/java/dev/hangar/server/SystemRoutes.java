@@ -1,0 +1,63 @@
+package dev.hangar.server;
+
+import dev.hangar.api.ServerInfo;
+import dev.hangar.core.store.Store;
+import io.javalin.config.RoutesConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Operational endpoints: {@code /healthz} (liveness), {@code /readyz} (store reachable), {@code
+ * /metrics} (Prometheus text format 0.0.4), {@code /api/v1/openapi.yaml} (the API description) and
+ * {@code /api/v1/info} (version and SSH gateway). Only {@code /api/v1/info} needs a token.
+ */
+final class SystemRoutes {
+    /** Classpath location of the OpenAPI document (in hangar-api). */
+    static final String OPENAPI_RESOURCE = "/dev/hangar/api/openapi.yaml";
+
+    static final String OPENAPI_PATH = "/api/v1/openapi.yaml";
+
+    private final Store store;
+    private final ServerMetrics metrics;
+    private final Supplier<GatewayHook.GatewayInfo> gateway;
+    private final byte[] openapi;
+
+    SystemRoutes(Store store, ServerMetrics metrics, Supplier<GatewayHook.GatewayInfo> gateway) {
+        this.store = store;
+        this.metrics = metrics;
+        this.gateway = gateway;
+        this.openapi = resource(OPENAPI_RESOURCE);
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/healthz", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok\n"));
+        r.get("/readyz", ctx -> {
+            if (store.ping()) {
+                ctx.json(Map.of("status", "ready", "store", store.describe()));
+            } else {
+                ProblemMapper.send(ctx, 503, "not-ready", "", "the store (" + store.describe() + ") does not answer");
+            }
+        });
+        r.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape()));
+        r.get(OPENAPI_PATH, ctx -> ctx.contentType("application/yaml").result(openapi));
+        r.get("/api/v1/info", ctx -> {
+            GatewayHook.GatewayInfo g = gateway.get();
+            ctx.json(new ServerInfo(Version.get(), g.host(), g.port(), g.hostKey()));
+        });
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = SystemRoutes.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " is missing from the classpath (hangar-api jar)");
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

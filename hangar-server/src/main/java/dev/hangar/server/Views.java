@@ -1,0 +1,72 @@
+package dev.hangar.server;
+
+import dev.hangar.api.EventView;
+import dev.hangar.api.SshKeyView;
+import dev.hangar.api.TemplateView;
+import dev.hangar.api.UserView;
+import dev.hangar.api.WorkspaceView;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.UserSshKey;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.template.Range;
+import dev.hangar.core.template.Template;
+import java.util.Locale;
+
+/** Maps domain values to the API's wire records. Pure; never exposes secrets (host private keys, token hashes). */
+final class Views {
+    private Views() {}
+
+    static WorkspaceView workspace(Workspace w) {
+        var r = w.parameters().resources();
+        return new WorkspaceView(
+                w.id(),
+                w.name(),
+                w.owner(),
+                w.template(),
+                w.providerType(),
+                r.cpus(),
+                r.memoryMiB(),
+                r.diskGiB(),
+                w.parameters().image(),
+                w.desired().name().toLowerCase(Locale.ROOT),
+                w.phase().name(),
+                w.reason(),
+                w.hostKey().publicKey(),
+                w.createdAt(),
+                w.updatedAt(),
+                w.version());
+    }
+
+    static EventView event(WorkspaceEvent e) {
+        return new EventView(e.seq(), e.at(), e.actor(), e.type(), e.message());
+    }
+
+    static TemplateView template(Template t) {
+        var d = t.defaults();
+        return new TemplateView(
+                t.name(),
+                t.description(),
+                t.provider(),
+                t.image(),
+                new TemplateView.Sizes(d.cpus(), d.memoryMiB(), d.diskGiB()),
+                new TemplateView.Limits(range(t.cpus()), range(t.memoryMiB()), range(t.diskGiB())));
+    }
+
+    static UserView user(User u) {
+        return new UserView(u.name(), u.admin(), u.createdAt());
+    }
+
+    static SshKeyView key(UserSshKey k) {
+        return new SshKeyView(
+                k.key().algorithm(),
+                k.key().bits(),
+                k.key().fingerprint(),
+                k.key().comment(),
+                k.addedAt());
+    }
+
+    private static TemplateView.Range range(Range r) {
+        return new TemplateView.Range(r.min(), r.max());
+    }
+}

@@ -1,0 +1,132 @@
+package dev.hangar.server;
+
+import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.ValidationException;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.service.CreateWorkspace;
+import dev.hangar.core.service.WorkspaceService;
+import dev.hangar.core.store.WorkspaceFilter;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/workspaces}: create, list (filters {@code owner}, {@code phase}, {@code
+ * template}, {@code provider}), get, start, stop, restart, delete and events. Writes only record
+ * desired state (see {@link WorkspaceService}); they answer 202 because the reconciler does the
+ * work. The {@code owner} query parameter lets admins address other users' workspaces.
+ */
+final class WorkspaceRoutes {
+    static final String BASE = "/api/v1/workspaces";
+    private static final int DEFAULT_EVENT_LIMIT = 100;
+    private static final int MAX_EVENT_LIMIT = 10_000;
+
+    private final WorkspaceService workspaces;
+
+    WorkspaceRoutes(WorkspaceService workspaces) {
+        this.workspaces = workspaces;
+    }
+
+    void register(RoutesConfig r) {
+        r.get(BASE, this::list);
+        r.post(BASE, this::create);
+        r.get(BASE + "/{name}", ctx -> ctx.json(Views.workspace(workspaces.get(user(ctx), owner(ctx), name(ctx)))));
+        r.delete(BASE + "/{name}", ctx -> accepted(ctx, workspaces.delete(user(ctx), owner(ctx), name(ctx))));
+        r.post(BASE + "/{name}/start", ctx -> accepted(ctx, workspaces.start(user(ctx), owner(ctx), name(ctx))));
+        r.post(BASE + "/{name}/stop", ctx -> accepted(ctx, workspaces.stop(user(ctx), owner(ctx), name(ctx))));
+        r.post(BASE + "/{name}/restart", ctx -> accepted(ctx, workspaces.restart(user(ctx), owner(ctx), name(ctx))));
+        r.get(BASE + "/{name}/events", this::events);
+    }
+
+    private void list(Context ctx) {
+        User u = user(ctx);
+        String owner = query(ctx, "owner");
+        if (!u.admin() && !owner.isEmpty() && !owner.equals(u.name()))
+            throw ApiException.forbidden("only admins may list other users' workspaces; leave out 'owner'");
+        Set<Phase> phases = EnumSet.noneOf(Phase.class);
+        for (String p : ctx.queryParams("phase")) {
+            for (String one : p.split(",")) {
+                if (one.isBlank()) continue;
+                try {
+                    phases.add(Phase.parse(one.strip()));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("phase", e.getMessage());
+                }
+            }
+        }
+        WorkspaceFilter filter = new WorkspaceFilter(owner, phases, query(ctx, "template"), query(ctx, "provider"));
+        ctx.json(workspaces.list(u, filter).stream().map(Views::workspace).toList());
+    }
+
+    private void create(Context ctx) {
+        CreateWorkspaceRequest req = RequestBodies.read(ctx, CreateWorkspaceRequest.class);
+        Workspace w = workspaces.create(
+                user(ctx),
+                new CreateWorkspace(
+                        req.name() == null ? "" : req.name(),
+                        req.template() == null ? "" : req.template(),
+                        size("cpus", req.cpus()),
+                        size("memoryMiB", req.memoryMiB()),
+                        size("diskGiB", req.diskGiB()),
+                        req.image() == null ? "" : req.image(),
+                        req.userData() == null ? "" : req.userData()));
+        ctx.status(201)
+                .header("Location", BASE + "/" + URLEncoder.encode(w.name(), StandardCharsets.UTF_8))
+                .json(Views.workspace(w));
+    }
+
+    private void events(Context ctx) {
+        String raw = query(ctx, "limit");
+        int limit = DEFAULT_EVENT_LIMIT;
+        if (!raw.isEmpty()) {
+            try {
+                limit = Integer.parseInt(raw);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest(
+                        "limit", "limit must be an integer 1.." + MAX_EVENT_LIMIT + ", got '" + raw + "'");
+            }
+            if (limit < 1 || limit > MAX_EVENT_LIMIT)
+                throw ApiException.badRequest("limit", "limit must be 1.." + MAX_EVENT_LIMIT + ", got " + limit);
+        }
+        List<?> events = workspaces.events(user(ctx), owner(ctx), name(ctx), limit).stream()
+                .map(Views::event)
+                .toList();
+        ctx.json(events);
+    }
+
+    /** An explicit size must be positive; left out (null) means the template's default (0 in core). */
+    private static int size(String field, Integer v) {
+        if (v == null) return 0;
+        if (v < 1)
+            throw new ValidationException(
+                    field, field + " must be positive, got " + v + "; leave it out for the template's default");
+        return v;
+    }
+
+    private static void accepted(Context ctx, Workspace w) {
+        ctx.status(202).json(Views.workspace(w));
+    }
+
+    private static User user(Context ctx) {
+        return BearerAuth.user(ctx);
+    }
+
+    private static String name(Context ctx) {
+        return ctx.pathParam("name");
+    }
+
+    private static String owner(Context ctx) {
+        return query(ctx, "owner");
+    }
+
+    private static String query(Context ctx, String key) {
+        String v = ctx.queryParam(key);
+        return v == null ? "" : v.strip();
+    }
+}

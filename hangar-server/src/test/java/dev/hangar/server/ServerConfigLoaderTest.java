@@ -1,0 +1,113 @@
+package dev.hangar.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigLoaderTest {
+
+    @Test
+    void defaultsListenOnLoopback7080WithSqliteInHome(@TempDir Path home) {
+        ServerConfig c =
+                ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString(), "USER", "alice"), List.of(), home);
+        assertThat(c.listenHost()).isEqualTo("127.0.0.1");
+        assertThat(c.listenPort()).isEqualTo(7080);
+        assertThat(c.home()).isEqualTo(home.toAbsolutePath().normalize());
+        assertThat(c.databaseUrl())
+                .isEqualTo("jdbc:sqlite:" + home.toAbsolutePath().normalize().resolve("hangar.db"));
+        assertThat(c.templateDir()).isEqualTo(c.home().resolve("templates"));
+        assertThat(c.builtinTemplates()).isTrue();
+        assertThat(c.adminName()).isEqualTo("alice");
+        assertThat(c.reconciler()).isEqualTo(dev.hangar.core.reconcile.WorkspaceReconciler.Settings.DEFAULTS);
+    }
+
+    @Test
+    void adminFallsBackWhenUserIsNotALabel(@TempDir Path home) {
+        assertThat(ServerConfig.defaultAdmin(Map.of("USER", "John.Doe"))).isEqualTo("admin");
+        assertThat(ServerConfig.defaultAdmin(Map.of())).isEqualTo("admin");
+        assertThat(ServerConfig.defaultAdmin(Map.of("USER", "root"))).isEqualTo("root");
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlags(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("server.yaml"), """
+                listen: 127.0.0.1:9000
+                admin: ops
+                database:
+                  url: jdbc:postgresql://db:5432/hangar
+                  username: hangar
+                  password: s3cret
+                templates: {dir: tpl, builtin: false}
+                reconciler: {concurrency: 3, poll-interval: 250ms, resync-interval: 1m, base-backoff: PT2S}
+                providers:
+                  qemu: {accelerator: tcg, enabled: true}
+                """);
+        ServerConfig c = ServerConfigLoader.load(
+                Map.of("HANGAR_HOME", home.toString(), "HANGAR_ADMIN", "root2", "HANGAR_RECONCILER_CONCURRENCY", "5"),
+                List.of("--listen", "[::1]:0", "--set", "providers.qemu.accelerator=kvm"),
+                home);
+        assertThat(c.listenHost()).isEqualTo("::1");
+        assertThat(c.listenPort()).isZero();
+        assertThat(c.adminName()).isEqualTo("root2");
+        assertThat(c.databaseUrl()).isEqualTo("jdbc:postgresql://db:5432/hangar");
+        assertThat(c.databaseUsername()).isEqualTo("hangar");
+        assertThat(c.databasePassword()).isEqualTo("s3cret");
+        assertThat(c.toString()).doesNotContain("s3cret");
+        assertThat(c.templateDir()).isEqualTo(c.home().resolve("tpl"));
+        assertThat(c.builtinTemplates()).isFalse();
+        assertThat(c.reconciler().concurrency()).isEqualTo(5);
+        assertThat(c.reconciler().pollInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(c.reconciler().resyncInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.reconciler().baseBackoff()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.providers()).isEqualTo(Map.of("qemu", Map.of("accelerator", "kvm", "enabled", "true")));
+    }
+
+    @Test
+    void unknownKeysAreErrorsNamingThem(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("server.yaml"), "listen: 127.0.0.1:1\nlisten-port: 5\ndatabase: {uri: x}\n");
+        assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("[database.uri, listen-port]");
+    }
+
+    @Test
+    void badValuesAndFlagsAreErrorsSayingWhatToFix(@TempDir Path home) {
+        Map<String, String> env = Map.of("HANGAR_HOME", home.toString());
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--listen", "7080"), home))
+                .hasMessageContaining("listen must be HOST:PORT");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--listen", "127.0.0.1:70000"), home))
+                .hasMessageContaining("0..65535");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--port", "1"), home))
+                .hasMessageContaining("unknown flag '--port'");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--listen"), home))
+                .hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "reconciler.poll-interval=soon"), home))
+                .hasMessageContaining("reconciler.poll-interval must be a duration");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "reconciler.concurrency=0"), home))
+                .hasMessageContaining("reconciler.concurrency must be 1..1024");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "admin=Bad_Name"), home))
+                .hasMessageContaining("admin 'Bad_Name' is not a DNS-1123 label");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "templates.builtin=yes"), home))
+                .hasMessageContaining("templates.builtin must be true or false");
+    }
+
+    @Test
+    void listsInTheFileAreRefused(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("server.yaml"), "providers:\n  qemu: [a, b]\n");
+        assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))
+                .hasMessageContaining("providers.qemu");
+    }
+
+    @Test
+    void envNamesFollowTheKeys() {
+        assertThat(ServerConfigLoader.envName("database.url")).isEqualTo("HANGAR_DATABASE_URL");
+        assertThat(ServerConfigLoader.envName("reconciler.poll-interval")).isEqualTo("HANGAR_RECONCILER_POLL_INTERVAL");
+    }
+}

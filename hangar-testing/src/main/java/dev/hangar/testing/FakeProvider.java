@@ -1,0 +1,218 @@
+package dev.hangar.testing;
+
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.SshEndpoint;
+import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A scriptable stand-in for a real provider, for control-plane tests: nothing real can boot a
+ * workspace in a unit test of the reconciler and the API, so this fake plays the provider's part
+ * of the contract ({@link WorkspaceProvider}) and nothing more. Type {@value #TYPE}.
+ *
+ * <p>Like a real provider it keeps the state of its "resources" outside the control plane, in one
+ * file per workspace under its data directory ({@code stopped} or {@code running}), so a
+ * restarted control plane finds them again. Starting takes {@link #delayRunning(int)} apply
+ * passes (observed as {@link Observation.Starting}) before {@link Observation.Running}. The SSH
+ * endpoint it reports ({@code 127.0.0.1:22}) is a placeholder: no sshd is started.
+ *
+ * <p>Scripted failures: {@link #failNextApplies(int, boolean, String)} makes the next N {@code
+ * apply} calls throw {@link ProviderException}, transient or permanent. Every call is recorded
+ * ({@link #calls()}).
+ *
+ * <p>It lives only in hangar-testing and has no {@code META-INF/services} entry, so the shipped
+ * server cannot select it. Thread-safe.
+ */
+public final class FakeProvider implements WorkspaceProvider {
+    /** The provider type. */
+    public static final String TYPE = "fake";
+
+    /** The placeholder SSH endpoint reported while Running. */
+    public static final SshEndpoint SSH = new SshEndpoint("127.0.0.1", 22);
+
+    /**
+     * One recorded call.
+     *
+     * @param method {@code observe}, {@code apply} or {@code delete}
+     * @param workspaceName the spec's workspace name
+     * @param desired for {@code apply}: the desired power state; empty otherwise
+     * @param outcome the returned observation's simple class name, or {@code error: <message>}
+     */
+    public record Call(String method, String workspaceName, Optional<PowerState> desired, String outcome) {}
+
+    private final Path dataDir;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> startingPassesLeft = new ConcurrentHashMap<>();
+    private final AtomicInteger failuresLeft = new AtomicInteger();
+    private volatile boolean failPermanently;
+    private volatile String failMessage = "";
+    private volatile int delayRunning;
+    private volatile boolean closed;
+
+    /**
+     * @param dataDir where the fake keeps one state file per workspace; created if missing
+     */
+    public FakeProvider(Path dataDir) {
+        this.dataDir = dataDir;
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Makes every later start report Starting for {@code passes} apply calls before Running. */
+    public FakeProvider delayRunning(int passes) {
+        if (passes < 0) throw new IllegalArgumentException("passes must be >= 0");
+        this.delayRunning = passes;
+        return this;
+    }
+
+    /**
+     * Makes the next {@code n} apply calls throw.
+     *
+     * @param permanent whether the {@link ProviderException} says retrying cannot help
+     * @param message the exception's message (shows up as the workspace's reason and events)
+     */
+    public FakeProvider failNextApplies(int n, boolean permanent, String message) {
+        this.failPermanently = permanent;
+        this.failMessage = message;
+        this.failuresLeft.set(n);
+        return this;
+    }
+
+    /** @return every call so far, in order */
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    /** @return the recorded calls of one method for one workspace */
+    public List<Call> calls(String method, String workspaceName) {
+        return calls.stream()
+                .filter(c -> c.method().equals(method) && c.workspaceName().equals(workspaceName))
+                .toList();
+    }
+
+    /** @return whether resources of the workspace exist (a state file is present) */
+    public boolean exists(String workspaceId) {
+        return Files.exists(stateFile(workspaceId));
+    }
+
+    /** @return true once {@link #close()} was called */
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Observation observe(WorkspaceSpec spec) {
+        Observation o = current(spec);
+        calls.add(
+                new Call("observe", spec.name(), Optional.empty(), o.getClass().getSimpleName()));
+        return o;
+    }
+
+    @Override
+    public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+        if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            calls.add(new Call("apply", spec.name(), Optional.of(desired), "error: " + failMessage));
+            throw new ProviderException(failMessage, failPermanently);
+        }
+        Optional<String> state = readState(spec.id());
+        if (state.isEmpty()) {
+            listener.event("fake-created", "fake disk created");
+            listener.phaseTiming("disk", Duration.ofMillis(5));
+        }
+        Observation o;
+        if (desired == PowerState.STOPPED) {
+            writeState(spec.id(), "stopped");
+            startingPassesLeft.remove(spec.id());
+            o = new Observation.Stopped("fake compute stopped");
+        } else {
+            if (!state.equals(Optional.of("running"))) {
+                writeState(spec.id(), "running");
+                startingPassesLeft.put(spec.id(), new AtomicInteger(delayRunning));
+                listener.event("fake-boot", "fake compute started");
+            }
+            AtomicInteger left = startingPassesLeft.computeIfAbsent(spec.id(), k -> new AtomicInteger(delayRunning));
+            if (left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                o = new Observation.Starting("fake boot, " + left.get() + " more pass(es)");
+            } else {
+                listener.phaseTiming("boot", Duration.ofMillis(20));
+                o = new Observation.Running(SSH, "fake sshd (not listening)");
+            }
+        }
+        calls.add(new Call(
+                "apply", spec.name(), Optional.of(desired), o.getClass().getSimpleName()));
+        return o;
+    }
+
+    @Override
+    public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
+        try {
+            Files.deleteIfExists(stateFile(spec.id()));
+        } catch (IOException e) {
+            throw new ProviderException("cannot delete fake state: " + e.getMessage(), false, e);
+        }
+        startingPassesLeft.remove(spec.id());
+        calls.add(new Call("delete", spec.name(), Optional.empty(), "Absent"));
+        return new Observation.Absent();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private Observation current(WorkspaceSpec spec) {
+        Optional<String> s = readState(spec.id());
+        if (s.isEmpty()) return new Observation.Absent();
+        if (s.get().equals("stopped")) return new Observation.Stopped("fake compute stopped");
+        AtomicInteger left = startingPassesLeft.get(spec.id());
+        return left != null && left.get() > 0
+                ? new Observation.Starting("fake boot")
+                : new Observation.Running(SSH, "fake sshd (not listening)");
+    }
+
+    private Path stateFile(String id) {
+        return dataDir.resolve(id + ".state");
+    }
+
+    private Optional<String> readState(String id) {
+        try {
+            Path f = stateFile(id);
+            return Files.exists(f)
+                    ? Optional.of(Files.readString(f, StandardCharsets.US_ASCII).strip())
+                    : Optional.empty();
+        } catch (IOException e) {
+            throw new ProviderException("cannot read fake state: " + e.getMessage(), false, e);
+        }
+    }
+
+    private void writeState(String id, String state) {
+        try {
+            Files.writeString(stateFile(id), state, StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new ProviderException("cannot write fake state: " + e.getMessage(), false, e);
+        }
+    }
+}

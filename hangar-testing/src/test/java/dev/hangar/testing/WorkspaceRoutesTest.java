@@ -1,0 +1,234 @@
+package dev.hangar.testing;
+
+import static dev.hangar.testing.ProblemAssert.problem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.api.EventView;
+import dev.hangar.api.WorkspaceView;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every /api/v1/workspaces route over a real socket against the real server (SQLite, fake provider). */
+class WorkspaceRoutesTest {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+    private static TestControlPlane cp;
+    private static TestHttp http;
+    private static String admin;
+
+    @BeforeAll
+    static void start() {
+        cp = TestControlPlane.start();
+        http = cp.http();
+        admin = cp.adminToken();
+    }
+
+    @AfterAll
+    static void stop() {
+        cp.close();
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + SEQ.incrementAndGet();
+    }
+
+    private static WorkspaceView create(String token, String name) {
+        HttpResponse<String> r =
+                http.post("/api/v1/workspaces", token, "{\"name\":\"" + name + "\",\"template\":\"fake\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return TestHttp.read(r, WorkspaceView.class);
+    }
+
+    private static WorkspaceView get(String token, String name) {
+        HttpResponse<String> r = http.get("/api/v1/workspaces/" + name, token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return TestHttp.read(r, WorkspaceView.class);
+    }
+
+    private static void awaitPhase(String token, String name, String phase) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get(token, name).phase().equals(phase));
+    }
+
+    @Test
+    void createReturns201WithLocationAndTemplateDefaults() {
+        String name = unique("create");
+        HttpResponse<String> r =
+                http.post("/api/v1/workspaces", admin, "{\"name\":\"" + name + "\",\"template\":\"fake\",\"cpus\":2}");
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.headers().firstValue("Location")).hasValue("/api/v1/workspaces/" + name);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        WorkspaceView w = TestHttp.read(r, WorkspaceView.class);
+        assertThat(w.name()).isEqualTo(name);
+        assertThat(w.owner()).isEqualTo(TestControlPlane.ADMIN);
+        assertThat(w.provider()).isEqualTo("fake");
+        assertThat(w.cpus()).isEqualTo(2);
+        assertThat(w.memoryMiB()).isEqualTo(512);
+        assertThat(w.diskGiB()).isEqualTo(1);
+        assertThat(w.desired()).isEqualTo("running");
+        assertThat(w.hostKey()).startsWith("ssh-ed25519 ");
+        assertThat(r.body()).doesNotContain("PRIVATE KEY");
+        awaitPhase(admin, name, "Running");
+    }
+
+    @Test
+    void getAndListWithFilters() {
+        String name = unique("list");
+        create(admin, name);
+        awaitPhase(admin, name, "Running");
+        List<WorkspaceView> all =
+                TestHttp.read(http.get("/api/v1/workspaces", admin), new TypeReference<List<WorkspaceView>>() {});
+        assertThat(all).extracting(WorkspaceView::name).contains(name);
+        List<WorkspaceView> running = TestHttp.read(
+                http.get("/api/v1/workspaces?phase=Running&template=fake&provider=fake&owner=admin", admin),
+                new TypeReference<List<WorkspaceView>>() {});
+        assertThat(running).extracting(WorkspaceView::name).contains(name);
+        assertThat(running).allMatch(w -> w.phase().equals("Running"));
+        List<WorkspaceView> stopped = TestHttp.read(
+                http.get("/api/v1/workspaces?phase=stopped,failed", admin),
+                new TypeReference<List<WorkspaceView>>() {});
+        assertThat(stopped).extracting(WorkspaceView::name).doesNotContain(name);
+        List<WorkspaceView> otherTemplate = TestHttp.read(
+                http.get("/api/v1/workspaces?template=nope", admin), new TypeReference<List<WorkspaceView>>() {});
+        assertThat(otherTemplate).isEmpty();
+        problem(http.get("/api/v1/workspaces?phase=Sleeping", admin), 400, "phase");
+    }
+
+    @Test
+    void usersSeeOnlyTheirOwnWorkspacesAndAdminsSeeAll() {
+        TestControlPlane.Credentials alice = cp.createUser(unique("alice"), false);
+        TestControlPlane.Credentials bob = cp.createUser(unique("bob"), false);
+        String name = unique("mine");
+        create(alice.token(), name);
+        // bob cannot see it, not even its existence
+        problem(http.get("/api/v1/workspaces/" + name + "?owner=" + alice.name(), bob.token()), 404, "");
+        problem(http.get("/api/v1/workspaces/" + name, bob.token()), 404, "");
+        problem(http.post("/api/v1/workspaces/" + name + "/stop?owner=" + alice.name(), bob.token(), null), 404, "");
+        problem(http.get("/api/v1/workspaces?owner=" + alice.name(), bob.token()), 403, "");
+        List<WorkspaceView> bobs =
+                TestHttp.read(http.get("/api/v1/workspaces", bob.token()), new TypeReference<List<WorkspaceView>>() {});
+        assertThat(bobs).isEmpty();
+        // the admin sees and acts on it through ?owner=
+        WorkspaceView w = get(admin, name + "?owner=" + alice.name());
+        assertThat(w.owner()).isEqualTo(alice.name());
+        assertThat(http.post("/api/v1/workspaces/" + name + "/stop?owner=" + alice.name(), admin, null)
+                        .statusCode())
+                .isEqualTo(202);
+        // the same name is free for another owner
+        assertThat(create(bob.token(), name).owner()).isEqualTo(bob.name());
+    }
+
+    @Test
+    void stopStartRestartDeleteAnswer202AndConverge() {
+        String name = unique("cycle");
+        create(admin, name);
+        awaitPhase(admin, name, "Running");
+
+        HttpResponse<String> stop = http.post("/api/v1/workspaces/" + name + "/stop", admin, null);
+        assertThat(stop.statusCode()).isEqualTo(202);
+        assertThat(TestHttp.read(stop, WorkspaceView.class).desired()).isEqualTo("stopped");
+        awaitPhase(admin, name, "Stopped");
+
+        assertThat(http.post("/api/v1/workspaces/" + name + "/start", admin, null)
+                        .statusCode())
+                .isEqualTo(202);
+        awaitPhase(admin, name, "Running");
+
+        int appliesBefore = cp.fake().calls("apply", name).size();
+        assertThat(http.post("/api/v1/workspaces/" + name + "/restart", admin, null)
+                        .statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(get(admin, name).phase()).isEqualTo("Running");
+            assertThat(cp.fake().calls("apply", name).stream()
+                            .skip(appliesBefore)
+                            .anyMatch(c -> c.outcome().equals("Stopped")))
+                    .as("restart stopped the compute once")
+                    .isTrue();
+        });
+
+        HttpResponse<String> del = http.delete("/api/v1/workspaces/" + name, admin);
+        assertThat(del.statusCode()).isEqualTo(202);
+        assertThat(TestHttp.read(del, WorkspaceView.class).desired()).isEqualTo("deleted");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.get("/api/v1/workspaces/" + name, admin).statusCode() == 404);
+    }
+
+    @Test
+    void eventsAreListedOldestFirstWithLimit() {
+        String name = unique("events");
+        create(admin, name);
+        awaitPhase(admin, name, "Running");
+        List<EventView> events = TestHttp.read(
+                http.get("/api/v1/workspaces/" + name + "/events", admin), new TypeReference<List<EventView>>() {});
+        assertThat(events).isNotEmpty();
+        assertThat(events.getFirst().type()).isEqualTo("created");
+        assertThat(events.getFirst().actor()).isEqualTo(TestControlPlane.ADMIN);
+        assertThat(events).extracting(EventView::type).contains("phase");
+        assertThat(events).extracting(EventView::seq).isSorted();
+        List<EventView> last = TestHttp.read(
+                http.get("/api/v1/workspaces/" + name + "/events?limit=1", admin),
+                new TypeReference<List<EventView>>() {});
+        assertThat(last).hasSize(1);
+        assertThat(last.getFirst().seq()).isEqualTo(events.getLast().seq());
+        problem(http.get("/api/v1/workspaces/" + name + "/events?limit=0", admin), 400, "limit");
+        problem(http.get("/api/v1/workspaces/" + name + "/events?limit=x", admin), 400, "limit");
+        problem(http.get("/api/v1/workspaces/nope-" + name + "/events", admin), 404, "");
+    }
+
+    @Test
+    void restartOfAStoppedWorkspaceIsAConflict() {
+        String name = unique("conflict");
+        create(admin, name);
+        http.post("/api/v1/workspaces/" + name + "/stop", admin, null);
+        JsonNode p = problem(http.post("/api/v1/workspaces/" + name + "/restart", admin, null), 409, "");
+        assertThat(p.path("detail").asText()).isNotBlank();
+    }
+
+    @Test
+    void everyWorkspaceRouteRequiresAValidToken() {
+        String name = unique("auth");
+        create(admin, name);
+        String[][] routes = {
+            {"GET", "/api/v1/workspaces"},
+            {"POST", "/api/v1/workspaces"},
+            {"GET", "/api/v1/workspaces/" + name},
+            {"DELETE", "/api/v1/workspaces/" + name},
+            {"POST", "/api/v1/workspaces/" + name + "/start"},
+            {"POST", "/api/v1/workspaces/" + name + "/stop"},
+            {"POST", "/api/v1/workspaces/" + name + "/restart"},
+            {"GET", "/api/v1/workspaces/" + name + "/events"},
+        };
+        String wellFormedButUnknown = "hgr_0123456789abcdef_" + "A".repeat(43);
+        String wrongSecret = admin.substring(0, admin.length() - 4) + "AAAA";
+        for (String[] r : routes) {
+            for (String token : new String[] {"", "garbage", wellFormedButUnknown, wrongSecret}) {
+                HttpResponse<String> resp = http.send(
+                        r[0], r[1], token, r[0].equals("POST") ? "{\"name\":\"x\",\"template\":\"fake\"}" : null);
+                problem(resp, 401, "");
+                assertThat(resp.headers().firstValue("WWW-Authenticate"))
+                        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+                assertThat(resp.body()).doesNotContain(admin);
+            }
+        }
+        HttpResponse<String> basic =
+                http.send(java.net.http.HttpRequest.newBuilder(cp.baseUri().resolve("/api/v1/workspaces"))
+                        .header("Authorization", "Basic YWRtaW46YWRtaW4=")
+                        .build());
+        problem(basic, 401, "");
+        // nothing was changed by the refused requests
+        assertThat(get(admin, name).desired()).isEqualTo("running");
+    }
+
+    @Test
+    void unknownRoutesAreProblemJson404() {
+        problem(http.get("/api/v1/nothing-here", admin), 404, "");
+    }
+}
