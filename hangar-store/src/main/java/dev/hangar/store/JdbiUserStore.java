@@ -1,0 +1,199 @@
+package dev.hangar.store;
+
+import static dev.hangar.store.Columns.millis;
+import static dev.hangar.store.Columns.stored;
+import static dev.hangar.store.Columns.text;
+
+import dev.hangar.core.domain.ApiToken;
+import dev.hangar.core.domain.ConflictException;
+import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.SshPublicKey;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.UserSshKey;
+import dev.hangar.core.store.UserStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/**
+ * The {@code users}, {@code ssh_keys} and {@code api_tokens} tables. Thread-safe; semantics as
+ * {@link UserStore} states. Keys and tokens must belong to an existing user: adding one for an
+ * unknown owner throws {@link NotFoundException} (a foreign key refuses it).
+ */
+final class JdbiUserStore implements UserStore {
+
+    private static final String KEY_COLUMNS = "owner, algorithm, key_base64, comment, bits, fingerprint, added_at_ms";
+    private static final String TOKEN_COLUMNS = "id, owner, secret_hash, description, created_at_ms";
+
+    private final Session session;
+
+    JdbiUserStore(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public User insert(User user) {
+        Objects.requireNonNull(user, "user");
+        User stored = new User(user.name(), user.admin(), stored("createdAt", user.createdAt()));
+        session.write(
+                h -> h.createUpdate("INSERT INTO users (name, admin, created_at_ms) VALUES (:name, :admin, :createdAt)")
+                        .bind("name", text("name", user.name()))
+                        .bind("admin", user.admin())
+                        .bind("createdAt", millis("createdAt", user.createdAt()))
+                        .execute(),
+                v -> v.kind() == ConstraintViolation.Kind.UNIQUE
+                        ? Optional.of(new ConflictException("name", "user '" + user.name() + "' already exists"))
+                        : Optional.empty());
+        return stored;
+    }
+
+    @Override
+    public Optional<User> find(String name) {
+        Objects.requireNonNull(name, "name");
+        return session.read(h -> h.createQuery("SELECT name, admin, created_at_ms FROM users WHERE name = :name")
+                .bind("name", name)
+                .map(JdbiUserStore::user)
+                .findOne());
+    }
+
+    @Override
+    public List<User> list() {
+        return session.read(h -> h.createQuery("SELECT name, admin, created_at_ms FROM users ORDER BY name")
+                .map(JdbiUserStore::user)
+                .list());
+    }
+
+    @Override
+    public UserSshKey addKey(UserSshKey key) {
+        Objects.requireNonNull(key, "key");
+        SshPublicKey k = key.key();
+        UserSshKey stored = new UserSshKey(key.owner(), k, stored("addedAt", key.addedAt()));
+        session.write(
+                h -> h.createUpdate("INSERT INTO ssh_keys (" + KEY_COLUMNS + ") VALUES (:owner, :algorithm,"
+                                + " :base64, :comment, :bits, :fingerprint, :addedAt)")
+                        .bind("owner", text("owner", key.owner()))
+                        .bind("algorithm", text("key.algorithm", k.algorithm()))
+                        .bind("base64", text("key.base64", k.base64()))
+                        .bind("comment", text("key.comment", k.comment()))
+                        .bind("bits", k.bits())
+                        .bind("fingerprint", text("key.fingerprint", k.fingerprint()))
+                        .bind("addedAt", millis("addedAt", key.addedAt()))
+                        .execute(),
+                v -> switch (v.kind()) {
+                    // Deliberately not saying who owns it: a key identifies one user at the gateway.
+                    case UNIQUE ->
+                        Optional.of(new ConflictException(
+                                "key", "the SSH key " + k.fingerprint() + " is already registered; use another key"));
+                    case FOREIGN_KEY -> Optional.of(noSuchUser(key.owner()));
+                });
+        return stored;
+    }
+
+    @Override
+    public List<UserSshKey> keys(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return session.read(h -> h.createQuery(
+                        "SELECT " + KEY_COLUMNS + " FROM ssh_keys WHERE owner = :owner ORDER BY added_at_ms, id")
+                .bind("owner", owner)
+                .map(JdbiUserStore::key)
+                .list());
+    }
+
+    @Override
+    public Optional<UserSshKey> findKey(String fingerprint) {
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        return session.read(h -> h.createQuery("SELECT " + KEY_COLUMNS + " FROM ssh_keys WHERE fingerprint = :fp")
+                .bind("fp", fingerprint)
+                .map(JdbiUserStore::key)
+                .findOne());
+    }
+
+    @Override
+    public boolean removeKey(String owner, String fingerprint) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        return session.write(h -> h.createUpdate("DELETE FROM ssh_keys WHERE owner = :owner AND fingerprint = :fp")
+                        .bind("owner", owner)
+                        .bind("fp", fingerprint)
+                        .execute()
+                == 1);
+    }
+
+    @Override
+    public ApiToken insertToken(ApiToken token) {
+        Objects.requireNonNull(token, "token");
+        ApiToken stored = new ApiToken(
+                token.id(),
+                token.owner(),
+                token.secretHash(),
+                token.description(),
+                stored("createdAt", token.createdAt()));
+        session.write(
+                h -> h.createUpdate("INSERT INTO api_tokens (" + TOKEN_COLUMNS
+                                + ") VALUES (:id, :owner, :secretHash, :description, :createdAt)")
+                        .bind("id", text("id", token.id()))
+                        .bind("owner", text("owner", token.owner()))
+                        .bind("secretHash", text("secretHash", token.secretHash()))
+                        .bind("description", text("description", token.description()))
+                        .bind("createdAt", millis("createdAt", token.createdAt()))
+                        .execute(),
+                v -> switch (v.kind()) {
+                    case UNIQUE ->
+                        Optional.of(new ConflictException("id", "a token with id " + token.id() + " exists"));
+                    case FOREIGN_KEY -> Optional.of(noSuchUser(token.owner()));
+                });
+        return stored;
+    }
+
+    @Override
+    public Optional<ApiToken> findToken(String id) {
+        Objects.requireNonNull(id, "id");
+        return session.read(h -> h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE id = :id")
+                .bind("id", id)
+                .map(JdbiUserStore::token)
+                .findOne());
+    }
+
+    @Override
+    public boolean removeToken(String id) {
+        Objects.requireNonNull(id, "id");
+        return session.write(h -> h.createUpdate("DELETE FROM api_tokens WHERE id = :id")
+                        .bind("id", id)
+                        .execute()
+                == 1);
+    }
+
+    private static NotFoundException noSuchUser(String owner) {
+        return new NotFoundException("user '" + owner + "' does not exist; create the user first");
+    }
+
+    private static User user(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new User(
+                rs.getString("name"), rs.getBoolean("admin"), Instant.ofEpochMilli(rs.getLong("created_at_ms")));
+    }
+
+    private static UserSshKey key(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new UserSshKey(
+                rs.getString("owner"),
+                new SshPublicKey(
+                        rs.getString("algorithm"),
+                        rs.getString("key_base64"),
+                        rs.getString("comment"),
+                        rs.getInt("bits"),
+                        rs.getString("fingerprint")),
+                Instant.ofEpochMilli(rs.getLong("added_at_ms")));
+    }
+
+    private static ApiToken token(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new ApiToken(
+                rs.getString("id"),
+                rs.getString("owner"),
+                rs.getString("secret_hash"),
+                rs.getString("description"),
+                Instant.ofEpochMilli(rs.getLong("created_at_ms")));
+    }
+}

@@ -1,0 +1,253 @@
+package dev.hangar.store;
+
+import static dev.hangar.store.Columns.millis;
+import static dev.hangar.store.Columns.stored;
+import static dev.hangar.store.Columns.text;
+
+import dev.hangar.core.domain.ConflictException;
+import dev.hangar.core.domain.DesiredState;
+import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.StaleVersionException;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.store.WorkspaceFilter;
+import dev.hangar.core.store.WorkspaceStore;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.SshHostKey;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
+
+/** The {@code workspaces} table. Thread-safe; semantics as {@link WorkspaceStore} states. */
+final class JdbiWorkspaceStore implements WorkspaceStore {
+
+    private static final String COLUMNS = "id, name, owner, template, provider_type, cpus, memory_mib, disk_gib, image,"
+            + " extra_user_data, host_key_algorithm, host_key_public, host_key_private, desired, phase, reason,"
+            + " ssh_host, ssh_port, restart_pending, failures, created_at_ms, updated_at_ms, version";
+
+    private static final String INSERT = "INSERT INTO workspaces (" + COLUMNS + ") VALUES (:id, :name, :owner,"
+            + " :template, :providerType, :cpus, :memoryMiB, :diskGiB, :image, :extraUserData, :hostKeyAlgorithm,"
+            + " :hostKeyPublic, :hostKeyPrivate, :desired, :phase, :reason, :sshHost, :sshPort, :restartPending,"
+            + " :failures, :createdAt, :updatedAt, :version)";
+
+    // The version check in the WHERE clause is the optimistic-concurrency test: on PostgreSQL a
+    // concurrent writer blocks on the row lock and then re-evaluates it (READ COMMITTED), on SQLite
+    // writers are serialised; either way exactly one writer per version matches.
+    private static final String UPDATE = "UPDATE workspaces SET name = :name, owner = :owner, template = :template,"
+            + " provider_type = :providerType, cpus = :cpus, memory_mib = :memoryMiB, disk_gib = :diskGiB,"
+            + " image = :image, extra_user_data = :extraUserData, host_key_algorithm = :hostKeyAlgorithm,"
+            + " host_key_public = :hostKeyPublic, host_key_private = :hostKeyPrivate, desired = :desired,"
+            + " phase = :phase, reason = :reason, ssh_host = :sshHost, ssh_port = :sshPort,"
+            + " restart_pending = :restartPending, failures = :failures, created_at_ms = :createdAt,"
+            + " updated_at_ms = :updatedAt, version = :newVersion WHERE id = :id AND version = :version";
+
+    private final Session session;
+
+    JdbiWorkspaceStore(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Workspace insert(Workspace workspace) {
+        Objects.requireNonNull(workspace, "workspace");
+        Workspace stored = storedForm(workspace, workspace.version());
+        session.write(
+                h -> bind(h.createUpdate(INSERT), stored)
+                        .bind("version", stored.version())
+                        .execute(),
+                v -> v.kind() == ConstraintViolation.Kind.UNIQUE
+                        ? Optional.of(duplicate(v, workspace))
+                        : Optional.empty());
+        return stored;
+    }
+
+    @Override
+    public Optional<Workspace> find(String id) {
+        Objects.requireNonNull(id, "id");
+        return session.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM workspaces WHERE id = :id")
+                .bind("id", id)
+                .map(JdbiWorkspaceStore::row)
+                .findOne());
+    }
+
+    @Override
+    public Optional<Workspace> findByName(String owner, String name) {
+        Objects.requireNonNull(owner, "owner");
+        Objects.requireNonNull(name, "name");
+        return session.read(
+                h -> h.createQuery("SELECT " + COLUMNS + " FROM workspaces WHERE owner = :owner AND name = :name")
+                        .bind("owner", owner)
+                        .bind("name", name)
+                        .map(JdbiWorkspaceStore::row)
+                        .findOne());
+    }
+
+    @Override
+    public List<Workspace> list(WorkspaceFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM workspaces WHERE 1 = 1");
+        if (!filter.owner().isEmpty()) sql.append(" AND owner = :owner");
+        if (!filter.phases().isEmpty()) sql.append(" AND phase IN (<phases>)");
+        if (!filter.template().isEmpty()) sql.append(" AND template = :template");
+        if (!filter.providerType().isEmpty()) sql.append(" AND provider_type = :providerType");
+        sql.append(" ORDER BY owner, name");
+        return session.read(h -> {
+            Query query = h.createQuery(sql.toString());
+            if (!filter.owner().isEmpty()) query.bind("owner", filter.owner());
+            if (!filter.phases().isEmpty())
+                query.bindList(
+                        "phases",
+                        filter.phases().stream().map(Phase::name).sorted().toList());
+            if (!filter.template().isEmpty()) query.bind("template", filter.template());
+            if (!filter.providerType().isEmpty()) query.bind("providerType", filter.providerType());
+            return query.map(JdbiWorkspaceStore::row).list();
+        });
+    }
+
+    @Override
+    public Workspace update(Workspace workspace) {
+        Objects.requireNonNull(workspace, "workspace");
+        Workspace stored = storedForm(workspace, workspace.version() + 1);
+        session.write(
+                h -> {
+                    int rows = bind(h.createUpdate(UPDATE), stored)
+                            .bind("newVersion", stored.version())
+                            .bind("version", workspace.version())
+                            .execute();
+                    if (rows == 0) throw missingOrStale(h, workspace.id(), workspace.version());
+                    return rows;
+                },
+                v -> v.kind() == ConstraintViolation.Kind.UNIQUE
+                        ? Optional.of(duplicate(v, workspace))
+                        : Optional.empty());
+        return stored;
+    }
+
+    @Override
+    public boolean delete(String id, long version) {
+        Objects.requireNonNull(id, "id");
+        // workspace_events rows go with the row through ON DELETE CASCADE (foreign_keys=ON on SQLite)
+        return session.write(h -> {
+            int rows = h.createUpdate("DELETE FROM workspaces WHERE id = :id AND version = :version")
+                    .bind("id", id)
+                    .bind("version", version)
+                    .execute();
+            if (rows == 1) return true;
+            if (storedVersion(h, id).isPresent()) throw new StaleVersionException(id, version);
+            return false;
+        });
+    }
+
+    @Override
+    public long count() {
+        return session.read(h -> h.createQuery("SELECT COUNT(*) FROM workspaces")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    private static RuntimeException missingOrStale(Handle h, String id, long expected) {
+        return storedVersion(h, id).isPresent()
+                ? new StaleVersionException(id, expected)
+                : new NotFoundException("workspace " + id + " does not exist");
+    }
+
+    private static Optional<Long> storedVersion(Handle h, String id) {
+        return h.createQuery("SELECT version FROM workspaces WHERE id = :id")
+                .bind("id", id)
+                .mapTo(Long.class)
+                .findOne();
+    }
+
+    private static RuntimeException duplicate(ConstraintViolation v, Workspace w) {
+        if (v.mentions("owner")) {
+            return new ConflictException(
+                    "name",
+                    "user '" + w.owner() + "' already has a workspace named '" + w.name() + "'; pick another name");
+        }
+        return new ConflictException("id", "a workspace with id " + w.id() + " already exists");
+    }
+
+    /** @return {@code w} as it reads back: instants truncated to milliseconds, carrying {@code version} */
+    private static Workspace storedForm(Workspace w, long version) {
+        return new Workspace(
+                w.id(),
+                w.name(),
+                w.owner(),
+                w.template(),
+                w.providerType(),
+                w.parameters(),
+                w.hostKey(),
+                w.desired(),
+                w.phase(),
+                w.reason(),
+                w.sshHost(),
+                w.sshPort(),
+                w.restartPending(),
+                w.failures(),
+                stored("createdAt", w.createdAt()),
+                stored("updatedAt", w.updatedAt()),
+                version);
+    }
+
+    private static <S extends SqlStatement<S>> S bind(S statement, Workspace w) {
+        WorkspaceParameters p = w.parameters();
+        SshHostKey key = w.hostKey();
+        return statement
+                .bind("id", text("id", w.id()))
+                .bind("name", text("name", w.name()))
+                .bind("owner", text("owner", w.owner()))
+                .bind("template", text("template", w.template()))
+                .bind("providerType", text("providerType", w.providerType()))
+                .bind("cpus", p.resources().cpus())
+                .bind("memoryMiB", p.resources().memoryMiB())
+                .bind("diskGiB", p.resources().diskGiB())
+                .bind("image", text("parameters.image", p.image()))
+                .bind("extraUserData", text("parameters.extraUserData", p.extraUserData()))
+                .bind("hostKeyAlgorithm", text("hostKey.algorithm", key.algorithm()))
+                .bind("hostKeyPublic", text("hostKey.publicKey", key.publicKey()))
+                .bind("hostKeyPrivate", text("hostKey.privateKeyOpenSsh", key.privateKeyOpenSsh()))
+                .bind("desired", w.desired().wire())
+                .bind("phase", w.phase().name())
+                .bind("reason", text("reason", w.reason()))
+                .bind("sshHost", text("sshHost", w.sshHost()))
+                .bind("sshPort", w.sshPort())
+                .bind("restartPending", w.restartPending())
+                .bind("failures", w.failures())
+                .bind("createdAt", millis("createdAt", w.createdAt()))
+                .bind("updatedAt", millis("updatedAt", w.updatedAt()));
+    }
+
+    private static Workspace row(ResultSet rs, StatementContext ctx) throws SQLException {
+        return new Workspace(
+                rs.getString("id"),
+                rs.getString("name"),
+                rs.getString("owner"),
+                rs.getString("template"),
+                rs.getString("provider_type"),
+                new WorkspaceParameters(
+                        new Resources(rs.getInt("cpus"), rs.getInt("memory_mib"), rs.getInt("disk_gib")),
+                        rs.getString("image"),
+                        rs.getString("extra_user_data")),
+                new SshHostKey(
+                        rs.getString("host_key_algorithm"),
+                        rs.getString("host_key_private"),
+                        rs.getString("host_key_public")),
+                DesiredState.fromWire(rs.getString("desired")),
+                Phase.parse(rs.getString("phase")),
+                rs.getString("reason"),
+                rs.getString("ssh_host"),
+                rs.getInt("ssh_port"),
+                rs.getBoolean("restart_pending"),
+                rs.getInt("failures"),
+                java.time.Instant.ofEpochMilli(rs.getLong("created_at_ms")),
+                java.time.Instant.ofEpochMilli(rs.getLong("updated_at_ms")),
+                rs.getLong("version"));
+    }
+}

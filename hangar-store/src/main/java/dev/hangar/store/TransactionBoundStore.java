@@ -1,0 +1,73 @@
+package dev.hangar.store;
+
+import dev.hangar.core.store.EventStore;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.store.UserStore;
+import dev.hangar.core.store.WorkspaceStore;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The view of a {@link JdbiStore} that {@link JdbiStore#inTransaction} hands to its work: every
+ * call runs on the transaction's one handle. {@link #inTransaction} on this view nests in a
+ * savepoint of the same transaction. {@link #close()} does nothing (the owning store closes the
+ * pool). Using the view after the transaction ended throws {@link IllegalStateException}.
+ */
+final class TransactionBoundStore implements Store {
+
+    private final TransactionSession session;
+    private final String description;
+    private final WorkspaceStore workspaces;
+    private final EventStore events;
+    private final UserStore users;
+
+    TransactionBoundStore(TransactionSession session, String description) {
+        this.session = session;
+        this.description = description;
+        this.workspaces = new JdbiWorkspaceStore(session);
+        this.events = new JdbiEventStore(session);
+        this.users = new JdbiUserStore(session);
+    }
+
+    @Override
+    public WorkspaceStore workspaces() {
+        return workspaces;
+    }
+
+    @Override
+    public EventStore events() {
+        return events;
+    }
+
+    @Override
+    public UserStore users() {
+        return users;
+    }
+
+    @Override
+    public <T> T inTransaction(Function<Store, T> work) {
+        Objects.requireNonNull(work, "work");
+        return session.nested(() -> work.apply(this));
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            return session.read(
+                            h -> h.createQuery("SELECT 1").mapTo(Integer.class).one())
+                    == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        // the pool belongs to the JdbiStore this view came from
+    }
+}

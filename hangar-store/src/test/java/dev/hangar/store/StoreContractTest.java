@@ -1,0 +1,811 @@
+package dev.hangar.store;
+
+import static dev.hangar.store.Fixtures.T0;
+import static dev.hangar.store.Fixtures.workspace;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangar.core.domain.ApiToken;
+import dev.hangar.core.domain.ConflictException;
+import dev.hangar.core.domain.DesiredState;
+import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.SshPublicKey;
+import dev.hangar.core.domain.StaleVersionException;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.UserSshKey;
+import dev.hangar.core.domain.ValidationException;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.store.StoreException;
+import dev.hangar.core.store.WorkspaceFilter;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.SshHostKey;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link JdbiStore} must show, whatever the database. Each test gets a fresh,
+ * empty database from {@link #newDatabase()}; subclasses run the suite on a real SQLite file and on
+ * a real PostgreSQL server.
+ */
+abstract class StoreContractTest {
+
+    protected StoreConfig config;
+    protected JdbiStore store;
+
+    /** @return the config of a new, empty database that no other test uses */
+    protected abstract StoreConfig newDatabase() throws Exception;
+
+    @BeforeEach
+    void openStore() throws Exception {
+        config = newDatabase();
+        store = JdbiStore.open(config);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    // ---- workspaces ---------------------------------------------------------------------------
+
+    @Test
+    void insertedWorkspaceReadsBackEqualWithInstantsTruncatedToMillis() {
+        Workspace w = workspace("alice", "dev");
+
+        Workspace inserted = store.workspaces().insert(w);
+
+        assertThat(inserted.createdAt()).isEqualTo(T0.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(inserted.updatedAt()).isEqualTo(T0.plusMillis(5).truncatedTo(ChronoUnit.MILLIS));
+        assertThat(inserted.version()).isEqualTo(1);
+        assertThat(inserted.hostKey().privateKeyOpenSsh()).isEqualTo(w.hostKey().privateKeyOpenSsh());
+        assertThat(store.workspaces().find(w.id())).contains(inserted);
+        assertThat(store.workspaces().findByName("alice", "dev")).contains(inserted);
+        assertThat(store.workspaces().find(UUID.randomUUID().toString())).isEmpty();
+        assertThat(store.workspaces().findByName("alice", "other")).isEmpty();
+        assertThat(store.workspaces().findByName("bob", "dev")).isEmpty();
+    }
+
+    @Test
+    void randomWorkspacesRoundTripExactly() {
+        // Property-style: many generated values, including awkward text, instants before 1970 and
+        // with nanoseconds, and every enum constant; each must read back exactly as stored.
+        Random random = new Random(20261121);
+        for (int i = 0; i < 60; i++) {
+            Workspace w = randomWorkspace(random, "owner" + i % 3, "ws-" + i);
+            Workspace inserted = store.workspaces().insert(w);
+            assertThat(inserted).isEqualTo(truncated(w));
+            assertThat(store.workspaces().find(w.id())).contains(inserted);
+
+            Workspace changed = randomWorkspace(random, w.owner(), w.name() + "-x");
+            Workspace next = new Workspace(
+                    w.id(),
+                    changed.name(),
+                    changed.owner(),
+                    changed.template(),
+                    changed.providerType(),
+                    changed.parameters(),
+                    changed.hostKey(),
+                    changed.desired(),
+                    changed.phase(),
+                    changed.reason(),
+                    changed.sshHost(),
+                    changed.sshPort(),
+                    changed.restartPending(),
+                    changed.failures(),
+                    changed.createdAt(),
+                    changed.updatedAt(),
+                    inserted.version());
+            Workspace updated = store.workspaces().update(next);
+            assertThat(updated).isEqualTo(truncated(next).withVersion(inserted.version() + 1));
+            assertThat(store.workspaces().find(w.id())).contains(updated);
+        }
+        assertThat(store.workspaces().count()).isEqualTo(60);
+    }
+
+    @Test
+    void duplicateNameForSameOwnerIsAConflictOnName() {
+        store.workspaces().insert(workspace("alice", "dev"));
+
+        assertThatThrownBy(() -> store.workspaces().insert(workspace("alice", "dev")))
+                .isInstanceOf(ConflictException.class)
+                .isNotInstanceOf(StaleVersionException.class)
+                .hasMessageContaining("dev")
+                .extracting(e -> ((ConflictException) e).field())
+                .isEqualTo("name");
+        // another owner may use the same name
+        store.workspaces().insert(workspace("bob", "dev"));
+        assertThat(store.workspaces().count()).isEqualTo(2);
+    }
+
+    @Test
+    void duplicateIdIsAConflictOnId() {
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        Workspace sameId = new Workspace(
+                w.id(),
+                "other",
+                "alice",
+                w.template(),
+                w.providerType(),
+                w.parameters(),
+                w.hostKey(),
+                w.desired(),
+                w.phase(),
+                w.reason(),
+                w.sshHost(),
+                w.sshPort(),
+                w.restartPending(),
+                w.failures(),
+                w.createdAt(),
+                w.updatedAt(),
+                1);
+
+        assertThatThrownBy(() -> store.workspaces().insert(sameId))
+                .isInstanceOf(ConflictException.class)
+                .extracting(e -> ((ConflictException) e).field())
+                .isEqualTo("id");
+    }
+
+    @Test
+    void updateStoresEveryFieldAndBumpsTheVersion() {
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        Instant later = T0.plusSeconds(60).plusNanos(999_999);
+        Workspace changed = w.withPhase(Phase.Running, "booted", later)
+                .withDesired(DesiredState.STOPPED, later)
+                .withSsh("127.0.0.1", 40022)
+                .withRestartPending(true)
+                .withFailures(3);
+
+        Workspace updated = store.workspaces().update(changed);
+
+        assertThat(updated.version()).isEqualTo(2);
+        assertThat(updated.updatedAt()).isEqualTo(later.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(store.workspaces().find(w.id())).contains(updated);
+        Workspace stored = store.workspaces().find(w.id()).orElseThrow();
+        assertThat(stored.phase()).isEqualTo(Phase.Running);
+        assertThat(stored.reason()).isEqualTo("booted");
+        assertThat(stored.desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(stored.sshHost()).isEqualTo("127.0.0.1");
+        assertThat(stored.sshPort()).isEqualTo(40022);
+        assertThat(stored.restartPending()).isTrue();
+        assertThat(stored.failures()).isEqualTo(3);
+    }
+
+    @Test
+    void updateWithStaleVersionFailsAndChangesNothing() {
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        Workspace v2 = store.workspaces().update(w.withFailures(1));
+
+        assertThatThrownBy(() -> store.workspaces().update(w.withFailures(7)))
+                .isInstanceOf(StaleVersionException.class)
+                .hasMessageContaining(w.id());
+        assertThat(store.workspaces().find(w.id())).contains(v2);
+    }
+
+    @Test
+    void updateOfMissingRowIsNotFound() {
+        Workspace never = workspace("alice", "ghost");
+
+        assertThatThrownBy(() -> store.workspaces().update(never))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining(never.id());
+        assertThat(store.workspaces().count()).isZero();
+    }
+
+    @Test
+    void updateRenamingOntoAnExistingNameIsAConflictOnName() {
+        store.workspaces().insert(workspace("alice", "taken"));
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        Workspace renamed = new Workspace(
+                w.id(),
+                "taken",
+                w.owner(),
+                w.template(),
+                w.providerType(),
+                w.parameters(),
+                w.hostKey(),
+                w.desired(),
+                w.phase(),
+                w.reason(),
+                w.sshHost(),
+                w.sshPort(),
+                w.restartPending(),
+                w.failures(),
+                w.createdAt(),
+                w.updatedAt(),
+                w.version());
+
+        assertThatThrownBy(() -> store.workspaces().update(renamed))
+                .isInstanceOf(ConflictException.class)
+                .extracting(e -> ((ConflictException) e).field())
+                .isEqualTo("name");
+        assertThat(store.workspaces().find(w.id())).contains(w);
+    }
+
+    @Test
+    void deleteChecksTheVersionIsIdempotentAndCascadesToEvents() {
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        Workspace other = store.workspaces().insert(workspace("alice", "keep"));
+        store.events().append(event(w.id(), "created"));
+        store.events().append(event(w.id(), "phase"));
+        store.events().append(event(other.id(), "created"));
+        Workspace v2 = store.workspaces().update(w.withFailures(1));
+
+        assertThatThrownBy(() -> store.workspaces().delete(w.id(), 1)).isInstanceOf(StaleVersionException.class);
+        assertThat(store.workspaces().find(w.id())).contains(v2);
+        assertThat(store.events().list(w.id(), 10)).hasSize(2);
+
+        assertThat(store.workspaces().delete(w.id(), 2)).isTrue();
+        assertThat(store.workspaces().find(w.id())).isEmpty();
+        assertThat(store.events().list(w.id(), 10)).isEmpty();
+        assertThat(rawCount("SELECT COUNT(*) FROM workspace_events WHERE workspace_id = '" + w.id() + "'"))
+                .isZero();
+        assertThat(store.events().list(other.id(), 10)).hasSize(1);
+
+        assertThat(store.workspaces().delete(w.id(), 2)).isFalse();
+        assertThat(store.workspaces().delete(w.id(), 99)).isFalse();
+        assertThat(store.workspaces().delete(UUID.randomUUID().toString(), 1)).isFalse();
+        assertThat(store.workspaces().count()).isEqualTo(1);
+    }
+
+    @Test
+    void listFiltersByEveryFieldAndOrdersByOwnerThenNameBytewise() {
+        Workspace aliceAb = store.workspaces().insert(workspace("alice", "ab", "ubuntu", "kubernetes", Phase.Stopped));
+        Workspace bobZeta = store.workspaces().insert(workspace("bob", "zeta", "debian", "qemu", Phase.Running));
+        Workspace aliceDash = store.workspaces().insert(workspace("alice", "a-b", "debian", "qemu", Phase.Running));
+        Workspace bobX = store.workspaces().insert(workspace("bob-x", "m", "debian", "kubevirt", Phase.Failed));
+        Workspace alice1 = store.workspaces().insert(workspace("alice", "a1", "ubuntu", "qemu", Phase.Pending));
+
+        // byte order ('-' < '1' < 'b'), as SQLite's BINARY and PostgreSQL's "C" collation give it
+        assertThat(store.workspaces().list(WorkspaceFilter.ALL))
+                .containsExactly(aliceDash, alice1, aliceAb, bobZeta, bobX);
+        assertThat(store.workspaces().list(WorkspaceFilter.ownedBy("alice")))
+                .containsExactly(aliceDash, alice1, aliceAb);
+        assertThat(store.workspaces().list(WorkspaceFilter.ownedBy("bob"))).containsExactly(bobZeta);
+        assertThat(store.workspaces().list(WorkspaceFilter.ownedBy("nobody"))).isEmpty();
+        assertThat(store.workspaces().list(new WorkspaceFilter("", Set.of(Phase.Running), "", "")))
+                .containsExactly(aliceDash, bobZeta);
+        assertThat(store.workspaces().list(new WorkspaceFilter("", Set.of(Phase.Running, Phase.Failed), "", "")))
+                .containsExactly(aliceDash, bobZeta, bobX);
+        assertThat(store.workspaces().list(new WorkspaceFilter("", Set.of(), "ubuntu", "")))
+                .containsExactly(alice1, aliceAb);
+        assertThat(store.workspaces().list(new WorkspaceFilter("", Set.of(), "", "qemu")))
+                .containsExactly(aliceDash, alice1, bobZeta);
+        assertThat(store.workspaces()
+                        .list(new WorkspaceFilter("alice", Set.of(Phase.Running, Phase.Pending), "debian", "qemu")))
+                .containsExactly(aliceDash);
+        assertThat(store.workspaces().list(new WorkspaceFilter("alice", Set.of(Phase.Deleting), "", "")))
+                .isEmpty();
+        assertThat(store.workspaces().count()).isEqualTo(5);
+    }
+
+    @Test
+    void textWithNulIsRefusedOnBothDatabases() {
+        Workspace bad = workspace("alice", "dev").withPhase(Phase.Failed, "oops\0", T0);
+
+        assertThatThrownBy(() -> store.workspaces().insert(bad))
+                .isInstanceOf(ValidationException.class)
+                .extracting(e -> ((ValidationException) e).field())
+                .isEqualTo("reason");
+        assertThat(store.workspaces().count()).isZero();
+    }
+
+    // ---- events -------------------------------------------------------------------------------
+
+    @Test
+    void eventsGetIncreasingSeqAndListReturnsTheNewestOldestFirst() {
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        Workspace other = store.workspaces().insert(workspace("alice", "other"));
+        List<WorkspaceEvent> appended = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            appended.add(store.events().append(event(w.id(), "phase-" + i)));
+            store.events().append(event(other.id(), "noise-" + i));
+        }
+
+        assertThat(appended).extracting(WorkspaceEvent::seq).isSorted().doesNotHaveDuplicates();
+        assertThat(appended.getFirst().seq()).isPositive();
+        assertThat(appended.getFirst().at()).isEqualTo(T0.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(store.events().list(w.id(), 100)).containsExactlyElementsOf(appended);
+        assertThat(store.events().list(w.id(), 3)).containsExactlyElementsOf(appended.subList(2, 5));
+        assertThat(store.events().list(w.id(), 1)).containsExactly(appended.getLast());
+        assertThat(store.events().list(w.id(), 0)).isEmpty();
+        assertThat(store.events().list(UUID.randomUUID().toString(), 10)).isEmpty();
+        assertThatThrownBy(() -> store.events().list(w.id(), -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+    }
+
+    @Test
+    void appendingToAMissingWorkspaceIsNotFound() {
+        String missing = UUID.randomUUID().toString();
+
+        assertThatThrownBy(() -> store.events().append(event(missing, "created")))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining(missing);
+        assertThat(rawCount("SELECT COUNT(*) FROM workspace_events")).isZero();
+    }
+
+    // ---- users, keys, tokens ------------------------------------------------------------------
+
+    @Test
+    void usersAreUniqueByNameAndListedByName() {
+        User bob = store.users().insert(new User("bob", false, T0));
+        User alice = store.users().insert(new User("alice", true, T0.plusNanos(1)));
+        User carol = store.users().insert(new User("carol", false, T0.plusSeconds(1)));
+
+        assertThat(bob.createdAt()).isEqualTo(T0.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(store.users().find("alice")).contains(alice);
+        assertThat(store.users().find("alice").orElseThrow().admin()).isTrue();
+        assertThat(store.users().find("dave")).isEmpty();
+        assertThat(store.users().list()).containsExactly(alice, bob, carol);
+        assertThatThrownBy(() -> store.users().insert(new User("bob", true, T0)))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("bob")
+                .extracting(e -> ((ConflictException) e).field())
+                .isEqualTo("name");
+        assertThat(store.users().find("bob")).contains(bob);
+    }
+
+    @Test
+    void sshKeysAreGloballyUniqueByFingerprintAndOrderedByWhenAdded() {
+        store.users().insert(new User("alice", false, T0));
+        store.users().insert(new User("bob", false, T0));
+        SshPublicKey first = Fixtures.userKey("alice@laptop");
+        SshPublicKey second = Fixtures.userKey("alice@desktop");
+        SshPublicKey third = Fixtures.userKey("alice@tablet");
+        UserSshKey k2 = store.users().addKey(new UserSshKey("alice", second, T0.plusSeconds(5)));
+        UserSshKey k1 = store.users().addKey(new UserSshKey("alice", first, T0));
+        // same millisecond as k2: ties keep the order in which they were added
+        UserSshKey k3 = store.users()
+                .addKey(new UserSshKey("alice", third, T0.plusSeconds(5).plusNanos(1)));
+
+        assertThat(store.users().keys("alice")).containsExactly(k1, k2, k3);
+        assertThat(store.users().keys("bob")).isEmpty();
+        assertThat(store.users().findKey(first.fingerprint())).contains(k1);
+        assertThat(k1.key().fingerprint()).startsWith("SHA256:");
+        assertThatThrownBy(() -> store.users().addKey(new UserSshKey("bob", first, T0)))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageNotContaining("alice")
+                .extracting(e -> ((ConflictException) e).field())
+                .isEqualTo("key");
+        assertThatThrownBy(() -> store.users().addKey(new UserSshKey("alice", first, T0)))
+                .isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> store.users().addKey(new UserSshKey("nobody", Fixtures.userKey("x"), T0)))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("nobody");
+
+        assertThat(store.users().removeKey("bob", first.fingerprint())).isFalse();
+        assertThat(store.users().removeKey("alice", first.fingerprint())).isTrue();
+        assertThat(store.users().removeKey("alice", first.fingerprint())).isFalse();
+        assertThat(store.users().findKey(first.fingerprint())).isEmpty();
+        assertThat(store.users().keys("alice")).containsExactly(k2, k3);
+        // once removed, the key can be registered again, by anyone
+        assertThat(store.users().addKey(new UserSshKey("bob", first, T0)).owner())
+                .isEqualTo("bob");
+    }
+
+    @Test
+    void tokensStoreOnlyTheHashAndAreFoundAndRemovedById() throws SQLException {
+        store.users().insert(new User("alice", false, T0));
+        ApiToken token = new ApiToken("0123456789abcdef", "alice", "ab".repeat(32), "cli", T0);
+
+        ApiToken stored = store.users().insertToken(token);
+
+        assertThat(stored.createdAt()).isEqualTo(T0.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(store.users().findToken("0123456789abcdef")).contains(stored);
+        assertThat(store.users().findToken("ffffffffffffffff")).isEmpty();
+        assertThat(rawColumns("api_tokens"))
+                .containsExactlyInAnyOrder("id", "owner", "secret_hash", "description", "created_at_ms");
+        assertThatThrownBy(() -> store.users().insertToken(token))
+                .isInstanceOf(ConflictException.class)
+                .extracting(e -> ((ConflictException) e).field())
+                .isEqualTo("id");
+        assertThatThrownBy(() -> store.users()
+                        .insertToken(new ApiToken("1111111111111111", "ghost", "cd".repeat(32), "cli", T0)))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("ghost");
+        assertThat(store.users().removeToken("0123456789abcdef")).isTrue();
+        assertThat(store.users().removeToken("0123456789abcdef")).isFalse();
+        assertThat(store.users().findToken("0123456789abcdef")).isEmpty();
+    }
+
+    // ---- transactions -------------------------------------------------------------------------
+
+    @Test
+    void transactionCommitsAllItsWritesWhenWorkReturns() {
+        Workspace w = workspace("alice", "dev");
+
+        WorkspaceEvent created = store.inTransaction(tx -> {
+            tx.workspaces().insert(w);
+            return tx.events().append(event(w.id(), "created"));
+        });
+
+        assertThat(store.workspaces().find(w.id())).isPresent();
+        assertThat(store.events().list(w.id(), 10)).containsExactly(created);
+    }
+
+    @Test
+    void transactionRollsBackEverythingAndRethrowsWhenWorkThrows() {
+        Workspace existing = store.workspaces().insert(workspace("alice", "existing"));
+        Workspace w = workspace("alice", "dev");
+        IllegalStateException boom = new IllegalStateException("boom");
+
+        assertThatThrownBy(() -> store.inTransaction(tx -> {
+                    tx.workspaces().insert(w);
+                    tx.events().append(event(w.id(), "created"));
+                    tx.workspaces().update(existing.withFailures(5));
+                    tx.users().insert(new User("alice", false, T0));
+                    throw boom;
+                }))
+                .isSameAs(boom);
+
+        assertThat(store.workspaces().find(w.id())).isEmpty();
+        assertThat(store.events().list(w.id(), 10)).isEmpty();
+        assertThat(rawCount("SELECT COUNT(*) FROM workspace_events")).isZero();
+        assertThat(store.workspaces().find(existing.id())).contains(existing);
+        assertThat(store.users().list()).isEmpty();
+        assertThat(store.workspaces().count()).isEqualTo(1);
+    }
+
+    @Test
+    void nestedTransactionUsesTheSameHandleAndRollsBackOnlyItself() {
+        Workspace a = workspace("alice", "a");
+        Workspace b = workspace("alice", "b");
+        Workspace c = workspace("alice", "c");
+        RuntimeException inner = new IllegalArgumentException("inner");
+
+        store.inTransaction(tx -> {
+            tx.workspaces().insert(a);
+            // the nested view sees the outer transaction's uncommitted row: same handle
+            Optional<Workspace> seenNested =
+                    tx.inTransaction(nested -> nested.workspaces().find(a.id()));
+            assertThat(seenNested).isPresent();
+            assertThatThrownBy(() -> tx.inTransaction(nested -> {
+                        nested.workspaces().insert(b);
+                        throw inner;
+                    }))
+                    .isSameAs(inner);
+            assertThat(tx.workspaces().find(b.id())).isEmpty();
+            return tx.inTransaction(nested -> nested.workspaces().insert(c));
+        });
+
+        assertThat(store.workspaces().list(WorkspaceFilter.ownedBy("alice")))
+                .extracting(Workspace::name)
+                .containsExactly("a", "c");
+    }
+
+    @Test
+    void readsThroughTheOuterStoreSeeOnlyCommittedDataFromOtherThreadsButTheirOwnOnTheSameThread() throws Exception {
+        Workspace a = workspace("alice", "a");
+
+        store.inTransaction(tx -> {
+            tx.workspaces().insert(a);
+            // JDBI reuses the handle a thread already has open, so this read joins the transaction
+            assertThat(store.workspaces().find(a.id())).isPresent();
+            // another thread gets its own pooled connection and sees only committed data
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                assertThat(pool.submit(() -> store.workspaces().find(a.id())).get())
+                        .isEmpty();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        });
+
+        assertThat(store.workspaces().find(a.id())).isPresent();
+    }
+
+    @Test
+    void aConflictInsideATransactionLeavesItUsable() {
+        store.workspaces().insert(workspace("alice", "dev"));
+        Workspace fallback = workspace("alice", "dev-2");
+
+        store.inTransaction(tx -> {
+            assertThatThrownBy(() -> tx.workspaces().insert(workspace("alice", "dev")))
+                    .isInstanceOf(ConflictException.class);
+            return tx.workspaces().insert(fallback);
+        });
+
+        assertThat(store.workspaces().find(fallback.id())).isPresent();
+    }
+
+    @Test
+    void writingThroughTheOuterStoreInsideATransactionIsRefused() {
+        Workspace w = workspace("alice", "dev");
+
+        store.inTransaction(tx -> {
+            assertThatThrownBy(() -> store.workspaces().insert(w))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("inTransaction");
+            assertThatThrownBy(() -> store.inTransaction(again -> 1)).isInstanceOf(IllegalStateException.class);
+            return tx.workspaces().insert(w);
+        });
+
+        assertThat(store.workspaces().find(w.id())).isPresent();
+    }
+
+    @Test
+    void theTransactionViewIsUnusableAfterTheTransactionEnds() {
+        Store leaked = store.inTransaction(tx -> tx);
+
+        assertThatThrownBy(() -> leaked.workspaces().count())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("after its transaction ended");
+        assertThat(leaked.describe()).isEqualTo(store.describe());
+    }
+
+    // ---- concurrency --------------------------------------------------------------------------
+
+    @Test
+    void concurrentUpdatesOfOneVersionLetExactlyOneWin() throws Exception {
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        int threads = 16;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < threads; i++) {
+                int failures = i + 1;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        store.workspaces().update(w.withFailures(failures));
+                        return true;
+                    } catch (StaleVersionException lost) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+        }
+        int successes = 0;
+        for (Future<Boolean> r : results) if (r.get()) successes++;
+
+        assertThat(successes).isEqualTo(1);
+        Workspace stored = store.workspaces().find(w.id()).orElseThrow();
+        assertThat(stored.version()).isEqualTo(successes + 1);
+    }
+
+    @Test
+    void concurrentReadModifyWriteLoopsLoseNoUpdate() throws Exception {
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        int threads = 16;
+        AtomicInteger successes = new AtomicInteger();
+        AtomicInteger staleRetries = new AtomicInteger();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < threads; i++) {
+                pool.submit(() -> {
+                    start.await();
+                    while (true) {
+                        Workspace current = store.workspaces().find(w.id()).orElseThrow();
+                        try {
+                            store.workspaces().update(current.withFailures(current.failures() + 1));
+                            successes.incrementAndGet();
+                            return null;
+                        } catch (StaleVersionException lost) {
+                            staleRetries.incrementAndGet();
+                        }
+                    }
+                });
+            }
+            start.countDown();
+        }
+
+        Workspace stored = store.workspaces().find(w.id()).orElseThrow();
+        assertThat(successes.get()).isEqualTo(threads);
+        assertThat(stored.failures()).isEqualTo(threads);
+        assertThat(stored.version()).isEqualTo(successes.get() + 1);
+    }
+
+    @Test
+    void concurrentTransactionsFromManyVirtualThreadsAllCommit() throws Exception {
+        int threads = 48;
+        List<Future<Workspace>> results = new ArrayList<>();
+        CountDownLatch start = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < threads; i++) {
+                Workspace w = workspace("owner-" + i % 4, "ws-" + i);
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return store.inTransaction(tx -> {
+                        Workspace inserted = tx.workspaces().insert(w);
+                        tx.events().append(event(w.id(), "created"));
+                        return tx.workspaces().update(inserted.withFailures(1));
+                    });
+                }));
+            }
+            start.countDown();
+        }
+
+        for (Future<Workspace> r : results) {
+            Workspace w = r.get();
+            assertThat(store.workspaces().find(w.id())).contains(w);
+            assertThat(store.events().list(w.id(), 10)).hasSize(1);
+        }
+        assertThat(store.workspaces().count()).isEqualTo(threads);
+    }
+
+    @Test
+    void concurrentInsertsOfOneNameLetExactlyOneWin() throws Exception {
+        int threads = 16;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < threads; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        store.workspaces().insert(workspace("alice", "dev"));
+                        return "inserted";
+                    } catch (ConflictException e) {
+                        return e.field();
+                    }
+                }));
+            }
+            start.countDown();
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (Future<String> r : results) outcomes.add(r.get());
+
+        assertThat(outcomes).filteredOn("inserted"::equals).hasSize(1);
+        assertThat(outcomes).filteredOn("name"::equals).hasSize(threads - 1);
+        assertThat(store.workspaces().count()).isEqualTo(1);
+    }
+
+    // ---- lifecycle ----------------------------------------------------------------------------
+
+    @Test
+    void reopeningKeepsDataAndDoesNotRerunMigrations() throws SQLException {
+        store.users().insert(new User("alice", true, T0));
+        Workspace w = store.workspaces().insert(workspace("alice", "dev"));
+        WorkspaceEvent e = store.events().append(event(w.id(), "created"));
+        long applied = rawCount("SELECT COUNT(*) FROM flyway_schema_history");
+        store.close();
+
+        store = JdbiStore.open(config);
+        store.close();
+        store = JdbiStore.open(config);
+
+        assertThat(applied).isPositive();
+        assertThat(rawCount("SELECT COUNT(*) FROM flyway_schema_history")).isEqualTo(applied);
+        assertThat(store.workspaces().find(w.id())).contains(w);
+        assertThat(store.events().list(w.id(), 10)).containsExactly(e);
+        assertThat(store.users().find("alice")).isPresent();
+        // sequences continue after the reopen
+        assertThat(store.events().append(event(w.id(), "again")).seq()).isGreaterThan(e.seq());
+    }
+
+    @Test
+    void pingDescribeAndClose() {
+        assertThat(store.ping()).isTrue();
+        assertThat(store.describe()).doesNotContain("jdbc:").doesNotContain("?");
+        if (!config.password().isEmpty()) {
+            assertThat(store.describe()).doesNotContain(config.password());
+            assertThat(config.toString()).doesNotContain(config.password());
+            assertThat(store.toString()).doesNotContain(config.password());
+        }
+
+        store.close();
+        store.close();
+
+        assertThat(store.ping()).isFalse();
+        assertThatThrownBy(() -> store.workspaces().count()).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.users().insert(new User("alice", false, T0)))
+                .isInstanceOf(StoreException.class);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    static WorkspaceEvent event(String workspaceId, String type) {
+        return new WorkspaceEvent(0, workspaceId, T0, "system", type, "something happened: " + type);
+    }
+
+    /** Runs a COUNT query on a plain JDBC connection, outside the store. */
+    protected long rawCount(String sql) {
+        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), config.username(), config.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the column names of {@code table}, read through JDBC metadata */
+    protected List<String> rawColumns(String table) throws SQLException {
+        try (Connection c = DriverManager.getConnection(config.jdbcUrl(), config.username(), config.password());
+                ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
+            List<String> names = new ArrayList<>();
+            while (rs.next()) names.add(rs.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+            return names;
+        }
+    }
+
+    private static Workspace truncated(Workspace w) {
+        return new Workspace(
+                w.id(),
+                w.name(),
+                w.owner(),
+                w.template(),
+                w.providerType(),
+                w.parameters(),
+                w.hostKey(),
+                w.desired(),
+                w.phase(),
+                w.reason(),
+                w.sshHost(),
+                w.sshPort(),
+                w.restartPending(),
+                w.failures(),
+                w.createdAt().truncatedTo(ChronoUnit.MILLIS),
+                w.updatedAt().truncatedTo(ChronoUnit.MILLIS),
+                w.version());
+    }
+
+    private static Workspace randomWorkspace(Random random, String owner, String name) {
+        Phase[] phases = Phase.values();
+        DesiredState[] desired = DesiredState.values();
+        return new Workspace(
+                UUID.randomUUID().toString(),
+                name,
+                owner,
+                randomText(random, 12),
+                randomText(random, 8),
+                new WorkspaceParameters(
+                        new Resources(1 + random.nextInt(64), 64 + random.nextInt(1 << 20), 1 + random.nextInt(4096)),
+                        randomText(random, 40),
+                        randomText(random, 400)),
+                new SshHostKey(randomText(random, 20), randomText(random, 600), randomText(random, 120)),
+                desired[random.nextInt(desired.length)],
+                phases[random.nextInt(phases.length)],
+                randomText(random, 200),
+                randomText(random, 30),
+                random.nextInt(65536),
+                random.nextBoolean(),
+                random.nextInt(Integer.MAX_VALUE),
+                randomInstant(random),
+                randomInstant(random),
+                1 + random.nextInt(1000));
+    }
+
+    /** Instants from 1900 to 2200 with arbitrary nanoseconds. */
+    private static Instant randomInstant(Random random) {
+        long from = Instant.parse("1900-01-01T00:00:00Z").getEpochSecond();
+        long to = Instant.parse("2200-01-01T00:00:00Z").getEpochSecond();
+        return Instant.ofEpochSecond(from + (long) (random.nextDouble() * (to - from)), random.nextInt(1_000_000_000));
+    }
+
+    /** Text mixing ASCII, quotes, backslashes, newlines, non-Latin letters and astral-plane emoji. */
+    private static String randomText(Random random, int maxLength) {
+        String[] pieces = {
+            "a", "Z", "9", "-", "'", "\"", "\\", "%", "_", "\n", "\t", " ", "é", "ß", "Ж", "語", "🚀", "😀", ";"
+        };
+        int length = random.nextInt(maxLength + 1);
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) s.append(pieces[random.nextInt(pieces.length)]);
+        return s.toString();
+    }
+}
