@@ -1,6 +1,9 @@
 package dev.hangar.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -17,7 +20,17 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
         description = "Self-hosted development workspaces: local VMs, Kubernetes Pods and KubeVirt VMs.",
-        subcommands = {
+        footerHeading = "%nEnvironment:%n",
+        footer = {
+            "  HANGAR_URL     server URL (overrides the config file)",
+            "  HANGAR_TOKEN   API token (overrides the config file)",
+            "  HANGAR_HOME    where Hangar keeps its files (default ~/.local/share/hangar)",
+            "                 the CLI config is $HANGAR_HOME/cli.yaml",
+            "  HANGAR_CONNECT_TIMEOUT, HANGAR_REQUEST_TIMEOUT   e.g. 5s, 30s"
+        })
+public final class HangarCli implements Runnable {
+    /** The subcommands, in the order help lists them. */
+    static final List<Class<?>> COMMANDS = List.of(
             ServerCommand.class,
             CreateCommand.class,
             ListCommand.class,
@@ -32,17 +45,11 @@ import picocli.CommandLine.Spec;
             LoginCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
-            HelpCommand.class
-        },
-        footerHeading = "%nEnvironment:%n",
-        footer = {
-            "  HANGAR_URL     server URL (overrides the config file)",
-            "  HANGAR_TOKEN   API token (overrides the config file)",
-            "  HANGAR_HOME    where Hangar keeps its files (default ~/.local/share/hangar)",
-            "                 the CLI config is $HANGAR_HOME/cli.yaml",
-            "  HANGAR_CONNECT_TIMEOUT, HANGAR_REQUEST_TIMEOUT   e.g. 5s, 30s"
-        })
-public final class HangarCli implements Runnable {
+            HelpCommand.class);
+
+    /** Commands that need the whole tree: help lists it, completion walks it. */
+    private static final Set<Class<?>> NEED_ALL = Set.of(HelpCommand.class, CompletionCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -55,11 +62,41 @@ public final class HangarCli implements Runnable {
     }
 
     /**
-     * Builds the command tree wired to {@code ctx}: commands are created with the context, help
-     * and errors go to its streams, and every command's help lists the {@link ExitCodes}.
+     * Builds the whole command tree wired to {@code ctx}: commands are created with the context,
+     * help and errors go to its streams, and every command's help lists the {@link ExitCodes}.
      */
     public static CommandLine commandLine(CliContext ctx) {
-        CommandLine cl = new CommandLine(new HangarCli(), new CliFactory(ctx));
+        return commandLine(ctx, COMMANDS);
+    }
+
+    /**
+     * Like {@link #commandLine(CliContext)}, but when {@code args} starts with a known command name
+     * only that command's model is built: picocli builds each command's model by reflection, and
+     * skipping the other thirteen saves startup time. Anything else (options, help, a typo that
+     * needs suggestions) gets the whole tree.
+     */
+    public static CommandLine commandLine(CliContext ctx, String... args) {
+        if (args.length > 0) {
+            for (Class<?> c : COMMANDS) {
+                Command a = c.getAnnotation(Command.class);
+                boolean named =
+                        a.name().equals(args[0]) || Arrays.asList(a.aliases()).contains(args[0]);
+                if (named && !NEED_ALL.contains(c)) return commandLine(ctx, List.of(c));
+            }
+        }
+        return commandLine(ctx, COMMANDS);
+    }
+
+    private static CommandLine commandLine(CliContext ctx, List<Class<?>> commands) {
+        CliFactory factory = new CliFactory(ctx);
+        CommandLine cl = new CommandLine(new HangarCli(), factory);
+        for (Class<?> c : commands) {
+            try {
+                cl.addSubcommand(factory.create(c));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create command " + c.getName(), e);
+            }
+        }
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setExecutionExceptionHandler(new ErrorHandler(ctx));
@@ -75,7 +112,7 @@ public final class HangarCli implements Runnable {
      * @return the process exit code, one of {@link ExitCodes}
      */
     public static int run(CliContext ctx, String... args) {
-        int code = commandLine(ctx).execute(args);
+        int code = commandLine(ctx, args).execute(args);
         ctx.out().flush();
         ctx.err().flush();
         return code;

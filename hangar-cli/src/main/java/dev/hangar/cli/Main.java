@@ -13,7 +13,7 @@ public final class Main {
     /** @param args the command line, e.g. {@code list -o json} */
     public static void main(String[] args) {
         CliContext ctx = CliContext.system();
-        var cl = HangarCli.commandLine(ctx);
+        var cl = HangarCli.commandLine(ctx, args);
         int code = cl.execute(args);
         ctx.out().flush();
         ctx.err().flush();
