@@ -118,11 +118,13 @@ public final class HangarCli implements Runnable {
         return code;
     }
 
+    /** Every command lists the exit codes and answers {@code -V} like the root. */
     private static void addExitCodes(CommandLine cl) {
         cl.getCommandSpec()
                 .usageMessage()
                 .exitCodeListHeading("%nExit codes:%n")
                 .exitCodeList(ExitCodes.descriptions());
+        cl.getCommandSpec().versionProvider(new VersionCommand.Provider());
         for (CommandLine sub : cl.getSubcommands().values()) addExitCodes(sub);
     }
 

@@ -46,6 +46,12 @@ class CliWithoutServerTest {
     }
 
     @Test
+    void everyCommandAnswersVersionWithoutTheNetwork() {
+        assertThat(cli().run("-V").out()).matches("hangar \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+        assertThat(cli().run("list", "-V").out()).matches("hangar \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\n");
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         CliHarness.Result r = cli().run();
         assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
