@@ -162,7 +162,7 @@ public final class HangarServer implements AutoCloseable {
             createPrivateDir(config.home());
             Store store = storeOpener.apply(config);
             closeables.push(store);
-            TemplateCatalog templates = Templates.load(config);
+            TemplateCatalog templates = Templates.withoutProviders(Templates.load(config), Providers.disabled(config));
             List<WorkspaceProviderFactory> all = new ArrayList<>(factories);
             if (discover) all.addAll(Providers.discovered());
             ProviderRegistry providers = Providers.create(config, all, clock);
@@ -181,7 +181,8 @@ public final class HangarServer implements AutoCloseable {
             WorkspaceService workspaces = new WorkspaceService(store, templates, clock, reconciler::enqueue);
 
             GatewayRef gatewayRef = new GatewayRef();
-            Javalin app = HttpApi.create(config, users, workspaces, templates, store, metrics, gatewayRef::info);
+            Javalin app = HttpApi.create(
+                    config, users, workspaces, templates, store, metrics, gatewayRef::info, gatewayRef::started);
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
@@ -198,6 +199,7 @@ public final class HangarServer implements AutoCloseable {
                     gatewayHookStart(new ServerContext(config, baseUri, store, users, workspaces, templates, clock));
             closeables.push(gateway);
             gatewayRef.set(gateway);
+            gatewayRef.markStarted();
             LOG.info(
                     "Hangar {} listening on {} (store {}, providers {}, {} templates)",
                     Version.get(),
@@ -224,9 +226,18 @@ public final class HangarServer implements AutoCloseable {
         }
     }
 
-    /** Lets /api/v1/info read the gateway that starts after the HTTP API. */
+    /** Lets /api/v1/info and /readyz see the gateway and the end of startup, which come after the HTTP API. */
     private static final class GatewayRef {
         private volatile GatewayHook.RunningGateway gateway = GatewayHook.RunningGateway.NONE;
+        private volatile boolean started;
+
+        void markStarted() {
+            started = true;
+        }
+
+        boolean started() {
+            return started;
+        }
 
         void set(GatewayHook.RunningGateway g) {
             gateway = g;

@@ -27,7 +27,8 @@ final class HttpApi {
             TemplateCatalog templates,
             Store store,
             ServerMetrics metrics,
-            Supplier<GatewayHook.GatewayInfo> gateway) {
+            Supplier<GatewayHook.GatewayInfo> gateway,
+            java.util.function.BooleanSupplier started) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -48,7 +49,7 @@ final class HttpApi {
             new WorkspaceRoutes(workspaces).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);
             new UserRoutes(users).register(cfg.routes);
-            new SystemRoutes(store, metrics, gateway).register(cfg.routes);
+            new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
         });
     }
 }

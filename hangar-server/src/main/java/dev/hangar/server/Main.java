@@ -10,7 +10,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>Arguments: {@code [--listen HOST:PORT] [--home DIR] [--set KEY=VALUE]...} (see {@link
  * ServerConfigLoader}). The CLI calls {@link #main} reflectively, so its signature is stable.
- * Exit status: 0 after a clean stop, 2 for an invalid configuration (the message says what to fix).
+ * An invalid configuration prints what to fix to stderr and exits the JVM with status 2; a clean
+ * stop (SIGINT/SIGTERM) exits with 0.
  */
 public final class Main {
     private Main() {}

@@ -34,6 +34,15 @@ final class Providers {
         return out;
     }
 
+    /** @return the provider types switched off with {@code providers.<type>.enabled: false} */
+    static java.util.Set<String> disabled(ServerConfig config) {
+        java.util.Set<String> out = new TreeSet<>();
+        config.providers().forEach((type, settings) -> {
+            if ("false".equals(settings.get(ENABLED))) out.add(type);
+        });
+        return out;
+    }
+
     /**
      * @throws ConfigException when two factories claim a type, the config names a type no factory
      *     provides, or a factory refuses its settings
@@ -48,6 +57,7 @@ final class Providers {
         }
         TreeSet<String> unknown = new TreeSet<>(config.providers().keySet());
         unknown.removeAll(byType.keySet());
+        unknown.removeAll(disabled(config)); // switching off a provider that is not installed is harmless
         if (!unknown.isEmpty())
             throw new ConfigException(
                     "server config names unknown provider type(s) " + unknown + "; available: " + byType.keySet());

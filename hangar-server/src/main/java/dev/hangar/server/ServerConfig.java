@@ -31,6 +31,9 @@ import java.util.TreeMap;
  * @param reconciler the reconciler's tuning ({@code reconciler.concurrency}, {@code
  *     reconciler.poll-interval}, {@code reconciler.resync-interval}, {@code reconciler.base-backoff})
  * @param adminName name of the admin user created on first start ({@code admin}); a DNS-1123 label
+ * @param gateway the SSH gateway's settings ({@code gateway.<key>}, e.g. {@code gateway.listen:
+ *     127.0.0.1:2222}), handed unchanged to the {@link GatewayHook} through {@link
+ *     ServerContext#config()}; the hook rejects keys it does not know
  */
 public record ServerConfig(
         String listenHost,
@@ -43,7 +46,8 @@ public record ServerConfig(
         boolean builtinTemplates,
         Map<String, Map<String, String>> providers,
         WorkspaceReconciler.Settings reconciler,
-        String adminName) {
+        String adminName,
+        Map<String, String> gateway) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -69,6 +73,7 @@ public record ServerConfig(
         (providers == null ? Map.<String, Map<String, String>>of() : providers)
                 .forEach((type, settings) -> copy.put(type, Map.copyOf(settings)));
         providers = Map.copyOf(copy);
+        gateway = gateway == null ? Map.of() : Map.copyOf(gateway);
     }
 
     /**
@@ -89,7 +94,8 @@ public record ServerConfig(
                 true,
                 Map.of(),
                 WorkspaceReconciler.Settings.DEFAULTS,
-                defaultAdmin(env));
+                defaultAdmin(env),
+                Map.of());
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -111,7 +117,8 @@ public record ServerConfig(
                 builtinTemplates,
                 providers,
                 reconciler,
-                adminName);
+                adminName,
+                gateway);
     }
 
     /** @return a copy with other template settings */
@@ -127,7 +134,8 @@ public record ServerConfig(
                 builtin,
                 providers,
                 reconciler,
-                adminName);
+                adminName,
+                gateway);
     }
 
     /** @return a copy with other reconciler settings */
@@ -143,7 +151,8 @@ public record ServerConfig(
                 builtinTemplates,
                 providers,
                 settings,
-                adminName);
+                adminName,
+                gateway);
     }
 
     /** @return a copy with one provider's settings replaced */
@@ -161,7 +170,25 @@ public record ServerConfig(
                 builtinTemplates,
                 p,
                 reconciler,
-                adminName);
+                adminName,
+                gateway);
+    }
+
+    /** @return a copy with other gateway settings */
+    public ServerConfig withGateway(Map<String, String> settings) {
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                settings);
     }
 
     @Override
@@ -170,6 +197,7 @@ public record ServerConfig(
                 + databaseUrl.replaceAll("(?i)(password=)[^&;]*", "$1<redacted>") + ", databaseUsername="
                 + databaseUsername + ", databasePassword=" + (databasePassword.isEmpty() ? "" : "<redacted>")
                 + ", templateDir=" + templateDir + ", builtinTemplates=" + builtinTemplates + ", providers="
-                + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + "]";
+                + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
+                + gateway.keySet() + "]";
     }
 }

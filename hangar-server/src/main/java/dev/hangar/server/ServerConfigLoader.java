@@ -37,11 +37,13 @@ import java.util.regex.Pattern;
  * providers:
  *   qemu: {accelerator: tcg}
  *   kubernetes: {enabled: false}
+ * gateway: {listen: 127.0.0.1:2222}     # passed to the gateway hook unchanged
  * </pre>
  *
  * <p>An unknown key is an error naming it. Each known key {@code a.b-c} can also be set by the
  * environment variable {@code HANGAR_A_B_C}. Flags: {@code --listen HOST:PORT}, {@code --home
- * DIR}, {@code --set KEY=VALUE} (repeatable; also for {@code providers.<type>.<key>}). Durations
+ * DIR}, {@code --set KEY=VALUE} (repeatable; also for {@code providers.<type>.<key>} and {@code
+ * gateway.<key>}). Durations
  * are {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT2S}).
  */
 public final class ServerConfigLoader {
@@ -60,6 +62,7 @@ public final class ServerConfigLoader {
             "reconciler.base-backoff");
 
     private static final Pattern PROVIDER_KEY = Pattern.compile("providers\\.([a-z0-9-]+)\\.([a-z0-9.-]+)");
+    private static final Pattern GATEWAY_KEY = Pattern.compile("gateway\\.([a-z0-9.-]+)");
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -132,17 +135,21 @@ public final class ServerConfigLoader {
         TreeSet<String> unknown = new TreeSet<>();
         Map<String, Map<String, String>> providers = new TreeMap<>();
         base.providers().forEach((t, s) -> providers.put(t, new TreeMap<>(s)));
+        Map<String, String> gateway = new TreeMap<>(base.gateway());
         for (Map.Entry<String, String> e : values.entrySet()) {
             Matcher m = PROVIDER_KEY.matcher(e.getKey());
+            Matcher g = GATEWAY_KEY.matcher(e.getKey());
             if (m.matches()) {
                 providers.computeIfAbsent(m.group(1), t -> new TreeMap<>()).put(m.group(2), e.getValue());
+            } else if (g.matches()) {
+                gateway.put(g.group(1), e.getValue());
             } else if (!KEYS.contains(e.getKey())) {
                 unknown.add(e.getKey());
             }
         }
         if (!unknown.isEmpty()) {
             throw new ConfigException("unknown server config key(s) " + unknown + "; known keys: " + KEYS
-                    + " and providers.<type>.<setting>");
+                    + ", providers.<type>.<setting> and gateway.<setting>");
         }
         String host = base.listenHost();
         int port = base.listenPort();
@@ -179,7 +186,8 @@ public final class ServerConfigLoader {
                 Boolean.parseBoolean(builtin),
                 Map.copyOf(providers),
                 new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff),
-                values.getOrDefault("admin", base.adminName()));
+                values.getOrDefault("admin", base.adminName()),
+                gateway);
     }
 
     private static Map<String, String> readFile(Path file) {

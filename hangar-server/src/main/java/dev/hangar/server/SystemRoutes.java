@@ -7,10 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Operational endpoints: {@code /healthz} (liveness), {@code /readyz} (store reachable), {@code
+ * Operational endpoints: {@code /healthz} (liveness), {@code /readyz} (startup finished and store reachable), {@code
  * /metrics} (Prometheus text format 0.0.4), {@code /api/v1/openapi.yaml} (the API description) and
  * {@code /api/v1/info} (version and SSH gateway). Only {@code /api/v1/info} needs a token.
  */
@@ -23,19 +24,28 @@ final class SystemRoutes {
     private final Store store;
     private final ServerMetrics metrics;
     private final Supplier<GatewayHook.GatewayInfo> gateway;
+    private final BooleanSupplier started;
     private final byte[] openapi;
 
-    SystemRoutes(Store store, ServerMetrics metrics, Supplier<GatewayHook.GatewayInfo> gateway) {
+    /**
+     * @param started true once startup finished (CLI config written, reconciler and gateway
+     *     running); {@code /readyz} answers 503 before
+     */
+    SystemRoutes(
+            Store store, ServerMetrics metrics, Supplier<GatewayHook.GatewayInfo> gateway, BooleanSupplier started) {
         this.store = store;
         this.metrics = metrics;
         this.gateway = gateway;
+        this.started = started;
         this.openapi = resource(OPENAPI_RESOURCE);
     }
 
     void register(RoutesConfig r) {
         r.get("/healthz", ctx -> ctx.contentType("text/plain; charset=utf-8").result("ok\n"));
         r.get("/readyz", ctx -> {
-            if (store.ping()) {
+            if (!started.getAsBoolean()) {
+                ProblemMapper.send(ctx, 503, "not-ready", "", "the server is still starting");
+            } else if (store.ping()) {
                 ctx.json(Map.of("status", "ready", "store", store.describe()));
             } else {
                 ProblemMapper.send(ctx, 503, "not-ready", "", "the store (" + store.describe() + ") does not answer");

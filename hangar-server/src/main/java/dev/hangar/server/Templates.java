@@ -8,11 +8,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Loads the server's templates: built-in ones (unless disabled) plus {@code *.yaml} in the template directory. */
 final class Templates {
+    private static final Logger LOG = LoggerFactory.getLogger(Templates.class);
+
     private Templates() {}
+
+    /**
+     * Drops the templates of providers the config switched off ({@code providers.<type>.enabled:
+     * false}), so disabling e.g. Kubernetes does not make the built-in {@code pod} template a
+     * startup error. Templates naming unknown types stay, and fail startup naming them.
+     */
+    static TemplateCatalog withoutProviders(TemplateCatalog catalog, Set<String> disabled) {
+        if (disabled.isEmpty()) return catalog;
+        List<Template> kept = new ArrayList<>();
+        for (Template t : catalog.all()) {
+            if (disabled.contains(t.provider())) {
+                LOG.info("template '{}' is hidden: its provider '{}' is disabled", t.name(), t.provider());
+            } else {
+                kept.add(t);
+            }
+        }
+        return TemplateCatalog.of(kept);
+    }
 
     /**
      * @throws ConfigException naming the file and field of a malformed template

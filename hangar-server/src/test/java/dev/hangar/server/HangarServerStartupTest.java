@@ -100,6 +100,25 @@ class HangarServerStartupTest {
     }
 
     @Test
+    void disablingProvidersHidesTheirBuiltInTemplates(@TempDir Path home) {
+        ServerConfig c = config(home)
+                .withTemplates(home.resolve("templates"), true)
+                .withProvider("qemu", Map.of("enabled", "false"))
+                .withProvider("kubernetes", Map.of("enabled", "false"));
+        try (HangarServer server =
+                HangarServer.builder(c).discoverProviders(false).start()) {
+            assertThat(server.templates().all()).isEmpty();
+        }
+        // without switching them off, the built-in templates name providers that are not registered
+        assertThatThrownBy(() -> HangarServer.builder(config(home).withTemplates(home.resolve("templates"), true))
+                        .discoverProviders(false)
+                        .start())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("template 'debian-12' names provider 'qemu'")
+                .hasMessageContaining("template 'pod' names provider 'kubernetes'");
+    }
+
+    @Test
     void aMalformedTemplateFailsStartupNamingFileAndField(@TempDir Path home) throws Exception {
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(

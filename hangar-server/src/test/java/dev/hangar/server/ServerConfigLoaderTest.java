@@ -48,10 +48,17 @@ class ServerConfigLoaderTest {
                 reconciler: {concurrency: 3, poll-interval: 250ms, resync-interval: 1m, base-backoff: PT2S}
                 providers:
                   qemu: {accelerator: tcg, enabled: true}
+                gateway: {listen: 127.0.0.1:2222, host-key: gw/key}
                 """);
         ServerConfig c = ServerConfigLoader.load(
                 Map.of("HANGAR_HOME", home.toString(), "HANGAR_ADMIN", "root2", "HANGAR_RECONCILER_CONCURRENCY", "5"),
-                List.of("--listen", "[::1]:0", "--set", "providers.qemu.accelerator=kvm"),
+                List.of(
+                        "--listen",
+                        "[::1]:0",
+                        "--set",
+                        "providers.qemu.accelerator=kvm",
+                        "--set",
+                        "gateway.listen=127.0.0.1:2200"),
                 home);
         assertThat(c.listenHost()).isEqualTo("::1");
         assertThat(c.listenPort()).isZero();
@@ -67,6 +74,7 @@ class ServerConfigLoaderTest {
         assertThat(c.reconciler().resyncInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.reconciler().baseBackoff()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.providers()).isEqualTo(Map.of("qemu", Map.of("accelerator", "kvm", "enabled", "true")));
+        assertThat(c.gateway()).isEqualTo(Map.of("listen", "127.0.0.1:2200", "host-key", "gw/key"));
     }
 
     @Test

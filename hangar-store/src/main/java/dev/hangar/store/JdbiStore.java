@@ -59,7 +59,8 @@ import org.sqlite.SQLiteDataSource;
  * Writing through this outer store from inside the work, on the work's thread, throws {@link
  * IllegalStateException} (use the view instead); reading through it on that thread runs on the
  * transaction's handle (JDBI reuses a thread's open handle) and so sees the transaction's writes.
- * Other threads see only committed data.
+ * Other threads see only committed data; work must not wait for other threads that write through
+ * this store (they would wait for the transaction's locks: a deadlock).
  */
 public final class JdbiStore implements Store {
 

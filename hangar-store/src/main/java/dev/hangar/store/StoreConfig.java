@@ -1,6 +1,7 @@
 package dev.hangar.store;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -62,6 +63,23 @@ public record StoreConfig(String jdbcUrl, String username, String password) {
     public static StoreConfig sqlite(Path file) {
         Objects.requireNonNull(file, "file");
         return new StoreConfig(SQLITE_PREFIX + file.toAbsolutePath().normalize(), "", "");
+    }
+
+    /**
+     * The embedded default location, after the XDG Base Directory Specification: {@code
+     * $XDG_DATA_HOME/hangar/hangar.db}, or {@code <home>/.local/share/hangar/hangar.db} when {@code
+     * XDG_DATA_HOME} is unset, empty or not absolute (the specification says to ignore it then).
+     *
+     * @param env the environment, normally {@code System.getenv()}
+     * @param home the user's home directory, normally {@code Path.of(System.getProperty("user.home"))}
+     * @return a config for that SQLite file
+     */
+    public static StoreConfig defaultSqlite(Map<String, String> env, Path home) {
+        Objects.requireNonNull(env, "env");
+        Objects.requireNonNull(home, "home");
+        String xdg = env.getOrDefault("XDG_DATA_HOME", "");
+        Path dataHome = !xdg.isEmpty() && Path.of(xdg).isAbsolute() ? Path.of(xdg) : home.resolve(".local/share");
+        return sqlite(dataHome.resolve("hangar").resolve("hangar.db"));
     }
 
     /** @return true for a {@code jdbc:sqlite:} URL */

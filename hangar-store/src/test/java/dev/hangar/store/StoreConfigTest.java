@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StoreConfigTest {
@@ -62,5 +63,22 @@ class StoreConfigTest {
         assertThatThrownBy(() -> new StoreConfig("jdbc:sqlite:file:x?mode=memory&cache=shared", "", ""))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new StoreConfig("jdbc:sqlite:", "", "")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void defaultSqliteFollowsXdgDataHome() {
+        Path home = Path.of("/home/u");
+
+        assertThat(StoreConfig.defaultSqlite(Map.of(), home).sqliteFile())
+                .isEqualTo(Path.of("/home/u/.local/share/hangar/hangar.db"));
+        assertThat(StoreConfig.defaultSqlite(Map.of("XDG_DATA_HOME", "/data"), home)
+                        .sqliteFile())
+                .isEqualTo(Path.of("/data/hangar/hangar.db"));
+        // relative or empty values are ignored, as the XDG Base Directory Specification requires
+        assertThat(StoreConfig.defaultSqlite(Map.of("XDG_DATA_HOME", "rel"), home)
+                        .sqliteFile())
+                .isEqualTo(Path.of("/home/u/.local/share/hangar/hangar.db"));
+        assertThat(StoreConfig.defaultSqlite(Map.of("XDG_DATA_HOME", ""), home).describe())
+                .isEqualTo("sqlite:/home/u/.local/share/hangar/hangar.db");
     }
 }

@@ -50,10 +50,11 @@ public final class FakeProvider implements WorkspaceProvider {
      *
      * @param method {@code observe}, {@code apply} or {@code delete}
      * @param workspaceName the spec's workspace name
-     * @param desired for {@code apply}: the desired power state; empty otherwise
+     * @param desired for {@code apply}: the desired power state ({@code RUNNING} or {@code
+     *     STOPPED}); empty otherwise
      * @param outcome the returned observation's simple class name, or {@code error: <message>}
      */
-    public record Call(String method, String workspaceName, Optional<PowerState> desired, String outcome) {}
+    public record Call(String method, String workspaceName, String desired, String outcome) {}
 
     private final Path dataDir;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -126,15 +127,14 @@ public final class FakeProvider implements WorkspaceProvider {
     @Override
     public Observation observe(WorkspaceSpec spec) {
         Observation o = current(spec);
-        calls.add(
-                new Call("observe", spec.name(), Optional.empty(), o.getClass().getSimpleName()));
+        calls.add(new Call("observe", spec.name(), "", o.getClass().getSimpleName()));
         return o;
     }
 
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            calls.add(new Call("apply", spec.name(), Optional.of(desired), "error: " + failMessage));
+            calls.add(new Call("apply", spec.name(), desired.name(), "error: " + failMessage));
             throw new ProviderException(failMessage, failPermanently);
         }
         Optional<String> state = readState(spec.id());
@@ -161,8 +161,7 @@ public final class FakeProvider implements WorkspaceProvider {
                 o = new Observation.Running(SSH, "fake sshd (not listening)");
             }
         }
-        calls.add(new Call(
-                "apply", spec.name(), Optional.of(desired), o.getClass().getSimpleName()));
+        calls.add(new Call("apply", spec.name(), desired.name(), o.getClass().getSimpleName()));
         return o;
     }
 
@@ -174,7 +173,7 @@ public final class FakeProvider implements WorkspaceProvider {
             throw new ProviderException("cannot delete fake state: " + e.getMessage(), false, e);
         }
         startingPassesLeft.remove(spec.id());
-        calls.add(new Call("delete", spec.name(), Optional.empty(), "Absent"));
+        calls.add(new Call("delete", spec.name(), "", "Absent"));
         return new Observation.Absent();
     }
 

@@ -114,6 +114,26 @@ class BadInputTest {
     }
 
     @Test
+    void concurrentCreatesOfOneNameMakeExactlyOneRow() throws Exception {
+        String body = "{\"name\":\"race-" + SEQ.incrementAndGet() + "\",\"template\":\"fake\"}";
+        long before = cp.server().store().workspaces().count();
+        List<java.util.concurrent.Future<HttpResponse<String>>> results = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 8; i++)
+                results.add(pool.submit(() -> cp.http().post("/api/v1/workspaces", admin, body)));
+        }
+        List<Integer> codes = new java.util.ArrayList<>();
+        for (var f : results) {
+            HttpResponse<String> r = f.get();
+            codes.add(r.statusCode());
+            if (r.statusCode() == 409) problem(r, 409, "name");
+        }
+        assertThat(codes).containsOnly(201, 409);
+        assertThat(codes.stream().filter(c -> c == 201)).hasSize(1);
+        assertThat(cp.server().store().workspaces().count()).isEqualTo(before + 1);
+    }
+
+    @Test
     void oversizedBodyIs413() {
         long before = cp.server().store().workspaces().count();
         String big = "{\"name\":\"big\",\"template\":\"fake\",\"userData\":\"" + "x".repeat(70 * 1024) + "\"}";

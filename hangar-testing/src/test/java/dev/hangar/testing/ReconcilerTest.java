@@ -80,7 +80,10 @@ class ReconcilerTest {
 
             String id = get(cp, "life").id();
             assertThat(cp.fake().exists(id)).isTrue();
-            post(cp, "life", "delete");
+            assertThat(cp.http()
+                            .delete("/api/v1/workspaces/life", cp.adminToken())
+                            .statusCode())
+                    .isEqualTo(202);
             await().atMost(WAIT)
                     .until(() -> cp.http()
                                     .get("/api/v1/workspaces/life", cp.adminToken())

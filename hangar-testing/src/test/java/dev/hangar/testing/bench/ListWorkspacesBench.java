@@ -1,0 +1,223 @@
+package dev.hangar.testing.bench;
+
+import dev.hangar.core.domain.DesiredState;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.reconcile.WorkspaceReconciler;
+import dev.hangar.core.service.HostKeys;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.SshHostKey;
+import dev.hangar.testing.TestControlPlane;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmark (not a test; run with {@code -Pbench}, see hangar-testing/pom.xml):
+ * {@code GET /api/v1/workspaces} against the real server with 10,000 workspaces in SQLite, over
+ * loopback, from a closed-loop load generator on virtual threads (a fixed number of clients, each
+ * sending its next request when the previous answered) for a bounded time. Prints requests/s
+ * and latency percentiles; asserts nothing.
+ *
+ * <p>Arguments (all optional): {@code workspaces=10000 clients=8 seconds=20 warmup=5}.
+ */
+public final class ListWorkspacesBench {
+    private ListWorkspacesBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int workspaces = arg(args, "workspaces", 10_000);
+        int clients = arg(args, "clients", 8);
+        int seconds = arg(args, "seconds", 20);
+        int warmup = arg(args, "warmup", 5);
+        // resync once at start (empty store), then never during the run: rows are inserted
+        // directly, so the reconciler does not touch them and only the API is measured
+        WorkspaceReconciler.Settings quiet =
+                new WorkspaceReconciler.Settings(1, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1));
+        try (TestControlPlane cp = TestControlPlane.builder().reconciler(quiet).start()) {
+            long t0 = System.nanoTime();
+            seed(cp, workspaces);
+            System.out.printf(
+                    Locale.ROOT,
+                    "seeded %d workspaces in %.1f s (SQLite %s)%n",
+                    cp.server().store().workspaces().count(),
+                    (System.nanoTime() - t0) / 1e9,
+                    cp.server().store().describe());
+            breakdown(cp);
+            String token = cp.adminToken();
+            URI all = cp.baseUri().resolve("/api/v1/workspaces");
+            URI one = cp.baseUri().resolve("/api/v1/workspaces?owner=bench-small");
+            HttpClient client = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .build();
+            HttpResponse<byte[]> sample = client.send(get(all, token), HttpResponse.BodyHandlers.ofByteArray());
+            System.out.printf(Locale.ROOT, "full list: HTTP %d, %d bytes%n", sample.statusCode(), sample.body().length);
+            run("GET /api/v1/workspaces (10,000 rows)", client, get(all, token), clients, warmup, seconds);
+            run(
+                    "GET /api/v1/workspaces?owner=bench-small (10 rows of 10,000)",
+                    client,
+                    get(one, token),
+                    clients,
+                    warmup,
+                    seconds);
+        }
+    }
+
+    /** Where one list request's time goes, in-process: the store query and the JSON encoding. */
+    private static void breakdown(TestControlPlane cp) throws Exception {
+        int rounds = 5;
+        long storeNanos = 0;
+        long jsonNanos = 0;
+        for (int i = 0; i < rounds + 2; i++) {
+            long a = System.nanoTime();
+            List<Workspace> rows = cp.server().store().workspaces().list(dev.hangar.core.store.WorkspaceFilter.ALL);
+            long b = System.nanoTime();
+            byte[] json = dev.hangar.api.Json.mapper()
+                    .writeValueAsBytes(rows.stream()
+                            .map(w -> new dev.hangar.api.WorkspaceView(
+                                    w.id(),
+                                    w.name(),
+                                    w.owner(),
+                                    w.template(),
+                                    w.providerType(),
+                                    w.parameters().resources().cpus(),
+                                    w.parameters().resources().memoryMiB(),
+                                    w.parameters().resources().diskGiB(),
+                                    w.parameters().image(),
+                                    w.desired().name().toLowerCase(Locale.ROOT),
+                                    w.phase().name(),
+                                    w.reason(),
+                                    w.hostKey().publicKey(),
+                                    w.createdAt(),
+                                    w.updatedAt(),
+                                    w.version()))
+                            .toList());
+            long c = System.nanoTime();
+            if (i >= 2 && json.length > 0) { // first two rounds warm up the JIT
+                storeNanos += b - a;
+                jsonNanos += c - b;
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "in-process, one request's work (mean of %d): store list %.1f ms, view mapping + JSON %.1f ms%n",
+                rounds,
+                storeNanos / 1e6 / rounds,
+                jsonNanos / 1e6 / rounds);
+    }
+
+    private static void seed(TestControlPlane cp, int n) {
+        cp.server().users().create("bench-small", false);
+        SshHostKey key = HostKeys.generateEd25519("bench");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        // one transaction per 500 rows keeps SQLite fast without one giant transaction
+        for (int start = 0; start < n; start += 500) {
+            int from = start;
+            cp.server().store().inTransaction(tx -> {
+                for (int i = from; i < Math.min(n, from + 500); i++) {
+                    String owner = i < 10 ? "bench-small" : TestControlPlane.ADMIN;
+                    tx.workspaces()
+                            .insert(new Workspace(
+                                    UUID.randomUUID().toString(),
+                                    "ws-" + i,
+                                    owner,
+                                    "fake",
+                                    "fake",
+                                    new WorkspaceParameters(new Resources(1, 512, 1), "fake-image", ""),
+                                    key,
+                                    DesiredState.RUNNING,
+                                    Phase.Running,
+                                    "",
+                                    "127.0.0.1",
+                                    22,
+                                    false,
+                                    0,
+                                    now,
+                                    now,
+                                    1));
+                }
+                return null;
+            });
+        }
+    }
+
+    private static HttpRequest get(URI uri, String token) {
+        return HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60))
+                .build();
+    }
+
+    private static void run(String label, HttpClient client, HttpRequest req, int clients, int warmup, int seconds)
+            throws Exception {
+        phase(client, req, clients, warmup); // JIT warm-up, discarded
+        Result r = phase(client, req, clients, seconds);
+        long[] lat = r.latenciesNanos();
+        Arrays.sort(lat);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d clients, %d s: %d requests (%d errors), %.1f req/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
+                label,
+                clients,
+                seconds,
+                lat.length,
+                r.errors(),
+                lat.length / r.elapsedSeconds(),
+                pct(lat, 0.50),
+                pct(lat, 0.90),
+                pct(lat, 0.99),
+                lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
+    }
+
+    private record Result(long[] latenciesNanos, long errors, double elapsedSeconds) {}
+
+    private static Result phase(HttpClient client, HttpRequest req, int clients, int seconds) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        AtomicLong errors = new AtomicLong();
+        long start = System.nanoTime();
+        List<Future<List<Long>>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int c = 0; c < clients; c++) {
+                futures.add(pool.submit(() -> {
+                    List<Long> mine = new ArrayList<>();
+                    while (System.nanoTime() < end) {
+                        long s = System.nanoTime();
+                        HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                        if (resp.statusCode() == 200) mine.add(System.nanoTime() - s);
+                        else errors.incrementAndGet();
+                    }
+                    return mine;
+                }));
+            }
+            List<Long> all = new ArrayList<>();
+            for (Future<List<Long>> f : futures) all.addAll(f.get());
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            return new Result(all.stream().mapToLong(Long::longValue).toArray(), errors.get(), elapsed);
+        }
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) return 0;
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+    }
+
+    private static int arg(String[] args, String name, int fallback) {
+        for (String a : args) if (a.startsWith(name + "=")) return Integer.parseInt(a.substring(name.length() + 1));
+        return fallback;
+    }
+}
