@@ -65,6 +65,7 @@ public final class FakeProvider implements WorkspaceProvider {
     private volatile int delayRunning;
     private volatile boolean closed;
     private volatile SshEndpoint ssh = SSH;
+    private final java.util.Set<String> booted = ConcurrentHashMap.newKeySet();
 
     /**
      * @param dataDir where the fake keeps one state file per workspace; created if missing
@@ -160,6 +161,7 @@ public final class FakeProvider implements WorkspaceProvider {
         } else {
             if (!state.equals(Optional.of("running"))) {
                 writeState(spec.id(), "running");
+                booted.remove(spec.id());
                 startingPassesLeft.put(spec.id(), new AtomicInteger(delayRunning));
                 listener.event("fake-boot", "fake compute started");
             }
@@ -167,8 +169,10 @@ public final class FakeProvider implements WorkspaceProvider {
             if (left.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 o = new Observation.Starting("fake boot, " + left.get() + " more pass(es)");
             } else {
-                listener.phaseTiming("boot", Duration.ofMillis(20));
-                o = new Observation.Running(ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
+                // Like a real provider: the boot timing is reported once per boot, not on every pass.
+                if (left.get() == 0 && booted.add(spec.id())) listener.phaseTiming("boot", Duration.ofMillis(20));
+                o = new Observation.Running(
+                        ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
             }
         }
         calls.add(new Call("apply", spec.name(), desired.name(), o.getClass().getSimpleName()));
@@ -199,7 +203,8 @@ public final class FakeProvider implements WorkspaceProvider {
         AtomicInteger left = startingPassesLeft.get(spec.id());
         return left != null && left.get() > 0
                 ? new Observation.Starting("fake boot")
-                : new Observation.Running(ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
+                : new Observation.Running(
+                        ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
     }
 
     private Path stateFile(String id) {
