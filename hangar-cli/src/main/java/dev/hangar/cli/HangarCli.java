@@ -44,6 +44,7 @@ public final class HangarCli implements Runnable {
             KeyCommand.class,
             ConfigSshCommand.class,
             SshCommand.class,
+            UsbCommand.class,
             LoginCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
