@@ -198,9 +198,10 @@ class ControlPlaneSshTest {
 
     @Test
     void hangarSshWrapsTheSystemSshAndReturnsItsExitCode() {
-        // stdio is inherited (the user's terminal), so only the exit code is observable here.
-        assertThat(cli().run("ssh", "dev", "--", "exit", "7").code()).isEqualTo(7);
-        assertThat(cli().run("ssh", "dev", "--", "true").code()).isZero();
+        // stdio is inherited (the user's terminal), so only the exit code is observable here; -n
+        // keeps ssh off this JVM's stdin, which is Surefire's command channel.
+        assertThat(cli().run("ssh", "dev", "--", "-n", "exit", "7").code()).isEqualTo(7);
+        assertThat(cli().run("ssh", "dev", "--", "-n", "true").code()).isZero();
     }
 
     @Test
