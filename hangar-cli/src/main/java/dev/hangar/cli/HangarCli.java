@@ -42,6 +42,9 @@ public final class HangarCli implements Runnable {
             EventsCommand.class,
             TemplateCommand.class,
             KeyCommand.class,
+            ConfigSshCommand.class,
+            SshCommand.class,
+            UsbCommand.class,
             LoginCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
@@ -72,7 +75,7 @@ public final class HangarCli implements Runnable {
     /**
      * Like {@link #commandLine(CliContext)}, but when {@code args} starts with a known command name
      * only that command's model is built: picocli builds each command's model by reflection, and
-     * skipping the other thirteen saves startup time. Anything else (options, help, a typo that
+     * skipping the others saves startup time. Anything else (options, help, a typo that
      * needs suggestions) gets the whole tree.
      */
     public static CommandLine commandLine(CliContext ctx, String... args) {

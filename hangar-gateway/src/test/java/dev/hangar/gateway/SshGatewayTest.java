@@ -3,10 +3,10 @@ package dev.hangar.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.hangar.gateway.sshconfig.GatewayHost;
-import dev.hangar.gateway.sshconfig.SshConfigInput;
-import dev.hangar.gateway.sshconfig.SshConfigWriter;
-import dev.hangar.gateway.sshconfig.WorkspaceHostKey;
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

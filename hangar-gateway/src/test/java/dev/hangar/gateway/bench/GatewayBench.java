@@ -2,6 +2,10 @@ package dev.hangar.gateway.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.gateway.GatewayConfig;
 import dev.hangar.gateway.KeyPairFiles;
 import dev.hangar.gateway.MapDirectory;
@@ -10,10 +14,6 @@ import dev.hangar.gateway.RecordingAudit;
 import dev.hangar.gateway.SshGateway;
 import dev.hangar.gateway.WorkspaceSshd;
 import dev.hangar.gateway.WorkspaceTarget;
-import dev.hangar.gateway.sshconfig.GatewayHost;
-import dev.hangar.gateway.sshconfig.SshConfigInput;
-import dev.hangar.gateway.sshconfig.SshConfigWriter;
-import dev.hangar.gateway.sshconfig.WorkspaceHostKey;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.hangar.gateway.sshconfig;
+package dev.hangar.cli.sshconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.hangar.gateway.sshconfig;
+package dev.hangar.cli.sshconfig;
 
 import java.nio.file.Path;
 import java.util.HashSet;
