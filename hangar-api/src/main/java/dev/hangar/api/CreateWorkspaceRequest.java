@@ -1,0 +1,22 @@
+package dev.hangar.api;
+
+/**
+ * Body of {@code POST /api/v1/workspaces}. Left-out (null) sizes and image come from the
+ * template.
+ *
+ * @param name required DNS-1123 label (lower-case letters, digits, '-'; at most 63 characters)
+ * @param template required template name
+ * @param cpus optional virtual CPUs, within the template's range
+ * @param memoryMiB optional memory in MiB, within the template's range
+ * @param diskGiB optional disk in GiB, within the template's range
+ * @param image optional image name overriding the template's
+ * @param userData optional #cloud-config YAML mapping merged into the user-data (at most 16 KiB)
+ */
+public record CreateWorkspaceRequest(
+        String name,
+        String template,
+        Integer cpus,
+        Integer memoryMiB,
+        Integer diskGiB,
+        String image,
+        String userData) {}

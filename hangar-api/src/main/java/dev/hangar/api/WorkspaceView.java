@@ -1,0 +1,41 @@
+package dev.hangar.api;
+
+import java.time.Instant;
+
+/**
+ * A workspace as the API shows it.
+ *
+ * @param id immutable UUID
+ * @param name DNS-1123 label, unique per owner
+ * @param owner the owner's user name
+ * @param template template it was created from
+ * @param provider provider type, e.g. {@code qemu}
+ * @param cpus virtual CPUs
+ * @param memoryMiB memory in MiB
+ * @param diskGiB disk in GiB
+ * @param image image name or reference
+ * @param desired {@code running}, {@code stopped} or {@code deleted}
+ * @param phase Pending, Provisioning, Starting, Running, Stopping, Stopped, Deleting or Failed
+ * @param reason why it is in this phase; empty when none
+ * @param hostKey the workspace's pinned SSH host key, {@code "<algorithm> <base64>"}
+ * @param createdAt creation time (ISO-8601)
+ * @param updatedAt last change (ISO-8601)
+ * @param version optimistic-concurrency version
+ */
+public record WorkspaceView(
+        String id,
+        String name,
+        String owner,
+        String template,
+        String provider,
+        int cpus,
+        int memoryMiB,
+        int diskGiB,
+        String image,
+        String desired,
+        String phase,
+        String reason,
+        String hostKey,
+        Instant createdAt,
+        Instant updatedAt,
+        long version) {}

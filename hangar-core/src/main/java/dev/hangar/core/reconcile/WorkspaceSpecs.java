@@ -1,0 +1,43 @@
+package dev.hangar.core.reconcile;
+
+import dev.hangar.core.domain.UserSshKey;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.template.Template;
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds the provider-facing {@link WorkspaceSpec} from stored state. Pure. */
+public final class WorkspaceSpecs {
+    private WorkspaceSpecs() {}
+
+    /**
+     * @param template the workspace's template, empty when it was removed since creation (the
+     *     workspace then keeps running with no template additions)
+     * @param keys the owner's registered SSH keys
+     */
+    public static WorkspaceSpec of(Workspace w, Optional<Template> template, List<UserSshKey> keys) {
+        CloudInitConfig base = template.map(Template::cloudInit).orElse(CloudInitConfig.EMPTY);
+        CloudInitConfig cloudInit = new CloudInitConfig(
+                base.packages(),
+                base.runcmd(),
+                w.parameters().extraUserData().isEmpty()
+                        ? base.extraUserData()
+                        : w.parameters().extraUserData());
+        Map<String, String> settings = template.map(Template::settings).orElse(Map.of());
+        return new WorkspaceSpec(
+                w.id(),
+                w.name(),
+                w.owner(),
+                w.template(),
+                w.parameters().resources(),
+                w.parameters().image(),
+                w.owner(),
+                keys.stream().map(k -> k.key().authorizedKeyLine()).toList(),
+                w.hostKey(),
+                cloudInit,
+                settings);
+    }
+}

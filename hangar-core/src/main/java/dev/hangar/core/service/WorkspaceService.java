@@ -1,0 +1,250 @@
+package dev.hangar.core.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hangar.core.domain.DesiredState;
+import dev.hangar.core.domain.Lifecycle;
+import dev.hangar.core.domain.Lifecycle.Action;
+import dev.hangar.core.domain.Names;
+import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.ValidationException;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.store.WorkspaceFilter;
+import dev.hangar.core.template.Range;
+import dev.hangar.core.template.Template;
+import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.provider.spi.Resources;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The workspace use cases behind the API. Every method only records desired state (and an event)
+ * in one transaction; the reconciler, told through {@code onChange}, does the work. Thread-safe.
+ *
+ * <p>Visibility: users see their own workspaces; admins see everyone's. A workspace the caller
+ * may not see is reported as not found, so names of other users' workspaces do not leak.
+ */
+public final class WorkspaceService {
+    /** Largest accepted extra cloud-init user-data, in bytes (KubeVirt's inline limit is 2048; a Secret holds more). */
+    public static final int MAX_USER_DATA_BYTES = 16 * 1024;
+
+    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Store store;
+    private final TemplateCatalog templates;
+    private final Clock clock;
+    private final Consumer<String> onChange;
+
+    /**
+     * @param onChange called with a workspace id after each committed change (the reconciler's
+     *     enqueue); must not block
+     */
+    public WorkspaceService(Store store, TemplateCatalog templates, Clock clock, Consumer<String> onChange) {
+        this.store = Objects.requireNonNull(store);
+        this.templates = Objects.requireNonNull(templates);
+        this.clock = Objects.requireNonNull(clock);
+        this.onChange = Objects.requireNonNull(onChange);
+    }
+
+    /**
+     * Validates the request against its template and records a new workspace (phase Pending,
+     * desired running) with a fresh Hangar-generated SSH host key.
+     *
+     * @throws ValidationException naming the field for a bad name, size, image or user-data
+     * @throws NotFoundException for an unknown template
+     * @throws dev.hangar.core.domain.ConflictException when the owner has a workspace of that name
+     */
+    public Workspace create(User actor, CreateWorkspace req) {
+        Names.requireDns1123Label("name", req.name());
+        if (req.template().isEmpty())
+            throw new ValidationException("template", "template is required; see 'hangar template list'");
+        Template t = templates
+                .find(req.template())
+                .orElseThrow(() -> new ValidationException(
+                        "template",
+                        "template '" + req.template() + "' does not exist; known: "
+                                + String.join(
+                                        ", ",
+                                        templates.all().stream()
+                                                .map(Template::name)
+                                                .toList())));
+        Resources d = t.defaults();
+        Resources r = new Resources(
+                size("cpus", req.cpus(), d.cpus(), t.cpus()),
+                size("memoryMiB", req.memoryMiB(), d.memoryMiB(), t.memoryMiB()),
+                size("diskGiB", req.diskGiB(), d.diskGiB(), t.diskGiB()));
+        String image = req.image().isEmpty() ? t.image() : req.image();
+        if (!IMAGE.matcher(image).matches()) {
+            throw new ValidationException("image", "image '" + image + "' is not a valid image name or reference");
+        }
+        validateUserData(req.userData());
+        Instant now = now();
+        Workspace w = new Workspace(
+                UUID.randomUUID().toString(),
+                req.name(),
+                actor.name(),
+                t.name(),
+                t.provider(),
+                new WorkspaceParameters(r, image, req.userData()),
+                HostKeys.generateEd25519(req.name() + ".hangar"),
+                DesiredState.RUNNING,
+                Phase.Pending,
+                "",
+                "",
+                0,
+                false,
+                0,
+                now,
+                now,
+                1);
+        Workspace stored = store.inTransaction(tx -> {
+            Workspace s = tx.workspaces().insert(w);
+            tx.events()
+                    .append(new WorkspaceEvent(
+                            0,
+                            s.id(),
+                            now,
+                            actor.name(),
+                            "created",
+                            "created from template " + t.name() + " (" + r.cpus() + " CPU, " + r.memoryMiB() + " MiB, "
+                                    + r.diskGiB() + " GiB, image " + image + ")"));
+            return s;
+        });
+        onChange.accept(stored.id());
+        return stored;
+    }
+
+    /** @return workspaces the actor may see that match the filter (non-admins: their own only) */
+    public List<Workspace> list(User actor, WorkspaceFilter filter) {
+        WorkspaceFilter f = actor.admin()
+                ? filter
+                : new WorkspaceFilter(actor.name(), filter.phases(), filter.template(), filter.providerType());
+        if (!actor.admin() && !filter.owner().isEmpty() && !filter.owner().equals(actor.name())) return List.of();
+        return store.workspaces().list(f);
+    }
+
+    /**
+     * @param owner the owner's name; empty for the actor
+     * @throws NotFoundException when it does not exist or the actor may not see it
+     */
+    public Workspace get(User actor, String owner, String name) {
+        String o = owner.isEmpty() ? actor.name() : owner;
+        if (!actor.admin() && !o.equals(actor.name())) throw notFound(o, name);
+        return store.workspaces().findByName(o, name).orElseThrow(() -> notFound(o, name));
+    }
+
+    /** Asks for the workspace to run. Idempotent. A Failed workspace is retried from scratch. */
+    public Workspace start(User actor, String owner, String name) {
+        return change(actor, owner, name, Action.START);
+    }
+
+    /** Asks for the workspace to stop, keeping its disk. Idempotent. */
+    public Workspace stop(User actor, String owner, String name) {
+        return change(actor, owner, name, Action.STOP);
+    }
+
+    /**
+     * Asks for a stop followed by a start.
+     *
+     * @throws dev.hangar.core.domain.LifecycleConflictException when it is not meant to be running
+     */
+    public Workspace restart(User actor, String owner, String name) {
+        return change(actor, owner, name, Action.RESTART);
+    }
+
+    /** Asks for the workspace and its disk to be removed. Idempotent; the row goes when the provider reports nothing left. */
+    public Workspace delete(User actor, String owner, String name) {
+        return change(actor, owner, name, Action.DELETE);
+    }
+
+    /** @return the workspace's events, oldest first, at most {@code limit} (the newest) */
+    public List<WorkspaceEvent> events(User actor, String owner, String name, int limit) {
+        Workspace w = get(actor, owner, name);
+        return store.events().list(w.id(), Math.max(1, Math.min(limit, 10_000)));
+    }
+
+    private Workspace change(User actor, String owner, String name, Action action) {
+        Workspace updated = store.inTransaction(tx -> {
+            Workspace w = new WorkspaceService(tx, templates, clock, id -> {}).get(actor, owner, name);
+            Lifecycle.checkAction(action, w.phase(), w.desired());
+            Instant now = now();
+            Workspace next = switch (action) {
+                case START -> w.withDesired(DesiredState.RUNNING, now).withRestartPending(false);
+                case STOP -> w.withDesired(DesiredState.STOPPED, now).withRestartPending(false);
+                case RESTART -> w.withDesired(DesiredState.RUNNING, now).withRestartPending(true);
+                case DELETE -> w.withDesired(DesiredState.DELETED, now).withRestartPending(false);
+            };
+            // A user action is the way out of Failed: the reconciler leaves Failed workspaces alone
+            // until someone asks again, so a crash loop cannot burn the host.
+            if (w.phase() == Phase.Failed && action != Action.DELETE) {
+                next = next.withPhase(action == Action.STOP ? Phase.Stopping : Phase.Provisioning, "", now)
+                        .withFailures(0);
+            }
+            if (next.equals(w)) return w;
+            Workspace s = tx.workspaces().update(next);
+            tx.events()
+                    .append(new WorkspaceEvent(
+                            0,
+                            w.id(),
+                            now,
+                            actor.name(),
+                            action.name().toLowerCase(java.util.Locale.ROOT),
+                            action.name().toLowerCase(java.util.Locale.ROOT) + " requested by " + actor.name()));
+            return s;
+        });
+        onChange.accept(updated.id());
+        return updated;
+    }
+
+    private static int size(String field, int requested, int fallback, Range range) {
+        int v = requested == 0 ? fallback : requested;
+        if (!range.contains(v)) {
+            throw new ValidationException(field, field + " " + v + " is outside the template's allowed range " + range);
+        }
+        return v;
+    }
+
+    private static void validateUserData(String userData) {
+        if (userData.isEmpty()) return;
+        if (userData.getBytes(StandardCharsets.UTF_8).length > MAX_USER_DATA_BYTES) {
+            throw new ValidationException("userData", "userData is larger than " + MAX_USER_DATA_BYTES + " bytes");
+        }
+        JsonNode node;
+        try {
+            node = YAML.readTree(userData);
+        } catch (IOException e) {
+            throw new ValidationException("userData", "userData is not valid YAML: " + firstLine(e.getMessage()));
+        }
+        if (node == null || !node.isObject()) {
+            throw new ValidationException(
+                    "userData", "userData must be a #cloud-config YAML mapping, e.g. 'packages: [git]'");
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private static NotFoundException notFound(String owner, String name) {
+        return new NotFoundException("workspace '" + name + "' of " + owner + " does not exist");
+    }
+}

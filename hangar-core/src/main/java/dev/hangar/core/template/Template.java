@@ -1,0 +1,46 @@
+package dev.hangar.core.template;
+
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.Resources;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A workspace template: which provider runs it, which image, default sizes and allowed ranges.
+ * Loaded from YAML by {@link TemplateCatalog}.
+ *
+ * @param name DNS-1123 label, unique
+ * @param description one line for {@code hangar template list}
+ * @param provider provider type, e.g. {@code qemu} or {@code kubernetes}
+ * @param image default image (VM catalog name or container image reference)
+ * @param defaults sizes used when a request leaves them out (2 CPU, 4096 MiB, 16 GiB unless set)
+ * @param cpus allowed CPU counts
+ * @param memoryMiB allowed memory sizes in MiB
+ * @param diskGiB allowed disk sizes in GiB
+ * @param cloudInit packages and commands added to every workspace's cloud-init user-data
+ * @param settings provider-specific settings handed to the provider unchanged
+ */
+public record Template(
+        String name,
+        String description,
+        String provider,
+        String image,
+        Resources defaults,
+        Range cpus,
+        Range memoryMiB,
+        Range diskGiB,
+        CloudInitConfig cloudInit,
+        Map<String, String> settings) {
+    public Template {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(provider, "provider");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(defaults, "defaults");
+        Objects.requireNonNull(cpus, "cpus");
+        Objects.requireNonNull(memoryMiB, "memoryMiB");
+        Objects.requireNonNull(diskGiB, "diskGiB");
+        Objects.requireNonNull(cloudInit, "cloudInit");
+        settings = Map.copyOf(settings);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.hangar.core.template;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.ValidationException;
+import dev.hangar.provider.spi.Resources;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TemplateCatalogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void builtInTemplatesLoadWithTheSeedDefaults() {
+        TemplateCatalog c = TemplateCatalog.load(dir.resolve("absent"));
+        assertThat(c.all()).extracting(Template::name).containsExactly("debian-12", "pod", "ubuntu-24-04");
+        Template debian = c.get("debian-12");
+        assertThat(debian.provider()).isEqualTo("qemu");
+        assertThat(debian.defaults()).isEqualTo(new Resources(2, 4096, 16));
+        assertThat(c.get("ubuntu-24-04").cloudInit().runcmd()).contains("modprobe vhci-hcd");
+    }
+
+    @Test
+    void aFileOverridesABuiltInAndAddsNewOnes() throws Exception {
+        Files.writeString(
+                dir.resolve("debian-12.yaml"),
+                "name: debian-12\nprovider: qemu\nimage: debian-12\ndefaults: {cpus: 4}\n");
+        Files.writeString(
+                dir.resolve("lab.yaml"), "name: lab\nprovider: qemu\nimage: debian-12\nsettings: {accelerator: tcg}\n");
+        Files.writeString(dir.resolve("notes.txt"), "ignored");
+        TemplateCatalog c = TemplateCatalog.load(dir);
+        assertThat(c.get("debian-12").defaults()).isEqualTo(new Resources(4, 4096, 16));
+        assertThat(c.get("lab").settings()).containsEntry("accelerator", "tcg");
+    }
+
+    @Test
+    void unknownFieldIsReportedWithFileAndField() {
+        assertThatThrownBy(() -> TemplateCatalog.parse(
+                        "t.yaml", bytes("name: a\nprovider: qemu\nimage: i\ndefualts: {cpus: 1}\n")))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("t.yaml")
+                .hasMessageContaining("defualts");
+    }
+
+    @Test
+    void badValuesAreReportedWithTheField() {
+        assertThatThrownBy(() -> TemplateCatalog.parse("t.yaml", bytes("name: Bad_Name\nprovider: qemu\nimage: i\n")))
+                .hasMessageContaining("DNS-1123");
+        assertThatThrownBy(
+                        () -> TemplateCatalog.parse(
+                                "t.yaml",
+                                bytes(
+                                        "name: a\nprovider: qemu\nimage: i\ndefaults: {cpus: 99}\nlimits: {cpus: {min: 1, max: 8}}\n")))
+                .isInstanceOf(ValidationException.class)
+                .satisfies(e -> assertThat(((ValidationException) e).field()).isEqualTo("defaults.cpus"))
+                .hasMessageContaining("1..8");
+        assertThatThrownBy(() -> TemplateCatalog.parse("t.yaml", bytes("name: a\nimage: i\n")))
+                .hasMessageContaining("provider");
+        assertThatThrownBy(() -> TemplateCatalog.parse("t.yaml", bytes("name: [unclosed\n")))
+                .isInstanceOf(ValidationException.class);
+        assertThatThrownBy(() -> TemplateCatalog.parse(
+                        "t.yaml", bytes("name: a\nprovider: qemu\nimage: i\nlimits: {cpus: {min: 5, max: 1}}\n")))
+                .hasMessageContaining("above max");
+        assertThatThrownBy(() -> TemplateCatalog.parse("t.yaml", bytes(""))).hasMessageContaining("empty");
+    }
+
+    @Test
+    void unknownTemplateListsTheKnownOnes() {
+        TemplateCatalog c = TemplateCatalog.load(dir);
+        assertThatThrownBy(() -> c.get("nope"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("debian-12");
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
