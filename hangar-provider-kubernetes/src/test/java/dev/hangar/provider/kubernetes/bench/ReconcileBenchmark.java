@@ -1,0 +1,300 @@
+package dev.hangar.provider.kubernetes.bench;
+
+import dev.hangar.provider.kubernetes.KubernetesProvider;
+import dev.hangar.provider.kubernetes.KubernetesSettings;
+import dev.hangar.provider.kubernetes.WorkspaceManifests;
+import dev.hangar.provider.kubernetes.WorkspaceObjects;
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.SshHostKey;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Benchmark, not a test (not run by any build): reconciles N Pod workspaces at scale 0 (objects
+ * only, nothing is scheduled) against the real API server named by {@code KUBECONFIG} (fabric8's
+ * default chain), then applies the same manifests with {@code kubectl apply --server-side} in the
+ * same run, and prints total time, time per workspace and the ratio. Reported, not asserted.
+ *
+ * <p>Each side is timed twice: the first pass creates the objects, the second finds them unchanged
+ * (the steady state of a level-triggered reconciler). The kubectl side uses other workspace names
+ * (owner {@code kubectl}) and carries no owner references (it has no StatefulSet uid to point to).
+ * Everything the benchmark created is deleted at the end, by label.
+ *
+ * <pre>
+ * ./mvnw -q -pl hangar-provider-kubernetes -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+ * cd hangar-provider-kubernetes
+ * $JAVA_HOME/bin/java -cp target/test-classes:target/classes:../hangar-provider-spi/target/classes:$(cat target/bench.classpath) \
+ *     dev.hangar.provider.kubernetes.bench.ReconcileBenchmark --count 1000 --concurrency 1,16
+ * </pre>
+ *
+ * <p>Options: {@code --count N} (1000), {@code --namespace NS} ({@code hangar-bench}, created if
+ * missing), {@code --concurrency C1,C2} (reconciler threads per provider run, {@code 1,16}),
+ * {@code --apply-mode server-side|merge} ({@code server-side}), {@code --kubectl PATH}
+ * ({@code kubectl}; {@code none} to skip).
+ */
+public final class ReconcileBenchmark {
+    private static final String BENCH_LABEL = "hangar.dev/bench";
+    private static final SshHostKey HOST_KEY = new SshHostKey(
+            "ssh-ed25519",
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nbenchmark-placeholder\n-----END OPENSSH PRIVATE KEY-----\n",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchmarkPlaceholder");
+
+    private ReconcileBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        int count = Integer.parseInt(opts.getOrDefault("count", "1000"));
+        String namespace = opts.getOrDefault("namespace", "hangar-bench");
+        String kubectl = opts.getOrDefault("kubectl", "kubectl");
+        List<Integer> concurrencies = java.util.Arrays.stream(
+                        opts.getOrDefault("concurrency", "1,16").split(","))
+                .map(String::trim)
+                .map(Integer::parseInt)
+                .toList();
+        KubernetesSettings settings = KubernetesSettings.parse(
+                Map.of("namespace", namespace, "apply-mode", opts.getOrDefault("apply-mode", "server-side")));
+        String run = Long.toString(System.currentTimeMillis(), 36);
+
+        try (KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(Config.autoConfigure(null))
+                .build()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "API server %s, Kubernetes %s, namespace %s, %d workspaces, apply-mode %s%n",
+                    client.getConfiguration().getMasterUrl(),
+                    version(client),
+                    namespace,
+                    count,
+                    settings.applyMode().setting());
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(namespace)
+                                .endMetadata()
+                                .build())
+                        .create();
+            }
+            List<String[]> rows = new ArrayList<>();
+            try (KubernetesProvider provider = new KubernetesProvider(client, settings, Clock.systemUTC(), false)) {
+                for (int concurrency : concurrencies) {
+                    List<WorkspaceSpec> specs = specs("hangar" + concurrency, count, run);
+                    Duration create = reconcile(provider, specs, concurrency);
+                    Duration steady = reconcile(provider, specs, concurrency);
+                    rows.add(row("hangar provider, " + concurrency + " thread(s), create", create, count));
+                    rows.add(row("hangar provider, " + concurrency + " thread(s), unchanged", steady, count));
+                    Duration delete = delete(provider, specs, concurrency);
+                    rows.add(row("hangar provider, " + concurrency + " thread(s), delete", delete, count));
+                }
+            }
+            if (!"none".equals(kubectl)) {
+                List<WorkspaceSpec> specs = specs("kubectl", count, run);
+                Path file = manifests(settings, specs, run);
+                try {
+                    rows.add(row("kubectl apply --server-side, create", kubectl(kubectl, "apply", file), count));
+                    rows.add(row("kubectl apply --server-side, unchanged", kubectl(kubectl, "apply", file), count));
+                } finally {
+                    Duration delete = timed(() -> run(List.of(
+                            kubectl,
+                            "-n",
+                            namespace,
+                            "delete",
+                            "statefulsets,services,secrets,persistentvolumeclaims",
+                            "-l",
+                            BENCH_LABEL + "=" + run,
+                            "--wait=false")));
+                    rows.add(row("kubectl delete -l", delete, count));
+                    Files.deleteIfExists(file);
+                }
+            }
+            print(rows, count);
+        }
+    }
+
+    private static String version(KubernetesClient client) {
+        try {
+            return client.getKubernetesVersion().getGitVersion();
+        } catch (RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static Duration reconcile(KubernetesProvider provider, List<WorkspaceSpec> specs, int concurrency)
+            throws Exception {
+        return parallel(specs, concurrency, spec -> {
+            Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
+            if (!(o instanceof Observation.Stopped)) throw new IllegalStateException(spec.name() + ": " + o);
+        });
+    }
+
+    private static Duration delete(KubernetesProvider provider, List<WorkspaceSpec> specs, int concurrency)
+            throws Exception {
+        return parallel(specs, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
+    }
+
+    private interface Step {
+        void run(WorkspaceSpec spec) throws Exception;
+    }
+
+    /** Runs {@code step} for every spec on virtual threads, at most {@code concurrency} at once. */
+    private static Duration parallel(List<WorkspaceSpec> specs, int concurrency, Step step) throws Exception {
+        Semaphore permits = new Semaphore(concurrency);
+        long start = System.nanoTime();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (WorkspaceSpec spec : specs) {
+                futures.add(pool.submit(() -> {
+                    permits.acquire();
+                    try {
+                        step.run(spec);
+                    } finally {
+                        permits.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) f.get(30, TimeUnit.MINUTES);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static List<WorkspaceSpec> specs(String owner, int count, String run) {
+        List<WorkspaceSpec> specs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            specs.add(new WorkspaceSpec(
+                    UUID.randomUUID().toString(),
+                    "b" + run + "-" + i,
+                    owner,
+                    "bench",
+                    new Resources(1, 512, 1),
+                    "hangar/workspace:debian-12",
+                    owner,
+                    List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchUser bench@hangar"),
+                    HOST_KEY,
+                    CloudInitConfig.EMPTY,
+                    Map.of()));
+        }
+        return specs;
+    }
+
+    /** Writes the kubectl side's manifests (scale 0, labelled with the run) as one YAML stream. */
+    private static Path manifests(KubernetesSettings settings, List<WorkspaceSpec> specs, String run)
+            throws IOException {
+        WorkspaceManifests manifests = new WorkspaceManifests(settings);
+        KubernetesSerialization yaml = new KubernetesSerialization();
+        StringBuilder out = new StringBuilder();
+        for (WorkspaceSpec spec : specs) {
+            WorkspaceObjects objects = manifests.build(spec, PowerState.STOPPED);
+            for (HasMetadata o : objects.all()) {
+                o.getMetadata().getLabels().put(BENCH_LABEL, run);
+                out.append(yaml.asYaml(o));
+            }
+        }
+        Path file = Files.createTempFile("hangar-bench-", ".yaml");
+        Files.writeString(file, out);
+        return file;
+    }
+
+    private static Duration kubectl(String kubectl, String verb, Path file) throws Exception {
+        return timed(() -> run(List.of(
+                kubectl,
+                verb,
+                "--server-side",
+                "--field-manager=hangar-bench",
+                "--force-conflicts",
+                "-f",
+                file.toString())));
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private static Duration timed(Action action) throws Exception {
+        long start = System.nanoTime();
+        action.run();
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+
+    private static void run(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " exited " + p.exitValue());
+    }
+
+    private static String[] row(String what, Duration d, int count) {
+        return new String[] {
+            what,
+            String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0),
+            String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6 / count)
+        };
+    }
+
+    private static void print(List<String[]> rows, int count) {
+        System.out.printf(
+                Locale.ROOT,
+                "%n%-48s %12s %16s%n",
+                "run (" + count + " workspaces, 4 objects each)",
+                "total",
+                "per workspace");
+        for (String[] r : rows) System.out.printf(Locale.ROOT, "%-48s %12s %16s%n", r[0], r[1], r[2]);
+        double provider = seconds(rows, "hangar provider, 1 thread(s), create");
+        double kubectl = seconds(rows, "kubectl apply --server-side, create");
+        if (provider > 0 && kubectl > 0) {
+            System.out.printf(Locale.ROOT, "%nratio create, provider (1 thread) / kubectl: %.2f%n", provider / kubectl);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio unchanged, provider (1 thread) / kubectl: %.2f%n",
+                    seconds(rows, "hangar provider, 1 thread(s), unchanged")
+                            / seconds(rows, "kubectl apply --server-side, unchanged"));
+        }
+    }
+
+    private static double seconds(List<String[]> rows, String what) {
+        return rows.stream()
+                .filter(r -> r[0].equals(what))
+                .mapToDouble(r -> Double.parseDouble(r[1].replace(" s", "")))
+                .findFirst()
+                .orElse(-1);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("usage: --count N --namespace NS --concurrency 1,16"
+                        + " --apply-mode server-side|merge --kubectl PATH|none; got '" + args[i] + "'");
+            }
+            opts.put(args[i].substring(2), args[++i]);
+        }
+        return opts;
+    }
+}
