@@ -86,8 +86,8 @@ veth_host="hk8s-$id"
 veth_ns="eth0"
 node=hangar-node
 pvs="${HANGAR_K8S_PVS:-10}"
-if ip -4 route get "$node_ip" 2>/dev/null | grep -qv ' via '; then
-    die "$node_ip is already routed on this host (another cluster or network uses $net.0/24); set HANGAR_K8S_NET"
+if ip -4 -o addr show | grep -qF " inet $net." || ip -4 route show | grep -qE "^$net\.[0-9]+(/| )"; then
+    die "$net.0/24 is already in use on this host (another cluster or network); set HANGAR_K8S_NET to a free /24 prefix"
 fi
 
 mkdir -p "$state"/{logs,pids,pki,etcd,kubelet,cni/net.d,containerd,pv}
