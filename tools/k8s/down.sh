@@ -44,7 +44,7 @@ stop() {
 mentioning_state() {
     local p
     for p in /proc/[0-9]*; do
-        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF -- "$state/" && echo "${p#/proc/}"
+        { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF -- "$state/" && echo "${p#/proc/}"
     done
 }
 descendants() {
@@ -89,7 +89,7 @@ fi
 stop $(pid_of kubelet) $(pid_of kube-proxy)
 shims=()
 for pid in $(mentioning_state); do
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q containerd-shim && shims+=("$pid")
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q containerd-shim && shims+=("$pid")
 done
 if ((${#shims[@]} > 0)); then
     log "killing ${#shims[@]} containerd shim(s) and their containers"

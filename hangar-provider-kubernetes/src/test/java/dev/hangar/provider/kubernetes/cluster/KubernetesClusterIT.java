@@ -202,8 +202,10 @@ class KubernetesClusterIT {
                     provider,
                     spec,
                     user,
-                    "printf '%s' '" + marker + "' > \"$HOME/proof.txt\" && id -un && id -u && echo \"$HOME\"");
+                    "printf '%s' '" + marker + "' > \"$HOME/proof.txt\" && echo \"$LOGNAME\" && id -u && echo \"$HOME\"");
             double firstSsh = seconds(t0);
+            // LOGNAME, not `id -un`: the image's own user "hangar" has uid 1000 too and comes first in
+            // /etc/passwd, so getpwuid(1000) names it; sshd logged in the name that was asked for.
             assertThat(write.stdout().strip().split("\n")).containsExactly(user, "1000", "/storage/home/" + user);
             report("create -> Running %.1f s, -> first ssh command %.1f s (endpoint %s)", running, firstSsh, endpoint);
 
