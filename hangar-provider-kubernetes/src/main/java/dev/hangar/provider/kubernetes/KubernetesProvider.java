@@ -1,5 +1,6 @@
 package dev.hangar.provider.kubernetes;
 
+import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -102,8 +103,20 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 // need the StatefulSet's uid for their owner reference.
                 live = applier.apply(objects.withReplicas(0).statefulSet());
                 listener.event("kubernetes-created", "created StatefulSet " + ns + "/" + stsName);
+                if (!spec.cloudInit().equals(CloudInitConfig.EMPTY)) {
+                    // A container has no cloud-init; say so (once, at creation) rather than drop the user's
+                    // additions silently.
+                    listener.event(
+                            "cloud-init-ignored",
+                            "Pod workspaces do not run cloud-init: packages and commands must be in the image "
+                                    + spec.image());
+                }
             }
             WorkspaceObjects owned = objects.ownedBy(live);
+            PersistentVolumeClaim liveClaim = claim(WorkspaceNames.of(spec.owner(), spec.name()));
+            if (liveClaim != null) {
+                owned = owned.withExistingClaim(liveClaim);
+            }
             for (HasMetadata dependent : owned.dependents()) {
                 applier.apply(dependent);
             }
@@ -114,6 +127,9 @@ public final class KubernetesProvider implements WorkspaceProvider {
                         desired == PowerState.RUNNING ? "kubernetes-started" : "kubernetes-stopped",
                         "scaled StatefulSet " + ns + "/" + stsName + " to " + after);
             }
+            if (desired == PowerState.RUNNING) {
+                replaceStuckPod(applied, listener);
+            }
         } catch (KubernetesClientException e) {
             throw translate("applying workspace " + spec.owner() + "/" + spec.name(), e);
         }
@@ -122,6 +138,35 @@ public final class KubernetesProvider implements WorkspaceProvider {
             portForwards.close(spec.id());
         }
         return observe(spec);
+    }
+
+    /**
+     * A StatefulSet does not roll a pod that never became Ready to a new template (kubernetes
+     * issue 67250: a pod stuck in ImagePullBackOff stays after the image was fixed). When the pod
+     * is not Ready and its {@code controller-revision-hash} label differs from the StatefulSet's
+     * {@code status.updateRevision}, delete it so the controller creates it from the new template.
+     * The revision is only known once the controller has seen the new template, so this may take
+     * effect on the next apply.
+     */
+    private void replaceStuckPod(StatefulSet sts, ProviderListener listener) {
+        String updateRevision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
+        if (updateRevision == null) return;
+        String name = sts.getMetadata().getName() + "-0";
+        Pod pod = client.pods().inNamespace(settings.namespace()).withName(name).get();
+        if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) return;
+        String podRevision = pod.getMetadata().getLabels() == null
+                ? null
+                : pod.getMetadata().getLabels().get("controller-revision-hash");
+        boolean ready = pod.getStatus() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        if (!ready && podRevision != null && !podRevision.equals(updateRevision)) {
+            client.pods().inNamespace(settings.namespace()).withName(name).delete();
+            listener.event(
+                    "kubernetes-pod-replaced",
+                    "deleted pod " + settings.namespace() + "/" + name + " (revision " + podRevision
+                            + ", not ready) so that it restarts with revision " + updateRevision);
+        }
     }
 
     @Override
@@ -143,9 +188,8 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 } else {
                     result = PodObservations.map(
                             new ObservedWorkspace(names, null, null, claimLeft ? claim(names) : null, List.of()),
-                            () -> {
-                                throw new IllegalStateException("no endpoint without a StatefulSet");
-                            });
+                            // Never called: without a StatefulSet there is no pod to be Running.
+                            Optional::empty);
                 }
             } else {
                 Pod pod = client.pods().inNamespace(ns).withName(names.pod()).get();

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -72,6 +73,39 @@ public record WorkspaceObjects(
                         .withOwnerReferences(ref)
                         .endMetadata()
                         .build());
+    }
+
+    /**
+     * Keeps an existing claim's immutable choices. A claim's access modes, volume mode and storage
+     * class cannot change after creation (the API server answers 422), and a volume cannot shrink,
+     * so for an existing claim the desired one takes those from {@code live} and asks for the larger
+     * of the two sizes (growing needs a StorageClass with {@code allowVolumeExpansion}).
+     *
+     * @param live the claim as the API server returned it
+     * @return a copy whose claim is safe to apply over {@code live}
+     */
+    public WorkspaceObjects withExistingClaim(PersistentVolumeClaim live) {
+        if (live.getSpec() == null) return this;
+        Quantity want = homeClaim.getSpec().getResources().getRequests().get("storage");
+        Quantity have = live.getSpec().getResources() == null
+                ? null
+                : live.getSpec().getResources().getRequests().get("storage");
+        Quantity size =
+                have != null && have.getNumericalAmount().compareTo(want.getNumericalAmount()) > 0 ? have : want;
+        return new WorkspaceObjects(
+                statefulSet,
+                sshSecret,
+                new PersistentVolumeClaimBuilder(homeClaim)
+                        .editSpec()
+                        .withAccessModes(live.getSpec().getAccessModes())
+                        .withVolumeMode(live.getSpec().getVolumeMode())
+                        .withStorageClassName(live.getSpec().getStorageClassName())
+                        .editResources()
+                        .addToRequests("storage", size)
+                        .endResources()
+                        .endSpec()
+                        .build(),
+                service);
     }
 
     /** @return a copy whose StatefulSet asks for {@code replicas} pods (0 or 1) */

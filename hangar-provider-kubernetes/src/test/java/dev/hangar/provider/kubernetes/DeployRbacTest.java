@@ -81,6 +81,7 @@ class DeployRbacTest {
             SshEndpoint ssh = ((Observation.Running) provider.observe(spec)).ssh();
             // A connection makes the forward open its WebSocket to pods/portforward.
             try (Socket socket = new Socket(ssh.host(), ssh.port())) {
+                assertThat(socket.isConnected()).isTrue();
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> cluster.server.getRequestCount() > 0 && hasPortForward(cluster, used));
             }

@@ -133,6 +133,78 @@ class KubernetesProviderTest {
     }
 
     @Test
+    void anExistingClaimKeepsItsStorageClassAndOnlyGrows() {
+        WorkspaceSpec spec = Specs.spec(Map.of("storage-class", "standard"));
+        provider.apply(spec, PowerState.STOPPED, listener);
+        // The template later names another class and a bigger disk: the class of an existing volume
+        // cannot change (the API server would answer 422), its size can grow.
+        WorkspaceSpec changed = new WorkspaceSpec(
+                spec.id(),
+                spec.name(),
+                spec.owner(),
+                spec.template(),
+                new dev.hangar.provider.spi.Resources(2, 4096, 32),
+                spec.image(),
+                spec.sshUser(),
+                spec.authorizedKeys(),
+                spec.hostKey(),
+                spec.cloudInit(),
+                Map.of("storage-class", "fast-ssd"));
+
+        provider.apply(changed, PowerState.STOPPED, listener);
+
+        var claim = cluster.client
+                .persistentVolumeClaims()
+                .inNamespace(NS)
+                .withName(base(spec) + "-home")
+                .get();
+        assertThat(claim.getSpec().getStorageClassName()).isEqualTo("standard");
+        assertThat(claim.getSpec().getResources().getRequests().get("storage").toString())
+                .isEqualTo("32Gi");
+
+        // Smaller again: a volume never shrinks.
+        provider.apply(spec, PowerState.STOPPED, listener);
+        assertThat(cluster.client
+                        .persistentVolumeClaims()
+                        .inNamespace(NS)
+                        .withName(base(spec) + "-home")
+                        .get()
+                        .getSpec()
+                        .getResources()
+                        .getRequests()
+                        .get("storage")
+                        .toString())
+                .isEqualTo("32Gi");
+    }
+
+    @Test
+    void cloudInitAdditionsAreReportedOnceAsIgnored() {
+        provider.apply(Specs.spec(Map.of()), PowerState.STOPPED, listener);
+        assertThat(events).noneMatch(e -> e.startsWith("cloud-init-ignored"));
+
+        WorkspaceSpec plain = Specs.spec(Map.of());
+        WorkspaceSpec withCloudInit = new WorkspaceSpec(
+                plain.id(),
+                plain.name(),
+                plain.owner(),
+                plain.template(),
+                plain.resources(),
+                plain.image(),
+                plain.sshUser(),
+                plain.authorizedKeys(),
+                plain.hostKey(),
+                new dev.hangar.provider.spi.CloudInitConfig(List.of("stlink-tools"), List.of(), ""),
+                plain.settings());
+        provider.apply(withCloudInit, PowerState.STOPPED, listener);
+        provider.apply(withCloudInit, PowerState.STOPPED, listener);
+
+        assertThat(events.stream()
+                        .filter(e -> e.startsWith("cloud-init-ignored: Pod workspaces do not run cloud-init")))
+                .as("once, at creation, not on every pass")
+                .hasSize(1);
+    }
+
+    @Test
     void createStoppedNeverAsksForAPod() {
         WorkspaceSpec spec = Specs.spec(Map.of());
         Observation o = provider.apply(spec, PowerState.STOPPED, listener);
@@ -203,6 +275,75 @@ class KubernetesProviderTest {
 
         assertThat(o).isInstanceOf(Observation.Failed.class);
         assertThat(o.detail()).startsWith("ImagePullBackOff").contains("Back-off pulling image");
+    }
+
+    @Test
+    void aPodStuckOnAnOldRevisionIsReplacedWhenTheTemplateChanged() {
+        WorkspaceSpec spec = Specs.spec(Map.of());
+        provider.apply(spec, PowerState.RUNNING, listener);
+        // What the StatefulSet controller and kubelet would have produced: pod of revision "rev-1"
+        // stuck pulling a bad image, and a controller that has since seen a new template ("rev-2").
+        createWithStatus(new PodBuilder(pod(spec))
+                .editMetadata()
+                .addToLabels("controller-revision-hash", "rev-1")
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Pending")
+                .addNewContainerStatus()
+                .withName("workspace")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ImagePullBackOff")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build());
+        StatefulSet sts = statefulSet(base(spec));
+        sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                .withReplicas(1)
+                .withCurrentRevision("rev-1")
+                .withUpdateRevision("rev-2")
+                .build());
+        cluster.client.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
+
+        provider.apply(spec, PowerState.RUNNING, listener);
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> cluster.client
+                                .pods()
+                                .inNamespace(NS)
+                                .withName(base(spec) + "-0")
+                                .get()
+                        == null);
+        assertThat(events).anyMatch(e -> e.startsWith("kubernetes-pod-replaced: deleted pod"));
+    }
+
+    @Test
+    void aReadyPodIsNeverReplaced() {
+        WorkspaceSpec spec = Specs.spec(Map.of());
+        provider.apply(spec, PowerState.RUNNING, listener);
+        createWithStatus(new PodBuilder(readyPod(spec))
+                .editMetadata()
+                .addToLabels("controller-revision-hash", "rev-1")
+                .endMetadata()
+                .build());
+        StatefulSet sts = statefulSet(base(spec));
+        sts.setStatus(new io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder()
+                .withReplicas(1)
+                .withUpdateRevision("rev-2")
+                .build());
+        cluster.client.apps().statefulSets().inNamespace(NS).resource(sts).updateStatus();
+
+        provider.apply(spec, PowerState.RUNNING, listener);
+
+        assertThat(cluster.client
+                        .pods()
+                        .inNamespace(NS)
+                        .withName(base(spec) + "-0")
+                        .get())
+                .isNotNull();
+        assertThat(events).noneMatch(e -> e.startsWith("kubernetes-pod-replaced"));
     }
 
     @Test

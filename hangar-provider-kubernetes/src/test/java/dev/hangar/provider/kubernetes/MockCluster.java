@@ -32,14 +32,21 @@ final class MockCluster implements AutoCloseable {
 
     /** @return the requests received since the last call, e.g. {@code "PATCH /apis/apps/v1/..."} */
     List<String> takeRequests() throws InterruptedException {
-        List<String> lines = new ArrayList<>();
+        return takeRecordedRequests().stream()
+                .map(r -> r.getMethod() + " " + r.getPath())
+                .toList();
+    }
+
+    /** @return the requests received since the last call, with headers and bodies */
+    List<RecordedRequest> takeRecordedRequests() throws InterruptedException {
+        List<RecordedRequest> requests = new ArrayList<>();
         int count = server.getRequestCount();
         for (; seen < count; seen++) {
             RecordedRequest r = server.takeRequest(5, TimeUnit.SECONDS);
             if (r == null) break;
-            lines.add(r.getMethod() + " " + r.getPath());
+            requests.add(r);
         }
-        return lines;
+        return requests;
     }
 
     /** @return the mock server's URL, e.g. {@code http://127.0.0.1:39123/} */
