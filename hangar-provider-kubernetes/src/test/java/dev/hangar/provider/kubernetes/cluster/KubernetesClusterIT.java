@@ -119,7 +119,7 @@ class KubernetesClusterIT {
                 .contains(
                         "serviceaccount/hangar-server",
                         "role.rbac.authorization.k8s.io/hangar-workspaces",
-                        "rolebinding.rbac.authorization.k8s.io/hangar-workspaces",
+                        "rolebinding.rbac.authorization.k8s.io/hangar-server",
                         "configmap/hangar-server",
                         "persistentvolumeclaim/hangar-home",
                         "deployment.apps/hangar-server",
@@ -202,7 +202,8 @@ class KubernetesClusterIT {
                     provider,
                     spec,
                     user,
-                    "printf '%s' '" + marker + "' > \"$HOME/proof.txt\" && echo \"$LOGNAME\" && id -u && echo \"$HOME\"");
+                    "printf '%s' '" + marker
+                            + "' > \"$HOME/proof.txt\" && echo \"$LOGNAME\" && id -u && echo \"$HOME\"");
             double firstSsh = seconds(t0);
             // LOGNAME, not `id -un`: the image's own user "hangar" has uid 1000 too and comes first in
             // /etc/passwd, so getpwuid(1000) names it; sshd logged in the name that was asked for.
