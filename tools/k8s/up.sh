@@ -25,7 +25,7 @@
 # on containerd with an x509-authenticated API; kube-proxy in iptables mode; CNI bridge
 # 10.232.0.0/24 (containernetworking-plugins); Services in 10.233.0.0/24. No default route: pods
 # and daemons reach nothing but the namespace itself and the host end of the veth.
-# Storage: StorageClass `hangar-local` (default class, no provisioner, Immediate binding) and
+# Storage: StorageClass `hangar-local` (default class, no provisioner, WaitForFirstConsumer) and
 # HANGAR_K8S_PVS static PersistentVolumes (100Gi nominal, Retain) on directories under
 # STATE_DIR/pv/. They are `local` volumes (a host directory plus node affinity) rather than
 # `hostPath` ones because the kubelet applies the pod's fsGroup to local volumes, as it does to
@@ -385,7 +385,9 @@ metadata:
   name: hangar-local
   annotations: {storageclass.kubernetes.io/is-default-class: "true"}
 provisioner: kubernetes.io/no-provisioner
-volumeBindingMode: Immediate
+# Bind when a pod is scheduled, as for every local volume: with Immediate binding each claim that
+# finds no free volume gets a ProvisioningFailed event every resync, which floods a 1,000-claim run.
+volumeBindingMode: WaitForFirstConsumer
 reclaimPolicy: Retain
 EOF
     for i in $(seq 1 "$pvs"); do
