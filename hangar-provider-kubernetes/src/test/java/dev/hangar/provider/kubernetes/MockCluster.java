@@ -2,14 +2,19 @@ package dev.hangar.provider.kubernetes;
 
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,8 +29,21 @@ final class MockCluster implements AutoCloseable {
     private int seen;
 
     MockCluster() {
+        this(false);
+    }
+
+    /**
+     * @param withExpectations true to also serve expectations set with {@code server.expect()} (for
+     *     WebSocket streams such as port-forward); other requests still go to the CRUD store
+     */
+    MockCluster(boolean withExpectations) {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(
-                new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(), false);
+                new Context(),
+                new MockWebServer(),
+                responses,
+                withExpectations ? new KubernetesMixedDispatcher(responses) : new KubernetesCrudDispatcher(),
+                false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         client = server.createClient();
     }

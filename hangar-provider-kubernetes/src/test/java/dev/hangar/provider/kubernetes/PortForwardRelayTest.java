@@ -1,0 +1,97 @@
+package dev.hangar.provider.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.SshEndpoint;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.mockwebserver.internal.WebSocketMessage;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Bytes from the pod reach whoever connects to the SSH endpoint the provider reports. fabric8's
+ * mock server stands in for the API server (CRUD for objects) and for the pod's end of the
+ * port-forward: it answers the WebSocket upgrade of {@code pods/<pod>/portforward?ports=2222} with
+ * the port-forward protocol's channel headers and then an SSH version banner, as sshd would send.
+ */
+class PortForwardRelayTest {
+    private static final String NS = "hangar-test";
+    private static final String BANNER = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+
+    @Test
+    void theReportedEndpointCarriesThePodsSshBanner() throws Exception {
+        try (MockCluster cluster = new MockCluster(true);
+                KubernetesProvider provider =
+                        new KubernetesProvider(cluster.client, Specs.settings(Map.of()), Clock.systemUTC(), false)) {
+            WorkspaceSpec spec = Specs.spec(Map.of());
+            provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+            String podName = WorkspaceNames.of(spec.owner(), spec.name()).pod();
+            createReadyPod(cluster, spec, podName);
+            // Port-forward protocol (v4.channel.k8s.io): each stream first announces its port on the data
+            // channel (0) and the error channel (1), little-endian; then data frames start with byte 0.
+            byte[] banner = BANNER.getBytes(StandardCharsets.US_ASCII);
+            byte[] data = new byte[banner.length + 1];
+            System.arraycopy(banner, 0, data, 1, banner.length);
+            cluster.server
+                    .expect()
+                    .get() // the mixed dispatcher matches method and path exactly; "any method" never matches
+                    .withPath("/api/v1/namespaces/" + NS + "/pods/" + podName + "/portforward?ports=2222")
+                    .andUpgradeToWebSocket()
+                    .open(
+                            new WebSocketMessage(new byte[] {0, (byte) 0xAE, 0x08}),
+                            new WebSocketMessage(new byte[] {1, (byte) 0xAE, 0x08}),
+                            new WebSocketMessage(data))
+                    // A pending event keeps the mock's stream open (it closes streams with nothing left to send).
+                    .waitFor(60_000)
+                    .andEmit(new WebSocketMessage(new byte[] {0}))
+                    .done()
+                    .once();
+
+            SshEndpoint ssh = ((Observation.Running) provider.observe(spec)).ssh();
+
+            try (Socket socket = new Socket(ssh.host(), ssh.port())) {
+                socket.setSoTimeout(10_000);
+                InputStream in = socket.getInputStream();
+                byte[] received = in.readNBytes(banner.length);
+                assertThat(new String(received, StandardCharsets.US_ASCII)).isEqualTo(BANNER);
+                assertThat(Arrays.equals(received, banner)).isTrue();
+            }
+        }
+    }
+
+    private static void createReadyPod(MockCluster cluster, WorkspaceSpec spec, String podName) {
+        StatefulSet sts = cluster.client
+                .apps()
+                .statefulSets()
+                .inNamespace(NS)
+                .withName(WorkspaceNames.of(spec.owner(), spec.name()).statefulSet())
+                .get();
+        Pod pod = new PodBuilder()
+                .withNewMetadata()
+                .withName(podName)
+                .withNamespace(NS)
+                .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
+                .endMetadata()
+                .withNewStatus()
+                .withPhase("Running")
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .endCondition()
+                .endStatus()
+                .build();
+        cluster.client.pods().inNamespace(NS).resource(pod).create();
+        cluster.client.pods().inNamespace(NS).resource(pod).updateStatus();
+    }
+}
