@@ -1,0 +1,343 @@
+package dev.hangar.api.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.api.AddSshKeyRequest;
+import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.EventView;
+import dev.hangar.api.Json;
+import dev.hangar.api.Problem;
+import dev.hangar.api.ServerInfo;
+import dev.hangar.api.SshKeyView;
+import dev.hangar.api.TemplateView;
+import dev.hangar.api.UserView;
+import dev.hangar.api.WorkspaceView;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Typed client of Hangar's REST API version 1 ({@code /api/v1}): one method per route, records
+ * in and out, JSON through {@link Json#mapper()}.
+ *
+ * <p>Errors: a non-2xx answer throws {@link ApiException} carrying the server's RFC 9457 problem
+ * (status, detail, field); no answer at all (refused, timeout, connection dropped) throws {@link
+ * ServerUnreachableException} naming the URL. Names and query values are percent-encoded, so any
+ * string is safe to pass.
+ *
+ * <p>Responses are read tolerating unknown fields, so an older client keeps working against a
+ * newer server that adds fields (requests, in contrast, are checked strictly by the server).
+ *
+ * <p>Thread-safe: all state is immutable and {@link HttpClient} is thread-safe. Close it to release
+ * the HTTP client's selector thread.
+ */
+public final class HangarClient implements AutoCloseable {
+    private static final String API = "/api/v1";
+
+    private final ClientSettings settings;
+    private final HttpClient http;
+
+    /** Creates a client; no connection is made until the first call. */
+    public HangarClient(ClientSettings settings) {
+        this.settings = Objects.requireNonNull(settings);
+        this.http = HttpClient.newBuilder()
+                // HTTP/1.1: no h2c upgrade dance on plain http, one simple request per call.
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** @return the settings this client was built with */
+    public ClientSettings settings() {
+        return settings;
+    }
+
+    // ---- workspaces ------------------------------------------------------------------------
+
+    /** {@code GET /workspaces}: workspaces the caller may see that match {@code filter}. */
+    public List<WorkspaceView> listWorkspaces(WorkspaceFilter filter) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("owner", filter.owner());
+        q.put("phase", filter.phase());
+        q.put("template", filter.template());
+        q.put("provider", filter.provider());
+        return send("GET", API + "/workspaces" + query(q), null, listOf(WorkspaceView.class));
+    }
+
+    /**
+     * {@code POST /workspaces} (201): records a new workspace; the server starts provisioning it.
+     *
+     * @throws ApiException 400 with {@code field} for a bad name or size, 409 for a duplicate name
+     */
+    public WorkspaceView createWorkspace(CreateWorkspaceRequest request) {
+        return send("POST", API + "/workspaces", request, type(WorkspaceView.class));
+    }
+
+    /** {@code GET /workspaces/{name}}: the caller's workspace; 404 when it does not exist. */
+    public WorkspaceView workspace(String name) {
+        return workspace(name, "");
+    }
+
+    /**
+     * {@code GET /workspaces/{name}?owner=}: another user's workspace (admins).
+     *
+     * @param owner the owner's user name; empty for the caller
+     */
+    public WorkspaceView workspace(String name, String owner) {
+        return send("GET", workspacePath(name, "") + ownerQuery(owner), null, type(WorkspaceView.class));
+    }
+
+    /** {@code POST /workspaces/{name}/start} (202): asks for it to run. Idempotent. */
+    public WorkspaceView startWorkspace(String name, String owner) {
+        return send("POST", workspacePath(name, "/start") + ownerQuery(owner), null, type(WorkspaceView.class));
+    }
+
+    /** {@code POST /workspaces/{name}/stop} (202): asks for it to stop, keeping its disk. Idempotent. */
+    public WorkspaceView stopWorkspace(String name, String owner) {
+        return send("POST", workspacePath(name, "/stop") + ownerQuery(owner), null, type(WorkspaceView.class));
+    }
+
+    /** {@code POST /workspaces/{name}/restart} (202): asks for a stop then a start; 409 when stopped. */
+    public WorkspaceView restartWorkspace(String name, String owner) {
+        return send("POST", workspacePath(name, "/restart") + ownerQuery(owner), null, type(WorkspaceView.class));
+    }
+
+    /** {@code DELETE /workspaces/{name}} (202): asks for it and its disk to be removed. Idempotent. */
+    public WorkspaceView deleteWorkspace(String name, String owner) {
+        return send("DELETE", workspacePath(name, "") + ownerQuery(owner), null, type(WorkspaceView.class));
+    }
+
+    /**
+     * {@code GET /workspaces/{name}/events?limit=}: the newest {@code limit} events, oldest first.
+     *
+     * @param limit at least 1
+     */
+    public List<EventView> events(String name, String owner, int limit) {
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, got " + limit);
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("owner", owner);
+        q.put("limit", Integer.toString(limit));
+        return send("GET", workspacePath(name, "/events") + query(q), null, listOf(EventView.class));
+    }
+
+    // ---- templates -------------------------------------------------------------------------
+
+    /** {@code GET /templates}: every template. */
+    public List<TemplateView> templates() {
+        return send("GET", API + "/templates", null, listOf(TemplateView.class));
+    }
+
+    /** {@code GET /templates/{name}}; 404 when unknown. */
+    public TemplateView template(String name) {
+        return send("GET", API + "/templates/" + segment(name), null, type(TemplateView.class));
+    }
+
+    // ---- users and keys --------------------------------------------------------------------
+
+    /** {@code GET /users/me}: who the token belongs to; 401 for a bad token. */
+    public UserView me() {
+        return send("GET", API + "/users/me", null, type(UserView.class));
+    }
+
+    /** {@code GET /users/me/keys}: the caller's SSH public keys. */
+    public List<SshKeyView> keys() {
+        return send("GET", API + "/users/me/keys", null, listOf(SshKeyView.class));
+    }
+
+    /**
+     * {@code POST /users/me/keys} (201): registers a public key.
+     *
+     * @throws ApiException 400 for an unparsable or weak key, 409 when already registered
+     */
+    public SshKeyView addKey(AddSshKeyRequest request) {
+        return send("POST", API + "/users/me/keys", request, type(SshKeyView.class));
+    }
+
+    /**
+     * {@code DELETE /users/me/keys?fingerprint=} (204): removes a key.
+     *
+     * @param fingerprint OpenSSH form, {@code SHA256:...}
+     */
+    public void removeKey(String fingerprint) {
+        send("DELETE", API + "/users/me/keys" + query(Map.of("fingerprint", fingerprint)), null, null);
+    }
+
+    // ---- server ----------------------------------------------------------------------------
+
+    /** {@code GET /info}: server version and SSH gateway address. */
+    public ServerInfo info() {
+        return send("GET", API + "/info", null, type(ServerInfo.class));
+    }
+
+    /**
+     * {@code GET /readyz} (no auth).
+     *
+     * @return true for 200, false for any other status (e.g. 503 while starting)
+     * @throws ServerUnreachableException when nothing answers
+     */
+    public boolean ready() {
+        HttpResponse<byte[]> r = exchange("GET", "/readyz", null);
+        return r.statusCode() == 200;
+    }
+
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    // ---- plumbing --------------------------------------------------------------------------
+
+    private <T> T send(String method, String path, Object body, ObjectReader reader) {
+        HttpResponse<byte[]> r = exchange(method, path, body);
+        int status = r.statusCode();
+        if (status < 200 || status > 299) throw new ApiException(problemOf(method, path, r));
+        if (reader == null) return null;
+        try {
+            return reader.readValue(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "the server at " + settings.baseUrl() + " sent an unreadable answer to " + method + " " + path
+                            + ": " + firstLine(e.getMessage()),
+                    e);
+        }
+    }
+
+    private HttpResponse<byte[]> exchange(String method, String path, Object body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
+                .timeout(settings.requestTimeout())
+                .header("Accept", "application/json, application/problem+json");
+        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(json(body)));
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable("no connection within " + seconds(settings.connectTimeout()), e);
+        } catch (HttpTimeoutException e) {
+            throw unreachable("no answer within " + seconds(settings.requestTimeout()), e);
+        } catch (ConnectException e) {
+            throw unreachable("connection refused", e);
+        } catch (IOException e) {
+            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException c = new CancellationException("interrupted during " + method + " " + path);
+            c.initCause(e);
+            throw c;
+        }
+    }
+
+    private ServerUnreachableException unreachable(String why, Throwable cause) {
+        return new ServerUnreachableException(settings.baseUrl(), why, cause);
+    }
+
+    /** Serialises a request body, leaving out null fields (they mean "use the default"). */
+    private static byte[] json(Object body) {
+        ObjectNode node = Json.mapper().valueToTree(body);
+        node.properties().removeIf(e -> e.getValue().isNull());
+        try {
+            return Json.mapper().writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot serialise " + body.getClass().getSimpleName(), e);
+        }
+    }
+
+    private Problem problemOf(String method, String path, HttpResponse<byte[]> r) {
+        int status = r.statusCode();
+        String contentType = r.headers().firstValue("Content-Type").orElse("");
+        if (contentType.contains("json") && r.body().length > 0) {
+            try {
+                Problem p = type(Problem.class).readValue(r.body());
+                if (p != null) {
+                    String detail = nonEmpty(p.detail(), nonEmpty(p.title(), "HTTP " + status));
+                    return new Problem(
+                            nonEmpty(p.type(), "about:blank"),
+                            nonEmpty(p.title(), ""),
+                            status,
+                            detail,
+                            nonEmpty(p.instance(), path),
+                            nonEmpty(p.field(), ""));
+                }
+            } catch (IOException e) {
+                // Not a problem document after all: fall through to a synthesised one.
+            }
+        }
+        String text = new String(r.body(), StandardCharsets.UTF_8).strip();
+        String snippet = text.isEmpty() ? "" : ": " + firstLine(text.length() > 200 ? text.substring(0, 200) : text);
+        return new Problem(
+                "about:blank",
+                "HTTP " + status,
+                status,
+                "HTTP " + status + " from " + method + " " + settings.baseUrl() + path + snippet,
+                path,
+                "");
+    }
+
+    private static ObjectReader type(Class<?> c) {
+        return Json.mapper().readerFor(c).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private static ObjectReader listOf(Class<?> c) {
+        JavaType t = Json.mapper().getTypeFactory().constructCollectionType(List.class, c);
+        return Json.mapper().readerFor(t).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private static String workspacePath(String name, String suffix) {
+        return API + "/workspaces/" + segment(name) + suffix;
+    }
+
+    private static String ownerQuery(String owner) {
+        return query(Map.of("owner", owner));
+    }
+
+    /** @return {@code ?k=v&...} for the non-empty values, percent-encoded; empty when none */
+    private static String query(Map<String, String> params) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            if (e.getValue() == null || e.getValue().isEmpty()) continue;
+            sb.append(sb.isEmpty() ? '?' : '&')
+                    .append(e.getKey())
+                    .append('=')
+                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+        }
+        return sb.toString();
+    }
+
+    /** Percent-encodes one path segment (RFC 3986: a space is %20, never '+'). */
+    static String segment(String s) {
+        if (s.isEmpty()) throw new IllegalArgumentException("a name must not be empty");
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String nonEmpty(String s, String fallback) {
+        return s == null || s.isEmpty() ? fallback : s;
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}

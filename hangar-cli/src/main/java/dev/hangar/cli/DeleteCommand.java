@@ -1,0 +1,72 @@
+package dev.hangar.cli;
+
+import dev.hangar.api.WorkspaceView;
+import dev.hangar.api.client.HangarClient;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hangar delete NAME}: removes a workspace and its disk. Asks for confirmation at a
+ * terminal; refuses without one unless {@code --yes}, so a script never deletes by accident.
+ */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "delete",
+        description = "Delete a workspace and its disk (asks first unless --yes).")
+final class DeleteCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Workspace name.")
+    String name;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation (needed when standard input is not a terminal).")
+    boolean yes;
+
+    @Mixin
+    OwnerOption owner;
+
+    @Mixin
+    WaitOptions waitOptions;
+
+    DeleteCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        if (!yes) {
+            if (!ctx.terminal().interactive()) {
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        "refusing to delete workspace " + name
+                                + " without confirmation: standard input is not a terminal; pass --yes");
+            }
+            String answer = ctx.terminal()
+                    .readLine("Delete workspace " + name + " and its disk? This cannot be undone. [y/N] ")
+                    .strip()
+                    .toLowerCase(Locale.ROOT);
+            if (!(answer.equals("y") || answer.equals("yes"))) {
+                ctx.err().println("not deleted");
+                return ExitCodes.ERROR;
+            }
+        }
+        try (HangarClient client = ServerConnection.open(ctx)) {
+            WorkspaceView w = client.deleteWorkspace(name, owner.owner);
+            if (waitOptions.wait) {
+                Duration timeout = waitOptions.timeout;
+                new Waiter(ctx, client, timeout).untilGone(name, owner.owner);
+                ctx.out().println("workspace " + name + " deleted");
+            } else {
+                ctx.out().println("delete requested for workspace " + name + " (phase " + w.phase() + ")");
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

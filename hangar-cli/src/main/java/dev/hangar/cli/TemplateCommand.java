@@ -1,0 +1,85 @@
+package dev.hangar.cli;
+
+import dev.hangar.api.TemplateView;
+import dev.hangar.api.client.HangarClient;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hangar template list|show}: the templates workspaces are created from. */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "template",
+        aliases = "templates",
+        description = "Inspect templates.",
+        subcommands = {TemplateCommand.ListTemplates.class, TemplateCommand.ShowTemplate.class})
+final class TemplateCommand {
+
+    /** {@code hangar template list}. */
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "list",
+            aliases = "ls",
+            description = "List templates with their default sizes.")
+    static final class ListTemplates implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                paramLabel = "FORMAT",
+                description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+        Output.Format output;
+
+        ListTemplates(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            try (HangarClient client = ServerConnection.open(ctx)) {
+                List<TemplateView> list = client.templates();
+                if (output != Output.Format.table) Output.write(ctx.out(), output, list);
+                else if (list.isEmpty()) ctx.err().println("No templates found.");
+                else Views.templates(list).print(ctx.out());
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code hangar template show NAME}. */
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "show",
+            description = "Show a template with its defaults and allowed ranges.")
+    static final class ShowTemplate implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "Template name.")
+        String name;
+
+        @Option(
+                names = {"-o", "--output"},
+                paramLabel = "FORMAT",
+                description = "table, json or yaml (default: a description).")
+        Output.Format output;
+
+        ShowTemplate(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            try (HangarClient client = ServerConnection.open(ctx)) {
+                TemplateView t = client.template(name);
+                if (output == null) Views.template(ctx.out(), t);
+                else if (output == Output.Format.table)
+                    Views.templates(List.of(t)).print(ctx.out());
+                else Output.write(ctx.out(), output, t);
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

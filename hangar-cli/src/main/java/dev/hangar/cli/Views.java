@@ -1,0 +1,138 @@
+package dev.hangar.cli;
+
+import dev.hangar.api.EventView;
+import dev.hangar.api.SshKeyView;
+import dev.hangar.api.TemplateView;
+import dev.hangar.api.WorkspaceView;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/**
+ * Human-readable renderings of API records: tables for lists and "Key: value" blocks for single
+ * objects. Pure functions of the records and {@code now} (for ages), so the output is stable for
+ * golden tests. Thread-safe.
+ */
+final class Views {
+    private Views() {}
+
+    /** NAME [OWNER] TEMPLATE PHASE CPUS MEMORY DISK AGE; OWNER only when {@code withOwner}. */
+    static Table workspaces(List<WorkspaceView> list, boolean withOwner, Instant now) {
+        Table t = withOwner
+                ? new Table("NAME", "OWNER", "TEMPLATE", "PHASE", "CPUS", "MEMORY", "DISK", "AGE")
+                : new Table("NAME", "TEMPLATE", "PHASE", "CPUS", "MEMORY", "DISK", "AGE");
+        for (WorkspaceView w : list) {
+            String age = Age.between(w.createdAt(), now);
+            String cpus = Integer.toString(w.cpus());
+            String mem = Sizes.formatMiB(w.memoryMiB());
+            String disk = Sizes.formatGiB(w.diskGiB());
+            if (withOwner) t.row(w.name(), w.owner(), w.template(), w.phase(), cpus, mem, disk, age);
+            else t.row(w.name(), w.template(), w.phase(), cpus, mem, disk, age);
+        }
+        return t;
+    }
+
+    /** A "describe" block of one workspace. */
+    static void workspace(PrintWriter out, WorkspaceView w, Instant now) {
+        Block b = new Block();
+        b.add("Name", w.name());
+        b.add("Owner", w.owner());
+        b.add("Template", w.template());
+        b.add("Provider", w.provider());
+        b.add("Phase", w.phase());
+        if (!w.reason().isEmpty()) b.add("Reason", w.reason());
+        b.add("Desired", w.desired());
+        b.add("CPUs", Integer.toString(w.cpus()));
+        b.add("Memory", Sizes.formatMiB(w.memoryMiB()));
+        b.add("Disk", Sizes.formatGiB(w.diskGiB()));
+        b.add("Image", w.image());
+        b.add("Host key", w.hostKey());
+        b.add("Created", time(w.createdAt()) + " (" + Age.between(w.createdAt(), now) + " ago)");
+        b.add("Updated", time(w.updatedAt()) + " (" + Age.between(w.updatedAt(), now) + " ago)");
+        b.add("ID", w.id());
+        b.print(out);
+    }
+
+    /** NAME PROVIDER CPUS MEMORY DISK IMAGE DESCRIPTION (the template's defaults). */
+    static Table templates(List<TemplateView> list) {
+        Table t = new Table("NAME", "PROVIDER", "CPUS", "MEMORY", "DISK", "IMAGE", "DESCRIPTION");
+        for (TemplateView v : list) {
+            t.row(
+                    v.name(),
+                    v.provider(),
+                    Integer.toString(v.defaults().cpus()),
+                    Sizes.formatMiB(v.defaults().memoryMiB()),
+                    Sizes.formatGiB(v.defaults().diskGiB()),
+                    v.image(),
+                    v.description());
+        }
+        return t;
+    }
+
+    /** A "describe" block of one template with its defaults and allowed ranges. */
+    static void template(PrintWriter out, TemplateView v) {
+        Block b = new Block();
+        b.add("Name", v.name());
+        b.add("Description", v.description());
+        b.add("Provider", v.provider());
+        b.add("Image", v.image());
+        b.add(
+                "CPUs",
+                v.defaults().cpus() + " (allowed " + v.limits().cpus().min() + "-"
+                        + v.limits().cpus().max() + ")");
+        b.add(
+                "Memory",
+                Sizes.formatMiB(v.defaults().memoryMiB()) + " (allowed "
+                        + Sizes.formatMiB(v.limits().memoryMiB().min()) + "-"
+                        + Sizes.formatMiB(v.limits().memoryMiB().max()) + ")");
+        b.add(
+                "Disk",
+                Sizes.formatGiB(v.defaults().diskGiB()) + " (allowed "
+                        + Sizes.formatGiB(v.limits().diskGiB().min()) + "-"
+                        + Sizes.formatGiB(v.limits().diskGiB().max()) + ")");
+        b.print(out);
+    }
+
+    /** FINGERPRINT ALGORITHM BITS COMMENT AGE. */
+    static Table keys(List<SshKeyView> list, Instant now) {
+        Table t = new Table("FINGERPRINT", "ALGORITHM", "BITS", "COMMENT", "AGE");
+        for (SshKeyView k : list) {
+            t.row(
+                    k.fingerprint(),
+                    k.algorithm(),
+                    Integer.toString(k.bits()),
+                    k.comment(),
+                    Age.between(k.addedAt(), now));
+        }
+        return t;
+    }
+
+    /** TIME ACTOR TYPE MESSAGE, oldest first as the server sends them. */
+    static Table events(List<EventView> list) {
+        Table t = new Table("TIME", "ACTOR", "TYPE", "MESSAGE");
+        for (EventView e : list) t.row(time(e.at()), e.actor(), e.type(), e.message());
+        return t;
+    }
+
+    /** @return ISO-8601 UTC to the second, e.g. {@code 2026-11-21T01:22:38Z} */
+    static String time(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** "Key:   value" lines with the values aligned. */
+    private static final class Block {
+        private final Table table = new Table("", "");
+
+        void add(String key, String value) {
+            table.row(key + ":", value);
+        }
+
+        void print(PrintWriter out) {
+            // Reuse the table's alignment, dropping its (empty) header line.
+            java.io.StringWriter sw = new java.io.StringWriter();
+            table.print(new PrintWriter(sw));
+            sw.toString().lines().skip(1).forEach(out::println);
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.hangar.cli;
+
+import dev.hangar.api.WorkspaceView;
+import dev.hangar.api.client.ApiException;
+import dev.hangar.api.client.HangarClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * {@code --wait}: polls a workspace until a condition holds, it fails, or a deadline passes. The
+ * server only records desired state; the reconciler makes it so, so waiting means watching the
+ * observed phase. A plain loop with a deadline and a poll interval; the clock comes from the
+ * {@link CliContext}.
+ */
+final class Waiter {
+    private final CliContext ctx;
+    private final HangarClient client;
+    private final Duration timeout;
+
+    Waiter(CliContext ctx, HangarClient client, Duration timeout) {
+        this.ctx = ctx;
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Waits until {@code done} holds for the workspace.
+     *
+     * @param goal what is awaited, for messages, e.g. {@code Running}
+     * @return the workspace as last seen
+     * @throws CliException ERROR when the workspace reaches Failed or the deadline passes; NOT_FOUND
+     *     when it disappears
+     */
+    WorkspaceView until(String name, String owner, String goal, Predicate<WorkspaceView> done) {
+        Instant deadline = ctx.clock().instant().plus(timeout);
+        String lastPhase = "";
+        while (true) {
+            WorkspaceView w = fetch(name, owner)
+                    .orElseThrow(() -> new CliException(
+                            ExitCodes.NOT_FOUND, "workspace " + name + " disappeared while waiting for " + goal));
+            if (!w.phase().equals(lastPhase) && ctx.terminal().interactive()) {
+                // Progress only for a person at a terminal; scripts get the final line alone.
+                ctx.err().println("phase: " + w.phase() + (w.reason().isEmpty() ? "" : " (" + w.reason() + ")"));
+                ctx.err().flush();
+            }
+            lastPhase = w.phase();
+            if (done.test(w)) return w;
+            if (w.phase().equals("Failed")) {
+                throw new CliException(
+                        ExitCodes.ERROR,
+                        "workspace " + name + " failed: " + (w.reason().isEmpty() ? "no reason given" : w.reason())
+                                + "; see 'hangar events " + name + "'");
+            }
+            pauseUntilNextPoll(deadline, name, goal, w.phase());
+        }
+    }
+
+    /**
+     * Waits until the workspace is gone (the server answers 404).
+     *
+     * @throws CliException ERROR when it fails to delete or the deadline passes
+     */
+    void untilGone(String name, String owner) {
+        Instant deadline = ctx.clock().instant().plus(timeout);
+        while (true) {
+            Optional<WorkspaceView> w = fetch(name, owner);
+            if (w.isEmpty()) return;
+            if (w.get().phase().equals("Failed")) {
+                throw new CliException(
+                        ExitCodes.ERROR,
+                        "workspace " + name + " failed to delete: " + w.get().reason() + "; see 'hangar events " + name
+                                + "'");
+            }
+            pauseUntilNextPoll(deadline, name, "deletion", w.get().phase());
+        }
+    }
+
+    private Optional<WorkspaceView> fetch(String name, String owner) {
+        try {
+            return Optional.of(client.workspace(name, owner));
+        } catch (ApiException e) {
+            if (e.status() == 404) return Optional.empty();
+            throw e;
+        }
+    }
+
+    private void pauseUntilNextPoll(Instant deadline, String name, String goal, String phase) {
+        Instant now = ctx.clock().instant();
+        if (!now.isBefore(deadline)) {
+            throw new CliException(
+                    ExitCodes.ERROR,
+                    "timed out after " + timeout.toSeconds() + "s waiting for workspace " + name + " (" + goal
+                            + "; phase now " + phase + "); it continues in the background, see 'hangar events "
+                            + name + "'");
+        }
+        Duration pause = ctx.pollInterval();
+        Duration left = Duration.between(now, deadline);
+        try {
+            Thread.sleep(pause.compareTo(left) < 0 ? pause : left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.ERROR, "interrupted while waiting for workspace " + name);
+        }
+    }
+}

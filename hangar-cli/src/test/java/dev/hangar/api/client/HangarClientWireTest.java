@@ -1,0 +1,182 @@
+package dev.hangar.api.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.UserView;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the client puts on the wire and how it reads odd answers. The real server cannot produce
+ * the odd answers (an HTML page from a proxy, a problem body with unknown extensions), so this
+ * test scripts them with the JDK's HTTP server on a real loopback socket; the client against the
+ * real server is tested in hangar-testing.
+ */
+class HangarClientWireTest {
+    /** One request as the server saw it. */
+    record Seen(String method, String rawPath, String rawQuery, String authorization, String body) {}
+
+    private HttpServer server;
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
+    private volatile String contentType = "application/json";
+    private volatile String answer = "{}";
+    private HangarClient client;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+        client = new HangarClient(
+                ClientSettings.of("http://127.0.0.1:" + server.getAddress().getPort() + "/", "hgr_secret"));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        seen.add(new Seen(
+                ex.getRequestMethod(),
+                ex.getRequestURI().getRawPath(),
+                ex.getRequestURI().getRawQuery(),
+                ex.getRequestHeaders().getFirst("Authorization"),
+                body));
+        byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        if (status == 204) {
+            ex.sendResponseHeaders(204, -1);
+        } else {
+            ex.sendResponseHeaders(status, out.length);
+            ex.getResponseBody().write(out);
+        }
+        ex.close();
+    }
+
+    @Test
+    void sendsBearerTokenAndPercentEncodesPathAndQuery() {
+        status = 204;
+        client.removeKey("SHA256:ab+c/d=");
+        assertThat(seen).singleElement().satisfies(s -> {
+            assertThat(s.method()).isEqualTo("DELETE");
+            assertThat(s.rawPath()).isEqualTo("/api/v1/users/me/keys");
+            assertThat(s.rawQuery()).isEqualTo("fingerprint=SHA256%3Aab%2Bc%2Fd%3D");
+            assertThat(s.authorization()).isEqualTo("Bearer hgr_secret");
+        });
+        seen.clear();
+        status = 404;
+        contentType = "application/problem+json";
+        answer = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"detail\":\"no\"}";
+        assertThatThrownBy(() -> client.workspace("a b/../c", "bob smith")).isInstanceOf(ApiException.class);
+        assertThat(seen.getFirst().rawPath()).isEqualTo("/api/v1/workspaces/a%20b%2F..%2Fc");
+        assertThat(seen.getFirst().rawQuery()).isEqualTo("owner=bob+smith");
+    }
+
+    @Test
+    void leavesOutNullRequestFieldsAndEmptyFilters() {
+        answer = "[]";
+        client.listWorkspaces(WorkspaceFilter.NONE.withPhase("Running"));
+        assertThat(seen.getFirst().rawQuery()).isEqualTo("phase=Running");
+        client.listWorkspaces(WorkspaceFilter.NONE);
+        assertThat(seen.get(1).rawQuery()).isNull();
+        status = 400;
+        contentType = "application/problem+json";
+        answer = "{\"status\":400,\"detail\":\"x\",\"field\":\"cpus\"}";
+        assertThatThrownBy(
+                () -> client.createWorkspace(new CreateWorkspaceRequest("dev", "small", null, 4096, null, null, null)));
+        assertThat(seen.get(2).body()).isEqualTo("{\"name\":\"dev\",\"template\":\"small\",\"memoryMiB\":4096}");
+    }
+
+    @Test
+    void problemBodiesBecomeApiExceptionsWithField() {
+        status = 400;
+        contentType = "application/problem+json";
+        answer = """
+                {"type":"https://hangar.dev/problems/validation","title":"Invalid request","status":400,
+                 "detail":"cpus 99 is outside the template's allowed range 1-8","instance":"/api/v1/workspaces",
+                 "field":"cpus","someFutureExtension":[1,2]}""";
+        assertThatThrownBy(() ->
+                        client.createWorkspace(new CreateWorkspaceRequest("dev", "small", 99, null, null, null, null)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.detail()).isEqualTo("cpus 99 is outside the template's allowed range 1-8");
+                    assertThat(e.field()).isEqualTo("cpus");
+                    assertThat(e.problem().type()).isEqualTo("https://hangar.dev/problems/validation");
+                });
+    }
+
+    @Test
+    void nonJsonErrorsAreSynthesisedIntoAProblemNamingStatusAndUrl() {
+        status = 502;
+        contentType = "text/html";
+        answer = "<html>Bad Gateway</html>";
+        assertThatThrownBy(() -> client.me()).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.status()).isEqualTo(502);
+            assertThat(e.field()).isEmpty();
+            assertThat(e.detail())
+                    .isEqualTo("HTTP 502 from GET " + client.settings().baseUrl()
+                            + "/api/v1/users/me: <html>Bad Gateway</html>");
+        });
+    }
+
+    @Test
+    void responsesWithUnknownFieldsStillParse() {
+        answer = "{\"name\":\"alice\",\"admin\":true,\"createdAt\":\"2026-11-21T00:00:00Z\",\"addedInV2\":\"x\"}";
+        assertThat(client.me()).isEqualTo(new UserView("alice", true, Instant.parse("2026-11-21T00:00:00Z")));
+    }
+
+    @Test
+    void garbageSuccessBodyIsAClearError() {
+        answer = "not json";
+        assertThatThrownBy(() -> client.me())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("the server at " + client.settings().baseUrl()
+                        + " sent an unreadable answer to GET /api/v1/users/me");
+    }
+
+    @Test
+    void readyIsFalseForNon200() {
+        status = 503;
+        assertThat(client.ready()).isFalse();
+        status = 200;
+        assertThat(client.ready()).isTrue();
+        assertThat(seen.getFirst().rawPath()).isEqualTo("/readyz");
+    }
+
+    @Test
+    void settingsRejectBadUrlsAndHideTheToken() {
+        assertThatThrownBy(() -> ClientSettings.of("127.0.0.1:7080", ""))
+                .hasMessage(
+                        "server URL '127.0.0.1:7080' must start with http:// or https://, e.g. http://127.0.0.1:7080");
+        assertThatThrownBy(() -> ClientSettings.of("ftp://h", ""))
+                .hasMessageContaining("must be an http(s) URL with a host");
+        assertThatThrownBy(() -> ClientSettings.of("http://h/?q=1", "")).hasMessageContaining("must not have a query");
+        assertThatThrownBy(() -> ClientSettings.of("http://a b", "")).hasMessageContaining("is not a valid URL");
+        assertThat(ClientSettings.of("http://h:1/", "hgr_secret").toString())
+                .doesNotContain("hgr_secret")
+                .contains("<redacted>");
+        assertThat(ClientSettings.of("https://h/prefix//", "").baseUrl()).hasToString("https://h/prefix");
+    }
+
+    @Test
+    void emptyNamesAreRejectedBeforeSending() {
+        assertThatThrownBy(() -> client.workspace("")).hasMessage("a name must not be empty");
+        assertThat(seen).isEmpty();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.hangar.provider.qemu;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.SshHostKey;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders a workspace's cloud-init user-data ({@code #cloud-config}, cloud-init's "cloud config"
+ * format) and meta-data (NoCloud datasource) from its spec. Pure: no I/O, same input gives the same
+ * text. Thread-safe.
+ *
+ * <p>The user-data holds, in this order: the hostname; one user ({@code spec.sshUser()}) with
+ * passwordless sudo, a locked password and {@code spec.authorizedKeys()}; the Hangar-generated host
+ * key under {@code ssh_keys} with {@code ssh_deletekeys: true} and no other generated host key types,
+ * so the pinned key is the only one sshd offers; {@code packages} and {@code runcmd} from the
+ * template; then {@code extraUserData} merged over the result (mappings merged key by key,
+ * recursively; any other value, lists included, replaced).
+ */
+public final class CloudInitUserData {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+
+    private CloudInitUserData() {}
+
+    /**
+     * @return the user-data document, starting with the line {@code #cloud-config}
+     * @throws ProviderException (permanent) if {@code extraUserData} is not a YAML mapping or the
+     *     host key type is not one cloud-init can install
+     */
+    public static String render(WorkspaceSpec spec) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("hostname", spec.name());
+        doc.put("manage_etc_hosts", true);
+        Map<String, Object> user = new LinkedHashMap<>();
+        user.put("name", spec.sshUser());
+        user.put("shell", "/bin/bash");
+        user.put("sudo", "ALL=(ALL) NOPASSWD:ALL");
+        user.put("lock_passwd", true);
+        user.put("ssh_authorized_keys", spec.authorizedKeys());
+        doc.put("users", List.of(user));
+        doc.put("disable_root", true);
+        doc.put("ssh_pwauth", false);
+        doc.put("ssh_deletekeys", true);
+        // cloud-init would otherwise generate RSA/ECDSA keys too (slow under TCG, and not pinned).
+        doc.put("ssh_genkeytypes", List.of());
+        doc.put("ssh_keys", hostKeys(spec.hostKey()));
+        if (!spec.cloudInit().packages().isEmpty())
+            doc.put("packages", spec.cloudInit().packages());
+        if (!spec.cloudInit().runcmd().isEmpty())
+            doc.put("runcmd", spec.cloudInit().runcmd());
+        mergeInto(doc, extra(spec.cloudInit().extraUserData()));
+        return "#cloud-config\n" + write(doc);
+    }
+
+    /**
+     * @return the NoCloud meta-data: {@code instance-id} = the workspace id (stable, so cloud-init's
+     *     once-per-instance modules run on the first boot only) and {@code local-hostname} = its name
+     */
+    public static String metaData(WorkspaceSpec spec) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("instance-id", spec.id());
+        doc.put("local-hostname", spec.name());
+        return write(doc);
+    }
+
+    /**
+     * Maps an SSH key algorithm (RFC 4253 / 5656 / 8709 names) to the key prefix of cloud-init's
+     * {@code ssh_keys} ({@code <type>_private} / {@code <type>_public}).
+     */
+    static String cloudInitKeyType(String algorithm) {
+        return switch (algorithm) {
+            case "ssh-ed25519" -> "ed25519";
+            case "ssh-rsa", "rsa-sha2-256", "rsa-sha2-512" -> "rsa";
+            case "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521" -> "ecdsa";
+            default ->
+                throw new ProviderException(
+                        "host key algorithm '" + algorithm + "' is not supported by cloud-init; use ssh-ed25519", true);
+        };
+    }
+
+    private static Map<String, Object> hostKeys(SshHostKey key) {
+        String type = cloudInitKeyType(key.algorithm());
+        Map<String, Object> keys = new LinkedHashMap<>();
+        String privateKey = key.privateKeyOpenSsh().strip() + "\n";
+        keys.put(type + "_private", privateKey);
+        keys.put(type + "_public", key.publicKey().strip());
+        return keys;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> extra(String extraUserData) {
+        String text = extraUserData.strip();
+        if (text.isEmpty()) return Map.of();
+        Object parsed;
+        try {
+            parsed = YAML.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new ProviderException(
+                    "extra user-data is not valid YAML (line " + e.getLocation().getLineNr() + "): "
+                            + e.getOriginalMessage(),
+                    true);
+        }
+        if (parsed == null) return Map.of();
+        if (!(parsed instanceof Map<?, ?> map)) {
+            throw new ProviderException(
+                    "extra user-data must be a #cloud-config YAML mapping, got a "
+                            + parsed.getClass().getSimpleName().toLowerCase(Locale.ROOT),
+                    true);
+        }
+        return (Map<String, Object>) map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void mergeInto(Map<String, Object> target, Map<String, Object> overlay) {
+        for (Map.Entry<String, Object> e : overlay.entrySet()) {
+            Object current = target.get(e.getKey());
+            if (current instanceof Map<?, ?> currentMap && e.getValue() instanceof Map<?, ?> overlayMap) {
+                Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) currentMap);
+                mergeInto(merged, (Map<String, Object>) overlayMap);
+                target.put(e.getKey(), merged);
+            } else {
+                target.put(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static String write(Map<String, Object> doc) {
+        try {
+            return YAML.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render YAML", e);
+        }
+    }
+}

@@ -1,0 +1,392 @@
+package dev.hangar.provider.qemu;
+
+import dev.hangar.provider.spi.ProviderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Base images under {@code <dataDir>/images/<name>/}, downloaded from the {@link ImageCatalog} or
+ * imported from local files. Thread-safe; concurrent pulls or imports of one name are serialised.
+ *
+ * <p>Layout of a cached image directory: either {@code disk.qcow2} / {@code disk.raw} (booted through
+ * the firmware) or a kernel-boot set {@code vmlinuz}, {@code initrd.img}, {@code root.raw} and
+ * {@code cmdline}. A directory appears only complete: it is assembled under a temporary name and
+ * renamed into place. Interrupted downloads stay in {@code images/.downloads/} and are resumed with
+ * an HTTP range request (RFC 9110 section 14); a checksum mismatch or a corrupt image deletes them.
+ */
+public final class ImageCache {
+    /** The kernel command line of a kernel-boot image without a {@code cmdline} file. */
+    public static final String DEFAULT_CMDLINE = "root=/dev/vda rw console=ttyS0 net.ifnames=0";
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final int CHUNK = 1 << 20;
+
+    private final Path root;
+    private final ImageCatalog catalog;
+    private final QemuImg qemuImg;
+    private final HttpClient http;
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    /**
+     * @param root the cache directory, normally {@code <dataDir>/images}; created if missing
+     * @param qemuImg used to probe every image before it enters the cache
+     */
+    ImageCache(Path root, ImageCatalog catalog, QemuImg qemuImg, HttpClient http) {
+        this.root = root;
+        this.catalog = catalog;
+        this.qemuImg = qemuImg;
+        this.http = http;
+    }
+
+    /** @return the catalog this cache pulls from */
+    public ImageCatalog catalog() {
+        return catalog;
+    }
+
+    /**
+     * @return the cached image called {@code name}, if present
+     * @throws ProviderException (permanent) if the cached files cannot be read by qemu-img
+     */
+    public Optional<BaseImage> cached(String name) {
+        Path dir = root.resolve(name);
+        if (!NAME.matcher(name).matches() || !Files.isDirectory(dir)) return Optional.empty();
+        try {
+            return Optional.of(describe(name, dir));
+        } catch (IOException e) {
+            throw new ProviderException(
+                    "cached image " + dir + " is unreadable (" + e.getMessage()
+                            + "); delete the directory and pull or import it again",
+                    true,
+                    e);
+        }
+    }
+
+    /** @return every cached image, sorted by name */
+    public List<BaseImage> list() {
+        List<BaseImage> images = new ArrayList<>();
+        if (!Files.isDirectory(root)) return images;
+        try (DirectoryStream<Path> dirs =
+                Files.newDirectoryStream(root, p -> !p.getFileName().toString().startsWith("."))) {
+            for (Path dir : dirs) cached(dir.getFileName().toString()).ifPresent(images::add);
+        } catch (IOException e) {
+            throw new ProviderException("cannot list image cache " + root + ": " + e.getMessage(), false, e);
+        }
+        images.sort(Comparator.comparing(BaseImage::name));
+        return images;
+    }
+
+    /**
+     * Returns the cached image, downloading it from the catalog first if needed. Blocks for the
+     * whole download. Idempotent.
+     *
+     * @throws ProviderException permanent for an unknown name, a checksum mismatch or a file that
+     *     is not a valid image of the catalog's format (nothing is left behind); transient for
+     *     network errors (the partial download is kept and resumed next time)
+     */
+    public BaseImage pull(String name, DownloadProgress progress) {
+        synchronized (lock(name)) {
+            Optional<BaseImage> cached = cached(name);
+            if (cached.isPresent()) return cached.get();
+            CatalogImage entry = catalog.find(name)
+                    .orElseThrow(() -> new ProviderException(
+                            "unknown image '" + name + "': not in the image cache and not in the catalog (known: "
+                                    + catalog.images().stream()
+                                            .map(CatalogImage::name)
+                                            .toList()
+                                    + "); pull a catalog image or import one with `hangar image import FILE --name "
+                                    + name + "`",
+                            true));
+            try {
+                return download(entry, progress);
+            } catch (IOException e) {
+                throw new ProviderException(
+                        "downloading image " + name + " from " + entry.url() + " failed: " + e.getMessage()
+                                + " (will resume)",
+                        false,
+                        e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProviderException("download of image " + name + " was interrupted", false, e);
+            }
+        }
+    }
+
+    /**
+     * Copies a local image into the cache under {@code name}, for hosts without internet access.
+     * {@code source} is either a disk image file (qcow2 or raw, booted through the firmware) or a
+     * kernel-boot directory holding {@code vmlinuz}, {@code initrd.img}, {@code root.raw} and
+     * optionally {@code cmdline} (what {@code tools/test-image/build.sh} prints). Sparse files stay
+     * sparse.
+     *
+     * @return the cached image
+     * @throws ProviderException (permanent) if the name is invalid or taken, the source is missing,
+     *     or qemu-img cannot read it; nothing is left in the cache then
+     */
+    public BaseImage importImage(Path source, String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new ProviderException(
+                    "image name '" + name + "' must be 1-63 lower-case letters, digits, '.', '_' or '-'", true);
+        }
+        synchronized (lock(name)) {
+            if (Files.exists(root.resolve(name))) {
+                throw new ProviderException(
+                        "image '" + name + "' is already in the cache (" + root.resolve(name)
+                                + "); choose another name (workspaces may still use the cached one)",
+                        true);
+            }
+            if (!Files.exists(source)) throw new ProviderException("cannot import " + source + ": no such file", true);
+            Path tmp = null;
+            try {
+                Files.createDirectories(root);
+                tmp = Files.createTempDirectory(root, "." + name + ".import-");
+                if (Files.isDirectory(source)) {
+                    for (String file : List.of("vmlinuz", "initrd.img", "root.raw")) {
+                        if (!Files.isRegularFile(source.resolve(file))) {
+                            throw new ProviderException(
+                                    "cannot import " + source
+                                            + ": a kernel-boot image directory needs vmlinuz, initrd.img and root.raw; "
+                                            + file + " is missing",
+                                    true);
+                        }
+                        copySparse(source.resolve(file), tmp.resolve(file));
+                    }
+                    String cmdline = Files.isRegularFile(source.resolve("cmdline"))
+                            ? Files.readString(source.resolve("cmdline")).strip()
+                            : DEFAULT_CMDLINE;
+                    Files.writeString(tmp.resolve("cmdline"), cmdline + "\n");
+                    requireFormat(
+                            tmp.resolve("root.raw"),
+                            "raw",
+                            source.resolve("root.raw").toString());
+                } else {
+                    QemuImg.Info info = probe(source, source.toString());
+                    if (!info.format().equals("qcow2") && !info.format().equals("raw")) {
+                        throw new ProviderException(
+                                "cannot import " + source + ": format " + info.format()
+                                        + " is not supported; convert it with `qemu-img convert -O qcow2`",
+                                true);
+                    }
+                    copySparse(source, tmp.resolve("disk." + info.format()));
+                }
+                describe(name, tmp);
+                Files.move(tmp, root.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                return describe(name, root.resolve(name));
+            } catch (IOException e) {
+                throw new ProviderException(
+                        "cannot import " + source + " as image " + name + ": " + e.getMessage(), true, e);
+            } finally {
+                if (tmp != null) deleteTree(tmp);
+            }
+        }
+    }
+
+    private BaseImage download(CatalogImage entry, DownloadProgress progress) throws IOException, InterruptedException {
+        Checksum expected = expectedChecksum(entry);
+        Path downloads = Files.createDirectories(root.resolve(".downloads"));
+        // The digest is part of the name, so a catalog update never resumes into a stale file.
+        Path part = downloads.resolve(
+                entry.name() + "." + expected.algorithm() + "-" + expected.hex().substring(0, 12) + ".part");
+        MessageDigest digest = digest(expected);
+        long have = Files.exists(part) ? Files.size(part) : 0;
+        HttpRequest.Builder request = HttpRequest.newBuilder(entry.url())
+                .timeout(Duration.ofMinutes(2))
+                .GET();
+        if (have > 0) request.header("Range", "bytes=" + have + "-");
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status == 416 && have > 0) {
+                // Range not satisfiable: the part already holds the whole file; verify it as it is.
+                hashFile(part, digest);
+                progress.update(have, have);
+            } else if (status == 200 || status == 206) {
+                boolean resume = status == 206 && have > 0;
+                if (resume) {
+                    hashFile(part, digest);
+                } else {
+                    have = 0;
+                }
+                long length =
+                        response.headers().firstValueAsLong("Content-Length").orElse(-1L);
+                long total = length < 0 ? -1 : have + length;
+                receive(body, part, resume, digest, have, total, progress);
+            } else {
+                throw new IOException("HTTP " + status + " for " + entry.url());
+            }
+        }
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equals(expected.hex())) {
+            Files.deleteIfExists(part);
+            throw new ProviderException(
+                    "checksum mismatch for image " + entry.name() + " from " + entry.url() + ": expected "
+                            + expected + ", got " + expected.algorithm() + ":" + actual
+                            + "; the download was deleted (if upstream changed the file, update the image catalog)",
+                    true);
+        }
+        Path tmp = Files.createTempDirectory(root, "." + entry.name() + ".pull-");
+        try {
+            Path disk = tmp.resolve("disk." + entry.format());
+            Files.move(part, disk, StandardCopyOption.ATOMIC_MOVE);
+            requireFormat(disk, entry.format(), entry.url().toString());
+            Files.move(tmp, root.resolve(entry.name()), StandardCopyOption.ATOMIC_MOVE);
+            return describe(entry.name(), root.resolve(entry.name()));
+        } finally {
+            deleteTree(tmp);
+            Files.deleteIfExists(part);
+        }
+    }
+
+    private static void receive(
+            InputStream body,
+            Path part,
+            boolean append,
+            MessageDigest digest,
+            long have,
+            long total,
+            DownloadProgress progress)
+            throws IOException {
+        try (OutputStream out = Files.newOutputStream(
+                part,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            byte[] buffer = new byte[CHUNK];
+            long done = have;
+            long reported = done;
+            int n;
+            while ((n = body.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+                digest.update(buffer, 0, n);
+                done += n;
+                if (done - reported >= CHUNK) {
+                    progress.update(done, total);
+                    reported = done;
+                }
+            }
+            progress.update(done, total);
+        }
+    }
+
+    private Checksum expectedChecksum(CatalogImage entry) throws IOException, InterruptedException {
+        return switch (entry.checksum()) {
+            case CatalogImage.ChecksumSource.Inline inline -> inline.checksum();
+            case CatalogImage.ChecksumSource.Published published -> {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(published.url())
+                                .timeout(Duration.ofMinutes(1))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IOException("HTTP " + r.statusCode() + " for checksum file " + published.url());
+                }
+                yield ChecksumFile.find(r.body(), entry.fileName(), published.algorithm())
+                        .orElseThrow(() -> new ProviderException(
+                                "checksum file " + published.url() + " lists no " + published.algorithm()
+                                        + " digest for " + entry.fileName() + "; fix the image catalog entry "
+                                        + entry.name(),
+                                true));
+            }
+        };
+    }
+
+    private void requireFormat(Path disk, String format, String origin) {
+        QemuImg.Info info = probe(disk, origin);
+        if (!info.format().equals(format)) {
+            throw new ProviderException(
+                    "image " + origin + " is corrupt or not a " + format + " image (qemu-img detects " + info.format()
+                            + ")",
+                    true);
+        }
+    }
+
+    private QemuImg.Info probe(Path disk, String origin) {
+        try {
+            return qemuImg.info(disk);
+        } catch (IOException e) {
+            throw new ProviderException("image " + origin + " is corrupt or unreadable: " + e.getMessage(), true, e);
+        }
+    }
+
+    private BaseImage describe(String name, Path dir) throws IOException {
+        if (Files.isRegularFile(dir.resolve("vmlinuz"))) {
+            Path disk = dir.resolve("root.raw");
+            QemuImg.Info info = qemuImg.info(disk);
+            String cmdline = Files.isRegularFile(dir.resolve("cmdline"))
+                    ? Files.readString(dir.resolve("cmdline")).strip()
+                    : DEFAULT_CMDLINE;
+            return new BaseImage(
+                    name,
+                    disk,
+                    info.format(),
+                    info.virtualSize(),
+                    new BaseImage.Boot.Kernel(dir.resolve("vmlinuz"), dir.resolve("initrd.img"), cmdline));
+        }
+        for (String format : List.of("qcow2", "raw")) {
+            Path disk = dir.resolve("disk." + format);
+            if (Files.isRegularFile(disk)) {
+                QemuImg.Info info = qemuImg.info(disk);
+                return new BaseImage(name, disk, info.format(), info.virtualSize(), new BaseImage.Boot.Firmware());
+            }
+        }
+        throw new IOException("no disk.qcow2, disk.raw or vmlinuz+root.raw in " + dir);
+    }
+
+    private static void copySparse(Path from, Path to) throws IOException {
+        // cp keeps holes (a 3 GiB ext4 image with 700 MiB of data stays 700 MiB) and reflinks where
+        // the filesystem can; Files.copy would write every zero.
+        Command.Result r = Command.run(
+                List.of("cp", "--sparse=always", "--reflink=auto", from.toString(), to.toString()),
+                Duration.ofMinutes(30));
+        if (!r.ok()) throw new IOException("cp " + from + " failed: " + r.message());
+    }
+
+    private static void hashFile(Path file, MessageDigest digest) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[CHUNK];
+            int n;
+            while ((n = in.read(buffer)) > 0) digest.update(buffer, 0, n);
+        }
+    }
+
+    private static MessageDigest digest(Checksum checksum) {
+        try {
+            return MessageDigest.getInstance(checksum.jcaName());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Object lock(String name) {
+        return locks.computeIfAbsent(name, n -> new Object());
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new ProviderException("cannot delete " + dir + ": " + e.getMessage(), false, e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.hangar.provider.qemu;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+/** Free TCP ports on 127.0.0.1 for QEMU's host forwarding. */
+final class LoopbackPorts {
+    private LoopbackPorts() {}
+
+    /**
+     * @return a port that was free on 127.0.0.1 a moment ago (the kernel's choice for port 0); QEMU
+     *     may still lose a race for it, which the caller handles by retrying with another
+     * @throws IOException if no port can be bound
+     */
+    static int free() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return s.getLocalPort();
+        }
+    }
+
+    /** @return true if {@code port} can be bound on 127.0.0.1 right now */
+    static boolean isFree(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

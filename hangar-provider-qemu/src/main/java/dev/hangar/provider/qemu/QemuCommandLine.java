@@ -1,0 +1,88 @@
+package dev.hangar.provider.qemu;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds the {@code qemu-system-x86_64} command line of one workspace VM. Pure: no I/O.
+ *
+ * <p>The VM: {@code -daemonize} with a {@code -pidfile} (QEMU detaches from the JVM and starts its
+ * own session, so a server restart does not stop it); no default devices and no display; the
+ * overlay as a virtio disk and the seed ISO as a second, read-only one; user-mode networking whose
+ * only inbound path is {@code hostfwd} from {@code 127.0.0.1:<sshPort>} to the guest's port 22; the
+ * serial console on a unix socket that also appends to {@code serial.log}; QMP on a unix socket; a
+ * virtio RNG so sshd and cloud-init do not wait for entropy.
+ *
+ * @param qemuBinary the {@code qemu-system-x86_64} executable
+ * @param accelerator {@link Accelerator#KVM} or {@link Accelerator#TCG}
+ * @param name the workspace name, shown as the VM name by QEMU
+ * @param cpus virtual CPUs
+ * @param memoryMiB guest memory in MiB
+ * @param boot firmware boot or direct kernel boot
+ * @param dir the workspace directory (disk, seed, sockets, logs)
+ * @param sshPort the loopback port forwarded to the guest's sshd
+ * @param restrictNetwork {@code true} for {@code restrict=on}: the guest reaches nothing outside
+ */
+public record QemuCommandLine(
+        Path qemuBinary,
+        Accelerator accelerator,
+        String name,
+        int cpus,
+        int memoryMiB,
+        BaseImage.Boot boot,
+        Path dir,
+        int sshPort,
+        boolean restrictNetwork) {
+
+    public QemuCommandLine {
+        Objects.requireNonNull(qemuBinary, "qemuBinary");
+        Objects.requireNonNull(accelerator, "accelerator");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(boot, "boot");
+        Objects.requireNonNull(dir, "dir");
+        if (accelerator == Accelerator.AUTO) throw new IllegalArgumentException("resolve AUTO before building");
+    }
+
+    /** @return the argument vector, starting with the binary */
+    public List<String> args() {
+        WorkspaceDir d = new WorkspaceDir(dir);
+        List<String> a = new ArrayList<>(List.of(qemuBinary.toString(), "-name", "hangar-" + name));
+        a.addAll(List.of("-machine", "q35", "-accel", accelerator.settingValue()));
+        if (accelerator == Accelerator.KVM) a.addAll(List.of("-cpu", "host"));
+        a.addAll(List.of("-smp", Integer.toString(cpus), "-m", memoryMiB + "M"));
+        a.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none"));
+        a.addAll(List.of("-daemonize", "-pidfile", d.pidFile().toString()));
+        a.addAll(List.of(
+                "-drive", "file=" + escape(d.overlay()) + ",format=qcow2,if=virtio,cache=writeback,discard=unmap",
+                "-drive", "file=" + escape(d.seed()) + ",format=raw,if=virtio,readonly=on"));
+        if (boot instanceof BaseImage.Boot.Kernel k) {
+            a.addAll(List.of(
+                    "-kernel", k.kernel().toString(), "-initrd", k.initrd().toString(), "-append", k.cmdline()));
+        }
+        a.addAll(List.of(
+                "-netdev",
+                "user,id=net0" + (restrictNetwork ? ",restrict=on" : "") + ",hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
+                "-device",
+                "virtio-net-pci,netdev=net0"));
+        a.addAll(List.of(
+                "-chardev",
+                "socket,id=console,path=" + escape(d.consoleSocket()) + ",server=on,wait=off,logfile="
+                        + escape(d.serialLog()) + ",logappend=on",
+                "-serial",
+                "chardev:console"));
+        a.addAll(List.of(
+                "-chardev",
+                "socket,id=qmp,path=" + escape(d.qmpSocket()) + ",server=on,wait=off",
+                "-mon",
+                "chardev=qmp,mode=control"));
+        a.addAll(List.of("-device", "virtio-rng-pci"));
+        return List.copyOf(a);
+    }
+
+    /** QEMU option values separate properties with commas; a literal comma is written twice. */
+    private static String escape(Path path) {
+        return path.toString().replace(",", ",,");
+    }
+}

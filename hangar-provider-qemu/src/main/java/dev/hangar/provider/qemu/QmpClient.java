@@ -1,0 +1,125 @@
+package dev.hangar.provider.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A minimal client of the QEMU Machine Protocol (QMP, docs/interop/qmp-spec in QEMU): JSON objects,
+ * one per line, over the VM's unix socket. Not thread-safe; one instance per conversation.
+ *
+ * <p>Every read has a deadline: a VM that stops answering closes the socket after {@code timeout}
+ * and the call fails with an {@link IOException}.
+ */
+final class QmpClient implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "qmp-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final SocketChannel channel;
+    private final BufferedReader in;
+    private final OutputStream out;
+    private final Duration timeout;
+
+    private QmpClient(SocketChannel channel, Duration timeout) {
+        this.channel = channel;
+        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        this.out = Channels.newOutputStream(channel);
+        this.timeout = timeout;
+    }
+
+    /**
+     * Connects, reads the greeting and leaves capabilities negotiation mode ({@code
+     * qmp_capabilities}), so commands can be sent.
+     *
+     * @throws IOException if the socket is missing, refuses or QEMU does not answer in time
+     */
+    static QmpClient connect(Path socket, Duration timeout) throws IOException {
+        SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            QmpClient client = new QmpClient(channel, timeout);
+            JsonNode greeting = client.readMessage();
+            if (!greeting.has("QMP")) throw new IOException("not a QMP greeting: " + greeting);
+            client.execute("qmp_capabilities");
+            return client;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a command without arguments and returns its {@code return} value, skipping asynchronous
+     * events that arrive in between.
+     *
+     * @throws IOException if QEMU answers with an {@code error} or the connection fails
+     */
+    JsonNode execute(String command) throws IOException {
+        // One write: QEMU acts on a complete JSON object at once, and after "quit" it may have closed
+        // the socket before a separately written newline arrives.
+        out.write((JSON.writeValueAsString(java.util.Map.of("execute", command)) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (true) {
+            JsonNode message;
+            try {
+                message = readMessage();
+            } catch (IOException e) {
+                // "quit" may close the connection before its answer; the caller checks the process.
+                if (command.equals("quit")) return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+                throw e;
+            }
+            if (message.has("return")) return message.get("return");
+            if (message.has("error")) {
+                throw new IOException("QMP " + command + " failed: "
+                        + message.get("error").path("desc").asText());
+            }
+            // {"event": ...}: asynchronous notifications such as POWERDOWN; not our answer.
+        }
+    }
+
+    private JsonNode readMessage() throws IOException {
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(
+                () -> {
+                    try {
+                        channel.close();
+                    } catch (IOException e) {
+                        // closing is the timeout signal; nothing else to do
+                    }
+                },
+                timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            String line = in.readLine();
+            if (line == null) throw new IOException("QMP connection closed");
+            return JSON.readTree(line);
+        } catch (java.nio.channels.AsynchronousCloseException e) {
+            throw new IOException("QMP did not answer within " + timeout.toMillis() + " ms", e);
+        } finally {
+            watchdog.cancel(false);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.hangar.provider.qemu;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Reads the end of a workspace's serial console log. */
+final class SerialLog {
+    // ANSI CSI / OSC escape sequences (ECMA-48) that systemd and getty write for colours and titles.
+    private static final Pattern ESCAPES =
+            Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B.");
+    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\t]]");
+    private static final int TAIL_BYTES = 16 * 1024;
+
+    private SerialLog() {}
+
+    /**
+     * @return at most {@code lines} last non-blank lines of {@code log}, without terminal escape
+     *     sequences or control characters; empty if the file is missing
+     */
+    static List<String> tail(Path log, int lines) {
+        if (!Files.isRegularFile(log)) return List.of();
+        byte[] bytes;
+        try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.max(0, f.length() - TAIL_BYTES);
+            bytes = new byte[(int) (f.length() - start)];
+            f.seek(start);
+            f.readFully(bytes);
+        } catch (IOException e) {
+            return List.of();
+        }
+        String text = ESCAPES.matcher(new String(bytes, StandardCharsets.UTF_8)).replaceAll("");
+        List<String> result = new ArrayList<>();
+        for (String line : text.split("\\R")) {
+            String clean = CONTROL.matcher(line).replaceAll("").strip();
+            if (!clean.isEmpty()) result.add(clean);
+        }
+        return result.subList(Math.max(0, result.size() - lines), result.size());
+    }
+
+    /** @return true if the guest kernel's last words were a clean power-off ({@code reboot: Power down}) */
+    static boolean endsWithPowerOff(Path log) {
+        List<String> last = tail(log, 3);
+        return last.stream().anyMatch(l -> l.contains("reboot: Power down"));
+    }
+
+    /** Moves a log larger than {@code maxBytes} to {@code <name>.1}, replacing an older one. */
+    static void rotate(Path log, long maxBytes) throws IOException {
+        if (Files.isRegularFile(log) && Files.size(log) > maxBytes) {
+            Files.move(
+                    log,
+                    log.resolveSibling(log.getFileName() + ".1"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

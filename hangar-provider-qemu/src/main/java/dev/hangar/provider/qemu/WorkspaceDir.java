@@ -1,0 +1,130 @@
+package dev.hangar.provider.qemu;
+
+import dev.hangar.provider.spi.PowerState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The files of one workspace, {@code <dataDir>/workspaces/<workspace id>/}. Everything the provider
+ * knows about a VM lives here, so a restarted control plane finds running VMs again. Small state
+ * files are written atomically (temporary file + rename).
+ *
+ * @param path the directory
+ */
+record WorkspaceDir(Path path) {
+    /** Linux's {@code sun_path} holds 108 bytes including the terminating NUL (unix(7)). */
+    static final int MAX_SOCKET_PATH = 107;
+
+    WorkspaceDir {
+        Objects.requireNonNull(path, "path");
+        path = path.toAbsolutePath();
+    }
+
+    /** The qcow2 overlay: the workspace's persistent disk. */
+    Path overlay() {
+        return path.resolve("overlay.qcow2");
+    }
+
+    /** The NoCloud seed ISO. */
+    Path seed() {
+        return path.resolve("seed.iso");
+    }
+
+    /** QEMU's pidfile ({@code -pidfile}); present while the VM runs or after it died uncleanly. */
+    Path pidFile() {
+        return path.resolve("qemu.pid");
+    }
+
+    /** The QMP control socket (QEMU Machine Protocol). */
+    Path qmpSocket() {
+        return path.resolve("qmp.sock");
+    }
+
+    /** The serial console socket ({@code hangar console} attaches here). */
+    Path consoleSocket() {
+        return path.resolve("console.sock");
+    }
+
+    /** Everything the guest wrote to its serial console, across boots. */
+    Path serialLog() {
+        return path.resolve("serial.log");
+    }
+
+    /** QEMU's own stdout/stderr until it daemonised; holds its start-up errors. */
+    Path startLog() {
+        return path.resolve("qemu-start.log");
+    }
+
+    /** The loopback port forwarded to the guest's port 22, kept across stop/start. */
+    Path sshPortFile() {
+        return path.resolve("ssh-port");
+    }
+
+    /** The power state last requested by {@code apply}. */
+    Path desiredFile() {
+        return path.resolve("desired-state");
+    }
+
+    /** Written when the provider itself stopped the VM. */
+    Path cleanShutdownMarker() {
+        return path.resolve("clean-shutdown");
+    }
+
+    /** Epoch milliseconds of the last launch, for the ssh-ready phase timing. */
+    Path launchedAtFile() {
+        return path.resolve("launched-at");
+    }
+
+    /** Epoch milliseconds at which the current graceful shutdown began. */
+    Path powerdownFile() {
+        return path.resolve("powerdown-requested-at");
+    }
+
+    /** @return the runtime files a stopped VM must not leave behind */
+    List<Path> runtimeFiles() {
+        return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile());
+    }
+
+    boolean exists() {
+        return Files.isDirectory(path);
+    }
+
+    Optional<PowerState> desired() {
+        return read(desiredFile()).map(PowerState::valueOf);
+    }
+
+    Optional<Long> readLong(Path file) {
+        return read(file).flatMap(s -> {
+            try {
+                return Optional.of(Long.parseLong(s));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    Optional<String> read(Path file) {
+        try {
+            return Files.isRegularFile(file)
+                    ? Optional.of(Files.readString(file).strip())
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    void write(Path file, String value) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, value + "\n");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    void deleteRuntimeFiles() throws IOException {
+        for (Path p : runtimeFiles()) Files.deleteIfExists(p);
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * The {@code qemu} workspace provider: local VMs on one Linux host.
+ *
+ * <p>Each workspace is a directory under {@code <dataDir>/workspaces/<workspace id>/} holding a
+ * qcow2 overlay on a cached base image ({@link dev.hangar.provider.qemu.ImageCache}), a cloud-init
+ * NoCloud seed ISO ({@link dev.hangar.provider.qemu.NoCloudSeed}), and while the VM runs QEMU's
+ * pidfile, a QMP socket and a serial console socket plus its log. QEMU runs detached from the JVM
+ * ({@code -daemonize}), so the control plane can restart and find its VMs again from those files.
+ *
+ * <p>Pure builders ({@link dev.hangar.provider.qemu.CloudInitUserData}, {@link
+ * dev.hangar.provider.qemu.QemuCommandLine}, {@link dev.hangar.provider.qemu.ImageCatalog}) are
+ * kept apart from the code that runs processes, so they are unit-tested without a hypervisor.
+ */
+package dev.hangar.provider.qemu;

@@ -1,0 +1,295 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.hangar.provider.spi.ProviderException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cache against a real HTTP server on 127.0.0.1 (the JDK's, with a small Range handler) and the
+ * real qemu-img. Images are tiny qcow2 files made with qemu-img, so nothing is downloaded from the
+ * internet.
+ */
+class ImageCacheTest {
+    @TempDir
+    Path tmp;
+
+    private HttpServer server;
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    private final List<String> rangeHeaders = new CopyOnWriteArrayList<>();
+    private QemuImg qemuImg;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::serve);
+        server.start();
+        qemuImg = new QemuImg(Binaries.resolve("qemu-img", "qemu-utils"));
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    /** Serves {@link #files}; honours "Range: bytes=N-" with 206 as RFC 9110 section 14 describes. */
+    private void serve(HttpExchange exchange) throws IOException {
+        byte[] body = files.get(exchange.getRequestURI().getPath());
+        if (body == null) {
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+            return;
+        }
+        String range = exchange.getRequestHeaders().getFirst("Range");
+        int status = 200;
+        if (range != null) {
+            rangeHeaders.add(range);
+            int from = Integer.parseInt(range.replace("bytes=", "").replace("-", ""));
+            if (from >= body.length) {
+                exchange.sendResponseHeaders(416, -1);
+                exchange.close();
+                return;
+            }
+            exchange.getResponseHeaders()
+                    .add("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+            body = Arrays.copyOfRange(body, from, body.length);
+            status = 206;
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    private byte[] realQcow2() throws Exception {
+        Path image = tmp.resolve("src-" + System.nanoTime() + ".qcow2");
+        Command.Result r = Command.run(
+                List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "64M"), Duration.ofSeconds(30));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return Files.readAllBytes(image);
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private ImageCache cache(String catalogYaml) {
+        return new ImageCache(
+                tmp.resolve("images"), ImageCatalog.parse(catalogYaml, "test"), qemuImg, HttpClient.newHttpClient());
+    }
+
+    private List<String> leftovers() throws IOException {
+        Path images = tmp.resolve("images");
+        if (!Files.exists(images)) return List.of();
+        try (Stream<Path> s = Files.walk(images)) {
+            return s.filter(Files::isRegularFile)
+                    .map(p -> images.relativize(p).toString())
+                    .toList();
+        }
+    }
+
+    @Test
+    void pullsVerifiesAgainstAPublishedChecksumFileAndCaches() throws Exception {
+        byte[] image = realQcow2();
+        files.put("/img/tiny.qcow2", image);
+        files.put(
+                "/img/SHA256SUMS",
+                (sha256("x".getBytes()) + " *other.img\n" + sha256(image) + " *tiny.qcow2\n").getBytes());
+        ImageCache cache = cache("images:\n  - name: tiny\n    url: " + url("/img/tiny.qcow2") + "\n    checksum-url: "
+                + url("/img/SHA256SUMS") + "\n");
+        List<long[]> progress = new ArrayList<>();
+
+        BaseImage pulled = cache.pull("tiny", (done, total) -> progress.add(new long[] {done, total}));
+
+        assertThat(pulled.format()).isEqualTo("qcow2");
+        assertThat(pulled.virtualSize()).isEqualTo(64L << 20);
+        assertThat(pulled.boot()).isInstanceOf(BaseImage.Boot.Firmware.class);
+        assertThat(Files.readAllBytes(pulled.disk())).isEqualTo(image);
+        assertThat(progress.getLast()).containsExactly(image.length, image.length);
+        assertThat(leftovers()).containsExactly("tiny/disk.qcow2");
+        // Second pull: served from the cache, no request.
+        files.clear();
+        assertThat(cache.pull("tiny", DownloadProgress.NONE)).isEqualTo(pulled);
+        assertThat(cache.list()).containsExactly(pulled);
+    }
+
+    @Test
+    void resumesAPartialDownloadWithARangeRequest() throws Exception {
+        byte[] image = realQcow2();
+        String sha = sha256(image);
+        files.put("/tiny.qcow2", image);
+        ImageCache cache =
+                cache("images:\n  - name: tiny\n    url: " + url("/tiny.qcow2") + "\n    sha256: " + sha + "\n");
+        Path part = tmp.resolve("images/.downloads/tiny.sha256-" + sha.substring(0, 12) + ".part");
+        Files.createDirectories(part.getParent());
+        int half = image.length / 2;
+        Files.write(part, Arrays.copyOf(image, half));
+
+        BaseImage pulled = cache.pull("tiny", DownloadProgress.NONE);
+
+        assertThat(rangeHeaders).containsExactly("bytes=" + half + "-");
+        assertThat(Files.readAllBytes(pulled.disk())).isEqualTo(image);
+        assertThat(leftovers()).containsExactly("tiny/disk.qcow2");
+    }
+
+    @Test
+    void checksumMismatchIsPermanentAndLeavesNothing() throws Exception {
+        files.put("/tiny.qcow2", realQcow2());
+        String wrong = "0a".repeat(32);
+        ImageCache cache =
+                cache("images:\n  - name: tiny\n    url: " + url("/tiny.qcow2") + "\n    sha256: " + wrong + "\n");
+
+        assertThatThrownBy(() -> cache.pull("tiny", DownloadProgress.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("checksum mismatch for image tiny")
+                .hasMessageContaining("expected sha256:" + wrong)
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThat(leftovers()).isEmpty();
+        assertThat(cache.cached("tiny")).isEmpty();
+    }
+
+    @Test
+    void corruptImageIsPermanentAndLeavesNothing() throws Exception {
+        // A qcow2 header (magic "QFI\xfb", version 3) followed by garbage: qemu-img info must refuse it.
+        byte[] corrupt = new byte[4096];
+        Arrays.fill(corrupt, (byte) 0x5a);
+        System.arraycopy(new byte[] {'Q', 'F', 'I', (byte) 0xfb, 0, 0, 0, 3}, 0, corrupt, 0, 8);
+        files.put("/bad.qcow2", corrupt);
+        ImageCache cache = cache(
+                "images:\n  - name: bad\n    url: " + url("/bad.qcow2") + "\n    sha256: " + sha256(corrupt) + "\n");
+
+        assertThatThrownBy(() -> cache.pull("bad", DownloadProgress.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("is corrupt")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void wrongFormatCountsAsCorrupt() throws Exception {
+        byte[] notAnImage = "<html>mirror error page</html>".getBytes(StandardCharsets.UTF_8);
+        files.put("/page.qcow2", notAnImage);
+        ImageCache cache = cache("images:\n  - name: page\n    url: " + url("/page.qcow2") + "\n    sha256: "
+                + sha256(notAnImage) + "\n");
+
+        assertThatThrownBy(() -> cache.pull("page", DownloadProgress.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("corrupt or not a qcow2 image (qemu-img detects raw)");
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void unknownImageIsPermanentAndNamesTheCatalog() {
+        ImageCache cache =
+                cache("images:\n  - name: tiny\n    url: https://127.0.0.1:1/t\n    sha256: " + "0a".repeat(32) + "\n");
+
+        assertThatThrownBy(() -> cache.pull("windows-11", DownloadProgress.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("unknown image 'windows-11'")
+                .hasMessageContaining("[tiny]")
+                .hasMessageContaining("hangar image import")
+                .matches(e -> ((ProviderException) e).permanent());
+    }
+
+    @Test
+    void networkErrorsAreTransient() {
+        ImageCache cache = cache("images:\n  - name: gone\n    url: " + url("/missing.qcow2") + "\n    sha256: "
+                + "0a".repeat(32) + "\n");
+
+        assertThatThrownBy(() -> cache.pull("gone", DownloadProgress.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("HTTP 404")
+                .matches(e -> !((ProviderException) e).permanent());
+    }
+
+    @Test
+    void importsADiskImageFile() throws Exception {
+        Path source = tmp.resolve("mine.qcow2");
+        Files.write(source, realQcow2());
+        ImageCache cache = cache("images: []");
+
+        BaseImage imported = cache.importImage(source, "mine");
+
+        assertThat(imported.format()).isEqualTo("qcow2");
+        assertThat(imported.disk()).isEqualTo(tmp.resolve("images/mine/disk.qcow2"));
+        assertThat(Files.exists(source)).isTrue();
+        assertThatThrownBy(() -> cache.importImage(source, "mine"))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("already in the cache");
+        assertThatThrownBy(() -> cache.importImage(tmp.resolve("nope.qcow2"), "other"))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("no such file");
+        assertThatThrownBy(() -> cache.importImage(source, "../escape"))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("lower-case");
+        assertThat(leftovers()).containsExactly("mine/disk.qcow2");
+    }
+
+    @Test
+    void importsAKernelBootDirectorySparsely() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("kernel-boot"));
+        Files.writeString(source.resolve("vmlinuz"), "kernel bytes");
+        Files.writeString(source.resolve("initrd.img"), "initrd bytes");
+        Files.writeString(source.resolve("cmdline"), "root=/dev/vda rw console=ttyS0 quiet\n");
+        Command.Result r = Command.run(
+                List.of("truncate", "-s", "1G", source.resolve("root.raw").toString()), Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isZero();
+        ImageCache cache = cache("images: []");
+
+        BaseImage imported = cache.importImage(source, "test-debian");
+
+        assertThat(imported.format()).isEqualTo("raw");
+        assertThat(imported.virtualSize()).isEqualTo(1L << 30);
+        assertThat(imported.boot())
+                .isEqualTo(new BaseImage.Boot.Kernel(
+                        tmp.resolve("images/test-debian/vmlinuz"),
+                        tmp.resolve("images/test-debian/initrd.img"),
+                        "root=/dev/vda rw console=ttyS0 quiet"));
+        // The 1 GiB hole was not written out.
+        long allocatedKiB =
+                Long.parseLong(Command.run(List.of("du", "-k", imported.disk().toString()), Duration.ofSeconds(10))
+                        .stdout()
+                        .split("\\s+")[0]);
+        assertThat(allocatedKiB).isLessThan(1024);
+    }
+
+    @Test
+    void kernelBootImportNeedsAllFiles() throws Exception {
+        Path source = Files.createDirectories(tmp.resolve("incomplete"));
+        Files.writeString(source.resolve("vmlinuz"), "k");
+        ImageCache cache = cache("images: []");
+
+        assertThatThrownBy(() -> cache.importImage(source, "incomplete"))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("initrd.img is missing");
+        assertThat(leftovers()).isEmpty();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class QemuCommandLineTest {
+    private static final Path DIR = Path.of("/var/lib/hangar/qemu/workspaces/ws-1");
+
+    private static String joined(List<String> args) {
+        return String.join(" ", args);
+    }
+
+    @Test
+    void tcgKernelBootVm() {
+        List<String> args = new QemuCommandLine(
+                        Path.of("/usr/bin/qemu-system-x86_64"),
+                        Accelerator.TCG,
+                        "dev",
+                        2,
+                        2048,
+                        new BaseImage.Boot.Kernel(
+                                Path.of("/img/vmlinuz"), Path.of("/img/initrd.img"), "root=/dev/vda rw"),
+                        DIR,
+                        40022,
+                        true)
+                .args();
+
+        assertThat(args.getFirst()).isEqualTo("/usr/bin/qemu-system-x86_64");
+        assertThat(joined(args))
+                .contains("-accel tcg -smp 2 -m 2048M")
+                .contains("-nodefaults -no-user-config -display none")
+                .contains("-daemonize -pidfile " + DIR + "/qemu.pid")
+                .contains("-drive file=" + DIR + "/overlay.qcow2,format=qcow2,if=virtio")
+                .contains("-drive file=" + DIR + "/seed.iso,format=raw,if=virtio,readonly=on")
+                .contains("-kernel /img/vmlinuz -initrd /img/initrd.img")
+                .contains("-netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:40022-:22")
+                .contains("-chardev socket,id=console,path=" + DIR + "/console.sock,server=on,wait=off,logfile=" + DIR
+                        + "/serial.log,logappend=on -serial chardev:console")
+                .contains("-chardev socket,id=qmp,path=" + DIR
+                        + "/qmp.sock,server=on,wait=off -mon chardev=qmp,mode=control")
+                .doesNotContain("-cpu host");
+        // The kernel command line is one argument, however many words it has.
+        assertThat(args.get(args.indexOf("-append") + 1)).isEqualTo("root=/dev/vda rw");
+    }
+
+    @Test
+    void kvmFirmwareBootVmWithOpenNetwork() {
+        List<String> args = new QemuCommandLine(
+                        Path.of("qemu-system-x86_64"),
+                        Accelerator.KVM,
+                        "web",
+                        4,
+                        8192,
+                        new BaseImage.Boot.Firmware(),
+                        DIR,
+                        2222,
+                        false)
+                .args();
+
+        assertThat(joined(args))
+                .contains("-accel kvm -cpu host -smp 4 -m 8192M")
+                .contains("-netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22")
+                .doesNotContain("-kernel", "restrict=on");
+    }
+
+    @Test
+    void commasInPathsAreDoubledAsQemuRequires() {
+        List<String> args = new QemuCommandLine(
+                        Path.of("qemu-system-x86_64"),
+                        Accelerator.TCG,
+                        "x",
+                        1,
+                        512,
+                        new BaseImage.Boot.Firmware(),
+                        Path.of("/data/a,b"),
+                        2222,
+                        false)
+                .args();
+
+        assertThat(joined(args)).contains("file=/data/a,,b/overlay.qcow2,format=qcow2");
+    }
+}

@@ -1,0 +1,276 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderContext;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.SshHostKey;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole lifecycle with real QEMU under TCG, booting the debootstrap test image from {@code
+ * tools/test-image/build.sh}, reached with the real OpenSSH client. Two boots in total: start, stop,
+ * start again; then a kill -9 for crash detection, a relaunch and a delete while it boots.
+ */
+class QemuProviderIT {
+    private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(10);
+
+    @TempDir
+    static Path tmp;
+
+    private static Path dataDir;
+    private static Path keys;
+    private static QemuProvider provider;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Path image = buildTestImage();
+        dataDir = Files.createDirectories(tmp.resolve("qemu"));
+        provider = (QemuProvider)
+                new QemuProviderFactory().create(new ProviderContext(dataDir, settings(), Clock.systemUTC()));
+        Instant t0 = Instant.now();
+        provider.images().importImage(image, "debian12-test");
+        System.out.println("import of the test image: "
+                + Duration.between(t0, Instant.now()).toMillis() + " ms");
+        // ssh refuses keys and known_hosts in group/world-accessible places (StrictModes-like checks).
+        keys = Files.createDirectory(
+                tmp.resolve("keys"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+
+    private static Map<String, String> settings() {
+        return Map.of(
+                "accelerator", "tcg",
+                "restrict-network", "true",
+                "ssh-probe-timeout-seconds", "5",
+                "shutdown-timeout-seconds", "60");
+    }
+
+    /** Runs the image script (a no-op printing the cached directory when it was built before). */
+    private static Path buildTestImage() throws Exception {
+        Path script = Path.of("..", "tools", "test-image", "build.sh")
+                .toAbsolutePath()
+                .normalize();
+        Process p = new ProcessBuilder(script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("tools/test-image/build.sh").isZero();
+        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    @AfterAll
+    static void tearDown() {
+        // Safety net for a failed run: no VM of this test may outlive it.
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(dataDir.toString()))
+                .forEach(ProcessHandle::destroyForcibly);
+        if (provider != null) provider.close();
+    }
+
+    @Test
+    void lifecycleWithRealQemuAndRealSsh() throws Exception {
+        Path hostKeyFile = TestKeys.generate(keys, "host_ed25519");
+        Path clientKey = TestKeys.generate(keys, "client_ed25519");
+        SshHostKey hostKey = TestKeys.hostKey(hostKeyFile);
+        String id = UUID.randomUUID().toString();
+        WorkspaceSpec spec = TestKeys.spec(
+                id,
+                "it-" + id.substring(0, 8),
+                hostKey,
+                List.of(Files.readString(keys.resolve("client_ed25519.pub")).strip()),
+                new Resources(2, 1024, 4),
+                "debian12-test",
+                new CloudInitConfig(List.of(), List.of("touch /var/tmp/runcmd-ran"), ""));
+        RecordingListener listener = new RecordingListener();
+        Path wsDir = dataDir.resolve("workspaces").resolve(id);
+
+        // 1. First boot.
+        Instant t0 = Instant.now();
+        assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        Observation.Running running = awaitRunning(spec);
+        Duration firstBoot = Duration.between(t0, Instant.now());
+        int port = running.ssh().port();
+        assertThat(running.ssh().host()).isEqualTo("127.0.0.1");
+        Path knownHosts = Files.writeString(
+                keys.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey.publicKey() + "\n");
+        String marker = "hangar-" + UUID.randomUUID();
+        // runcmd runs in cloud-final, which may finish after sshd is up: wait for it inside the guest.
+        String out = ssh(
+                spec,
+                clientKey,
+                knownHosts,
+                port,
+                "echo " + marker + " > ~/persist.txt && sync"
+                        + " && timeout 120 sh -c 'until test -f /var/tmp/runcmd-ran; do sleep 1; done'"
+                        + " && sudo -n true && hostname");
+        assertThat(out.lines().toList().getLast()).isEqualTo(spec.name());
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.phases().contains("ssh-ready"));
+        assertThat(listener.phases()).contains("image", "disk", "seed", "boot", "ssh-ready");
+        assertThat(listener.events).contains(Map.entry("accelerator", "tcg: configured"));
+
+        // A pinned key that differs from what sshd presents must not count as Running.
+        SshHostKey otherKey = TestKeys.hostKey(TestKeys.generate(keys, "other_ed25519"));
+        Observation wrongKey = provider.observe(withHostKey(spec, otherKey));
+        assertThat(wrongKey).isInstanceOf(Observation.Starting.class);
+        assertThat(wrongKey.detail()).contains("is pinned");
+
+        // A second provider instance (a restarted server) adopts the running VM; closing one leaves it running.
+        try (QemuProvider restarted = (QemuProvider)
+                new QemuProviderFactory().create(new ProviderContext(dataDir, settings(), Clock.systemUTC()))) {
+            assertThat(restarted.observe(spec)).isInstanceOf(Observation.Running.class);
+        }
+        assertThat(provider.observe(spec)).isInstanceOf(Observation.Running.class);
+
+        // 2. Graceful stop keeps the disk and the port.
+        t0 = Instant.now();
+        assertThat(provider.apply(spec, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopping.class);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> provider.observe(spec) instanceof Observation.Stopped);
+        Duration stop = Duration.between(t0, Instant.now());
+        assertThat(qemuProcesses(wsDir)).isEmpty();
+        assertThat(wsDir.resolve("overlay.qcow2")).exists();
+        assertThat(wsDir.resolve("qmp.sock")).doesNotExist();
+        assertThat(wsDir.resolve("console.sock")).doesNotExist();
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.eventTypes().contains("vm-stopped"));
+        assertThat(listener.events.stream()
+                        .filter(e -> e.getKey().equals("vm-stopped"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue())
+                .contains("ACPI shutdown");
+
+        // 3. Second boot: the file written before the stop is still there.
+        t0 = Instant.now();
+        provider.apply(spec, PowerState.RUNNING, listener);
+        Observation.Running again = awaitRunning(spec);
+        Duration secondBoot = Duration.between(t0, Instant.now());
+        assertThat(again.ssh().port()).isEqualTo(port);
+        assertThat(ssh(spec, clientKey, knownHosts, port, "cat ~/persist.txt")).isEqualTo(marker);
+
+        // 4. A crash: kill -9 QEMU; the workspace is Failed with the serial console's last words.
+        ProcessHandle qemu = qemuProcesses(wsDir).getFirst();
+        assertThat(qemu.destroyForcibly()).isTrue();
+        await().atMost(Duration.ofSeconds(20)).until(() -> provider.observe(spec) instanceof Observation.Failed);
+        String reason = ((Observation.Failed) provider.observe(spec)).reason();
+        List<String> serialTail = SerialLog.tail(wsDir.resolve("serial.log"), 1);
+        assertThat(reason)
+                .contains("exited unexpectedly")
+                .contains("last serial console lines")
+                .contains(serialTail.getFirst());
+        assertThat(serialTail.getFirst()).isNotBlank();
+
+        // 5. Start recovers it (not awaited: no third boot), and delete removes everything while it boots.
+        assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        assertThat(listener.eventTypes()).contains("vm-crashed");
+        assertThat(qemuProcesses(wsDir)).hasSize(1);
+        assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
+        assertThat(qemuProcesses(wsDir)).isEmpty();
+        assertThat(wsDir).doesNotExist();
+        assertThat(provider.observe(spec)).isInstanceOf(Observation.Absent.class);
+        assertThat(dataDir.resolve("images/debian12-test/root.raw")).exists();
+        assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
+
+        System.out.printf(
+                "first boot to ssh: %d ms, stop: %d ms, second boot to ssh: %d ms, timings: %s%n",
+                firstBoot.toMillis(), stop.toMillis(), secondBoot.toMillis(), listener.timings);
+    }
+
+    /** Boot under TCG takes ~50 s on an idle 2-core host and several minutes on a loaded one. */
+    private static Observation.Running awaitRunning(WorkspaceSpec spec) {
+        List<Observation> seen = new ArrayList<>();
+        try {
+            await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                Observation o = provider.observe(spec);
+                seen.add(o);
+                if (o instanceof Observation.Failed f) throw new AssertionError("VM failed: " + f.reason());
+                return o instanceof Observation.Running;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            Path log = dataDir.resolve("workspaces").resolve(spec.id()).resolve("serial.log");
+            throw new AssertionError(
+                    "not Running after " + BOOT_TIMEOUT + "; last observation " + seen.getLast() + "; serial console: "
+                            + String.join("\n", SerialLog.tail(log, 30)),
+                    e);
+        }
+        return (Observation.Running) seen.getLast();
+    }
+
+    private static WorkspaceSpec withHostKey(WorkspaceSpec s, SshHostKey key) {
+        return new WorkspaceSpec(
+                s.id(),
+                s.name(),
+                s.owner(),
+                s.template(),
+                s.resources(),
+                s.image(),
+                s.sshUser(),
+                s.authorizedKeys(),
+                key,
+                s.cloudInit(),
+                s.settings());
+    }
+
+    /** Runs a command in the workspace with the real OpenSSH client, host key checked strictly. */
+    private static String ssh(WorkspaceSpec spec, Path key, Path knownHosts, int port, String command)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "ssh",
+                        "-F",
+                        "/dev/null",
+                        "-i",
+                        key.toString(),
+                        "-o",
+                        "IdentitiesOnly=yes",
+                        "-o",
+                        "UserKnownHostsFile=" + knownHosts,
+                        "-o",
+                        "GlobalKnownHostsFile=/dev/null",
+                        "-o",
+                        "StrictHostKeyChecking=yes",
+                        "-o",
+                        "BatchMode=yes",
+                        "-o",
+                        "ConnectTimeout=20",
+                        "-p",
+                        Integer.toString(port),
+                        spec.sshUser() + "@127.0.0.1",
+                        command)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("ssh output: " + out).isZero();
+        return out;
+    }
+
+    private static List<ProcessHandle> qemuProcesses(Path wsDir) {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(wsDir.toString()))
+                .filter(h -> h.info().command().orElse("").contains("qemu-system"))
+                .filter(ProcessHandle::isAlive)
+                .toList();
+    }
+}

@@ -1,0 +1,153 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderContext;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Provider paths that need no booted VM, with the real qemu-img: bad input is refused before
+ * anything is created, and STOPPED creates disk and seed without starting QEMU.
+ */
+class QemuProviderTest {
+    @TempDir
+    Path tmp;
+
+    private QemuProvider provider;
+    private WorkspaceSpec base;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        provider = (QemuProvider) new QemuProviderFactory()
+                .create(new ProviderContext(tmp.resolve("data"), Map.of("accelerator", "tcg"), Clock.systemUTC()));
+        Path image = tmp.resolve("two-gib.qcow2");
+        Command.Result r = Command.run(
+                List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "2G"), Duration.ofSeconds(30));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        provider.images().importImage(image, "two-gib");
+        Path keys = Files.createDirectory(tmp.resolve("keys"));
+        String id = UUID.randomUUID().toString();
+        base = TestKeys.spec(
+                id,
+                "unit",
+                TestKeys.hostKey(TestKeys.generate(keys, "host")),
+                List.of(),
+                new Resources(1, 512, 3),
+                "two-gib",
+                CloudInitConfig.EMPTY);
+    }
+
+    @AfterEach
+    void tearDown() {
+        provider.close();
+    }
+
+    private WorkspaceSpec with(Resources resources, String image, Map<String, String> settings) {
+        return new WorkspaceSpec(
+                base.id(),
+                base.name(),
+                base.owner(),
+                base.template(),
+                resources,
+                image,
+                base.sshUser(),
+                base.authorizedKeys(),
+                base.hostKey(),
+                base.cloudInit(),
+                settings);
+    }
+
+    private Path workspaceDir() {
+        return tmp.resolve("data/workspaces").resolve(base.id());
+    }
+
+    private List<String> workspaceFiles() throws Exception {
+        if (!Files.exists(workspaceDir())) return List.of();
+        try (Stream<Path> s = Files.list(workspaceDir())) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void stoppedCreatesDiskAndSeedWithoutBootingAndDeleteRemovesThem() throws Exception {
+        RecordingListener listener = new RecordingListener();
+
+        assertThat(provider.observe(base)).isInstanceOf(Observation.Absent.class);
+        assertThat(provider.apply(base, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopped.class);
+
+        assertThat(workspaceFiles()).contains("overlay.qcow2", "seed.iso").doesNotContain("qemu.pid");
+        QemuImg.Info overlay = new QemuImg(Binaries.resolve("qemu-img", "qemu-utils"))
+                .info(workspaceDir().resolve("overlay.qcow2"));
+        assertThat(overlay.format()).isEqualTo("qcow2");
+        assertThat(overlay.virtualSize()).isEqualTo(3L << 30);
+        assertThat(listener.phases()).containsExactly("image", "disk", "seed");
+        assertThat(provider.observe(base)).isInstanceOf(Observation.Stopped.class);
+        // Idempotent.
+        assertThat(provider.apply(base, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopped.class);
+
+        // A bigger disk in the template grows the overlay on the next apply.
+        provider.apply(with(new Resources(1, 512, 5), "two-gib", Map.of()), PowerState.STOPPED, listener);
+        assertThat(new QemuImg(Binaries.resolve("qemu-img", "qemu-utils"))
+                        .info(workspaceDir().resolve("overlay.qcow2"))
+                        .virtualSize())
+                .isEqualTo(5L << 30);
+        assertThat(listener.eventTypes()).contains("disk-created", "disk-grown");
+
+        assertThat(provider.delete(base, listener)).isInstanceOf(Observation.Absent.class);
+        assertThat(workspaceDir()).doesNotExist();
+        assertThat(provider.observe(base)).isInstanceOf(Observation.Absent.class);
+        // The image cache is never touched by delete.
+        assertThat(provider.images().cached("two-gib")).isPresent();
+    }
+
+    @Test
+    void diskSmallerThanTheImageIsRefusedAndCreatesNothing() throws Exception {
+        WorkspaceSpec tooSmall = with(new Resources(1, 512, 1), "two-gib", Map.of());
+
+        assertThatThrownBy(() -> provider.apply(tooSmall, PowerState.RUNNING, ProviderListener.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("disk of 1 GiB is smaller than image two-gib (2.0 GiB)")
+                .hasMessageContaining("at least 2 GiB")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThat(workspaceFiles()).doesNotContain("overlay.qcow2", "overlay.qcow2.tmp", "qemu.pid", "seed.iso");
+    }
+
+    @Test
+    void unknownImageIsPermanent() throws Exception {
+        assertThatThrownBy(() -> provider.apply(
+                        with(base.resources(), "haiku-r1", Map.of()), PowerState.RUNNING, ProviderListener.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("unknown image 'haiku-r1'")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThat(workspaceFiles()).doesNotContain("overlay.qcow2", "qemu.pid");
+    }
+
+    @Test
+    void templateSettingsAreRefused() {
+        assertThatThrownBy(() -> provider.apply(
+                        with(base.resources(), "two-gib", Map.of("privileged", "true")),
+                        PowerState.RUNNING,
+                        ProviderListener.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("no template settings; remove [privileged]");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangar.provider.spi.ProviderException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class QemuSettingsTest {
+    @Test
+    void defaults() {
+        assertThat(QemuSettings.parse(Map.of()))
+                .isEqualTo(new QemuSettings(
+                        Accelerator.AUTO,
+                        "qemu-system-x86_64",
+                        "qemu-img",
+                        Optional.empty(),
+                        Duration.ofSeconds(60),
+                        Duration.ofSeconds(10),
+                        false));
+    }
+
+    @Test
+    void parsesEveryKey() {
+        QemuSettings s = QemuSettings.parse(Map.of(
+                "accelerator", "TCG",
+                "qemu-binary", "/opt/qemu/bin/qemu-system-x86_64",
+                "qemu-img-binary", "/opt/qemu/bin/qemu-img",
+                "image-catalog", "/etc/hangar/images.yaml",
+                "shutdown-timeout-seconds", "15",
+                "ssh-probe-timeout-seconds", "3",
+                "restrict-network", "true"));
+
+        assertThat(s)
+                .isEqualTo(new QemuSettings(
+                        Accelerator.TCG,
+                        "/opt/qemu/bin/qemu-system-x86_64",
+                        "/opt/qemu/bin/qemu-img",
+                        Optional.of(Path.of("/etc/hangar/images.yaml")),
+                        Duration.ofSeconds(15),
+                        Duration.ofSeconds(3),
+                        true));
+    }
+
+    @Test
+    void unknownKeysAreNamed() {
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("acclerator", "kvm", "namespace", "x")))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("unknown qemu provider setting(s) [acclerator, namespace]")
+                .hasMessageContaining("accelerator")
+                .matches(e -> ((ProviderException) e).permanent());
+    }
+
+    @Test
+    void invalidValuesSayWhatIsAccepted() {
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("accelerator", "hvf")))
+                .hasMessageContaining("accelerator must be auto, kvm or tcg, got 'hvf'");
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("shutdown-timeout-seconds", "0")))
+                .hasMessageContaining("shutdown-timeout-seconds must be a whole number of seconds from 1 to 86400");
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("restrict-network", "yes")))
+                .hasMessageContaining("restrict-network must be true or false");
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("qemu-binary", " ")))
+                .hasMessageContaining("qemu-binary must not be empty");
+    }
+}

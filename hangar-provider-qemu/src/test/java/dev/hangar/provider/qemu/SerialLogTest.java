@@ -1,0 +1,51 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SerialLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tailDropsTerminalEscapesAndBlankLines() throws Exception {
+        // What systemd writes to a serial console: colours, cursor moves, carriage returns.
+        Path log = Files.writeString(
+                dir.resolve("serial.log"),
+                "[    0.000000] Linux version 6.1\r\n"
+                        + "[\u001B[0;32m  OK  \u001B[0m] Started \u001B[0;1;39mssh.service\u001B[0m.\r\n\r\n"
+                        + "\u001B[K[  297.6] Kernel panic - not syncing: VFS: Unable to mount root fs\r\n");
+
+        assertThat(SerialLog.tail(log, 2))
+                .containsExactly(
+                        "[  OK  ] Started ssh.service.",
+                        "[  297.6] Kernel panic - not syncing: VFS: Unable to mount root fs");
+        assertThat(SerialLog.tail(log, 10)).hasSize(3);
+        assertThat(SerialLog.tail(dir.resolve("missing.log"), 5)).isEmpty();
+        assertThat(SerialLog.endsWithPowerOff(log)).isFalse();
+    }
+
+    @Test
+    void recognisesACleanPowerOff() throws Exception {
+        Path log = Files.writeString(
+                dir.resolve("serial.log"),
+                "[  OK  ] Reached target poweroff.target.\r\n" + "[   61.2] reboot: Power down\r\n");
+
+        assertThat(SerialLog.endsWithPowerOff(log)).isTrue();
+    }
+
+    @Test
+    void rotatesLargeLogs() throws Exception {
+        Path log = Files.writeString(dir.resolve("serial.log"), "x".repeat(100));
+
+        SerialLog.rotate(log, 1000);
+        assertThat(log).exists();
+        SerialLog.rotate(log, 10);
+        assertThat(log).doesNotExist();
+        assertThat(dir.resolve("serial.log.1")).hasContent("x".repeat(100));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.hangar.testing.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hangar.api.client.ClientSettings;
+import dev.hangar.api.client.HangarClient;
+import dev.hangar.api.client.ServerUnreachableException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hangar server} as a user runs it: a separate JVM started through the CLI's {@code main}
+ * (which finds the server reflectively), then the CLI in-process against it, reading the token
+ * the server wrote on first start. The JVM must keep running after {@code main} returns.
+ */
+class CliServerCommandTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void serverCommandStartsTheControlPlaneAndTheCliFindsItThroughTheConfig() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path hangarHome = home.resolve("hangar");
+        Path log = home.resolve("server.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "dev.hangar.cli.Main",
+                        "server",
+                        "--listen",
+                        "127.0.0.1:" + port,
+                        // No provider is on this class path except the test fake, which the shipped
+                        // server cannot select: start without the built-in templates.
+                        "--set",
+                        "templates.builtin=false")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("HANGAR_HOME", hangarHome.toString());
+        pb.environment().remove("HANGAR_URL");
+        pb.environment().remove("HANGAR_TOKEN");
+        Process server = pb.start();
+        try {
+            String url = "http://127.0.0.1:" + port;
+            try (HangarClient probe = new HangarClient(ClientSettings.of(url, ""))) {
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(200))
+                        .ignoreException(ServerUnreachableException.class)
+                        .failFast("server exited: " + logOf(log), () -> !server.isAlive())
+                        .until(probe::ready);
+            }
+            assertThat(hangarHome.resolve("cli.yaml")).exists();
+            CliRunner cli = new CliRunner(home).env("HANGAR_HOME", hangarHome.toString());
+            CliRunner.Result list = cli.run("list");
+            assertThat(list.code()).as(list.err()).isZero();
+            assertThat(list.err()).isEqualTo("No workspaces found.\n");
+            CliRunner.Result version = cli.run("version");
+            assertThat(version.out()).contains("server ", " at " + url);
+            assertThat(cli.run("template", "list").err()).isEqualTo("No templates found.\n");
+            assertThat(server.isAlive())
+                    .as("the JVM keeps serving after main returned")
+                    .isTrue();
+        } finally {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+        }
+        assertThat(logOf(log)).contains("listening on http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void serverHelpGoesToTheServer() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(
+                        java, "-cp", System.getProperty("java.class.path"), "dev.hangar.cli.Main", "server", "--help")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(out).contains("Usage: hangar server [--listen HOST:PORT]");
+    }
+
+    private static String logOf(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
