@@ -188,8 +188,12 @@ public final class QemuProvider implements WorkspaceProvider {
     private Observation start(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
         Future<?> stopper = stoppers.get(spec.id());
         if (stopper != null && !stopper.isDone()) {
-            // A restart while the guest is still shutting down: let the stop finish, start on a later call.
-            return new Observation.Stopping("finishing the previous stop before starting again");
+            // A restart while the guest is still shutting down: let the stop finish, start on a later
+            // call. Once QEMU is gone the stopper only tidies up files, so wait for that.
+            if (QemuProcess.find(d).isPresent()) {
+                return new Observation.Stopping("finishing the previous stop before starting again");
+            }
+            awaitStopper(spec);
         }
         if (QemuProcess.find(d).isPresent()) {
             ensureWatcher(spec, d, listener);
