@@ -82,7 +82,7 @@ class HangarClientTest {
             assertThatThrownBy(() ->
                             c.createWorkspace(new CreateWorkspaceRequest("ok", "fake", 99, null, null, null, null)))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
-                        // The server answers validation errors with 422 (RFC 9110: content understood, values rejected).
+                        // Validation errors are 422 (RFC 9110: content understood, values rejected).
                         assertThat(e.status()).isEqualTo(422);
                         assertThat(e.field()).isEqualTo("cpus");
                         assertThat(e.detail()).contains("99");
