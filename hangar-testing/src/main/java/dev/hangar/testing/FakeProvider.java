@@ -168,7 +168,8 @@ public final class FakeProvider implements WorkspaceProvider {
                 o = new Observation.Starting("fake boot, " + left.get() + " more pass(es)");
             } else {
                 listener.phaseTiming("boot", Duration.ofMillis(20));
-                o = new Observation.Running(ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
+                o = new Observation.Running(
+                        ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
             }
         }
         calls.add(new Call("apply", spec.name(), desired.name(), o.getClass().getSimpleName()));
@@ -199,7 +200,8 @@ public final class FakeProvider implements WorkspaceProvider {
         AtomicInteger left = startingPassesLeft.get(spec.id());
         return left != null && left.get() > 0
                 ? new Observation.Starting("fake boot")
-                : new Observation.Running(ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
+                : new Observation.Running(
+                        ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
     }
 
     private Path stateFile(String id) {
