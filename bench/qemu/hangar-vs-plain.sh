@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 img=${1:-$("$ROOT/tools/test-image/build.sh" | tail -n 1)}
 accel=${2:-tcg}
-HANGAR_HOME=$(mktemp -d /tmp/hangar-bench-home.XXXXXX)
+HANGAR_HOME=$(mktemp -d /tmp/hb.XXXXXX)
 export HANGAR_HOME
 chmod 700 "$HANGAR_HOME"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -48,11 +48,13 @@ class LocalVmWorkspaceIT {
         Path clientKey = keys.resolve("id_ed25519");
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
 
-        Path home = Files.createDirectory(tmp.resolve("home"));
+        // QEMU's unix sockets live under the home and their paths must stay under 108 bytes: a short root.
+        Path home = Files.createTempDirectory(Path.of("/tmp"), "hv");
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/vm.yaml"), TEMPLATE);
         try (TestControlPlane cp = TestControlPlane.builder()
                 .home(home)
+                .keepHome()
                 .addProviderFactory(new QemuProviderFactory())
                 .configure(c -> c.withProvider("qemu", Map.of("accelerator", "tcg", "ssh-probe-timeout-seconds", "5")))
                 .start()) {
@@ -123,6 +125,15 @@ class LocalVmWorkspaceIT {
             System.out.printf(
                     "LocalVmWorkspaceIT: create -> Running %d ms, start -> Running %d ms%n",
                     firstBoot.toMillis(), secondBoot.toMillis());
+        } finally {
+            deleteTree(home);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
