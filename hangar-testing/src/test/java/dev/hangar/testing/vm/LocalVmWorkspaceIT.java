@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * entry in known_hosts (not through the SSH gateway; the gateway's own tests cover ProxyJump).
  */
 class LocalVmWorkspaceIT {
-    private static final Duration BOOT = Duration.ofMinutes(5);
+    // TCG boots take 50-90 s on an idle 2-core machine and several minutes under heavy load.
+    private static final Duration BOOT = Duration.ofMinutes(10);
 
     @TempDir
     Path tmp;
