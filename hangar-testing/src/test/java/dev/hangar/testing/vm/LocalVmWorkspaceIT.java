@@ -145,6 +145,11 @@ class LocalVmWorkspaceIT {
                     "LocalVmWorkspaceIT: create -> Running %d ms, start -> Running %d ms%n",
                     firstBoot.toMillis(), secondBoot.toMillis());
         } finally {
+            // A failed run must not leave a VM behind: QEMU is detached from the server on purpose.
+            ProcessHandle.allProcesses()
+                    .filter(h -> h.info().commandLine().orElse("").contains(home.toString()))
+                    .filter(h -> h.info().command().orElse("").contains("qemu-system"))
+                    .forEach(ProcessHandle::destroyForcibly);
             deleteTree(home);
         }
     }
