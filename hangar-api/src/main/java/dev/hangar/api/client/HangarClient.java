@@ -24,11 +24,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * Typed client of Hangar's REST API version 1 ({@code /api/v1}): one method per route, records
@@ -54,12 +58,29 @@ public final class HangarClient implements AutoCloseable {
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
         this.settings = Objects.requireNonNull(settings);
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder()
                 // HTTP/1.1: no h2c upgrade dance on plain http, one simple request per call.
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (settings.baseUrl().getScheme().equalsIgnoreCase("http")) b.sslContext(noTls());
+        this.http = b.build();
+    }
+
+    /**
+     * A client for a plain-http server never negotiates TLS (every request goes to the base URL
+     * and redirects are not followed), yet {@link HttpClient} builds the default {@link SSLContext},
+     * which parses the JDK's whole CA store: about 100 ms of CPU on every CLI start. This context
+     * trusts nothing, so should TLS ever be attempted with it, the handshake fails.
+     */
+    private static SSLContext noTls() {
+        try {
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(new KeyManager[0], new TrustManager[0], null);
+            return c;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create a TLS context", e);
+        }
     }
 
     /** @return the settings this client was built with */
