@@ -41,6 +41,7 @@ public final class HangarCli implements Runnable {
             DeleteCommand.class,
             EventsCommand.class,
             TemplateCommand.class,
+            ImageCommand.class,
             KeyCommand.class,
             ConfigSshCommand.class,
             SshCommand.class,

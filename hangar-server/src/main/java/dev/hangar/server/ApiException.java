@@ -43,6 +43,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(415, "unsupported-media-type", "", message);
     }
 
+    /** 503: the server cannot do this now or in its configuration (e.g. a provider is off). */
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, "unavailable", "", message);
+    }
+
     /** @return the HTTP status */
     public int status() {
         return status;

@@ -9,6 +9,8 @@ import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.provider.qemu.QemuProvider;
+import dev.hangar.provider.qemu.QemuProviderFactory;
 import dev.hangar.provider.spi.WorkspaceProviderFactory;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -180,9 +182,23 @@ public final class HangarServer implements AutoCloseable {
             UserService users = new UserService(store, clock);
             WorkspaceService workspaces = new WorkspaceService(store, templates, clock, reconciler::enqueue);
 
+            // The qemu provider's image cache lives in this process; the API reaches it only through ImagePulls.
+            Optional<ImagePulls> images = providers
+                    .find(QemuProviderFactory.TYPE)
+                    .filter(QemuProvider.class::isInstance)
+                    .map(p -> new ImagePulls(((QemuProvider) p).images()));
+            images.ifPresent(closeables::push);
             GatewayRef gatewayRef = new GatewayRef();
             Javalin app = HttpApi.create(
-                    config, users, workspaces, templates, store, metrics, gatewayRef::info, gatewayRef::started);
+                    config,
+                    users,
+                    workspaces,
+                    templates,
+                    store,
+                    metrics,
+                    gatewayRef::info,
+                    gatewayRef::started,
+                    images);
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {

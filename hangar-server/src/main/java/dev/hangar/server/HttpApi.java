@@ -28,7 +28,8 @@ final class HttpApi {
             Store store,
             ServerMetrics metrics,
             Supplier<GatewayHook.GatewayInfo> gateway,
-            java.util.function.BooleanSupplier started) {
+            java.util.function.BooleanSupplier started,
+            java.util.Optional<ImagePulls> images) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -49,6 +50,7 @@ final class HttpApi {
             new WorkspaceRoutes(workspaces).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);
             new UserRoutes(users).register(cfg.routes);
+            new ImageRoutes(images).register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
         });
     }

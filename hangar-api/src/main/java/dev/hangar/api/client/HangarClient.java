@@ -168,6 +168,51 @@ public final class HangarClient implements AutoCloseable {
         return send("GET", API + "/templates/" + segment(name), null, type(TemplateView.class));
     }
 
+    // ---- images ----------------------------------------------------------------------------
+
+    /** {@code GET /images}: catalog entries and cached images, by name. */
+    public List<dev.hangar.api.ImageView> images() {
+        return send("GET", API + "/images", null, listOf(dev.hangar.api.ImageView.class));
+    }
+
+    /**
+     * {@code GET /images/{name}}: one image with its pull progress.
+     *
+     * @throws ApiException 404 when neither cached nor in the catalog
+     */
+    public dev.hangar.api.ImageView image(String name) {
+        return send("GET", API + "/images/" + segment(name), null, type(dev.hangar.api.ImageView.class));
+    }
+
+    /**
+     * {@code POST /images/pull} (202): starts, or joins, a background download of a catalog image;
+     * poll {@link #image(String)} for progress. Idempotent; a cached image answers at once.
+     *
+     * @throws ApiException 404 for a name not in the catalog
+     */
+    public dev.hangar.api.ImageView pullImage(String name) {
+        return send(
+                "POST",
+                API + "/images/pull",
+                new dev.hangar.api.PullImageRequest(name),
+                type(dev.hangar.api.ImageView.class));
+    }
+
+    /**
+     * {@code POST /images/import} (201, admins only): copies a file or kernel-boot directory that is
+     * on the SERVER host into the image cache.
+     *
+     * @throws ApiException 403 for non-admins, 409 when the name is cached, 422 for a missing or
+     *     corrupt source
+     */
+    public dev.hangar.api.ImageView importImage(String path, String name) {
+        return send(
+                "POST",
+                API + "/images/import",
+                new dev.hangar.api.ImportImageRequest(path, name),
+                type(dev.hangar.api.ImageView.class));
+    }
+
     // ---- users and keys --------------------------------------------------------------------
 
     /** {@code GET /users/me}: who the token belongs to; 401 for a bad token. */

@@ -1,0 +1,186 @@
+package dev.hangar.cli;
+
+import dev.hangar.api.ImageView;
+import dev.hangar.api.client.HangarClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code hangar image list|pull|import}: the qemu provider's base images on the server. */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "image",
+        aliases = "images",
+        description = "List, pull and import VM base images (kept on the server under $HANGAR_HOME).",
+        subcommands = {ImageCommand.ListImages.class, ImageCommand.PullImage.class, ImageCommand.ImportImage.class})
+final class ImageCommand {
+
+    /** {@code hangar image list}. */
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "list",
+            aliases = "ls",
+            description = "List catalog and cached images with their state.")
+    static final class ListImages implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Option(
+                names = {"-o", "--output"},
+                defaultValue = "table",
+                paramLabel = "FORMAT",
+                description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
+        Output.Format output;
+
+        ListImages(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            try (HangarClient client = ServerConnection.open(ctx)) {
+                List<ImageView> list = client.images();
+                if (output != Output.Format.table) Output.write(ctx.out(), output, list);
+                else if (list.isEmpty()) ctx.err().println("No images (is the qemu provider off on the server?).");
+                else {
+                    ctx.out().printf("%-24s %-10s %10s  %s%n", "NAME", "STATE", "SIZE", "DESCRIPTION");
+                    for (ImageView i : list) {
+                        ctx.out()
+                                .printf(
+                                        "%-24s %-10s %10s  %s%n",
+                                        i.name(),
+                                        i.state(),
+                                        i.virtualSizeBytes() > 0 ? gib(i.virtualSizeBytes()) : "-",
+                                        i.description());
+                    }
+                }
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code hangar image pull NAME}: starts the download on the server and shows its progress. */
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "pull",
+            description = "Download a catalog image on the server (verified against its checksum); waits and"
+                    + " shows progress.")
+    static final class PullImage implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "Catalog image name, e.g. debian-12.")
+        String name;
+
+        @Option(
+                names = "--timeout",
+                defaultValue = "2h",
+                paramLabel = "DURATION",
+                description = "Give up waiting after this long (default: ${DEFAULT-VALUE}); the download"
+                        + " continues on the server.")
+        String timeout;
+
+        @Option(names = "--no-wait", description = "Start the download and return at once.")
+        boolean noWait;
+
+        PullImage(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            Duration limit = Durations.parse(timeout, "--timeout");
+            try (HangarClient client = ServerConnection.open(ctx)) {
+                ImageView v = client.pullImage(name);
+                Instant deadline = ctx.clock().instant().plus(limit);
+                boolean bar = ctx.terminal().interactive();
+                while (v.state().equals("pulling") && !noWait) {
+                    if (bar) {
+                        ctx.err().print("\r" + progress(v));
+                        ctx.err().flush();
+                    }
+                    if (!ctx.clock().instant().isBefore(deadline)) {
+                        throw new CliException(
+                                ExitCodes.ERROR,
+                                "timed out after " + limit.toSeconds() + "s waiting for image " + name
+                                        + "; the download continues on the server ('hangar image list')");
+                    }
+                    try {
+                        Thread.sleep(ctx.pollInterval().toMillis());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new CliException(ExitCodes.ERROR, "interrupted while waiting for image " + name);
+                    }
+                    v = client.image(name);
+                }
+                if (bar) ctx.err().println();
+                if (v.state().equals("failed")) {
+                    throw new CliException(ExitCodes.ERROR, "pulling image " + name + " failed: " + v.error());
+                }
+                ctx.out().println("image " + name + ": " + v.state());
+                return ExitCodes.OK;
+            }
+        }
+
+        static String progress(ImageView v) {
+            int width = 30;
+            if (v.bytesTotal() <= 0) return String.format(Locale.ROOT, "pulling %s: %s", v.name(), mib(v.bytesDone()));
+            int filled = (int) Math.min(width, width * v.bytesDone() / v.bytesTotal());
+            return String.format(
+                    Locale.ROOT,
+                    "pulling %s [%s%s] %3d%% %s / %s",
+                    v.name(),
+                    "#".repeat(filled),
+                    " ".repeat(width - filled),
+                    100 * v.bytesDone() / v.bytesTotal(),
+                    mib(v.bytesDone()),
+                    mib(v.bytesTotal()));
+        }
+    }
+
+    /** {@code hangar image import FILE --name N}: for offline hosts; FILE is on the server host. */
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "import",
+            description = "Copy a qcow2/raw image file or a kernel-boot directory (vmlinuz, initrd.img, root.raw)"
+                    + " into the server's image cache. The path is read ON THE SERVER HOST; admins only.")
+    static final class ImportImage implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "Image file or kernel-boot directory.")
+        Path file;
+
+        @Option(
+                names = "--name",
+                required = true,
+                paramLabel = "NAME",
+                description = "Name to cache it under, e.g. debian-12.")
+        String name;
+
+        ImportImage(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            try (HangarClient client = ServerConnection.open(ctx)) {
+                ImageView v =
+                        client.importImage(file.toAbsolutePath().normalize().toString(), name);
+                ctx.out().println("image " + v.name() + ": " + v.state() + " (" + gib(v.virtualSizeBytes()) + ")");
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    private static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MiB", bytes / (double) (1L << 20));
+    }
+}

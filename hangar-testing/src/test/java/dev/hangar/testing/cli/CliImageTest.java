@@ -1,0 +1,86 @@
+package dev.hangar.testing.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.hangar.provider.qemu.QemuProviderFactory;
+import dev.hangar.testing.TestControlPlane;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code hangar image list|pull|import} against a control plane with the REAL qemu provider; the
+ * catalog's one image is served by an HTTP server on loopback that this test starts.
+ */
+class CliImageTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void pullListImport() throws Exception {
+        Path disk = tmp.resolve("small.qcow2");
+        Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "32M")
+                .inheritIO()
+                .start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        byte[] bytes = Files.readAllBytes(disk);
+        HttpServer mirror = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        mirror.createContext("/small.qcow2", ex -> {
+            ex.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        mirror.start();
+        Path catalog = tmp.resolve("catalog.yaml");
+        Files.writeString(
+                catalog,
+                "images:\n  - name: small\n    url: http://127.0.0.1:"
+                        + mirror.getAddress().getPort()
+                        + "/small.qcow2\n    sha256: \""
+                        + HexFormat.of()
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + "\"\n");
+        try (TestControlPlane cp = TestControlPlane.builder()
+                .addProviderFactory(new QemuProviderFactory())
+                .configure(
+                        c -> c.withProvider("qemu", Map.of("accelerator", "tcg", "image-catalog", catalog.toString())))
+                .start()) {
+            CliRunner cli = new CliRunner(tmp.resolve("user"))
+                    .env("HANGAR_URL", cp.baseUri().toString())
+                    .env("HANGAR_TOKEN", cp.adminToken())
+                    .interactive(true);
+
+            CliRunner.Result list = cli.run("image", "list");
+            assertThat(list.code()).as(list.err()).isZero();
+            assertThat(list.out()).contains("NAME", "small", "available");
+
+            CliRunner.Result pull = cli.run("image", "pull", "small");
+            assertThat(pull.code()).as(pull.err()).isZero();
+            assertThat(pull.out()).contains("image small: cached");
+
+            assertThat(cli.run("image", "list").out()).containsPattern("small +cached +0\\.0 GiB");
+
+            CliRunner.Result imported = cli.run("image", "import", disk.toString(), "--name", "mine");
+            assertThat(imported.code()).as(imported.err()).isZero();
+            assertThat(imported.out()).contains("image mine: cached");
+            CliRunner.Result again = cli.run("image", "import", disk.toString(), "--name", "mine");
+            assertThat(again.code()).isEqualTo(5);
+            assertThat(again.err()).contains("already cached");
+
+            CliRunner.Result unknown = cli.run("image", "pull", "nope");
+            assertThat(unknown.code()).isNotZero();
+            assertThat(unknown.err()).contains("unknown image 'nope'", "small");
+        } finally {
+            mirror.stop(0);
+        }
+    }
+}
