@@ -199,13 +199,23 @@ public final class QemuProvider implements WorkspaceProvider {
             ensureWatcher(spec, d, listener);
             return readiness(spec, d);
         }
+        Optional<String> crash = crashReason(d);
+        if (crash.isPresent() && !Files.exists(d.crashReportedMarker())) {
+            // Report a crash once instead of relaunching: the workspace goes Failed with the serial
+            // log's last lines, and the reconciler leaves it there until a user's start, whose
+            // apply comes back here and relaunches. A crash loop cannot burn the host.
+            d.write(d.crashReportedMarker(), clock.instant().toString());
+            listener.event("vm-crashed", crash.get());
+            return new Observation.Failed(crash.get() + "; run 'hangar start' to boot it again");
+        }
         Instant t0 = clock.instant();
         Optional<BaseImage> image = image(spec, listener);
         if (image.isEmpty()) return new Observation.Starting(pullDetail(spec.image()));
         listener.phaseTiming("image", Duration.between(t0, clock.instant()));
         ensureDisk(spec, d, image.get(), listener);
         writeSeed(spec, d, listener);
-        crashReason(d).ifPresent(reason -> listener.event("vm-crashed", "restarting after a crash: " + reason));
+        if (crash.isPresent()) listener.event("vm-restarted", "booting again after the crash");
+        Files.deleteIfExists(d.crashReportedMarker());
         launch(spec, d, image.get(), listener);
         ensureWatcher(spec, d, listener);
         return new Observation.Starting("booting (" + accelerator.accelerator().settingValue() + "), waiting for sshd");

@@ -75,6 +75,14 @@ record WorkspaceDir(Path path) {
         return path.resolve("clean-shutdown");
     }
 
+    /**
+     * Written when a crash has been reported as {@link dev.hangar.provider.spi.Observation.Failed}
+     * once; the next start relaunches the VM (the reconciler only asks again after a user's start).
+     */
+    Path crashReportedMarker() {
+        return path.resolve("crash-reported");
+    }
+
     /** Epoch milliseconds of the last launch, for the ssh-ready phase timing. */
     Path launchedAtFile() {
         return path.resolve("launched-at");

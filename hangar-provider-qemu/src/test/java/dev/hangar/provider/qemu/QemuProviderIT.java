@@ -182,9 +182,18 @@ class QemuProviderIT {
                 .contains(serialTail.getFirst());
         assertThat(serialTail.getFirst()).isNotBlank();
 
-        // 5. Start recovers it (not awaited: no third boot), and delete removes everything while it boots.
-        assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        // 5. The reconciler's next apply reports the crash once (Failed: it then waits for a user);
+        // the apply that a user's start causes relaunches (not awaited: no third boot), and
+        // delete removes everything while it boots.
+        assertThat(provider.apply(spec, PowerState.RUNNING, listener))
+                .isInstanceOfSatisfying(
+                        Observation.Failed.class,
+                        f -> assertThat(f.reason())
+                                .contains("exited unexpectedly")
+                                .contains("hangar start"));
         assertThat(listener.eventTypes()).contains("vm-crashed");
+        assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        assertThat(listener.eventTypes()).contains("vm-restarted");
         assertThat(qemuProcesses(wsDir)).hasSize(1);
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
         assertThat(qemuProcesses(wsDir)).isEmpty();
