@@ -6,7 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.provider.qemu.QemuProviderFactory;
+import dev.hangar.server.GatewayHook;
+import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
@@ -57,7 +63,9 @@ class LocalVmWorkspaceIT {
                 .home(home)
                 .keepHome()
                 .addProviderFactory(new QemuProviderFactory())
-                .configure(c -> c.withProvider("qemu", Map.of("accelerator", "tcg", "ssh-probe-timeout-seconds", "5")))
+                .gateway(new SshGatewayHook())
+                .configure(c -> c.withProvider("qemu", Map.of("accelerator", "tcg", "ssh-probe-timeout-seconds", "5"))
+                        .withGateway(Map.of("listen-port", "0")))
                 .start()) {
             TestHttp http = cp.http();
             String token = cp.adminToken();
@@ -120,6 +128,35 @@ class LocalVmWorkspaceIT {
             Duration secondBoot = Duration.between(t1, Instant.now());
             assertThat(ssh(clientKey, knownHosts, wsDir, ws, "cat ~/persist.txt"))
                     .isEqualTo(marker);
+
+            // The same read through the SSH gateway, as users connect: plain OpenSSH with the
+            // config that `hangar config-ssh` writes (ProxyJump, pinned keys, strict checking).
+            Path sshHome = Files.createDirectory(
+                    tmp.resolve("sshhome"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            GatewayHook.GatewayInfo gw = cp.server().gateway();
+            new SshConfigWriter(sshHome)
+                    .apply(new SshConfigInput(
+                            new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
+                            ws.path("owner").asText(),
+                            clientKey.toAbsolutePath(),
+                            List.of(new WorkspaceHostKey(
+                                    "dev", ws.path("hostKey").asText()))));
+            String viaGateway = output(List.of(
+                            "ssh",
+                            "-F",
+                            sshHome.resolve(".ssh/config").toString(),
+                            "-o",
+                            "BatchMode=yes",
+                            "dev.hangar",
+                            "cat ~/persist.txt"))
+                    .strip();
+            assertThat(viaGateway).isEqualTo(marker);
+            boolean audited = false;
+            for (JsonNode e : TestHttp.json(http.get("/api/v1/workspaces/dev/events", token))) {
+                audited |= e.path("type").asText().equals("ssh-connection");
+            }
+            assertThat(audited).as("ssh-connection event").isTrue();
 
             // delete stops the VM and removes everything of the workspace, nothing else
             assertThat(http.delete("/api/v1/workspaces/dev", token).statusCode())
@@ -247,6 +284,18 @@ class LocalVmWorkspaceIT {
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
+    }
+
+    /** Runs {@code cmd} (stdin closed), asserts exit 0, returns its stdout; stderr goes to the test log. */
+    private static String output(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
+        return out;
     }
 
     private static List<ProcessHandle> qemuProcesses(Path wsDir) {
