@@ -23,7 +23,8 @@
 # Node authorizer); controller-manager and scheduler with their own tokens; containerd (own root,
 # state and socket; overlayfs; runc v2; cgroupfs; pause image built from the same tree); kubelet
 # on containerd with an x509-authenticated API; kube-proxy in iptables mode; CNI bridge
-# 10.232.0.0/24 (containernetworking-plugins); Services in 10.233.0.0/24. No default route: pods
+# 10.232.0.0/24 (containernetworking-plugins); Services in 10.233.0.0/16 (a /24 runs out at 254
+# Services: the 1,000-workspace benchmark needs one per workspace). No default route: pods
 # and daemons reach nothing but the namespace itself and the host end of the veth.
 # Storage: StorageClass `hangar-local` (default class, no provisioner, WaitForFirstConsumer) and
 # HANGAR_K8S_PVS static PersistentVolumes (100Gi nominal, Retain) on directories under
@@ -243,7 +244,7 @@ daemon kube-apiserver "$bin/kube-apiserver" --etcd-servers=http://127.0.0.1:2379
     --kubelet-preferred-address-types=InternalIP \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$pki/sa.pub" --service-account-signing-key-file="$pki/sa.key" \
-    --service-cluster-ip-range=10.233.0.0/24 --authorization-mode=Node,RBAC \
+    --service-cluster-ip-range=10.233.0.0/16 --authorization-mode=Node,RBAC \
     --token-auth-file="$pki/tokens.csv" --allow-privileged=true --profiling=false \
     --cert-dir="$state/apiserver-certs"
 wait_for 120 kube-apiserver kubectl get --raw /readyz
