@@ -488,13 +488,32 @@ public final class QemuProvider implements WorkspaceProvider {
         if (port.isEmpty()) return new Observation.Starting("booting (no ssh port recorded)");
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
         SshProbe.Result r = probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
+        Optional<Long> launched = d.readLong(d.launchedAtFile());
         return switch (r.outcome()) {
-            case MATCH -> new Observation.Running(endpoint, "sshd answered with the pinned host key");
+            case MATCH -> {
+                markVerified(d);
+                yield new Observation.Running(endpoint, "sshd answered with the pinned host key");
+            }
             case MISMATCH -> new Observation.Starting(r.detail());
             case UNREACHABLE ->
-                new Observation.Starting(
-                        "booting (" + accelerator.accelerator().settingValue() + "), waiting for sshd");
+                launched.isPresent() && launched.equals(d.readLong(d.sshVerifiedFile()))
+                        // This launch answered with the pinned key before; one probe that times out
+                        // on a busy host must not flap the workspace back to Starting.
+                        ? new Observation.Running(endpoint, "sshd verified for this boot; the last probe got no answer")
+                        : new Observation.Starting(
+                                "booting (" + accelerator.accelerator().settingValue() + "), waiting for sshd");
         };
+    }
+
+    /** Records that the current launch answered with the pinned key; best effort (the next probe retries). */
+    private static void markVerified(WorkspaceDir d) {
+        Optional<Long> at = d.readLong(d.launchedAtFile());
+        if (at.isEmpty() || at.equals(d.readLong(d.sshVerifiedFile()))) return;
+        try {
+            d.write(d.sshVerifiedFile(), Long.toString(at.get()));
+        } catch (IOException e) {
+            LOG.debug("cannot record ssh verification in {}: {}", d.sshVerifiedFile(), e.getMessage());
+        }
     }
 
     /** Reports ssh-ready once, in the background, for the VM launched last. */
@@ -512,6 +531,7 @@ public final class QemuProvider implements WorkspaceProvider {
                         SshProbe.Result r =
                                 probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
                         if (r.outcome() == SshProbe.Outcome.MATCH) {
+                            markVerified(d);
                             Instant launched = d.readLong(d.launchedAtFile())
                                     .map(Instant::ofEpochMilli)
                                     .orElseGet(clock::instant);

@@ -83,6 +83,15 @@ record WorkspaceDir(Path path) {
         return path.resolve("crash-reported");
     }
 
+    /**
+     * Holds the {@link #launchedAtFile()} value of the launch whose sshd answered with the pinned
+     * host key, so a later probe that only times out (a loaded host) does not turn Running back
+     * into Starting.
+     */
+    Path sshVerifiedFile() {
+        return path.resolve("ssh-verified");
+    }
+
     /** Epoch milliseconds of the last launch, for the ssh-ready phase timing. */
     Path launchedAtFile() {
         return path.resolve("launched-at");
