@@ -152,11 +152,17 @@ class LocalVmWorkspaceIT {
                             "cat ~/persist.txt"))
                     .strip();
             assertThat(viaGateway).isEqualTo(marker);
-            boolean audited = false;
-            for (JsonNode e : TestHttp.json(http.get("/api/v1/workspaces/dev/events", token))) {
-                audited |= e.path("type").asText().equals("ssh-connection");
-            }
-            assertThat(audited).as("ssh-connection event").isTrue();
+            // The gateway records the connection when the channel closes, just after ssh exits.
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(500))
+                    .alias("ssh-connection event for the gateway hop")
+                    .until(() -> {
+                        for (JsonNode e : TestHttp.json(http.get("/api/v1/workspaces/dev/events", token))) {
+                            if (e.path("type").asText().equals("ssh-connection")
+                                    && e.path("message").asText().contains("relayed")) return true;
+                        }
+                        return false;
+                    });
 
             // delete stops the VM and removes everything of the workspace, nothing else
             assertThat(http.delete("/api/v1/workspaces/dev", token).statusCode())
