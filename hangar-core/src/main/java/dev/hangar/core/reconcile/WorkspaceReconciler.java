@@ -311,9 +311,8 @@ public final class WorkspaceReconciler implements AutoCloseable {
 
     /** Stores {@code next} (if it differs) with a {@code phase} event when the phase changed. */
     private Workspace save(Workspace prev, Workspace next) {
-        if (next.equals(prev)) return prev;
-        if (next.phase() == prev.phase() && next.reason().equals(prev.reason()) && sameExceptTime(prev, next))
-            return prev;
+        // A pass that observed nothing new only touched updatedAt: no write, no version bump.
+        if (differsAtMostInUpdatedAt(prev, next)) return prev;
         return store.inTransaction(tx -> {
             Workspace s = tx.workspaces().update(next);
             if (prev.phase() != next.phase()) {
@@ -331,7 +330,7 @@ public final class WorkspaceReconciler implements AutoCloseable {
         });
     }
 
-    private static boolean sameExceptTime(Workspace a, Workspace b) {
+    private static boolean differsAtMostInUpdatedAt(Workspace a, Workspace b) {
         return a.withPhase(a.phase(), a.reason(), b.updatedAt()).equals(b);
     }
 
