@@ -33,11 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  * PVM guests) and the REAL OpenSSH client: import the test image through the API, create a
  * workspace, wait for Running (sshd answered with the pinned host key), ssh in and write a file,
  * kill -9 QEMU (the workspace goes Failed with the serial log's last lines; start recovers it),
- * stop, start, read the file back, delete, and check that no QEMU process, workspace directory
- * (overlay, seed, pidfile, sockets) or row is left. Three boots in all.
+ * stop, start, read the file back; then through the SSH gateway with the config {@code hangar
+ * config-ssh} writes: ssh, scp both ways and {@code ssh -R} (served by the workspace's sshd,
+ * loopback only); delete, and check that no QEMU process, workspace directory (overlay, seed,
+ * pidfile, sockets) or row is left. Three boots in all.
  *
- * <p>ssh goes straight to the VM's loopback port forward with the pinned host key as the only
- * entry in known_hosts (not through the SSH gateway; the gateway's own tests cover ProxyJump).
+ * <p>The first sessions go straight to the VM's loopback port forward with the pinned host key as
+ * the only entry in known_hosts; the later ones use ProxyJump through the Hangar gateway.
  */
 class LocalVmWorkspaceIT {
     // TCG boots take 50-90 s on an idle 2-core machine and several minutes under heavy load.
@@ -152,6 +154,50 @@ class LocalVmWorkspaceIT {
                             "cat ~/persist.txt"))
                     .strip();
             assertThat(viaGateway).isEqualTo(marker);
+            String sshConfig = sshHome.resolve(".ssh/config").toString();
+
+            // scp both ways through the gateway, byte for byte (1 MiB of random data).
+            byte[] payload = new byte[1 << 20];
+            new java.util.Random(42).nextBytes(payload);
+            Path up = tmp.resolve("up.bin");
+            Path down = tmp.resolve("down.bin");
+            Files.write(up, payload);
+            output(List.of("scp", "-F", sshConfig, "-o", "BatchMode=yes", up.toString(), "dev.hangar:up.bin"));
+            output(List.of("scp", "-F", sshConfig, "-o", "BatchMode=yes", "dev.hangar:up.bin", down.toString()));
+            assertThat(Files.readAllBytes(down)).isEqualTo(payload);
+
+            // ssh -R through the gateway: the workspace's own sshd serves the remote forward (the
+            // USB/IP tunnel relies on it). It must listen on the workspace's loopback only.
+            try (java.net.ServerSocket pcSide =
+                    new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                String greeting = "hello-from-pc-" + System.nanoTime();
+                Thread.ofVirtual().start(() -> {
+                    try (java.net.Socket s = pcSide.accept()) {
+                        s.getOutputStream().write((greeting + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    } catch (IOException ignored) {
+                        // the assertion on the remote output reports a missing greeting
+                    }
+                });
+                String remote = output(List.of(
+                        "ssh",
+                        "-F",
+                        sshConfig,
+                        "-o",
+                        "BatchMode=yes",
+                        "-o",
+                        "ExitOnForwardFailure=yes",
+                        "-R",
+                        "127.0.0.1:47123:127.0.0.1:" + pcSide.getLocalPort(),
+                        "dev.hangar",
+                        "ss -Hltn 'sport = :47123'; exec 3<>/dev/tcp/127.0.0.1/47123 && head -n 1 <&3"));
+                List<String> lines = remote.strip().lines().toList();
+                assertThat(lines).last().isEqualTo(greeting);
+                List<String> listeners = lines.subList(0, lines.size() - 1);
+                assertThat(listeners)
+                        .as("listening sockets for the remote forward")
+                        .isNotEmpty();
+                assertThat(listeners).allSatisfy(l -> assertThat(l).containsAnyOf("127.0.0.1:47123", "[::1]:47123"));
+            }
             // The gateway records the connection when the channel closes, just after ssh exits.
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(500))
