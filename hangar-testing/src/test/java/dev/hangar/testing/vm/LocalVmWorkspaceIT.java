@@ -256,6 +256,21 @@ class LocalVmWorkspaceIT {
 
     private static JsonNode awaitPhase(TestHttp http, String token, String phase) {
         JsonNode[] last = {null};
+        try {
+            awaitPhase(http, token, phase, last);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // say where it got stuck: the workspace as last seen and its newest events
+            throw new AssertionError(
+                    "workspace dev did not reach " + phase + " within " + BOOT + "; last seen: " + last[0]
+                            + "; events: "
+                            + http.get("/api/v1/workspaces/dev/events?limit=20", token)
+                                    .body(),
+                    e);
+        }
+        return last[0];
+    }
+
+    private static void awaitPhase(TestHttp http, String token, String phase, JsonNode[] last) {
         await().atMost(BOOT)
                 .pollInterval(Duration.ofSeconds(1))
                 .alias("workspace dev reaches " + phase)
@@ -266,7 +281,6 @@ class LocalVmWorkspaceIT {
                         throw new AssertionError("workspace failed: " + last[0]);
                     return now.equals(phase);
                 });
-        return last[0];
     }
 
     private static String body(Map<String, String> fields) {
