@@ -1,10 +1,8 @@
 package dev.hangar.server;
 
 import dev.hangar.core.domain.Phase;
-import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.reconcile.ReconcilerMetrics;
 import dev.hangar.core.store.Store;
-import dev.hangar.core.store.WorkspaceFilter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -74,8 +72,7 @@ final class ServerMetrics implements ReconcilerMetrics {
 
     /** @return the Prometheus text exposition, after refreshing the workspace counts from the store */
     String scrape() {
-        Map<Phase, Long> counts = new EnumMap<>(Phase.class);
-        for (Workspace w : store.workspaces().list(WorkspaceFilter.ALL)) counts.merge(w.phase(), 1L, Long::sum);
+        Map<Phase, Long> counts = store.workspaces().countByPhase();
         byPhase.forEach((p, n) -> n.set(counts.getOrDefault(p, 0L)));
         return registry.scrape();
     }

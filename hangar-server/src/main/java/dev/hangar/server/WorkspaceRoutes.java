@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * {@code /api/v1/workspaces}: create, list (filters {@code owner}, {@code phase}, {@code
- * template}, {@code provider}), get, start, stop, restart, delete and events. Writes only record
+ * template}, {@code provider}; paged with {@code limit} and {@code continue}, see {@link
+ * ListPage}), get, start, stop, restart, delete and events. Writes only record
  * desired state (see {@link WorkspaceService}); they answer 202 because the reconciler does the
  * work. The {@code owner} query parameter lets admins address other users' workspaces.
  */
@@ -64,11 +65,12 @@ final class WorkspaceRoutes {
         WorkspaceFilter filter = new WorkspaceFilter(owner, phases, query(ctx, "template"), query(ctx, "provider"));
         // Encoded straight to bytes: a list of thousands is megabytes, and ctx.json would build an
         // intermediate String of the same size first.
+        ListPage page = ListPage.of(ctx);
+        List<Workspace> rows = page.fetch(
+                ctx, n -> workspaces.list(u, filter, page.after(), n), w -> java.util.Map.entry(w.owner(), w.name()));
         ctx.contentType("application/json")
                 .result(Json.mapper()
-                        .writeValueAsBytes(workspaces.list(u, filter).stream()
-                                .map(Views::workspace)
-                                .toList()));
+                        .writeValueAsBytes(rows.stream().map(Views::workspace).toList()));
     }
 
     private void create(Context ctx) {

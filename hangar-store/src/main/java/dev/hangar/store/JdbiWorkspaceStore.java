@@ -11,13 +11,16 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.StaleVersionException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
 import dev.hangar.core.store.WorkspaceStore;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -90,14 +93,20 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
     }
 
     @Override
-    public List<Workspace> list(WorkspaceFilter filter) {
+    public List<Workspace> list(WorkspaceFilter filter, WorkspaceCursor after, int limit) {
         Objects.requireNonNull(filter, "filter");
+        Objects.requireNonNull(after, "after");
+        if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, got " + limit);
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM workspaces WHERE 1 = 1");
         if (!filter.owner().isEmpty()) sql.append(" AND owner = :owner");
         if (!filter.phases().isEmpty()) sql.append(" AND phase IN (<phases>)");
         if (!filter.template().isEmpty()) sql.append(" AND template = :template");
         if (!filter.providerType().isEmpty()) sql.append(" AND provider_type = :providerType");
+        // Keyset pagination on the (owner, name) unique key: spelled out rather than as a row-value
+        // comparison so that both SQLite and PostgreSQL use the index the same way.
+        if (!after.isStart()) sql.append(" AND (owner > :afterOwner OR (owner = :afterOwner AND name > :afterName))");
         sql.append(" ORDER BY owner, name");
+        if (limit != Integer.MAX_VALUE) sql.append(" LIMIT :limit");
         return session.read(h -> {
             Query query = h.createQuery(sql.toString());
             if (!filter.owner().isEmpty()) query.bind("owner", filter.owner());
@@ -107,7 +116,20 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                         filter.phases().stream().map(Phase::name).sorted().toList());
             if (!filter.template().isEmpty()) query.bind("template", filter.template());
             if (!filter.providerType().isEmpty()) query.bind("providerType", filter.providerType());
+            if (!after.isStart()) query.bind("afterOwner", after.owner()).bind("afterName", after.name());
+            if (limit != Integer.MAX_VALUE) query.bind("limit", limit);
             return query.map(JdbiWorkspaceStore::row).list();
+        });
+    }
+
+    @Override
+    public Map<Phase, Long> countByPhase() {
+        return session.read(h -> {
+            Map<Phase, Long> counts = new EnumMap<>(Phase.class);
+            h.createQuery("SELECT phase, COUNT(*) AS n FROM workspaces GROUP BY phase")
+                    .map((rs, ctx) -> Map.entry(Phase.parse(rs.getString("phase")), rs.getLong("n")))
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+            return counts;
         });
     }
 

@@ -20,6 +20,7 @@ import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.domain.WorkspaceParameters;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.StoreException;
+import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
@@ -268,6 +270,48 @@ abstract class StoreContractTest {
         assertThat(store.workspaces().delete(w.id(), 99)).isFalse();
         assertThat(store.workspaces().delete(UUID.randomUUID().toString(), 1)).isFalse();
         assertThat(store.workspaces().count()).isEqualTo(1);
+    }
+
+    @Test
+    void listPagesByKeysetWithoutRepeatsOrGapsWhileRowsChange() {
+        Workspace aliceAb = store.workspaces().insert(workspace("alice", "ab", "ubuntu", "qemu", Phase.Stopped));
+        Workspace bobZeta = store.workspaces().insert(workspace("bob", "zeta", "debian", "qemu", Phase.Running));
+        Workspace aliceDash = store.workspaces().insert(workspace("alice", "a-b", "debian", "qemu", Phase.Running));
+        Workspace bobX = store.workspaces().insert(workspace("bob-x", "m", "debian", "qemu", Phase.Failed));
+        Workspace alice1 = store.workspaces().insert(workspace("alice", "a1", "ubuntu", "qemu", Phase.Pending));
+
+        List<Workspace> first = store.workspaces().list(WorkspaceFilter.ALL, WorkspaceCursor.START, 2);
+        assertThat(first).containsExactly(aliceDash, alice1);
+        // a row inserted before the cursor and one after it, between pages: the next page neither
+        // repeats nor skips rows that were there (keyset, not OFFSET)
+        store.workspaces().insert(workspace("aaron", "zz", "debian", "qemu", Phase.Running));
+        Workspace bobAlpha = store.workspaces().insert(workspace("bob", "alpha", "debian", "qemu", Phase.Running));
+        List<Workspace> second = store.workspaces().list(WorkspaceFilter.ALL, WorkspaceCursor.after("alice", "a1"), 2);
+        assertThat(second).containsExactly(aliceAb, bobAlpha);
+        assertThat(store.workspaces().list(WorkspaceFilter.ALL, WorkspaceCursor.after("bob", "alpha"), 2))
+                .containsExactly(bobZeta, bobX);
+        assertThat(store.workspaces().list(WorkspaceFilter.ALL, WorkspaceCursor.after("bob-x", "m"), 2))
+                .isEmpty();
+        // filters and cursor combine; the cursor need not name an existing row
+        assertThat(store.workspaces()
+                        .list(
+                                new WorkspaceFilter("", Set.of(Phase.Running), "", ""),
+                                WorkspaceCursor.after("b", ""),
+                                5))
+                .containsExactly(bobAlpha, bobZeta);
+        assertThatThrownBy(() -> store.workspaces().list(WorkspaceFilter.ALL, WorkspaceCursor.START, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+    }
+
+    @Test
+    void countByPhaseCountsInOneQuery() {
+        assertThat(store.workspaces().countByPhase()).isEmpty();
+        store.workspaces().insert(workspace("alice", "a", "debian", "qemu", Phase.Running));
+        store.workspaces().insert(workspace("alice", "b", "debian", "qemu", Phase.Running));
+        store.workspaces().insert(workspace("bob", "c", "debian", "qemu", Phase.Failed));
+        assertThat(store.workspaces().countByPhase())
+                .containsOnly(Map.entry(Phase.Running, 2L), Map.entry(Phase.Failed, 1L));
     }
 
     @Test

@@ -102,6 +102,53 @@ class WorkspaceRoutesTest {
     }
 
     @Test
+    void listIsPagedWithLinkHeadersAndTheClientFollowsThem() {
+        TestControlPlane.Credentials pager = cp.createUser(unique("pager"), false);
+        List<String> names = List.of("p-a", "p-b", "p-c", "p-d", "p-e");
+        for (String n : names) create(pager.token(), n);
+
+        List<String> seen = new java.util.ArrayList<>();
+        String next = "/api/v1/workspaces?template=fake&limit=2";
+        int pages = 0;
+        while (next != null) {
+            HttpResponse<String> r = http.get(next, pager.token());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            List<WorkspaceView> page = TestHttp.read(r, new TypeReference<List<WorkspaceView>>() {});
+            assertThat(page).hasSizeLessThanOrEqualTo(2);
+            page.forEach(w -> seen.add(w.name()));
+            pages++;
+            next = r.headers()
+                    .firstValue("Link")
+                    .map(l -> {
+                        // RFC 8288: <URI-Reference>; rel="next"; the filters travel with the link
+                        assertThat(l)
+                                .endsWith(">; rel=\"next\"")
+                                .contains("template=fake")
+                                .contains("limit=2");
+                        return l.substring(1, l.indexOf('>'));
+                    })
+                    .orElse(null);
+        }
+        assertThat(seen).containsExactlyElementsOf(names);
+        assertThat(pages).isEqualTo(3);
+
+        try (var client = new dev.hangar.api.client.HangarClient(
+                dev.hangar.api.client.ClientSettings.of(cp.baseUri().toString(), pager.token()))) {
+            assertThat(client.listWorkspaces(dev.hangar.api.client.WorkspaceFilter.NONE, 2))
+                    .extracting(WorkspaceView::name)
+                    .containsExactlyElementsOf(names);
+            assertThat(client.listWorkspaces(dev.hangar.api.client.WorkspaceFilter.NONE))
+                    .extracting(WorkspaceView::name)
+                    .containsExactlyElementsOf(names);
+        }
+        problem(http.get("/api/v1/workspaces?limit=0", admin), 400, "limit");
+        problem(http.get("/api/v1/workspaces?limit=1001", admin), 400, "limit");
+        problem(http.get("/api/v1/workspaces?limit=ten", admin), 400, "limit");
+        problem(http.get("/api/v1/workspaces?continue=%21%21", admin), 400, "continue");
+        problem(http.get("/api/v1/workspaces?continue=bm9zbGFzaA", admin), 400, "continue");
+    }
+
+    @Test
     void usersSeeOnlyTheirOwnWorkspacesAndAdminsSeeAll() {
         TestControlPlane.Credentials alice = cp.createUser(unique("alice"), false);
         TestControlPlane.Credentials bob = cp.createUser(unique("bob"), false);

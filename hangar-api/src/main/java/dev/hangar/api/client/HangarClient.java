@@ -90,15 +90,54 @@ public final class HangarClient implements AutoCloseable {
 
     // ---- workspaces ------------------------------------------------------------------------
 
-    /** {@code GET /workspaces}: workspaces the caller may see that match {@code filter}. */
+    /**
+     * {@code GET /workspaces}: every workspace the caller may see that matches {@code filter}, in
+     * (owner, name) order. Follows the server's pages ({@code Link: <...>; rel="next"}, RFC 8288)
+     * until the last one, so the result is complete however many workspaces there are.
+     */
     public List<WorkspaceView> listWorkspaces(WorkspaceFilter filter) {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("owner", filter.owner());
-        q.put("phase", filter.phase());
-        q.put("template", filter.template());
-        q.put("provider", filter.provider());
-        return send("GET", API + "/workspaces" + query(q), null, listOf(WorkspaceView.class));
+        return listWorkspaces(filter, 0);
     }
+
+    /**
+     * As {@link #listWorkspaces(WorkspaceFilter)}, asking for pages of {@code pageSize} rows.
+     *
+     * @param pageSize rows per request, 1 to 1000; 0 for the server's default (500)
+     */
+    public List<WorkspaceView> listWorkspaces(WorkspaceFilter filter, int pageSize) {
+        if (pageSize < 0 || pageSize > 1000)
+            throw new IllegalArgumentException("pageSize must be 0 (server default) or 1..1000, got " + pageSize);
+        List<WorkspaceView> all = new java.util.ArrayList<>();
+        String token = "";
+        do {
+            Map<String, String> q = new LinkedHashMap<>();
+            q.put("owner", filter.owner());
+            q.put("phase", filter.phase());
+            q.put("template", filter.template());
+            q.put("provider", filter.provider());
+            q.put("limit", pageSize == 0 ? "" : Integer.toString(pageSize));
+            q.put("continue", token);
+            String path = API + "/workspaces" + query(q);
+            HttpResponse<byte[]> r = exchange("GET", path, null);
+            all.addAll(read("GET", path, r, listOf(WorkspaceView.class)));
+            token = nextPageToken(r);
+        } while (!token.isEmpty());
+        return all;
+    }
+
+    /** @return the {@code continue} token of the {@code rel="next"} link, or "" on the last page */
+    static String nextPageToken(HttpResponse<?> r) {
+        for (String link : r.headers().allValues("Link")) {
+            for (String part : link.split(",")) {
+                if (!part.replace(" ", "").contains("rel=\"next\"")) continue;
+                java.util.regex.Matcher m = NEXT_TOKEN.matcher(part);
+                if (m.find()) return java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+            }
+        }
+        return "";
+    }
+
+    private static final java.util.regex.Pattern NEXT_TOKEN = java.util.regex.Pattern.compile("[?&]continue=([^&>]+)");
 
     /**
      * {@code POST /workspaces} (201): records a new workspace; the server starts provisioning it.
@@ -269,7 +308,10 @@ public final class HangarClient implements AutoCloseable {
     // ---- plumbing --------------------------------------------------------------------------
 
     private <T> T send(String method, String path, Object body, ObjectReader reader) {
-        HttpResponse<byte[]> r = exchange(method, path, body);
+        return read(method, path, exchange(method, path, body), reader);
+    }
+
+    private <T> T read(String method, String path, HttpResponse<byte[]> r, ObjectReader reader) {
         int status = r.statusCode();
         if (status < 200 || status > 299) throw new ApiException(problemOf(method, path, r));
         if (reader == null) return null;

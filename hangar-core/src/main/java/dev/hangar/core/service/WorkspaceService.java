@@ -15,6 +15,7 @@ import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.domain.WorkspaceParameters;
 import dev.hangar.core.store.Store;
+import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
 import dev.hangar.core.template.Range;
 import dev.hangar.core.template.Template;
@@ -129,13 +130,23 @@ public final class WorkspaceService {
         return stored;
     }
 
-    /** @return workspaces the actor may see that match the filter (non-admins: their own only) */
+    /** @return every workspace the actor may see that matches the filter (non-admins: their own only) */
     public List<Workspace> list(User actor, WorkspaceFilter filter) {
+        return list(actor, filter, WorkspaceCursor.START, Integer.MAX_VALUE);
+    }
+
+    /**
+     * One page of {@link #list(User, WorkspaceFilter)}: at most {@code limit} workspaces after
+     * {@code after} in (owner, name) order.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public List<Workspace> list(User actor, WorkspaceFilter filter, WorkspaceCursor after, int limit) {
         WorkspaceFilter f = actor.admin()
                 ? filter
                 : new WorkspaceFilter(actor.name(), filter.phases(), filter.template(), filter.providerType());
         if (!actor.admin() && !filter.owner().isEmpty() && !filter.owner().equals(actor.name())) return List.of();
-        return store.workspaces().list(f);
+        return store.workspaces().list(f, after, limit);
     }
 
     /**

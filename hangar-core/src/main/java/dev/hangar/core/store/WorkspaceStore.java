@@ -1,7 +1,9 @@
 package dev.hangar.core.store;
 
+import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Workspace rows. Thread-safe. */
@@ -21,8 +23,27 @@ public interface WorkspaceStore {
     /** @return the owner's workspace of that name, if any */
     Optional<Workspace> findByName(String owner, String name);
 
-    /** @return matching workspaces ordered by owner, then name */
-    List<Workspace> list(WorkspaceFilter filter);
+    /** @return every matching workspace, ordered by owner, then name */
+    default List<Workspace> list(WorkspaceFilter filter) {
+        return list(filter, WorkspaceCursor.START, Integer.MAX_VALUE);
+    }
+
+    /**
+     * One page of the listing: matching workspaces strictly after {@code after} in (owner, name)
+     * order, at most {@code limit} of them. The next page starts after the last row returned.
+     *
+     * @param limit at most this many rows, at least 1
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    List<Workspace> list(WorkspaceFilter filter, WorkspaceCursor after, int limit);
+
+    /**
+     * Counts workspaces per phase in one query (the metrics scrape uses it instead of loading
+     * every row).
+     *
+     * @return the count of each phase that has at least one workspace; absent phases have none
+     */
+    Map<Phase, Long> countByPhase();
 
     /**
      * Stores {@code workspace} if the stored row still has {@code workspace.version()}.
