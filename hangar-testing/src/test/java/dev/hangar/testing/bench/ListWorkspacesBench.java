@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Benchmark (not a test; run with {@code -Pbench}, see hangar-testing/pom.xml):
- * {@code GET /api/v1/workspaces} against the real server with 10,000 workspaces in SQLite, over
+ * {@code GET /api/v1/workspaces} (first page, a deep page, and the whole listing page by page)
+ * against the real server with 10,000 workspaces in SQLite, over
  * loopback, from a closed-loop load generator on virtual threads (a fixed number of clients, each
  * sending its next request when the previous answered) for a bounded time. Prints requests/s
  * and latency percentiles; asserts nothing.
@@ -65,8 +66,20 @@ public final class ListWorkspacesBench {
                     .executor(Executors.newVirtualThreadPerTaskExecutor())
                     .build();
             HttpResponse<byte[]> sample = client.send(get(all, token), HttpResponse.BodyHandlers.ofByteArray());
-            System.out.printf(Locale.ROOT, "full list: HTTP %d, %d bytes%n", sample.statusCode(), sample.body().length);
-            run("GET /api/v1/workspaces (10,000 rows)", client, get(all, token), clients, warmup, seconds);
+            System.out.printf(
+                    Locale.ROOT, "first page: HTTP %d, %d bytes%n", sample.statusCode(), sample.body().length);
+            run(
+                    "GET /api/v1/workspaces (first page: 500 of 10,000 rows)",
+                    client,
+                    get(all, token),
+                    clients,
+                    warmup,
+                    seconds);
+            // a page deep in the listing costs the same as the first (keyset, not OFFSET)
+            URI deep = all;
+            for (int i = 0; i < 10; i++) deep = next(client, deep, token);
+            run("GET /api/v1/workspaces (11th page, via continue)", client, get(deep, token), clients, warmup, seconds);
+            walkAllPages(client, all, token, workspaces);
             run(
                     "GET /api/v1/workspaces?owner=bench-small (10 rows of 10,000)",
                     client,
@@ -75,6 +88,44 @@ public final class ListWorkspacesBench {
                     warmup,
                     seconds);
         }
+    }
+
+    /** The URI of the page after {@code page}, from its RFC 8288 Link header. */
+    private static URI next(HttpClient client, URI page, String token) throws Exception {
+        HttpResponse<byte[]> r = client.send(get(page, token), HttpResponse.BodyHandlers.ofByteArray());
+        String link = r.headers()
+                .firstValue("Link")
+                .orElseThrow(() -> new IllegalStateException("no next page after " + page));
+        return page.resolve(link.substring(1, link.indexOf('>')));
+    }
+
+    /** One client reads the whole listing page by page, as {@code hangar list} does; five rounds. */
+    private static void walkAllPages(HttpClient client, URI first, String token, int expected) throws Exception {
+        long[] nanos = new long[5];
+        for (int round = 0; round < nanos.length; round++) {
+            long t0 = System.nanoTime();
+            int pages = 0;
+            URI page = first;
+            while (page != null) {
+                HttpResponse<byte[]> r = client.send(get(page, token), HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode() + " for " + page);
+                pages++;
+                URI current = page;
+                page = r.headers()
+                        .firstValue("Link")
+                        .map(l -> current.resolve(l.substring(1, l.indexOf('>'))))
+                        .orElse(null);
+            }
+            nanos[round] = System.nanoTime() - t0;
+            if (round == 0) System.out.printf(Locale.ROOT, "whole listing: %d pages for %d rows%n", pages, expected);
+        }
+        Arrays.sort(nanos);
+        System.out.printf(
+                Locale.ROOT,
+                "whole listing page by page, 1 client, 5 rounds: min %.0f ms, median %.0f ms, max %.0f ms%n",
+                nanos[0] / 1e6,
+                nanos[2] / 1e6,
+                nanos[4] / 1e6);
     }
 
     /** Where one list request's time goes, in-process: the store query and the JSON encoding. */
