@@ -20,12 +20,8 @@ public final class WorkspaceSpecs {
      */
     public static WorkspaceSpec of(Workspace w, Optional<Template> template, List<UserSshKey> keys) {
         CloudInitConfig base = template.map(Template::cloudInit).orElse(CloudInitConfig.EMPTY);
-        CloudInitConfig cloudInit = new CloudInitConfig(
-                base.packages(),
-                base.runcmd(),
-                w.parameters().extraUserData().isEmpty()
-                        ? base.extraUserData()
-                        : w.parameters().extraUserData());
+        // the template's user-data and the workspace's both apply, the workspace's last (it wins)
+        CloudInitConfig cloudInit = base.withWorkspaceUserData(w.parameters().extraUserData());
         Map<String, String> settings = template.map(Template::settings).orElse(Map.of());
         return new WorkspaceSpec(
                 w.id(),

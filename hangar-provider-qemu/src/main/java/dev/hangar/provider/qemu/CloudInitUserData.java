@@ -21,8 +21,9 @@ import java.util.Map;
  * passwordless sudo, a locked password and {@code spec.authorizedKeys()}; the Hangar-generated host
  * key under {@code ssh_keys} with {@code ssh_deletekeys: true} and no other generated host key types,
  * so the pinned key is the only one sshd offers; {@code packages} and {@code runcmd} from the
- * template; then {@code extraUserData} merged over the result (mappings merged key by key,
- * recursively; any other value, lists included, replaced).
+ * template; then the template's {@code extraUserData} and after it the workspace's {@code
+ * workspaceUserData} merged over the result (mappings merged key by key, recursively; any other
+ * value, lists included, replaced).
  */
 public final class CloudInitUserData {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -34,7 +35,7 @@ public final class CloudInitUserData {
 
     /**
      * @return the user-data document, starting with the line {@code #cloud-config}
-     * @throws ProviderException (permanent) if {@code extraUserData} is not a YAML mapping or the
+     * @throws ProviderException (permanent) if either user-data addition is not a YAML mapping or the
      *     host key type is not one cloud-init can install
      */
     public static String render(WorkspaceSpec spec) {
@@ -58,7 +59,8 @@ public final class CloudInitUserData {
             doc.put("packages", spec.cloudInit().packages());
         if (!spec.cloudInit().runcmd().isEmpty())
             doc.put("runcmd", spec.cloudInit().runcmd());
-        mergeInto(doc, extra(spec.cloudInit().extraUserData()));
+        mergeInto(doc, extra("the template's user-data", spec.cloudInit().extraUserData()));
+        mergeInto(doc, extra("the workspace's user-data", spec.cloudInit().workspaceUserData()));
         return "#cloud-config\n" + write(doc);
     }
 
@@ -98,7 +100,7 @@ public final class CloudInitUserData {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> extra(String extraUserData) {
+    private static Map<String, Object> extra(String what, String extraUserData) {
         String text = extraUserData.strip();
         if (text.isEmpty()) return Map.of();
         Object parsed;
@@ -106,14 +108,13 @@ public final class CloudInitUserData {
             parsed = YAML.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             throw new ProviderException(
-                    "extra user-data is not valid YAML (line " + e.getLocation().getLineNr() + "): "
-                            + e.getOriginalMessage(),
+                    what + " is not valid YAML (line " + e.getLocation().getLineNr() + "): " + e.getOriginalMessage(),
                     true);
         }
         if (parsed == null) return Map.of();
         if (!(parsed instanceof Map<?, ?> map)) {
             throw new ProviderException(
-                    "extra user-data must be a #cloud-config YAML mapping, got a "
+                    what + " must be a #cloud-config YAML mapping, got a "
                             + parsed.getClass().getSimpleName().toLowerCase(Locale.ROOT),
                     true);
         }

@@ -98,6 +98,36 @@ class CloudInitUserDataTest {
     }
 
     @Test
+    void workspaceUserDataMergesAfterTheTemplatesAndWinsOnConflicts() throws Exception {
+        String template = """
+                timezone: Europe/Berlin
+                write_files:
+                  - path: /etc/motd
+                    content: from the template
+                apt:
+                  preserve_sources_list: true
+                """;
+        String workspace = """
+                timezone: UTC
+                apt:
+                  http_proxy: http://proxy:3128
+                """;
+        Map<String, Object> doc = parse(CloudInitUserData.render(
+                spec(new CloudInitConfig(List.of("git"), List.of(), template).withWorkspaceUserData(workspace))));
+
+        // both apply: the template's keys stay, the workspace's are added, and it wins on a conflict
+        assertThat(doc)
+                .containsEntry("timezone", "UTC")
+                .containsKey("write_files")
+                .containsEntry("packages", List.of("git"))
+                .containsEntry("apt", Map.of("preserve_sources_list", true, "http_proxy", "http://proxy:3128"));
+        assertThatThrownBy(() -> CloudInitUserData.render(
+                        spec(new CloudInitConfig(List.of(), List.of(), template).withWorkspaceUserData("a: [b"))))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("the workspace's user-data is not valid YAML");
+    }
+
+    @Test
     void rejectsExtraUserDataThatIsNotAMapping() {
         assertThatThrownBy(() -> CloudInitUserData.render(spec(new CloudInitConfig(List.of(), List.of(), "- a\n- b"))))
                 .isInstanceOf(ProviderException.class)
