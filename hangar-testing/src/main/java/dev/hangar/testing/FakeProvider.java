@@ -65,6 +65,9 @@ public final class FakeProvider implements WorkspaceProvider {
     private volatile int delayRunning;
     private volatile boolean closed;
     private volatile SshEndpoint ssh = SSH;
+    private volatile java.util.concurrent.CountDownLatch applyGate = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger appliesInFlight =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Set<String> booted = ConcurrentHashMap.newKeySet();
 
     /**
@@ -86,6 +89,20 @@ public final class FakeProvider implements WorkspaceProvider {
     public FakeProvider sshEndpoint(SshEndpoint endpoint) {
         this.ssh = java.util.Objects.requireNonNull(endpoint, "endpoint");
         return this;
+    }
+
+    /**
+     * Makes every later apply call wait until {@code gate} opens (count down to zero), to hold a
+     * reconcile pass in flight.
+     */
+    public FakeProvider holdApplies(java.util.concurrent.CountDownLatch gate) {
+        this.applyGate = java.util.Objects.requireNonNull(gate, "gate");
+        return this;
+    }
+
+    /** @return how many apply calls are running right now */
+    public int appliesInFlight() {
+        return appliesInFlight.get();
     }
 
     /** Makes every later start report Starting for {@code passes} apply calls before Running. */
@@ -144,6 +161,19 @@ public final class FakeProvider implements WorkspaceProvider {
 
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+        appliesInFlight.incrementAndGet();
+        try {
+            applyGate.await();
+            return applyNow(spec, desired, listener);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("interrupted", false);
+        } finally {
+            appliesInFlight.decrementAndGet();
+        }
+    }
+
+    private Observation applyNow(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             calls.add(new Call("apply", spec.name(), desired.name(), "error: " + failMessage));
             throw new ProviderException(failMessage, failPermanently);

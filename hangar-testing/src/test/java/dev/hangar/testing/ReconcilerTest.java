@@ -153,6 +153,24 @@ class ReconcilerTest {
     }
 
     @Test
+    void closeWaitsForPassesInFlightUpToItsGrace() {
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        try (TestControlPlane cp =
+                TestControlPlane.builder().fake(p -> p.holdApplies(gate)).start()) {
+            create(cp, "held");
+            await().atMost(WAIT).until(() -> cp.fake().appliesInFlight() == 1);
+            // a pass is held inside the provider: close gives up after its grace and says so
+            assertThat(cp.server().reconciler().close(Duration.ofMillis(300))).isFalse();
+            assertThat(cp.fake().appliesInFlight()).isEqualTo(1);
+            // once the pass can finish, close sees it end (and stays idempotent)
+            gate.countDown();
+            assertThat(cp.server().reconciler().close(WAIT)).isTrue();
+            assertThat(cp.fake().appliesInFlight()).isZero();
+            assertThat(cp.server().reconciler().close(Duration.ZERO)).isTrue();
+        }
+    }
+
+    @Test
     void serverRestartedDuringProvisioningConverges() {
         Path home;
         String id;
