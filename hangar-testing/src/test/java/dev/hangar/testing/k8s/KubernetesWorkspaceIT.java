@@ -356,9 +356,10 @@ class KubernetesWorkspaceIT {
                         clientKey.toAbsolutePath(),
                         List.of(new WorkspaceHostKey(
                                 WORKSPACE, ws.path("hostKey").asText()))));
-        Path config = sshHome.resolve(".ssh/config");
-        assertThat(Files.readString(config)).contains("ProxyJump", "StrictHostKeyChecking yes");
-        return config;
+        // ~/.ssh/config gets one Include line; the hosts live in the file Hangar manages.
+        assertThat(Files.readString(sshHome.resolve(".ssh/hangar/config")))
+                .contains("ProxyJump", "StrictHostKeyChecking yes");
+        return sshHome.resolve(".ssh/config");
     }
 
     /**
