@@ -29,19 +29,36 @@ case "$HANGAR_USER" in
     *[!a-z0-9_-]* | [!a-z_]*) fail "HANGAR_USER='$HANGAR_USER' is not a POSIX user name" ;;
 esac
 
-# 1. The login user: sshd running as non-root only admits the user it runs as.
+# 1. The login user owns this uid. sshd running as non-root only admits the user it runs as, and
+#    getpwuid() (id -un, whoami, ls -l, the shell prompt) names the FIRST passwd entry of the uid:
+#    so HANGAR_USER replaces any other name of this uid (the image's placeholder user "hangar")
+#    instead of being appended after it. Its primary group takes the same name when that is free.
 entry=$(getent passwd "$HANGAR_USER" || true)
-if [ -z "$entry" ]; then
-    [ -w /etc/passwd ] || fail "cannot register $HANGAR_USER: /etc/passwd is not writable by uid $uid"
-    echo "$HANGAR_USER:x:$uid:$gid:Hangar workspace user:$HOME:/bin/bash" >>/etc/passwd
-elif [ "$(echo "$entry" | cut -d: -f3)" != "$uid" ]; then
+if [ -n "$entry" ] && [ "$(echo "$entry" | cut -d: -f3)" != "$uid" ]; then
     fail "user $HANGAR_USER exists with uid $(echo "$entry" | cut -d: -f3), but the container runs as uid $uid"
-elif [ "$(echo "$entry" | cut -d: -f6)" != "$HOME" ]; then
-    # The image user (or an earlier name) points elsewhere: make the passwd home match HOME.
-    [ -w /etc/passwd ] || fail "home of $HANGAR_USER is not $HOME and /etc/passwd is not writable"
+fi
+state=$(awk -F: -v u="$HANGAR_USER" -v id="$uid" -v h="$HOME" '
+    $1 == u || $3 == id { n++; if ($1 == u && $3 == id && $6 == h) ok++ }
+    END { print (n == 1 && ok == 1) ? "ok" : "rewrite" }' /etc/passwd)
+if [ "$state" != ok ]; then
+    [ -w /etc/passwd ] || fail "cannot make $HANGAR_USER the user of uid $uid with HOME=$HOME: /etc/passwd is not writable by uid $uid"
     tmp=$(mktemp)
-    awk -F: -v OFS=: -v u="$HANGAR_USER" -v h="$HOME" '$1 == u { $6 = h } { print }' /etc/passwd >"$tmp"
+    awk -F: -v OFS=: -v u="$HANGAR_USER" -v id="$uid" -v g="$gid" -v h="$HOME" '
+        $1 == u || $3 == id {
+            if (!done) print u, "x", id, g, "Hangar workspace user", h, ($7 == "" ? "/bin/bash" : $7)
+            done = 1
+            next
+        }
+        { print }
+        END { if (!done) print u, "x", id, g, "Hangar workspace user", h, "/bin/bash" }' /etc/passwd >"$tmp"
     cat "$tmp" >/etc/passwd
+    rm -f "$tmp"
+fi
+if ! getent group "$HANGAR_USER" >/dev/null && [ -w /etc/group ]; then
+    tmp=$(mktemp)
+    awk -F: -v OFS=: -v u="$HANGAR_USER" -v id="$gid" '$3 == id && !done { $1 = u; done = 1 } { print }' \
+        /etc/group >"$tmp"
+    cat "$tmp" >/etc/group
     rm -f "$tmp"
 fi
 

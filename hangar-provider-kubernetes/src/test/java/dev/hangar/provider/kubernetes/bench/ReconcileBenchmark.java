@@ -250,12 +250,16 @@ public final class ReconcileBenchmark {
         if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " exited " + p.exitValue());
     }
 
+    /** Formats one result and prints it at once, so a run that is cut short still reports its passes. */
     private static String[] row(String what, Duration d, int count) {
-        return new String[] {
+        String[] row = {
             what,
             String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0),
             String.format(Locale.ROOT, "%.1f ms", d.toNanos() / 1e6 / count)
         };
+        System.out.printf(Locale.ROOT, "done: %-48s %12s %16s%n", row[0], row[1], row[2]);
+        System.out.flush();
+        return row;
     }
 
     private static void print(List<String[]> rows, int count) {

@@ -1,4 +1,4 @@
-package dev.hangar.provider.kubernetes.cluster;
+package dev.hangar.testing.k8s;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

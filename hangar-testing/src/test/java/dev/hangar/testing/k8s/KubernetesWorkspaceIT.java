@@ -1,0 +1,594 @@
+package dev.hangar.testing.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.api.Json;
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import dev.hangar.cli.sshconfig.WorkspaceHostKey;
+import dev.hangar.provider.kubernetes.KubernetesProviderFactory;
+import dev.hangar.provider.kubernetes.WorkspaceManifests;
+import dev.hangar.provider.kubernetes.WorkspaceNames;
+import dev.hangar.server.GatewayHook;
+import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testing.TestControlPlane;
+import dev.hangar.testing.TestHttp;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kubernetes Pod workspaces through the whole control plane, against a REAL single-node Kubernetes
+ * 1.20.2 (built from Debian's source package by {@code tools/k8s/build.sh}; etcd, control plane,
+ * kubelet on containerd inside a network namespace made by {@code tools/k8s/up.sh}), the reference
+ * workspace image built without Docker ({@code tools/k8s/workspace-image.sh}) and imported into the
+ * node, the real Hangar server ({@link TestControlPlane} with the kubernetes provider and the SSH
+ * gateway) and the real OpenSSH client. Nothing here is a stand-in.
+ *
+ * <p>The user story: a user registers a key, creates a workspace from a Pod template over the REST
+ * API, waits for Running, connects with plain {@code ssh} using the config {@code hangar
+ * config-ssh} writes (ProxyJump through the Hangar gateway, pinned host keys, strict checking; the
+ * gateway reaches the pod through the provider's API-server port-forward), writes a file, stops the
+ * workspace (StatefulSet scaled to 0, pod gone, claim kept), starts it, reads the file back from the
+ * volume, deletes it, and nothing of it is left in the cluster or the store.
+ *
+ * <p>The server talks to the cluster as the {@code hangar-server} ServiceAccount with the Role of
+ * {@code deploy/rbac.yaml}, in the {@code hangar-workspaces} namespace of {@code deploy/}: the run
+ * also proves that Role grants everything the provider does. The same cluster validates the
+ * {@code deploy/} manifests with a server-side dry run (one cluster per test class: bringing it up
+ * costs about a minute).
+ *
+ * <p>Skips, saying why, when the host cannot run the cluster (not root, no network namespaces or
+ * overlayfs, the binaries cannot be built). With {@code HANGAR_K8S_IT_REQUIRED=true} (set by
+ * {@code .ci/run}) those are failures instead. Timings are printed as {@code [k8s-it] ...} lines
+ * (reported, not asserted).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KubernetesWorkspaceIT {
+    private static final String SERVER_NAMESPACE = "hangar";
+    private static final String WORKSPACE_NAMESPACE = "hangar-workspaces";
+    private static final String SERVICE_ACCOUNT = "hangar-server";
+    private static final String USER = "alice";
+    private static final String WORKSPACE = "dev";
+    /** Pod start is seconds on an idle machine; minutes when other jobs load the 2 cores. */
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(8);
+
+    private static Path repo;
+    private static LocalCluster cluster;
+    private static KubernetesClient admin;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startCluster() throws IOException {
+        repo = repositoryRoot();
+        Path tools = repo.resolve("tools/k8s");
+        skipOrFail(LocalCluster.unavailableReason(tools));
+        long t0 = System.nanoTime();
+        try {
+            cluster = LocalCluster.start(tools);
+        } catch (LocalCluster.BuildFailedException e) {
+            skipOrFail(Optional.of("this host cannot build the cluster: " + e.getMessage()));
+        }
+        report(
+                "cluster ready (build/cache + image + up.sh) in %.1f s; up.sh alone %s s",
+                seconds(t0), cluster.upSeconds());
+        admin = new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())))
+                .build();
+    }
+
+    @AfterAll
+    static void stopCluster() throws IOException {
+        if (admin != null) admin.close();
+        if (cluster != null) {
+            long t0 = System.nanoTime();
+            cluster.close();
+            report("cluster down and verified clean in %.1f s", seconds(t0));
+        }
+    }
+
+    @Test
+    @Order(1)
+    void deployManifestsPassServerSideDryRun() throws IOException {
+        // Namespaced objects are only validated in namespaces that exist; a dry run creates nothing.
+        LocalCluster.Result namespaces = cluster.kubectl("apply", "-f", deploy("namespaces.yaml"));
+        assertThat(namespaces.exitCode()).as(namespaces.output()).isZero();
+
+        LocalCluster.Result all = cluster.kubectl(
+                "apply", "--dry-run=server", "-k", repo.resolve("deploy").toString());
+        assertThat(all.exitCode()).as(all.output()).isZero();
+        assertThat(all.stdout())
+                .contains(
+                        "serviceaccount/hangar-server",
+                        "role.rbac.authorization.k8s.io/hangar-workspaces",
+                        "rolebinding.rbac.authorization.k8s.io/hangar-server",
+                        "configmap/hangar-server",
+                        "persistentvolumeclaim/hangar-home",
+                        "deployment.apps/hangar-server",
+                        "service/hangar")
+                .contains("(server dry run)");
+        LocalCluster.Result secret =
+                cluster.kubectl("apply", "--dry-run=server", "-f", deploy("database-secret.example.yaml"));
+        assertThat(secret.exitCode()).as(secret.output()).isZero();
+        // The dry run created nothing.
+        assertThat(admin.apps()
+                        .deployments()
+                        .inNamespace(SERVER_NAMESPACE)
+                        .withName("hangar-server")
+                        .get())
+                .isNull();
+
+        // The server validates for real: the same Deployment with a negative replica count is refused.
+        String deployment = Files.readString(repo.resolve("deploy/server.yaml"));
+        assertThat(deployment).contains("replicas: 1");
+        Path broken = tmp.resolve("broken.yaml");
+        Files.writeString(broken, deployment.replace("replicas: 1", "replicas: -1"));
+        LocalCluster.Result refused = cluster.kubectl("apply", "--dry-run=server", "-f", broken.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("spec.replicas");
+    }
+
+    @Test
+    @Order(2)
+    void podWorkspaceThroughControlPlaneAndGateway() throws Exception {
+        // The server's identity from deploy/: namespaces, ServiceAccount, Role, RoleBinding, for real.
+        LocalCluster.Result rbac = cluster.kubectl("apply", "-f", deploy("namespaces.yaml"), "-f", deploy("rbac.yaml"));
+        assertThat(rbac.exitCode()).as(rbac.output()).isZero();
+        Path serverKubeconfig = serverKubeconfig();
+
+        Path keys = Files.createDirectory(
+                tmp.resolve("keys"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path clientKey = keys.resolve("id_ed25519");
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@it", "-f", clientKey.toString()));
+
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.createDirectories(home.resolve("templates"));
+        Files.writeString(home.resolve("templates/pod-it.yaml"), template(cluster.workspaceImage()));
+
+        try (TestControlPlane cp = TestControlPlane.builder()
+                .home(home)
+                .addProviderFactory(new KubernetesProviderFactory())
+                .gateway(new SshGatewayHook())
+                .configure(c -> c.withProvider(
+                                "kubernetes",
+                                Map.of(
+                                        "namespace",
+                                        WORKSPACE_NAMESPACE,
+                                        "kubeconfig",
+                                        serverKubeconfig.toString(),
+                                        "apply-mode",
+                                        "server-side",
+                                        // The ClusterIP exists only inside the cluster's network
+                                        // namespace, as for a server outside the cluster: the
+                                        // gateway goes through the API server's port-forward.
+                                        "service-routable",
+                                        "false"))
+                        .withGateway(Map.of("listen-port", "0")))
+                .start()) {
+            TestHttp http = cp.http();
+            String token = cp.createUser(USER, false).token();
+            HttpResponse<String> key = http.post(
+                    "/api/v1/users/me/keys",
+                    token,
+                    body(Map.of(
+                            "key",
+                            Files.readString(keys.resolve("id_ed25519.pub")).strip())));
+            assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+
+            // Create -> Running -> first command over ssh through the gateway.
+            long t0 = System.nanoTime();
+            HttpResponse<String> created =
+                    http.post("/api/v1/workspaces", token, body(Map.of("name", WORKSPACE, "template", "pod-it")));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            JsonNode ws = awaitPhase(http, token, "Running");
+            double running = seconds(t0);
+            String id = ws.path("id").asText();
+            WorkspaceNames names = WorkspaceNames.of(USER, WORKSPACE);
+            Path sshConfig = sshConfig(cp, ws, clientKey);
+
+            String marker = "written before stop " + UUID.randomUUID();
+            List<String> first = awaitSsh(
+                    sshConfig,
+                    "printf '%s' '" + marker
+                            + "' > \"$HOME/proof.txt\" && id -un && id -gn && id -u && echo \"$HOME\"");
+            double firstSsh = seconds(t0);
+            // The login name is the Hangar user's name everywhere in the workspace (getpwuid, not
+            // only LOGNAME): the entrypoint gives the image's uid to HANGAR_USER.
+            assertThat(first).containsExactly(USER, USER, "1000", "/storage/home/" + USER);
+            report("create -> Running %.1f s, -> first ssh command via the gateway %.1f s", running, firstSsh);
+            awaitEvent(http, token, "ssh-connection", "relayed");
+
+            // While Running, the reconciler's passes (every 250 ms here) change nothing in the cluster.
+            String podUid = pod(names).getMetadata().getUid();
+            long generation = statefulSet(names).getMetadata().getGeneration();
+            String secretVersion = admin.secrets()
+                    .inNamespace(WORKSPACE_NAMESPACE)
+                    .withName(names.sshSecret())
+                    .get()
+                    .getMetadata()
+                    .getResourceVersion();
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> podUid.equals(pod(names).getMetadata().getUid())
+                            && generation == statefulSet(names).getMetadata().getGeneration()
+                            && secretVersion.equals(admin.secrets()
+                                    .inNamespace(WORKSPACE_NAMESPACE)
+                                    .withName(names.sshSecret())
+                                    .get()
+                                    .getMetadata()
+                                    .getResourceVersion()));
+
+            // Stop = StatefulSet scaled to 0: no pod, the claim and its data kept.
+            long t1 = System.nanoTime();
+            assertThat(http.post("/api/v1/workspaces/" + WORKSPACE + "/stop", token, "")
+                            .statusCode())
+                    .isEqualTo(202);
+            awaitPhase(http, token, "Stopped");
+            report("stop -> Stopped %.1f s", seconds(t1));
+            assertThat(statefulSet(names).getSpec().getReplicas()).isZero();
+            assertThat(admin.pods()
+                            .inNamespace(WORKSPACE_NAMESPACE)
+                            .withName(names.pod())
+                            .get())
+                    .isNull();
+            PersistentVolumeClaim claim = admin.persistentVolumeClaims()
+                    .inNamespace(WORKSPACE_NAMESPACE)
+                    .withName(names.homeClaim())
+                    .get();
+            assertThat(claim.getStatus().getPhase()).isEqualTo("Bound");
+
+            // Start: a new pod on the same claim; the file is read back through the gateway.
+            long t2 = System.nanoTime();
+            assertThat(http.post("/api/v1/workspaces/" + WORKSPACE + "/start", token, "")
+                            .statusCode())
+                    .isEqualTo(202);
+            awaitPhase(http, token, "Running");
+            assertThat(statefulSet(names).getSpec().getReplicas()).isOne();
+            assertThat(pod(names).getMetadata().getUid()).isNotEqualTo(podUid);
+            assertThat(awaitSsh(sshConfig, "cat \"$HOME/proof.txt\"")).containsExactly(marker);
+            report("start -> Running -> file read back via the gateway %.1f s", seconds(t2));
+
+            // Delete: the row goes once nothing of the workspace is left in the cluster.
+            long t3 = System.nanoTime();
+            assertThat(http.delete("/api/v1/workspaces/" + WORKSPACE, token).statusCode())
+                    .isEqualTo(202);
+            await().atMost(PHASE_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500))
+                    .alias("workspace row removed")
+                    .until(() ->
+                            http.get("/api/v1/workspaces/" + WORKSPACE, token).statusCode() == 404);
+            report("delete -> row gone %.1f s", seconds(t3));
+            assertThat(cp.server().store().workspaces().find(id)).isEmpty();
+            assertThat(labelled(id))
+                    .as("objects labelled with the workspace id")
+                    .isEmpty();
+            assertThat(admin.apps()
+                            .statefulSets()
+                            .inNamespace(WORKSPACE_NAMESPACE)
+                            .withName(names.statefulSet())
+                            .get())
+                    .isNull();
+            assertThat(admin.persistentVolumeClaims()
+                            .inNamespace(WORKSPACE_NAMESPACE)
+                            .withName(names.homeClaim())
+                            .get())
+                    .isNull();
+            assertThat(admin.services()
+                            .inNamespace(WORKSPACE_NAMESPACE)
+                            .withName(names.service())
+                            .get())
+                    .isNull();
+            assertThat(admin.secrets()
+                            .inNamespace(WORKSPACE_NAMESPACE)
+                            .withName(names.sshSecret())
+                            .get())
+                    .isNull();
+        }
+    }
+
+    private static String template(String image) {
+        return """
+                name: pod-it
+                description: Reference workspace image imported into the test cluster (no registry)
+                provider: kubernetes
+                image: %s
+                defaults: {cpus: 1, memoryMiB: 512, diskGiB: 1}
+                limits:
+                  cpus: {min: 1, max: 2}
+                  memoryMiB: {min: 256, max: 1024}
+                  diskGiB: {min: 1, max: 2}
+                settings: {image-pull-policy: Never}
+                """.formatted(image);
+    }
+
+    /**
+     * Writes the ssh config {@code hangar config-ssh} writes (same writer): ProxyJump through the
+     * gateway, the gateway's and the workspace's host keys pinned, StrictHostKeyChecking yes.
+     */
+    private Path sshConfig(TestControlPlane cp, JsonNode ws, Path clientKey) throws IOException {
+        Path sshHome = Files.createDirectory(
+                tmp.resolve("sshhome"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        GatewayHook.GatewayInfo gw = cp.server().gateway();
+        new SshConfigWriter(sshHome)
+                .apply(new SshConfigInput(
+                        new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
+                        USER,
+                        clientKey.toAbsolutePath(),
+                        List.of(new WorkspaceHostKey(
+                                WORKSPACE, ws.path("hostKey").asText()))));
+        // ~/.ssh/config gets one Include line; the hosts live in the file Hangar manages.
+        assertThat(Files.readString(sshHome.resolve(".ssh/hangar/config")))
+                .contains("ProxyJump", "StrictHostKeyChecking yes");
+        return sshHome.resolve(".ssh/config");
+    }
+
+    /**
+     * Runs {@code command} in the workspace with the real {@code ssh} client, retrying while ssh
+     * itself fails (exit 255): the pod is Ready when its TCP probe connects, which can precede sshd's
+     * first accepted session by a moment. Any other exit status fails the test.
+     *
+     * @return the command's stdout lines
+     */
+    private static List<String> awaitSsh(Path sshConfig, String command) {
+        AtomicReference<LocalCluster.Result> last = new AtomicReference<>();
+        List<String> cmd = List.of(
+                "ssh",
+                "-F",
+                sshConfig.toString(),
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ConnectTimeout=30",
+                WORKSPACE + ".hangar",
+                command);
+        try {
+            await().atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(2))
+                    .until(() -> {
+                        LocalCluster.Result r = LocalCluster.run(Duration.ofSeconds(90), cmd);
+                        last.set(r);
+                        return r.exitCode() != 255;
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("ssh through the gateway never succeeded; last attempt: "
+                    + (last.get() == null ? "none" : last.get().output()));
+        }
+        assertThat(last.get().exitCode()).as(last.get().output()).isZero();
+        return last.get().stdout().strip().lines().toList();
+    }
+
+    private static JsonNode awaitPhase(TestHttp http, String token, String phase) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
+                JsonNode ws = TestHttp.json(http.get("/api/v1/workspaces/" + WORKSPACE, token));
+                last.set(ws);
+                if (ws.path("phase").asText().equals("Failed")) {
+                    fail("workspace failed: " + ws + "\n" + describe());
+                }
+                return ws.path("phase").asText().equals(phase);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("workspace not " + phase + " after " + PHASE_TIMEOUT + "; last " + last.get() + "\n" + describe());
+        }
+        return last.get();
+    }
+
+    private static void awaitEvent(TestHttp http, String token, String type, String text) {
+        // The gateway records the connection when the channel closes, just after ssh exits.
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .alias(type + " event containing '" + text + "'")
+                .until(() -> {
+                    for (JsonNode e : TestHttp.json(http.get("/api/v1/workspaces/" + WORKSPACE + "/events", token))) {
+                        if (e.path("type").asText().equals(type)
+                                && e.path("message").asText().contains(text)) return true;
+                    }
+                    return false;
+                });
+    }
+
+    private static String describe() {
+        return cluster.kubectl("-n", WORKSPACE_NAMESPACE, "describe", "statefulsets,pods,pvc")
+                .output();
+    }
+
+    private static StatefulSet statefulSet(WorkspaceNames names) {
+        return admin.apps()
+                .statefulSets()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withName(names.statefulSet())
+                .get();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Pod pod(WorkspaceNames names) {
+        return admin.pods()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withName(names.pod())
+                .get();
+    }
+
+    /** Every object of the kinds the provider creates (and the pod and revisions) labelled with the id. */
+    private static List<HasMetadata> labelled(String id) {
+        String key = WorkspaceManifests.LABEL_WORKSPACE_ID;
+        List<HasMetadata> all = new ArrayList<>();
+        all.addAll(admin.apps()
+                .statefulSets()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(admin.pods()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(admin.services()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(admin.secrets()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(admin.persistentVolumeClaims()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(admin.apps()
+                .controllerRevisions()
+                .inNamespace(WORKSPACE_NAMESPACE)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        return all;
+    }
+
+    /**
+     * A kubeconfig for the server: the cluster's address and CA with the {@code hangar-server}
+     * ServiceAccount's token instead of the admin's, so the server has exactly deploy/rbac.yaml's Role.
+     */
+    private Path serverKubeconfig() throws IOException {
+        Path file = tmp.resolve("hangar-server.kubeconfig");
+        Files.copy(cluster.kubeconfig(), file);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        LocalCluster.Result user = LocalCluster.run(
+                Duration.ofMinutes(1),
+                List.of(
+                        cluster.kubectl().toString(),
+                        "--kubeconfig",
+                        file.toString(),
+                        "config",
+                        "view",
+                        "-o",
+                        "jsonpath={.users[0].name}"));
+        assertThat(user.exitCode()).as(user.output()).isZero();
+        // The token goes on the command line of a short-lived local process, never into a log.
+        LocalCluster.Result set = LocalCluster.run(
+                Duration.ofMinutes(1),
+                List.of(
+                        cluster.kubectl().toString(),
+                        "--kubeconfig",
+                        file.toString(),
+                        "config",
+                        "set-credentials",
+                        user.stdout().strip(),
+                        "--token=" + serviceAccountToken()));
+        assertThat(set.exitCode()).as("kubectl config set-credentials").isZero();
+        return file;
+    }
+
+    /** The hangar-server ServiceAccount's token, from the Secret the 1.20 token controller makes. */
+    private static String serviceAccountToken() {
+        AtomicReference<String> token = new AtomicReference<>();
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    ServiceAccount sa = admin.serviceAccounts()
+                            .inNamespace(SERVER_NAMESPACE)
+                            .withName(SERVICE_ACCOUNT)
+                            .get();
+                    if (sa == null || sa.getSecrets() == null || sa.getSecrets().isEmpty()) return false;
+                    Secret secret = admin.secrets()
+                            .inNamespace(SERVER_NAMESPACE)
+                            .withName(sa.getSecrets().getFirst().getName())
+                            .get();
+                    if (secret == null
+                            || secret.getData() == null
+                            || !secret.getData().containsKey("token")) return false;
+                    token.set(new String(
+                            Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8));
+                    return true;
+                });
+        return token.get();
+    }
+
+    private static String body(Map<String, String> fields) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        fields.forEach(n::put);
+        return n.toString();
+    }
+
+    private static void run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .inheritIO()
+                .start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
+    }
+
+    private static String deploy(String file) {
+        return repo.resolve("deploy").resolve(file).toString();
+    }
+
+    private static void skipOrFail(Optional<String> reason) {
+        if (reason.isEmpty()) return;
+        if ("true".equals(System.getenv("HANGAR_K8S_IT_REQUIRED"))) {
+            fail("HANGAR_K8S_IT_REQUIRED=true but " + reason.get());
+        }
+        assumeTrue(false, "real Kubernetes cluster unavailable: " + reason.get());
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("tools/k8s"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            fail("no tools/k8s above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void report(String format, Object... args) {
+        System.out.println("[k8s-it] " + String.format(Locale.ROOT, format, args));
+    }
+}
