@@ -126,7 +126,7 @@ final class ConsoleRoutes {
     void register(RoutesConfig r) {
         String path = WorkspaceRoutes.BASE + "/{name}/console";
         r.get(path + "/log", this::log);
-        r.wsBeforeUpgrade(path, ctx -> ctx.attribute(TARGET, resolve(ctx)));
+        r.wsBeforeUpgrade(path, this::beforeUpgrade);
         r.ws(path, ws -> {
             ws.onConnect(this::connect);
             ws.onBinaryMessage(this::fromClient);
@@ -143,6 +143,24 @@ final class ConsoleRoutes {
         WorkspaceSpec spec = spec(t.workspace());
         List<String> tail = provider(t.workspace()).consoleLog(spec, lines).orElseThrow(() -> noConsole(t.workspace()));
         ctx.contentType("text/plain; charset=utf-8").result(tail.isEmpty() ? "" : String.join("\n", tail) + "\n");
+    }
+
+    /**
+     * Runs the checks before the 101. Javalin 7.2 maps an exception thrown here to a status but
+     * never writes the body of a refused upgrade, so the problem document is written here and the
+     * upgrade skipped.
+     */
+    private void beforeUpgrade(Context ctx) throws IOException {
+        try {
+            ctx.attribute(TARGET, resolve(ctx));
+        } catch (RuntimeException e) {
+            ProblemMapper.handle(e, ctx);
+            byte[] body = ctx.resultInputStream().readAllBytes();
+            ctx.res().setContentLength(body.length);
+            ctx.res().getOutputStream().write(body);
+            ctx.res().flushBuffer();
+            ctx.skipRemainingHandlers();
+        }
     }
 
     /**
