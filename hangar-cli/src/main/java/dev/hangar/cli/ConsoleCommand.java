@@ -116,7 +116,8 @@ final class ConsoleCommand implements Callable<Integer> {
         boolean tty = ctx.terminal().interactive();
         CompletableFuture<End> end = new CompletableFuture<>();
         Output output = new Output();
-        WebSocket ws = client.attachConsole(name, owner.owner, new Listener(output, end));
+        Listener listener = new Listener(output, end);
+        WebSocket ws = client.attachConsole(name, owner.owner, listener);
         ctx.err().println("Connected to " + name + "'s serial console" + (tty ? "; Ctrl-] to detach" : ""));
         ctx.err().flush();
         End how;
@@ -125,7 +126,7 @@ final class ConsoleCommand implements Callable<Integer> {
                     Thread.ofVirtual().name("console-stdin").start(() -> pumpInput(ctx.in(), ws, tty, output, end));
             how = end.join();
             input.interrupt();
-            if (!(how instanceof End.Closed)) closeQuietly(ws, end);
+            if (!(how instanceof End.Closed)) closeQuietly(ws, listener.closed);
         }
         if (tty) ctx.err().println();
         return switch (how) {
@@ -193,9 +194,10 @@ final class ConsoleCommand implements Callable<Integer> {
     }
 
     /** Sends a normal close and waits briefly for the server's; gives up the connection after that. */
-    private static void closeQuietly(WebSocket ws, CompletableFuture<End> end) {
+    private static void closeQuietly(WebSocket ws, CompletableFuture<Void> closedByServer) {
         try {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "detached").get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            closedByServer.get(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             // The connection is already gone; abort below.
         } catch (InterruptedException e) {
@@ -245,6 +247,8 @@ final class ConsoleCommand implements Callable<Integer> {
     private static final class Listener implements WebSocket.Listener {
         private final Output output;
         private final CompletableFuture<End> end;
+        /** Completes when the server's close frame (or an error) arrived. */
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
 
         Listener(Output output, CompletableFuture<End> end) {
             this.output = output;
@@ -268,12 +272,14 @@ final class ConsoleCommand implements Callable<Integer> {
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
             end.complete(new End.Closed(statusCode, reason == null ? "" : reason));
+            closed.complete(null);
             return null;
         }
 
         @Override
         public void onError(WebSocket ws, Throwable error) {
             end.complete(new End.Failed(error));
+            closed.complete(null);
         }
     }
 }

@@ -11,6 +11,11 @@ import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -130,6 +135,10 @@ class QemuProviderIT {
         assertThat(listener.phases()).contains("image", "disk", "seed", "boot", "ssh-ready");
         assertThat(listener.events).contains(Map.entry("accelerator", "tcg: configured"));
 
+        // The serial console: the getty that systemd starts on the kernel console (console=ttyS0)
+        // answers a carriage return with a login prompt, through QEMU's unix socket chardev.
+        assertConsoleShowsLoginPrompt(spec);
+
         // A pinned key that differs from what sshd presents must not count as Running.
         SshHostKey otherKey = TestKeys.hostKey(TestKeys.generate(keys, "other_ed25519"));
         Observation wrongKey = provider.observe(withHostKey(spec, otherKey));
@@ -234,6 +243,39 @@ class QemuProviderIT {
                     e);
         }
         return (Observation.Running) seen.getLast();
+    }
+
+    /** Connects to the console socket the provider names, sends CR, awaits "login:" on the socket and in the log. */
+    private static void assertConsoleShowsLoginPrompt(WorkspaceSpec spec) throws Exception {
+        Path socket = provider.console(spec).orElseThrow().socket();
+        StringBuffer seen = new StringBuffer();
+        try (SocketChannel console = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            console.connect(UnixDomainSocketAddress.of(socket));
+            Thread reader = Thread.ofVirtual().start(() -> {
+                ByteBuffer buf = ByteBuffer.allocate(1024);
+                try {
+                    while (console.read(buf.clear()) > 0) {
+                        seen.append(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1));
+                    }
+                } catch (IOException e) {
+                    // closed by the test
+                }
+            });
+            // getty may still be starting: press Enter again until the prompt shows.
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofSeconds(3))
+                    .until(() -> {
+                        console.write(ByteBuffer.wrap("\r".getBytes(StandardCharsets.US_ASCII)));
+                        return seen.toString().contains("login:");
+                    });
+            reader.interrupt();
+        }
+        System.out.println("serial console answered: "
+                + seen.toString().strip().lines().reduce((a, b) -> b).orElse(""));
+        assertThat(seen.toString()).contains(spec.name() + " login:");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> String.join("\n", provider.consoleLog(spec, 20).orElseThrow())
+                        .contains("login:"));
     }
 
     private static WorkspaceSpec withHostKey(WorkspaceSpec s, SshHostKey key) {
