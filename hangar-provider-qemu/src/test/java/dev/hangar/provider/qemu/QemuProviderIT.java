@@ -114,6 +114,10 @@ class QemuProviderIT {
         // 1. First boot.
         Instant t0 = Instant.now();
         assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        // The serial console, while it boots: the getty that systemd starts on the kernel console
+        // (console=ttyS0) answers a carriage return with a login prompt through QEMU's unix socket
+        // chardev. Checked before sshd is up, so it also covers a guest whose network never comes.
+        assertConsoleShowsLoginPrompt(spec);
         Observation.Running running = awaitRunning(spec);
         Duration firstBoot = Duration.between(t0, Instant.now());
         int port = running.ssh().port();
@@ -134,10 +138,6 @@ class QemuProviderIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> listener.phases().contains("ssh-ready"));
         assertThat(listener.phases()).contains("image", "disk", "seed", "boot", "ssh-ready");
         assertThat(listener.events).contains(Map.entry("accelerator", "tcg: configured"));
-
-        // The serial console: the getty that systemd starts on the kernel console (console=ttyS0)
-        // answers a carriage return with a login prompt, through QEMU's unix socket chardev.
-        assertConsoleShowsLoginPrompt(spec);
 
         // A pinned key that differs from what sshd presents must not count as Running.
         SshHostKey otherKey = TestKeys.hostKey(TestKeys.generate(keys, "other_ed25519"));
@@ -261,7 +261,7 @@ class QemuProviderIT {
                     // closed by the test
                 }
             });
-            // getty may still be starting: press Enter again until the prompt shows.
+            // The guest is still booting: press Enter every few seconds until getty prompts.
             await().atMost(Duration.ofSeconds(120))
                     .pollInterval(Duration.ofSeconds(3))
                     .until(() -> {

@@ -2,14 +2,14 @@ package dev.hangar.provider.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hangar.provider.spi.ProviderContext;
-import java.util.Map;
-import java.time.Clock;
-import java.util.List;
-import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.ProviderContext;
+import dev.hangar.provider.spi.Resources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,8 +47,7 @@ class SerialLogTest {
     @Test
     void providerConsoleIsTheWorkspacesSocketAndLog() throws Exception {
         QemuProvider provider = (QemuProvider) new QemuProviderFactory()
-                .create(new ProviderContext(
-                        dir, Map.of("accelerator", "tcg"), Clock.systemUTC()));
+                .create(new ProviderContext(dir, Map.of("accelerator", "tcg"), Clock.systemUTC()));
         try (provider) {
             Path keys = Files.createDirectory(dir.resolve("keys"));
             var spec = TestKeys.spec(
