@@ -262,12 +262,10 @@ class QemuProviderIT {
                 }
             });
             // The guest is still booting: press Enter every few seconds until getty prompts.
-            await().atMost(Duration.ofSeconds(120))
-                    .pollInterval(Duration.ofSeconds(3))
-                    .until(() -> {
-                        console.write(ByteBuffer.wrap("\r".getBytes(StandardCharsets.US_ASCII)));
-                        return seen.toString().contains("login:");
-                    });
+            await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                console.write(ByteBuffer.wrap("\r".getBytes(StandardCharsets.US_ASCII)));
+                return seen.toString().contains("login:");
+            });
             reader.interrupt();
         }
         System.out.println("serial console answered: "
