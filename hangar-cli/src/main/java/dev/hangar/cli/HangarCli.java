@@ -45,6 +45,7 @@ public final class HangarCli implements Runnable {
             KeyCommand.class,
             ConfigSshCommand.class,
             SshCommand.class,
+            ConsoleCommand.class,
             UsbCommand.class,
             LoginCommand.class,
             VersionCommand.class,

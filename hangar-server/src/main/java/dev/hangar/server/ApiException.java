@@ -33,6 +33,15 @@ public final class ApiException extends RuntimeException {
         return new ApiException(403, "forbidden", "", message);
     }
 
+    /**
+     * 409: the request cannot be served in the resource's current state or kind.
+     *
+     * @param kind the problem type's last segment, e.g. {@code no-console}
+     */
+    public static ApiException conflict(String kind, String message) {
+        return new ApiException(409, kind, "", message);
+    }
+
     /** 413: the body is larger than the limit. */
     public static ApiException tooLarge(String message) {
         return new ApiException(413, "payload-too-large", "", message);

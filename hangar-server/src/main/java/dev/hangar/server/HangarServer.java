@@ -16,6 +16,8 @@ import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
 import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
+import io.javalin.websocket.WsHandlerEntry;
+import io.javalin.websocket.WsHandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -198,7 +200,8 @@ public final class HangarServer implements AutoCloseable {
                     metrics,
                     gatewayRef::info,
                     gatewayRef::started,
-                    images);
+                    images,
+                    new ConsoleRoutes(users, workspaces, store, templates, providers, clock));
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
@@ -370,7 +373,8 @@ public final class HangarServer implements AutoCloseable {
 
     /**
      * @return the HTTP routes Javalin actually registered, as {@code "METHOD /path"} with path
-     *     parameters as {@code {name}} (the OpenAPI form); before/after filters excluded
+     *     parameters as {@code {name}} (the OpenAPI form), WebSocket endpoints as {@code GET};
+     *     before/after filters excluded
      */
     public Set<String> routes() {
         Set<String> out = new TreeSet<>();
@@ -379,6 +383,10 @@ public final class HangarServer implements AutoCloseable {
             if (e.method.isHttpMethod() && e.method != HandlerType.HEAD && e.method != HandlerType.OPTIONS) {
                 out.add(e.method.name() + " " + e.path);
             }
+        }
+        // A WebSocket endpoint is a GET with "Upgrade: websocket" (RFC 6455 section 4.1).
+        for (WsHandlerEntry ws : app.unsafe.internalRouter.allWsHandlers()) {
+            if (ws.getType() == WsHandlerType.WEBSOCKET) out.add("GET " + ws.getPath());
         }
         return out;
     }

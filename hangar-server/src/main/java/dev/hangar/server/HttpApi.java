@@ -29,7 +29,8 @@ final class HttpApi {
             ServerMetrics metrics,
             Supplier<GatewayHook.GatewayInfo> gateway,
             java.util.function.BooleanSupplier started,
-            java.util.Optional<ImagePulls> images) {
+            java.util.Optional<ImagePulls> images,
+            ConsoleRoutes console) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -52,6 +53,7 @@ final class HttpApi {
             new UserRoutes(users).register(cfg.routes);
             new ImageRoutes(images).register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
+            console.register(cfg.routes);
         });
     }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>mapping</caption>
  *   <tr><th>exception</th><th>status</th></tr>
- *   <tr><td>{@link ApiException}</td><td>its status (400, 401, 403, 413, 415, 503)</td></tr>
+ *   <tr><td>{@link ApiException}</td><td>its status (400, 401, 403, 409, 413, 415, 503)</td></tr>
  *   <tr><td>{@link ValidationException} (incl. invalid SSH keys)</td><td>422</td></tr>
  *   <tr><td>{@link NotFoundException}</td><td>404</td></tr>
  *   <tr><td>{@link ConflictException} (incl. stale versions), {@link LifecycleConflictException}</td><td>409</td></tr>

@@ -23,6 +23,8 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
@@ -30,6 +32,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -193,6 +198,81 @@ public final class HangarClient implements AutoCloseable {
         q.put("owner", owner);
         q.put("limit", Integer.toString(limit));
         return send("GET", workspacePath(name, "/events") + query(q), null, listOf(EventView.class));
+    }
+
+    /**
+     * {@code GET /workspaces/{name}/console/log?lines=}: the end of the serial console log as text
+     * (also while the workspace is stopped or failed).
+     *
+     * @param lines at most this many lines, the last ones; 1..10000
+     * @return the lines, each ending in a newline; empty when nothing was logged
+     * @throws ApiException 404 for an unknown workspace, 409 when its provider has no console
+     */
+    public String consoleLog(String name, String owner, int lines) {
+        if (lines < 1) throw new IllegalArgumentException("lines must be at least 1, got " + lines);
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("owner", owner);
+        q.put("lines", Integer.toString(lines));
+        String path = workspacePath(name, "/console/log") + query(q);
+        HttpResponse<byte[]> r = exchange("GET", path, null);
+        if (r.statusCode() < 200 || r.statusCode() > 299) throw new ApiException(problemOf("GET", path, r));
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Attaches to the workspace's serial console: opens the WebSocket {@code
+     * /workspaces/{name}/console} with this client's token and waits for the opening handshake
+     * (at most the connect plus the request timeout). Bytes then flow as described in the OpenAPI
+     * document: send binary messages to type, receive the guest's output as binary messages; the
+     * server closes with 1013 when another client is attached, 4409 when the VM is not running.
+     *
+     * @param listener receives the guest's output and the close; called on the HTTP client's threads
+     * @return the open WebSocket; close it with {@link WebSocket#sendClose} to detach
+     * @throws ApiException for a refused upgrade (401, 403, 404, 409 no console), with the
+     *     server's problem
+     * @throws ServerUnreachableException when nothing answers
+     */
+    public WebSocket attachConsole(String name, String owner, WebSocket.Listener listener) {
+        String path = workspacePath(name, "/console") + ownerQuery(owner);
+        String base = settings.baseUrl().toString();
+        URI uri = URI.create(base.replaceFirst("^(?i)http", "ws") + path);
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout());
+        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
+        try {
+            return b.buildAsync(uri, listener)
+                    .get(
+                            settings.connectTimeout()
+                                    .plus(settings.requestTimeout())
+                                    .toMillis(),
+                            TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof WebSocketHandshakeException h) {
+                HttpResponse<?> r = h.getResponse();
+                byte[] body = r.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : new byte[0];
+                throw new ApiException(problemOf(
+                        "GET",
+                        path,
+                        r.statusCode(),
+                        r.headers().firstValue("Content-Type").orElse(""),
+                        body));
+            }
+            if (c instanceof HttpConnectTimeoutException)
+                throw unreachable("no connection within " + seconds(settings.connectTimeout()), c);
+            if (c instanceof ConnectException) throw unreachable("connection refused", c);
+            throw unreachable(c == null || c.getMessage() == null ? String.valueOf(c) : firstLine(c.getMessage()), c);
+        } catch (TimeoutException e) {
+            throw unreachable(
+                    "no WebSocket handshake within "
+                            + seconds(settings.connectTimeout().plus(settings.requestTimeout())),
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            CancellationException c =
+                    new CancellationException("interrupted while attaching to the console of " + name);
+            c.initCause(e);
+            throw c;
+        }
     }
 
     // ---- templates -------------------------------------------------------------------------
@@ -371,11 +451,18 @@ public final class HangarClient implements AutoCloseable {
     }
 
     private Problem problemOf(String method, String path, HttpResponse<byte[]> r) {
-        int status = r.statusCode();
-        String contentType = r.headers().firstValue("Content-Type").orElse("");
-        if (contentType.contains("json") && r.body().length > 0) {
+        return problemOf(
+                method,
+                path,
+                r.statusCode(),
+                r.headers().firstValue("Content-Type").orElse(""),
+                r.body());
+    }
+
+    private Problem problemOf(String method, String path, int status, String contentType, byte[] body) {
+        if (contentType.contains("json") && body.length > 0) {
             try {
-                Problem p = type(Problem.class).readValue(r.body());
+                Problem p = type(Problem.class).readValue(body);
                 if (p != null) {
                     String detail = nonEmpty(p.detail(), nonEmpty(p.title(), "HTTP " + status));
                     return new Problem(
@@ -390,7 +477,7 @@ public final class HangarClient implements AutoCloseable {
                 // Not a problem document after all: fall through to a synthesised one.
             }
         }
-        String text = new String(r.body(), StandardCharsets.UTF_8).strip();
+        String text = new String(body, StandardCharsets.UTF_8).strip();
         String snippet = text.isEmpty() ? "" : ": " + firstLine(text.length() > 200 ? text.substring(0, 200) : text);
         return new Problem(
                 "about:blank",

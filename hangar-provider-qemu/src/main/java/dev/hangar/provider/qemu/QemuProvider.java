@@ -1,5 +1,6 @@
 package dev.hangar.provider.qemu;
 
+import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -54,6 +55,8 @@ public final class QemuProvider implements WorkspaceProvider {
     private static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final long SERIAL_LOG_MAX_BYTES = 8L << 20;
+    /** How much of serial.log {@link #consoleLog} reads: enough for thousands of lines. */
+    private static final int CONSOLE_LOG_TAIL_BYTES = 1 << 20;
 
     private final Path dataDir;
     private final QemuSettings settings;
@@ -103,16 +106,21 @@ public final class QemuProvider implements WorkspaceProvider {
     }
 
     /**
-     * @return the serial console socket of the workspace (present while its VM runs), for {@code
-     *     hangar console}: connect to it and relay bytes both ways
+     * The VM's first serial port ({@code ttyS0}): QEMU serves it on {@code console.sock} in the
+     * workspace directory (a {@code -chardev socket,server=on,wait=off} that accepts one client at
+     * a time) and appends everything the guest writes to {@code serial.log}. The socket exists
+     * only while QEMU runs.
      */
-    public Path consoleSocket(WorkspaceSpec spec) {
-        return dir(spec).consoleSocket();
+    @Override
+    public Optional<ConsoleEndpoint> console(WorkspaceSpec spec) {
+        return Optional.of(new ConsoleEndpoint(dir(spec).consoleSocket()));
     }
 
-    /** @return the workspace's serial console log (appended across boots) */
-    public Path serialLog(WorkspaceSpec spec) {
-        return dir(spec).serialLog();
+    /** Reads the end of {@code serial.log} (kept across boots; rotated at 8 MiB). */
+    @Override
+    public Optional<List<String>> consoleLog(WorkspaceSpec spec, int lines) {
+        if (lines < 1) throw new IllegalArgumentException("lines must be at least 1, got " + lines);
+        return Optional.of(SerialLog.tail(dir(spec).serialLog(), lines, CONSOLE_LOG_TAIL_BYTES));
     }
 
     @Override

@@ -24,10 +24,20 @@ final class SerialLog {
      *     sequences or control characters; empty if the file is missing
      */
     static List<String> tail(Path log, int lines) {
+        return tail(log, lines, TAIL_BYTES);
+    }
+
+    /**
+     * Like {@link #tail(Path, int)}, reading at most the last {@code maxBytes} bytes of the file
+     * (a first line cut by that limit is dropped).
+     */
+    static List<String> tail(Path log, int lines, int maxBytes) {
         if (!Files.isRegularFile(log)) return List.of();
         byte[] bytes;
+        boolean cut;
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
-            long start = Math.max(0, f.length() - TAIL_BYTES);
+            long start = Math.max(0, f.length() - maxBytes);
+            cut = start > 0;
             bytes = new byte[(int) (f.length() - start)];
             f.seek(start);
             f.readFully(bytes);
@@ -36,7 +46,9 @@ final class SerialLog {
         }
         String text = ESCAPES.matcher(new String(bytes, StandardCharsets.UTF_8)).replaceAll("");
         List<String> result = new ArrayList<>();
-        for (String line : text.split("\\R")) {
+        String[] split = text.split("\\R");
+        for (int i = cut ? 1 : 0; i < split.length; i++) {
+            String line = split[i];
             String clean = CONTROL.matcher(line).replaceAll("").strip();
             if (!clean.isEmpty()) result.add(clean);
         }

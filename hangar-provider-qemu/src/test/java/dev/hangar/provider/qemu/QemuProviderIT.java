@@ -11,6 +11,11 @@ import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -109,6 +114,10 @@ class QemuProviderIT {
         // 1. First boot.
         Instant t0 = Instant.now();
         assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        // The serial console, while it boots: the getty that systemd starts on the kernel console
+        // (console=ttyS0) answers a carriage return with a login prompt through QEMU's unix socket
+        // chardev. Checked before sshd is up, so it also covers a guest whose network never comes.
+        assertConsoleShowsLoginPrompt(spec);
         Observation.Running running = awaitRunning(spec);
         Duration firstBoot = Duration.between(t0, Instant.now());
         int port = running.ssh().port();
@@ -234,6 +243,37 @@ class QemuProviderIT {
                     e);
         }
         return (Observation.Running) seen.getLast();
+    }
+
+    /** Connects to the console socket the provider names, sends CR, awaits "login:" on the socket and in the log. */
+    private static void assertConsoleShowsLoginPrompt(WorkspaceSpec spec) throws Exception {
+        Path socket = provider.console(spec).orElseThrow().socket();
+        StringBuffer seen = new StringBuffer();
+        try (SocketChannel console = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            console.connect(UnixDomainSocketAddress.of(socket));
+            Thread reader = Thread.ofVirtual().start(() -> {
+                ByteBuffer buf = ByteBuffer.allocate(1024);
+                try {
+                    while (console.read(buf.clear()) > 0) {
+                        seen.append(new String(buf.array(), 0, buf.position(), StandardCharsets.ISO_8859_1));
+                    }
+                } catch (IOException e) {
+                    // closed by the test
+                }
+            });
+            // The guest is still booting: press Enter every few seconds until getty prompts.
+            await().atMost(BOOT_TIMEOUT).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                console.write(ByteBuffer.wrap("\r".getBytes(StandardCharsets.US_ASCII)));
+                return seen.toString().contains("login:");
+            });
+            reader.interrupt();
+        }
+        System.out.println("serial console answered: "
+                + seen.toString().strip().lines().reduce((a, b) -> b).orElse(""));
+        assertThat(seen.toString()).contains(spec.name() + " login:");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> String.join("\n", provider.consoleLog(spec, 20).orElseThrow())
+                        .contains("login:"));
     }
 
     private static WorkspaceSpec withHostKey(WorkspaceSpec s, SshHostKey key) {

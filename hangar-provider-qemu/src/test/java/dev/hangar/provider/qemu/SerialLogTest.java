@@ -2,8 +2,14 @@ package dev.hangar.provider.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.ProviderContext;
+import dev.hangar.provider.spi.Resources;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +33,38 @@ class SerialLogTest {
         assertThat(SerialLog.tail(log, 10)).hasSize(3);
         assertThat(SerialLog.tail(dir.resolve("missing.log"), 5)).isEmpty();
         assertThat(SerialLog.endsWithPowerOff(log)).isFalse();
+    }
+
+    @Test
+    void tailWithAByteLimitDropsTheLineItCut() throws Exception {
+        Path log = Files.writeString(dir.resolve("serial.log"), "first line\nsecond\nthird\n");
+
+        // The last 13 bytes are "cond\nthird\n" preceded by 1 byte of "second": that cut line is dropped.
+        assertThat(SerialLog.tail(log, 10, 13)).containsExactly("third");
+        assertThat(SerialLog.tail(log, 10, 1000)).containsExactly("first line", "second", "third");
+    }
+
+    @Test
+    void providerConsoleIsTheWorkspacesSocketAndLog() throws Exception {
+        QemuProvider provider = (QemuProvider) new QemuProviderFactory()
+                .create(new ProviderContext(dir, Map.of("accelerator", "tcg"), Clock.systemUTC()));
+        try (provider) {
+            Path keys = Files.createDirectory(dir.resolve("keys"));
+            var spec = TestKeys.spec(
+                    "ws-1",
+                    "dev",
+                    TestKeys.hostKey(TestKeys.generate(keys, "host")),
+                    List.of(),
+                    new Resources(1, 512, 3),
+                    "debian-12",
+                    CloudInitConfig.EMPTY);
+            Path wsDir = dir.resolve("workspaces").resolve("ws-1");
+            assertThat(provider.console(spec).orElseThrow().socket()).isEqualTo(wsDir.resolve("console.sock"));
+            assertThat(provider.consoleLog(spec, 5)).hasValue(List.of());
+            Files.createDirectories(wsDir);
+            Files.writeString(wsDir.resolve("serial.log"), "Debian GNU/Linux 12 dev ttyS0\r\n\r\ndev login: ");
+            assertThat(provider.consoleLog(spec, 1)).hasValue(List.of("dev login:"));
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.hangar.provider.spi;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Runs workspaces of one kind (local QEMU VMs, Kubernetes Pods, KubeVirt VMs).
  *
@@ -47,6 +50,35 @@ public interface WorkspaceProvider extends AutoCloseable {
      * @throws ProviderException if a step failed
      */
     Observation delete(WorkspaceSpec spec, ProviderListener listener);
+
+    /**
+     * The workspace's interactive serial console ({@code hangar console}), if this provider has one.
+     *
+     * <p>Default: empty, for providers whose workspaces have no console reachable from the control
+     * plane (Pods); the API then tells users to use {@code hangar ssh}. Read-only and quick (no I/O
+     * beyond looking at files); it does not check that the compute runs: connecting to the
+     * returned socket fails while it is stopped. Thread-safe.
+     *
+     * @return where to connect, or empty when this provider has no serial console
+     */
+    default Optional<ConsoleEndpoint> console(WorkspaceSpec spec) {
+        return Optional.empty();
+    }
+
+    /**
+     * The end of what the guest wrote to its serial console, across boots, including while the
+     * workspace is stopped or after it crashed.
+     *
+     * <p>Default: empty (no console). Thread-safe; read-only.
+     *
+     * @param lines at most this many lines, the last ones; at least 1
+     * @return the lines, oldest first, without terminal escape sequences and control characters
+     *     (an empty list when nothing was logged yet), or empty when this provider has no serial
+     *     console
+     */
+    default Optional<List<String>> consoleLog(WorkspaceSpec spec, int lines) {
+        return Optional.empty();
+    }
 
     /**
      * Releases the provider's own resources (threads, clients). Running workspaces are left

@@ -1,0 +1,361 @@
+package dev.hangar.server;
+
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.reconcile.ProviderRegistry;
+import dev.hangar.core.reconcile.WorkspaceSpecs;
+import dev.hangar.core.service.UserService;
+import dev.hangar.core.service.WorkspaceService;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.provider.spi.ConsoleEndpoint;
+import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.websocket.WsBinaryMessageContext;
+import io.javalin.websocket.WsConnectContext;
+import io.javalin.websocket.WsContext;
+import io.javalin.websocket.WsMessageContext;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /api/v1/workspaces/{name}/console}: the workspace's serial console over a WebSocket
+ * (RFC 6455), and {@code .../console/log}: the end of its serial log as text.
+ *
+ * <p><b>Access.</b> The same bearer token as every API call (checked before the upgrade, so a bad
+ * request gets an ordinary problem+json answer instead of a 101): the owner, or an admin with
+ * {@code ?owner=}; a non-admin naming another owner gets 403, an unknown workspace 404, a workspace
+ * whose provider has no console ({@link WorkspaceProvider#console} empty, e.g. kubernetes) 409 with
+ * kind {@code no-console}.
+ *
+ * <p><b>Bridge.</b> After the upgrade the server connects to the provider's unix socket ({@link
+ * ConsoleEndpoint}) and relays bytes unchanged: every binary (or text, as UTF-8) message from the
+ * client is written to the socket; whatever the guest writes is sent as binary messages of at most
+ * {@value #CHUNK} bytes. No terminal emulation, no line discipline: the client's terminal does that.
+ *
+ * <p><b>One client per console.</b> QEMU's socket chardev serves one connection at a time and
+ * leaves a second one silently waiting in the backlog, so the server allows one WebSocket per
+ * workspace: a second client is closed at once with {@value #BUSY} ("Try Again Later") and a reason
+ * that names who is attached. Close codes the server sends:
+ *
+ * <table>
+ *   <caption>close codes</caption>
+ *   <tr><th>code</th><th>when</th></tr>
+ *   <tr><td>1000</td><td>the console socket closed (the VM stopped or restarted)</td></tr>
+ *   <tr><td>{@value #BUSY}</td><td>another client is attached ({@code console busy: ...})</td></tr>
+ *   <tr><td>{@value #NOT_RUNNING}</td><td>the console socket cannot be reached: the VM is not running</td></tr>
+ *   <tr><td>1011</td><td>an I/O error on the console socket</td></tr>
+ * </table>
+ *
+ * <p>Each attach records a {@code console-attach} event (who, from where) and each detach a {@code
+ * console-detach} event (duration and bytes both ways). Thread-safe.
+ */
+final class ConsoleRoutes {
+    /** Close code for "another client is attached" (RFC 6455 section 7.4.1, 1013 Try Again Later). */
+    static final int BUSY = 1013;
+    /** Close code (private range 4000-4999) for "the console socket is not there": the VM is not running. */
+    static final int NOT_RUNNING = 4409;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
+    private static final String TARGET = "hangar.console.target";
+    private static final int CHUNK = 4096;
+    private static final int DEFAULT_LOG_LINES = 100;
+    private static final int MAX_LOG_LINES = 10_000;
+    /** RFC 6455 section 5.5: a close frame's reason fits in 123 bytes of UTF-8. */
+    private static final int MAX_REASON_BYTES = 123;
+
+    private static final Duration PING_INTERVAL = Duration.ofSeconds(30);
+    private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    /** What the pre-upgrade check resolved, handed to the WebSocket handlers through the upgrade request. */
+    private record Target(User user, Workspace workspace, ConsoleEndpoint endpoint) {}
+
+    /** One attached client. */
+    private record Attachment(
+            String sessionId,
+            Target target,
+            SocketChannel channel,
+            Instant since,
+            AtomicLong toGuest,
+            AtomicLong fromGuest) {}
+
+    private final BearerAuth auth;
+    private final WorkspaceService workspaces;
+    private final Store store;
+    private final TemplateCatalog templates;
+    private final ProviderRegistry providers;
+    private final Clock clock;
+    /** Workspace id to its attached client. */
+    private final ConcurrentHashMap<String, Attachment> attached = new ConcurrentHashMap<>();
+
+    ConsoleRoutes(
+            UserService users,
+            WorkspaceService workspaces,
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            Clock clock) {
+        this.auth = new BearerAuth(users, java.util.Set.of());
+        this.workspaces = workspaces;
+        this.store = store;
+        this.templates = templates;
+        this.providers = providers;
+        this.clock = clock;
+    }
+
+    void register(RoutesConfig r) {
+        String path = WorkspaceRoutes.BASE + "/{name}/console";
+        r.get(path + "/log", this::log);
+        r.wsBeforeUpgrade(path, this::beforeUpgrade);
+        r.ws(path, ws -> {
+            ws.onConnect(this::connect);
+            ws.onBinaryMessage(this::fromClient);
+            ws.onMessage(this::fromClient);
+            ws.onClose(ctx -> detach(ctx, "closed by the client"));
+            ws.onError(ctx -> detach(ctx, "error: " + ctx.error()));
+        });
+    }
+
+    /** {@code GET .../console/log?lines=N}: the last N lines (default 100) as text/plain. */
+    private void log(Context ctx) {
+        int lines = lines(ctx.queryParam("lines"));
+        Target t = resolve(ctx);
+        WorkspaceSpec spec = spec(t.workspace());
+        List<String> tail = provider(t.workspace()).consoleLog(spec, lines).orElseThrow(() -> noConsole(t.workspace()));
+        ctx.contentType("text/plain; charset=utf-8").result(tail.isEmpty() ? "" : String.join("\n", tail) + "\n");
+    }
+
+    /**
+     * Runs the checks before the 101. Javalin 7.2 maps an exception thrown here to a status but
+     * never writes the body of a refused upgrade, so the problem document is written here and the
+     * upgrade skipped.
+     */
+    private void beforeUpgrade(Context ctx) throws IOException {
+        try {
+            ctx.attribute(TARGET, resolve(ctx));
+        } catch (RuntimeException e) {
+            ProblemMapper.handle(e, ctx);
+            byte[] body = ctx.resultInputStream().readAllBytes();
+            ctx.res().setContentLength(body.length);
+            ctx.res().getOutputStream().write(body);
+            ctx.res().flushBuffer();
+            ctx.skipRemainingHandlers();
+        }
+    }
+
+    /**
+     * The checks shared by both routes: token, owner-or-admin, workspace, provider with a console.
+     */
+    private Target resolve(Context ctx) {
+        auth.handle(ctx);
+        User u = BearerAuth.user(ctx);
+        String owner = Optional.ofNullable(ctx.queryParam("owner")).orElse("").strip();
+        if (!u.admin() && !owner.isEmpty() && !owner.equals(u.name()))
+            throw ApiException.forbidden(
+                    "only the owner or an admin may use a workspace's console; leave out 'owner' for your own");
+        Workspace w = workspaces.get(u, owner, ctx.pathParam("name"));
+        ConsoleEndpoint endpoint = provider(w).console(spec(w)).orElseThrow(() -> noConsole(w));
+        return new Target(u, w, endpoint);
+    }
+
+    private void connect(WsConnectContext ctx) {
+        Target t = ctx.attribute(TARGET);
+        if (t == null) {
+            // Not reachable through the router (the pre-upgrade handler always sets it); fail closed.
+            ctx.closeSession(1011, "console target not resolved");
+            return;
+        }
+        Workspace w = t.workspace();
+        Attachment current = attached.get(w.id());
+        if (current != null) {
+            ctx.closeSession(
+                    BUSY,
+                    reason("console busy: " + current.target().user().name() + " is attached since " + current.since()
+                            + "; the serial console takes one client at a time"));
+            return;
+        }
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.connect(UnixDomainSocketAddress.of(t.endpoint().socket()));
+        } catch (IOException e) {
+            ctx.closeSession(
+                    NOT_RUNNING,
+                    reason("workspace " + w.name() + " has no running console (phase " + w.phase()
+                            + "); start it with 'hangar start " + w.name() + "'"));
+            return;
+        }
+        Attachment a = new Attachment(ctx.sessionId(), t, channel, now(), new AtomicLong(), new AtomicLong());
+        if (attached.putIfAbsent(w.id(), a) != null) {
+            // Another client won the race between the check above and here.
+            close(channel);
+            ctx.closeSession(BUSY, reason("console busy: another client attached just now"));
+            return;
+        }
+        ctx.session.setIdleTimeout(IDLE_TIMEOUT);
+        ctx.enableAutomaticPings(PING_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        event(
+                w,
+                t.user().name(),
+                "console-attach",
+                "serial console attached by " + t.user().name() + " from " + ctx.session.getRemoteSocketAddress());
+        Thread.ofVirtual().name("console-" + w.id()).start(() -> toClient(ctx, a));
+    }
+
+    /** Relays the guest's output to the client until the socket closes or the client goes. */
+    private void toClient(WsContext ctx, Attachment a) {
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+        try {
+            while (true) {
+                buf.clear();
+                int n = a.channel().read(buf);
+                if (n < 0) {
+                    ctx.closeSession(1000, "console closed: the VM stopped or restarted");
+                    return;
+                }
+                buf.flip();
+                ByteBuffer copy = ByteBuffer.allocate(n).put(buf).flip();
+                Callback.Completable sent = new Callback.Completable();
+                ctx.session.sendBinary(copy, sent);
+                // Waiting for each frame keeps a slow client from buffering the guest's output without limit.
+                sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                a.fromGuest().addAndGet(n);
+            }
+        } catch (IOException e) {
+            if (a.channel().isOpen()) {
+                LOG.info("console of workspace {}: {}", a.target().workspace().id(), e.toString());
+                ctx.closeSession(1011, reason("console I/O error: " + e.getMessage()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // The client went away or stopped reading; its close handler tidies up.
+            LOG.debug(
+                    "console of workspace {}: sending failed: {}",
+                    a.target().workspace().id(),
+                    e.toString());
+            if (ctx.session.isOpen()) ctx.closeSession(1011, reason("console send failed: " + e));
+        }
+    }
+
+    private void fromClient(WsBinaryMessageContext ctx) {
+        write(ctx, ctx.data());
+    }
+
+    private void fromClient(WsMessageContext ctx) {
+        write(ctx, ByteBuffer.wrap(ctx.message().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private void write(WsContext ctx, ByteBuffer data) {
+        Attachment a = mine(ctx).orElse(null);
+        if (a == null) return;
+        try {
+            int n = data.remaining();
+            while (data.hasRemaining()) a.channel().write(data);
+            a.toGuest().addAndGet(n);
+        } catch (IOException e) {
+            ctx.closeSession(1011, reason("console I/O error: " + e.getMessage()));
+        }
+    }
+
+    private void detach(WsContext ctx, String why) {
+        Optional<Attachment> mine = mine(ctx);
+        if (mine.isEmpty()) return;
+        Attachment a = mine.get();
+        if (!attached.remove(a.target().workspace().id(), a)) return;
+        close(a.channel());
+        Duration d = Duration.between(a.since(), now());
+        event(
+                a.target().workspace(),
+                a.target().user().name(),
+                "console-detach",
+                "serial console detached (" + why + ") after " + d.toSeconds() + " s, "
+                        + a.toGuest().get() + " bytes to the guest, "
+                        + a.fromGuest().get() + " from it");
+    }
+
+    /** @return the attachment this WebSocket owns, if it is the attached client */
+    private Optional<Attachment> mine(WsContext ctx) {
+        Target t = ctx.attribute(TARGET);
+        if (t == null) return Optional.empty();
+        Attachment a = attached.get(t.workspace().id());
+        return a != null && a.sessionId().equals(ctx.sessionId()) ? Optional.of(a) : Optional.empty();
+    }
+
+    private WorkspaceProvider provider(Workspace w) {
+        return providers
+                .find(w.providerType())
+                .orElseThrow(() -> ApiException.unavailable("provider '" + w.providerType() + "' of workspace "
+                        + w.name() + " is not enabled on this server"));
+    }
+
+    private WorkspaceSpec spec(Workspace w) {
+        return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
+    }
+
+    private static ApiException noConsole(Workspace w) {
+        return ApiException.conflict(
+                "no-console",
+                "workspace " + w.name() + " (provider " + w.providerType() + ") has no serial console; use 'hangar ssh "
+                        + w.name() + "'");
+    }
+
+    private static int lines(String raw) {
+        if (raw == null || raw.isBlank()) return DEFAULT_LOG_LINES;
+        try {
+            int n = Integer.parseInt(raw.strip());
+            if (n >= 1 && n <= MAX_LOG_LINES) return n;
+        } catch (NumberFormatException e) {
+            // Reported below with the allowed range.
+        }
+        throw ApiException.badRequest("lines", "lines must be an integer 1.." + MAX_LOG_LINES + ", got '" + raw + "'");
+    }
+
+    private void event(Workspace w, String actor, String type, String message) {
+        try {
+            store.events().append(new WorkspaceEvent(0, w.id(), now(), actor, type, message));
+        } catch (RuntimeException e) {
+            // The workspace may have been deleted while the console was open.
+            LOG.info("{} of workspace {} not recorded: {}", type, w.id(), e.getMessage());
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** Cuts a close reason to the 123 bytes RFC 6455 allows, on a character boundary. */
+    static String reason(String s) {
+        String r = s;
+        while (r.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) r = r.substring(0, r.length() - 1);
+        return r;
+    }
+
+    private static void close(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing console socket: {}", e.toString());
+        }
+    }
+}
