@@ -84,9 +84,8 @@ record WorkspaceDir(Path path) {
     }
 
     /**
-     * Holds the {@link #launchedAtFile()} value of the launch whose sshd answered with the pinned
-     * host key, so a later probe that only times out (a loaded host) does not turn Running back
-     * into Starting.
+     * Holds the pid of the QEMU process whose sshd answered with the pinned host key, so a later
+     * probe that only times out (a loaded host) does not turn Running back into Starting.
      */
     Path sshVerifiedFile() {
         return path.resolve("ssh-verified");
