@@ -40,6 +40,7 @@ hangar key add "$HANGAR_HOME/id.pub" >/dev/null
 hangar image import "$img" --name bench-image >/dev/null
 
 now() { date +%s.%N; }
+echo "machine load at the start: $(uptime)"
 wait_ssh() {  # first successful ssh with the pinned host key
   local id host_key user p deadline=$((SECONDS + 600)) json
   json=$(hangar show bench -o json)
@@ -73,8 +74,11 @@ hangar delete bench --yes --wait >/dev/null
 plain=$("$ROOT/bench/qemu/plain-qemu.sh" "$img" "$accel")
 plain_create=$(awk '/create->ssh/ {print $NF}' <<<"$plain")
 plain_restart=$(awk '/stop->start->ssh/ {print $NF}' <<<"$plain")
+plain_start=$(awk '/ start->ssh/ {print $NF}' <<<"$plain")
 
 printf 'hangar create->ssh        %6.1f s\n' "$hangar_create"
 printf 'plain  create->ssh        %6.1f s   ratio %.2f\n' "$plain_create" "$(echo "$hangar_create / $plain_create" | bc -l)"
 printf 'hangar stop->start->ssh   %6.1f s   (start alone %.1f s)\n' "$hangar_restart" "$hangar_start"
-printf 'plain  stop->start->ssh   %6.1f s   ratio %.2f\n' "$plain_restart" "$(echo "$hangar_restart / $plain_restart" | bc -l)"
+printf 'plain  stop->start->ssh   %6.1f s   ratio %.2f   (start alone %.1f s, ratio %.2f)\n' "$plain_restart" \
+  "$(echo "$hangar_restart / $plain_restart" | bc -l)" "$plain_start" "$(echo "$hangar_start / $plain_start" | bc -l)"
+echo "machine load at the end: $(uptime)"

@@ -100,6 +100,11 @@ class QemuProviderAdoptionTest {
                 .as("launch time taken from the pidfile")
                 .contains(Files.getLastModifiedTime(d.pidFile()).toMillis());
 
+        // A verification record equal to the launch time (what a launch-keyed record would hold)
+        // does not vouch for this process either: only its pid does.
+        Files.writeString(d.sshVerifiedFile(), d.read(d.launchedAtFile()).orElseThrow() + "\n");
+        assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+
         // Once this very process answered with the pinned key, a probe that times out keeps it Running.
         Files.writeString(d.sshVerifiedFile(), fakeVm.pid() + "\n");
         assertThat(provider.apply(spec, PowerState.RUNNING, listener))
