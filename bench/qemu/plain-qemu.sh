@@ -53,7 +53,7 @@ boot() {
   pid=$!
 }
 wait_ssh() {
-  local deadline=$((SECONDS + 600))
+  local deadline=$((SECONDS + 1500))
   until ssh -q -i "$work/id" -p "$port" -o UserKnownHostsFile="$work/known_hosts" -o StrictHostKeyChecking=yes \
       -o BatchMode=yes -o ConnectTimeout=2 bench@127.0.0.1 true 2>/dev/null; do
     (( SECONDS < deadline )) || { echo "timeout waiting for ssh" >&2; exit 1; }
