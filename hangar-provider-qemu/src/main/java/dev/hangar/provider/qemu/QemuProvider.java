@@ -593,10 +593,12 @@ public final class QemuProvider implements WorkspaceProvider {
         }
     }
 
-    /** Reports ssh-ready once, in the background, for the VM launched last. */
+    /** Reports ssh-ready once per QEMU process, in the background, for the VM launched last. */
     private void ensureWatcher(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
         Future<?> existing = watchers.get(spec.id());
         if (existing != null && !existing.isDone()) return;
+        Optional<Long> pid = d.readLong(d.pidFile());
+        if (pid.isPresent() && pid.equals(d.readLong(d.sshReadyReportedFile()))) return; // reported already
         watchers.put(spec.id(), background.submit(() -> {
             boolean mismatchReported = false;
             try {
@@ -614,6 +616,14 @@ public final class QemuProvider implements WorkspaceProvider {
                                     .orElseGet(clock::instant);
                             Duration took = Duration.between(launched, clock.instant());
                             listener.phaseTiming("ssh-ready", took);
+                            Optional<Long> reported = d.readLong(d.pidFile());
+                            if (reported.isPresent()) {
+                                try {
+                                    d.write(d.sshReadyReportedFile(), Long.toString(reported.get()));
+                                } catch (IOException e) {
+                                    LOG.debug("cannot record ssh-ready in {}: {}", d.path(), e.getMessage());
+                                }
+                            }
                             listener.event(
                                     "ssh-ready",
                                     "sshd on " + endpoint + " answered with the pinned host key " + took.toMillis()

@@ -91,6 +91,14 @@ record WorkspaceDir(Path path) {
         return path.resolve("ssh-verified");
     }
 
+    /**
+     * Holds the pid of the QEMU process whose ssh-ready timing was reported, so it is reported once
+     * per boot, not again by every later pass or by a restarted server that adopts the VM.
+     */
+    Path sshReadyReportedFile() {
+        return path.resolve("ssh-ready-reported");
+    }
+
     /** Epoch milliseconds of the last launch, for the ssh-ready phase timing. */
     Path launchedAtFile() {
         return path.resolve("launched-at");
@@ -103,7 +111,7 @@ record WorkspaceDir(Path path) {
 
     /** @return the runtime files a stopped VM must not leave behind */
     List<Path> runtimeFiles() {
-        return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile());
+        return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile(), sshReadyReportedFile());
     }
 
     boolean exists() {

@@ -1,6 +1,7 @@
 package dev.hangar.provider.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Observation;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -112,5 +115,47 @@ class QemuProviderAdoptionTest {
                 .extracting(Observation::detail)
                 .asString()
                 .contains("verified for this boot");
+    }
+
+    @Test
+    void sshReadyIsReportedOncePerBootNotByEveryPassNorByARestartedServer() throws Exception {
+        assertThat(provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE))
+                .isInstanceOf(Observation.Stopped.class);
+        WorkspaceDir d = new WorkspaceDir(tmp.resolve("data/workspaces").resolve(spec.id()));
+        Files.writeString(d.pidFile(), "0\n");
+        fakeVm = new ProcessBuilder("sh", "-c", "sleep 600; :", d.pidFile().toString()).start();
+        Files.writeString(d.pidFile(), fakeVm.pid() + "\n");
+        // The guest's sshd: a real SSH server (Apache MINA) with the workspace's pinned host key.
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost("127.0.0.1");
+        sshd.setPort(0);
+        sshd.setKeyPairProvider(new FileKeyPairProvider(tmp.resolve("keys/host")));
+        sshd.setPasswordAuthenticator((user, password, session) -> false);
+        sshd.start();
+        try {
+            Files.writeString(d.sshPortFile(), sshd.getPort() + "\n");
+            RecordingListener listener = new RecordingListener();
+            provider.apply(spec, PowerState.RUNNING, listener);
+            await().atMost(Duration.ofSeconds(60)).until(() -> count(listener, "ssh-ready") == 1);
+
+            // Later passes (the reconciler's resync) and a restarted server adopting the VM do not
+            // report it again.
+            provider.apply(spec, PowerState.RUNNING, listener);
+            provider.apply(spec, PowerState.RUNNING, listener);
+            try (QemuProvider restarted = (QemuProvider) new QemuProviderFactory()
+                    .create(new ProviderContext(
+                            tmp.resolve("data"), Map.of("accelerator", "tcg"), Clock.systemUTC()))) {
+                assertThat(restarted.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Running.class);
+                await().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> count(listener, "ssh-ready") == 1);
+            }
+        } finally {
+            sshd.stop(true);
+        }
+    }
+
+    private static long count(RecordingListener listener, String type) {
+        return listener.eventTypes().stream().filter(type::equals).count();
     }
 }

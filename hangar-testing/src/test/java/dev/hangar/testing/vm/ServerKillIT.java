@@ -114,6 +114,9 @@ class ServerKillIT {
                     .hasSizeLessThanOrEqualTo(1);
             assertThat(ofType(events, "error")).as("no failed pass").isEmpty();
 
+            System.out.println("ServerKillIT: phase 1 passed (Running after the kill, one QEMU, pid "
+                    + vms.getFirst().pid() + ", vm-started events "
+                    + ofType(events, "vm-started").size() + ")");
             Path knownHosts = keys.resolve("known_hosts");
             String marker = "hangar-" + System.nanoTime();
             LocalVm.ssh(clientKey, knownHosts, wsDir, ws, "echo " + marker + " > ~/persist.txt && sync");
@@ -142,6 +145,7 @@ class ServerKillIT {
                         .doesNotExist();
             }
             assertNoHalfWrittenFiles(wsDir);
+            System.out.println("ServerKillIT: phase 2 passed (Stopped after the kill, no QEMU, overlay kept)");
 
             // 3. the disk survived: boot it again and read the marker back
             assertThat(http.post("/api/v1/workspaces/dev/start", token, "").statusCode())
