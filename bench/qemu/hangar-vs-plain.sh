@@ -5,7 +5,8 @@
 #   bench/qemu/hangar-vs-plain.sh [IMAGE_DIR] [tcg|kvm]
 #
 # IMAGE_DIR defaults to the output of tools/test-image/build.sh. Through Hangar (a server on a
-# temporary HANGAR_HOME and a free loopback port, image imported first, untimed):
+# temporary HANGAR_HOME, a free loopback port and an SSH gateway on a free port, image imported
+# first, untimed):
 #   create->ssh       `hangar create --wait` until the first successful ssh with the pinned host key
 #   stop->start->ssh  `hangar stop --wait`, then `hangar start --wait` until the first successful ssh
 # then bench/qemu/plain-qemu.sh for the same two figures, and the ratios Hangar / plain.
@@ -29,7 +30,8 @@ trap cleanup EXIT
 
 mkdir -p "$HANGAR_HOME/logs"
 setsid "$ROOT/bin/hangar" server --home "$HANGAR_HOME" --listen "$HANGAR_LISTEN" \
-  --set "providers.qemu.accelerator=$accel" >>"$HANGAR_HOME/logs/server.log" 2>&1 </dev/null &
+  --set "providers.qemu.accelerator=$accel" --set gateway.listen-port=0 \
+  >>"$HANGAR_HOME/logs/server.log" 2>&1 </dev/null &
 echo $! >"$HANGAR_HOME/server.pid"
 until curl -fsS "$HANGAR_URL/readyz" >/dev/null 2>&1; do
   kill -0 "$(cat "$HANGAR_HOME/server.pid")" || { cat "$HANGAR_HOME/logs/server.log" >&2; exit 1; }
@@ -40,8 +42,9 @@ hangar key add "$HANGAR_HOME/id.pub" >/dev/null
 hangar image import "$img" --name bench-image >/dev/null
 
 now() { date +%s.%N; }
+echo "machine load at the start: $(uptime)"
 wait_ssh() {  # first successful ssh with the pinned host key
-  local id host_key user p deadline=$((SECONDS + 600)) json
+  local id host_key user p deadline=$((SECONDS + 1500)) json
   json=$(hangar show bench -o json)
   id=$(sed -n 's/^ *"id" *: *"\([^"]*\)".*/\1/p' <<<"$json" | head -n 1)
   user=$(sed -n 's/^ *"owner" *: *"\([^"]*\)".*/\1/p' <<<"$json" | head -n 1)
@@ -57,12 +60,12 @@ wait_ssh() {  # first successful ssh with the pinned host key
 }
 
 t0=$(now)
-hangar create bench --template debian-12 --image bench-image --cpus 2 --memory 1GiB --wait --timeout 15m >/dev/null
+hangar create bench --template debian-12 --image bench-image --cpus 2 --memory 1GiB --wait --timeout 25m >/dev/null
 wait_ssh
 t1=$(now)
 hangar stop bench --wait --timeout 5m >/dev/null
 t2=$(now)
-hangar start bench --wait --timeout 15m >/dev/null
+hangar start bench --wait --timeout 25m >/dev/null
 wait_ssh
 t3=$(now)
 hangar_create=$(echo "$t1 - $t0" | bc)
@@ -73,8 +76,11 @@ hangar delete bench --yes --wait >/dev/null
 plain=$("$ROOT/bench/qemu/plain-qemu.sh" "$img" "$accel")
 plain_create=$(awk '/create->ssh/ {print $NF}' <<<"$plain")
 plain_restart=$(awk '/stop->start->ssh/ {print $NF}' <<<"$plain")
+plain_start=$(awk '/ start->ssh/ {print $NF}' <<<"$plain")
 
 printf 'hangar create->ssh        %6.1f s\n' "$hangar_create"
 printf 'plain  create->ssh        %6.1f s   ratio %.2f\n' "$plain_create" "$(echo "$hangar_create / $plain_create" | bc -l)"
 printf 'hangar stop->start->ssh   %6.1f s   (start alone %.1f s)\n' "$hangar_restart" "$hangar_start"
-printf 'plain  stop->start->ssh   %6.1f s   ratio %.2f\n' "$plain_restart" "$(echo "$hangar_restart / $plain_restart" | bc -l)"
+printf 'plain  stop->start->ssh   %6.1f s   ratio %.2f   (start alone %.1f s, ratio %.2f)\n' "$plain_restart" \
+  "$(echo "$hangar_restart / $plain_restart" | bc -l)" "$plain_start" "$(echo "$hangar_start / $plain_start" | bc -l)"
+echo "machine load at the end: $(uptime)"

@@ -155,13 +155,31 @@ public final class QemuProvider implements WorkspaceProvider {
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         validate(spec);
         WorkspaceDir d = dir(spec);
+        boolean fresh = !d.exists();
         try {
             Files.createDirectories(d.path());
             d.write(d.desiredFile(), desired.name());
             if (desired == PowerState.RUNNING) return start(spec, d, listener);
             return stop(spec, d, listener);
         } catch (IOException e) {
+            forgetFailedCreation(fresh, d);
             throw new ProviderException("workspace " + spec.name() + ": " + e.getMessage(), false, e);
+        } catch (ProviderException e) {
+            forgetFailedCreation(fresh, d);
+            throw e;
+        }
+    }
+
+    /**
+     * A first apply that failed leaves no directory behind (it holds nothing of the user's yet); the
+     * next apply starts from scratch. Never called for a workspace that existed before the call.
+     */
+    private static void forgetFailedCreation(boolean fresh, WorkspaceDir d) {
+        if (!fresh || QemuProcess.find(d).isPresent()) return;
+        try {
+            ImageCache.deleteTree(d.path());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot remove {} after a failed first start: {}", d.path(), e.toString());
         }
     }
 
@@ -204,6 +222,7 @@ public final class QemuProvider implements WorkspaceProvider {
             awaitStopper(spec);
         }
         if (QemuProcess.find(d).isPresent()) {
+            adoptLaunchTime(d);
             ensureWatcher(spec, d, listener);
             return readiness(spec, d);
         }
@@ -216,6 +235,8 @@ public final class QemuProvider implements WorkspaceProvider {
             listener.event("vm-crashed", crash.get());
             return new Observation.Failed(crash.get() + "; run 'hangar start' to boot it again");
         }
+        // A port first: without one the VM cannot be reached, so fail before creating anything.
+        sshPort(spec, d, listener);
         Instant t0 = clock.instant();
         Optional<BaseImage> image = image(spec, listener);
         if (image.isEmpty()) return new Observation.Starting(pullDetail(spec.image()));
@@ -444,9 +465,11 @@ public final class QemuProvider implements WorkspaceProvider {
         d.deleteRuntimeFiles();
         Files.deleteIfExists(d.cleanShutdownMarker());
         SerialLog.rotate(d.serialLog(), SERIAL_LOG_MAX_BYTES);
+        // Written again once QEMU runs; a server killed in between must not find the last boot's.
+        Files.deleteIfExists(d.launchedAtFile());
         Instant t0 = clock.instant();
         for (int attempt = 1; ; attempt++) {
-            int port = sshPort(d, listener);
+            int port = sshPort(spec, d, listener);
             List<String> args = new QemuCommandLine(
                             qemuBinary,
                             accelerator.accelerator(),
@@ -480,13 +503,46 @@ public final class QemuProvider implements WorkspaceProvider {
                         + d.readLong(d.sshPortFile()).orElse(-1L));
     }
 
-    /** The persisted forwarded port if it is still free, else a new free one (persisted). */
-    private int sshPort(WorkspaceDir d, ProviderListener listener) throws IOException {
+    /**
+     * The persisted forwarded port if it is still free (and within {@code ssh-port-range}), else a
+     * new free one (persisted).
+     *
+     * @throws ProviderException (permanent) when no loopback port can be bound, naming the range
+     *     and the setting that changes it
+     */
+    private int sshPort(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
+        Optional<PortRange> range = settings.sshPortRange();
         Optional<Long> saved = d.readLong(d.sshPortFile());
-        if (saved.isPresent() && LoopbackPorts.isFree(saved.get().intValue()))
+        if (saved.isPresent()
+                && range.map(r -> saved.get() >= r.first() && saved.get() <= r.last())
+                        .orElse(true)
+                && LoopbackPorts.isFree(saved.get().intValue()))
             return saved.get().intValue();
-        int port = LoopbackPorts.free();
-        saved.ifPresent(old -> listener.event("ssh-port-changed", "port " + old + " is taken; ssh moves to " + port));
+        int port;
+        if (range.isPresent()) {
+            port = LoopbackPorts.free(range.get())
+                    .orElseThrow(() -> new ProviderException(
+                            "no free loopback port for the ssh forward of workspace " + spec.name() + ": all "
+                                    + range.get().size() + " ports of qemu setting ssh-port-range " + range.get()
+                                    + " are in use on 127.0.0.1; widen the range (providers.qemu.ssh-port-range"
+                                    + " in server.yaml) or stop workspaces or programs that hold those ports,"
+                                    + " then run 'hangar start'",
+                            true));
+        } else {
+            try {
+                port = LoopbackPorts.free();
+            } catch (IOException e) {
+                throw new ProviderException(
+                        "no free loopback port for the ssh forward of workspace " + spec.name()
+                                + ": the kernel assigned none from its ephemeral range (" + e.getMessage()
+                                + "); free some ports or set providers.qemu.ssh-port-range to a range"
+                                + " with free ports, then run 'hangar start'",
+                        true,
+                        e);
+            }
+        }
+        saved.ifPresent(old -> listener.event(
+                "ssh-port-changed", "port " + old + " is taken or outside ssh-port-range; ssh moves to " + port));
         d.write(d.sshPortFile(), Integer.toString(port));
         return port;
     }
@@ -496,7 +552,7 @@ public final class QemuProvider implements WorkspaceProvider {
         if (port.isEmpty()) return new Observation.Starting("booting (no ssh port recorded)");
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
         SshProbe.Result r = probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
-        Optional<Long> launched = d.readLong(d.launchedAtFile());
+        Optional<Long> pid = d.readLong(d.pidFile());
         return switch (r.outcome()) {
             case MATCH -> {
                 markVerified(d);
@@ -504,30 +560,53 @@ public final class QemuProvider implements WorkspaceProvider {
             }
             case MISMATCH -> new Observation.Starting(r.detail());
             case UNREACHABLE ->
-                launched.isPresent() && launched.equals(d.readLong(d.sshVerifiedFile()))
-                        // This launch answered with the pinned key before; one probe that times out
-                        // on a busy host must not flap the workspace back to Starting.
+                pid.isPresent() && pid.equals(d.readLong(d.sshVerifiedFile()))
+                        // This QEMU process answered with the pinned key before; one probe that times
+                        // out on a busy host must not flap the workspace back to Starting.
                         ? new Observation.Running(endpoint, "sshd verified for this boot; the last probe got no answer")
                         : new Observation.Starting(
                                 "booting (" + accelerator.accelerator().settingValue() + "), waiting for sshd");
         };
     }
 
-    /** Records that the current launch answered with the pinned key; best effort (the next probe retries). */
-    private static void markVerified(WorkspaceDir d) {
-        Optional<Long> at = d.readLong(d.launchedAtFile());
-        if (at.isEmpty() || at.equals(d.readLong(d.sshVerifiedFile()))) return;
+    /**
+     * A server killed while QEMU was launching never wrote {@code launched-at}; the VM it left
+     * running is adopted with its pidfile's time instead, so its ssh-ready timing is right. Best
+     * effort.
+     */
+    private static void adoptLaunchTime(WorkspaceDir d) {
+        if (Files.exists(d.launchedAtFile())) return;
         try {
-            d.write(d.sshVerifiedFile(), Long.toString(at.get()));
+            long at = Files.getLastModifiedTime(d.pidFile()).toMillis();
+            d.write(d.launchedAtFile(), Long.toString(at));
+            LOG.info("adopted VM in {} launched by a previous server (at {})", d.path(), Instant.ofEpochMilli(at));
+        } catch (IOException e) {
+            LOG.debug("cannot record the launch time of the VM in {}: {}", d.path(), e.getMessage());
+        }
+    }
+
+    /**
+     * Records that the running QEMU process answered with the pinned key; best effort (the next
+     * probe retries). Keyed by pid, not by {@code launched-at}: a server killed between launching
+     * QEMU and writing {@code launched-at} leaves the previous boot's value behind, which must not
+     * vouch for the new boot.
+     */
+    private static void markVerified(WorkspaceDir d) {
+        Optional<Long> pid = d.readLong(d.pidFile());
+        if (pid.isEmpty() || pid.equals(d.readLong(d.sshVerifiedFile()))) return;
+        try {
+            d.write(d.sshVerifiedFile(), Long.toString(pid.get()));
         } catch (IOException e) {
             LOG.debug("cannot record ssh verification in {}: {}", d.sshVerifiedFile(), e.getMessage());
         }
     }
 
-    /** Reports ssh-ready once, in the background, for the VM launched last. */
+    /** Reports ssh-ready once per QEMU process, in the background, for the VM launched last. */
     private void ensureWatcher(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
         Future<?> existing = watchers.get(spec.id());
         if (existing != null && !existing.isDone()) return;
+        Optional<Long> pid = d.readLong(d.pidFile());
+        if (pid.isPresent() && pid.equals(d.readLong(d.sshReadyReportedFile()))) return; // reported already
         watchers.put(spec.id(), background.submit(() -> {
             boolean mismatchReported = false;
             try {
@@ -545,6 +624,14 @@ public final class QemuProvider implements WorkspaceProvider {
                                     .orElseGet(clock::instant);
                             Duration took = Duration.between(launched, clock.instant());
                             listener.phaseTiming("ssh-ready", took);
+                            Optional<Long> reported = d.readLong(d.pidFile());
+                            if (reported.isPresent()) {
+                                try {
+                                    d.write(d.sshReadyReportedFile(), Long.toString(reported.get()));
+                                } catch (IOException e) {
+                                    LOG.debug("cannot record ssh-ready in {}: {}", d.path(), e.getMessage());
+                                }
+                            }
                             listener.event(
                                     "ssh-ready",
                                     "sshd on " + endpoint + " answered with the pinned host key " + took.toMillis()

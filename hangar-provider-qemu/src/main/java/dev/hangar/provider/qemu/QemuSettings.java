@@ -27,9 +27,13 @@ import java.util.TreeSet;
  *   <li>{@code restrict-network}: {@code true} to cut the guest off from everything but the
  *       forwarded SSH port ({@code -netdev user,restrict=on}); default {@code false}, since
  *       templates install packages on first boot
+ *   <li>{@code ssh-port-range}: {@code FIRST-LAST} (e.g. {@code 42000-42999}), the loopback ports
+ *       the guests' port 22 is forwarded from; default: any free port the kernel assigns from its
+ *       ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range})
  * </ul>
  *
  * @param catalogFile empty for the catalog shipped with the module
+ * @param sshPortRange empty for the kernel's choice
  */
 public record QemuSettings(
         Accelerator accelerator,
@@ -38,7 +42,8 @@ public record QemuSettings(
         Optional<Path> catalogFile,
         Duration shutdownTimeout,
         Duration sshProbeTimeout,
-        boolean restrictNetwork) {
+        boolean restrictNetwork,
+        Optional<PortRange> sshPortRange) {
 
     /** Every key this provider understands. */
     public static final Set<String> KEYS = Set.of(
@@ -48,7 +53,8 @@ public record QemuSettings(
             "image-catalog",
             "shutdown-timeout-seconds",
             "ssh-probe-timeout-seconds",
-            "restrict-network");
+            "restrict-network",
+            "ssh-port-range");
 
     public QemuSettings {
         Objects.requireNonNull(accelerator, "accelerator");
@@ -57,6 +63,7 @@ public record QemuSettings(
         Objects.requireNonNull(catalogFile, "catalogFile");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
         Objects.requireNonNull(sshProbeTimeout, "sshProbeTimeout");
+        Objects.requireNonNull(sshPortRange, "sshPortRange");
     }
 
     /**
@@ -91,7 +98,8 @@ public record QemuSettings(
                 Optional.ofNullable(settings.get("image-catalog")).map(Path::of),
                 Duration.ofSeconds(seconds(settings, "shutdown-timeout-seconds", 60)),
                 Duration.ofSeconds(seconds(settings, "ssh-probe-timeout-seconds", 10)),
-                Boolean.parseBoolean(restrict));
+                Boolean.parseBoolean(restrict),
+                Optional.ofNullable(settings.get("ssh-port-range")).map(v -> PortRange.parse("ssh-port-range", v)));
     }
 
     private static String nonBlank(Map<String, String> settings, String key, String fallback) {

@@ -84,12 +84,19 @@ record WorkspaceDir(Path path) {
     }
 
     /**
-     * Holds the {@link #launchedAtFile()} value of the launch whose sshd answered with the pinned
-     * host key, so a later probe that only times out (a loaded host) does not turn Running back
-     * into Starting.
+     * Holds the pid of the QEMU process whose sshd answered with the pinned host key, so a later
+     * probe that only times out (a loaded host) does not turn Running back into Starting.
      */
     Path sshVerifiedFile() {
         return path.resolve("ssh-verified");
+    }
+
+    /**
+     * Holds the pid of the QEMU process whose ssh-ready timing was reported, so it is reported once
+     * per boot, not again by every later pass or by a restarted server that adopts the VM.
+     */
+    Path sshReadyReportedFile() {
+        return path.resolve("ssh-ready-reported");
     }
 
     /** Epoch milliseconds of the last launch, for the ssh-ready phase timing. */
@@ -104,7 +111,7 @@ record WorkspaceDir(Path path) {
 
     /** @return the runtime files a stopped VM must not leave behind */
     List<Path> runtimeFiles() {
-        return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile());
+        return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile(), sshReadyReportedFile());
     }
 
     boolean exists() {

@@ -11,6 +11,8 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -129,6 +131,8 @@ class QemuProviderTest {
                 .hasMessageContaining("at least 2 GiB")
                 .matches(e -> ((ProviderException) e).permanent());
         assertThat(workspaceFiles()).doesNotContain("overlay.qcow2", "overlay.qcow2.tmp", "qemu.pid", "seed.iso");
+        // A first start that failed leaves no workspace directory at all.
+        assertThat(workspaceDir()).doesNotExist();
     }
 
     @Test
@@ -138,7 +142,51 @@ class QemuProviderTest {
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("unknown image 'haiku-r1'")
                 .matches(e -> ((ProviderException) e).permanent());
-        assertThat(workspaceFiles()).doesNotContain("overlay.qcow2", "qemu.pid");
+        assertThat(workspaceDir()).doesNotExist();
+    }
+
+    @Test
+    void noFreePortInTheConfiguredRangeNamesTheRangeAndTheSettingAndCreatesNothing() throws Exception {
+        List<ServerSocket> taken = occupyTwoAdjacentLoopbackPorts();
+        int first = taken.getFirst().getLocalPort();
+        String range = first + "-" + (first + 1);
+        try (QemuProvider ranged = (QemuProvider) new QemuProviderFactory()
+                .create(new ProviderContext(
+                        tmp.resolve("data"),
+                        Map.of("accelerator", "tcg", "ssh-port-range", range),
+                        Clock.systemUTC()))) {
+            assertThatThrownBy(() -> ranged.apply(base, PowerState.RUNNING, ProviderListener.NONE))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("no free loopback port for the ssh forward of workspace unit")
+                    .hasMessageContaining("all 2 ports of qemu setting ssh-port-range " + range + " are in use")
+                    .hasMessageContaining("widen the range (providers.qemu.ssh-port-range in server.yaml)")
+                    .matches(e -> ((ProviderException) e).permanent());
+            assertThat(workspaceDir()).as("nothing created").doesNotExist();
+
+            // A stopped workspace needs no port: creating it STOPPED works while the range is full.
+            assertThat(ranged.apply(base, PowerState.STOPPED, ProviderListener.NONE))
+                    .isInstanceOf(Observation.Stopped.class);
+            assertThat(workspaceFiles()).contains("overlay.qcow2", "seed.iso");
+        } finally {
+            for (ServerSocket s : taken) s.close();
+        }
+    }
+
+    /** Binds two adjacent ports on 127.0.0.1 (retrying where a neighbour is in use) and keeps them. */
+    private static List<ServerSocket> occupyTwoAdjacentLoopbackPorts() throws Exception {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            int next = a.getLocalPort() + 1;
+            if (next <= 65535) {
+                try {
+                    return List.of(a, new ServerSocket(next, 1, InetAddress.getLoopbackAddress()));
+                } catch (java.io.IOException inUse) {
+                    // try another pair
+                }
+            }
+            a.close();
+        }
+        throw new AssertionError("no two adjacent free loopback ports");
     }
 
     @Test

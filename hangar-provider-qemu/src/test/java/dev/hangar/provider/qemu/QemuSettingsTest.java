@@ -21,7 +21,8 @@ class QemuSettingsTest {
                         Optional.empty(),
                         Duration.ofSeconds(60),
                         Duration.ofSeconds(10),
-                        false));
+                        false,
+                        Optional.empty()));
     }
 
     @Test
@@ -33,7 +34,8 @@ class QemuSettingsTest {
                 "image-catalog", "/etc/hangar/images.yaml",
                 "shutdown-timeout-seconds", "15",
                 "ssh-probe-timeout-seconds", "3",
-                "restrict-network", "true"));
+                "restrict-network", "true",
+                "ssh-port-range", "42000-42999"));
 
         assertThat(s)
                 .isEqualTo(new QemuSettings(
@@ -43,7 +45,8 @@ class QemuSettingsTest {
                         Optional.of(Path.of("/etc/hangar/images.yaml")),
                         Duration.ofSeconds(15),
                         Duration.ofSeconds(3),
-                        true));
+                        true,
+                        Optional.of(new PortRange(42000, 42999))));
     }
 
     @Test
@@ -65,5 +68,12 @@ class QemuSettingsTest {
                 .hasMessageContaining("restrict-network must be true or false");
         assertThatThrownBy(() -> QemuSettings.parse(Map.of("qemu-binary", " ")))
                 .hasMessageContaining("qemu-binary must not be empty");
+        for (String range : new String[] {"42000", "42999-42000", "80-90", "42000-70000", "a-b", "1-2-3"}) {
+            assertThatThrownBy(() -> QemuSettings.parse(Map.of("ssh-port-range", range)))
+                    .as(range)
+                    .hasMessageContaining("ssh-port-range must be FIRST-LAST with 1024 <= FIRST <= LAST <= 65535")
+                    .hasMessageContaining("got '" + range + "'")
+                    .matches(e -> ((ProviderException) e).permanent());
+        }
     }
 }

@@ -1,0 +1,120 @@
+package dev.hangar.testing.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Shared pieces of the VM integration tests: the test image, a template, real ssh, QEMU processes. */
+final class LocalVm {
+    private LocalVm() {}
+
+    /** A template on the imported test image (1 CPU, 1 GiB, 4 GiB disk). */
+    static final String TEMPLATE = """
+            name: vm
+            description: Debian 12 test VM (real QEMU)
+            provider: qemu
+            image: test-debian
+            defaults: {cpus: 1, memoryMiB: 1024, diskGiB: 4}
+            limits:
+              cpus: {min: 1, max: 2}
+              memoryMiB: {min: 512, max: 2048}
+              diskGiB: {min: 4, max: 8}
+            settings: {}
+            """;
+
+    /** The cached test image: $HANGAR_TEST_IMAGE (set by bin/test), else built by tools/test-image/build.sh. */
+    static Path testImage() throws IOException, InterruptedException {
+        String env = System.getenv("HANGAR_TEST_IMAGE");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        Path script = Path.of("..", "tools", "test-image", "build.sh")
+                .toAbsolutePath()
+                .normalize();
+        Process p = new ProcessBuilder(script.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("tools/test-image/build.sh").isZero();
+        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
+    }
+
+    /**
+     * Real OpenSSH to the VM's loopback forward ({@code <wsDir>/ssh-port}); known_hosts holds only
+     * the pinned host key from the API, with strict checking. Retries for up to 3 minutes because
+     * sshd answers before cloud-init has created the user on first boot.
+     *
+     * @return the command's stdout and stderr, stripped
+     */
+    static String ssh(Path key, Path knownHosts, Path wsDir, JsonNode ws, String command) throws IOException {
+        int port = Integer.parseInt(Files.readString(wsDir.resolve("ssh-port")).strip());
+        Files.writeString(
+                knownHosts, "[127.0.0.1]:" + port + " " + ws.path("hostKey").asText() + "\n");
+        List<String> cmd = List.of(
+                "ssh",
+                "-F",
+                "/dev/null",
+                "-i",
+                key.toString(),
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "UserKnownHostsFile=" + knownHosts,
+                "-o",
+                "GlobalKnownHostsFile=/dev/null",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ConnectTimeout=20",
+                "-p",
+                Integer.toString(port),
+                ws.path("owner").asText() + "@127.0.0.1",
+                command);
+        String[] out = {""};
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofSeconds(2))
+                .alias("ssh " + command)
+                .until(() -> {
+                    Process p = new ProcessBuilder(cmd)
+                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                            .redirectErrorStream(true)
+                            .start();
+                    out[0] = new String(p.getInputStream().readAllBytes()).strip();
+                    return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+                });
+        return out[0];
+    }
+
+    /** Runs {@code cmd} with inherited I/O and asserts exit 0 within 30 s. */
+    static void run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
+    }
+
+    /** @return live qemu-system processes whose command line names {@code wsDir} */
+    static List<ProcessHandle> qemuProcesses(Path wsDir) {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().orElse("").contains(wsDir.toString()))
+                .filter(h -> h.info().command().orElse("").contains("qemu-system"))
+                .filter(ProcessHandle::isAlive)
+                .toList();
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+}
