@@ -125,7 +125,7 @@ final class UsbAttachSession {
                 synchronized (lock) {
                     if (undone) return;
                     if (shell == null || !shell.alive()) throw new WorkspaceShell.ShellException("link down");
-                    WorkspaceShell.Result r = shell.run(UsbipCommands.port(), COMMAND_TIMEOUT);
+                    WorkspaceShell.Result r = shell.run(portCommand(), COMMAND_TIMEOUT);
                     if (UsbipPortListing.find(r.output(), state.tunnelPort(), busId)
                             .isPresent()) {
                         backoff = Duration.ofSeconds(1);
@@ -171,7 +171,7 @@ final class UsbAttachSession {
                     + " on this PC)");
             try {
                 shell = WorkspaceShell.open(
-                        workspace,
+                        sshHost(workspace, owner),
                         ctx.userHome(),
                         Optional.of(RemoteForward.loopback(0, usbipd)),
                         aliveInterval,
@@ -222,7 +222,7 @@ final class UsbAttachSession {
             say(why + "; retrying");
             return;
         }
-        WorkspaceShell.Result ports = shell.run(UsbipCommands.port(), COMMAND_TIMEOUT);
+        WorkspaceShell.Result ports = shell.run(portCommand(), COMMAND_TIMEOUT);
         int vhci = UsbipPortListing.find(ports.output(), state.tunnelPort(), busId)
                 .map(UsbipPortListing.ImportedPort::port)
                 .orElse(-1);
@@ -247,7 +247,11 @@ final class UsbAttachSession {
                     if (shell == null || !shell.alive()) {
                         closeShell();
                         shell = WorkspaceShell.open(
-                                workspace, ctx.userHome(), Optional.empty(), aliveInterval, COMMAND_TIMEOUT);
+                                sshHost(workspace, owner),
+                                ctx.userHome(),
+                                Optional.empty(),
+                                aliveInterval,
+                                COMMAND_TIMEOUT);
                     }
                     detachInWorkspace(shell, tunnel, busId);
                 }
@@ -278,13 +282,27 @@ final class UsbAttachSession {
      * @return true if a port was detached
      */
     static boolean detachInWorkspace(WorkspaceShell shell, int tunnel, BusId busId) {
-        WorkspaceShell.Result ports = shell.run(UsbipCommands.port(), COMMAND_TIMEOUT);
+        WorkspaceShell.Result ports = shell.run(portCommand(), COMMAND_TIMEOUT);
         Optional<UsbipPortListing.ImportedPort> p = UsbipPortListing.find(ports.output(), tunnel, busId);
         if (p.isEmpty()) return false;
         CommandLine cmd = UsbipCommands.detach(tunnel, p.get().port()).sudoNonInteractive();
         WorkspaceShell.Result r = shell.run(cmd, COMMAND_TIMEOUT);
         if (!r.ok()) throw new CliException(ExitCodes.ERROR, "'" + cmd.toShell() + "' failed: " + oneLine(r.output()));
         return true;
+    }
+
+    /**
+     * {@code sudo -n usbip port}: as root because {@code usbip attach} keeps the remote address of each
+     * import in {@code /var/run/vhci_hcd/port*}, a 0700 directory of root's; without it the listing
+     * shows "unknown host" and no import could be matched to this tunnel.
+     */
+    static CommandLine portCommand() {
+        return UsbipCommands.port().sudoNonInteractive();
+    }
+
+    /** @return the ssh host name's stem: {@code WS} for your own, {@code WS.OWNER} for another user's */
+    static String sshHost(String workspace, String owner) {
+        return owner.isEmpty() ? workspace : workspace + "." + owner;
     }
 
     private boolean stopRequested(Duration wait) {

@@ -3,7 +3,6 @@ package dev.hangar.cli;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.usbip.BusId;
 import dev.hangar.usbip.RemoteForward;
-import dev.hangar.usbip.UsbipCommands;
 import dev.hangar.usbip.UsbipPortListing;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,12 +99,12 @@ final class UsbDetachCommand implements Callable<Integer> {
             SshSetup.Planned p = SshSetup.plan(ctx, client, identity);
             if (!p.plan().upToDate()) SshSetup.apply(p);
             try (WorkspaceShell shell = WorkspaceShell.open(
-                    workspace,
+                    UsbAttachSession.sshHost(workspace, owner.owner),
                     ctx.userHome(),
                     Optional.empty(),
                     Duration.ofSeconds(5),
                     UsbAttachSession.COMMAND_TIMEOUT)) {
-                WorkspaceShell.Result ports = shell.run(UsbipCommands.port(), UsbAttachSession.COMMAND_TIMEOUT);
+                WorkspaceShell.Result ports = shell.run(UsbAttachSession.portCommand(), UsbAttachSession.COMMAND_TIMEOUT);
                 Pattern ours = Pattern.compile(
                         "usbip://" + Pattern.quote(RemoteForward.LOOPBACK) + ":(\\d+)/" + Pattern.quote(bus.value()));
                 for (UsbipPortListing.ImportedPort port : UsbipPortListing.parse(ports.output())) {

@@ -109,7 +109,8 @@ final class WorkspaceShell implements AutoCloseable {
         try {
             if (forward.isPresent() && forward.get().bindPort() == 0) shell.awaitAllocatedPort(timeout);
             // A round trip proves the login worked (and, with ExitOnForwardFailure, the forward).
-            shell.run(CommandLine.of("true"), timeout);
+            // Debian gives non-root users no sbin on PATH, where usbip lives.
+            shell.runScript("PATH=\"$PATH:/usr/local/sbin:/usr/sbin:/sbin\"; export PATH", timeout);
             return shell;
         } catch (RuntimeException e) {
             shell.close();

@@ -151,7 +151,8 @@ class UsbAttachFlowTest {
         assertThat(commands)
                 .contains("sudo modprobe vhci-hcd")
                 .contains("sudo usbip --tcp-port " + tunnel + " attach -r 127.0.0.1 -b 1-3")
-                .contains("tunnel devlist ok: 01 11 00 05 00 00 00 00 00 00 00 01");
+                // OP_REP_DEVLIST header from the PC's usbipd: version 0x0111, code 0x0005, status 0, 2 devices
+                .contains("tunnel devlist ok: 01 11 00 05 00 00 00 00 00 00 00 02");
         // the forward listens on the workspace's loopback only
         String listening = exec(List.of("ss", "-ltnH", "sport = :" + tunnel));
         assertThat(listening)
@@ -209,27 +210,32 @@ class UsbAttachFlowTest {
         assertThat(attach.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(read(outFile)).contains("detached: 1-3 from fw");
         assertThat(Files.readString(log)).contains("sudo usbip --tcp-port " + tunnel + " detach -p 0");
-        assertThat(ssh).noneMatch(ProcessHandle::isAlive);
+        // ssh and its ProxyJump child (ssh -W through the gateway) end with the session
+        await().atMost(Duration.ofSeconds(10)).until(() -> ssh.stream().noneMatch(ProcessHandle::isAlive));
         assertUndone(tunnel);
     }
 
     @Test
-    void aWorkspaceWithoutUsbipGetsAClearErrorAndNothingIsLeft() throws Exception {
+    void aWorkspaceThatCannotLoadVhciHcdGetsAClearErrorAndNothingIsLeft() throws Exception {
         Files.writeString(log, "");
-        Path usbip = bin.resolve("usbip");
-        Path hidden = bin.resolve("usbip.hidden");
-        Files.move(usbip, hidden);
+        Path modprobe = bin.resolve("modprobe");
+        String original = Files.readString(modprobe);
+        // what a container without the privileged mode (or a kernel without the module) answers
+        Files.writeString(modprobe, "#!/bin/sh\necho 'modprobe: FATAL: Module vhci-hcd not found' >&2\nexit 1\n");
         try {
             StringWriter out = new StringWriter();
             int code = cli(out, "usb", "attach", "fw", "1-3", "--usbipd", usbipdAddress());
-            assertThat(code).isEqualTo(1);
+            assertThat(code).as(out.toString()).isEqualTo(1);
             assertThat(out.toString())
-                    .contains("the usbip command is not installed in workspace fw")
-                    .contains("apt-get install usbip");
+                    .contains("vhci-hcd cannot be loaded in workspace fw")
+                    .contains("Module vhci-hcd not found")
+                    .contains("privileged mode");
+            assertThat(Files.readString(log)).doesNotContain("attach -r");
             assertThat(client.usbAttachments("fw", "")).isEmpty();
+            assertThat(home.resolve("hangar/usb/fw@1-3.json")).doesNotExist();
             assertNoSshLeft();
         } finally {
-            Files.move(hidden, usbip);
+            Files.writeString(modprobe, original);
         }
     }
 
@@ -431,8 +437,9 @@ class UsbAttachFlowTest {
                         "AllowTcpForwarding yes",
                         // the default; the forward must stay on the workspace's loopback
                         "GatewayPorts no",
-                        // the fake usbip/sudo/modprobe come first on the session's PATH
-                        "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
+                        // the fake usbip/sudo/modprobe come first on the session's PATH; no sbin, where
+                        // this host's real (but kernel-less) usbip lives
+                        "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin",
                         "LogLevel VERBOSE",
                         ""));
         Path sshdLog = dir.resolve("sshd.log");
