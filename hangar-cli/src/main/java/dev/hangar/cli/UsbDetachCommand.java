@@ -104,7 +104,8 @@ final class UsbDetachCommand implements Callable<Integer> {
                     Optional.empty(),
                     Duration.ofSeconds(5),
                     UsbAttachSession.COMMAND_TIMEOUT)) {
-                WorkspaceShell.Result ports = shell.run(UsbAttachSession.portCommand(), UsbAttachSession.COMMAND_TIMEOUT);
+                WorkspaceShell.Result ports =
+                        shell.run(UsbAttachSession.portCommand(), UsbAttachSession.COMMAND_TIMEOUT);
                 Pattern ours = Pattern.compile(
                         "usbip://" + Pattern.quote(RemoteForward.LOOPBACK) + ":(\\d+)/" + Pattern.quote(bus.value()));
                 for (UsbipPortListing.ImportedPort port : UsbipPortListing.parse(ports.output())) {

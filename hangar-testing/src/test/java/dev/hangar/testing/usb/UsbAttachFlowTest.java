@@ -154,12 +154,12 @@ class UsbAttachFlowTest {
                 // OP_REP_DEVLIST header from the PC's usbipd: version 0x0111, code 0x0005, status 0, 2 devices
                 .contains("tunnel devlist ok: 01 11 00 05 00 00 00 00 00 00 00 02");
         // the forward listens on the workspace's loopback only
-        String listening = exec(List.of("ss", "-ltnH", "sport = :" + tunnel));
-        assertThat(listening)
-                .contains("127.0.0.1:" + tunnel)
-                .doesNotContain("0.0.0.0:")
-                .doesNotContain("[::]:");
-        assertThat(listening.lines().count()).isEqualTo(1);
+        // (ss columns: State Recv-Q Send-Q Local-Address:Port Peer-Address:Port)
+        List<String> local = exec(List.of("ss", "-ltnH", "sport = :" + tunnel))
+                .lines()
+                .map(l -> l.strip().split("\\s+")[3])
+                .toList();
+        assertThat(local).containsExactly("127.0.0.1:" + tunnel);
         assertThat(client.usbAttachments("fw", "")).extracting(a -> a.busid()).containsExactly("1-3");
 
         // the device resets on the PC: the import vanishes from `usbip port`; attach imports it again
@@ -237,6 +237,27 @@ class UsbAttachFlowTest {
         } finally {
             Files.writeString(modprobe, original);
         }
+    }
+
+    @Test
+    void detachWithoutARunningAttachCleansUpTheWorkspaceItself() throws Exception {
+        // What a killed attach (kill -9, crash) leaves: an import in the workspace, no process.
+        Files.writeString(log, "");
+        Files.writeString(
+                bin.resolve("ports"),
+                "Imported USB devices\n====================\nPort 03: <Port in Use> at Full Speed(12Mbps)\n"
+                        + "       unknown vendor : unknown product (0483:3748)\n"
+                        + "       3-1 -> usbip://127.0.0.1:41999/1-3\n           -> remote bus/dev 001/004\n");
+        StringWriter out = new StringWriter();
+        assertThat(cli(out, "usb", "detach", "fw", "1-3")).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("usb 1-3: detached from fw");
+        assertThat(Files.readString(log)).contains("sudo usbip --tcp-port 41999 detach -p 3");
+        assertThat(bin.resolve("ports")).doesNotExist();
+
+        StringWriter again = new StringWriter();
+        assertThat(cli(again, "usb", "detach", "fw", "1-3")).isZero();
+        assertThat(again.toString()).contains("was not attached in fw");
+        assertNoSshLeft();
     }
 
     @Test
