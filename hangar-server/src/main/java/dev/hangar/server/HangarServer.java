@@ -201,7 +201,9 @@ public final class HangarServer implements AutoCloseable {
                     gatewayRef::info,
                     gatewayRef::started,
                     images,
-                    new ConsoleRoutes(users, workspaces, store, templates, providers, clock));
+                    new ConsoleRoutes(users, workspaces, store, templates, providers, clock),
+                    new dev.hangar.core.usb.UsbService(
+                            store, templates, workspaces, new UsbAllowFile(config.home()), clock));
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
