@@ -71,7 +71,8 @@ class UsbipEndToEndIT {
         byte[] content = new byte[DISK_MIB * 1024 * 1024];
         new Random(42).nextBytes(content);
         ByteBuffer.wrap(content).put(marker.getBytes(StandardCharsets.US_ASCII));
-        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        String sha256 =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
 
         // Short roots: QEMU's unix socket paths must stay under 108 bytes.
         Path home = Files.createTempDirectory(Path.of("/tmp"), "hv");
@@ -87,8 +88,15 @@ class UsbipEndToEndIT {
                 .keepHome()
                 .addProviderFactory(new QemuProviderFactory())
                 .gateway(new SshGatewayHook())
-                .configure(c -> c.withProvider("qemu", Map.of(
-                                "accelerator", "tcg", "ssh-probe-timeout-seconds", "5", "restrict-network", "true"))
+                .configure(c -> c.withProvider(
+                                "qemu",
+                                Map.of(
+                                        "accelerator",
+                                        "tcg",
+                                        "ssh-probe-timeout-seconds",
+                                        "5",
+                                        "restrict-network",
+                                        "true"))
                         .withGateway(Map.of("listen-port", "0")))
                 .start()) {
             TestHttp http = cp.http();
@@ -98,7 +106,8 @@ class UsbipEndToEndIT {
             created(http.post(
                     "/api/v1/users/me/keys",
                     token,
-                    body(Map.of("key", Files.readString(Path.of(clientKey + ".pub")).strip()))));
+                    body(Map.of(
+                            "key", Files.readString(Path.of(clientKey + ".pub")).strip()))));
 
             // Both VMs boot at once: the PC with plain QEMU, the workspace through the control plane.
             Instant bootStart = Instant.now();
@@ -118,7 +127,8 @@ class UsbipEndToEndIT {
             await("vhci-hcd loaded in the workspace")
                     .atMost(BOOT)
                     .pollInterval(Duration.ofSeconds(2))
-                    .until(() -> workspace(sshConfig, "test -d /sys/module/vhci_hcd").code() == 0);
+                    .until(() ->
+                            workspace(sshConfig, "test -d /sys/module/vhci_hcd").code() == 0);
             try {
                 pcReady.join();
             } catch (RuntimeException e) {
@@ -143,7 +153,9 @@ class UsbipEndToEndIT {
             await("46f4:0001 on the workspace's USB bus")
                     .atMost(Duration.ofMinutes(3))
                     .pollInterval(Duration.ofSeconds(1))
-                    .failFast("hangar usb attach exited:\n" + running.soFar(), () -> running.exit().isDone())
+                    .failFast(
+                            "hangar usb attach exited:\n" + running.soFar(),
+                            () -> running.exit().isDone())
                     .until(() -> workspace(sshConfig, USB_IDS).out().lines().anyMatch(PcVm.VID_PID::equals));
             String disk = await("the imported disk's block device")
                     .atMost(Duration.ofMinutes(2))
@@ -162,7 +174,8 @@ class UsbipEndToEndIT {
 
             // USB/IP has no authentication: every listener of the workspace's sshd except its own
             // port 22 is a forward, and it must be on 127.0.0.1 only.
-            String listening = workspace(sshConfig, "sudo ss -ltnpH").orThrow("ss").out();
+            String listening =
+                    workspace(sshConfig, "sudo ss -ltnpH").orThrow("ss").out();
             List<String> forwards = listening
                     .lines()
                     .filter(l -> l.contains("sshd"))
@@ -252,8 +265,7 @@ class UsbipEndToEndIT {
 
     /** Runs a command in the workspace through the gateway, as a user would: OpenSSH with config-ssh's config. */
     private static GuestSsh.Result workspace(Path sshConfig, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "ssh", "-F", sshConfig.toString(), "-o", "BatchMode=yes", "dev.hangar", command)
+        Process p = new ProcessBuilder("ssh", "-F", sshConfig.toString(), "-o", "BatchMode=yes", "dev.hangar", command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
