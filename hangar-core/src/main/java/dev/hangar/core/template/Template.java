@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param diskGiB allowed disk sizes in GiB
  * @param cloudInit packages and commands added to every workspace's cloud-init user-data
  * @param settings provider-specific settings handed to the provider unchanged
+ * @param usbAllow USB devices that may be forwarded into its workspaces with {@code hangar usb
+ *     attach}, as {@code VVVV:PPPP}, {@code VVVV:*} or {@code *:*} (lower-case hex); empty allows
+ *     none unless the user's own list does (see {@link dev.hangar.core.usb.UsbPolicy})
  */
 public record Template(
         String name,
@@ -30,7 +33,8 @@ public record Template(
         Range memoryMiB,
         Range diskGiB,
         CloudInitConfig cloudInit,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        java.util.List<String> usbAllow) {
     public Template {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
@@ -42,5 +46,6 @@ public record Template(
         Objects.requireNonNull(diskGiB, "diskGiB");
         Objects.requireNonNull(cloudInit, "cloudInit");
         settings = Map.copyOf(settings);
+        usbAllow = java.util.List.copyOf(usbAllow);
     }
 }

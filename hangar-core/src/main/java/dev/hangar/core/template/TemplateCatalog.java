@@ -40,6 +40,7 @@ import java.util.stream.Stream;
  * limits: {cpus: {min: 1, max: 16}, memoryMiB: {min: 512, max: 65536}, diskGiB: {min: 4, max: 2048}}
  * cloudInit: {packages: [git], runcmd: []}
  * settings: {}
+ * usb: {allow: ["0483:3748", "1366:*"]}
  * </pre>
  */
 public final class TemplateCatalog {
@@ -163,6 +164,8 @@ public final class TemplateCatalog {
 
     record CloudInitFile(List<String> packages, List<String> runcmd, String userData) {}
 
+    record UsbFile(List<String> allow) {}
+
     record TemplateFile(
             @JsonProperty(required = true) String name,
             String description,
@@ -171,7 +174,8 @@ public final class TemplateCatalog {
             Sizes defaults,
             Limits limits,
             CloudInitFile cloudInit,
-            Map<String, String> settings) {
+            Map<String, String> settings,
+            UsbFile usb) {
 
         Template toTemplate() {
             Names.requireDns1123Label("name", name);
@@ -208,7 +212,9 @@ public final class TemplateCatalog {
                     memRange,
                     diskRange,
                     cic,
-                    settings == null ? Map.of() : settings);
+                    settings == null ? Map.of() : settings,
+                    dev.hangar.core.usb.UsbPolicy.canonical(
+                            "usb.allow", usb == null || usb.allow() == null ? List.of() : usb.allow()));
         }
 
         private static Range range(RangeFile r, Range fallback) {
