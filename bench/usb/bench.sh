@@ -120,7 +120,9 @@ boot pc "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$pc_ssh-:22,hostfwd=tcp:12
     -device qemu-xhci,id=xhci -drive if=none,id=usbdisk,format=raw,file="$work/usb.raw" \
     -device usb-storage,bus=xhci.0,drive=usbdisk
 # guestfwd cmd: QEMU runs the command per guest connection with the connection on stdin/stdout.
-relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$pc_usbip; cat <&3 & cat >&3; wait'"
+# When the guest closes (usbip detach), the relay must close its end towards the pc at once, or the
+# pc's usbip-host keeps the device "exported" (busy) and the next attach is refused.
+relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$pc_usbip; cat <&3 & c=\$!; cat >&3; kill \$c'"
 boot ws "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$ws_ssh-:22,guestfwd=tcp:10.0.2.100:3240-cmd:${relay//,/,,}"
 log "booting pc and ws (accel $accel)"
 wait_ssh pc usbip_host & wait_pc=$!
