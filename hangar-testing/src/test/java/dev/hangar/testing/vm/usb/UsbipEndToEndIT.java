@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,7 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Two VMs, booted in parallel (PC with plain QEMU, workspace through the control plane).
  */
 class UsbipEndToEndIT {
-    private static final Duration BOOT = Duration.ofMinutes(12);
+    // TCG boots take 1-2 min on an idle 2-core machine and over 12 min when it is heavily loaded.
+    private static final Duration BOOT = Duration.ofMinutes(20);
     private static final int DISK_MIB = 16;
 
     @TempDir
@@ -115,7 +117,7 @@ class UsbipEndToEndIT {
             created(http.post("/api/v1/workspaces", token, body(Map.of("name", "dev", "template", "usbvm"))));
             PcVm pcVm = pc;
             CompletableFuture<Void> pcReady = CompletableFuture.runAsync(() -> pcVm.awaitReady(BOOT));
-            awaitPhase(http, token, "Running");
+            awaitPhase(http, token, "Running", home);
 
             InProcessCli cli = new InProcessCli(userHome)
                     .env("HANGAR_URL", cp.baseUri().toString())
@@ -283,16 +285,38 @@ class UsbipEndToEndIT {
         return new GuestSsh.Result(p.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
     }
 
-    private static void awaitPhase(TestHttp http, String token, String phase) {
-        await("workspace dev reaches " + phase)
-                .atMost(BOOT)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(() -> {
-                    JsonNode ws = TestHttp.json(http.get("/api/v1/workspaces/dev", token));
-                    if (!phase.equals("Failed") && ws.path("phase").asText().equals("Failed"))
-                        throw new AssertionError("workspace failed: " + ws);
-                    return ws.path("phase").asText().equals(phase);
-                });
+    /** Waits for the phase; on timeout the failure shows the last workspace view and its serial console. */
+    private static void awaitPhase(TestHttp http, String token, String phase, Path home) {
+        JsonNode[] last = {null};
+        try {
+            await("workspace dev reaches " + phase)
+                    .atMost(BOOT)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        last[0] = TestHttp.json(http.get("/api/v1/workspaces/dev", token));
+                        if (!phase.equals("Failed")
+                                && last[0].path("phase").asText().equals("Failed"))
+                            throw new AssertionError("workspace failed: " + last[0]);
+                        return last[0].path("phase").asText().equals(phase);
+                    });
+        } catch (ConditionTimeoutException e) {
+            Path serial = home.resolve("providers/qemu/workspaces")
+                    .resolve(last[0] == null ? "-" : last[0].path("id").asText())
+                    .resolve("serial.log");
+            throw new AssertionError(
+                    "workspace dev not " + phase + " within " + BOOT + "; last seen " + last[0]
+                            + "\nserial console tail:\n" + tail(serial),
+                    e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
+        } catch (IOException e) {
+            return "(none: " + e.getMessage() + ")";
+        }
     }
 
     private static void created(HttpResponse<String> r) {
