@@ -99,7 +99,7 @@ on() { # VM COMMAND...: run a shell command in the VM over ssh
 }
 
 wait_ssh() {
-    local deadline=$((SECONDS + 900))
+    local deadline=$((SECONDS + ${BOOT_TIMEOUT:-1800}))
     # ready = cloud-init has created the user and loaded the module (runcmd runs last); no
     # `cloud-init status --wait`: its Python start-up alone takes a minute on a loaded TCG guest
     until on "$1" "test -d /sys/module/$2" 2>/dev/null; do
