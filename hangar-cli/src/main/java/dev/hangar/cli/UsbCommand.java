@@ -10,12 +10,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code hangar usb list}: the USB devices a usbipd on this PC exports (USB/IP, local only). */
+/**
+ * {@code hangar usb list|attach|detach}: USB devices of this PC, listed from usbipd (USB/IP) and
+ * forwarded into workspaces inside SSH (see {@link UsbAttachCommand}, {@link UsbDetachCommand}).
+ */
 @Command(
         mixinStandardHelpOptions = true,
         name = "usb",
         description = "USB devices shared from this PC over USB/IP (usbipd).",
-        subcommands = {UsbCommand.ListDevices.class})
+        subcommands = {UsbCommand.ListDevices.class, UsbAttachCommand.class, UsbDetachCommand.class})
 final class UsbCommand {
     /** {@code hangar usb list [--usbipd HOST:PORT] [-o table|json|yaml]}. */
     @Command(

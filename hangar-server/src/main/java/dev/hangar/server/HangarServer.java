@@ -198,7 +198,9 @@ public final class HangarServer implements AutoCloseable {
                     metrics,
                     gatewayRef::info,
                     gatewayRef::started,
-                    images);
+                    images,
+                    new dev.hangar.core.usb.UsbService(
+                            store, templates, workspaces, new UsbAllowFile(config.home()), clock));
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {

@@ -29,7 +29,8 @@ final class HttpApi {
             ServerMetrics metrics,
             Supplier<GatewayHook.GatewayInfo> gateway,
             java.util.function.BooleanSupplier started,
-            java.util.Optional<ImagePulls> images) {
+            java.util.Optional<ImagePulls> images,
+            dev.hangar.core.usb.UsbService usb) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -48,6 +49,7 @@ final class HttpApi {
             ProblemMapper.register(cfg.routes);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, Set.of(SystemRoutes.OPENAPI_PATH)));
             new WorkspaceRoutes(workspaces).register(cfg.routes);
+            new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);
             new UserRoutes(users).register(cfg.routes);
             new ImageRoutes(images).register(cfg.routes);

@@ -156,6 +156,42 @@ public final class HangarClient implements AutoCloseable {
         return send("GET", workspacePath(name, "/events") + query(q), null, listOf(EventView.class));
     }
 
+    // ---- USB/IP ----------------------------------------------------------------------------
+
+    /**
+     * {@code POST /workspaces/{name}/usb/attachments} (201): asks the server's USB policy whether
+     * the device may be forwarded into the workspace and records the attach (event {@code
+     * usb-attach}; a refusal is recorded as {@code usb-denied}).
+     *
+     * @throws ApiException 403 naming the VID:PID and where to allow it; 400 with {@code field} for
+     *     a malformed bus id, VID:PID or usbipd address; 404 for an unknown workspace
+     */
+    public dev.hangar.api.UsbAttachmentView attachUsb(
+            String name, String owner, dev.hangar.api.UsbAttachRequest request) {
+        return send(
+                "POST",
+                workspacePath(name, "/usb/attachments") + ownerQuery(owner),
+                request,
+                type(dev.hangar.api.UsbAttachmentView.class));
+    }
+
+    /**
+     * {@code DELETE /workspaces/{name}/usb/attachments/{busid}} (204): records the detach (event
+     * {@code usb-detach}). Idempotent: an unknown bus id is not an error.
+     */
+    public void detachUsb(String name, String owner, String busid) {
+        send("DELETE", workspacePath(name, "/usb/attachments/" + segment(busid)) + ownerQuery(owner), null, null);
+    }
+
+    /** {@code GET /workspaces/{name}/usb/attachments}: devices attached now, oldest first. */
+    public List<dev.hangar.api.UsbAttachmentView> usbAttachments(String name, String owner) {
+        return send(
+                "GET",
+                workspacePath(name, "/usb/attachments") + ownerQuery(owner),
+                null,
+                listOf(dev.hangar.api.UsbAttachmentView.class));
+    }
+
     // ---- templates -------------------------------------------------------------------------
 
     /** {@code GET /templates}: every template. */

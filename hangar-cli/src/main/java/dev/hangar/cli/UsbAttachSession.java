@@ -1,0 +1,330 @@
+package dev.hangar.cli;
+
+import dev.hangar.api.client.HangarClient;
+import dev.hangar.usbip.BusId;
+import dev.hangar.usbip.CommandLine;
+import dev.hangar.usbip.RemoteForward;
+import dev.hangar.usbip.UsbipCommands;
+import dev.hangar.usbip.UsbipPortListing;
+import dev.hangar.usbip.UsbipdAddress;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The long-running part of {@code hangar usb attach}: one SSH session to the workspace carrying a
+ * loopback-only remote forward to the PC's usbipd, {@code usbip attach} run through it, then a
+ * watch loop that re-attaches when the import disappears (device reset, usbipd restart) and
+ * reconnects with backoff when the link drops. {@link #undo()} (Ctrl-C through a shutdown hook,
+ * {@code hangar usb detach} through the stop file, or the end of the loop) detaches in the
+ * workspace, closes the tunnel, reports the detach to the server and removes the state file.
+ *
+ * <p>Process model: this JVM and at most one {@code ssh} child at a time (plus a short-lived one
+ * for a detach after the link died); {@link WorkspaceShell#close()} ends each before the next
+ * starts, so no ssh process outlives the attach.
+ */
+final class UsbAttachSession {
+    /** Timeouts of single workspace commands and of logins. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final CliContext ctx;
+    private final HangarClient client;
+    private final String workspace;
+    private final String owner;
+    private final BusId busId;
+    private final String vidPid;
+    private final UsbipdAddress usbipd;
+    private final Duration poll;
+    private final Duration aliveInterval;
+    private final BooleanSupplier exportable;
+    private final Path stateFile;
+    private final Path stopFile;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private final Object lock = new Object();
+
+    private WorkspaceShell shell;
+    private UsbAttachState state;
+    private boolean undone;
+
+    /**
+     * @param exportable asks the PC's usbipd whether the device is exportable again (binding it
+     *     when the user allowed that); used before each re-attach
+     */
+    UsbAttachSession(
+            CliContext ctx,
+            HangarClient client,
+            String workspace,
+            String owner,
+            BusId busId,
+            String vidPid,
+            UsbipdAddress usbipd,
+            Duration poll,
+            Duration aliveInterval,
+            BooleanSupplier exportable) {
+        this.ctx = ctx;
+        this.client = client;
+        this.workspace = workspace;
+        this.owner = owner;
+        this.busId = busId;
+        this.vidPid = vidPid;
+        this.usbipd = usbipd;
+        this.poll = poll;
+        this.aliveInterval = aliveInterval;
+        this.exportable = exportable;
+        this.stateFile = UsbAttachState.file(ctx, workspace, busId.value());
+        this.stopFile = UsbAttachState.stopFile(ctx, workspace, busId.value());
+        this.state = new UsbAttachState(
+                ProcessHandle.current().pid(), workspace, owner, busId.value(), vidPid, usbipd.toString(), 0, -1);
+    }
+
+    /**
+     * Attaches, then watches until stopped; always undoes before returning.
+     *
+     * @return {@link ExitCodes#OK} after a requested stop
+     * @throws CliException when the first attach fails (usbip missing, vhci-hcd not loadable, sudo
+     *     refused, attach refused): nothing is left behind
+     */
+    int run() {
+        try {
+            Files.deleteIfExists(stopFile);
+        } catch (java.io.IOException ignored) {
+            // a stale stop file is harmless: it would only end this attach at once
+        }
+        Thread hook = Thread.ofPlatform().unstarted(() -> {
+            stop.countDown();
+            undo();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            state.write(stateFile);
+            connectAndAttach(true);
+            watch();
+            return ExitCodes.OK;
+        } finally {
+            stop.countDown();
+            undo();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or ran; undo is idempotent
+            }
+        }
+    }
+
+    private void watch() {
+        Duration backoff = Duration.ofSeconds(1);
+        while (!stopRequested(poll)) {
+            try {
+                synchronized (lock) {
+                    if (undone) return;
+                    if (shell == null || !shell.alive()) throw new WorkspaceShell.ShellException("link down");
+                    WorkspaceShell.Result r = shell.run(UsbipCommands.port(), COMMAND_TIMEOUT);
+                    if (UsbipPortListing.find(r.output(), state.tunnelPort(), busId)
+                            .isPresent()) {
+                        backoff = Duration.ofSeconds(1);
+                        continue;
+                    }
+                    say("device " + busId + " is gone from " + workspace
+                            + " (reset or unplugged on this PC); re-attaching");
+                    updateState(state.tunnelPort(), -1);
+                    if (!exportable.getAsBoolean()) {
+                        say("waiting for usbipd on " + usbipd + " to export " + busId + " again");
+                        continue;
+                    }
+                    attach(false);
+                    backoff = Duration.ofSeconds(1);
+                }
+            } catch (WorkspaceShell.ShellException | CliException e) {
+                if (stopRequested(Duration.ZERO)) return;
+                say("link to " + workspace + " lost (" + e.getMessage() + "); reconnecting in " + backoff.toSeconds()
+                        + " s");
+                synchronized (lock) {
+                    closeShell();
+                    updateState(0, -1);
+                }
+                if (stopRequested(backoff)) return;
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                try {
+                    if (exportable.getAsBoolean()) connectAndAttach(false);
+                } catch (WorkspaceShell.ShellException | CliException again) {
+                    say("reconnect failed: " + again.getMessage());
+                    synchronized (lock) {
+                        closeShell();
+                    }
+                }
+            }
+        }
+    }
+
+    /** Opens the session with a port-0 forward, checks the workspace, attaches. */
+    private void connectAndAttach(boolean first) {
+        synchronized (lock) {
+            if (undone) return;
+            say("connecting to " + workspace + " (remote forward 127.0.0.1:<port> in the workspace -> " + usbipd
+                    + " on this PC)");
+            try {
+                shell = WorkspaceShell.open(
+                        workspace,
+                        ctx.userHome(),
+                        Optional.of(RemoteForward.loopback(0, usbipd)),
+                        aliveInterval,
+                        COMMAND_TIMEOUT);
+            } catch (WorkspaceShell.ShellException e) {
+                if (first) throw new CliException(ExitCodes.UNREACHABLE, "cannot open the tunnel: " + e.getMessage());
+                throw e;
+            }
+            int port = shell.forwardPort();
+            say("tunnel up: 127.0.0.1:" + port + " in " + workspace + " -> " + usbipd + " (ssh pid " + shell.pid()
+                    + ")");
+            updateState(port, -1);
+            checkWorkspace();
+            attach(first);
+        }
+    }
+
+    /** Clear errors for a workspace that lacks the usbip tools or vhci-hcd. */
+    private void checkWorkspace() {
+        WorkspaceShell.Result has = shell.runScript("command -v usbip", COMMAND_TIMEOUT);
+        if (!has.ok())
+            throw new CliException(
+                    ExitCodes.ERROR,
+                    "the usbip command is not installed in workspace " + workspace
+                            + "; install it there (Debian: sudo apt-get install usbip; Ubuntu: sudo apt-get install"
+                            + " linux-tools-generic) or use a template that has it (debian-12, ubuntu-24-04)");
+        WorkspaceShell.Result vhci = shell.runScript(
+                "test -d /sys/devices/platform/vhci_hcd.0 || "
+                        + CommandLine.of("modprobe", "vhci-hcd")
+                                .sudoNonInteractive()
+                                .toShell(),
+                COMMAND_TIMEOUT);
+        if (!vhci.ok())
+            throw new CliException(
+                    ExitCodes.ERROR,
+                    "vhci-hcd cannot be loaded in workspace " + workspace + " (" + oneLine(vhci.output())
+                            + "); the workspace user needs passwordless sudo, and the kernel the vhci-hcd module:"
+                            + " a Kubernetes Pod workspace needs the privileged mode (template setting"
+                            + " privileged: \"true\") and vhci-hcd loaded on its node; VM templates load it");
+    }
+
+    private void attach(boolean first) {
+        CommandLine cmd = UsbipCommands.attach(state.tunnelPort(), busId).sudoNonInteractive();
+        WorkspaceShell.Result r = shell.run(cmd, COMMAND_TIMEOUT);
+        if (!r.ok()) {
+            String why = "'" + cmd.toShell() + "' failed in " + workspace + ": " + oneLine(r.output());
+            if (first) throw new CliException(ExitCodes.ERROR, why);
+            say(why + "; retrying");
+            return;
+        }
+        WorkspaceShell.Result ports = shell.run(UsbipCommands.port(), COMMAND_TIMEOUT);
+        int vhci = UsbipPortListing.find(ports.output(), state.tunnelPort(), busId)
+                .map(UsbipPortListing.ImportedPort::port)
+                .orElse(-1);
+        updateState(state.tunnelPort(), vhci);
+        say("attached: " + busId + " (" + vidPid + ") is in " + workspace + " as vhci port " + vhci
+                + (first ? "; Ctrl-C or 'hangar usb detach " + workspace + " " + busId + "' to detach" : ""));
+    }
+
+    /**
+     * Undoes everything once: {@code usbip detach} in the workspace (over a fresh session if the
+     * tunnel died), closes the tunnel, reports the detach to the server, deletes the state files.
+     * Errors are reported and do not stop the remaining steps. Idempotent, thread-safe.
+     */
+    void undo() {
+        synchronized (lock) {
+            if (undone) return;
+            undone = true;
+            int tunnel = state.tunnelPort();
+            boolean wasAttached = state.vhciPort() >= 0;
+            try {
+                if (wasAttached) {
+                    if (shell == null || !shell.alive()) {
+                        closeShell();
+                        shell = WorkspaceShell.open(
+                                workspace, ctx.userHome(), Optional.empty(), aliveInterval, COMMAND_TIMEOUT);
+                    }
+                    detachInWorkspace(shell, tunnel, busId);
+                }
+            } catch (RuntimeException e) {
+                say("could not detach in the workspace: " + e.getMessage());
+            } finally {
+                closeShell();
+            }
+            try {
+                client.detachUsb(workspace, owner, busId.value());
+            } catch (RuntimeException e) {
+                say("could not report the detach to the server: " + e.getMessage());
+            }
+            try {
+                Files.deleteIfExists(stateFile);
+                Files.deleteIfExists(stopFile);
+            } catch (java.io.IOException e) {
+                say("could not delete " + stateFile + ": " + e.getMessage());
+            }
+            say("detached: " + busId + " from " + workspace + "; tunnel closed");
+        }
+    }
+
+    /**
+     * Detaches the vhci port importing {@code busId} through {@code 127.0.0.1:tunnel} (as {@code usbip
+     * port} shows it now, so a port number reused by another import is never hit).
+     *
+     * @return true if a port was detached
+     */
+    static boolean detachInWorkspace(WorkspaceShell shell, int tunnel, BusId busId) {
+        WorkspaceShell.Result ports = shell.run(UsbipCommands.port(), COMMAND_TIMEOUT);
+        Optional<UsbipPortListing.ImportedPort> p = UsbipPortListing.find(ports.output(), tunnel, busId);
+        if (p.isEmpty()) return false;
+        CommandLine cmd = UsbipCommands.detach(tunnel, p.get().port()).sudoNonInteractive();
+        WorkspaceShell.Result r = shell.run(cmd, COMMAND_TIMEOUT);
+        if (!r.ok()) throw new CliException(ExitCodes.ERROR, "'" + cmd.toShell() + "' failed: " + oneLine(r.output()));
+        return true;
+    }
+
+    private boolean stopRequested(Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
+        do {
+            if (Files.exists(stopFile)) {
+                say("detach requested");
+                stop.countDown();
+            }
+            try {
+                long left = end - System.nanoTime();
+                if (stop.await(Math.max(0, Math.min(left, 200_000_000L)), TimeUnit.NANOSECONDS)) return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        } while (System.nanoTime() < end);
+        return stop.getCount() == 0;
+    }
+
+    private void updateState(int tunnel, int vhci) {
+        state = state.with(tunnel, vhci);
+        if (!undone) state.write(stateFile);
+    }
+
+    private void closeShell() {
+        if (shell != null) {
+            shell.close();
+            shell = null;
+        }
+    }
+
+    private void say(String line) {
+        PrintWriter out = ctx.out();
+        out.println("usb " + busId + ": " + line);
+        out.flush();
+    }
+
+    private static String oneLine(String s) {
+        String t = s.strip().replace('\n', ' ');
+        return t.isEmpty() ? "no output" : t;
+    }
+}
