@@ -152,13 +152,26 @@ class UsbipEndToEndIT {
             Instant attachStart = Instant.now();
             attach = cli.start("usb", "attach", "dev", busId, "--usbipd", usbipd);
             InProcessCli.Running running = attach;
-            await("46f4:0001 on the workspace's USB bus")
-                    .atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .failFast(
-                            "hangar usb attach exited:\n" + running.soFar(),
-                            () -> running.exit().isDone())
-                    .until(() -> workspace(sshConfig, USB_IDS).out().lines().anyMatch(PcVm.VID_PID::equals));
+            try {
+                await("46f4:0001 on the workspace's USB bus")
+                        .atMost(Duration.ofMinutes(3))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .failFast(
+                                "hangar usb attach exited", () -> running.exit().isDone())
+                        .until(() -> workspace(sshConfig, USB_IDS).out().lines().anyMatch(PcVm.VID_PID::equals));
+            } catch (org.awaitility.core.TerminalFailureException | ConditionTimeoutException e) {
+                // the CLI's output is only known now, not when the condition was built
+                throw new AssertionError(
+                        "attach did not bring the device in; hangar usb attach "
+                                + (running.exit().isDone()
+                                        ? "exited "
+                                                + running.exit()
+                                                        .handle((c, t) -> c != null ? c : t)
+                                                        .join()
+                                        : "still runs")
+                                + "\n" + running.soFar(),
+                        e);
+            }
             String disk = await("the imported disk's block device")
                     .atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofSeconds(1))
