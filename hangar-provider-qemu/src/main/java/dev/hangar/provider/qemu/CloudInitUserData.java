@@ -18,7 +18,8 @@ import java.util.Map;
  * text. Thread-safe.
  *
  * <p>The user-data holds, in this order: the hostname; one user ({@code spec.sshUser()}) with
- * passwordless sudo, a locked password and {@code spec.authorizedKeys()}; the Hangar-generated host
+ * passwordless sudo, a locked password and {@code spec.authorizedKeys()}; an sshd drop-in turning
+ * password and keyboard-interactive logins off; the Hangar-generated host
  * key under {@code ssh_keys} with {@code ssh_deletekeys: true} and no other generated host key types,
  * so the pinned key is the only one sshd offers; {@code packages} and {@code runcmd} from the
  * template; then the template's {@code extraUserData} and after it the workspace's {@code
@@ -30,6 +31,9 @@ public final class CloudInitUserData {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE));
+
+    /** The sshd drop-in that turns password logins off (sshd_config includes sshd_config.d first). */
+    static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/10-hangar.conf";
 
     private CloudInitUserData() {}
 
@@ -50,7 +54,18 @@ public final class CloudInitUserData {
         user.put("ssh_authorized_keys", spec.authorizedKeys());
         doc.put("users", List.of(user));
         doc.put("disable_root", true);
-        doc.put("ssh_pwauth", false);
+        // Password logins off through an sshd drop-in written before sshd first starts (write_files
+        // runs in cloud-init's init stage, which systemd orders before ssh.service), not through
+        // ssh_pwauth: cloud-init applies that in its later config stage and restarts a running sshd,
+        // which resets connections just after readiness saw the pinned host key.
+        doc.put(
+                "write_files",
+                List.of(
+                        Map.of(
+                                "path", SSHD_DROP_IN,
+                                "permissions", "0644",
+                                "content",
+                                        "# written by Hangar: keys only\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n")));
         doc.put("ssh_deletekeys", true);
         // cloud-init would otherwise generate RSA/ECDSA keys too (slow under TCG, and not pinned).
         doc.put("ssh_genkeytypes", List.of());

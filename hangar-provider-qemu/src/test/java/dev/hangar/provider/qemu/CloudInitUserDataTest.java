@@ -48,7 +48,12 @@ class CloudInitUserDataTest {
         assertThat(text).startsWith("#cloud-config\n");
         Map<String, Object> doc = parse(text);
         assertThat(doc).containsEntry("hostname", "dev").containsEntry("ssh_deletekeys", true);
-        assertThat(doc).containsEntry("ssh_genkeytypes", List.of()).containsEntry("ssh_pwauth", false);
+        assertThat(doc).containsEntry("ssh_genkeytypes", List.of());
+        // no ssh_pwauth: cloud-init would restart the running sshd in its config stage; a drop-in
+        // written before sshd starts turns passwords off instead
+        assertThat(doc).doesNotContainKey("ssh_pwauth");
+        assertThat(doc.get("write_files").toString())
+                .contains(CloudInitUserData.SSHD_DROP_IN, "PasswordAuthentication no");
         assertThat(doc).doesNotContainKeys("packages", "runcmd");
         @SuppressWarnings("unchecked")
         Map<String, Object> user = ((List<Map<String, Object>>) doc.get("users")).getFirst();
