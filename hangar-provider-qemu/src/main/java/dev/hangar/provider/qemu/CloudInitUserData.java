@@ -35,7 +35,34 @@ public final class CloudInitUserData {
     /** The sshd drop-in that turns password logins off (sshd_config includes sshd_config.d first). */
     static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/10-hangar.conf";
 
+    private static final Map<String, Object> SSHD_DROP_IN_FILE = Map.of(
+            "path",
+            SSHD_DROP_IN,
+            "permissions",
+            "0644",
+            "content",
+            "# written by Hangar: keys only\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+
     private CloudInitUserData() {}
+
+    /**
+     * A template's or workspace's own {@code write_files} list replaces Hangar's (lists are not
+     * merged); the sshd drop-in is put back in front unless that list writes the same path itself,
+     * which is then a deliberate choice.
+     */
+    private static void keepSshdDropIn(Map<String, Object> doc) {
+        if (!(doc.get("write_files") instanceof List<?> files)) {
+            doc.put("write_files", List.of(SSHD_DROP_IN_FILE));
+            return;
+        }
+        for (Object f : files) {
+            if (f instanceof Map<?, ?> m && SSHD_DROP_IN.equals(String.valueOf(m.get("path")))) return;
+        }
+        List<Object> withDropIn = new java.util.ArrayList<>();
+        withDropIn.add(SSHD_DROP_IN_FILE);
+        withDropIn.addAll(files);
+        doc.put("write_files", withDropIn);
+    }
 
     /**
      * @return the user-data document, starting with the line {@code #cloud-config}
@@ -58,14 +85,7 @@ public final class CloudInitUserData {
         // runs in cloud-init's init stage, which systemd orders before ssh.service), not through
         // ssh_pwauth: cloud-init applies that in its later config stage and restarts a running sshd,
         // which resets connections just after readiness saw the pinned host key.
-        doc.put(
-                "write_files",
-                List.of(
-                        Map.of(
-                                "path", SSHD_DROP_IN,
-                                "permissions", "0644",
-                                "content",
-                                        "# written by Hangar: keys only\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n")));
+        doc.put("write_files", List.of(SSHD_DROP_IN_FILE));
         doc.put("ssh_deletekeys", true);
         // cloud-init would otherwise generate RSA/ECDSA keys too (slow under TCG, and not pinned).
         doc.put("ssh_genkeytypes", List.of());
@@ -76,6 +96,7 @@ public final class CloudInitUserData {
             doc.put("runcmd", spec.cloudInit().runcmd());
         mergeInto(doc, extra("the template's user-data", spec.cloudInit().extraUserData()));
         mergeInto(doc, extra("the workspace's user-data", spec.cloudInit().workspaceUserData()));
+        keepSshdDropIn(doc);
         return "#cloud-config\n" + write(doc);
     }
 

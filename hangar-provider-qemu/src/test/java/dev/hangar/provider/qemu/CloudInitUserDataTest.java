@@ -100,6 +100,10 @@ class CloudInitUserDataTest {
         // Mappings merge key by key: the pinned ed25519 key survives next to the added entry.
         assertThat(keys).containsKeys("ed25519_private", "ed25519_public", "ecdsa_public");
         assertThat(doc).containsKey("write_files").containsEntry("hostname", "dev");
+        // the extra write_files list replaced Hangar's, but the sshd drop-in is kept in front
+        List<Object> paths = ((List<?>) doc.get("write_files"))
+                .stream().map(f -> (Object) ((Map<?, ?>) f).get("path")).toList();
+        assertThat(paths).containsExactly(CloudInitUserData.SSHD_DROP_IN, "/etc/motd");
     }
 
     @Test
