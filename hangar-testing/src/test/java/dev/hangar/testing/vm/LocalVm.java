@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Shared pieces of the VM integration tests: the test image, a template, real ssh, QEMU processes. */
+/** Shared pieces of the VM integration tests: a template, real ssh, QEMU processes (the image: {@link TestImage}). */
 final class LocalVm {
     private LocalVm() {}
 
@@ -30,22 +30,6 @@ final class LocalVm {
               diskGiB: {min: 4, max: 8}
             settings: {}
             """;
-
-    /** The cached test image: $HANGAR_TEST_IMAGE (set by bin/test), else built by tools/test-image/build.sh. */
-    static Path testImage() throws IOException, InterruptedException {
-        String env = System.getenv("HANGAR_TEST_IMAGE");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        Path script = Path.of("..", "tools", "test-image", "build.sh")
-                .toAbsolutePath()
-                .normalize();
-        Process p = new ProcessBuilder(script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("tools/test-image/build.sh").isZero();
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
-    }
 
     /**
      * Real OpenSSH to the VM's loopback forward ({@code <wsDir>/ssh-port}); known_hosts holds only

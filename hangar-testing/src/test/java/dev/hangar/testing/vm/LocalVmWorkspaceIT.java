@@ -50,17 +50,17 @@ class LocalVmWorkspaceIT {
 
     @Test
     void createSshStopStartCrashRecoverDelete() throws Exception {
-        Path image = testImage();
+        Path image = TestImage.path();
         Path keys = Files.createDirectory(
                 tmp.resolve("keys"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path clientKey = keys.resolve("id_ed25519");
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
+        LocalVm.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
 
         // QEMU's unix sockets live under the home and their paths must stay under 108 bytes: a short root.
         Path home = Files.createTempDirectory(Path.of("/tmp"), "hv");
         Files.createDirectories(home.resolve("templates"));
-        Files.writeString(home.resolve("templates/vm.yaml"), TEMPLATE);
+        Files.writeString(home.resolve("templates/vm.yaml"), LocalVm.TEMPLATE);
         try (TestControlPlane cp = TestControlPlane.builder()
                 .home(home)
                 .keepHome()
@@ -94,7 +94,7 @@ class LocalVmWorkspaceIT {
             Path knownHosts = keys.resolve("known_hosts");
 
             String marker = "hangar-" + System.nanoTime();
-            ssh(clientKey, knownHosts, wsDir, ws, "echo " + marker + " > ~/persist.txt && sync");
+            LocalVm.ssh(clientKey, knownHosts, wsDir, ws, "echo " + marker + " > ~/persist.txt && sync");
 
             // QEMU crash: kill -9 the VM; the workspace goes Failed with the serial log's tail.
             long pid =
@@ -105,7 +105,7 @@ class LocalVmWorkspaceIT {
             JsonNode failed = awaitPhase(http, token, "Failed");
             assertThat(failed.path("reason").asText())
                     .contains("exited unexpectedly", "serial console", "hangar start");
-            assertThat(qemuProcesses(wsDir)).isEmpty();
+            assertThat(LocalVm.qemuProcesses(wsDir)).isEmpty();
             boolean crashEvent = false;
             for (JsonNode e : TestHttp.json(http.get("/api/v1/workspaces/dev/events", token))) {
                 crashEvent |= e.path("type").asText().equals("vm-crashed");
@@ -114,21 +114,21 @@ class LocalVmWorkspaceIT {
             assertThat(http.post("/api/v1/workspaces/dev/start", token, "").statusCode())
                     .isEqualTo(202);
             ws = awaitPhase(http, token, "Running");
-            assertThat(ssh(clientKey, knownHosts, wsDir, ws, "cat ~/persist.txt"))
+            assertThat(LocalVm.ssh(clientKey, knownHosts, wsDir, ws, "cat ~/persist.txt"))
                     .isEqualTo(marker);
 
             // stop keeps the disk; start boots it again
             assertThat(http.post("/api/v1/workspaces/dev/stop", token, "").statusCode())
                     .isEqualTo(202);
             awaitPhase(http, token, "Stopped");
-            assertThat(qemuProcesses(wsDir)).isEmpty();
+            assertThat(LocalVm.qemuProcesses(wsDir)).isEmpty();
             assertThat(wsDir.resolve("overlay.qcow2")).exists();
             Instant t1 = Instant.now();
             assertThat(http.post("/api/v1/workspaces/dev/start", token, "").statusCode())
                     .isEqualTo(202);
             ws = awaitPhase(http, token, "Running");
             Duration secondBoot = Duration.between(t1, Instant.now());
-            assertThat(ssh(clientKey, knownHosts, wsDir, ws, "cat ~/persist.txt"))
+            assertThat(LocalVm.ssh(clientKey, knownHosts, wsDir, ws, "cat ~/persist.txt"))
                     .isEqualTo(marker);
 
             // The same read through the SSH gateway, as users connect: plain OpenSSH with the
@@ -216,7 +216,7 @@ class LocalVmWorkspaceIT {
             await().atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> http.get("/api/v1/workspaces/dev", token).statusCode() == 404);
-            assertThat(qemuProcesses(wsDir)).isEmpty();
+            assertThat(LocalVm.qemuProcesses(wsDir)).isEmpty();
             assertThat(wsDir).doesNotExist();
             assertThat(cp.server().store().workspaces().find(id)).isEmpty();
             assertThat(home.resolve("providers/qemu/images/test-debian/root.raw"))
@@ -230,29 +230,9 @@ class LocalVmWorkspaceIT {
                     .filter(h -> h.info().commandLine().orElse("").contains(home.toString()))
                     .filter(h -> h.info().command().orElse("").contains("qemu-system"))
                     .forEach(ProcessHandle::destroyForcibly);
-            deleteTree(home);
+            LocalVm.deleteTree(home);
         }
     }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    private static final String TEMPLATE = """
-            name: vm
-            description: Debian 12 test VM (real QEMU)
-            provider: qemu
-            image: test-debian
-            defaults: {cpus: 1, memoryMiB: 1024, diskGiB: 4}
-            limits:
-              cpus: {min: 1, max: 2}
-              memoryMiB: {min: 512, max: 2048}
-              diskGiB: {min: 4, max: 8}
-            settings: {}
-            """;
 
     private static JsonNode awaitPhase(TestHttp http, String token, String phase) {
         JsonNode[] last = {null};
@@ -289,69 +269,6 @@ class LocalVmWorkspaceIT {
         return n.toString();
     }
 
-    /** The cached test image: $HANGAR_TEST_IMAGE (set by bin/test), else built by tools/test-image/build.sh. */
-    private static Path testImage() throws IOException, InterruptedException {
-        String env = System.getenv("HANGAR_TEST_IMAGE");
-        if (env != null && !env.isBlank()) return Path.of(env);
-        Path script = Path.of("..", "tools", "test-image", "build.sh")
-                .toAbsolutePath()
-                .normalize();
-        Process p = new ProcessBuilder(script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("tools/test-image/build.sh").isZero();
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
-    }
-
-    /** Real OpenSSH to the VM's loopback forward; known_hosts holds only the pinned host key. */
-    private static String ssh(Path key, Path knownHosts, Path wsDir, JsonNode ws, String command)
-            throws IOException, InterruptedException {
-        int port = Integer.parseInt(Files.readString(wsDir.resolve("ssh-port")).strip());
-        Files.writeString(
-                knownHosts, "[127.0.0.1]:" + port + " " + ws.path("hostKey").asText() + "\n");
-        List<String> cmd = List.of(
-                "ssh",
-                "-F",
-                "/dev/null",
-                "-i",
-                key.toString(),
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "UserKnownHostsFile=" + knownHosts,
-                "-o",
-                "GlobalKnownHostsFile=/dev/null",
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "ConnectTimeout=20",
-                "-p",
-                Integer.toString(port),
-                ws.path("owner").asText() + "@127.0.0.1",
-                command);
-        // sshd answers before cloud-init has created the user on first boot: retry until it has.
-        String[] out = {""};
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(2))
-                .until(() -> {
-                    Process p =
-                            new ProcessBuilder(cmd).redirectErrorStream(true).start();
-                    out[0] = new String(p.getInputStream().readAllBytes()).strip();
-                    return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-                });
-        return out[0];
-    }
-
-    private static void run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).inheritIO().start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
-    }
-
     /** Runs {@code cmd} (stdin closed), asserts exit 0, returns its stdout; stderr goes to the test log. */
     private static String output(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd)
@@ -362,13 +279,5 @@ class LocalVmWorkspaceIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
         return out;
-    }
-
-    private static List<ProcessHandle> qemuProcesses(Path wsDir) {
-        return ProcessHandle.allProcesses()
-                .filter(h -> h.info().commandLine().orElse("").contains(wsDir.toString()))
-                .filter(h -> h.info().command().orElse("").contains("qemu-system"))
-                .filter(ProcessHandle::isAlive)
-                .toList();
     }
 }

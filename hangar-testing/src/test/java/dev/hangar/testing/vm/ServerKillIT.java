@@ -52,7 +52,7 @@ class ServerKillIT {
 
     @Test
     void killNineDuringProvisioningAndDuringStopConverges() throws Exception {
-        Path image = LocalVm.testImage();
+        Path image = TestImage.path();
         Path keys = Files.createDirectory(
                 tmp.resolve("keys"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
