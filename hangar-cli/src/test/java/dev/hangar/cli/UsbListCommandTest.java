@@ -3,6 +3,8 @@ package dev.hangar.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hangar.testfixtures.FailFast;
+import dev.hangar.testfixtures.UsbipdInNetns;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -23,11 +25,12 @@ class UsbListCommandTest {
     void listsTheRealUsbipdsEmptyExportAsTableAndJson(@TempDir Path work) throws Exception {
         try (UsbipdInNetns usbipd = UsbipdInNetns.start(work)) {
             CliHarness cli = new CliHarness(home);
-            String address = usbipd.address().toString();
+            String address = usbipd.hostPort();
             await("usbipd answering on " + address)
                     .atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(50))
-                    .failFast("usbipd exited early; its log:\n" + usbipd.log(), () -> !usbipd.isAlive())
+                    .failFast(
+                            FailFast.unless("usbipd exited early", usbipd::isAlive, () -> "its log:\n" + usbipd.log()))
                     .until(() -> cli.run("usb", "list", "--usbipd", address).code() == ExitCodes.OK);
 
             CliHarness.Result table = cli.run("usb", "list", "--usbipd", address);

@@ -3,6 +3,9 @@ package dev.hangar.usbip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hangar.testfixtures.FailFast;
+import dev.hangar.testfixtures.HostCommands;
+import dev.hangar.testfixtures.UsbipdInNetns;
 import dev.hangar.usbip.UsbipMessage.DevlistRequest;
 import dev.hangar.usbip.UsbipMessage.ImportRefused;
 import dev.hangar.usbip.UsbipMessage.ImportRequest;
@@ -27,14 +30,15 @@ class RealUsbipdTest {
     @Test
     void realUsbipdWithoutDevicesYieldsAnEmptyList(@TempDir Path work) throws Exception {
         try (UsbipdInNetns usbipd = UsbipdInNetns.start(work)) {
-            UsbipClient client = new UsbipClient(usbipd.address(), Duration.ofSeconds(2));
+            UsbipClient client = new UsbipClient(address(usbipd), Duration.ofSeconds(2));
             AtomicReference<List<UsbDevice>> listed = new AtomicReference<>();
             long started = System.nanoTime();
 
-            await("usbipd answering on " + usbipd.address())
+            await("usbipd answering on " + address(usbipd))
                     .atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(50))
-                    .failFast("usbipd exited early; its log:\n" + usbipd.log(), () -> !usbipd.isAlive())
+                    .failFast(
+                            FailFast.unless("usbipd exited early", usbipd::isAlive, () -> "its log:\n" + usbipd.log()))
                     .ignoreExceptionsInstanceOf(UsbipdUnavailableException.class)
                     .until(() -> {
                         listed.set(client.listDevices());
@@ -66,14 +70,15 @@ class RealUsbipdTest {
         String hostIf = usbipd.hostInterface();
         long pid = usbipd.pid();
         try (usbipd) {
-            UsbipClient client = new UsbipClient(usbipd.address(), Duration.ofSeconds(2));
+            UsbipClient client = new UsbipClient(address(usbipd), Duration.ofSeconds(2));
             await().atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(50))
-                    .failFast("usbipd exited early; its log:\n" + usbipd.log(), () -> !usbipd.isAlive())
+                    .failFast(
+                            FailFast.unless("usbipd exited early", usbipd::isAlive, () -> "its log:\n" + usbipd.log()))
                     .ignoreExceptionsInstanceOf(UsbipdUnavailableException.class)
                     .until(() -> client.listDevices().isEmpty());
 
-            String hostListeners = UsbipdInNetns.run(List.of("ss", "-ltnpH")).output();
+            String hostListeners = HostCommands.run(List.of("ss", "-ltnpH")).output();
             assertThat(hostListeners)
                     .as("usbipd binds 0.0.0.0, so it must not be listening in the host namespace")
                     .doesNotContain("pid=" + pid + ",");
@@ -82,26 +87,27 @@ class RealUsbipdTest {
                 .atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() ->
-                        UsbipdInNetns.run(List.of("ip", "link", "show", hostIf)).exitCode() != 0);
+                        HostCommands.run(List.of("ip", "link", "show", hostIf)).exitCode() != 0);
         assertThat(ProcessHandle.of(pid)).as("usbipd process is gone").isEmpty();
     }
 
     @Test
     void codecMatchesTheRealDaemonByteForByte(@TempDir Path work) throws Exception {
         try (UsbipdInNetns usbipd = UsbipdInNetns.start(work)) {
-            UsbipClient client = new UsbipClient(usbipd.address(), Duration.ofSeconds(2));
+            UsbipClient client = new UsbipClient(address(usbipd), Duration.ofSeconds(2));
             await().atMost(Duration.ofSeconds(15))
                     .pollInterval(Duration.ofMillis(50))
-                    .failFast("usbipd exited early; its log:\n" + usbipd.log(), () -> !usbipd.isAlive())
+                    .failFast(
+                            FailFast.unless("usbipd exited early", usbipd::isAlive, () -> "its log:\n" + usbipd.log()))
                     .ignoreExceptionsInstanceOf(UsbipdUnavailableException.class)
                     .until(() -> client.listDevices().isEmpty());
 
             // the whole reply up to EOF equals the message hand-assembled from the spec
-            byte[] devlist = exchange(usbipd.address(), UsbipCodec.encode(new DevlistRequest()));
+            byte[] devlist = exchange(address(usbipd), UsbipCodec.encode(new DevlistRequest()));
             assertThat(devlist).isEqualTo(SpecMessages.EMPTY_DEVLIST_REPLY);
 
             // importing a device that is not exported: usbipd answers a header-only OP_REP_IMPORT, ST_NODEV
-            byte[] importReply = exchange(usbipd.address(), UsbipCodec.encode(new ImportRequest(new BusId("1-3"))));
+            byte[] importReply = exchange(address(usbipd), UsbipCodec.encode(new ImportRequest(new BusId("1-3"))));
             assertThat(UsbipCodec.decodeImportReply(importReply)).isEqualTo(new ImportRefused(UsbipProtocol.ST_NODEV));
             assertThat(usbipd.log()).contains("requested device not found: 1-3");
         }
@@ -116,5 +122,9 @@ class RealUsbipdTest {
             InputStream in = socket.getInputStream();
             return in.readAllBytes();
         }
+    }
+
+    private static UsbipdAddress address(UsbipdInNetns usbipd) {
+        return new UsbipdAddress(usbipd.host(), usbipd.port());
     }
 }

@@ -3,12 +3,14 @@ package dev.hangar.core.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.hangar.testfixtures.Generators;
+import dev.hangar.testfixtures.SeededCases;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 class NamesTest {
 
@@ -34,29 +36,53 @@ class NamesTest {
         assertThatThrownBy(() -> Names.requireDns1123Label("name", "")).hasMessageContaining("required");
     }
 
-    @Property
-    void everyGeneratedLabelIsAccepted(@ForAll("labels") String label) {
-        assertThat(Names.requireDns1123Label("name", label)).isEqualTo(label);
+    /** Labels built like the rule: an alphanumeric first and last character around up to 61 of [-a-z0-9]. */
+    @TestFactory
+    Stream<DynamicTest> everyGeneratedLabelIsAccepted() {
+        return SeededCases.of(
+                "every generated label is accepted",
+                1000,
+                List.of("a", "0", "a-b", "a--b", "x".repeat(63), "a" + "-".repeat(61) + "b", "9-9"),
+                NamesTest::label,
+                label -> assertThat(Names.requireDns1123Label("name", label)).isEqualTo(label));
     }
 
-    @Property
-    void anyStringIsEitherAValidLabelOrAValidationError(@ForAll String s) {
-        boolean valid = s.length() >= 1 && s.length() <= 63 && s.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-        assertThat(Names.isDns1123Label(s)).isEqualTo(valid);
-        if (!valid) {
-            assertThatThrownBy(() -> Names.requireDns1123Label("name", s)).isInstanceOf(ValidationException.class);
-        }
+    @TestFactory
+    Stream<DynamicTest> anyStringIsEitherAValidLabelOrAValidationError() {
+        return SeededCases.of(
+                "any string is either a valid label or a validation error",
+                1000,
+                List.of(
+                        "",
+                        "-",
+                        "a-",
+                        "-a",
+                        "A",
+                        "a_b",
+                        "a.b",
+                        "x".repeat(63),
+                        "x".repeat(64),
+                        "\u0000",
+                        "\u212a",
+                        "a\n",
+                        "\ud83d\ude00",
+                        " a",
+                        "a "),
+                r -> r.nextInt(4) == 0 ? label(r) : Generators.anyString(r, 80),
+                s -> {
+                    boolean valid = s.length() >= 1 && s.length() <= 63 && s.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+                    assertThat(Names.isDns1123Label(s)).isEqualTo(valid);
+                    if (!valid) {
+                        assertThatThrownBy(() -> Names.requireDns1123Label("name", s))
+                                .isInstanceOf(ValidationException.class);
+                    }
+                });
     }
 
-    @Provide
-    Arbitrary<String> labels() {
-        Arbitrary<String> edge = Arbitraries.strings()
-                .withChars("abcdefghijklmnopqrstuvwxyz0123456789")
-                .ofLength(1);
-        Arbitrary<String> middle = Arbitraries.strings()
-                .withChars("abcdefghijklmnopqrstuvwxyz0123456789-")
-                .ofMaxLength(61);
-        return net.jqwik.api.Combinators.combine(edge, middle, edge)
-                .as((a, m, b) -> m.isEmpty() && a.equals(b) ? a : a + m + b);
+    private static String label(SplittableRandom r) {
+        String a = Generators.string(r, Generators.LOWER_ALNUM, 1, 1);
+        String middle = Generators.string(r, Generators.LOWER_ALNUM + "-", 0, 61);
+        String b = Generators.string(r, Generators.LOWER_ALNUM, 1, 1);
+        return middle.isEmpty() && a.equals(b) ? a : a + middle + b;
     }
 }

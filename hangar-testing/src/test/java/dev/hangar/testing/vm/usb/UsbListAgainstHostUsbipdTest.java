@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.api.Json;
+import dev.hangar.testfixtures.FailFast;
+import dev.hangar.testfixtures.UsbipdInNetns;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code hangar usb list} (the real CLI, in-process) against this host's real {@code usbipd} from
  * Debian's {@code usbip} package. The host kernel has no usbip support, so the daemon exports
  * nothing; the CLI must report that as an empty list (exit 0), not as an error. The daemon runs in a
- * network namespace of the test's own ({@link NetnsUsbipd} says why), on a non-default port via
+ * network namespace of the test's own ({@link UsbipdInNetns} says why), on a non-default port via
  * {@code --tcp-port}. Boots no VM.
  */
 class UsbListAgainstHostUsbipdTest {
@@ -23,13 +25,13 @@ class UsbListAgainstHostUsbipdTest {
 
     @Test
     void theRealUsbipdWithNoDevicesIsAnEmptyListNotAnError() throws Exception {
-        try (NetnsUsbipd usbipd = NetnsUsbipd.start(tmp, 3250)) {
+        try (UsbipdInNetns usbipd = UsbipdInNetns.start(tmp, 3250)) {
             InProcessCli cli = new InProcessCli(tmp);
             String at = usbipd.hostPort();
             await("usbipd answering on " + at)
                     .atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100))
-                    .failFast("usbipd exited; its log:\n" + usbipd.log(), () -> !usbipd.isAlive())
+                    .failFast(FailFast.unless("usbipd exited", usbipd::isAlive, () -> "its log:\n" + usbipd.log()))
                     .until(() -> cli.run("usb", "list", "--usbipd", at).code() == 0);
 
             InProcessCli.Result table = cli.run("usb", "list", "--usbipd", at);
