@@ -7,6 +7,7 @@ import dev.hangar.cli.sshconfig.GatewayHost;
 import dev.hangar.cli.sshconfig.SshConfigInput;
 import dev.hangar.cli.sshconfig.SshConfigWriter;
 import dev.hangar.cli.sshconfig.WorkspaceHostKey;
+import dev.hangar.testfixtures.OpenSshd;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +48,8 @@ class SshGatewayTest {
 
     private final MapDirectory directory = new MapDirectory();
     private final RecordingAudit audit = new RecordingAudit();
-    private WorkspaceSshd workspace;
-    private WorkspaceSshd impostor;
+    private OpenSshd workspace;
+    private OpenSshd impostor;
     private SshGateway gateway;
     private Path meConfig;
     private Path bobConfig;
@@ -61,9 +62,9 @@ class SshGatewayTest {
         KeyPairFiles bobKey = KeyPairFiles.generate(tmp, "bob");
         KeyPairFiles carolKey = KeyPairFiles.generate(tmp, "carol");
         KeyPairFiles malloryKey = KeyPairFiles.generate(tmp, "mallory");
-        workspace = WorkspaceSshd.start(tmp.resolve("ws-dev"), List.of(meKey.publicLine(), carolKey.publicLine()));
+        workspace = OpenSshd.start(tmp.resolve("ws-dev"), List.of(meKey.publicLine(), carolKey.publicLine()));
         // another sshd with its own host key: what a workspace endpoint serving a different key looks like
-        impostor = WorkspaceSshd.start(tmp.resolve("ws-impostor"), List.of(meKey.publicLine()));
+        impostor = OpenSshd.start(tmp.resolve("ws-impostor"), List.of(meKey.publicLine()));
 
         directory
                 .key(me, meKey.publicLine())

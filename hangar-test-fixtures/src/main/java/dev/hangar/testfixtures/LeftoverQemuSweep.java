@@ -34,25 +34,28 @@ public final class LeftoverQemuSweep {
     public static final String MARKER = ".hangar-test-run";
 
     private final Predicate<ProcessHandle> isQemu;
-    private final Path scope;
+    private final List<Path> scopes;
 
     /**
      * @param isQemu which processes count as QEMU
-     * @param scope only test homes under this directory are considered (the temp directory in practice)
+     * @param scopes only test homes under these directories are considered (temp directories in practice)
      */
-    public LeftoverQemuSweep(Predicate<ProcessHandle> isQemu, Path scope) {
+    public LeftoverQemuSweep(Predicate<ProcessHandle> isQemu, List<Path> scopes) {
         this.isQemu = isQemu;
-        this.scope = scope.toAbsolutePath().normalize();
+        this.scopes = scopes.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     }
 
-    /** The sweep for QEMU ({@code qemu-system-*} executables) under {@code java.io.tmpdir}. */
+    /**
+     * The sweep for QEMU ({@code qemu-system-*} executables) with test homes under {@code
+     * java.io.tmpdir} or {@code /tmp} (where the VM ITs put short homes for QEMU's socket paths).
+     */
     public static LeftoverQemuSweep forTestVms() {
         return new LeftoverQemuSweep(
                 h -> h.info()
                         .command()
                         .map(c -> fileName(c).startsWith("qemu-system"))
                         .orElse(false),
-                Path.of(System.getProperty("java.io.tmpdir")));
+                List.of(Path.of(System.getProperty("java.io.tmpdir")), Path.of("/tmp")));
     }
 
     /**
@@ -136,9 +139,10 @@ public final class LeftoverQemuSweep {
     }
 
     private Optional<Path> markedHome(Path path) {
-        if (!path.startsWith(scope)) return Optional.empty();
-        for (Path dir = path; dir != null && dir.startsWith(scope) && !dir.equals(scope); dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve(MARKER))) return Optional.of(dir);
+        for (Path scope : scopes) {
+            for (Path dir = path; dir != null && dir.startsWith(scope) && !dir.equals(scope); dir = dir.getParent()) {
+                if (Files.isRegularFile(dir.resolve(MARKER))) return Optional.of(dir);
+            }
         }
         return Optional.empty();
     }

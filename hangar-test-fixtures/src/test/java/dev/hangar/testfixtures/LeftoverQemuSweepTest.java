@@ -96,7 +96,7 @@ class LeftoverQemuSweepTest {
                 .contains(home);
         assertThat(sweep.abandonedHome(List.of("qemu", "-pidfile", "/var/lib/vm/qemu.pid")))
                 .isEmpty();
-        LeftoverQemuSweep narrower = new LeftoverQemuSweep(h -> true, tmp.resolve("other"));
+        LeftoverQemuSweep narrower = new LeftoverQemuSweep(h -> true, List.of(tmp.resolve("other")));
         assertThat(narrower.abandonedHome(List.of("qemu", "-pidfile", home.resolve("qemu.pid") + "")))
                 .as("a home outside the scope")
                 .isEmpty();
@@ -108,7 +108,7 @@ class LeftoverQemuSweepTest {
                         .command()
                         .map(c -> c.endsWith("/qemu-system-x86_64"))
                         .orElse(false),
-                tmp);
+                List.of(tmp));
     }
 
     /** A copy of sleep named like QEMU, run from {@code dir}, so its executable path points into the home. */

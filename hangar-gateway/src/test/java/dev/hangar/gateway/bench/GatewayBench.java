@@ -12,8 +12,8 @@ import dev.hangar.gateway.MapDirectory;
 import dev.hangar.gateway.Proc;
 import dev.hangar.gateway.RecordingAudit;
 import dev.hangar.gateway.SshGateway;
-import dev.hangar.gateway.WorkspaceSshd;
 import dev.hangar.gateway.WorkspaceTarget;
+import dev.hangar.testfixtures.OpenSshd;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -52,8 +52,8 @@ class GatewayBench {
         int connects = Integer.getInteger("bench.connects", 20);
         String me = System.getProperty("user.name");
         KeyPairFiles key = KeyPairFiles.generate(tmp, "me");
-        try (WorkspaceSshd ws = WorkspaceSshd.start(tmp.resolve("ws"), List.of(key.publicLine()));
-                WorkspaceSshd jump = WorkspaceSshd.start(tmp.resolve("jump"), List.of(key.publicLine()));
+        try (OpenSshd ws = OpenSshd.start(tmp.resolve("ws"), List.of(key.publicLine()));
+                OpenSshd jump = OpenSshd.start(tmp.resolve("jump"), List.of(key.publicLine()));
                 SshGateway gw = SshGateway.start(
                         new GatewayConfig("127.0.0.1", 0, tmp.resolve("gw"), Duration.ofSeconds(5)),
                         new MapDirectory()

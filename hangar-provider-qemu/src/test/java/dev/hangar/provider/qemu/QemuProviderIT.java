@@ -10,6 +10,8 @@ import dev.hangar.provider.spi.ProviderContext;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.testfixtures.GuestSsh;
+import dev.hangar.testfixtures.LeftoverQemuSweep;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -49,6 +51,9 @@ class QemuProviderIT {
 
     @BeforeAll
     static void setUp() throws Exception {
+        // QEMU processes that a killed earlier run left behind (never another's), then mark this run's home
+        LeftoverQemuSweep.forTestVms().sweep();
+        LeftoverQemuSweep.claim(tmp);
         Path image = buildTestImage();
         dataDir = Files.createDirectories(tmp.resolve("qemu"));
         provider = (QemuProvider)
@@ -291,37 +296,12 @@ class QemuProviderIT {
                 s.settings());
     }
 
-    /** Runs a command in the workspace with the real OpenSSH client, host key checked strictly. */
+    /** Runs a command in the workspace with the real OpenSSH client, host key checked strictly; must exit 0. */
     private static String ssh(WorkspaceSpec spec, Path key, Path knownHosts, int port, String command)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "ssh",
-                        "-F",
-                        "/dev/null",
-                        "-i",
-                        key.toString(),
-                        "-o",
-                        "IdentitiesOnly=yes",
-                        "-o",
-                        "UserKnownHostsFile=" + knownHosts,
-                        "-o",
-                        "GlobalKnownHostsFile=/dev/null",
-                        "-o",
-                        "StrictHostKeyChecking=yes",
-                        "-o",
-                        "BatchMode=yes",
-                        "-o",
-                        "ConnectTimeout=20",
-                        "-p",
-                        Integer.toString(port),
-                        spec.sshUser() + "@127.0.0.1",
-                        command)
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("ssh output: " + out).isZero();
-        return out;
+        return new GuestSsh(port, spec.sshUser(), key, knownHosts)
+                .check(command)
+                .strip();
     }
 
     private static List<ProcessHandle> qemuProcesses(Path wsDir) {

@@ -3,6 +3,7 @@ package dev.hangar.testing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hangar.api.CliConfig;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.cli.ExitCodes;
 import dev.hangar.testing.TestControlPlane;
 import java.io.IOException;
@@ -37,7 +38,7 @@ class CliAccountGoldenTest {
     @Test
     void loginChecksTheTokenThenSavesItPrivately() throws IOException {
         TestControlPlane.Credentials bob = cp.createUser("bob", false);
-        CliRunner cli = new CliRunner(home);
+        CliHarness cli = new CliHarness(home);
         Golden g = new Golden(cli)
                 .literal(home.toString(), "<home>")
                 .mask("hangar \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?", "hangar <version>")
@@ -47,7 +48,7 @@ class CliAccountGoldenTest {
         g.run("version");
         g.note("a wrong token is refused and nothing is saved");
         cli.stdin("hgr_wrong\n");
-        CliRunner.Result refused = g.run("login", cp.baseUri().toString());
+        CliHarness.Result refused = g.run("login", cp.baseUri().toString());
         assertThat(refused.code()).isEqualTo(ExitCodes.AUTH);
         assertThat(home.resolve("hangar/cli.yaml")).doesNotExist();
         g.note("the token from standard input");
@@ -68,17 +69,17 @@ class CliAccountGoldenTest {
     void adminSeesEveryonesWorkspacesWithAll() {
         TestControlPlane.Credentials carol = cp.createUser("carol", false);
         TestControlPlane.Credentials dave = cp.createUser("dave", false);
-        CliRunner asCarol =
-                new CliRunner(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", carol.token());
-        CliRunner asDave =
-                new CliRunner(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", dave.token());
+        CliHarness asCarol =
+                new CliHarness(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", carol.token());
+        CliHarness asDave =
+                new CliHarness(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", dave.token());
         assertThat(asCarol.run("create", "carols", "--template", "fake", "--wait")
                         .code())
                 .isZero();
         assertThat(asDave.run("create", "daves", "--template", "fake", "--wait").code())
                 .isZero();
-        CliRunner asAdmin =
-                new CliRunner(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", cp.adminToken());
+        CliHarness asAdmin =
+                new CliHarness(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", cp.adminToken());
         Golden g = new Golden(asAdmin);
         g.note("an admin's own list is empty; --all shows everyone's with an OWNER column");
         g.run("list");

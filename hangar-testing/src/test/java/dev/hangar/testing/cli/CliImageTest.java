@@ -3,6 +3,7 @@ package dev.hangar.testing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.provider.qemu.QemuProviderFactory;
 import dev.hangar.testing.TestControlPlane;
 import java.io.OutputStream;
@@ -54,29 +55,29 @@ class CliImageTest {
                 .configure(
                         c -> c.withProvider("qemu", Map.of("accelerator", "tcg", "image-catalog", catalog.toString())))
                 .start()) {
-            CliRunner cli = new CliRunner(tmp.resolve("user"))
+            CliHarness cli = new CliHarness(tmp.resolve("user"))
                     .env("HANGAR_URL", cp.baseUri().toString())
                     .env("HANGAR_TOKEN", cp.adminToken())
                     .interactive(true);
 
-            CliRunner.Result list = cli.run("image", "list");
+            CliHarness.Result list = cli.run("image", "list");
             assertThat(list.code()).as(list.err()).isZero();
             assertThat(list.out()).contains("NAME", "small", "available");
 
-            CliRunner.Result pull = cli.run("image", "pull", "small");
+            CliHarness.Result pull = cli.run("image", "pull", "small");
             assertThat(pull.code()).as(pull.err()).isZero();
             assertThat(pull.out()).contains("image small: cached");
 
             assertThat(cli.run("image", "list").out()).containsPattern("small +cached +0\\.0 GiB");
 
-            CliRunner.Result imported = cli.run("image", "import", disk.toString(), "--name", "mine");
+            CliHarness.Result imported = cli.run("image", "import", disk.toString(), "--name", "mine");
             assertThat(imported.code()).as(imported.err()).isZero();
             assertThat(imported.out()).contains("image mine: cached");
-            CliRunner.Result again = cli.run("image", "import", disk.toString(), "--name", "mine");
+            CliHarness.Result again = cli.run("image", "import", disk.toString(), "--name", "mine");
             assertThat(again.code()).isEqualTo(5);
             assertThat(again.err()).contains("already cached");
 
-            CliRunner.Result unknown = cli.run("image", "pull", "nope");
+            CliHarness.Result unknown = cli.run("image", "pull", "nope");
             assertThat(unknown.code()).isNotZero();
             assertThat(unknown.err()).contains("unknown image 'nope'", "small");
         } finally {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hangar.api.client.ClientSettings;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.api.client.ServerUnreachableException;
+import dev.hangar.cli.CliHarness;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -63,11 +64,11 @@ class CliServerCommandTest {
                         .until(probe::ready);
             }
             assertThat(hangarHome.resolve("cli.yaml")).exists();
-            CliRunner cli = new CliRunner(home).env("HANGAR_HOME", hangarHome.toString());
-            CliRunner.Result list = cli.run("list");
+            CliHarness cli = new CliHarness(home).env("HANGAR_HOME", hangarHome.toString());
+            CliHarness.Result list = cli.run("list");
             assertThat(list.code()).as(list.err()).isZero();
             assertThat(list.err()).isEqualTo("No workspaces found.\n");
-            CliRunner.Result version = cli.run("version");
+            CliHarness.Result version = cli.run("version");
             assertThat(version.out()).contains("server ", " at " + url);
             assertThat(cli.run("template", "list").err()).isEqualTo("No templates found.\n");
             assertThat(server.isAlive())

@@ -2,6 +2,7 @@ package dev.hangar.testing.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.cli.CliHarness;
 import dev.hangar.cli.ExitCodes;
 import dev.hangar.testing.TestControlPlane;
 import java.io.IOException;
@@ -37,8 +38,8 @@ class CliWorkspaceGoldenTest {
 
     private Golden golden(String user) {
         TestControlPlane.Credentials c = cp.createUser(user, false);
-        CliRunner cli =
-                new CliRunner(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", c.token());
+        CliHarness cli =
+                new CliHarness(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", c.token());
         return new Golden(cli).literal(home.toString(), "<home>");
     }
 
@@ -149,11 +150,11 @@ class CliWorkspaceGoldenTest {
 
     @Test
     void wrongTokenIsAnAuthError() {
-        CliRunner cli = new CliRunner(home)
+        CliHarness cli = new CliHarness(home)
                 .env("HANGAR_URL", cp.baseUri().toString())
                 .env("HANGAR_TOKEN", "hgr_not-a-real-token");
         Golden g = new Golden(cli);
-        CliRunner.Result r = g.run("list");
+        CliHarness.Result r = g.run("list");
         assertThat(r.code()).isEqualTo(ExitCodes.AUTH);
         g.assertMatches("wrong-token");
     }
@@ -164,11 +165,11 @@ class CliWorkspaceGoldenTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        CliRunner cli = new CliRunner(home)
+        CliHarness cli = new CliHarness(home)
                 .env("HANGAR_URL", "http://127.0.0.1:" + port)
                 .env("HANGAR_TOKEN", "hgr_x");
         Golden g = new Golden(cli);
-        CliRunner.Result r = g.run("list");
+        CliHarness.Result r = g.run("list");
         assertThat(r.code()).isEqualTo(ExitCodes.UNREACHABLE);
         g.run("version");
         g.assertMatches("server-unreachable");

@@ -9,8 +9,10 @@ import dev.hangar.api.EventView;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.ClientSettings;
 import dev.hangar.api.client.HangarClient;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.OpenSshd;
 import dev.hangar.testing.TestControlPlane;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,13 +20,11 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,7 +57,7 @@ class ControlPlaneSshTest {
     private TestControlPlane cp;
     private HangarClient client;
     private TestControlPlane.Credentials bob;
-    private Process sshd;
+    private OpenSshd sshd;
     private Path sshdDir;
 
     @BeforeAll
@@ -85,7 +85,7 @@ class ControlPlaneSshTest {
 
         // Every workspace of the fake provider reports this endpoint; sshd starts on it once "dev"
         // exists, because its host key is dev's pinned key.
-        int port = freePort();
+        int port = OpenSshd.freePort();
         cp.fake().sshEndpoint(new SshEndpoint("127.0.0.1", port));
         for (String name : List.of("dev", "idle", "moved")) create(client, name);
         new HangarClient(ClientSettings.of(cp.baseUri().toString(), bob.token()))
@@ -93,27 +93,25 @@ class ControlPlaneSshTest {
         awaitPhase(client, "dev", "Running");
         awaitPhase(client, "moved", "Running");
         sshdDir = tmp.resolve("workspace-sshd");
-        sshd = startSshd(sshdDir, port, pub);
+        var ws = cp.server().store().workspaces().findByName(me, "dev").orElseThrow();
+        // sshd holds dev's pinned host key from the store, on the endpoint the fake provider reported
+        sshd = OpenSshd.builder(sshdDir)
+                .port(port)
+                .hostKey(ws.hostKey().privateKeyOpenSsh())
+                .authorizedKeys(List.of(pub))
+                .start();
 
         client.stopWorkspace("idle", "");
         awaitPhase(client, "idle", "Stopped");
 
-        CliRunner.Result r = cli().run("config-ssh");
+        CliHarness.Result r = cli().run("config-ssh");
         assertThat(r.code()).as(r.toString()).isZero();
         sshConfig = home.resolve(".ssh/config");
     }
 
     @AfterAll
     void stop() throws IOException {
-        if (sshd != null) {
-            sshd.descendants().forEach(ProcessHandle::destroy);
-            sshd.destroy();
-            try {
-                if (!sshd.waitFor(10, TimeUnit.SECONDS)) sshd.destroyForcibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (sshd != null) sshd.close();
         if (client != null) client.close();
         if (cp != null) cp.close();
         if (tmp != null) {
@@ -137,11 +135,11 @@ class ControlPlaneSshTest {
                 .contains("IdentityFile " + home.resolve(".ssh/id_ed25519"))
                 .contains("StrictHostKeyChecking yes");
 
-        CliRunner.Result dry = cli().run("config-ssh", "--dry-run");
+        CliHarness.Result dry = cli().run("config-ssh", "--dry-run");
         assertThat(dry.code()).isZero();
         assertThat(dry.out()).isEmpty();
         assertThat(dry.err()).contains("up to date");
-        CliRunner.Result again = cli().run("config-ssh");
+        CliHarness.Result again = cli().run("config-ssh");
         assertThat(again.code()).isZero();
         assertThat(again.err()).contains("up to date");
     }
@@ -178,7 +176,7 @@ class ControlPlaneSshTest {
     void remoteForwardReachesAServerOnTheClientSide() throws IOException {
         try (ServerSocket echo = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> echoOnce(echo));
-            int remotePort = freePort();
+            int remotePort = OpenSshd.freePort();
             // From the workspace side, connect to the forwarded port and read back the echo.
             String probe = "exec 3<>/dev/tcp/127.0.0.1/" + remotePort + " && echo ping-through-R >&3 && head -n1 <&3";
             Proc r = run(ssh(
@@ -232,8 +230,8 @@ class ControlPlaneSshTest {
 
     // ---- helpers --------------------------------------------------------------------------------
 
-    private CliRunner cli() {
-        return new CliRunner(home)
+    private CliHarness cli() {
+        return new CliHarness(home)
                 .env("HANGAR_URL", cp.baseUri().toString())
                 .env("HANGAR_TOKEN", client.settings().token());
     }
@@ -267,66 +265,6 @@ class ControlPlaneSshTest {
         return Files.readString(Path.of(k + ".pub")).strip();
     }
 
-    /** Starts sshd (foreground, logging to a file) with dev's pinned host key from the store. */
-    private Process startSshd(Path dir, int port, String authorizedKey) throws IOException {
-        Files.createDirectories(
-                dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        if ("root".equals(me) && !Files.isDirectory(Path.of("/run/sshd"))) {
-            // sshd's privilege-separation directory, normally made by the init system
-            Files.createDirectories(Path.of("/run/sshd"));
-        }
-        var ws = cp.server().store().workspaces().findByName(me, "dev").orElseThrow();
-        Path hostKey = dir.resolve("ssh_host_key");
-        Files.writeString(hostKey, ws.hostKey().privateKeyOpenSsh(), StandardCharsets.US_ASCII);
-        Files.setPosixFilePermissions(hostKey, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(dir.resolve("authorized_keys"), authorizedKey + "\n");
-        Path config = dir.resolve("sshd_config");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "Port " + port,
-                        "ListenAddress 127.0.0.1",
-                        "HostKey " + hostKey,
-                        "PidFile " + dir.resolve("sshd.pid"),
-                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                        "UsePAM no",
-                        "PasswordAuthentication no",
-                        "KbdInteractiveAuthentication no",
-                        "PermitRootLogin prohibit-password",
-                        // JUnit-style temp dirs live under world-writable /tmp, which StrictModes rejects
-                        "StrictModes no",
-                        "AllowTcpForwarding yes",
-                        "Subsystem sftp internal-sftp",
-                        "LogLevel VERBOSE",
-                        ""));
-        Path log = dir.resolve("sshd.log");
-        Process p = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
-        try {
-            await().atMost(Duration.ofSeconds(15))
-                    .pollInterval(Duration.ofMillis(50))
-                    .until(() -> !p.isAlive() || answersSsh(port));
-        } catch (RuntimeException e) {
-            p.destroyForcibly();
-            throw e;
-        }
-        if (!p.isAlive()) throw new AssertionError("sshd exited with " + p.exitValue() + ":\n" + Files.readString(log));
-        return p;
-    }
-
-    private static boolean answersSsh(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            s.setSoTimeout(2000);
-            return new String(s.getInputStream().readNBytes(7), StandardCharsets.US_ASCII).equals("SSH-2.0");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private static void echoOnce(ServerSocket server) {
         try (Socket s = server.accept();
                 var in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
@@ -334,12 +272,6 @@ class ControlPlaneSshTest {
             out.println("echo: " + in.readLine());
         } catch (IOException e) {
             // the test's assertion on ssh's output reports the failure
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hangar.testing.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.cli.CliHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +35,12 @@ import java.util.regex.Pattern;
 final class Golden {
     private static final Path DIR = Path.of("src/test/resources/golden");
 
-    private CliRunner cli;
+    private CliHarness cli;
     private final StringBuilder transcript = new StringBuilder();
     private final Map<String, String> literals = new LinkedHashMap<>();
     private final List<Map.Entry<Pattern, String>> masks = new ArrayList<>();
 
-    Golden(CliRunner cli) {
+    Golden(CliHarness cli) {
         this.cli = cli;
         mask("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<uuid>");
         mask("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z", "<time>");
@@ -59,12 +60,12 @@ final class Golden {
     }
 
     /** @return the runner, e.g. to set standard input for the next runs */
-    CliRunner cli() {
+    CliHarness cli() {
         return cli;
     }
 
     /** Runs the next commands with another runner (e.g. as another user), in the same transcript. */
-    Golden as(CliRunner other) {
+    Golden as(CliHarness other) {
         this.cli = other;
         return this;
     }
@@ -82,8 +83,8 @@ final class Golden {
     }
 
     /** Runs the CLI, appends the masked run to the transcript, and returns the raw result. */
-    CliRunner.Result run(String... args) {
-        CliRunner.Result r = cli.run(args);
+    CliHarness.Result run(String... args) {
+        CliHarness.Result r = cli.run(args);
         transcript.append(mask("$ hangar " + String.join(" ", args))).append('\n');
         transcript.append(mask(r.out()));
         for (String line : mask(r.err()).lines().toList())

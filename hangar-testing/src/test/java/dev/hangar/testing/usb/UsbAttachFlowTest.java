@@ -12,6 +12,7 @@ import dev.hangar.cli.CliContext;
 import dev.hangar.cli.HangarCli;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.OpenSshd;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.usbip.UsbDevice;
 import dev.hangar.usbip.UsbInterface;
@@ -24,7 +25,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +72,7 @@ class UsbAttachFlowTest {
     private Path log;
     private TestControlPlane cp;
     private HangarClient client;
-    private Process sshd;
+    private OpenSshd sshd;
     private ServerSocket usbipd;
     private final AtomicInteger usbipdRequests = new AtomicInteger();
     private final List<Process> cliProcesses = new ArrayList<>();
@@ -100,7 +100,7 @@ class UsbAttachFlowTest {
         String pub = Files.readString(Path.of(key + ".pub")).strip();
         client.addKey(new AddSshKeyRequest(pub));
 
-        int port = freePort();
+        int port = OpenSshd.freePort();
         cp.fake().sshEndpoint(new SshEndpoint("127.0.0.1", port));
         client.createWorkspace(new CreateWorkspaceRequest("fw", "usbfw", null, null, null, null, null));
         await().atMost(T).until(() -> client.workspace("fw").phase().equals("Running"));
@@ -111,7 +111,18 @@ class UsbAttachFlowTest {
         bin = dir.resolve("bin");
         log = dir.resolve("commands.log");
         writeFakeTools(dir);
-        sshd = startSshd(dir, port, pub);
+        var ws = cp.server().store().workspaces().findByName(me, "fw").orElseThrow();
+        sshd = OpenSshd.builder(dir)
+                .port(port)
+                .hostKey(ws.hostKey().privateKeyOpenSsh())
+                .authorizedKeys(List.of(pub))
+                .config(
+                        // the default; the forward must stay on the workspace's loopback
+                        "GatewayPorts no",
+                        // the fake usbip/sudo/modprobe come first on the session's PATH; no sbin, where
+                        // this host's real (but kernel-less) usbip lives
+                        "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin")
+                .start();
         usbipd = startFakeUsbipd();
     }
 
@@ -123,10 +134,7 @@ class UsbAttachFlowTest {
     @AfterAll
     void stop() throws IOException {
         if (usbipd != null) usbipd.close();
-        if (sshd != null) {
-            sshd.descendants().forEach(ProcessHandle::destroyForcibly);
-            sshd.destroyForcibly();
-        }
+        if (sshd != null) sshd.close();
         if (client != null) client.close();
         if (cp != null) cp.close();
         try (var walk = Files.walk(tmp)) {
@@ -430,63 +438,6 @@ class UsbAttachFlowTest {
         Path p = bin.resolve(name);
         Files.writeString(p, text);
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
-    }
-
-    private Process startSshd(Path dir, int port, String authorizedKey) throws IOException {
-        if ("root".equals(me) && !Files.isDirectory(Path.of("/run/sshd")))
-            Files.createDirectories(Path.of("/run/sshd"));
-        var ws = cp.server().store().workspaces().findByName(me, "fw").orElseThrow();
-        Path hostKey = dir.resolve("ssh_host_key");
-        Files.writeString(hostKey, ws.hostKey().privateKeyOpenSsh(), StandardCharsets.US_ASCII);
-        Files.setPosixFilePermissions(hostKey, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(dir.resolve("authorized_keys"), authorizedKey + "\n");
-        Path config = dir.resolve("sshd_config");
-        Files.writeString(
-                config,
-                String.join(
-                        "\n",
-                        "Port " + port,
-                        "ListenAddress 127.0.0.1",
-                        "HostKey " + hostKey,
-                        "PidFile " + dir.resolve("sshd.pid"),
-                        "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
-                        "UsePAM no",
-                        "PasswordAuthentication no",
-                        "KbdInteractiveAuthentication no",
-                        "PermitRootLogin prohibit-password",
-                        "StrictModes no",
-                        "AllowTcpForwarding yes",
-                        // the default; the forward must stay on the workspace's loopback
-                        "GatewayPorts no",
-                        // the fake usbip/sudo/modprobe come first on the session's PATH; no sbin, where
-                        // this host's real (but kernel-less) usbip lives
-                        "SetEnv PATH=" + bin + ":/usr/local/bin:/usr/bin:/bin",
-                        "LogLevel VERBOSE",
-                        ""));
-        Path sshdLog = dir.resolve("sshd.log");
-        Process p = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(sshdLog.toFile()))
-                .start();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !p.isAlive() || answersSsh(port));
-        if (!p.isAlive()) throw new AssertionError("sshd exited:\n" + Files.readString(sshdLog));
-        return p;
-    }
-
-    private static boolean answersSsh(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            s.setSoTimeout(2000);
-            return new String(s.getInputStream().readNBytes(7), StandardCharsets.US_ASCII).equals("SSH-2.0");
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static String exec(List<String> command) throws IOException {

@@ -1,9 +1,9 @@
 package dev.hangar.testing.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.testfixtures.GuestSsh;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,47 +36,18 @@ final class LocalVm {
      * the pinned host key from the API, with strict checking. Retries for up to 3 minutes because
      * sshd answers before cloud-init has created the user on first boot.
      *
-     * @return the command's stdout and stderr, stripped
+     * @return the command's stdout, stripped
      */
     static String ssh(Path key, Path knownHosts, Path wsDir, JsonNode ws, String command) throws IOException {
         int port = Integer.parseInt(Files.readString(wsDir.resolve("ssh-port")).strip());
-        Files.writeString(
-                knownHosts, "[127.0.0.1]:" + port + " " + ws.path("hostKey").asText() + "\n");
-        List<String> cmd = List.of(
-                "ssh",
-                "-F",
-                "/dev/null",
-                "-i",
-                key.toString(),
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "UserKnownHostsFile=" + knownHosts,
-                "-o",
-                "GlobalKnownHostsFile=/dev/null",
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "ConnectTimeout=20",
-                "-p",
-                Integer.toString(port),
-                ws.path("owner").asText() + "@127.0.0.1",
-                command);
-        String[] out = {""};
-        await().atMost(Duration.ofMinutes(3))
-                .pollInterval(Duration.ofSeconds(2))
-                .alias("ssh " + command)
-                .until(() -> {
-                    Process p = new ProcessBuilder(cmd)
-                            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                            .redirectErrorStream(true)
-                            .start();
-                    out[0] = new String(p.getInputStream().readAllBytes()).strip();
-                    return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-                });
-        return out[0];
+        return GuestSsh.pinned(
+                        port,
+                        ws.path("owner").asText(),
+                        key,
+                        knownHosts,
+                        ws.path("hostKey").asText())
+                .awaitSuccess(command, Duration.ofMinutes(3))
+                .strip();
     }
 
     /** Runs {@code cmd} with inherited I/O and asserts exit 0 within 30 s. */

@@ -13,6 +13,7 @@ import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.provider.qemu.QemuProviderFactory;
 import dev.hangar.server.GatewayHook;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.LeftoverQemuSweep;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +50,12 @@ class LocalVmWorkspaceIT {
     @TempDir
     Path tmp;
 
+    /** Stops QEMU processes that a killed earlier run of a VM test left behind (never another's). */
+    @BeforeAll
+    static void sweepLeftoverVms() {
+        LeftoverQemuSweep.forTestVms().sweep();
+    }
+
     @Test
     void createSshStopStartCrashRecoverDelete() throws Exception {
         Path image = TestImage.path();
@@ -59,6 +67,7 @@ class LocalVmWorkspaceIT {
 
         // QEMU's unix sockets live under the home and their paths must stay under 108 bytes: a short root.
         Path home = Files.createTempDirectory(Path.of("/tmp"), "hv");
+        LeftoverQemuSweep.claim(home);
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/vm.yaml"), LocalVm.TEMPLATE);
         try (TestControlPlane cp = TestControlPlane.builder()

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
+import dev.hangar.testfixtures.LeftoverQemuSweep;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +52,12 @@ class ServerKillIT {
     @TempDir
     Path tmp;
 
+    /** Stops QEMU processes that a killed earlier run of a VM test left behind (never another's). */
+    @BeforeAll
+    static void sweepLeftoverVms() {
+        LeftoverQemuSweep.forTestVms().sweep();
+    }
+
     @Test
     void killNineDuringProvisioningAndDuringStopConverges() throws Exception {
         Path image = TestImage.path();
@@ -61,6 +69,7 @@ class ServerKillIT {
 
         // QEMU's unix sockets live under the home and their paths must stay under 108 bytes: a short root.
         Path home = Files.createTempDirectory(Path.of("/tmp"), "hk");
+        LeftoverQemuSweep.claim(home);
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/vm.yaml"), LocalVm.TEMPLATE);
         Files.writeString(home.resolve("server.yaml"), """

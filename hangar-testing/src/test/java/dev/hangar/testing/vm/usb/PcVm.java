@@ -9,6 +9,7 @@ import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.testfixtures.GuestSsh;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.api.Json;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.FailFast;
 import dev.hangar.testfixtures.UsbipdInNetns;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class UsbListAgainstHostUsbipdTest {
     @Test
     void theRealUsbipdWithNoDevicesIsAnEmptyListNotAnError() throws Exception {
         try (UsbipdInNetns usbipd = UsbipdInNetns.start(tmp, 3250)) {
-            InProcessCli cli = new InProcessCli(tmp);
+            CliHarness cli = new CliHarness(tmp).env("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
             String at = usbipd.hostPort();
             await("usbipd answering on " + at)
                     .atMost(Duration.ofSeconds(30))
@@ -34,13 +35,13 @@ class UsbListAgainstHostUsbipdTest {
                     .failFast(FailFast.unless("usbipd exited", usbipd::isAlive, () -> "its log:\n" + usbipd.log()))
                     .until(() -> cli.run("usb", "list", "--usbipd", at).code() == 0);
 
-            InProcessCli.Result table = cli.run("usb", "list", "--usbipd", at);
+            CliHarness.Result table = cli.run("usb", "list", "--usbipd", at);
             assertThat(table.code()).as(table.toString()).isZero();
             assertThat(table.out()).as(table.toString()).isEmpty();
             assertThat(table.err())
                     .isEqualTo("usbipd on " + at + " exports no devices; bind one with: sudo usbip bind -b BUSID\n");
 
-            InProcessCli.Result json = cli.run("usb", "list", "--usbipd", at, "-o", "json");
+            CliHarness.Result json = cli.run("usb", "list", "--usbipd", at, "-o", "json");
             assertThat(json.code()).as(json.toString()).isZero();
             JsonNode devices = Json.mapper().readTree(json.out());
             assertThat(devices.isArray()).as(json.toString()).isTrue();

@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.provider.qemu.QemuProviderFactory;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.GuestSsh;
+import dev.hangar.testfixtures.LeftoverQemuSweep;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import dev.hangar.testing.vm.TestImage;
@@ -30,6 +33,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +61,12 @@ class UsbipEndToEndIT {
     @TempDir
     Path tmp;
 
+    /** Stops QEMU processes that a killed earlier run of a VM test left behind (never another's). */
+    @BeforeAll
+    static void sweepLeftoverVms() {
+        LeftoverQemuSweep.forTestVms().sweep();
+    }
+
     @Test
     void aPcUsbDiskAttachedThroughTheGatewayIsReadableInTheWorkspaceAndDetachesCleanly() throws Exception {
         Instant t0 = Instant.now();
@@ -78,13 +88,15 @@ class UsbipEndToEndIT {
 
         // Short roots: QEMU's unix socket paths must stay under 108 bytes.
         Path home = Files.createTempDirectory(Path.of("/tmp"), "hv");
+        LeftoverQemuSweep.claim(home);
         Path pcDir = Files.createTempDirectory(Path.of("/tmp"), "hp");
+        LeftoverQemuSweep.claim(pcDir);
         Path usbDisk = pcDir.resolve("usb.raw");
         Files.write(usbDisk, content);
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/usbvm.yaml"), TEMPLATE);
         PcVm pc = null;
-        InProcessCli.Running attach = null;
+        CliHarness.Running attach = null;
         try (TestControlPlane cp = TestControlPlane.builder()
                 .home(home)
                 .keepHome()
@@ -119,10 +131,12 @@ class UsbipEndToEndIT {
             CompletableFuture<Void> pcReady = CompletableFuture.runAsync(() -> pcVm.awaitReady(BOOT));
             awaitPhase(http, token, "Running", home);
 
-            InProcessCli cli = new InProcessCli(userHome)
+            CliHarness cli = new CliHarness(userHome)
+                    .pollInterval(Duration.ofMillis(200))
+                    .env("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"))
                     .env("HANGAR_URL", cp.baseUri().toString())
                     .env("HANGAR_TOKEN", token);
-            InProcessCli.Result config = cli.run("config-ssh");
+            CliHarness.Result config = cli.run("config-ssh");
             assertThat(config.code()).as(config.toString()).isZero();
             Path sshConfig = sshDir.resolve("config");
             // sshd answers before cloud-init has created the user and loaded vhci-hcd
@@ -140,10 +154,10 @@ class UsbipEndToEndIT {
 
             String busId = pc.export();
             String usbipd = "127.0.0.1:" + pc.usbipPort();
-            InProcessCli.Result list = cli.run("usb", "list", "--usbipd", usbipd);
+            CliHarness.Result list = cli.run("usb", "list", "--usbipd", usbipd);
             assertThat(list.code()).as(list.toString()).isZero();
             assertThat(list.out()).as(list.toString()).contains(busId).contains(PcVm.VID_PID);
-            InProcessCli.Result json = cli.run("usb", "list", "--usbipd", usbipd, "-o", "json");
+            CliHarness.Result json = cli.run("usb", "list", "--usbipd", usbipd, "-o", "json");
             JsonNode devices = Json.mapper().readTree(json.out());
             assertThat(devices).as(json.toString()).hasSize(1);
             assertThat(devices.get(0).path("busId").asText()).isEqualTo(busId);
@@ -151,7 +165,7 @@ class UsbipEndToEndIT {
 
             Instant attachStart = Instant.now();
             attach = cli.start("usb", "attach", "dev", busId, "--usbipd", usbipd);
-            InProcessCli.Running running = attach;
+            CliHarness.Running running = attach;
             try {
                 await("46f4:0001 on the workspace's USB bus")
                         .atMost(Duration.ofMinutes(3))
@@ -200,7 +214,7 @@ class UsbipEndToEndIT {
             assertThat(forwards).allSatisfy(l -> assertThat(l).containsPattern("\\s127\\.0\\.0\\.1:\\d+\\s"));
 
             Instant detachStart = Instant.now();
-            InProcessCli.Result detach = cli.run("usb", "detach", "dev", busId);
+            CliHarness.Result detach = cli.run("usb", "detach", "dev", busId);
             assertThat(detach.code()).as(detach.toString()).isZero();
             await("hangar usb attach ends after detach")
                     .atMost(Duration.ofMinutes(1))
