@@ -147,7 +147,9 @@ public final class HangarClient implements AutoCloseable {
     /**
      * {@code POST /workspaces} (201): records a new workspace; the server starts provisioning it.
      *
-     * @throws ApiException 400 with {@code field} for a bad name or size, 409 for a duplicate name
+     * @throws ApiException 422 with {@code field} for an invalid name or size (the server's
+     *     validation), 400 with {@code field} for a malformed body (wrong JSON type, unknown field),
+     *     409 for a duplicate name
      */
     public WorkspaceView createWorkspace(CreateWorkspaceRequest request) {
         return send("POST", API + "/workspaces", request, type(WorkspaceView.class));
@@ -383,7 +385,8 @@ public final class HangarClient implements AutoCloseable {
     /**
      * {@code POST /users/me/keys} (201): registers a public key.
      *
-     * @throws ApiException 400 for an unparsable or weak key, 409 when already registered
+     * @throws ApiException 422 with {@code field} {@code key} for a missing, unparsable or weak key,
+     *     400 for a malformed body (e.g. {@code key} not a string), 409 when already registered
      */
     public SshKeyView addKey(AddSshKeyRequest request) {
         return send("POST", API + "/users/me/keys", request, type(SshKeyView.class));
