@@ -27,12 +27,8 @@ final class EventsCommand implements Callable<Integer> {
             description = "Show the newest N events (default: ${DEFAULT-VALUE}, at most 10000).")
     int limit;
 
-    @Option(
-            names = {"-o", "--output"},
-            defaultValue = "table",
-            paramLabel = "FORMAT",
-            description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
-    Output.Format output;
+    @Mixin
+    OutputOption output;
 
     @Mixin
     OwnerOption owner;
@@ -48,7 +44,7 @@ final class EventsCommand implements Callable<Integer> {
         }
         try (HangarClient client = ServerConnection.open(ctx)) {
             List<EventView> events = client.events(name, owner.owner, limit);
-            if (output != Output.Format.table) Output.write(ctx.out(), output, events);
+            if (output.machineReadable()) output.write(ctx.out(), events);
             else if (events.isEmpty()) ctx.err().println("No events.");
             else Views.events(events).print(ctx.out());
             return ExitCodes.OK;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,12 +31,8 @@ final class ImageCommand {
     static final class ListImages implements Callable<Integer> {
         private final CliContext ctx;
 
-        @Option(
-                names = {"-o", "--output"},
-                defaultValue = "table",
-                paramLabel = "FORMAT",
-                description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        OutputOption output;
 
         ListImages(CliContext ctx) {
             this.ctx = ctx;
@@ -45,7 +42,7 @@ final class ImageCommand {
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
                 List<ImageView> list = client.images();
-                if (output != Output.Format.table) Output.write(ctx.out(), output, list);
+                if (output.machineReadable()) output.write(ctx.out(), list);
                 else if (list.isEmpty()) ctx.err().println("No images (is the qemu provider off on the server?).");
                 else {
                     ctx.out().printf("%-24s %-10s %10s  %s%n", "NAME", "STATE", "SIZE", "DESCRIPTION");

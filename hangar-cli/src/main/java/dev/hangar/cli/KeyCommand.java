@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code hangar key add|list|remove}: the SSH public keys the gateway accepts for you. */
@@ -117,12 +117,8 @@ final class KeyCommand {
     static final class ListKeys implements Callable<Integer> {
         private final CliContext ctx;
 
-        @Option(
-                names = {"-o", "--output"},
-                defaultValue = "table",
-                paramLabel = "FORMAT",
-                description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        OutputOption output;
 
         ListKeys(CliContext ctx) {
             this.ctx = ctx;
@@ -132,7 +128,7 @@ final class KeyCommand {
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
                 List<SshKeyView> keys = client.keys();
-                if (output != Output.Format.table) Output.write(ctx.out(), output, keys);
+                if (output.machineReadable()) output.write(ctx.out(), keys);
                 else if (keys.isEmpty()) ctx.err().println("No keys; add one with 'hangar key add'.");
                 else Views.keys(keys, ctx.clock().instant()).print(ctx.out());
                 return ExitCodes.OK;

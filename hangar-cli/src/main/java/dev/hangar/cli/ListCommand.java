@@ -6,6 +6,7 @@ import dev.hangar.api.client.WorkspaceFilter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code hangar list}: the caller's workspaces (everyone's with {@code --all}). */
@@ -21,12 +22,8 @@ final class ListCommand implements Callable<Integer> {
 
     private final CliContext ctx;
 
-    @Option(
-            names = {"-o", "--output"},
-            defaultValue = "table",
-            paramLabel = "FORMAT",
-            description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
-    Output.Format output;
+    @Mixin
+    OutputOption output;
 
     @Option(
             names = "--phase",
@@ -54,8 +51,8 @@ final class ListCommand implements Callable<Integer> {
             String owner = all ? "" : client.me().name();
             List<WorkspaceView> list =
                     client.listWorkspaces(new WorkspaceFilter(owner, p, template == null ? "" : template, ""));
-            if (output != Output.Format.table) {
-                Output.write(ctx.out(), output, list);
+            if (output.machineReadable()) {
+                output.write(ctx.out(), list);
             } else if (list.isEmpty()) {
                 ctx.err().println("No workspaces found.");
             } else {

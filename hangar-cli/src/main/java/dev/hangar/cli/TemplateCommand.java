@@ -5,6 +5,7 @@ import dev.hangar.api.client.HangarClient;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,12 +27,8 @@ final class TemplateCommand {
     static final class ListTemplates implements Callable<Integer> {
         private final CliContext ctx;
 
-        @Option(
-                names = {"-o", "--output"},
-                defaultValue = "table",
-                paramLabel = "FORMAT",
-                description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        OutputOption output;
 
         ListTemplates(CliContext ctx) {
             this.ctx = ctx;
@@ -41,7 +38,7 @@ final class TemplateCommand {
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
                 List<TemplateView> list = client.templates();
-                if (output != Output.Format.table) Output.write(ctx.out(), output, list);
+                if (output.machineReadable()) output.write(ctx.out(), list);
                 else if (list.isEmpty()) ctx.err().println("No templates found.");
                 else Views.templates(list).print(ctx.out());
                 return ExitCodes.OK;

@@ -8,6 +8,7 @@ import dev.hangar.usbip.UsbipdAddress;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,12 +36,8 @@ final class UsbCommand {
                 description = "Where usbipd listens (default: 127.0.0.1:3240).")
         String usbipd;
 
-        @Option(
-                names = {"-o", "--output"},
-                defaultValue = "table",
-                paramLabel = "FORMAT",
-                description = "table, json or yaml (default: ${DEFAULT-VALUE}).")
-        Output.Format output;
+        @Mixin
+        OutputOption output;
 
         ListDevices(CliContext ctx) {
             this.ctx = ctx;
@@ -64,8 +61,8 @@ final class UsbCommand {
             } catch (UsbipException e) {
                 throw new CliException(ExitCodes.UNREACHABLE, e.getMessage());
             }
-            if (output != Output.Format.table) {
-                Output.write(ctx.out(), output, rows);
+            if (output.machineReadable()) {
+                output.write(ctx.out(), rows);
             } else if (rows.isEmpty()) {
                 ctx.err()
                         .println("usbipd on " + address

@@ -25,7 +25,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * The real {@link HangarServer} in-process for tests: HTTP on 127.0.0.1 with port 0, a temporary
+ * The real {@link HangarServer} in-process for tests: HTTP on 127.0.0.1 with port 0 (and the SSH
+ * gateway, when one is added, on port 0 unless {@code gateway.listen-port} is configured), a temporary
  * {@code HANGAR_HOME} with a real SQLite file, the {@link FakeProvider} registered programmatically
  * with its {@code fake} template, built-in templates off (their providers need QEMU or a cluster),
  * and a fast reconciler (50 ms polling, 250 ms resync, 50 ms base backoff).
@@ -156,10 +157,15 @@ public final class TestControlPlane implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            ServerConfig config = configure.apply(ServerConfig.defaults(h, Map.of("USER", ADMIN))
+            ServerConfig configured = configure.apply(ServerConfig.defaults(h, Map.of("USER", ADMIN))
                     .withListen("127.0.0.1", 0)
                     .withTemplates(h.resolve("templates"), false)
                     .withReconciler(reconciler));
+            // Hermetic: the SSH gateway (if a test adds one) gets a free port too, never its default 2222,
+            // unless the test chose a port itself.
+            Map<String, String> gatewaySettings = new java.util.TreeMap<>(configured.gateway());
+            gatewaySettings.putIfAbsent("listen-port", "0");
+            ServerConfig config = configured.withGateway(gatewaySettings);
             FakeProviderFactory fake = new FakeProviderFactory(fakeScript);
             HangarServer.Builder b = HangarServer.builder(config)
                     .discoverProviders(false)

@@ -7,13 +7,14 @@ import dev.hangar.api.client.ClientSettings;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.api.client.ServerUnreachableException;
 import dev.hangar.cli.CliHarness;
+import dev.hangar.testfixtures.FailFast;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,10 +29,6 @@ class CliServerCommandTest {
 
     @Test
     void serverCommandStartsTheControlPlaneAndTheCliFindsItThroughTheConfig() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
         Path hangarHome = home.resolve("hangar");
         Path log = home.resolve("server.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -42,25 +39,39 @@ class CliServerCommandTest {
                         System.getProperty("java.class.path"),
                         "dev.hangar.cli.Main",
                         "server",
+                        // Hermetic: free ports for the API and the SSH gateway (whose default, 2222, may
+                        // be held by anything else on the machine); the URL is read from the log.
                         "--listen",
-                        "127.0.0.1:" + port,
+                        "127.0.0.1:0",
+                        "--set",
+                        "gateway.listen-port=0",
                         // No provider is on this class path except the test fake, which the shipped
                         // server cannot select: start without the built-in templates.
                         "--set",
                         "templates.builtin=false")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
+        // none of the developer's or CI's HANGAR_* settings leak into the test's server
+        pb.environment().keySet().removeIf(k -> k.startsWith("HANGAR_"));
         pb.environment().put("HANGAR_HOME", hangarHome.toString());
-        pb.environment().remove("HANGAR_URL");
-        pb.environment().remove("HANGAR_TOKEN");
         Process server = pb.start();
         try {
+            Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+            await("the server logs its URL")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(200))
+                    .failFast(FailFast.unless("server exited", server::isAlive, () -> "its log:\n" + logOf(log)))
+                    .until(() -> listening.matcher(logOf(log)).find());
+            Matcher m = listening.matcher(logOf(log));
+            assertThat(m.find()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+            assertThat(port).isPositive();
             String url = "http://127.0.0.1:" + port;
             try (HangarClient probe = new HangarClient(ClientSettings.of(url, ""))) {
                 await().atMost(Duration.ofSeconds(120))
                         .pollInterval(Duration.ofMillis(200))
                         .ignoreException(ServerUnreachableException.class)
-                        .failFast("server exited: " + logOf(log), () -> !server.isAlive())
+                        .failFast(FailFast.unless("server exited", server::isAlive, () -> "its log:\n" + logOf(log)))
                         .until(probe::ready);
             }
             assertThat(hangarHome.resolve("cli.yaml")).exists();
@@ -78,7 +89,6 @@ class CliServerCommandTest {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
         }
-        assertThat(logOf(log)).contains("listening on http://127.0.0.1:" + port);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.hangar.cli.CliContext;
 import dev.hangar.cli.HangarCli;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.FailFast;
 import dev.hangar.testfixtures.OpenSshd;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.usbip.UsbDevice;
@@ -150,7 +151,7 @@ class UsbAttachFlowTest {
         CompletableFuture<Integer> attach = CompletableFuture.supplyAsync(
                 () -> cli(out, "usb", "attach", "fw", "1-3", "--usbipd", usbipdAddress(), "--poll", "300ms"));
         await().atMost(T)
-                .failFast("attach ended: " + out, attach::isDone)
+                .failFast(FailFast.unless("attach ended", () -> !attach.isDone(), () -> "its output:\n" + out))
                 .until(() -> out.toString().contains("attached:"));
         int tunnel = tunnelPort(out.toString());
 
@@ -208,7 +209,7 @@ class UsbAttachFlowTest {
         Process attach = pb.start();
         cliProcesses.add(attach);
         await().atMost(T)
-                .failFast("attach ended: " + read(outFile), () -> !attach.isAlive())
+                .failFast(FailFast.unless("attach ended", attach::isAlive, () -> "its output:\n" + read(outFile)))
                 .until(() -> read(outFile).contains("attached:"));
         int tunnel = tunnelPort(read(outFile));
         List<ProcessHandle> ssh = attach.descendants().toList();

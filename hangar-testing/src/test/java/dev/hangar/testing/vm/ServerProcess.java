@@ -3,6 +3,7 @@ package dev.hangar.testing.vm;
 import static org.awaitility.Awaitility.await;
 
 import dev.hangar.api.CliConfig;
+import dev.hangar.testfixtures.FailFast;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,10 @@ import java.util.regex.Pattern;
  * The real {@code hangar server} ({@link dev.hangar.server.Main}) as a separate JVM on a given
  * {@code $HANGAR_HOME}, started with the JDK and class path of the test JVM, so a test can kill -9
  * it and start it again on the same home. Its configuration is {@code $HANGAR_HOME/server.yaml},
- * which the test writes. Each start logs to {@code <home>/logs/server-N.log}.
+ * which the test writes, except that the API and the SSH gateway always listen on free ports of
+ * 127.0.0.1 (port 0; {@link #http()} follows the URL of the current start) and no {@code HANGAR_*}
+ * variable of the test's environment reaches the server. Each start logs to {@code
+ * <home>/logs/server-N.log}.
  *
  * <p>Not thread-safe; one instance per test.
  */
@@ -57,21 +61,27 @@ final class ServerProcess implements AutoCloseable {
                         // The home on the command line is also how the test's cleanup recognises
                         // its own processes (never another test's).
                         "--home",
-                        home.toString())
+                        home.toString(),
+                        // Hermetic: free ports for the API and the SSH gateway, whatever server.yaml says
+                        // (the gateway's default 2222 may be taken by anything on the machine).
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--set",
+                        "gateway.listen-port=0")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = pb.environment();
-        env.remove("HANGAR_URL");
-        env.remove("HANGAR_TOKEN");
-        env.remove("HANGAR_LISTEN");
+        // none of the developer's or CI's HANGAR_* settings leak into the test's server
+        env.keySet().removeIf(k -> k.startsWith("HANGAR_"));
         env.put("HANGAR_HOME", home.toString());
         process = pb.start();
         Process p = process;
         String[] found = {null};
         await().atMost(READY)
                 .pollInterval(Duration.ofMillis(200))
-                .failFast("server exited (log " + log + ")", () -> !p.isAlive())
+                .failFast(FailFast.unless(
+                        "server start " + starts + " exited", p::isAlive, () -> "its log " + log + ":\n" + readLog()))
                 .alias("server start " + starts + " prints its URL")
                 .until(() -> {
                     Matcher m = LISTENING.matcher(readLog());
