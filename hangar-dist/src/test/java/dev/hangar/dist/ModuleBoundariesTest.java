@@ -134,6 +134,24 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void testFixturesDependOnNothingOfOursAndNothingShippedDependsOnThem() {
+        classes()
+                .that()
+                .resideInAPackage("dev.hangar.testfixtures..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.hangar.testfixtures..", "org.junit..", "org.awaitility..")
+                .check(hangar);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.hangar.testfixtures..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.hangar.testfixtures..")
+                .check(hangar);
+    }
+
+    @Test
     void noImplSuffix() {
         noClasses().should().haveSimpleNameEndingWith("Impl").check(hangar);
     }
