@@ -128,6 +128,26 @@ class ServerConfigReferenceTest {
     }
 
     @Test
+    void theKubernetesDeploymentsServerYamlIsAccepted(@TempDir Path home) throws IOException {
+        Path configMap = reference().getParent().getParent().resolve("deploy/config.yaml");
+        String serverYaml = new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(configMap.toFile())
+                .path("data")
+                .path("server.yaml")
+                .asText();
+        assertThat(serverYaml).as("data.server.yaml of " + configMap).isNotBlank();
+        Files.writeString(home.resolve("server.yaml"), serverYaml);
+
+        ServerConfig c = ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home);
+
+        assertThat(SshGatewayHook.KEYS).containsAll(c.gateway().keySet());
+        assertThat(c.listenHost()).isEqualTo("0.0.0.0");
+        assertThat(c.providers().get("kubernetes")).containsKey("namespace");
+        assertThat(Providers.enabled(c, "qemu", false)).isFalse();
+    }
+
+    @Test
     void theExampleIsAcceptedAsWritten(@TempDir Path home) throws IOException {
         String doc = Files.readString(reference());
         Matcher m = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(doc);
