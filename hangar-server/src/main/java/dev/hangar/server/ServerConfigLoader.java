@@ -99,7 +99,8 @@ public final class ServerConfigLoader {
               --listen HOST:PORT  address of the HTTP API (default 127.0.0.1:7080)
               --home DIR          HANGAR_HOME (default $HANGAR_HOME, $XDG_DATA_HOME/hangar or ~/.local/share/hangar)
               --set KEY=VALUE     any server.yaml key, e.g. --set providers.qemu.accelerator=tcg
-            Config file: $HANGAR_HOME/server.yaml; environment: HANGAR_<KEY> (e.g. HANGAR_DATABASE_URL).""";
+            Config file: $HANGAR_HOME/server.yaml; environment: HANGAR_<KEY> (e.g. HANGAR_DATABASE_URL;
+            not for gateway.* and providers.* keys). Every key with its default: docs/server-config.md.""";
 
     /**
      * @param env the process environment

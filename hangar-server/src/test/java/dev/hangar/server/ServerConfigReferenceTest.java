@@ -71,6 +71,7 @@ class ServerConfigReferenceTest {
                 .toList();
 
         assertThat(keys).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(ServerConfigLoader.USAGE).contains("docs/server-config.md");
     }
 
     @Test
