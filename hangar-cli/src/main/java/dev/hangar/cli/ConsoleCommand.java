@@ -42,8 +42,16 @@ import picocli.CommandLine.Parameters;
         name = "console",
         description = {
             "Attach to a workspace's serial console (Ctrl-] detaches), or print its log with --log.",
-            "Useful when ssh does not work: watch the boot, log in on the getty. One client at a time.",
-            "Without a terminal, stdin and stdout are piped unchanged, e.g. printf '\\r' | hangar console dev."
+            "Useful when ssh does not work: watch the boot, or read it with --log.",
+            "One client at a time. Without a terminal, stdin and stdout are piped",
+            "unchanged, e.g. printf '\\r' | hangar console dev.",
+            "",
+            "The login prompt needs a password, and Hangar locks the login user's password",
+            "(ssh takes keys only). To set one, create the workspace with --user-data FILE:",
+            "  #cloud-config",
+            "  chpasswd: {expire: false, users: [{name: USER, password: HASH, type: hash}]}",
+            "USER is your Hangar user name (the workspace's login user), HASH the output of",
+            "'openssl passwd -6'. sshd still refuses passwords: this one is for the console."
         })
 final class ConsoleCommand implements Callable<Integer> {
     /** The detach key, Ctrl-] (ASCII GS), as in telnet and virsh console. */

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
         name = "hangar",
         mixinStandardHelpOptions = true,
         versionProvider = VersionCommand.Provider.class,
-        description = "Self-hosted development workspaces: local VMs, Kubernetes Pods and KubeVirt VMs.",
+        description = "Self-hosted development workspaces: local QEMU/KVM VMs and Kubernetes Pods.",
         footerHeading = "%nEnvironment:%n",
         footer = {
             "  HANGAR_URL     server URL (overrides the config file)",

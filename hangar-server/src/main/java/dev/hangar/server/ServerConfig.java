@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * {@code $HANGAR_HOME/server.yaml}, {@code HANGAR_*} environment variables and command-line flags
  * (later sources win), or directly by tests and embedders.
  *
- * <p>{@link #toString()} never prints the database password, so the record is safe to log.
+ * <p>{@link #toString()} never prints the database password, so the record is safe to log. Every
+ * config key with its default and meaning: {@code docs/server-config.md}.
  *
  * @param listenHost address the HTTP API binds to; {@code 127.0.0.1} by default (config key {@code
  *     listen}, {@code HOST:PORT})
@@ -31,9 +32,10 @@ import java.util.TreeMap;
  * @param reconciler the reconciler's tuning ({@code reconciler.concurrency}, {@code
  *     reconciler.poll-interval}, {@code reconciler.resync-interval}, {@code reconciler.base-backoff})
  * @param adminName name of the admin user created on first start ({@code admin}); a DNS-1123 label
- * @param gateway the SSH gateway's settings ({@code gateway.<key>}, e.g. {@code gateway.listen:
- *     127.0.0.1:2222}), handed unchanged to the {@link GatewayHook} through {@link
- *     ServerContext#config()}; the hook rejects keys it does not know
+ * @param gateway the SSH gateway's settings ({@code gateway.<key>}, e.g. {@code
+ *     gateway.listen-port: 2222}), handed unchanged to the {@link GatewayHook} through {@link
+ *     ServerContext#config()}; the hook rejects keys it does not know (see {@link SshGatewayHook}
+ *     for the keys of the built-in gateway)
  */
 public record ServerConfig(
         String listenHost,

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * Builds a {@link ServerConfig} from, in increasing precedence: the defaults, {@code
- * $HANGAR_HOME/server.yaml}, {@code HANGAR_*} environment variables and command-line flags.
+ * $HANGAR_HOME/server.yaml}, {@code HANGAR_*} environment variables and command-line flags. Every
+ * key, its default and meaning: {@code docs/server-config.md}, checked against {@link #KEYS} by a
+ * test.
  *
  * <p>The file is a YAML mapping with lower-kebab keys; nested mappings and dotted keys are the
  * same thing ({@code database: {url: ...}} equals {@code database.url: ...}):
@@ -37,29 +39,51 @@ import java.util.regex.Pattern;
  * providers:
  *   qemu: {accelerator: tcg}
  *   kubernetes: {enabled: false}
- * gateway: {listen: 127.0.0.1:2222}     # passed to the gateway hook unchanged
+ * gateway: {listen-address: 127.0.0.1, listen-port: 2222}
  * </pre>
  *
- * <p>An unknown key is an error naming it. Each known key {@code a.b-c} can also be set by the
- * environment variable {@code HANGAR_A_B_C}. Flags: {@code --listen HOST:PORT}, {@code --home
- * DIR}, {@code --set KEY=VALUE} (repeatable; also for {@code providers.<type>.<key>} and {@code
- * gateway.<key>}). Durations
- * are {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT2S}).
+ * <p>An unknown key of {@link #KEYS} is an error naming it. {@code providers.<type>.<key>} and
+ * {@code gateway.<key>} are passed on unchecked: the provider of that type and the {@link
+ * GatewayHook} reject keys they do not know when the server starts ({@link SshGatewayHook}
+ * accepts {@code enabled}, {@code listen-address}, {@code listen-port}, {@code state-dir} and
+ * {@code connect-timeout}; there is no {@code gateway.listen}). Each key {@code a.b-c} of {@link
+ * #KEYS} (only those) can also be set by the environment variable {@code HANGAR_A_B_C}. Flags:
+ * {@code --listen HOST:PORT}, {@code --home DIR}, {@code --set KEY=VALUE} (repeatable; also for
+ * {@code providers.<type>.<key>} and {@code gateway.<key>}). Durations are {@code 500ms}, {@code
+ * 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT2S}).
  */
 public final class ServerConfigLoader {
-    /** The keys accepted besides {@code providers.<type>.<key>}. */
-    static final List<String> KEYS = List.of(
-            "listen",
-            "admin",
-            "database.url",
-            "database.username",
-            "database.password",
-            "templates.dir",
-            "templates.builtin",
-            "reconciler.concurrency",
-            "reconciler.poll-interval",
-            "reconciler.resync-interval",
-            "reconciler.base-backoff");
+    /**
+     * One key of {@code server.yaml} besides {@code providers.<type>.<key>} and {@code
+     * gateway.<key>}.
+     *
+     * @param name the dotted lower-kebab key, e.g. {@code reconciler.poll-interval}
+     * @param defaultValue the value that applies when the key is not set, written as the loader
+     *     accepts it; {@code $HANGAR_HOME} and {@code $USER} stand for those values; empty for an
+     *     empty default. docs/server-config.md shows it in the key's row.
+     */
+    public record Key(String name, String defaultValue) {}
+
+    /**
+     * Every key the loader accepts besides {@code providers.<type>.<key>} and {@code gateway.<key>},
+     * in the order docs/server-config.md lists them. The loader rejects keys not in this table, and
+     * a test checks that the reference documents exactly these keys with these defaults (and that
+     * each default is the loader's): a new key is one line here plus one row there.
+     */
+    static final List<Key> KEYS = List.of(
+            new Key("listen", ServerConfig.DEFAULT_HOST + ":" + ServerConfig.DEFAULT_PORT),
+            new Key("admin", "$USER"),
+            new Key("database.url", "jdbc:sqlite:$HANGAR_HOME/hangar.db"),
+            new Key("database.username", ""),
+            new Key("database.password", ""),
+            new Key("templates.dir", "$HANGAR_HOME/templates"),
+            new Key("templates.builtin", "true"),
+            new Key("reconciler.concurrency", "8"),
+            new Key("reconciler.poll-interval", "1s"),
+            new Key("reconciler.resync-interval", "30s"),
+            new Key("reconciler.base-backoff", "1s"));
+
+    private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
     private static final Pattern PROVIDER_KEY = Pattern.compile("providers\\.([a-z0-9-]+)\\.([a-z0-9.-]+)");
     private static final Pattern GATEWAY_KEY = Pattern.compile("gateway\\.([a-z0-9.-]+)");
@@ -75,7 +99,8 @@ public final class ServerConfigLoader {
               --listen HOST:PORT  address of the HTTP API (default 127.0.0.1:7080)
               --home DIR          HANGAR_HOME (default $HANGAR_HOME, $XDG_DATA_HOME/hangar or ~/.local/share/hangar)
               --set KEY=VALUE     any server.yaml key, e.g. --set providers.qemu.accelerator=tcg
-            Config file: $HANGAR_HOME/server.yaml; environment: HANGAR_<KEY> (e.g. HANGAR_DATABASE_URL).""";
+            Config file: $HANGAR_HOME/server.yaml; environment: HANGAR_<KEY> (e.g. HANGAR_DATABASE_URL;
+            not for gateway.* and providers.* keys). Every key with its default: docs/server-config.md.""";
 
     /**
      * @param env the process environment
@@ -113,7 +138,7 @@ public final class ServerConfigLoader {
         if (home == null)
             home = HangarPaths.home(env, userHome).toAbsolutePath().normalize();
         Map<String, String> values = new TreeMap<>(readFile(home.resolve("server.yaml")));
-        for (String key : KEYS) {
+        for (String key : KEY_NAMES) {
             String v = env.get(envName(key));
             if (v != null && !v.isBlank()) values.put(key, v);
         }
@@ -143,12 +168,12 @@ public final class ServerConfigLoader {
                 providers.computeIfAbsent(m.group(1), t -> new TreeMap<>()).put(m.group(2), e.getValue());
             } else if (g.matches()) {
                 gateway.put(g.group(1), e.getValue());
-            } else if (!KEYS.contains(e.getKey())) {
+            } else if (!KEY_NAMES.contains(e.getKey())) {
                 unknown.add(e.getKey());
             }
         }
         if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown server config key(s) " + unknown + "; known keys: " + KEYS
+            throw new ConfigException("unknown server config key(s) " + unknown + "; known keys: " + KEY_NAMES
                     + ", providers.<type>.<setting> and gateway.<setting>");
         }
         String host = base.listenHost();
@@ -255,8 +280,8 @@ public final class ServerConfigLoader {
         return d;
     }
 
-    /** @return the known keys, for error messages and docs */
+    /** @return the known keys besides {@code providers.*} and {@code gateway.*}, in table order */
     public static List<String> keys() {
-        return new ArrayList<>(KEYS);
+        return new ArrayList<>(KEY_NAMES);
     }
 }

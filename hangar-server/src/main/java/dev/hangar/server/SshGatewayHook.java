@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SshGatewayHook implements GatewayHook {
     private static final Logger LOG = LoggerFactory.getLogger(SshGatewayHook.class);
-    private static final Set<String> KEYS =
-            Set.of("enabled", "listen-address", "listen-port", "state-dir", "connect-timeout");
+    /** The {@code gateway.*} keys this hook accepts (docs/server-config.md documents exactly these). */
+    static final Set<String> KEYS = Set.of("enabled", "listen-address", "listen-port", "state-dir", "connect-timeout");
 
     @Override
     public RunningGateway start(ServerContext ctx) {

@@ -28,6 +28,12 @@ import java.util.stream.Stream;
  * {@code *.yaml} files in a directory (by default {@code $HANGAR_HOME/templates}). Immutable and
  * thread-safe once loaded.
  *
+ * <p>Template names are DNS-1123 labels (they become host names and Kubernetes object names);
+ * image names are the catalog's distro versions and may hold dots. A VM template is named after
+ * its image with '.' written as '-': template {@code ubuntu-24-04} uses image {@code ubuntu-24.04}.
+ * Names are never changed once shipped: workspaces store the name of the template they were
+ * created from.
+ *
  * <p>A template file is a YAML mapping; unknown fields are errors, so a typo is reported with the
  * file name and field rather than silently ignored. Example:
  *

@@ -26,6 +26,24 @@ class TemplateCatalogTest {
         assertThat(c.get("ubuntu-24-04").cloudInit().runcmd()).contains("modprobe vhci-hcd");
     }
 
+    /**
+     * Template names are DNS-1123 labels, image names are distro versions: a built-in VM template is
+     * its image's name with '.' written as '-' (ubuntu-24-04 uses ubuntu-24.04), as README says.
+     */
+    @Test
+    void builtInVmTemplatesAreNamedAfterTheirImage() {
+        TemplateCatalog c = TemplateCatalog.load(dir.resolve("absent"));
+        assertThat(c.all())
+                .filteredOn(t -> t.provider().equals("qemu"))
+                .extracting(Template::name, Template::image)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("debian-12", "debian-12"),
+                        org.assertj.core.groups.Tuple.tuple("ubuntu-24-04", "ubuntu-24.04"));
+        assertThat(c.all())
+                .filteredOn(t -> t.provider().equals("qemu"))
+                .allSatisfy(t -> assertThat(t.name()).isEqualTo(t.image().replace('.', '-')));
+    }
+
     @Test
     void aFileOverridesABuiltInAndAddsNewOnes() throws Exception {
         Files.writeString(
