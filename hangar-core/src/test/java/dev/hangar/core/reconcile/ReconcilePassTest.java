@@ -68,19 +68,21 @@ class ReconcilePassTest {
         return store.workspaces()
                 .insert(new Workspace(
                         "id-" + name,
-                        name,
-                        "alice",
-                        "tmpl",
-                        ScriptedProvider.TYPE,
-                        new WorkspaceParameters(new Resources(1, 512, 1), "img", ""),
-                        new SshHostKey("ssh-ed25519", "private", "ssh-ed25519 AAAA"),
-                        desired,
-                        phase,
-                        "",
-                        phase == Phase.Running ? SSH.host() : "",
-                        phase == Phase.Running ? SSH.port() : 0,
-                        restartPending,
-                        failures,
+                        new Workspace.Spec(
+                                name,
+                                "alice",
+                                "tmpl",
+                                ScriptedProvider.TYPE,
+                                new WorkspaceParameters(new Resources(1, 512, 1), "img", ""),
+                                new SshHostKey("ssh-ed25519", "private", "ssh-ed25519 AAAA"),
+                                desired),
+                        new Workspace.Status(
+                                phase,
+                                "",
+                                phase == Phase.Running ? SSH.host() : "",
+                                phase == Phase.Running ? SSH.port() : 0,
+                                restartPending,
+                                failures),
                         T0,
                         T0,
                         1));
@@ -404,19 +406,9 @@ class ReconcilePassTest {
         Workspace w = insert(DesiredState.RUNNING, Phase.Pending);
         Workspace other = new Workspace(
                 w.id() + "x",
-                w.name() + "x",
-                w.owner(),
-                w.template(),
-                "nope",
-                w.parameters(),
-                w.hostKey(),
-                w.desired(),
-                w.phase(),
-                "",
-                "",
-                0,
-                false,
-                0,
+                new Workspace.Spec(
+                        w.name() + "x", w.owner(), w.template(), "nope", w.parameters(), w.hostKey(), w.desired()),
+                Workspace.Status.PENDING,
                 T0,
                 T0,
                 1);
