@@ -181,6 +181,14 @@ public final class InMemoryStore implements Store {
         @Override
         public WorkspaceEvent append(WorkspaceEvent e) {
             synchronized (lock) {
+                for (int i = events.size() - 1; i >= 0; i--) {
+                    WorkspaceEvent newest = events.get(i);
+                    if (!newest.workspaceId().equals(e.workspaceId())) continue;
+                    if (!newest.repeats(e)) break;
+                    WorkspaceEvent folded = newest.withCount(newest.count() + 1);
+                    events.set(i, folded);
+                    return folded;
+                }
                 WorkspaceEvent stored =
                         new WorkspaceEvent(++seq, e.workspaceId(), e.at(), e.actor(), e.type(), e.message());
                 events.add(stored);
