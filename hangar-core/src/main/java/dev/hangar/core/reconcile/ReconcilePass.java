@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * downloading, still starting) keeps it. The next pass after a failure runs after {@link
  * WorkspaceReconciler.Settings#backoff(int)}; when the count reaches {@link
  * WorkspaceReconciler.Settings#maxAttempts()} the workspace goes {@link Phase#Failed} with the last
- * reason (deletes are retried without bound). A permanent {@link ProviderException} fails at once.
+ * reason. Deletes, and workspaces recorded at their desired state (whose observation failed, e.g.
+ * during an outage of the provider's API), are retried without bound. A permanent {@link
+ * ProviderException} fails at once.
  *
  * <p>Thread-safe, but the caller must not run two passes for one workspace at once.
  */
@@ -187,7 +189,14 @@ public final class ReconcilePass {
             if (cur.isEmpty()) return Optional.empty();
             Workspace w = cur.get();
             int failures = w.failures() + 1;
-            boolean exhausted = !permanent && failures >= settings.maxAttempts() && w.desired() != DesiredState.DELETED;
+            // The bound is for converging: a provider that cannot even be read (an API outage)
+            // must not fail a workspace that is recorded at its desired state, nor stop a delete.
+            boolean atDesired = (w.desired() == DesiredState.RUNNING && w.phase() == Phase.Running)
+                    || (w.desired() == DesiredState.STOPPED && w.phase() == Phase.Stopped);
+            boolean exhausted = !permanent
+                    && failures >= settings.maxAttempts()
+                    && w.desired() != DesiredState.DELETED
+                    && !atDesired;
             String reason = exhausted ? "gave up after " + failures + " attempts: " + msg : msg;
             Workspace next = w.withPhase(permanent || exhausted ? Phase.Failed : w.phase(), reason, now())
                     .withFailures(failures);

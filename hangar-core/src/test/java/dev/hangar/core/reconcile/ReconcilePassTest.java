@@ -368,6 +368,24 @@ class ReconcilePassTest {
     }
 
     @Test
+    void aWorkspaceAtItsDesiredStateIsNotFailedByAnOutageOfTheProvidersApi() {
+        Workspace w = insert(DesiredState.RUNNING, Phase.Running);
+        provider.observing(new Observation.Running(SSH, "up")).failingObserve(5);
+        ReconcilePass pass = pass(SETTINGS.withMaxAttempts(2));
+
+        for (int i = 1; i <= 5; i++) assertThat(pass.run(w.id())).contains(SETTINGS.backoff(i));
+        assertThat(stored(w).phase()).isEqualTo(Phase.Running);
+        assertThat(stored(w).failures()).isEqualTo(5);
+
+        assertThat(pass.run(w.id())).isEmpty();
+        assertThat(stored(w).phase()).isEqualTo(Phase.Running);
+        assertThat(stored(w).failures())
+                .as("reset once it is seen at its desired state")
+                .isZero();
+        assertThat(provider.applies()).isZero();
+    }
+
+    @Test
     void aPermanentFailureFailsAtOnceWithTheReason() {
         Workspace w = insert(DesiredState.RUNNING, Phase.Pending);
         provider.thenFail(1, true, "image nope does not exist");

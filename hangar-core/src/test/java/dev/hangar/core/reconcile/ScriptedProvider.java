@@ -26,6 +26,7 @@ final class ScriptedProvider implements WorkspaceProvider {
     private Supplier<Observation> applyDefault = () -> observed;
     private final Deque<Supplier<Observation>> deletes = new ArrayDeque<>();
     private final List<String> calls = new ArrayList<>();
+    private int observeFailures;
 
     @Override
     public String type() {
@@ -98,9 +99,19 @@ final class ScriptedProvider implements WorkspaceProvider {
         return calls.stream().filter(c -> c.startsWith("apply")).count();
     }
 
+    /** The next {@code n} observes throw a transient {@link ProviderException}. */
+    ScriptedProvider failingObserve(int n) {
+        observeFailures = n;
+        return this;
+    }
+
     @Override
     public Observation observe(WorkspaceSpec spec) {
         calls.add("observe");
+        if (observeFailures > 0) {
+            observeFailures--;
+            throw new ProviderException("cannot reach the API server", false);
+        }
         return observed;
     }
 
