@@ -111,7 +111,12 @@ final class Views {
     /** TIME ACTOR TYPE MESSAGE, oldest first as the server sends them. */
     static Table events(List<EventView> list) {
         Table t = new Table("TIME", "ACTOR", "TYPE", "MESSAGE");
-        for (EventView e : list) t.row(time(e.at()), e.actor(), e.type(), e.message());
+        for (EventView e : list)
+            t.row(
+                    time(e.at()),
+                    e.actor(),
+                    e.type(),
+                    e.count() > 1 ? e.message() + " (" + e.count() + " times)" : e.message());
         return t;
     }
 

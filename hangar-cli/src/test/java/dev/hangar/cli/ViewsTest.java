@@ -119,6 +119,12 @@ class ViewsTest {
                         TIME                   ACTOR   TYPE      MESSAGE
                         2026-11-21T11:00:00Z   alice   created   created from x
                         """);
+        EventView folded = new EventView(8, Instant.parse("2026-11-21T11:00:01Z"), "system", "error", "boom", 3);
+        assertThat(render(Views.events(List.of(e, folded)))).isEqualTo("""
+                        TIME                   ACTOR    TYPE      MESSAGE
+                        2026-11-21T11:00:00Z   alice    created   created from x
+                        2026-11-21T11:00:01Z   system   error     boom (3 times)
+                        """);
     }
 
     @Test

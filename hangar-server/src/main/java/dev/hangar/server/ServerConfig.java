@@ -30,7 +30,8 @@ import java.util.TreeMap;
  * @param providers per provider type, its settings ({@code providers.<type>.<key>}); the special
  *     key {@code enabled: false} keeps a discovered provider from being created
  * @param reconciler the reconciler's tuning ({@code reconciler.concurrency}, {@code
- *     reconciler.poll-interval}, {@code reconciler.resync-interval}, {@code reconciler.base-backoff})
+ *     reconciler.poll-interval}, {@code reconciler.resync-interval}, {@code reconciler.base-backoff},
+ *     {@code reconciler.max-attempts})
  * @param adminName name of the admin user created on first start ({@code admin}); a DNS-1123 label
  * @param gateway the SSH gateway's settings ({@code gateway.<key>}, e.g. {@code
  *     gateway.listen-port: 2222}), handed unchanged to the {@link GatewayHook} through {@link

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * admin: alice
  * database: {url: "jdbc:postgresql://db:5432/hangar", username: hangar, password: secret}
  * templates: {dir: /etc/hangar/templates, builtin: true}
- * reconciler: {concurrency: 8, poll-interval: 1s, resync-interval: 30s, base-backoff: 1s}
+ * reconciler: {concurrency: 8, poll-interval: 1s, resync-interval: 30s, base-backoff: 1s, max-attempts: 8}
  * providers:
  *   qemu: {accelerator: tcg}
  *   kubernetes: {enabled: false}
@@ -81,7 +81,8 @@ public final class ServerConfigLoader {
             new Key("reconciler.concurrency", "8"),
             new Key("reconciler.poll-interval", "1s"),
             new Key("reconciler.resync-interval", "30s"),
-            new Key("reconciler.base-backoff", "1s"));
+            new Key("reconciler.base-backoff", "1s"),
+            new Key("reconciler.max-attempts", "8"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -195,6 +196,9 @@ public final class ServerConfigLoader {
         Duration poll = duration("reconciler.poll-interval", values, r.pollInterval());
         Duration resync = duration("reconciler.resync-interval", values, r.resyncInterval());
         Duration backoff = duration("reconciler.base-backoff", values, r.baseBackoff());
+        int maxAttempts = values.containsKey("reconciler.max-attempts")
+                ? integer("reconciler.max-attempts", values.get("reconciler.max-attempts"), 1, 1_000_000)
+                : r.maxAttempts();
         String builtin = values.getOrDefault("templates.builtin", Boolean.toString(base.builtinTemplates()));
         if (!builtin.equals("true") && !builtin.equals("false"))
             throw new ConfigException("templates.builtin must be true or false, got '" + builtin + "'");
@@ -210,7 +214,7 @@ public final class ServerConfigLoader {
                         : base.templateDir(),
                 Boolean.parseBoolean(builtin),
                 Map.copyOf(providers),
-                new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff),
+                new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff, maxAttempts),
                 values.getOrDefault("admin", base.adminName()),
                 gateway);
     }

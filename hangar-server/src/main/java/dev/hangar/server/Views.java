@@ -39,7 +39,7 @@ final class Views {
     }
 
     static EventView event(WorkspaceEvent e) {
-        return new EventView(e.seq(), e.at(), e.actor(), e.type(), e.message());
+        return new EventView(e.seq(), e.at(), e.actor(), e.type(), e.message(), e.count());
     }
 
     static TemplateView template(Template t) {

@@ -45,7 +45,7 @@ class ServerConfigLoaderTest {
                   username: hangar
                   password: s3cret
                 templates: {dir: tpl, builtin: false}
-                reconciler: {concurrency: 3, poll-interval: 250ms, resync-interval: 1m, base-backoff: PT2S}
+                reconciler: {concurrency: 3, poll-interval: 250ms, resync-interval: 1m, base-backoff: PT2S, max-attempts: 5}
                 providers:
                   qemu: {accelerator: tcg, enabled: true}
                 gateway: {listen: 127.0.0.1:2222, host-key: gw/key}
@@ -73,6 +73,7 @@ class ServerConfigLoaderTest {
         assertThat(c.reconciler().pollInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.reconciler().resyncInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.reconciler().baseBackoff()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.reconciler().maxAttempts()).isEqualTo(5);
         assertThat(c.providers()).isEqualTo(Map.of("qemu", Map.of("accelerator", "kvm", "enabled", "true")));
         assertThat(c.gateway()).isEqualTo(Map.of("listen", "127.0.0.1:2200", "host-key", "gw/key"));
     }
@@ -100,6 +101,8 @@ class ServerConfigLoaderTest {
                 .hasMessageContaining("reconciler.poll-interval must be a duration");
         assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "reconciler.concurrency=0"), home))
                 .hasMessageContaining("reconciler.concurrency must be 1..1024");
+        assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "reconciler.max-attempts=0"), home))
+                .hasMessageContaining("reconciler.max-attempts must be 1..1000000");
         assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "admin=Bad_Name"), home))
                 .hasMessageContaining("admin 'Bad_Name' is not a DNS-1123 label");
         assertThatThrownBy(() -> ServerConfigLoader.load(env, List.of("--set", "templates.builtin=yes"), home))

@@ -198,24 +198,8 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
 
     /** @return {@code w} as it reads back: instants truncated to milliseconds, carrying {@code version} */
     private static Workspace storedForm(Workspace w, long version) {
-        return new Workspace(
-                w.id(),
-                w.name(),
-                w.owner(),
-                w.template(),
-                w.providerType(),
-                w.parameters(),
-                w.hostKey(),
-                w.desired(),
-                w.phase(),
-                w.reason(),
-                w.sshHost(),
-                w.sshPort(),
-                w.restartPending(),
-                w.failures(),
-                stored("createdAt", w.createdAt()),
-                stored("updatedAt", w.updatedAt()),
-                version);
+        return w.withTimes(stored("createdAt", w.createdAt()), stored("updatedAt", w.updatedAt()))
+                .withVersion(version);
     }
 
     private static <S extends SqlStatement<S>> S bind(S statement, Workspace w) {
@@ -249,25 +233,27 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
     private static Workspace row(ResultSet rs, StatementContext ctx) throws SQLException {
         return new Workspace(
                 rs.getString("id"),
-                rs.getString("name"),
-                rs.getString("owner"),
-                rs.getString("template"),
-                rs.getString("provider_type"),
-                new WorkspaceParameters(
-                        new Resources(rs.getInt("cpus"), rs.getInt("memory_mib"), rs.getInt("disk_gib")),
-                        rs.getString("image"),
-                        rs.getString("extra_user_data")),
-                new SshHostKey(
-                        rs.getString("host_key_algorithm"),
-                        rs.getString("host_key_private"),
-                        rs.getString("host_key_public")),
-                DesiredState.fromWire(rs.getString("desired")),
-                Phase.parse(rs.getString("phase")),
-                rs.getString("reason"),
-                rs.getString("ssh_host"),
-                rs.getInt("ssh_port"),
-                rs.getBoolean("restart_pending"),
-                rs.getInt("failures"),
+                new Workspace.Spec(
+                        rs.getString("name"),
+                        rs.getString("owner"),
+                        rs.getString("template"),
+                        rs.getString("provider_type"),
+                        new WorkspaceParameters(
+                                new Resources(rs.getInt("cpus"), rs.getInt("memory_mib"), rs.getInt("disk_gib")),
+                                rs.getString("image"),
+                                rs.getString("extra_user_data")),
+                        new SshHostKey(
+                                rs.getString("host_key_algorithm"),
+                                rs.getString("host_key_private"),
+                                rs.getString("host_key_public")),
+                        DesiredState.fromWire(rs.getString("desired"))),
+                new Workspace.Status(
+                        Phase.parse(rs.getString("phase")),
+                        rs.getString("reason"),
+                        rs.getString("ssh_host"),
+                        rs.getInt("ssh_port"),
+                        rs.getBoolean("restart_pending"),
+                        rs.getInt("failures")),
                 java.time.Instant.ofEpochMilli(rs.getLong("created_at_ms")),
                 java.time.Instant.ofEpochMilli(rs.getLong("updated_at_ms")),
                 rs.getLong("version"));

@@ -63,19 +63,16 @@ final class Fixtures {
     static Workspace workspace(String owner, String name, String template, String providerType, Phase phase) {
         return new Workspace(
                 UUID.randomUUID().toString(),
-                name,
-                owner,
-                template,
-                providerType,
-                new WorkspaceParameters(new Resources(2, 2048, 10), "debian-12", "#cloud-config\npackages: [git]\n"),
-                hostKey(),
-                DesiredState.RUNNING,
-                phase,
-                "",
-                "",
-                0,
-                false,
-                0,
+                new Workspace.Spec(
+                        name,
+                        owner,
+                        template,
+                        providerType,
+                        new WorkspaceParameters(
+                                new Resources(2, 2048, 10), "debian-12", "#cloud-config\npackages: [git]\n"),
+                        hostKey(),
+                        DesiredState.RUNNING),
+                Workspace.Status.PENDING.withPhase(phase, ""),
                 T0,
                 T0.plusMillis(5),
                 1);

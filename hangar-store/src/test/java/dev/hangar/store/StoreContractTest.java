@@ -104,19 +104,8 @@ abstract class StoreContractTest {
             Workspace changed = randomWorkspace(random, w.owner(), w.name() + "-x");
             Workspace next = new Workspace(
                     w.id(),
-                    changed.name(),
-                    changed.owner(),
-                    changed.template(),
-                    changed.providerType(),
-                    changed.parameters(),
-                    changed.hostKey(),
-                    changed.desired(),
-                    changed.phase(),
-                    changed.reason(),
-                    changed.sshHost(),
-                    changed.sshPort(),
-                    changed.restartPending(),
-                    changed.failures(),
+                    changed.spec(),
+                    changed.status(),
                     changed.createdAt(),
                     changed.updatedAt(),
                     inserted.version());
@@ -147,19 +136,9 @@ abstract class StoreContractTest {
         Workspace w = store.workspaces().insert(workspace("alice", "dev"));
         Workspace sameId = new Workspace(
                 w.id(),
-                "other",
-                "alice",
-                w.template(),
-                w.providerType(),
-                w.parameters(),
-                w.hostKey(),
-                w.desired(),
-                w.phase(),
-                w.reason(),
-                w.sshHost(),
-                w.sshPort(),
-                w.restartPending(),
-                w.failures(),
+                new Workspace.Spec(
+                        "other", "alice", w.template(), w.providerType(), w.parameters(), w.hostKey(), w.desired()),
+                w.status(),
                 w.createdAt(),
                 w.updatedAt(),
                 1);
@@ -222,19 +201,9 @@ abstract class StoreContractTest {
         Workspace w = store.workspaces().insert(workspace("alice", "dev"));
         Workspace renamed = new Workspace(
                 w.id(),
-                "taken",
-                w.owner(),
-                w.template(),
-                w.providerType(),
-                w.parameters(),
-                w.hostKey(),
-                w.desired(),
-                w.phase(),
-                w.reason(),
-                w.sshHost(),
-                w.sshPort(),
-                w.restartPending(),
-                w.failures(),
+                new Workspace.Spec(
+                        "taken", w.owner(), w.template(), w.providerType(), w.parameters(), w.hostKey(), w.desired()),
+                w.status(),
                 w.createdAt(),
                 w.updatedAt(),
                 w.version());
@@ -343,6 +312,36 @@ abstract class StoreContractTest {
         assertThat(store.workspaces().list(new WorkspaceFilter("alice", Set.of(Phase.Deleting), "", "")))
                 .isEmpty();
         assertThat(store.workspaces().count()).isEqualTo(5);
+    }
+
+    @Test
+    void identicalConsecutiveEventsAreFoldedIntoOneWithACount() {
+        Workspace w = store.workspaces().insert(workspace("alice", "fold"));
+        Workspace other = store.workspaces().insert(workspace("alice", "fold-other"));
+        WorkspaceEvent first = store.events().append(event(w.id(), "error"));
+        assertThat(first.count()).isEqualTo(1);
+
+        WorkspaceEvent again = store.events().append(event(w.id(), "error"));
+        store.events().append(event(other.id(), "error")); // another workspace's event does not interrupt
+        WorkspaceEvent third = store.events()
+                .append(new WorkspaceEvent(0, w.id(), T0.plusSeconds(9), "system", "error", first.message()));
+
+        assertThat(again.seq()).isEqualTo(first.seq());
+        assertThat(again.count()).isEqualTo(2);
+        assertThat(third).isEqualTo(first.withCount(3));
+        assertThat(store.events().list(w.id(), 10)).containsExactly(first.withCount(3));
+
+        WorkspaceEvent byUser =
+                store.events().append(new WorkspaceEvent(0, w.id(), T0, "alice", "error", first.message()));
+        WorkspaceEvent after = store.events().append(event(w.id(), "error"));
+        assertThat(byUser.seq()).as("another actor is another event").isGreaterThan(first.seq());
+        assertThat(after.seq()).as("only the newest event folds").isGreaterThan(byUser.seq());
+        assertThat(store.events().list(w.id(), 10))
+                .extracting(WorkspaceEvent::count)
+                .containsExactly(3, 1, 1);
+        assertThat(store.events().list(other.id(), 10))
+                .extracting(WorkspaceEvent::count)
+                .containsExactly(1);
     }
 
     @Test
@@ -789,24 +788,8 @@ abstract class StoreContractTest {
     }
 
     private static Workspace truncated(Workspace w) {
-        return new Workspace(
-                w.id(),
-                w.name(),
-                w.owner(),
-                w.template(),
-                w.providerType(),
-                w.parameters(),
-                w.hostKey(),
-                w.desired(),
-                w.phase(),
-                w.reason(),
-                w.sshHost(),
-                w.sshPort(),
-                w.restartPending(),
-                w.failures(),
-                w.createdAt().truncatedTo(ChronoUnit.MILLIS),
-                w.updatedAt().truncatedTo(ChronoUnit.MILLIS),
-                w.version());
+        return w.withTimes(
+                w.createdAt().truncatedTo(ChronoUnit.MILLIS), w.updatedAt().truncatedTo(ChronoUnit.MILLIS));
     }
 
     private static Workspace randomWorkspace(Random random, String owner, String name) {
@@ -814,22 +797,25 @@ abstract class StoreContractTest {
         DesiredState[] desired = DesiredState.values();
         return new Workspace(
                 UUID.randomUUID().toString(),
-                name,
-                owner,
-                randomText(random, 12),
-                randomText(random, 8),
-                new WorkspaceParameters(
-                        new Resources(1 + random.nextInt(64), 64 + random.nextInt(1 << 20), 1 + random.nextInt(4096)),
-                        randomText(random, 40),
-                        randomText(random, 400)),
-                new SshHostKey(randomText(random, 20), randomText(random, 600), randomText(random, 120)),
-                desired[random.nextInt(desired.length)],
-                phases[random.nextInt(phases.length)],
-                randomText(random, 200),
-                randomText(random, 30),
-                random.nextInt(65536),
-                random.nextBoolean(),
-                random.nextInt(Integer.MAX_VALUE),
+                new Workspace.Spec(
+                        name,
+                        owner,
+                        randomText(random, 12),
+                        randomText(random, 8),
+                        new WorkspaceParameters(
+                                new Resources(
+                                        1 + random.nextInt(64), 64 + random.nextInt(1 << 20), 1 + random.nextInt(4096)),
+                                randomText(random, 40),
+                                randomText(random, 400)),
+                        new SshHostKey(randomText(random, 20), randomText(random, 600), randomText(random, 120)),
+                        desired[random.nextInt(desired.length)]),
+                new Workspace.Status(
+                        phases[random.nextInt(phases.length)],
+                        randomText(random, 200),
+                        randomText(random, 30),
+                        random.nextInt(65536),
+                        random.nextBoolean(),
+                        random.nextInt(Integer.MAX_VALUE)),
                 randomInstant(random),
                 randomInstant(random),
                 1 + random.nextInt(1000));

@@ -6,7 +6,15 @@ import java.util.List;
 /** Per-workspace event log. Append-only except that deleting a workspace removes its events. Thread-safe. */
 public interface EventStore {
 
-    /** @return the stored event, with its {@code seq} assigned */
+    /**
+     * Appends an event, folding repeats: when the workspace's newest event {@linkplain
+     * WorkspaceEvent#repeats repeats} {@code event} (same actor, type and message), that event's
+     * {@code count} goes up by one instead (its {@code seq} and {@code at} stay), so a retry loop
+     * that says the same thing again and again leaves one line with a count.
+     *
+     * @return the stored event: a new one with its {@code seq} assigned and count 1, or the newest
+     *     one with its count incremented
+     */
     WorkspaceEvent append(WorkspaceEvent event);
 
     /**

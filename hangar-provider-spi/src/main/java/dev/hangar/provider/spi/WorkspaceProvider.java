@@ -11,6 +11,16 @@ import java.util.Optional;
  * return quickly (seconds): long work such as booting continues in the background and shows in
  * later {@link #observe} results.
  *
+ * <p><b>When each method is called</b> (docs/adr/0009-observe-before-apply.md). For a workspace
+ * that should exist, every reconcile pass calls {@link #observe} first. It then calls {@link
+ * #apply} when the observation is not the desired power state ({@link Observation.Running} for
+ * RUNNING, {@link Observation.Stopped} for STOPPED), and once more on the first pass that sees the
+ * desired state; a workspace that stays in its desired state is only observed, on every periodic
+ * resync. So {@code observe} alone must report progress (Starting → Running once sshd answers
+ * with the pinned key) and a crash of a running workspace ({@link Observation.Failed}). For a
+ * workspace to be deleted, every pass calls {@link #delete} until it returns {@link
+ * Observation.Absent}. {@link #console} and {@link #consoleLog} are called by the API, at any time.
+ *
  * <p><b>Thread-safety.</b> Implementations must be thread-safe. The reconciler never runs two
  * calls for the same workspace id at once, but runs calls for different workspaces concurrently
  * on virtual threads.
@@ -23,14 +33,18 @@ public interface WorkspaceProvider extends AutoCloseable {
     String type();
 
     /**
-     * Reports what exists for the workspace now, without changing anything.
+     * Reports what exists for the workspace now, without changing anything. Called at the start of
+     * every reconcile pass (except while deleting), so it must be cheap and must see progress and
+     * crashes on its own.
      *
      * @throws ProviderException if the state cannot be read
      */
     Observation observe(WorkspaceSpec spec);
 
     /**
-     * Makes the workspace's resources exist and moves its compute towards {@code desired}.
+     * Makes the workspace's resources exist and moves its compute towards {@code desired}. Called
+     * after {@link #observe} when what it saw is not {@code desired} (including while Starting or
+     * Stopping), and once when it first sees {@code desired} reached.
      *
      * @param desired {@link PowerState#RUNNING} to start (creating disk and seed first if needed),
      *     {@link PowerState#STOPPED} to stop while keeping the disk

@@ -184,19 +184,15 @@ public final class ListWorkspacesBench {
                     tx.workspaces()
                             .insert(new Workspace(
                                     UUID.randomUUID().toString(),
-                                    "ws-" + i,
-                                    owner,
-                                    "fake",
-                                    "fake",
-                                    new WorkspaceParameters(new Resources(1, 512, 1), "fake-image", ""),
-                                    key,
-                                    DesiredState.RUNNING,
-                                    Phase.Running,
-                                    "",
-                                    "127.0.0.1",
-                                    22,
-                                    false,
-                                    0,
+                                    new Workspace.Spec(
+                                            "ws-" + i,
+                                            owner,
+                                            "fake",
+                                            "fake",
+                                            new WorkspaceParameters(new Resources(1, 512, 1), "fake-image", ""),
+                                            key,
+                                            DesiredState.RUNNING),
+                                    new Workspace.Status(Phase.Running, "", "127.0.0.1", 22, false, 0),
                                     now,
                                     now,
                                     1));

@@ -1,0 +1,48 @@
+package dev.hangar.core.reconcile;
+
+import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.store.Store;
+import dev.hangar.provider.spi.ProviderListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+
+/**
+ * The {@link ProviderListener} a pass hands to a provider: events go to the workspace's event log
+ * (actor {@code system}), phase timings to the metrics and, as {@code timing} events, to the log.
+ * Thread-safe (providers may report from background threads).
+ */
+final class EventListener implements ProviderListener {
+    private final Store store;
+    private final Clock clock;
+    private final ReconcilerMetrics metrics;
+    private final String workspaceId;
+    private final String providerType;
+
+    EventListener(Store store, Clock clock, ReconcilerMetrics metrics, String workspaceId, String providerType) {
+        this.store = store;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.workspaceId = workspaceId;
+        this.providerType = providerType;
+    }
+
+    @Override
+    public void event(String type, String message) {
+        store.events()
+                .append(new WorkspaceEvent(
+                        0,
+                        workspaceId,
+                        clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                        WorkspaceEvent.SYSTEM,
+                        type,
+                        message));
+    }
+
+    @Override
+    public void phaseTiming(String phase, Duration duration) {
+        metrics.phaseTiming(providerType, phase, duration);
+        event("timing", String.format(Locale.ROOT, "%s took %.1f s", phase, duration.toMillis() / 1000.0));
+    }
+}

@@ -1,0 +1,269 @@
+package dev.hangar.core.reconcile;
+
+import dev.hangar.core.domain.DesiredState;
+import dev.hangar.core.domain.Lifecycle;
+import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.StaleVersionException;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconcile pass for one workspace: read it from the store, observe it through its provider,
+ * decide, apply or delete, and save what was seen (with a {@code phase} event when the phase
+ * changed). Knows nothing of queues, threads or timers; {@link ReconcileQueue} decides when a pass
+ * runs.
+ *
+ * <p><b>Observe, then act</b> (docs/adr/0009-observe-before-apply.md). A pass for a workspace
+ * that should exist calls {@link WorkspaceProvider#observe} first and calls {@link
+ * WorkspaceProvider#apply} only when {@link #needsApply} says so: when the observation is not the
+ * desired power state, and once more when the desired state is first observed (the arrival
+ * apply). A workspace that is and was already at its desired state is only observed.
+ *
+ * <p><b>Failures.</b> {@link Workspace#failures()} counts consecutive failed passes (a provider
+ * call that threw). A pass that records a new phase other than Failed, or the desired state, is
+ * progress and resets the count; a pass that merely sees the same unsettled phase again (still
+ * downloading, still starting) keeps it. The next pass after a failure runs after {@link
+ * WorkspaceReconciler.Settings#backoff(int)}; when the count reaches {@link
+ * WorkspaceReconciler.Settings#maxAttempts()} the workspace goes {@link Phase#Failed} with the last
+ * reason. Deletes, and workspaces recorded at their desired state (whose observation failed, e.g.
+ * during an outage of the provider's API), are retried without bound. A permanent {@link
+ * ProviderException} fails at once.
+ *
+ * <p>Thread-safe, but the caller must not run two passes for one workspace at once.
+ */
+public final class ReconcilePass {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcilePass.class);
+    private static final int SAVE_ATTEMPTS = 3;
+
+    private final Store store;
+    private final TemplateCatalog templates;
+    private final ProviderRegistry providers;
+    private final Clock clock;
+    private final WorkspaceReconciler.Settings settings;
+    private final ReconcilerMetrics metrics;
+
+    public ReconcilePass(
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            Clock clock,
+            WorkspaceReconciler.Settings settings,
+            ReconcilerMetrics metrics) {
+        this.store = store;
+        this.templates = templates;
+        this.providers = providers;
+        this.clock = clock;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Runs one pass for the workspace, synchronously. Provider errors do not escape: they are
+     * recorded on the workspace (reason, {@code error} event, failure count).
+     *
+     * @return when to run the next pass (still converging, or retrying after a transient error);
+     *     empty when converged, Failed, or deleted
+     */
+    public Optional<Duration> run(String id) {
+        Optional<Workspace> found = store.workspaces().find(id);
+        if (found.isEmpty()) return Optional.empty();
+        Workspace w = found.get();
+        Instant started = clock.instant();
+        Optional<WorkspaceProvider> provider = providers.find(w.providerType());
+        if (provider.isEmpty()) {
+            save(
+                    w,
+                    w.withPhase(
+                            Phase.Failed,
+                            "provider '" + w.providerType() + "' is not enabled on this server; registered: "
+                                    + providers.types(),
+                            now()));
+            return Optional.empty();
+        }
+        WorkspaceProvider p = provider.get();
+        WorkspaceSpec spec =
+                WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
+        ProviderListener listener = new EventListener(store, clock, metrics, w.id(), w.providerType());
+        try {
+            Optional<Duration> next =
+                    w.desired() == DesiredState.DELETED ? delete(w, p, spec, listener) : converge(w, p, spec, listener);
+            metrics.pass(w.providerType(), "ok", Duration.between(started, clock.instant()));
+            return next;
+        } catch (StaleVersionException e) {
+            return Optional.of(Duration.ZERO); // the user changed it meanwhile: re-read and go again
+        } catch (NotFoundException e) {
+            return Optional.empty(); // deleted meanwhile
+        } catch (ProviderException e) {
+            return failed(id, w.providerType(), started, e.getMessage(), e.permanent());
+        } catch (RuntimeException e) {
+            LOG.warn("reconcile of workspace {} failed", id, e);
+            return failed(id, w.providerType(), started, e.getClass().getSimpleName() + ": " + e.getMessage(), false);
+        }
+    }
+
+    /**
+     * The decision of a pass for a workspace that should exist.
+     *
+     * @param target the power state the workspace should reach
+     * @param recorded the phase stored before this observation
+     * @param seen what {@link WorkspaceProvider#observe} reported
+     * @return false only when {@code seen} is {@code target} and {@code recorded} already says so
+     *     (steady state: nothing to do); true otherwise, including the first pass that sees the
+     *     target reached (the arrival apply lets the provider finish what belongs to the transition)
+     */
+    static boolean needsApply(PowerState target, Phase recorded, Observation seen) {
+        boolean atTarget = switch (seen) {
+            case Observation.Running r -> target == PowerState.RUNNING;
+            case Observation.Stopped s -> target == PowerState.STOPPED;
+            default -> false;
+        };
+        return !atTarget || phaseOf(seen) != recorded;
+    }
+
+    private Optional<Duration> delete(Workspace w, WorkspaceProvider p, WorkspaceSpec spec, ProviderListener listener) {
+        if (w.phase() != Phase.Deleting)
+            w = save(w, w.withPhase(Phase.Deleting, "", now()).withSsh("", 0));
+        Observation obs = p.delete(spec, listener);
+        if (obs instanceof Observation.Absent) {
+            store.workspaces().delete(w.id(), w.version());
+            LOG.info("workspace {} ({}/{}) deleted", w.id(), w.owner(), w.name());
+            return Optional.empty();
+        }
+        return Optional.of(settings.pollInterval());
+    }
+
+    private Optional<Duration> converge(
+            Workspace w, WorkspaceProvider p, WorkspaceSpec spec, ProviderListener listener) {
+        if (w.phase() == Phase.Failed) return Optional.empty(); // waits for a user action
+        Phase before = w.phase();
+        PowerState target = w.desired() == DesiredState.RUNNING ? PowerState.RUNNING : PowerState.STOPPED;
+        if (w.restartPending()) {
+            if (w.phase() == Phase.Stopped) {
+                w = save(w, w.withRestartPending(false));
+            } else {
+                target = PowerState.STOPPED;
+            }
+        }
+        if (w.phase() == Phase.Pending) w = save(w, w.withPhase(Phase.Provisioning, "", now()));
+        Observation seen = p.observe(spec);
+        Observation obs = needsApply(target, w.phase(), seen) ? p.apply(spec, target, listener) : seen;
+        Phase observed = phaseOf(obs);
+        Workspace next = Lifecycle.canTransition(w.phase(), observed)
+                ? w.withPhase(observed, obs.detail(), now())
+                : w.withPhase(
+                        Phase.Failed,
+                        "unexpected observation " + observed + " in phase " + w.phase() + ": " + obs.detail(),
+                        now());
+        next = obs instanceof Observation.Running r
+                ? next.withSsh(r.ssh().host(), r.ssh().port())
+                : next.withSsh("", 0);
+        boolean settled = (target == PowerState.RUNNING && next.phase() == Phase.Running)
+                || (target == PowerState.STOPPED && next.phase() == Phase.Stopped);
+        boolean progressed = next.phase() != before && next.phase() != Phase.Failed;
+        w = save(w, next.withFailures(settled || progressed ? 0 : w.failures()));
+        if (w.restartPending() && w.phase() == Phase.Stopped) return Optional.of(Duration.ZERO);
+        return settled || w.phase() == Phase.Failed ? Optional.empty() : Optional.of(settings.pollInterval());
+    }
+
+    private Optional<Duration> failed(
+            String id, String providerType, Instant started, String message, boolean permanent) {
+        String msg = message == null || message.isBlank() ? "unknown error" : message;
+        for (int attempt = 0; attempt < SAVE_ATTEMPTS; attempt++) {
+            Optional<Workspace> cur = store.workspaces().find(id);
+            if (cur.isEmpty()) return Optional.empty();
+            Workspace w = cur.get();
+            int failures = w.failures() + 1;
+            // The bound is for converging: a provider that cannot even be read (an API outage)
+            // must not fail a workspace that is recorded at its desired state, nor stop a delete.
+            boolean atDesired = (w.desired() == DesiredState.RUNNING && w.phase() == Phase.Running)
+                    || (w.desired() == DesiredState.STOPPED && w.phase() == Phase.Stopped);
+            boolean exhausted = !permanent
+                    && failures >= settings.maxAttempts()
+                    && w.desired() != DesiredState.DELETED
+                    && !atDesired;
+            String reason = exhausted ? "gave up after " + failures + " attempts: " + msg : msg;
+            Workspace next = w.withPhase(permanent || exhausted ? Phase.Failed : w.phase(), reason, now())
+                    .withFailures(failures);
+            String event = permanent
+                    ? "failed: " + msg
+                    : exhausted
+                            ? "failed after " + failures + " attempts: " + msg
+                            : "will retry (attempt " + failures + "): " + msg;
+            try {
+                store.inTransaction(tx -> {
+                    tx.workspaces().update(next);
+                    tx.events().append(new WorkspaceEvent(0, id, now(), WorkspaceEvent.SYSTEM, "error", event));
+                    if (w.phase() != next.phase()) appendPhaseEvent(tx, w, next);
+                    return null;
+                });
+            } catch (StaleVersionException e) {
+                continue;
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            }
+            metrics.pass(
+                    providerType,
+                    permanent || exhausted ? "failed" : "retry",
+                    Duration.between(started, clock.instant()));
+            if (permanent || exhausted) return Optional.empty();
+            return Optional.of(settings.backoff(failures));
+        }
+        metrics.pass(providerType, "retry", Duration.between(started, clock.instant()));
+        return Optional.of(settings.baseBackoff());
+    }
+
+    /** Stores {@code next} (if it differs) with a {@code phase} event when the phase changed. */
+    private Workspace save(Workspace prev, Workspace next) {
+        // A pass that observed nothing new only touched updatedAt: no write, no version bump.
+        if (prev.withPhase(prev.phase(), prev.reason(), next.updatedAt()).equals(next)) return prev;
+        return store.inTransaction(tx -> {
+            Workspace s = tx.workspaces().update(next);
+            if (prev.phase() != next.phase()) appendPhaseEvent(tx, prev, next);
+            return s;
+        });
+    }
+
+    private void appendPhaseEvent(Store tx, Workspace prev, Workspace next) {
+        String why = next.reason().isEmpty() ? "" : ": " + next.reason();
+        tx.events()
+                .append(new WorkspaceEvent(
+                        0,
+                        prev.id(),
+                        now(),
+                        WorkspaceEvent.SYSTEM,
+                        "phase",
+                        prev.phase() + " -> " + next.phase() + why));
+    }
+
+    /** @return the phase that records {@code obs} */
+    static Phase phaseOf(Observation obs) {
+        return switch (obs) {
+            case Observation.Absent a -> Phase.Provisioning;
+            case Observation.Stopped s -> Phase.Stopped;
+            case Observation.Starting s -> Phase.Starting;
+            case Observation.Running r -> Phase.Running;
+            case Observation.Stopping s -> Phase.Stopping;
+            case Observation.Failed f -> Phase.Failed;
+        };
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

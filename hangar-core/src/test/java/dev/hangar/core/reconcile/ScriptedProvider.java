@@ -1,0 +1,133 @@
+package dev.hangar.core.reconcile;
+
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A provider whose answers a test scripts: {@code observe} returns the current observation
+ * ({@link #observing}); each {@code apply} and {@code delete} takes the next scripted answer (an
+ * observation, or an exception to throw), falling back to a default. Every call is recorded as
+ * {@code method[:POWER]}. For one test thread.
+ */
+final class ScriptedProvider implements WorkspaceProvider {
+    static final String TYPE = "scripted";
+
+    private Observation observed = new Observation.Absent();
+    private final Deque<Supplier<Observation>> applies = new ArrayDeque<>();
+    private Supplier<Observation> applyDefault = () -> observed;
+    private final Deque<Supplier<Observation>> deletes = new ArrayDeque<>();
+    private final List<String> calls = new ArrayList<>();
+    private int observeFailures;
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /** Makes {@code observe} report {@code o} from now on. */
+    ScriptedProvider observing(Observation o) {
+        observed = o;
+        return this;
+    }
+
+    /** The next apply returns {@code o} (and later observes report it). */
+    ScriptedProvider thenApply(Observation o) {
+        applies.add(() -> {
+            observed = o;
+            return o;
+        });
+        return this;
+    }
+
+    /** The next {@code n} applies throw a {@link ProviderException}. */
+    ScriptedProvider thenFail(int n, boolean permanent, String message) {
+        for (int i = 0; i < n; i++)
+            applies.add(() -> {
+                throw new ProviderException(message, permanent);
+            });
+        return this;
+    }
+
+    /** The next apply runs {@code action} first (e.g. a user changing the workspace meanwhile). */
+    ScriptedProvider thenApplyAfter(Runnable action, Observation o) {
+        applies.add(() -> {
+            action.run();
+            observed = o;
+            return o;
+        });
+        return this;
+    }
+
+    /** Every apply without a scripted answer returns {@code o}. */
+    ScriptedProvider applyingByDefault(Observation o) {
+        applyDefault = () -> {
+            observed = o;
+            return o;
+        };
+        return this;
+    }
+
+    /** The next delete returns {@code o}. */
+    ScriptedProvider thenDelete(Observation o) {
+        deletes.add(() -> o);
+        return this;
+    }
+
+    /** The next {@code n} deletes throw a transient {@link ProviderException}. */
+    ScriptedProvider thenFailDelete(int n, String message) {
+        for (int i = 0; i < n; i++)
+            deletes.add(() -> {
+                throw new ProviderException(message, false);
+            });
+        return this;
+    }
+
+    List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    long applies() {
+        return calls.stream().filter(c -> c.startsWith("apply")).count();
+    }
+
+    /** The next {@code n} observes throw a transient {@link ProviderException}. */
+    ScriptedProvider failingObserve(int n) {
+        observeFailures = n;
+        return this;
+    }
+
+    @Override
+    public Observation observe(WorkspaceSpec spec) {
+        calls.add("observe");
+        if (observeFailures > 0) {
+            observeFailures--;
+            throw new ProviderException("cannot reach the API server", false);
+        }
+        return observed;
+    }
+
+    @Override
+    public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+        calls.add("apply:" + desired);
+        Supplier<Observation> next = applies.isEmpty() ? applyDefault : applies.poll();
+        return next.get();
+    }
+
+    @Override
+    public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
+        calls.add("delete");
+        Observation o =
+                deletes.isEmpty() ? new Observation.Absent() : deletes.poll().get();
+        observed = o;
+        return o;
+    }
+}

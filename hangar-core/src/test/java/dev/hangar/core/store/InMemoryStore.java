@@ -1,0 +1,289 @@
+package dev.hangar.core.store;
+
+import dev.hangar.core.domain.ApiToken;
+import dev.hangar.core.domain.ConflictException;
+import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.StaleVersionException;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.UserSshKey;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceEvent;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * A {@link Store} in memory, for unit tests of the core without a database. Follows the store
+ * contract (optimistic versions, name conflicts, events removed with their workspace); a
+ * transaction is all-or-nothing (a snapshot restored when its work throws). Thread-safe: every
+ * call holds one lock.
+ */
+public final class InMemoryStore implements Store {
+    private final Object lock = new Object();
+    private Map<String, Workspace> workspaces = new LinkedHashMap<>();
+    private List<WorkspaceEvent> events = new ArrayList<>();
+    private Map<String, User> users = new TreeMap<>();
+    private List<UserSshKey> keys = new ArrayList<>();
+    private Map<String, ApiToken> tokens = new TreeMap<>();
+    private long seq;
+
+    private final WorkspaceStore workspaceStore = new Workspaces();
+    private final EventStore eventStore = new Events();
+    private final UserStore userStore = new Users();
+
+    @Override
+    public WorkspaceStore workspaces() {
+        return workspaceStore;
+    }
+
+    @Override
+    public EventStore events() {
+        return eventStore;
+    }
+
+    @Override
+    public UserStore users() {
+        return userStore;
+    }
+
+    @Override
+    public <T> T inTransaction(Function<Store, T> work) {
+        synchronized (lock) {
+            var ws = new LinkedHashMap<>(workspaces);
+            var ev = new ArrayList<>(events);
+            var us = new TreeMap<>(users);
+            var ks = new ArrayList<>(keys);
+            var ts = new TreeMap<>(tokens);
+            long s = seq;
+            try {
+                return work.apply(this);
+            } catch (RuntimeException | Error e) {
+                workspaces = ws;
+                events = ev;
+                users = us;
+                keys = ks;
+                tokens = ts;
+                seq = s;
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "memory";
+    }
+
+    @Override
+    public boolean ping() {
+        return true;
+    }
+
+    @Override
+    public void close() {}
+
+    private final class Workspaces implements WorkspaceStore {
+        @Override
+        public Workspace insert(Workspace w) {
+            synchronized (lock) {
+                if (findByName(w.owner(), w.name()).isPresent())
+                    throw new ConflictException("name", "workspace " + w.owner() + "/" + w.name() + " exists");
+                workspaces.put(w.id(), w);
+                return w;
+            }
+        }
+
+        @Override
+        public Optional<Workspace> find(String id) {
+            synchronized (lock) {
+                return Optional.ofNullable(workspaces.get(id));
+            }
+        }
+
+        @Override
+        public Optional<Workspace> findByName(String owner, String name) {
+            synchronized (lock) {
+                return workspaces.values().stream()
+                        .filter(w -> w.owner().equals(owner) && w.name().equals(name))
+                        .findFirst();
+            }
+        }
+
+        @Override
+        public List<Workspace> list(WorkspaceFilter filter, WorkspaceCursor after, int limit) {
+            if (limit < 1) throw new IllegalArgumentException("limit must be at least 1");
+            synchronized (lock) {
+                return workspaces.values().stream()
+                        .filter(w -> filter.owner().isEmpty() || w.owner().equals(filter.owner()))
+                        .filter(w ->
+                                filter.phases().isEmpty() || filter.phases().contains(w.phase()))
+                        .filter(w -> filter.template().isEmpty() || w.template().equals(filter.template()))
+                        .filter(w -> filter.providerType().isEmpty()
+                                || w.providerType().equals(filter.providerType()))
+                        .filter(w -> after.isStart()
+                                || w.owner().compareTo(after.owner()) > 0
+                                || (w.owner().equals(after.owner()) && w.name().compareTo(after.name()) > 0))
+                        .sorted(Comparator.comparing(Workspace::owner).thenComparing(Workspace::name))
+                        .limit(limit)
+                        .toList();
+            }
+        }
+
+        @Override
+        public Map<Phase, Long> countByPhase() {
+            synchronized (lock) {
+                Map<Phase, Long> m = new EnumMap<>(Phase.class);
+                workspaces.values().forEach(w -> m.merge(w.phase(), 1L, Long::sum));
+                return m;
+            }
+        }
+
+        @Override
+        public Workspace update(Workspace w) {
+            synchronized (lock) {
+                Workspace cur = workspaces.get(w.id());
+                if (cur == null) throw new NotFoundException("workspace " + w.id() + " not found");
+                if (cur.version() != w.version()) throw new StaleVersionException(w.id(), w.version());
+                Workspace stored = w.withVersion(w.version() + 1);
+                workspaces.put(w.id(), stored);
+                return stored;
+            }
+        }
+
+        @Override
+        public boolean delete(String id, long version) {
+            synchronized (lock) {
+                Workspace cur = workspaces.get(id);
+                if (cur == null) return false;
+                if (cur.version() != version) throw new StaleVersionException(id, version);
+                workspaces.remove(id);
+                events.removeIf(e -> e.workspaceId().equals(id));
+                return true;
+            }
+        }
+
+        @Override
+        public long count() {
+            synchronized (lock) {
+                return workspaces.size();
+            }
+        }
+    }
+
+    private final class Events implements EventStore {
+        @Override
+        public WorkspaceEvent append(WorkspaceEvent e) {
+            synchronized (lock) {
+                for (int i = events.size() - 1; i >= 0; i--) {
+                    WorkspaceEvent newest = events.get(i);
+                    if (!newest.workspaceId().equals(e.workspaceId())) continue;
+                    if (!newest.repeats(e)) break;
+                    WorkspaceEvent folded = newest.withCount(newest.count() + 1);
+                    events.set(i, folded);
+                    return folded;
+                }
+                WorkspaceEvent stored =
+                        new WorkspaceEvent(++seq, e.workspaceId(), e.at(), e.actor(), e.type(), e.message());
+                events.add(stored);
+                return stored;
+            }
+        }
+
+        @Override
+        public List<WorkspaceEvent> list(String workspaceId, int limit) {
+            synchronized (lock) {
+                List<WorkspaceEvent> all = events.stream()
+                        .filter(e -> e.workspaceId().equals(workspaceId))
+                        .toList();
+                return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
+            }
+        }
+    }
+
+    private final class Users implements UserStore {
+        @Override
+        public User insert(User user) {
+            synchronized (lock) {
+                if (users.containsKey(user.name())) throw new ConflictException("name", "user exists");
+                users.put(user.name(), user);
+                return user;
+            }
+        }
+
+        @Override
+        public Optional<User> find(String name) {
+            synchronized (lock) {
+                return Optional.ofNullable(users.get(name));
+            }
+        }
+
+        @Override
+        public List<User> list() {
+            synchronized (lock) {
+                return List.copyOf(users.values());
+            }
+        }
+
+        @Override
+        public UserSshKey addKey(UserSshKey key) {
+            synchronized (lock) {
+                if (findKey(key.key().fingerprint()).isPresent()) throw new ConflictException("key", "key exists");
+                keys.add(key);
+                return key;
+            }
+        }
+
+        @Override
+        public List<UserSshKey> keys(String owner) {
+            synchronized (lock) {
+                return keys.stream().filter(k -> k.owner().equals(owner)).toList();
+            }
+        }
+
+        @Override
+        public Optional<UserSshKey> findKey(String fingerprint) {
+            synchronized (lock) {
+                return keys.stream()
+                        .filter(k -> k.key().fingerprint().equals(fingerprint))
+                        .findFirst();
+            }
+        }
+
+        @Override
+        public boolean removeKey(String owner, String fingerprint) {
+            synchronized (lock) {
+                return keys.removeIf(
+                        k -> k.owner().equals(owner) && k.key().fingerprint().equals(fingerprint));
+            }
+        }
+
+        @Override
+        public ApiToken insertToken(ApiToken token) {
+            synchronized (lock) {
+                tokens.put(token.id(), token);
+                return token;
+            }
+        }
+
+        @Override
+        public Optional<ApiToken> findToken(String id) {
+            synchronized (lock) {
+                return Optional.ofNullable(tokens.get(id));
+            }
+        }
+
+        @Override
+        public boolean removeToken(String id) {
+            synchronized (lock) {
+                return tokens.remove(id) != null;
+            }
+        }
+    }
+}
