@@ -1,6 +1,8 @@
 package dev.hangar.provider.qemu;
 
 import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.UnknownImageException;
+import dev.hangar.provider.spi.WorkspaceImages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -107,21 +109,14 @@ public final class ImageCache {
         synchronized (lock(name)) {
             Optional<BaseImage> cached = cached(name);
             if (cached.isPresent()) return cached.get();
-            CatalogImage entry = catalog.find(name)
-                    .orElseThrow(() -> new ProviderException(
-                            "unknown image '" + name + "': not in the image cache and not in the catalog (known: "
-                                    + catalog.images().stream()
-                                            .map(CatalogImage::name)
-                                            .toList()
-                                    + "); pull a catalog image or import one with `hangar image import FILE --name "
-                                    + name + "`",
-                            true));
+            CatalogImage entry = catalogEntry(name);
             try {
                 return download(entry, progress);
             } catch (IOException e) {
                 throw new ProviderException(
-                        "downloading image " + name + " from " + entry.url() + " failed: " + e.getMessage()
-                                + " (will resume)",
+                        "downloading image " + name + " from " + entry.url() + " failed: "
+                                + DownloadFailure.describe(e, entry.url()) + " (will resume); "
+                                + DownloadFailure.offlineRemedy(name),
                         false,
                         e);
             } catch (InterruptedException e) {
@@ -129,6 +124,50 @@ public final class ImageCache {
                 throw new ProviderException("download of image " + name + " was interrupted", false, e);
             }
         }
+    }
+
+    /**
+     * @return the catalog entry called {@code name}
+     * @throws UnknownImageException when the catalog has none; the message names the known images
+     *     and {@code hangar image import}
+     */
+    public CatalogImage catalogEntry(String name) {
+        return catalog.find(name)
+                .orElseThrow(() -> new UnknownImageException("unknown image '" + name
+                        + "': not in the image cache and not in the catalog (known: "
+                        + catalog.images().stream().map(CatalogImage::name).toList()
+                        + "); pull a catalog image or import one with `hangar image import FILE --name "
+                        + name + "`"));
+    }
+
+    /**
+     * Removes the cached image {@code name} (its directory is first renamed aside, so it disappears
+     * at once and completely). Callers check that no workspace disk uses it.
+     *
+     * @return true when it was cached, false when not (idempotent)
+     * @throws ProviderException (transient) when the files cannot be removed
+     */
+    public boolean delete(String name) {
+        if (!NAME.matcher(name).matches()) return false;
+        synchronized (lock(name)) {
+            Path dir = root.resolve(name);
+            if (!Files.isDirectory(dir)) return false;
+            Path aside;
+            try {
+                aside = Files.createTempDirectory(root, "." + name + ".delete-");
+                Files.move(dir, aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new ProviderException(
+                        "cannot delete image " + name + " (" + dir + "): " + e.getMessage(), false, e);
+            }
+            deleteTree(aside);
+            return true;
+        }
+    }
+
+    /** @return the directory holding the cached image {@code name}, for finding overlays based on it */
+    Path directory(String name) {
+        return root.resolve(name);
     }
 
     /**
@@ -144,8 +183,8 @@ public final class ImageCache {
      */
     public BaseImage importImage(Path source, String name) {
         if (!NAME.matcher(name).matches()) {
-            throw new ProviderException(
-                    "image name '" + name + "' must be 1-63 lower-case letters, digits, '.', '_' or '-'", true);
+            throw new WorkspaceImages.ImageNameException(
+                    "image name '" + name + "' must be 1-63 lower-case letters, digits, '.', '_' or '-'");
         }
         synchronized (lock(name)) {
             if (Files.exists(root.resolve(name))) {
@@ -174,18 +213,23 @@ public final class ImageCache {
                             ? Files.readString(source.resolve("cmdline")).strip()
                             : DEFAULT_CMDLINE;
                     Files.writeString(tmp.resolve("cmdline"), cmdline + "\n");
-                    requireFormat(
+                    QemuImg.Info root = requireFormat(
                             tmp.resolve("root.raw"),
                             "raw",
                             source.resolve("root.raw").toString());
+                    DiskImageCheck.require(
+                            tmp.resolve("root.raw"),
+                            root,
+                            source.resolve("root.raw").toString());
                 } else {
-                    QemuImg.Info info = probe(source, source.toString());
-                    if (!info.format().equals("qcow2") && !info.format().equals("raw")) {
+                    if (!Files.isRegularFile(source)) {
                         throw new ProviderException(
-                                "cannot import " + source + ": format " + info.format()
-                                        + " is not supported; convert it with `qemu-img convert -O qcow2`",
+                                "cannot import " + source + ": not a regular file or directory; expected "
+                                        + DiskImageCheck.ACCEPTED,
                                 true);
                     }
+                    QemuImg.Info info = probe(source, source.toString());
+                    DiskImageCheck.require(source, info, source.toString());
                     copySparse(source, tmp.resolve("disk." + info.format()));
                 }
                 describe(name, tmp);
@@ -231,7 +275,7 @@ public final class ImageCache {
                 long total = length < 0 ? -1 : have + length;
                 receive(body, part, resume, digest, have, total, progress);
             } else {
-                throw new IOException("HTTP " + status + " for " + entry.url());
+                throw new DownloadFailure.HttpStatusException(status, entry.url());
             }
         }
         String actual = HexFormat.of().formatHex(digest.digest());
@@ -240,14 +284,16 @@ public final class ImageCache {
             throw new ProviderException(
                     "checksum mismatch for image " + entry.name() + " from " + entry.url() + ": expected "
                             + expected + ", got " + expected.algorithm() + ":" + actual
-                            + "; the download was deleted (if upstream changed the file, update the image catalog)",
+                            + "; the download was deleted (if upstream changed the file, update the image catalog); "
+                            + DownloadFailure.offlineRemedy(entry.name()),
                     true);
         }
         Path tmp = Files.createTempDirectory(root, "." + entry.name() + ".pull-");
         try {
             Path disk = tmp.resolve("disk." + entry.format());
             Files.move(part, disk, StandardCopyOption.ATOMIC_MOVE);
-            requireFormat(disk, entry.format(), entry.url().toString());
+            QemuImg.Info info = requireFormat(disk, entry.format(), entry.url().toString());
+            DiskImageCheck.require(disk, info, entry.url().toString());
             Files.move(tmp, root.resolve(entry.name()), StandardCopyOption.ATOMIC_MOVE);
             return describe(entry.name(), root.resolve(entry.name()));
         } finally {
@@ -298,7 +344,7 @@ public final class ImageCache {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) {
-                    throw new IOException("HTTP " + r.statusCode() + " for checksum file " + published.url());
+                    throw new DownloadFailure.HttpStatusException(r.statusCode(), published.url());
                 }
                 yield ChecksumFile.find(r.body(), entry.fileName(), published.algorithm())
                         .orElseThrow(() -> new ProviderException(
@@ -310,7 +356,7 @@ public final class ImageCache {
         };
     }
 
-    private void requireFormat(Path disk, String format, String origin) {
+    private QemuImg.Info requireFormat(Path disk, String format, String origin) {
         QemuImg.Info info = probe(disk, origin);
         if (!info.format().equals(format)) {
             throw new ProviderException(
@@ -318,6 +364,7 @@ public final class ImageCache {
                             + ")",
                     true);
         }
+        return info;
     }
 
     private QemuImg.Info probe(Path disk, String origin) {

@@ -45,7 +45,7 @@ class QemuProviderTest {
         Command.Result r = Command.run(
                 List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "2G"), Duration.ofSeconds(30));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        provider.images().importImage(image, "two-gib");
+        provider.imageCache().importImage(image, "two-gib");
         Path keys = Files.createDirectory(tmp.resolve("keys"));
         String id = UUID.randomUUID().toString();
         base = TestKeys.spec(
@@ -118,7 +118,7 @@ class QemuProviderTest {
         assertThat(workspaceDir()).doesNotExist();
         assertThat(provider.observe(base)).isInstanceOf(Observation.Absent.class);
         // The image cache is never touched by delete.
-        assertThat(provider.images().cached("two-gib")).isPresent();
+        assertThat(provider.imageCache().cached("two-gib")).isPresent();
     }
 
     @Test
