@@ -56,14 +56,16 @@ final class DiskImageCheck {
                     true);
         }
         Optional<String> found;
+        long bytes;
         try {
             found = rawSignature(file);
+            bytes = java.nio.file.Files.size(file);
         } catch (IOException e) {
             throw new ProviderException("image " + origin + " is unreadable: " + e.getMessage(), true, e);
         }
         if (found.isEmpty()) {
             throw new ProviderException(
-                    "image " + origin + " is not a disk image: qemu-img detects raw data (" + info.virtualSize()
+                    "image " + origin + " is not a disk image: qemu-img detects raw data (" + bytes
                             + " bytes) with no partition table or filesystem in it; expected " + ACCEPTED,
                     true);
         }

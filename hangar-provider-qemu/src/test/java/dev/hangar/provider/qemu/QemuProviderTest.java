@@ -198,4 +198,25 @@ class QemuProviderTest {
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("no template settings; remove [privileged]");
     }
+
+    @Test
+    void anImageCannotBeDeletedWhileAWorkspaceDiskUsesIt() {
+        dev.hangar.provider.spi.WorkspaceImages images = provider.images().orElseThrow();
+        assertThat(provider.apply(base, PowerState.STOPPED, ProviderListener.NONE))
+                .isInstanceOf(Observation.Stopped.class);
+
+        assertThatThrownBy(() -> images.delete("two-gib"))
+                .isInstanceOfSatisfying(
+                        dev.hangar.provider.spi.ImageInUseException.class,
+                        e -> assertThat(e.workspaceIds()).containsExactly(base.id()))
+                .hasMessageContaining("image 'two-gib' is still used")
+                .hasMessageContaining(base.id());
+        assertThat(images.find("two-gib"))
+                .hasValueSatisfying(i -> assertThat(i.state()).isEqualTo(dev.hangar.provider.spi.ImageState.CACHED));
+
+        assertThat(provider.delete(base, ProviderListener.NONE)).isInstanceOf(Observation.Absent.class);
+        assertThat(images.delete("two-gib")).isTrue();
+        assertThat(images.find("two-gib")).isEmpty();
+        assertThat(images.delete("two-gib")).as("idempotent").isFalse();
+    }
 }
