@@ -4,22 +4,14 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.UnknownImageException;
 import dev.hangar.provider.spi.WorkspaceImages;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,12 +33,11 @@ public final class ImageCache {
     public static final String DEFAULT_CMDLINE = "root=/dev/vda rw console=ttyS0 net.ifnames=0";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final int CHUNK = 1 << 20;
 
     private final Path root;
     private final ImageCatalog catalog;
     private final QemuImg qemuImg;
-    private final HttpClient http;
+    private final ImageDownload download;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
@@ -57,7 +48,7 @@ public final class ImageCache {
         this.root = root;
         this.catalog = catalog;
         this.qemuImg = qemuImg;
-        this.http = http;
+        this.download = new ImageDownload(root.resolve(".downloads"), http);
     }
 
     /** @return the catalog this cache pulls from */
@@ -111,7 +102,7 @@ public final class ImageCache {
             if (cached.isPresent()) return cached.get();
             CatalogImage entry = catalogEntry(name);
             try {
-                return download(entry, progress);
+                return downloadAndCache(entry, progress);
             } catch (IOException e) {
                 throw new ProviderException(
                         "downloading image " + name + " from " + entry.url() + " failed: "
@@ -244,50 +235,9 @@ public final class ImageCache {
         }
     }
 
-    private BaseImage download(CatalogImage entry, DownloadProgress progress) throws IOException, InterruptedException {
-        Checksum expected = expectedChecksum(entry);
-        Path downloads = Files.createDirectories(root.resolve(".downloads"));
-        // The digest is part of the name, so a catalog update never resumes into a stale file.
-        Path part = downloads.resolve(
-                entry.name() + "." + expected.algorithm() + "-" + expected.hex().substring(0, 12) + ".part");
-        MessageDigest digest = digest(expected);
-        long have = Files.exists(part) ? Files.size(part) : 0;
-        HttpRequest.Builder request = HttpRequest.newBuilder(entry.url())
-                .timeout(Duration.ofMinutes(2))
-                .GET();
-        if (have > 0) request.header("Range", "bytes=" + have + "-");
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            int status = response.statusCode();
-            if (status == 416 && have > 0) {
-                // Range not satisfiable: the part already holds the whole file; verify it as it is.
-                hashFile(part, digest);
-                progress.update(have, have);
-            } else if (status == 200 || status == 206) {
-                boolean resume = status == 206 && have > 0;
-                if (resume) {
-                    hashFile(part, digest);
-                } else {
-                    have = 0;
-                }
-                long length =
-                        response.headers().firstValueAsLong("Content-Length").orElse(-1L);
-                long total = length < 0 ? -1 : have + length;
-                receive(body, part, resume, digest, have, total, progress);
-            } else {
-                throw new DownloadFailure.HttpStatusException(status, entry.url());
-            }
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equals(expected.hex())) {
-            Files.deleteIfExists(part);
-            throw new ProviderException(
-                    "checksum mismatch for image " + entry.name() + " from " + entry.url() + ": expected "
-                            + expected + ", got " + expected.algorithm() + ":" + actual
-                            + "; the download was deleted (if upstream changed the file, update the image catalog); "
-                            + DownloadFailure.offlineRemedy(entry.name()),
-                    true);
-        }
+    private BaseImage downloadAndCache(CatalogImage entry, DownloadProgress progress)
+            throws IOException, InterruptedException {
+        Path part = download.fetch(entry, progress);
         Path tmp = Files.createTempDirectory(root, "." + entry.name() + ".pull-");
         try {
             Path disk = tmp.resolve("disk." + entry.format());
@@ -300,60 +250,6 @@ public final class ImageCache {
             deleteTree(tmp);
             Files.deleteIfExists(part);
         }
-    }
-
-    private static void receive(
-            InputStream body,
-            Path part,
-            boolean append,
-            MessageDigest digest,
-            long have,
-            long total,
-            DownloadProgress progress)
-            throws IOException {
-        try (OutputStream out = Files.newOutputStream(
-                part,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buffer = new byte[CHUNK];
-            long done = have;
-            long reported = done;
-            int n;
-            while ((n = body.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                digest.update(buffer, 0, n);
-                done += n;
-                if (done - reported >= CHUNK) {
-                    progress.update(done, total);
-                    reported = done;
-                }
-            }
-            progress.update(done, total);
-        }
-    }
-
-    private Checksum expectedChecksum(CatalogImage entry) throws IOException, InterruptedException {
-        return switch (entry.checksum()) {
-            case CatalogImage.ChecksumSource.Inline inline -> inline.checksum();
-            case CatalogImage.ChecksumSource.Published published -> {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(published.url())
-                                .timeout(Duration.ofMinutes(1))
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    throw new DownloadFailure.HttpStatusException(r.statusCode(), published.url());
-                }
-                yield ChecksumFile.find(r.body(), entry.fileName(), published.algorithm())
-                        .orElseThrow(() -> new ProviderException(
-                                "checksum file " + published.url() + " lists no " + published.algorithm()
-                                        + " digest for " + entry.fileName() + "; fix the image catalog entry "
-                                        + entry.name(),
-                                true));
-            }
-        };
     }
 
     private QemuImg.Info requireFormat(Path disk, String format, String origin) {
@@ -406,22 +302,6 @@ public final class ImageCache {
                 List.of("cp", "--sparse=always", "--reflink=auto", from.toString(), to.toString()),
                 Duration.ofMinutes(30));
         if (!r.ok()) throw new IOException("cp " + from + " failed: " + r.message());
-    }
-
-    private static void hashFile(Path file, MessageDigest digest) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[CHUNK];
-            int n;
-            while ((n = in.read(buffer)) > 0) digest.update(buffer, 0, n);
-        }
-    }
-
-    private static MessageDigest digest(Checksum checksum) {
-        try {
-            return MessageDigest.getInstance(checksum.jcaName());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Object lock(String name) {
