@@ -150,6 +150,10 @@ final class ImagePulls {
         boolean pendingFailure =
                 p.awaited.get() && !p.failureDelivered.get() && p.failure().isPresent();
         if (!p.running() && !pendingFailure) return Optional.empty();
+        if (pendingFailure) {
+            return Optional.of("downloading image " + name + " failed: "
+                    + p.failure().map(Throwable::getMessage).orElse(""));
+        }
         long done = p.done.get();
         long total = p.total.get();
         return Optional.of("downloading image " + name + ": " + (done >> 20) + " MiB"
