@@ -96,7 +96,10 @@ public final class QemuProvider implements WorkspaceProvider {
         return Optional.of(images);
     }
 
-    /** @return the image cache itself, for tests and tools in this module's callers that seed it */
+    /**
+     * @return the image cache itself, for tests and tools that seed it directly; everything else
+     *     uses {@link #images()}
+     */
     public ImageCache imageCache() {
         return imageCache;
     }

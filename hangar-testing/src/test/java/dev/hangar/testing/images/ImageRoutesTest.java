@@ -128,6 +128,14 @@ class ImageRoutesTest {
             ImageView v = TestHttp.read(http().get("/api/v1/images/tampered", token()), ImageView.class);
             assertThat(v.state()).isEqualTo("failed");
             assertThat(v.error()).contains("checksum mismatch", "tampered");
+            assertThat(v.error())
+                    .contains(
+                            "expected sha256:" + "0".repeat(64),
+                            "got sha256:"
+                                    + HexFormat.of()
+                                            .formatHex(MessageDigest.getInstance("SHA-256")
+                                                    .digest(qcow2)),
+                            "hangar image import FILE --name tampered");
         });
         Path images = cp.home().resolve("providers/qemu/images");
         assertThat(images.resolve("tampered")).doesNotExist();
