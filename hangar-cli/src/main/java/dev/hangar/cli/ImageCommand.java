@@ -13,13 +13,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code hangar image list|pull|import}: the qemu provider's base images on the server. */
+/** {@code hangar image list|pull|import|delete}: the qemu provider's base images on the server. */
 @Command(
         mixinStandardHelpOptions = true,
         name = "image",
         aliases = "images",
-        description = "List, pull and import VM base images (kept on the server under $HANGAR_HOME).",
-        subcommands = {ImageCommand.ListImages.class, ImageCommand.PullImage.class, ImageCommand.ImportImage.class})
+        description = "List, pull, import and delete VM base images (kept on the server under $HANGAR_HOME).",
+        subcommands = {
+            ImageCommand.ListImages.class,
+            ImageCommand.PullImage.class,
+            ImageCommand.ImportImage.class,
+            ImageCommand.DeleteImage.class
+        })
 final class ImageCommand {
 
     /** {@code hangar image list}. */
@@ -143,8 +148,9 @@ final class ImageCommand {
     @Command(
             mixinStandardHelpOptions = true,
             name = "import",
-            description = "Copy a qcow2/raw image file or a kernel-boot directory (vmlinuz, initrd.img, root.raw)"
-                    + " into the server's image cache. The path is read ON THE SERVER HOST; admins only.")
+            description = "Copy a disk image (qcow2, or raw with a partition table or filesystem) or a kernel-boot"
+                    + " directory (vmlinuz, initrd.img, root.raw) into the server's image cache. Anything else is"
+                    + " refused (exit 6). The path is read ON THE SERVER HOST; admins only.")
     static final class ImportImage implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -168,6 +174,33 @@ final class ImageCommand {
                 ImageView v =
                         client.importImage(file.toAbsolutePath().normalize().toString(), name);
                 ctx.out().println("image " + v.name() + ": " + v.state() + " (" + gib(v.virtualSizeBytes()) + ")");
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code hangar image delete NAME}: refused while workspace disks use the image. */
+    @Command(
+            mixinStandardHelpOptions = true,
+            name = "delete",
+            aliases = "rm",
+            description = "Remove a cached image from the server (a catalog image can be pulled again). Refused"
+                    + " (exit 5) while workspaces' disks still use it; the message names them. Admins only.")
+    static final class DeleteImage implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "Cached image name, e.g. debian-12.")
+        String name;
+
+        DeleteImage(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            try (HangarClient client = ServerConnection.open(ctx)) {
+                client.deleteImage(name);
+                ctx.out().println("image " + name + ": deleted");
                 return ExitCodes.OK;
             }
         }

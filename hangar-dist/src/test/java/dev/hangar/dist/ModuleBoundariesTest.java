@@ -65,6 +65,22 @@ class ModuleBoundariesTest {
                 .check(hangar);
     }
 
+    /**
+     * The server finds providers with {@link java.util.ServiceLoader} and talks to them through the
+     * SPI only (images too, through {@code WorkspaceImages}): no provider's own class, not even its
+     * factory.
+     */
+    @Test
+    void theServerSeesNoProviderInternals() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.kubernetes..")
+                .check(hangar);
+    }
+
     @Test
     void theCliAndApiNeverLinkTheServerSide() {
         noClasses()

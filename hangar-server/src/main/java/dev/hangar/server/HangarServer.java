@@ -9,8 +9,7 @@ import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.template.TemplateCatalog;
-import dev.hangar.provider.qemu.QemuProvider;
-import dev.hangar.provider.qemu.QemuProviderFactory;
+import dev.hangar.provider.spi.WorkspaceImages;
 import dev.hangar.provider.spi.WorkspaceProviderFactory;
 import io.javalin.Javalin;
 import io.javalin.http.HandlerType;
@@ -184,12 +183,11 @@ public final class HangarServer implements AutoCloseable {
             UserService users = new UserService(store, clock);
             WorkspaceService workspaces = new WorkspaceService(store, templates, clock, reconciler::enqueue);
 
-            // The qemu provider's image cache lives in this process; the API reaches it only through ImagePulls.
-            Optional<ImagePulls> images = providers
-                    .find(QemuProviderFactory.TYPE)
-                    .filter(QemuProvider.class::isInstance)
-                    .map(p -> new ImagePulls(((QemuProvider) p).images()));
-            images.ifPresent(closeables::push);
+            // Images come from whichever provider offers them (today qemu); the server never names it.
+            Optional<WorkspaceImages> images = providers.types().stream()
+                    .flatMap(type -> providers.find(type).stream())
+                    .flatMap(p -> p.images().stream())
+                    .findFirst();
             GatewayRef gatewayRef = new GatewayRef();
             Javalin app = HttpApi.create(
                     config,
@@ -200,7 +198,7 @@ public final class HangarServer implements AutoCloseable {
                     metrics,
                     gatewayRef::info,
                     gatewayRef::started,
-                    images,
+                    new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
                     new ConsoleRoutes(users, workspaces, store, templates, providers, clock),
                     new dev.hangar.core.usb.UsbService(
                             store, templates, workspaces, new UsbAllowFile(config.home()), clock));

@@ -29,7 +29,7 @@ final class HttpApi {
             ServerMetrics metrics,
             Supplier<GatewayHook.GatewayInfo> gateway,
             java.util.function.BooleanSupplier started,
-            java.util.Optional<ImagePulls> images,
+            ImageRoutes images,
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb) {
         return Javalin.create(cfg -> {
@@ -53,7 +53,7 @@ final class HttpApi {
             new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);
             new UserRoutes(users).register(cfg.routes);
-            new ImageRoutes(images).register(cfg.routes);
+            images.register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
             console.register(cfg.routes);
         });

@@ -370,6 +370,17 @@ public final class HangarClient implements AutoCloseable {
                 type(dev.hangar.api.ImageView.class));
     }
 
+    /**
+     * {@code DELETE /images/{name}} (204, admins only): removes a cached image (a catalog entry can
+     * be pulled again).
+     *
+     * @throws ApiException 403 for non-admins, 404 when the image is not cached, 409 while workspace
+     *     disks still use it (the detail names them)
+     */
+    public void deleteImage(String name) {
+        send("DELETE", API + "/images/" + segment(name), null, null);
+    }
+
     // ---- users and keys --------------------------------------------------------------------
 
     /** {@code GET /users/me}: who the token belongs to; 401 for a bad token. */

@@ -1,23 +1,17 @@
 package dev.hangar.provider.qemu;
 
 import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.UnknownImageException;
+import dev.hangar.provider.spi.WorkspaceImages;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,12 +33,11 @@ public final class ImageCache {
     public static final String DEFAULT_CMDLINE = "root=/dev/vda rw console=ttyS0 net.ifnames=0";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final int CHUNK = 1 << 20;
 
     private final Path root;
     private final ImageCatalog catalog;
     private final QemuImg qemuImg;
-    private final HttpClient http;
+    private final ImageDownload download;
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
@@ -55,7 +48,7 @@ public final class ImageCache {
         this.root = root;
         this.catalog = catalog;
         this.qemuImg = qemuImg;
-        this.http = http;
+        this.download = new ImageDownload(root.resolve(".downloads"), http);
     }
 
     /** @return the catalog this cache pulls from */
@@ -107,21 +100,14 @@ public final class ImageCache {
         synchronized (lock(name)) {
             Optional<BaseImage> cached = cached(name);
             if (cached.isPresent()) return cached.get();
-            CatalogImage entry = catalog.find(name)
-                    .orElseThrow(() -> new ProviderException(
-                            "unknown image '" + name + "': not in the image cache and not in the catalog (known: "
-                                    + catalog.images().stream()
-                                            .map(CatalogImage::name)
-                                            .toList()
-                                    + "); pull a catalog image or import one with `hangar image import FILE --name "
-                                    + name + "`",
-                            true));
+            CatalogImage entry = catalogEntry(name);
             try {
-                return download(entry, progress);
+                return downloadAndCache(entry, progress);
             } catch (IOException e) {
                 throw new ProviderException(
-                        "downloading image " + name + " from " + entry.url() + " failed: " + e.getMessage()
-                                + " (will resume)",
+                        "downloading image " + name + " from " + entry.url() + " failed: "
+                                + DownloadFailure.describe(e, entry.url()) + " (will resume); "
+                                + DownloadFailure.offlineRemedy(name),
                         false,
                         e);
             } catch (InterruptedException e) {
@@ -129,6 +115,50 @@ public final class ImageCache {
                 throw new ProviderException("download of image " + name + " was interrupted", false, e);
             }
         }
+    }
+
+    /**
+     * @return the catalog entry called {@code name}
+     * @throws UnknownImageException when the catalog has none; the message names the known images
+     *     and {@code hangar image import}
+     */
+    public CatalogImage catalogEntry(String name) {
+        return catalog.find(name)
+                .orElseThrow(() -> new UnknownImageException("unknown image '" + name
+                        + "': not in the image cache and not in the catalog (known: "
+                        + catalog.images().stream().map(CatalogImage::name).toList()
+                        + "); pull a catalog image or import one with `hangar image import FILE --name "
+                        + name + "`"));
+    }
+
+    /**
+     * Removes the cached image {@code name} (its directory is first renamed aside, so it disappears
+     * at once and completely). Callers check that no workspace disk uses it.
+     *
+     * @return true when it was cached, false when not (idempotent)
+     * @throws ProviderException (transient) when the files cannot be removed
+     */
+    public boolean delete(String name) {
+        if (!NAME.matcher(name).matches()) return false;
+        synchronized (lock(name)) {
+            Path dir = root.resolve(name);
+            if (!Files.isDirectory(dir)) return false;
+            Path aside;
+            try {
+                aside = Files.createTempDirectory(root, "." + name + ".delete-");
+                Files.move(dir, aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new ProviderException(
+                        "cannot delete image " + name + " (" + dir + "): " + e.getMessage(), false, e);
+            }
+            deleteTree(aside);
+            return true;
+        }
+    }
+
+    /** @return the directory holding the cached image {@code name}, for finding overlays based on it */
+    Path directory(String name) {
+        return root.resolve(name);
     }
 
     /**
@@ -144,8 +174,8 @@ public final class ImageCache {
      */
     public BaseImage importImage(Path source, String name) {
         if (!NAME.matcher(name).matches()) {
-            throw new ProviderException(
-                    "image name '" + name + "' must be 1-63 lower-case letters, digits, '.', '_' or '-'", true);
+            throw new WorkspaceImages.ImageNameException(
+                    "image name '" + name + "' must be 1-63 lower-case letters, digits, '.', '_' or '-'");
         }
         synchronized (lock(name)) {
             if (Files.exists(root.resolve(name))) {
@@ -174,18 +204,23 @@ public final class ImageCache {
                             ? Files.readString(source.resolve("cmdline")).strip()
                             : DEFAULT_CMDLINE;
                     Files.writeString(tmp.resolve("cmdline"), cmdline + "\n");
-                    requireFormat(
+                    QemuImg.Info root = requireFormat(
                             tmp.resolve("root.raw"),
                             "raw",
                             source.resolve("root.raw").toString());
+                    DiskImageCheck.require(
+                            tmp.resolve("root.raw"),
+                            root,
+                            source.resolve("root.raw").toString());
                 } else {
-                    QemuImg.Info info = probe(source, source.toString());
-                    if (!info.format().equals("qcow2") && !info.format().equals("raw")) {
+                    if (!Files.isRegularFile(source)) {
                         throw new ProviderException(
-                                "cannot import " + source + ": format " + info.format()
-                                        + " is not supported; convert it with `qemu-img convert -O qcow2`",
+                                "cannot import " + source + ": not a regular file or directory; expected "
+                                        + DiskImageCheck.ACCEPTED,
                                 true);
                     }
+                    QemuImg.Info info = probe(source, source.toString());
+                    DiskImageCheck.require(source, info, source.toString());
                     copySparse(source, tmp.resolve("disk." + info.format()));
                 }
                 describe(name, tmp);
@@ -200,54 +235,15 @@ public final class ImageCache {
         }
     }
 
-    private BaseImage download(CatalogImage entry, DownloadProgress progress) throws IOException, InterruptedException {
-        Checksum expected = expectedChecksum(entry);
-        Path downloads = Files.createDirectories(root.resolve(".downloads"));
-        // The digest is part of the name, so a catalog update never resumes into a stale file.
-        Path part = downloads.resolve(
-                entry.name() + "." + expected.algorithm() + "-" + expected.hex().substring(0, 12) + ".part");
-        MessageDigest digest = digest(expected);
-        long have = Files.exists(part) ? Files.size(part) : 0;
-        HttpRequest.Builder request = HttpRequest.newBuilder(entry.url())
-                .timeout(Duration.ofMinutes(2))
-                .GET();
-        if (have > 0) request.header("Range", "bytes=" + have + "-");
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            int status = response.statusCode();
-            if (status == 416 && have > 0) {
-                // Range not satisfiable: the part already holds the whole file; verify it as it is.
-                hashFile(part, digest);
-                progress.update(have, have);
-            } else if (status == 200 || status == 206) {
-                boolean resume = status == 206 && have > 0;
-                if (resume) {
-                    hashFile(part, digest);
-                } else {
-                    have = 0;
-                }
-                long length =
-                        response.headers().firstValueAsLong("Content-Length").orElse(-1L);
-                long total = length < 0 ? -1 : have + length;
-                receive(body, part, resume, digest, have, total, progress);
-            } else {
-                throw new IOException("HTTP " + status + " for " + entry.url());
-            }
-        }
-        String actual = HexFormat.of().formatHex(digest.digest());
-        if (!actual.equals(expected.hex())) {
-            Files.deleteIfExists(part);
-            throw new ProviderException(
-                    "checksum mismatch for image " + entry.name() + " from " + entry.url() + ": expected "
-                            + expected + ", got " + expected.algorithm() + ":" + actual
-                            + "; the download was deleted (if upstream changed the file, update the image catalog)",
-                    true);
-        }
+    private BaseImage downloadAndCache(CatalogImage entry, DownloadProgress progress)
+            throws IOException, InterruptedException {
+        Path part = download.fetch(entry, progress);
         Path tmp = Files.createTempDirectory(root, "." + entry.name() + ".pull-");
         try {
             Path disk = tmp.resolve("disk." + entry.format());
             Files.move(part, disk, StandardCopyOption.ATOMIC_MOVE);
-            requireFormat(disk, entry.format(), entry.url().toString());
+            QemuImg.Info info = requireFormat(disk, entry.format(), entry.url().toString());
+            DiskImageCheck.require(disk, info, entry.url().toString());
             Files.move(tmp, root.resolve(entry.name()), StandardCopyOption.ATOMIC_MOVE);
             return describe(entry.name(), root.resolve(entry.name()));
         } finally {
@@ -256,61 +252,7 @@ public final class ImageCache {
         }
     }
 
-    private static void receive(
-            InputStream body,
-            Path part,
-            boolean append,
-            MessageDigest digest,
-            long have,
-            long total,
-            DownloadProgress progress)
-            throws IOException {
-        try (OutputStream out = Files.newOutputStream(
-                part,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            byte[] buffer = new byte[CHUNK];
-            long done = have;
-            long reported = done;
-            int n;
-            while ((n = body.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                digest.update(buffer, 0, n);
-                done += n;
-                if (done - reported >= CHUNK) {
-                    progress.update(done, total);
-                    reported = done;
-                }
-            }
-            progress.update(done, total);
-        }
-    }
-
-    private Checksum expectedChecksum(CatalogImage entry) throws IOException, InterruptedException {
-        return switch (entry.checksum()) {
-            case CatalogImage.ChecksumSource.Inline inline -> inline.checksum();
-            case CatalogImage.ChecksumSource.Published published -> {
-                HttpResponse<String> r = http.send(
-                        HttpRequest.newBuilder(published.url())
-                                .timeout(Duration.ofMinutes(1))
-                                .GET()
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() != 200) {
-                    throw new IOException("HTTP " + r.statusCode() + " for checksum file " + published.url());
-                }
-                yield ChecksumFile.find(r.body(), entry.fileName(), published.algorithm())
-                        .orElseThrow(() -> new ProviderException(
-                                "checksum file " + published.url() + " lists no " + published.algorithm()
-                                        + " digest for " + entry.fileName() + "; fix the image catalog entry "
-                                        + entry.name(),
-                                true));
-            }
-        };
-    }
-
-    private void requireFormat(Path disk, String format, String origin) {
+    private QemuImg.Info requireFormat(Path disk, String format, String origin) {
         QemuImg.Info info = probe(disk, origin);
         if (!info.format().equals(format)) {
             throw new ProviderException(
@@ -318,6 +260,7 @@ public final class ImageCache {
                             + ")",
                     true);
         }
+        return info;
     }
 
     private QemuImg.Info probe(Path disk, String origin) {
@@ -359,22 +302,6 @@ public final class ImageCache {
                 List.of("cp", "--sparse=always", "--reflink=auto", from.toString(), to.toString()),
                 Duration.ofMinutes(30));
         if (!r.ok()) throw new IOException("cp " + from + " failed: " + r.message());
-    }
-
-    private static void hashFile(Path file, MessageDigest digest) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[CHUNK];
-            int n;
-            while ((n = in.read(buffer)) > 0) digest.update(buffer, 0, n);
-        }
-    }
-
-    private static MessageDigest digest(Checksum checksum) {
-        try {
-            return MessageDigest.getInstance(checksum.jcaName());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Object lock(String name) {

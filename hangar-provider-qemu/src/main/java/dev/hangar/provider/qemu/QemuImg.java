@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Runs {@code qemu-img} (apt package {@code qemu-utils}). Thread-safe. */
 final class QemuImg {
@@ -25,8 +26,14 @@ final class QemuImg {
      *
      * @param format the detected format, e.g. {@code qcow2} or {@code raw}
      * @param virtualSize the size the guest sees, in bytes
+     * @param backingFile the backing file of an overlay, as recorded in it; empty for a standalone
+     *     image
      */
-    record Info(String format, long virtualSize) {}
+    record Info(String format, long virtualSize, Optional<Path> backingFile) {
+        Info(String format, long virtualSize) {
+            this(format, virtualSize, Optional.empty());
+        }
+    }
 
     /**
      * Reads an image's format and virtual size. The format is probed from the file's header, so a
@@ -40,7 +47,12 @@ final class QemuImg {
                 Command.run(List.of(binary.toString(), "info", "-U", "--output=json", image.toString()), TIMEOUT);
         if (!r.ok()) throw new IOException("qemu-img info " + image + " failed: " + r.message());
         JsonNode json = new ObjectMapper().readTree(r.stdout());
-        return new Info(json.path("format").asText(), json.path("virtual-size").asLong());
+        String backing = json.path("full-backing-filename")
+                .asText(json.path("backing-filename").asText(""));
+        return new Info(
+                json.path("format").asText(),
+                json.path("virtual-size").asLong(),
+                backing.isEmpty() ? Optional.empty() : Optional.of(Path.of(backing)));
     }
 
     /**

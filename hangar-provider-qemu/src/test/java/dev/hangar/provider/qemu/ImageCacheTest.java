@@ -171,6 +171,7 @@ class ImageCacheTest {
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("checksum mismatch for image tiny")
                 .hasMessageContaining("expected sha256:" + wrong)
+                .hasMessageContaining("hangar image import FILE --name tiny")
                 .matches(e -> ((ProviderException) e).permanent());
         assertThat(leftovers()).isEmpty();
         assertThat(cache.cached("tiny")).isEmpty();
@@ -227,7 +228,82 @@ class ImageCacheTest {
         assertThatThrownBy(() -> cache.pull("gone", DownloadProgress.NONE))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("HTTP 404")
+                .hasMessageContaining("failed: HTTP 404 from " + url("/missing.qcow2") + " (will resume)")
+                .hasMessageContaining("hangar image import FILE --name gone")
+                .hasMessageContaining("HANGAR_IMAGE_FILE")
+                .hasMessageNotContaining("null")
                 .matches(e -> !((ProviderException) e).permanent());
+    }
+
+    @Test
+    void aRefusedConnectionNamesHostAndPortNotNull() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        } // closed: connections to it are refused
+        ImageCache cache = cache("images:\n  - name: offline\n    url: http://127.0.0.1:" + port
+                + "/debian.qcow2\n    sha256: " + "0a".repeat(32) + "\n");
+
+        assertThatThrownBy(() -> cache.pull("offline", DownloadProgress.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("failed: connection refused to 127.0.0.1:" + port)
+                .hasMessageContaining("hangar image import FILE --name offline")
+                .hasMessageNotContaining("null")
+                .matches(e -> !((ProviderException) e).permanent());
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
+    void aDownloadThatIsNoDiskImageNeverEntersTheCache() throws Exception {
+        byte[] junk = "junk\n".getBytes(StandardCharsets.UTF_8);
+        files.put("/junk.raw", junk);
+        ImageCache cache = cache("images:\n  - name: junk\n    url: " + url("/junk.raw")
+                + "\n    format: raw\n    sha256: " + sha256(junk) + "\n");
+
+        assertThatThrownBy(() -> cache.pull("junk", DownloadProgress.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("is not a disk image")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThat(leftovers()).isEmpty();
+        assertThat(cache.cached("junk")).isEmpty();
+    }
+
+    @Test
+    void importRefusesJunkAndAKernelBootDirectoryWithoutARootFilesystem() throws Exception {
+        Path junk = tmp.resolve("junk.qcow2");
+        Files.writeString(junk, "junk\n");
+        Path kernelBoot = Files.createDirectories(tmp.resolve("kb"));
+        Files.writeString(kernelBoot.resolve("vmlinuz"), "k");
+        Files.writeString(kernelBoot.resolve("initrd.img"), "i");
+        Command.Result r = Command.run(
+                List.of("truncate", "-s", "64M", kernelBoot.resolve("root.raw").toString()), Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isZero();
+        ImageCache cache = cache("images: []");
+
+        assertThatThrownBy(() -> cache.importImage(junk, "debian-12"))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("image " + junk + " is not a disk image")
+                .hasMessageContaining("(5 bytes)")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThatThrownBy(() -> cache.importImage(kernelBoot, "kb"))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining(kernelBoot.resolve("root.raw") + " is not a disk image");
+        assertThat(leftovers()).isEmpty();
+        assertThat(cache.list()).isEmpty();
+    }
+
+    @Test
+    void deleteRemovesACachedImageAndIsIdempotent() throws Exception {
+        Path source = tmp.resolve("gone.qcow2");
+        Files.write(source, realQcow2());
+        ImageCache cache = cache("images: []");
+        cache.importImage(source, "gone");
+
+        assertThat(cache.delete("gone")).isTrue();
+        assertThat(cache.cached("gone")).isEmpty();
+        assertThat(leftovers()).isEmpty();
+        assertThat(cache.delete("gone")).isFalse();
+        assertThat(cache.delete("../escape")).isFalse();
     }
 
     @Test
@@ -259,8 +335,15 @@ class ImageCacheTest {
         Files.writeString(source.resolve("vmlinuz"), "kernel bytes");
         Files.writeString(source.resolve("initrd.img"), "initrd bytes");
         Files.writeString(source.resolve("cmdline"), "root=/dev/vda rw console=ttyS0 quiet\n");
-        Command.Result r = Command.run(
-                List.of("truncate", "-s", "1G", source.resolve("root.raw").toString()), Duration.ofSeconds(10));
+        // A small ext4 filesystem (no journal, so little is written) at the start of a 1 GiB sparse
+        // file: a real root filesystem as far as the import's check goes, mostly a hole.
+        Path root = source.resolve("root.raw");
+        Command.Result r = Command.run(List.of("truncate", "-s", "8M", root.toString()), Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isZero();
+        r = Command.run(
+                List.of("mkfs.ext4", "-q", "-F", "-O", "^has_journal", root.toString()), Duration.ofSeconds(30));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        r = Command.run(List.of("truncate", "-s", "1G", root.toString()), Duration.ofSeconds(10));
         assertThat(r.exitCode()).isZero();
         ImageCache cache = cache("images: []");
 

@@ -51,7 +51,7 @@ class QemuProviderAdoptionTest {
         Command.Result r = Command.run(
                 List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "1G"), Duration.ofSeconds(30));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        provider.images().importImage(image, "one-gib");
+        provider.imageCache().importImage(image, "one-gib");
         Path keys = Files.createDirectory(tmp.resolve("keys"));
         spec = TestKeys.spec(
                 UUID.randomUUID().toString(),

@@ -33,7 +33,7 @@ class QemuProviderFactoryTest {
                 factory().create(new ProviderContext(dataDir, Map.of("accelerator", "tcg"), Clock.systemUTC()))) {
             assertThat(provider.type()).isEqualTo("qemu");
             assertThat(((QemuProvider) provider).accelerator().accelerator()).isEqualTo(Accelerator.TCG);
-            assertThat(((QemuProvider) provider).images().catalog().find("ubuntu-24.04"))
+            assertThat(((QemuProvider) provider).imageCache().catalog().find("ubuntu-24.04"))
                     .isPresent();
         }
         assertThat(dataDir.resolve("workspaces")).isDirectory();
@@ -71,7 +71,7 @@ class QemuProviderFactoryTest {
                         + "\n");
         try (QemuProvider provider = (QemuProvider) factory()
                 .create(new ProviderContext(dataDir, Map.of("image-catalog", catalog.toString()), Clock.systemUTC()))) {
-            assertThat(provider.images().catalog().images())
+            assertThat(provider.imageCache().catalog().images())
                     .extracting(CatalogImage::name)
                     .containsExactly("mine");
         }

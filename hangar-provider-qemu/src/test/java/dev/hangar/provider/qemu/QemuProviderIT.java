@@ -59,7 +59,7 @@ class QemuProviderIT {
         provider = (QemuProvider)
                 new QemuProviderFactory().create(new ProviderContext(dataDir, settings(), Clock.systemUTC()));
         Instant t0 = Instant.now();
-        provider.images().importImage(image, "debian12-test");
+        provider.imageCache().importImage(image, "debian12-test");
         System.out.println("import of the test image: "
                 + Duration.between(t0, Instant.now()).toMillis() + " ms");
         // ssh refuses keys and known_hosts in group/world-accessible places (StrictModes-like checks).

@@ -45,7 +45,7 @@ class QemuProviderTest {
         Command.Result r = Command.run(
                 List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "2G"), Duration.ofSeconds(30));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        provider.images().importImage(image, "two-gib");
+        provider.imageCache().importImage(image, "two-gib");
         Path keys = Files.createDirectory(tmp.resolve("keys"));
         String id = UUID.randomUUID().toString();
         base = TestKeys.spec(
@@ -118,7 +118,7 @@ class QemuProviderTest {
         assertThat(workspaceDir()).doesNotExist();
         assertThat(provider.observe(base)).isInstanceOf(Observation.Absent.class);
         // The image cache is never touched by delete.
-        assertThat(provider.images().cached("two-gib")).isPresent();
+        assertThat(provider.imageCache().cached("two-gib")).isPresent();
     }
 
     @Test
@@ -197,5 +197,26 @@ class QemuProviderTest {
                         ProviderListener.NONE))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("no template settings; remove [privileged]");
+    }
+
+    @Test
+    void anImageCannotBeDeletedWhileAWorkspaceDiskUsesIt() {
+        dev.hangar.provider.spi.WorkspaceImages images = provider.images().orElseThrow();
+        assertThat(provider.apply(base, PowerState.STOPPED, ProviderListener.NONE))
+                .isInstanceOf(Observation.Stopped.class);
+
+        assertThatThrownBy(() -> images.delete("two-gib"))
+                .isInstanceOfSatisfying(
+                        dev.hangar.provider.spi.ImageInUseException.class,
+                        e -> assertThat(e.workspaceIds()).containsExactly(base.id()))
+                .hasMessageContaining("image 'two-gib' is still used")
+                .hasMessageContaining(base.id());
+        assertThat(images.find("two-gib"))
+                .hasValueSatisfying(i -> assertThat(i.state()).isEqualTo(dev.hangar.provider.spi.ImageState.CACHED));
+
+        assertThat(provider.delete(base, ProviderListener.NONE)).isInstanceOf(Observation.Absent.class);
+        assertThat(images.delete("two-gib")).isTrue();
+        assertThat(images.find("two-gib")).isEmpty();
+        assertThat(images.delete("two-gib")).as("idempotent").isFalse();
     }
 }

@@ -95,6 +95,19 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * The base images this provider boots workspaces from, if it has any the control plane manages
+     * ({@code hangar image ...}).
+     *
+     * <p>Default: empty, for providers whose images live elsewhere (a container registry).
+     * Returns the same instance on every call; thread-safe.
+     *
+     * @return the provider's image catalog and cache, or empty
+     */
+    default Optional<WorkspaceImages> images() {
+        return Optional.empty();
+    }
+
+    /**
      * Releases the provider's own resources (threads, clients). Running workspaces are left
      * running: a restarted control plane adopts them again.
      */

@@ -77,6 +77,56 @@ class CliImageTest {
             assertThat(again.code()).isEqualTo(5);
             assertThat(again.err()).contains("already cached");
 
+            Path junk = tmp.resolve("junk.qcow2");
+            Files.writeString(junk, "junk\n");
+            CliHarness.Result refused = cli.run("image", "import", junk.toString(), "--name", "debian-12");
+            assertThat(refused.code()).as(refused.err()).isEqualTo(6);
+            assertThat(refused.err()).contains(junk + " is not a disk image", "(5 bytes)");
+            assertThat(cli.run("image", "list").out()).doesNotContain("debian-12");
+
+            // A workspace whose qemu disk is based on "mine" (the overlay as the provider makes it).
+            String workspace = "cli-uses-mine-" + Long.toHexString(System.nanoTime());
+            var created = cp.http()
+                    .post(
+                            "/api/v1/workspaces",
+                            cp.adminToken(),
+                            "{\"name\":\"" + workspace + "\",\"template\":\"fake\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            Path dir = Files.createDirectories(cp.home()
+                    .resolve("providers/qemu/workspaces")
+                    .resolve(
+                            dev.hangar.testing.TestHttp.json(created).path("id").asText()));
+            Process overlay = new ProcessBuilder(
+                            "qemu-img",
+                            "create",
+                            "-q",
+                            "-f",
+                            "qcow2",
+                            "-F",
+                            "qcow2",
+                            "-b",
+                            cp.home()
+                                    .resolve("providers/qemu/images/mine/disk.qcow2")
+                                    .toString(),
+                            dir.resolve("overlay.qcow2").toString())
+                    .inheritIO()
+                    .start();
+            assertThat(overlay.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(overlay.exitValue()).isZero();
+            CliHarness.Result inUse = cli.run("image", "delete", "mine");
+            assertThat(inUse.code()).as(inUse.err()).isEqualTo(5);
+            assertThat(inUse.err()).contains("image 'mine' is still used", "/" + workspace);
+            assertThat(cli.run("image", "list").out()).containsPattern("mine +cached");
+            Files.delete(dir.resolve("overlay.qcow2"));
+
+            CliHarness.Result deleted = cli.run("image", "delete", "mine");
+            assertThat(deleted.code()).as(deleted.err()).isZero();
+            assertThat(deleted.out()).contains("image mine: deleted");
+            assertThat(cli.run("image", "list").out()).doesNotContain("mine");
+            CliHarness.Result notCached = cli.run("image", "delete", "mine");
+            assertThat(notCached.code()).isEqualTo(4);
+            assertThat(notCached.err()).contains("'mine' is not cached");
+
             CliHarness.Result unknown = cli.run("image", "pull", "nope");
             assertThat(unknown.code()).isNotZero();
             assertThat(unknown.err()).contains("unknown image 'nope'", "small");

@@ -128,6 +128,14 @@ class ImageRoutesTest {
             ImageView v = TestHttp.read(http().get("/api/v1/images/tampered", token()), ImageView.class);
             assertThat(v.state()).isEqualTo("failed");
             assertThat(v.error()).contains("checksum mismatch", "tampered");
+            assertThat(v.error())
+                    .contains(
+                            "expected sha256:" + "0".repeat(64),
+                            "got sha256:"
+                                    + HexFormat.of()
+                                            .formatHex(MessageDigest.getInstance("SHA-256")
+                                                    .digest(qcow2)),
+                            "hangar image import FILE --name tampered");
         });
         Path images = cp.home().resolve("providers/qemu/images");
         assertThat(images.resolve("tampered")).doesNotExist();
@@ -213,5 +221,126 @@ class ImageRoutesTest {
         assertThat(TestHttp.json(r).path("detail").asText()).contains("only admins");
         // everyone may list and pull
         assertThat(http().get("/api/v1/images", dev.token()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void importRefusesAJunkFileAndCachesNothing() throws IOException {
+        Path junk = tmp.resolve("debian-12.qcow2");
+        Files.writeString(junk, "junk\n");
+
+        HttpResponse<String> r =
+                http().post("/api/v1/images/import", token(), "{\"path\":\"" + junk + "\",\"name\":\"debian-12\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        JsonNode problem = TestHttp.json(r);
+        assertThat(problem.path("field").asText()).isEqualTo("path");
+        assertThat(problem.path("detail").asText())
+                .contains(junk + " is not a disk image", "(5 bytes)", "qcow2", "kernel-boot directory");
+        assertThat(http().get("/api/v1/images/debian-12", token()).statusCode()).isEqualTo(404);
+        try (var files = Files.list(cp.home().resolve("providers/qemu/images"))) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void deleteIsRefusedWhileAWorkspaceDiskUsesItAndNamesTheWorkspace() throws Exception {
+        Path file = tmp.resolve("mine.qcow2");
+        Files.write(file, qcow2);
+        assertThat(http().post("/api/v1/images/import", token(), "{\"path\":\"" + file + "\",\"name\":\"mine\"}")
+                        .statusCode())
+                .isEqualTo(201);
+        String workspace = "uses-mine-" + Long.toHexString(System.nanoTime());
+        HttpResponse<String> created =
+                http().post("/api/v1/workspaces", token(), "{\"name\":\"" + workspace + "\",\"template\":\"fake\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = TestHttp.json(created).path("id").asText();
+        // The workspace's qemu overlay, as the provider creates it (qemu-img, backing file = the
+        // cached image); no VM needs to boot for the image to be in use.
+        Path dir = Files.createDirectories(
+                cp.home().resolve("providers/qemu/workspaces").resolve(id));
+        Path cachedDisk = cp.home().resolve("providers/qemu/images/mine/disk.qcow2");
+        Process p = new ProcessBuilder(
+                        "qemu-img",
+                        "create",
+                        "-q",
+                        "-f",
+                        "qcow2",
+                        "-F",
+                        "qcow2",
+                        "-b",
+                        cachedDisk.toString(),
+                        dir.resolve("overlay.qcow2").toString())
+                .inheritIO()
+                .start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+
+        TestControlPlane.Credentials dev = cp.createUser("dev-" + Long.toHexString(System.nanoTime()), false);
+        HttpResponse<String> notAdmin = http().delete("/api/v1/images/mine", dev.token());
+        assertThat(notAdmin.statusCode()).isEqualTo(403);
+        assertThat(TestHttp.json(notAdmin).path("detail").asText()).contains("only admins");
+
+        HttpResponse<String> refused = http().delete("/api/v1/images/mine", token());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(refused.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(TestHttp.json(refused).path("detail").asText())
+                .contains("image 'mine' is still used", TestControlPlane.ADMIN + "/" + workspace, "hangar delete");
+        assertThat(TestHttp.read(http().get("/api/v1/images/mine", token()), ImageView.class)
+                        .state())
+                .isEqualTo("cached");
+
+        // Once the disk is gone (the workspace deleted), the image may go.
+        Files.delete(dir.resolve("overlay.qcow2"));
+        HttpResponse<String> deleted = http().delete("/api/v1/images/mine", token());
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
+        assertThat(http().get("/api/v1/images/mine", token()).statusCode()).isEqualTo(404);
+        assertThat(cp.home().resolve("providers/qemu/images/mine")).doesNotExist();
+        HttpResponse<String> again = http().delete("/api/v1/images/mine", token());
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(TestHttp.json(again).path("detail").asText()).contains("'mine' is not cached");
+    }
+
+    @Test
+    void aFailedPullNamesTheCauseAndTheOfflineRemedy() throws Exception {
+        int refusing;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            refusing = s.getLocalPort();
+        } // closed: connections to it are refused
+        String base = "http://127.0.0.1:" + mirror.getAddress().getPort();
+        Path catalog = tmp.resolve("failing-catalog.yaml");
+        Files.writeString(catalog, """
+                images:
+                  - name: offline
+                    url: http://127.0.0.1:%d/debian.qcow2
+                    sha256: "%s"
+                  - name: missing
+                    url: %s/missing.qcow2
+                    sha256: "%s"
+                """.formatted(refusing, "0".repeat(64), base, "0".repeat(64)));
+        try (TestControlPlane failing = TestControlPlane.builder()
+                .addProviderFactory(new QemuProviderFactory())
+                .configure(
+                        c -> c.withProvider("qemu", Map.of("accelerator", "tcg", "image-catalog", catalog.toString())))
+                .start()) {
+            Map<String, String> causes = Map.of(
+                    "offline", "connection refused to 127.0.0.1:" + refusing,
+                    "missing", "HTTP 404 from " + base + "/missing.qcow2");
+            for (var c : causes.entrySet()) {
+                assertThat(failing.http()
+                                .post("/api/v1/images/pull", failing.adminToken(), "{\"name\":\"" + c.getKey() + "\"}")
+                                .statusCode())
+                        .isEqualTo(202);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    ImageView v = TestHttp.read(
+                            failing.http().get("/api/v1/images/" + c.getKey(), failing.adminToken()), ImageView.class);
+                    assertThat(v.state()).isEqualTo("failed");
+                    assertThat(v.error())
+                            .contains(
+                                    c.getValue(), "hangar image import FILE --name " + c.getKey(), "HANGAR_IMAGE_FILE")
+                            .doesNotContain("null");
+                });
+            }
+        }
     }
 }

@@ -1,0 +1,157 @@
+package dev.hangar.provider.qemu;
+
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.SshEndpoint;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a running VM is ready: its sshd answers on the forwarded port with the workspace's pinned
+ * host key. Remembers a verification per QEMU pid (so one probe that times out on a busy host does
+ * not flap the workspace back to Starting) and reports {@code ssh-ready} once per QEMU process from
+ * a background watcher.
+ *
+ * <p>Thread-safe: one watcher per workspace at a time.
+ */
+final class SshReadiness implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SshReadiness.class);
+
+    private final QemuSettings settings;
+    private final Clock clock;
+    private final AcceleratorChoice accelerator;
+    private final ExecutorService background;
+    private final SshProbe probe = new SshProbe();
+    private final ConcurrentHashMap<String, Future<?>> watchers = new ConcurrentHashMap<>();
+
+    SshReadiness(QemuSettings settings, Clock clock, AcceleratorChoice accelerator, ExecutorService background) {
+        this.settings = settings;
+        this.clock = clock;
+        this.accelerator = accelerator;
+        this.background = background;
+    }
+
+    /**
+     * Probes sshd once. Its only side effect is recording a pinned-key match for the running pid.
+     *
+     * @return Running on a match (or when this pid matched before and the probe got no answer),
+     *     else Starting with what was seen
+     */
+    Observation observe(WorkspaceSpec spec, WorkspaceDir d) {
+        Optional<Long> port = d.readLong(d.sshPortFile());
+        if (port.isEmpty()) return new Observation.Starting("booting (no ssh port recorded)");
+        SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
+        SshProbe.Result r = probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
+        Optional<Long> pid = d.readLong(d.pidFile());
+        return switch (r.outcome()) {
+            case MATCH -> {
+                markVerified(d);
+                yield new Observation.Running(endpoint, "sshd answered with the pinned host key");
+            }
+            case MISMATCH -> new Observation.Starting(r.detail());
+            case UNREACHABLE ->
+                pid.isPresent() && pid.equals(d.readLong(d.sshVerifiedFile()))
+                        // This QEMU process answered with the pinned key before; one probe that times
+                        // out on a busy host must not flap the workspace back to Starting.
+                        ? new Observation.Running(endpoint, "sshd verified for this boot; the last probe got no answer")
+                        : new Observation.Starting(waitingForSshd());
+        };
+    }
+
+    /** @return the Starting detail of a VM that booted but whose sshd has not answered yet */
+    String waitingForSshd() {
+        return "booting (" + accelerator.accelerator().settingValue() + "), waiting for sshd";
+    }
+
+    /** Reports ssh-ready once per QEMU process, in the background, for the VM launched last. */
+    void ensureWatcher(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
+        Future<?> existing = watchers.get(spec.id());
+        if (existing != null && !existing.isDone()) return;
+        Optional<Long> pid = d.readLong(d.pidFile());
+        if (pid.isPresent() && pid.equals(d.readLong(d.sshReadyReportedFile()))) return; // reported already
+        watchers.put(spec.id(), background.submit(() -> watch(spec, d, listener)));
+    }
+
+    /** Stops the workspace's watcher, if any. */
+    void cancel(WorkspaceSpec spec) {
+        Future<?> f = watchers.remove(spec.id());
+        if (f != null) f.cancel(true);
+    }
+
+    private void watch(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
+        boolean mismatchReported = false;
+        try {
+            while (QemuProcess.find(d).isPresent()) {
+                Optional<Long> port = d.readLong(d.sshPortFile());
+                if (port.isPresent()) {
+                    SshEndpoint endpoint =
+                            new SshEndpoint("127.0.0.1", port.get().intValue());
+                    SshProbe.Result r = probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
+                    if (r.outcome() == SshProbe.Outcome.MATCH) {
+                        reportReady(d, endpoint, listener);
+                        return;
+                    }
+                    if (r.outcome() == SshProbe.Outcome.MISMATCH && !mismatchReported) {
+                        listener.event("host-key-mismatch", r.detail());
+                        mismatchReported = true;
+                    }
+                }
+                Thread.sleep(1000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("readiness watcher of workspace {} failed: {}", spec.id(), e.toString());
+        }
+    }
+
+    private void reportReady(WorkspaceDir d, SshEndpoint endpoint, ProviderListener listener) {
+        markVerified(d);
+        Instant launched =
+                d.readLong(d.launchedAtFile()).map(Instant::ofEpochMilli).orElseGet(clock::instant);
+        Duration took = Duration.between(launched, clock.instant());
+        listener.phaseTiming("ssh-ready", took);
+        Optional<Long> reported = d.readLong(d.pidFile());
+        if (reported.isPresent()) {
+            try {
+                d.write(d.sshReadyReportedFile(), Long.toString(reported.get()));
+            } catch (IOException e) {
+                LOG.debug("cannot record ssh-ready in {}: {}", d.path(), e.getMessage());
+            }
+        }
+        listener.event(
+                "ssh-ready",
+                "sshd on " + endpoint + " answered with the pinned host key " + took.toMillis() + " ms after launch");
+    }
+
+    /**
+     * Records that the running QEMU process answered with the pinned key; best effort (the next
+     * probe retries). Keyed by pid, not by {@code launched-at}: a server killed between launching
+     * QEMU and writing {@code launched-at} leaves the previous boot's value behind, which must not
+     * vouch for the new boot.
+     */
+    private static void markVerified(WorkspaceDir d) {
+        Optional<Long> pid = d.readLong(d.pidFile());
+        if (pid.isEmpty() || pid.equals(d.readLong(d.sshVerifiedFile()))) return;
+        try {
+            d.write(d.sshVerifiedFile(), Long.toString(pid.get()));
+        } catch (IOException e) {
+            LOG.debug("cannot record ssh verification in {}: {}", d.sshVerifiedFile(), e.getMessage());
+        }
+    }
+
+    /** Closes the SSH client; watchers end with the shared executor. */
+    @Override
+    public void close() {
+        probe.close();
+    }
+}

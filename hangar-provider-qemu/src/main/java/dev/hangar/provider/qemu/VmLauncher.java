@@ -1,0 +1,140 @@
+package dev.hangar.provider.qemu;
+
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Launches a workspace's QEMU: reserves its loopback ssh port, builds the command line and starts
+ * the detached process (retrying with a new port when another process took it meanwhile).
+ *
+ * <p>Thread-safe (stateless); calls for one workspace must not overlap.
+ */
+final class VmLauncher {
+    private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(60);
+    private static final long SERIAL_LOG_MAX_BYTES = 8L << 20;
+
+    private final QemuSettings settings;
+    private final Clock clock;
+    private final Path qemuBinary;
+    private final AcceleratorChoice accelerator;
+
+    VmLauncher(QemuSettings settings, Clock clock, Path qemuBinary, AcceleratorChoice accelerator) {
+        this.settings = settings;
+        this.clock = clock;
+        this.qemuBinary = qemuBinary;
+        this.accelerator = accelerator;
+    }
+
+    /**
+     * Starts QEMU for the workspace, detached. Reports {@code accelerator}, {@code vm-started} and
+     * the {@code boot} timing.
+     *
+     * @throws ProviderException when a socket path is too long (permanent) or QEMU exits with an
+     *     error (transient; the message holds its output)
+     * @throws IOException when the workspace's files cannot be written
+     */
+    void launch(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
+        for (Path socket : List.of(d.qmpSocket(), d.consoleSocket())) {
+            if (socket.toString().length() > WorkspaceDir.MAX_SOCKET_PATH) {
+                throw new ProviderException(
+                        "unix socket path " + socket + " is longer than " + WorkspaceDir.MAX_SOCKET_PATH
+                                + " bytes; configure a shorter data directory for the qemu provider",
+                        true);
+            }
+        }
+        listener.event("accelerator", accelerator.reason());
+        d.deleteRuntimeFiles();
+        Files.deleteIfExists(d.cleanShutdownMarker());
+        SerialLog.rotate(d.serialLog(), SERIAL_LOG_MAX_BYTES);
+        // Written again once QEMU runs; a server killed in between must not find the last boot's.
+        Files.deleteIfExists(d.launchedAtFile());
+        Instant t0 = clock.instant();
+        for (int attempt = 1; ; attempt++) {
+            int port = reservePort(spec, d, listener);
+            List<String> args = new QemuCommandLine(
+                            qemuBinary,
+                            accelerator.accelerator(),
+                            spec.name(),
+                            spec.resources().cpus(),
+                            spec.resources().memoryMiB(),
+                            image.boot(),
+                            d.path(),
+                            port,
+                            settings.restrictNetwork())
+                    .args();
+            int exit = QemuProcess.launch(args, d, LAUNCH_TIMEOUT);
+            if (exit == 0) break;
+            String output = d.read(d.startLog()).orElse("").strip();
+            d.deleteRuntimeFiles();
+            if (output.contains("host forwarding rule") && attempt < 3) {
+                // Another process took the port since we checked it: pick a new one.
+                Files.deleteIfExists(d.sshPortFile());
+                continue;
+            }
+            throw new ProviderException("QEMU failed to start (exit " + exit + "): " + output, false);
+        }
+        d.write(d.launchedAtFile(), Long.toString(t0.toEpochMilli()));
+        long pid = d.readLong(d.pidFile()).orElse(-1L);
+        listener.phaseTiming("boot", Duration.between(t0, clock.instant()));
+        listener.event(
+                "vm-started",
+                "QEMU pid " + pid + " (" + accelerator.accelerator().settingValue() + ", "
+                        + spec.resources().cpus() + " CPUs, " + spec.resources().memoryMiB()
+                        + " MiB), ssh on 127.0.0.1:"
+                        + d.readLong(d.sshPortFile()).orElse(-1L));
+    }
+
+    /**
+     * The persisted forwarded port if it is still free (and within {@code ssh-port-range}), else a
+     * new free one (persisted).
+     *
+     * @throws ProviderException (permanent) when no loopback port can be bound, naming the range
+     *     and the setting that changes it
+     * @throws IOException when the port file cannot be written
+     */
+    int reservePort(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
+        Optional<PortRange> range = settings.sshPortRange();
+        Optional<Long> saved = d.readLong(d.sshPortFile());
+        if (saved.isPresent()
+                && range.map(r -> saved.get() >= r.first() && saved.get() <= r.last())
+                        .orElse(true)
+                && LoopbackPorts.isFree(saved.get().intValue()))
+            return saved.get().intValue();
+        int port;
+        if (range.isPresent()) {
+            port = LoopbackPorts.free(range.get())
+                    .orElseThrow(() -> new ProviderException(
+                            "no free loopback port for the ssh forward of workspace " + spec.name() + ": all "
+                                    + range.get().size() + " ports of qemu setting ssh-port-range " + range.get()
+                                    + " are in use on 127.0.0.1; widen the range (providers.qemu.ssh-port-range"
+                                    + " in server.yaml) or stop workspaces or programs that hold those ports,"
+                                    + " then run 'hangar start'",
+                            true));
+        } else {
+            try {
+                port = LoopbackPorts.free();
+            } catch (IOException e) {
+                throw new ProviderException(
+                        "no free loopback port for the ssh forward of workspace " + spec.name()
+                                + ": the kernel assigned none from its ephemeral range (" + e.getMessage()
+                                + "); free some ports or set providers.qemu.ssh-port-range to a range"
+                                + " with free ports, then run 'hangar start'",
+                        true,
+                        e);
+            }
+        }
+        saved.ifPresent(old -> listener.event(
+                "ssh-port-changed", "port " + old + " is taken or outside ssh-port-range; ssh moves to " + port));
+        d.write(d.sshPortFile(), Integer.toString(port));
+        return port;
+    }
+}

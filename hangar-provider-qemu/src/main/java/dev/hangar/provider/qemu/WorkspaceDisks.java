@@ -1,0 +1,102 @@
+package dev.hangar.provider.qemu;
+
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * A workspace's disks: the qcow2 overlay on its base image (created once, grown to the spec's size,
+ * never shrunk) and the NoCloud seed (rewritten on every start).
+ *
+ * <p>Thread-safe (stateless); calls for one workspace must not overlap.
+ */
+final class WorkspaceDisks {
+    private final QemuImg qemuImg;
+    private final Clock clock;
+
+    WorkspaceDisks(QemuImg qemuImg, Clock clock) {
+        this.qemuImg = qemuImg;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates the overlay on {@code image} if missing, else grows it to the spec's disk size.
+     * Reports the {@code disk} timing and {@code disk-created}.
+     *
+     * @throws ProviderException (permanent) when the spec's disk is smaller than the image; nothing
+     *     is created then
+     * @throws IOException when qemu-img fails
+     */
+    void ensure(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
+        Instant t0 = clock.instant();
+        long wanted = spec.resources().diskBytes();
+        if (Files.exists(d.overlay())) {
+            grow(spec, d, listener);
+        } else {
+            if (wanted < image.virtualSize()) {
+                throw new ProviderException(
+                        "disk of " + spec.resources().diskGiB() + " GiB is smaller than image " + image.name()
+                                + " (" + gib(image.virtualSize()) + " GiB); give the template a disk of at least "
+                                + (image.virtualSize() + (1L << 30) - 1 >> 30) + " GiB",
+                        true);
+            }
+            Path tmp = d.path().resolve("overlay.qcow2.tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                qemuImg.createOverlay(tmp, image.disk(), image.format(), wanted);
+                Files.move(tmp, d.overlay(), StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            listener.event("disk-created", spec.resources().diskGiB() + " GiB qcow2 overlay on image " + image.name());
+        }
+        listener.phaseTiming("disk", Duration.between(t0, clock.instant()));
+    }
+
+    /**
+     * Grows an existing overlay to the spec's disk size; a disk is never shrunk (an event says so).
+     *
+     * @throws IOException when qemu-img fails
+     */
+    void grow(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
+        long wanted = spec.resources().diskBytes();
+        long current = qemuImg.info(d.overlay()).virtualSize();
+        if (current < wanted) {
+            qemuImg.grow(d.overlay(), wanted);
+            listener.event(
+                    "disk-grown",
+                    "disk grown from " + gib(current) + " to "
+                            + spec.resources().diskGiB() + " GiB");
+        } else if (current > wanted) {
+            listener.event(
+                    "disk-not-shrunk",
+                    "disk stays " + gib(current) + " GiB; shrinking to "
+                            + spec.resources().diskGiB() + " GiB could destroy data");
+        }
+    }
+
+    /**
+     * Writes the NoCloud seed. Rewritten on every start so key or template changes reach the guest;
+     * the instance-id stays the workspace id, so cloud-init's once-per-instance modules do not run
+     * again.
+     *
+     * @throws IOException when the ISO cannot be written
+     */
+    void writeSeed(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
+        Instant t0 = clock.instant();
+        NoCloudSeed.write(d.seed(), CloudInitUserData.metaData(spec), CloudInitUserData.render(spec));
+        listener.phaseTiming("seed", Duration.between(t0, clock.instant()));
+    }
+
+    static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / (double) (1L << 30));
+    }
+}
