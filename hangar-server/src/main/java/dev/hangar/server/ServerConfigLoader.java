@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * listen: 127.0.0.1:7080
  * admin: alice
  * database: {url: "jdbc:postgresql://db:5432/hangar", username: hangar, password: secret}
- * templates: {dir: /etc/hangar/templates, builtin: true}
+ * templates: {dir: /etc/hangar/templates, builtin: true, default: debian-12}
  * reconciler: {concurrency: 8, poll-interval: 1s, resync-interval: 30s, base-backoff: 1s}
  * providers:
  *   qemu: {accelerator: tcg}
@@ -56,6 +56,7 @@ public final class ServerConfigLoader {
             "database.password",
             "templates.dir",
             "templates.builtin",
+            "templates.default",
             "reconciler.concurrency",
             "reconciler.poll-interval",
             "reconciler.resync-interval",
@@ -187,7 +188,8 @@ public final class ServerConfigLoader {
                 Map.copyOf(providers),
                 new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff),
                 values.getOrDefault("admin", base.adminName()),
-                gateway);
+                gateway,
+                values.getOrDefault("templates.default", base.defaultTemplate()));
     }
 
     private static Map<String, String> readFile(Path file) {

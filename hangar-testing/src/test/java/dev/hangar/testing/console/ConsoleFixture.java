@@ -1,6 +1,9 @@
 package dev.hangar.testing.console;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.client.ClientSettings;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.testing.TestControlPlane;
@@ -8,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,6 +32,11 @@ final class ConsoleFixture implements AutoCloseable {
     final TestControlPlane.Credentials bob;
 
     ConsoleFixture() throws IOException {
+        this(LOG);
+    }
+
+    /** @param log what the provider answers as every console workspace's serial log */
+    ConsoleFixture(List<String> log) throws IOException {
         // A short directory: unix socket paths must stay under 108 bytes.
         dir = Files.createTempDirectory(Path.of("/tmp"), "hc");
         Path templates = Files.createDirectories(dir.resolve("templates"));
@@ -50,13 +59,16 @@ final class ConsoleFixture implements AutoCloseable {
         emulator = SerialConsoleEmulator.start(dir.resolve("console.sock"));
         cp = TestControlPlane.builder()
                 .configure(c -> c.withTemplates(templates, false))
-                .addProviderFactory(ConsoleFakeProvider.factory(emulator.socket(), LOG))
+                .addProviderFactory(ConsoleFakeProvider.factory(emulator.socket(), log))
                 .start();
         alice = cp.createUser("alice", false);
         bob = cp.createUser("bob", false);
         try (HangarClient c = client(alice.token())) {
             c.createWorkspace(new CreateWorkspaceRequest("dev", "console", null, null, null, null, null));
             c.createWorkspace(new CreateWorkspaceRequest("pod", "fake", null, null, null, null, null));
+            // The console is offered only while a VM runs: wait for it, as a user would.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> c.workspace("dev").phase() == WorkspacePhase.Running);
         }
     }
 
