@@ -24,6 +24,12 @@ import java.util.Set;
  * ListPage}), get, start, stop, restart, delete and events. Writes only record
  * desired state (see {@link WorkspaceService}); they answer 202 because the reconciler does the
  * work. The {@code owner} query parameter lets admins address other users' workspaces.
+ *
+ * <p>Create answers 201; a body that cannot be read (not JSON, not one object, unknown field,
+ * wrong JSON type) is 400 from {@link RequestBodies}; a readable body with a value the service
+ * rejects (name, template, size, image, user-data) is 422 from {@link WorkspaceService#create},
+ * the one place create requests are validated. A left-out template, size or image is passed on
+ * as absent and means the default. See {@link ProblemMapper} for the 400/422 rule.
  */
 final class WorkspaceRoutes {
     static final String BASE = "/api/v1/workspaces";
