@@ -97,7 +97,7 @@ final class CreateCommand implements Callable<Integer> {
             }
             if (waitOptions.wait) {
                 w = new Waiter(ctx, client, waitOptions.timeout)
-                        .until(name, "", "Running", v -> v.phase() == WorkspacePhase.Running);
+                        .until(name, "", WorkspacePhase.Running.name(), v -> v.phase() == WorkspacePhase.Running);
             }
             if (output != null && output != Output.Format.table) {
                 Output.write(ctx.out(), output, w);
