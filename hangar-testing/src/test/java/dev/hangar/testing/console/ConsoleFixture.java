@@ -21,22 +21,26 @@ import java.util.Objects;
  * (no console). Users: alice (owns {@code dev} on the console template and {@code pod} on the fake
  * one) and bob. Not thread-safe; one per test.
  */
-final class ConsoleFixture implements AutoCloseable {
+public final class ConsoleFixture implements AutoCloseable {
     static final List<String> LOG =
             List.of("[    0.000000] Linux version 6.1.0", "Debian GNU/Linux 12 dev ttyS0", "dev login:");
 
     final Path dir;
     final SerialConsoleEmulator emulator;
-    final TestControlPlane cp;
-    final TestControlPlane.Credentials alice;
+    /** The running control plane (public for the CLI golden tests). */
+    public final TestControlPlane cp;
+    /** alice, owner of the console workspace {@code dev} (Running) and {@code pod} (no console). */
+    public final TestControlPlane.Credentials alice;
+
     final TestControlPlane.Credentials bob;
 
-    ConsoleFixture() throws IOException {
+    /** Starts the fixture with the default log {@link #LOG}. */
+    public ConsoleFixture() throws IOException {
         this(LOG);
     }
 
     /** @param log what the provider answers as every console workspace's serial log */
-    ConsoleFixture(List<String> log) throws IOException {
+    public ConsoleFixture(List<String> log) throws IOException {
         // A short directory: unix socket paths must stay under 108 bytes.
         dir = Files.createTempDirectory(Path.of("/tmp"), "hc");
         Path templates = Files.createDirectories(dir.resolve("templates"));
