@@ -1,11 +1,11 @@
 package dev.hangar.api;
 
 /**
- * Body of {@code POST /api/v1/workspaces}. Left-out (null) sizes and image come from the
- * template.
+ * Body of {@code POST /api/v1/workspaces}. Left-out (null) template is the server's default; left-out
+ * sizes and image come from the template. The server validates every value (422 naming the field).
  *
  * @param name required DNS-1123 label (lower-case letters, digits, '-'; at most 63 characters)
- * @param template required template name
+ * @param template optional template name; left out (null) for the server's default template
  * @param cpus optional virtual CPUs, within the template's range
  * @param memoryMiB optional memory in MiB, within the template's range
  * @param diskGiB optional disk in GiB, within the template's range

@@ -14,8 +14,9 @@ import java.time.Instant;
  * @param memoryMiB memory in MiB
  * @param diskGiB disk in GiB
  * @param image image name or reference
- * @param desired {@code running}, {@code stopped} or {@code deleted}
- * @param phase Pending, Provisioning, Starting, Running, Stopping, Stopped, Deleting or Failed
+ * @param desired what the user asked for ({@code "running"}, {@code "stopped"} or {@code "deleted"}
+ *     in JSON)
+ * @param phase what was observed ({@code "Pending"} ... {@code "Failed"} in JSON)
  * @param reason why it is in this phase; empty when none
  * @param hostKey the workspace's pinned SSH host key, {@code "<algorithm> <base64>"}
  * @param createdAt creation time (ISO-8601)
@@ -32,8 +33,8 @@ public record WorkspaceView(
         int memoryMiB,
         int diskGiB,
         String image,
-        String desired,
-        String phase,
+        DesiredState desired,
+        WorkspacePhase phase,
         String reason,
         String hostKey,
         Instant createdAt,

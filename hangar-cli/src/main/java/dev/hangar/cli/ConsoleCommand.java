@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.HangarClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,9 @@ import picocli.CommandLine.Parameters;
  *
  * <p>The guest's output is written to standard output decoded as UTF-8 (invalid bytes become
  * U+FFFD); notices go to standard error. Exit codes: 0 after a detach or when the server closed the
- * console (VM stopped), 5 (conflict) when another client is attached or the VM is not running.
+ * console (VM stopped), 5 (conflict) when another client is attached or the VM is not running (the
+ * server's refusal, naming the phase and reason, is printed before anything says "Connected").
+ * {@code --log} of a workspace that logged nothing says so on standard error.
  */
 @Command(
         mixinStandardHelpOptions = true,
@@ -97,8 +100,17 @@ final class ConsoleCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "--lines must be between 1 and 10000, got " + lines);
         try (HangarClient client = ServerConnection.open(ctx)) {
             if (log) {
-                ctx.out().print(client.consoleLog(name, owner.owner, lines));
+                String text = client.consoleLog(name, owner.owner, lines);
+                ctx.out().print(text);
                 ctx.out().flush();
+                if (text.isEmpty()) {
+                    // Say so rather than print nothing: the VM has not written to its console (yet).
+                    WorkspaceView w = client.workspace(name, owner.owner);
+                    ctx.err()
+                            .println("workspace " + name + " has no console log yet (phase " + w.phase()
+                                    + (w.reason().isEmpty() ? "" : ": " + w.reason()) + ")");
+                    ctx.err().flush();
+                }
                 return ExitCodes.OK;
             }
             return attach(client);

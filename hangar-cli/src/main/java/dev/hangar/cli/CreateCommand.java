@@ -1,24 +1,35 @@
 package dev.hangar.cli;
 
 import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
+import dev.hangar.api.client.ApiException;
 import dev.hangar.api.client.HangarClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code hangar create NAME --template T ...}: records a new workspace. */
+/**
+ * {@code hangar create NAME [--template T] ...}: records a new workspace. Every value is checked
+ * by the server (one source of truth for names, templates and limits); a rejected value is
+ * reported in this command's terms: the option that carried it ({@code --memory}, not the API's
+ * {@code memoryMiB}) and, for user-data, the file.
+ */
 @Command(
         mixinStandardHelpOptions = true,
         name = "create",
-        description = "Create a workspace from a template. Sizes left out come from the template.")
+        description = "Create a workspace from a template (the server's default template when --template is"
+                + " left out). Sizes left out come from the template.")
 final class CreateCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -30,9 +41,8 @@ final class CreateCommand implements Callable<Integer> {
 
     @Option(
             names = "--template",
-            required = true,
             paramLabel = "T",
-            description = "Template (see 'hangar template list').")
+            description = "Template (see 'hangar template list'); default: the server's default template.")
     String template;
 
     @Option(names = "--cpus", paramLabel = "N", description = "Virtual CPUs.")
@@ -76,16 +86,18 @@ final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (cpus != null && cpus <= 0) {
-            throw new CliException(ExitCodes.USAGE, "--cpus must be a positive number, got " + cpus);
-        }
         CreateWorkspaceRequest req = new CreateWorkspaceRequest(
                 name, template, cpus, memoryMiB, diskGiB, image, userData == null ? null : readUserData());
         try (HangarClient client = ServerConnection.open(ctx)) {
-            WorkspaceView w = client.createWorkspace(req);
+            WorkspaceView w;
+            try {
+                w = client.createWorkspace(req);
+            } catch (ApiException e) {
+                throw inCliTerms(e);
+            }
             if (waitOptions.wait) {
                 w = new Waiter(ctx, client, waitOptions.timeout)
-                        .until(name, "", "Running", v -> v.phase().equals("Running"));
+                        .until(name, "", WorkspacePhase.Running.name(), v -> v.phase() == WorkspacePhase.Running);
             }
             if (output != null && output != Output.Format.table) {
                 Output.write(ctx.out(), output, w);
@@ -97,6 +109,45 @@ final class CreateCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
     }
+
+    /**
+     * A rejected value in this command's terms: the API field ({@code memoryMiB}) becomes the option
+     * ({@code --memory}); a user-data problem names the file. Other errors pass unchanged.
+     */
+    private RuntimeException inCliTerms(ApiException e) {
+        if (e.status() == 413 && userData != null) {
+            return new CliException(
+                    ExitCodes.forHttpStatus(e.status()),
+                    e.detail() + "; the --user-data file " + userData + " (" + fileSize()
+                            + " bytes) makes it too large");
+        }
+        String option = OPTIONS.get(e.field());
+        if (option == null || (e.status() != 400 && e.status() != 422)) return e;
+        String detail =
+                e.detail().replaceFirst("\\b" + Pattern.quote(e.field()) + "\\b", Matcher.quoteReplacement(option));
+        if (e.field().equals("memoryMiB")) detail += " (MiB)";
+        if (e.field().equals("diskGiB")) detail += " (GiB)";
+        if (e.field().equals("userData")) detail += " (file " + userData + ")";
+        return new CliException(ExitCodes.forHttpStatus(e.status()), detail);
+    }
+
+    private long fileSize() {
+        try {
+            return Files.size(userData);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** API field of the create request to the option that sets it. */
+    private static final Map<String, String> OPTIONS = Map.of(
+            "name", "NAME",
+            "template", "--template",
+            "cpus", "--cpus",
+            "memoryMiB", "--memory",
+            "diskGiB", "--disk",
+            "image", "--image",
+            "userData", "--user-data");
 
     private String readUserData() {
         try {

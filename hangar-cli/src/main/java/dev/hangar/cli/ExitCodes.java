@@ -20,7 +20,7 @@ public final class ExitCodes {
     public static final int NOT_FOUND = 4;
     /** The request conflicts with the current state, e.g. a duplicate name (HTTP 409). */
     public static final int CONFLICT = 5;
-    /** The server or the CLI rejected a value, e.g. a size outside the template's range (HTTP 400, 413, 415, 422). */
+    /** The server or the CLI rejected a value, e.g. a size outside the template's range (HTTP 400, 413, 415, 422, 431). */
     public static final int BAD_INPUT = 6;
     /** Missing, invalid or insufficient credentials (HTTP 401, 403). */
     public static final int AUTH = 7;
@@ -30,7 +30,7 @@ public final class ExitCodes {
     /** @return the exit code for an HTTP error status */
     public static int forHttpStatus(int status) {
         return switch (status) {
-            case 400, 413, 415, 422 -> BAD_INPUT;
+            case 400, 413, 415, 422, 431 -> BAD_INPUT;
             case 401, 403 -> AUTH;
             case 404, 410 -> NOT_FOUND;
             case 409, 412 -> CONFLICT;

@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.HangarClient;
 import java.util.concurrent.Callable;
@@ -30,7 +31,7 @@ abstract class LifecycleCommand implements Callable<Integer> {
     abstract String verb();
 
     /** @return the phase {@code --wait} waits for */
-    abstract String goal();
+    abstract WorkspacePhase goal();
 
     /** Sends the request. */
     abstract WorkspaceView request(HangarClient client);
@@ -40,7 +41,7 @@ abstract class LifecycleCommand implements Callable<Integer> {
      * @return true when {@code seen} (a later poll) shows the action completed
      */
     boolean reached(WorkspaceView requested, WorkspaceView seen, boolean sawOtherPhase) {
-        return seen.phase().equals(goal());
+        return seen.phase() == goal();
     }
 
     @Override
@@ -51,9 +52,9 @@ abstract class LifecycleCommand implements Callable<Integer> {
                 ctx.out().println(verb() + " requested for workspace " + name + " (phase " + requested.phase() + ")");
                 return ExitCodes.OK;
             }
-            boolean[] sawOther = {!requested.phase().equals(goal())};
-            new Waiter(ctx, client, waitOptions.timeout).until(name, owner.owner, goal(), w -> {
-                if (!w.phase().equals(goal())) sawOther[0] = true;
+            boolean[] sawOther = {requested.phase() != goal()};
+            new Waiter(ctx, client, waitOptions.timeout).until(name, owner.owner, goal().name(), w -> {
+                if (w.phase() != goal()) sawOther[0] = true;
                 return reached(requested, w, sawOther[0]);
             });
             ctx.out().println("workspace " + name + " is " + goal());

@@ -17,8 +17,9 @@ import picocli.CommandLine.Option;
         description = "List your workspaces (everyone's with --all, for admins).")
 final class ListCommand implements Callable<Integer> {
     /** The phases of WorkspaceView.phase, for validation and completion. */
-    static final List<String> PHASES =
-            List.of("Pending", "Provisioning", "Starting", "Running", "Stopping", "Stopped", "Deleting", "Failed");
+    static final List<String> PHASES = java.util.Arrays.stream(dev.hangar.api.WorkspacePhase.values())
+            .map(Enum::name)
+            .toList();
 
     private final CliContext ctx;
 

@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.HangarClient;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ final class RestartCommand extends LifecycleCommand {
     }
 
     @Override
-    String goal() {
-        return "Running";
+    WorkspacePhase goal() {
+        return WorkspacePhase.Running;
     }
 
     @Override
@@ -33,6 +34,6 @@ final class RestartCommand extends LifecycleCommand {
      */
     @Override
     boolean reached(WorkspaceView requested, WorkspaceView seen, boolean sawOtherPhase) {
-        return seen.phase().equals("Running") && (sawOtherPhase || seen.version() > requested.version());
+        return seen.phase() == WorkspacePhase.Running && (sawOtherPhase || seen.version() > requested.version());
     }
 }

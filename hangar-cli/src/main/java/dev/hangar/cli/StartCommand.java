@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.HangarClient;
 import picocli.CommandLine.Command;
@@ -20,8 +21,8 @@ final class StartCommand extends LifecycleCommand {
     }
 
     @Override
-    String goal() {
-        return "Running";
+    WorkspacePhase goal() {
+        return WorkspacePhase.Running;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.HangarClient;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ final class StopCommand extends LifecycleCommand {
     }
 
     @Override
-    String goal() {
-        return "Stopped";
+    WorkspacePhase goal() {
+        return WorkspacePhase.Stopped;
     }
 
     @Override

@@ -27,8 +27,8 @@ final class Views {
             String cpus = Integer.toString(w.cpus());
             String mem = Sizes.formatMiB(w.memoryMiB());
             String disk = Sizes.formatGiB(w.diskGiB());
-            if (withOwner) t.row(w.name(), w.owner(), w.template(), w.phase(), cpus, mem, disk, age);
-            else t.row(w.name(), w.template(), w.phase(), cpus, mem, disk, age);
+            if (withOwner) t.row(w.name(), w.owner(), w.template(), w.phase().name(), cpus, mem, disk, age);
+            else t.row(w.name(), w.template(), w.phase().name(), cpus, mem, disk, age);
         }
         return t;
     }
@@ -40,9 +40,9 @@ final class Views {
         b.add("Owner", w.owner());
         b.add("Template", w.template());
         b.add("Provider", w.provider());
-        b.add("Phase", w.phase());
+        b.add("Phase", w.phase().name());
         if (!w.reason().isEmpty()) b.add("Reason", w.reason());
-        b.add("Desired", w.desired());
+        b.add("Desired", w.desired().toString());
         b.add("CPUs", Integer.toString(w.cpus()));
         b.add("Memory", Sizes.formatMiB(w.memoryMiB()));
         b.add("Disk", Sizes.formatGiB(w.diskGiB()));

@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.ApiException;
 import dev.hangar.api.client.HangarClient;
@@ -35,19 +36,19 @@ final class Waiter {
      */
     WorkspaceView until(String name, String owner, String goal, Predicate<WorkspaceView> done) {
         Instant deadline = ctx.clock().instant().plus(timeout);
-        String lastPhase = "";
+        WorkspacePhase lastPhase = null; // none seen yet
         while (true) {
             WorkspaceView w = fetch(name, owner)
                     .orElseThrow(() -> new CliException(
                             ExitCodes.NOT_FOUND, "workspace " + name + " disappeared while waiting for " + goal));
-            if (!w.phase().equals(lastPhase) && ctx.terminal().interactive()) {
+            if (w.phase() != lastPhase && ctx.terminal().interactive()) {
                 // Progress only for a person at a terminal; scripts get the final line alone.
                 ctx.err().println("phase: " + w.phase() + (w.reason().isEmpty() ? "" : " (" + w.reason() + ")"));
                 ctx.err().flush();
             }
             lastPhase = w.phase();
             if (done.test(w)) return w;
-            if (w.phase().equals("Failed")) {
+            if (w.phase() == WorkspacePhase.Failed) {
                 throw new CliException(
                         ExitCodes.ERROR,
                         "workspace " + name + " failed: " + (w.reason().isEmpty() ? "no reason given" : w.reason())
@@ -67,7 +68,7 @@ final class Waiter {
         while (true) {
             Optional<WorkspaceView> w = fetch(name, owner);
             if (w.isEmpty()) return;
-            if (w.get().phase().equals("Failed")) {
+            if (w.get().phase() == WorkspacePhase.Failed) {
                 throw new CliException(
                         ExitCodes.ERROR,
                         "workspace " + name + " failed to delete: " + w.get().reason() + "; see 'hangar events " + name
@@ -86,7 +87,7 @@ final class Waiter {
         }
     }
 
-    private void pauseUntilNextPoll(Instant deadline, String name, String goal, String phase) {
+    private void pauseUntilNextPoll(Instant deadline, String name, String goal, WorkspacePhase phase) {
         Instant now = ctx.clock().instant();
         if (!now.isBefore(deadline)) {
             throw new CliException(

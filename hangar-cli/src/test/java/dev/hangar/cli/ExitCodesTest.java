@@ -11,6 +11,7 @@ class ExitCodesTest {
         assertThat(ExitCodes.forHttpStatus(413)).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(ExitCodes.forHttpStatus(415)).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(ExitCodes.forHttpStatus(422)).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(ExitCodes.forHttpStatus(431)).isEqualTo(ExitCodes.BAD_INPUT);
         assertThat(ExitCodes.forHttpStatus(401)).isEqualTo(ExitCodes.AUTH);
         assertThat(ExitCodes.forHttpStatus(403)).isEqualTo(ExitCodes.AUTH);
         assertThat(ExitCodes.forHttpStatus(404)).isEqualTo(ExitCodes.NOT_FOUND);

@@ -2,9 +2,11 @@ package dev.hangar.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.api.DesiredState;
 import dev.hangar.api.EventView;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,8 +29,8 @@ class ViewsTest {
                 memoryMiB,
                 16,
                 "debian-12",
-                "running",
-                phase,
+                DesiredState.RUNNING,
+                WorkspacePhase.valueOf(phase),
                 "",
                 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample",
                 created,

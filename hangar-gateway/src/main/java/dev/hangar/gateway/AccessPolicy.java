@@ -70,12 +70,17 @@ final class AccessPolicy {
         return switch (ws) {
             case WorkspaceTarget.Reachable r -> new Decision.Allow(r);
             case WorkspaceTarget.Unreachable u ->
-                new Decision.Deny(
-                        Denial.NOT_RUNNING,
-                        "workspace '" + label + "' is " + u.state() + ", not Running; start it with 'hangar start "
-                                + name + "'",
-                        u.id());
+                new Decision.Deny(Denial.NOT_RUNNING, notRunning(label, name, u), u.id());
         };
+    }
+
+    /** "is starting" while it is on its way, else "start it": never advice that the state makes wrong. */
+    private static String notRunning(String label, String name, WorkspaceTarget.Unreachable u) {
+        String state = u.state() + (u.reason().isEmpty() ? "" : ": " + u.reason());
+        if (u.starting())
+            return "workspace '" + label + "' is starting (" + state + "); try again when it is Running ('hangar start "
+                    + name + " --wait' waits for it)";
+        return "workspace '" + label + "' is " + state + ", not Running; start it with 'hangar start " + name + "'";
     }
 
     private static String noSuch(String label) {

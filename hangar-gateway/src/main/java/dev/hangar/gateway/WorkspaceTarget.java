@@ -41,12 +41,21 @@ public sealed interface WorkspaceTarget {
      * @param id workspace id
      * @param owner owner's user name
      * @param state what to tell the user, e.g. the phase {@code Stopped}
+     * @param reason why it is in that state; empty when none
+     * @param starting whether it is on its way to Running (the user should wait, not start it)
      */
-    record Unreachable(String id, String owner, String state) implements WorkspaceTarget {
+    record Unreachable(String id, String owner, String state, String reason, boolean starting)
+            implements WorkspaceTarget {
         public Unreachable {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(owner, "owner");
             Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /** A workspace that is not starting, without a reason. */
+        public Unreachable(String id, String owner, String state) {
+            this(id, owner, state, "", false);
         }
     }
 }

@@ -10,7 +10,11 @@ class AccessPolicyTest {
             .admin("root-admin")
             .workspace("dev", new WorkspaceTarget.Reachable("id-a-dev", "alice", "10.0.0.5", 2201))
             .workspace("dev", new WorkspaceTarget.Reachable("id-b-dev", "bob", "127.0.0.1", 2202))
-            .workspace("off", new WorkspaceTarget.Unreachable("id-a-off", "alice", "Stopped"));
+            .workspace("off", new WorkspaceTarget.Unreachable("id-a-off", "alice", "Stopped"))
+            .workspace(
+                    "boot",
+                    new WorkspaceTarget.Unreachable(
+                            "id-a-boot", "alice", "Provisioning", "pulling image debian-12", true));
     private final AccessPolicy policy = new AccessPolicy(directory);
 
     @Test
@@ -54,5 +58,15 @@ class AccessPolicyTest {
                 assertThat(d.message()).doesNotContain("\n");
             });
         }
+    }
+
+    @Test
+    void aStartingWorkspaceIsReportedAsStartingNotAsSomethingToStart() {
+        String m = ((Decision.Deny) policy.decide("alice", "boot.hangar", 22)).message();
+        assertThat(m)
+                .isEqualTo("workspace 'boot' is starting (Provisioning: pulling image debian-12); try again when it is"
+                        + " Running ('hangar start boot --wait' waits for it)");
+        assertThat(((Decision.Deny) policy.decide("alice", "off.hangar", 22)).message())
+                .isEqualTo("workspace 'off' is Stopped, not Running; start it with 'hangar start off'");
     }
 }

@@ -2,16 +2,9 @@ package dev.hangar.server;
 
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
-import dev.hangar.core.domain.WorkspaceEvent;
-import dev.hangar.core.reconcile.ProviderRegistry;
-import dev.hangar.core.reconcile.WorkspaceSpecs;
+import dev.hangar.core.service.ConsoleService;
+import dev.hangar.core.service.ConsoleService.Target;
 import dev.hangar.core.service.UserService;
-import dev.hangar.core.service.WorkspaceService;
-import dev.hangar.core.store.Store;
-import dev.hangar.core.template.TemplateCatalog;
-import dev.hangar.provider.spi.ConsoleEndpoint;
-import dev.hangar.provider.spi.WorkspaceProvider;
-import dev.hangar.provider.spi.WorkspaceSpec;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsBinaryMessageContext;
@@ -24,11 +17,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -41,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * {@code /api/v1/workspaces/{name}/console}: the workspace's serial console over a WebSocket
  * (RFC 6455), and {@code .../console/log}: the end of its serial log as text.
  *
- * <p><b>Access.</b> The same bearer token as every API call (checked before the upgrade, so a bad
- * request gets an ordinary problem+json answer instead of a 101): the owner, or an admin with
- * {@code ?owner=}; a non-admin naming another owner gets 403, an unknown workspace 404, a workspace
- * whose provider has no console ({@link WorkspaceProvider#console} empty, e.g. kubernetes) 409 with
- * kind {@code no-console}.
+ * <p><b>Access.</b> HTTP plumbing only; the decisions are {@link ConsoleService}'s. The same bearer
+ * token as every API call (checked before the upgrade, so a bad request gets an ordinary
+ * problem+json answer instead of a 101): the owner, or an admin with {@code ?owner=}; a non-admin
+ * naming another owner gets 403, an unknown workspace 404, a workspace whose provider has no
+ * console ({@link dev.hangar.provider.spi.WorkspaceProvider#console} empty, e.g. kubernetes) 409
+ * with kind {@code no-console}, a workspace without a running VM (phase other than Starting,
+ * Running, Stopping) 409 with kind {@code not-running} and its phase and reason in the detail.
  *
  * <p><b>Bridge.</b> After the upgrade the server connects to the provider's unix socket ({@link
  * ConsoleEndpoint}) and relays bytes unchanged: every binary (or text, as UTF-8) message from the
@@ -67,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * </table>
  *
  * <p>Each attach records a {@code console-attach} event (who, from where) and each detach a {@code
- * console-detach} event (duration and bytes both ways). Thread-safe.
+ * console-detach} event (duration and bytes both ways), through {@link ConsoleService}. Thread-safe.
  */
 final class ConsoleRoutes {
     /** Close code for "another client is attached" (RFC 6455 section 7.4.1, 1013 Try Again Later). */
@@ -79,6 +71,7 @@ final class ConsoleRoutes {
     private static final String TARGET = "hangar.console.target";
     private static final int CHUNK = 4096;
     private static final int DEFAULT_LOG_LINES = 100;
+    /** Largest {@code lines} of the log route. */
     private static final int MAX_LOG_LINES = 10_000;
     /** RFC 6455 section 5.5: a close frame's reason fits in 123 bytes of UTF-8. */
     private static final int MAX_REASON_BYTES = 123;
@@ -86,9 +79,6 @@ final class ConsoleRoutes {
     private static final Duration PING_INTERVAL = Duration.ofSeconds(30);
     private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-
-    /** What the pre-upgrade check resolved, handed to the WebSocket handlers through the upgrade request. */
-    private record Target(User user, Workspace workspace, ConsoleEndpoint endpoint) {}
 
     /** One attached client. */
     private record Attachment(
@@ -100,27 +90,13 @@ final class ConsoleRoutes {
             AtomicLong fromGuest) {}
 
     private final BearerAuth auth;
-    private final WorkspaceService workspaces;
-    private final Store store;
-    private final TemplateCatalog templates;
-    private final ProviderRegistry providers;
-    private final Clock clock;
+    private final ConsoleService consoles;
     /** Workspace id to its attached client. */
     private final ConcurrentHashMap<String, Attachment> attached = new ConcurrentHashMap<>();
 
-    ConsoleRoutes(
-            UserService users,
-            WorkspaceService workspaces,
-            Store store,
-            TemplateCatalog templates,
-            ProviderRegistry providers,
-            Clock clock) {
+    ConsoleRoutes(UserService users, ConsoleService consoles) {
         this.auth = new BearerAuth(users, java.util.Set.of());
-        this.workspaces = workspaces;
-        this.store = store;
-        this.templates = templates;
-        this.providers = providers;
-        this.clock = clock;
+        this.consoles = consoles;
     }
 
     void register(RoutesConfig r) {
@@ -136,12 +112,11 @@ final class ConsoleRoutes {
         });
     }
 
-    /** {@code GET .../console/log?lines=N}: the last N lines (default 100) as text/plain. */
+    /** {@code GET .../console/log?lines=N}: the last N lines (default 100) as text/plain; empty when there is no log. */
     private void log(Context ctx) {
         int lines = lines(ctx.queryParam("lines"));
-        Target t = resolve(ctx);
-        WorkspaceSpec spec = spec(t.workspace());
-        List<String> tail = provider(t.workspace()).consoleLog(spec, lines).orElseThrow(() -> noConsole(t.workspace()));
+        User u = authorize(ctx);
+        var tail = consoles.log(u, owner(ctx), ctx.pathParam("name"), lines);
         ctx.contentType("text/plain; charset=utf-8").result(tail.isEmpty() ? "" : String.join("\n", tail) + "\n");
     }
 
@@ -163,19 +138,24 @@ final class ConsoleRoutes {
         }
     }
 
-    /**
-     * The checks shared by both routes: token, owner-or-admin, workspace, provider with a console.
-     */
-    private Target resolve(Context ctx) {
+    /** The token and the owner-or-admin rule, shared by both routes. */
+    private User authorize(Context ctx) {
         auth.handle(ctx);
         User u = BearerAuth.user(ctx);
-        String owner = Optional.ofNullable(ctx.queryParam("owner")).orElse("").strip();
+        String owner = owner(ctx);
         if (!u.admin() && !owner.isEmpty() && !owner.equals(u.name()))
             throw ApiException.forbidden(
                     "only the owner or an admin may use a workspace's console; leave out 'owner' for your own");
-        Workspace w = workspaces.get(u, owner, ctx.pathParam("name"));
-        ConsoleEndpoint endpoint = provider(w).console(spec(w)).orElseThrow(() -> noConsole(w));
-        return new Target(u, w, endpoint);
+        return u;
+    }
+
+    private Target resolve(Context ctx) {
+        User u = authorize(ctx);
+        return consoles.attach(u, owner(ctx), ctx.pathParam("name"));
+    }
+
+    private static String owner(Context ctx) {
+        return Optional.ofNullable(ctx.queryParam("owner")).orElse("").strip();
     }
 
     private void connect(WsConnectContext ctx) {
@@ -199,10 +179,7 @@ final class ConsoleRoutes {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(t.endpoint().socket()));
         } catch (IOException e) {
-            ctx.closeSession(
-                    NOT_RUNNING,
-                    reason("workspace " + w.name() + " has no running console (phase " + w.phase()
-                            + "); start it with 'hangar start " + w.name() + "'"));
+            ctx.closeSession(NOT_RUNNING, reason(consoles.unreachable(t)));
             return;
         }
         Attachment a = new Attachment(ctx.sessionId(), t, channel, now(), new AtomicLong(), new AtomicLong());
@@ -214,11 +191,7 @@ final class ConsoleRoutes {
         }
         ctx.session.setIdleTimeout(IDLE_TIMEOUT);
         ctx.enableAutomaticPings(PING_INTERVAL.toSeconds(), TimeUnit.SECONDS);
-        event(
-                w,
-                t.user().name(),
-                "console-attach",
-                "serial console attached by " + t.user().name() + " from " + ctx.session.getRemoteSocketAddress());
+        consoles.attached(t, String.valueOf(ctx.session.getRemoteSocketAddress()));
         Thread.ofVirtual().name("console-" + w.id()).start(() -> toClient(ctx, a));
     }
 
@@ -285,13 +258,7 @@ final class ConsoleRoutes {
         if (!attached.remove(a.target().workspace().id(), a)) return;
         close(a.channel());
         Duration d = Duration.between(a.since(), now());
-        event(
-                a.target().workspace(),
-                a.target().user().name(),
-                "console-detach",
-                "serial console detached (" + why + ") after " + d.toSeconds() + " s, "
-                        + a.toGuest().get() + " bytes to the guest, "
-                        + a.fromGuest().get() + " from it");
+        consoles.detached(a.target(), why, d, a.toGuest().get(), a.fromGuest().get());
     }
 
     /** @return the attachment this WebSocket owns, if it is the attached client */
@@ -300,24 +267,6 @@ final class ConsoleRoutes {
         if (t == null) return Optional.empty();
         Attachment a = attached.get(t.workspace().id());
         return a != null && a.sessionId().equals(ctx.sessionId()) ? Optional.of(a) : Optional.empty();
-    }
-
-    private WorkspaceProvider provider(Workspace w) {
-        return providers
-                .find(w.providerType())
-                .orElseThrow(() -> ApiException.unavailable("provider '" + w.providerType() + "' of workspace "
-                        + w.name() + " is not enabled on this server"));
-    }
-
-    private WorkspaceSpec spec(Workspace w) {
-        return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
-    }
-
-    private static ApiException noConsole(Workspace w) {
-        return ApiException.conflict(
-                "no-console",
-                "workspace " + w.name() + " (provider " + w.providerType() + ") has no serial console; use 'hangar ssh "
-                        + w.name() + "'");
     }
 
     private static int lines(String raw) {
@@ -331,17 +280,8 @@ final class ConsoleRoutes {
         throw ApiException.badRequest("lines", "lines must be an integer 1.." + MAX_LOG_LINES + ", got '" + raw + "'");
     }
 
-    private void event(Workspace w, String actor, String type, String message) {
-        try {
-            store.events().append(new WorkspaceEvent(0, w.id(), now(), actor, type, message));
-        } catch (RuntimeException e) {
-            // The workspace may have been deleted while the console was open.
-            LOG.info("{} of workspace {} not recorded: {}", type, w.id(), e.getMessage());
-        }
-    }
-
     private Instant now() {
-        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return consoles.now();
     }
 
     /** Cuts a close reason to the 123 bytes RFC 6455 allows, on a character boundary. */

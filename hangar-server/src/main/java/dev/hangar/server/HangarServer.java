@@ -45,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * <p>On first start (no users in the store) the admin user {@link ServerConfig#adminName()} is
  * created and a token for it is written, with the server's URL, to {@code $HANGAR_HOME/cli.yaml}
  * (mode 0600). On every start an existing {@code cli.yaml} gets the current URL (its token is
- * kept). Tokens are never logged.
+ * kept). Tokens are never logged. Both happen only after the HTTP API and the gateway are bound,
+ * so a server that cannot listen leaves no admin user and no {@code cli.yaml} behind. The
+ * configured default template ({@link ServerConfig#defaultTemplate()}) is checked before anything
+ * listens.
  *
  * <p>Thread-safe after start.
  */
@@ -181,7 +184,13 @@ public final class HangarServer implements AutoCloseable {
                     new WorkspaceReconciler(store, templates, providers, clock, config.reconciler(), metrics);
             closeables.push(reconciler);
             UserService users = new UserService(store, clock);
-            WorkspaceService workspaces = new WorkspaceService(store, templates, clock, reconciler::enqueue);
+            WorkspaceService workspaces;
+            try {
+                workspaces =
+                        new WorkspaceService(store, templates, clock, reconciler::enqueue, config.defaultTemplate());
+            } catch (dev.hangar.core.domain.ValidationException e) {
+                throw new ConfigException("templates.default: " + e.getMessage(), e);
+            }
 
             // Images come from whichever provider offers them (today qemu); the server never names it.
             Optional<WorkspaceImages> images = providers.types().stream()
@@ -199,7 +208,9 @@ public final class HangarServer implements AutoCloseable {
                     gatewayRef::info,
                     gatewayRef::started,
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
-                    new ConsoleRoutes(users, workspaces, store, templates, providers, clock),
+                    new ConsoleRoutes(
+                            users,
+                            new dev.hangar.core.service.ConsoleService(workspaces, store, templates, providers, clock)),
                     new dev.hangar.core.usb.UsbService(
                             store, templates, workspaces, new UsbAllowFile(config.home()), clock));
             try {
@@ -212,11 +223,13 @@ public final class HangarServer implements AutoCloseable {
             closeables.push(app::stop);
             URI baseUri = URI.create("http://" + hostForUri(config.listenHost()) + ":" + app.port());
 
-            writeCliConfig(config, users, baseUri);
-            reconciler.start();
+            // Bind everything before the first lasting side effect: a server that cannot listen on its
+            // gateway port exits without having created the admin user or written cli.yaml.
             GatewayHook.RunningGateway gateway =
                     gatewayHookStart(new ServerContext(config, baseUri, store, users, workspaces, templates, clock));
             closeables.push(gateway);
+            writeCliConfig(config, users, baseUri);
+            reconciler.start();
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(

@@ -41,6 +41,8 @@ final class HttpApi {
             cfg.http.maxRequestSize = RequestBodies.MAX_BYTES + 1L;
             cfg.jetty.host = config.listenHost();
             cfg.jetty.port = config.listenPort();
+            // What Jetty refuses before routing (e.g. 431 for oversized headers) is problem+json too.
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
             cfg.requestLogger.http((ctx, ms) -> {
                 Endpoint e = ctx.endpoints().lastHttpEndpoint();
                 String route = e == null ? "unmatched" : e.path;

@@ -5,6 +5,7 @@ import dev.hangar.api.Problem;
 import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.LifecycleConflictException;
 import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.ProviderUnavailableException;
 import dev.hangar.core.domain.ValidationException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -19,13 +20,23 @@ import org.slf4j.LoggerFactory;
  * The one place where exceptions become HTTP responses: RFC 9457 problem details with media type
  * {@code application/problem+json} and, where known, the offending request {@code field}.
  *
+ * <p><b>400 or 422.</b> 400 Bad Request means the request could not be read as the API defines
+ * it: a body that is not JSON, not one JSON object, has an unknown field or a value of the wrong
+ * JSON type; a query parameter that is not a number or not in its range. 422 Unprocessable
+ * Content means the request was read and is well-formed, but a value is not acceptable: a name
+ * that is not a DNS-1123 label, an unknown template, a size outside the template's range, user-data
+ * that is not a YAML mapping, an invalid SSH key. The OpenAPI document ({@code openapi.yaml} in
+ * hangar-api) and the client's Javadoc say the same.
+ *
  * <table>
  *   <caption>mapping</caption>
  *   <tr><th>exception</th><th>status</th></tr>
- *   <tr><td>{@link ApiException}</td><td>its status (400, 401, 403, 409, 413, 415, 503)</td></tr>
+ *   <tr><td>{@link ApiException}</td><td>its status (400, 401, 403, 409, 413, 415, 431, 503)</td></tr>
  *   <tr><td>{@link ValidationException} (incl. invalid SSH keys)</td><td>422</td></tr>
  *   <tr><td>{@link NotFoundException}</td><td>404</td></tr>
- *   <tr><td>{@link ConflictException} (incl. stale versions), {@link LifecycleConflictException}</td><td>409</td></tr>
+ *   <tr><td>{@link ConflictException} (incl. stale versions, an unusable console), {@link
+ *       LifecycleConflictException}</td><td>409, kind from {@link ConflictException#kind()}</td></tr>
+ *   <tr><td>{@link ProviderUnavailableException}</td><td>503</td></tr>
  *   <tr><td>Javalin's {@link HttpResponseException} (unknown route, wrong method)</td><td>its status</td></tr>
  *   <tr><td>anything else</td><td>500 with a generic detail; logged with its stack trace</td></tr>
  * </table>
@@ -68,7 +79,8 @@ public final class ProblemMapper {
             }
             case ValidationException v -> send(ctx, 422, "validation", v.field(), v.getMessage());
             case NotFoundException n -> send(ctx, 404, "not-found", "", n.getMessage());
-            case ConflictException c -> send(ctx, 409, "conflict", c.field() == null ? "" : c.field(), c.getMessage());
+            case ConflictException c -> send(ctx, 409, c.kind(), c.field() == null ? "" : c.field(), c.getMessage());
+            case ProviderUnavailableException p -> send(ctx, 503, "unavailable", "", p.getMessage());
             case LifecycleConflictException c -> send(ctx, 409, "lifecycle-conflict", "", c.getMessage());
             case HttpResponseException h -> {
                 String kind = h.getStatus() == 404 ? "not-found" : "http-" + h.getStatus();

@@ -90,7 +90,7 @@ final class RequestBodies {
             throw ApiException.badRequest(
                     field,
                     field.isEmpty()
-                            ? "request body must be one JSON object: " + firstLine(e.getOriginalMessage())
+                            ? "request body must be one JSON object {...}, got " + shape(body)
                             : "field '" + field + "' has the wrong type; expected " + expected);
         } catch (JsonMappingException e) {
             String field = path(e);
@@ -151,6 +151,20 @@ final class RequestBodies {
         if (t == String.class) return "a string";
         if (t == Boolean.class || t == boolean.class) return "true or false";
         return "a JSON object";
+    }
+
+    /** What the body is at the top level, in JSON's terms (never a Java type name). */
+    private static String shape(byte[] body) {
+        String t = new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (t.isEmpty()) return "nothing";
+        return switch (t.charAt(0)) {
+            case '[' -> "an array";
+            case '"' -> "a string";
+            case 't', 'f' -> "a boolean";
+            case 'n' -> "null";
+            case '{' -> "an object of another shape";
+            default -> "a number";
+        };
     }
 
     private static String firstLine(String s) {

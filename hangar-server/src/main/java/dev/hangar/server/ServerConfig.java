@@ -37,6 +37,9 @@ import java.util.TreeMap;
  *     gateway.listen-port: 2222}), handed unchanged to the {@link GatewayHook} through {@link
  *     ServerContext#config()}; the hook rejects keys it does not know (see {@link SshGatewayHook}
  *     for the keys of the built-in gateway)
+ * @param defaultTemplate the template of a create request that names none ({@code
+ *     templates.default}); empty (the default) for the only template when there is exactly one,
+ *     else {@code debian-12} when it exists; checked against the templates at start-up
  */
 public record ServerConfig(
         String listenHost,
@@ -50,7 +53,8 @@ public record ServerConfig(
         Map<String, Map<String, String>> providers,
         WorkspaceReconciler.Settings reconciler,
         String adminName,
-        Map<String, String> gateway) {
+        Map<String, String> gateway,
+        String defaultTemplate) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -77,6 +81,39 @@ public record ServerConfig(
                 .forEach((type, settings) -> copy.put(type, Map.copyOf(settings)));
         providers = Map.copyOf(copy);
         gateway = gateway == null ? Map.of() : Map.copyOf(gateway);
+        defaultTemplate = defaultTemplate == null ? "" : defaultTemplate.strip();
+    }
+
+    /**
+     * A config without a configured default template, as before {@code templates.default} existed.
+     */
+    public ServerConfig(
+            String listenHost,
+            int listenPort,
+            Path home,
+            String databaseUrl,
+            String databaseUsername,
+            String databasePassword,
+            Path templateDir,
+            boolean builtinTemplates,
+            Map<String, Map<String, String>> providers,
+            WorkspaceReconciler.Settings reconciler,
+            String adminName,
+            Map<String, String> gateway) {
+        this(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                gateway,
+                "");
     }
 
     /**
@@ -121,7 +158,8 @@ public record ServerConfig(
                 providers,
                 reconciler,
                 adminName,
-                gateway);
+                gateway,
+                defaultTemplate);
     }
 
     /** @return a copy with other template settings */
@@ -138,7 +176,8 @@ public record ServerConfig(
                 providers,
                 reconciler,
                 adminName,
-                gateway);
+                gateway,
+                defaultTemplate);
     }
 
     /** @return a copy with other reconciler settings */
@@ -155,7 +194,8 @@ public record ServerConfig(
                 providers,
                 settings,
                 adminName,
-                gateway);
+                gateway,
+                defaultTemplate);
     }
 
     /** @return a copy with one provider's settings replaced */
@@ -174,7 +214,8 @@ public record ServerConfig(
                 p,
                 reconciler,
                 adminName,
-                gateway);
+                gateway,
+                defaultTemplate);
     }
 
     /** @return a copy with other gateway settings */
@@ -191,7 +232,26 @@ public record ServerConfig(
                 providers,
                 reconciler,
                 adminName,
-                settings);
+                settings,
+                defaultTemplate);
+    }
+
+    /** @return a copy with another {@code templates.default} (empty for the automatic choice) */
+    public ServerConfig withDefaultTemplate(String name) {
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                gateway,
+                name);
     }
 
     @Override
@@ -201,6 +261,6 @@ public record ServerConfig(
                 + databaseUsername + ", databasePassword=" + (databasePassword.isEmpty() ? "" : "<redacted>")
                 + ", templateDir=" + templateDir + ", builtinTemplates=" + builtinTemplates + ", providers="
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
-                + gateway.keySet() + "]";
+                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + "]";
     }
 }

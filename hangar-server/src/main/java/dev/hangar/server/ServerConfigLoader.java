@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * listen: 127.0.0.1:7080
  * admin: alice
  * database: {url: "jdbc:postgresql://db:5432/hangar", username: hangar, password: secret}
- * templates: {dir: /etc/hangar/templates, builtin: true}
+ * templates: {dir: /etc/hangar/templates, builtin: true, default: debian-12}
  * reconciler: {concurrency: 8, poll-interval: 1s, resync-interval: 30s, base-backoff: 1s, max-attempts: 8}
  * providers:
  *   qemu: {accelerator: tcg}
@@ -78,6 +78,7 @@ public final class ServerConfigLoader {
             new Key("database.password", ""),
             new Key("templates.dir", "$HANGAR_HOME/templates"),
             new Key("templates.builtin", "true"),
+            new Key("templates.default", ""),
             new Key("reconciler.concurrency", "8"),
             new Key("reconciler.poll-interval", "1s"),
             new Key("reconciler.resync-interval", "30s"),
@@ -216,7 +217,8 @@ public final class ServerConfigLoader {
                 Map.copyOf(providers),
                 new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff, maxAttempts),
                 values.getOrDefault("admin", base.adminName()),
-                gateway);
+                gateway,
+                values.getOrDefault("templates.default", base.defaultTemplate()));
     }
 
     private static Map<String, String> readFile(Path file) {

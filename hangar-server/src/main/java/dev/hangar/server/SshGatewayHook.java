@@ -4,6 +4,7 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.service.WorkspaceAdvice;
 import dev.hangar.core.store.Store;
 import dev.hangar.gateway.ConnectionRecord;
 import dev.hangar.gateway.GatewayAudit;
@@ -65,12 +66,14 @@ public final class SshGatewayHook implements GatewayHook {
             gateway = SshGateway.start(
                     config, new StoreDirectory(ctx.store()), new EventAudit(ctx.store(), ctx.clock()), ctx.clock());
         } catch (RuntimeException e) {
+            // Say it once: the gateway's own message already names the address.
+            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
             throw new ConfigException(
                     "cannot start the SSH gateway on " + config.listenAddress() + ":" + config.port() + ": "
-                            + e.getMessage() + " (set gateway.listen-port, or gateway.enabled: false)",
+                            + cause.getMessage()
+                            + " (set gateway.listen-port to a free port, or gateway.enabled: false)",
                     e);
         }
-        LOG.info("SSH gateway listening on {}:{} (host key {})", gateway.host(), gateway.port(), gateway.hostKeyLine());
         return new RunningGateway() {
             @Override
             public GatewayInfo info() {
@@ -132,7 +135,8 @@ public final class SshGatewayHook implements GatewayHook {
             if (w.phase() == Phase.Running && !w.sshHost().isEmpty() && w.sshPort() > 0) {
                 return new WorkspaceTarget.Reachable(w.id(), w.owner(), w.sshHost(), w.sshPort());
             }
-            return new WorkspaceTarget.Unreachable(w.id(), w.owner(), w.phase().name());
+            return new WorkspaceTarget.Unreachable(
+                    w.id(), w.owner(), w.phase().name(), w.reason(), WorkspaceAdvice.starting(w));
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.hangar.server;
 
+import dev.hangar.api.DesiredState;
 import dev.hangar.api.EventView;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
 import dev.hangar.api.UserView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
@@ -11,7 +13,6 @@ import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.template.Range;
 import dev.hangar.core.template.Template;
-import java.util.Locale;
 
 /** Maps domain values to the API's wire records. Pure; never exposes secrets (host private keys, token hashes). */
 final class Views {
@@ -29,8 +30,8 @@ final class Views {
                 r.memoryMiB(),
                 r.diskGiB(),
                 w.parameters().image(),
-                w.desired().name().toLowerCase(Locale.ROOT),
-                w.phase().name(),
+                DesiredState.valueOf(w.desired().name()),
+                WorkspacePhase.valueOf(w.phase().name()),
                 w.reason(),
                 w.hostKey().publicKey(),
                 w.createdAt(),

@@ -4,7 +4,6 @@ import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.Json;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
-import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.service.CreateWorkspace;
 import dev.hangar.core.service.WorkspaceService;
@@ -15,6 +14,8 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -23,6 +24,12 @@ import java.util.Set;
  * ListPage}), get, start, stop, restart, delete and events. Writes only record
  * desired state (see {@link WorkspaceService}); they answer 202 because the reconciler does the
  * work. The {@code owner} query parameter lets admins address other users' workspaces.
+ *
+ * <p>Create answers 201; a body that cannot be read (not JSON, not one object, unknown field,
+ * wrong JSON type) is 400 from {@link RequestBodies}; a readable body with a value the service
+ * rejects (name, template, size, image, user-data) is 422 from {@link WorkspaceService#create},
+ * the one place create requests are validated. A left-out template, size or image is passed on
+ * as absent and means the default. See {@link ProblemMapper} for the 400/422 rule.
  */
 final class WorkspaceRoutes {
     static final String BASE = "/api/v1/workspaces";
@@ -73,21 +80,27 @@ final class WorkspaceRoutes {
                         .writeValueAsBytes(rows.stream().map(Views::workspace).toList()));
     }
 
+    /** Maps the body onto the core's request (absent stays absent); the service validates it. */
     private void create(Context ctx) {
         CreateWorkspaceRequest req = RequestBodies.read(ctx, CreateWorkspaceRequest.class);
         Workspace w = workspaces.create(
                 user(ctx),
                 new CreateWorkspace(
+                        // A missing name is an invalid name (422 from the service), like any other.
                         req.name() == null ? "" : req.name(),
-                        req.template() == null ? "" : req.template(),
-                        size("cpus", req.cpus()),
-                        size("memoryMiB", req.memoryMiB()),
-                        size("diskGiB", req.diskGiB()),
-                        req.image() == null ? "" : req.image(),
-                        req.userData() == null ? "" : req.userData()));
+                        Optional.ofNullable(req.template()),
+                        optional(req.cpus()),
+                        optional(req.memoryMiB()),
+                        optional(req.diskGiB()),
+                        Optional.ofNullable(req.image()),
+                        Optional.ofNullable(req.userData())));
         ctx.status(201)
                 .header("Location", BASE + "/" + URLEncoder.encode(w.name(), StandardCharsets.UTF_8))
                 .json(Views.workspace(w));
+    }
+
+    private static OptionalInt optional(Integer v) {
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
     private void events(Context ctx) {
@@ -107,15 +120,6 @@ final class WorkspaceRoutes {
                 .map(Views::event)
                 .toList();
         ctx.json(events);
-    }
-
-    /** An explicit size must be positive; left out (null) means the template's default (0 in core). */
-    private static int size(String field, Integer v) {
-        if (v == null) return 0;
-        if (v < 1)
-            throw new ValidationException(
-                    field, field + " must be positive, got " + v + "; leave it out for the template's default");
-        return v;
     }
 
     private static void accepted(Context ctx, Workspace w) {

@@ -140,6 +140,39 @@ class HangarServerStartupTest {
                     .isInstanceOf(ConfigException.class)
                     .hasMessageContaining("cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
+        assertThat(HangarPaths.cliConfig(home))
+                .as("no cli.yaml from a server that never listened")
+                .doesNotExist();
+    }
+
+    @Test
+    void aGatewayPortInUseFailsStartupOnceBeforeTheAdminAndCliConfigExist(@TempDir Path home) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ServerConfig c = config(home).withGateway(Map.of("listen-port", Integer.toString(taken.getLocalPort())));
+            assertThatThrownBy(() -> HangarServer.builder(c)
+                            .discoverProviders(false)
+                            .gateway(new SshGatewayHook())
+                            .start())
+                    .isInstanceOfSatisfying(ConfigException.class, e -> {
+                        assertThat(e.getMessage())
+                                .startsWith("cannot start the SSH gateway on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                                .endsWith("(set gateway.listen-port to a free port, or gateway.enabled: false)");
+                        // Said once: the gateway's own wording is not repeated inside the server's.
+                        assertThat(e.getMessage().split("cannot start the SSH gateway", -1))
+                                .hasSize(2);
+                        assertThat(e.getMessage().split("set gateway.listen-port", -1))
+                                .hasSize(2);
+                    });
+        }
+        assertThat(HangarPaths.cliConfig(home))
+                .as("no cli.yaml from a server that could not bind")
+                .doesNotExist();
+        // The store holds no admin either: a later start with a free port bootstraps it then.
+        try (HangarServer server =
+                HangarServer.builder(config(home)).discoverProviders(false).start()) {
+            assertThat(server.users().list()).extracting(u -> u.name()).containsExactly("alice");
+            assertThat(HangarPaths.cliConfig(home)).exists();
+        }
     }
 
     @Test

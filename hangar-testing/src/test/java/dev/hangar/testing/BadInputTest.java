@@ -3,6 +3,7 @@ package dev.hangar.testing;
 import static dev.hangar.testing.ProblemAssert.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.service.HostKeys;
 import dev.hangar.core.store.WorkspaceFilter;
@@ -54,7 +55,8 @@ class BadInputTest {
                 Arguments.of("{\"name\":null,\"template\":\"fake\"}", 422, "name"),
                 Arguments.of("{\"name\":\"caf\u00e9\",\"template\":\"fake\"}", 422, "name"),
                 // template (422, field template)
-                Arguments.of("{\"name\":\"t1\"}", 422, "template"),
+                // left out is the server's default (see bodyWithoutTemplateUsesTheDefault); empty is not a name
+                Arguments.of("{\"name\":\"t1\",\"template\":\"\"}", 422, "template"),
                 Arguments.of("{\"name\":\"t2\",\"template\":\"no-such-template\"}", 422, "template"),
                 // sizes outside the template's ranges (422, field named)
                 Arguments.of("{\"name\":\"s1\",\"template\":\"fake\",\"cpus\":9}", 422, "cpus"),
@@ -148,6 +150,41 @@ class BadInputTest {
                         .build());
         problem(chunked, 413, "");
         assertThat(cp.server().store().workspaces().count()).isEqualTo(before);
+    }
+
+    @Test
+    void bodyWithoutTemplateUsesTheDefault() {
+        String name = "dflt-" + SEQ.incrementAndGet();
+        HttpResponse<String> r = cp.http().post("/api/v1/workspaces", admin, "{\"name\":\"" + name + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(TestHttp.json(r).path("template").asText()).isEqualTo("fake");
+    }
+
+    @Test
+    void notAnObjectIsSaidInJsonTermsWithoutJavaNames() {
+        for (String[] c : new String[][] {
+            {"[]", "an array"}, {"\"just a string\"", "a string"}, {"5", "a number"}, {"true", "a boolean"}
+        }) {
+            JsonNode p = problem(cp.http().post("/api/v1/workspaces", admin, c[0]), 400, "");
+            assertThat(p.path("detail").asText())
+                    .as(c[0])
+                    .isEqualTo("request body must be one JSON object {...}, got " + c[1]);
+            assertThat(p.toString()).doesNotContain("dev.hangar").doesNotContain("Cannot deserialize");
+        }
+    }
+
+    @Test
+    void oversizedHeaderIsProblemJsonNotJettysPage() {
+        HttpResponse<String> r = cp.http()
+                .send(HttpRequest.newBuilder(cp.baseUri().resolve("/api/v1/workspaces"))
+                        .header("Authorization", "Bearer " + admin)
+                        .header("X-Padding", "x".repeat(16 * 1024))
+                        .GET()
+                        .build());
+        JsonNode p = problem(r, 431, "");
+        assertThat(p.path("type").asText()).isEqualTo("https://hangar.dev/problems/header-too-large");
+        assertThat(p.path("detail").asText()).contains("at most 8192 bytes");
+        assertThat(r.body()).doesNotContain("<html");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.hangar.api.EventView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ class ReconcilerTest {
         try (TestControlPlane cp =
                 TestControlPlane.builder().fake(p -> p.delayRunning(2)).start()) {
             create(cp, "life");
-            await().atMost(WAIT).until(() -> get(cp, "life").phase().equals("Running"));
+            await().atMost(WAIT).until(() -> get(cp, "life").phase() == WorkspacePhase.Running);
             assertThat(cp.fake().calls("apply", "life"))
                     .extracting(FakeProvider.Call::outcome)
                     .containsSubsequence("Starting", "Starting", "Running");
@@ -68,12 +69,12 @@ class ReconcilerTest {
                     .containsSubsequence("Pending -> Provisioning", "Provisioning -> Starting", "Starting -> Running");
 
             post(cp, "life", "stop");
-            await().atMost(WAIT).until(() -> get(cp, "life").phase().equals("Stopped"));
+            await().atMost(WAIT).until(() -> get(cp, "life").phase() == WorkspacePhase.Stopped);
             post(cp, "life", "start");
-            await().atMost(WAIT).until(() -> get(cp, "life").phase().equals("Running"));
+            await().atMost(WAIT).until(() -> get(cp, "life").phase() == WorkspacePhase.Running);
             post(cp, "life", "restart");
             await().atMost(WAIT).untilAsserted(() -> {
-                assertThat(get(cp, "life").phase()).isEqualTo("Running");
+                assertThat(get(cp, "life").phase()).isEqualTo(WorkspacePhase.Running);
                 assertThat(events(cp, "life").stream().map(e -> e.message().split(":")[0]))
                         .containsSubsequence("restart requested by admin", "Running -> Stopped", "Stopped -> Starting");
             });
@@ -101,7 +102,7 @@ class ReconcilerTest {
                 .fake(p -> p.failNextApplies(3, false, "connection refused by fake hypervisor"))
                 .start()) {
             create(cp, "flaky");
-            await().atMost(WAIT).until(() -> get(cp, "flaky").phase().equals("Running"));
+            await().atMost(WAIT).until(() -> get(cp, "flaky").phase() == WorkspacePhase.Running);
             List<EventView> errors = events(cp, "flaky").stream()
                     .filter(e -> e.type().equals("error"))
                     .toList();
@@ -134,7 +135,7 @@ class ReconcilerTest {
                 .fake(p -> p.failNextApplies(1, true, "image fake-image does not exist"))
                 .start()) {
             create(cp, "broken");
-            await().atMost(WAIT).until(() -> get(cp, "broken").phase().equals("Failed"));
+            await().atMost(WAIT).until(() -> get(cp, "broken").phase() == WorkspacePhase.Failed);
             WorkspaceView failed = get(cp, "broken");
             assertThat(failed.reason()).isEqualTo("image fake-image does not exist");
             assertThat(events(cp, "broken"))
@@ -147,7 +148,7 @@ class ReconcilerTest {
                     .until(() -> cp.fake().calls("apply", "broken").size() == calls);
 
             post(cp, "broken", "start");
-            await().atMost(WAIT).until(() -> get(cp, "broken").phase().equals("Running"));
+            await().atMost(WAIT).until(() -> get(cp, "broken").phase() == WorkspacePhase.Running);
             assertThat(get(cp, "broken").reason()).isNotEqualTo("image fake-image does not exist");
         }
     }
@@ -180,13 +181,13 @@ class ReconcilerTest {
                 .start()) {
             home = first.home();
             create(first, "survivor");
-            await().atMost(WAIT).until(() -> get(first, "survivor").phase().equals("Starting"));
+            await().atMost(WAIT).until(() -> get(first, "survivor").phase() == WorkspacePhase.Starting);
             id = get(first, "survivor").id();
             assertThat(first.fake().exists(id)).isTrue();
         }
         try (TestControlPlane second = TestControlPlane.builder().home(home).start()) {
             // the new server finds the unfinished workspace in the store and the fake's resources on disk
-            await().atMost(WAIT).until(() -> get(second, "survivor").phase().equals("Running"));
+            await().atMost(WAIT).until(() -> get(second, "survivor").phase() == WorkspacePhase.Running);
             assertThat(get(second, "survivor").id()).isEqualTo(id);
             assertThat(second.fake().calls("apply", "survivor")).isNotEmpty();
             assertThat(phaseChanges(second, "survivor"))

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.api.DesiredState;
 import dev.hangar.api.EventView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -54,7 +56,7 @@ class WorkspaceRoutesTest {
 
     private static void awaitPhase(String token, String name, String phase) {
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> get(token, name).phase().equals(phase));
+                .until(() -> get(token, name).phase().name().equals(phase));
     }
 
     @Test
@@ -72,7 +74,7 @@ class WorkspaceRoutesTest {
         assertThat(w.cpus()).isEqualTo(2);
         assertThat(w.memoryMiB()).isEqualTo(512);
         assertThat(w.diskGiB()).isEqualTo(1);
-        assertThat(w.desired()).isEqualTo("running");
+        assertThat(w.desired()).isEqualTo(DesiredState.RUNNING);
         assertThat(w.hostKey()).startsWith("ssh-ed25519 ");
         assertThat(r.body()).doesNotContain("PRIVATE KEY");
         awaitPhase(admin, name, "Running");
@@ -90,7 +92,7 @@ class WorkspaceRoutesTest {
                 http.get("/api/v1/workspaces?phase=Running&template=fake&provider=fake&owner=admin", admin),
                 new TypeReference<List<WorkspaceView>>() {});
         assertThat(running).extracting(WorkspaceView::name).contains(name);
-        assertThat(running).allMatch(w -> w.phase().equals("Running"));
+        assertThat(running).allMatch(w -> w.phase() == WorkspacePhase.Running);
         List<WorkspaceView> stopped = TestHttp.read(
                 http.get("/api/v1/workspaces?phase=stopped,failed", admin),
                 new TypeReference<List<WorkspaceView>>() {});
@@ -180,7 +182,7 @@ class WorkspaceRoutesTest {
 
         HttpResponse<String> stop = http.post("/api/v1/workspaces/" + name + "/stop", admin, null);
         assertThat(stop.statusCode()).isEqualTo(202);
-        assertThat(TestHttp.read(stop, WorkspaceView.class).desired()).isEqualTo("stopped");
+        assertThat(TestHttp.read(stop, WorkspaceView.class).desired()).isEqualTo(DesiredState.STOPPED);
         awaitPhase(admin, name, "Stopped");
 
         assertThat(http.post("/api/v1/workspaces/" + name + "/start", admin, null)
@@ -193,7 +195,7 @@ class WorkspaceRoutesTest {
                         .statusCode())
                 .isEqualTo(202);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(get(admin, name).phase()).isEqualTo("Running");
+            assertThat(get(admin, name).phase()).isEqualTo(WorkspacePhase.Running);
             assertThat(cp.fake().calls("apply", name).stream()
                             .skip(appliesBefore)
                             .anyMatch(c -> c.outcome().equals("Stopped")))
@@ -203,7 +205,7 @@ class WorkspaceRoutesTest {
 
         HttpResponse<String> del = http.delete("/api/v1/workspaces/" + name, admin);
         assertThat(del.statusCode()).isEqualTo(202);
-        assertThat(TestHttp.read(del, WorkspaceView.class).desired()).isEqualTo("deleted");
+        assertThat(TestHttp.read(del, WorkspaceView.class).desired()).isEqualTo(DesiredState.DELETED);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> http.get("/api/v1/workspaces/" + name, admin).statusCode() == 404);
     }
@@ -271,7 +273,7 @@ class WorkspaceRoutesTest {
                         .build());
         problem(basic, 401, "");
         // nothing was changed by the refused requests
-        assertThat(get(admin, name).desired()).isEqualTo("running");
+        assertThat(get(admin, name).desired()).isEqualTo(DesiredState.RUNNING);
     }
 
     @Test

@@ -147,9 +147,9 @@ public final class HangarClient implements AutoCloseable {
     /**
      * {@code POST /workspaces} (201): records a new workspace; the server starts provisioning it.
      *
-     * @throws ApiException 422 with {@code field} for an invalid name or size (the server's
-     *     validation), 400 with {@code field} for a malformed body (wrong JSON type, unknown field),
-     *     409 for a duplicate name
+     * @throws ApiException 400 with {@code field} for a body the server cannot read (wrong JSON
+     *     type), 422 with {@code field} for a bad name, unknown template (or none given and no
+     *     default), size, image or user-data, 409 for a duplicate name
      */
     public WorkspaceView createWorkspace(CreateWorkspaceRequest request) {
         return send("POST", API + "/workspaces", request, type(WorkspaceView.class));
@@ -230,8 +230,9 @@ public final class HangarClient implements AutoCloseable {
      *
      * @param listener receives the guest's output and the close; called on the HTTP client's threads
      * @return the open WebSocket; close it with {@link WebSocket#sendClose} to detach
-     * @throws ApiException for a refused upgrade (401, 403, 404, 409 no console), with the
-     *     server's problem
+     * @throws ApiException for a refused upgrade (401, 403, 404, 409 with problem type {@code
+     *     no-console} or {@code not-running}: no VM runs, the detail names phase and reason), with
+     *     the server's problem
      * @throws ServerUnreachableException when nothing answers
      */
     public WebSocket attachConsole(String name, String owner, WebSocket.Listener listener) {
@@ -397,7 +398,8 @@ public final class HangarClient implements AutoCloseable {
      * {@code POST /users/me/keys} (201): registers a public key.
      *
      * @throws ApiException 422 with {@code field} {@code key} for a missing, unparsable or weak key,
-     *     400 for a malformed body (e.g. {@code key} not a string), 409 when already registered
+     *     400 for a body of the wrong shape (e.g. {@code key} not a string), 409 when already
+     *     registered
      */
     public SshKeyView addKey(AddSshKeyRequest request) {
         return send("POST", API + "/users/me/keys", request, type(SshKeyView.class));

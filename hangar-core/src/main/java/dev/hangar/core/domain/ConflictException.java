@@ -16,6 +16,11 @@ public class ConflictException extends RuntimeException {
         this.field = field;
     }
 
+    /** @return the problem kind of the HTTP answer: {@code conflict}, or a subclass's more precise one */
+    public String kind() {
+        return "conflict";
+    }
+
     /** @return the conflicting field; empty when none */
     public String field() {
         return field;

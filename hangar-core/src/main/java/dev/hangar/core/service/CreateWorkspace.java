@@ -1,30 +1,85 @@
 package dev.hangar.core.service;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * A request to create a workspace, as validated at the API edge.
+ * A request to create a workspace, as the caller sent it: nothing here is validated yet, that
+ * happens once, in {@link WorkspaceService#create}. An absent value means "the default": the
+ * server's default template, the template's sizes and image, no extra user-data.
  *
  * @param name DNS-1123 label, unique for the owner
- * @param template template name
- * @param cpus virtual CPUs; 0 for the template's default
- * @param memoryMiB memory in MiB; 0 for the template's default
- * @param diskGiB disk in GiB; 0 for the template's default
- * @param image image name; empty for the template's image
- * @param userData a #cloud-config YAML mapping merged into the user-data; empty for none; at most
+ * @param template template name; absent for the server's default template
+ * @param cpus virtual CPUs; absent for the template's default
+ * @param memoryMiB memory in MiB; absent for the template's default
+ * @param diskGiB disk in GiB; absent for the template's default
+ * @param image image name; absent for the template's image
+ * @param userData a #cloud-config YAML mapping merged into the user-data; absent for none; at most
  *     {@value WorkspaceService#MAX_USER_DATA_BYTES} bytes
  */
 public record CreateWorkspace(
-        String name, String template, int cpus, int memoryMiB, int diskGiB, String image, String userData) {
+        String name,
+        Optional<String> template,
+        OptionalInt cpus,
+        OptionalInt memoryMiB,
+        OptionalInt diskGiB,
+        Optional<String> image,
+        Optional<String> userData) {
     public CreateWorkspace {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(template, "template");
-        image = image == null ? "" : image;
-        userData = userData == null ? "" : userData;
+        Objects.requireNonNull(cpus, "cpus");
+        Objects.requireNonNull(memoryMiB, "memoryMiB");
+        Objects.requireNonNull(diskGiB, "diskGiB");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(userData, "userData");
+    }
+
+    /** @return a request for {@code name} that takes everything else from the defaults */
+    public static CreateWorkspace named(String name) {
+        return new CreateWorkspace(
+                name,
+                Optional.empty(),
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                OptionalInt.empty(),
+                Optional.empty(),
+                Optional.empty());
     }
 
     /** @return a request that takes every size from the template */
     public static CreateWorkspace of(String name, String template) {
-        return new CreateWorkspace(name, template, 0, 0, 0, "", "");
+        return named(name).withTemplate(template);
+    }
+
+    /** @return a copy asking for that template */
+    public CreateWorkspace withTemplate(String t) {
+        return new CreateWorkspace(name, Optional.of(t), cpus, memoryMiB, diskGiB, image, userData);
+    }
+
+    /** @return a copy asking for that many virtual CPUs */
+    public CreateWorkspace withCpus(int n) {
+        return new CreateWorkspace(name, template, OptionalInt.of(n), memoryMiB, diskGiB, image, userData);
+    }
+
+    /** @return a copy asking for that much memory, in MiB */
+    public CreateWorkspace withMemoryMiB(int n) {
+        return new CreateWorkspace(name, template, cpus, OptionalInt.of(n), diskGiB, image, userData);
+    }
+
+    /** @return a copy asking for that much disk, in GiB */
+    public CreateWorkspace withDiskGiB(int n) {
+        return new CreateWorkspace(name, template, cpus, memoryMiB, OptionalInt.of(n), image, userData);
+    }
+
+    /** @return a copy asking for that image */
+    public CreateWorkspace withImage(String i) {
+        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, Optional.of(i), userData);
+    }
+
+    /** @return a copy with that extra user-data */
+    public CreateWorkspace withUserData(String u) {
+        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, image, Optional.of(u));
     }
 }

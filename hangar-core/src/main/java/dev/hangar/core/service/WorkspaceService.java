@@ -28,6 +28,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -50,50 +52,67 @@ public final class WorkspaceService {
     private final TemplateCatalog templates;
     private final Clock clock;
     private final Consumer<String> onChange;
+    private final Optional<Template> defaultTemplate;
 
     /**
+     * A service whose default template is chosen automatically (see {@link
+     * TemplateCatalog#defaultTemplate(String)} with an empty setting).
+     *
      * @param onChange called with a workspace id after each committed change (the reconciler's
      *     enqueue); must not block
      */
     public WorkspaceService(Store store, TemplateCatalog templates, Clock clock, Consumer<String> onChange) {
+        this(store, templates, clock, onChange, "");
+    }
+
+    /**
+     * @param onChange called with a workspace id after each committed change (the reconciler's
+     *     enqueue); must not block
+     * @param defaultTemplate the server's {@code default-template} setting; empty for the automatic
+     *     choice of {@link TemplateCatalog#defaultTemplate(String)}
+     * @throws ValidationException when {@code defaultTemplate} names no template of the catalog
+     */
+    public WorkspaceService(
+            Store store, TemplateCatalog templates, Clock clock, Consumer<String> onChange, String defaultTemplate) {
         this.store = Objects.requireNonNull(store);
         this.templates = Objects.requireNonNull(templates);
         this.clock = Objects.requireNonNull(clock);
         this.onChange = Objects.requireNonNull(onChange);
+        this.defaultTemplate = templates.defaultTemplate(Objects.requireNonNull(defaultTemplate));
+    }
+
+    /** @return the template a create request without one gets, if this server has one */
+    public Optional<Template> defaultTemplate() {
+        return defaultTemplate;
     }
 
     /**
-     * Validates the request against its template and records a new workspace (phase Pending,
-     * desired running) with a fresh Hangar-generated SSH host key.
+     * Validates the request, the one place where a create request is checked, and records a new
+     * workspace (phase Pending, desired running) with a fresh Hangar-generated SSH host key. Absent
+     * values take the defaults: the server's default template, the template's sizes and image.
+     * Not idempotent: a second call with the same name is a conflict.
      *
-     * @throws ValidationException naming the field for a bad name, size, image or user-data
-     * @throws NotFoundException for an unknown template
+     * @throws ValidationException naming the field ({@code name}, {@code template}, {@code cpus},
+     *     {@code memoryMiB}, {@code diskGiB}, {@code image}, {@code userData}) for a value that is
+     *     well-formed but not acceptable: a bad name, an unknown template (or none given and no
+     *     default), a size that is not positive or outside the template's range, a bad image
+     *     reference, user-data that is too large or not a YAML mapping
      * @throws dev.hangar.core.domain.ConflictException when the owner has a workspace of that name
      */
     public Workspace create(User actor, CreateWorkspace req) {
         Names.requireDns1123Label("name", req.name());
-        if (req.template().isEmpty())
-            throw new ValidationException("template", "template is required; see 'hangar template list'");
-        Template t = templates
-                .find(req.template())
-                .orElseThrow(() -> new ValidationException(
-                        "template",
-                        "template '" + req.template() + "' does not exist; known: "
-                                + String.join(
-                                        ", ",
-                                        templates.all().stream()
-                                                .map(Template::name)
-                                                .toList())));
+        Template t = template(req);
         Resources d = t.defaults();
         Resources r = new Resources(
                 size("cpus", req.cpus(), d.cpus(), t.cpus()),
                 size("memoryMiB", req.memoryMiB(), d.memoryMiB(), t.memoryMiB()),
                 size("diskGiB", req.diskGiB(), d.diskGiB(), t.diskGiB()));
-        String image = req.image().isEmpty() ? t.image() : req.image();
+        String image = req.image().orElse(t.image());
         if (!IMAGE.matcher(image).matches()) {
             throw new ValidationException("image", "image '" + image + "' is not a valid image name or reference");
         }
-        validateUserData(req.userData());
+        String userData = req.userData().orElse("");
+        validateUserData(userData);
         Instant now = now();
         Workspace w = new Workspace(
                 UUID.randomUUID().toString(),
@@ -101,7 +120,7 @@ public final class WorkspaceService {
                 actor.name(),
                 t.name(),
                 t.provider(),
-                new WorkspaceParameters(r, image, req.userData()),
+                new WorkspaceParameters(r, image, userData),
                 HostKeys.generateEd25519(req.name() + ".hangar"),
                 DesiredState.RUNNING,
                 Phase.Pending,
@@ -191,7 +210,13 @@ public final class WorkspaceService {
 
     private Workspace change(User actor, String owner, String name, Action action) {
         Workspace updated = store.inTransaction(tx -> {
-            Workspace w = new WorkspaceService(tx, templates, clock, id -> {}).get(actor, owner, name);
+            Workspace w = new WorkspaceService(
+                            tx,
+                            templates,
+                            clock,
+                            id -> {},
+                            defaultTemplate.map(Template::name).orElse(""))
+                    .get(actor, owner, name);
             Lifecycle.checkAction(action, w.phase(), w.desired());
             Instant now = now();
             Workspace next = switch (action) {
@@ -222,8 +247,33 @@ public final class WorkspaceService {
         return updated;
     }
 
-    private static int size(String field, int requested, int fallback, Range range) {
-        int v = requested == 0 ? fallback : requested;
+    /** The named template, or the server's default when none is named. */
+    private Template template(CreateWorkspace req) {
+        if (req.template().isEmpty()) {
+            return defaultTemplate.orElseThrow(() -> new ValidationException(
+                    "template",
+                    "template is required: this server has no default template; known: " + known()
+                            + " (see 'hangar template list')"));
+        }
+        String name = req.template().get();
+        return templates
+                .find(name)
+                .orElseThrow(() -> new ValidationException(
+                        "template", "template '" + name + "' does not exist; known: " + known()));
+    }
+
+    private String known() {
+        return String.join(", ", templates.all().stream().map(Template::name).toList());
+    }
+
+    private static int size(String field, OptionalInt requested, int fallback, Range range) {
+        if (requested.isPresent() && requested.getAsInt() < 1) {
+            throw new ValidationException(
+                    field,
+                    field + " must be positive, got " + requested.getAsInt()
+                            + "; leave it out for the template's default");
+        }
+        int v = requested.orElse(fallback);
         if (!range.contains(v)) {
             throw new ValidationException(field, field + " " + v + " is outside the template's allowed range " + range);
         }

@@ -53,6 +53,9 @@ public final class TemplateCatalog {
     /** Names of the built-in template resources, loaded from this package. */
     static final List<String> BUILT_IN = List.of("debian-12.yaml", "ubuntu-24-04.yaml", "pod.yaml");
 
+    /** The default template when several exist and none is configured. */
+    public static final String FALLBACK_DEFAULT = "debian-12";
+
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -151,6 +154,32 @@ public final class TemplateCatalog {
             throw new NotFoundException("template '" + name + "' does not exist; known templates: "
                     + String.join(", ", templates.keySet()));
         return t;
+    }
+
+    /**
+     * The template a create request without one gets: {@code configured} when it is not empty,
+     * else the only template when there is exactly one, else {@code debian-12} when it exists.
+     * Pure; thread-safe.
+     *
+     * @param configured the server's {@code default-template} setting; empty for the automatic choice
+     * @return the default template; empty when there is none (no template, or several without
+     *     {@code debian-12} and nothing configured)
+     * @throws ValidationException (field {@code default-template}) when {@code configured} names no
+     *     template of this catalog
+     */
+    public Optional<Template> defaultTemplate(String configured) {
+        if (!configured.isEmpty()) {
+            return Optional.of(find(configured)
+                    .orElseThrow(() -> new ValidationException(
+                            "default-template",
+                            "default-template '" + configured + "' is not a template; known templates: "
+                                    + String.join(
+                                            ", ",
+                                            all().stream().map(Template::name).toList()))));
+        }
+        if (templates.size() == 1)
+            return Optional.of(templates.values().iterator().next());
+        return find(FALLBACK_DEFAULT);
     }
 
     /** @return all templates ordered by name */

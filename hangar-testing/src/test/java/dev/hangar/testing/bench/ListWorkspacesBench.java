@@ -149,8 +149,10 @@ public final class ListWorkspacesBench {
                                     w.parameters().resources().memoryMiB(),
                                     w.parameters().resources().diskGiB(),
                                     w.parameters().image(),
-                                    w.desired().name().toLowerCase(Locale.ROOT),
-                                    w.phase().name(),
+                                    dev.hangar.api.DesiredState.valueOf(
+                                            w.desired().name()),
+                                    dev.hangar.api.WorkspacePhase.valueOf(
+                                            w.phase().name()),
                                     w.reason(),
                                     w.hostKey().publicKey(),
                                     w.createdAt(),

@@ -9,6 +9,9 @@ import dev.hangar.api.client.ServerUnreachableException;
 import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.FailFast;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,6 +92,44 @@ class CliServerCommandTest {
             server.destroy();
             if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
         }
+    }
+
+    @Test
+    void aTakenGatewayPortStopsTheServerOnceBeforeItWritesCliYaml() throws Exception {
+        Path hangarHome = home.resolve("hangar");
+        int apiPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            apiPort = s.getLocalPort();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(
+                            java,
+                            "--enable-native-access=ALL-UNNAMED",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            "dev.hangar.cli.Main",
+                            "server",
+                            "--listen",
+                            "127.0.0.1:" + apiPort,
+                            "--set",
+                            "templates.builtin=false",
+                            "--set",
+                            "gateway.listen-port=" + taken.getLocalPort())
+                    .redirectErrorStream(true);
+            pb.environment().put("HANGAR_HOME", hangarHome.toString());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).as(out).isTrue();
+            assertThat(p.exitValue()).as(out).isEqualTo(2);
+            assertThat(out)
+                    .contains("hangar server: cannot start the SSH gateway on 127.0.0.1:" + taken.getLocalPort() + ": ")
+                    .contains("(set gateway.listen-port to a free port, or gateway.enabled: false)");
+            assertThat(out.split("cannot start the SSH gateway", -1)).as(out).hasSize(2);
+            assertThat(out).doesNotContain("first start: created admin user");
+        }
+        assertThat(hangarHome.resolve("cli.yaml")).doesNotExist();
     }
 
     @Test

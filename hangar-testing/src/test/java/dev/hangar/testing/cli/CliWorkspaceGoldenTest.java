@@ -117,11 +117,14 @@ class CliWorkspaceGoldenTest {
         Golden g = golden("bad");
         g.run("create", "Bad_Name", "--template", "fake");
         g.run("create", "big", "--template", "fake", "--cpus", "99");
+        g.note("--cpus 0 is refused by the server like --cpus 99: same exit code");
+        g.run("create", "big", "--template", "fake", "--cpus", "0");
         g.run("create", "big", "--template", "fake", "--memory", "64GiB");
         g.run("create", "x", "--template", "nope");
         g.run("create", "x", "--template", "fake", "--memory", "4GB");
         g.run("create", "x", "--template", "fake", "--disk", "1.5GiB");
-        g.run("create", "x");
+        g.note("without --template: the server's default template (here the only one, fake)");
+        g.run("create", "dflt");
         Path userData = home.resolve("user-data.yaml");
         Files.writeString(userData, "- just\n- a list\n");
         g.run("create", "x", "--template", "fake", "--user-data", userData.toString());
@@ -132,6 +135,12 @@ class CliWorkspaceGoldenTest {
                 "fake",
                 "--user-data",
                 home.resolve("missing.yaml").toString());
+        Path bigUserData = home.resolve("big-user-data.yaml");
+        Files.writeString(bigUserData, "a: " + "x".repeat(20 * 1024) + "\n");
+        g.run("create", "x", "--template", "fake", "--user-data", bigUserData.toString());
+        Path hugeUserData = home.resolve("huge-user-data.yaml");
+        Files.writeString(hugeUserData, "a: " + "x".repeat(70 * 1024) + "\n");
+        g.run("create", "x", "--template", "fake", "--user-data", hugeUserData.toString());
         g.run("create", "twice", "--template", "fake");
         g.run("create", "twice", "--template", "fake");
         g.run("stop", "twice", "--wait");

@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -203,6 +204,25 @@ class ControlPlaneSshTest {
     }
 
     @Test
+    void aStartingWorkspaceIsDeniedAsStartingNotAsSomethingToStart() {
+        CountDownLatch gate = new CountDownLatch(1);
+        cp.fake().holdApplies(gate);
+        try {
+            create(client, "boot");
+            Proc r = run(ssh("boot.hangar", "true"));
+            assertThat(r.exit()).isEqualTo(255);
+            assertThat(r.err())
+                    .contains("administratively prohibited")
+                    .containsPattern("workspace 'boot' is starting \\((Pending|Provisioning)[:)]")
+                    .contains("try again when it is Running")
+                    .doesNotContain("start it with");
+        } finally {
+            gate.countDown();
+        }
+        awaitPhase(client, "boot", "Running");
+    }
+
+    @Test
     void anotherUsersWorkspaceIsDenied() {
         Proc r = run(ssh("bobs.bob.hangar", "true"));
         assertThat(r.exit()).isEqualTo(255);
@@ -255,7 +275,7 @@ class ControlPlaneSshTest {
     private static void awaitPhase(HangarClient c, String name, String phase) {
         await().atMost(T)
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> c.workspace(name).phase().equals(phase));
+                .until(() -> c.workspace(name).phase().name().equals(phase));
     }
 
     private String generatedPublicKey(String who) throws IOException {

@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.hangar.api.AddSshKeyRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.DesiredState;
 import dev.hangar.api.SshKeyView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.ApiException;
 import dev.hangar.api.client.ClientSettings;
@@ -53,24 +55,24 @@ class HangarClientTest {
             assertThat(created.memoryMiB()).isEqualTo(1024);
             assertThat(created.diskGiB()).isEqualTo(1);
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> c.workspace("one").phase().equals("Running"));
+                    .until(() -> c.workspace("one").phase() == WorkspacePhase.Running);
             assertThat(c.listWorkspaces(WorkspaceFilter.NONE.withPhase("Running")))
                     .extracting(WorkspaceView::name)
                     .containsExactly("one");
             assertThat(c.listWorkspaces(WorkspaceFilter.NONE.withTemplate("other")))
                     .isEmpty();
-            assertThat(c.stopWorkspace("one", "").desired()).isEqualTo("stopped");
+            assertThat(c.stopWorkspace("one", "").desired()).isEqualTo(DesiredState.STOPPED);
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> c.workspace("one").phase().equals("Stopped"));
-            assertThat(c.startWorkspace("one", "").desired()).isEqualTo("running");
+                    .until(() -> c.workspace("one").phase() == WorkspacePhase.Stopped);
+            assertThat(c.startWorkspace("one", "").desired()).isEqualTo(DesiredState.RUNNING);
             await().atMost(Duration.ofSeconds(20))
-                    .until(() -> c.workspace("one").phase().equals("Running"));
-            assertThat(c.restartWorkspace("one", "").desired()).isEqualTo("running");
+                    .until(() -> c.workspace("one").phase() == WorkspacePhase.Running);
+            assertThat(c.restartWorkspace("one", "").desired()).isEqualTo(DesiredState.RUNNING);
             assertThat(c.events("one", "", 100))
                     .extracting(e -> e.type())
                     .contains("created", "stop", "start", "restart");
             assertThat(c.events("one", "", 1)).hasSize(1);
-            assertThat(c.deleteWorkspace("one", "").desired()).isEqualTo("deleted");
+            assertThat(c.deleteWorkspace("one", "").desired()).isEqualTo(DesiredState.DELETED);
             await().atMost(Duration.ofSeconds(20))
                     .until(() -> c.listWorkspaces(WorkspaceFilter.NONE).isEmpty());
         }

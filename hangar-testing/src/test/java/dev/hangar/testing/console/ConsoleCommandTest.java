@@ -3,6 +3,7 @@ package dev.hangar.testing.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.cli.CliContext;
 import dev.hangar.cli.ExitCodes;
@@ -14,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +51,33 @@ class ConsoleCommandTest {
         assertThat(r.out())
                 .isEqualTo("\r\n" + SerialConsoleEmulator.PROMPT + "root\r\n" + SerialConsoleEmulator.PROMPT);
         assertThat(f.emulator.received()).isEqualTo("\rroot\r");
+    }
+
+    @Test
+    void aWorkspaceWithoutARunningVmSaysWhyBeforeConnected() {
+        try (HangarClient alice = f.client(f.alice.token())) {
+            alice.stopWorkspace("dev", "");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> alice.workspace("dev").phase() == WorkspacePhase.Stopped);
+        }
+        Result r = run(f.alice.token(), "", "console", "dev");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.CONFLICT);
+        assertThat(r.err())
+                .isEqualTo(
+                        "error: workspace dev is not running (phase Stopped: fake compute stopped); start it with 'hangar start dev'\n");
+        assertThat(r.out()).isEmpty();
+        assertThat(f.emulator.connections()).isZero();
+    }
+
+    @Test
+    void logWithoutALogSaysSo() throws Exception {
+        f.close();
+        f = new ConsoleFixture(List.of());
+        Result r = run(f.alice.token(), "", "console", "dev", "--log");
+        assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err())
+                .isEqualTo("workspace dev has no console log yet (phase Running: fake sshd (not listening))\n");
     }
 
     @Test

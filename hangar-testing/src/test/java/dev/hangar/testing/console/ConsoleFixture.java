@@ -1,6 +1,9 @@
 package dev.hangar.testing.console;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.client.ClientSettings;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.testing.TestControlPlane;
@@ -8,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,17 +21,26 @@ import java.util.Objects;
  * (no console). Users: alice (owns {@code dev} on the console template and {@code pod} on the fake
  * one) and bob. Not thread-safe; one per test.
  */
-final class ConsoleFixture implements AutoCloseable {
+public final class ConsoleFixture implements AutoCloseable {
     static final List<String> LOG =
             List.of("[    0.000000] Linux version 6.1.0", "Debian GNU/Linux 12 dev ttyS0", "dev login:");
 
     final Path dir;
     final SerialConsoleEmulator emulator;
-    final TestControlPlane cp;
-    final TestControlPlane.Credentials alice;
+    /** The running control plane (public for the CLI golden tests). */
+    public final TestControlPlane cp;
+    /** alice, owner of the console workspace {@code dev} (Running) and {@code pod} (no console). */
+    public final TestControlPlane.Credentials alice;
+
     final TestControlPlane.Credentials bob;
 
-    ConsoleFixture() throws IOException {
+    /** Starts the fixture with the default log {@link #LOG}. */
+    public ConsoleFixture() throws IOException {
+        this(LOG);
+    }
+
+    /** @param log what the provider answers as every console workspace's serial log */
+    public ConsoleFixture(List<String> log) throws IOException {
         // A short directory: unix socket paths must stay under 108 bytes.
         dir = Files.createTempDirectory(Path.of("/tmp"), "hc");
         Path templates = Files.createDirectories(dir.resolve("templates"));
@@ -50,13 +63,16 @@ final class ConsoleFixture implements AutoCloseable {
         emulator = SerialConsoleEmulator.start(dir.resolve("console.sock"));
         cp = TestControlPlane.builder()
                 .configure(c -> c.withTemplates(templates, false))
-                .addProviderFactory(ConsoleFakeProvider.factory(emulator.socket(), LOG))
+                .addProviderFactory(ConsoleFakeProvider.factory(emulator.socket(), log))
                 .start();
         alice = cp.createUser("alice", false);
         bob = cp.createUser("bob", false);
         try (HangarClient c = client(alice.token())) {
             c.createWorkspace(new CreateWorkspaceRequest("dev", "console", null, null, null, null, null));
             c.createWorkspace(new CreateWorkspaceRequest("pod", "fake", null, null, null, null, null));
+            // The console is offered only while a VM runs: wait for it, as a user would.
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> c.workspace("dev").phase() == WorkspacePhase.Running);
         }
     }
 

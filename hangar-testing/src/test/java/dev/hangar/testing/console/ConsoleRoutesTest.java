@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.hangar.api.EventView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.client.ApiException;
 import dev.hangar.api.client.HangarClient;
 import java.net.http.WebSocket;
@@ -123,6 +124,25 @@ class ConsoleRoutesTest {
                     .startsWith("workspace dev has no running console")
                     .contains("hangar start dev");
         }
+    }
+
+    @Test
+    void aStoppedWorkspaceIsRefusedBeforeTheUpgradeWithItsPhase() {
+        try (HangarClient alice = f.client(f.alice.token())) {
+            alice.stopWorkspace("dev", "");
+            await().atMost(WAIT).until(() -> alice.workspace("dev").phase() == WorkspacePhase.Stopped);
+            assertThatThrownBy(() -> alice.attachConsole("dev", "", new Collector()))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(409);
+                        assertThat(e.problem().type()).endsWith("/not-running");
+                        assertThat(e.detail())
+                                .isEqualTo(
+                                        "workspace dev is not running (phase Stopped: fake compute stopped); start it with 'hangar start dev'");
+                    });
+            // The log still works while stopped.
+            assertThat(alice.consoleLog("dev", "", 1)).isEqualTo("dev login:\n");
+        }
+        assertThat(f.emulator.connections()).isZero();
     }
 
     @Test

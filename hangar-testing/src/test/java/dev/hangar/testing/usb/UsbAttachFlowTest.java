@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.hangar.api.AddSshKeyRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.EventView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.client.ClientSettings;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.cli.CliContext;
@@ -104,7 +105,7 @@ class UsbAttachFlowTest {
         int port = OpenSshd.freePort();
         cp.fake().sshEndpoint(new SshEndpoint("127.0.0.1", port));
         client.createWorkspace(new CreateWorkspaceRequest("fw", "usbfw", null, null, null, null, null));
-        await().atMost(T).until(() -> client.workspace("fw").phase().equals("Running"));
+        await().atMost(T).until(() -> client.workspace("fw").phase() == WorkspacePhase.Running);
 
         Path dir = tmp.resolve("ws");
         Files.createDirectories(

@@ -1,0 +1,175 @@
+package dev.hangar.core.service;
+
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.ProviderUnavailableException;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.reconcile.ProviderRegistry;
+import dev.hangar.core.reconcile.WorkspaceSpecs;
+import dev.hangar.core.store.Store;
+import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.provider.spi.ConsoleEndpoint;
+import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The serial-console use cases behind the API: who may use a workspace's console, where it is,
+ * its log, and the {@code console-attach} / {@code console-detach} events. The HTTP and
+ * WebSocket plumbing (the byte relay, one client at a time) stays in the server. Thread-safe.
+ *
+ * <p>Visibility is {@link WorkspaceService#get}'s: the owner, or an admin naming the owner; a
+ * workspace the caller may not see is not found.
+ */
+public final class ConsoleService {
+    /** Phases in which a VM process runs, so its console can be reached. */
+    private static final Set<Phase> VM_RUNS = Set.of(Phase.Starting, Phase.Running, Phase.Stopping);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleService.class);
+
+    /**
+     * A console the caller may attach to.
+     *
+     * @param user who attaches
+     * @param workspace the workspace as it was when resolved
+     * @param endpoint where the provider serves its console
+     */
+    public record Target(User user, Workspace workspace, ConsoleEndpoint endpoint) {
+        public Target {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(workspace, "workspace");
+            Objects.requireNonNull(endpoint, "endpoint");
+        }
+    }
+
+    private final WorkspaceService workspaces;
+    private final Store store;
+    private final TemplateCatalog templates;
+    private final ProviderRegistry providers;
+    private final Clock clock;
+
+    public ConsoleService(
+            WorkspaceService workspaces,
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            Clock clock) {
+        this.workspaces = Objects.requireNonNull(workspaces);
+        this.store = Objects.requireNonNull(store);
+        this.templates = Objects.requireNonNull(templates);
+        this.providers = Objects.requireNonNull(providers);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    /**
+     * Finds the console to attach to. Reads only.
+     *
+     * @param owner the owner's name; empty for the actor
+     * @throws dev.hangar.core.domain.NotFoundException when the workspace does not exist or the
+     *     actor may not see it
+     * @throws ProviderUnavailableException when its provider is not enabled on this server
+     * @throws ConsoleUnavailableException {@link ConsoleUnavailableException.Why#NO_CONSOLE} when
+     *     the provider has no console, {@link ConsoleUnavailableException.Why#NOT_RUNNING} (with the
+     *     phase and reason, "is starting" while it starts) when no VM runs
+     */
+    public Target attach(User actor, String owner, String name) {
+        Workspace w = workspaces.get(actor, owner, name);
+        ConsoleEndpoint endpoint = provider(w).console(spec(w)).orElseThrow(() -> noConsole(w));
+        if (!VM_RUNS.contains(w.phase()))
+            throw new ConsoleUnavailableException(
+                    ConsoleUnavailableException.Why.NOT_RUNNING, WorkspaceAdvice.notRunning(w));
+        return new Target(actor, w, endpoint);
+    }
+
+    /**
+     * The end of the workspace's serial log; works in every phase. Reads only.
+     *
+     * @param lines how many lines at most, 1 or more
+     * @return the last lines, oldest first; empty when there is no log yet
+     * @throws dev.hangar.core.domain.NotFoundException as {@link #attach}
+     * @throws ProviderUnavailableException as {@link #attach}
+     * @throws ConsoleUnavailableException ({@code NO_CONSOLE}) when the provider has no console
+     * @throws IllegalArgumentException when {@code lines} is below 1
+     */
+    public List<String> log(User actor, String owner, String name, int lines) {
+        if (lines < 1) throw new IllegalArgumentException("lines must be 1 or more, got " + lines);
+        Workspace w = workspaces.get(actor, owner, name);
+        return provider(w).consoleLog(spec(w), lines).orElseThrow(() -> noConsole(w));
+    }
+
+    /**
+     * Why the console socket of {@code t} could not be reached, as told to the client: the
+     * workspace's current phase and reason (re-read; the VM may have stopped since {@link #attach}).
+     */
+    public String unreachable(Target t) {
+        Workspace w = store.workspaces().find(t.workspace().id()).orElse(t.workspace());
+        if (VM_RUNS.contains(w.phase())) {
+            return "workspace " + w.name() + " has no running console (" + WorkspaceAdvice.state(w.phase(), w.reason())
+                    + "); start it with 'hangar start " + w.name() + "'";
+        }
+        return WorkspaceAdvice.notRunning(w);
+    }
+
+    /** Records a {@code console-attach} event; never throws (a deleted workspace's event is dropped and logged). */
+    public void attached(Target t, String from) {
+        event(t, "console-attach", "serial console attached by " + t.user().name() + " from " + from);
+    }
+
+    /**
+     * Records a {@code console-detach} event; never throws.
+     *
+     * @param why how it ended, e.g. {@code closed by the client}
+     * @param toGuest bytes sent to the guest
+     * @param fromGuest bytes received from it
+     */
+    public void detached(Target t, String why, Duration attachedFor, long toGuest, long fromGuest) {
+        event(
+                t,
+                "console-detach",
+                "serial console detached (" + why + ") after " + attachedFor.toSeconds() + " s, " + toGuest
+                        + " bytes to the guest, " + fromGuest + " from it");
+    }
+
+    /** @return the current time, truncated to milliseconds as the store keeps it */
+    public Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private void event(Target t, String type, String message) {
+        try {
+            store.events()
+                    .append(new WorkspaceEvent(
+                            0, t.workspace().id(), now(), t.user().name(), type, message));
+        } catch (RuntimeException e) {
+            // The workspace may have been deleted while the console was open.
+            LOG.info("{} of workspace {} not recorded: {}", type, t.workspace().id(), e.getMessage());
+        }
+    }
+
+    private WorkspaceProvider provider(Workspace w) {
+        return providers
+                .find(w.providerType())
+                .orElseThrow(() -> new ProviderUnavailableException("provider '" + w.providerType() + "' of workspace "
+                        + w.name() + " is not enabled on this server"));
+    }
+
+    private WorkspaceSpec spec(Workspace w) {
+        return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
+    }
+
+    private static ConsoleUnavailableException noConsole(Workspace w) {
+        return new ConsoleUnavailableException(
+                ConsoleUnavailableException.Why.NO_CONSOLE,
+                "workspace " + w.name() + " (provider " + w.providerType() + ") has no serial console; use 'hangar ssh "
+                        + w.name() + "'");
+    }
+}
