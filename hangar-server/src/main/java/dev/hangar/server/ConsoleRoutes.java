@@ -5,6 +5,7 @@ import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceSpecs;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
@@ -104,6 +105,7 @@ final class ConsoleRoutes {
     private final Store store;
     private final TemplateCatalog templates;
     private final ProviderRegistry providers;
+    private final HostCertificateAuthority hostCa;
     private final Clock clock;
     /** Workspace id to its attached client. */
     private final ConcurrentHashMap<String, Attachment> attached = new ConcurrentHashMap<>();
@@ -114,12 +116,14 @@ final class ConsoleRoutes {
             Store store,
             TemplateCatalog templates,
             ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
             Clock clock) {
         this.auth = new BearerAuth(users, java.util.Set.of());
         this.workspaces = workspaces;
         this.store = store;
         this.templates = templates;
         this.providers = providers;
+        this.hostCa = hostCa;
         this.clock = clock;
     }
 
@@ -310,7 +314,7 @@ final class ConsoleRoutes {
     }
 
     private WorkspaceSpec spec(Workspace w) {
-        return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
+        return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()), hostCa);
     }
 
     private static ApiException noConsole(Workspace w) {

@@ -4,6 +4,7 @@ import dev.hangar.api.CliConfig;
 import dev.hangar.api.HangarPaths;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.service.Tokens;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
@@ -177,9 +178,10 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException(e.getMessage(), e);
             }
 
+            HostCertificateAuthority hostCa = loadHostCa(config);
             ServerMetrics metrics = new ServerMetrics(store);
             WorkspaceReconciler reconciler =
-                    new WorkspaceReconciler(store, templates, providers, clock, config.reconciler(), metrics);
+                    new WorkspaceReconciler(store, templates, providers, hostCa, clock, config.reconciler(), metrics);
             closeables.push(reconciler);
             UserService users = new UserService(store, clock);
             WorkspaceService workspaces = new WorkspaceService(store, templates, clock, reconciler::enqueue);
@@ -201,9 +203,10 @@ public final class HangarServer implements AutoCloseable {
                     gatewayRef::info,
                     gatewayRef::started,
                     images,
-                    new ConsoleRoutes(users, workspaces, store, templates, providers, clock),
+                    new ConsoleRoutes(users, workspaces, store, templates, providers, hostCa, clock),
                     new dev.hangar.core.usb.UsbService(
-                            store, templates, workspaces, new UsbAllowFile(config.home()), clock));
+                            store, templates, workspaces, new UsbAllowFile(config.home()), clock),
+                    hostCa);
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
@@ -289,6 +292,21 @@ public final class HangarServer implements AutoCloseable {
         }
         existing.filter(c -> !c.url().equals(baseUri.toString()))
                 .ifPresent(c -> new CliConfig(baseUri.toString(), c.token()).write(file));
+    }
+
+    /**
+     * The SSH host CA from {@code $HANGAR_HOME/ssh/host_ca} (mode 0600), generated on first start
+     * (ADR 0010). Its private key is never logged.
+     */
+    private static HostCertificateAuthority loadHostCa(ServerConfig config) {
+        Path file = config.home().resolve("ssh").resolve("host_ca");
+        try {
+            HostCertificateAuthority ca = HostCertificateAuthority.loadOrCreate(file);
+            LOG.info("SSH host CA {} (from {})", ca.publicKey(), file);
+            return ca;
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new ConfigException("cannot load the SSH host CA " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void createPrivateDir(Path dir) {

@@ -31,7 +31,8 @@ final class HttpApi {
             java.util.function.BooleanSupplier started,
             java.util.Optional<ImagePulls> images,
             ConsoleRoutes console,
-            dev.hangar.core.usb.UsbService usb) {
+            dev.hangar.core.usb.UsbService usb,
+            dev.hangar.core.service.HostCertificateAuthority hostCa) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -56,6 +57,7 @@ final class HttpApi {
             new ImageRoutes(images).register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
             console.register(cfg.routes);
+            new SshRoutes(hostCa).register(cfg.routes);
         });
     }
 }

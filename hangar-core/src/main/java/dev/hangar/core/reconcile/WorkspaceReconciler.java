@@ -7,6 +7,7 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.StaleVersionException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.WorkspaceFilter;
 import dev.hangar.core.template.TemplateCatalog;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,6 +76,7 @@ public final class WorkspaceReconciler implements AutoCloseable {
     private final Store store;
     private final TemplateCatalog templates;
     private final ProviderRegistry providers;
+    private final HostCertificateAuthority hostCa;
     private final Clock clock;
     private final Settings settings;
     private final ReconcilerMetrics metrics;
@@ -91,12 +94,14 @@ public final class WorkspaceReconciler implements AutoCloseable {
             Store store,
             TemplateCatalog templates,
             ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
             Clock clock,
             Settings settings,
             ReconcilerMetrics metrics) {
         this.store = store;
         this.templates = templates;
         this.providers = providers;
+        this.hostCa = Objects.requireNonNull(hostCa, "hostCa");
         this.clock = clock;
         this.settings = settings;
         this.metrics = metrics;
@@ -208,7 +213,7 @@ public final class WorkspaceReconciler implements AutoCloseable {
         }
         WorkspaceProvider p = provider.get();
         WorkspaceSpec spec =
-                WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
+                WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()), hostCa);
         ProviderListener listener = new Listener(w.id(), w.providerType());
         try {
             Optional<Duration> next =

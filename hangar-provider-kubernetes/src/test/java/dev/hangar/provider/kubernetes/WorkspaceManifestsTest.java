@@ -153,6 +153,7 @@ class WorkspaceManifestsTest {
                 spec.sshUser(),
                 List.of(Specs.USER_KEY, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISecondKey alice@desk"),
                 spec.hostKey(),
+                spec.hostCertificate(),
                 spec.cloudInit(),
                 spec.settings());
         String before = annotation(manifests.build(spec, PowerState.RUNNING));
@@ -190,6 +191,7 @@ class WorkspaceManifestsTest {
                 "carol",
                 List.of(),
                 Specs.HOST_KEY,
+                Specs.HOST_CERTIFICATE,
                 CloudInitConfig.EMPTY,
                 Map.of());
         WorkspaceObjects objects = manifests.build(spec, PowerState.RUNNING);
@@ -332,6 +334,7 @@ class WorkspaceManifestsTest {
                 "Root User",
                 spec.authorizedKeys(),
                 spec.hostKey(),
+                spec.hostCertificate(),
                 spec.cloudInit(),
                 spec.settings());
         assertThatThrownBy(() -> manifests.build(badUser, PowerState.RUNNING)).hasMessageContaining("POSIX");

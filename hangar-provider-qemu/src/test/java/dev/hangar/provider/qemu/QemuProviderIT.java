@@ -287,6 +287,7 @@ class QemuProviderIT {
                 s.sshUser(),
                 s.authorizedKeys(),
                 key,
+                TestKeys.certificate(key, s.name()),
                 s.cloudInit(),
                 s.settings());
     }
