@@ -138,7 +138,7 @@ public final class CloudInitUserData {
         String privateKey = key.privateKeyOpenSsh().strip() + "\n";
         keys.put(type + "_private", privateKey);
         keys.put(type + "_public", key.publicKey().strip());
-        keys.put(type + "_certificate", certificate.strip());
+        keys.put(type + "_certificate", certificate.strip() + "\n");
         return keys;
     }
 

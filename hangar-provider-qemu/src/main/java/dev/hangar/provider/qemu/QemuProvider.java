@@ -551,7 +551,8 @@ public final class QemuProvider implements WorkspaceProvider {
         Optional<Long> port = d.readLong(d.sshPortFile());
         if (port.isEmpty()) return new Observation.Starting("booting (no ssh port recorded)");
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
-        SshProbe.Result r = probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
+        SshProbe.Result r =
+                probe.probe(endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
         Optional<Long> pid = d.readLong(d.pidFile());
         return switch (r.outcome()) {
             case MATCH -> {
@@ -615,8 +616,11 @@ public final class QemuProvider implements WorkspaceProvider {
                     if (port.isPresent()) {
                         SshEndpoint endpoint =
                                 new SshEndpoint("127.0.0.1", port.get().intValue());
-                        SshProbe.Result r =
-                                probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
+                        SshProbe.Result r = probe.probe(
+                                endpoint,
+                                spec.hostKey().publicKey(),
+                                spec.hostCertificate(),
+                                settings.sshProbeTimeout());
                         if (r.outcome() == SshProbe.Outcome.MATCH) {
                             markVerified(d);
                             Instant launched = d.readLong(d.launchedAtFile())

@@ -72,6 +72,9 @@ class CloudInitUserDataTest {
         // The private key must arrive byte for byte, with its line breaks, or sshd cannot load it.
         assertThat(keys).containsEntry("ed25519_private", PRIVATE);
         assertThat(keys).containsEntry("ed25519_public", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyHostKey");
+        // cloud-init (cc_ssh) writes it to /etc/ssh/ssh_host_ed25519_key-cert.pub and adds HostCertificate
+        assertThat(keys).containsEntry("ed25519_certificate", HOST_CERTIFICATE + "\n");
+        assertThat(keys).containsOnlyKeys("ed25519_private", "ed25519_public", "ed25519_certificate");
     }
 
     @Test

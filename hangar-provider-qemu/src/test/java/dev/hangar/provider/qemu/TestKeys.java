@@ -62,6 +62,18 @@ final class TestKeys {
      */
     static String certificate(SshHostKey hostKey, String name) {
         try {
+            return certificate(hostKey, name, ca());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Like {@link #certificate(SshHostKey, String)}, signed by the CA whose private key is {@code ca}. */
+    static String certificate(SshHostKey hostKey, String name, Path ca) {
+        try {
             Path dir = Files.createTempDirectory("hangar-test-cert-");
             Path pub = dir.resolve("host.pub");
             Files.writeString(pub, hostKey.publicKey() + "\n");
@@ -69,7 +81,7 @@ final class TestKeys {
                             "ssh-keygen",
                             "-q",
                             "-s",
-                            ca().toString(),
+                            ca.toString(),
                             "-I",
                             "hangar:alice/" + name,
                             "-h",
