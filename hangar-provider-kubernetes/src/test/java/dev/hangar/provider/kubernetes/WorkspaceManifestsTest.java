@@ -129,10 +129,17 @@ class WorkspaceManifestsTest {
         WorkspaceObjects objects = manifests.build(spec, PowerState.RUNNING);
         Map<String, String> data = objects.sshSecret().getData();
 
-        assertThat(data).containsOnlyKeys("authorized_keys", "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub");
+        assertThat(data)
+                .containsOnlyKeys(
+                        "authorized_keys",
+                        "ssh_host_ed25519_key",
+                        "ssh_host_ed25519_key.pub",
+                        "ssh_host_ed25519_key-cert.pub");
         assertThat(decode(data.get("authorized_keys"))).isEqualTo(Specs.USER_KEY + "\n");
         assertThat(decode(data.get("ssh_host_ed25519_key"))).isEqualTo(Specs.HOST_KEY.privateKeyOpenSsh());
         assertThat(decode(data.get("ssh_host_ed25519_key.pub"))).isEqualTo(Specs.HOST_KEY.publicKey() + "\n");
+        // the core's certificate, byte for byte, where the image's entrypoint looks for it
+        assertThat(decode(data.get("ssh_host_ed25519_key-cert.pub"))).isEqualTo(Specs.HOST_CERTIFICATE + "\n");
         PodSpec pod = podSpec(objects);
         VolumeMount m = mount(pod.getContainers().getFirst(), "/etc/hangar/ssh").orElseThrow();
         assertThat(m.getReadOnly()).isTrue();
