@@ -557,7 +557,7 @@ public final class QemuProvider implements WorkspaceProvider {
         return switch (r.outcome()) {
             case MATCH -> {
                 markVerified(d);
-                yield new Observation.Running(endpoint, "sshd answered with the pinned host key");
+                yield new Observation.Running(endpoint, "sshd answered with the pinned host key (" + r.detail() + ")");
             }
             case MISMATCH -> new Observation.Starting(r.detail());
             case UNREACHABLE ->

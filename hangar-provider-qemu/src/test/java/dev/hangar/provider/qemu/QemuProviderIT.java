@@ -135,6 +135,21 @@ class QemuProviderIT {
                         + " && timeout 120 sh -c 'until test -f /var/tmp/runcmd-ran; do sleep 1; done'"
                         + " && sudo -n true && hostname");
         assertThat(out.lines().toList().getLast()).isEqualTo(spec.name());
+        // The guest's sshd presents the host certificate cloud-init installed: readiness saw it, and
+        // the real ssh trusts the guest with only an @cert-authority line for the test CA.
+        assertThat(running.detail()).contains("with a host certificate of CA");
+        Path caOnly = Files.writeString(
+                keys.resolve("known_hosts_ca"),
+                "@cert-authority *.hangar "
+                        + Files.readString(Path.of(TestKeys.ca() + ".pub")).strip() + "\n");
+        String cert = ssh(
+                List.of("-o", "HostKeyAlias=" + spec.name() + ".hangar"),
+                spec,
+                clientKey,
+                caOnly,
+                port,
+                "sudo -n ssh-keygen -L -f /etc/ssh/ssh_host_ed25519_key-cert.pub");
+        assertThat(cert).contains("host certificate").contains(spec.name() + ".hangar");
         await().atMost(Duration.ofSeconds(30)).until(() -> listener.phases().contains("ssh-ready"));
         assertThat(listener.phases()).contains("image", "disk", "seed", "boot", "ssh-ready");
         assertThat(listener.events).contains(Map.entry("accelerator", "tcg: configured"));
@@ -295,30 +310,34 @@ class QemuProviderIT {
     /** Runs a command in the workspace with the real OpenSSH client, host key checked strictly. */
     private static String ssh(WorkspaceSpec spec, Path key, Path knownHosts, int port, String command)
             throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "ssh",
-                        "-F",
-                        "/dev/null",
-                        "-i",
-                        key.toString(),
-                        "-o",
-                        "IdentitiesOnly=yes",
-                        "-o",
-                        "UserKnownHostsFile=" + knownHosts,
-                        "-o",
-                        "GlobalKnownHostsFile=/dev/null",
-                        "-o",
-                        "StrictHostKeyChecking=yes",
-                        "-o",
-                        "BatchMode=yes",
-                        "-o",
-                        "ConnectTimeout=20",
-                        "-p",
-                        Integer.toString(port),
-                        spec.sshUser() + "@127.0.0.1",
-                        command)
-                .redirectErrorStream(true)
-                .start();
+        return ssh(List.of(), spec, key, knownHosts, port, command);
+    }
+
+    /** Like {@link #ssh(WorkspaceSpec, Path, Path, int, String)}, with more ssh {@code -o} options. */
+    private static String ssh(
+            List<String> options, WorkspaceSpec spec, Path key, Path knownHosts, int port, String command)
+            throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                "ssh",
+                "-F",
+                "/dev/null",
+                "-i",
+                key.toString(),
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "UserKnownHostsFile=" + knownHosts,
+                "-o",
+                "GlobalKnownHostsFile=/dev/null",
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ConnectTimeout=20"));
+        cmd.addAll(options);
+        cmd.addAll(List.of("-p", Integer.toString(port), spec.sshUser() + "@127.0.0.1", command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).strip();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("ssh output: " + out).isZero();
