@@ -294,18 +294,13 @@ public final class HangarServer implements AutoCloseable {
                 .ifPresent(c -> new CliConfig(baseUri.toString(), c.token()).write(file));
     }
 
-    /**
-     * The SSH host CA from {@code $HANGAR_HOME/ssh/host_ca} (mode 0600), generated on first start
-     * (ADR 0010). Its private key is never logged.
-     */
+    /** The SSH host CA in {@code $HANGAR_HOME/ssh/host_ca} (0600), made on first start (ADR 0010). */
     private static HostCertificateAuthority loadHostCa(ServerConfig config) {
-        Path file = config.home().resolve("ssh").resolve("host_ca");
         try {
-            HostCertificateAuthority ca = HostCertificateAuthority.loadOrCreate(file);
-            LOG.info("SSH host CA {} (from {})", ca.publicKey(), file);
-            return ca;
+            return HostCertificateAuthority.loadOrCreate(
+                    config.home().resolve("ssh").resolve("host_ca"));
         } catch (UncheckedIOException | IllegalStateException e) {
-            throw new ConfigException("cannot load the SSH host CA " + file + ": " + e.getMessage(), e);
+            throw new ConfigException(e.getMessage(), e);
         }
     }
 

@@ -43,6 +43,10 @@ public record WorkspaceSpec(
         CloudInitConfig cloudInit,
         Map<String, String> settings) {
 
+    /**
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if {@code hostCertificate} is not one OpenSSH certificate line
+     */
     public WorkspaceSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
