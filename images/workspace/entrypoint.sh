@@ -94,6 +94,11 @@ for key in "$SSH_DIR"/ssh_host_*_key; do
     cp "$key" "$RUN_DIR/$name"
     [ -r "$key.pub" ] && cp "$key.pub" "$RUN_DIR/$name.pub"
     echo "HostKey $RUN_DIR/$name" >>"$config"
+    # Hangar's host certificate of this key (signed by its host CA), when the Secret has one
+    if [ -r "$key-cert.pub" ]; then
+        cp "$key-cert.pub" "$RUN_DIR/$name-cert.pub"
+        echo "HostCertificate $RUN_DIR/$name-cert.pub" >>"$config"
+    fi
     found=1
 done
 [ "$found" = 1 ] || fail "no readable $SSH_DIR/ssh_host_*_key: mount the workspace Secret there"

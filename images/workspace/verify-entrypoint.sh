@@ -32,6 +32,10 @@ mkdir -p "$T/ssh" "$T/storage" "$T/client" "$T/opt"
 chgrp "$UID_NUM" "$T/storage" && chmod 2775 "$T/storage"
 chmod 0700 "$T/client"
 ssh-keygen -q -t ed25519 -N '' -f "$T/ssh/ssh_host_ed25519_key" -C workspace-host
+# Hangar's host CA signs the host key (as the control plane does) for dev.hangar
+ssh-keygen -q -t ed25519 -N '' -f "$T/client/host_ca" -C hangar-host-ca
+ssh-keygen -q -s "$T/client/host_ca" -I hangar:verify/dev -h -n dev.hangar,dev.verify.hangar \
+    "$T/ssh/ssh_host_ed25519_key.pub"
 ssh-keygen -q -t ed25519 -N '' -f "$T/client/id" -C secret-key
 ssh-keygen -q -t ed25519 -N '' -f "$T/client/id2" -C home-key
 cp "$T/client/id.pub" "$T/ssh/authorized_keys"
@@ -39,6 +43,7 @@ chgrp "$UID_NUM" "$T/ssh"/* && chmod 0440 "$T/ssh"/*
 install -d -o "$UID_NUM" -g "$UID_NUM" -m 0700 "$T/opt/run"
 cp "$HERE/sshd_config" "$T/opt/sshd_config"
 awk -v p="$PORT" '{ print "[127.0.0.1]:" p " " $1 " " $2 }' "$T/ssh/ssh_host_ed25519_key.pub" >"$T/client/known_hosts"
+awk '{ print "@cert-authority *.hangar " $1 " " $2 }' "$T/client/host_ca.pub" >"$T/client/known_hosts_ca"
 
 setpriv --reuid="$UID_NUM" --regid="$UID_NUM" --clear-groups env -i PATH=/usr/sbin:/usr/bin:/bin \
     HANGAR_USER="$USER_NAME" HOME="$T/storage/home/$USER_NAME" HANGAR_SSH_DIR="$T/ssh" \
@@ -62,4 +67,8 @@ out=$(ssh_to "$T/client/id" 'echo "$HOME"; stat -c %a "$HOME"; echo kept >"$HOME
 # 2700 is fine: the setgid bit comes from the fsGroup-style parent; group and others get nothing.
 case "$(echo "$out" | sed -n 2p)" in 700 | 2700) ;; *) false ;; esac || { echo "FAIL: home mode $(echo "$out" | sed -n 2p)"; exit 1; }
 [ "$(ssh_to "$T/client/id2" 'cat "$HOME/file"')" = kept ] || { cat "$T/sshd.log"; echo "FAIL: ~/.ssh/authorized_keys login"; exit 1; }
-echo "OK: non-root sshd on 127.0.0.1:$PORT, pinned host key, HOME=$T/storage/home/$USER_NAME (0700), ~/.ssh/authorized_keys honoured"
+# Only the CA line, no pinned key: the certificate from the Secret must be what sshd presents
+ssh -F /dev/null -i "$T/client/id" -o IdentitiesOnly=yes -o BatchMode=yes -o StrictHostKeyChecking=yes \
+    -o UserKnownHostsFile="$T/client/known_hosts_ca" -o HostKeyAlias=dev.hangar -o ConnectTimeout=5 \
+    -p "$PORT" "$USER_NAME@127.0.0.1" true || { cat "$T/sshd.log"; echo "FAIL: host certificate not accepted"; exit 1; }
+echo "OK: non-root sshd on 127.0.0.1:$PORT, pinned host key and host certificate, HOME=$T/storage/home/$USER_NAME (0700), ~/.ssh/authorized_keys honoured"

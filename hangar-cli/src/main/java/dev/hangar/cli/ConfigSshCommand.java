@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code hangar config-ssh [--dry-run] [--identity FILE]}: configures the user's OpenSSH client
  * (and so VS Code Remote-SSH) to reach every workspace as {@code <name>.hangar} through the
- * gateway, with host keys pinned. See {@link SshConfigWriter} for what is written; idempotent.
+ * gateway, with host keys verified (the server's host CA, and pinned keys). See {@link SshConfigWriter} for what is written; idempotent.
  */
 @Command(
         mixinStandardHelpOptions = true,
@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
             "Write ~/.ssh/hangar/config and ~/.ssh/hangar/known_hosts and add one Include line to"
                     + " ~/.ssh/config, so that 'ssh NAME.hangar' (and VS Code Remote-SSH) reaches your"
                     + " workspaces through the SSH gateway with verified host keys.",
-            "Run it again after creating a workspace; a run that changes nothing writes nothing."
+            "Workspaces are trusted through the server's SSH host CA (one @cert-authority line), so a"
+                    + " workspace created later is reachable at once; a run that changes nothing writes"
+                    + " nothing."
         })
 final class ConfigSshCommand implements Callable<Integer> {
     private final CliContext ctx;

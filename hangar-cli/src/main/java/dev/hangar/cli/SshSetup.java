@@ -4,6 +4,7 @@ import dev.hangar.api.ServerInfo;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.UserView;
 import dev.hangar.api.WorkspaceView;
+import dev.hangar.api.client.ApiException;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.api.client.WorkspaceFilter;
 import dev.hangar.cli.sshconfig.GatewayHost;
@@ -27,7 +28,7 @@ import java.util.stream.Collectors;
 
 /**
  * Gathers what {@code hangar config-ssh} writes from the server's API ({@code GET /api/v1/info},
- * {@code /users/me}, {@code /users/me/keys}, {@code /workspaces?owner=me}) and plans or applies it
+ * {@code /users/me}, {@code /users/me/keys}, {@code /workspaces?owner=me}, {@code /ssh/host-ca}) and plans or applies it
  * with {@link SshConfigWriter}. Shared by {@code config-ssh} and {@code ssh}.
  */
 final class SshSetup {
@@ -64,7 +65,8 @@ final class SshSetup {
                     new GatewayHost(info.gatewayHost(), info.gatewayPort(), info.gatewayHostKey()),
                     me.name(),
                     key,
-                    hosts);
+                    hosts,
+                    hostCa(client));
         } catch (IllegalArgumentException e) {
             throw new CliException(
                     ExitCodes.ERROR, "the server's answer cannot be written to an ssh config: " + e.getMessage());
@@ -74,6 +76,19 @@ final class SshSetup {
             return new Planned(writer, input, writer.plan(input));
         } catch (UncheckedIOException e) {
             throw new CliException(ExitCodes.ERROR, e.getMessage());
+        }
+    }
+
+    /**
+     * @return the server's SSH host CA key, or none from a server older than host certificates (its
+     *     workspaces are then trusted by their pinned keys only)
+     */
+    private static List<String> hostCa(HangarClient client) {
+        try {
+            return List.of(client.sshHostCa().publicKey());
+        } catch (ApiException e) {
+            if (e.status() == 404) return List.of();
+            throw e;
         }
     }
 

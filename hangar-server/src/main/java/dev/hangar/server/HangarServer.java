@@ -4,6 +4,7 @@ import dev.hangar.api.CliConfig;
 import dev.hangar.api.HangarPaths;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.service.Tokens;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
@@ -179,9 +180,10 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException(e.getMessage(), e);
             }
 
+            HostCertificateAuthority hostCa = loadHostCa(config);
             ServerMetrics metrics = new ServerMetrics(store);
             WorkspaceReconciler reconciler =
-                    new WorkspaceReconciler(store, templates, providers, clock, config.reconciler(), metrics);
+                    new WorkspaceReconciler(store, templates, providers, hostCa, clock, config.reconciler(), metrics);
             closeables.push(reconciler);
             UserService users = new UserService(store, clock);
             WorkspaceService workspaces;
@@ -210,9 +212,11 @@ public final class HangarServer implements AutoCloseable {
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
                     new ConsoleRoutes(
                             users,
-                            new dev.hangar.core.service.ConsoleService(workspaces, store, templates, providers, clock)),
+                            new dev.hangar.core.service.ConsoleService(
+                                    workspaces, store, templates, providers, hostCa, clock)),
                     new dev.hangar.core.usb.UsbService(
-                            store, templates, workspaces, new UsbAllowFile(config.home()), clock));
+                            store, templates, workspaces, new UsbAllowFile(config.home()), clock),
+                    hostCa);
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
@@ -300,6 +304,16 @@ public final class HangarServer implements AutoCloseable {
         }
         existing.filter(c -> !c.url().equals(baseUri.toString()))
                 .ifPresent(c -> new CliConfig(baseUri.toString(), c.token()).write(file));
+    }
+
+    /** The SSH host CA in {@code $HANGAR_HOME/ssh/host_ca} (0600), made on first start (ADR 0010). */
+    private static HostCertificateAuthority loadHostCa(ServerConfig config) {
+        try {
+            return HostCertificateAuthority.loadOrCreate(
+                    config.home().resolve("ssh").resolve("host_ca"));
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
     }
 
     private static void createPrivateDir(Path dir) {

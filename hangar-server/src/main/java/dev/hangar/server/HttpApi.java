@@ -31,7 +31,8 @@ final class HttpApi {
             java.util.function.BooleanSupplier started,
             ImageRoutes images,
             ConsoleRoutes console,
-            dev.hangar.core.usb.UsbService usb) {
+            dev.hangar.core.usb.UsbService usb,
+            dev.hangar.core.service.HostCertificateAuthority hostCa) {
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -58,6 +59,7 @@ final class HttpApi {
             images.register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
             console.register(cfg.routes);
+            new SshRoutes(hostCa).register(cfg.routes);
         });
     }
 }

@@ -86,7 +86,19 @@ public record GuestSsh(int port, String user, Path key, Path knownHosts) {
      * @throws AssertionError when it takes longer than {@code timeout} (ssh is killed)
      */
     public Result run(String command, Duration timeout) throws IOException, InterruptedException {
+        return run(List.of(), command, timeout);
+    }
+
+    /**
+     * {@link #run(String, Duration)} with more {@code ssh} arguments placed before the fixed ones
+     * (ssh keeps the first value of an option, so {@code -o UserKnownHostsFile=...} here wins).
+     *
+     * @param sshOptions e.g. {@code List.of("-o", "HostKeyAlias=dev.hangar")}
+     */
+    public Result run(List<String> sshOptions, String command, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(baseCommand());
+        cmd.addAll(1, sshOptions);
         cmd.add(command);
         Process p = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

@@ -67,6 +67,7 @@ public final class OpenSshd implements AutoCloseable {
         private final List<String> config = new ArrayList<>();
         private OptionalInt port = OptionalInt.empty();
         private Optional<String> hostKeyOpenSsh = Optional.empty();
+        private Optional<String> hostCertificate = Optional.empty();
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -91,6 +92,15 @@ public final class OpenSshd implements AutoCloseable {
         /** The host's private key in OpenSSH PEM form (for example a workspace's pinned key); else generated. */
         public Builder hostKey(String privateKeyOpenSsh) {
             this.hostKeyOpenSsh = Optional.of(privateKeyOpenSsh);
+            return this;
+        }
+
+        /**
+         * An OpenSSH host certificate for the host key ({@code ssh-ed25519-cert-v01@openssh.com
+         * AAAA...}), presented through sshd's {@code HostCertificate}; else none.
+         */
+        public Builder hostCertificate(String certificateLine) {
+            this.hostCertificate = Optional.of(certificateLine);
             return this;
         }
 
@@ -139,6 +149,11 @@ public final class OpenSshd implements AutoCloseable {
         }
         String hostKeyLine = Files.readString(Path.of(hostKey + ".pub")).strip();
         Files.writeString(dir.resolve("authorized_keys"), String.join("\n", b.authorizedKeys) + "\n");
+        Path certificate = Path.of(hostKey + "-cert.pub");
+        Files.deleteIfExists(certificate);
+        if (b.hostCertificate.isPresent()) {
+            Files.writeString(certificate, b.hostCertificate.get().strip() + "\n", StandardCharsets.US_ASCII);
+        }
         Path log = dir.resolve("sshd.log");
         AssertionError last = null;
         int attempts = b.port.isPresent() ? 1 : 3;
@@ -160,6 +175,7 @@ public final class OpenSshd implements AutoCloseable {
                     "AllowTcpForwarding yes",
                     "Subsystem sftp internal-sftp",
                     "LogLevel VERBOSE"));
+            if (b.hostCertificate.isPresent()) lines.add("HostCertificate " + certificate);
             lines.addAll(b.config);
             Files.writeString(config, String.join("\n", lines) + "\n");
             Process p = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())

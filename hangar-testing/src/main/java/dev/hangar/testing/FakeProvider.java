@@ -65,6 +65,8 @@ public final class FakeProvider implements WorkspaceProvider {
     private volatile int delayRunning;
     private volatile boolean closed;
     private volatile SshEndpoint ssh = SSH;
+    private final Map<String, SshEndpoint> sshByName = new ConcurrentHashMap<>();
+    private final Map<String, WorkspaceSpec> lastSpecs = new ConcurrentHashMap<>();
     private volatile java.util.concurrent.CountDownLatch applyGate = new java.util.concurrent.CountDownLatch(0);
     private final java.util.concurrent.atomic.AtomicInteger appliesInFlight =
             new java.util.concurrent.atomic.AtomicInteger();
@@ -89,6 +91,20 @@ public final class FakeProvider implements WorkspaceProvider {
     public FakeProvider sshEndpoint(SshEndpoint endpoint) {
         this.ssh = java.util.Objects.requireNonNull(endpoint, "endpoint");
         return this;
+    }
+
+    /**
+     * Makes Running report {@code endpoint} for the workspace named {@code workspaceName} (any
+     * owner), instead of the one {@link #sshEndpoint(SshEndpoint)} set for all.
+     */
+    public FakeProvider sshEndpoint(String workspaceName, SshEndpoint endpoint) {
+        sshByName.put(workspaceName, java.util.Objects.requireNonNull(endpoint, "endpoint"));
+        return this;
+    }
+
+    /** @return the spec of the last apply for the workspace named {@code workspaceName} (any owner) */
+    public Optional<WorkspaceSpec> lastSpec(String workspaceName) {
+        return Optional.ofNullable(lastSpecs.get(workspaceName));
     }
 
     /**
@@ -174,6 +190,8 @@ public final class FakeProvider implements WorkspaceProvider {
     }
 
     private Observation applyNow(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+        lastSpecs.put(spec.name(), spec);
+        SshEndpoint ssh = sshByName.getOrDefault(spec.name(), this.ssh);
         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             calls.add(new Call("apply", spec.name(), desired.name(), "error: " + failMessage));
             throw new ProviderException(failMessage, failPermanently);
@@ -231,6 +249,7 @@ public final class FakeProvider implements WorkspaceProvider {
         if (s.isEmpty()) return new Observation.Absent();
         if (s.get().equals("stopped")) return new Observation.Stopped("fake compute stopped");
         AtomicInteger left = startingPassesLeft.get(spec.id());
+        SshEndpoint ssh = sshByName.getOrDefault(spec.name(), this.ssh);
         return left != null && left.get() > 0
                 ? new Observation.Starting("fake boot")
                 : new Observation.Running(

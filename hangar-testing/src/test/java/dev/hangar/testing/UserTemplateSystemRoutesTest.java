@@ -104,6 +104,23 @@ class UserTemplateSystemRoutesTest {
     }
 
     @Test
+    void sshHostCaIsTheKeyGeneratedPrivatelyInHangarHome() throws java.io.IOException {
+        dev.hangar.api.SshHostCa ca =
+                TestHttp.read(http.get("/api/v1/ssh/host-ca", cp.adminToken()), dev.hangar.api.SshHostCa.class);
+        assertThat(ca.publicKey()).matches("ssh-ed25519 AAAA[A-Za-z0-9+/]+=*");
+        java.nio.file.Path file = cp.home().resolve("ssh/host_ca");
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(file + ".pub")))
+                .startsWith(ca.publicKey() + " ");
+        // the same CA across a restart of the server on the same HANGAR_HOME
+        assertThat(dev.hangar.core.service.HostCertificateAuthority.loadOrCreate(file)
+                        .publicKey())
+                .isEqualTo(ca.publicKey());
+        problem(http.get("/api/v1/ssh/host-ca", ""), 401, "");
+    }
+
+    @Test
     void healthReadinessMetricsAndOpenApiNeedNoToken() {
         HttpResponse<String> health = http.get("/healthz", "");
         assertThat(health.statusCode()).isEqualTo(200);

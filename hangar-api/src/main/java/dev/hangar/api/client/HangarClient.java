@@ -10,6 +10,7 @@ import dev.hangar.api.EventView;
 import dev.hangar.api.Json;
 import dev.hangar.api.Problem;
 import dev.hangar.api.ServerInfo;
+import dev.hangar.api.SshHostCa;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
 import dev.hangar.api.UserView;
@@ -419,6 +420,15 @@ public final class HangarClient implements AutoCloseable {
     /** {@code GET /info}: server version and SSH gateway address. */
     public ServerInfo info() {
         return send("GET", API + "/info", null, type(ServerInfo.class));
+    }
+
+    /**
+     * {@code GET /ssh/host-ca}: the public key of the CA that signs every workspace's SSH host key.
+     *
+     * @throws ApiException 404 from a server older than host certificates
+     */
+    public SshHostCa sshHostCa() {
+        return send("GET", API + "/ssh/host-ca", null, type(SshHostCa.class));
     }
 
     /**

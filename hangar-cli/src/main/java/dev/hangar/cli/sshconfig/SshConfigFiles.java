@@ -18,6 +18,9 @@ public final class SshConfigFiles {
     /** The alias of the gateway in the generated config (it does not match {@code *.hangar}). */
     public static final String GATEWAY_ALIAS = "hangar-gateway";
 
+    /** known_hosts marker and host pattern that trust a host CA for every workspace (sshd(8)). */
+    public static final String CERT_AUTHORITY = "@cert-authority *" + SUFFIX;
+
     static final String HEADER = "# Written by 'hangar config-ssh'; it rewrites this file, so put your own settings in"
             + " ~/.ssh/config.\n";
 
@@ -61,8 +64,11 @@ public final class SshConfigFiles {
 
     /**
      * Renders ~/.ssh/hangar/known_hosts: the gateway's key under {@link
-     * GatewayHost#knownHostsName()} and each workspace's pinned key under {@code <name>.hangar} (the
-     * name ssh looks up for port 22 behind the jump), workspaces sorted by name.
+     * GatewayHost#knownHostsName()}, one {@code @cert-authority *.hangar <key>} line per host CA (so
+     * every workspace whose sshd presents a host certificate of that CA for its name is trusted,
+     * also one created after this file was written), and each workspace's pinned key under {@code
+     * <name>.hangar} (the name ssh looks up for port 22 behind the jump; it still covers workspaces
+     * whose sshd has no certificate), workspaces sorted by name.
      */
     public static String knownHosts(SshConfigInput in) {
         StringBuilder b = new StringBuilder(HEADER);
@@ -70,6 +76,8 @@ public final class SshConfigFiles {
                 .append(' ')
                 .append(in.gateway().hostKey())
                 .append('\n');
+        in.hostCertificateAuthorities()
+                .forEach(ca -> b.append(CERT_AUTHORITY).append(' ').append(ca).append('\n'));
         in.workspaces().stream()
                 .sorted(Comparator.comparing(WorkspaceHostKey::name))
                 .forEach(w ->

@@ -18,6 +18,8 @@ class SshConfigWriterTest {
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGd1Z2F0ZXdheWtleWdhdGV3YXlrZXlnYXRld2F5a2V5";
     private static final String DEV_KEY =
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRldmtleWRldmtleWRldmtleWRldmtleWRldmtleWRldmtl";
+    private static final String CA_KEY =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGNha2V5Y2FrZXljYWtleWNha2V5Y2FrZXljYWtleWNha2V5";
     private static final String WEB_KEY = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY=";
 
     @TempDir
@@ -67,6 +69,44 @@ class SshConfigWriterTest {
                 .isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve(".ssh/hangar"))))
                 .isEqualTo("rwx------");
+    }
+
+    @Test
+    void theHostCaBecomesOneCertAuthorityLineForAllWorkspacesBesideThePinnedKeys() throws IOException {
+        SshConfigWriter w = new SshConfigWriter(home);
+        SshConfigInput base = input();
+        SshConfigInput in = new SshConfigInput(
+                base.gateway(),
+                base.user(),
+                base.identityFile(),
+                base.workspaces(),
+                List.of(CA_KEY + " hangar-host-ca", CA_KEY));
+
+        w.apply(in);
+
+        assertThat(Files.readString(w.knownHosts()))
+                .isEqualTo(SshConfigFiles.HEADER
+                        + "[127.0.0.1]:2222 " + GW_KEY + "\n"
+                        + "@cert-authority *.hangar " + CA_KEY + "\n"
+                        + "dev.hangar " + DEV_KEY + "\n"
+                        + "web.hangar " + WEB_KEY + "\n");
+        // the workspace list changes the pinned lines only; the CA line stays, once
+        SshConfigInput more = new SshConfigInput(
+                in.gateway(),
+                in.user(),
+                in.identityFile(),
+                List.of(new WorkspaceHostKey("dev", DEV_KEY)),
+                in.hostCertificateAuthorities());
+        assertThat(w.plan(more).upToDate()).isFalse();
+        w.apply(more);
+        assertThat(Files.readAllLines(w.knownHosts()))
+                .containsOnlyOnce("@cert-authority *.hangar " + CA_KEY)
+                .doesNotContain("web.hangar " + WEB_KEY);
+        assertThat(w.plan(more).upToDate()).isTrue();
+        assertThatThrownBy(() -> new SshConfigInput(
+                        in.gateway(), in.user(), in.identityFile(), List.of(), List.of("ssh-ed25519")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host CA key");
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.StaleVersionException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.Observation;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,7 @@ public final class ReconcilePass {
     private final Store store;
     private final TemplateCatalog templates;
     private final ProviderRegistry providers;
+    private final HostCertificateAuthority hostCa;
     private final Clock clock;
     private final WorkspaceReconciler.Settings settings;
     private final ReconcilerMetrics metrics;
@@ -62,12 +65,14 @@ public final class ReconcilePass {
             Store store,
             TemplateCatalog templates,
             ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
             Clock clock,
             WorkspaceReconciler.Settings settings,
             ReconcilerMetrics metrics) {
         this.store = store;
         this.templates = templates;
         this.providers = providers;
+        this.hostCa = Objects.requireNonNull(hostCa, "hostCa");
         this.clock = clock;
         this.settings = settings;
         this.metrics = metrics;
@@ -98,7 +103,7 @@ public final class ReconcilePass {
         }
         WorkspaceProvider p = provider.get();
         WorkspaceSpec spec =
-                WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
+                WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()), hostCa);
         ProviderListener listener = new EventListener(store, clock, metrics, w.id(), w.providerType());
         try {
             Optional<Duration> next =

@@ -3,6 +3,7 @@ package dev.hangar.core.reconcile;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.WorkspaceFilter;
 import dev.hangar.core.template.TemplateCatalog;
@@ -100,10 +101,11 @@ public final class WorkspaceReconciler implements AutoCloseable {
             Store store,
             TemplateCatalog templates,
             ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
             Clock clock,
             Settings settings,
             ReconcilerMetrics metrics) {
-        this(store, templates, providers, clock, settings, metrics, ReconcileScheduler.virtualThreads());
+        this(store, templates, providers, hostCa, clock, settings, metrics, ReconcileScheduler.virtualThreads());
     }
 
     /** A reconciler whose passes and timers run on {@code scheduler} (tests step it). */
@@ -111,6 +113,7 @@ public final class WorkspaceReconciler implements AutoCloseable {
             Store store,
             TemplateCatalog templates,
             ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
             Clock clock,
             Settings settings,
             ReconcilerMetrics metrics,
@@ -118,7 +121,7 @@ public final class WorkspaceReconciler implements AutoCloseable {
         this.store = store;
         this.settings = settings;
         this.scheduler = scheduler;
-        this.pass = new ReconcilePass(store, templates, providers, clock, settings, metrics);
+        this.pass = new ReconcilePass(store, templates, providers, hostCa, clock, settings, metrics);
         this.queue = new ReconcileQueue(clock, scheduler, settings.concurrency(), settings.baseBackoff(), pass::run);
     }
 

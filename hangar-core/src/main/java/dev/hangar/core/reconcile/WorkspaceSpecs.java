@@ -2,6 +2,7 @@ package dev.hangar.core.reconcile;
 
 import dev.hangar.core.domain.UserSshKey;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.template.Template;
 import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.WorkspaceSpec;
@@ -17,8 +18,12 @@ public final class WorkspaceSpecs {
      * @param template the workspace's template, empty when it was removed since creation (the
      *     workspace then keeps running with no template additions)
      * @param keys the owner's registered SSH keys
+     * @param hostCa signs the workspace's stored host key into the spec's host certificate (computed
+     *     here, not stored, so workspaces created before certificates existed get one too; the result
+     *     is deterministic, so it does not change the spec from one pass to the next)
      */
-    public static WorkspaceSpec of(Workspace w, Optional<Template> template, List<UserSshKey> keys) {
+    public static WorkspaceSpec of(
+            Workspace w, Optional<Template> template, List<UserSshKey> keys, HostCertificateAuthority hostCa) {
         CloudInitConfig base = template.map(Template::cloudInit).orElse(CloudInitConfig.EMPTY);
         // the template's user-data and the workspace's both apply, the workspace's last (it wins)
         CloudInitConfig cloudInit = base.withWorkspaceUserData(w.parameters().extraUserData());
@@ -33,6 +38,7 @@ public final class WorkspaceSpecs {
                 w.owner(),
                 keys.stream().map(k -> k.key().authorizedKeyLine()).toList(),
                 w.hostKey(),
+                hostCa.certifyWorkspace(w.hostKey(), w.owner(), w.name()),
                 cloudInit,
                 settings);
     }

@@ -55,6 +55,7 @@ public final class ConsoleService {
     private final Store store;
     private final TemplateCatalog templates;
     private final ProviderRegistry providers;
+    private final HostCertificateAuthority hostCa;
     private final Clock clock;
 
     public ConsoleService(
@@ -62,11 +63,13 @@ public final class ConsoleService {
             Store store,
             TemplateCatalog templates,
             ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
             Clock clock) {
         this.workspaces = Objects.requireNonNull(workspaces);
         this.store = Objects.requireNonNull(store);
         this.templates = Objects.requireNonNull(templates);
         this.providers = Objects.requireNonNull(providers);
+        this.hostCa = Objects.requireNonNull(hostCa);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -163,7 +166,7 @@ public final class ConsoleService {
     }
 
     private WorkspaceSpec spec(Workspace w) {
-        return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()));
+        return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()), hostCa);
     }
 
     private static ConsoleUnavailableException noConsole(Workspace w) {

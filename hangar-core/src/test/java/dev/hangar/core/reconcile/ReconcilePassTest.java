@@ -9,6 +9,7 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.Observation;
@@ -48,11 +49,14 @@ class ReconcilePassTest {
         provider = new ScriptedProvider();
     }
 
+    private static final HostCertificateAuthority HOST_CA = HostCertificateAuthority.generate();
+
     private ReconcilePass pass(WorkspaceReconciler.Settings settings) {
         return new ReconcilePass(
                 store,
                 TemplateCatalog.of(List.of()),
                 ProviderRegistry.of(List.of(provider)),
+                HOST_CA,
                 clock,
                 settings,
                 ReconcilerMetrics.NONE);

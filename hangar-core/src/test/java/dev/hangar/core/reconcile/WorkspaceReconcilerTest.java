@@ -6,6 +6,7 @@ import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.Observation;
@@ -30,6 +31,7 @@ class WorkspaceReconcilerTest {
             store,
             TemplateCatalog.of(List.of()),
             ProviderRegistry.of(List.of(provider)),
+            HostCertificateAuthority.generate(),
             clock,
             new WorkspaceReconciler.Settings(2, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(1)),
             ReconcilerMetrics.NONE,

@@ -10,6 +10,7 @@ import dev.hangar.core.domain.ProviderUnavailableException;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.reconcile.ProviderRegistry;
+import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.Observation;
@@ -34,7 +35,7 @@ class ConsoleServiceTest {
     private static final User ADMIN = new User("root", true, NOW);
     private static final Path SOCKET = Path.of("/run/test/console.sock");
 
-    private final MemoryStore store = new MemoryStore();
+    private final InMemoryStore store = new InMemoryStore();
     private final TemplateCatalog templates = TemplateCatalog.of(
             List.of(WorkspaceServiceCreateTest.template("vm"), WorkspaceServiceCreateTest.template("pod")));
     private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
@@ -44,6 +45,7 @@ class ConsoleServiceTest {
             store,
             templates,
             ProviderRegistry.of(List.of(new ConsoleProvider("fake", List.of("boot", "login:")))),
+            HostCertificateAuthority.generate(),
             clock);
 
     /** A provider whose workspaces have a console and a log; nothing else is called here. */
@@ -79,7 +81,7 @@ class ConsoleServiceTest {
 
     private Workspace create(String name, Phase phase, String reason) {
         Workspace w = workspaces.create(ALICE, CreateWorkspace.named(name));
-        return store.update(w.withPhase(phase, reason, NOW));
+        return store.workspaces().update(w.withPhase(phase, reason, NOW));
     }
 
     @Test
@@ -119,13 +121,13 @@ class ConsoleServiceTest {
         assertThatThrownBy(() -> consoles.attach(ALICE, "", "new"))
                 .hasMessage("workspace new is starting (phase Provisioning: pulling image img-vm); try again when it"
                         + " is Running ('hangar start new --wait' waits for it)");
-        assertThat(store.events).extracting(e -> e.type()).doesNotContain("console-attach");
+        assertThat(store.allEvents()).extracting(e -> e.type()).doesNotContain("console-attach");
     }
 
     @Test
     void aStoppingRequestIsNotStarting() {
         Workspace w = create("going", Phase.Pending, "");
-        store.update(w.withDesired(DesiredState.STOPPED, NOW));
+        store.workspaces().update(w.withDesired(DesiredState.STOPPED, NOW));
         assertThatThrownBy(() -> consoles.attach(ALICE, "", "going"))
                 .hasMessageContaining("is not running (phase Pending)");
     }
@@ -154,7 +156,12 @@ class ConsoleServiceTest {
     @Test
     void aProviderWithoutConsoleIsSaidSoInEveryPhase() {
         ConsoleService plain = new ConsoleService(
-                workspaces, store, templates, ProviderRegistry.of(List.of(new PlainProvider("fake"))), clock);
+                workspaces,
+                store,
+                templates,
+                ProviderRegistry.of(List.of(new PlainProvider("fake"))),
+                HostCertificateAuthority.generate(),
+                clock);
         create("pod", Phase.Stopped, "");
         for (Runnable r :
                 List.<Runnable>of(() -> plain.attach(ALICE, "", "pod"), () -> plain.log(ALICE, "", "pod", 5))) {
@@ -174,26 +181,31 @@ class ConsoleServiceTest {
         assertThat(consoles.log(ADMIN, "alice", "dev", 100)).containsExactly("boot", "login:");
         assertThatThrownBy(() -> consoles.log(ALICE, "", "dev", 0)).isInstanceOf(IllegalArgumentException.class);
 
-        store.update(store.find(w.id()).orElseThrow().withPhase(Phase.Running, "", NOW));
+        store.workspaces().update(store.workspaces().find(w.id()).orElseThrow().withPhase(Phase.Running, "", NOW));
         ConsoleService.Target t = consoles.attach(ALICE, "", "dev");
         consoles.attached(t, "/127.0.0.1:5555");
         consoles.detached(t, "closed by the client", Duration.ofSeconds(42), 7, 1234);
-        assertThat(store.list(w.id(), 100))
+        assertThat(store.events().list(w.id(), 100))
                 .extracting(e -> e.type() + ": " + e.message())
                 .containsSubsequence(
                         "console-attach: serial console attached by alice from /127.0.0.1:5555",
                         "console-detach: serial console detached (closed by the client) after 42 s, 7 bytes to the"
                                 + " guest, 1234 from it");
         // The VM went away between attach and connect: the reason re-reads the workspace.
-        store.update(store.find(w.id()).orElseThrow().withPhase(Phase.Stopped, "", NOW));
+        store.workspaces().update(store.workspaces().find(w.id()).orElseThrow().withPhase(Phase.Stopped, "", NOW));
         assertThat(consoles.unreachable(t))
                 .isEqualTo("workspace dev is not running (phase Stopped); start it with 'hangar start dev'");
     }
 
     @Test
     void anUnknownProviderIsUnavailable() {
-        ConsoleService without =
-                new ConsoleService(workspaces, store, templates, ProviderRegistry.of(List.of()), clock);
+        ConsoleService without = new ConsoleService(
+                workspaces,
+                store,
+                templates,
+                ProviderRegistry.of(List.of()),
+                HostCertificateAuthority.generate(),
+                clock);
         create("dev", Phase.Running, "");
         assertThatThrownBy(() -> without.attach(ALICE, "", "dev"))
                 .isInstanceOf(ProviderUnavailableException.class)

@@ -7,6 +7,7 @@ import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.Template;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.Resources;
@@ -23,7 +24,7 @@ class WorkspaceServiceCreateTest {
     private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
     private static final User ALICE = new User("alice", false, NOW);
 
-    private final MemoryStore store = new MemoryStore();
+    private final InMemoryStore store = new InMemoryStore();
     private final List<String> changed = new CopyOnWriteArrayList<>();
 
     static Template template(String name) {
@@ -55,7 +56,7 @@ class WorkspaceServiceCreateTest {
         assertThat(w.parameters().image()).isEqualTo("img-only");
         assertThat(w.parameters().extraUserData()).isEmpty();
         assertThat(changed).containsExactly(w.id());
-        assertThat(store.events)
+        assertThat(store.allEvents())
                 .singleElement()
                 .satisfies(e -> assertThat(e.message())
                         .isEqualTo("created from template only (2 CPU, 1024 MiB, 8 GiB, image img-only)"));
@@ -103,7 +104,7 @@ class WorkspaceServiceCreateTest {
                             .isEqualTo("template is required: this server has no default template; known: a, b"
                                     + " (see 'hangar template list')");
                 });
-        assertThat(store.workspaces).isEmpty();
+        assertThat(store.workspaces().count()).isZero();
     }
 
     @Test
@@ -135,7 +136,7 @@ class WorkspaceServiceCreateTest {
         assertThat(catchValidation(s, CreateWorkspace.named("x").withDiskGiB(101))
                         .field())
                 .isEqualTo("diskGiB");
-        assertThat(store.workspaces).isEmpty();
+        assertThat(store.workspaces().count()).isZero();
     }
 
     @Test

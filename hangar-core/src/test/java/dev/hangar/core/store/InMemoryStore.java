@@ -38,6 +38,13 @@ public final class InMemoryStore implements Store {
     private final EventStore eventStore = new Events();
     private final UserStore userStore = new Users();
 
+    /** @return every event of every workspace, oldest first (a copy) */
+    public List<WorkspaceEvent> allEvents() {
+        synchronized (lock) {
+            return List.copyOf(events);
+        }
+    }
+
     @Override
     public WorkspaceStore workspaces() {
         return workspaceStore;

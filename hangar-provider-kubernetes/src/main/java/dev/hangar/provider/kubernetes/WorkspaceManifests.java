@@ -192,6 +192,8 @@ public final class WorkspaceManifests {
         data.put("authorized_keys", base64(keys.toString()));
         data.put(keyFile, base64(withNewline(spec.hostKey().privateKeyOpenSsh())));
         data.put(keyFile + ".pub", base64(withNewline(spec.hostKey().publicKey())));
+        // the host certificate the core signed; the image's entrypoint adds HostCertificate for it
+        data.put(keyFile + "-cert.pub", base64(withNewline(spec.hostCertificate())));
         // "data" rather than "stringData": the API server never returns stringData, so a merge apply
         // comparing desired with live would see a difference on every pass.
         return new SecretBuilder()

@@ -148,6 +148,7 @@ class KubernetesProviderTest {
                 spec.sshUser(),
                 spec.authorizedKeys(),
                 spec.hostKey(),
+                spec.hostCertificate(),
                 spec.cloudInit(),
                 Map.of("storage-class", "fast-ssd"));
 
@@ -193,6 +194,7 @@ class KubernetesProviderTest {
                 plain.sshUser(),
                 plain.authorizedKeys(),
                 plain.hostKey(),
+                plain.hostCertificate(),
                 new dev.hangar.provider.spi.CloudInitConfig(List.of("stlink-tools"), List.of(), ""),
                 plain.settings());
         provider.apply(withCloudInit, PowerState.STOPPED, listener);

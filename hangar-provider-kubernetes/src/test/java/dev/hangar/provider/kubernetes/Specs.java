@@ -19,6 +19,10 @@ final class Specs {
             "-----BEGIN OPENSSH PRIVATE KEY-----\ntest-only-not-a-key\n-----END OPENSSH PRIVATE KEY-----\n",
             "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITestOnlyPublicKey");
 
+    /** Stands for the core's certificate of {@link #HOST_KEY}; the provider only copies it. */
+    static final String HOST_CERTIFICATE =
+            "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tTestOnly";
+
     static final String USER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIUserKeyForTests alice@laptop";
 
     private Specs() {}
@@ -38,6 +42,7 @@ final class Specs {
                 owner,
                 List.of(USER_KEY),
                 HOST_KEY,
+                HOST_CERTIFICATE,
                 CloudInitConfig.EMPTY,
                 settings);
     }

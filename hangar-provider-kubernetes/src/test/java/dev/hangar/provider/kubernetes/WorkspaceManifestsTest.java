@@ -129,10 +129,17 @@ class WorkspaceManifestsTest {
         WorkspaceObjects objects = manifests.build(spec, PowerState.RUNNING);
         Map<String, String> data = objects.sshSecret().getData();
 
-        assertThat(data).containsOnlyKeys("authorized_keys", "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub");
+        assertThat(data)
+                .containsOnlyKeys(
+                        "authorized_keys",
+                        "ssh_host_ed25519_key",
+                        "ssh_host_ed25519_key.pub",
+                        "ssh_host_ed25519_key-cert.pub");
         assertThat(decode(data.get("authorized_keys"))).isEqualTo(Specs.USER_KEY + "\n");
         assertThat(decode(data.get("ssh_host_ed25519_key"))).isEqualTo(Specs.HOST_KEY.privateKeyOpenSsh());
         assertThat(decode(data.get("ssh_host_ed25519_key.pub"))).isEqualTo(Specs.HOST_KEY.publicKey() + "\n");
+        // the core's certificate, byte for byte, where the image's entrypoint looks for it
+        assertThat(decode(data.get("ssh_host_ed25519_key-cert.pub"))).isEqualTo(Specs.HOST_CERTIFICATE + "\n");
         PodSpec pod = podSpec(objects);
         VolumeMount m = mount(pod.getContainers().getFirst(), "/etc/hangar/ssh").orElseThrow();
         assertThat(m.getReadOnly()).isTrue();
@@ -153,6 +160,7 @@ class WorkspaceManifestsTest {
                 spec.sshUser(),
                 List.of(Specs.USER_KEY, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISecondKey alice@desk"),
                 spec.hostKey(),
+                spec.hostCertificate(),
                 spec.cloudInit(),
                 spec.settings());
         String before = annotation(manifests.build(spec, PowerState.RUNNING));
@@ -190,6 +198,7 @@ class WorkspaceManifestsTest {
                 "carol",
                 List.of(),
                 Specs.HOST_KEY,
+                Specs.HOST_CERTIFICATE,
                 CloudInitConfig.EMPTY,
                 Map.of());
         WorkspaceObjects objects = manifests.build(spec, PowerState.RUNNING);
@@ -332,6 +341,7 @@ class WorkspaceManifestsTest {
                 "Root User",
                 spec.authorizedKeys(),
                 spec.hostKey(),
+                spec.hostCertificate(),
                 spec.cloudInit(),
                 spec.settings());
         assertThatThrownBy(() -> manifests.build(badUser, PowerState.RUNNING)).hasMessageContaining("POSIX");

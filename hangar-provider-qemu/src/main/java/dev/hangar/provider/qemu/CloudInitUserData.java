@@ -89,7 +89,7 @@ public final class CloudInitUserData {
         doc.put("ssh_deletekeys", true);
         // cloud-init would otherwise generate RSA/ECDSA keys too (slow under TCG, and not pinned).
         doc.put("ssh_genkeytypes", List.of());
-        doc.put("ssh_keys", hostKeys(spec.hostKey()));
+        doc.put("ssh_keys", hostKeys(spec.hostKey(), spec.hostCertificate()));
         if (!spec.cloudInit().packages().isEmpty())
             doc.put("packages", spec.cloudInit().packages());
         if (!spec.cloudInit().runcmd().isEmpty())
@@ -126,12 +126,19 @@ public final class CloudInitUserData {
         };
     }
 
-    private static Map<String, Object> hostKeys(SshHostKey key) {
+    /**
+     * cloud-init's {@code ssh_keys} (cc_ssh, cloud-init 22.4): the pinned key pair and its host
+     * certificate. cloud-init writes the certificate to {@code /etc/ssh/ssh_host_<type>_key-cert.pub}
+     * (mode 0600) and adds {@code HostCertificate} for it to {@code /etc/ssh/sshd_config}, in its init
+     * stage, before sshd first starts. Only at first boot (per instance), like the key itself.
+     */
+    private static Map<String, Object> hostKeys(SshHostKey key, String certificate) {
         String type = cloudInitKeyType(key.algorithm());
         Map<String, Object> keys = new LinkedHashMap<>();
         String privateKey = key.privateKeyOpenSsh().strip() + "\n";
         keys.put(type + "_private", privateKey);
         keys.put(type + "_public", key.publicKey().strip());
+        keys.put(type + "_certificate", certificate.strip() + "\n");
         return keys;
     }
 

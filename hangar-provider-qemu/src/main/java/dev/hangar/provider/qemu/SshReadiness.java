@@ -50,12 +50,13 @@ final class SshReadiness implements AutoCloseable {
         Optional<Long> port = d.readLong(d.sshPortFile());
         if (port.isEmpty()) return new Observation.Starting("booting (no ssh port recorded)");
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
-        SshProbe.Result r = probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
+        SshProbe.Result r =
+                probe.probe(endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
         Optional<Long> pid = d.readLong(d.pidFile());
         return switch (r.outcome()) {
             case MATCH -> {
                 markVerified(d);
-                yield new Observation.Running(endpoint, "sshd answered with the pinned host key");
+                yield new Observation.Running(endpoint, "sshd answered with the pinned host key (" + r.detail() + ")");
             }
             case MISMATCH -> new Observation.Starting(r.detail());
             case UNREACHABLE ->
@@ -95,7 +96,8 @@ final class SshReadiness implements AutoCloseable {
                 if (port.isPresent()) {
                     SshEndpoint endpoint =
                             new SshEndpoint("127.0.0.1", port.get().intValue());
-                    SshProbe.Result r = probe.probe(endpoint, spec.hostKey().publicKey(), settings.sshProbeTimeout());
+                    SshProbe.Result r = probe.probe(
+                            endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
                     if (r.outcome() == SshProbe.Outcome.MATCH) {
                         reportReady(d, endpoint, listener);
                         return;

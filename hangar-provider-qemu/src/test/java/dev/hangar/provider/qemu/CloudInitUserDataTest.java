@@ -24,12 +24,15 @@ class CloudInitUserDataTest {
             """;
     private static final SshHostKey HOST_KEY =
             new SshHostKey("ssh-ed25519", PRIVATE, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyHostKey");
+    private static final String HOST_CERTIFICATE =
+            "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tHostCert";
 
     private static WorkspaceSpec spec(CloudInitConfig cloudInit) {
         return TestKeys.spec(
                 "0b7c3c1e-0000-4000-8000-000000000001",
                 "dev",
                 HOST_KEY,
+                HOST_CERTIFICATE,
                 List.of("ssh-ed25519 AAAAC3Nza-user-key-1 alice@laptop", "ssh-ed25519 AAAAC3Nza-user-key-2"),
                 Resources.DEFAULTS,
                 "debian-12",
@@ -69,6 +72,9 @@ class CloudInitUserDataTest {
         // The private key must arrive byte for byte, with its line breaks, or sshd cannot load it.
         assertThat(keys).containsEntry("ed25519_private", PRIVATE);
         assertThat(keys).containsEntry("ed25519_public", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyHostKey");
+        // cloud-init (cc_ssh) writes it to /etc/ssh/ssh_host_ed25519_key-cert.pub and adds HostCertificate
+        assertThat(keys).containsEntry("ed25519_certificate", HOST_CERTIFICATE + "\n");
+        assertThat(keys).containsOnlyKeys("ed25519_private", "ed25519_public", "ed25519_certificate");
     }
 
     @Test
@@ -153,6 +159,7 @@ class CloudInitUserDataTest {
                 "id-1",
                 "dev",
                 new SshHostKey("ssh-dss", PRIVATE, "ssh-dss AAAA"),
+                "ssh-dss-cert-v01@openssh.com AAAA",
                 List.of(),
                 Resources.DEFAULTS,
                 "debian-12",

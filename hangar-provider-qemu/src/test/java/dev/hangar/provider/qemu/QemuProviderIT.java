@@ -140,6 +140,21 @@ class QemuProviderIT {
                         + " && timeout 120 sh -c 'until test -f /var/tmp/runcmd-ran; do sleep 1; done'"
                         + " && sudo -n true && hostname");
         assertThat(out.lines().toList().getLast()).isEqualTo(spec.name());
+        // The guest's sshd presents the host certificate cloud-init installed: readiness saw it, and
+        // the real ssh trusts the guest with only an @cert-authority line for the test CA.
+        assertThat(running.detail()).contains("with a host certificate of CA");
+        Path caOnly = Files.writeString(
+                keys.resolve("known_hosts_ca"),
+                "@cert-authority *.hangar "
+                        + Files.readString(Path.of(TestKeys.ca() + ".pub")).strip() + "\n");
+        String cert = ssh(
+                List.of("-o", "HostKeyAlias=" + spec.name() + ".hangar"),
+                spec,
+                clientKey,
+                caOnly,
+                port,
+                "sudo -n ssh-keygen -L -f /etc/ssh/ssh_host_ed25519_key-cert.pub");
+        assertThat(cert).contains("host certificate").contains(spec.name() + ".hangar");
         await().atMost(Duration.ofSeconds(30)).until(() -> listener.phases().contains("ssh-ready"));
         assertThat(listener.phases()).contains("image", "disk", "seed", "boot", "ssh-ready");
         assertThat(listener.events).contains(Map.entry("accelerator", "tcg: configured"));
@@ -292,6 +307,7 @@ class QemuProviderIT {
                 s.sshUser(),
                 s.authorizedKeys(),
                 key,
+                TestKeys.certificate(key, s.name()),
                 s.cloudInit(),
                 s.settings());
     }
@@ -301,6 +317,17 @@ class QemuProviderIT {
             throws IOException, InterruptedException {
         return new GuestSsh(port, spec.sshUser(), key, knownHosts)
                 .check(command)
+                .strip();
+    }
+
+    /** Like {@link #ssh(WorkspaceSpec, Path, Path, int, String)}, with more ssh {@code -o} options. */
+    private static String ssh(
+            List<String> options, WorkspaceSpec spec, Path key, Path knownHosts, int port, String command)
+            throws IOException, InterruptedException {
+        return new GuestSsh(port, spec.sshUser(), key, knownHosts)
+                .run(options, command, Duration.ofMinutes(2))
+                .orThrow("ssh " + command)
+                .out()
                 .strip();
     }
 

@@ -74,6 +74,7 @@ class QemuProviderTest {
                 base.sshUser(),
                 base.authorizedKeys(),
                 base.hostKey(),
+                base.hostCertificate(),
                 base.cloudInit(),
                 settings);
     }

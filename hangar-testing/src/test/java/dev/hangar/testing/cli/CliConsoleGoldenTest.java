@@ -2,6 +2,7 @@ package dev.hangar.testing.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.cli.CliHarness;
 import dev.hangar.cli.ExitCodes;
 import dev.hangar.testing.console.ConsoleFixture;
 import java.nio.file.Path;
@@ -19,8 +20,9 @@ class CliConsoleGoldenTest {
     Path home;
 
     private Golden golden(ConsoleFixture f) {
-        CliRunner cli =
-                new CliRunner(home).env("HANGAR_URL", f.cp.baseUri().toString()).env("HANGAR_TOKEN", f.alice.token());
+        CliHarness cli = new CliHarness(home)
+                .env("HANGAR_URL", f.cp.baseUri().toString())
+                .env("HANGAR_TOKEN", f.alice.token());
         return new Golden(cli).literal(home.toString(), "<home>");
     }
 
@@ -31,7 +33,7 @@ class CliConsoleGoldenTest {
             g.run("console", "dev", "--log", "--lines", "2");
             g.run("console", "pod");
             g.run("stop", "dev", "--wait");
-            CliRunner.Result r = g.run("console", "dev");
+            CliHarness.Result r = g.run("console", "dev");
             assertThat(r.code()).isEqualTo(ExitCodes.CONFLICT);
             g.note("the log still works while stopped");
             g.run("console", "dev", "--log", "--lines", "1");

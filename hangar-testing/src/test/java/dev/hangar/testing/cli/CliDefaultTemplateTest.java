@@ -3,6 +3,7 @@ package dev.hangar.testing.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hangar.cli.CliHarness;
 import dev.hangar.cli.ExitCodes;
 import dev.hangar.server.ConfigException;
 import dev.hangar.server.ServerConfig;
@@ -52,8 +53,8 @@ class CliDefaultTemplateTest {
                 .start();
     }
 
-    private CliRunner cli(TestControlPlane cp, String user) {
-        return new CliRunner(dir.resolve(user))
+    private CliHarness cli(TestControlPlane cp, String user) {
+        return new CliHarness(dir.resolve(user))
                 .env("HANGAR_URL", cp.baseUri().toString())
                 .env("HANGAR_TOKEN", cp.createUser(user, false).token());
     }
@@ -61,7 +62,7 @@ class CliDefaultTemplateTest {
     @Test
     void theConfiguredDefaultIsUsed() throws IOException {
         try (TestControlPlane cp = start(c -> c.withDefaultTemplate("other"))) {
-            CliRunner.Result r = cli(cp, "conf").run("create", "dev", "-o", "json");
+            CliHarness.Result r = cli(cp, "conf").run("create", "dev", "-o", "json");
             assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
             assertThat(r.out()).contains("\"template\" : \"other\"").contains("\"memoryMiB\" : 256");
         }
@@ -70,7 +71,7 @@ class CliDefaultTemplateTest {
     @Test
     void withoutADefaultTheServerSaysSoInTheCliTerms() throws IOException {
         try (TestControlPlane cp = start(UnaryOperator.identity())) {
-            CliRunner.Result r = cli(cp, "none").run("create", "dev");
+            CliHarness.Result r = cli(cp, "none").run("create", "dev");
             assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
             assertThat(r.err())
                     .isEqualTo("error: --template is required: this server has no default template; known: fake, other"

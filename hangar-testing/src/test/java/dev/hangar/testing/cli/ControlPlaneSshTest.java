@@ -60,6 +60,8 @@ class ControlPlaneSshTest {
     private TestControlPlane.Credentials bob;
     private OpenSshd sshd;
     private Path sshdDir;
+    private OpenSshd freshSshd;
+    private String userPublicKey;
 
     @BeforeAll
     void start() throws IOException {
@@ -80,6 +82,7 @@ class ControlPlaneSshTest {
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", me + "@test", "-f", key.toString()))
                 .assertOk();
         String pub = Files.readString(Path.of(key + ".pub")).strip();
+        userPublicKey = pub;
         client.addKey(new AddSshKeyRequest(pub));
         new HangarClient(ClientSettings.of(cp.baseUri().toString(), bob.token()))
                 .addKey(new AddSshKeyRequest(generatedPublicKey("bob")));
@@ -94,13 +97,7 @@ class ControlPlaneSshTest {
         awaitPhase(client, "dev", "Running");
         awaitPhase(client, "moved", "Running");
         sshdDir = tmp.resolve("workspace-sshd");
-        var ws = cp.server().store().workspaces().findByName(me, "dev").orElseThrow();
-        // sshd holds dev's pinned host key from the store, on the endpoint the fake provider reported
-        sshd = OpenSshd.builder(sshdDir)
-                .port(port)
-                .hostKey(ws.hostKey().privateKeyOpenSsh())
-                .authorizedKeys(List.of(pub))
-                .start();
+        sshd = startSshd(sshdDir, "dev", port, pub);
 
         client.stopWorkspace("idle", "");
         awaitPhase(client, "idle", "Stopped");
@@ -112,7 +109,9 @@ class ControlPlaneSshTest {
 
     @AfterAll
     void stop() throws IOException {
-        if (sshd != null) sshd.close();
+        for (OpenSshd d : new OpenSshd[] {sshd, freshSshd}) {
+            if (d != null) d.close();
+        }
         if (client != null) client.close();
         if (cp != null) cp.close();
         if (tmp != null) {
@@ -248,7 +247,95 @@ class ControlPlaneSshTest {
         assertThat(r.err()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED").contains("verification failed");
     }
 
+    @Test
+    void configSshTrustsTheServersHostCaForEveryWorkspace() throws IOException {
+        String ca = client.sshHostCa().publicKey();
+        assertThat(ca).startsWith("ssh-ed25519 AAAA");
+        assertThat(Files.readAllLines(home.resolve(".ssh/hangar/known_hosts")))
+                .containsOnlyOnce("@cert-authority *.hangar " + ca);
+
+        // The core signed dev's stored host key for both names ssh looks up, with that CA.
+        String cert = cp.fake().lastSpec("dev").orElseThrow().hostCertificate();
+        Path certFile = tmp.resolve("dev-cert.pub");
+        Files.writeString(certFile, cert + "\n");
+        Proc shown = run(List.of("ssh-keygen", "-L", "-f", certFile.toString())).assertOk();
+        assertThat(shown.out())
+                .contains("host certificate")
+                .contains("Public key: ED25519-CERT "
+                        + fingerprint(client.workspace("dev").hostKey()))
+                .contains("Signing CA: ED25519 " + fingerprint(ca))
+                .containsPattern("Principals: \\n\\s+dev\\.hangar\\n\\s+dev\\." + me + "\\.hangar\\n")
+                .contains("Valid: forever");
+    }
+
+    @Test
+    void aWorkspaceCreatedAfterConfigSshIsReachableAtOnceThroughTheHostCa() throws IOException {
+        // "fresh" gets its own sshd (its own key and certificate) and config-ssh is NOT run again.
+        int port = OpenSshd.freePort();
+        cp.fake().sshEndpoint("fresh", new SshEndpoint("127.0.0.1", port));
+        create(client, "fresh");
+        awaitPhase(client, "fresh", "Running");
+        freshSshd = startSshd(tmp.resolve("fresh-sshd"), "fresh", port, userPublicKey);
+        assertThat(Files.readString(home.resolve(".ssh/hangar/known_hosts"))).doesNotContain("fresh.hangar");
+
+        Proc r = run(ssh("fresh.hangar", "echo", "hello-from-fresh"));
+        r.assertOk();
+        assertThat(r.out()).contains("hello-from-fresh");
+        assertThat(r.err()).doesNotContain("Warning: Permanently added");
+
+        // The next config-ssh still pins fresh's key too (for an sshd without a certificate), so the
+        // other tests see an up-to-date config again.
+        assertThat(cli().run("config-ssh").code()).isZero();
+        assertThat(Files.readString(home.resolve(".ssh/hangar/known_hosts")))
+                .contains("fresh.hangar " + client.workspace("fresh").hostKey());
+    }
+
+    @Test
+    void theOwnerFormOfTheNameIsTrustedThroughTheHostCaAsUsbAttachOwnerUsesIt() {
+        // `hangar usb attach --owner` connects to <ws>.<owner>.hangar, for which known_hosts has no
+        // pinned line: only the certificate's second principal makes it pass.
+        assertThat(run(ssh("dev." + me + ".hangar", "echo", "owner-form"))
+                        .assertOk()
+                        .out())
+                .contains("owner-form");
+    }
+
+    @Test
+    void theCaLineAloneIsEnoughAndACertificateOfAnotherCaIsRefused() throws IOException {
+        String gatewayLine = Files.readAllLines(home.resolve(".ssh/hangar/known_hosts")).stream()
+                .filter(l -> l.startsWith("[127.0.0.1]:"))
+                .findFirst()
+                .orElseThrow();
+        Path onlyCa = tmp.resolve("known_hosts-only-ca");
+        Files.writeString(
+                onlyCa,
+                gatewayLine + "\n@cert-authority *.hangar " + client.sshHostCa().publicKey() + "\n");
+        Proc ok = run(ssh(List.of("-o", "UserKnownHostsFile=" + onlyCa), "dev.hangar", "echo", "trusted-by-ca"));
+        ok.assertOk();
+        assertThat(ok.out()).contains("trusted-by-ca");
+
+        Path otherCa = tmp.resolve("known_hosts-other-ca");
+        Files.writeString(otherCa, gatewayLine + "\n@cert-authority *.hangar " + generatedPublicKey("other-ca") + "\n");
+        Proc refused = run(ssh(List.of("-o", "UserKnownHostsFile=" + otherCa), "dev.hangar", "true"));
+        assertThat(refused.exit()).as("%s", refused).isEqualTo(255);
+        assertThat(refused.err()).contains("Host key verification failed");
+
+        // dev's certificate does not name "moved": the CA line does not make dev's sshd pass for it
+        Proc wrongName = run(ssh(List.of("-o", "UserKnownHostsFile=" + onlyCa), "moved.hangar", "true"));
+        assertThat(wrongName.exit()).as("%s", wrongName).isEqualTo(255);
+        assertThat(wrongName.err()).contains("Host key verification failed");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------
+
+    private String fingerprint(String publicKey) throws IOException {
+        Path f = Files.createTempFile(tmp, "key-", ".pub");
+        Files.writeString(f, publicKey + "\n");
+        return run(List.of("ssh-keygen", "-l", "-f", f.toString()))
+                .assertOk()
+                .out()
+                .split(" ")[1];
+    }
 
     private CliHarness cli() {
         return new CliHarness(home)
@@ -283,6 +370,20 @@ class ControlPlaneSshTest {
         run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", who, "-f", k.toString()))
                 .assertOk();
         return Files.readString(Path.of(k + ".pub")).strip();
+    }
+
+    /**
+     * Starts sshd with the workspace's pinned host key from the store and the host certificate the
+     * core put in the spec the provider got, as a provider installs them.
+     */
+    private OpenSshd startSshd(Path dir, String workspace, int port, String authorizedKey) {
+        var ws = cp.server().store().workspaces().findByName(me, workspace).orElseThrow();
+        return OpenSshd.builder(dir)
+                .port(port)
+                .hostKey(ws.hostKey().privateKeyOpenSsh())
+                .hostCertificate(cp.fake().lastSpec(workspace).orElseThrow().hostCertificate())
+                .authorizedKeys(List.of(authorizedKey))
+                .start();
     }
 
     private static void echoOnce(ServerSocket server) {

@@ -1,5 +1,6 @@
 package dev.hangar.testing.vm.usb;
 
+import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.provider.qemu.Accelerator;
 import dev.hangar.provider.qemu.BaseImage;
 import dev.hangar.provider.qemu.CloudInitUserData;
@@ -91,6 +92,8 @@ final class PcVm implements AutoCloseable {
                 "pc",
                 List.of(Files.readString(Path.of(clientKey + ".pub")).strip()),
                 new SshHostKey("ssh-ed25519", Files.readString(hostKey), hostPublic),
+                HostCertificateAuthority.generate()
+                        .certify(hostPublic, HostCertificateAuthority.principals("pc", "usb-pc"), "usb-pc"),
                 new CloudInitConfig(List.of(), List.of("modprobe usbip-host"), ""),
                 Map.of());
         NoCloudSeed.write(dir.resolve("seed.iso"), CloudInitUserData.metaData(spec), CloudInitUserData.render(spec));
