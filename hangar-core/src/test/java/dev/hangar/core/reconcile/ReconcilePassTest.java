@@ -8,14 +8,10 @@ import dev.hangar.core.domain.Lifecycle;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
-import dev.hangar.core.domain.WorkspaceParameters;
-import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.Observation;
-import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshEndpoint;
-import dev.hangar.provider.spi.SshHostKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,14 +45,12 @@ class ReconcilePassTest {
         provider = new ScriptedProvider();
     }
 
-    private static final HostCertificateAuthority HOST_CA = HostCertificateAuthority.generate();
-
     private ReconcilePass pass(WorkspaceReconciler.Settings settings) {
         return new ReconcilePass(
                 store,
                 TemplateCatalog.of(List.of()),
                 ProviderRegistry.of(List.of(provider)),
-                HOST_CA,
+                TestWorkspaces.HOST_CA,
                 clock,
                 settings,
                 ReconcilerMetrics.NONE);
@@ -72,14 +66,7 @@ class ReconcilePassTest {
         return store.workspaces()
                 .insert(new Workspace(
                         "id-" + name,
-                        new Workspace.Spec(
-                                name,
-                                "alice",
-                                "tmpl",
-                                ScriptedProvider.TYPE,
-                                new WorkspaceParameters(new Resources(1, 512, 1), "img", ""),
-                                new SshHostKey("ssh-ed25519", "private", "ssh-ed25519 AAAA"),
-                                desired),
+                        TestWorkspaces.spec(name, desired),
                         new Workspace.Status(
                                 phase,
                                 "",
@@ -245,6 +232,19 @@ class ReconcilePassTest {
         provider.observing(new Observation.Running(SSH, "sshd answered"));
         for (int i = 0; i < 3; i++) assertThat(pass().run(w.id())).isEmpty();
         assertThat(provider.calls()).containsExactly("observe", "observe", "observe");
+    }
+
+    @Test
+    void theSpecCarriesTheHostKeyCertifiedByTheHostCaForBothNames() {
+        Workspace w = insert(DesiredState.RUNNING, Phase.Running);
+        provider.observing(new Observation.Running(SSH, "sshd answered"));
+        assertThat(pass().run(w.id())).isEmpty();
+        String line = provider.lastSpec().orElseThrow().hostCertificate();
+        var cert = dev.hangar.core.service.HostCertificateAuthority.parseCertificate(line);
+        assertThat(TestWorkspaces.HOST_CA.signed(cert)).isTrue();
+        assertThat(cert.getPrincipals()).containsExactly(w.name() + ".hangar", w.name() + ".alice.hangar");
+        assertThat(org.apache.sshd.common.config.keys.PublicKeyEntry.toString(cert.getCertPubKey()))
+                .isEqualTo(w.hostKey().publicKey());
     }
 
     @Test

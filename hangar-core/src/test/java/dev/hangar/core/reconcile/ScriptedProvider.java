@@ -99,6 +99,13 @@ final class ScriptedProvider implements WorkspaceProvider {
         return calls.stream().filter(c -> c.startsWith("apply")).count();
     }
 
+    private volatile WorkspaceSpec lastSpec;
+
+    /** @return the spec of the last observe or apply, if any */
+    java.util.Optional<WorkspaceSpec> lastSpec() {
+        return java.util.Optional.ofNullable(lastSpec);
+    }
+
     /** The next {@code n} observes throw a transient {@link ProviderException}. */
     ScriptedProvider failingObserve(int n) {
         observeFailures = n;
@@ -107,6 +114,7 @@ final class ScriptedProvider implements WorkspaceProvider {
 
     @Override
     public Observation observe(WorkspaceSpec spec) {
+        lastSpec = spec;
         calls.add("observe");
         if (observeFailures > 0) {
             observeFailures--;
@@ -117,6 +125,7 @@ final class ScriptedProvider implements WorkspaceProvider {
 
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+        lastSpec = spec;
         calls.add("apply:" + desired);
         Supplier<Observation> next = applies.isEmpty() ? applyDefault : applies.poll();
         return next.get();

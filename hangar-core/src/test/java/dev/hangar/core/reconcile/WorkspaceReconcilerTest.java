@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
-import dev.hangar.core.domain.WorkspaceParameters;
-import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.Observation;
-import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshEndpoint;
-import dev.hangar.provider.spi.SshHostKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +27,7 @@ class WorkspaceReconcilerTest {
             store,
             TemplateCatalog.of(List.of()),
             ProviderRegistry.of(List.of(provider)),
-            HostCertificateAuthority.generate(),
+            TestWorkspaces.HOST_CA,
             clock,
             new WorkspaceReconciler.Settings(2, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(1)),
             ReconcilerMetrics.NONE,
@@ -41,14 +37,7 @@ class WorkspaceReconcilerTest {
         return store.workspaces()
                 .insert(new Workspace(
                         "id-" + name,
-                        new Workspace.Spec(
-                                name,
-                                "alice",
-                                "tmpl",
-                                ScriptedProvider.TYPE,
-                                new WorkspaceParameters(new Resources(1, 512, 1), "img", ""),
-                                new SshHostKey("ssh-ed25519", "private", "ssh-ed25519 AAAA"),
-                                DesiredState.RUNNING),
+                        TestWorkspaces.spec(name, DesiredState.RUNNING),
                         Workspace.Status.PENDING,
                         T0,
                         T0,
