@@ -25,10 +25,15 @@ final class ServerConnection {
     static HangarClient open(CliContext ctx) {
         CliConfig cfg = config(ctx);
         if (cfg.token().isEmpty()) {
+            // A newcomer's first command usually lands here before any server ran: say how to start one.
             throw new CliException(
                     ExitCodes.AUTH,
-                    "no API token: run 'hangar login URL' or set HANGAR_TOKEN (the server writes one to "
-                            + ctx.cliConfigFile() + " on its first start)");
+                    java.nio.file.Files.exists(ctx.cliConfigFile())
+                            ? "no API token: run 'hangar login URL' or set HANGAR_TOKEN (the server writes one to "
+                                    + ctx.cliConfigFile() + " on its first start)"
+                            : "no API token: run 'hangar login URL' or set HANGAR_TOKEN; no server has started"
+                                    + " with this HANGAR_HOME yet (" + ctx.cliConfigFile() + " does not exist):"
+                                    + " 'bin/hangar up' or 'hangar server' starts one, which writes its token there");
         }
         return new HangarClient(settings(ctx, url(cfg), cfg.token()));
     }

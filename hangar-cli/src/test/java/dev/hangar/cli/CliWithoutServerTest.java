@@ -116,7 +116,9 @@ class CliWithoutServerTest {
     void withoutATokenTheCliSaysHowToLogIn() {
         CliHarness.Result r = new CliHarness(home).run("list");
         assertThat(r.code()).isEqualTo(ExitCodes.AUTH);
-        assertThat(r.err()).startsWith("error: no API token: run 'hangar login URL' or set HANGAR_TOKEN");
+        assertThat(r.err())
+                .startsWith("error: no API token: run 'hangar login URL' or set HANGAR_TOKEN")
+                .contains("no server has started with this HANGAR_HOME yet", "'bin/hangar up' or 'hangar server'");
     }
 
     @Test
