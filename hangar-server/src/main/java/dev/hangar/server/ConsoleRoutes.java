@@ -151,7 +151,8 @@ final class ConsoleRoutes {
 
     private Target resolve(Context ctx) {
         User u = authorize(ctx);
-        return consoles.attach(u, owner(ctx), ctx.pathParam("name"));
+        // Refused here, before the upgrade, so the client never prints "Connected" for a console that is not there.
+        return consoles.requireSocket(consoles.attach(u, owner(ctx), ctx.pathParam("name")));
     }
 
     private static String owner(Context ctx) {

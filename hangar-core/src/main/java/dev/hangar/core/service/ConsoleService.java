@@ -12,6 +12,7 @@ import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,12 +111,28 @@ public final class ConsoleService {
     }
 
     /**
+     * Checks that the console socket of {@code t} exists before a client is told it is connected:
+     * a workspace that is Starting may have no VM process yet (its image still downloading), and a
+     * VM that exited leaves none. Reads the file system only.
+     *
+     * @return {@code t}
+     * @throws ConsoleUnavailableException {@link ConsoleUnavailableException.Why#NOT_RUNNING} with
+     *     {@link #unreachable(Target)} when the socket does not exist
+     */
+    public Target requireSocket(Target t) {
+        if (!Files.exists(t.endpoint().socket()))
+            throw new ConsoleUnavailableException(ConsoleUnavailableException.Why.NOT_RUNNING, unreachable(t));
+        return t;
+    }
+
+    /**
      * Why the console socket of {@code t} could not be reached, as told to the client: the
      * workspace's current phase and reason (re-read; the VM may have stopped since {@link #attach}).
+     * While the workspace is on its way to Running it "is starting" (try again later), not "start it".
      */
     public String unreachable(Target t) {
         Workspace w = store.workspaces().find(t.workspace().id()).orElse(t.workspace());
-        if (VM_RUNS.contains(w.phase())) {
+        if (VM_RUNS.contains(w.phase()) && !WorkspaceAdvice.starting(w)) {
             return "workspace " + w.name() + " has no running console (" + WorkspaceAdvice.state(w.phase(), w.reason())
                     + "); start it with 'hangar start " + w.name() + "'";
         }

@@ -104,6 +104,26 @@ class ConsoleServiceTest {
     }
 
     @Test
+    void aMissingSocketIsRefusedWithTheStateAndStartingIsNotToldToStart() {
+        create("fetching", Phase.Starting, "downloading image debian-12: 12 MiB");
+        create("gone", Phase.Running, "sshd answered");
+        assertThat(SOCKET).doesNotExist();
+        ConsoleService.Target fetching = consoles.attach(ALICE, "", "fetching");
+        assertThatThrownBy(() -> consoles.requireSocket(fetching))
+                .isInstanceOfSatisfying(ConsoleUnavailableException.class, e -> {
+                    assertThat(e.kind()).isEqualTo("not-running");
+                    assertThat(e.getMessage())
+                            .isEqualTo("workspace fetching is starting (phase Starting: downloading image debian-12:"
+                                    + " 12 MiB); try again when it is Running ('hangar start fetching --wait' waits"
+                                    + " for it)");
+                });
+        assertThatThrownBy(() -> consoles.requireSocket(consoles.attach(ALICE, "", "gone")))
+                .hasMessage("workspace gone has no running console (phase Running: sshd answered); start it with"
+                        + " 'hangar start gone'");
+        assertThat(store.allEvents()).extracting(e -> e.type()).doesNotContain("console-attach");
+    }
+
+    @Test
     void withoutAVmTheRefusalSaysWhyBeforeAnyAttach() {
         create("off", Phase.Stopped, "");
         create("bad", Phase.Failed, "disk image is corrupt");

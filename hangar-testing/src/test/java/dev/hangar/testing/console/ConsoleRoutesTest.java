@@ -11,6 +11,7 @@ import dev.hangar.api.client.HangarClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +117,18 @@ class ConsoleRoutesTest {
     void missingConsoleSocketMeansNotRunning() throws Exception {
         f.emulator.close();
         try (HangarClient alice = f.client(f.alice.token())) {
+            // No socket file at all: refused before the upgrade, so no client says "Connected".
+            assertThatThrownBy(() -> alice.attachConsole("dev", "", new Collector()))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(409);
+                        assertThat(e.problem().type()).endsWith("/not-running");
+                        assertThat(e.detail())
+                                .startsWith("workspace dev has no running console")
+                                .contains("hangar start dev");
+                    });
+            // A socket file nobody listens on (a VM killed with SIGKILL leaves one): the upgrade
+            // succeeds, the connect fails, and the close frame says the same.
+            Files.createFile(f.emulator.socket());
             Collector out = new Collector();
             alice.attachConsole("dev", "", out);
             Collector.Closed closed = out.closed.get(10, TimeUnit.SECONDS);
