@@ -96,23 +96,10 @@ class CliImageTest {
                     .resolve("providers/qemu/workspaces")
                     .resolve(
                             dev.hangar.testing.TestHttp.json(created).path("id").asText()));
-            Process overlay = new ProcessBuilder(
-                            "qemu-img",
-                            "create",
-                            "-q",
-                            "-f",
-                            "qcow2",
-                            "-F",
-                            "qcow2",
-                            "-b",
-                            cp.home()
-                                    .resolve("providers/qemu/images/mine/disk.qcow2")
-                                    .toString(),
-                            dir.resolve("overlay.qcow2").toString())
-                    .inheritIO()
-                    .start();
-            assertThat(overlay.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(overlay.exitValue()).isZero();
+            dev.hangar.testing.QcowOverlays.create(
+                    cp.home().resolve("providers/qemu/images/mine/disk.qcow2"),
+                    "qcow2",
+                    dir.resolve("overlay.qcow2"));
             CliHarness.Result inUse = cli.run("image", "delete", "mine");
             assertThat(inUse.code()).as(inUse.err()).isEqualTo(5);
             assertThat(inUse.err()).contains("image 'mine' is still used", "/" + workspace);

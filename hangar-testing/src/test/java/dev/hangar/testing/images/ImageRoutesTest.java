@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.hangar.api.ImageView;
 import dev.hangar.provider.qemu.QemuProviderFactory;
+import dev.hangar.testing.QcowOverlays;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
@@ -259,21 +260,7 @@ class ImageRoutesTest {
         Path dir = Files.createDirectories(
                 cp.home().resolve("providers/qemu/workspaces").resolve(id));
         Path cachedDisk = cp.home().resolve("providers/qemu/images/mine/disk.qcow2");
-        Process p = new ProcessBuilder(
-                        "qemu-img",
-                        "create",
-                        "-q",
-                        "-f",
-                        "qcow2",
-                        "-F",
-                        "qcow2",
-                        "-b",
-                        cachedDisk.toString(),
-                        dir.resolve("overlay.qcow2").toString())
-                .inheritIO()
-                .start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).isZero();
+        QcowOverlays.create(cachedDisk, "qcow2", dir.resolve("overlay.qcow2"));
 
         TestControlPlane.Credentials dev = cp.createUser("dev-" + Long.toHexString(System.nanoTime()), false);
         HttpResponse<String> notAdmin = http().delete("/api/v1/images/mine", dev.token());

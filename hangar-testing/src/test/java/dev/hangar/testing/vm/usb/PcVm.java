@@ -97,17 +97,7 @@ final class PcVm implements AutoCloseable {
                 new CloudInitConfig(List.of(), List.of("modprobe usbip-host"), ""),
                 Map.of());
         NoCloudSeed.write(dir.resolve("seed.iso"), CloudInitUserData.metaData(spec), CloudInitUserData.render(spec));
-        exec(List.of(
-                "qemu-img",
-                "create",
-                "-q",
-                "-f",
-                "qcow2",
-                "-F",
-                "raw",
-                "-b",
-                image.resolve("root.raw").toString(),
-                dir.resolve("overlay.qcow2").toString()));
+        dev.hangar.testing.QcowOverlays.create(image.resolve("root.raw"), "raw", dir.resolve("overlay.qcow2"));
 
         int sshPort = freeLoopbackPort();
         int usbipPort = freeLoopbackPort();
