@@ -37,12 +37,13 @@ import javax.net.ssl.TrustManager;
  * base URL with the bearer token, sends them, writes request bodies as JSON (null fields left out)
  * and reads answers tolerating unknown fields.
  *
- * <p>Errors, the same for every method: a non-2xx answer throws {@link ApiException} carrying the
+ * <p>Errors, the same kinds wherever they apply: a non-2xx answer throws {@link ApiException} carrying the
  * server's RFC 9457 problem (or one synthesised from status and body when the server sent none);
  * no answer at all (connection refused, connect or request timeout, connection dropped) throws
  * {@link ServerUnreachableException} naming the base URL and why; an interrupt throws {@link
  * CancellationException} with the thread's interrupt flag set again; a 2xx body that is not the
- * expected JSON throws {@link IllegalStateException}.
+ * expected JSON throws {@link IllegalStateException}. Each method's {@code @throws} list the
+ * kinds it can throw besides the interrupt, which every method can.
  *
  * <p>Paths passed in are already percent-encoded and start with {@code /}. Thread-safe: all state
  * is immutable and {@link HttpClient} is thread-safe. {@link #close()} releases the HTTP client's
@@ -89,8 +90,9 @@ final class ApiTransport implements AutoCloseable {
      * Sends a request and reads the 2xx answer as one {@code type}.
      *
      * @param body the request body, written as JSON; null for none
-     * @throws ApiException, ServerUnreachableException, CancellationException, IllegalStateException
-     *     as described on the class
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     * @throws IllegalStateException when a 2xx body is not the expected JSON
      */
     <T> T send(String method, String path, Object body, Class<T> type) {
         return read(method, path, exchange(method, path, body), reader(type));
@@ -100,8 +102,9 @@ final class ApiTransport implements AutoCloseable {
      * Sends a request and reads the 2xx answer as a JSON array of {@code element}.
      *
      * @param body the request body, written as JSON; null for none
-     * @throws ApiException, ServerUnreachableException, CancellationException, IllegalStateException
-     *     as described on the class
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     * @throws IllegalStateException when a 2xx body is not the expected JSON
      */
     <T> List<T> sendForList(String method, String path, Object body, Class<T> element) {
         return read(method, path, exchange(method, path, body), listReader(element));
@@ -110,8 +113,8 @@ final class ApiTransport implements AutoCloseable {
     /**
      * Sends a request without a body and ignores the 2xx answer's body (e.g. 204 No Content).
      *
-     * @throws ApiException, ServerUnreachableException, CancellationException as described on the
-     *     class
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
      */
     void sendIgnoringBody(String method, String path) {
         HttpResponse<byte[]> r = exchange(method, path, null);
@@ -122,8 +125,9 @@ final class ApiTransport implements AutoCloseable {
      * {@code GET}s one page of a paginated listing (RFC 8288 {@code Link: <...>; rel="next"}).
      *
      * @return the rows and the next page's {@code continue} token, "" on the last page
-     * @throws ApiException, ServerUnreachableException, CancellationException, IllegalStateException
-     *     as described on the class
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     * @throws IllegalStateException when a 2xx body is not the expected JSON
      */
     <T> Page<T> getPage(String path, Class<T> element) {
         HttpResponse<byte[]> r = exchange("GET", path, null);
@@ -135,8 +139,8 @@ final class ApiTransport implements AutoCloseable {
      * {@code GET}s a text answer.
      *
      * @return the 2xx body decoded as UTF-8
-     * @throws ApiException, ServerUnreachableException, CancellationException as described on the
-     *     class
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
      */
     String getText(String path) {
         HttpResponse<byte[]> r = exchange("GET", path, null);
@@ -148,7 +152,7 @@ final class ApiTransport implements AutoCloseable {
      * {@code GET}s {@code path} and returns its status code whatever it is (no {@link
      * ApiException}).
      *
-     * @throws ServerUnreachableException, CancellationException as described on the class
+     * @throws ServerUnreachableException when nothing answers
      */
     int getStatus(String path) {
         return exchange("GET", path, null).statusCode();
