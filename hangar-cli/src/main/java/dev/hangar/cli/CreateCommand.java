@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -71,11 +72,9 @@ final class CreateCommand implements Callable<Integer> {
             description = "A #cloud-config YAML file merged into the workspace's cloud-init user-data.")
     Path userData;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "Print the created workspace as json or yaml instead of a message.")
-    Output.Format output;
+    /** json, yaml or table print the created workspace; without {@code -o}, a message. */
+    @Mixin
+    OutputOption output;
 
     @Mixin
     WaitOptions waitOptions;
@@ -99,8 +98,10 @@ final class CreateCommand implements Callable<Integer> {
                 w = new Waiter(ctx, client, waitOptions.timeout)
                         .until(name, "", WorkspacePhase.Running.name(), v -> v.phase() == WorkspacePhase.Running);
             }
-            if (output != null && output != Output.Format.table) {
-                Output.write(ctx.out(), output, w);
+            if (output.machineReadable()) {
+                output.write(ctx.out(), w);
+            } else if (output.tableRequested()) {
+                Views.workspaces(List.of(w), false, ctx.clock().instant()).print(ctx.out());
             } else if (waitOptions.wait) {
                 ctx.out().println("workspace " + name + " created and Running");
             } else {

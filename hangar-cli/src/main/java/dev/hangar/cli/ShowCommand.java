@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hangar show NAME}: one workspace in detail. */
@@ -17,11 +16,8 @@ final class ShowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Workspace name.")
     String name;
 
-    @Option(
-            names = {"-o", "--output"},
-            paramLabel = "FORMAT",
-            description = "table, json or yaml (default: a description).")
-    Output.Format output;
+    @Mixin
+    OutputOption output;
 
     @Mixin
     OwnerOption owner;
@@ -34,12 +30,12 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         try (HangarClient client = ServerConnection.open(ctx)) {
             WorkspaceView w = client.workspace(name, owner.owner);
-            if (output == null) {
-                Views.workspace(ctx.out(), w, ctx.clock().instant());
-            } else if (output == Output.Format.table) {
+            if (output.machineReadable()) {
+                output.write(ctx.out(), w);
+            } else if (output.tableRequested()) {
                 Views.workspaces(List.of(w), false, ctx.clock().instant()).print(ctx.out());
             } else {
-                Output.write(ctx.out(), output, w);
+                Views.workspace(ctx.out(), w, ctx.clock().instant());
             }
             return ExitCodes.OK;
         }

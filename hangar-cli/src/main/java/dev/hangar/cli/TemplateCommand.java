@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code hangar template list|show}: the templates workspaces are created from. */
@@ -57,11 +56,8 @@ final class TemplateCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "Template name.")
         String name;
 
-        @Option(
-                names = {"-o", "--output"},
-                paramLabel = "FORMAT",
-                description = "table, json or yaml (default: a description).")
-        Output.Format output;
+        @Mixin
+        OutputOption output;
 
         ShowTemplate(CliContext ctx) {
             this.ctx = ctx;
@@ -71,10 +67,9 @@ final class TemplateCommand {
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
                 TemplateView t = client.template(name);
-                if (output == null) Views.template(ctx.out(), t);
-                else if (output == Output.Format.table)
-                    Views.templates(List.of(t)).print(ctx.out());
-                else Output.write(ctx.out(), output, t);
+                if (output.machineReadable()) output.write(ctx.out(), t);
+                else if (output.tableRequested()) Views.templates(List.of(t)).print(ctx.out());
+                else Views.template(ctx.out(), t);
                 return ExitCodes.OK;
             }
         }

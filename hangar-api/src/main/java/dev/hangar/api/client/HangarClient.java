@@ -1,44 +1,22 @@
 package dev.hangar.api.client;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.AddSshKeyRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.EventView;
 import dev.hangar.api.Json;
-import dev.hangar.api.Problem;
 import dev.hangar.api.ServerInfo;
 import dev.hangar.api.SshHostCa;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
 import dev.hangar.api.UserView;
 import dev.hangar.api.WorkspaceView;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 
 /**
  * Typed client of Hangar's REST API version 1 ({@code /api/v1}): one method per route, records
@@ -52,41 +30,22 @@ import javax.net.ssl.TrustManager;
  * <p>Responses are read tolerating unknown fields, so an older client keeps working against a
  * newer server that adds fields (requests, in contrast, are checked strictly by the server).
  *
- * <p>Thread-safe: all state is immutable and {@link HttpClient} is thread-safe. Close it to release
- * the HTTP client's selector thread.
+ * <p>The HTTP exchange itself (request building, the bearer token, JSON both ways, problem
+ * decoding) is {@link ApiTransport}'s job; this class maps each route to a method.
+ *
+ * <p>Thread-safe: all state is immutable and {@link java.net.http.HttpClient} is thread-safe.
+ * Close it to release the HTTP client's selector thread.
  */
 public final class HangarClient implements AutoCloseable {
     private static final String API = "/api/v1";
 
     private final ClientSettings settings;
-    private final HttpClient http;
+    private final ApiTransport transport;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
         this.settings = Objects.requireNonNull(settings);
-        HttpClient.Builder b = HttpClient.newBuilder()
-                // HTTP/1.1: no h2c upgrade dance on plain http, one simple request per call.
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (settings.baseUrl().getScheme().equalsIgnoreCase("http")) b.sslContext(noTls());
-        this.http = b.build();
-    }
-
-    /**
-     * A client for a plain-http server never negotiates TLS (every request goes to the base URL
-     * and redirects are not followed), yet {@link HttpClient} builds the default {@link SSLContext},
-     * which parses the JDK's whole CA store: about 100 ms of CPU on every CLI start. This context
-     * trusts nothing, so should TLS ever be attempted with it, the handshake fails.
-     */
-    private static SSLContext noTls() {
-        try {
-            SSLContext c = SSLContext.getInstance("TLS");
-            c.init(new KeyManager[0], new TrustManager[0], null);
-            return c;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot create a TLS context", e);
-        }
+        this.transport = new ApiTransport(settings);
     }
 
     /** @return the settings this client was built with */
@@ -123,27 +82,13 @@ public final class HangarClient implements AutoCloseable {
             q.put("provider", filter.provider());
             q.put("limit", pageSize == 0 ? "" : Integer.toString(pageSize));
             q.put("continue", token);
-            String path = API + "/workspaces" + query(q);
-            HttpResponse<byte[]> r = exchange("GET", path, null);
-            all.addAll(read("GET", path, r, listOf(WorkspaceView.class)));
-            token = nextPageToken(r);
+            ApiTransport.Page<WorkspaceView> page =
+                    transport.getPage(API + "/workspaces" + query(q), WorkspaceView.class);
+            all.addAll(page.items());
+            token = page.nextToken();
         } while (!token.isEmpty());
         return all;
     }
-
-    /** @return the {@code continue} token of the {@code rel="next"} link, or "" on the last page */
-    static String nextPageToken(HttpResponse<?> r) {
-        for (String link : r.headers().allValues("Link")) {
-            for (String part : link.split(",")) {
-                if (!part.replace(" ", "").contains("rel=\"next\"")) continue;
-                java.util.regex.Matcher m = NEXT_TOKEN.matcher(part);
-                if (m.find()) return java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
-            }
-        }
-        return "";
-    }
-
-    private static final java.util.regex.Pattern NEXT_TOKEN = java.util.regex.Pattern.compile("[?&]continue=([^&>]+)");
 
     /**
      * {@code POST /workspaces} (201): records a new workspace; the server starts provisioning it.
@@ -153,7 +98,7 @@ public final class HangarClient implements AutoCloseable {
      *     default), size, image or user-data, 409 for a duplicate name
      */
     public WorkspaceView createWorkspace(CreateWorkspaceRequest request) {
-        return send("POST", API + "/workspaces", request, type(WorkspaceView.class));
+        return transport.send("POST", API + "/workspaces", request, WorkspaceView.class);
     }
 
     /** {@code GET /workspaces/{name}}: the caller's workspace; 404 when it does not exist. */
@@ -167,27 +112,27 @@ public final class HangarClient implements AutoCloseable {
      * @param owner the owner's user name; empty for the caller
      */
     public WorkspaceView workspace(String name, String owner) {
-        return send("GET", workspacePath(name, "") + ownerQuery(owner), null, type(WorkspaceView.class));
+        return transport.send("GET", workspacePath(name, "") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
     /** {@code POST /workspaces/{name}/start} (202): asks for it to run. Idempotent. */
     public WorkspaceView startWorkspace(String name, String owner) {
-        return send("POST", workspacePath(name, "/start") + ownerQuery(owner), null, type(WorkspaceView.class));
+        return transport.send("POST", workspacePath(name, "/start") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
     /** {@code POST /workspaces/{name}/stop} (202): asks for it to stop, keeping its disk. Idempotent. */
     public WorkspaceView stopWorkspace(String name, String owner) {
-        return send("POST", workspacePath(name, "/stop") + ownerQuery(owner), null, type(WorkspaceView.class));
+        return transport.send("POST", workspacePath(name, "/stop") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
     /** {@code POST /workspaces/{name}/restart} (202): asks for a stop then a start; 409 when stopped. */
     public WorkspaceView restartWorkspace(String name, String owner) {
-        return send("POST", workspacePath(name, "/restart") + ownerQuery(owner), null, type(WorkspaceView.class));
+        return transport.send("POST", workspacePath(name, "/restart") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
     /** {@code DELETE /workspaces/{name}} (202): asks for it and its disk to be removed. Idempotent. */
     public WorkspaceView deleteWorkspace(String name, String owner) {
-        return send("DELETE", workspacePath(name, "") + ownerQuery(owner), null, type(WorkspaceView.class));
+        return transport.send("DELETE", workspacePath(name, "") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
     /**
@@ -200,7 +145,7 @@ public final class HangarClient implements AutoCloseable {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("owner", owner);
         q.put("limit", Integer.toString(limit));
-        return send("GET", workspacePath(name, "/events") + query(q), null, listOf(EventView.class));
+        return transport.sendForList("GET", workspacePath(name, "/events") + query(q), null, EventView.class);
     }
 
     /**
@@ -216,10 +161,7 @@ public final class HangarClient implements AutoCloseable {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("owner", owner);
         q.put("lines", Integer.toString(lines));
-        String path = workspacePath(name, "/console/log") + query(q);
-        HttpResponse<byte[]> r = exchange("GET", path, null);
-        if (r.statusCode() < 200 || r.statusCode() > 299) throw new ApiException(problemOf("GET", path, r));
-        return new String(r.body(), StandardCharsets.UTF_8);
+        return transport.getText(workspacePath(name, "/console/log") + query(q));
     }
 
     /**
@@ -237,46 +179,8 @@ public final class HangarClient implements AutoCloseable {
      * @throws ServerUnreachableException when nothing answers
      */
     public WebSocket attachConsole(String name, String owner, WebSocket.Listener listener) {
-        String path = workspacePath(name, "/console") + ownerQuery(owner);
-        String base = settings.baseUrl().toString();
-        URI uri = URI.create(base.replaceFirst("^(?i)http", "ws") + path);
-        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout());
-        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
-        try {
-            return b.buildAsync(uri, listener)
-                    .get(
-                            settings.connectTimeout()
-                                    .plus(settings.requestTimeout())
-                                    .toMillis(),
-                            TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof WebSocketHandshakeException h) {
-                HttpResponse<?> r = h.getResponse();
-                byte[] body = r.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : new byte[0];
-                throw new ApiException(problemOf(
-                        "GET",
-                        path,
-                        r.statusCode(),
-                        r.headers().firstValue("Content-Type").orElse(""),
-                        body));
-            }
-            if (c instanceof HttpConnectTimeoutException)
-                throw unreachable("no connection within " + seconds(settings.connectTimeout()), c);
-            if (c instanceof ConnectException) throw unreachable("connection refused", c);
-            throw unreachable(c == null || c.getMessage() == null ? String.valueOf(c) : firstLine(c.getMessage()), c);
-        } catch (TimeoutException e) {
-            throw unreachable(
-                    "no WebSocket handshake within "
-                            + seconds(settings.connectTimeout().plus(settings.requestTimeout())),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            CancellationException c =
-                    new CancellationException("interrupted while attaching to the console of " + name);
-            c.initCause(e);
-            throw c;
-        }
+        return transport.openWebSocket(
+                workspacePath(name, "/console") + ownerQuery(owner), listener, "attaching to the console of " + name);
     }
 
     // ---- USB/IP ----------------------------------------------------------------------------
@@ -291,11 +195,11 @@ public final class HangarClient implements AutoCloseable {
      */
     public dev.hangar.api.UsbAttachmentView attachUsb(
             String name, String owner, dev.hangar.api.UsbAttachRequest request) {
-        return send(
+        return transport.send(
                 "POST",
                 workspacePath(name, "/usb/attachments") + ownerQuery(owner),
                 request,
-                type(dev.hangar.api.UsbAttachmentView.class));
+                dev.hangar.api.UsbAttachmentView.class);
     }
 
     /**
@@ -303,35 +207,36 @@ public final class HangarClient implements AutoCloseable {
      * {@code usb-detach}). Idempotent: an unknown bus id is not an error.
      */
     public void detachUsb(String name, String owner, String busid) {
-        send("DELETE", workspacePath(name, "/usb/attachments/" + segment(busid)) + ownerQuery(owner), null, null);
+        transport.sendIgnoringBody(
+                "DELETE", workspacePath(name, "/usb/attachments/" + segment(busid)) + ownerQuery(owner));
     }
 
     /** {@code GET /workspaces/{name}/usb/attachments}: devices attached now, oldest first. */
     public List<dev.hangar.api.UsbAttachmentView> usbAttachments(String name, String owner) {
-        return send(
+        return transport.sendForList(
                 "GET",
                 workspacePath(name, "/usb/attachments") + ownerQuery(owner),
                 null,
-                listOf(dev.hangar.api.UsbAttachmentView.class));
+                dev.hangar.api.UsbAttachmentView.class);
     }
 
     // ---- templates -------------------------------------------------------------------------
 
     /** {@code GET /templates}: every template. */
     public List<TemplateView> templates() {
-        return send("GET", API + "/templates", null, listOf(TemplateView.class));
+        return transport.sendForList("GET", API + "/templates", null, TemplateView.class);
     }
 
     /** {@code GET /templates/{name}}; 404 when unknown. */
     public TemplateView template(String name) {
-        return send("GET", API + "/templates/" + segment(name), null, type(TemplateView.class));
+        return transport.send("GET", API + "/templates/" + segment(name), null, TemplateView.class);
     }
 
     // ---- images ----------------------------------------------------------------------------
 
     /** {@code GET /images}: catalog entries and cached images, by name. */
     public List<dev.hangar.api.ImageView> images() {
-        return send("GET", API + "/images", null, listOf(dev.hangar.api.ImageView.class));
+        return transport.sendForList("GET", API + "/images", null, dev.hangar.api.ImageView.class);
     }
 
     /**
@@ -340,7 +245,7 @@ public final class HangarClient implements AutoCloseable {
      * @throws ApiException 404 when neither cached nor in the catalog
      */
     public dev.hangar.api.ImageView image(String name) {
-        return send("GET", API + "/images/" + segment(name), null, type(dev.hangar.api.ImageView.class));
+        return transport.send("GET", API + "/images/" + segment(name), null, dev.hangar.api.ImageView.class);
     }
 
     /**
@@ -350,11 +255,11 @@ public final class HangarClient implements AutoCloseable {
      * @throws ApiException 404 for a name not in the catalog
      */
     public dev.hangar.api.ImageView pullImage(String name) {
-        return send(
+        return transport.send(
                 "POST",
                 API + "/images/pull",
                 new dev.hangar.api.PullImageRequest(name),
-                type(dev.hangar.api.ImageView.class));
+                dev.hangar.api.ImageView.class);
     }
 
     /**
@@ -365,11 +270,11 @@ public final class HangarClient implements AutoCloseable {
      *     corrupt source
      */
     public dev.hangar.api.ImageView importImage(String path, String name) {
-        return send(
+        return transport.send(
                 "POST",
                 API + "/images/import",
                 new dev.hangar.api.ImportImageRequest(path, name),
-                type(dev.hangar.api.ImageView.class));
+                dev.hangar.api.ImageView.class);
     }
 
     /**
@@ -380,19 +285,19 @@ public final class HangarClient implements AutoCloseable {
      *     disks still use it (the detail names them)
      */
     public void deleteImage(String name) {
-        send("DELETE", API + "/images/" + segment(name), null, null);
+        transport.sendIgnoringBody("DELETE", API + "/images/" + segment(name));
     }
 
     // ---- users and keys --------------------------------------------------------------------
 
     /** {@code GET /users/me}: who the token belongs to; 401 for a bad token. */
     public UserView me() {
-        return send("GET", API + "/users/me", null, type(UserView.class));
+        return transport.send("GET", API + "/users/me", null, UserView.class);
     }
 
     /** {@code GET /users/me/keys}: the caller's SSH public keys. */
     public List<SshKeyView> keys() {
-        return send("GET", API + "/users/me/keys", null, listOf(SshKeyView.class));
+        return transport.sendForList("GET", API + "/users/me/keys", null, SshKeyView.class);
     }
 
     /**
@@ -403,7 +308,7 @@ public final class HangarClient implements AutoCloseable {
      *     registered
      */
     public SshKeyView addKey(AddSshKeyRequest request) {
-        return send("POST", API + "/users/me/keys", request, type(SshKeyView.class));
+        return transport.send("POST", API + "/users/me/keys", request, SshKeyView.class);
     }
 
     /**
@@ -412,14 +317,14 @@ public final class HangarClient implements AutoCloseable {
      * @param fingerprint OpenSSH form, {@code SHA256:...}
      */
     public void removeKey(String fingerprint) {
-        send("DELETE", API + "/users/me/keys" + query(Map.of("fingerprint", fingerprint)), null, null);
+        transport.sendIgnoringBody("DELETE", API + "/users/me/keys" + query(Map.of("fingerprint", fingerprint)));
     }
 
     // ---- server ----------------------------------------------------------------------------
 
     /** {@code GET /info}: server version and SSH gateway address. */
     public ServerInfo info() {
-        return send("GET", API + "/info", null, type(ServerInfo.class));
+        return transport.send("GET", API + "/info", null, ServerInfo.class);
     }
 
     /**
@@ -428,7 +333,7 @@ public final class HangarClient implements AutoCloseable {
      * @throws ApiException 404 from a server older than host certificates
      */
     public SshHostCa sshHostCa() {
-        return send("GET", API + "/ssh/host-ca", null, type(SshHostCa.class));
+        return transport.send("GET", API + "/ssh/host-ca", null, SshHostCa.class);
     }
 
     /**
@@ -438,126 +343,16 @@ public final class HangarClient implements AutoCloseable {
      * @throws ServerUnreachableException when nothing answers
      */
     public boolean ready() {
-        HttpResponse<byte[]> r = exchange("GET", "/readyz", null);
-        return r.statusCode() == 200;
+        return transport.getStatus("/readyz") == 200;
     }
 
+    /** Closes the HTTP client, releasing its selector thread. Idempotent. */
     @Override
     public void close() {
-        http.close();
+        transport.close();
     }
 
     // ---- plumbing --------------------------------------------------------------------------
-
-    private <T> T send(String method, String path, Object body, ObjectReader reader) {
-        return read(method, path, exchange(method, path, body), reader);
-    }
-
-    private <T> T read(String method, String path, HttpResponse<byte[]> r, ObjectReader reader) {
-        int status = r.statusCode();
-        if (status < 200 || status > 299) throw new ApiException(problemOf(method, path, r));
-        if (reader == null) return null;
-        try {
-            return reader.readValue(r.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(
-                    "the server at " + settings.baseUrl() + " sent an unreadable answer to " + method + " " + path
-                            + ": " + firstLine(e.getMessage()),
-                    e);
-        }
-    }
-
-    private HttpResponse<byte[]> exchange(String method, String path, Object body) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
-                .timeout(settings.requestTimeout())
-                .header("Accept", "application/json, application/problem+json");
-        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofByteArray(json(body)));
-        }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable("no connection within " + seconds(settings.connectTimeout()), e);
-        } catch (HttpTimeoutException e) {
-            throw unreachable("no answer within " + seconds(settings.requestTimeout()), e);
-        } catch (ConnectException e) {
-            throw unreachable("connection refused", e);
-        } catch (IOException e) {
-            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            CancellationException c = new CancellationException("interrupted during " + method + " " + path);
-            c.initCause(e);
-            throw c;
-        }
-    }
-
-    private ServerUnreachableException unreachable(String why, Throwable cause) {
-        return new ServerUnreachableException(settings.baseUrl(), why, cause);
-    }
-
-    /** Serialises a request body, leaving out null fields (they mean "use the default"). */
-    private static byte[] json(Object body) {
-        ObjectNode node = Json.mapper().valueToTree(body);
-        node.properties().removeIf(e -> e.getValue().isNull());
-        try {
-            return Json.mapper().writeValueAsBytes(node);
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    "cannot serialise " + body.getClass().getSimpleName(), e);
-        }
-    }
-
-    private Problem problemOf(String method, String path, HttpResponse<byte[]> r) {
-        return problemOf(
-                method,
-                path,
-                r.statusCode(),
-                r.headers().firstValue("Content-Type").orElse(""),
-                r.body());
-    }
-
-    private Problem problemOf(String method, String path, int status, String contentType, byte[] body) {
-        if (contentType.contains("json") && body.length > 0) {
-            try {
-                Problem p = type(Problem.class).readValue(body);
-                if (p != null) {
-                    String detail = nonEmpty(p.detail(), nonEmpty(p.title(), "HTTP " + status));
-                    return new Problem(
-                            nonEmpty(p.type(), "about:blank"),
-                            nonEmpty(p.title(), ""),
-                            status,
-                            detail,
-                            nonEmpty(p.instance(), path),
-                            nonEmpty(p.field(), ""));
-                }
-            } catch (IOException e) {
-                // Not a problem document after all: fall through to a synthesised one.
-            }
-        }
-        String text = new String(body, StandardCharsets.UTF_8).strip();
-        String snippet = text.isEmpty() ? "" : ": " + firstLine(text.length() > 200 ? text.substring(0, 200) : text);
-        return new Problem(
-                "about:blank",
-                "HTTP " + status,
-                status,
-                "HTTP " + status + " from " + method + " " + settings.baseUrl() + path + snippet,
-                path,
-                "");
-    }
-
-    private static ObjectReader type(Class<?> c) {
-        return Json.mapper().readerFor(c).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    }
-
-    private static ObjectReader listOf(Class<?> c) {
-        JavaType t = Json.mapper().getTypeFactory().constructCollectionType(List.class, c);
-        return Json.mapper().readerFor(t).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    }
 
     private static String workspacePath(String name, String suffix) {
         return API + "/workspaces/" + segment(name) + suffix;
@@ -584,17 +379,5 @@ public final class HangarClient implements AutoCloseable {
     static String segment(String s) {
         if (s.isEmpty()) throw new IllegalArgumentException("a name must not be empty");
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static String nonEmpty(String s, String fallback) {
-        return s == null || s.isEmpty() ? fallback : s;
-    }
-
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
-    }
-
-    private static String seconds(java.time.Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

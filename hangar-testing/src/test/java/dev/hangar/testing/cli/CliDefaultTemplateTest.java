@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,23 @@ class CliDefaultTemplateTest {
             CliHarness.Result r = cli(cp, "conf").run("create", "dev", "-o", "json");
             assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
             assertThat(r.out()).contains("\"template\" : \"other\"").contains("\"memoryMiB\" : 256");
+        }
+    }
+
+    @Test
+    void createPrintsATableRowWithDashOTableAndAMessageWithout() throws IOException {
+        try (TestControlPlane cp = start(c -> c.withDefaultTemplate("other"))) {
+            CliHarness cli = cli(cp, "tbl");
+            CliHarness.Result table = cli.run("create", "tabled", "-o", "table");
+            CliHarness.Result message = cli.run("create", "plain");
+
+            assertThat(table.code()).as(table.err()).isEqualTo(ExitCodes.OK);
+            List<String> rows = table.out().lines().toList();
+            assertThat(rows).hasSize(2);
+            assertThat(rows.get(0)).startsWith("NAME ").contains(" TEMPLATE ");
+            assertThat(rows.get(1)).startsWith("tabled ").contains(" other ");
+            assertThat(message.code()).as(message.err()).isEqualTo(ExitCodes.OK);
+            assertThat(message.out()).startsWith("workspace plain created (phase ");
         }
     }
 

@@ -75,6 +75,7 @@ class CliWorkspaceGoldenTest {
         g.run("template", "list", "-o", "yaml");
         g.run("template", "show", "fake");
         g.run("template", "show", "fake", "-o", "json");
+        g.run("template", "show", "fake", "-o", "table");
         g.run("template", "show", "nope");
         g.assertMatches("templates");
     }

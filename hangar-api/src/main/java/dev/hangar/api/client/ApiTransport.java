@@ -1,0 +1,349 @@
+package dev.hangar.api.client;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.api.Json;
+import dev.hangar.api.Problem;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The HTTP side of {@link HangarClient}: owns the {@link HttpClient}, builds requests against the
+ * base URL with the bearer token, sends them, writes request bodies as JSON (null fields left out)
+ * and reads answers tolerating unknown fields.
+ *
+ * <p>Errors, the same kinds wherever they apply: a non-2xx answer throws {@link ApiException} carrying the
+ * server's RFC 9457 problem (or one synthesised from status and body when the server sent none);
+ * no answer at all (connection refused, connect or request timeout, connection dropped) throws
+ * {@link ServerUnreachableException} naming the base URL and why; an interrupt throws {@link
+ * CancellationException} with the thread's interrupt flag set again; a 2xx body that is not the
+ * expected JSON throws {@link IllegalStateException}. Each method's {@code @throws} list the
+ * kinds it can throw besides the interrupt, which every method can.
+ *
+ * <p>Paths passed in are already percent-encoded and start with {@code /}. Thread-safe: all state
+ * is immutable and {@link HttpClient} is thread-safe. {@link #close()} releases the HTTP client's
+ * selector thread.
+ */
+final class ApiTransport implements AutoCloseable {
+    private static final Pattern NEXT_TOKEN = Pattern.compile("[?&]continue=([^&>]+)");
+
+    private final ClientSettings settings;
+    private final HttpClient http;
+
+    /** One page of a listing and the {@code continue} token of the next page ("" on the last). */
+    record Page<T>(List<T> items, String nextToken) {}
+
+    /** Creates the HTTP client; no connection is made until the first request. */
+    ApiTransport(ClientSettings settings) {
+        this.settings = Objects.requireNonNull(settings);
+        HttpClient.Builder b = HttpClient.newBuilder()
+                // HTTP/1.1: no h2c upgrade dance on plain http, one simple request per call.
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (settings.baseUrl().getScheme().equalsIgnoreCase("http")) b.sslContext(noTls());
+        this.http = b.build();
+    }
+
+    /**
+     * A client for a plain-http server never negotiates TLS (every request goes to the base URL
+     * and redirects are not followed), yet {@link HttpClient} builds the default {@link SSLContext},
+     * which parses the JDK's whole CA store: about 100 ms of CPU on every CLI start. This context
+     * trusts nothing, so should TLS ever be attempted with it, the handshake fails.
+     */
+    private static SSLContext noTls() {
+        try {
+            SSLContext c = SSLContext.getInstance("TLS");
+            c.init(new KeyManager[0], new TrustManager[0], null);
+            return c;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create a TLS context", e);
+        }
+    }
+
+    /**
+     * Sends a request and reads the 2xx answer as one {@code type}.
+     *
+     * @param body the request body, written as JSON; null for none
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     * @throws IllegalStateException when a 2xx body is not the expected JSON
+     */
+    <T> T send(String method, String path, Object body, Class<T> type) {
+        return read(method, path, exchange(method, path, body), reader(type));
+    }
+
+    /**
+     * Sends a request and reads the 2xx answer as a JSON array of {@code element}.
+     *
+     * @param body the request body, written as JSON; null for none
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     * @throws IllegalStateException when a 2xx body is not the expected JSON
+     */
+    <T> List<T> sendForList(String method, String path, Object body, Class<T> element) {
+        return read(method, path, exchange(method, path, body), listReader(element));
+    }
+
+    /**
+     * Sends a request without a body and ignores the 2xx answer's body (e.g. 204 No Content).
+     *
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     */
+    void sendIgnoringBody(String method, String path) {
+        HttpResponse<byte[]> r = exchange(method, path, null);
+        if (!success(r.statusCode())) throw new ApiException(problemOf(method, path, r));
+    }
+
+    /**
+     * {@code GET}s one page of a paginated listing (RFC 8288 {@code Link: <...>; rel="next"}).
+     *
+     * @return the rows and the next page's {@code continue} token, "" on the last page
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     * @throws IllegalStateException when a 2xx body is not the expected JSON
+     */
+    <T> Page<T> getPage(String path, Class<T> element) {
+        HttpResponse<byte[]> r = exchange("GET", path, null);
+        List<T> items = read("GET", path, r, listReader(element));
+        return new Page<>(items, nextPageToken(r));
+    }
+
+    /**
+     * {@code GET}s a text answer.
+     *
+     * @return the 2xx body decoded as UTF-8
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     */
+    String getText(String path) {
+        HttpResponse<byte[]> r = exchange("GET", path, null);
+        if (!success(r.statusCode())) throw new ApiException(problemOf("GET", path, r));
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code GET}s {@code path} and returns its status code whatever it is (no {@link
+     * ApiException}).
+     *
+     * @throws ServerUnreachableException when nothing answers
+     */
+    int getStatus(String path) {
+        return exchange("GET", path, null).statusCode();
+    }
+
+    /**
+     * Opens a WebSocket to {@code path} (the base URL's scheme turned into ws/wss) with the bearer
+     * token and waits at most the connect plus the request timeout for the opening handshake.
+     *
+     * @param listener receives messages and the close; called on the HTTP client's threads
+     * @param purpose what the caller is doing, for the message of an interrupt ("attaching to ...")
+     * @return the open WebSocket
+     * @throws ApiException for a refused upgrade, with the server's problem
+     * @throws ServerUnreachableException when nothing answers or the handshake does not complete in
+     *     time
+     * @throws CancellationException when interrupted (the interrupt flag is set again)
+     */
+    WebSocket openWebSocket(String path, WebSocket.Listener listener, String purpose) {
+        URI uri = URI.create(settings.baseUrl().toString().replaceFirst("^(?i)http", "ws") + path);
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout());
+        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
+        Duration limit = settings.connectTimeout().plus(settings.requestTimeout());
+        try {
+            return b.buildAsync(uri, listener).get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof WebSocketHandshakeException h) {
+                HttpResponse<?> r = h.getResponse();
+                byte[] body = r.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : new byte[0];
+                throw new ApiException(problemOf(
+                        "GET",
+                        path,
+                        r.statusCode(),
+                        r.headers().firstValue("Content-Type").orElse(""),
+                        body));
+            }
+            if (c instanceof HttpConnectTimeoutException)
+                throw unreachable("no connection within " + seconds(settings.connectTimeout()), c);
+            if (c instanceof ConnectException) throw unreachable("connection refused", c);
+            throw unreachable(c == null || c.getMessage() == null ? String.valueOf(c) : firstLine(c.getMessage()), c);
+        } catch (TimeoutException e) {
+            throw unreachable("no WebSocket handshake within " + seconds(limit), e);
+        } catch (InterruptedException e) {
+            throw interrupted("while " + purpose, e);
+        }
+    }
+
+    /** Closes the HTTP client. Idempotent. */
+    @Override
+    public void close() {
+        http.close();
+    }
+
+    /** @return the {@code continue} token of the {@code rel="next"} link, or "" on the last page */
+    static String nextPageToken(HttpResponse<?> r) {
+        for (String link : r.headers().allValues("Link")) {
+            for (String part : link.split(",")) {
+                if (!part.replace(" ", "").contains("rel=\"next\"")) continue;
+                Matcher m = NEXT_TOKEN.matcher(part);
+                if (m.find()) return URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+            }
+        }
+        return "";
+    }
+
+    private <T> T read(String method, String path, HttpResponse<byte[]> r, ObjectReader reader) {
+        if (!success(r.statusCode())) throw new ApiException(problemOf(method, path, r));
+        try {
+            return reader.readValue(r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "the server at " + settings.baseUrl() + " sent an unreadable answer to " + method + " " + path
+                            + ": " + firstLine(e.getMessage()),
+                    e);
+        }
+    }
+
+    private HttpResponse<byte[]> exchange(String method, String path, Object body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
+                .timeout(settings.requestTimeout())
+                .header("Accept", "application/json, application/problem+json");
+        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", "application/json");
+            b.method(method, HttpRequest.BodyPublishers.ofByteArray(json(body)));
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable("no connection within " + seconds(settings.connectTimeout()), e);
+        } catch (HttpTimeoutException e) {
+            throw unreachable("no answer within " + seconds(settings.requestTimeout()), e);
+        } catch (ConnectException e) {
+            throw unreachable("connection refused", e);
+        } catch (IOException e) {
+            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()), e);
+        } catch (InterruptedException e) {
+            throw interrupted("during " + method + " " + path, e);
+        }
+    }
+
+    private static boolean success(int status) {
+        return status >= 200 && status <= 299;
+    }
+
+    private ServerUnreachableException unreachable(String why, Throwable cause) {
+        return new ServerUnreachableException(settings.baseUrl(), why, cause);
+    }
+
+    private static CancellationException interrupted(String what, InterruptedException e) {
+        Thread.currentThread().interrupt();
+        CancellationException c = new CancellationException("interrupted " + what);
+        c.initCause(e);
+        return c;
+    }
+
+    /** Serialises a request body, leaving out null fields (they mean "use the default"). */
+    private static byte[] json(Object body) {
+        ObjectNode node = Json.mapper().valueToTree(body);
+        node.properties().removeIf(e -> e.getValue().isNull());
+        try {
+            return Json.mapper().writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "cannot serialise " + body.getClass().getSimpleName(), e);
+        }
+    }
+
+    private Problem problemOf(String method, String path, HttpResponse<byte[]> r) {
+        return problemOf(
+                method,
+                path,
+                r.statusCode(),
+                r.headers().firstValue("Content-Type").orElse(""),
+                r.body());
+    }
+
+    /**
+     * The server's RFC 9457 problem with its gaps filled (detail from title or status, instance
+     * from the path), or, when the body is not a problem document, one synthesised from the status
+     * and the start of the body.
+     */
+    private Problem problemOf(String method, String path, int status, String contentType, byte[] body) {
+        if (contentType.contains("json") && body.length > 0) {
+            try {
+                Problem p = reader(Problem.class).readValue(body);
+                if (p != null) {
+                    String detail = nonEmpty(p.detail(), nonEmpty(p.title(), "HTTP " + status));
+                    return new Problem(
+                            nonEmpty(p.type(), "about:blank"),
+                            nonEmpty(p.title(), ""),
+                            status,
+                            detail,
+                            nonEmpty(p.instance(), path),
+                            nonEmpty(p.field(), ""));
+                }
+            } catch (IOException e) {
+                // Not a problem document after all: fall through to a synthesised one.
+            }
+        }
+        String text = new String(body, StandardCharsets.UTF_8).strip();
+        String snippet = text.isEmpty() ? "" : ": " + firstLine(text.length() > 200 ? text.substring(0, 200) : text);
+        return new Problem(
+                "about:blank",
+                "HTTP " + status,
+                status,
+                "HTTP " + status + " from " + method + " " + settings.baseUrl() + path + snippet,
+                path,
+                "");
+    }
+
+    private static ObjectReader reader(Class<?> c) {
+        return Json.mapper().readerFor(c).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private static ObjectReader listReader(Class<?> c) {
+        JavaType t = Json.mapper().getTypeFactory().constructCollectionType(List.class, c);
+        return Json.mapper().readerFor(t).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private static String nonEmpty(String s, String fallback) {
+        return s == null || s.isEmpty() ? fallback : s;
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
+}
