@@ -1,11 +1,8 @@
 package dev.hangar.server;
 
-import dev.hangar.api.CliConfig;
-import dev.hangar.api.HangarPaths;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.core.service.HostCertificateAuthority;
-import dev.hangar.core.service.Tokens;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
@@ -18,12 +15,7 @@ import io.javalin.router.Endpoint;
 import io.javalin.router.ParsedEndpoint;
 import io.javalin.websocket.WsHandlerEntry;
 import io.javalin.websocket.WsHandlerType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -49,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * kept). Tokens are never logged. Both happen only after the HTTP API and the gateway are bound,
  * so a server that cannot listen leaves no admin user and no {@code cli.yaml} behind. The
  * configured default template ({@link ServerConfig#defaultTemplate()}) is checked before anything
- * listens.
+ * listens. The files in {@code $HANGAR_HOME} (the directory, the host CA, {@code cli.yaml}) are
+ * {@code HangarHome}'s job; this class decides when each is touched.
  *
  * <p>Thread-safe after start.
  */
@@ -166,7 +159,7 @@ public final class HangarServer implements AutoCloseable {
         }
 
         private HangarServer startInto(Deque<AutoCloseable> closeables) {
-            createPrivateDir(config.home());
+            HangarHome home = HangarHome.create(config.home());
             Store store = storeOpener.apply(config);
             closeables.push(store);
             List<WorkspaceProviderFactory> discovered = discover ? Providers.discovered() : List.of();
@@ -180,7 +173,7 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException(e.getMessage(), e);
             }
 
-            HostCertificateAuthority hostCa = loadHostCa(config);
+            HostCertificateAuthority hostCa = home.hostCa();
             ServerMetrics metrics = new ServerMetrics(store);
             WorkspaceReconciler reconciler =
                     new WorkspaceReconciler(store, templates, providers, hostCa, clock, config.reconciler(), metrics);
@@ -232,7 +225,7 @@ public final class HangarServer implements AutoCloseable {
             GatewayHook.RunningGateway gateway =
                     gatewayHookStart(new ServerContext(config, baseUri, store, users, workspaces, templates, clock));
             closeables.push(gateway);
-            writeCliConfig(config, users, baseUri);
+            home.writeCliConfig(users, config.adminName(), baseUri);
             reconciler.start();
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
@@ -281,49 +274,6 @@ public final class HangarServer implements AutoCloseable {
 
         GatewayHook.GatewayInfo info() {
             return gateway.info();
-        }
-    }
-
-    private static void writeCliConfig(ServerConfig config, UserService users, URI baseUri) {
-        Path file = HangarPaths.cliConfig(config.home());
-        Optional<Tokens.Issued> issued = users.bootstrapAdmin(config.adminName());
-        if (issued.isPresent()) {
-            new CliConfig(baseUri.toString(), issued.get().token()).write(file);
-            LOG.info(
-                    "first start: created admin user '{}'; its API token is in {} (mode 0600)",
-                    config.adminName(),
-                    file);
-            return;
-        }
-        Optional<CliConfig> existing;
-        try {
-            existing = CliConfig.read(file);
-        } catch (UncheckedIOException e) {
-            LOG.warn("not updating {}: {}", file, e.getMessage());
-            return;
-        }
-        existing.filter(c -> !c.url().equals(baseUri.toString()))
-                .ifPresent(c -> new CliConfig(baseUri.toString(), c.token()).write(file));
-    }
-
-    /** The SSH host CA in {@code $HANGAR_HOME/ssh/host_ca} (0600), made on first start (ADR 0010). */
-    private static HostCertificateAuthority loadHostCa(ServerConfig config) {
-        try {
-            return HostCertificateAuthority.loadOrCreate(
-                    config.home().resolve("ssh").resolve("host_ca"));
-        } catch (UncheckedIOException | IllegalStateException e) {
-            throw new ConfigException(e.getMessage(), e);
-        }
-    }
-
-    private static void createPrivateDir(Path dir) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(
-                        dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            }
-        } catch (IOException e) {
-            throw new ConfigException("cannot create HANGAR_HOME " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,62 +2,37 @@ package dev.hangar.provider.kubernetes;
 
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
-import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.WorkspaceSpec;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
-import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.VolumeBuilder;
-import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * Builds the desired Kubernetes objects of a Pod workspace from a {@link WorkspaceSpec}. Pure: no
- * cluster access, same input gives equal output, thread-safe.
+ * Builds the desired Kubernetes objects of a Pod workspace from a {@link WorkspaceSpec}: checks the
+ * spec, derives the names ({@link WorkspaceNames}) and labels ({@link #labels}) every object shares,
+ * and has one builder per object make it. Pure: no cluster access, same input gives equal output,
+ * thread-safe.
  *
  * <p>What it builds and why:
  *
  * <ul>
- *   <li><b>StatefulSet</b> with 0 or 1 replica: a stable pod name ({@code <base>-0}), and stop =
- *       scale to 0 keeps the volume (seed 003).
- *   <li><b>PersistentVolumeClaim</b> ({@code ReadWriteOnce}, {@code diskGiB} Gi) mounted at {@value
- *       #STORAGE_MOUNT}, with {@code HOME=/storage/home/<sshUser>}. Not at {@code /home/<user>}: the
- *       root of a fresh volume is owned by root (or group-writable through fsGroup), and sshd's
- *       {@code StrictModes} then refuses {@code ~/.ssh/authorized_keys}; one level down, the image's
- *       entrypoint creates the home itself with mode 0700 (seed 003).
- *   <li><b>Service</b> of type ClusterIP, port {@value #SERVICE_PORT} to container port {@value
- *       #SSH_PORT}: a stable address across pod restarts (seed 001).
- *   <li><b>Secret</b> {@code <base>-ssh} with {@code authorized_keys}, {@code ssh_host_<type>_key} and
- *       its {@code .pub}, mounted read-only at {@value #SSH_SECRET_MOUNT}; a hash of its content is a
- *       pod template annotation, so changed keys roll the pod.
+ *   <li><b>StatefulSet</b> with 0 or 1 replica ({@link StatefulSetManifests}): a stable pod name
+ *       ({@code <base>-0}), and stop = scale to 0 keeps the volume (seed 003).
+ *   <li><b>PersistentVolumeClaim</b> ({@link HomeClaimManifests}; {@code ReadWriteOnce}, {@code
+ *       diskGiB} Gi) mounted at {@value #STORAGE_MOUNT}, with {@code HOME=/storage/home/<sshUser>}.
+ *       Not at {@code /home/<user>}: the root of a fresh volume is owned by root (or group-writable
+ *       through fsGroup), and sshd's {@code StrictModes} then refuses {@code ~/.ssh/authorized_keys};
+ *       one level down, the image's entrypoint creates the home itself with mode 0700 (seed 003).
+ *   <li><b>Service</b> ({@link SshServiceManifests}) of type ClusterIP, port {@value #SERVICE_PORT}
+ *       to container port {@value #SSH_PORT}: a stable address across pod restarts (seed 001).
+ *   <li><b>Secret</b> {@code <base>-ssh} ({@link SshSecretManifests}) with {@code authorized_keys},
+ *       {@code ssh_host_<type>_key}, its {@code .pub} and its {@code -cert.pub}, mounted read-only at
+ *       {@value #SSH_SECRET_MOUNT}; a hash of its content is a pod template annotation ({@value
+ *       #ANNOTATION_CONFIG_HASH}), so changed keys roll the pod.
  *   <li>Optional user Secrets projected read-only into {@value #USER_SECRETS_MOUNT} (seed 001).
  * </ul>
  *
@@ -85,21 +60,35 @@ public final class WorkspaceManifests {
     /** {@code app.kubernetes.io/name} value of every workspace object. */
     public static final String APP_NAME = "hangar-workspace";
 
+    /** Label naming the application: {@value #APP_NAME} on every workspace object. */
     public static final String LABEL_NAME = "app.kubernetes.io/name";
+    /** Label holding the workspace's base name ({@link WorkspaceNames#base()}). */
     public static final String LABEL_INSTANCE = "app.kubernetes.io/instance";
+    /** Label naming the manager: {@code hangar}. */
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+    /** Label holding the workspace id; with {@link #LABEL_NAME} it selects the workspace's pod. */
     public static final String LABEL_WORKSPACE_ID = "hangar.dev/workspace-id";
+    /** Label holding the owning user's name. */
     public static final String LABEL_OWNER = "hangar.dev/owner";
+    /** Pod template annotation holding a hash of the SSH Secret's data ({@link SshSecretManifests#configHash}). */
     public static final String ANNOTATION_CONFIG_HASH = "hangar.dev/ssh-config-hash";
 
     private static final Pattern POSIX_USER = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?");
 
     private final KubernetesSettings settings;
+    private final StatefulSetManifests statefulSet;
+    private final SshSecretManifests sshSecret;
+    private final HomeClaimManifests homeClaim;
+    private final SshServiceManifests service;
 
     /** @param settings the provider settings (namespace, privileges, storage class, uid) */
     public WorkspaceManifests(KubernetesSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.statefulSet = new StatefulSetManifests(settings);
+        this.sshSecret = new SshSecretManifests(settings);
+        this.homeClaim = new HomeClaimManifests(settings);
+        this.service = new SshServiceManifests(settings);
     }
 
     /**
@@ -129,12 +118,13 @@ public final class WorkspaceManifests {
         }
         WorkspaceNames names = WorkspaceNames.of(spec.owner(), spec.name());
         Map<String, String> labels = labels(spec, names);
-        Secret secret = sshSecret(spec, names, labels);
+        Secret secret = sshSecret.build(spec, names, labels);
+        int replicas = desired == PowerState.RUNNING ? 1 : 0;
         return new WorkspaceObjects(
-                statefulSet(spec, template, names, labels, secret, desired == PowerState.RUNNING ? 1 : 0),
+                statefulSet.build(spec, template, names, labels, SshSecretManifests.configHash(secret), replicas),
                 secret,
-                homeClaim(spec, template, names, labels),
-                service(names, labels));
+                homeClaim.build(spec, template, names, labels),
+                service.build(names, labels));
     }
 
     /**
@@ -165,273 +155,27 @@ public final class WorkspaceManifests {
         return STORAGE_MOUNT + "/home/" + sshUser;
     }
 
-    /** @return the file name sshd expects for a host key of {@code algorithm}, e.g. {@code ssh_host_ed25519_key} */
-    static String hostKeyFile(String algorithm) {
-        String a = algorithm.toLowerCase(Locale.ROOT);
-        String type;
-        if (a.contains("ed25519")) type = "ed25519";
-        else if (a.startsWith("ecdsa")) type = "ecdsa";
-        else if (a.contains("rsa")) type = "rsa";
-        else type = a.replaceAll("[^a-z0-9]", "_");
-        return "ssh_host_" + type + "_key";
-    }
-
-    private ObjectMeta meta(String name, Map<String, String> labels) {
+    /**
+     * @return the metadata of a new workspace object: {@code name}, {@code namespace} and {@code
+     *     labels} (the map itself, not a copy), nothing else
+     */
+    static ObjectMeta meta(String namespace, String name, Map<String, String> labels) {
         return new ObjectMetaBuilder()
                 .withName(name)
-                .withNamespace(settings.namespace())
+                .withNamespace(namespace)
                 .withLabels(labels)
-                .build();
-    }
-
-    private Secret sshSecret(WorkspaceSpec spec, WorkspaceNames names, Map<String, String> labels) {
-        String keyFile = hostKeyFile(spec.hostKey().algorithm());
-        Map<String, String> data = new TreeMap<>();
-        StringBuilder keys = new StringBuilder();
-        for (String key : spec.authorizedKeys()) keys.append(key.strip()).append('\n');
-        data.put("authorized_keys", base64(keys.toString()));
-        data.put(keyFile, base64(withNewline(spec.hostKey().privateKeyOpenSsh())));
-        data.put(keyFile + ".pub", base64(withNewline(spec.hostKey().publicKey())));
-        // the host certificate the core signed; the image's entrypoint adds HostCertificate for it
-        data.put(keyFile + "-cert.pub", base64(withNewline(spec.hostCertificate())));
-        // "data" rather than "stringData": the API server never returns stringData, so a merge apply
-        // comparing desired with live would see a difference on every pass.
-        return new SecretBuilder()
-                .withMetadata(meta(names.sshSecret(), labels))
-                .withType("Opaque")
-                .withData(data)
-                .build();
-    }
-
-    private PersistentVolumeClaim homeClaim(
-            WorkspaceSpec spec, TemplateSettings template, WorkspaceNames names, Map<String, String> labels) {
-        String storageClass = template.storageClass().isEmpty() ? settings.storageClass() : template.storageClass();
-        return new PersistentVolumeClaimBuilder()
-                .withMetadata(meta(names.homeClaim(), labels))
-                .withNewSpec()
-                .withAccessModes("ReadWriteOnce")
-                .withVolumeMode("Filesystem")
-                .withStorageClassName(storageClass.isEmpty() ? null : storageClass)
-                .withNewResources()
-                .addToRequests("storage", new Quantity(spec.resources().diskGiB() + "Gi"))
-                .endResources()
-                .endSpec()
-                .build();
-    }
-
-    private Service service(WorkspaceNames names, Map<String, String> labels) {
-        return new ServiceBuilder()
-                .withMetadata(meta(names.service(), labels))
-                .withNewSpec()
-                .withType("ClusterIP")
-                .withSelector(selectorOf(labels))
-                .addNewPort()
-                .withName("ssh")
-                .withProtocol("TCP")
-                .withPort(SERVICE_PORT)
-                .withTargetPort(new IntOrString(SSH_PORT))
-                .endPort()
-                .endSpec()
-                .build();
-    }
-
-    private static Map<String, String> selectorOf(Map<String, String> labels) {
-        Map<String, String> selector = new TreeMap<>();
-        selector.put(LABEL_NAME, labels.get(LABEL_NAME));
-        selector.put(LABEL_WORKSPACE_ID, labels.get(LABEL_WORKSPACE_ID));
-        return selector;
-    }
-
-    private StatefulSet statefulSet(
-            WorkspaceSpec spec,
-            TemplateSettings template,
-            WorkspaceNames names,
-            Map<String, String> labels,
-            Secret secret,
-            int replicas) {
-        boolean privileged = template.privileged();
-        List<Volume> volumes = new ArrayList<>();
-        List<VolumeMount> mounts = new ArrayList<>();
-        volumes.add(new VolumeBuilder()
-                .withName("home")
-                .withNewPersistentVolumeClaim()
-                .withClaimName(names.homeClaim())
-                .endPersistentVolumeClaim()
-                .build());
-        mounts.add(mount("home", STORAGE_MOUNT, false));
-        // 0440 with fsGroup = the user's gid: readable by the workspace user only; the entrypoint copies
-        // the files into a 0700 directory because sshd refuses group-readable private host keys.
-        volumes.add(new VolumeBuilder()
-                .withName("ssh")
-                .withNewSecret()
-                .withSecretName(names.sshSecret())
-                .withDefaultMode(0440)
-                .endSecret()
-                .build());
-        mounts.add(mount("ssh", SSH_SECRET_MOUNT, true));
-        LinkedHashSet<String> userSecrets = new LinkedHashSet<>(settings.secrets());
-        userSecrets.addAll(template.secrets());
-        if (!userSecrets.isEmpty()) {
-            // One projected volume so that several Secrets share /var/secrets, as seed 001's single
-            // kuul-secret did.
-            volumes.add(new VolumeBuilder()
-                    .withName("user-secrets")
-                    .withNewProjected()
-                    .withDefaultMode(0440)
-                    .withSources(userSecrets.stream()
-                            .map(name -> new VolumeProjectionBuilder()
-                                    .withNewSecret()
-                                    .withName(name)
-                                    .endSecret()
-                                    .build())
-                            .toList())
-                    .endProjected()
-                    .build());
-            mounts.add(mount("user-secrets", USER_SECRETS_MOUNT, true));
-        }
-        if (privileged) {
-            volumes.add(hostPath("usb", "/dev/bus/usb", "DirectoryOrCreate"));
-            volumes.add(hostPath("sys", "/sys", "Directory"));
-            mounts.add(mount("usb", "/dev/bus/usb", false));
-            mounts.add(mount("sys", "/sys", false));
-        }
-
-        Map<String, String> annotations = new TreeMap<>();
-        annotations.put(ANNOTATION_CONFIG_HASH, configHash(secret));
-
-        return new StatefulSetBuilder()
-                .withMetadata(meta(names.statefulSet(), labels))
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withServiceName(names.service())
-                .withRevisionHistoryLimit(2)
-                .withNewSelector()
-                .withMatchLabels(selectorOf(labels))
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .withLabels(labels)
-                .withAnnotations(annotations)
-                .endMetadata()
-                .withNewSpec()
-                .withAutomountServiceAccountToken(false)
-                .withEnableServiceLinks(false)
-                .withTerminationGracePeriodSeconds(30L)
-                .withSecurityContext(new PodSecurityContextBuilder()
-                        .withRunAsNonRoot(true)
-                        .withRunAsUser(settings.runAsUser())
-                        .withRunAsGroup(settings.runAsUser())
-                        .withFsGroup(settings.runAsUser())
-                        .withFsGroupChangePolicy("OnRootMismatch")
-                        .withNewSeccompProfile()
-                        .withType("RuntimeDefault")
-                        .endSeccompProfile()
-                        .build())
-                .withNodeSelector(template.nodeSelector().isEmpty() ? null : new TreeMap<>(template.nodeSelector()))
-                .withTolerations(template.tolerations().isEmpty() ? null : template.tolerations())
-                .withContainers(container(spec, template, mounts))
-                .withVolumes(volumes)
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
-    }
-
-    private Container container(WorkspaceSpec spec, TemplateSettings template, List<VolumeMount> mounts) {
-        Resources r = spec.resources();
-        Map<String, Quantity> amounts = new LinkedHashMap<>();
-        amounts.put("cpu", new Quantity(Integer.toString(r.cpus())));
-        amounts.put("memory", new Quantity(memory(r.memoryMiB())));
-        return new ContainerBuilder()
-                .withName(CONTAINER)
-                .withImage(spec.image())
-                .withImagePullPolicy(template.imagePullPolicy())
-                .withEnv(
-                        new EnvVar("HANGAR_USER", spec.sshUser(), null),
-                        new EnvVar("HOME", home(spec.sshUser()), null),
-                        new EnvVar("HANGAR_SSH_DIR", SSH_SECRET_MOUNT, null),
-                        new EnvVar("HANGAR_SSH_PORT", Integer.toString(SSH_PORT), null))
-                .addNewPort()
-                .withName("ssh")
-                .withContainerPort(SSH_PORT)
-                .withProtocol("TCP")
-                .endPort()
-                // Ready = sshd accepts TCP on 2222; the provider reports Running only when Ready.
-                .withNewReadinessProbe()
-                .withNewTcpSocket()
-                .withPort(new IntOrString(SSH_PORT))
-                .endTcpSocket()
-                .withPeriodSeconds(5)
-                .withFailureThreshold(3)
-                .endReadinessProbe()
-                .withNewResources()
-                .withRequests(new LinkedHashMap<>(amounts))
-                .withLimits(new LinkedHashMap<>(amounts))
-                .endResources()
-                .withSecurityContext(containerSecurity(template.privileged()))
-                .withVolumeMounts(mounts)
-                .build();
-    }
-
-    private static SecurityContext containerSecurity(boolean privileged) {
-        if (privileged) {
-            // The API rejects privileged=true with allowPrivilegeEscalation=false; the user needs sudo in
-            // the workspace for `usbip attach`.
-            return new SecurityContextBuilder()
-                    .withPrivileged(true)
-                    .withAllowPrivilegeEscalation(true)
-                    .build();
-        }
-        return new SecurityContextBuilder()
-                .withPrivileged(false)
-                .withAllowPrivilegeEscalation(false)
-                .withNewCapabilities()
-                .withDrop("ALL")
-                .endCapabilities()
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
                 .build();
     }
 
     /**
-     * @return a memory quantity in the form the API server prints it back ({@code 4Gi} rather than
-     *     {@code 4096Mi}), so that comparing desired and live objects does not see a false difference
+     * @param labels the workspace labels ({@link #labels})
+     * @return the pod selector taken from them: {@code app.kubernetes.io/name} and {@code
+     *     hangar.dev/workspace-id}, equal to {@link #selector} of the same spec
      */
-    static String memory(int mib) {
-        return mib % 1024 == 0 ? (mib / 1024) + "Gi" : mib + "Mi";
-    }
-
-    private static Volume hostPath(String name, String path, String type) {
-        return new VolumeBuilder()
-                .withName(name)
-                .withNewHostPath()
-                .withPath(path)
-                .withType(type)
-                .endHostPath()
-                .build();
-    }
-
-    private static VolumeMount mount(String name, String path, boolean readOnly) {
-        return new VolumeMountBuilder()
-                .withName(name)
-                .withMountPath(path)
-                .withReadOnly(readOnly ? Boolean.TRUE : null)
-                .build();
-    }
-
-    private static String configHash(Secret secret) {
-        StringBuilder all = new StringBuilder();
-        new TreeMap<>(secret.getData())
-                .forEach((k, v) -> all.append(k).append('=').append(v).append('\n'));
-        return WorkspaceNames.sha256Hex(all.toString()).substring(0, 16);
-    }
-
-    private static String base64(String text) {
-        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String withNewline(String text) {
-        return text.endsWith("\n") ? text : text + "\n";
+    static Map<String, String> selectorOf(Map<String, String> labels) {
+        Map<String, String> selector = new TreeMap<>();
+        selector.put(LABEL_NAME, labels.get(LABEL_NAME));
+        selector.put(LABEL_WORKSPACE_ID, labels.get(LABEL_WORKSPACE_ID));
+        return selector;
     }
 }

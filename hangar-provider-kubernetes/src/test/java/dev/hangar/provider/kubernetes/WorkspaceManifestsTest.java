@@ -213,7 +213,7 @@ class WorkspaceManifestsTest {
                         .get("storage")
                         .toString())
                 .isEqualTo("40Gi");
-        assertThat(WorkspaceManifests.memory(4096)).isEqualTo("4Gi");
+        assertThat(StatefulSetManifests.memory(4096)).isEqualTo("4Gi");
     }
 
     @Test
@@ -365,6 +365,13 @@ class WorkspaceManifestsTest {
         }
         // The originals are untouched.
         assertThat(objects.service().getMetadata().getOwnerReferences()).isEmpty();
+    }
+
+    @Test
+    void selectorTakenFromTheLabelsEqualsTheSpecsSelector() {
+        WorkspaceSpec spec = Specs.spec("erin", "sel-box", Map.of());
+        Map<String, String> labels = WorkspaceManifests.labels(spec, WorkspaceNames.of(spec.owner(), spec.name()));
+        assertThat(WorkspaceManifests.selectorOf(labels)).isEqualTo(WorkspaceManifests.selector(spec));
     }
 
     private static String annotation(WorkspaceObjects objects) {
