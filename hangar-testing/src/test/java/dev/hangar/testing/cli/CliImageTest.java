@@ -97,9 +97,7 @@ class CliImageTest {
                     .resolve(
                             dev.hangar.testing.TestHttp.json(created).path("id").asText()));
             dev.hangar.testing.QcowOverlays.create(
-                    cp.home().resolve("providers/qemu/images/mine/disk.qcow2"),
-                    "qcow2",
-                    dir.resolve("overlay.qcow2"));
+                    cp.home().resolve("providers/qemu/images/mine/disk.qcow2"), "qcow2", dir.resolve("overlay.qcow2"));
             CliHarness.Result inUse = cli.run("image", "delete", "mine");
             assertThat(inUse.code()).as(inUse.err()).isEqualTo(5);
             assertThat(inUse.err()).contains("image 'mine' is still used", "/" + workspace);
