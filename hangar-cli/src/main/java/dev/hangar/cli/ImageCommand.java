@@ -58,7 +58,8 @@ final class ImageCommand {
                                         i.name(),
                                         i.state(),
                                         i.virtualSizeBytes() > 0 ? gib(i.virtualSizeBytes()) : "-",
-                                        i.description());
+                                        // A failed pull's cause (and its offline remedy) is what a user needs here.
+                                        i.error().isEmpty() ? i.description() : "failed: " + i.error());
                     }
                 }
                 return ExitCodes.OK;

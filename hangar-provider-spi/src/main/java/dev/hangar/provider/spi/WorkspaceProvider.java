@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Runs workspaces of one kind (local QEMU VMs, Kubernetes Pods, KubeVirt VMs).
+ * Runs workspaces of one kind (today local QEMU VMs and Kubernetes Pods).
  *
  * <p><b>Idempotency.</b> Every method may be called any number of times with the same spec, from
  * any state, including after the control plane crashed half way through an earlier call. Calls

@@ -49,7 +49,11 @@ class CliImageTest {
                         + mirror.getAddress().getPort()
                         + "/small.qcow2\n    sha256: \""
                         + HexFormat.of()
-                                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + "\"\n");
+                                .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)) + "\"\n"
+                        // the mirror answers 404 for this one
+                        + "  - name: gone\n    url: http://127.0.0.1:"
+                        + mirror.getAddress().getPort()
+                        + "/gone.qcow2\n    sha256: \"" + "0".repeat(64) + "\"\n");
         try (TestControlPlane cp = TestControlPlane.builder()
                 .addProviderFactory(new QemuProviderFactory())
                 .configure(
@@ -111,6 +115,12 @@ class CliImageTest {
             CliHarness.Result notCached = cli.run("image", "delete", "mine");
             assertThat(notCached.code()).isEqualTo(4);
             assertThat(notCached.err()).contains("'mine' is not cached");
+
+            CliHarness.Result failed = cli.run("image", "pull", "gone");
+            assertThat(failed.code()).as(failed.out()).isEqualTo(1);
+            assertThat(failed.err()).contains("pulling image gone failed: ", "HTTP 404");
+            // The list says why instead of only "failed".
+            assertThat(cli.run("image", "list").out()).containsPattern("gone +failed +- +failed: .*HTTP 404");
 
             CliHarness.Result unknown = cli.run("image", "pull", "nope");
             assertThat(unknown.code()).isNotZero();
