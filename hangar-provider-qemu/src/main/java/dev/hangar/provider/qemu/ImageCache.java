@@ -106,7 +106,7 @@ public final class ImageCache {
             } catch (IOException e) {
                 throw new ProviderException(
                         "downloading image " + name + " from " + entry.url() + " failed: "
-                                + DownloadFailure.describe(e, entry.url()) + " (will resume); "
+                                + DownloadFailure.describe(e, entry.url()) + " (the next try resumes it); "
                                 + DownloadFailure.offlineRemedy(name),
                         false,
                         e);

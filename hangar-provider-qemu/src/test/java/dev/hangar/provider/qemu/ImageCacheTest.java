@@ -228,7 +228,7 @@ class ImageCacheTest {
         assertThatThrownBy(() -> cache.pull("gone", DownloadProgress.NONE))
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("HTTP 404")
-                .hasMessageContaining("failed: HTTP 404 from " + url("/missing.qcow2") + " (will resume)")
+                .hasMessageContaining("failed: HTTP 404 from " + url("/missing.qcow2") + " (the next try resumes it)")
                 .hasMessageContaining("hangar image import FILE --name gone")
                 .hasMessageContaining("HANGAR_IMAGE_FILE")
                 .hasMessageNotContaining("null")
