@@ -44,12 +44,15 @@ class ConsoleServiceTest {
             workspaces,
             store,
             templates,
-            ProviderRegistry.of(List.of(new ConsoleProvider("fake", List.of("boot", "login:")))),
+            ProviderRegistry.of(List.of(new ConsoleProvider("fake", Optional.of(List.of("boot", "login:"))))),
             HostCertificateAuthority.generate(),
             clock);
 
-    /** A provider whose workspaces have a console and a log; nothing else is called here. */
-    private record ConsoleProvider(String type, List<String> log) implements WorkspaceProvider {
+    /**
+     * A provider whose workspaces have a console and a log when {@code log} is present, and
+     * neither when it is empty (like the Pod provider); nothing else is called here.
+     */
+    private record ConsoleProvider(String type, Optional<List<String>> log) implements WorkspaceProvider {
         @Override
         public Observation observe(WorkspaceSpec spec) {
             throw new UnsupportedOperationException();
@@ -67,12 +70,12 @@ class ConsoleServiceTest {
 
         @Override
         public Optional<ConsoleEndpoint> console(WorkspaceSpec spec) {
-            return Optional.of(new ConsoleEndpoint(SOCKET));
+            return log.map(l -> new ConsoleEndpoint(SOCKET));
         }
 
         @Override
         public Optional<List<String>> consoleLog(WorkspaceSpec spec, int lines) {
-            return Optional.of(log.subList(Math.max(0, log.size() - lines), log.size()));
+            return log.map(l -> l.subList(Math.max(0, l.size() - lines), l.size()));
         }
 
         @Override
@@ -152,34 +155,13 @@ class ConsoleServiceTest {
                 .hasMessageContaining("is not running (phase Pending)");
     }
 
-    /** A provider without a serial console (like kubernetes). */
-    private record PlainProvider(String type) implements WorkspaceProvider {
-        @Override
-        public Observation observe(WorkspaceSpec spec) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {}
-    }
-
     @Test
     void aProviderWithoutConsoleIsSaidSoInEveryPhase() {
         ConsoleService plain = new ConsoleService(
                 workspaces,
                 store,
                 templates,
-                ProviderRegistry.of(List.of(new PlainProvider("fake"))),
+                ProviderRegistry.of(List.of(new ConsoleProvider("fake", Optional.empty()))),
                 HostCertificateAuthority.generate(),
                 clock);
         create("pod", Phase.Stopped, "");
