@@ -37,6 +37,11 @@ public final class ContainerManifests {
     public static final String MANAGED_BY = "dev.hangar.managed-by";
     /** Label holding {@link ContainerPlan#configHash()}. */
     public static final String CONFIG_HASH = "dev.hangar.config-hash";
+    /**
+     * The image contract's entrypoint, set on every container so that images imported from a rootfs
+     * tarball (which carry no configuration) work too.
+     */
+    public static final String ENTRYPOINT = "/opt/hangar/entrypoint.sh";
     /** The port sshd listens on inside the container. */
     public static final int SSH_PORT = 2222;
     /** Where the SSH files are mounted (read-only). */
@@ -74,7 +79,9 @@ public final class ContainerManifests {
                 "HOME=" + STORAGE + "/home/" + spec.sshUser(),
                 "HANGAR_SSH_DIR=" + SSH_DIR,
                 "HANGAR_SSH_PORT=" + SSH_PORT,
-                "HANGAR_STORAGE=" + STORAGE);
+                "HANGAR_STORAGE=" + STORAGE,
+                "HANGAR_RUN_DIR=/opt/hangar/run",
+                "LANG=C.UTF-8");
         long nanoCpus = spec.resources().cpus() * 1_000_000_000L;
         long memory = spec.resources().memoryBytes();
         String hash = hash(spec.image() + "\n" + user + "\n" + env + "\n" + keyDirectory + "\n" + nanoCpus + "\n"

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.model.Version;
 import com.github.dockerjava.api.model.VersionComponent;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.hangar.provider.spi.ProviderException;
 import java.net.URI;
@@ -24,10 +25,12 @@ import java.util.Optional;
 final class DockerEngine implements AutoCloseable {
     private final URI socket;
     private final DockerClient client;
+    private final DockerHttpClient http;
 
-    private DockerEngine(URI socket, DockerClient client) {
+    private DockerEngine(URI socket, DockerClient client, DockerHttpClient http) {
         this.socket = socket;
         this.client = client;
+        this.http = http;
     }
 
     /** Creates the client; sends no request. */
@@ -41,11 +44,16 @@ final class DockerEngine implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(Duration.ofSeconds(60))
                 .build();
-        return new DockerEngine(socket, DockerClientImpl.getInstance(config, http));
+        return new DockerEngine(socket, DockerClientImpl.getInstance(config, http), http);
     }
 
     DockerClient client() {
         return client;
+    }
+
+    /** The raw HTTP transport, for calls docker-java gets wrong (image import, docker-java#2377). */
+    DockerHttpClient http() {
+        return http;
     }
 
     URI socket() {

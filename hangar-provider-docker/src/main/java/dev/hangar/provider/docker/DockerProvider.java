@@ -274,6 +274,7 @@ public final class DockerProvider implements WorkspaceProvider {
                             () -> docker.createContainerCmd(plan.image())
                                     .withName(plan.containerName())
                                     .withUser(plan.user())
+                                    .withEntrypoint(ContainerManifests.ENTRYPOINT)
                                     .withEnv(plan.env())
                                     .withLabels(plan.labels())
                                     .withExposedPorts(ssh)
