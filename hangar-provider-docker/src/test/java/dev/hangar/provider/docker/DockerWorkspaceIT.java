@@ -50,8 +50,9 @@ class DockerWorkspaceIT {
     @EnumSource(Engine.class)
     void workspaceLifecycle(Engine kind) throws Exception {
         long t0 = System.nanoTime();
-        Path rootfs = rootfsTarball(tmp);
+        // the engine first: it skips the test where root or the engine is missing
         try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"))) {
+            Path rootfs = rootfsTarball(tmp);
             Path data = Files.createDirectories(tmp.resolve("data"));
             DockerProvider provider = (DockerProvider) new DockerProviderFactory()
                     .create(new ProviderContext(
@@ -94,6 +95,24 @@ class DockerWorkspaceIT {
                         .matches(e -> ((ProviderException) e).permanent());
                 assertThat(provider.observe(spec)).isInstanceOf(Observation.Absent.class);
 
+                // leftovers of a pass that crashed between create and start: a never-started container
+                // of the workspace's name (from an older spec) and an init container; apply adopts or
+                // removes them by label and ends with exactly one container
+                Map<String, String> labels = ContainerManifests.labels(spec);
+                docker.createContainerCmd(image)
+                        .withName(ContainerManifests.containerName(spec.id()))
+                        .withEntrypoint("/bin/true")
+                        .withLabels(labels)
+                        .exec();
+                Map<String, String> initLabels = new java.util.HashMap<>(labels);
+                initLabels.put("dev.hangar.role", "init");
+                docker.createContainerCmd(image)
+                        .withName(ContainerManifests.containerName(spec.id()) + "-init")
+                        .withEntrypoint("/bin/true")
+                        .withLabels(initLabels)
+                        .exec();
+                assertThat(provider.observe(spec)).isInstanceOf(Observation.Stopped.class);
+
                 long created = System.nanoTime();
                 provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
                 Observation.Running running = awaitRunning(provider, spec);
@@ -108,6 +127,7 @@ class DockerWorkspaceIT {
                 double createToSsh = (System.nanoTime() - created) / 1e9;
 
                 // apply again: nothing changes (same container)
+                assertThat(containerIds(docker, spec)).hasSize(1);
                 String containerId = containerIds(docker, spec).getFirst();
                 provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
                 assertThat(containerIds(docker, spec)).containsExactly(containerId);
