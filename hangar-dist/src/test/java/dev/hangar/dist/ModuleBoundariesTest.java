@@ -38,7 +38,10 @@ class ModuleBoundariesTest {
     void providersSeeOnlyTheSpi() {
         noClasses()
                 .that()
-                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.kubernetes..")
+                .resideInAnyPackage(
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.docker..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -54,14 +57,21 @@ class ModuleBoundariesTest {
                 .resideInAPackage("dev.hangar.provider.qemu..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAPackage("dev.hangar.provider.kubernetes..")
+                .resideInAnyPackage("dev.hangar.provider.kubernetes..", "dev.hangar.provider.docker..")
                 .check(hangar);
         noClasses()
                 .that()
                 .resideInAPackage("dev.hangar.provider.kubernetes..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAPackage("dev.hangar.provider.qemu..")
+                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.docker..")
+                .check(hangar);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.provider.docker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.kubernetes..")
                 .check(hangar);
     }
 
@@ -77,7 +87,10 @@ class ModuleBoundariesTest {
                 .resideInAPackage("dev.hangar.server..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.kubernetes..")
+                .resideInAnyPackage(
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.docker..")
                 .check(hangar);
     }
 
@@ -112,6 +125,7 @@ class ModuleBoundariesTest {
                         "dev.hangar.api..",
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.docker..",
                         "dev.hangar.usbip..")
                 .check(hangar);
     }
@@ -127,7 +141,8 @@ class ModuleBoundariesTest {
                         "dev.hangar.server..",
                         "dev.hangar.cli..",
                         "dev.hangar.provider.qemu..",
-                        "dev.hangar.provider.kubernetes..")
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.docker..")
                 .check(hangar);
         noClasses()
                 .that()

@@ -104,7 +104,8 @@ class HangarServerStartupTest {
         ServerConfig c = config(home)
                 .withTemplates(home.resolve("templates"), true)
                 .withProvider("qemu", Map.of("enabled", "false"))
-                .withProvider("kubernetes", Map.of("enabled", "false"));
+                .withProvider("kubernetes", Map.of("enabled", "false"))
+                .withProvider("docker", Map.of("enabled", "false"));
         try (HangarServer server =
                 HangarServer.builder(c).discoverProviders(false).start()) {
             assertThat(server.templates().all()).isEmpty();
@@ -115,7 +116,8 @@ class HangarServerStartupTest {
                         .start())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("template 'debian-12' names provider 'qemu'")
-                .hasMessageContaining("template 'pod' names provider 'kubernetes'");
+                .hasMessageContaining("template 'pod' names provider 'kubernetes'")
+                .hasMessageContaining("template 'container' names provider 'docker'");
     }
 
     @Test

@@ -19,7 +19,8 @@ class TemplateCatalogTest {
     @Test
     void builtInTemplatesLoadWithTheSeedDefaults() {
         TemplateCatalog c = TemplateCatalog.load(dir.resolve("absent"));
-        assertThat(c.all()).extracting(Template::name).containsExactly("debian-12", "pod", "ubuntu-24-04");
+        assertThat(c.all()).extracting(Template::name).containsExactly("container", "debian-12", "pod", "ubuntu-24-04");
+        assertThat(c.get("container").provider()).isEqualTo("docker");
         Template debian = c.get("debian-12");
         assertThat(debian.provider()).isEqualTo("qemu");
         assertThat(debian.defaults()).isEqualTo(new Resources(2, 4096, 16));

@@ -1,0 +1,167 @@
+package dev.hangar.provider.docker;
+
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Builds what one workspace needs from an engine, without an engine (pure, unit-tested): the
+ * container ({@link ContainerPlan}) and the SSH files mounted into it. The image contract is
+ * images/workspace/README.md: a non-root uid running sshd on {@value #SSH_PORT}, the host key, its
+ * certificate and {@code authorized_keys} read from {@value #SSH_DIR}, HOME on the volume at
+ * {@value #STORAGE}.
+ *
+ * <p>Template settings ({@link WorkspaceSpec#settings()}): {@code privileged} ({@code true} |
+ * {@code false}); other keys are refused. Thread-safe (stateless).
+ */
+public final class ContainerManifests {
+    /** Label holding the workspace id; observe, apply and delete find every resource by it. */
+    public static final String WORKSPACE_ID = "dev.hangar.workspace-id";
+    /** Label holding the owner's name. */
+    public static final String OWNER = "dev.hangar.owner";
+    /** Label holding the workspace name. */
+    public static final String NAME = "dev.hangar.name";
+    /** Label {@code hangar}: what Hangar made. */
+    public static final String MANAGED_BY = "dev.hangar.managed-by";
+    /** Label holding {@link ContainerPlan#configHash()}. */
+    public static final String CONFIG_HASH = "dev.hangar.config-hash";
+    /**
+     * The image contract's entrypoint, set on every container so that images imported from a rootfs
+     * tarball (which carry no configuration) work too.
+     */
+    public static final String ENTRYPOINT = "/opt/hangar/entrypoint.sh";
+    /** The port sshd listens on inside the container. */
+    public static final int SSH_PORT = 2222;
+    /** Where the SSH files are mounted (read-only). */
+    public static final String SSH_DIR = "/etc/hangar/ssh";
+    /** Where the home volume is mounted. */
+    public static final String STORAGE = "/storage";
+
+    private static final Set<String> TEMPLATE_KEYS = Set.of("privileged");
+    private static final Pattern KEY_TYPE = Pattern.compile("ssh-([a-z0-9]+)");
+
+    private ContainerManifests() {}
+
+    /** @return the container name of workspace {@code id} */
+    public static String containerName(String id) {
+        return "hangar-" + id;
+    }
+
+    /** @return the home volume name of workspace {@code id} */
+    public static String volumeName(String id) {
+        return "hangar-" + id + "-home";
+    }
+
+    /**
+     * Builds the desired container.
+     *
+     * @param keyDirectory the host directory {@link #sshFiles} are written to
+     * @throws ProviderException (permanent) for unknown or malformed template settings, and when the
+     *     template asks for {@code privileged=true} but {@code allow-privileged} is off
+     */
+    public static ContainerPlan plan(WorkspaceSpec spec, DockerSettings settings, Path keyDirectory) {
+        boolean privileged = privileged(spec, settings);
+        String user = settings.runAsUser() + ":" + settings.runAsUser();
+        List<String> env = List.of(
+                "HANGAR_USER=" + spec.sshUser(),
+                "HOME=" + STORAGE + "/home/" + spec.sshUser(),
+                "HANGAR_SSH_DIR=" + SSH_DIR,
+                "HANGAR_SSH_PORT=" + SSH_PORT,
+                "HANGAR_STORAGE=" + STORAGE,
+                "HANGAR_RUN_DIR=/opt/hangar/run",
+                "LANG=C.UTF-8");
+        long nanoCpus = spec.resources().cpus() * 1_000_000_000L;
+        long memory = spec.resources().memoryBytes();
+        String hash = hash(spec.image() + "\n" + user + "\n" + env + "\n" + keyDirectory + "\n" + nanoCpus + "\n"
+                + memory + "\n" + privileged);
+        Map<String, String> labels = new TreeMap<>(labels(spec));
+        labels.put(CONFIG_HASH, hash);
+        return new ContainerPlan(
+                containerName(spec.id()),
+                volumeName(spec.id()),
+                spec.image(),
+                user,
+                env,
+                labels,
+                keyDirectory.toString(),
+                nanoCpus,
+                memory,
+                privileged,
+                hash);
+    }
+
+    /** @return the labels every resource of the workspace carries (without the config hash) */
+    public static Map<String, String> labels(WorkspaceSpec spec) {
+        return Map.of(WORKSPACE_ID, spec.id(), OWNER, spec.owner(), NAME, spec.name(), MANAGED_BY, "hangar");
+    }
+
+    /**
+     * The files of the SSH directory, by file name: {@code authorized_keys}, {@code
+     * ssh_host_<type>_key}, {@code ssh_host_<type>_key.pub} and {@code ssh_host_<type>_key-cert.pub}
+     * (the names images/workspace/entrypoint.sh reads). Contains the private host key: callers
+     * write it with mode 0600 only.
+     */
+    public static Map<String, String> sshFiles(WorkspaceSpec spec) {
+        var m = KEY_TYPE.matcher(spec.hostKey().algorithm());
+        String type = m.matches() ? m.group(1) : "ed25519";
+        if (spec.hostKey().algorithm().startsWith("ecdsa")) type = "ecdsa";
+        String base = "ssh_host_" + type + "_key";
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("authorized_keys", lines(spec.authorizedKeys()));
+        files.put(base, withNewline(spec.hostKey().privateKeyOpenSsh()));
+        files.put(base + ".pub", withNewline(spec.hostKey().publicKey()));
+        files.put(base + "-cert.pub", withNewline(spec.hostCertificate()));
+        return files;
+    }
+
+    private static boolean privileged(WorkspaceSpec spec, DockerSettings settings) {
+        Set<String> unknown = new TreeSet<>(spec.settings().keySet());
+        unknown.removeAll(TEMPLATE_KEYS);
+        if (!unknown.isEmpty()) {
+            throw new ProviderException(
+                    "template '" + spec.template() + "' has unknown docker setting(s) " + unknown + "; known: "
+                            + TEMPLATE_KEYS,
+                    true);
+        }
+        boolean asked = DockerSettings.bool("privileged", spec.settings().getOrDefault("privileged", "false"));
+        if (asked && !settings.allowPrivileged()) {
+            throw new ProviderException(
+                    "template '" + spec.template() + "' asks for privileged=true (USB/IP), which this server does not"
+                            + " allow; an administrator must set providers.docker.allow-privileged: true",
+                    true);
+        }
+        return asked;
+    }
+
+    private static String lines(List<String> lines) {
+        List<String> out = new ArrayList<>();
+        for (String l : lines) out.add(l.strip());
+        return out.isEmpty() ? "" : String.join("\n", out) + "\n";
+    }
+
+    private static String withNewline(String s) {
+        return s.endsWith("\n") ? s : s + "\n";
+    }
+
+    private static String hash(String s) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,368 @@
+package dev.hangar.provider.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.SshEndpoint;
+import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Workspaces as containers on a Docker Engine API (dockerd or Podman): one container running sshd
+ * as the non-root image user on port {@value ContainerManifests#SSH_PORT}, published on {@code
+ * publish-address} at an ephemeral port; one named volume for the home; one directory of SSH files.
+ * Everything carries the label {@value ContainerManifests#WORKSPACE_ID}, by which every call finds
+ * it again (so a restarted server adopts running containers).
+ *
+ * <p>Observe before apply (docs/adr/0009): {@link #observe} only reads; {@link #apply} changes only
+ * what differs. Idempotent: a crash between two steps is repaired by the next pass (a container
+ * whose config hash differs from the spec is re-created while stopped; the volume is kept).
+ * Thread-safe: the reconciler serialises calls per workspace; calls for different workspaces touch
+ * different resources.
+ */
+public final class DockerProvider implements WorkspaceProvider {
+    /** The provider type templates name. */
+    public static final String TYPE = "docker";
+
+    private static final Set<Long> STOP_EXIT_CODES = Set.of(0L, 137L, 143L, 255L);
+    private static final String ROLE = "dev.hangar.role";
+
+    private final DockerEngine engine;
+    private final DockerClient docker;
+    private final DockerSettings settings;
+    private final SshKeyFiles keyFiles;
+    private final SshProbe probe = new SshProbe();
+    private final Clock clock;
+
+    DockerProvider(DockerEngine engine, DockerSettings settings, SshKeyFiles keyFiles, Clock clock) {
+        this.engine = engine;
+        this.docker = engine.client();
+        this.settings = settings;
+        this.keyFiles = keyFiles;
+        this.clock = clock;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /**
+     * {@code Absent} when neither container nor volume exists; {@code Stopped} when the container is
+     * not running (or only the volume is left); {@code Failed} when the container exited on its own
+     * with an error exit code or was OOM-killed (with its last log lines); {@code Running} once sshd
+     * on the published port completed a key exchange with the pinned host key (and certificate);
+     * {@code Starting} before that.
+     */
+    @Override
+    public Observation observe(WorkspaceSpec spec) {
+        Optional<Container> container = container(spec.id());
+        if (container.isEmpty()) {
+            return !volumes(spec.id()).isEmpty()
+                    ? new Observation.Stopped("home volume kept, no container")
+                    : new Observation.Absent();
+        }
+        InspectContainerResponse inspected = call(
+                "inspect container",
+                () -> docker.inspectContainerCmd(container.get().getId()).exec());
+        var state = inspected.getState();
+        if (!Boolean.TRUE.equals(state.getRunning())) {
+            long code = state.getExitCodeLong() == null ? 0 : state.getExitCodeLong();
+            if (Boolean.TRUE.equals(state.getOOMKilled()))
+                return new Observation.Failed("container was killed: out of memory (memoryMiB too small)");
+            if ("exited".equals(state.getStatus()) && !STOP_EXIT_CODES.contains(code))
+                return new Observation.Failed("container exited with code " + code + ": " + logTail(inspected.getId()));
+            return new Observation.Stopped("container " + state.getStatus());
+        }
+        Optional<SshEndpoint> endpoint = endpoint(inspected);
+        if (endpoint.isEmpty()) return new Observation.Starting("container running, port not published yet");
+        SshProbe.Result r =
+                probe.probe(endpoint.get(), spec.hostKey().publicKey(), spec.hostCertificate(), Duration.ofSeconds(3));
+        return switch (r.outcome()) {
+            case MATCH -> new Observation.Running(endpoint.get(), r.detail());
+            case MISMATCH -> new Observation.Failed(r.detail());
+            case UNREACHABLE -> new Observation.Starting(r.detail());
+        };
+    }
+
+    @Override
+    public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+        if (desired == PowerState.STOPPED) {
+            container(spec.id()).filter(c -> "running".equals(c.getState())).ifPresent(c -> {
+                try {
+                    run(
+                            "stop container",
+                            () -> docker.stopContainerCmd(c.getId())
+                                    .withTimeout(10)
+                                    .exec());
+                } catch (ProviderException e) {
+                    if (!(e.getCause() instanceof NotModifiedException)) throw e;
+                }
+                listener.event("container-stopped", "stopped container " + c.getNames()[0]);
+            });
+            return observe(spec);
+        }
+        ContainerPlan plan = ContainerManifests.plan(spec, settings, keyFiles.directory(spec.id()));
+        keyFiles.write(spec);
+        Instant start = clock.instant();
+        ensureVolume(spec, plan);
+        Optional<Container> existing = container(spec.id());
+        if (existing.isPresent()
+                && !plan.configHash().equals(existing.get().getLabels().get(ContainerManifests.CONFIG_HASH))
+                && !"running".equals(existing.get().getState())) {
+            remove(existing.get().getId());
+            listener.event("container-replaced", "the workspace's spec changed; re-creating its container");
+            existing = Optional.empty();
+        }
+        String id;
+        if (existing.isEmpty()) {
+            prepareVolume(spec, plan);
+            id = create(plan);
+            listener.event("container-created", "created container " + plan.containerName() + " from " + plan.image());
+        } else {
+            id = existing.get().getId();
+        }
+        if (existing.isEmpty() || !"running".equals(existing.get().getState())) {
+            try {
+                run("start container", () -> docker.startContainerCmd(id).exec());
+            } catch (ProviderException e) {
+                if (!(e.getCause() instanceof NotModifiedException)) throw e;
+            }
+            listener.phaseTiming("boot", Duration.between(start, clock.instant()));
+        }
+        return observe(spec);
+    }
+
+    @Override
+    public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
+        for (Container c : containers(spec.id())) remove(c.getId());
+        for (String volume : volumes(spec.id())) {
+            call("remove volume", () -> {
+                try {
+                    docker.removeVolumeCmd(volume).exec();
+                } catch (NotFoundException e) {
+                    // gone already
+                }
+                return null;
+            });
+        }
+        keyFiles.delete(spec.id());
+        List<String> left = new ArrayList<>();
+        containers(spec.id()).forEach(c -> left.add("container " + c.getNames()[0]));
+        left.addAll(volumes(spec.id()).stream().map(v -> "volume " + v).toList());
+        return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + left);
+    }
+
+    private Optional<Container> container(String id) {
+        return containers(id).stream()
+                .filter(c -> !"init".equals(c.getLabels().get(ROLE)))
+                .findFirst();
+    }
+
+    private List<Container> containers(String id) {
+        engine.precheck();
+        return call(
+                "list containers",
+                () -> docker.listContainersCmd()
+                        .withShowAll(true)
+                        .withLabelFilter(Map.of(ContainerManifests.WORKSPACE_ID, id))
+                        .exec());
+    }
+
+    private List<String> volumes(String id) {
+        var response = call(
+                "list volumes",
+                () -> docker.listVolumesCmd()
+                        .withFilter("label", List.of(ContainerManifests.WORKSPACE_ID + "=" + id))
+                        .exec());
+        if (response.getVolumes() == null) return List.of();
+        return response.getVolumes().stream().map(v -> v.getName()).toList();
+    }
+
+    private void ensureVolume(WorkspaceSpec spec, ContainerPlan plan) {
+        if (!volumes(spec.id()).isEmpty()) return;
+        call(
+                "create volume",
+                () -> docker.createVolumeCmd()
+                        .withName(plan.volumeName())
+                        .withLabels(ContainerManifests.labels(spec))
+                        .exec());
+    }
+
+    /**
+     * Gives the volume's root to run-as-user (a fresh named volume belongs to root; sshd's
+     * StrictModes and the entrypoint's {@code mkdir $HOME} need it writable by the user): a short
+     * root container that runs {@code chown} and is removed. Idempotent; runs before every create.
+     */
+    private void prepareVolume(WorkspaceSpec spec, ContainerPlan plan) {
+        String name = plan.containerName() + "-init";
+        Map<String, String> labels = new java.util.HashMap<>(ContainerManifests.labels(spec));
+        labels.put(ROLE, "init");
+        containers(spec.id()).stream()
+                .filter(c -> "init".equals(c.getLabels().get(ROLE)))
+                .forEach(c -> remove(c.getId()));
+        CreateContainerResponse init = call(
+                "create init container",
+                () -> docker.createContainerCmd(plan.image())
+                        .withName(name)
+                        .withUser("0:0")
+                        .withEntrypoint("chown")
+                        .withCmd(plan.user(), ContainerManifests.STORAGE)
+                        .withLabels(labels)
+                        .withHostConfig(HostConfig.newHostConfig()
+                                .withBinds(new Bind(plan.volumeName(), new Volume(ContainerManifests.STORAGE))))
+                        .exec());
+        try {
+            call("start init container", () -> {
+                docker.startContainerCmd(init.getId()).exec();
+                return null;
+            });
+            Integer code = call(
+                    "wait for init container",
+                    () -> docker.waitContainerCmd(init.getId())
+                            .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
+                            .awaitStatusCode(60, TimeUnit.SECONDS));
+            if (code != 0)
+                throw new ProviderException(
+                        "chown of the home volume failed (exit " + code + "): " + logTail(init.getId()), true);
+        } finally {
+            remove(init.getId());
+        }
+    }
+
+    private String create(ContainerPlan plan) {
+        ExposedPort ssh = ExposedPort.tcp(ContainerManifests.SSH_PORT);
+        HostConfig host = HostConfig.newHostConfig()
+                .withBinds(
+                        new Bind(plan.keyDirectory(), new Volume(ContainerManifests.SSH_DIR), AccessMode.ro),
+                        new Bind(plan.volumeName(), new Volume(ContainerManifests.STORAGE)))
+                .withPortBindings(new PortBinding(Ports.Binding.bindIp(settings.publishAddress()), ssh))
+                .withNanoCPUs(plan.nanoCpus())
+                .withMemory(plan.memoryBytes())
+                .withMemorySwap(plan.memoryBytes())
+                .withPrivileged(plan.privileged());
+        try {
+            return call(
+                            "create container",
+                            () -> docker.createContainerCmd(plan.image())
+                                    .withName(plan.containerName())
+                                    .withUser(plan.user())
+                                    .withEntrypoint(ContainerManifests.ENTRYPOINT)
+                                    .withEnv(plan.env())
+                                    .withLabels(plan.labels())
+                                    .withExposedPorts(ssh)
+                                    .withHostConfig(host)
+                                    .exec())
+                    .getId();
+        } catch (ProviderException e) {
+            if (e.getCause() instanceof NotFoundException)
+                throw new ProviderException(
+                        "image " + plan.image() + " is not in the engine at " + engine.socket() + "; import it first"
+                                + " (docker import ROOTFS.tar " + plan.image() + ", or docker load)",
+                        true,
+                        e);
+            if (e.getCause() instanceof ConflictException) {
+                // a concurrent or crashed earlier create: adopt the container of that name
+                return call(
+                                "inspect container",
+                                () -> docker.inspectContainerCmd(plan.containerName())
+                                        .exec())
+                        .getId();
+            }
+            throw e;
+        }
+    }
+
+    private void remove(String containerId) {
+        call("remove container", () -> {
+            try {
+                docker.removeContainerCmd(containerId)
+                        .withForce(true)
+                        .withRemoveVolumes(false)
+                        .exec();
+            } catch (NotFoundException e) {
+                // gone already
+            }
+            return null;
+        });
+    }
+
+    private Optional<SshEndpoint> endpoint(InspectContainerResponse inspected) {
+        Map<ExposedPort, Ports.Binding[]> bindings =
+                inspected.getNetworkSettings().getPorts().getBindings();
+        Ports.Binding[] b = bindings.get(ExposedPort.tcp(ContainerManifests.SSH_PORT));
+        if (b == null || b.length == 0 || b[0].getHostPortSpec() == null) return Optional.empty();
+        return Optional.of(new SshEndpoint(settings.publishAddress(), Integer.parseInt(b[0].getHostPortSpec())));
+    }
+
+    /** @return the last lines the container wrote, one line joined by " | " */
+    private String logTail(String containerId) {
+        StringBuilder out = new StringBuilder();
+        try {
+            docker.logContainerCmd(containerId)
+                    .withStdOut(true)
+                    .withStdErr(true)
+                    .withTail(5)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                        }
+                    })
+                    .awaitCompletion(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+        return String.join(" | ", out.toString().strip().lines().toList());
+    }
+
+    private <T> T call(String what, java.util.function.Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw engine.translate(what, e);
+        }
+    }
+
+    private void run(String what, Runnable call) {
+        call(what, () -> {
+            call.run();
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        probe.close();
+        engine.close();
+    }
+}
