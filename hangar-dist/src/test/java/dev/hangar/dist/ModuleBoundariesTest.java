@@ -41,7 +41,8 @@ class ModuleBoundariesTest {
                 .resideInAnyPackage(
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
-                        "dev.hangar.provider.docker..")
+                        "dev.hangar.provider.docker..",
+                        "dev.hangar.provider.ssh..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -75,6 +76,20 @@ class ModuleBoundariesTest {
                 .check(hangar);
     }
 
+    @Test
+    void theProviderSshSupportSeesNoProvider() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.provider.ssh..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.docker..")
+                .check(hangar);
+    }
+
     /**
      * The server finds providers with {@link java.util.ServiceLoader} and talks to them through the
      * SPI only (images too, through {@code WorkspaceImages}): no provider's own class, not even its
@@ -90,7 +105,8 @@ class ModuleBoundariesTest {
                 .resideInAnyPackage(
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
-                        "dev.hangar.provider.docker..")
+                        "dev.hangar.provider.docker..",
+                        "dev.hangar.provider.ssh..")
                 .check(hangar);
     }
 

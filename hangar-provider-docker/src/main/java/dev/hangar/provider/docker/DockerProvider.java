@@ -23,6 +23,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.SshProbe;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

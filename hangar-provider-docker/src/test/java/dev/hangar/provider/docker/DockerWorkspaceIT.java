@@ -14,6 +14,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.TestKeys;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
 import dev.hangar.testfixtures.ContainerEngineInNetns.Engine;
 import dev.hangar.testfixtures.HostCommands;

@@ -4,6 +4,7 @@ import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.SshProbe;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -10,6 +10,7 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.TestKeys;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

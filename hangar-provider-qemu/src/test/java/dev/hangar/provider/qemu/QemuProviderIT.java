@@ -10,6 +10,7 @@ import dev.hangar.provider.spi.ProviderContext;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.TestKeys;
 import dev.hangar.testfixtures.GuestSsh;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
 import java.io.IOException;

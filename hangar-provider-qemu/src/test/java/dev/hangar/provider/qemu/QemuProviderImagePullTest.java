@@ -13,6 +13,7 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.WorkspaceImages;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.TestKeys;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

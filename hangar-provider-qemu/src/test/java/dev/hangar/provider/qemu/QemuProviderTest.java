@@ -11,6 +11,7 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.TestKeys;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;

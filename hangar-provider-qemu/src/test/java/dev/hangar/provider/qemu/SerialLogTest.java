@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.ProviderContext;
 import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.ssh.TestKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.hangar.provider.qemu;
+package dev.hangar.provider.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,7 +138,7 @@ class SshProbeTest {
 
     @Test
     void nothingListeningIsUnreachable() throws Exception {
-        int port = LoopbackPorts.free();
+        int port = dev.hangar.testfixtures.OpenSshd.freePort();
 
         SshProbe.Result r = probe.probe(
                 new SshEndpoint("127.0.0.1", port), TestKeys.hostKey(serverKey).publicKey(), Duration.ofSeconds(5));

@@ -1,4 +1,4 @@
-package dev.hangar.provider.qemu;
+package dev.hangar.provider.ssh;
 
 import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Resources;
@@ -12,11 +12,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Test helpers: real ed25519 keys from the real {@code ssh-keygen}, and workspace specs. */
-final class TestKeys {
+public final class TestKeys {
     private TestKeys() {}
 
     /** Generates {@code dir/name} and {@code dir/name.pub} with ssh-keygen (openssh-client). */
-    static Path generate(Path dir, String name) throws IOException, InterruptedException {
+    public static Path generate(Path dir, String name) throws IOException, InterruptedException {
         Path key = dir.resolve(name);
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", key.toString())
                 .redirectErrorStream(true)
@@ -29,7 +29,7 @@ final class TestKeys {
     }
 
     /** @return the key pair at {@code key} as a pinned Hangar host key */
-    static SshHostKey hostKey(Path key) throws IOException {
+    public static SshHostKey hostKey(Path key) throws IOException {
         String[] pub = Files.readString(key.resolveSibling(key.getFileName() + ".pub"))
                 .strip()
                 .split(" ");
@@ -43,7 +43,7 @@ final class TestKeys {
      * @return the private key of this JVM's test host CA ({@code <path>.pub} beside it), generated
      *     once with ssh-keygen
      */
-    static synchronized Path ca() throws IOException, InterruptedException {
+    public static synchronized Path ca() throws IOException, InterruptedException {
         if (ca == null) {
             Path dir = Files.createTempDirectory("hangar-test-ca-");
             dir.toFile().deleteOnExit();
@@ -60,7 +60,7 @@ final class TestKeys {
      *
      * @return the certificate line {@code ssh-ed25519-cert-v01@openssh.com AAAA...}
      */
-    static String certificate(SshHostKey hostKey, String name) {
+    public static String certificate(SshHostKey hostKey, String name) {
         try {
             return certificate(hostKey, name, ca());
         } catch (IOException e) {
@@ -72,7 +72,7 @@ final class TestKeys {
     }
 
     /** Like {@link #certificate(SshHostKey, String)}, signed by the CA whose private key is {@code ca}. */
-    static String certificate(SshHostKey hostKey, String name, Path ca) {
+    public static String certificate(SshHostKey hostKey, String name, Path ca) {
         try {
             Path dir = Files.createTempDirectory("hangar-test-cert-");
             Path pub = dir.resolve("host.pub");
@@ -108,7 +108,7 @@ final class TestKeys {
     }
 
     /** A spec for alice whose host certificate {@link #certificate} makes with the real ssh-keygen. */
-    static WorkspaceSpec spec(
+    public static WorkspaceSpec spec(
             String id,
             String name,
             SshHostKey hostKey,
@@ -119,7 +119,7 @@ final class TestKeys {
         return spec(id, name, hostKey, certificate(hostKey, name), authorizedKeys, resources, image, cloudInit);
     }
 
-    static WorkspaceSpec spec(
+    public static WorkspaceSpec spec(
             String id,
             String name,
             SshHostKey hostKey,

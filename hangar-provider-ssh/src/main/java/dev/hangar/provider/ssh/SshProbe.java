@@ -1,4 +1,4 @@
-package dev.hangar.provider.docker;
+package dev.hangar.provider.ssh;
 
 import dev.hangar.provider.spi.SshEndpoint;
 import java.io.IOException;
@@ -50,15 +50,15 @@ import org.apache.sshd.core.CoreModuleProperties;
  * certifies the pinned key. An sshd without a certificate (a workspace created before Hangar signed
  * host keys) passes with the pinned key alone.
  *
- * <p>A copy of the qemu provider's probe (providers see only the SPI, not each other).
- *
  * <p>Thread-safe: one Apache MINA SSHD client serves all probes; the pinned key is looked up by the
- * address being probed (each container has its own loopback port).
+ * address being probed (each workspace has its own loopback port). Used by every provider whose
+ * workspaces run sshd (qemu, docker); it lives here because providers see only the SPI, not each
+ * other.
  */
-final class SshProbe implements AutoCloseable {
+public final class SshProbe implements AutoCloseable {
 
     /** What a probe found. */
-    enum Outcome {
+    public enum Outcome {
         /** The key exchange completed with the pinned host key. */
         MATCH,
         /** sshd answered, but with a different host key. */
@@ -71,7 +71,7 @@ final class SshProbe implements AutoCloseable {
      * @param outcome the verdict
      * @param detail one human-readable line, e.g. the fingerprint the server presented
      */
-    record Result(Outcome outcome, String detail) {}
+    public record Result(Outcome outcome, String detail) {}
 
     /** What an address must present: the pinned key, and the certificate of it when one is expected. */
     private record Expected(PublicKey key, Optional<OpenSshCertificate> certificate) {}
@@ -82,7 +82,7 @@ final class SshProbe implements AutoCloseable {
     // verifier's rejection closed the session).
     private final Map<SocketAddress, PublicKey> presented = new ConcurrentHashMap<>();
 
-    SshProbe() {
+    public SshProbe() {
         client = SshClient.setUpDefaultClient();
         client.setSignatureFactories(certificatesFirst(client.getSignatureFactories()));
         // an invalid certificate (bad signature, expired, user type) fails the key exchange instead
@@ -144,7 +144,7 @@ final class SshProbe implements AutoCloseable {
      *
      * @see #probe(SshEndpoint, String, String, Duration)
      */
-    Result probe(SshEndpoint endpoint, String pinnedPublicKey, Duration timeout) {
+    public Result probe(SshEndpoint endpoint, String pinnedPublicKey, Duration timeout) {
         return probe(endpoint, parse(pinnedPublicKey), Optional.empty(), timeout);
     }
 
@@ -160,7 +160,7 @@ final class SshProbe implements AutoCloseable {
      * @throws IllegalArgumentException if {@code pinnedPublicKey} or {@code hostCertificate} cannot be
      *     parsed, or the certificate is not of the pinned key
      */
-    Result probe(SshEndpoint endpoint, String pinnedPublicKey, String hostCertificate, Duration timeout) {
+    public Result probe(SshEndpoint endpoint, String pinnedPublicKey, String hostCertificate, Duration timeout) {
         PublicKey key = parse(pinnedPublicKey);
         if (!(parse(hostCertificate) instanceof OpenSshCertificate cert))
             throw new IllegalArgumentException("not an OpenSSH certificate: " + hostCertificate);
@@ -177,8 +177,9 @@ final class SshProbe implements AutoCloseable {
         presented.remove(address);
         Optional<String> banner = banner(address, timeout);
         if (banner.isEmpty()) {
-            // Nothing speaks SSH yet (Docker's userland proxy accepts the TCP connection itself and
-            // drops it while the container's sshd is down). Checked without MINA, whose sessions would
+            // Nothing speaks SSH yet (QEMU's user networking and Docker's userland proxy accept the TCP
+            // connection themselves and drop it while the workspace's sshd is down). Checked without MINA, whose
+            // sessions would
             // log a warning for every such reset during a boot.
             return new Result(Outcome.UNREACHABLE, "sshd at " + endpoint + " not answering yet");
         }
@@ -270,7 +271,12 @@ final class SshProbe implements AutoCloseable {
                         + KeyUtils.getFingerPrint(expected) + " is pinned");
     }
 
-    static PublicKey parse(String line) {
+    /**
+     * Parses an OpenSSH public key line, {@code "ssh-ed25519 AAAA... [comment]"}.
+     *
+     * @throws IllegalArgumentException when it is not one (the message names the line)
+     */
+    public static PublicKey parse(String line) {
         Objects.requireNonNull(line, "line");
         try {
             return PublicKeyEntry.parsePublicKeyEntry(line.strip())
