@@ -1,10 +1,13 @@
 package dev.hangar.server;
 
 import dev.hangar.api.CreateUserRequest;
+import dev.hangar.api.CreatedTokenView;
+import dev.hangar.api.CreatedUserView;
 import dev.hangar.api.UpdateUserRequest;
 import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.User;
+import dev.hangar.core.service.Tokens;
 import dev.hangar.core.service.UserAdminService;
 import dev.hangar.core.service.UserAdminService.WorkspacePolicy;
 import dev.hangar.core.service.UserService;
@@ -45,8 +48,11 @@ final class UserAdminRoutes {
         requireAdmin(ctx, "create users");
         CreateUserRequest req = RequestBodies.read(ctx, CreateUserRequest.class);
         Role role = req.role() == null ? Role.MEMBER : Role.parse("role", req.role());
-        User u = users.create(req.name() == null ? "" : req.name(), role);
-        ctx.status(201).header("Location", BASE + "/" + u.name()).json(Views.user(u));
+        Tokens.Created t = users.createWithToken(req.name() == null ? "" : req.name(), role);
+        User u = existing(t.stored().owner());
+        ctx.status(201)
+                .header("Location", BASE + "/" + u.name())
+                .json(new CreatedUserView(Views.user(u), new CreatedTokenView(Views.token(t.stored()), t.token())));
     }
 
     private void update(Context ctx) {

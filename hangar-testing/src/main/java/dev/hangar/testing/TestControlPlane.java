@@ -2,6 +2,7 @@ package dev.hangar.testing;
 
 import dev.hangar.api.CliConfig;
 import dev.hangar.api.HangarPaths;
+import dev.hangar.core.domain.Role;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.provider.spi.WorkspaceProviderFactory;
 import dev.hangar.server.GatewayHook;
@@ -41,6 +42,10 @@ import java.util.stream.Stream;
  * {@link Builder#home} or {@link Builder#keepHome()} was called). Thread-safe after start.
  */
 public final class TestControlPlane implements AutoCloseable {
+    /** Token names must be unique per user; a counter keeps them so across tests. */
+    private static final java.util.concurrent.atomic.AtomicLong TOKEN_NUMBERS =
+            new java.util.concurrent.atomic.AtomicLong();
+
     /** Reconciler settings tests use: converge in milliseconds, not seconds. */
     public static final WorkspaceReconciler.Settings FAST =
             new WorkspaceReconciler.Settings(4, Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofMillis(50));
@@ -204,15 +209,22 @@ public final class TestControlPlane implements AutoCloseable {
         return new Credentials(ADMIN, adminToken());
     }
 
-    /** Creates a user and issues a token for it. */
+    /** Creates an admin or member and issues a token for it. */
     public Credentials createUser(String name, boolean admin) {
-        server.users().create(name, admin);
-        return new Credentials(name, server.users().issueToken(name, "test").token());
+        return createUser(name, admin ? Role.ADMIN : Role.MEMBER);
     }
 
-    /** @return a new token for an existing user */
+    /** Creates a user with that role and issues a token for it. */
+    public Credentials createUser(String name, Role role) {
+        server.users().create(name, role);
+        return new Credentials(name, issueToken(name));
+    }
+
+    /** @return a new never-expiring token for an existing user, named {@code test-N} */
     public String issueToken(String user) {
-        return server.users().issueToken(user, "test").token();
+        return server.users()
+                .issueToken(user, "test-" + TOKEN_NUMBERS.incrementAndGet())
+                .token();
     }
 
     /** @return the fake provider the server runs */

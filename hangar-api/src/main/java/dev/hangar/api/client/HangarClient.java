@@ -5,6 +5,7 @@ import dev.hangar.api.CreateTokenRequest;
 import dev.hangar.api.CreateUserRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.CreatedTokenView;
+import dev.hangar.api.CreatedUserView;
 import dev.hangar.api.EventView;
 import dev.hangar.api.Json;
 import dev.hangar.api.ServerInfo;
@@ -333,13 +334,14 @@ public final class HangarClient implements AutoCloseable {
     }
 
     /**
-     * {@code POST /users} (201, admins only): creates an enabled user.
+     * {@code POST /users} (201, admins only): creates an enabled user and their first token
+     * ({@code initial}); its secret is in the answer only.
      *
      * @throws ApiException 422 with {@code field} {@code name} or {@code role}, 409 when the user
      *     exists, 403 for non-admins
      */
-    public UserView createUser(CreateUserRequest request) {
-        return transport.send("POST", API + "/users", request, UserView.class);
+    public CreatedUserView createUser(CreateUserRequest request) {
+        return transport.send("POST", API + "/users", request, CreatedUserView.class);
     }
 
     /** {@code GET /users/{name}}: one user; 404 when unknown, 403 for members. */

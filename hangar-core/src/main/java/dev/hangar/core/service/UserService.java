@@ -50,6 +50,21 @@ public final class UserService {
         return store.users().insert(new User(name, role, false, now()));
     }
 
+    /**
+     * Creates an enabled user and their first API token, named {@value #INITIAL_TOKEN}, in one
+     * transaction: the admin hands the token over once; the user makes more with {@code hangar
+     * token create}.
+     *
+     * @throws dev.hangar.core.domain.ValidationException as {@link #create(String, Role)}
+     * @throws dev.hangar.core.domain.ConflictException when the user exists
+     */
+    public Tokens.Created createWithToken(String name, Role role) {
+        return store.inTransaction(tx -> {
+            new UserService(tx, clock).create(name, role);
+            return new UserService(tx, clock).issueToken(name, INITIAL_TOKEN);
+        });
+    }
+
     /** Creates an enabled admin or member; see {@link #create(String, Role)}. */
     public User create(String name, boolean admin) {
         return create(name, admin ? Role.ADMIN : Role.MEMBER);
