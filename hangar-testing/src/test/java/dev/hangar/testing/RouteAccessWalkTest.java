@@ -1,4 +1,4 @@
-package dev.hangar.testing.teams;
+package dev.hangar.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -9,8 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hangar.core.domain.ApiToken;
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.service.Tokens;
-import dev.hangar.testing.TestControlPlane;
-import dev.hangar.testing.TestHttp;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
