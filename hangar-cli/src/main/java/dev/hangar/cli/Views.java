@@ -126,7 +126,7 @@ final class Views {
                     k.name(),
                     time(k.createdAt()),
                     k.expiresAt() == null ? "never" : time(k.expiresAt()),
-                    k.lastUsedAt() == null ? "never" : Age.between(k.lastUsedAt(), now) + " ago");
+                    k.lastUsedAt() == null ? "never" : time(k.lastUsedAt()));
         return t;
     }
 

@@ -42,10 +42,6 @@ import java.util.stream.Stream;
  * {@link Builder#home} or {@link Builder#keepHome()} was called). Thread-safe after start.
  */
 public final class TestControlPlane implements AutoCloseable {
-    /** Token names must be unique per user; a counter keeps them so across tests. */
-    private static final java.util.concurrent.atomic.AtomicLong TOKEN_NUMBERS =
-            new java.util.concurrent.atomic.AtomicLong();
-
     /** Reconciler settings tests use: converge in milliseconds, not seconds. */
     public static final WorkspaceReconciler.Settings FAST =
             new WorkspaceReconciler.Settings(4, Duration.ofMillis(50), Duration.ofMillis(250), Duration.ofMillis(50));
@@ -220,10 +216,13 @@ public final class TestControlPlane implements AutoCloseable {
         return new Credentials(name, issueToken(name));
     }
 
-    /** @return a new never-expiring token for an existing user, named {@code test-N} */
+    /**
+     * @return a new never-expiring token for an existing user, named {@code test-N} where N counts
+     *     that user's tokens (so names are the same in every run, for golden transcripts)
+     */
     public String issueToken(String user) {
         return server.users()
-                .issueToken(user, "test-" + TOKEN_NUMBERS.incrementAndGet())
+                .issueToken(user, "test-" + (server.users().tokens(user).size() + 1))
                 .token();
     }
 
