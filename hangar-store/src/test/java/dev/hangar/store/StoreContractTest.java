@@ -544,6 +544,51 @@ abstract class StoreContractTest {
         assertThat(store.users().list()).extracting(User::name).containsExactly("zed");
     }
 
+    @Test
+    void migratingAVersion2DatabaseKeepsAdminsAndTheFirstStartToken() throws Exception {
+        // SQLite's newDatabase() is the file the store already opened; another file next to it
+        StoreConfig old =
+                config.isSqlite() ? StoreConfig.sqlite(config.sqliteFile().resolveSibling("v2.db")) : newDatabase();
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(old.jdbcUrl(), old.username(), old.password())
+                .locations(Dialect.of(old).migrations())
+                .target("2")
+                .load()
+                .migrate();
+        boolean sqlite = old.isSqlite();
+        try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.username(), old.password());
+                Statement st = c.createStatement()) {
+            String yes = sqlite ? "1" : "TRUE";
+            String no = sqlite ? "0" : "FALSE";
+            st.execute("INSERT INTO users (name, admin, created_at_ms) VALUES ('root', " + yes + ", 1)");
+            st.execute("INSERT INTO users (name, admin, created_at_ms) VALUES ('bob', " + no + ", 2)");
+            st.execute("INSERT INTO api_tokens (id, owner, secret_hash, description, created_at_ms) VALUES"
+                    + " ('00000000000000a1', 'root', 'aa', 'bootstrap (written to the CLI config)', 3)");
+            st.execute("INSERT INTO api_tokens (id, owner, secret_hash, description, created_at_ms) VALUES"
+                    + " ('00000000000000b1', 'bob', 'bb', 'test', 4)");
+            st.execute("INSERT INTO api_tokens (id, owner, secret_hash, description, created_at_ms) VALUES"
+                    + " ('00000000000000b2', 'bob', 'cc', 'test', 5)");
+        }
+        try (JdbiStore migrated = JdbiStore.open(old)) {
+            assertThat(migrated.users().find("root").orElseThrow().role()).isEqualTo(Role.ADMIN);
+            assertThat(migrated.users().find("bob").orElseThrow().role()).isEqualTo(Role.MEMBER);
+            assertThat(migrated.users().find("bob").orElseThrow().disabled()).isFalse();
+            assertThat(migrated.users()
+                            .findToken("00000000000000a1")
+                            .orElseThrow()
+                            .name())
+                    .isEqualTo("initial");
+            assertThat(migrated.users().tokens("bob"))
+                    .extracting(ApiToken::name)
+                    .containsExactly("token-00000000000000b1", "token-00000000000000b2");
+            assertThat(migrated.users()
+                            .findToken("00000000000000b1")
+                            .orElseThrow()
+                            .expiresAt())
+                    .isEmpty();
+        }
+    }
+
     // ---- transactions -------------------------------------------------------------------------
 
     @Test
