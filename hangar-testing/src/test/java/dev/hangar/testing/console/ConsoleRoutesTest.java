@@ -201,9 +201,12 @@ class ConsoleRoutesTest {
                 HangarClient admin = f.client(f.cp.adminToken())) {
             assertThat(alice.consoleLog("dev", "", 2)).isEqualTo("Debian GNU/Linux 12 dev ttyS0\ndev login:\n");
             assertThat(admin.consoleLog("dev", "alice", 100)).isEqualTo(String.join("\n", ConsoleFixture.LOG) + "\n");
+            // another user's workspace is "not found" (issue #15: names cannot be probed)
             assertThatThrownBy(() -> bob.consoleLog("dev", "alice", 5))
-                    .isInstanceOfSatisfying(
-                            ApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(404);
+                        assertThat(e.detail()).isEqualTo("workspace 'dev' of alice does not exist");
+                    });
             assertThatThrownBy(() -> alice.consoleLog("pod", "", 5))
                     .isInstanceOfSatisfying(
                             ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
