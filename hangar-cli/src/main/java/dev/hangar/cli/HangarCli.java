@@ -43,6 +43,8 @@ public final class HangarCli implements Runnable {
             TemplateCommand.class,
             ImageCommand.class,
             KeyCommand.class,
+            TokenCommand.class,
+            UserCommand.class,
             ConfigSshCommand.class,
             SshCommand.class,
             ConsoleCommand.class,

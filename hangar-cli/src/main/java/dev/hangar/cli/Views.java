@@ -3,6 +3,8 @@ package dev.hangar.cli;
 import dev.hangar.api.EventView;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
+import dev.hangar.api.TokenView;
+import dev.hangar.api.UserView;
 import dev.hangar.api.WorkspaceView;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -105,6 +107,26 @@ final class Views {
                     k.comment(),
                     Age.between(k.addedAt(), now));
         }
+        return t;
+    }
+
+    /** NAME ROLE STATE AGE, by name as the server sends them. */
+    static Table users(List<UserView> list, Instant now) {
+        Table t = new Table("NAME", "ROLE", "STATE", "AGE");
+        for (UserView u : list)
+            t.row(u.name(), u.role(), u.disabled() ? "disabled" : "enabled", Age.between(u.createdAt(), now));
+        return t;
+    }
+
+    /** NAME CREATED EXPIRES LAST-USED; never a secret (the server never sends one in a listing). */
+    static Table tokens(List<TokenView> list, Instant now) {
+        Table t = new Table("NAME", "CREATED", "EXPIRES", "LAST USED");
+        for (TokenView k : list)
+            t.row(
+                    k.name(),
+                    time(k.createdAt()),
+                    k.expiresAt() == null ? "never" : time(k.expiresAt()),
+                    k.lastUsedAt() == null ? "never" : time(k.lastUsedAt()));
         return t;
     }
 

@@ -105,7 +105,9 @@ class OutputOptionTest {
                         "hangar show",
                         "hangar template list",
                         "hangar template show",
-                        "hangar usb list");
+                        "hangar token list",
+                        "hangar usb list",
+                        "hangar user list");
         assertThat(withMixin).containsExactlyInAnyOrderElementsOf(withOption);
     }
 

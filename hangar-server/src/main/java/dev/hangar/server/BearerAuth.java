@@ -1,5 +1,6 @@
 package dev.hangar.server;
 
+import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.service.UserService;
 import io.javalin.http.Context;
@@ -11,10 +12,15 @@ import java.util.Set;
  * Authenticates API requests by {@code Authorization: Bearer hgr_...} (RFC 6750) through {@link
  * UserService#authenticate}. Runs as a before-handler on {@code /api/v1/*}; a few paths are public.
  * Failures are 401 problems with {@code WWW-Authenticate: Bearer}; the response never says whether
- * the token was unknown or wrong. Tokens are never logged.
+ * the token was unknown, wrong, expired, revoked or its user disabled. Tokens are never logged.
+ *
+ * <p>Auditors are refused (403) on every method other than GET, HEAD and OPTIONS, except under
+ * {@code /api/v1/users/me/} (their own SSH keys and API tokens).
  */
 final class BearerAuth implements Handler {
     private static final String USER = "hangar.user";
+    private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final String OWN = "/api/v1/users/me/";
 
     private final UserService users;
     private final Set<String> publicPaths;
@@ -37,6 +43,11 @@ final class BearerAuth implements Handler {
         User user = users.authenticate(parts[1])
                 .orElseThrow(() -> ApiException.unauthorized("the bearer token is invalid or was revoked"));
         ctx.attribute(USER, user);
+        if (user.role() == Role.AUDITOR
+                && !READS.contains(ctx.method().name())
+                && !ctx.path().startsWith(OWN))
+            throw ApiException.forbidden(
+                    "auditors read everything and change nothing (except their own keys and tokens under " + OWN + ")");
     }
 
     /** @return the authenticated user of this request */

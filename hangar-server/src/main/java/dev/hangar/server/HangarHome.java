@@ -87,7 +87,7 @@ final class HangarHome {
      */
     void writeCliConfig(UserService users, String adminName, URI baseUri) {
         Path file = HangarPaths.cliConfig(dir);
-        Optional<Tokens.Issued> issued = users.bootstrapAdmin(adminName);
+        Optional<Tokens.Created> issued = users.bootstrapAdmin(adminName);
         if (issued.isPresent()) {
             new CliConfig(baseUri.toString(), issued.get().token()).write(file);
             LOG.info("first start: created admin user '{}'; its API token is in {} (mode 0600)", adminName, file);

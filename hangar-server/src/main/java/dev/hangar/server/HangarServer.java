@@ -196,6 +196,7 @@ public final class HangarServer implements AutoCloseable {
             Javalin app = HttpApi.create(
                     config,
                     users,
+                    new dev.hangar.core.service.UserAdminService(store, clock, workspaces),
                     workspaces,
                     templates,
                     store,

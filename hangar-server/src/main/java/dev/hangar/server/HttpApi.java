@@ -23,6 +23,7 @@ final class HttpApi {
     static Javalin create(
             ServerConfig config,
             UserService users,
+            dev.hangar.core.service.UserAdminService userAdmin,
             WorkspaceService workspaces,
             TemplateCatalog templates,
             Store store,
@@ -56,6 +57,8 @@ final class HttpApi {
             new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);
             new UserRoutes(users).register(cfg.routes);
+            new TokenRoutes(users).register(cfg.routes);
+            new UserAdminRoutes(users, userAdmin).register(cfg.routes);
             images.register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
             console.register(cfg.routes);

@@ -114,11 +114,14 @@ public final class SshGatewayHook implements GatewayHook {
             this.store = store;
         }
 
+        /** Asked at every login: a disabled user's keys find nobody, so the login fails at once. */
         @Override
         public Optional<String> userForKey(PublicKey key) {
             return store.users()
                     .findKey(KeyUtils.getFingerPrint(BuiltinDigests.sha256, key))
-                    .map(k -> k.owner());
+                    .flatMap(k -> store.users().find(k.owner()))
+                    .filter(u -> !u.disabled())
+                    .map(User::name);
         }
 
         @Override

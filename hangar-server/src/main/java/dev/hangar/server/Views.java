@@ -55,7 +55,16 @@ final class Views {
     }
 
     static UserView user(User u) {
-        return new UserView(u.name(), u.admin(), u.createdAt());
+        return new UserView(u.name(), u.admin(), u.role().wireName(), u.disabled(), u.createdAt());
+    }
+
+    /** A token as listed: name and times, never the secret or its hash. */
+    static dev.hangar.api.TokenView token(dev.hangar.core.domain.ApiToken t) {
+        return new dev.hangar.api.TokenView(
+                t.name(),
+                t.createdAt(),
+                t.expiresAt().orElse(null),
+                t.lastUsedAt().orElse(null));
     }
 
     static SshKeyView key(UserSshKey k) {

@@ -56,8 +56,9 @@ final class WorkspaceRoutes {
     private void list(Context ctx) throws java.io.IOException {
         User u = user(ctx);
         String owner = query(ctx, "owner");
-        if (!u.admin() && !owner.isEmpty() && !owner.equals(u.name()))
-            throw ApiException.forbidden("only admins may list other users' workspaces; leave out 'owner'");
+        if (!u.readsAll() && !owner.isEmpty() && !owner.equals(u.name()))
+            throw ApiException.forbidden(
+                    "only admins and auditors may list other users' workspaces; leave out 'owner'");
         Set<Phase> phases = EnumSet.noneOf(Phase.class);
         for (String p : ctx.queryParams("phase")) {
             for (String one : p.split(",")) {

@@ -7,6 +7,7 @@ import static dev.hangar.store.Columns.text;
 import dev.hangar.core.domain.ApiToken;
 import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.SshPublicKey;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
@@ -20,14 +21,17 @@ import java.util.Optional;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The {@code users}, {@code ssh_keys} and {@code api_tokens} tables. Thread-safe; semantics as
+ * The {@code users}, {@code ssh_keys} and {@code api_tokens} tables (V1, reshaped by V3: roles,
+ * disabled users, named tokens with expiry and last use). Thread-safe; semantics as
  * {@link UserStore} states. Keys and tokens must belong to an existing user: adding one for an
  * unknown owner throws {@link NotFoundException} (a foreign key refuses it).
  */
 final class JdbiUserStore implements UserStore {
 
     private static final String KEY_COLUMNS = "owner, algorithm, key_base64, comment, bits, fingerprint, added_at_ms";
-    private static final String TOKEN_COLUMNS = "id, owner, secret_hash, description, created_at_ms";
+    private static final String USER_COLUMNS = "name, role, disabled, created_at_ms";
+    private static final String TOKEN_COLUMNS =
+            "id, owner, secret_hash, name, created_at_ms, expires_at_ms, last_used_at_ms";
 
     private final Session session;
 
@@ -38,11 +42,13 @@ final class JdbiUserStore implements UserStore {
     @Override
     public User insert(User user) {
         Objects.requireNonNull(user, "user");
-        User stored = new User(user.name(), user.admin(), stored("createdAt", user.createdAt()));
+        User stored = new User(user.name(), user.role(), user.disabled(), stored("createdAt", user.createdAt()));
         session.write(
-                h -> h.createUpdate("INSERT INTO users (name, admin, created_at_ms) VALUES (:name, :admin, :createdAt)")
+                h -> h.createUpdate("INSERT INTO users (" + USER_COLUMNS + ") VALUES (:name, :role, :disabled,"
+                                + " :createdAt)")
                         .bind("name", text("name", user.name()))
-                        .bind("admin", user.admin())
+                        .bind("role", user.role().wireName())
+                        .bind("disabled", user.disabled())
                         .bind("createdAt", millis("createdAt", user.createdAt()))
                         .execute(),
                 v -> v.kind() == ConstraintViolation.Kind.UNIQUE
@@ -54,7 +60,7 @@ final class JdbiUserStore implements UserStore {
     @Override
     public Optional<User> find(String name) {
         Objects.requireNonNull(name, "name");
-        return session.read(h -> h.createQuery("SELECT name, admin, created_at_ms FROM users WHERE name = :name")
+        return session.read(h -> h.createQuery("SELECT " + USER_COLUMNS + " FROM users WHERE name = :name")
                 .bind("name", name)
                 .map(JdbiUserStore::user)
                 .findOne());
@@ -62,9 +68,39 @@ final class JdbiUserStore implements UserStore {
 
     @Override
     public List<User> list() {
-        return session.read(h -> h.createQuery("SELECT name, admin, created_at_ms FROM users ORDER BY name")
+        return session.read(h -> h.createQuery("SELECT " + USER_COLUMNS + " FROM users ORDER BY name")
                 .map(JdbiUserStore::user)
                 .list());
+    }
+
+    @Override
+    public User update(User user) {
+        Objects.requireNonNull(user, "user");
+        int n = session.write(
+                h -> h.createUpdate("UPDATE users SET role = :role, disabled = :disabled WHERE name = :name")
+                        .bind("role", user.role().wireName())
+                        .bind("disabled", user.disabled())
+                        .bind("name", user.name())
+                        .execute());
+        if (n != 1) throw noSuchUser(user.name());
+        return find(user.name()).orElseThrow(() -> noSuchUser(user.name()));
+    }
+
+    @Override
+    public boolean delete(String name) {
+        Objects.requireNonNull(name, "name");
+        return session.write(h -> {
+                    h.createUpdate("DELETE FROM ssh_keys WHERE owner = :name")
+                            .bind("name", name)
+                            .execute();
+                    h.createUpdate("DELETE FROM api_tokens WHERE owner = :name")
+                            .bind("name", name)
+                            .execute();
+                    return h.createUpdate("DELETE FROM users WHERE name = :name")
+                            .bind("name", name)
+                            .execute();
+                })
+                == 1;
     }
 
     @Override
@@ -130,20 +166,38 @@ final class JdbiUserStore implements UserStore {
                 token.id(),
                 token.owner(),
                 token.secretHash(),
-                token.description(),
-                stored("createdAt", token.createdAt()));
+                token.name(),
+                stored("createdAt", token.createdAt()),
+                token.expiresAt().map(e -> stored("expiresAt", e)),
+                token.lastUsedAt().map(e -> stored("lastUsedAt", e)));
         session.write(
                 h -> h.createUpdate("INSERT INTO api_tokens (" + TOKEN_COLUMNS
-                                + ") VALUES (:id, :owner, :secretHash, :description, :createdAt)")
+                                + ") VALUES (:id, :owner, :secretHash, :name, :createdAt, :expiresAt, :lastUsedAt)")
                         .bind("id", text("id", token.id()))
                         .bind("owner", text("owner", token.owner()))
                         .bind("secretHash", text("secretHash", token.secretHash()))
-                        .bind("description", text("description", token.description()))
+                        .bind("name", text("name", token.name()))
                         .bind("createdAt", millis("createdAt", token.createdAt()))
+                        .bind(
+                                "expiresAt",
+                                token.expiresAt()
+                                        .map(e -> millis("expiresAt", e))
+                                        .orElse(null))
+                        .bind(
+                                "lastUsedAt",
+                                token.lastUsedAt()
+                                        .map(e -> millis("lastUsedAt", e))
+                                        .orElse(null))
                         .execute(),
                 v -> switch (v.kind()) {
                     case UNIQUE ->
-                        Optional.of(new ConflictException("id", "a token with id " + token.id() + " exists"));
+                        Optional.of(
+                                v.mentions("name")
+                                        ? new ConflictException(
+                                                "name",
+                                                "a token named '" + token.name() + "' exists; revoke it or choose"
+                                                        + " another name")
+                                        : new ConflictException("id", "a token with id " + token.id() + " exists"));
                     case FOREIGN_KEY -> Optional.of(noSuchUser(token.owner()));
                 });
         return stored;
@@ -156,6 +210,28 @@ final class JdbiUserStore implements UserStore {
                 .bind("id", id)
                 .map(JdbiUserStore::token)
                 .findOne());
+    }
+
+    @Override
+    public List<ApiToken> tokens(String owner) {
+        Objects.requireNonNull(owner, "owner");
+        return session.read(
+                h -> h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE owner = :owner ORDER BY name")
+                        .bind("owner", owner)
+                        .map(JdbiUserStore::token)
+                        .list());
+    }
+
+    @Override
+    public boolean touchToken(String id, Instant at, Instant unlessSince) {
+        Objects.requireNonNull(id, "id");
+        return session.write(h -> h.createUpdate("UPDATE api_tokens SET last_used_at_ms = :at WHERE id = :id AND"
+                                + " (last_used_at_ms IS NULL OR last_used_at_ms < :since)")
+                        .bind("at", millis("at", at))
+                        .bind("since", millis("unlessSince", unlessSince))
+                        .bind("id", id)
+                        .execute())
+                == 1;
     }
 
     @Override
@@ -173,7 +249,10 @@ final class JdbiUserStore implements UserStore {
 
     private static User user(ResultSet rs, StatementContext ctx) throws SQLException {
         return new User(
-                rs.getString("name"), rs.getBoolean("admin"), Instant.ofEpochMilli(rs.getLong("created_at_ms")));
+                rs.getString("name"),
+                Role.parse("role", rs.getString("role")),
+                rs.getBoolean("disabled"),
+                Instant.ofEpochMilli(rs.getLong("created_at_ms")));
     }
 
     private static UserSshKey key(ResultSet rs, StatementContext ctx) throws SQLException {
@@ -193,7 +272,14 @@ final class JdbiUserStore implements UserStore {
                 rs.getString("id"),
                 rs.getString("owner"),
                 rs.getString("secret_hash"),
-                rs.getString("description"),
-                Instant.ofEpochMilli(rs.getLong("created_at_ms")));
+                rs.getString("name"),
+                Instant.ofEpochMilli(rs.getLong("created_at_ms")),
+                optionalMillis(rs, "expires_at_ms"),
+                optionalMillis(rs, "last_used_at_ms"));
+    }
+
+    private static Optional<Instant> optionalMillis(ResultSet rs, String column) throws SQLException {
+        long ms = rs.getLong(column);
+        return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));
     }
 }

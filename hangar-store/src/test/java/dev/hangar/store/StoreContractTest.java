@@ -10,6 +10,7 @@ import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.SshPublicKey;
 import dev.hangar.core.domain.StaleVersionException;
 import dev.hangar.core.domain.User;
@@ -460,8 +461,10 @@ abstract class StoreContractTest {
         assertThat(store.users().findToken("0123456789abcdef")).contains(stored);
         assertThat(store.users().findToken("ffffffffffffffff")).isEmpty();
         assertThat(rawColumns("api_tokens"))
-                .containsExactlyInAnyOrder("id", "owner", "secret_hash", "description", "created_at_ms");
-        assertThatThrownBy(() -> store.users().insertToken(token))
+                .containsExactlyInAnyOrder(
+                        "id", "owner", "secret_hash", "name", "created_at_ms", "expires_at_ms", "last_used_at_ms");
+        assertThatThrownBy(() -> store.users()
+                        .insertToken(new ApiToken("0123456789abcdef", "alice", "ab".repeat(32), "other", T0)))
                 .isInstanceOf(ConflictException.class)
                 .extracting(e -> ((ConflictException) e).field())
                 .isEqualTo("id");
@@ -472,6 +475,118 @@ abstract class StoreContractTest {
         assertThat(store.users().removeToken("0123456789abcdef")).isTrue();
         assertThat(store.users().removeToken("0123456789abcdef")).isFalse();
         assertThat(store.users().findToken("0123456789abcdef")).isEmpty();
+    }
+
+    @Test
+    void tokenNamesAreUniquePerOwnerAndExpiryAndLastUseRoundTrip() {
+        store.users().insert(new User("alice", false, T0));
+        store.users().insert(new User("bob", false, T0));
+        ApiToken ci = store.users()
+                .insertToken(new ApiToken(
+                        "00000000000000c1",
+                        "alice",
+                        "ab".repeat(32),
+                        "ci",
+                        T0,
+                        Optional.of(T0.plusSeconds(3600).plusNanos(7)),
+                        Optional.empty()));
+        ApiToken bobsCi = store.users().insertToken(new ApiToken("00000000000000b1", "bob", "cd".repeat(32), "ci", T0));
+        ApiToken alpha =
+                store.users().insertToken(new ApiToken("00000000000000a1", "alice", "ef".repeat(32), "alpha", T0));
+
+        assertThat(ci.expiresAt()).contains(T0.plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS));
+        assertThat(store.users().findToken("00000000000000c1")).contains(ci);
+        assertThat(store.users().tokens("alice")).containsExactly(alpha, ci);
+        assertThat(store.users().tokens("bob")).containsExactly(bobsCi);
+        assertThatThrownBy(() ->
+                        store.users().insertToken(new ApiToken("00000000000000c2", "alice", "12".repeat(32), "ci", T0)))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("ci")
+                .extracting(e -> ((ConflictException) e).field())
+                .isEqualTo("name");
+
+        Instant used = T0.plusSeconds(100).truncatedTo(ChronoUnit.MILLIS);
+        assertThat(store.users().touchToken("00000000000000c1", used, used.minusSeconds(60)))
+                .isTrue();
+        // within the minute: not written again
+        assertThat(store.users().touchToken("00000000000000c1", used.plusSeconds(30), used.minusSeconds(30)))
+                .isFalse();
+        assertThat(store.users().findToken("00000000000000c1").orElseThrow().lastUsedAt())
+                .contains(used);
+        assertThat(store.users().touchToken("00000000000000c1", used.plusSeconds(61), used.plusSeconds(1)))
+                .isTrue();
+        assertThat(store.users().findToken("00000000000000c1").orElseThrow().lastUsedAt())
+                .contains(used.plusSeconds(61));
+        assertThat(store.users().touchToken("ffffffffffffffff", used, used)).isFalse();
+    }
+
+    @Test
+    void usersHaveARoleAndADisabledFlagAndDeleteTakesTheirKeysAndTokens() {
+        User audrey = store.users().insert(new User("audrey", Role.AUDITOR, false, T0));
+        store.users().insert(new User("zed", Role.MEMBER, false, T0));
+        store.users().addKey(new UserSshKey("audrey", Fixtures.userKey("audrey@pc"), T0));
+        store.users().insertToken(new ApiToken("00000000000000d1", "audrey", "ab".repeat(32), "cli", T0));
+
+        assertThat(store.users().find("audrey")).contains(audrey);
+        User disabled = store.users().update(audrey.withDisabled(true).withRole(Role.ADMIN));
+        assertThat(disabled.disabled()).isTrue();
+        assertThat(disabled.role()).isEqualTo(Role.ADMIN);
+        assertThat(store.users().find("audrey")).contains(disabled);
+        assertThatThrownBy(() -> store.users().update(new User("ghost", Role.MEMBER, false, T0)))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("ghost");
+
+        assertThat(store.users().delete("audrey")).isTrue();
+        assertThat(store.users().delete("audrey")).isFalse();
+        assertThat(store.users().find("audrey")).isEmpty();
+        assertThat(store.users().findToken("00000000000000d1")).isEmpty();
+        assertThat(store.users().keys("audrey")).isEmpty();
+        assertThat(store.users().list()).extracting(User::name).containsExactly("zed");
+    }
+
+    @Test
+    void migratingAVersion2DatabaseKeepsAdminsAndTheFirstStartToken() throws Exception {
+        // SQLite's newDatabase() is the file the store already opened; another file next to it
+        StoreConfig old =
+                config.isSqlite() ? StoreConfig.sqlite(config.sqliteFile().resolveSibling("v2.db")) : newDatabase();
+        org.flywaydb.core.Flyway.configure()
+                .dataSource(old.jdbcUrl(), old.username(), old.password())
+                .locations(Dialect.of(old).migrations())
+                .target("2")
+                .load()
+                .migrate();
+        boolean sqlite = old.isSqlite();
+        try (Connection c = DriverManager.getConnection(old.jdbcUrl(), old.username(), old.password());
+                Statement st = c.createStatement()) {
+            String yes = sqlite ? "1" : "TRUE";
+            String no = sqlite ? "0" : "FALSE";
+            st.execute("INSERT INTO users (name, admin, created_at_ms) VALUES ('root', " + yes + ", 1)");
+            st.execute("INSERT INTO users (name, admin, created_at_ms) VALUES ('bob', " + no + ", 2)");
+            st.execute("INSERT INTO api_tokens (id, owner, secret_hash, description, created_at_ms) VALUES"
+                    + " ('00000000000000a1', 'root', 'aa', 'bootstrap (written to the CLI config)', 3)");
+            st.execute("INSERT INTO api_tokens (id, owner, secret_hash, description, created_at_ms) VALUES"
+                    + " ('00000000000000b1', 'bob', 'bb', 'test', 4)");
+            st.execute("INSERT INTO api_tokens (id, owner, secret_hash, description, created_at_ms) VALUES"
+                    + " ('00000000000000b2', 'bob', 'cc', 'test', 5)");
+        }
+        try (JdbiStore migrated = JdbiStore.open(old)) {
+            assertThat(migrated.users().find("root").orElseThrow().role()).isEqualTo(Role.ADMIN);
+            assertThat(migrated.users().find("bob").orElseThrow().role()).isEqualTo(Role.MEMBER);
+            assertThat(migrated.users().find("bob").orElseThrow().disabled()).isFalse();
+            assertThat(migrated.users()
+                            .findToken("00000000000000a1")
+                            .orElseThrow()
+                            .name())
+                    .isEqualTo("initial");
+            assertThat(migrated.users().tokens("bob"))
+                    .extracting(ApiToken::name)
+                    .containsExactly("token-00000000000000b1", "token-00000000000000b2");
+            assertThat(migrated.users()
+                            .findToken("00000000000000b1")
+                            .orElseThrow()
+                            .expiresAt())
+                    .isEmpty();
+        }
     }
 
     // ---- transactions -------------------------------------------------------------------------

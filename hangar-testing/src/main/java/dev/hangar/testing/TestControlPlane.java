@@ -2,6 +2,7 @@ package dev.hangar.testing;
 
 import dev.hangar.api.CliConfig;
 import dev.hangar.api.HangarPaths;
+import dev.hangar.core.domain.Role;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.provider.spi.WorkspaceProviderFactory;
 import dev.hangar.server.GatewayHook;
@@ -204,15 +205,25 @@ public final class TestControlPlane implements AutoCloseable {
         return new Credentials(ADMIN, adminToken());
     }
 
-    /** Creates a user and issues a token for it. */
+    /** Creates an admin or member and issues a token for it. */
     public Credentials createUser(String name, boolean admin) {
-        server.users().create(name, admin);
-        return new Credentials(name, server.users().issueToken(name, "test").token());
+        return createUser(name, admin ? Role.ADMIN : Role.MEMBER);
     }
 
-    /** @return a new token for an existing user */
+    /** Creates a user with that role and issues a token for it. */
+    public Credentials createUser(String name, Role role) {
+        server.users().create(name, role);
+        return new Credentials(name, issueToken(name));
+    }
+
+    /**
+     * @return a new never-expiring token for an existing user, named {@code test-N} where N counts
+     *     that user's tokens (so names are the same in every run, for golden transcripts)
+     */
     public String issueToken(String user) {
-        return server.users().issueToken(user, "test").token();
+        return server.users()
+                .issueToken(user, "test-" + (server.users().tokens(user).size() + 1))
+                .token();
     }
 
     /** @return the fake provider the server runs */

@@ -137,8 +137,10 @@ class HangarClientWireTest {
 
     @Test
     void responsesWithUnknownFieldsStillParse() {
-        answer = "{\"name\":\"alice\",\"admin\":true,\"createdAt\":\"2026-11-21T00:00:00Z\",\"addedInV2\":\"x\"}";
-        assertThat(client.me()).isEqualTo(new UserView("alice", true, Instant.parse("2026-11-21T00:00:00Z")));
+        answer = "{\"name\":\"alice\",\"admin\":true,\"role\":\"admin\",\"disabled\":false,"
+                + "\"createdAt\":\"2026-11-21T00:00:00Z\",\"addedInV2\":\"x\"}";
+        assertThat(client.me())
+                .isEqualTo(new UserView("alice", true, "admin", false, Instant.parse("2026-11-21T00:00:00Z")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.hangar.core.service;
 
+import dev.hangar.core.domain.ValidationException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
  */
 public final class Tokens {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern LIFETIME = Pattern.compile("([0-9]{1,6})([mhdw])");
     private static final Pattern FORMAT = Pattern.compile("hgr_([0-9a-f]{16})_([A-Za-z0-9_-]{43})");
 
     private Tokens() {}
@@ -30,6 +32,41 @@ public final class Tokens {
         public String toString() {
             return "Issued[id=" + id + ", token=<redacted>]";
         }
+    }
+
+    /**
+     * A token as created for a user: the stored row and the full token string, shown once.
+     *
+     * @param stored the stored row (only the hash of the secret)
+     * @param token the full {@code hgr_<id>_<secret>} string
+     */
+    public record Created(dev.hangar.core.domain.ApiToken stored, String token) {
+        @Override
+        public String toString() {
+            return "Created[" + stored + ", token=<redacted>]";
+        }
+    }
+
+    /**
+     * Parses a token lifetime such as {@code 30d}, {@code 12h}, {@code 90m} or {@code 2w}: a
+     * positive whole number (at most 6 digits) and one unit letter.
+     *
+     * @param field the request field, named in the error
+     * @throws ValidationException naming {@code field} for anything else
+     */
+    public static java.time.Duration parseLifetime(String field, String s) {
+        Matcher m = LIFETIME.matcher(s.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) == 0)
+            throw new ValidationException(
+                    field,
+                    "invalid lifetime '" + s + "'; use a positive number and a unit m, h, d or w, e.g. 30d or 12h");
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            case "d" -> java.time.Duration.ofDays(n);
+            default -> java.time.Duration.ofDays(7 * n);
+        };
     }
 
     /** A token split into its parts. */

@@ -3,17 +3,23 @@ package dev.hangar.core.service;
 import dev.hangar.core.domain.ApiToken;
 import dev.hangar.core.domain.Names;
 import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.SshPublicKey;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
+import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.store.Store;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Users, their SSH keys and their API tokens. Thread-safe; all state is in the {@link Store}.
+ * Users, their SSH keys and their API tokens (create, list, revoke, authenticate). Managing other
+ * users (role, disable, delete) is {@link UserAdminService}. Thread-safe; all state is in the
+ * {@link Store}.
  */
 public final class UserService {
     private final Store store;
@@ -24,15 +30,44 @@ public final class UserService {
         this.clock = clock;
     }
 
+    /** How often at most a token's last-used time is written. */
+    public static final Duration LAST_USED_GRANULARITY = Duration.ofMinutes(1);
+
+    /** The name of the token issued to the admin on first start. */
+    public static final String INITIAL_TOKEN = "initial";
+
     /**
-     * Creates a user.
+     * Creates an enabled user.
      *
-     * @throws dev.hangar.core.domain.ValidationException when the name is not a DNS-1123 label
+     * @throws dev.hangar.core.domain.ValidationException with field {@code name} when the name is
+     *     not a DNS-1123 label or is the reserved {@code me}
      * @throws dev.hangar.core.domain.ConflictException when the user exists
      */
-    public User create(String name, boolean admin) {
+    public User create(String name, Role role) {
         Names.requireDns1123Label("name", name);
-        return store.users().insert(new User(name, admin, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        if (name.equals("me"))
+            throw new ValidationException("name", "'me' is reserved (it names the caller in /api/v1/users/me)");
+        return store.users().insert(new User(name, role, false, now()));
+    }
+
+    /**
+     * Creates an enabled user and their first API token, named {@value #INITIAL_TOKEN}, in one
+     * transaction: the admin hands the token over once; the user makes more with {@code hangar
+     * token create}.
+     *
+     * @throws dev.hangar.core.domain.ValidationException as {@link #create(String, Role)}
+     * @throws dev.hangar.core.domain.ConflictException when the user exists
+     */
+    public Tokens.Created createWithToken(String name, Role role) {
+        return store.inTransaction(tx -> {
+            new UserService(tx, clock).create(name, role);
+            return new UserService(tx, clock).issueToken(name, INITIAL_TOKEN);
+        });
+    }
+
+    /** Creates an enabled admin or member; see {@link #create(String, Role)}. */
+    public User create(String name, boolean admin) {
+        return create(name, admin ? Role.ADMIN : Role.MEMBER);
     }
 
     /** @return the user of that name */
@@ -46,40 +81,89 @@ public final class UserService {
     }
 
     /**
-     * Issues a new API token for {@code owner}. The returned {@link Tokens.Issued#token()} is the
-     * only copy of the secret; the store keeps its hash.
+     * Issues a new never-expiring API token for {@code owner}; see {@link #createToken}.
      */
-    public Tokens.Issued issueToken(String owner, String description) {
-        Tokens.Issued issued = Tokens.issue();
-        store.users()
-                .insertToken(new ApiToken(
-                        issued.id(),
-                        owner,
-                        issued.secretHash(),
-                        description,
-                        clock.instant().truncatedTo(ChronoUnit.MILLIS)));
-        return issued;
+    public Tokens.Created issueToken(String owner, String name) {
+        return createToken(owner, name, Optional.empty());
     }
 
     /**
-     * @return the user a bearer token acts as; empty for a malformed, unknown or wrong token (the
-     *     caller answers 401 without saying which)
+     * Issues a new API token for {@code owner}. The returned {@link Tokens.Created#token()} is the
+     * only copy of the secret; the store keeps its hash.
+     *
+     * @param name DNS-1123 label, unique among the owner's tokens
+     * @param lifetime how long it works; empty for no expiry
+     * @throws ValidationException with field {@code name} or {@code expires}
+     * @throws dev.hangar.core.domain.ConflictException with field {@code name} when the owner has a
+     *     token of that name
+     */
+    public Tokens.Created createToken(String owner, String name, Optional<Duration> lifetime) {
+        Names.requireDns1123Label("name", name);
+        lifetime.ifPresent(l -> {
+            if (l.isNegative() || l.isZero()) throw new ValidationException("expires", "the lifetime must be positive");
+        });
+        Tokens.Issued issued = Tokens.issue();
+        Instant now = now();
+        ApiToken stored = store.users()
+                .insertToken(new ApiToken(
+                        issued.id(), owner, issued.secretHash(), name, now, lifetime.map(now::plus), Optional.empty()));
+        return new Tokens.Created(stored, issued.token());
+    }
+
+    /** @return the owner's tokens ordered by name (hashes included: callers must not show them) */
+    public List<ApiToken> tokens(String owner) {
+        return store.users().tokens(owner);
+    }
+
+    /**
+     * Revokes the owner's token of that name; it stops working on the next request.
+     *
+     * @throws NotFoundException when the owner has no such token
+     */
+    public void revokeToken(String owner, String name) {
+        ApiToken t = store.users().tokens(owner).stream()
+                .filter(x -> x.name().equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () -> new NotFoundException("you have no token named '" + name + "'; see 'hangar token list'"));
+        store.users().removeToken(t.id());
+    }
+
+    /**
+     * Authenticates a bearer token: well-formed, known, secret matching (constant time), not
+     * expired, and its user enabled. Records the use at most once per {@link
+     * #LAST_USED_GRANULARITY}.
+     *
+     * @return the user the token acts as; empty for anything else (the caller answers 401 without
+     *     saying which)
      */
     public Optional<User> authenticate(String bearerToken) {
-        return Tokens.parse(bearerToken)
+        Instant now = clock.instant();
+        Optional<ApiToken> token = Tokens.parse(bearerToken)
                 .flatMap(p -> store.users().findToken(p.id()).filter(t -> Tokens.matches(p.secret(), t.secretHash())))
-                .flatMap(t -> store.users().find(t.owner()));
+                .filter(t -> !t.expiredAt(now));
+        Optional<User> user = token.flatMap(t -> store.users().find(t.owner())).filter(u -> !u.disabled());
+        if (user.isPresent()) {
+            ApiToken t = token.orElseThrow();
+            Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+            if (t.lastUsedAt()
+                    .map(l -> l.isBefore(at.minus(LAST_USED_GRANULARITY)))
+                    .orElse(true)) {
+                store.users().touchToken(t.id(), at, at.minus(LAST_USED_GRANULARITY));
+            }
+        }
+        return user;
     }
 
     /**
-     * On first start (no users), creates the admin user and returns a token for it; later starts
-     * return empty.
+     * On first start (no users), creates the admin user and returns a token for it named {@value
+     * #INITIAL_TOKEN}; later starts return empty.
      */
-    public Optional<Tokens.Issued> bootstrapAdmin(String adminName) {
+    public Optional<Tokens.Created> bootstrapAdmin(String adminName) {
         if (!store.users().list().isEmpty()) return Optional.empty();
         return Optional.of(store.inTransaction(tx -> {
-            new UserService(tx, clock).create(adminName, true);
-            return new UserService(tx, clock).issueToken(adminName, "bootstrap (written to the CLI config)");
+            new UserService(tx, clock).create(adminName, Role.ADMIN);
+            return new UserService(tx, clock).issueToken(adminName, INITIAL_TOKEN);
         }));
     }
 
@@ -91,7 +175,7 @@ public final class UserService {
      */
     public UserSshKey addKey(String owner, String authorizedKeyLine) {
         SshPublicKey key = SshPublicKey.parse(authorizedKeyLine);
-        return store.users().addKey(new UserSshKey(owner, key, clock.instant().truncatedTo(ChronoUnit.MILLIS)));
+        return store.users().addKey(new UserSshKey(owner, key, now()));
     }
 
     /** @return the user's keys, oldest first */
@@ -108,5 +192,9 @@ public final class UserService {
         if (!store.users().removeKey(owner, fingerprint)) {
             throw new NotFoundException("no SSH key with fingerprint " + fingerprint + " is registered for " + owner);
         }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 }

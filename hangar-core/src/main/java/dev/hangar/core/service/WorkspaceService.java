@@ -149,7 +149,7 @@ public final class WorkspaceService {
         return stored;
     }
 
-    /** @return every workspace the actor may see that matches the filter (non-admins: their own only) */
+    /** @return every workspace the actor may see that matches the filter (members: their own only) */
     public List<Workspace> list(User actor, WorkspaceFilter filter) {
         return list(actor, filter, WorkspaceCursor.START, Integer.MAX_VALUE);
     }
@@ -161,20 +161,23 @@ public final class WorkspaceService {
      * @throws IllegalArgumentException when {@code limit} is below 1
      */
     public List<Workspace> list(User actor, WorkspaceFilter filter, WorkspaceCursor after, int limit) {
-        WorkspaceFilter f = actor.admin()
+        WorkspaceFilter f = actor.readsAll()
                 ? filter
                 : new WorkspaceFilter(actor.name(), filter.phases(), filter.template(), filter.providerType());
-        if (!actor.admin() && !filter.owner().isEmpty() && !filter.owner().equals(actor.name())) return List.of();
+        if (!actor.readsAll() && !filter.owner().isEmpty() && !filter.owner().equals(actor.name())) return List.of();
         return store.workspaces().list(f, after, limit);
     }
 
     /**
+     * Reads a workspace: members see their own, admins and auditors every one.
+     *
      * @param owner the owner's name; empty for the actor
-     * @throws NotFoundException when it does not exist or the actor may not see it
+     * @throws NotFoundException when it does not exist or the actor may not see it (never "forbidden",
+     *     so names cannot be probed)
      */
     public Workspace get(User actor, String owner, String name) {
         String o = owner.isEmpty() ? actor.name() : owner;
-        if (!actor.admin() && !o.equals(actor.name())) throw notFound(o, name);
+        if (!actor.readsAll() && !o.equals(actor.name())) throw notFound(o, name);
         return store.workspaces().findByName(o, name).orElseThrow(() -> notFound(o, name));
     }
 

@@ -21,6 +21,22 @@ public interface UserStore {
     List<User> list();
 
     /**
+     * Stores a new role and disabled flag for an existing user (the name and creation time are
+     * kept).
+     *
+     * @throws dev.hangar.core.domain.NotFoundException when no such user exists
+     */
+    User update(User user);
+
+    /**
+     * Deletes the user with their SSH keys and API tokens (not their workspaces: the caller
+     * transfers or deletes those first). Idempotent.
+     *
+     * @return true if the user existed
+     */
+    boolean delete(String name);
+
+    /**
      * @throws dev.hangar.core.domain.ConflictException with field {@code key} when a key with the
      *     same fingerprint is registered (to anyone: a key identifies one user at the gateway)
      */
@@ -35,8 +51,25 @@ public interface UserStore {
     /** @return true if the owner's key with that fingerprint existed and was removed */
     boolean removeKey(String owner, String fingerprint);
 
-    /** Stores a token (only its hash). */
+    /**
+     * Stores a token (only its hash).
+     *
+     * @throws dev.hangar.core.domain.ConflictException with field {@code name} when the owner has a
+     *     token of that name, with field {@code id} when the id exists
+     * @throws dev.hangar.core.domain.NotFoundException when the owner does not exist
+     */
     ApiToken insertToken(ApiToken token);
+
+    /** @return the owner's tokens ordered by name */
+    List<ApiToken> tokens(String owner);
+
+    /**
+     * Records that the token was used at {@code at}, but only when its last use is unknown or
+     * before {@code unlessSince}; a conditional update, so concurrent requests write at most once.
+     *
+     * @return true when the row was written
+     */
+    boolean touchToken(String id, java.time.Instant at, java.time.Instant unlessSince);
 
     /** @return the token with that public id, if any */
     Optional<ApiToken> findToken(String id);

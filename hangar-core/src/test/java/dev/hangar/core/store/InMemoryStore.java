@@ -239,6 +239,55 @@ public final class InMemoryStore implements Store {
         }
 
         @Override
+        public User update(User user) {
+            synchronized (lock) {
+                if (!users.containsKey(user.name()))
+                    throw new dev.hangar.core.domain.NotFoundException("no user " + user.name());
+                users.put(user.name(), user);
+                return user;
+            }
+        }
+
+        @Override
+        public boolean delete(String name) {
+            synchronized (lock) {
+                keys.removeIf(k -> k.owner().equals(name));
+                tokens.values().removeIf(t -> t.owner().equals(name));
+                return users.remove(name) != null;
+            }
+        }
+
+        @Override
+        public List<ApiToken> tokens(String owner) {
+            synchronized (lock) {
+                return tokens.values().stream()
+                        .filter(t -> t.owner().equals(owner))
+                        .sorted(java.util.Comparator.comparing(ApiToken::name))
+                        .toList();
+            }
+        }
+
+        @Override
+        public boolean touchToken(String id, java.time.Instant at, java.time.Instant unlessSince) {
+            synchronized (lock) {
+                ApiToken t = tokens.get(id);
+                if (t == null
+                        || t.lastUsedAt().map(l -> !l.isBefore(unlessSince)).orElse(false)) return false;
+                tokens.put(
+                        id,
+                        new ApiToken(
+                                t.id(),
+                                t.owner(),
+                                t.secretHash(),
+                                t.name(),
+                                t.createdAt(),
+                                t.expiresAt(),
+                                Optional.of(at)));
+                return true;
+            }
+        }
+
+        @Override
         public UserSshKey addKey(UserSshKey key) {
             synchronized (lock) {
                 if (findKey(key.key().fingerprint()).isPresent()) throw new ConflictException("key", "key exists");
@@ -274,6 +323,10 @@ public final class InMemoryStore implements Store {
         @Override
         public ApiToken insertToken(ApiToken token) {
             synchronized (lock) {
+                if (tokens.values().stream()
+                        .anyMatch(
+                                t -> t.owner().equals(token.owner()) && t.name().equals(token.name())))
+                    throw new ConflictException("name", "token exists");
                 tokens.put(token.id(), token);
                 return token;
             }

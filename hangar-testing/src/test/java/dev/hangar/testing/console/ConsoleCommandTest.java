@@ -107,8 +107,9 @@ class ConsoleCommandTest {
         assertThat(pod.err()).contains("workspace pod (provider fake) has no serial console; use 'hangar ssh pod'");
 
         Result bob = run(f.bob.token(), "", "console", "dev", "--owner", "alice");
-        assertThat(bob.code()).isEqualTo(ExitCodes.AUTH);
-        assertThat(bob.err()).contains("only the owner or an admin");
+        // Another user's workspace is "not found" (issue #15: names cannot be probed).
+        assertThat(bob.code()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(bob.err()).contains("workspace 'dev' of alice does not exist");
 
         Result missing = run(f.alice.token(), "", "console", "nope", "--log");
         assertThat(missing.code()).isEqualTo(ExitCodes.NOT_FOUND);

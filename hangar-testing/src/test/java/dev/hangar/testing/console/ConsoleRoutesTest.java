@@ -168,10 +168,11 @@ class ConsoleRoutesTest {
                         assertThat(e.status()).isEqualTo(401);
                         assertThat(e.detail()).contains("Authorization: Bearer");
                     });
+            // Another user's workspace is "not found", exactly like a missing one (issue #15: names cannot be probed).
             assertThatThrownBy(() -> bob.attachConsole("dev", "alice", new Collector()))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
-                        assertThat(e.status()).isEqualTo(403);
-                        assertThat(e.detail()).contains("only the owner or an admin");
+                        assertThat(e.status()).isEqualTo(404);
+                        assertThat(e.detail()).isEqualTo("workspace 'dev' of alice does not exist");
                     });
             // bob's own namespace: no such workspace (other users' names do not leak).
             assertThatThrownBy(() -> bob.attachConsole("dev", "", new Collector()))
@@ -200,9 +201,12 @@ class ConsoleRoutesTest {
                 HangarClient admin = f.client(f.cp.adminToken())) {
             assertThat(alice.consoleLog("dev", "", 2)).isEqualTo("Debian GNU/Linux 12 dev ttyS0\ndev login:\n");
             assertThat(admin.consoleLog("dev", "alice", 100)).isEqualTo(String.join("\n", ConsoleFixture.LOG) + "\n");
+            // another user's workspace is "not found" (issue #15: names cannot be probed)
             assertThatThrownBy(() -> bob.consoleLog("dev", "alice", 5))
-                    .isInstanceOfSatisfying(
-                            ApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.status()).isEqualTo(404);
+                        assertThat(e.detail()).isEqualTo("workspace 'dev' of alice does not exist");
+                    });
             assertThatThrownBy(() -> alice.consoleLog("pod", "", 5))
                     .isInstanceOfSatisfying(
                             ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
