@@ -17,7 +17,6 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.TestKeys;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
 import dev.hangar.testfixtures.ContainerEngineInNetns.Engine;
-import dev.hangar.testfixtures.HostCommands;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ class DockerWorkspaceIT {
         long t0 = System.nanoTime();
         // the engine first: it skips the test where root or the engine is missing
         try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"))) {
-            Path rootfs = rootfsTarball(tmp);
+            Path rootfs = dev.hangar.testfixtures.WorkspaceRootfs.tarball(REPO, tmp);
             Path data = Files.createDirectories(tmp.resolve("data"));
             DockerProvider provider = (DockerProvider) new DockerProviderFactory()
                     .create(new ProviderContext(
@@ -247,24 +246,5 @@ class DockerWorkspaceIT {
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("ssh exit; stderr: %s", err).isZero();
         return out;
-    }
-
-    /**
-     * @return a root filesystem tarball of the reference workspace image: the single layer of the
-     *     docker-archive that tools/k8s/workspace-image.sh builds (and caches) from debootstrap
-     */
-    private static Path rootfsTarball(Path dir) throws IOException, InterruptedException {
-        HostCommands.Result r = HostCommands.run(
-                List.of("bash", REPO.resolve("tools/k8s/workspace-image.sh").toString()));
-        if (r.exitCode() != 0) throw new IOException("tools/k8s/workspace-image.sh failed: " + r.output());
-        Path archive = Path.of(r.output().strip().lines().toList().getLast()).resolve("image.tar");
-        Path rootfs = dir.resolve("rootfs.tar");
-        Process tar = new ProcessBuilder("tar", "-xOf", archive.toString(), "--wildcards", "*/layer.tar")
-                .redirectOutput(rootfs.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0)
-            throw new IOException("cannot extract the layer of " + archive);
-        return rootfs;
     }
 }

@@ -60,7 +60,10 @@ class DockerControlPlaneIT {
                 ContainerEngineInNetns.start(ContainerEngineInNetns.Engine.DOCKER, Path.of("/tmp/hgc"))) {
             String image = "localhost/hangar/workspace:cp-it";
             try (ContainerImages images = ContainerImages.of(engine.socketUri())) {
-                images.importRootfs(rootfsTarball(tmp), image);
+                images.importRootfs(
+                        dev.hangar.testfixtures.WorkspaceRootfs.tarball(
+                                Path.of(System.getProperty("user.dir")).getParent(), tmp),
+                        image);
             }
             Path keys = Files.createDirectory(
                     tmp.resolve("keys"),
@@ -215,23 +218,6 @@ class DockerControlPlaneIT {
             fail("workspace not " + phase + " after " + PHASE_TIMEOUT + "; last " + last.get());
         }
         return last.get();
-    }
-
-    /** The layer of tools/k8s/workspace-image.sh's docker-archive (built once, cached): a rootfs tarball. */
-    private static Path rootfsTarball(Path dir) throws IOException, InterruptedException {
-        Path repo = Path.of(System.getProperty("user.dir")).getParent();
-        HostCommands.Result r = HostCommands.run(
-                List.of("bash", repo.resolve("tools/k8s/workspace-image.sh").toString()));
-        if (r.exitCode() != 0) throw new IOException("tools/k8s/workspace-image.sh failed: " + r.output());
-        Path archive = Path.of(r.output().strip().lines().toList().getLast()).resolve("image.tar");
-        Path rootfs = dir.resolve("rootfs.tar");
-        Process tar = new ProcessBuilder("tar", "-xOf", archive.toString(), "--wildcards", "*/layer.tar")
-                .redirectOutput(rootfs.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        if (!tar.waitFor(120, TimeUnit.SECONDS) || tar.exitValue() != 0)
-            throw new IOException("cannot extract the layer of " + archive);
-        return rootfs;
     }
 
     private static String body(Map<String, String> fields) {
