@@ -16,15 +16,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Benchmark (not a test; run with {@code -Pbench}, see hangar-testing/pom.xml):
@@ -40,10 +35,10 @@ public final class ListWorkspacesBench {
     private ListWorkspacesBench() {}
 
     public static void main(String[] args) throws Exception {
-        int workspaces = arg(args, "workspaces", 10_000);
-        int clients = arg(args, "clients", 8);
-        int seconds = arg(args, "seconds", 20);
-        int warmup = arg(args, "warmup", 5);
+        int workspaces = ClosedLoopLoad.arg(args, "workspaces", 10_000);
+        int clients = ClosedLoopLoad.arg(args, "clients", 8);
+        int seconds = ClosedLoopLoad.arg(args, "seconds", 20);
+        int warmup = ClosedLoopLoad.arg(args, "warmup", 5);
         // resync once at start (empty store), then never during the run: rows are inserted
         // directly, so the reconciler does not touch them and only the API is measured
         WorkspaceReconciler.Settings quiet =
@@ -61,32 +56,18 @@ public final class ListWorkspacesBench {
             String token = cp.adminToken();
             URI all = cp.baseUri().resolve("/api/v1/workspaces");
             URI one = cp.baseUri().resolve("/api/v1/workspaces?owner=bench-small");
-            HttpClient client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .executor(Executors.newVirtualThreadPerTaskExecutor())
-                    .build();
+            HttpClient client = ClosedLoopLoad.httpClient();
+            ClosedLoopLoad load = new ClosedLoopLoad(client, clients, warmup, seconds);
             HttpResponse<byte[]> sample = client.send(get(all, token), HttpResponse.BodyHandlers.ofByteArray());
             System.out.printf(
                     Locale.ROOT, "first page: HTTP %d, %d bytes%n", sample.statusCode(), sample.body().length);
-            run(
-                    "GET /api/v1/workspaces (first page: 500 of 10,000 rows)",
-                    client,
-                    get(all, token),
-                    clients,
-                    warmup,
-                    seconds);
+            load.run("GET /api/v1/workspaces (first page: 500 of 10,000 rows)", get(all, token), 200);
             // a page deep in the listing costs the same as the first (keyset, not OFFSET)
             URI deep = all;
             for (int i = 0; i < 10; i++) deep = next(client, deep, token);
-            run("GET /api/v1/workspaces (11th page, via continue)", client, get(deep, token), clients, warmup, seconds);
+            load.run("GET /api/v1/workspaces (11th page, via continue)", get(deep, token), 200);
             walkAllPages(client, all, token, workspaces);
-            run(
-                    "GET /api/v1/workspaces?owner=bench-small (10 rows of 10,000)",
-                    client,
-                    get(one, token),
-                    clients,
-                    warmup,
-                    seconds);
+            load.run("GET /api/v1/workspaces?owner=bench-small (10 rows of 10,000)", get(one, token), 200);
         }
     }
 
@@ -209,64 +190,5 @@ public final class ListWorkspacesBench {
                 .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(60))
                 .build();
-    }
-
-    private static void run(String label, HttpClient client, HttpRequest req, int clients, int warmup, int seconds)
-            throws Exception {
-        phase(client, req, clients, warmup); // JIT warm-up, discarded
-        Result r = phase(client, req, clients, seconds);
-        long[] lat = r.latenciesNanos();
-        Arrays.sort(lat);
-        System.out.printf(
-                Locale.ROOT,
-                "%s: %d clients, %d s: %d requests (%d errors), %.1f req/s, p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n",
-                label,
-                clients,
-                seconds,
-                lat.length,
-                r.errors(),
-                lat.length / r.elapsedSeconds(),
-                pct(lat, 0.50),
-                pct(lat, 0.90),
-                pct(lat, 0.99),
-                lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
-    }
-
-    private record Result(long[] latenciesNanos, long errors, double elapsedSeconds) {}
-
-    private static Result phase(HttpClient client, HttpRequest req, int clients, int seconds) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        AtomicLong errors = new AtomicLong();
-        long start = System.nanoTime();
-        List<Future<List<Long>>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int c = 0; c < clients; c++) {
-                futures.add(pool.submit(() -> {
-                    List<Long> mine = new ArrayList<>();
-                    while (System.nanoTime() < end) {
-                        long s = System.nanoTime();
-                        HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
-                        if (resp.statusCode() == 200) mine.add(System.nanoTime() - s);
-                        else errors.incrementAndGet();
-                    }
-                    return mine;
-                }));
-            }
-            List<Long> all = new ArrayList<>();
-            for (Future<List<Long>> f : futures) all.addAll(f.get());
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            return new Result(all.stream().mapToLong(Long::longValue).toArray(), errors.get(), elapsed);
-        }
-    }
-
-    private static double pct(long[] sorted, double p) {
-        if (sorted.length == 0) return 0;
-        int i = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
-    }
-
-    private static int arg(String[] args, String name, int fallback) {
-        for (String a : args) if (a.startsWith(name + "=")) return Integer.parseInt(a.substring(name.length() + 1));
-        return fallback;
     }
 }
