@@ -26,6 +26,20 @@ class KubevirtSettingsTest {
                 .isEmpty();
     }
 
+    /** The module README's settings table lists exactly the keys the provider accepts. */
+    @Test
+    void theReadmeDocumentsExactlyTheSettings() throws java.io.IOException {
+        java.util.regex.Pattern row = java.util.regex.Pattern.compile("^\\| `([a-z-]+)` \\| .*");
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String table = readme.substring(readme.indexOf("## Settings"), readme.indexOf("Template settings:"));
+        java.util.List<String> keys = table.lines()
+                .map(row::matcher)
+                .filter(java.util.regex.Matcher::matches)
+                .map(m -> m.group(1))
+                .toList();
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(KubevirtSettings.KEYS);
+    }
+
     @Test
     void podOnlyKeysAndBadValuesAreRejectedNamingTheKubevirtProvider() {
         assertThatThrownBy(() -> KubevirtSettings.parse(Map.of("namespace", "vms", "run-as-user", "1000")))
