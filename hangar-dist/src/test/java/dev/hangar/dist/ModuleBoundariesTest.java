@@ -41,8 +41,10 @@ class ModuleBoundariesTest {
                 .resideInAnyPackage(
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.kubevirt..",
                         "dev.hangar.provider.docker..",
-                        "dev.hangar.provider.ssh..")
+                        "dev.hangar.provider.ssh..",
+                        "dev.hangar.provider.vm..")
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
@@ -58,21 +60,64 @@ class ModuleBoundariesTest {
                 .resideInAPackage("dev.hangar.provider.qemu..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.hangar.provider.kubernetes..", "dev.hangar.provider.docker..")
+                .resideInAnyPackage(
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.kubevirt..",
+                        "dev.hangar.provider.docker..")
                 .check(hangar);
         noClasses()
                 .that()
                 .resideInAPackage("dev.hangar.provider.kubernetes..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.docker..")
+                .resideInAnyPackage(
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.docker..",
+                        "dev.hangar.provider.kubevirt..",
+                        "dev.hangar.provider.vm..")
                 .check(hangar);
         noClasses()
                 .that()
                 .resideInAPackage("dev.hangar.provider.docker..")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.kubernetes..")
+                .resideInAnyPackage(
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.kubevirt..")
+                .check(hangar);
+    }
+
+    /**
+     * The kubevirt provider reuses the Pod provider's cluster access, names, labels and appliers, and
+     * the VM providers' shared image catalog and cloud-init renderer; it never sees the qemu or docker
+     * provider.
+     */
+    @Test
+    void theKubevirtProviderBuildsOnTheKubernetesOneAndTheSharedVmSupportOnly() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.provider.kubevirt..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.hangar.provider.qemu..", "dev.hangar.provider.docker..")
+                .check(hangar);
+    }
+
+    /** The shared VM support (image catalog, cloud-init) sees the SPI only: no provider, no SSH. */
+    @Test
+    void theSharedVmSupportSeesNoProvider() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.hangar.provider.vm..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.hangar.provider.qemu..",
+                        "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.kubevirt..",
+                        "dev.hangar.provider.docker..",
+                        "dev.hangar.provider.ssh..")
                 .check(hangar);
     }
 
@@ -86,7 +131,9 @@ class ModuleBoundariesTest {
                 .resideInAnyPackage(
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
-                        "dev.hangar.provider.docker..")
+                        "dev.hangar.provider.kubevirt..",
+                        "dev.hangar.provider.docker..",
+                        "dev.hangar.provider.vm..")
                 .check(hangar);
     }
 
@@ -105,6 +152,8 @@ class ModuleBoundariesTest {
                 .resideInAnyPackage(
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.kubevirt..",
+                        "dev.hangar.provider.vm..",
                         "dev.hangar.provider.docker..",
                         "dev.hangar.provider.ssh..")
                 .check(hangar);
@@ -141,6 +190,8 @@ class ModuleBoundariesTest {
                         "dev.hangar.api..",
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.kubevirt..",
+                        "dev.hangar.provider.vm..",
                         "dev.hangar.provider.docker..",
                         "dev.hangar.usbip..")
                 .check(hangar);
@@ -158,6 +209,7 @@ class ModuleBoundariesTest {
                         "dev.hangar.cli..",
                         "dev.hangar.provider.qemu..",
                         "dev.hangar.provider.kubernetes..",
+                        "dev.hangar.provider.kubevirt..",
                         "dev.hangar.provider.docker..")
                 .check(hangar);
         noClasses()

@@ -51,7 +51,14 @@ import java.util.stream.Stream;
  */
 public final class TemplateCatalog {
     /** Names of the built-in template resources, loaded from this package. */
-    static final List<String> BUILT_IN = List.of("debian-12.yaml", "ubuntu-24-04.yaml", "pod.yaml", "container.yaml");
+    static final List<String> BUILT_IN = List.of(
+            "debian-12.yaml",
+            "ubuntu-24-04.yaml",
+            "pod.yaml",
+            "container.yaml",
+            "kubevirt-debian-12.yaml",
+            "kubevirt-ubuntu-24-04.yaml",
+            "kubevirt-fedora.yaml");
 
     /** The default template when several exist and none is configured. */
     public static final String FALLBACK_DEFAULT = "debian-12";

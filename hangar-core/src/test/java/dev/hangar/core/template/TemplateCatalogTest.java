@@ -19,7 +19,16 @@ class TemplateCatalogTest {
     @Test
     void builtInTemplatesLoadWithTheSeedDefaults() {
         TemplateCatalog c = TemplateCatalog.load(dir.resolve("absent"));
-        assertThat(c.all()).extracting(Template::name).containsExactly("container", "debian-12", "pod", "ubuntu-24-04");
+        assertThat(c.all())
+                .extracting(Template::name)
+                .containsExactly(
+                        "container",
+                        "debian-12",
+                        "kubevirt-debian-12",
+                        "kubevirt-fedora",
+                        "kubevirt-ubuntu-24-04",
+                        "pod",
+                        "ubuntu-24-04");
         assertThat(c.get("container").provider()).isEqualTo("docker");
         Template debian = c.get("debian-12");
         assertThat(debian.provider()).isEqualTo("qemu");
@@ -43,6 +52,27 @@ class TemplateCatalogTest {
         assertThat(c.all())
                 .filteredOn(t -> t.provider().equals("qemu"))
                 .allSatisfy(t -> assertThat(t.name()).isEqualTo(t.image().replace('.', '-')));
+    }
+
+    /**
+     * The KubeVirt templates boot the same catalog images as the local VM templates (one catalog), with
+     * seed 004's defaults: 2 CPUs, 4 GiB, a 16 GiB root disk.
+     */
+    @Test
+    void builtInKubevirtTemplatesUseTheCatalogImagesWithTheSeedDefaults() {
+        TemplateCatalog c = TemplateCatalog.load(dir.resolve("absent"));
+        assertThat(c.all())
+                .filteredOn(t -> t.provider().equals("kubevirt"))
+                .extracting(Template::name, Template::image)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("kubevirt-debian-12", "debian-12"),
+                        org.assertj.core.groups.Tuple.tuple("kubevirt-fedora", "fedora-42"),
+                        org.assertj.core.groups.Tuple.tuple("kubevirt-ubuntu-24-04", "ubuntu-24.04"));
+        assertThat(c.all()).filteredOn(t -> t.provider().equals("kubevirt")).allSatisfy(t -> {
+            assertThat(t.defaults()).isEqualTo(new Resources(2, 4096, 16));
+            assertThat(t.name()).startsWith("kubevirt-");
+            assertThat(t.settings()).isEmpty();
+        });
     }
 
     @Test

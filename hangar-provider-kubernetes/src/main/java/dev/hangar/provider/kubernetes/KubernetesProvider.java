@@ -318,8 +318,13 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 .collect(Collectors.joining(", "));
     }
 
-    /** Maps an API error to a {@link ProviderException}, permanent when retrying cannot help. */
-    static ProviderException translate(String action, KubernetesClientException e) {
+    /**
+     * Maps an API error to a {@link ProviderException}, permanent when retrying cannot help (HTTP
+     * 400, 401, 403, 404, 422), with a hint for 401, 403 and 404. Also used by the kubevirt provider.
+     *
+     * @param action what was being done, e.g. {@code "applying workspace alice/dev"}
+     */
+    public static ProviderException translate(String action, KubernetesClientException e) {
         int code = e.getCode();
         boolean permanent = code == 400 || code == 401 || code == 403 || code == 404 || code == 422;
         String reason = e.getStatus() != null && e.getStatus().getMessage() != null

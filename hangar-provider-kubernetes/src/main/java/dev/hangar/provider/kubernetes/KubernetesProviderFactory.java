@@ -39,7 +39,14 @@ public final class KubernetesProviderFactory implements WorkspaceProviderFactory
         return new KubernetesProvider(client, settings, context.clock(), true);
     }
 
-    static Config config(KubernetesSettings settings) {
+    /**
+     * The fabric8 client configuration of {@code settings}' cluster access, as described on this
+     * class; also used by the kubevirt provider, which reaches clusters the same way. No request is
+     * sent.
+     *
+     * @throws ProviderException (permanent) for an unreadable or invalid kubeconfig
+     */
+    public static Config config(KubernetesSettings settings) {
         String contextName = settings.context().isEmpty() ? null : settings.context();
         if (settings.kubeconfigPath().isPresent()) {
             File file = new File(settings.kubeconfigPath().get());

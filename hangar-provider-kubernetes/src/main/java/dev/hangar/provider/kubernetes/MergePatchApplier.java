@@ -71,7 +71,7 @@ public final class MergePatchApplier implements ObjectApplier {
      * @param patch the merge patch; {@code null} members remove keys
      * @return the patched document
      */
-    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+    public static JsonNode mergePatch(JsonNode target, JsonNode patch) {
         if (!patch.isObject()) {
             return patch.deepCopy();
         }

@@ -126,7 +126,13 @@ public record TemplateSettings(
                 pullPolicy);
     }
 
-    static List<Toleration> tolerations(String value) {
+    /**
+     * Parses the {@code tolerations} setting (format in the table above); also used by the kubevirt
+     * provider, whose templates take the same setting.
+     *
+     * @throws ProviderException (permanent) for a malformed item
+     */
+    public static List<Toleration> tolerations(String value) {
         List<Toleration> result = new ArrayList<>();
         for (String raw : value.split(",")) {
             String item = raw.trim();

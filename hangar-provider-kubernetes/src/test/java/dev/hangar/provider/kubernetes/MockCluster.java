@@ -21,14 +21,19 @@ import java.util.concurrent.TimeUnit;
  * fabric8's mock server in CRUD mode, standing in for a Kubernetes API server in fast tests: it
  * stores, lists (with label selectors), patches and deletes objects, but runs no controllers (no
  * pods are created for a StatefulSet, no garbage collection, no ClusterIP allocation) and has no
- * server-side apply. Listens on 127.0.0.1 only, plain HTTP.
+ * server-side apply. Listens on 127.0.0.1 only, plain HTTP. Shared with the kubevirt provider's
+ * tests through this module's test-jar.
  */
-final class MockCluster implements AutoCloseable {
-    final KubernetesMockServer server;
-    final NamespacedKubernetesClient client;
+public final class MockCluster implements AutoCloseable {
+    /** The mock API server. */
+    public final KubernetesMockServer server;
+    /** A client of {@link #server}. */
+    public final NamespacedKubernetesClient client;
+
     private int seen;
 
-    MockCluster() {
+    /** A CRUD-only mock server. */
+    public MockCluster() {
         this(false);
     }
 
@@ -36,7 +41,7 @@ final class MockCluster implements AutoCloseable {
      * @param withExpectations true to also serve expectations set with {@code server.expect()} (for
      *     WebSocket streams such as port-forward); other requests still go to the CRUD store
      */
-    MockCluster(boolean withExpectations) {
+    public MockCluster(boolean withExpectations) {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         server = new KubernetesMockServer(
                 new Context(),
@@ -49,14 +54,14 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** @return the requests received since the last call, e.g. {@code "PATCH /apis/apps/v1/..."} */
-    List<String> takeRequests() throws InterruptedException {
+    public List<String> takeRequests() throws InterruptedException {
         return takeRecordedRequests().stream()
                 .map(r -> r.getMethod() + " " + r.getPath())
                 .toList();
     }
 
     /** @return the requests received since the last call, with headers and bodies */
-    List<RecordedRequest> takeRecordedRequests() throws InterruptedException {
+    public List<RecordedRequest> takeRecordedRequests() throws InterruptedException {
         List<RecordedRequest> requests = new ArrayList<>();
         int count = server.getRequestCount();
         for (; seen < count; seen++) {
@@ -68,7 +73,7 @@ final class MockCluster implements AutoCloseable {
     }
 
     /** @return the mock server's URL, e.g. {@code http://127.0.0.1:39123/} */
-    String url() {
+    public String url() {
         return server.url("/");
     }
 

@@ -1,5 +1,6 @@
 package dev.hangar.provider.qemu;
 
+import dev.hangar.provider.vm.Checksum;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -3,6 +3,8 @@ package dev.hangar.provider.qemu;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.UnknownImageException;
 import dev.hangar.provider.spi.WorkspaceImages;
+import dev.hangar.provider.vm.CatalogImage;
+import dev.hangar.provider.vm.ImageCatalog;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.DirectoryStream;

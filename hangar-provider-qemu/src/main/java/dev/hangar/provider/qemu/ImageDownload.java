@@ -1,6 +1,8 @@
 package dev.hangar.provider.qemu;
 
 import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.vm.CatalogImage;
+import dev.hangar.provider.vm.Checksum;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

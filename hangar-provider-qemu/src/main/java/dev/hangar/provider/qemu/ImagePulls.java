@@ -3,6 +3,7 @@ package dev.hangar.provider.qemu;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.PullStatus;
+import dev.hangar.provider.vm.CatalogImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

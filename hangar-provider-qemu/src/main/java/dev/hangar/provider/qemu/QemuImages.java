@@ -7,6 +7,8 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.PullStatus;
 import dev.hangar.provider.spi.WorkspaceImages;
+import dev.hangar.provider.vm.CatalogImage;
+import dev.hangar.provider.vm.ImageCatalog;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.SshProbe;
+import dev.hangar.provider.vm.CloudInitUserData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

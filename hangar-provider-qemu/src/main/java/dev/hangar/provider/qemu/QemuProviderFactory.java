@@ -3,6 +3,7 @@ package dev.hangar.provider.qemu;
 import dev.hangar.provider.spi.ProviderContext;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.WorkspaceProviderFactory;
+import dev.hangar.provider.vm.ImageCatalog;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package dev.hangar.provider.qemu;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.vm.CloudInitUserData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

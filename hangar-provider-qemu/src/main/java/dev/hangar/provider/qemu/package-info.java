@@ -7,8 +7,8 @@
  * pidfile, a QMP socket and a serial console socket plus its log. QEMU runs detached from the JVM
  * ({@code -daemonize}), so the control plane can restart and find its VMs again from those files.
  *
- * <p>Pure builders ({@link dev.hangar.provider.qemu.CloudInitUserData}, {@link
- * dev.hangar.provider.qemu.QemuCommandLine}, {@link dev.hangar.provider.qemu.ImageCatalog}) are
+ * <p>Pure builders ({@link dev.hangar.provider.vm.CloudInitUserData}, {@link
+ * dev.hangar.provider.qemu.QemuCommandLine}, {@link dev.hangar.provider.vm.ImageCatalog}) are
  * kept apart from the code that runs processes, so they are unit-tested without a hypervisor.
  */
 package dev.hangar.provider.qemu;

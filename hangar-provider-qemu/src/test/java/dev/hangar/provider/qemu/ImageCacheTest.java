@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.vm.ImageCatalog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.vm.CatalogImage;
+import dev.hangar.provider.vm.Checksum;
+import dev.hangar.provider.vm.ImageCatalog;
 import org.junit.jupiter.api.Test;
 
 class ImageCatalogTest {

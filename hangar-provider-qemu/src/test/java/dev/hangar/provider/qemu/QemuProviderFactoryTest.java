@@ -7,6 +7,7 @@ import dev.hangar.provider.spi.ProviderContext;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceProviderFactory;
+import dev.hangar.provider.vm.CatalogImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.hangar.provider.qemu;
+package dev.hangar.provider.vm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

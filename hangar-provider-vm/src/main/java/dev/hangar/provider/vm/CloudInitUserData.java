@@ -1,4 +1,4 @@
-package dev.hangar.provider.qemu;
+package dev.hangar.provider.vm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,13 +35,20 @@ public final class CloudInitUserData {
     /** The sshd drop-in that turns password logins off (sshd_config includes sshd_config.d first). */
     static final String SSHD_DROP_IN = "/etc/ssh/sshd_config.d/10-hangar.conf";
 
-    private static final Map<String, Object> SSHD_DROP_IN_FILE = Map.of(
-            "path",
-            SSHD_DROP_IN,
-            "permissions",
-            "0644",
-            "content",
-            "# written by Hangar: keys only\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+    // Ordered (not Map.of, whose iteration order changes from one JVM run to the next): the same spec
+    // must render the same text, byte for byte, in every run (the kubevirt provider's Secret is
+    // compared with the live one on every apply).
+    private static final Map<String, Object> SSHD_DROP_IN_FILE = sshdDropInFile();
+
+    private static Map<String, Object> sshdDropInFile() {
+        Map<String, Object> file = new LinkedHashMap<>();
+        file.put("path", SSHD_DROP_IN);
+        file.put("permissions", "0644");
+        file.put(
+                "content",
+                "# written by Hangar: keys only\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");
+        return java.util.Collections.unmodifiableMap(file);
+    }
 
     private CloudInitUserData() {}
 
@@ -115,7 +122,7 @@ public final class CloudInitUserData {
      * Maps an SSH key algorithm (RFC 4253 / 5656 / 8709 names) to the key prefix of cloud-init's
      * {@code ssh_keys} ({@code <type>_private} / {@code <type>_public}).
      */
-    static String cloudInitKeyType(String algorithm) {
+    public static String cloudInitKeyType(String algorithm) {
         return switch (algorithm) {
             case "ssh-ed25519" -> "ed25519";
             case "ssh-rsa", "rsa-sha2-256", "rsa-sha2-512" -> "rsa";

@@ -1,4 +1,4 @@
-package dev.hangar.provider.qemu;
+package dev.hangar.provider.vm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,14 +21,16 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The images {@code spec.image()} may name, read from YAML (see the shipped {@code
- * image-catalog.yaml} for the format). Immutable and thread-safe.
+ * The OS images {@code spec.image()} may name, read from YAML (see the shipped {@code
+ * image-catalog.yaml} for the format): the one catalog of the VM providers (qemu and kubevirt).
+ * Immutable and thread-safe.
  */
 public final class ImageCatalog {
     private static final String SHIPPED = "image-catalog.yaml";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final Set<String> FIELDS =
-            Set.of("name", "description", "url", "format", "sha256", "sha512", "checksum-url", "checksum-type");
+    private static final Set<String> FIELDS = Set.of(
+            "name", "description", "url", "format", "sha256", "sha512", "checksum-url", "checksum-type", "registry");
+    private static final Pattern REGISTRY = Pattern.compile("docker://[a-z0-9][a-z0-9.:/_@-]*[a-z0-9]");
 
     private final Map<String, CatalogImage> images;
 
@@ -118,7 +120,15 @@ public final class ImageCatalog {
         if (!format.equals("qcow2") && !format.equals("raw")) {
             throw new ProviderException(where + ": format must be qcow2 or raw, got '" + format + "'", true);
         }
-        return new CatalogImage(name, node.path("description").asText(name), url, format, checksumSource(node, where));
+        String registry = node.path("registry").asText("").strip();
+        if (!registry.isEmpty() && !REGISTRY.matcher(registry).matches()) {
+            throw new ProviderException(
+                    where + ": registry must be a container image reference starting with docker://, got '" + registry
+                            + "'",
+                    true);
+        }
+        return new CatalogImage(
+                name, node.path("description").asText(name), url, format, checksumSource(node, where), registry);
     }
 
     private static CatalogImage.ChecksumSource checksumSource(JsonNode node, String where) {

@@ -1,4 +1,4 @@
-package dev.hangar.provider.qemu;
+package dev.hangar.provider.vm;
 
 import java.util.HexFormat;
 import java.util.Locale;

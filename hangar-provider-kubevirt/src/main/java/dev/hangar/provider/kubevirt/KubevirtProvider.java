@@ -1,0 +1,351 @@
+package dev.hangar.provider.kubevirt;
+
+import dev.hangar.provider.kubernetes.KubernetesProvider;
+import dev.hangar.provider.kubernetes.WorkspaceManifests;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.SshEndpoint;
+import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.vm.ImageCatalog;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+/**
+ * KubeVirt VM workspaces: provider type {@value #TYPE}.
+ *
+ * <p><b>Discovery.</b> Before its first write or read the provider asks the API server whether it
+ * serves {@code kubevirt.io/v1} and {@code cdi.kubevirt.io/v1beta1} ({@link KubevirtApi#missing});
+ * when not, every call fails permanently with a message naming what to install. A positive answer
+ * is kept for the provider's life; a server can start while the cluster is unreachable.
+ *
+ * <p><b>Apply</b> writes the objects of {@link KubevirtManifests}: on first creation the
+ * VirtualMachine with {@code runStrategy: Halted}, then the Secret, Service and DataVolume with an
+ * owner reference to it, then the VirtualMachine with {@code Always} for {@link PowerState#RUNNING}
+ * or {@code Halted} for {@link PowerState#STOPPED}. Start and stop only change {@code runStrategy}:
+ * KubeVirt creates or deletes the VirtualMachineInstance, the DataVolume and its
+ * PersistentVolumeClaim stay. A restart is the control plane's stop then start, so it runs a new
+ * VMI (the {@code restart} subresource is not used). Before writing anything, an unknown catalog
+ * image, a missing golden PVC and a missing StorageClass (when the cluster lets Hangar read
+ * StorageClasses) fail permanently, so nothing is left behind.
+ *
+ * <p><b>Observe</b> reads the VirtualMachine, its VMI and the DataVolume and maps them with {@link
+ * VmObservations}. Running additionally needs the guest's sshd to answer with the pinned host key
+ * and certificate ({@link SshCheck}): with {@code service-routable=true} at the Service's
+ * ClusterIP:22. Without it the VMI port-forward would be needed, which is not built yet, so such a
+ * workspace stays Starting with a detail that says so.
+ *
+ * <p><b>Delete</b> removes the VirtualMachine, DataVolume, PersistentVolumeClaim, Secret and Service
+ * of the workspace (found by name and by the {@code hangar.dev/workspace-id} label) and nothing else.
+ *
+ * <p>API access used: get/create/patch/delete on kubevirt.io virtualmachines, cdi.kubevirt.io
+ * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/list/delete on
+ * persistentvolumeclaims; get on storage.k8s.io storageclasses (optional); API discovery.
+ *
+ * <p>Errors: as for the Pod provider ({@link KubernetesProvider#translate}). Thread-safe; calls for
+ * different workspaces may run concurrently.
+ */
+public final class KubevirtProvider implements WorkspaceProvider {
+    /** The provider type. */
+    public static final String TYPE = "kubevirt";
+
+    private final KubernetesClient client;
+    private final KubevirtSettings settings;
+    private final KubevirtManifests manifests;
+    private final VmObjectApplier applier;
+    private final SshCheck ssh;
+    private final Clock clock;
+    private final boolean ownsClient;
+    private final AtomicBoolean discovered = new AtomicBoolean();
+
+    /**
+     * Probes sshd at an endpoint for the workspace's pinned host identity.
+     *
+     * <p>Implementations are thread-safe.
+     */
+    @FunctionalInterface
+    public interface SshCheck extends AutoCloseable {
+        /**
+         * @return Running when sshd at {@code endpoint} presented the pinned host key (and its
+         *     certificate), else Starting with what was found
+         */
+        Observation check(WorkspaceSpec spec, SshEndpoint endpoint);
+
+        /** Releases the probe's resources; default: nothing. */
+        @Override
+        default void close() {}
+    }
+
+    /**
+     * @param client the API client; closed by {@link #close()} when {@code ownsClient}
+     * @param settings the provider settings
+     * @param catalog the OS image catalog
+     * @param ssh the sshd probe used before reporting Running
+     * @param clock used for phase timings
+     * @param ownsClient whether {@link #close()} closes {@code client}
+     */
+    public KubevirtProvider(
+            KubernetesClient client,
+            KubevirtSettings settings,
+            ImageCatalog catalog,
+            SshCheck ssh,
+            Clock clock,
+            boolean ownsClient) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.manifests = new KubevirtManifests(settings, catalog);
+        this.applier = new VmObjectApplier(client, settings.cluster().applyMode());
+        this.ssh = Objects.requireNonNull(ssh, "ssh");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.ownsClient = ownsClient;
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+        String ns = settings.namespace();
+        Instant start = clock.instant();
+        try {
+            requireKubevirt();
+            KubevirtObjects objects = manifests.build(spec, desired);
+            String vmName = objects.virtualMachine().getMetadata().getName();
+            GenericKubernetesResource live = vms().withName(vmName).get();
+            String before = live == null
+                    ? null
+                    : ObservedVm.text(live, "spec", "runStrategy").orElse(null);
+            if (live == null) {
+                requireStorage(spec);
+                // Halted first: the VM must not start before its Secret and disk exist, and those need
+                // the VM's uid for their owner reference.
+                live = (GenericKubernetesResource) applier.apply(
+                        objects.withRunStrategy(KubevirtManifests.RUN_HALTED).virtualMachine());
+                listener.event("kubevirt-created", "created VirtualMachine " + ns + "/" + vmName);
+            }
+            KubevirtObjects owned = objects.ownedBy(live);
+            for (HasMetadata dependent : owned.dependents()) {
+                applier.apply(dependent);
+            }
+            GenericKubernetesResource applied = (GenericKubernetesResource) applier.apply(owned.virtualMachine());
+            String after = ObservedVm.text(applied, "spec", "runStrategy").orElse("");
+            if (!after.equals(before) && !(before == null && after.equals(KubevirtManifests.RUN_HALTED))) {
+                listener.event(
+                        desired == PowerState.RUNNING ? "kubevirt-started" : "kubevirt-stopped",
+                        "set runStrategy of VirtualMachine " + ns + "/" + vmName + " to " + after);
+            }
+        } catch (KubernetesClientException e) {
+            throw KubernetesProvider.translate("applying workspace " + spec.owner() + "/" + spec.name(), e);
+        }
+        listener.phaseTiming("apply", Duration.between(start, clock.instant()));
+        return observe(spec);
+    }
+
+    @Override
+    public Observation observe(WorkspaceSpec spec) {
+        KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
+        try {
+            requireKubevirt();
+            GenericKubernetesResource vm =
+                    vms().withName(names.virtualMachine()).get();
+            if (vm == null) {
+                List<HasMetadata> left = owned(spec, names);
+                return left.isEmpty()
+                        ? new Observation.Absent()
+                        : new Observation.Stopping("leftover objects " + describe(left));
+            }
+            Optional<GenericKubernetesResource> vmi =
+                    Optional.ofNullable(client.genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
+                            .inNamespace(settings.namespace())
+                            .withName(names.virtualMachine())
+                            .get());
+            Optional<GenericKubernetesResource> dv =
+                    Optional.ofNullable(dataVolumes().withName(names.rootDisk()).get());
+            return VmObservations.map(new ObservedVm(names, vm, vmi, dv), () -> whenReady(spec, names));
+        } catch (KubernetesClientException e) {
+            throw KubernetesProvider.translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
+        }
+    }
+
+    @Override
+    public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
+        KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
+        Instant start = clock.instant();
+        try {
+            requireKubevirt();
+            for (HasMetadata object : owned(spec, names)) {
+                if (object.getMetadata().getDeletionTimestamp() != null) continue;
+                resourceOf(object)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                        .delete();
+                listener.event(
+                        "kubevirt-deleted",
+                        "deleted " + object.getKind() + " " + settings.namespace() + "/"
+                                + object.getMetadata().getName());
+            }
+            List<HasMetadata> left = owned(spec, names);
+            listener.phaseTiming("delete", Duration.between(start, clock.instant()));
+            return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + describe(left));
+        } catch (KubernetesClientException e) {
+            throw KubernetesProvider.translate("deleting workspace " + spec.owner() + "/" + spec.name(), e);
+        }
+    }
+
+    /** Closes the sshd probe and the client when owned. Workspaces keep running. */
+    @Override
+    public void close() {
+        ssh.close();
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    private Observation whenReady(WorkspaceSpec spec, KubevirtNames names) {
+        if (!settings.cluster().serviceRoutable()) {
+            return new Observation.Starting("VM " + names.virtualMachine() + " is running; reaching its sshd needs"
+                    + " the VMI port-forward, which this Hangar version does not have yet: set"
+                    + " service-routable: true in the kubevirt provider settings when the control plane can"
+                    + " reach ClusterIPs");
+        }
+        Service service = client.services()
+                .inNamespace(settings.namespace())
+                .withName(names.service())
+                .get();
+        String ip = service == null || service.getSpec() == null
+                ? null
+                : service.getSpec().getClusterIP();
+        if (ip == null || ip.isBlank() || "None".equals(ip)) {
+            return new Observation.Starting("VM running; waiting for a ClusterIP on Service " + names.service());
+        }
+        return ssh.check(spec, new SshEndpoint(ip, KubevirtManifests.SSH_PORT));
+    }
+
+    private void requireKubevirt() {
+        if (discovered.get()) return;
+        Optional<String> missing = KubevirtApi.missing(client);
+        if (missing.isPresent()) {
+            throw new ProviderException("kubevirt provider: " + missing.get(), true);
+        }
+        discovered.set(true);
+    }
+
+    /** Checks what the new disk needs, when the cluster lets Hangar look: StorageClass, golden PVC. */
+    private void requireStorage(WorkspaceSpec spec) {
+        Optional<String> storageClass = settings.cluster().storageClassName();
+        if (storageClass.isPresent()) {
+            try {
+                if (client.storage()
+                                .v1()
+                                .storageClasses()
+                                .withName(storageClass.get())
+                                .get()
+                        == null) {
+                    throw new ProviderException(
+                            "StorageClass '" + storageClass.get() + "' (kubevirt provider setting storage-class)"
+                                    + " does not exist in the cluster; name an existing one or leave it unset for"
+                                    + " the cluster default",
+                            true);
+                }
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 403) throw e;
+                // Not allowed to read StorageClasses: CDI reports a wrong class on the DataVolume.
+            }
+        }
+        if (VmTemplateSettings.parse(spec.settings(), settings.namespace()).source()
+                instanceof VmTemplateSettings.RootDiskSource.Pvc pvc) {
+            if (client.persistentVolumeClaims()
+                            .inNamespace(pvc.namespace())
+                            .withName(pvc.name())
+                            .get()
+                    == null) {
+                throw new ProviderException(
+                        "golden PersistentVolumeClaim " + pvc.namespace() + "/" + pvc.name() + " (template '"
+                                + spec.template() + "' setting source-pvc) does not exist",
+                        true);
+            }
+        }
+    }
+
+    /**
+     * @return the workspace's VirtualMachine, Secret, Service, DataVolume and claim that exist, by name
+     *     (only those carrying this workspace's id label, so another workspace's are never touched)
+     */
+    private List<HasMetadata> owned(WorkspaceSpec spec, KubevirtNames names) {
+        String ns = settings.namespace();
+        List<HasMetadata> found = new ArrayList<>();
+        found.add(vms().withName(names.virtualMachine()).get());
+        found.add(client.secrets()
+                .inNamespace(ns)
+                .withName(names.cloudInitSecret())
+                .get());
+        found.add(client.services().inNamespace(ns).withName(names.service()).get());
+        found.add(dataVolumes().withName(names.rootDisk()).get());
+        found.add(client.persistentVolumeClaims()
+                .inNamespace(ns)
+                .withName(names.rootDisk())
+                .get());
+        return found.stream()
+                .filter(Objects::nonNull)
+                .filter(o -> ownedByWorkspace(o, spec))
+                .toList();
+    }
+
+    /**
+     * CDI's claim carries no Hangar label (CDI sets its own), so a claim counts when it is named after
+     * the workspace's DataVolume and owned by it or labelled with the workspace id.
+     */
+    private static boolean ownedByWorkspace(HasMetadata object, WorkspaceSpec spec) {
+        var labels = object.getMetadata().getLabels();
+        if (labels != null && spec.id().equals(labels.get(WorkspaceManifests.LABEL_WORKSPACE_ID))) return true;
+        return object.getKind().equals("PersistentVolumeClaim")
+                && object.getMetadata().getOwnerReferences().stream().anyMatch(r -> "DataVolume".equals(r.getKind()));
+    }
+
+    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> resourceOf(HasMetadata object) {
+        String ns = settings.namespace();
+        if (object instanceof GenericKubernetesResource generic) {
+            return (generic.getKind().equals("VirtualMachine") ? vms() : dataVolumes())
+                    .withName(generic.getMetadata().getName());
+        }
+        return client.resource(object).inNamespace(ns);
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    GenericKubernetesResource,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                    io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+            vms() {
+        return client.genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE).inNamespace(settings.namespace());
+    }
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
+                    GenericKubernetesResource,
+                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
+                    io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
+            dataVolumes() {
+        return client.genericKubernetesResources(KubevirtApi.DATA_VOLUME).inNamespace(settings.namespace());
+    }
+
+    private static String describe(List<HasMetadata> objects) {
+        return objects.stream()
+                .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                .collect(Collectors.joining(", "));
+    }
+}

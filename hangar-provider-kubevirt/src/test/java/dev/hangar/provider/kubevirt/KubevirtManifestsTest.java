@@ -1,0 +1,152 @@
+package dev.hangar.provider.kubevirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.vm.CloudInitUserData;
+import dev.hangar.provider.vm.ImageCatalog;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pure builder: the exact objects of one workspace, compared with golden YAML files in {@code
+ * src/test/resources/golden/} (run with {@code -Dgolden.update=true} to rewrite them after a
+ * deliberate change, then review the diff).
+ */
+class KubevirtManifestsTest {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final String FIXED_ID = "0b7c3c1e-0000-4000-8000-0000000000a1";
+
+    private final KubevirtManifests manifests =
+            new KubevirtManifests(VmSpecs.settings(Map.of("storage-class", "fast-ssd")), ImageCatalog.shipped());
+
+    private static WorkspaceSpec fixedSpec(Map<String, String> settings) {
+        return VmSpecs.spec(
+                FIXED_ID,
+                "alice",
+                "fw-dev",
+                "debian-12",
+                settings,
+                new CloudInitConfig(List.of("git"), List.of("echo hello"), ""));
+    }
+
+    @Test
+    void theObjectsOfARunningWorkspaceAreExactlyTheGoldenOnes() throws IOException {
+        KubevirtObjects objects = manifests.build(
+                fixedSpec(Map.of(
+                        "eviction-strategy", "LiveMigrate",
+                        "node-selector.kubevirt.io/schedulable", "true",
+                        "tolerations", "dedicated=vm:NoSchedule")),
+                PowerState.RUNNING);
+
+        assertGolden("virtualmachine.yaml", objects.virtualMachine());
+        assertGolden("datavolume.yaml", objects.rootDisk());
+        assertGolden("service.yaml", objects.service());
+        assertGolden("secret.yaml", objects.cloudInit());
+    }
+
+    @Test
+    void theSecretHoldsTheSharedRenderersUserData() {
+        WorkspaceSpec spec = fixedSpec(Map.of());
+        KubevirtObjects objects = manifests.build(spec, PowerState.RUNNING);
+        String userData = new String(
+                Base64.getDecoder().decode(objects.cloudInit().getData().get(KubevirtManifests.USER_DATA_KEY)),
+                StandardCharsets.UTF_8);
+        assertThat(userData).isEqualTo(CloudInitUserData.render(spec)).startsWith("#cloud-config\n");
+        assertThat(objects.cloudInit().getData()).containsOnlyKeys("userdata");
+    }
+
+    @Test
+    void stoppedMeansHaltedAndTheNameFitsALabel() {
+        WorkspaceSpec spec = VmSpecs.spec(
+                "a-very-long-owner-name-for-test",
+                "and-an-even-longer-workspace-name-x",
+                "debian-12",
+                Map.of(),
+                CloudInitConfig.EMPTY);
+        KubevirtObjects objects = manifests.build(spec, PowerState.STOPPED);
+        assertThat(ObservedVm.text(objects.virtualMachine(), "spec", "runStrategy"))
+                .contains("Halted");
+        for (HasMetadata o : objects.all()) {
+            assertThat(o.getMetadata().getName().length()).isLessThanOrEqualTo(63);
+        }
+        assertThat(objects.virtualMachine().getMetadata().getName()).hasSizeLessThanOrEqualTo(47);
+    }
+
+    @Test
+    void aRegistryEntryImportsFromTheRegistryAndGoldenSourcesClone() {
+        ImageCatalog catalog = ImageCatalog.parse("""
+                images:
+                  - name: fedora-42
+                    url: https://example.invalid/fedora.qcow2
+                    sha256: %s
+                    registry: docker://quay.example/containerdisks/fedora:42
+                """.formatted("ab".repeat(32)), "test");
+        KubevirtManifests m = new KubevirtManifests(VmSpecs.settings(Map.of()), catalog);
+        WorkspaceSpec fedora = VmSpecs.spec("alice", "f1", "fedora-42", Map.of(), CloudInitConfig.EMPTY);
+        assertThat(m.build(fedora, PowerState.RUNNING).rootDisk().getAdditionalProperties())
+                .extracting("spec")
+                .isEqualTo(Map.of(
+                        "source", Map.of("registry", Map.of("url", "docker://quay.example/containerdisks/fedora:42")),
+                        "storage", Map.of("resources", Map.of("requests", Map.of("storage", "16Gi")))));
+
+        WorkspaceSpec cloned = VmSpecs.spec(
+                "alice", "f2", "not-in-catalog", Map.of("source-pvc", "golden/debian-12"), CloudInitConfig.EMPTY);
+        assertThat(m.build(cloned, PowerState.RUNNING).rootDisk().getAdditionalProperties())
+                .extracting("spec")
+                .extracting("source")
+                .isEqualTo(Map.of("pvc", Map.of("namespace", "golden", "name", "debian-12")));
+
+        WorkspaceSpec fromDataSource =
+                VmSpecs.spec("alice", "f3", "x", Map.of("source-data-source", "fedora"), CloudInitConfig.EMPTY);
+        assertThat(m.build(fromDataSource, PowerState.RUNNING).rootDisk().getAdditionalProperties())
+                .extracting("spec")
+                .extracting("sourceRef")
+                .isEqualTo(Map.of("kind", "DataSource", "namespace", VmSpecs.NS, "name", "fedora"));
+    }
+
+    @Test
+    void badInputIsAPermanentErrorNamingWhatIsWrong() {
+        assertThatThrownBy(() -> manifests.build(
+                        VmSpecs.spec("alice", "x1", "windows-11", Map.of(), CloudInitConfig.EMPTY), PowerState.RUNNING))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("image 'windows-11'")
+                .hasMessageContaining("debian-12")
+                .satisfies(e -> assertThat(((ProviderException) e).permanent()).isTrue());
+        assertThatThrownBy(() -> manifests.build(VmSpecs.spec(Map.of("privileged", "true")), PowerState.RUNNING))
+                .hasMessageContaining("unknown kubevirt template setting(s) [privileged]");
+        assertThatThrownBy(() -> manifests.build(
+                        VmSpecs.spec(Map.of("source-pvc", "a", "source-data-source", "b")), PowerState.RUNNING))
+                .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() ->
+                        manifests.build(VmSpecs.spec(Map.of("eviction-strategy", "Sometimes")), PowerState.RUNNING))
+                .hasMessageContaining("eviction-strategy");
+    }
+
+    private static void assertGolden(String file, HasMetadata object) throws IOException {
+        String actual = SERIALIZATION.asYaml(object);
+        Path source = Path.of("src/test/resources/golden", file);
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(source, actual);
+        }
+        try (InputStream in = KubevirtManifestsTest.class.getResourceAsStream("/golden/" + file)) {
+            assertThat(in)
+                    .as("golden file %s (create it with -Dgolden.update=true)", file)
+                    .isNotNull();
+            assertThat(actual).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+}
