@@ -225,6 +225,15 @@ class AuditLogTest {
         assertThat(open.source()).isEqualTo("127.0.0.1");
     }
 
+    private static ClientSession login(String user, KeyPair key) throws Exception {
+        ClientSession s = ssh.connect(user, "127.0.0.1", cp.server().gateway().port())
+                .verify(T)
+                .getSession();
+        s.addPublicKeyIdentity(key);
+        s.auth().verify(T);
+        return s;
+    }
+
     @Test
     void gatewayConnectionsAcceptedAndRefusedAndFailedLoginsAreRecorded() throws Exception {
         String user = unique("gw");
@@ -244,27 +253,23 @@ class AuditLogTest {
         try (ServerSocket sshd = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             cp.fake().sshEndpoint(ws, new SshEndpoint("127.0.0.1", sshd.getLocalPort()));
             createRunning(token, ws);
-            try (ClientSession s = ssh.connect(
-                            user, "127.0.0.1", cp.server().gateway().port())
-                    .verify(T)
-                    .getSession()) {
-                s.addPublicKeyIdentity(key);
-                s.auth().verify(T);
-                ChannelDirectTcpip relay = s.createDirectTcpipChannel(
-                        new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(ws + ".hangar", 22));
-                relay.open().verify(T);
-                try (Socket accepted = sshd.accept()) {
-                    awaitEntry(user, "gateway.connect", user + "/" + ws, "ok");
-                }
-                relay.close(true).await(T);
-                awaitEntry(user, "gateway.disconnect", user + "/" + ws, "ok");
-                try (ChannelDirectTcpip ch = s.createDirectTcpipChannel(
-                        new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress("nope.hangar", 22))) {
-                    assertThat(ch.open().await(T)).isTrue();
-                    assertThat(ch.isOpen()).isFalse();
-                }
-                awaitEntry(user, "gateway.connect", "nope.hangar:22", "denied");
+            ClientSession first = login(user, key);
+            ChannelDirectTcpip relay = first.createDirectTcpipChannel(
+                    new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(ws + ".hangar", 22));
+            relay.open().verify(T);
+            try (Socket accepted = sshd.accept()) {
+                awaitEntry(user, "gateway.connect", user + "/" + ws, "ok");
             }
+            // the client goes away: the relay's end is recorded
+            first.close(true).await(T);
+            awaitEntry(user, "gateway.disconnect", user + "/" + ws, "ok");
+            try (ClientSession s = login(user, key);
+                    ChannelDirectTcpip ch = s.createDirectTcpipChannel(
+                            new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress("nope.hangar", 22))) {
+                assertThat(ch.open().await(T)).isTrue();
+                assertThat(ch.isOpen()).isFalse();
+            }
+            awaitEntry(user, "gateway.connect", "nope.hangar:22", "denied");
         }
         // a key nobody registered: a failed login, attributed to nobody
         try (ClientSession s = ssh.connect(
