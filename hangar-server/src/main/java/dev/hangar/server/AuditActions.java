@@ -95,6 +95,15 @@ public final class AuditActions {
         return out;
     }
 
+    /** @return the percent-decoded path segment; as received when it is not valid percent-encoding */
+    static String decode(String segment) {
+        try {
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return segment;
+        }
+    }
+
     /** @return the operation {@code method} on {@code path} (as received, percent-encoded) is, if audited */
     static Optional<Match> match(String method, String path) {
         for (Rule r : RULES) {
@@ -103,7 +112,7 @@ public final class AuditActions {
             if (!m.matches()) continue;
             Map<String, String> params = new LinkedHashMap<>();
             for (Matcher p = PARAM.matcher(r.template()); p.find(); ) {
-                params.put(p.group(1), URLDecoder.decode(m.group(p.group(1)), StandardCharsets.UTF_8));
+                params.put(p.group(1), decode(m.group(p.group(1))));
             }
             return Optional.of(new Match(r, params));
         }

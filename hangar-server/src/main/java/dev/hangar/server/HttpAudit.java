@@ -4,8 +4,6 @@ import dev.hangar.core.audit.AuditEntry;
 import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.domain.User;
 import io.javalin.http.Context;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -97,7 +95,7 @@ final class HttpAudit {
         String location = ctx.res().getHeader("Location");
         if (location == null || ctx.status().getCode() >= 300) return "";
         String path = location.replaceFirst("[?#].*$", "");
-        return URLDecoder.decode(path.substring(path.lastIndexOf('/') + 1), StandardCharsets.UTF_8);
+        return AuditActions.decode(path.substring(path.lastIndexOf('/') + 1));
     }
 
     private static String owner(Context ctx, String caller) {

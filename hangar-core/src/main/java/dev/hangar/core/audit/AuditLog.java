@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  * written synchronously, each in its own short transaction, so an entry whose call returned is on
  * disk and a clean shutdown loses nothing. Time comes from the injected clock.
  *
+ * <p>Control characters in a field become {@code ?} and a field is cut at {@value #MAX_FIELD}
+ * characters, so what a client put into a path cannot forge lines or fill the table.
+ *
  * <p>{@link #record} never throws: the audited action already happened, so a failing write is
  * logged (without the entry's values beyond action and actor) and the caller goes on. Thread-safe.
  */
@@ -49,10 +52,34 @@ public final class AuditLog {
      */
     public void record(String actor, String action, String target, String source, String outcome) {
         try {
-            store.audit().append(AuditEntry.of(clock.instant(), actor, action, target, source, outcome));
+            store.audit()
+                    .append(AuditEntry.of(
+                            clock.instant(),
+                            printable(actor),
+                            printable(action),
+                            printable(target),
+                            printable(source),
+                            printable(outcome)));
         } catch (RuntimeException e) {
             LOG.error("audit entry {} by {} not recorded: {}", action, actor, e.toString());
         }
+    }
+
+    /** Longest text kept in one field; longer values (e.g. a fuzzed path) are cut, marked with {@code ...}. */
+    static final int MAX_FIELD = 256;
+
+    /**
+     * @return {@code s} with control characters (NUL included, which no database stores alike)
+     *     as {@code ?}, cut to {@link #MAX_FIELD} characters
+     */
+    static String printable(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_FIELD + 3));
+        for (int i = 0; i < s.length() && b.length() < MAX_FIELD; i++) {
+            char c = s.charAt(i);
+            b.append(Character.isISOControl(c) ? '?' : c);
+        }
+        if (s.length() > MAX_FIELD) b.append("...");
+        return b.toString();
     }
 
     /**

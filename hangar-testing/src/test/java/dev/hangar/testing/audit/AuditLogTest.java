@@ -223,6 +223,27 @@ class AuditLogTest {
         }
         AuditEntryView open = awaitEntry("al-audit", "console.open", "al-audit/" + ws, "409");
         assertThat(open.source()).isEqualTo("127.0.0.1");
+
+        // without a token: one auth.failed (the upgrade is refused once, and recorded once)
+        long before = all().getFirst().seq();
+        try {
+            http.client()
+                    .newWebSocketBuilder()
+                    .buildAsync(uri, new WebSocket.Listener() {})
+                    .get(20, TimeUnit.SECONDS)
+                    .abort();
+        } catch (java.util.concurrent.ExecutionException expected) {
+            // refused with 401
+        }
+        await().atMost(T)
+                .until(() -> all().stream()
+                        .anyMatch(e -> e.seq() > before && e.action().equals("auth.failed")));
+        assertThat(all().stream().filter(e -> e.seq() > before && e.action().equals("auth.failed")))
+                .singleElement()
+                .satisfies(e -> {
+                    assertThat(e.actor()).isEqualTo("anonymous");
+                    assertThat(e.outcome()).isEqualTo("401");
+                });
     }
 
     private static ClientSession login(String user, KeyPair key) throws Exception {
