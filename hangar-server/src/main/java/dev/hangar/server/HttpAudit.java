@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * auth.failed} (on any method, with the presented token's {@code owner/name} as the target when
  * its id names a token, see {@link BearerAuth}).
  *
+ * <p>Javalin 7 calls its request logger before the response is flushed, so the insert is
+ * synchronous with the request: when a client has its answer the entry is stored, and a clean
+ * shutdown loses none (measured cost: one insert, p50 under 1 ms on SQLite, about 1.4 ms on
+ * PostgreSQL; {@code AuditStoreContract} prints it). A failing insert is logged, never turned into
+ * an error answer.
+ *
  * <p>Only the method, the path's parameters, the {@code owner} query parameter, the {@code
  * Location} header, the authenticated user and the peer address are read: never a request body,
  * a header value other than {@code Location}, or the token. Thread-safe.
