@@ -12,6 +12,8 @@ import java.util.function.Function;
 /**
  * Paging of {@code GET /api/v1/workspaces}: the {@code limit} and {@code continue} query
  * parameters in, an RFC 8288 {@code Link: <...>; rel="next"} header out when more rows follow.
+ * The static {@link #limitOf} and {@link #page} serve other keyset listings the same way (the
+ * audit log, whose cursor is its own).
  *
  * <p>The continue token is the base64url (RFC 4648 section 5, unpadded) of {@code owner/name} of
  * the page's last row. Clients must treat it as opaque: it is only meaningful to the server that
