@@ -9,10 +9,10 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Parses short durations as people write them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code
- * 1h}; a plain number is seconds. Pure and thread-safe.
+ * 1h}, {@code 7d}; a plain number is seconds. Pure and thread-safe.
  */
 final class Durations {
-    private static final Pattern DURATION = Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m|h)?\\s*");
+    private static final Pattern DURATION = Pattern.compile("\\s*(\\d{1,9})\\s*(ms|s|m|h|d)?\\s*");
 
     private Durations() {}
 
@@ -32,6 +32,7 @@ final class Durations {
             case "ms" -> Duration.ofMillis(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
             default -> Duration.ofSeconds(n);
         };
     }

@@ -45,6 +45,7 @@ public final class HangarCli implements Runnable {
             KeyCommand.class,
             TokenCommand.class,
             UserCommand.class,
+            AuditCommand.class,
             ConfigSshCommand.class,
             SshCommand.class,
             ConsoleCommand.class,

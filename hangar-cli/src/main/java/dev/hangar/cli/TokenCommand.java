@@ -41,7 +41,7 @@ final class TokenCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                CreatedTokenView t = client.createToken(new CreateTokenRequest(name, expires));
+                CreatedTokenView t = client.admin().createToken(new CreateTokenRequest(name, expires));
                 ctx.out().println(t.secret());
                 ctx.err()
                         .println("created token " + t.token().name()
@@ -69,7 +69,7 @@ final class TokenCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                List<TokenView> tokens = client.tokens();
+                List<TokenView> tokens = client.admin().tokens();
                 if (output.machineReadable()) output.write(ctx.out(), tokens);
                 else Views.tokens(tokens, ctx.clock().instant()).print(ctx.out());
                 return ExitCodes.OK;
@@ -96,7 +96,7 @@ final class TokenCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                client.revokeToken(name);
+                client.admin().revokeToken(name);
                 ctx.out().println("revoked token " + name);
                 return ExitCodes.OK;
             }

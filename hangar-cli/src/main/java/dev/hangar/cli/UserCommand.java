@@ -50,7 +50,7 @@ final class UserCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                CreatedUserView created = client.createUser(new CreateUserRequest(name, role));
+                CreatedUserView created = client.admin().createUser(new CreateUserRequest(name, role));
                 UserView u = created.user();
                 ctx.out().println(created.token().secret());
                 ctx.err()
@@ -77,7 +77,7 @@ final class UserCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                List<UserView> users = client.users();
+                List<UserView> users = client.admin().users();
                 if (output.machineReadable()) output.write(ctx.out(), users);
                 else Views.users(users, ctx.clock().instant()).print(ctx.out());
                 return ExitCodes.OK;
@@ -103,7 +103,7 @@ final class UserCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                client.updateUser(name, UpdateUserRequest.disabled(true));
+                client.admin().updateUser(name, UpdateUserRequest.disabled(true));
                 ctx.out().println("disabled " + name);
                 return ExitCodes.OK;
             }
@@ -125,7 +125,7 @@ final class UserCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                client.updateUser(name, UpdateUserRequest.disabled(false));
+                client.admin().updateUser(name, UpdateUserRequest.disabled(false));
                 ctx.out().println("enabled " + name);
                 return ExitCodes.OK;
             }
@@ -160,7 +160,7 @@ final class UserCommand {
             if (!transferTo.isEmpty() && deleteWorkspaces)
                 throw new CliException(ExitCodes.USAGE, "give either --transfer-to or --delete-workspaces, not both");
             try (HangarClient client = ServerConnection.open(ctx)) {
-                client.deleteUser(name, transferTo, deleteWorkspaces);
+                client.admin().deleteUser(name, transferTo, deleteWorkspaces);
                 ctx.out()
                         .println("deleted user " + name
                                 + (transferTo.isEmpty() ? "" : "; their workspaces now belong to " + transferTo)

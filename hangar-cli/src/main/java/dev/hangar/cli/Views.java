@@ -142,6 +142,14 @@ final class Views {
         return t;
     }
 
+    /** TIME ACTOR ACTION TARGET SOURCE OUTCOME, newest first as the server sends them. */
+    static Table audit(List<dev.hangar.api.AuditEntryView> list) {
+        Table t = new Table("TIME", "ACTOR", "ACTION", "TARGET", "SOURCE", "OUTCOME");
+        for (dev.hangar.api.AuditEntryView e : list)
+            t.row(time(e.at()), e.actor(), e.action(), e.target(), e.source(), e.outcome());
+        return t;
+    }
+
     /** @return ISO-8601 UTC to the second, e.g. {@code 2026-11-21T01:22:38Z} */
     static String time(Instant t) {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();

@@ -97,6 +97,7 @@ class OutputOptionTest {
 
         assertThat(withOption)
                 .containsExactlyInAnyOrder(
+                        "hangar audit",
                         "hangar create",
                         "hangar events",
                         "hangar image list",

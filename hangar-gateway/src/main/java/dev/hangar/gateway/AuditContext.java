@@ -43,6 +43,14 @@ final class AuditContext {
         }
     }
 
+    void opened(ConnectionRecord r) {
+        try {
+            audit.opened(r);
+        } catch (RuntimeException e) {
+            LOG.error("audit sink failed for an opened gateway connection ({})", r.summary(), e);
+        }
+    }
+
     void loginRejected(LoginRejection r) {
         LOG.warn(
                 "gateway login rejected: user '{}' from {} offered keys {}",

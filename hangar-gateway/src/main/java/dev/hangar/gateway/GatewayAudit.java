@@ -16,6 +16,13 @@ public interface GatewayAudit {
      */
     void connection(ConnectionRecord record);
 
+    /**
+     * A relayed {@code direct-tcpip} channel just opened (the workspace's sshd accepted the TCP
+     * connection); {@link #connection} follows when it closes. The record's outcome is {@link
+     * Outcome.Relayed}, its duration zero and its byte counts zero. Does nothing by default.
+     */
+    default void opened(ConnectionRecord record) {}
+
     /** One SSH connection that ended without successful authentication. */
     void loginRejected(LoginRejection rejection);
 }

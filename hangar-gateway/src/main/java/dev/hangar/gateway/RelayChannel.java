@@ -157,6 +157,8 @@ final class RelayChannel extends AbstractServerChannel {
             close(true);
             return;
         }
+        context.opened(
+                new ConnectionRecord(user, source, target, workspaceId, outcome, startedAt, Duration.ZERO, 0, 0));
         Thread.ofVirtual().name("hangar-gw-down-" + getChannelId()).start(this::pumpFromWorkspace);
     }
 

@@ -7,6 +7,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingAudit implements GatewayAudit {
     public final List<ConnectionRecord> connections = new CopyOnWriteArrayList<>();
     public final List<LoginRejection> rejections = new CopyOnWriteArrayList<>();
+    public final List<ConnectionRecord> opened = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void opened(ConnectionRecord record) {
+        opened.add(record);
+    }
 
     @Override
     public void connection(ConnectionRecord record) {

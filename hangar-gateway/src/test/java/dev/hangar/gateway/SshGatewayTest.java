@@ -147,6 +147,9 @@ class SshGatewayTest {
     @Test
     void runsACommandInTheWorkspaceEndToEndAndAuditsIt() {
         int before = recordsFor("dev.hangar:22").size();
+        long openedBefore = audit.opened.stream()
+                .filter(o -> o.target().equals("dev.hangar:22"))
+                .count();
         Proc.Result r = Proc.ok(T, ssh(meConfig, "dev.hangar", "echo hello-$((6*7)) from $(hostname)"));
 
         assertThat(r.stdout()).startsWith("hello-42 from ");
@@ -161,6 +164,22 @@ class SshGatewayTest {
         assertThat(rec.bytesToWorkspace()).isGreaterThan(1000);
         assertThat(rec.bytesFromWorkspace()).isGreaterThan(1000);
         assertThat(rec.duration()).isPositive();
+        // the relay's opening was reported too, before any byte was counted
+        List<ConnectionRecord> opened = audit.opened.stream()
+                .filter(o -> o.target().equals("dev.hangar:22"))
+                .toList();
+        assertThat(opened).hasSizeGreaterThan((int) openedBefore);
+        assertThat(opened)
+                .filteredOn(
+                        o -> o.startedAt().equals(rec.startedAt()) && o.source().equals(rec.source()))
+                .singleElement()
+                .satisfies(o -> {
+                    assertThat(o.user()).isEqualTo(me);
+                    assertThat(o.workspaceId()).isEqualTo("id-dev");
+                    assertThat(o.outcome()).isEqualTo(new Outcome.Relayed());
+                    assertThat(o.duration()).isZero();
+                    assertThat(o.bytesToWorkspace()).isZero();
+                });
     }
 
     @Test

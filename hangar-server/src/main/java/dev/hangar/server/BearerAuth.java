@@ -6,6 +6,7 @@ import dev.hangar.core.service.UserService;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -18,7 +19,7 @@ import java.util.Set;
  * {@code /api/v1/users/me/} (their own SSH keys and API tokens).
  */
 final class BearerAuth implements Handler {
-    private static final String USER = "hangar.user";
+    static final String USER = "hangar.user";
     private static final Set<String> READS = Set.of("GET", "HEAD", "OPTIONS");
     private static final String OWN = "/api/v1/users/me/";
 
@@ -40,8 +41,13 @@ final class BearerAuth implements Handler {
         String[] parts = header.strip().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer"))
             throw ApiException.unauthorized("the Authorization header must use the Bearer scheme");
-        User user = users.authenticate(parts[1])
-                .orElseThrow(() -> ApiException.unauthorized("the bearer token is invalid or was revoked"));
+        Optional<User> authenticated = users.authenticate(parts[1]);
+        if (authenticated.isEmpty()) {
+            // For the audit entry: which token (by name) was presented, never the token itself.
+            users.tokenLabel(parts[1]).ifPresent(label -> ctx.attribute(HttpAudit.FAILED_TOKEN, label));
+            throw ApiException.unauthorized("the bearer token is invalid or was revoked");
+        }
+        User user = authenticated.get();
         ctx.attribute(USER, user);
         if (user.role() == Role.AUDITOR
                 && !READS.contains(ctx.method().name())

@@ -1,5 +1,7 @@
 package dev.hangar.server;
 
+import dev.hangar.core.audit.AuditEntry;
+import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.service.ConsoleService;
@@ -90,12 +92,14 @@ final class ConsoleRoutes {
             AtomicLong fromGuest) {}
 
     private final BearerAuth auth;
+    private final AuditLog audit;
     private final ConsoleService consoles;
     /** Workspace id to its attached client. */
     private final ConcurrentHashMap<String, Attachment> attached = new ConcurrentHashMap<>();
 
-    ConsoleRoutes(UserService users, ConsoleService consoles) {
+    ConsoleRoutes(UserService users, AuditLog audit, ConsoleService consoles) {
         this.auth = new BearerAuth(users, java.util.Set.of());
+        this.audit = audit;
         this.consoles = consoles;
     }
 
@@ -130,12 +134,42 @@ final class ConsoleRoutes {
             ctx.attribute(TARGET, resolve(ctx));
         } catch (RuntimeException e) {
             ProblemMapper.handle(e, ctx);
+            auditRefusal(ctx);
             byte[] body = ctx.resultInputStream().readAllBytes();
             ctx.res().setContentLength(body.length);
             ctx.res().getOutputStream().write(body);
             ctx.res().flushBuffer();
             ctx.skipRemainingHandlers();
         }
+    }
+
+    /** Audits a refused upgrade: {@code auth.failed} for a 401, else {@code console.open} with the status. */
+    private void auditRefusal(Context ctx) {
+        int status = ctx.status().getCode();
+        String source = HttpAudit.source(ctx);
+        if (status == 401) {
+            String token = Optional.ofNullable(ctx.<String>attribute(HttpAudit.FAILED_TOKEN))
+                    .orElse("");
+            audit.record(AuditEntry.ANONYMOUS, "auth.failed", token, source, "401");
+            return;
+        }
+        Optional<User> u = Optional.ofNullable(ctx.<User>attribute(BearerAuth.USER));
+        String actor = u.map(User::name).orElse(AuditEntry.ANONYMOUS);
+        String owner = owner(ctx).isEmpty() ? u.map(User::name).orElse("") : owner(ctx);
+        audit.record(actor, "console.open", owner + "/" + ctx.pathParam("name"), source, Integer.toString(status));
+    }
+
+    /** Audits a console session's open ({@code ok}, {@code denied} when busy, {@code error}) or close. */
+    private void auditSession(WsContext ctx, Target t, String action, String outcome) {
+        Workspace w = t.workspace();
+        audit.record(
+                t.user().name(),
+                action,
+                w.owner() + "/" + w.name(),
+                ctx.session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress i && i.getAddress() != null
+                        ? i.getAddress().getHostAddress()
+                        : "",
+                outcome);
     }
 
     /**
@@ -171,6 +205,7 @@ final class ConsoleRoutes {
         Workspace w = t.workspace();
         Attachment current = attached.get(w.id());
         if (current != null) {
+            auditSession(ctx, t, "console.open", AuditEntry.DENIED);
             ctx.closeSession(
                     BUSY,
                     reason("console busy: " + current.target().user().name() + " is attached since " + current.since()
@@ -182,6 +217,7 @@ final class ConsoleRoutes {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(t.endpoint().socket()));
         } catch (IOException e) {
+            auditSession(ctx, t, "console.open", AuditEntry.ERROR);
             ctx.closeSession(NOT_RUNNING, reason(consoles.unreachable(t)));
             return;
         }
@@ -189,12 +225,14 @@ final class ConsoleRoutes {
         if (attached.putIfAbsent(w.id(), a) != null) {
             // Another client won the race between the check above and here.
             close(channel);
+            auditSession(ctx, t, "console.open", AuditEntry.DENIED);
             ctx.closeSession(BUSY, reason("console busy: another client attached just now"));
             return;
         }
         ctx.session.setIdleTimeout(IDLE_TIMEOUT);
         ctx.enableAutomaticPings(PING_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         consoles.attached(t, String.valueOf(ctx.session.getRemoteSocketAddress()));
+        auditSession(ctx, t, "console.open", AuditEntry.OK);
         Thread.ofVirtual().name("console-" + w.id()).start(() -> toClient(ctx, a));
     }
 
@@ -262,6 +300,7 @@ final class ConsoleRoutes {
         close(a.channel());
         Duration d = Duration.between(a.since(), now());
         consoles.detached(a.target(), why, d, a.toGuest().get(), a.fromGuest().get());
+        auditSession(ctx, a.target(), "console.close", AuditEntry.OK);
     }
 
     /** @return the attachment this WebSocket owns, if it is the attached client */

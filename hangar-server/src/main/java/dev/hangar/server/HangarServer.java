@@ -1,5 +1,6 @@
 package dev.hangar.server;
 
+import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.core.service.HostCertificateAuthority;
@@ -56,6 +57,7 @@ public final class HangarServer implements AutoCloseable {
     private final WorkspaceReconciler reconciler;
     private final UserService users;
     private final WorkspaceService workspaces;
+    private final AuditLog audit;
     private final Javalin app;
     private final URI baseUri;
     private final GatewayHook.RunningGateway gateway;
@@ -69,6 +71,7 @@ public final class HangarServer implements AutoCloseable {
             WorkspaceReconciler reconciler,
             UserService users,
             WorkspaceService workspaces,
+            AuditLog audit,
             Javalin app,
             URI baseUri,
             GatewayHook.RunningGateway gateway,
@@ -80,6 +83,7 @@ public final class HangarServer implements AutoCloseable {
         this.reconciler = reconciler;
         this.users = users;
         this.workspaces = workspaces;
+        this.audit = audit;
         this.app = app;
         this.baseUri = baseUri;
         this.gateway = gateway;
@@ -179,6 +183,7 @@ public final class HangarServer implements AutoCloseable {
                     new WorkspaceReconciler(store, templates, providers, hostCa, clock, config.reconciler(), metrics);
             closeables.push(reconciler);
             UserService users = new UserService(store, clock);
+            AuditLog audit = new AuditLog(store, clock, config.auditRetention());
             WorkspaceService workspaces;
             try {
                 workspaces =
@@ -196,6 +201,7 @@ public final class HangarServer implements AutoCloseable {
             Javalin app = HttpApi.create(
                     config,
                     users,
+                    audit,
                     new dev.hangar.core.service.UserAdminService(store, clock, workspaces),
                     workspaces,
                     templates,
@@ -206,6 +212,7 @@ public final class HangarServer implements AutoCloseable {
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
                     new ConsoleRoutes(
                             users,
+                            audit,
                             new dev.hangar.core.service.ConsoleService(
                                     workspaces, store, templates, providers, hostCa, clock)),
                     new dev.hangar.core.usb.UsbService(
@@ -223,11 +230,12 @@ public final class HangarServer implements AutoCloseable {
 
             // Bind everything before the first lasting side effect: a server that cannot listen on its
             // gateway port exits without having created the admin user or written cli.yaml.
-            GatewayHook.RunningGateway gateway =
-                    gatewayHookStart(new ServerContext(config, baseUri, store, users, workspaces, templates, clock));
+            GatewayHook.RunningGateway gateway = gatewayHookStart(
+                    new ServerContext(config, baseUri, store, users, workspaces, templates, clock, audit));
             closeables.push(gateway);
             home.writeCliConfig(users, config.adminName(), baseUri);
             reconciler.start();
+            closeables.push(new AuditPruner(audit));
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(
@@ -245,6 +253,7 @@ public final class HangarServer implements AutoCloseable {
                     reconciler,
                     users,
                     workspaces,
+                    audit,
                     app,
                     baseUri,
                     gateway,
@@ -327,6 +336,11 @@ public final class HangarServer implements AutoCloseable {
     /** @return workspace use cases */
     public WorkspaceService workspaces() {
         return workspaces;
+    }
+
+    /** @return the audit log (tests move the clock and call {@link AuditLog#prune()}) */
+    public AuditLog audit() {
+        return audit;
     }
 
     /** @return the loaded templates */

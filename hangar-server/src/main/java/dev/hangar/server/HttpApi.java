@@ -1,6 +1,7 @@
 package dev.hangar.server;
 
 import dev.hangar.api.Json;
+import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
@@ -14,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * Builds the Javalin application: JSON through {@link Json#mapper()}, handlers on virtual threads,
- * bearer auth on {@code /api/v1/*}, every route, error mapping ({@link ProblemMapper}) and request
- * metrics. The route classes ({@code *Routes}) are the table of contents of the API.
+ * bearer auth on {@code /api/v1/*}, every route, error mapping ({@link ProblemMapper}), request
+ * metrics and the audit of writes and failed authentications ({@link HttpAudit}). The route classes ({@code *Routes}) are the table of contents of the API.
  */
 final class HttpApi {
     private HttpApi() {}
@@ -23,6 +24,7 @@ final class HttpApi {
     static Javalin create(
             ServerConfig config,
             UserService users,
+            AuditLog audit,
             dev.hangar.core.service.UserAdminService userAdmin,
             WorkspaceService workspaces,
             TemplateCatalog templates,
@@ -34,6 +36,7 @@ final class HttpApi {
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb,
             dev.hangar.core.service.HostCertificateAuthority hostCa) {
+        HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;
@@ -50,6 +53,8 @@ final class HttpApi {
                 String route = e == null ? "unmatched" : e.path;
                 metrics.http(
                         ctx.method().name(), route, ctx.status().getCode(), Duration.ofNanos((long) (ms * 1_000_000L)));
+                // The one place every finished request passes: writes and failed authentications are audited here.
+                httpAudit.finished(ctx);
             });
             ProblemMapper.register(cfg.routes);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, Set.of(SystemRoutes.OPENAPI_PATH)));
@@ -63,6 +68,7 @@ final class HttpApi {
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
             console.register(cfg.routes);
             new SshRoutes(hostCa).register(cfg.routes);
+            new AuditRoutes(audit).register(cfg.routes);
         });
     }
 }

@@ -12,6 +12,8 @@ import java.util.function.Function;
 /**
  * Paging of {@code GET /api/v1/workspaces}: the {@code limit} and {@code continue} query
  * parameters in, an RFC 8288 {@code Link: <...>; rel="next"} header out when more rows follow.
+ * The static {@link #limitOf} and {@link #page} serve other keyset listings the same way (the
+ * audit log, whose cursor is its own).
  *
  * <p>The continue token is the base64url (RFC 4648 section 5, unpadded) of {@code owner/name} of
  * the page's last row. Clients must treat it as opaque: it is only meaningful to the server that
@@ -44,15 +46,35 @@ record ListPage(WorkspaceCursor after, int limit) {
      * @return the rows of this page
      */
     <T> List<T> fetch(Context ctx, Function<Integer, List<T>> fetch, Function<T, Map.Entry<String, String>> key) {
-        List<T> rows = fetch.apply(limit + 1);
+        return page(ctx, limit, fetch.apply(limit + 1), row -> {
+            Map.Entry<String, String> last = key.apply(row);
+            return token(last.getKey(), last.getValue());
+        });
+    }
+
+    /**
+     * Sends one page of any keyset listing: at most {@code limit} of {@code rows} (which holds up
+     * to {@code limit + 1}, the extra one telling that another page follows), and then a {@code
+     * Link} header whose {@code continue} is {@code token} of the page's last row.
+     *
+     * @return the rows of this page
+     */
+    static <T> List<T> page(Context ctx, int limit, List<T> rows, Function<T, String> token) {
         if (rows.size() <= limit) return rows;
         List<T> page = rows.subList(0, limit);
-        Map.Entry<String, String> last = key.apply(page.get(limit - 1));
-        ctx.header("Link", "<" + nextUrl(ctx, token(last.getKey(), last.getValue())) + ">; rel=\"next\"");
+        ctx.header("Link", "<" + nextUrl(ctx, limit, token.apply(page.get(limit - 1))) + ">; rel=\"next\"");
         return page;
     }
 
-    private String nextUrl(Context ctx, String token) {
+    /**
+     * @return the {@code limit} query parameter, {@link #DEFAULT_LIMIT} when absent
+     * @throws ApiException 400 naming {@code limit} when it is not an integer 1..{@link #MAX_LIMIT}
+     */
+    static int limitOf(Context ctx) {
+        return limit(param(ctx, "limit"));
+    }
+
+    private static String nextUrl(Context ctx, int limit, String token) {
         StringBuilder q = new StringBuilder();
         ctx.queryParamMap().forEach((k, values) -> {
             if (k.equals("continue") || k.equals("limit")) return;

@@ -1,8 +1,10 @@
 package dev.hangar.server;
 
+import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.domain.Names;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -40,6 +42,8 @@ import java.util.TreeMap;
  * @param defaultTemplate the template of a create request that names none ({@code
  *     templates.default}); empty (the default) for the only template when there is exactly one,
  *     else {@code debian-12} when it exists; checked against the templates at start-up
+ * @param auditRetention how long audit log entries are kept ({@code audit.retention}, default 90
+ *     days); positive
  */
 public record ServerConfig(
         String listenHost,
@@ -54,7 +58,8 @@ public record ServerConfig(
         WorkspaceReconciler.Settings reconciler,
         String adminName,
         Map<String, String> gateway,
-        String defaultTemplate) {
+        String defaultTemplate,
+        Duration auditRetention) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -82,6 +87,41 @@ public record ServerConfig(
         providers = Map.copyOf(copy);
         gateway = gateway == null ? Map.of() : Map.copyOf(gateway);
         defaultTemplate = defaultTemplate == null ? "" : defaultTemplate.strip();
+        auditRetention = auditRetention == null ? AuditLog.DEFAULT_RETENTION : auditRetention;
+        if (auditRetention.isZero() || auditRetention.isNegative())
+            throw new ConfigException("audit.retention must be positive, got " + auditRetention);
+    }
+
+    /** A config with the default audit retention, as before {@code audit.retention} existed. */
+    public ServerConfig(
+            String listenHost,
+            int listenPort,
+            Path home,
+            String databaseUrl,
+            String databaseUsername,
+            String databasePassword,
+            Path templateDir,
+            boolean builtinTemplates,
+            Map<String, Map<String, String>> providers,
+            WorkspaceReconciler.Settings reconciler,
+            String adminName,
+            Map<String, String> gateway,
+            String defaultTemplate) {
+        this(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                gateway,
+                defaultTemplate,
+                AuditLog.DEFAULT_RETENTION);
     }
 
     /**
@@ -159,7 +199,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                auditRetention);
     }
 
     /** @return a copy with other template settings */
@@ -177,7 +218,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                auditRetention);
     }
 
     /** @return a copy with other reconciler settings */
@@ -195,7 +237,8 @@ public record ServerConfig(
                 settings,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                auditRetention);
     }
 
     /** @return a copy with one provider's settings replaced */
@@ -215,7 +258,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                auditRetention);
     }
 
     /** @return a copy with other gateway settings */
@@ -233,7 +277,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 settings,
-                defaultTemplate);
+                defaultTemplate,
+                auditRetention);
     }
 
     /** @return a copy with another {@code templates.default} (empty for the automatic choice) */
@@ -251,7 +296,27 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                name);
+                name,
+                auditRetention);
+    }
+
+    /** @return a copy with another {@code audit.retention} */
+    public ServerConfig withAuditRetention(Duration retention) {
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                gateway,
+                defaultTemplate,
+                retention);
     }
 
     @Override
@@ -261,6 +326,7 @@ public record ServerConfig(
                 + databaseUsername + ", databasePassword=" + (databasePassword.isEmpty() ? "" : "<redacted>")
                 + ", templateDir=" + templateDir + ", builtinTemplates=" + builtinTemplates + ", providers="
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
-                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + "]";
+                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", auditRetention=" + auditRetention
+                + "]";
     }
 }

@@ -50,7 +50,7 @@ import java.util.regex.Pattern;
  * #KEYS} (only those) can also be set by the environment variable {@code HANGAR_A_B_C}. Flags:
  * {@code --listen HOST:PORT}, {@code --home DIR}, {@code --set KEY=VALUE} (repeatable; also for
  * {@code providers.<type>.<key>} and {@code gateway.<key>}). Durations are {@code 500ms}, {@code
- * 2s}, {@code 5m}, {@code 1h} or ISO-8601 ({@code PT2S}).
+ * 2s}, {@code 5m}, {@code 1h}, {@code 90d} or ISO-8601 ({@code PT2S}).
  */
 public final class ServerConfigLoader {
     /**
@@ -83,14 +83,15 @@ public final class ServerConfigLoader {
             new Key("reconciler.poll-interval", "1s"),
             new Key("reconciler.resync-interval", "30s"),
             new Key("reconciler.base-backoff", "1s"),
-            new Key("reconciler.max-attempts", "8"));
+            new Key("reconciler.max-attempts", "8"),
+            new Key("audit.retention", "90d"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
     private static final Pattern PROVIDER_KEY = Pattern.compile("providers\\.([a-z0-9-]+)\\.([a-z0-9.-]+)");
     private static final Pattern GATEWAY_KEY = Pattern.compile("gateway\\.([a-z0-9.-]+)");
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ServerConfigLoader() {}
@@ -218,7 +219,8 @@ public final class ServerConfigLoader {
                 new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff, maxAttempts),
                 values.getOrDefault("admin", base.adminName()),
                 gateway,
-                values.getOrDefault("templates.default", base.defaultTemplate()));
+                values.getOrDefault("templates.default", base.defaultTemplate()),
+                duration("audit.retention", values, base.auditRetention()));
     }
 
     private static Map<String, String> readFile(Path file) {
@@ -273,13 +275,15 @@ public final class ServerConfigLoader {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             };
         } else {
             try {
                 d = Duration.parse(v.strip());
             } catch (DateTimeParseException e) {
-                throw new ConfigException(key + " must be a duration such as 500ms, 2s, 5m or PT2S, got '" + v + "'");
+                throw new ConfigException(
+                        key + " must be a duration such as 500ms, 2s, 5m, 1h, 90d or PT2S, got '" + v + "'");
             }
         }
         if (d.isNegative() || d.isZero()) throw new ConfigException(key + " must be positive, got '" + v + "'");

@@ -1,5 +1,6 @@
 package dev.hangar.server;
 
+import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param workspaces workspace use cases
  * @param templates the loaded templates
  * @param clock the server's clock
+ * @param audit the audit log (gateway connections are recorded there)
  */
 public record ServerContext(
         ServerConfig config,
@@ -27,7 +29,8 @@ public record ServerContext(
         UserService users,
         WorkspaceService workspaces,
         TemplateCatalog templates,
-        Clock clock) {
+        Clock clock,
+        AuditLog audit) {
     public ServerContext {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(baseUri, "baseUri");
@@ -36,5 +39,6 @@ public record ServerContext(
         Objects.requireNonNull(workspaces, "workspaces");
         Objects.requireNonNull(templates, "templates");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(audit, "audit");
     }
 }

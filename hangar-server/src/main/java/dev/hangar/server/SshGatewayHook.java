@@ -1,5 +1,7 @@
 package dev.hangar.server;
 
+import dev.hangar.core.audit.AuditEntry;
+import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
@@ -11,6 +13,7 @@ import dev.hangar.gateway.GatewayAudit;
 import dev.hangar.gateway.GatewayConfig;
 import dev.hangar.gateway.GatewayDirectory;
 import dev.hangar.gateway.LoginRejection;
+import dev.hangar.gateway.Outcome;
 import dev.hangar.gateway.SshGateway;
 import dev.hangar.gateway.WorkspaceTarget;
 import java.security.PublicKey;
@@ -64,7 +67,10 @@ public final class SshGatewayHook implements GatewayHook {
         SshGateway gateway;
         try {
             gateway = SshGateway.start(
-                    config, new StoreDirectory(ctx.store()), new EventAudit(ctx.store(), ctx.clock()), ctx.clock());
+                    config,
+                    new StoreDirectory(ctx.store()),
+                    new EventAudit(ctx.store(), ctx.clock(), ctx.audit()),
+                    ctx.clock());
         } catch (RuntimeException e) {
             // Say it once: the gateway's own message already names the address.
             Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
@@ -143,18 +149,46 @@ public final class SshGatewayHook implements GatewayHook {
         }
     }
 
-    /** Records gateway connections as workspace events (and logs rejected logins). */
+    /**
+     * Records gateway connections as workspace events and in the audit log: {@code gateway.connect}
+     * when a relay opens ({@code ok}) or a channel is refused ({@code denied}, or {@code error} when
+     * the workspace was unreachable), {@code gateway.disconnect} when a relay closes, and {@code
+     * auth.failed} (target {@code ssh-gateway/<claimed user>}) for a login no key got through. Targets are the
+     * workspace's {@code owner/name} when the channel named one, else what the client asked for.
+     */
     static final class EventAudit implements GatewayAudit {
         private final Store store;
         private final Clock clock;
+        private final AuditLog audit;
 
-        EventAudit(Store store, Clock clock) {
+        EventAudit(Store store, Clock clock, AuditLog audit) {
             this.store = store;
             this.clock = clock;
+            this.audit = audit;
+        }
+
+        @Override
+        public void opened(ConnectionRecord r) {
+            audit.record(r.user(), "gateway.connect", target(r), r.source(), AuditEntry.OK);
+        }
+
+        private String target(ConnectionRecord r) {
+            return r.workspace()
+                    .flatMap(id -> store.workspaces().find(id))
+                    .map(w -> w.owner() + "/" + w.name())
+                    .orElse(r.target());
         }
 
         @Override
         public void connection(ConnectionRecord r) {
+            switch (r.outcome()) {
+                case Outcome.Relayed ok ->
+                    audit.record(r.user(), "gateway.disconnect", target(r), r.source(), AuditEntry.OK);
+                case Outcome.Denied d ->
+                    audit.record(r.user(), "gateway.connect", target(r), r.source(), AuditEntry.DENIED);
+                case Outcome.Unreachable u ->
+                    audit.record(r.user(), "gateway.connect", target(r), r.source(), AuditEntry.ERROR);
+            }
             r.workspace().ifPresent(id -> {
                 try {
                     store.events()
@@ -175,6 +209,8 @@ public final class SshGatewayHook implements GatewayHook {
         @Override
         public void loginRejected(LoginRejection r) {
             LOG.info("gateway login rejected: user {} from {} offered {}", r.user(), r.source(), r.offeredKeys());
+            // Nobody was authenticated; the user name the client claimed is the target.
+            audit.record(AuditEntry.ANONYMOUS, "auth.failed", "ssh-gateway/" + r.user(), r.source(), AuditEntry.DENIED);
         }
     }
 }

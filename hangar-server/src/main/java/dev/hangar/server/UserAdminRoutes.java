@@ -59,6 +59,9 @@ final class UserAdminRoutes {
         requireAdmin(ctx, "change users");
         String name = ctx.pathParam("name");
         UpdateUserRequest req = RequestBodies.read(ctx, UpdateUserRequest.class);
+        if (req.role() == null && req.disabled() != null)
+            HttpAudit.refine(ctx, req.disabled() ? "user.disable" : "user.enable");
+        else if (req.role() != null && req.disabled() == null) HttpAudit.refine(ctx, "user.role");
         User u = existing(name);
         if (req.role() != null) u = admin.setRole(name, Role.parse("role", req.role()));
         if (req.disabled() != null) u = admin.setDisabled(name, req.disabled());

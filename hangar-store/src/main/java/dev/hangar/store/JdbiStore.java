@@ -2,6 +2,7 @@ package dev.hangar.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hangar.core.store.AuditStore;
 import dev.hangar.core.store.EventStore;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.StoreException;
@@ -79,6 +80,7 @@ public final class JdbiStore implements Store {
     private final WorkspaceStore workspaces;
     private final EventStore events;
     private final UserStore users;
+    private final AuditStore audit;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -91,6 +93,7 @@ public final class JdbiStore implements Store {
         this.workspaces = new JdbiWorkspaceStore(session);
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
+        this.audit = new JdbiAuditStore(session);
     }
 
     /**
@@ -139,6 +142,11 @@ public final class JdbiStore implements Store {
     @Override
     public UserStore users() {
         return users;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
     }
 
     @Override

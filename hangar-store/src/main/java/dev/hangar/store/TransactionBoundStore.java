@@ -1,5 +1,6 @@
 package dev.hangar.store;
 
+import dev.hangar.core.store.AuditStore;
 import dev.hangar.core.store.EventStore;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.UserStore;
@@ -20,6 +21,7 @@ final class TransactionBoundStore implements Store {
     private final WorkspaceStore workspaces;
     private final EventStore events;
     private final UserStore users;
+    private final AuditStore audit;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -27,6 +29,7 @@ final class TransactionBoundStore implements Store {
         this.workspaces = new JdbiWorkspaceStore(session);
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
+        this.audit = new JdbiAuditStore(session);
     }
 
     @Override
@@ -42,6 +45,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public UserStore users() {
         return users;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
     }
 
     @Override

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * empty database from {@link #newDatabase()}; subclasses run the suite on a real SQLite file and on
  * a real PostgreSQL server.
  */
-abstract class StoreContractTest {
+abstract class StoreContractTest implements AuditStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -65,6 +65,11 @@ abstract class StoreContractTest {
     void openStore() throws Exception {
         config = newDatabase();
         store = JdbiStore.open(config);
+    }
+
+    @Override
+    public JdbiStore auditedStore() {
+        return store;
     }
 
     @AfterEach

@@ -6,12 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.core.domain.Role;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,31 +18,7 @@ import org.junit.jupiter.api.Test;
  * 2). The clock only moves when a test moves it, so nothing waits.
  */
 class ApiTokensTest {
-    /** A clock tests move by hand. */
-    static final class HandClock extends Clock {
-        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T10:00:00Z"));
-
-        void advance(Duration d) {
-            now.updateAndGet(t -> t.plus(d));
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    }
-
-    private static final HandClock CLOCK = new HandClock();
+    private static final TestClock CLOCK = new TestClock(Instant.parse("2026-12-03T10:00:00Z"));
     private static TestControlPlane cp;
     private static TestHttp http;
 

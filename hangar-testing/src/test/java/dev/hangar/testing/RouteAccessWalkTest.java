@@ -106,6 +106,7 @@ class RouteAccessWalkTest {
         rule("GET /api/v1/users/{name}", 403, 403, 200, 200);
         rule("PATCH /api/v1/users/{name}", 403, 403, 403, 200);
         rule("DELETE /api/v1/users/{name}", 403, 403, 403, 204);
+        rule("GET /api/v1/audit", 403, 403, 200, 200);
         rule("GET /api/v1/info", 200, 200, 200, 200);
         rule("GET /api/v1/ssh/host-ca", 200, 200, 200, 200);
         rule("GET /api/v1/openapi.yaml", 200, 200, 200, 200);

@@ -1,19 +1,13 @@
 package dev.hangar.api.client;
 
 import dev.hangar.api.AddSshKeyRequest;
-import dev.hangar.api.CreateTokenRequest;
-import dev.hangar.api.CreateUserRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
-import dev.hangar.api.CreatedTokenView;
-import dev.hangar.api.CreatedUserView;
 import dev.hangar.api.EventView;
 import dev.hangar.api.Json;
 import dev.hangar.api.ServerInfo;
 import dev.hangar.api.SshHostCa;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
-import dev.hangar.api.TokenView;
-import dev.hangar.api.UpdateUserRequest;
 import dev.hangar.api.UserView;
 import dev.hangar.api.WorkspaceView;
 import java.net.URLEncoder;
@@ -47,11 +41,13 @@ public final class HangarClient implements AutoCloseable {
 
     private final ClientSettings settings;
     private final ApiTransport transport;
+    private final AdminClient admin;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.transport = new ApiTransport(settings);
+        this.admin = new AdminClient(transport);
     }
 
     /** @return the settings this client was built with */
@@ -326,75 +322,14 @@ public final class HangarClient implements AutoCloseable {
         transport.sendIgnoringBody("DELETE", API + "/users/me/keys" + query(Map.of("fingerprint", fingerprint)));
     }
 
-    // ---- user administration (admins; auditors may read) -------------------------------------
-
-    /** {@code GET /users}: every user ordered by name; 403 for members. */
-    public List<UserView> users() {
-        return transport.sendForList("GET", API + "/users", null, UserView.class);
-    }
+    // ---- administration --------------------------------------------------------------------
 
     /**
-     * {@code POST /users} (201, admins only): creates an enabled user and their first token
-     * ({@code initial}); its secret is in the answer only.
-     *
-     * @throws ApiException 422 with {@code field} {@code name} or {@code role}, 409 when the user
-     *     exists, 403 for non-admins
+     * @return the facet for users, API tokens and the audit log, sharing this client's transport
+     *     (closing this client closes it too)
      */
-    public CreatedUserView createUser(CreateUserRequest request) {
-        return transport.send("POST", API + "/users", request, CreatedUserView.class);
-    }
-
-    /** {@code GET /users/{name}}: one user; 404 when unknown, 403 for members. */
-    public UserView user(String name) {
-        return transport.send("GET", API + "/users/" + segment(name), null, UserView.class);
-    }
-
-    /**
-     * {@code PATCH /users/{name}} (admins only): changes role and/or disabled. Idempotent.
-     *
-     * @throws ApiException 409 when it would demote or disable the last enabled admin
-     */
-    public UserView updateUser(String name, UpdateUserRequest patch) {
-        return transport.send("PATCH", API + "/users/" + segment(name), patch, UserView.class);
-    }
-
-    /**
-     * {@code DELETE /users/{name}} (204, admins only).
-     *
-     * @param transferTo give the user's workspaces to this user; empty for none
-     * @param deleteWorkspaces delete the user's workspaces (the normal delete)
-     * @throws ApiException 409 when the user owns workspaces and neither option is given (the detail
-     *     says how many), when the transfer target has a workspace of the same name, or for the
-     *     last enabled admin
-     */
-    public void deleteUser(String name, String transferTo, boolean deleteWorkspaces) {
-        Map<String, String> q = new java.util.LinkedHashMap<>();
-        q.put("transfer-to", transferTo);
-        q.put("delete-workspaces", deleteWorkspaces ? "true" : "");
-        transport.sendIgnoringBody("DELETE", API + "/users/" + segment(name) + query(q));
-    }
-
-    // ---- API tokens ------------------------------------------------------------------------
-
-    /** {@code GET /users/me/tokens}: the caller's tokens (never their secrets), by name. */
-    public List<TokenView> tokens() {
-        return transport.sendForList("GET", API + "/users/me/tokens", null, TokenView.class);
-    }
-
-    /**
-     * {@code POST /users/me/tokens} (201): creates a token; the answer holds its secret, shown only
-     * this once.
-     *
-     * @throws ApiException 422 with {@code field} {@code name} or {@code expires}, 409 for a
-     *     duplicate name
-     */
-    public CreatedTokenView createToken(CreateTokenRequest request) {
-        return transport.send("POST", API + "/users/me/tokens", request, CreatedTokenView.class);
-    }
-
-    /** {@code DELETE /users/me/tokens/{name}} (204): revokes a token; 404 when there is none. */
-    public void revokeToken(String name) {
-        transport.sendIgnoringBody("DELETE", API + "/users/me/tokens/" + segment(name));
+    public AdminClient admin() {
+        return admin;
     }
 
     // ---- server ----------------------------------------------------------------------------
@@ -440,7 +375,7 @@ public final class HangarClient implements AutoCloseable {
     }
 
     /** @return {@code ?k=v&...} for the non-empty values, percent-encoded; empty when none */
-    private static String query(Map<String, String> params) {
+    static String query(Map<String, String> params) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : params.entrySet()) {
             if (e.getValue() == null || e.getValue().isEmpty()) continue;

@@ -130,6 +130,19 @@ public final class UserService {
     }
 
     /**
+     * Names the token a bearer string points at, for the audit entry of a failed authentication:
+     * the {@code owner/name} of the stored token whose id the string carries, whether or not its
+     * secret matches (the id is not secret; the secret is never looked at here). Read-only.
+     *
+     * @return {@code owner/name}, or empty when the string is not a Hangar token or names none
+     */
+    public Optional<String> tokenLabel(String bearerToken) {
+        return Tokens.parse(bearerToken)
+                .flatMap(p -> store.users().findToken(p.id()))
+                .map(t -> t.owner() + "/" + t.name());
+    }
+
+    /**
      * Authenticates a bearer token: well-formed, known, secret matching (constant time), not
      * expired, and its user enabled. Records the use at most once per {@link
      * #LAST_USED_GRANULARITY}.

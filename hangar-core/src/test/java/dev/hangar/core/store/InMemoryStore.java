@@ -1,5 +1,7 @@
 package dev.hangar.core.store;
 
+import dev.hangar.core.audit.AuditEntry;
+import dev.hangar.core.audit.AuditQuery;
 import dev.hangar.core.domain.ApiToken;
 import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.NotFoundException;
@@ -33,10 +35,13 @@ public final class InMemoryStore implements Store {
     private List<UserSshKey> keys = new ArrayList<>();
     private Map<String, ApiToken> tokens = new TreeMap<>();
     private long seq;
+    private List<AuditEntry> audit = new ArrayList<>();
+    private long auditSeq;
 
     private final WorkspaceStore workspaceStore = new Workspaces();
     private final EventStore eventStore = new Events();
     private final UserStore userStore = new Users();
+    private final AuditStore auditStore = new Audit();
 
     /** @return every event of every workspace, oldest first (a copy) */
     public List<WorkspaceEvent> allEvents() {
@@ -61,6 +66,11 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public AuditStore audit() {
+        return auditStore;
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         synchronized (lock) {
             var ws = new LinkedHashMap<>(workspaces);
@@ -69,6 +79,7 @@ public final class InMemoryStore implements Store {
             var ks = new ArrayList<>(keys);
             var ts = new TreeMap<>(tokens);
             long s = seq;
+            var au = new ArrayList<>(audit);
             try {
                 return work.apply(this);
             } catch (RuntimeException | Error e) {
@@ -78,6 +89,7 @@ public final class InMemoryStore implements Store {
                 keys = ks;
                 tokens = ts;
                 seq = s;
+                audit = au;
                 throw e;
             }
         }
@@ -95,6 +107,38 @@ public final class InMemoryStore implements Store {
 
     @Override
     public void close() {}
+
+    private final class Audit implements AuditStore {
+        @Override
+        public AuditEntry append(AuditEntry entry) {
+            synchronized (lock) {
+                AuditEntry stored =
+                        entry.stored(++auditSeq, entry.at().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                audit.add(stored);
+                return stored;
+            }
+        }
+
+        @Override
+        public List<AuditEntry> list(AuditQuery query, int limit) {
+            if (limit < 0) throw new IllegalArgumentException("limit must be at least 0, got " + limit);
+            synchronized (lock) {
+                return audit.reversed().stream()
+                        .filter(e -> e.seq() < query.beforeSeq() && query.matches(e))
+                        .limit(limit)
+                        .toList();
+            }
+        }
+
+        @Override
+        public int deleteBefore(java.time.Instant cutoff) {
+            synchronized (lock) {
+                int before = audit.size();
+                audit.removeIf(e -> e.at().isBefore(cutoff));
+                return before - audit.size();
+            }
+        }
+    }
 
     private final class Workspaces implements WorkspaceStore {
         @Override

@@ -67,6 +67,11 @@ class ConsoleRoutesTest {
                     .findFirst()
                     .orElseThrow();
             assertThat(detach.message()).contains("7 bytes to the guest");
+            // the audit log has the session's open and close (issue #15, item 6)
+            await().atMost(WAIT)
+                    .until(() -> audit("console.")
+                            .containsAll(
+                                    List.of("alice console.open alice/dev ok", "alice console.close alice/dev ok")));
 
             // The console is free again after a detach.
             Collector again = new Collector();
@@ -76,6 +81,21 @@ class ConsoleRoutesTest {
             await().atMost(WAIT).until(() -> again.received().contains(SerialConsoleEmulator.PROMPT));
             second.abort();
         }
+    }
+
+    /** @return the audit entries of {@code action} (or family) as "actor action target outcome" */
+    private List<String> audit(String action) {
+        return f
+                .cp
+                .server()
+                .audit()
+                .list(
+                        new dev.hangar.core.audit.AuditQuery(
+                                java.time.Instant.EPOCH, "", action, dev.hangar.core.audit.AuditQuery.START),
+                        100)
+                .stream()
+                .map(e -> e.actor() + " " + e.action() + " " + e.target() + " " + e.outcome())
+                .toList();
     }
 
     @Test
@@ -89,6 +109,7 @@ class ConsoleRoutesTest {
             Collector.Closed closed = second.closed.get(10, TimeUnit.SECONDS);
             assertThat(closed.code()).isEqualTo(1013);
             assertThat(closed.reason()).startsWith("console busy: alice is attached since ");
+            assertThat(audit("console.open")).contains("admin console.open alice/dev denied");
             // The first client keeps working.
             Collector firstOut = new Collector();
             first.abort();

@@ -1,0 +1,41 @@
+package dev.hangar.testing;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A UTC clock that only moves when a test moves it ({@link #advance}), for the server's injected
+ * clock: token expiry, audit retention and the like are tested without waiting. Thread-safe.
+ */
+public final class TestClock extends Clock {
+    private final AtomicReference<Instant> now;
+
+    /** @param start the clock's first reading */
+    public TestClock(Instant start) {
+        this.now = new AtomicReference<>(start);
+    }
+
+    /** Moves the clock forward (or back, for a negative {@code d}). */
+    public void advance(Duration d) {
+        now.updateAndGet(t -> t.plus(d));
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+}
