@@ -1,10 +1,10 @@
 package dev.hangar.testing.vm.usb;
 
 import dev.hangar.core.service.HostCertificateAuthority;
+import dev.hangar.nocloud.NoCloudSeed;
 import dev.hangar.provider.qemu.Accelerator;
 import dev.hangar.provider.qemu.BaseImage;
 import dev.hangar.provider.qemu.CloudInitUserData;
-import dev.hangar.provider.qemu.NoCloudSeed;
 import dev.hangar.provider.qemu.QemuCommandLine;
 import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Resources;
