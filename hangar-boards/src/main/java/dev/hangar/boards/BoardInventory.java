@@ -19,20 +19,28 @@ public final class BoardInventory {
      * One board in the inventory.
      *
      * @param hostname its host name
-     * @param addressing its addressing: static (reached at the address) or DHCP (reached at {@code
-     *     HOST.local})
+     * @param address where Ansible connects to it: its static IP address, or its mDNS name {@code
+     *     HOST.local}
      */
-    public record Host(String hostname, BoardNetwork.Addressing addressing) {
+    public record Host(String hostname, String address) {
         public Host {
             Objects.requireNonNull(hostname, "hostname");
-            Objects.requireNonNull(addressing, "addressing");
+            Objects.requireNonNull(address, "address");
         }
 
-        /** @return the address Ansible connects to */
-        public String reachableAt() {
-            return addressing instanceof BoardNetwork.StaticAddress s
-                    ? s.address().host()
-                    : hostname + ".local";
+        /** @return a board with a DHCP address, reached at its mDNS name {@code HOST.local} */
+        public static Host mdns(String hostname) {
+            return new Host(hostname, hostname + ".local");
+        }
+
+        /** @return a board reached at its static {@code address} */
+        public static Host at(String hostname, Cidr address) {
+            return new Host(hostname, address.host());
+        }
+
+        /** @return whether it is reached at a static address (not an mDNS name) */
+        public boolean staticAddress() {
+            return !address.equals(hostname + ".local");
         }
     }
 
@@ -62,8 +70,8 @@ public final class BoardInventory {
         ini.append("\n[").append(cluster).append(":vars]\n");
         ini.append("ansible_user=").append(user).append('\n');
         ini.append("fqdn_master=\"").append(master.hostname()).append(".local\"\n");
-        if (master.addressing() instanceof BoardNetwork.StaticAddress s) {
-            ini.append("network_address_master=\"").append(s.address().host()).append("\"\n");
+        if (master.staticAddress()) {
+            ini.append("network_address_master=\"").append(master.address()).append("\"\n");
         }
         ini.append("\n[master:children]\n").append(masterGroup).append('\n');
         ini.append("\n[nodes:children]\n").append(nodeGroup).append('\n');
@@ -71,9 +79,6 @@ public final class BoardInventory {
     }
 
     private static void hostLine(StringBuilder ini, Host h) {
-        ini.append(h.hostname())
-                .append(" ansible_host=")
-                .append(h.reachableAt())
-                .append('\n');
+        ini.append(h.hostname()).append(" ansible_host=").append(h.address()).append('\n');
     }
 }

@@ -26,7 +26,7 @@ public final class PartitionTable {
      * @param number its number as {@code sfdisk} and the kernel count it, from 1
      * @param offset its first byte in the image
      * @param size its length in bytes
-     * @param type the MBR type byte as hex (e.g. {@code 0c}) or the GPT type GUID (lower case)
+     * @param type the MBR type byte in hex as sfdisk prints it (e.g. {@code c}) or the GPT type GUID (lower case)
      */
     public record Partition(int number, long offset, long size, String type) {}
 
@@ -50,7 +50,7 @@ public final class PartitionTable {
             long sectors = Integer.toUnsignedLong(mbr.getInt(e + 12));
             if (type != 0 && sectors != 0) {
                 parts.add(new Partition(
-                        i + 1, start * SECTOR, sectors * SECTOR, String.format(Locale.ROOT, "%02x", type)));
+                        i + 1, start * SECTOR, sectors * SECTOR, Integer.toHexString(type)));
             }
         }
         return parts;
