@@ -49,8 +49,7 @@ public final class PartitionTable {
             long start = Integer.toUnsignedLong(mbr.getInt(e + 8));
             long sectors = Integer.toUnsignedLong(mbr.getInt(e + 12));
             if (type != 0 && sectors != 0) {
-                parts.add(new Partition(
-                        i + 1, start * SECTOR, sectors * SECTOR, Integer.toHexString(type)));
+                parts.add(new Partition(i + 1, start * SECTOR, sectors * SECTOR, Integer.toHexString(type)));
             }
         }
         return parts;
