@@ -1,7 +1,6 @@
 package dev.hangar.boards;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -37,14 +36,15 @@ public record Autoinstall(
 
     /** Subiquity's storage layouts ({@code storage: layout: name:}). */
     public enum StorageLayout {
+        // lower case like Output.Format's constants: picocli lists and accepts these names as typed
         /** LVM on the largest disk (Subiquity's default). */
-        LVM,
+        lvm,
         /** Plain partitions on the largest disk. */
-        DIRECT;
+        direct;
 
         /** @return the name Subiquity expects, {@code lvm} or {@code direct} */
         public String subiquityName() {
-            return name().toLowerCase(Locale.ROOT);
+            return name();
         }
     }
 }

@@ -51,7 +51,7 @@ class AutoinstallUserDataTest {
                 "ansible",
                 PasswordHashes.unguessable(),
                 List.of(key),
-                Autoinstall.StorageLayout.DIRECT,
+                Autoinstall.StorageLayout.direct,
                 List.of("qemu-guest-agent", "usbip"),
                 List.of("curtin in-target -- systemctl enable qemu-guest-agent", "echo done > /target/root/done"));
 
@@ -84,7 +84,7 @@ class AutoinstallUserDataTest {
     void minimalInstallLeavesOutEmptySectionsAndDefaultsToLvm() throws Exception {
         String key = Files.readString(CloudInitTools.newPublicKey(dir, "k")).strip();
         NoCloudFiles f = AutoinstallUserData.render(new Autoinstall(
-                "vm", "dev", "$6$saltsalt$hash", List.of(key), Autoinstall.StorageLayout.LVM, List.of(), List.of()));
+                "vm", "dev", "$6$saltsalt$hash", List.of(key), Autoinstall.StorageLayout.lvm, List.of(), List.of()));
         CloudInitTools.assertValidCloudConfig(dir, "user-data", f.userData());
         JsonNode a = CloudInitTools.tree(f.userData()).get("autoinstall");
         assertThat(a.has("packages")).isFalse();

@@ -125,7 +125,13 @@ final class BoardCommand {
         @Override
         public Integer call() {
             List<String> hostnames = names.names(1);
-            String clusterName = LocalInput.check(() -> Inputs.hostname("--cluster", cluster));
+            if (!cluster.matches("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?")) {
+                throw new CliException(
+                        ExitCodes.BAD_INPUT,
+                        "--cluster '" + cluster + "': use letters, digits and" + " hyphens (it names the groups "
+                                + cluster + "-master and " + cluster + "-nodes)");
+            }
+            String clusterName = cluster;
             String userName = LocalInput.check(() -> Inputs.userName("--user", user));
             Cidr first = address == null ? null : LocalInput.check(() -> Inputs.cidr("--address", address));
             List<BoardInventory.Host> hosts = new ArrayList<>();
