@@ -30,16 +30,24 @@ public record BoardNetwork(Link link, Addressing addressing) {
      *
      * @param ssid the network name
      * @param psk the passphrase; {@link #toString()} does not show it
+     * @param country the Wi-Fi regulatory domain (ISO 3166-1 alpha-2, e.g. {@code DE}), which
+     *     Raspberry Pi OS needs before it unblocks Wi-Fi; empty for none
      */
-    public record Wifi(String ssid, String psk) implements Link {
+    public record Wifi(String ssid, String psk, String country) implements Link {
         public Wifi {
             Objects.requireNonNull(ssid, "ssid");
             Objects.requireNonNull(psk, "psk");
+            Objects.requireNonNull(country, "country");
+        }
+
+        /** Without a regulatory domain. */
+        public Wifi(String ssid, String psk) {
+            this(ssid, psk, "");
         }
 
         @Override
         public String toString() {
-            return "Wifi[ssid=" + ssid + ", psk=<hidden>]";
+            return "Wifi[ssid=" + ssid + ", psk=<hidden>, country=" + country + "]";
         }
     }
 

@@ -26,7 +26,8 @@ import java.util.Map;
  * of the other two files, so cloud-init treats changed settings as a new instance and applies them.
  *
  * <p>network-config: {@code eth0} with DHCP (optional, so boot does not wait for a cable); with
- * Wi-Fi, {@code wlan0} joining the network with the passphrase; a static address goes on the Wi-Fi
+ * Wi-Fi, {@code wlan0} joining the network with the passphrase (and netplan's {@code
+ * regulatory-domain} when a country is given); a static address goes on the Wi-Fi
  * link when there is one, else on {@code eth0}, with a default route and name servers.
  */
 public final class BoardSeed {
@@ -71,6 +72,7 @@ public final class BoardSeed {
         net.put("ethernets", Map.of("eth0", eth0));
         if (network.link() instanceof BoardNetwork.Wifi w) {
             Map<String, Object> wlan0 = addressing(network.addressing());
+            if (!w.country().isEmpty()) wlan0.put("regulatory-domain", w.country());
             Map<String, Object> accessPoint = new LinkedHashMap<>();
             accessPoint.put("password", w.psk());
             wlan0.put("access-points", Map.of(w.ssid(), accessPoint));

@@ -179,6 +179,18 @@ public final class Inputs {
     }
 
     /**
+     * @return {@code country} in upper case, an ISO 3166-1 alpha-2 code (the Wi-Fi regulatory domain)
+     * @throws IllegalArgumentException if it is not two letters
+     */
+    public static String wifiCountry(String what, String country) {
+        if (!country.matches("[A-Za-z]{2}")) {
+            throw new IllegalArgumentException(
+                    what + " '" + country + "': give the two-letter country code (ISO 3166-1), e.g. DE or GB");
+        }
+        return country.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
      * Reads a WPA2/WPA3-Personal passphrase from a file (its first line; a trailing newline is not
      * part of it). The passphrase never appears in a message.
      *

@@ -65,7 +65,7 @@ class BoardSeedTest {
     @Test
     void wifiWithStaticAddressKeepsThePassphraseAsAString() throws Exception {
         // all digits: a YAML writer that does not quote it would make it a number
-        BoardNetwork net = new BoardNetwork(new BoardNetwork.Wifi("bee42 crew", "12345678"), fixed());
+        BoardNetwork net = new BoardNetwork(new BoardNetwork.Wifi("bee42 crew", "12345678", "DE"), fixed());
         NoCloudFiles f = BoardSeed.render(board(net));
 
         CloudInitTools.assertValidCloudConfig(dir, "user-data", f.userData());
@@ -78,6 +78,7 @@ class BoardSeedTest {
         JsonNode converted = CloudInitTools.tree(netplan).at("/network/wifis/wlan0");
         assertThat(converted.at("/addresses/0").asText()).as(netplan).isEqualTo("192.168.0.11/24");
         assertThat(converted.at("/access-points/bee42 crew/password").asText()).isEqualTo("12345678");
+        assertThat(converted.at("/regulatory-domain").asText()).isEqualTo("DE");
         assertThat(netplan).contains("192.168.0.1", "9.9.9.9");
         assertThat(CloudInitTools.tree(netplan)
                         .at("/network/ethernets/eth0/dhcp4")
@@ -110,5 +111,6 @@ class BoardSeedTest {
     void thePassphraseIsNotInAnyToString() {
         Board b = board(new BoardNetwork(new BoardNetwork.Wifi("net", "s3cr3t-passphrase"), new BoardNetwork.Dhcp()));
         assertThat(b.toString()).doesNotContain("s3cr3t-passphrase").contains("psk=<hidden>");
+        assertThat(BoardSeed.render(b).networkConfig()).doesNotContain("regulatory-domain");
     }
 }

@@ -96,6 +96,9 @@ class InputsTest {
                 .doesNotContain("s3cret");
         Path twoLines = Files.writeString(dir.resolve("two"), "one line\nanother\n");
         assertThatThrownBy(() -> Inputs.wifiPsk("--wifi-psk-file", twoLines)).hasMessageContaining("it has 2 lines");
+        assertThat(Inputs.wifiCountry("--wifi-country", "de")).isEqualTo("DE");
+        assertThatThrownBy(() -> Inputs.wifiCountry("--wifi-country", "Germany"))
+                .hasMessage("--wifi-country 'Germany': give the two-letter country code (ISO 3166-1), e.g. DE or GB");
         assertThatThrownBy(() -> Inputs.wifiSsid("--wifi-ssid", "x".repeat(33)))
                 .hasMessageContaining("has 33 bytes; a Wi-Fi network name has 1 to 32");
     }

@@ -38,6 +38,12 @@ final class BoardOptions {
     Path wifiPskFile;
 
     @Option(
+            names = "--wifi-country",
+            paramLabel = "CC",
+            description = "Wi-Fi regulatory domain, e.g. DE (Raspberry Pi OS keeps Wi-Fi off without one).")
+    String wifiCountry;
+
+    @Option(
             names = "--address",
             paramLabel = "CIDR",
             description = "Static address with prefix, e.g. 192.168.0.11/24 (needs --gateway); default DHCP."
@@ -67,6 +73,9 @@ final class BoardOptions {
         if ((wifiSsid == null) != (wifiPskFile == null)) {
             throw LocalInput.usage("--wifi-ssid and --wifi-psk-file go together: give both, or neither for a cable");
         }
+        if (wifiCountry != null && wifiSsid == null) {
+            throw LocalInput.usage("--wifi-country goes with --wifi-ssid and --wifi-psk-file");
+        }
         if (address == null && (gateway != null || !dns.isEmpty())) {
             throw LocalInput.usage("--gateway and --dns set up a static address: give --address CIDR too");
         }
@@ -76,7 +85,9 @@ final class BoardOptions {
         BoardNetwork.Link link = wifiSsid == null
                 ? new BoardNetwork.Ethernet()
                 : LocalInput.check(() -> new BoardNetwork.Wifi(
-                        Inputs.wifiSsid("--wifi-ssid", wifiSsid), Inputs.wifiPsk("--wifi-psk-file", wifiPskFile)));
+                        Inputs.wifiSsid("--wifi-ssid", wifiSsid),
+                        Inputs.wifiPsk("--wifi-psk-file", wifiPskFile),
+                        wifiCountry == null ? "" : Inputs.wifiCountry("--wifi-country", wifiCountry)));
         return new BoardNetwork(link, addressing(address, gateway, dns));
     }
 

@@ -27,7 +27,9 @@ final class SeedIsoCommand implements Callable<Integer> {
     Path dir;
 
     @Option(
-            names = {"-o", "--output"},
+            // -o as in genisoimage and cloud-localds (issue 13 spells the command so); not --output,
+            // which is the -o table|json|yaml format option everywhere else (OutputOptionTest)
+            names = {"-o", "--iso"},
             required = true,
             paramLabel = "FILE",
             description = "The ISO file to write (replaced if it exists).")

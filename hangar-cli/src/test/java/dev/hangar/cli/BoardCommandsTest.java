@@ -55,6 +55,8 @@ class BoardCommandsTest {
                         "bee42",
                         "--wifi-psk-file",
                         psk.toString(),
+                        "--wifi-country",
+                        "de",
                         "--address",
                         "192.168.0.11/24",
                         "--gateway",
@@ -71,7 +73,8 @@ class BoardCommandsTest {
         assertThat(r.toString()).doesNotContain("s3cret-passphrase-42");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("network-config"))))
                 .isEqualTo("rw-------");
-        assertThat(Files.readString(out.resolve("network-config"))).contains("s3cret-passphrase-42", "192.168.0.11/24");
+        assertThat(Files.readString(out.resolve("network-config")))
+                .contains("s3cret-passphrase-42", "192.168.0.11/24", "regulatory-domain: DE");
         sh("cloud-init schema --config-file " + out.resolve("user-data"));
         assertThat(Files.readString(out.resolve("user-data")))
                 .contains("hostname: bee42-crew-01-001", "- name: pirate");

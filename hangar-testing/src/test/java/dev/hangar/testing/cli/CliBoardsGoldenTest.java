@@ -85,6 +85,21 @@ class CliBoardsGoldenTest {
                         "bee42",
                         "--wifi-psk-file",
                         tmp + "/short-psk"));
+        run(
+                g,
+                ExitCodes.BAD_INPUT,
+                with(
+                        ok,
+                        "board",
+                        "user-data",
+                        "--hostname",
+                        "pi",
+                        "--wifi-ssid",
+                        "bee42",
+                        "--wifi-psk-file",
+                        tmp + "/psk",
+                        "--wifi-country",
+                        "Germany"));
         g.note("board user-data: static address");
         run(g, ExitCodes.USAGE, with(ok, "board", "user-data", "--hostname", "pi", "--gateway", "192.168.0.1"));
         run(g, ExitCodes.USAGE, with(ok, "board", "user-data", "--hostname", "pi", "--address", "192.168.0.11/24"));
