@@ -51,6 +51,7 @@ class BoardSeedTest {
         assertThat(user.get("name").asText()).isEqualTo("pirate");
         assertThat(user.get("lock_passwd").asBoolean()).isTrue();
         assertThat(user.get("ssh_authorized_keys").get(0).asText()).isEqualTo(key);
+        assertThat(f.userData().lines()).as("the key is not folded").contains("  - " + key);
         assertThat(u.get("packages").get(0).asText()).as("mDNS for HOST.local").isEqualTo("avahi-daemon");
 
         JsonNode m = CloudInitTools.tree(f.metaData());

@@ -27,8 +27,9 @@ final class AutoinstallCommand {
             mixinStandardHelpOptions = true,
             name = "user-data",
             description = {
-                "Write autoinstall user-data (#cloud-config with an autoinstall: section: version 1,",
-                "identity, ssh, storage, packages, late-commands) and an empty meta-data into a directory.",
+                "Write Ubuntu autoinstall user-data and an empty meta-data.",
+                "user-data is #cloud-config with an autoinstall: section (version 1, identity, ssh, storage,",
+                "packages, late-commands), written into a directory.",
                 "Then: hangar seed-iso DIR -o cidata.iso, and boot the Ubuntu Server ISO with it attached."
             })
     static final class UserData implements Callable<Integer> {

@@ -46,8 +46,9 @@ final class BoardCommand {
             mixinStandardHelpOptions = true,
             name = "user-data",
             description = {
-                "Write user-data, meta-data and network-config for one board into a directory,",
-                "as Raspberry Pi OS and Ubuntu Server for Raspberry Pi read them from the boot partition."
+                "Write one board's cloud-init user-data, meta-data and network-config.",
+                "Into a directory, as Raspberry Pi OS and Ubuntu Server for Raspberry Pi read them from the",
+                "boot partition."
             })
     static final class UserData implements Callable<Integer> {
         private final CliContext ctx;
@@ -84,7 +85,8 @@ final class BoardCommand {
             mixinStandardHelpOptions = true,
             name = "inventory",
             description = {
-                "Print the Ansible inventory (INI) of a set of boards: CLUSTER-master and CLUSTER-nodes groups,",
+                "Print the boards' Ansible inventory.",
+                "INI, in seed 002's shape: CLUSTER-master and CLUSTER-nodes groups,",
                 "[CLUSTER:children], [CLUSTER:vars] (ansible_user, fqdn_master, network_address_master),",
                 "[master:children] and [nodes:children]. Hosts are reached at their static address",
                 "(--address of the first board, counting up) or their mDNS name HOST.local."

@@ -34,8 +34,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         name = "flash",
         description = {
-            "Write the boards' user-data, meta-data and network-config into the FAT boot partition of raw",
-            "SD-card images (MBR or GPT), in place; no root, no loop mounts. Then write the image to the",
+            "Write the boards' cloud-init files into SD-card images.",
+            "user-data, meta-data and network-config go into the FAT boot partition of raw images",
+            "(MBR or GPT), in place; no root, no loop mounts. Then write the image to the",
             "card as usual (dd, Raspberry Pi Imager's 'Use custom', balenaEtcher).",
             "One image with --count N > 1: copies IMAGE-001.img ... are written, the image stays as it is.",
             "Several images: one board each, in order."

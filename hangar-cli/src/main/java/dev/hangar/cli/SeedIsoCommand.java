@@ -17,8 +17,9 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         name = "seed-iso",
         description = {
-            "Pack user-data, meta-data and (if present) network-config from DIR into a cloud-init NoCloud",
-            "seed ISO (volume label CIDATA), e.g. for an Ubuntu autoinstall or any cloud image."
+            "Pack a directory's cloud-init files into a CIDATA seed ISO.",
+            "user-data, meta-data and (if present) network-config from DIR go into a NoCloud seed ISO",
+            "(volume label CIDATA), e.g. for an Ubuntu autoinstall or any cloud image."
         })
 final class SeedIsoCommand implements Callable<Integer> {
     private final CliContext ctx;
