@@ -250,6 +250,35 @@ class ModuleBoundariesTest {
                 .check(hangar);
     }
 
+    /**
+     * The NoCloud seed writer is shared by the qemu provider and the CLI, so it sees nothing of
+     * ours; the boards module (renderers, FAT writer, inventory) sees only it, so the CLI can ship it
+     * without any server or provider code.
+     */
+    @Test
+    void noCloudAndBoardsStandAlone() {
+        classes()
+                .that()
+                .resideInAPackage("dev.hangar.nocloud..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "dev.hangar.nocloud..", "com.github.stephenc.javaisotools..")
+                .check(hangar);
+        classes()
+                .that()
+                .resideInAPackage("dev.hangar.boards..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage(
+                        "java..",
+                        "dev.hangar.boards..",
+                        "dev.hangar.nocloud..",
+                        "com.fasterxml.jackson..",
+                        "de.waldheinz.fs..",
+                        "org.apache.commons.codec..")
+                .check(hangar);
+    }
+
     @Test
     void noImplSuffix() {
         noClasses().should().haveSimpleNameEndingWith("Impl").check(hangar);

@@ -1,5 +1,6 @@
 package dev.hangar.provider.qemu;
 
+import dev.hangar.nocloud.NoCloudSeed;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;

@@ -3,7 +3,7 @@
  *
  * <p>Each workspace is a directory under {@code <dataDir>/workspaces/<workspace id>/} holding a
  * qcow2 overlay on a cached base image ({@link dev.hangar.provider.qemu.ImageCache}), a cloud-init
- * NoCloud seed ISO ({@link dev.hangar.provider.qemu.NoCloudSeed}), and while the VM runs QEMU's
+ * NoCloud seed ISO ({@link dev.hangar.nocloud.NoCloudSeed}, shared with {@code hangar seed-iso}), and while the VM runs QEMU's
  * pidfile, a QMP socket and a serial console socket plus its log. QEMU runs detached from the JVM
  * ({@code -daemonize}), so the control plane can restart and find its VMs again from those files.
  *

@@ -1,9 +1,9 @@
 package dev.hangar.testing.vm.usb;
 
 import dev.hangar.core.service.HostCertificateAuthority;
+import dev.hangar.nocloud.NoCloudSeed;
 import dev.hangar.provider.qemu.Accelerator;
 import dev.hangar.provider.qemu.BaseImage;
-import dev.hangar.provider.qemu.NoCloudSeed;
 import dev.hangar.provider.qemu.QemuCommandLine;
 import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Resources;

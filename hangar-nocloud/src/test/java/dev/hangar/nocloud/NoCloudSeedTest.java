@@ -1,12 +1,14 @@
-package dev.hangar.provider.qemu;
+package dev.hangar.nocloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,9 +55,47 @@ class NoCloudSeedTest {
                 .isEqualTo("#cloud-config\nhostname: two\n");
     }
 
+    @Test
+    void networkConfigIsPackedWhenGivenAndFilesAreReadFromADirectory() throws Exception {
+        Path src = Files.createDirectory(dir.resolve("src"));
+        Files.writeString(src.resolve("user-data"), "#cloud-config\nhostname: pi\n");
+        Files.writeString(src.resolve("meta-data"), "");
+        Files.writeString(src.resolve("network-config"), "network:\n  version: 2\n");
+        Files.writeString(src.resolve("README"), "not part of the seed");
+        Path iso = dir.resolve("cidata.iso");
+
+        NoCloudSeed.write(iso, NoCloudFiles.read(src));
+
+        assertThat(run("isoinfo", "-R", "-f", "-i", iso.toString()).lines())
+                .containsExactlyInAnyOrder("/meta-data", "/network-config", "/user-data");
+        assertThat(run("isoinfo", "-R", "-i", iso.toString(), "-x", "/network-config"))
+                .isEqualTo("network:\n  version: 2\n");
+        assertThat(run("isoinfo", "-R", "-i", iso.toString(), "-x", "/meta-data"))
+                .isEmpty();
+    }
+
+    @Test
+    void readingADirectoryWithoutUserDataOrMetaDataSaysWhatIsMissing() throws Exception {
+        Path src = Files.createDirectory(dir.resolve("empty"));
+        assertThatThrownBy(() -> NoCloudFiles.read(src))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(src + " has no user-data and no meta-data; a NoCloud seed needs both (meta-data may be an"
+                        + " empty file)");
+        Files.writeString(src.resolve("user-data"), "#cloud-config\n");
+        assertThatThrownBy(() -> NoCloudFiles.read(src))
+                .hasMessage(src + " has no meta-data; a NoCloud seed needs both (meta-data may be an empty file)");
+        assertThatThrownBy(() -> NoCloudFiles.read(src.resolve("user-data")))
+                .hasMessageContaining("is not a directory");
+    }
+
     private static String run(String... command) throws Exception {
-        Command.Result r = Command.run(List.of(command), java.time.Duration.ofSeconds(30));
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        return r.stdout();
+        Process p = new ProcessBuilder(List.of(command)).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS))
+                .as("%s finished", List.of(command))
+                .isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        return out;
     }
 }
