@@ -79,6 +79,7 @@ public final class JdbiStore implements Store {
     private final WorkspaceStore workspaces;
     private final EventStore events;
     private final UserStore users;
+    private final dev.hangar.core.store.ActivityStore activity;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -91,6 +92,7 @@ public final class JdbiStore implements Store {
         this.workspaces = new JdbiWorkspaceStore(session);
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
+        this.activity = new JdbiActivityStore(session);
     }
 
     /**
@@ -139,6 +141,11 @@ public final class JdbiStore implements Store {
     @Override
     public UserStore users() {
         return users;
+    }
+
+    @Override
+    public dev.hangar.core.store.ActivityStore activity() {
+        return activity;
     }
 
     @Override

@@ -20,6 +20,7 @@ final class TransactionBoundStore implements Store {
     private final WorkspaceStore workspaces;
     private final EventStore events;
     private final UserStore users;
+    private final dev.hangar.core.store.ActivityStore activity;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -27,6 +28,7 @@ final class TransactionBoundStore implements Store {
         this.workspaces = new JdbiWorkspaceStore(session);
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
+        this.activity = new JdbiActivityStore(session);
     }
 
     @Override
@@ -42,6 +44,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public UserStore users() {
         return users;
+    }
+
+    @Override
+    public dev.hangar.core.store.ActivityStore activity() {
+        return activity;
     }
 
     @Override

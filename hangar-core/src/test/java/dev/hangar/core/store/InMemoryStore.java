@@ -1,5 +1,6 @@
 package dev.hangar.core.store;
 
+import dev.hangar.core.autostop.WorkspaceActivity;
 import dev.hangar.core.domain.ApiToken;
 import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.NotFoundException;
@@ -32,11 +33,13 @@ public final class InMemoryStore implements Store {
     private Map<String, User> users = new TreeMap<>();
     private List<UserSshKey> keys = new ArrayList<>();
     private Map<String, ApiToken> tokens = new TreeMap<>();
+    private Map<String, WorkspaceActivity> activity = new TreeMap<>();
     private long seq;
 
     private final WorkspaceStore workspaceStore = new Workspaces();
     private final EventStore eventStore = new Events();
     private final UserStore userStore = new Users();
+    private final ActivityStore activityStore = new Activity();
 
     /** @return every event of every workspace, oldest first (a copy) */
     public List<WorkspaceEvent> allEvents() {
@@ -61,6 +64,11 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public ActivityStore activity() {
+        return activityStore;
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         synchronized (lock) {
             var ws = new LinkedHashMap<>(workspaces);
@@ -68,6 +76,7 @@ public final class InMemoryStore implements Store {
             var us = new TreeMap<>(users);
             var ks = new ArrayList<>(keys);
             var ts = new TreeMap<>(tokens);
+            var as = new TreeMap<>(activity);
             long s = seq;
             try {
                 return work.apply(this);
@@ -77,6 +86,7 @@ public final class InMemoryStore implements Store {
                 users = us;
                 keys = ks;
                 tokens = ts;
+                activity = as;
                 seq = s;
                 throw e;
             }
@@ -95,6 +105,24 @@ public final class InMemoryStore implements Store {
 
     @Override
     public void close() {}
+
+    private final class Activity implements ActivityStore {
+        @Override
+        public Optional<WorkspaceActivity> find(String workspaceId) {
+            synchronized (lock) {
+                return Optional.ofNullable(activity.get(workspaceId));
+            }
+        }
+
+        @Override
+        public void save(WorkspaceActivity a) {
+            synchronized (lock) {
+                if (!workspaces.containsKey(a.workspaceId()))
+                    throw new StoreException("no workspace " + a.workspaceId(), null);
+                activity.put(a.workspaceId(), a);
+            }
+        }
+    }
 
     private final class Workspaces implements WorkspaceStore {
         @Override
@@ -172,6 +200,7 @@ public final class InMemoryStore implements Store {
                 if (cur.version() != version) throw new StaleVersionException(id, version);
                 workspaces.remove(id);
                 events.removeIf(e -> e.workspaceId().equals(id));
+                activity.remove(id);
                 return true;
             }
         }
