@@ -94,9 +94,23 @@ final class ConsoleRoutes {
     /** Workspace id to its attached client. */
     private final ConcurrentHashMap<String, Attachment> attached = new ConcurrentHashMap<>();
 
+    /** Told a workspace id when a client attaches or detaches (idle auto-stop counts it as use). */
+    private final java.util.function.Consumer<String> onActivity;
+
     ConsoleRoutes(UserService users, ConsoleService consoles) {
+        this(users, consoles, id -> {});
+    }
+
+    /** @param onActivity told a workspace id at each attach and detach; must not block */
+    ConsoleRoutes(UserService users, ConsoleService consoles, java.util.function.Consumer<String> onActivity) {
         this.auth = new BearerAuth(users, java.util.Set.of());
         this.consoles = consoles;
+        this.onActivity = onActivity;
+    }
+
+    /** @return whether a client is attached to the workspace's console now (idle auto-stop asks) */
+    boolean attached(String workspaceId) {
+        return attached.containsKey(workspaceId);
     }
 
     void register(RoutesConfig r) {
@@ -195,6 +209,7 @@ final class ConsoleRoutes {
         ctx.session.setIdleTimeout(IDLE_TIMEOUT);
         ctx.enableAutomaticPings(PING_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         consoles.attached(t, String.valueOf(ctx.session.getRemoteSocketAddress()));
+        onActivity.accept(w.id());
         Thread.ofVirtual().name("console-" + w.id()).start(() -> toClient(ctx, a));
     }
 
@@ -262,6 +277,7 @@ final class ConsoleRoutes {
         close(a.channel());
         Duration d = Duration.between(a.since(), now());
         consoles.detached(a.target(), why, d, a.toGuest().get(), a.fromGuest().get());
+        onActivity.accept(a.target().workspace().id());
     }
 
     /** @return the attachment this WebSocket owns, if it is the attached client */

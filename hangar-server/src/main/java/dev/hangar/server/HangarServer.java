@@ -1,5 +1,8 @@
 package dev.hangar.server;
 
+import dev.hangar.core.autostop.ActivityService;
+import dev.hangar.core.autostop.ActivitySource;
+import dev.hangar.core.autostop.AutostopSweep;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.core.service.HostCertificateAuthority;
@@ -60,6 +63,8 @@ public final class HangarServer implements AutoCloseable {
     private final URI baseUri;
     private final GatewayHook.RunningGateway gateway;
     private final Deque<AutoCloseable> closeables;
+    private final ActivityService activity;
+    private final AutostopSweep autostop;
 
     private HangarServer(
             ServerConfig config,
@@ -72,7 +77,11 @@ public final class HangarServer implements AutoCloseable {
             Javalin app,
             URI baseUri,
             GatewayHook.RunningGateway gateway,
-            Deque<AutoCloseable> closeables) {
+            Deque<AutoCloseable> closeables,
+            ActivityService activity,
+            AutostopSweep autostop) {
+        this.activity = activity;
+        this.autostop = autostop;
         this.config = config;
         this.store = store;
         this.templates = templates;
@@ -187,6 +196,24 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException("templates.default: " + e.getMessage(), e);
             }
 
+            ActivityService activity = new ActivityService(
+                    store,
+                    templates,
+                    workspaces,
+                    clock,
+                    new ActivityService.Settings(
+                            config.autostop().writeInterval(), config.autostop().maxLease()));
+            AutostopSweep autostop =
+                    new AutostopSweep(store, activity, clock, config.autostop().warning(), reconciler::enqueue);
+            dev.hangar.core.usb.UsbService usb = new dev.hangar.core.usb.UsbService(
+                    store, templates, workspaces, new UsbAllowFile(config.home()), clock);
+            activity.addHeldOpen(usb::holdsAttachment);
+            ConsoleRoutes console = new ConsoleRoutes(
+                    users,
+                    new dev.hangar.core.service.ConsoleService(workspaces, store, templates, providers, hostCa, clock),
+                    id -> activity.record(id, ActivitySource.CONSOLE));
+            activity.addHeldOpen(console::attached);
+
             // Images come from whichever provider offers them (today qemu); the server never names it.
             Optional<WorkspaceImages> images = providers.types().stream()
                     .flatMap(type -> providers.find(type).stream())
@@ -204,13 +231,10 @@ public final class HangarServer implements AutoCloseable {
                     gatewayRef::info,
                     gatewayRef::started,
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
-                    new ConsoleRoutes(
-                            users,
-                            new dev.hangar.core.service.ConsoleService(
-                                    workspaces, store, templates, providers, hostCa, clock)),
-                    new dev.hangar.core.usb.UsbService(
-                            store, templates, workspaces, new UsbAllowFile(config.home()), clock),
-                    hostCa);
+                    console,
+                    usb,
+                    hostCa,
+                    activity);
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
@@ -223,11 +247,12 @@ public final class HangarServer implements AutoCloseable {
 
             // Bind everything before the first lasting side effect: a server that cannot listen on its
             // gateway port exits without having created the admin user or written cli.yaml.
-            GatewayHook.RunningGateway gateway =
-                    gatewayHookStart(new ServerContext(config, baseUri, store, users, workspaces, templates, clock));
+            GatewayHook.RunningGateway gateway = gatewayHookStart(
+                    new ServerContext(config, baseUri, store, users, workspaces, templates, clock, activity));
             closeables.push(gateway);
             home.writeCliConfig(users, config.adminName(), baseUri);
             reconciler.start();
+            closeables.push(startSweeps(autostop, config.autostop().sweepInterval()));
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(
@@ -248,7 +273,29 @@ public final class HangarServer implements AutoCloseable {
                     app,
                     baseUri,
                     gateway,
-                    closeables);
+                    closeables,
+                    activity,
+                    autostop);
+        }
+
+        /** Runs the auto-stop sweep every {@code interval} (wall-clock) until the returned handle closes. */
+        private static AutoCloseable startSweeps(AutostopSweep sweep, java.time.Duration interval) {
+            java.util.concurrent.ScheduledExecutorService timer =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                            Thread.ofPlatform().name("hangar-autostop").daemon().factory());
+            long ms = Math.max(1, interval.toMillis());
+            timer.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            sweep.sweep();
+                        } catch (RuntimeException e) {
+                            LOG.warn("auto-stop sweep failed", e);
+                        }
+                    },
+                    ms,
+                    ms,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            return timer::shutdownNow;
         }
 
         private GatewayHook.RunningGateway gatewayHookStart(ServerContext context) {
@@ -342,6 +389,19 @@ public final class HangarServer implements AutoCloseable {
     /** @return the reconciler */
     public WorkspaceReconciler reconciler() {
         return reconciler;
+    }
+
+    /** @return idle tracking (activity, leases) */
+    public ActivityService activity() {
+        return activity;
+    }
+
+    /**
+     * @return the auto-stop sweep; the server runs it every {@code autostop.sweep-interval}, and
+     *     tests run it at once after moving their clock
+     */
+    public AutostopSweep autostop() {
+        return autostop;
     }
 
     /** @return where the gateway hook says clients reach the gateway */

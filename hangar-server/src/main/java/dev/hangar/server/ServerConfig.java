@@ -40,6 +40,7 @@ import java.util.TreeMap;
  * @param defaultTemplate the template of a create request that names none ({@code
  *     templates.default}); empty (the default) for the only template when there is exactly one,
  *     else {@code debian-12} when it exists; checked against the templates at start-up
+ * @param autostop idle auto-stop settings ({@code autostop.*})
  */
 public record ServerConfig(
         String listenHost,
@@ -54,7 +55,8 @@ public record ServerConfig(
         WorkspaceReconciler.Settings reconciler,
         String adminName,
         Map<String, String> gateway,
-        String defaultTemplate) {
+        String defaultTemplate,
+        AutostopSettings autostop) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -82,6 +84,39 @@ public record ServerConfig(
         providers = Map.copyOf(copy);
         gateway = gateway == null ? Map.of() : Map.copyOf(gateway);
         defaultTemplate = defaultTemplate == null ? "" : defaultTemplate.strip();
+        autostop = autostop == null ? AutostopSettings.DEFAULTS : autostop;
+    }
+
+    /** A config with the default auto-stop settings, as before {@code autostop.*} existed. */
+    public ServerConfig(
+            String listenHost,
+            int listenPort,
+            Path home,
+            String databaseUrl,
+            String databaseUsername,
+            String databasePassword,
+            Path templateDir,
+            boolean builtinTemplates,
+            Map<String, Map<String, String>> providers,
+            WorkspaceReconciler.Settings reconciler,
+            String adminName,
+            Map<String, String> gateway,
+            String defaultTemplate) {
+        this(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                gateway,
+                defaultTemplate,
+                AutostopSettings.DEFAULTS);
     }
 
     /**
@@ -159,7 +194,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                autostop);
     }
 
     /** @return a copy with other template settings */
@@ -177,7 +213,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                autostop);
     }
 
     /** @return a copy with other reconciler settings */
@@ -195,7 +232,8 @@ public record ServerConfig(
                 settings,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                autostop);
     }
 
     /** @return a copy with one provider's settings replaced */
@@ -215,7 +253,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                defaultTemplate);
+                defaultTemplate,
+                autostop);
     }
 
     /** @return a copy with other gateway settings */
@@ -233,7 +272,8 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 settings,
-                defaultTemplate);
+                defaultTemplate,
+                autostop);
     }
 
     /** @return a copy with another {@code templates.default} (empty for the automatic choice) */
@@ -251,7 +291,27 @@ public record ServerConfig(
                 reconciler,
                 adminName,
                 gateway,
-                name);
+                name,
+                autostop);
+    }
+
+    /** @return a copy with other auto-stop settings */
+    public ServerConfig withAutostop(AutostopSettings settings) {
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                gateway,
+                defaultTemplate,
+                settings);
     }
 
     @Override
@@ -261,6 +321,6 @@ public record ServerConfig(
                 + databaseUsername + ", databasePassword=" + (databasePassword.isEmpty() ? "" : "<redacted>")
                 + ", templateDir=" + templateDir + ", builtinTemplates=" + builtinTemplates + ", providers="
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
-                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + "]";
+                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop + "]";
     }
 }

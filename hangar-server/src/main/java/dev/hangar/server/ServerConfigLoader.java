@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *   qemu: {accelerator: tcg}
  *   kubernetes: {enabled: false}
  * gateway: {listen-address: 127.0.0.1, listen-port: 2222}
+ * autostop: {warning: 10m, max-lease: 24h, sweep-interval: 1m, write-interval: 1m}
  * </pre>
  *
  * <p>An unknown key of {@link #KEYS} is an error naming it. {@code providers.<type>.<key>} and
@@ -83,7 +84,11 @@ public final class ServerConfigLoader {
             new Key("reconciler.poll-interval", "1s"),
             new Key("reconciler.resync-interval", "30s"),
             new Key("reconciler.base-backoff", "1s"),
-            new Key("reconciler.max-attempts", "8"));
+            new Key("reconciler.max-attempts", "8"),
+            new Key("autostop.warning", "10m"),
+            new Key("autostop.max-lease", "24h"),
+            new Key("autostop.sweep-interval", "1m"),
+            new Key("autostop.write-interval", "1m"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -218,7 +223,18 @@ public final class ServerConfigLoader {
                 new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff, maxAttempts),
                 values.getOrDefault("admin", base.adminName()),
                 gateway,
-                values.getOrDefault("templates.default", base.defaultTemplate()));
+                values.getOrDefault("templates.default", base.defaultTemplate()),
+                new AutostopSettings(
+                        duration("autostop.warning", values, base.autostop().warning()),
+                        duration("autostop.max-lease", values, base.autostop().maxLease()),
+                        duration(
+                                "autostop.sweep-interval",
+                                values,
+                                base.autostop().sweepInterval()),
+                        duration(
+                                "autostop.write-interval",
+                                values,
+                                base.autostop().writeInterval())));
     }
 
     private static Map<String, String> readFile(Path file) {

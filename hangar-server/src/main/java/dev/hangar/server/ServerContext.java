@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param workspaces workspace use cases
  * @param templates the loaded templates
  * @param clock the server's clock
+ * @param activity idle tracking: add-ons report use of a workspace here (the gateway: relayed bytes)
  */
 public record ServerContext(
         ServerConfig config,
@@ -27,8 +28,10 @@ public record ServerContext(
         UserService users,
         WorkspaceService workspaces,
         TemplateCatalog templates,
-        Clock clock) {
+        Clock clock,
+        dev.hangar.core.autostop.ActivityService activity) {
     public ServerContext {
+        Objects.requireNonNull(activity, "activity");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(baseUri, "baseUri");
         Objects.requireNonNull(store, "store");
