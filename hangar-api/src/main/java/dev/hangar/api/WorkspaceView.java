@@ -23,7 +23,7 @@ import java.time.Instant;
  * @param updatedAt last change (ISO-8601)
  * @param version optimistic-concurrency version
  * @param autostop idle auto-stop state (setting, last activity, when it will stop) in the answer of
- *     {@code GET /workspaces/{name}}; null in lists and other answers
+ *     {@code GET /workspaces/{name}}; null (left out of the JSON) in lists and other answers
  */
 public record WorkspaceView(
         String id,
@@ -42,6 +42,8 @@ public record WorkspaceView(
         Instant createdAt,
         Instant updatedAt,
         long version,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         ActivityView autostop) {
     /** A view without auto-stop state (lists, write answers). */
     public WorkspaceView(

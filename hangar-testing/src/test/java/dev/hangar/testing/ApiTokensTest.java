@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
  */
 class ApiTokensTest {
     /** A clock tests move by hand. */
-    public static final class HandClock extends Clock {
+    static final class HandClock extends Clock {
         private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-03T10:00:00Z"));
 
-        public void advance(Duration d) {
+        void advance(Duration d) {
             now.updateAndGet(t -> t.plus(d));
         }
 

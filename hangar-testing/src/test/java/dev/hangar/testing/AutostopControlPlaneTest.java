@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class AutostopControlPlaneTest {
     private static final Duration T = Duration.ofSeconds(20);
-    private static final ApiTokensTest.HandClock CLOCK = new ApiTokensTest.HandClock();
+    private static final HandClock CLOCK = new HandClock();
     private static TestControlPlane cp;
     private static TestHttp http;
     private static SshClient client;
