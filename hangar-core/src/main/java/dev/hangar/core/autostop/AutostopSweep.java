@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Running and has auto-stop on:
  *
  * <ul>
- *   <li>held open (an attached console, a USB attachment): counts as activity now;
+ *   <li>held open (an attached console, a USB attachment) when its warning time has come: counts
+ *       as activity now, so it neither warns nor stops (the sources are asked only then, to keep a
+ *       sweep cheap);
  *   <li>past its stop time (idle longer than its auto-stop, and no unexpired lease): its desired
  *       state becomes {@code stopped} with the reason {@value Autostop#REASON} and a {@code stop}
  *       event, and the reconciler is told; it stops like any other stop;
@@ -106,10 +108,6 @@ public final class AutostopSweep {
     }
 
     private Done check(Workspace w) {
-        if (activity.held(w.id())) {
-            activity.record(w.id(), ActivitySource.HELD_OPEN);
-            return Done.NOTHING;
-        }
         Instant now = now();
         Optional<WorkspaceActivity> stored = store.activity().find(w.id());
         if (stored.isEmpty()) {
@@ -120,7 +118,13 @@ public final class AutostopSweep {
         WorkspaceActivity a = activity.current(w);
         Autostop setting = activity.autostop(w, a);
         Optional<Instant> stopAt = a.stopAt(setting);
-        if (stopAt.isEmpty()) return Done.NOTHING;
+        if (stopAt.isEmpty() || now.isBefore(stopAt.get().minus(warning))) return Done.NOTHING;
+        // Only now ask the held-open sources (a USB check reads the event log): a workspace held
+        // open is in use, which starts a new idle period.
+        if (activity.held(w.id())) {
+            activity.record(w.id(), ActivitySource.HELD_OPEN);
+            return Done.NOTHING;
+        }
         if (!now.isBefore(stopAt.get())) return stop(w, a, setting) ? Done.STOPPED : Done.NOTHING;
         if (!now.isBefore(stopAt.get().minus(warning)) && !a.warnedThisPeriod()) {
             Duration left = Duration.between(now, stopAt.get());
