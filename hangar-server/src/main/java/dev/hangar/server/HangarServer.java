@@ -2,6 +2,7 @@ package dev.hangar.server;
 
 import dev.hangar.core.autostop.ActivityService;
 import dev.hangar.core.autostop.ActivitySource;
+import dev.hangar.core.autostop.AutodeleteSweep;
 import dev.hangar.core.autostop.AutostopSweep;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
@@ -252,7 +253,13 @@ public final class HangarServer implements AutoCloseable {
             closeables.push(gateway);
             home.writeCliConfig(users, config.adminName(), baseUri);
             reconciler.start();
-            closeables.push(startSweeps(autostop, config.autostop().sweepInterval()));
+            AutodeleteSweep autodelete = new AutodeleteSweep(
+                    store,
+                    clock,
+                    config.autostop().deleteAfter(),
+                    config.autostop().deleteWarning(),
+                    reconciler::enqueue);
+            closeables.push(startSweeps(autostop, autodelete, config.autostop().sweepInterval()));
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(
@@ -279,7 +286,8 @@ public final class HangarServer implements AutoCloseable {
         }
 
         /** Runs the auto-stop sweep every {@code interval} (wall-clock) until the returned handle closes. */
-        private static AutoCloseable startSweeps(AutostopSweep sweep, java.time.Duration interval) {
+        private static AutoCloseable startSweeps(
+                AutostopSweep sweep, AutodeleteSweep autodelete, java.time.Duration interval) {
             java.util.concurrent.ScheduledExecutorService timer =
                     java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                             Thread.ofPlatform().name("hangar-autostop").daemon().factory());
@@ -288,6 +296,7 @@ public final class HangarServer implements AutoCloseable {
                     () -> {
                         try {
                             sweep.sweep();
+                            autodelete.sweep();
                         } catch (RuntimeException e) {
                             LOG.warn("auto-stop sweep failed", e);
                         }

@@ -88,7 +88,9 @@ public final class ServerConfigLoader {
             new Key("autostop.warning", "10m"),
             new Key("autostop.max-lease", "24h"),
             new Key("autostop.sweep-interval", "1m"),
-            new Key("autostop.write-interval", "1m"));
+            new Key("autostop.write-interval", "1m"),
+            new Key("autostop.delete-after", ""),
+            new Key("autostop.delete-warning", "24h"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -234,7 +236,13 @@ public final class ServerConfigLoader {
                         duration(
                                 "autostop.write-interval",
                                 values,
-                                base.autostop().writeInterval())));
+                                base.autostop().writeInterval()),
+                        durationOrOff(
+                                "autostop.delete-after", values, base.autostop().deleteAfter()),
+                        duration(
+                                "autostop.delete-warning",
+                                values,
+                                base.autostop().deleteWarning())));
     }
 
     private static Map<String, String> readFile(Path file) {
@@ -275,6 +283,14 @@ public final class ServerConfigLoader {
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be an integer, got '" + v + "'");
         }
+    }
+
+    /** Like {@link #duration}, but empty or {@code off} is {@link Duration#ZERO} (off). */
+    private static Duration durationOrOff(String key, Map<String, String> values, Duration fallback) {
+        String v = values.get(key);
+        if (v == null) return fallback;
+        if (v.isBlank() || v.strip().equalsIgnoreCase("off")) return Duration.ZERO;
+        return duration(key, values, fallback);
     }
 
     private static Duration duration(String key, Map<String, String> values, Duration fallback) {
