@@ -2,7 +2,6 @@ package dev.hangar.server;
 
 import dev.hangar.core.autostop.ActivityService;
 import dev.hangar.core.autostop.ActivitySource;
-import dev.hangar.core.autostop.AutodeleteSweep;
 import dev.hangar.core.autostop.AutostopSweep;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
@@ -197,15 +196,8 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException("templates.default: " + e.getMessage(), e);
             }
 
-            ActivityService activity = new ActivityService(
-                    store,
-                    templates,
-                    workspaces,
-                    clock,
-                    new ActivityService.Settings(
-                            config.autostop().writeInterval(), config.autostop().maxLease()));
-            AutostopSweep autostop =
-                    new AutostopSweep(store, activity, clock, config.autostop().warning(), reconciler::enqueue);
+            IdleStop idle = IdleStop.create(config, store, templates, workspaces, clock, reconciler::enqueue);
+            ActivityService activity = idle.activity();
             dev.hangar.core.usb.UsbService usb = new dev.hangar.core.usb.UsbService(
                     store, templates, workspaces, new UsbAllowFile(config.home()), clock);
             activity.addHeldOpen(usb::holdsAttachment);
@@ -253,13 +245,7 @@ public final class HangarServer implements AutoCloseable {
             closeables.push(gateway);
             home.writeCliConfig(users, config.adminName(), baseUri);
             reconciler.start();
-            AutodeleteSweep autodelete = new AutodeleteSweep(
-                    store,
-                    clock,
-                    config.autostop().deleteAfter(),
-                    config.autostop().deleteWarning(),
-                    reconciler::enqueue);
-            closeables.push(startSweeps(autostop, autodelete, config.autostop().sweepInterval()));
+            closeables.push(idle.startTimer(config.autostop().sweepInterval()));
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(
@@ -282,29 +268,7 @@ public final class HangarServer implements AutoCloseable {
                     gateway,
                     closeables,
                     activity,
-                    autostop);
-        }
-
-        /** Runs the auto-stop sweep every {@code interval} (wall-clock) until the returned handle closes. */
-        private static AutoCloseable startSweeps(
-                AutostopSweep sweep, AutodeleteSweep autodelete, java.time.Duration interval) {
-            java.util.concurrent.ScheduledExecutorService timer =
-                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                            Thread.ofPlatform().name("hangar-autostop").daemon().factory());
-            long ms = Math.max(1, interval.toMillis());
-            timer.scheduleWithFixedDelay(
-                    () -> {
-                        try {
-                            sweep.sweep();
-                            autodelete.sweep();
-                        } catch (RuntimeException e) {
-                            LOG.warn("auto-stop sweep failed", e);
-                        }
-                    },
-                    ms,
-                    ms,
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-            return timer::shutdownNow;
+                    idle.autostop());
         }
 
         private GatewayHook.RunningGateway gatewayHookStart(ServerContext context) {
