@@ -63,6 +63,11 @@ public final class ActivityService {
 
     private final List<HeldOpen> held = new CopyOnWriteArrayList<>();
 
+    /**
+     * @param templates where a workspace's {@code autostop} setting comes from (unless overridden)
+     * @param workspaces who may see which workspace (leases follow the same rules: 404 for others')
+     * @param clock the only source of time
+     */
     public ActivityService(
             Store store, TemplateCatalog templates, WorkspaceService workspaces, Clock clock, Settings settings) {
         this.store = Objects.requireNonNull(store);

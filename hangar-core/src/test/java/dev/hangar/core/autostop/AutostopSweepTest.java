@@ -112,7 +112,7 @@ class AutostopSweepTest {
         for (ActivitySource source : List.of(ActivitySource.SSH, ActivitySource.CONSOLE, ActivitySource.USB)) {
             clock.advance(Duration.ofMinutes(45));
             activity.record(w.id(), source);
-            clock.advance(Duration.ofMinutes(45)); // 90m since the last sweep-visible start, 45m since the activity
+            clock.advance(Duration.ofMinutes(45)); // 90m of the 1h autostop without it; 45m since the activity
             assertThat(sweep.sweep()).as(source.name()).isEqualTo(new AutostopSweep.Result(List.of(), List.of()));
         }
         assertThat(activity.status(reload(w)).lastActivity())
