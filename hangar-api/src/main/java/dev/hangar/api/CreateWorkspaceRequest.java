@@ -11,6 +11,8 @@ package dev.hangar.api;
  * @param diskGiB optional disk in GiB, within the template's range
  * @param image optional image name overriding the template's
  * @param userData optional #cloud-config YAML mapping merged into the user-data (at most 16 KiB)
+ * @param autostop optional idle auto-stop for this workspace: {@code off} or a duration such as
+ *     {@code 30m}; left out (null) for the template's setting
  */
 public record CreateWorkspaceRequest(
         String name,
@@ -19,4 +21,17 @@ public record CreateWorkspaceRequest(
         Integer memoryMiB,
         Integer diskGiB,
         String image,
-        String userData) {}
+        String userData,
+        String autostop) {
+    /** A request that takes the template's auto-stop setting. */
+    public CreateWorkspaceRequest(
+            String name,
+            String template,
+            Integer cpus,
+            Integer memoryMiB,
+            Integer diskGiB,
+            String image,
+            String userData) {
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, null);
+    }
+}

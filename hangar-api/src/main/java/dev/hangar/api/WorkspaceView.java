@@ -22,6 +22,8 @@ import java.time.Instant;
  * @param createdAt creation time (ISO-8601)
  * @param updatedAt last change (ISO-8601)
  * @param version optimistic-concurrency version
+ * @param autostop idle auto-stop state (setting, last activity, when it will stop) in the answer of
+ *     {@code GET /workspaces/{name}}; null (left out of the JSON) in lists and other answers
  */
 public record WorkspaceView(
         String id,
@@ -39,4 +41,30 @@ public record WorkspaceView(
         String hostKey,
         Instant createdAt,
         Instant updatedAt,
-        long version) {}
+        long version,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        ActivityView autostop) {
+    /** A view without auto-stop state (lists, write answers). */
+    public WorkspaceView(
+            String id,
+            String name,
+            String owner,
+            String template,
+            String provider,
+            int cpus,
+            int memoryMiB,
+            int diskGiB,
+            String image,
+            DesiredState desired,
+            WorkspacePhase phase,
+            String reason,
+            String hostKey,
+            Instant createdAt,
+            Instant updatedAt,
+            long version) {
+        this(
+                id, name, owner, template, provider, cpus, memoryMiB, diskGiB, image, desired, phase, reason, hostKey,
+                createdAt, updatedAt, version, null);
+    }
+}

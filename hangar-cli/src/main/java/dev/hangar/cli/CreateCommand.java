@@ -72,6 +72,13 @@ final class CreateCommand implements Callable<Integer> {
             description = "A #cloud-config YAML file merged into the workspace's cloud-init user-data.")
     Path userData;
 
+    @Option(
+            names = "--autostop",
+            paramLabel = "D",
+            description = "Stop the workspace after it has been idle this long (30m, 2h, 1d) or 'off';"
+                    + " default: the template's setting.")
+    String autostop;
+
     /** json, yaml or table print the created workspace; without {@code -o}, a message. */
     @Mixin
     OutputOption output;
@@ -86,7 +93,7 @@ final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CreateWorkspaceRequest req = new CreateWorkspaceRequest(
-                name, template, cpus, memoryMiB, diskGiB, image, userData == null ? null : readUserData());
+                name, template, cpus, memoryMiB, diskGiB, image, userData == null ? null : readUserData(), autostop);
         try (HangarClient client = ServerConnection.open(ctx)) {
             WorkspaceView w;
             try {
@@ -148,7 +155,8 @@ final class CreateCommand implements Callable<Integer> {
             "memoryMiB", "--memory",
             "diskGiB", "--disk",
             "image", "--image",
-            "userData", "--user-data");
+            "userData", "--user-data",
+            "autostop", "--autostop");
 
     private String readUserData() {
         try {

@@ -40,6 +40,7 @@ public final class HangarCli implements Runnable {
             RestartCommand.class,
             DeleteCommand.class,
             EventsCommand.class,
+            KeepaliveCommand.class,
             TemplateCommand.class,
             ImageCommand.class,
             KeyCommand.class,

@@ -50,10 +50,29 @@ final class Views {
         b.add("Disk", Sizes.formatGiB(w.diskGiB()));
         b.add("Image", w.image());
         b.add("Host key", w.hostKey());
+        autostop(b, w, now);
         b.add("Created", time(w.createdAt()) + " (" + Age.between(w.createdAt(), now) + " ago)");
         b.add("Updated", time(w.updatedAt()) + " (" + Age.between(w.updatedAt(), now) + " ago)");
         b.add("ID", w.id());
         b.print(out);
+    }
+
+    /**
+     * Idle auto-stop lines, only when the server sent them and auto-stop is on or a lease runs:
+     * the setting, the last activity, the lease and, while it should run, when it will stop.
+     */
+    private static void autostop(Block b, WorkspaceView w, Instant now) {
+        dev.hangar.api.ActivityView a = w.autostop();
+        if (a == null || (a.autostop().equals("off") && a.leaseUntil() == null)) return;
+        b.add("Autostop", a.autostop() + " idle");
+        b.add("Last activity", time(a.lastActivity()) + " (" + Age.between(a.lastActivity(), now) + " ago)");
+        if (a.leaseUntil() != null && a.leaseUntil().isAfter(now)) b.add("Kept alive", "until " + time(a.leaseUntil()));
+        if (a.stopAt() != null && w.desired() == dev.hangar.api.DesiredState.RUNNING)
+            b.add(
+                    "Stops",
+                    a.stopAt().isAfter(now)
+                            ? time(a.stopAt()) + " (in " + Age.between(now, a.stopAt()) + " unless used)"
+                            : "now (idle since " + time(a.lastActivity()) + ")");
     }
 
     /** NAME PROVIDER CPUS MEMORY DISK IMAGE DESCRIPTION (the template's defaults). */

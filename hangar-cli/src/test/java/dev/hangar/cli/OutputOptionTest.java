@@ -101,6 +101,7 @@ class OutputOptionTest {
                         "hangar create",
                         "hangar events",
                         "hangar image list",
+                        "hangar keepalive",
                         "hangar key list",
                         "hangar list",
                         "hangar show",

@@ -18,8 +18,14 @@ final class AuditContext {
     private final GatewayAudit audit;
     private final Clock clock;
     private final Duration connectTimeout;
+    private final GatewayActivity activity;
 
     AuditContext(GatewayAudit audit, Clock clock, Duration connectTimeout) {
+        this(audit, clock, connectTimeout, GatewayActivity.NONE);
+    }
+
+    AuditContext(GatewayAudit audit, Clock clock, Duration connectTimeout, GatewayActivity activity) {
+        this.activity = Objects.requireNonNull(activity, "activity");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
@@ -31,6 +37,15 @@ final class AuditContext {
 
     Duration connectTimeout() {
         return connectTimeout;
+    }
+
+    /** Reports relayed bytes to the activity sink, guarded so a failing sink cannot break a relay. */
+    void activity(String workspaceId, long bytes) {
+        try {
+            activity.bytes(workspaceId, bytes);
+        } catch (RuntimeException e) {
+            LOG.warn("activity sink failed for workspace {}: {}", workspaceId, e.toString());
+        }
     }
 
     void connection(ConnectionRecord r) {

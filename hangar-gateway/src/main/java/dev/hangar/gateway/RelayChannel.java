@@ -65,6 +65,11 @@ final class RelayChannel extends AbstractServerChannel {
     private final AtomicLong bytesDown = new AtomicLong();
     private final AtomicInteger directionsDone = new AtomicInteger();
     private final AtomicBoolean recorded = new AtomicBoolean();
+    /** Bytes moved (both directions) not yet reported to {@link GatewayActivity}. */
+    private final AtomicLong unreported = new AtomicLong();
+    /** When this channel last reported activity; null before its first report. */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> reportedAt =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private volatile Socket socket;
     private volatile ChannelAsyncOutputStream toClient;
@@ -187,6 +192,7 @@ final class RelayChannel extends AbstractServerChannel {
                 }
                 out.write(chunk);
                 bytesUp.addAndGet(chunk.length);
+                moved(chunk.length);
                 getLocalWindow().release(chunk.length);
             }
         } catch (IOException e) {
@@ -215,12 +221,24 @@ final class RelayChannel extends AbstractServerChannel {
                     throw why instanceof IOException io ? io : new IOException("write to the client failed", why);
                 }
                 bytesDown.addAndGet(n);
+                moved(n);
             }
             sendEof();
             directionDone();
         } catch (IOException e) {
             failed("relaying from the workspace", e);
         }
+    }
+
+    /** Counts relayed bytes and reports them at most once per {@link GatewayActivity#REPORT_INTERVAL}. */
+    private void moved(long n) {
+        unreported.addAndGet(n);
+        Instant now = context.clock().instant();
+        Instant last = reportedAt.get();
+        if (last != null && now.isBefore(last.plus(GatewayActivity.REPORT_INTERVAL))) return;
+        if (!reportedAt.compareAndSet(last, now)) return; // the other direction reports
+        long bytes = unreported.getAndSet(0);
+        if (bytes > 0) context.activity(workspaceId, bytes);
     }
 
     private void directionDone() {

@@ -73,12 +73,32 @@ public final class SshGateway implements AutoCloseable {
      * @throws IllegalStateException when the host key file is unusable (the message says how to fix it)
      */
     public static SshGateway start(GatewayConfig config, GatewayDirectory directory, GatewayAudit audit, Clock clock) {
+        return start(config, directory, audit, GatewayActivity.NONE, clock);
+    }
+
+    /**
+     * Loads or generates the host key and starts listening, reporting relayed bytes to {@code
+     * activity} (throttled per channel, see {@link GatewayActivity}).
+     *
+     * @param clock source of the timestamps and durations in audit records and of the activity
+     *     throttle
+     * @throws UncheckedIOException when the port cannot be bound (the message names address and port)
+     *     or the state directory cannot be used
+     * @throws IllegalStateException when the host key file is unusable (the message says how to fix it)
+     */
+    public static SshGateway start(
+            GatewayConfig config,
+            GatewayDirectory directory,
+            GatewayAudit audit,
+            GatewayActivity activity,
+            Clock clock) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(activity, "activity");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(clock, "clock");
         KeyPair hostKey = HostKeyFile.loadOrCreate(config.stateDir());
-        AuditContext context = new AuditContext(audit, clock, config.connectTimeout());
+        AuditContext context = new AuditContext(audit, clock, config.connectTimeout(), activity);
         KeyAuthenticator authenticator = new KeyAuthenticator(directory, context);
 
         SshServer sshd = SshServer.setUpDefaultServer();

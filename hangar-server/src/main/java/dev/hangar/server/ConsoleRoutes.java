@@ -97,10 +97,24 @@ final class ConsoleRoutes {
     /** Workspace id to its attached client. */
     private final ConcurrentHashMap<String, Attachment> attached = new ConcurrentHashMap<>();
 
-    ConsoleRoutes(UserService users, AuditLog audit, ConsoleService consoles) {
+    /** Told a workspace id when a client attaches or detaches (idle auto-stop counts it as use). */
+    private final java.util.function.Consumer<String> onActivity;
+
+    /** @param onActivity told a workspace id at each attach and detach; must not block */
+    ConsoleRoutes(
+            UserService users,
+            AuditLog audit,
+            ConsoleService consoles,
+            java.util.function.Consumer<String> onActivity) {
         this.auth = new BearerAuth(users, java.util.Set.of());
         this.audit = audit;
         this.consoles = consoles;
+        this.onActivity = onActivity;
+    }
+
+    /** @return whether a client is attached to the workspace's console now (idle auto-stop asks) */
+    boolean attached(String workspaceId) {
+        return attached.containsKey(workspaceId);
     }
 
     void register(RoutesConfig r) {
@@ -233,6 +247,7 @@ final class ConsoleRoutes {
         ctx.enableAutomaticPings(PING_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         consoles.attached(t, String.valueOf(ctx.session.getRemoteSocketAddress()));
         auditSession(ctx, t, "console.open", AuditEntry.OK);
+        onActivity.accept(w.id());
         Thread.ofVirtual().name("console-" + w.id()).start(() -> toClient(ctx, a));
     }
 
@@ -301,6 +316,7 @@ final class ConsoleRoutes {
         Duration d = Duration.between(a.since(), now());
         consoles.detached(a.target(), why, d, a.toGuest().get(), a.fromGuest().get());
         auditSession(ctx, a.target(), "console.close", AuditEntry.OK);
+        onActivity.accept(a.target().workspace().id());
     }
 
     /** @return the attachment this WebSocket owns, if it is the attached client */

@@ -1,6 +1,9 @@
 package dev.hangar.server;
 
 import dev.hangar.core.audit.AuditLog;
+import dev.hangar.core.autostop.ActivityService;
+import dev.hangar.core.autostop.ActivitySource;
+import dev.hangar.core.autostop.AutostopSweep;
 import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.core.service.HostCertificateAuthority;
@@ -62,6 +65,8 @@ public final class HangarServer implements AutoCloseable {
     private final URI baseUri;
     private final GatewayHook.RunningGateway gateway;
     private final Deque<AutoCloseable> closeables;
+    private final ActivityService activity;
+    private final AutostopSweep autostop;
 
     private HangarServer(
             ServerConfig config,
@@ -75,7 +80,11 @@ public final class HangarServer implements AutoCloseable {
             Javalin app,
             URI baseUri,
             GatewayHook.RunningGateway gateway,
-            Deque<AutoCloseable> closeables) {
+            Deque<AutoCloseable> closeables,
+            ActivityService activity,
+            AutostopSweep autostop) {
+        this.activity = activity;
+        this.autostop = autostop;
         this.config = config;
         this.store = store;
         this.templates = templates;
@@ -192,6 +201,18 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException("templates.default: " + e.getMessage(), e);
             }
 
+            IdleStop idle = IdleStop.create(config, store, templates, workspaces, clock, reconciler::enqueue);
+            ActivityService activity = idle.activity();
+            dev.hangar.core.usb.UsbService usb = new dev.hangar.core.usb.UsbService(
+                    store, templates, workspaces, new UsbAllowFile(config.home()), clock);
+            activity.addHeldOpen(usb::holdsAttachment);
+            ConsoleRoutes console = new ConsoleRoutes(
+                    users,
+                    audit,
+                    new dev.hangar.core.service.ConsoleService(workspaces, store, templates, providers, hostCa, clock),
+                    id -> activity.record(id, ActivitySource.CONSOLE));
+            activity.addHeldOpen(console::attached);
+
             // Images come from whichever provider offers them (today qemu); the server never names it.
             Optional<WorkspaceImages> images = providers.types().stream()
                     .flatMap(type -> providers.find(type).stream())
@@ -210,14 +231,10 @@ public final class HangarServer implements AutoCloseable {
                     gatewayRef::info,
                     gatewayRef::started,
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
-                    new ConsoleRoutes(
-                            users,
-                            audit,
-                            new dev.hangar.core.service.ConsoleService(
-                                    workspaces, store, templates, providers, hostCa, clock)),
-                    new dev.hangar.core.usb.UsbService(
-                            store, templates, workspaces, new UsbAllowFile(config.home()), clock),
-                    hostCa);
+                    console,
+                    usb,
+                    hostCa,
+                    activity);
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
@@ -231,11 +248,12 @@ public final class HangarServer implements AutoCloseable {
             // Bind everything before the first lasting side effect: a server that cannot listen on its
             // gateway port exits without having created the admin user or written cli.yaml.
             GatewayHook.RunningGateway gateway = gatewayHookStart(
-                    new ServerContext(config, baseUri, store, users, workspaces, templates, clock, audit));
+                    new ServerContext(config, baseUri, store, users, workspaces, templates, clock, audit, activity));
             closeables.push(gateway);
             home.writeCliConfig(users, config.adminName(), baseUri);
             reconciler.start();
             closeables.push(new AuditPruner(audit));
+            closeables.push(idle.startTimer(config.autostop().sweepInterval()));
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(
@@ -257,7 +275,9 @@ public final class HangarServer implements AutoCloseable {
                     app,
                     baseUri,
                     gateway,
-                    closeables);
+                    closeables,
+                    activity,
+                    idle.autostop());
         }
 
         private GatewayHook.RunningGateway gatewayHookStart(ServerContext context) {
@@ -356,6 +376,19 @@ public final class HangarServer implements AutoCloseable {
     /** @return the reconciler */
     public WorkspaceReconciler reconciler() {
         return reconciler;
+    }
+
+    /** @return idle tracking (activity, leases) */
+    public ActivityService activity() {
+        return activity;
+    }
+
+    /**
+     * @return the auto-stop sweep; the server runs it every {@code autostop.sweep-interval}, and
+     *     tests run it at once after moving their clock
+     */
+    public AutostopSweep autostop() {
+        return autostop;
     }
 
     /** @return where the gateway hook says clients reach the gateway */

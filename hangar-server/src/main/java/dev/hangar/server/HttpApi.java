@@ -35,7 +35,8 @@ final class HttpApi {
             ImageRoutes images,
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb,
-            dev.hangar.core.service.HostCertificateAuthority hostCa) {
+            dev.hangar.core.service.HostCertificateAuthority hostCa,
+            dev.hangar.core.autostop.ActivityService activity) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -58,7 +59,8 @@ final class HttpApi {
             });
             ProblemMapper.register(cfg.routes);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, Set.of(SystemRoutes.OPENAPI_PATH)));
-            new WorkspaceRoutes(workspaces).register(cfg.routes);
+            new WorkspaceRoutes(workspaces, activity).register(cfg.routes);
+            new ActivityRoutes(activity).register(cfg.routes);
             new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);
             new UserRoutes(users).register(cfg.routes);

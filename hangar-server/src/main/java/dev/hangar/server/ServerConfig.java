@@ -42,6 +42,7 @@ import java.util.TreeMap;
  * @param defaultTemplate the template of a create request that names none ({@code
  *     templates.default}); empty (the default) for the only template when there is exactly one,
  *     else {@code debian-12} when it exists; checked against the templates at start-up
+ * @param autostop idle auto-stop settings ({@code autostop.*})
  * @param auditRetention how long audit log entries are kept ({@code audit.retention}, default 90
  *     days); positive
  */
@@ -59,6 +60,7 @@ public record ServerConfig(
         String adminName,
         Map<String, String> gateway,
         String defaultTemplate,
+        AutostopSettings autostop,
         Duration auditRetention) {
 
     /** Default HTTP port of the control plane. */
@@ -87,12 +89,13 @@ public record ServerConfig(
         providers = Map.copyOf(copy);
         gateway = gateway == null ? Map.of() : Map.copyOf(gateway);
         defaultTemplate = defaultTemplate == null ? "" : defaultTemplate.strip();
+        autostop = autostop == null ? AutostopSettings.DEFAULTS : autostop;
         auditRetention = auditRetention == null ? AuditLog.DEFAULT_RETENTION : auditRetention;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
 
-    /** A config with the default audit retention, as before {@code audit.retention} existed. */
+    /** A config with the default auto-stop settings and audit retention, as before {@code autostop.*} and {@code audit.retention} existed. */
     public ServerConfig(
             String listenHost,
             int listenPort,
@@ -121,6 +124,7 @@ public record ServerConfig(
                 adminName,
                 gateway,
                 defaultTemplate,
+                AutostopSettings.DEFAULTS,
                 AuditLog.DEFAULT_RETENTION);
     }
 
@@ -200,6 +204,7 @@ public record ServerConfig(
                 adminName,
                 gateway,
                 defaultTemplate,
+                autostop,
                 auditRetention);
     }
 
@@ -219,6 +224,7 @@ public record ServerConfig(
                 adminName,
                 gateway,
                 defaultTemplate,
+                autostop,
                 auditRetention);
     }
 
@@ -238,6 +244,7 @@ public record ServerConfig(
                 adminName,
                 gateway,
                 defaultTemplate,
+                autostop,
                 auditRetention);
     }
 
@@ -259,6 +266,7 @@ public record ServerConfig(
                 adminName,
                 gateway,
                 defaultTemplate,
+                autostop,
                 auditRetention);
     }
 
@@ -278,6 +286,7 @@ public record ServerConfig(
                 adminName,
                 settings,
                 defaultTemplate,
+                autostop,
                 auditRetention);
     }
 
@@ -297,6 +306,27 @@ public record ServerConfig(
                 adminName,
                 gateway,
                 name,
+                autostop,
+                auditRetention);
+    }
+
+    /** @return a copy with other auto-stop settings */
+    public ServerConfig withAutostop(AutostopSettings settings) {
+        return new ServerConfig(
+                listenHost,
+                listenPort,
+                home,
+                databaseUrl,
+                databaseUsername,
+                databasePassword,
+                templateDir,
+                builtinTemplates,
+                providers,
+                reconciler,
+                adminName,
+                gateway,
+                defaultTemplate,
+                settings,
                 auditRetention);
     }
 
@@ -316,6 +346,7 @@ public record ServerConfig(
                 adminName,
                 gateway,
                 defaultTemplate,
+                autostop,
                 retention);
     }
 
@@ -326,7 +357,7 @@ public record ServerConfig(
                 + databaseUsername + ", databasePassword=" + (databasePassword.isEmpty() ? "" : "<redacted>")
                 + ", templateDir=" + templateDir + ", builtinTemplates=" + builtinTemplates + ", providers="
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
-                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", auditRetention=" + auditRetention
-                + "]";
+                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop + ", auditRetention="
+                + auditRetention + "]";
     }
 }

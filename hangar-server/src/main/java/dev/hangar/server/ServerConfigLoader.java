@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *   qemu: {accelerator: tcg}
  *   kubernetes: {enabled: false}
  * gateway: {listen-address: 127.0.0.1, listen-port: 2222}
+ * autostop: {warning: 10m, max-lease: 24h, sweep-interval: 1m, write-interval: 1m}
  * </pre>
  *
  * <p>An unknown key of {@link #KEYS} is an error naming it. {@code providers.<type>.<key>} and
@@ -84,7 +85,13 @@ public final class ServerConfigLoader {
             new Key("reconciler.resync-interval", "30s"),
             new Key("reconciler.base-backoff", "1s"),
             new Key("reconciler.max-attempts", "8"),
-            new Key("audit.retention", "90d"));
+            new Key("audit.retention", "90d"),
+            new Key("autostop.warning", "10m"),
+            new Key("autostop.max-lease", "24h"),
+            new Key("autostop.sweep-interval", "1m"),
+            new Key("autostop.write-interval", "1m"),
+            new Key("autostop.delete-after", ""),
+            new Key("autostop.delete-warning", "24h"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -220,6 +227,23 @@ public final class ServerConfigLoader {
                 values.getOrDefault("admin", base.adminName()),
                 gateway,
                 values.getOrDefault("templates.default", base.defaultTemplate()),
+                new AutostopSettings(
+                        duration("autostop.warning", values, base.autostop().warning()),
+                        duration("autostop.max-lease", values, base.autostop().maxLease()),
+                        duration(
+                                "autostop.sweep-interval",
+                                values,
+                                base.autostop().sweepInterval()),
+                        duration(
+                                "autostop.write-interval",
+                                values,
+                                base.autostop().writeInterval()),
+                        durationOrOff(
+                                "autostop.delete-after", values, base.autostop().deleteAfter()),
+                        duration(
+                                "autostop.delete-warning",
+                                values,
+                                base.autostop().deleteWarning())),
                 duration("audit.retention", values, base.auditRetention()));
     }
 
@@ -261,6 +285,14 @@ public final class ServerConfigLoader {
         } catch (NumberFormatException e) {
             throw new ConfigException(key + " must be an integer, got '" + v + "'");
         }
+    }
+
+    /** Like {@link #duration}, but empty or {@code off} is {@link Duration#ZERO} (off). */
+    private static Duration durationOrOff(String key, Map<String, String> values, Duration fallback) {
+        String v = values.get(key);
+        if (v == null) return fallback;
+        if (v.isBlank() || v.strip().equalsIgnoreCase("off")) return Duration.ZERO;
+        return duration(key, values, fallback);
     }
 
     private static Duration duration(String key, Map<String, String> values, Duration fallback) {

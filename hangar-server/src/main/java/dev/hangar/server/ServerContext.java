@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param templates the loaded templates
  * @param clock the server's clock
  * @param audit the audit log (gateway connections are recorded there)
+ * @param activity idle tracking: add-ons report use of a workspace here (the gateway: relayed bytes)
  */
 public record ServerContext(
         ServerConfig config,
@@ -30,8 +31,10 @@ public record ServerContext(
         WorkspaceService workspaces,
         TemplateCatalog templates,
         Clock clock,
-        AuditLog audit) {
+        AuditLog audit,
+        dev.hangar.core.autostop.ActivityService activity) {
     public ServerContext {
+        Objects.requireNonNull(activity, "activity");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(baseUri, "baseUri");
         Objects.requireNonNull(store, "store");

@@ -2,6 +2,7 @@ package dev.hangar.server;
 
 import dev.hangar.core.audit.AuditEntry;
 import dev.hangar.core.audit.AuditLog;
+import dev.hangar.core.autostop.ActivitySource;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Starts the {@link SshGateway} with the server: users are found by their registered keys'
  * SHA256 fingerprints, workspaces by owner and name in the store, and every relayed or denied
- * connection to a workspace is recorded as that workspace's {@code ssh-connection} event.
+ * connection to a workspace is recorded as that workspace's {@code ssh-connection} event. Bytes
+ * relayed to and from a workspace count as its activity for idle auto-stop.
  *
  * <p>Config keys ({@code gateway.*} in server.yaml): {@code enabled} (default true), {@code
  * listen-address} (default 127.0.0.1), {@code listen-port} (default 2222), {@code state-dir}
@@ -70,6 +72,7 @@ public final class SshGatewayHook implements GatewayHook {
                     config,
                     new StoreDirectory(ctx.store()),
                     new EventAudit(ctx.store(), ctx.clock(), ctx.audit()),
+                    (workspaceId, bytes) -> ctx.activity().record(workspaceId, ActivitySource.SSH),
                     ctx.clock());
         } catch (RuntimeException e) {
             // Say it once: the gateway's own message already names the address.

@@ -39,6 +39,37 @@ final class Views {
                 w.version());
     }
 
+    /** The workspace with its idle auto-stop state (the answer of {@code GET /workspaces/{name}}). */
+    static WorkspaceView workspace(Workspace w, dev.hangar.core.autostop.ActivityStatus a) {
+        WorkspaceView v = workspace(w);
+        return new WorkspaceView(
+                v.id(),
+                v.name(),
+                v.owner(),
+                v.template(),
+                v.provider(),
+                v.cpus(),
+                v.memoryMiB(),
+                v.diskGiB(),
+                v.image(),
+                v.desired(),
+                v.phase(),
+                v.reason(),
+                v.hostKey(),
+                v.createdAt(),
+                v.updatedAt(),
+                v.version(),
+                activity(a));
+    }
+
+    static dev.hangar.api.ActivityView activity(dev.hangar.core.autostop.ActivityStatus a) {
+        return new dev.hangar.api.ActivityView(
+                a.autostop().wire(),
+                a.lastActivity(),
+                a.leaseUntil().orElse(null),
+                a.stopAt().orElse(null));
+    }
+
     static EventView event(WorkspaceEvent e) {
         return new EventView(e.seq(), e.at(), e.actor(), e.type(), e.message(), e.count());
     }

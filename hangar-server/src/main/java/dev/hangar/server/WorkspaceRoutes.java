@@ -37,15 +37,20 @@ final class WorkspaceRoutes {
     private static final int MAX_EVENT_LIMIT = 10_000;
 
     private final WorkspaceService workspaces;
+    private final dev.hangar.core.autostop.ActivityService activity;
 
-    WorkspaceRoutes(WorkspaceService workspaces) {
+    WorkspaceRoutes(WorkspaceService workspaces, dev.hangar.core.autostop.ActivityService activity) {
         this.workspaces = workspaces;
+        this.activity = activity;
     }
 
     void register(RoutesConfig r) {
         r.get(BASE, this::list);
         r.post(BASE, this::create);
-        r.get(BASE + "/{name}", ctx -> ctx.json(Views.workspace(workspaces.get(user(ctx), owner(ctx), name(ctx)))));
+        r.get(BASE + "/{name}", ctx -> {
+            Workspace w = workspaces.get(user(ctx), owner(ctx), name(ctx));
+            ctx.json(Views.workspace(w, activity.status(w)));
+        });
         r.delete(BASE + "/{name}", ctx -> accepted(ctx, workspaces.delete(user(ctx), owner(ctx), name(ctx))));
         r.post(BASE + "/{name}/start", ctx -> accepted(ctx, workspaces.start(user(ctx), owner(ctx), name(ctx))));
         r.post(BASE + "/{name}/stop", ctx -> accepted(ctx, workspaces.stop(user(ctx), owner(ctx), name(ctx))));
@@ -94,7 +99,8 @@ final class WorkspaceRoutes {
                         optional(req.memoryMiB()),
                         optional(req.diskGiB()),
                         Optional.ofNullable(req.image()),
-                        Optional.ofNullable(req.userData())));
+                        Optional.ofNullable(req.userData()),
+                        Optional.ofNullable(req.autostop())));
         ctx.status(201)
                 .header("Location", BASE + "/" + URLEncoder.encode(w.name(), StandardCharsets.UTF_8))
                 .json(Views.workspace(w));

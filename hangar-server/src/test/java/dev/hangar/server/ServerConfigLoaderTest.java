@@ -79,6 +79,28 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void autostopKeysParseAndDeleteAfterIsOffUnlessSet(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("server.yaml"), "autostop: {warning: 5m, max-lease: 8h}\n");
+        ServerConfig c = ServerConfigLoader.load(
+                Map.of("HANGAR_HOME", home.toString(), "HANGAR_AUTOSTOP_DELETE_AFTER", "720h"), List.of(), home);
+        assertThat(c.autostop().warning()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.autostop().maxLease()).isEqualTo(Duration.ofHours(8));
+        assertThat(c.autostop().deleteAfter()).isEqualTo(Duration.ofDays(30));
+        assertThat(c.autostop().sweepInterval()).isEqualTo(Duration.ofMinutes(1));
+        ServerConfig off = ServerConfigLoader.load(
+                Map.of("HANGAR_HOME", home.toString()), List.of("--set", "autostop.delete-after=off"), home);
+        assertThat(off.autostop().deleteAfter()).isZero();
+        assertThat(ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home)
+                        .autostop()
+                        .deleteAfter())
+                .isZero();
+        assertThatThrownBy(() -> ServerConfigLoader.load(
+                        Map.of("HANGAR_HOME", home.toString()), List.of("--set", "autostop.warning=soon"), home))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("autostop.warning");
+    }
+
+    @Test
     void unknownKeysAreErrorsNamingThem(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("server.yaml"), "listen: 127.0.0.1:1\nlisten-port: 5\ndatabase: {uri: x}\n");
         assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))

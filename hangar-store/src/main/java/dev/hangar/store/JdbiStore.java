@@ -81,6 +81,7 @@ public final class JdbiStore implements Store {
     private final EventStore events;
     private final UserStore users;
     private final AuditStore audit;
+    private final dev.hangar.core.store.ActivityStore activity;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -94,6 +95,7 @@ public final class JdbiStore implements Store {
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
         this.audit = new JdbiAuditStore(session);
+        this.activity = new JdbiActivityStore(session);
     }
 
     /**
@@ -147,6 +149,11 @@ public final class JdbiStore implements Store {
     @Override
     public AuditStore audit() {
         return audit;
+    }
+
+    @Override
+    public dev.hangar.core.store.ActivityStore activity() {
+        return activity;
     }
 
     @Override

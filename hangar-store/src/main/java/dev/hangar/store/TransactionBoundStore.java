@@ -22,6 +22,7 @@ final class TransactionBoundStore implements Store {
     private final EventStore events;
     private final UserStore users;
     private final AuditStore audit;
+    private final dev.hangar.core.store.ActivityStore activity;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -30,6 +31,7 @@ final class TransactionBoundStore implements Store {
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
         this.audit = new JdbiAuditStore(session);
+        this.activity = new JdbiActivityStore(session);
     }
 
     @Override
@@ -50,6 +52,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public AuditStore audit() {
         return audit;
+    }
+
+    @Override
+    public dev.hangar.core.store.ActivityStore activity() {
+        return activity;
     }
 
     @Override

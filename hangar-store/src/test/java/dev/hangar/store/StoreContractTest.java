@@ -77,6 +77,41 @@ abstract class StoreContractTest implements AuditStoreContract {
         store.close();
     }
 
+    // ---- activity (idle auto-stop) ------------------------------------------------------------
+
+    @Test
+    void activityRowsUpsertReadBackAndGoWithTheirWorkspace() {
+        Workspace w = store.workspaces().insert(workspace("alice", "idle"));
+        Instant t = T0.truncatedTo(ChronoUnit.MILLIS).plusMillis(1234);
+        var first = dev.hangar.core.autostop.WorkspaceActivity.startingAt(
+                w.id(),
+                t,
+                java.util.Optional.of(new dev.hangar.core.autostop.Autostop(java.time.Duration.ofMinutes(30))));
+        assertThat(store.activity().find(w.id())).isEmpty();
+        store.activity().save(first);
+        assertThat(store.activity().find(w.id())).contains(first);
+
+        var second = first.activeAt(t.plusSeconds(60))
+                .leasedUntil(t.plusSeconds(3600))
+                .warned();
+        store.inTransaction(tx -> {
+            tx.activity().save(second);
+            return null;
+        });
+        assertThat(store.activity().find(w.id())).contains(second);
+        var templateSetting =
+                dev.hangar.core.autostop.WorkspaceActivity.startingAt(w.id(), t, java.util.Optional.empty());
+        store.activity().save(templateSetting);
+        assertThat(store.activity().find(w.id())).contains(templateSetting);
+
+        assertThatThrownBy(() -> store.activity()
+                        .save(dev.hangar.core.autostop.WorkspaceActivity.startingAt(
+                                UUID.randomUUID().toString(), t, java.util.Optional.empty())))
+                .isInstanceOf(dev.hangar.core.store.StoreException.class);
+        assertThat(store.workspaces().delete(w.id(), w.version())).isTrue();
+        assertThat(store.activity().find(w.id())).isEmpty();
+    }
+
     // ---- workspaces ---------------------------------------------------------------------------
 
     @Test

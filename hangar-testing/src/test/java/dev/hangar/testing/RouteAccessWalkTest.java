@@ -79,6 +79,7 @@ class RouteAccessWalkTest {
         rule("POST /api/v1/workspaces/{name}/stop", 202, 404, 403, 202);
         rule("POST /api/v1/workspaces/{name}/restart", 409, 404, 403, 409);
         rule("GET /api/v1/workspaces/{name}/events", 200, 404, 200, 200);
+        rule("POST /api/v1/workspaces/{name}/activity", 200, 404, 403, 200);
         rule("GET /api/v1/workspaces/{name}/console", 409, 404, 403, 409);
         rule("GET /api/v1/workspaces/{name}/console/log", 409, 404, 409, 409);
         rule("GET /api/v1/workspaces/{name}/usb/attachments", 200, 404, 200, 200);
@@ -117,6 +118,8 @@ class RouteAccessWalkTest {
 
     /** Request bodies that pass validation, so the access check is what answers. */
     private static final Map<String, String> BODIES = Map.of(
+            "POST /api/v1/workspaces/{name}/activity",
+            "{\"for\":\"1h\"}",
             "POST /api/v1/workspaces/{name}/usb/attachments",
             "{\"busid\":\"1-1\",\"vidPid\":\"0483:3748\"}",
             "POST /api/v1/images/pull",

@@ -117,6 +117,23 @@ public final class HangarClient implements AutoCloseable {
         return transport.send("GET", workspacePath(name, "") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
+    /**
+     * {@code POST /workspaces/{name}/activity} (200): keeps the workspace from being auto-stopped
+     * for {@code forDuration} (e.g. {@code 3h}) and counts as activity now ({@code hangar
+     * keepalive}). Renewing is fine; a lease never shortens an earlier, longer one.
+     *
+     * @param owner the owner's user name; empty for the caller
+     * @throws ApiException 422 with field {@code for} for a malformed duration or one longer than
+     *     the server's {@code autostop.max-lease}; 404 for an unknown workspace
+     */
+    public dev.hangar.api.ActivityView keepalive(String name, String owner, String forDuration) {
+        return transport.send(
+                "POST",
+                workspacePath(name, "/activity") + ownerQuery(owner),
+                new dev.hangar.api.ActivityRequest(forDuration),
+                dev.hangar.api.ActivityView.class);
+    }
+
     /** {@code POST /workspaces/{name}/start} (202): asks for it to run. Idempotent. */
     public WorkspaceView startWorkspace(String name, String owner) {
         return transport.send("POST", workspacePath(name, "/start") + ownerQuery(owner), null, WorkspaceView.class);

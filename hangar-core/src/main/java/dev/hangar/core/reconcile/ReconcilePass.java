@@ -169,8 +169,15 @@ public final class ReconcilePass {
         Observation seen = p.observe(spec);
         Observation obs = needsApply(target, w.phase(), seen) ? p.apply(spec, target, listener) : seen;
         Phase observed = phaseOf(obs);
+        // An auto-stop keeps its reason (before the provider's detail) until the workspace is started again.
+        String autostop = dev.hangar.core.autostop.Autostop.REASON;
+        String detail = target == PowerState.STOPPED && w.reason().startsWith(autostop)
+                ? (obs.detail().isEmpty() || obs.detail().startsWith(autostop)
+                        ? autostop
+                        : autostop + ": " + obs.detail())
+                : obs.detail();
         Workspace next = Lifecycle.canTransition(w.phase(), observed)
-                ? w.withPhase(observed, obs.detail(), now())
+                ? w.withPhase(observed, detail, now())
                 : w.withPhase(
                         Phase.Failed,
                         "unexpected observation " + observed + " in phase " + w.phase() + ": " + obs.detail(),

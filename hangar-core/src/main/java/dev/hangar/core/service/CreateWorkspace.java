@@ -17,6 +17,8 @@ import java.util.OptionalInt;
  * @param image image name; absent for the template's image
  * @param userData a #cloud-config YAML mapping merged into the user-data; absent for none; at most
  *     {@value WorkspaceService#MAX_USER_DATA_BYTES} bytes
+ * @param autostop idle auto-stop for this workspace, {@code off} or a duration such as {@code 30m};
+ *     absent for the template's setting
  */
 public record CreateWorkspace(
         String name,
@@ -25,7 +27,8 @@ public record CreateWorkspace(
         OptionalInt memoryMiB,
         OptionalInt diskGiB,
         Optional<String> image,
-        Optional<String> userData) {
+        Optional<String> userData,
+        Optional<String> autostop) {
     public CreateWorkspace {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(template, "template");
@@ -34,6 +37,24 @@ public record CreateWorkspace(
         Objects.requireNonNull(diskGiB, "diskGiB");
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(userData, "userData");
+        Objects.requireNonNull(autostop, "autostop");
+    }
+
+    /** A request that takes the template's auto-stop setting. */
+    public CreateWorkspace(
+            String name,
+            Optional<String> template,
+            OptionalInt cpus,
+            OptionalInt memoryMiB,
+            OptionalInt diskGiB,
+            Optional<String> image,
+            Optional<String> userData) {
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.empty());
+    }
+
+    /** @return a copy with that auto-stop setting ({@code off} or a duration) */
+    public CreateWorkspace withAutostop(String a) {
+        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.of(a));
     }
 
     /** @return a request for {@code name} that takes everything else from the defaults */

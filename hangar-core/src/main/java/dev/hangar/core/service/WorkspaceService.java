@@ -3,6 +3,8 @@ package dev.hangar.core.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hangar.core.autostop.Autostop;
+import dev.hangar.core.autostop.WorkspaceActivity;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Lifecycle;
 import dev.hangar.core.domain.Lifecycle.Action;
@@ -93,7 +95,7 @@ public final class WorkspaceService {
      * Not idempotent: a second call with the same name is a conflict.
      *
      * @throws ValidationException naming the field ({@code name}, {@code template}, {@code cpus},
-     *     {@code memoryMiB}, {@code diskGiB}, {@code image}, {@code userData}) for a value that is
+     *     {@code memoryMiB}, {@code diskGiB}, {@code image}, {@code userData}, {@code autostop}) for a value that is
      *     well-formed but not acceptable: a bad name, an unknown template (or none given and no
      *     default), a size that is not positive or outside the template's range, a bad image
      *     reference, user-data that is too large or not a YAML mapping
@@ -113,6 +115,7 @@ public final class WorkspaceService {
         }
         String userData = req.userData().orElse("");
         validateUserData(userData);
+        Optional<Autostop> autostop = req.autostop().map(a -> Autostop.parse("autostop", a));
         Instant now = now();
         Workspace w = new Workspace(
                 UUID.randomUUID().toString(),
@@ -134,6 +137,7 @@ public final class WorkspaceService {
                 1);
         Workspace stored = store.inTransaction(tx -> {
             Workspace s = tx.workspaces().insert(w);
+            tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, autostop));
             tx.events()
                     .append(new WorkspaceEvent(
                             0,
@@ -142,7 +146,9 @@ public final class WorkspaceService {
                             actor.name(),
                             "created",
                             "created from template " + t.name() + " (" + r.cpus() + " CPU, " + r.memoryMiB() + " MiB, "
-                                    + r.diskGiB() + " GiB, image " + image + ")"));
+                                    + r.diskGiB() + " GiB, image " + image + ")"
+                                    + autostop.map(a -> ", autostop " + a.wire())
+                                            .orElse("")));
             return s;
         });
         onChange.accept(stored.id());
@@ -236,6 +242,13 @@ public final class WorkspaceService {
             }
             if (next.equals(w)) return w;
             Workspace s = tx.workspaces().update(next);
+            if (action == Action.START || action == Action.RESTART) {
+                // A start begins a new idle period (and forgets an old lease's warning).
+                Optional<WorkspaceActivity> a = tx.activity().find(w.id());
+                tx.activity()
+                        .save(a.map(x -> x.activeAt(now))
+                                .orElseGet(() -> WorkspaceActivity.startingAt(w.id(), now, Optional.empty())));
+            }
             tx.events()
                     .append(new WorkspaceEvent(
                             0,

@@ -19,6 +19,9 @@ public interface Store extends AutoCloseable {
     /** @return the audit log (issue #15, item 6) */
     AuditStore audit();
 
+    /** @return idle-tracking state per workspace (auto-stop) */
+    ActivityStore activity();
+
     /**
      * Runs {@code work} in one transaction on a view of this store bound to it; commits when it
      * returns, rolls back when it throws (and rethrows).

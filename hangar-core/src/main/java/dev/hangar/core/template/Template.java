@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param usbAllow USB devices that may be forwarded into its workspaces with {@code hangar usb
  *     attach}, as {@code VVVV:PPPP}, {@code VVVV:*} or {@code *:*} (lower-case hex); empty allows
  *     none unless the user's own list does (see {@link dev.hangar.core.usb.UsbPolicy})
+ * @param autostop idle auto-stop of its workspaces (YAML key {@code autostop}, e.g. {@code 2h});
+ *     {@link dev.hangar.core.autostop.Autostop#OFF} when absent
  */
 public record Template(
         String name,
@@ -34,7 +36,8 @@ public record Template(
         Range diskGiB,
         CloudInitConfig cloudInit,
         Map<String, String> settings,
-        java.util.List<String> usbAllow) {
+        java.util.List<String> usbAllow,
+        dev.hangar.core.autostop.Autostop autostop) {
     public Template {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
@@ -47,5 +50,34 @@ public record Template(
         Objects.requireNonNull(cloudInit, "cloudInit");
         settings = Map.copyOf(settings);
         usbAllow = java.util.List.copyOf(usbAllow);
+        Objects.requireNonNull(autostop, "autostop");
+    }
+
+    /** A template without auto-stop (as before {@code autostop} existed). */
+    public Template(
+            String name,
+            String description,
+            String provider,
+            String image,
+            Resources defaults,
+            Range cpus,
+            Range memoryMiB,
+            Range diskGiB,
+            CloudInitConfig cloudInit,
+            Map<String, String> settings,
+            java.util.List<String> usbAllow) {
+        this(
+                name,
+                description,
+                provider,
+                image,
+                defaults,
+                cpus,
+                memoryMiB,
+                diskGiB,
+                cloudInit,
+                settings,
+                usbAllow,
+                dev.hangar.core.autostop.Autostop.OFF);
     }
 }

@@ -47,6 +47,7 @@ import java.util.stream.Stream;
  * cloudInit: {packages: [git], runcmd: []}
  * settings: {}
  * usb: {allow: ["0483:3748", "1366:*"]}
+ * autostop: 2h            # idle auto-stop: a duration (30m, 2h, 1d) or off; off when absent
  * </pre>
  */
 public final class TemplateCatalog {
@@ -217,7 +218,8 @@ public final class TemplateCatalog {
             Limits limits,
             CloudInitFile cloudInit,
             Map<String, String> settings,
-            UsbFile usb) {
+            UsbFile usb,
+            String autostop) {
 
         Template toTemplate() {
             Names.requireDns1123Label("name", name);
@@ -256,7 +258,10 @@ public final class TemplateCatalog {
                     cic,
                     settings == null ? Map.of() : settings,
                     dev.hangar.core.usb.UsbPolicy.canonical(
-                            "usb.allow", usb == null || usb.allow() == null ? List.of() : usb.allow()));
+                            "usb.allow", usb == null || usb.allow() == null ? List.of() : usb.allow()),
+                    autostop == null
+                            ? dev.hangar.core.autostop.Autostop.OFF
+                            : dev.hangar.core.autostop.Autostop.parse("autostop", autostop));
         }
 
         private static Range range(RangeFile r, Range fallback) {

@@ -129,9 +129,21 @@ public final class UsbService {
         return new ArrayList<>(current(workspaces.get(actor, owner, name)).values());
     }
 
+    /**
+     * Whether a USB device is attached to the workspace now (an attach not yet followed by its
+     * detach): idle auto-stop counts an attachment held open as use. Reads the event log.
+     */
+    public boolean holdsAttachment(String workspaceId) {
+        return !current(workspaceId).isEmpty();
+    }
+
     private Map<String, UsbAttachment> current(Workspace w) {
+        return current(w.id());
+    }
+
+    private Map<String, UsbAttachment> current(String workspaceId) {
         Map<String, UsbAttachment> byBus = new LinkedHashMap<>();
-        for (WorkspaceEvent e : store.events().list(w.id(), REPLAY_LIMIT)) {
+        for (WorkspaceEvent e : store.events().list(workspaceId, REPLAY_LIMIT)) {
             if (!e.type().equals(ATTACH) && !e.type().equals(DETACH)) continue;
             Matcher m = MESSAGE.matcher(e.message());
             if (!m.find()) continue;

@@ -2,6 +2,7 @@ package dev.hangar.core.store;
 
 import dev.hangar.core.audit.AuditEntry;
 import dev.hangar.core.audit.AuditQuery;
+import dev.hangar.core.autostop.WorkspaceActivity;
 import dev.hangar.core.domain.ApiToken;
 import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.NotFoundException;
@@ -34,6 +35,7 @@ public final class InMemoryStore implements Store {
     private Map<String, User> users = new TreeMap<>();
     private List<UserSshKey> keys = new ArrayList<>();
     private Map<String, ApiToken> tokens = new TreeMap<>();
+    private Map<String, WorkspaceActivity> activity = new TreeMap<>();
     private long seq;
     private List<AuditEntry> audit = new ArrayList<>();
     private long auditSeq;
@@ -41,6 +43,7 @@ public final class InMemoryStore implements Store {
     private final WorkspaceStore workspaceStore = new Workspaces();
     private final EventStore eventStore = new Events();
     private final UserStore userStore = new Users();
+    private final ActivityStore activityStore = new Activity();
     private final AuditStore auditStore = new Audit();
 
     /** @return every event of every workspace, oldest first (a copy) */
@@ -71,6 +74,11 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public ActivityStore activity() {
+        return activityStore;
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         synchronized (lock) {
             var ws = new LinkedHashMap<>(workspaces);
@@ -78,6 +86,7 @@ public final class InMemoryStore implements Store {
             var us = new TreeMap<>(users);
             var ks = new ArrayList<>(keys);
             var ts = new TreeMap<>(tokens);
+            var as = new TreeMap<>(activity);
             long s = seq;
             var au = new ArrayList<>(audit);
             try {
@@ -88,6 +97,7 @@ public final class InMemoryStore implements Store {
                 users = us;
                 keys = ks;
                 tokens = ts;
+                activity = as;
                 seq = s;
                 audit = au;
                 throw e;
@@ -136,6 +146,24 @@ public final class InMemoryStore implements Store {
                 int before = audit.size();
                 audit.removeIf(e -> e.at().isBefore(cutoff));
                 return before - audit.size();
+            }
+        }
+    }
+
+    private final class Activity implements ActivityStore {
+        @Override
+        public Optional<WorkspaceActivity> find(String workspaceId) {
+            synchronized (lock) {
+                return Optional.ofNullable(activity.get(workspaceId));
+            }
+        }
+
+        @Override
+        public void save(WorkspaceActivity a) {
+            synchronized (lock) {
+                if (!workspaces.containsKey(a.workspaceId()))
+                    throw new StoreException("no workspace " + a.workspaceId(), null);
+                activity.put(a.workspaceId(), a);
             }
         }
     }
@@ -216,6 +244,7 @@ public final class InMemoryStore implements Store {
                 if (cur.version() != version) throw new StaleVersionException(id, version);
                 workspaces.remove(id);
                 events.removeIf(e -> e.workspaceId().equals(id));
+                activity.remove(id);
                 return true;
             }
         }
