@@ -11,6 +11,8 @@ package dev.hangar.api;
  * @param diskGiB optional disk in GiB, within the template's range
  * @param image optional image name overriding the template's
  * @param userData optional #cloud-config YAML mapping merged into the user-data (at most 16 KiB)
+ * @param devcontainer optional absolute path of a folder on the server host holding
+ *     .devcontainer/devcontainer.json (or .devcontainer.json); docker-provider templates only
  */
 public record CreateWorkspaceRequest(
         String name,
@@ -19,4 +21,17 @@ public record CreateWorkspaceRequest(
         Integer memoryMiB,
         Integer diskGiB,
         String image,
-        String userData) {}
+        String userData,
+        String devcontainer) {
+    /** A request without a devcontainer folder. */
+    public CreateWorkspaceRequest(
+            String name,
+            String template,
+            Integer cpus,
+            Integer memoryMiB,
+            Integer diskGiB,
+            String image,
+            String userData) {
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, null);
+    }
+}

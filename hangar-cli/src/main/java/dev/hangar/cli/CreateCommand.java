@@ -72,6 +72,15 @@ final class CreateCommand implements Callable<Integer> {
             description = "A #cloud-config YAML file merged into the workspace's cloud-init user-data.")
     Path userData;
 
+    @Option(
+            names = "--devcontainer",
+            paramLabel = "DIR",
+            description = "Build and set up the container from DIR/.devcontainer/devcontainer.json (or"
+                    + " DIR/.devcontainer.json): DIR is an absolute path of a folder ON THE SERVER HOST (uploading"
+                    + " a local folder is not supported). Needs a template of the docker provider, e.g."
+                    + " --template container. See docs/devcontainer.md.")
+    String devcontainer;
+
     /** json, yaml or table print the created workspace; without {@code -o}, a message. */
     @Mixin
     OutputOption output;
@@ -86,7 +95,14 @@ final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CreateWorkspaceRequest req = new CreateWorkspaceRequest(
-                name, template, cpus, memoryMiB, diskGiB, image, userData == null ? null : readUserData());
+                name,
+                template,
+                cpus,
+                memoryMiB,
+                diskGiB,
+                image,
+                userData == null ? null : readUserData(),
+                devcontainer);
         try (HangarClient client = ServerConnection.open(ctx)) {
             WorkspaceView w;
             try {
@@ -148,7 +164,8 @@ final class CreateCommand implements Callable<Integer> {
             "memoryMiB", "--memory",
             "diskGiB", "--disk",
             "image", "--image",
-            "userData", "--user-data");
+            "userData", "--user-data",
+            "devcontainer", "--devcontainer");
 
     private String readUserData() {
         try {

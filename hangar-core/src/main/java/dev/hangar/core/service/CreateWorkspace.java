@@ -17,6 +17,8 @@ import java.util.OptionalInt;
  * @param image image name; absent for the template's image
  * @param userData a #cloud-config YAML mapping merged into the user-data; absent for none; at most
  *     {@value WorkspaceService#MAX_USER_DATA_BYTES} bytes
+ * @param devcontainer absolute path of a folder on the server host with a devcontainer.json; absent
+ *     for none (only for templates of the docker provider)
  */
 public record CreateWorkspace(
         String name,
@@ -25,7 +27,8 @@ public record CreateWorkspace(
         OptionalInt memoryMiB,
         OptionalInt diskGiB,
         Optional<String> image,
-        Optional<String> userData) {
+        Optional<String> userData,
+        Optional<String> devcontainer) {
     public CreateWorkspace {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(template, "template");
@@ -34,6 +37,19 @@ public record CreateWorkspace(
         Objects.requireNonNull(diskGiB, "diskGiB");
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(userData, "userData");
+        Objects.requireNonNull(devcontainer, "devcontainer");
+    }
+
+    /** A request without a devcontainer folder. */
+    public CreateWorkspace(
+            String name,
+            Optional<String> template,
+            OptionalInt cpus,
+            OptionalInt memoryMiB,
+            OptionalInt diskGiB,
+            Optional<String> image,
+            Optional<String> userData) {
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.empty());
     }
 
     /** @return a request for {@code name} that takes everything else from the defaults */
@@ -45,6 +61,7 @@ public record CreateWorkspace(
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -55,31 +72,37 @@ public record CreateWorkspace(
 
     /** @return a copy asking for that template */
     public CreateWorkspace withTemplate(String t) {
-        return new CreateWorkspace(name, Optional.of(t), cpus, memoryMiB, diskGiB, image, userData);
+        return new CreateWorkspace(name, Optional.of(t), cpus, memoryMiB, diskGiB, image, userData, devcontainer);
     }
 
     /** @return a copy asking for that many virtual CPUs */
     public CreateWorkspace withCpus(int n) {
-        return new CreateWorkspace(name, template, OptionalInt.of(n), memoryMiB, diskGiB, image, userData);
+        return new CreateWorkspace(
+                name, template, OptionalInt.of(n), memoryMiB, diskGiB, image, userData, devcontainer);
     }
 
     /** @return a copy asking for that much memory, in MiB */
     public CreateWorkspace withMemoryMiB(int n) {
-        return new CreateWorkspace(name, template, cpus, OptionalInt.of(n), diskGiB, image, userData);
+        return new CreateWorkspace(name, template, cpus, OptionalInt.of(n), diskGiB, image, userData, devcontainer);
     }
 
     /** @return a copy asking for that much disk, in GiB */
     public CreateWorkspace withDiskGiB(int n) {
-        return new CreateWorkspace(name, template, cpus, memoryMiB, OptionalInt.of(n), image, userData);
+        return new CreateWorkspace(name, template, cpus, memoryMiB, OptionalInt.of(n), image, userData, devcontainer);
     }
 
     /** @return a copy asking for that image */
     public CreateWorkspace withImage(String i) {
-        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, Optional.of(i), userData);
+        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, Optional.of(i), userData, devcontainer);
     }
 
     /** @return a copy with that extra user-data */
     public CreateWorkspace withUserData(String u) {
-        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, image, Optional.of(u));
+        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, image, Optional.of(u), devcontainer);
+    }
+
+    /** @return a copy built from the devcontainer.json in {@code folder} (on the server host) */
+    public CreateWorkspace withDevcontainer(String folder) {
+        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.of(folder));
     }
 }
