@@ -111,7 +111,9 @@ public final class ContainerManifests {
         Set<String> hangarNames = new TreeSet<>();
         hangarEnv.forEach(e -> hangarNames.add(e.substring(0, e.indexOf('='))));
         devcontainer.ifPresent(d -> new TreeMap<>(d.containerEnv()).forEach((k, v) -> {
-            if (!hangarNames.contains(k)) env.add(k + "=" + v);
+            if (!hangarNames.contains(k)
+                    && !dev.hangar.provider.docker.devcontainer.DevcontainerStage.IMAGE_CONTRACT_ENV.contains(k))
+                env.add(k + "=" + v);
         }));
         env.addAll(hangarEnv);
         List<DevcontainerConfig.Mount> mounts =
@@ -142,8 +144,7 @@ public final class ContainerManifests {
      *     the HANGAR_ variables of the image contract) and so does not take from it
      */
     public static List<String> overriddenEnv(DevcontainerConfig devcontainer) {
-        Set<String> ours = Set.of(
-                "HANGAR_USER", "HOME", "HANGAR_SSH_DIR", "HANGAR_SSH_PORT", "HANGAR_STORAGE", "HANGAR_RUN_DIR", "LANG");
+        Set<String> ours = dev.hangar.provider.docker.devcontainer.DevcontainerStage.IMAGE_CONTRACT_ENV;
         return devcontainer.containerEnv().keySet().stream()
                 .filter(ours::contains)
                 .sorted()

@@ -34,6 +34,17 @@ public final class DevcontainerStage {
     /** The sshd config (SetEnv lines, then the image's config) the entrypoint is pointed at. */
     public static final String SSHD_CONFIG = "/opt/hangar/devcontainer/sshd_config";
 
+    /** Variables of the image contract that Hangar sets on the container; containerEnv does not override them. */
+    public static final java.util.Set<String> IMAGE_CONTRACT_ENV = java.util.Set.of(
+            "HOME",
+            "LANG",
+            "HANGAR_USER",
+            "HANGAR_SSH_DIR",
+            "HANGAR_SSH_PORT",
+            "HANGAR_STORAGE",
+            "HANGAR_RUN_DIR",
+            "HANGAR_SSHD_BASE_CONFIG");
+
     private static final JsonMapper JSON = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
             .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
@@ -117,20 +128,24 @@ public final class DevcontainerStage {
         return files;
     }
 
-    /** @return {@code SetEnv} lines for remoteEnv, then an Include of the image's own sshd_config */
+    /**
+     * @return a {@code SetEnv} line for containerEnv and remoteEnv (remoteEnv wins; sshd starts
+     *     sessions with a fresh environment, so without it neither would reach an SSH session; HOME,
+     *     LANG and the other {@link #IMAGE_CONTRACT_ENV} stay Hangar's), then an Include of the image's own sshd_config
+     */
     static String sshdSetEnv(DevcontainerConfig config) {
-        StringBuilder out =
-                new StringBuilder("# remoteEnv of ").append(config.file()).append('\n');
-        Map<String, String> env = new TreeMap<>(config.remoteEnv());
+        StringBuilder out = new StringBuilder("# containerEnv and remoteEnv of ")
+                .append(config.file())
+                .append('\n');
+        Map<String, String> env = new TreeMap<>(config.containerEnv());
+        env.keySet().removeAll(IMAGE_CONTRACT_ENV);
+        env.putAll(config.remoteEnv());
         if (!env.isEmpty()) {
             out.append("SetEnv");
             env.forEach((k, v) -> {
                 if (v.contains("\"") || v.contains("\n") || v.contains("\r"))
                     throw new DevcontainerException(
-                            config.file(),
-                            0,
-                            0,
-                            "remoteEnv." + k + ": sshd's SetEnv cannot carry a '\"' or a line break");
+                            config.file(), 0, 0, k + ": sshd's SetEnv cannot carry a '\"' or a line break");
                 out.append(" \"").append(k).append('=').append(v).append('"');
             });
             out.append('\n');
@@ -232,7 +247,9 @@ public final class DevcontainerStage {
                         "grep -q \"^[^:]*:[^:]*:$uid:\" /etc/passwd"
                                 + " || echo \"hangar:x:$uid:$uid::/storage/home/hangar:/bin/sh\" >>/etc/passwd",
                         "chgrp \"$uid\" /etc/passwd /etc/group && chmod 0664 /etc/passwd /etc/group",
-                        "mkdir -p /opt/hangar/run /storage && chown \"$uid:$uid\" /opt/hangar/run && chmod 0700"
+                        // no /storage in the image: the engine would copy its root-owned mode into the
+                        // fresh home volume at every mount of the still empty volume
+                        "mkdir -p /opt/hangar/run && chown \"$uid:$uid\" /opt/hangar/run && chmod 0700"
                                 + " /opt/hangar/run",
                         "echo \"hangar: sshd stage done ($(/usr/sbin/sshd -V 2>&1 | head -n 1 || true))\"",
                         ""));

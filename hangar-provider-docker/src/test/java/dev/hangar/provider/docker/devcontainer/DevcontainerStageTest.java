@@ -45,6 +45,7 @@ class DevcontainerStageTest {
                 """);
         DevcontainerConfig c = config("""
                 {"image": "base:1", "remoteUser": "dev", "remoteEnv": {"EDITOR": "vi", "A_PATH": "/x y"},
+                 "containerEnv": {"EDITOR": "nano", "FROM_CONTAINER": "c", "HOME": "/root", "HANGAR_USER": "x", "HANGAR_OWN": "y"},
                  "features": {"./hello": {"greeting": "it's me"}}}
                 """);
 
@@ -66,7 +67,8 @@ class DevcontainerStageTest {
                 .isEqualTo("export GREETING='it'\\''s me'\nexport _ND_OPTION='false'\n"
                         + "export _REMOTE_USER='dev'\nexport _CONTAINER_USER='root'\n");
         assertThat(text(files, "hangar/devcontainer-sshd_config"))
-                .isEqualTo("# remoteEnv of " + c.file() + "\nSetEnv \"A_PATH=/x y\" \"EDITOR=vi\"\n"
+                .isEqualTo("# containerEnv and remoteEnv of " + c.file()
+                        + "\nSetEnv \"A_PATH=/x y\" \"EDITOR=vi\" \"FROM_CONTAINER=c\" \"HANGAR_OWN=y\"\n"
                         + "Include /opt/hangar/sshd_config\n");
         assertThat(text(files, "hangar/entrypoint.sh")).isEqualTo("#!/bin/sh\nentry\n");
         assertThat(text(files, "hangar/sshd_config")).isEqualTo("UsePAM no\n");
@@ -102,7 +104,7 @@ class DevcontainerStageTest {
         DevcontainerConfig c = config("{\"image\": \"base:1\", \"remoteEnv\": {\"Q\": \"say \\\"hi\\\"\"}}");
         assertThatThrownBy(() -> DevcontainerStage.sshdSetEnv(c))
                 .isInstanceOf(DevcontainerException.class)
-                .hasMessageContaining("remoteEnv.Q");
+                .hasMessageContaining("Q: sshd's SetEnv cannot carry");
     }
 
     @Test
