@@ -1,6 +1,8 @@
 package dev.hangar.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A workspace as the API shows it.
@@ -22,6 +24,9 @@ import java.time.Instant;
  * @param createdAt creation time (ISO-8601)
  * @param updatedAt last change (ISO-8601)
  * @param version optimistic-concurrency version
+ * @param forwardPorts {@code host:port} entries of the workspace's devcontainer.json {@code
+ *     forwardPorts} ({@code hangar config-ssh} writes a {@code LocalForward} per entry); empty, and
+ *     left out of the JSON, for none
  */
 public record WorkspaceView(
         String id,
@@ -39,4 +44,32 @@ public record WorkspaceView(
         String hostKey,
         Instant createdAt,
         Instant updatedAt,
-        long version) {}
+        long version,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> forwardPorts) {
+    public WorkspaceView {
+        forwardPorts = forwardPorts == null ? List.of() : List.copyOf(forwardPorts);
+    }
+
+    /** A view without forwarded ports. */
+    public WorkspaceView(
+            String id,
+            String name,
+            String owner,
+            String template,
+            String provider,
+            int cpus,
+            int memoryMiB,
+            int diskGiB,
+            String image,
+            DesiredState desired,
+            WorkspacePhase phase,
+            String reason,
+            String hostKey,
+            Instant createdAt,
+            Instant updatedAt,
+            long version) {
+        this(
+                id, name, owner, template, provider, cpus, memoryMiB, diskGiB, image, desired, phase, reason, hostKey,
+                createdAt, updatedAt, version, List.of());
+    }
+}

@@ -11,6 +11,7 @@ import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.service.DevcontainerForwardPorts;
 import dev.hangar.core.template.Range;
 import dev.hangar.core.template.Template;
 
@@ -36,7 +37,8 @@ final class Views {
                 w.hostKey().publicKey(),
                 w.createdAt(),
                 w.updatedAt(),
-                w.version());
+                w.version(),
+                DevcontainerForwardPorts.read(w.parameters().devcontainer()));
     }
 
     static EventView event(WorkspaceEvent e) {
