@@ -134,6 +134,7 @@ class DevcontainerControlPlaneIT {
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
                 JsonNode ws = awaitPhase(http, token, workspace, "Running");
                 String id = ws.path("id").asText();
+                assertThat(ws.path("forwardPorts").toString()).isEqualTo("[\"localhost:8080\"]");
                 Path sshConfig = sshConfig(cp, ws, workspace, clientKey);
                 List<String> seen = ssh(
                         sshConfig,
@@ -188,9 +189,73 @@ class DevcontainerControlPlaneIT {
                 assertThat(leftovers(engine, id))
                         .as("containers, volumes and images labelled " + id)
                         .isEmpty();
+
+                // bad input: each a clear reason on a Failed workspace, and nothing left after delete
+                long t2 = System.nanoTime();
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder("bad-json", "{\n  \"image\": \"" + image + "\"\n  \"x\": 1\n}", ""),
+                        ".devcontainer/devcontainer.json:3:3: invalid JSON");
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder(
+                                "bad-build",
+                                """
+                                {"build": {"dockerfile": "Dockerfile"}}
+                                """,
+                                "FROM " + image + "\nRUN echo boom-line-one && echo boom-line-two && exit 3\n"),
+                        "boom-line-two");
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder("bad-hook", """
+                                {"image": "%s", "postCreateCommand": "echo oops-line; exit 4"}
+                                """.formatted(image), ""),
+                        "postCreateCommand failed (exit 4): oops-line");
+                report("three bad-input workspaces to Failed and deleted %.1f s", seconds(t2));
             }
         }
         report("wall %.1f s", seconds(t0));
+    }
+
+    /** A folder with .devcontainer/devcontainer.json and, when not empty, a Dockerfile. */
+    private Path folder(String name, String json, String dockerfile) throws IOException {
+        Path dc = Files.createDirectories(tmp.resolve(name).resolve(".devcontainer"));
+        Files.writeString(dc.resolve("devcontainer.json"), json);
+        if (!dockerfile.isEmpty()) Files.writeString(dc.resolve("Dockerfile"), dockerfile);
+        return dc.getParent();
+    }
+
+    /** Creates a workspace from {@code folder}, expects Failed with {@code reason} in its reason, deletes it. */
+    private static void failsWith(
+            TestHttp http, String token, ContainerEngineInNetns engine, Path folder, String reason) throws Exception {
+        String name = "bad-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = http.post(
+                "/api/v1/workspaces",
+                token,
+                body(Map.of("name", name, "template", "container-it", "devcontainer", folder.toString())));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        await().atMost(PHASE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(250))
+                .alias(name + " Failed")
+                .until(() -> {
+                    last.set(TestHttp.json(http.get("/api/v1/workspaces/" + name, token)));
+                    return last.get().path("phase").asText().equals("Failed");
+                });
+        assertThat(last.get().path("reason").asText()).as(folder.toString()).contains(reason);
+        String id = last.get().path("id").asText();
+        assertThat(http.delete("/api/v1/workspaces/" + name, token).statusCode())
+                .isEqualTo(202);
+        await().atMost(PHASE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.get("/api/v1/workspaces/" + name, token).statusCode() == 404);
+        assertThat(leftovers(engine, id)).as("left by " + name).isEmpty();
     }
 
     /** A project folder with .devcontainer/{devcontainer.json, Dockerfile, marker/}. */
