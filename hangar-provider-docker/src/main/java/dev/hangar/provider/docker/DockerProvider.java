@@ -57,7 +57,6 @@ public final class DockerProvider implements WorkspaceProvider {
 
     private static final Set<Long> STOP_EXIT_CODES = Set.of(0L, 137L, 143L, 255L);
     private static final String ROLE = "dev.hangar.role";
-    private static final int SSH_WAIT_SECONDS = 120;
 
     private final DockerEngine engine;
     private final DockerClient docker;
@@ -181,8 +180,7 @@ public final class DockerProvider implements WorkspaceProvider {
                 && (devcontainer.get().postCreateCommand().isPresent()
                         || devcontainer.get().postStartCommand().isPresent())) {
             // the commands run once the entrypoint is done (HOME exists, sshd answers)
-            awaitSsh(spec);
-            hooks.run(id, devcontainer.get(), started, listener);
+            hooks.run(id, devcontainer.get(), started, () -> observe(spec), listener);
         }
         return observe(spec);
     }
@@ -209,32 +207,6 @@ public final class DockerProvider implements WorkspaceProvider {
                 .map(i -> "image " + i)
                 .toList());
         return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + left);
-    }
-
-    /**
-     * Waits (at most {@value #SSH_WAIT_SECONDS} s) until observe says Running.
-     *
-     * @throws ProviderException transient when sshd does not answer in time; permanent when it
-     *     answers with another host key or the container failed
-     */
-    private void awaitSsh(WorkspaceSpec spec) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SSH_WAIT_SECONDS);
-        while (true) {
-            Observation o = observe(spec);
-            if (o instanceof Observation.Running) return;
-            if (o instanceof Observation.Failed f) throw new ProviderException(f.reason(), true);
-            if (System.nanoTime() > deadline)
-                throw new ProviderException(
-                        "sshd did not answer within " + SSH_WAIT_SECONDS + " s; the devcontainer's lifecycle commands"
-                                + " wait for it (" + o + ")",
-                        false);
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ProviderException("interrupted while waiting for sshd", false, e);
-            }
-        }
     }
 
     private Optional<Container> container(String id) {

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig.LifecycleCommand;
+import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs a devcontainer's {@code postCreateCommand} (once per container: a marker file {@value
@@ -29,6 +31,7 @@ final class LifecycleHooks {
     static final String MARKER = "/var/lib/hangar/post-create-done";
 
     private static final int TAIL = 10;
+    private static final int SSH_WAIT_SECONDS = 120;
     private static final int MAX_EVENTS = 100;
 
     private final DockerEngine engine;
@@ -40,13 +43,21 @@ final class LifecycleHooks {
     }
 
     /**
-     * Runs postCreateCommand unless this container ran it already, then postStartCommand when
-     * {@code started} (the container was started by this pass).
+     * Waits until {@code observe} says Running, then runs postCreateCommand unless this container
+     * ran it already, then postStartCommand when {@code started} (the container was started by this
+     * pass).
      *
      * @throws ProviderException (permanent) when a command exits non-zero or does not end within 30
-     *     minutes
+     *     minutes, or the workspace fails while waiting; transient when sshd does not answer within
+     *     {@value #SSH_WAIT_SECONDS} s
      */
-    void run(String containerId, DevcontainerConfig config, boolean started, ProviderListener listener) {
+    void run(
+            String containerId,
+            DevcontainerConfig config,
+            boolean started,
+            Supplier<Observation> observe,
+            ProviderListener listener) {
+        awaitSsh(observe);
         if (config.postCreateCommand().isPresent() && !done(containerId)) {
             run(
                     containerId,
@@ -73,6 +84,33 @@ final class LifecycleHooks {
                     "postStartCommand",
                     config.postStartCommand().get(),
                     listener);
+    }
+
+    /**
+     * Waits (at most {@value #SSH_WAIT_SECONDS} s) until {@code observe} says Running (the entrypoint is done: HOME
+     * exists, sshd answers).
+     *
+     * @throws ProviderException transient when sshd does not answer in time; permanent when it
+     *     answers with another host key or the container failed
+     */
+    private static void awaitSsh(Supplier<Observation> observe) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SSH_WAIT_SECONDS);
+        while (true) {
+            Observation o = observe.get();
+            if (o instanceof Observation.Running) return;
+            if (o instanceof Observation.Failed f) throw new ProviderException(f.reason(), true);
+            if (System.nanoTime() > deadline)
+                throw new ProviderException(
+                        "sshd did not answer within " + SSH_WAIT_SECONDS + " s; the devcontainer's lifecycle commands"
+                                + " wait for it (" + o + ")",
+                        false);
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProviderException("interrupted while waiting for sshd", false, e);
+            }
+        }
     }
 
     private boolean done(String containerId) {
