@@ -13,6 +13,8 @@ package dev.hangar.api;
  * @param userData optional #cloud-config YAML mapping merged into the user-data (at most 16 KiB)
  * @param autostop optional idle auto-stop for this workspace: {@code off} or a duration such as
  *     {@code 30m}; left out (null) for the template's setting
+ * @param devcontainer optional absolute path of a folder on the server host holding
+ *     .devcontainer/devcontainer.json (or .devcontainer.json); docker-provider templates only
  */
 public record CreateWorkspaceRequest(
         String name,
@@ -22,8 +24,9 @@ public record CreateWorkspaceRequest(
         Integer diskGiB,
         String image,
         String userData,
-        String autostop) {
-    /** A request that takes the template's auto-stop setting. */
+        String autostop,
+        String devcontainer) {
+    /** A request with the template's auto-stop setting and without a devcontainer folder. */
     public CreateWorkspaceRequest(
             String name,
             String template,
@@ -32,6 +35,6 @@ public record CreateWorkspaceRequest(
             Integer diskGiB,
             String image,
             String userData) {
-        this(name, template, cpus, memoryMiB, diskGiB, image, userData, null);
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, null, null);
     }
 }

@@ -1,6 +1,8 @@
 package dev.hangar.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A workspace as the API shows it.
@@ -24,6 +26,9 @@ import java.time.Instant;
  * @param version optimistic-concurrency version
  * @param autostop idle auto-stop state (setting, last activity, when it will stop) in the answer of
  *     {@code GET /workspaces/{name}}; null (left out of the JSON) in lists and other answers
+ * @param forwardPorts {@code host:port} entries of the workspace's devcontainer.json {@code
+ *     forwardPorts} ({@code hangar config-ssh} writes a {@code LocalForward} per entry); empty, and
+ *     left out of the JSON, for none
  */
 public record WorkspaceView(
         String id,
@@ -42,10 +47,13 @@ public record WorkspaceView(
         Instant createdAt,
         Instant updatedAt,
         long version,
+        @JsonInclude(JsonInclude.Include.NON_NULL) ActivityView autostop,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> forwardPorts) {
+    public WorkspaceView {
+        forwardPorts = forwardPorts == null ? List.of() : List.copyOf(forwardPorts);
+    }
 
-        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        ActivityView autostop) {
-    /** A view without auto-stop state (lists, write answers). */
+    /** A view without auto-stop state (lists, write answers) and without forwarded ports. */
     public WorkspaceView(
             String id,
             String name,
@@ -65,6 +73,29 @@ public record WorkspaceView(
             long version) {
         this(
                 id, name, owner, template, provider, cpus, memoryMiB, diskGiB, image, desired, phase, reason, hostKey,
-                createdAt, updatedAt, version, null);
+                createdAt, updatedAt, version, null, List.of());
+    }
+
+    /** @return a copy with that auto-stop state */
+    public WorkspaceView withAutostop(ActivityView a) {
+        return new WorkspaceView(
+                id,
+                name,
+                owner,
+                template,
+                provider,
+                cpus,
+                memoryMiB,
+                diskGiB,
+                image,
+                desired,
+                phase,
+                reason,
+                hostKey,
+                createdAt,
+                updatedAt,
+                version,
+                a,
+                forwardPorts);
     }
 }

@@ -79,6 +79,15 @@ final class CreateCommand implements Callable<Integer> {
                     + " default: the template's setting.")
     String autostop;
 
+    @Option(
+            names = "--devcontainer",
+            paramLabel = "DIR",
+            description = "Build and set up the container from DIR/.devcontainer/devcontainer.json (or"
+                    + " DIR/.devcontainer.json): DIR is an absolute path of a folder ON THE SERVER HOST (uploading"
+                    + " a local folder is not supported). Needs a template of the docker provider, e.g."
+                    + " --template container. See docs/devcontainer.md.")
+    String devcontainer;
+
     /** json, yaml or table print the created workspace; without {@code -o}, a message. */
     @Mixin
     OutputOption output;
@@ -93,7 +102,15 @@ final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CreateWorkspaceRequest req = new CreateWorkspaceRequest(
-                name, template, cpus, memoryMiB, diskGiB, image, userData == null ? null : readUserData(), autostop);
+                name,
+                template,
+                cpus,
+                memoryMiB,
+                diskGiB,
+                image,
+                userData == null ? null : readUserData(),
+                autostop,
+                devcontainer);
         try (HangarClient client = ServerConnection.open(ctx)) {
             WorkspaceView w;
             try {
@@ -156,7 +173,8 @@ final class CreateCommand implements Callable<Integer> {
             "diskGiB", "--disk",
             "image", "--image",
             "userData", "--user-data",
-            "autostop", "--autostop");
+            "autostop", "--autostop",
+            "devcontainer", "--devcontainer");
 
     private String readUserData() {
         try {

@@ -57,7 +57,7 @@ final class SshSetup {
         List<WorkspaceHostKey> hosts = new ArrayList<>();
         for (WorkspaceView w : client.listWorkspaces(WorkspaceFilter.NONE.withOwner(me.name()))) {
             // A workspace whose host key is not generated yet cannot be pinned; config-ssh adds it next run.
-            if (!w.hostKey().isBlank()) hosts.add(new WorkspaceHostKey(w.name(), w.hostKey()));
+            if (!w.hostKey().isBlank()) hosts.add(new WorkspaceHostKey(w.name(), w.hostKey(), w.forwardPorts()));
         }
         SshConfigInput input;
         try {

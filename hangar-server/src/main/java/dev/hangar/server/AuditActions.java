@@ -57,6 +57,7 @@ public final class AuditActions {
             rule("POST", "/api/v1/workspaces/{name}/start", "workspace.start", Target.WORKSPACE),
             rule("POST", "/api/v1/workspaces/{name}/stop", "workspace.stop", Target.WORKSPACE),
             rule("POST", "/api/v1/workspaces/{name}/restart", "workspace.restart", Target.WORKSPACE),
+            rule("POST", "/api/v1/workspaces/{name}/activity", "workspace.keepalive", Target.WORKSPACE),
             rule("POST", "/api/v1/workspaces/{name}/usb/attachments", "usb.attach", Target.USB),
             rule("DELETE", "/api/v1/workspaces/{name}/usb/attachments/{busid}", "usb.detach", Target.USB),
             rule("POST", "/api/v1/images/pull", "image.pull", Target.IMAGE),

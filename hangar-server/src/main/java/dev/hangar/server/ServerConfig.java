@@ -357,7 +357,8 @@ public record ServerConfig(
                 + databaseUsername + ", databasePassword=" + (databasePassword.isEmpty() ? "" : "<redacted>")
                 + ", templateDir=" + templateDir + ", builtinTemplates=" + builtinTemplates + ", providers="
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
-                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop + ", auditRetention="
+                + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
+                + ", auditRetention="
                 + auditRetention + "]";
     }
 }

@@ -11,6 +11,7 @@ import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.service.DevcontainerForwardPorts;
 import dev.hangar.core.template.Range;
 import dev.hangar.core.template.Template;
 
@@ -36,30 +37,14 @@ final class Views {
                 w.hostKey().publicKey(),
                 w.createdAt(),
                 w.updatedAt(),
-                w.version());
+                w.version(),
+                null, // auto-stop state only in the answer of GET /workspaces/{name}
+                DevcontainerForwardPorts.read(w.parameters().devcontainer()));
     }
 
     /** The workspace with its idle auto-stop state (the answer of {@code GET /workspaces/{name}}). */
     static WorkspaceView workspace(Workspace w, dev.hangar.core.autostop.ActivityStatus a) {
-        WorkspaceView v = workspace(w);
-        return new WorkspaceView(
-                v.id(),
-                v.name(),
-                v.owner(),
-                v.template(),
-                v.provider(),
-                v.cpus(),
-                v.memoryMiB(),
-                v.diskGiB(),
-                v.image(),
-                v.desired(),
-                v.phase(),
-                v.reason(),
-                v.hostKey(),
-                v.createdAt(),
-                v.updatedAt(),
-                v.version(),
-                activity(a));
+        return workspace(w).withAutostop(activity(a));
     }
 
     static dev.hangar.api.ActivityView activity(dev.hangar.core.autostop.ActivityStatus a) {

@@ -100,7 +100,8 @@ final class WorkspaceRoutes {
                         optional(req.diskGiB()),
                         Optional.ofNullable(req.image()),
                         Optional.ofNullable(req.userData()),
-                        Optional.ofNullable(req.autostop())));
+                        Optional.ofNullable(req.autostop()),
+                        Optional.ofNullable(req.devcontainer())));
         ctx.status(201)
                 .header("Location", BASE + "/" + URLEncoder.encode(w.name(), StandardCharsets.UTF_8))
                 .json(Views.workspace(w));

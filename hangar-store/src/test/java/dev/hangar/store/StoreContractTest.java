@@ -961,7 +961,8 @@ abstract class StoreContractTest implements AuditStoreContract {
                                 new Resources(
                                         1 + random.nextInt(64), 64 + random.nextInt(1 << 20), 1 + random.nextInt(4096)),
                                 randomText(random, 40),
-                                randomText(random, 400)),
+                                randomText(random, 400),
+                                randomText(random, 60)),
                         new SshHostKey(randomText(random, 20), randomText(random, 600), randomText(random, 120)),
                         desired[random.nextInt(desired.length)]),
                 new Workspace.Status(

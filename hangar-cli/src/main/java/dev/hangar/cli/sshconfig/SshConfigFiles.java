@@ -59,7 +59,30 @@ public final class SshConfigFiles {
                 + "  IdentitiesOnly yes\n"
                 + "  UserKnownHostsFile " + known + "\n"
                 + "  StrictHostKeyChecking yes\n"
-                + "  UpdateHostKeys no\n";
+                + "  UpdateHostKeys no\n"
+                + localForwards(in);
+    }
+
+    /**
+     * @return a {@code Host <name>.hangar} block per workspace with forwarded ports (a devcontainer's
+     *     {@code forwardPorts}): {@code LocalForward PORT HOST:PORT}, the same port on the user's
+     *     machine; workspaces sorted by name; empty when none has any
+     */
+    private static String localForwards(SshConfigInput in) {
+        StringBuilder b = new StringBuilder();
+        in.workspaces().stream()
+                .filter(w -> !w.localForwards().isEmpty())
+                .sorted(Comparator.comparing(WorkspaceHostKey::name))
+                .forEach(w -> {
+                    b.append("\nHost ").append(w.hostName()).append('\n');
+                    for (String f : w.localForwards())
+                        b.append("  LocalForward ")
+                                .append(f.substring(f.lastIndexOf(':') + 1))
+                                .append(' ')
+                                .append(f)
+                                .append('\n');
+                });
+        return b.toString();
     }
 
     /**

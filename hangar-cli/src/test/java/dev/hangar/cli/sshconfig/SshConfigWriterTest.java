@@ -253,4 +253,23 @@ class SshConfigWriterTest {
                         List.of(new WorkspaceHostKey("dev", DEV_KEY), new WorkspaceHostKey("dev", WEB_KEY))))
                 .hasMessageContaining("listed twice");
     }
+
+    @Test
+    void forwardPortsBecomeLocalForwardLinesOfThatHostOnly() {
+        SshConfigInput in = new SshConfigInput(
+                new GatewayHost("127.0.0.1", 2222, GW_KEY),
+                "alice",
+                Path.of("/k"),
+                List.of(
+                        new WorkspaceHostKey("web", WEB_KEY, List.of("localhost:3000", "db:5432")),
+                        new WorkspaceHostKey("dev", DEV_KEY)));
+        String config = SshConfigFiles.config(in, Path.of("/kh"));
+        assertThat(config)
+                .endsWith("  UpdateHostKeys no\n\nHost web.hangar\n  LocalForward 3000 localhost:3000\n"
+                        + "  LocalForward 5432 db:5432\n")
+                .doesNotContain("Host dev.hangar");
+        assertThat(SshConfigFiles.config(input(), Path.of("/kh"))).doesNotContain("LocalForward");
+        assertThatThrownBy(() -> new WorkspaceHostKey("dev", DEV_KEY, List.of("3000")))
+                .hasMessageContaining("forwarded port '3000' of workspace dev is not host:port");
+    }
 }

@@ -12,6 +12,12 @@ import java.util.Optional;
 
 /** Builds the provider-facing {@link WorkspaceSpec} from stored state. Pure. */
 public final class WorkspaceSpecs {
+    /**
+     * The spec setting that carries a workspace's devcontainer folder (an absolute path on the server
+     * host) to the docker provider.
+     */
+    public static final String DEVCONTAINER = "devcontainer";
+
     private WorkspaceSpecs() {}
 
     /**
@@ -28,6 +34,10 @@ public final class WorkspaceSpecs {
         // the template's user-data and the workspace's both apply, the workspace's last (it wins)
         CloudInitConfig cloudInit = base.withWorkspaceUserData(w.parameters().extraUserData());
         Map<String, String> settings = template.map(Template::settings).orElse(Map.of());
+        if (!w.parameters().devcontainer().isEmpty()) {
+            settings = new java.util.HashMap<>(settings);
+            settings.put(DEVCONTAINER, w.parameters().devcontainer());
+        }
         return new WorkspaceSpec(
                 w.id(),
                 w.name(),

@@ -19,6 +19,8 @@ import java.util.OptionalInt;
  *     {@value WorkspaceService#MAX_USER_DATA_BYTES} bytes
  * @param autostop idle auto-stop for this workspace, {@code off} or a duration such as {@code 30m};
  *     absent for the template's setting
+ * @param devcontainer absolute path of a folder on the server host with a devcontainer.json; absent
+ *     for none (only for templates of the docker provider)
  */
 public record CreateWorkspace(
         String name,
@@ -28,7 +30,8 @@ public record CreateWorkspace(
         OptionalInt diskGiB,
         Optional<String> image,
         Optional<String> userData,
-        Optional<String> autostop) {
+        Optional<String> autostop,
+        Optional<String> devcontainer) {
     public CreateWorkspace {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(template, "template");
@@ -38,9 +41,10 @@ public record CreateWorkspace(
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(userData, "userData");
         Objects.requireNonNull(autostop, "autostop");
+        Objects.requireNonNull(devcontainer, "devcontainer");
     }
 
-    /** A request that takes the template's auto-stop setting. */
+    /** A request with the template's auto-stop setting and without a devcontainer folder. */
     public CreateWorkspace(
             String name,
             Optional<String> template,
@@ -49,12 +53,7 @@ public record CreateWorkspace(
             OptionalInt diskGiB,
             Optional<String> image,
             Optional<String> userData) {
-        this(name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.empty());
-    }
-
-    /** @return a copy with that auto-stop setting ({@code off} or a duration) */
-    public CreateWorkspace withAutostop(String a) {
-        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.of(a));
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.empty(), Optional.empty());
     }
 
     /** @return a request for {@code name} that takes everything else from the defaults */
@@ -66,6 +65,8 @@ public record CreateWorkspace(
                 OptionalInt.empty(),
                 OptionalInt.empty(),
                 Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -76,31 +77,49 @@ public record CreateWorkspace(
 
     /** @return a copy asking for that template */
     public CreateWorkspace withTemplate(String t) {
-        return new CreateWorkspace(name, Optional.of(t), cpus, memoryMiB, diskGiB, image, userData);
+        return new CreateWorkspace(
+                name, Optional.of(t), cpus, memoryMiB, diskGiB, image, userData, autostop, devcontainer);
     }
 
     /** @return a copy asking for that many virtual CPUs */
     public CreateWorkspace withCpus(int n) {
-        return new CreateWorkspace(name, template, OptionalInt.of(n), memoryMiB, diskGiB, image, userData);
+        return new CreateWorkspace(
+                name, template, OptionalInt.of(n), memoryMiB, diskGiB, image, userData, autostop, devcontainer);
     }
 
     /** @return a copy asking for that much memory, in MiB */
     public CreateWorkspace withMemoryMiB(int n) {
-        return new CreateWorkspace(name, template, cpus, OptionalInt.of(n), diskGiB, image, userData);
+        return new CreateWorkspace(
+                name, template, cpus, OptionalInt.of(n), diskGiB, image, userData, autostop, devcontainer);
     }
 
     /** @return a copy asking for that much disk, in GiB */
     public CreateWorkspace withDiskGiB(int n) {
-        return new CreateWorkspace(name, template, cpus, memoryMiB, OptionalInt.of(n), image, userData);
+        return new CreateWorkspace(
+                name, template, cpus, memoryMiB, OptionalInt.of(n), image, userData, autostop, devcontainer);
     }
 
     /** @return a copy asking for that image */
     public CreateWorkspace withImage(String i) {
-        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, Optional.of(i), userData);
+        return new CreateWorkspace(
+                name, template, cpus, memoryMiB, diskGiB, Optional.of(i), userData, autostop, devcontainer);
     }
 
     /** @return a copy with that extra user-data */
     public CreateWorkspace withUserData(String u) {
-        return new CreateWorkspace(name, template, cpus, memoryMiB, diskGiB, image, Optional.of(u));
+        return new CreateWorkspace(
+                name, template, cpus, memoryMiB, diskGiB, image, Optional.of(u), autostop, devcontainer);
+    }
+
+    /** @return a copy with that auto-stop setting ({@code off} or a duration) */
+    public CreateWorkspace withAutostop(String a) {
+        return new CreateWorkspace(
+                name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.of(a), devcontainer);
+    }
+
+    /** @return a copy built from the devcontainer.json in {@code folder} (on the server host) */
+    public CreateWorkspace withDevcontainer(String folder) {
+        return new CreateWorkspace(
+                name, template, cpus, memoryMiB, diskGiB, image, userData, autostop, Optional.of(folder));
     }
 }

@@ -47,6 +47,7 @@ public final class WorkspaceService {
     /** Largest accepted extra cloud-init user-data, in bytes (KubeVirt's inline limit is 2048; a Secret holds more). */
     public static final int MAX_USER_DATA_BYTES = 16 * 1024;
 
+    private static final String DOCKER = "docker";
     private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -116,6 +117,8 @@ public final class WorkspaceService {
         String userData = req.userData().orElse("");
         validateUserData(userData);
         Optional<Autostop> autostop = req.autostop().map(a -> Autostop.parse("autostop", a));
+        String devcontainer = req.devcontainer().orElse("");
+        validateDevcontainer(devcontainer, t);
         Instant now = now();
         Workspace w = new Workspace(
                 UUID.randomUUID().toString(),
@@ -123,7 +126,7 @@ public final class WorkspaceService {
                 actor.name(),
                 t.name(),
                 t.provider(),
-                new WorkspaceParameters(r, image, userData),
+                new WorkspaceParameters(r, image, userData, devcontainer),
                 HostKeys.generateEd25519(req.name() + ".hangar"),
                 DesiredState.RUNNING,
                 Phase.Pending,
@@ -294,6 +297,40 @@ public final class WorkspaceService {
             throw new ValidationException(field, field + " " + v + " is outside the template's allowed range " + range);
         }
         return v;
+    }
+
+    /**
+     * A devcontainer source is a folder on the server host (an uploaded archive is not supported):
+     * absolute, existing, with {@code .devcontainer/devcontainer.json} or {@code .devcontainer.json},
+     * for a template of the docker provider. Its content is checked by the provider (line and
+     * column of an error go into the workspace's reason).
+     */
+    private static void validateDevcontainer(String folder, Template t) {
+        if (folder.isEmpty()) return;
+        if (!DOCKER.equals(t.provider()))
+            throw new ValidationException(
+                    "devcontainer",
+                    "devcontainer workspaces need a template of the docker provider (e.g. container); template '"
+                            + t.name() + "' uses " + t.provider());
+        java.nio.file.Path dir;
+        try {
+            dir = java.nio.file.Path.of(folder);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ValidationException("devcontainer", "devcontainer '" + folder + "' is not a path");
+        }
+        if (!dir.isAbsolute() || !dir.normalize().equals(dir))
+            throw new ValidationException(
+                    "devcontainer",
+                    "devcontainer '" + folder + "' must be an absolute, normalised path of a folder on the server"
+                            + " host");
+        if (!java.nio.file.Files.isDirectory(dir))
+            throw new ValidationException(
+                    "devcontainer", "devcontainer folder " + folder + " does not exist on the server host");
+        if (!java.nio.file.Files.isRegularFile(dir.resolve(".devcontainer/devcontainer.json"))
+                && !java.nio.file.Files.isRegularFile(dir.resolve(".devcontainer.json")))
+            throw new ValidationException(
+                    "devcontainer",
+                    "devcontainer folder " + folder + " has no .devcontainer/devcontainer.json or .devcontainer.json");
     }
 
     private static void validateUserData(String userData) {

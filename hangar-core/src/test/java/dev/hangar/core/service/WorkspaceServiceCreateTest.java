@@ -173,4 +173,49 @@ class WorkspaceServiceCreateTest {
         }
         throw new AssertionError("no ValidationException for " + req);
     }
+
+    @Test
+    void aDevcontainerFolderIsCheckedAndCarriedToTheSpec(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        Template docker = TemplateCatalog.parse(
+                "box",
+                ("name: box\nprovider: docker\nimage: img\ndefaults: {cpus: 1, memoryMiB: 256, diskGiB: 1}\n"
+                                + "limits: {cpus: {min: 1, max: 2}, memoryMiB: {min: 128, max: 512},"
+                                + " diskGiB: {min: 1, max: 2}}\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        WorkspaceService service = new WorkspaceService(
+                store,
+                TemplateCatalog.of(List.of(docker, template("vm"))),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                changed::add,
+                "box");
+        java.nio.file.Path folder = dir.resolve("proj");
+        java.nio.file.Files.createDirectories(folder.resolve(".devcontainer"));
+        for (String bad : List.of(
+                "relative/dir", folder + "/../proj", dir.resolve("missing").toString(), dir.toString()))
+            assertThatThrownBy(() ->
+                            service.create(ALICE, CreateWorkspace.named("dc").withDevcontainer(bad)))
+                    .as(bad)
+                    .isInstanceOfSatisfying(
+                            ValidationException.class,
+                            e -> assertThat(e.field()).isEqualTo("devcontainer"));
+        assertThatThrownBy(
+                        () -> service.create(ALICE, CreateWorkspace.named("dc").withDevcontainer(folder.toString())))
+                .hasMessageContaining("has no .devcontainer/devcontainer.json");
+        java.nio.file.Files.writeString(folder.resolve(".devcontainer/devcontainer.json"), "{\"image\": \"x:1\"}");
+        assertThatThrownBy(() ->
+                        service.create(ALICE, CreateWorkspace.of("dc", "vm").withDevcontainer(folder.toString())))
+                .isInstanceOf(ValidationException.class)
+                .hasMessageContaining("template of the docker provider");
+        Workspace w = service.create(ALICE, CreateWorkspace.named("dc").withDevcontainer(folder.toString()));
+        assertThat(w.parameters().devcontainer()).isEqualTo(folder.toString());
+        assertThat(dev.hangar.core.reconcile.WorkspaceSpecs.of(
+                                w, java.util.Optional.of(docker), List.of(), HostCertificateAuthority.generate())
+                        .settings())
+                .containsEntry(dev.hangar.core.reconcile.WorkspaceSpecs.DEVCONTAINER, folder.toString());
+        assertThat(service.create(ALICE, CreateWorkspace.named("plain"))
+                        .parameters()
+                        .devcontainer())
+                .isEmpty();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.hangar.provider.docker;
 
+import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -49,7 +51,13 @@ public final class ContainerManifests {
     /** Where the home volume is mounted. */
     public static final String STORAGE = "/storage";
 
-    private static final Set<String> TEMPLATE_KEYS = Set.of("privileged");
+    /**
+     * The spec setting naming a devcontainer folder on the server host (set by the core for {@code
+     * hangar create --devcontainer DIR}, not by templates).
+     */
+    public static final String DEVCONTAINER = "devcontainer";
+
+    private static final Set<String> TEMPLATE_KEYS = Set.of("privileged", DEVCONTAINER);
     private static final Pattern KEY_TYPE = Pattern.compile("ssh-([a-z0-9]+)");
 
     private ContainerManifests() {}
@@ -72,9 +80,26 @@ public final class ContainerManifests {
      *     template asks for {@code privileged=true} but {@code allow-privileged} is off
      */
     public static ContainerPlan plan(WorkspaceSpec spec, DockerSettings settings, Path keyDirectory) {
+        return plan(spec, settings, keyDirectory, Optional.empty(), spec.image());
+    }
+
+    /**
+     * Builds the desired container of a workspace, with a devcontainer's additions when present:
+     * its {@code containerEnv} (a name Hangar sets itself, such as HOME, is left to Hangar: see
+     * {@link #overriddenEnv}) and its mounts, and the devcontainer's built {@code image}.
+     *
+     * @param image the image reference to run ({@code spec.image()} without a devcontainer)
+     * @throws ProviderException as {@link #plan(WorkspaceSpec, DockerSettings, Path)}
+     */
+    public static ContainerPlan plan(
+            WorkspaceSpec spec,
+            DockerSettings settings,
+            Path keyDirectory,
+            Optional<DevcontainerConfig> devcontainer,
+            String image) {
         boolean privileged = privileged(spec, settings);
         String user = settings.runAsUser() + ":" + settings.runAsUser();
-        List<String> env = List.of(
+        List<String> hangarEnv = List.of(
                 "HANGAR_USER=" + spec.sshUser(),
                 "HOME=" + STORAGE + "/home/" + spec.sshUser(),
                 "HANGAR_SSH_DIR=" + SSH_DIR,
@@ -82,16 +107,27 @@ public final class ContainerManifests {
                 "HANGAR_STORAGE=" + STORAGE,
                 "HANGAR_RUN_DIR=/opt/hangar/run",
                 "LANG=C.UTF-8");
+        List<String> env = new ArrayList<>();
+        Set<String> hangarNames = new TreeSet<>();
+        hangarEnv.forEach(e -> hangarNames.add(e.substring(0, e.indexOf('='))));
+        devcontainer.ifPresent(d -> new TreeMap<>(d.containerEnv()).forEach((k, v) -> {
+            if (!hangarNames.contains(k)
+                    && !dev.hangar.provider.docker.devcontainer.DevcontainerStage.IMAGE_CONTRACT_ENV.contains(k))
+                env.add(k + "=" + v);
+        }));
+        env.addAll(hangarEnv);
+        List<DevcontainerConfig.Mount> mounts =
+                devcontainer.map(DevcontainerConfig::mounts).orElse(List.of());
         long nanoCpus = spec.resources().cpus() * 1_000_000_000L;
         long memory = spec.resources().memoryBytes();
-        String hash = hash(spec.image() + "\n" + user + "\n" + env + "\n" + keyDirectory + "\n" + nanoCpus + "\n"
-                + memory + "\n" + privileged);
+        String hash = hash(image + "\n" + user + "\n" + env + "\n" + keyDirectory + "\n" + nanoCpus + "\n" + memory
+                + "\n" + privileged + (mounts.isEmpty() ? "" : "\n" + mounts));
         Map<String, String> labels = new TreeMap<>(labels(spec));
         labels.put(CONFIG_HASH, hash);
         return new ContainerPlan(
                 containerName(spec.id()),
                 volumeName(spec.id()),
-                spec.image(),
+                image,
                 user,
                 env,
                 labels,
@@ -99,7 +135,20 @@ public final class ContainerManifests {
                 nanoCpus,
                 memory,
                 privileged,
+                mounts,
                 hash);
+    }
+
+    /**
+     * @return the containerEnv names of {@code devcontainer} that Hangar sets itself (HOME, LANG and
+     *     the HANGAR_ variables of the image contract) and so does not take from it
+     */
+    public static List<String> overriddenEnv(DevcontainerConfig devcontainer) {
+        Set<String> ours = dev.hangar.provider.docker.devcontainer.DevcontainerStage.IMAGE_CONTRACT_ENV;
+        return devcontainer.containerEnv().keySet().stream()
+                .filter(ours::contains)
+                .sorted()
+                .toList();
     }
 
     /** @return the labels every resource of the workspace carries (without the config hash) */

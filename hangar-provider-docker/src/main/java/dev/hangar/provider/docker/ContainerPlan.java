@@ -1,5 +1,6 @@
 package dev.hangar.provider.docker;
 
+import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param nanoCpus CPU limit in units of 10^-9 CPUs
  * @param memoryBytes memory limit in bytes (swap limited to the same value: no swap)
  * @param privileged whether the container runs privileged (USB/IP)
+ * @param mounts further mounts (a devcontainer's workspace mount and {@code mounts}); empty for none
  * @param configHash a digest of everything above, stored as a label so a changed spec is noticed
  */
 public record ContainerPlan(
@@ -31,6 +33,7 @@ public record ContainerPlan(
         long nanoCpus,
         long memoryBytes,
         boolean privileged,
+        List<DevcontainerConfig.Mount> mounts,
         String configHash) {
     public ContainerPlan {
         Objects.requireNonNull(containerName, "containerName");
@@ -41,5 +44,6 @@ public record ContainerPlan(
         Objects.requireNonNull(configHash, "configHash");
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
+        mounts = List.copyOf(mounts);
     }
 }

@@ -16,6 +16,8 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
+import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
+import dev.hangar.provider.docker.devcontainer.DevcontainerParser;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -25,6 +27,7 @@ import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.SshProbe;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +64,8 @@ public final class DockerProvider implements WorkspaceProvider {
     private final SshKeyFiles keyFiles;
     private final SshProbe probe = new SshProbe();
     private final Clock clock;
+    private final DevcontainerImages devcontainerImages;
+    private final LifecycleHooks hooks;
 
     DockerProvider(DockerEngine engine, DockerSettings settings, SshKeyFiles keyFiles, Clock clock) {
         this.engine = engine;
@@ -68,6 +73,9 @@ public final class DockerProvider implements WorkspaceProvider {
         this.settings = settings;
         this.keyFiles = keyFiles;
         this.clock = clock;
+        this.devcontainerImages = new DevcontainerImages(
+                engine, keyFiles.directory("builds").getParent().resolveSibling("builds"), settings.runAsUser());
+        this.hooks = new LifecycleHooks(engine);
     }
 
     @Override
@@ -130,9 +138,17 @@ public final class DockerProvider implements WorkspaceProvider {
             });
             return observe(spec);
         }
-        ContainerPlan plan = ContainerManifests.plan(spec, settings, keyFiles.directory(spec.id()));
-        keyFiles.write(spec);
+        Optional<DevcontainerConfig> devcontainer = Optional.ofNullable(
+                        spec.settings().get(ContainerManifests.DEVCONTAINER))
+                .map(dir -> DevcontainerParser.read(Path.of(dir)));
         Instant start = clock.instant();
+        String image =
+                devcontainer.isPresent() ? devcontainerImages.ensure(spec, devcontainer.get(), listener) : spec.image();
+        if (devcontainer.isPresent()) listener.phaseTiming("image", Duration.between(start, clock.instant()));
+        ContainerPlan plan =
+                ContainerManifests.plan(spec, settings, keyFiles.directory(spec.id()), devcontainer, image);
+        keyFiles.write(spec);
+        start = clock.instant();
         ensureVolume(spec, plan);
         Optional<Container> existing = container(spec.id());
         if (existing.isPresent()
@@ -150,13 +166,21 @@ public final class DockerProvider implements WorkspaceProvider {
         } else {
             id = existing.get().getId();
         }
+        boolean started = false;
         if (existing.isEmpty() || !"running".equals(existing.get().getState())) {
             try {
                 run("start container", () -> docker.startContainerCmd(id).exec());
+                started = true;
             } catch (ProviderException e) {
                 if (!(e.getCause() instanceof NotModifiedException)) throw e;
             }
             listener.phaseTiming("boot", Duration.between(start, clock.instant()));
+        }
+        if (devcontainer.isPresent()
+                && (devcontainer.get().postCreateCommand().isPresent()
+                        || devcontainer.get().postStartCommand().isPresent())) {
+            // the commands run once the entrypoint is done (HOME exists, sshd answers)
+            hooks.run(id, devcontainer.get(), started, () -> observe(spec), listener);
         }
         return observe(spec);
     }
@@ -175,9 +199,13 @@ public final class DockerProvider implements WorkspaceProvider {
             });
         }
         keyFiles.delete(spec.id());
+        devcontainerImages.delete(spec.id());
         List<String> left = new ArrayList<>();
         containers(spec.id()).forEach(c -> left.add("container " + c.getNames()[0]));
         left.addAll(volumes(spec.id()).stream().map(v -> "volume " + v).toList());
+        left.addAll(devcontainerImages.images(spec.id()).stream()
+                .map(i -> "image " + i)
+                .toList());
         return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + left);
     }
 
@@ -260,10 +288,13 @@ public final class DockerProvider implements WorkspaceProvider {
 
     private String create(ContainerPlan plan) {
         ExposedPort ssh = ExposedPort.tcp(ContainerManifests.SSH_PORT);
+        List<Bind> binds = new ArrayList<>(List.of(
+                new Bind(plan.keyDirectory(), new Volume(ContainerManifests.SSH_DIR), AccessMode.ro),
+                new Bind(plan.volumeName(), new Volume(ContainerManifests.STORAGE))));
+        for (DevcontainerConfig.Mount m : plan.mounts())
+            binds.add(new Bind(m.source(), new Volume(m.target()), m.readOnly() ? AccessMode.ro : AccessMode.rw));
         HostConfig host = HostConfig.newHostConfig()
-                .withBinds(
-                        new Bind(plan.keyDirectory(), new Volume(ContainerManifests.SSH_DIR), AccessMode.ro),
-                        new Bind(plan.volumeName(), new Volume(ContainerManifests.STORAGE)))
+                .withBinds(binds)
                 .withPortBindings(new PortBinding(Ports.Binding.bindIp(settings.publishAddress()), ssh))
                 .withNanoCPUs(plan.nanoCpus())
                 .withMemory(plan.memoryBytes())

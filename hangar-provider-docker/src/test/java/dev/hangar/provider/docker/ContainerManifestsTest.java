@@ -130,4 +130,31 @@ class ContainerManifestsTest {
         assertThat(files.get("ssh_host_ed25519_key.pub")).isEqualTo("ssh-ed25519 AAAAhost\n");
         assertThat(files.get("ssh_host_ed25519_key-cert.pub")).isEqualTo(CERT + "\n");
     }
+
+    @Test
+    void aDevcontainerAddsItsImageContainerEnvAndMountsButNotOverHangarsEnv(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws java.io.IOException {
+        java.nio.file.Files.writeString(dir.resolve(".devcontainer.json"), """
+                {"image": "x:1", "containerEnv": {"FOO": "bar", "HOME": "/root"},
+                 "mounts": ["source=cache,target=/cache,type=volume"]}
+                """);
+        var dc = dev.hangar.provider.docker.devcontainer.DevcontainerParser.read(dir);
+        String id = UUID.randomUUID().toString();
+        WorkspaceSpec spec = spec(id, Map.of(ContainerManifests.DEVCONTAINER, dir.toString()));
+        ContainerPlan plain = ContainerManifests.plan(spec, DEFAULTS, Path.of("/d"));
+        ContainerPlan plan = ContainerManifests.plan(
+                spec,
+                DEFAULTS,
+                Path.of("/d"),
+                java.util.Optional.of(dc),
+                "localhost/hangar/devcontainer-" + id + ":latest");
+        assertThat(plan.image()).isEqualTo("localhost/hangar/devcontainer-" + id + ":latest");
+        assertThat(plan.env()).contains("FOO=bar", "HOME=/storage/home/alice").doesNotContain("HOME=/root");
+        assertThat(ContainerManifests.overriddenEnv(dc)).containsExactly("HOME");
+        assertThat(plan.mounts())
+                .extracting(m -> m.type() + " " + m.source() + " " + m.target())
+                .containsExactly("bind " + dir + " /workspaces/" + dir.getFileName(), "volume cache /cache");
+        assertThat(plain.mounts()).isEmpty();
+        assertThat(plan.configHash()).isNotEqualTo(plain.configHash());
+    }
 }

@@ -142,6 +142,13 @@ class CliWorkspaceGoldenTest {
         Path hugeUserData = home.resolve("huge-user-data.yaml");
         Files.writeString(hugeUserData, "a: " + "x".repeat(70 * 1024) + "\n");
         g.run("create", "x", "--template", "fake", "--user-data", hugeUserData.toString());
+        g.run(
+                "create",
+                "x",
+                "--template",
+                "fake",
+                "--devcontainer",
+                home.resolve("project").toString());
         g.run("create", "twice", "--template", "fake");
         g.run("create", "twice", "--template", "fake");
         g.run("stop", "twice", "--wait");

@@ -1,0 +1,398 @@
+package dev.hangar.testing.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.api.Json;
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import dev.hangar.cli.sshconfig.WorkspaceHostKey;
+import dev.hangar.provider.docker.ContainerImages;
+import dev.hangar.provider.docker.ContainerManifests;
+import dev.hangar.provider.docker.DockerProviderFactory;
+import dev.hangar.server.GatewayHook;
+import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.ContainerEngineInNetns;
+import dev.hangar.testfixtures.HostCommands;
+import dev.hangar.testfixtures.WorkspaceRootfs;
+import dev.hangar.testing.TestControlPlane;
+import dev.hangar.testing.TestHttp;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A devcontainer workspace ({@code hangar create --devcontainer DIR}) through the whole control
+ * plane against a real dockerd in its own network namespace, nothing pulled: the devcontainer's
+ * {@code build} is a Dockerfile FROM the imported reference workspace image, with a build arg; a
+ * local feature's install.sh writes a marker from its option; {@code containerEnv} is set on the
+ * container; {@code remoteEnv} reaches SSH sessions; {@code postCreateCommand} writes a file in
+ * HOME, {@code postStartCommand} appends a line at every start. Reached with the real OpenSSH client
+ * through the gateway (config as {@code hangar config-ssh} writes it). Stop and start run
+ * postStartCommand again and postCreateCommand not. Delete leaves no container, volume or image
+ * labelled with the workspace. Also: a missing folder is a 422 naming {@code devcontainer}.
+ */
+class DevcontainerControlPlaneIT {
+    private static final String USER = "alice";
+    private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(5);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void devcontainerWithBuildFeatureEnvAndLifecycleCommands() throws Exception {
+        long t0 = System.nanoTime();
+        String workspace = "dc-" + UUID.randomUUID().toString().substring(0, 8);
+        try (ContainerEngineInNetns engine =
+                ContainerEngineInNetns.start(ContainerEngineInNetns.Engine.DOCKER, Path.of("/tmp/hgc"))) {
+            String image = "localhost/hangar/workspace:dc-it";
+            try (ContainerImages images = ContainerImages.of(engine.socketUri())) {
+                images.importRootfs(
+                        WorkspaceRootfs.tarball(
+                                Path.of(System.getProperty("user.dir")).getParent(), tmp),
+                        image);
+            }
+            Path folder = devcontainerFolder(image);
+            Path keys = Files.createDirectory(
+                    tmp.resolve("keys"),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path clientKey = keys.resolve("id_ed25519");
+            HostCommands.run(List.of(
+                            "ssh-keygen",
+                            "-q",
+                            "-t",
+                            "ed25519",
+                            "-N",
+                            "",
+                            "-C",
+                            "alice@it",
+                            "-f",
+                            clientKey.toString()))
+                    .orThrow("ssh-keygen");
+            Path home = Files.createDirectories(tmp.resolve("home"));
+            Files.createDirectories(home.resolve("templates"));
+            Files.writeString(home.resolve("templates/container-it.yaml"), """
+                    name: container-it
+                    description: Reference workspace rootfs imported into the test engine (no registry)
+                    provider: docker
+                    image: %s
+                    defaults: {cpus: 1, memoryMiB: 512, diskGiB: 1}
+                    """.formatted(image));
+            try (TestControlPlane cp = TestControlPlane.builder()
+                    .home(home)
+                    .addProviderFactory(new DockerProviderFactory())
+                    .gateway(new SshGatewayHook())
+                    .configure(c -> c.withProvider(
+                                    "docker",
+                                    Map.of("socket", engine.socketUri(), "publish-address", engine.publishAddress()))
+                            .withGateway(Map.of("listen-port", "0")))
+                    .start()) {
+                TestHttp http = cp.http();
+                String token = cp.createUser(USER, false).token();
+                HttpResponse<String> key = http.post(
+                        "/api/v1/users/me/keys",
+                        token,
+                        body(Map.of(
+                                "key",
+                                Files.readString(keys.resolve("id_ed25519.pub")).strip())));
+                assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+
+                HttpResponse<String> missing = http.post(
+                        "/api/v1/workspaces",
+                        token,
+                        body(Map.of(
+                                "name",
+                                workspace,
+                                "template",
+                                "container-it",
+                                "devcontainer",
+                                tmp.resolve("nowhere").toString())));
+                assertThat(missing.statusCode()).as(missing.body()).isEqualTo(422);
+                assertThat(missing.body()).contains("devcontainer").contains("does not exist");
+
+                long t1 = System.nanoTime();
+                HttpResponse<String> created = http.post(
+                        "/api/v1/workspaces",
+                        token,
+                        body(Map.of("name", workspace, "template", "container-it", "devcontainer", folder.toString())));
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                JsonNode ws = awaitPhase(http, token, workspace, "Running");
+                String id = ws.path("id").asText();
+                assertThat(ws.path("forwardPorts").toString()).isEqualTo("[\"localhost:8080\"]");
+                Path sshConfig = sshConfig(cp, ws, workspace, clientKey);
+                List<String> seen = ssh(
+                        sshConfig,
+                        workspace,
+                        "cat /etc/hangar-it-build /etc/hangar-it-feature \"$HOME/post-create.txt\";"
+                                + " echo \"container=$HANGAR_IT_CONTAINER_ENV\";"
+                                + " echo \"remote=$HANGAR_IT_REMOTE_ENV\"; wc -l < \"$HOME/post-start.txt\"; id -un");
+                assertThat(seen)
+                        .as(
+                                "build arg, feature option, postCreateCommand, containerEnv, remoteEnv, postStart count, user")
+                        .containsExactly(
+                                "built-with-arg",
+                                "feature-option-given",
+                                "created in /workspaces/" + folder.getFileName(),
+                                "container=from-container-env",
+                                "remote=from-remote-env",
+                                "1",
+                                USER);
+                report(
+                        "create (build + feature + sshd stage) -> first ssh command via the gateway %.1f s",
+                        seconds(t1));
+                List<String> events = events(http, token, workspace);
+                assertThat(events)
+                        .anySatisfy(e -> assertThat(e)
+                                .startsWith("devcontainer-unsupported ")
+                                .contains("customizations"))
+                        .anySatisfy(e ->
+                                assertThat(e).startsWith("devcontainer-build ").contains("Step"))
+                        .anySatisfy(
+                                e -> assertThat(e).startsWith("post-create ").contains("postCreateCommand done"));
+
+                assertThat(http.post("/api/v1/workspaces/" + workspace + "/stop", token, "")
+                                .statusCode())
+                        .isEqualTo(202);
+                awaitPhase(http, token, workspace, "Stopped");
+                assertThat(http.post("/api/v1/workspaces/" + workspace + "/start", token, "")
+                                .statusCode())
+                        .isEqualTo(202);
+                awaitPhase(http, token, workspace, "Running");
+                assertThat(ssh(sshConfig, workspace, "wc -l < \"$HOME/post-start.txt\"; cat \"$HOME/post-create.txt\""))
+                        .as("postStartCommand ran again, postCreateCommand did not")
+                        .containsExactly("2", "created in /workspaces/" + folder.getFileName());
+
+                assertThat(http.delete("/api/v1/workspaces/" + workspace, token).statusCode())
+                        .isEqualTo(202);
+                await().atMost(PHASE_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(500))
+                        .alias("workspace row removed")
+                        .until(() -> http.get("/api/v1/workspaces/" + workspace, token)
+                                        .statusCode()
+                                == 404);
+                assertThat(leftovers(engine, id))
+                        .as("containers, volumes and images labelled " + id)
+                        .isEmpty();
+
+                // bad input: each a clear reason on a Failed workspace, and nothing left after delete
+                long t2 = System.nanoTime();
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder("bad-json", "{\n  \"image\": \"" + image + "\"\n  \"x\": 1\n}", ""),
+                        ".devcontainer/devcontainer.json:3:3: invalid JSON");
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder(
+                                "bad-build",
+                                """
+                                {"build": {"dockerfile": "Dockerfile"}}
+                                """,
+                                "FROM " + image + "\nRUN echo boom-line-one && echo boom-line-two && exit 3\n"),
+                        "boom-line-two");
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder("bad-hook", """
+                                {"image": "%s", "postCreateCommand": "echo oops-line; exit 4"}
+                                """.formatted(image), ""),
+                        "postCreateCommand failed (exit 4): oops-line");
+                report("three bad-input workspaces to Failed and deleted %.1f s", seconds(t2));
+            }
+        }
+        report("wall %.1f s", seconds(t0));
+    }
+
+    /** A folder with .devcontainer/devcontainer.json and, when not empty, a Dockerfile. */
+    private Path folder(String name, String json, String dockerfile) throws IOException {
+        Path dc = Files.createDirectories(tmp.resolve(name).resolve(".devcontainer"));
+        Files.writeString(dc.resolve("devcontainer.json"), json);
+        if (!dockerfile.isEmpty()) Files.writeString(dc.resolve("Dockerfile"), dockerfile);
+        return dc.getParent();
+    }
+
+    /** Creates a workspace from {@code folder}, expects Failed with {@code reason} in its reason, deletes it. */
+    private static void failsWith(
+            TestHttp http, String token, ContainerEngineInNetns engine, Path folder, String reason) throws Exception {
+        String name = "bad-" + UUID.randomUUID().toString().substring(0, 8);
+        HttpResponse<String> created = http.post(
+                "/api/v1/workspaces",
+                token,
+                body(Map.of("name", name, "template", "container-it", "devcontainer", folder.toString())));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        await().atMost(PHASE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(250))
+                .alias(name + " Failed")
+                .until(() -> {
+                    last.set(TestHttp.json(http.get("/api/v1/workspaces/" + name, token)));
+                    return last.get().path("phase").asText().equals("Failed");
+                });
+        assertThat(last.get().path("reason").asText()).as(folder.toString()).contains(reason);
+        String id = last.get().path("id").asText();
+        assertThat(http.delete("/api/v1/workspaces/" + name, token).statusCode())
+                .isEqualTo(202);
+        await().atMost(PHASE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.get("/api/v1/workspaces/" + name, token).statusCode() == 404);
+        assertThat(leftovers(engine, id)).as("left by " + name).isEmpty();
+    }
+
+    /** A project folder with .devcontainer/{devcontainer.json, Dockerfile, marker/}. */
+    private Path devcontainerFolder(String image) throws IOException {
+        Path folder = tmp.resolve("project");
+        Path dc = Files.createDirectories(folder.resolve(".devcontainer"));
+        Files.writeString(dc.resolve("devcontainer.json"), """
+                // JSON with comments and trailing commas, as editors write it
+                {
+                  "name": "hangar-it",
+                  "build": { "dockerfile": "Dockerfile", "args": { "GREETING": "built-with-arg" }, },
+                  "containerEnv": { "HANGAR_IT_CONTAINER_ENV": "from-container-env" },
+                  "remoteEnv": { "HANGAR_IT_REMOTE_ENV": "from-remote-env" },
+                  "features": { "./marker": { "message": "feature-option-given" } },
+                  /* runs once, as the container user, in the workspace folder */
+                  "postCreateCommand": "echo \\"created in $(pwd)\\" > \\"$HOME/post-create.txt\\"",
+                  "postStartCommand": ["sh", "-c", "date +%s >> \\"$HOME/post-start.txt\\""],
+                  "forwardPorts": [8080],
+                  "customizations": { "vscode": { "extensions": [] } },
+                }
+                """);
+        Files.writeString(dc.resolve("Dockerfile"), """
+                FROM %s
+                ARG GREETING=unset
+                RUN echo "$GREETING" > /etc/hangar-it-build
+                """.formatted(image));
+        Path feature = Files.createDirectories(dc.resolve("marker"));
+        Files.writeString(feature.resolve("devcontainer-feature.json"), """
+                {"id": "marker", "version": "1.0.0",
+                 "options": {"message": {"type": "string", "default": "feature-default"}}}
+                """);
+        Files.writeString(
+                feature.resolve("install.sh"), "#!/bin/sh\nset -e\necho \"$MESSAGE\" > /etc/hangar-it-feature\n");
+        return folder;
+    }
+
+    private static List<String> events(TestHttp http, String token, String workspace) throws Exception {
+        JsonNode events = TestHttp.json(http.get("/api/v1/workspaces/" + workspace + "/events?limit=500", token));
+        List<String> out = new ArrayList<>();
+        events.forEach(
+                e -> out.add(e.path("type").asText() + " " + e.path("message").asText()));
+        return out;
+    }
+
+    /** @return the body of a GET on the engine's REST API */
+    private static String engineGet(ContainerEngineInNetns engine, String path)
+            throws IOException, InterruptedException {
+        String socket = engine.socketUri().substring("unix://".length());
+        HostCommands.Result r =
+                HostCommands.run(List.of("curl", "-sf", "--unix-socket", socket, "http://engine" + path));
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        return r.output();
+    }
+
+    /** @return containers, volumes and images with the workspace's label, via the engine's REST API */
+    private static List<String> leftovers(ContainerEngineInNetns engine, String id)
+            throws IOException, InterruptedException {
+        String filter = "{\"label\":[\"" + ContainerManifests.WORKSPACE_ID + "=" + id + "\"]}";
+        String socket = engine.socketUri().substring("unix://".length());
+        List<String> out = new ArrayList<>();
+        for (String path : List.of("/containers/json?all=1&filters=", "/volumes?filters=", "/images/json?filters=")) {
+            HostCommands.Result r = HostCommands.run(List.of(
+                    "curl",
+                    "-sf",
+                    "--unix-socket",
+                    socket,
+                    "http://engine" + path + java.net.URLEncoder.encode(filter, StandardCharsets.UTF_8)));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            String body = r.output().strip();
+            if (!body.equals("[]") && !body.contains("\"Volumes\":[]") && !body.contains("\"Volumes\":null"))
+                out.add(path + " " + body);
+        }
+        return out;
+    }
+
+    private Path sshConfig(TestControlPlane cp, JsonNode ws, String workspace, Path clientKey) throws IOException {
+        Path sshHome = Files.createDirectory(
+                tmp.resolve("sshhome"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        GatewayHook.GatewayInfo gw = cp.server().gateway();
+        new SshConfigWriter(sshHome)
+                .apply(new SshConfigInput(
+                        new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
+                        USER,
+                        clientKey.toAbsolutePath(),
+                        List.of(new WorkspaceHostKey(
+                                workspace, ws.path("hostKey").asText()))));
+        return sshHome.resolve(".ssh/config");
+    }
+
+    private static List<String> ssh(Path sshConfig, String workspace, String command)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "ssh",
+                        "-F",
+                        sshConfig.toString(),
+                        "-o",
+                        "BatchMode=yes",
+                        "-o",
+                        "ConnectTimeout=30",
+                        workspace + ".hangar",
+                        command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("ssh; stderr: %s", err).isZero();
+        return out.strip().lines().map(String::strip).toList();
+    }
+
+    private static JsonNode awaitPhase(TestHttp http, String token, String workspace, String phase) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
+                JsonNode ws = TestHttp.json(http.get("/api/v1/workspaces/" + workspace, token));
+                last.set(ws);
+                if (ws.path("phase").asText().equals("Failed")) fail("workspace failed: " + ws);
+                return ws.path("phase").asText().equals(phase);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("workspace not " + phase + " after " + PHASE_TIMEOUT + "; last " + last.get());
+        }
+        return last.get();
+    }
+
+    private static String body(Map<String, String> fields) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        fields.forEach(n::put);
+        return n.toString();
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void report(String format, Object... args) {
+        System.out.printf("[devcontainer-it] " + format + "%n", args);
+    }
+}
