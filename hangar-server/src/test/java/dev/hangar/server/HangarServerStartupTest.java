@@ -105,7 +105,8 @@ class HangarServerStartupTest {
                 .withTemplates(home.resolve("templates"), true)
                 .withProvider("qemu", Map.of("enabled", "false"))
                 .withProvider("kubernetes", Map.of("enabled", "false"))
-                .withProvider("docker", Map.of("enabled", "false"));
+                .withProvider("docker", Map.of("enabled", "false"))
+                .withProvider("kubevirt", Map.of("enabled", "false"));
         try (HangarServer server =
                 HangarServer.builder(c).discoverProviders(false).start()) {
             assertThat(server.templates().all()).isEmpty();
@@ -117,7 +118,8 @@ class HangarServerStartupTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("template 'debian-12' names provider 'qemu'")
                 .hasMessageContaining("template 'pod' names provider 'kubernetes'")
-                .hasMessageContaining("template 'container' names provider 'docker'");
+                .hasMessageContaining("template 'container' names provider 'docker'")
+                .hasMessageContaining("template 'kubevirt-debian-12' names provider 'kubevirt'");
     }
 
     @Test
