@@ -54,8 +54,10 @@ import java.util.stream.Collectors;
  * of the workspace (found by name and by the {@code hangar.dev/workspace-id} label) and nothing else.
  *
  * <p>API access used: get/create/patch/delete on kubevirt.io virtualmachines, cdi.kubevirt.io
- * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/list/delete on
- * persistentvolumeclaims; get on storage.k8s.io storageclasses (optional); API discovery.
+ * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/delete on
+ * persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
+ * virtualmachineinstances/portforward (when the Service is not routable); get on storage.k8s.io
+ * storageclasses (optional); API discovery. {@code deploy/rbac.yaml} grants exactly these.
  *
  * <p>Errors: as for the Pod provider ({@link KubernetesProvider#translate}). Thread-safe; calls for
  * different workspaces may run concurrently.
@@ -246,7 +248,10 @@ public final class KubevirtProvider implements WorkspaceProvider {
         discovered.set(true);
     }
 
-    /** Checks what the new disk needs, when the cluster lets Hangar look: StorageClass, golden PVC. */
+    /**
+     * Checks what the new disk needs, when the cluster lets Hangar look: StorageClass, golden PVC,
+     * DataSource.
+     */
     private void requireStorage(WorkspaceSpec spec) {
         Optional<String> storageClass = settings.cluster().storageClassName();
         if (storageClass.isPresent()) {
@@ -268,8 +273,20 @@ public final class KubevirtProvider implements WorkspaceProvider {
                 // Not allowed to read StorageClasses: CDI reports a wrong class on the DataVolume.
             }
         }
-        if (VmTemplateSettings.parse(spec.settings(), settings.namespace()).source()
-                instanceof VmTemplateSettings.RootDiskSource.Pvc pvc) {
+        VmTemplateSettings.RootDiskSource source =
+                VmTemplateSettings.parse(spec.settings(), settings.namespace()).source();
+        if (source instanceof VmTemplateSettings.RootDiskSource.DataSource ds
+                && client.genericKubernetesResources(KubevirtApi.DATA_SOURCE)
+                                .inNamespace(ds.namespace())
+                                .withName(ds.name())
+                                .get()
+                        == null) {
+            throw new ProviderException(
+                    "DataSource " + ds.namespace() + "/" + ds.name() + " (template '" + spec.template()
+                            + "' setting source-data-source) does not exist",
+                    true);
+        }
+        if (source instanceof VmTemplateSettings.RootDiskSource.Pvc pvc) {
             if (client.persistentVolumeClaims()
                             .inNamespace(pvc.namespace())
                             .withName(pvc.name())

@@ -377,6 +377,11 @@ class KubevirtProviderTest {
         assertThatThrownBy(() ->
                         provider.apply(VmSpecs.spec(Map.of("source-pvc", "golden/nope")), PowerState.RUNNING, listener))
                 .hasMessageContaining("golden PersistentVolumeClaim golden/nope");
+        assertThatThrownBy(() -> provider.apply(
+                        VmSpecs.spec(Map.of("source-data-source", "os-images/nope")), PowerState.RUNNING, listener))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("DataSource os-images/nope")
+                .satisfies(e -> assertThat(((ProviderException) e).permanent()).isTrue());
 
         provider.close();
         provider = provider(Map.of("storage-class", "no-such-class"));
