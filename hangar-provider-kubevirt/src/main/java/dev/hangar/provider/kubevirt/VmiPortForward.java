@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
@@ -41,8 +42,10 @@ final class VmiPortForward implements AutoCloseable {
     static final String SUBPROTOCOL = "plain.kubevirt.io";
 
     private static final Logger LOG = LoggerFactory.getLogger(VmiPortForward.class);
-    /** Bytes queued towards the API server above which reading from the TCP connection pauses. */
-    private static final long MAX_QUEUED = 1 << 20;
+    /** How often a sender checks whether its previous message went out. */
+    private static final long SEND_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /** How long {@link #close()} waits for the listener to stop. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     private final HttpClient http;
     private final URI uri;
@@ -89,11 +92,20 @@ final class VmiPortForward implements AutoCloseable {
         return !server.isClosed() && acceptor.isAlive();
     }
 
-    /** Stops listening and closes every relayed connection (and so its WebSocket). */
+    /**
+     * Stops listening and closes every relayed connection (and so its WebSocket). Returns once the
+     * listener has stopped (at most {@link #CLOSE_WAIT}), so the port refuses connections afterwards.
+     */
     @Override
     public void close() {
-        LOG.info("closing port-forward {} on port {}", target, port());
+        LOG.info("closing port-forward to {} on port {}", target, port());
         closeQuietly(server);
+        try {
+            // A virtual thread blocked in accept() releases the listening socket when it wakes up.
+            acceptor.join(CLOSE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         connections.forEach(VmiPortForward::closeQuietly);
     }
 
@@ -102,6 +114,10 @@ final class VmiPortForward implements AutoCloseable {
             Socket socket;
             try {
                 socket = server.accept();
+                if (server.isClosed()) {
+                    closeQuietly(socket);
+                    return;
+                }
             } catch (IOException e) {
                 if (!server.isClosed()) {
                     LOG.warn("port-forward to {}: listener on port {} failed: {}", target, port(), e.toString());
@@ -128,7 +144,12 @@ final class VmiPortForward implements AutoCloseable {
         }
     }
 
-    /** Copies what the TCP client sends into binary messages until it closes its side. */
+    /**
+     * Copies what the TCP client sends into binary messages until it closes its side. One message in
+     * flight at a time: the JDK WebSocket under fabric8's completes a send exceptionally while another
+     * is pending ({@code java.net.http.WebSocket#sendBinary}), which would lose bytes; waiting also
+     * paces reading to what the API server takes.
+     */
     private void toWebSocket(Socket socket, WebSocket ws) {
         byte[] buffer = new byte[32 * 1024];
         try {
@@ -137,8 +158,8 @@ final class VmiPortForward implements AutoCloseable {
             while ((n = in.read(buffer)) >= 0) {
                 if (n == 0) continue;
                 if (!ws.send(ByteBuffer.wrap(Arrays.copyOf(buffer, n)))) break;
-                while (ws.queueSize() > MAX_QUEUED && !socket.isClosed()) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                while (ws.queueSize() > 0 && !socket.isClosed()) {
+                    LockSupport.parkNanos(SEND_POLL_NANOS);
                 }
             }
         } catch (IOException e) {

@@ -102,12 +102,22 @@ class VmiPortForwardTest {
             InputStream in = socket.getInputStream();
             assertThat(new String(in.readNBytes(BANNER.length()), StandardCharsets.US_ASCII))
                     .isEqualTo(BANNER);
-            byte[] sent = new byte[70_000]; // more than one read buffer and WebSocket frame
-            for (int i = 0; i < sent.length; i++) sent[i] = (byte) (i * 31);
+            byte[] sent = new byte[1_000_000]; // many read buffers and WebSocket messages
+            new java.util.Random(42).nextBytes(sent);
             OutputStream out = socket.getOutputStream();
-            out.write(sent);
-            out.flush();
-            assertThat(in.readNBytes(sent.length)).isEqualTo(sent);
+            // Written in small pieces from another thread, so many small messages queue up as with scp.
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int off = 0; off < sent.length; off += 1000) out.write(sent, off, 1000);
+                    out.flush();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            byte[] got = in.readNBytes(sent.length);
+            writer.join(Duration.ofSeconds(30));
+            assertThat(got.length).isEqualTo(sent.length);
+            assertThat(java.util.Arrays.mismatch(got, sent)).isEqualTo(-1);
         }
         assertThat(virtApi.upgrades)
                 .hasSize(2) // the probe's connection and this one: one WebSocket each
