@@ -116,9 +116,15 @@ class DeployRbacTest {
                 .containsExactlyInAnyOrder(
                         "Namespace/hangar",
                         "Namespace/hangar-workspaces",
+                        "Namespace/hangar-vms",
                         "ServiceAccount/hangar-server",
                         "Role/hangar-workspaces",
                         "RoleBinding/hangar-server",
+                        // the kubevirt provider's (KubevirtDeployRbacTest checks their rules)
+                        "Role/hangar-vms",
+                        "RoleBinding/hangar-server",
+                        "ClusterRole/hangar-storageclass-reader",
+                        "ClusterRoleBinding/hangar-server-storageclass-reader",
                         "ConfigMap/hangar-server",
                         "PersistentVolumeClaim/hangar-home",
                         "Deployment/hangar-server",
@@ -189,6 +195,7 @@ class DeployRbacTest {
         return objects("rbac.yaml").stream()
                 .filter(Role.class::isInstance)
                 .map(Role.class::cast)
+                .filter(r -> r.getMetadata().getName().equals("hangar-workspaces"))
                 .findFirst()
                 .orElseThrow();
     }

@@ -42,7 +42,20 @@ public final class MockCluster implements AutoCloseable {
      *     WebSocket streams such as port-forward); other requests still go to the CRUD store
      */
     public MockCluster(boolean withExpectations) {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        this(new HashMap<>(), withExpectations);
+    }
+
+    /**
+     * @param dispatcher answers every request, e.g. a {@link KubernetesCrudDispatcher} subclass that
+     *     also answers a WebSocket upgrade with a listener of the test's own
+     */
+    public MockCluster(KubernetesCrudDispatcher dispatcher) {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.init(InetAddress.getLoopbackAddress(), 0);
+        client = server.createClient();
+    }
+
+    private MockCluster(Map<ServerRequest, Queue<ServerResponse>> responses, boolean withExpectations) {
         server = new KubernetesMockServer(
                 new Context(),
                 new MockWebServer(),

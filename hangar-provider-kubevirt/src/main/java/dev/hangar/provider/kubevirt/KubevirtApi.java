@@ -31,6 +31,10 @@ public final class KubevirtApi {
     public static final ResourceDefinitionContext DATA_VOLUME =
             context("cdi.kubevirt.io", "v1beta1", "DataVolume", "datavolumes");
 
+    /** {@code cdi.kubevirt.io/v1beta1 DataSource} (read only: a clone source checked to exist). */
+    public static final ResourceDefinitionContext DATA_SOURCE =
+            context("cdi.kubevirt.io", "v1beta1", "DataSource", "datasources");
+
     private KubevirtApi() {}
 
     private static ResourceDefinitionContext context(String group, String version, String kind, String plural) {

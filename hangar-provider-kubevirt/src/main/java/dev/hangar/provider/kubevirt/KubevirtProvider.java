@@ -47,15 +47,20 @@ import java.util.stream.Collectors;
  * <p><b>Observe</b> reads the VirtualMachine, its VMI and the DataVolume and maps them with {@link
  * VmObservations}. Running additionally needs the guest's sshd to answer with the pinned host key
  * and certificate ({@link SshCheck}): with {@code service-routable=true} at the Service's
- * ClusterIP:22. Without it the VMI port-forward would be needed, which is not built yet, so such a
- * workspace stays Starting with a detail that says so.
+ * ClusterIP:22; otherwise at a loopback port-forward the provider keeps per running workspace
+ * ({@link VmiPortForward}: KubeVirt's VMI {@code portforward} subresource, one WebSocket per TCP
+ * connection), and that endpoint is what Running reports to the gateway. The forward is re-created
+ * for a new VMI or when its listener died, and closed when the VM is observed not running, on delete
+ * and on {@link #close()}.
  *
  * <p><b>Delete</b> removes the VirtualMachine, DataVolume, PersistentVolumeClaim, Secret and Service
  * of the workspace (found by name and by the {@code hangar.dev/workspace-id} label) and nothing else.
  *
  * <p>API access used: get/create/patch/delete on kubevirt.io virtualmachines, cdi.kubevirt.io
- * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/list/delete on
- * persistentvolumeclaims; get on storage.k8s.io storageclasses (optional); API discovery.
+ * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/delete on
+ * persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
+ * virtualmachineinstances/portforward (when the Service is not routable); get on storage.k8s.io
+ * storageclasses (optional); API discovery. {@code deploy/rbac.yaml} grants exactly these.
  *
  * <p>Errors: as for the Pod provider ({@link KubernetesProvider#translate}). Thread-safe; calls for
  * different workspaces may run concurrently.
@@ -69,6 +74,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final KubevirtManifests manifests;
     private final VmObjectApplier applier;
     private final SshCheck ssh;
+    private final VmiPortForwards portForwards;
     private final Clock clock;
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
@@ -111,6 +117,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         this.manifests = new KubevirtManifests(settings, catalog);
         this.applier = new VmObjectApplier(client, settings.cluster().applyMode());
         this.ssh = Objects.requireNonNull(ssh, "ssh");
+        this.portForwards = new VmiPortForwards(client, KubevirtManifests.SSH_PORT);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ownsClient = ownsClient;
     }
@@ -178,7 +185,15 @@ public final class KubevirtProvider implements WorkspaceProvider {
                             .get());
             Optional<GenericKubernetesResource> dv =
                     Optional.ofNullable(dataVolumes().withName(names.rootDisk()).get());
-            return VmObservations.map(new ObservedVm(names, vm, vmi, dv), () -> whenReady(spec, names));
+            AtomicBoolean ready = new AtomicBoolean();
+            Observation observed = VmObservations.map(new ObservedVm(names, vm, vmi, dv), () -> {
+                ready.set(true);
+                return whenReady(spec, names, vmi.orElseThrow());
+            });
+            if (!ready.get()) {
+                portForwards.close(spec.id()); // not running (or not yet): nothing to forward to
+            }
+            return observed;
         } catch (KubernetesClientException e) {
             throw KubernetesProvider.translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
         }
@@ -188,6 +203,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
         KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
         Instant start = clock.instant();
+        portForwards.close(spec.id());
         try {
             requireKubevirt();
             for (HasMetadata object : owned(spec, names)) {
@@ -208,21 +224,30 @@ public final class KubevirtProvider implements WorkspaceProvider {
         }
     }
 
-    /** Closes the sshd probe and the client when owned. Workspaces keep running. */
+    /** Closes the port-forwards, the sshd probe and the client when owned. Workspaces keep running. */
     @Override
     public void close() {
+        portForwards.close();
         ssh.close();
         if (ownsClient) {
             client.close();
         }
     }
 
-    private Observation whenReady(WorkspaceSpec spec, KubevirtNames names) {
+    /** @return the workspace's VMI port-forward endpoint, if one is open (diagnostics and tests) */
+    Optional<SshEndpoint> portForward(WorkspaceSpec spec) {
+        return portForwards.current(spec.id());
+    }
+
+    /** @return the port-forwards this provider owns (tests) */
+    VmiPortForwards portForwards() {
+        return portForwards;
+    }
+
+    private Observation whenReady(WorkspaceSpec spec, KubevirtNames names, GenericKubernetesResource vmi) {
         if (!settings.cluster().serviceRoutable()) {
-            return new Observation.Starting("VM " + names.virtualMachine() + " is running; reaching its sshd needs"
-                    + " the VMI port-forward, which this Hangar version does not have yet: set"
-                    + " service-routable: true in the kubevirt provider settings when the control plane can"
-                    + " reach ClusterIPs");
+            String uid = Objects.requireNonNullElse(vmi.getMetadata().getUid(), "");
+            return ssh.check(spec, portForwards.open(spec.id(), settings.namespace(), names.virtualMachine(), uid));
         }
         Service service = client.services()
                 .inNamespace(settings.namespace())
@@ -246,7 +271,10 @@ public final class KubevirtProvider implements WorkspaceProvider {
         discovered.set(true);
     }
 
-    /** Checks what the new disk needs, when the cluster lets Hangar look: StorageClass, golden PVC. */
+    /**
+     * Checks what the new disk needs, when the cluster lets Hangar look: StorageClass, golden PVC,
+     * DataSource.
+     */
     private void requireStorage(WorkspaceSpec spec) {
         Optional<String> storageClass = settings.cluster().storageClassName();
         if (storageClass.isPresent()) {
@@ -268,8 +296,20 @@ public final class KubevirtProvider implements WorkspaceProvider {
                 // Not allowed to read StorageClasses: CDI reports a wrong class on the DataVolume.
             }
         }
-        if (VmTemplateSettings.parse(spec.settings(), settings.namespace()).source()
-                instanceof VmTemplateSettings.RootDiskSource.Pvc pvc) {
+        VmTemplateSettings.RootDiskSource source =
+                VmTemplateSettings.parse(spec.settings(), settings.namespace()).source();
+        if (source instanceof VmTemplateSettings.RootDiskSource.DataSource ds
+                && client.genericKubernetesResources(KubevirtApi.DATA_SOURCE)
+                                .inNamespace(ds.namespace())
+                                .withName(ds.name())
+                                .get()
+                        == null) {
+            throw new ProviderException(
+                    "DataSource " + ds.namespace() + "/" + ds.name() + " (template '" + spec.template()
+                            + "' setting source-data-source) does not exist",
+                    true);
+        }
+        if (source instanceof VmTemplateSettings.RootDiskSource.Pvc pvc) {
             if (client.persistentVolumeClaims()
                             .inNamespace(pvc.namespace())
                             .withName(pvc.name())

@@ -23,7 +23,7 @@ import java.util.TreeSet;
  *       provider</td></tr>
  *   <tr><td>{@code service-routable}</td><td>{@code false}</td><td>{@code true}: the control plane reaches
  *       the VM's sshd at its Service's ClusterIP:22 (and probes it there); {@code false}: through the VMI
- *       port-forward (not built yet: such workspaces stay Starting once the VM runs)</td></tr>
+ *       port-forward subresource, through a loopback port the provider keeps per running workspace</td></tr>
  *   <tr><td>{@code storage-class}</td><td>the cluster's default class</td><td>StorageClass of root disks;
  *       checked to exist when the cluster lets Hangar read StorageClasses</td></tr>
  *   <tr><td>{@code apply-mode}</td><td>{@code server-side}</td><td>{@code server-side} or {@code merge}</td></tr>

@@ -17,6 +17,7 @@ final class KubevirtCrds {
         create(client, "kubevirt.io", "v1", "VirtualMachine", "virtualmachines");
         create(client, "kubevirt.io", "v1", "VirtualMachineInstance", "virtualmachineinstances");
         create(client, "cdi.kubevirt.io", "v1beta1", "DataVolume", "datavolumes");
+        create(client, "cdi.kubevirt.io", "v1beta1", "DataSource", "datasources");
     }
 
     private static void create(KubernetesClient client, String group, String version, String kind, String plural) {

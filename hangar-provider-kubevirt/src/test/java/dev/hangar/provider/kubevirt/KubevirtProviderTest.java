@@ -229,16 +229,26 @@ class KubevirtProviderTest {
     }
 
     @Test
-    void withoutARoutableServiceARunningVmStaysStartingAndSaysWhy() {
+    void withoutARoutableServiceSshdIsProbedThroughALoopbackPortForward() {
         WorkspaceSpec spec = VmSpecs.spec();
         KubevirtNames n = names(spec);
         provider.apply(spec, PowerState.RUNNING, listener);
         setStatus(dv(n.rootDisk()), KubevirtApi.DATA_VOLUME, Map.of("phase", "Succeeded"));
         setStatus(vm(n.virtualMachine()), KubevirtApi.VIRTUAL_MACHINE, Map.of("printableStatus", "Running"));
-        createVmi(n.virtualMachine(), "True");
+        createVmi(n.virtualMachine(), "False");
 
-        assertThat(provider.observe(spec).detail()).contains("port-forward").contains("service-routable");
+        assertThat(provider.observe(spec)).isInstanceOf(Observation.Starting.class);
         assertThat(probed).isEmpty();
+        assertThat(provider.portForward(spec)).isEmpty();
+
+        createVmi(n.virtualMachine(), "True");
+        Observation running = provider.observe(spec);
+
+        // VmiPortForwardTest carries bytes through it; here: the probe and Running use the forward.
+        SshEndpoint forward = provider.portForward(spec).orElseThrow();
+        assertThat(forward.host()).isEqualTo("127.0.0.1");
+        assertThat(running).isEqualTo(new Observation.Running(forward, "fake probe: pinned key"));
+        assertThat(probed).containsExactly(forward);
     }
 
     @Test
@@ -377,6 +387,11 @@ class KubevirtProviderTest {
         assertThatThrownBy(() ->
                         provider.apply(VmSpecs.spec(Map.of("source-pvc", "golden/nope")), PowerState.RUNNING, listener))
                 .hasMessageContaining("golden PersistentVolumeClaim golden/nope");
+        assertThatThrownBy(() -> provider.apply(
+                        VmSpecs.spec(Map.of("source-data-source", "os-images/nope")), PowerState.RUNNING, listener))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("DataSource os-images/nope")
+                .satisfies(e -> assertThat(((ProviderException) e).permanent()).isTrue());
 
         provider.close();
         provider = provider(Map.of("storage-class", "no-such-class"));
