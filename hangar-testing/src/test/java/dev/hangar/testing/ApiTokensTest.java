@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.core.domain.Role;
+import dev.hangar.testfixtures.TestClock;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,6 +9,7 @@ import dev.hangar.core.domain.Role;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.server.AutostopSettings;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.TestClock;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.Test;
  */
 class AutostopControlPlaneTest {
     private static final Duration T = Duration.ofSeconds(20);
-    private static final HandClock CLOCK = new HandClock();
+    private static final TestClock CLOCK = new TestClock();
     private static TestControlPlane cp;
     private static TestHttp http;
     private static SshClient client;

@@ -12,6 +12,7 @@ import dev.hangar.core.service.CreateWorkspace;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.testfixtures.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ class AutodeleteSweepTest {
     private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
     private static final User ALICE = new User("alice", Role.MEMBER, false, T0);
 
-    private final AutostopSweepTest.HandClock clock = new AutostopSweepTest.HandClock(T0);
+    private final TestClock clock = new TestClock(T0);
     private final InMemoryStore store = new InMemoryStore();
     private final List<String> enqueued = new ArrayList<>();
     private final WorkspaceService workspaces = new WorkspaceService(

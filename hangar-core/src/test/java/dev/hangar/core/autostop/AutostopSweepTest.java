@@ -15,12 +15,10 @@ import dev.hangar.core.service.CreateWorkspace;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.testfixtures.TestClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +36,7 @@ class AutostopSweepTest {
     private static final User ALICE = new User("alice", Role.MEMBER, false, T0);
     private static final User BOB = new User("bob", Role.MEMBER, false, T0);
 
-    private final HandClock clock = new HandClock(T0);
+    private final TestClock clock = new TestClock(T0);
     private final InMemoryStore store = new InMemoryStore();
     private final List<String> enqueued = new ArrayList<>();
     private final TemplateCatalog templates = TemplateCatalog.of(
@@ -247,34 +245,6 @@ class AutostopSweepTest {
             assertThat(t.autostop().enabled())
                     .as(t.name() + " (" + t.provider() + ")")
                     .isEqualTo(t.provider().equals("kubernetes"));
-        }
-    }
-
-    /** A clock that moves only when the test moves it. */
-    static final class HandClock extends Clock {
-        private volatile Instant now;
-
-        HandClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
         }
     }
 }

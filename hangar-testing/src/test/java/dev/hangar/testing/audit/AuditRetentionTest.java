@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hangar.core.audit.AuditEntry;
 import dev.hangar.core.audit.AuditQuery;
 import dev.hangar.core.domain.Role;
-import dev.hangar.testing.TestClock;
+import dev.hangar.testfixtures.TestClock;
 import dev.hangar.testing.TestControlPlane;
 import java.time.Duration;
 import java.time.Instant;

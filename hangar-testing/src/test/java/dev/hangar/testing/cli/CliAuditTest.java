@@ -10,7 +10,7 @@ import dev.hangar.api.AuditEntryView;
 import dev.hangar.api.Json;
 import dev.hangar.cli.CliHarness;
 import dev.hangar.core.domain.Role;
-import dev.hangar.testing.TestClock;
+import dev.hangar.testfixtures.TestClock;
 import dev.hangar.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hangar.cli.CliHarness;
 import dev.hangar.cli.ExitCodes;
-import dev.hangar.testing.HandClock;
+import dev.hangar.testfixtures.TestClock;
 import dev.hangar.testing.TestControlPlane;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * so "in 3h" is exact).
  */
 class CliKeepaliveTest {
-    private static final HandClock CLOCK = new HandClock();
+    private static final TestClock CLOCK = new TestClock();
     private static TestControlPlane cp;
 
     @TempDir
