@@ -95,71 +95,6 @@ public record ServerConfig(
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
 
-    /** A config with the default auto-stop settings and audit retention, as before {@code autostop.*} and {@code audit.retention} existed. */
-    public ServerConfig(
-            String listenHost,
-            int listenPort,
-            Path home,
-            String databaseUrl,
-            String databaseUsername,
-            String databasePassword,
-            Path templateDir,
-            boolean builtinTemplates,
-            Map<String, Map<String, String>> providers,
-            WorkspaceReconciler.Settings reconciler,
-            String adminName,
-            Map<String, String> gateway,
-            String defaultTemplate) {
-        this(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                reconciler,
-                adminName,
-                gateway,
-                defaultTemplate,
-                AutostopSettings.DEFAULTS,
-                AuditLog.DEFAULT_RETENTION);
-    }
-
-    /**
-     * A config without a configured default template, as before {@code templates.default} existed.
-     */
-    public ServerConfig(
-            String listenHost,
-            int listenPort,
-            Path home,
-            String databaseUrl,
-            String databaseUsername,
-            String databasePassword,
-            Path templateDir,
-            boolean builtinTemplates,
-            Map<String, Map<String, String>> providers,
-            WorkspaceReconciler.Settings reconciler,
-            String adminName,
-            Map<String, String> gateway) {
-        this(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                reconciler,
-                adminName,
-                gateway,
-                "");
-    }
-
     /**
      * @return the defaults for {@code home}: 127.0.0.1:7080, SQLite in {@code home/hangar.db},
      *     templates from {@code home/templates} plus the built-in ones, reconciler defaults and
@@ -179,7 +114,10 @@ public record ServerConfig(
                 Map.of(),
                 WorkspaceReconciler.Settings.DEFAULTS,
                 defaultAdmin(env),
-                Map.of());
+                Map.of(),
+                "",
+                AutostopSettings.DEFAULTS,
+                AuditLog.DEFAULT_RETENTION);
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -190,164 +128,113 @@ public record ServerConfig(
 
     /** @return a copy listening on {@code host:port} */
     public ServerConfig withListen(String host, int port) {
-        return new ServerConfig(
-                host,
-                port,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                reconciler,
-                adminName,
-                gateway,
-                defaultTemplate,
-                autostop,
-                auditRetention);
+        return copy(c -> {
+            c.listenHost = host;
+            c.listenPort = port;
+        });
     }
 
     /** @return a copy with other template settings */
     public ServerConfig withTemplates(Path dir, boolean builtin) {
-        return new ServerConfig(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                dir,
-                builtin,
-                providers,
-                reconciler,
-                adminName,
-                gateway,
-                defaultTemplate,
-                autostop,
-                auditRetention);
+        return copy(c -> {
+            c.templateDir = dir;
+            c.builtinTemplates = builtin;
+        });
     }
 
     /** @return a copy with other reconciler settings */
     public ServerConfig withReconciler(WorkspaceReconciler.Settings settings) {
-        return new ServerConfig(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                settings,
-                adminName,
-                gateway,
-                defaultTemplate,
-                autostop,
-                auditRetention);
+        return copy(c -> c.reconciler = settings);
     }
 
     /** @return a copy with one provider's settings replaced */
     public ServerConfig withProvider(String type, Map<String, String> settings) {
         Map<String, Map<String, String>> p = new TreeMap<>(providers);
         p.put(type, settings);
-        return new ServerConfig(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                p,
-                reconciler,
-                adminName,
-                gateway,
-                defaultTemplate,
-                autostop,
-                auditRetention);
+        return copy(c -> c.providers = p);
     }
 
     /** @return a copy with other gateway settings */
     public ServerConfig withGateway(Map<String, String> settings) {
-        return new ServerConfig(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                reconciler,
-                adminName,
-                settings,
-                defaultTemplate,
-                autostop,
-                auditRetention);
+        return copy(c -> c.gateway = settings);
     }
 
     /** @return a copy with another {@code templates.default} (empty for the automatic choice) */
     public ServerConfig withDefaultTemplate(String name) {
-        return new ServerConfig(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                reconciler,
-                adminName,
-                gateway,
-                name,
-                autostop,
-                auditRetention);
+        return copy(c -> c.defaultTemplate = name);
     }
 
     /** @return a copy with other auto-stop settings */
     public ServerConfig withAutostop(AutostopSettings settings) {
-        return new ServerConfig(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                reconciler,
-                adminName,
-                gateway,
-                defaultTemplate,
-                settings,
-                auditRetention);
+        return copy(c -> c.autostop = settings);
     }
 
     /** @return a copy with another {@code audit.retention} */
     public ServerConfig withAuditRetention(Duration retention) {
-        return new ServerConfig(
-                listenHost,
-                listenPort,
-                home,
-                databaseUrl,
-                databaseUsername,
-                databasePassword,
-                templateDir,
-                builtinTemplates,
-                providers,
-                reconciler,
-                adminName,
-                gateway,
-                defaultTemplate,
-                autostop,
-                retention);
+        return copy(c -> c.auditRetention = retention);
+    }
+
+    /** @return a copy with the components {@code change} sets, validated like any config */
+    private ServerConfig copy(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** Every component, mutable, so that each wither names only what it changes. */
+    private static final class Copy {
+        String listenHost;
+        int listenPort;
+        Path home;
+        String databaseUrl;
+        String databaseUsername;
+        String databasePassword;
+        Path templateDir;
+        boolean builtinTemplates;
+        Map<String, Map<String, String>> providers;
+        WorkspaceReconciler.Settings reconciler;
+        String adminName;
+        Map<String, String> gateway;
+        String defaultTemplate;
+        AutostopSettings autostop;
+        Duration auditRetention;
+
+        Copy(ServerConfig s) {
+            listenHost = s.listenHost;
+            listenPort = s.listenPort;
+            home = s.home;
+            databaseUrl = s.databaseUrl;
+            databaseUsername = s.databaseUsername;
+            databasePassword = s.databasePassword;
+            templateDir = s.templateDir;
+            builtinTemplates = s.builtinTemplates;
+            providers = s.providers;
+            reconciler = s.reconciler;
+            adminName = s.adminName;
+            gateway = s.gateway;
+            defaultTemplate = s.defaultTemplate;
+            autostop = s.autostop;
+            auditRetention = s.auditRetention;
+        }
+
+        ServerConfig build() {
+            return new ServerConfig(
+                    listenHost,
+                    listenPort,
+                    home,
+                    databaseUrl,
+                    databaseUsername,
+                    databasePassword,
+                    templateDir,
+                    builtinTemplates,
+                    providers,
+                    reconciler,
+                    adminName,
+                    gateway,
+                    defaultTemplate,
+                    autostop,
+                    auditRetention);
+        }
     }
 
     @Override
