@@ -1,28 +1,23 @@
 package dev.hangar.testing.docker;
 
+import static dev.hangar.testing.docker.DockerIts.awaitPhase;
+import static dev.hangar.testing.docker.DockerIts.body;
+import static dev.hangar.testing.docker.DockerIts.leftovers;
+import static dev.hangar.testing.docker.DockerIts.seconds;
+import static dev.hangar.testing.docker.DockerIts.ssh;
+import static dev.hangar.testing.docker.DockerIts.sshConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hangar.api.Json;
-import dev.hangar.cli.sshconfig.GatewayHost;
-import dev.hangar.cli.sshconfig.SshConfigInput;
-import dev.hangar.cli.sshconfig.SshConfigWriter;
-import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.provider.docker.ContainerImages;
-import dev.hangar.provider.docker.ContainerManifests;
 import dev.hangar.provider.docker.DockerProviderFactory;
-import dev.hangar.server.GatewayHook;
 import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
 import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,8 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,9 +106,9 @@ class DockerControlPlaneIT {
                 HttpResponse<String> created = http.post(
                         "/api/v1/workspaces", token, body(Map.of("name", workspace, "template", "container-it")));
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-                JsonNode ws = awaitPhase(http, token, workspace, "Running");
+                JsonNode ws = awaitPhase(http, token, workspace, "Running", PHASE_TIMEOUT);
                 String id = ws.path("id").asText();
-                Path sshConfig = sshConfig(cp, ws, workspace, clientKey);
+                Path sshConfig = sshConfig(tmp, cp, USER, ws, workspace, clientKey);
                 String marker = "kept " + UUID.randomUUID();
                 assertThat(ssh(sshConfig, workspace, "printf '%s' '" + marker + "' > \"$HOME/proof.txt\" && id -un"))
                         .containsExactly(USER);
@@ -124,11 +117,11 @@ class DockerControlPlaneIT {
                 assertThat(http.post("/api/v1/workspaces/" + workspace + "/stop", token, "")
                                 .statusCode())
                         .isEqualTo(202);
-                awaitPhase(http, token, workspace, "Stopped");
+                awaitPhase(http, token, workspace, "Stopped", PHASE_TIMEOUT);
                 assertThat(http.post("/api/v1/workspaces/" + workspace + "/start", token, "")
                                 .statusCode())
                         .isEqualTo(202);
-                awaitPhase(http, token, workspace, "Running");
+                awaitPhase(http, token, workspace, "Running", PHASE_TIMEOUT);
                 assertThat(ssh(sshConfig, workspace, "cat \"$HOME/proof.txt\"")).containsExactly(marker);
 
                 assertThat(http.delete("/api/v1/workspaces/" + workspace, token).statusCode())
@@ -146,88 +139,6 @@ class DockerControlPlaneIT {
             }
         }
         report("wall %.1f s", seconds(t0));
-    }
-
-    /** @return {@code docker ps -a} and {@code docker volume ls} lines with the workspace's label, via the engine's REST API */
-    private static List<String> leftovers(ContainerEngineInNetns engine, String id)
-            throws IOException, InterruptedException {
-        String filter = "{\"label\":[\"" + ContainerManifests.WORKSPACE_ID + "=" + id + "\"]}";
-        String socket = engine.socketUri().substring("unix://".length());
-        List<String> out = new java.util.ArrayList<>();
-        for (String path : List.of("/containers/json?all=1&filters=", "/volumes?filters=")) {
-            HostCommands.Result r = HostCommands.run(List.of(
-                    "curl",
-                    "-sf",
-                    "--unix-socket",
-                    socket,
-                    "http://engine" + path + java.net.URLEncoder.encode(filter, StandardCharsets.UTF_8)));
-            assertThat(r.exitCode()).as(r.output()).isZero();
-            String body = r.output().strip();
-            if (!body.equals("[]") && !body.contains("\"Volumes\":[]") && !body.contains("\"Volumes\":null"))
-                out.add(body);
-        }
-        return out;
-    }
-
-    private Path sshConfig(TestControlPlane cp, JsonNode ws, String workspace, Path clientKey) throws IOException {
-        Path sshHome = Files.createDirectory(
-                tmp.resolve("sshhome"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        GatewayHook.GatewayInfo gw = cp.server().gateway();
-        new SshConfigWriter(sshHome)
-                .apply(new SshConfigInput(
-                        new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
-                        USER,
-                        clientKey.toAbsolutePath(),
-                        List.of(new WorkspaceHostKey(
-                                workspace, ws.path("hostKey").asText()))));
-        return sshHome.resolve(".ssh/config");
-    }
-
-    private static List<String> ssh(Path sshConfig, String workspace, String command)
-            throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
-                        "ssh",
-                        "-F",
-                        sshConfig.toString(),
-                        "-o",
-                        "BatchMode=yes",
-                        "-o",
-                        "ConnectTimeout=30",
-                        workspace + ".hangar",
-                        command)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("ssh; stderr: %s", err).isZero();
-        return out.strip().lines().toList();
-    }
-
-    private static JsonNode awaitPhase(TestHttp http, String token, String workspace, String phase) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        try {
-            await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
-                JsonNode ws = TestHttp.json(http.get("/api/v1/workspaces/" + workspace, token));
-                last.set(ws);
-                if (ws.path("phase").asText().equals("Failed")) fail("workspace failed: " + ws);
-                return ws.path("phase").asText().equals(phase);
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            fail("workspace not " + phase + " after " + PHASE_TIMEOUT + "; last " + last.get());
-        }
-        return last.get();
-    }
-
-    private static String body(Map<String, String> fields) {
-        ObjectNode n = Json.mapper().createObjectNode();
-        fields.forEach(n::put);
-        return n.toString();
-    }
-
-    private static double seconds(long since) {
-        return (System.nanoTime() - since) / 1e9;
     }
 
     private static void report(String format, Object... args) {

@@ -1,0 +1,144 @@
+package dev.hangar.testing.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hangar.api.Json;
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import dev.hangar.cli.sshconfig.WorkspaceHostKey;
+import dev.hangar.provider.docker.ContainerManifests;
+import dev.hangar.server.GatewayHook;
+import dev.hangar.testfixtures.ContainerEngineInNetns;
+import dev.hangar.testfixtures.HostCommands;
+import dev.hangar.testing.TestControlPlane;
+import dev.hangar.testing.TestHttp;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What the container-engine ITs of the control plane share: the real OpenSSH client through the
+ * Hangar gateway with the config {@code hangar config-ssh} writes, waiting for a phase over the
+ * REST API, and the engine's leftovers by workspace label.
+ */
+final class DockerIts {
+    private DockerIts() {}
+
+    /**
+     * Writes the OpenSSH config {@code hangar config-ssh} would write for {@code user}, into a new
+     * 0700 directory {@code dir/sshhome}, pinning the workspace's host key from the API.
+     *
+     * @return the path of the config file (for {@code ssh -F})
+     */
+    static Path sshConfig(Path dir, TestControlPlane cp, String user, JsonNode ws, String workspace, Path clientKey)
+            throws IOException {
+        Path sshHome = Files.createDirectory(
+                dir.resolve("sshhome"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        GatewayHook.GatewayInfo gw = cp.server().gateway();
+        new SshConfigWriter(sshHome)
+                .apply(new SshConfigInput(
+                        new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
+                        user,
+                        clientKey.toAbsolutePath(),
+                        List.of(new WorkspaceHostKey(
+                                workspace, ws.path("hostKey").asText()))));
+        return sshHome.resolve(".ssh/config");
+    }
+
+    /**
+     * Runs {@code command} with the real {@code ssh} client on {@code WORKSPACE.hangar} (through the
+     * gateway), asserting exit 0 within 90 s.
+     *
+     * @return stdout's lines, each stripped
+     */
+    static List<String> ssh(Path sshConfig, String workspace, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "ssh",
+                        "-F",
+                        sshConfig.toString(),
+                        "-o",
+                        "BatchMode=yes",
+                        "-o",
+                        "ConnectTimeout=30",
+                        workspace + ".hangar",
+                        command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("ssh; stderr: %s", err).isZero();
+        return out.strip().lines().map(String::strip).toList();
+    }
+
+    /**
+     * Polls {@code GET /api/v1/workspaces/NAME} until the phase is {@code phase}; fails at once on
+     * Failed, and after {@code timeout} with the last answer.
+     *
+     * @return the last answer
+     */
+    static JsonNode awaitPhase(TestHttp http, String token, String workspace, String phase, Duration timeout) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                JsonNode ws = TestHttp.json(http.get("/api/v1/workspaces/" + workspace, token));
+                last.set(ws);
+                if (ws.path("phase").asText().equals("Failed")) fail("workspace failed: " + ws);
+                return ws.path("phase").asText().equals(phase);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("workspace not " + phase + " after " + timeout + "; last " + last.get());
+        }
+        return last.get();
+    }
+
+    /**
+     * @return containers, volumes and images labelled with the workspace's id, one line per
+     *     non-empty listing, via the engine's REST API; empty when nothing is left
+     */
+    static List<String> leftovers(ContainerEngineInNetns engine, String id) throws IOException, InterruptedException {
+        String filter = "{\"label\":[\"" + ContainerManifests.WORKSPACE_ID + "=" + id + "\"]}";
+        String socket = engine.socketUri().substring("unix://".length());
+        List<String> out = new ArrayList<>();
+        for (String path : List.of("/containers/json?all=1&filters=", "/volumes?filters=", "/images/json?filters=")) {
+            HostCommands.Result r = HostCommands.run(List.of(
+                    "curl",
+                    "-sf",
+                    "--unix-socket",
+                    socket,
+                    "http://engine" + path + URLEncoder.encode(filter, StandardCharsets.UTF_8)));
+            assertThat(r.exitCode()).as(r.output()).isZero();
+            String body = r.output().strip();
+            if (!body.equals("[]") && !body.contains("\"Volumes\":[]") && !body.contains("\"Volumes\":null"))
+                out.add(path + " " + body);
+        }
+        return out;
+    }
+
+    /** @return a JSON object of the string fields */
+    static String body(Map<String, String> fields) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        fields.forEach(n::put);
+        return n.toString();
+    }
+
+    /** @return seconds since {@code since} ({@link System#nanoTime()}) */
+    static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
