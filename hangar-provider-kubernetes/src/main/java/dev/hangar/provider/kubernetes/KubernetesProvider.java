@@ -1,6 +1,7 @@
 package dev.hangar.provider.kubernetes;
 
 import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.ManifestRenderer;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -54,6 +55,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private final KubernetesClient client;
     private final KubernetesSettings settings;
     private final WorkspaceManifests manifests;
+    private final KubernetesManifestRenderer renderer;
     private final ObjectApplier applier;
     private final PortForwards portForwards;
     private final Clock clock;
@@ -70,6 +72,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.manifests = new WorkspaceManifests(settings);
+        this.renderer = new KubernetesManifestRenderer(manifests);
         this.applier = ObjectApplier.of(settings.applyMode(), client);
         this.portForwards = new PortForwards(client);
         this.ownsClient = ownsClient;
@@ -78,6 +81,12 @@ public final class KubernetesProvider implements WorkspaceProvider {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /** The objects of a running workspace, built without cluster access ({@link KubernetesManifestRenderer}). */
+    @Override
+    public Optional<ManifestRenderer> manifests() {
+        return Optional.of(renderer);
     }
 
     /** @return the port-forwards this provider owns (for the gateway's diagnostics and tests) */

@@ -2,6 +2,7 @@ package dev.hangar.provider.kubevirt;
 
 import dev.hangar.provider.kubernetes.KubernetesProvider;
 import dev.hangar.provider.kubernetes.WorkspaceManifests;
+import dev.hangar.provider.spi.ManifestRenderer;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -72,6 +73,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final KubernetesClient client;
     private final KubevirtSettings settings;
     private final KubevirtManifests manifests;
+    private final KubevirtManifestRenderer renderer;
     private final VmObjectApplier applier;
     private final SshCheck ssh;
     private final VmiPortForwards portForwards;
@@ -115,6 +117,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.manifests = new KubevirtManifests(settings, catalog);
+        this.renderer = new KubevirtManifestRenderer(manifests);
         this.applier = new VmObjectApplier(client, settings.cluster().applyMode());
         this.ssh = Objects.requireNonNull(ssh, "ssh");
         this.portForwards = new VmiPortForwards(client, KubevirtManifests.SSH_PORT);
@@ -125,6 +128,16 @@ public final class KubevirtProvider implements WorkspaceProvider {
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /**
+     * The objects of a running workspace, built without cluster access ({@link
+     * KubevirtManifestRenderer}): no API discovery either, so a dry run works while the cluster is
+     * unreachable.
+     */
+    @Override
+    public Optional<ManifestRenderer> manifests() {
+        return Optional.of(renderer);
     }
 
     @Override

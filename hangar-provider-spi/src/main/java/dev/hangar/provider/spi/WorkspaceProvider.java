@@ -108,6 +108,20 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * Builds the objects this provider would create, for a dry run, if it runs workspaces as
+     * Kubernetes objects.
+     *
+     * <p>Default: empty, for providers whose workspaces are not Kubernetes objects (local VMs,
+     * containers); the API then answers that a dry run lists Kubernetes objects only. Returns the
+     * same instance on every call; thread-safe.
+     *
+     * @return the provider's manifest renderer, or empty
+     */
+    default Optional<ManifestRenderer> manifests() {
+        return Optional.empty();
+    }
+
+    /**
      * Releases the provider's own resources (threads, clients). Running workspaces are left
      * running: a restarted control plane adopts them again.
      */
