@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
@@ -88,6 +89,14 @@ final class CreateCommand implements Callable<Integer> {
                     + " --template container. See docs/devcontainer.md.")
     String devcontainer;
 
+    @Option(
+            names = "--dry-run",
+            description = "Create nothing: print the Kubernetes objects the template's provider would create"
+                    + " (Pod and KubeVirt templates), as a v1 List in YAML (or -o json), with secret values"
+                    + " <redacted>. The server checks the request as for a real create and does not contact"
+                    + " the cluster.")
+    boolean dryRun;
+
     /** json, yaml or table print the created workspace; without {@code -o}, a message. */
     @Mixin
     OutputOption output;
@@ -111,6 +120,7 @@ final class CreateCommand implements Callable<Integer> {
                 userData == null ? null : readUserData(),
                 autostop,
                 devcontainer);
+        if (dryRun) return dryRun(req);
         try (HangarClient client = ServerConnection.open(ctx)) {
             WorkspaceView w;
             try {
@@ -131,6 +141,27 @@ final class CreateCommand implements Callable<Integer> {
             } else {
                 ctx.out().println("workspace " + name + " created (phase " + w.phase() + ")");
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code --dry-run}: the objects as YAML (default) or JSON; nothing is created. */
+    private int dryRun(CreateWorkspaceRequest req) {
+        if (waitOptions.wait) {
+            throw new CliException(ExitCodes.USAGE, "--dry-run creates nothing, so there is nothing to --wait for");
+        }
+        if (output.tableRequested()) {
+            throw new CliException(
+                    ExitCodes.USAGE, "--dry-run prints Kubernetes objects: -o yaml (default) or -o json");
+        }
+        try (HangarClient client = ServerConnection.open(ctx)) {
+            JsonNode list;
+            try {
+                list = client.createWorkspaceDryRun(req);
+            } catch (ApiException e) {
+                throw inCliTerms(e);
+            }
+            Output.write(ctx.out(), output.machineReadable() ? output.format : Output.Format.yaml, list);
             return ExitCodes.OK;
         }
     }

@@ -225,6 +225,7 @@ public final class HangarServer implements AutoCloseable {
                     audit,
                     new dev.hangar.core.service.UserAdminService(store, clock, workspaces),
                     workspaces,
+                    new dev.hangar.core.service.DryRunService(workspaces, store, templates, providers, hostCa),
                     templates,
                     store,
                     metrics,

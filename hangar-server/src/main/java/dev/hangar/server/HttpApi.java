@@ -27,6 +27,7 @@ final class HttpApi {
             AuditLog audit,
             dev.hangar.core.service.UserAdminService userAdmin,
             WorkspaceService workspaces,
+            dev.hangar.core.service.DryRunService dryRun,
             TemplateCatalog templates,
             Store store,
             ServerMetrics metrics,
@@ -59,7 +60,7 @@ final class HttpApi {
             });
             ProblemMapper.register(cfg.routes);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, Set.of(SystemRoutes.OPENAPI_PATH)));
-            new WorkspaceRoutes(workspaces, activity).register(cfg.routes);
+            new WorkspaceRoutes(workspaces, dryRun, activity).register(cfg.routes);
             new ActivityRoutes(activity).register(cfg.routes);
             new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);

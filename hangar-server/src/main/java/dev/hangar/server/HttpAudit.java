@@ -31,6 +31,12 @@ final class HttpAudit {
     static final String FAILED_TOKEN = "hangar.audit.failed-token";
     /** Request attribute: a finer action a handler chose (e.g. {@code user.disable} for a PATCH). */
     private static final String ACTION = "hangar.audit.action";
+    /** Request attribute: the outcome to record instead of the status (a dry run's {@code dry-run}). */
+    private static final String OUTCOME = "hangar.audit.outcome";
+    /** Request attribute: the target to record when the table's rule cannot find it (a dry run). */
+    private static final String TARGET = "hangar.audit.target";
+    /** The outcome of a successful dry run: nothing was changed. */
+    static final String DRY_RUN = "dry-run";
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpAudit.class);
 
@@ -43,6 +49,15 @@ final class HttpAudit {
     /** Lets a handler name its action more precisely than the table (e.g. {@code user.disable}). */
     static void refine(Context ctx, String action) {
         ctx.attribute(ACTION, action);
+    }
+
+    /**
+     * Marks a successful dry run: its entry has outcome {@value #DRY_RUN} instead of the status, and
+     * {@code target} (e.g. {@code owner/name} of the workspace it would create).
+     */
+    static void dryRun(Context ctx, String target) {
+        ctx.attribute(OUTCOME, DRY_RUN);
+        ctx.attribute(TARGET, target);
     }
 
     /** Records {@code ctx} if it is audited; never throws (the response is already decided). */
@@ -70,7 +85,13 @@ final class HttpAudit {
         AuditActions.match(method, ctx.path()).ifPresent(m -> {
             String action = Optional.ofNullable(ctx.<String>attribute(ACTION))
                     .orElse(m.rule().action());
-            audit.record(actor, action, target(ctx, m, user), source, Integer.toString(status));
+            String outcome = status < 300
+                    ? Optional.ofNullable(ctx.<String>attribute(OUTCOME)).orElse(Integer.toString(status))
+                    : Integer.toString(status);
+            String target = status < 300
+                    ? Optional.ofNullable(ctx.<String>attribute(TARGET)).orElseGet(() -> target(ctx, m, user))
+                    : target(ctx, m, user);
+            audit.record(actor, action, target, source, outcome);
         });
     }
 

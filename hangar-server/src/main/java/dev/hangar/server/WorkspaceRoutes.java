@@ -1,11 +1,16 @@
 package dev.hangar.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.Json;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.service.CreateWorkspace;
+import dev.hangar.core.service.DryRunService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.WorkspaceFilter;
 import io.javalin.config.RoutesConfig;
@@ -13,7 +18,9 @@ import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -30,17 +37,30 @@ import java.util.Set;
  * rejects (name, template, size, image, user-data) is 422 from {@link WorkspaceService#create},
  * the one place create requests are validated. A left-out template, size or image is passed on
  * as absent and means the default. See {@link ProblemMapper} for the 400/422 rule.
+ *
+ * <p>{@code POST ?dryRun=All} (Kubernetes' spelling; any other value is 422) validates the same way
+ * and answers 200 with the objects a Kubernetes-based provider would create ({@link DryRunService}),
+ * creating nothing.
  */
 final class WorkspaceRoutes {
     static final String BASE = "/api/v1/workspaces";
     private static final int DEFAULT_EVENT_LIMIT = 100;
     private static final int MAX_EVENT_LIMIT = 10_000;
 
+    /** The one value of {@code dryRun} Kubernetes defines, and so the one accepted here. */
+    static final String DRY_RUN_ALL = "All";
+
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+
     private final WorkspaceService workspaces;
+    private final DryRunService dryRun;
     private final dev.hangar.core.autostop.ActivityService activity;
 
-    WorkspaceRoutes(WorkspaceService workspaces, dev.hangar.core.autostop.ActivityService activity) {
+    WorkspaceRoutes(
+            WorkspaceService workspaces, DryRunService dryRun, dev.hangar.core.autostop.ActivityService activity) {
         this.workspaces = workspaces;
+        this.dryRun = dryRun;
         this.activity = activity;
     }
 
@@ -87,24 +107,71 @@ final class WorkspaceRoutes {
     }
 
     /** Maps the body onto the core's request (absent stays absent); the service validates it. */
-    private void create(Context ctx) {
+    private void create(Context ctx) throws java.io.IOException {
+        List<String> dry = ctx.queryParams("dryRun");
+        if (!dry.isEmpty() && !dry.equals(List.of(DRY_RUN_ALL))) {
+            throw new ValidationException(
+                    "dryRun",
+                    "dryRun must be '" + DRY_RUN_ALL + "' (as in Kubernetes), got '" + String.join(",", dry) + "'");
+        }
         CreateWorkspaceRequest req = RequestBodies.read(ctx, CreateWorkspaceRequest.class);
-        Workspace w = workspaces.create(
-                user(ctx),
-                new CreateWorkspace(
-                        // A missing name is an invalid name (422 from the service), like any other.
-                        req.name() == null ? "" : req.name(),
-                        Optional.ofNullable(req.template()),
-                        optional(req.cpus()),
-                        optional(req.memoryMiB()),
-                        optional(req.diskGiB()),
-                        Optional.ofNullable(req.image()),
-                        Optional.ofNullable(req.userData()),
-                        Optional.ofNullable(req.autostop()),
-                        Optional.ofNullable(req.devcontainer())));
+        CreateWorkspace create = createRequest(req);
+        if (!dry.isEmpty()) {
+            dryRun(ctx, create);
+            return;
+        }
+        Workspace w = workspaces.create(user(ctx), create);
         ctx.status(201)
                 .header("Location", BASE + "/" + URLEncoder.encode(w.name(), StandardCharsets.UTF_8))
                 .json(Views.workspace(w));
+    }
+
+    /**
+     * {@code ?dryRun=All}: 200 with a Kubernetes {@code v1} {@code List} of the objects the template's
+     * provider would create, in YAML when the client accepts {@code application/yaml} (and not JSON
+     * first), else JSON. Creates nothing; audited as {@code workspace.create} with outcome {@code
+     * dry-run}.
+     */
+    private void dryRun(Context ctx, CreateWorkspace create) throws java.io.IOException {
+        User u = user(ctx);
+        List<Map<String, Object>> items = dryRun.create(u, create);
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("apiVersion", "v1");
+        list.put("kind", "List");
+        list.put("items", items);
+        HttpAudit.dryRun(ctx, u.name() + "/" + create.name());
+        ctx.status(200);
+        if (wantsYaml(ctx.header("Accept"))) {
+            ctx.contentType("application/yaml").result(YAML.writeValueAsBytes(list));
+        } else {
+            ctx.contentType("application/json").result(Json.mapper().writeValueAsBytes(list));
+        }
+    }
+
+    /** @return whether an Accept header names a YAML type before any JSON type */
+    static boolean wantsYaml(String accept) {
+        if (accept == null) return false;
+        for (String part : accept.split(",")) {
+            String type = part.split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+            if (type.equals("application/yaml") || type.equals("application/x-yaml") || type.equals("text/yaml"))
+                return true;
+            if (type.equals("application/json") || type.equals("*/*")) return false;
+        }
+        return false;
+    }
+
+    private static CreateWorkspace createRequest(CreateWorkspaceRequest req) {
+        return new CreateWorkspace(
+                // A missing name is an invalid name (422 from the service), like any other.
+                req.name() == null ? "" : req.name(),
+                Optional.ofNullable(req.template()),
+                optional(req.cpus()),
+                optional(req.memoryMiB()),
+                optional(req.diskGiB()),
+                Optional.ofNullable(req.image()),
+                Optional.ofNullable(req.userData()),
+                Optional.ofNullable(req.autostop()),
+                Optional.ofNullable(req.devcontainer()));
     }
 
     private static OptionalInt optional(Integer v) {

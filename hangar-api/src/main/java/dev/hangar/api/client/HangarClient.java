@@ -1,5 +1,6 @@
 package dev.hangar.api.client;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.api.AddSshKeyRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.EventView;
@@ -101,6 +102,20 @@ public final class HangarClient implements AutoCloseable {
      */
     public WorkspaceView createWorkspace(CreateWorkspaceRequest request) {
         return transport.send("POST", API + "/workspaces", request, WorkspaceView.class);
+    }
+
+    /**
+     * {@code POST /workspaces?dryRun=All}: validates {@code request} exactly as {@link
+     * #createWorkspace} and returns the Kubernetes objects the template's provider would create,
+     * creating nothing (client-side dry run: the server sends no request to the cluster). Secret
+     * values in them are {@code <redacted>}.
+     *
+     * @return a Kubernetes {@code v1} {@code List}: {@code apiVersion}, {@code kind}, {@code items}
+     * @throws ApiException 422 for a rejected value or a template whose provider does not run
+     *     Kubernetes objects, 409 for a name in use, 503 when the template's provider is not enabled
+     */
+    public JsonNode createWorkspaceDryRun(CreateWorkspaceRequest request) {
+        return transport.send("POST", API + "/workspaces?dryRun=All", request, JsonNode.class);
     }
 
     /** {@code GET /workspaces/{name}}: the caller's workspace; 404 when it does not exist. */

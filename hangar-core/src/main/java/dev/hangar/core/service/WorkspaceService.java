@@ -103,6 +103,58 @@ public final class WorkspaceService {
      * @throws dev.hangar.core.domain.ConflictException when the owner has a workspace of that name
      */
     public Workspace create(User actor, CreateWorkspace req) {
+        Draft draft = validate(actor, req);
+        Workspace w = draft.workspace();
+        Template t = draft.template();
+        Resources r = w.parameters().resources();
+        String image = w.parameters().image();
+        Optional<Autostop> autostop = draft.autostop();
+        Instant now = w.createdAt();
+        Workspace stored = store.inTransaction(tx -> {
+            Workspace s = tx.workspaces().insert(w);
+            tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, autostop));
+            tx.events()
+                    .append(new WorkspaceEvent(
+                            0,
+                            s.id(),
+                            now,
+                            actor.name(),
+                            "created",
+                            "created from template " + t.name() + " (" + r.cpus() + " CPU, " + r.memoryMiB() + " MiB, "
+                                    + r.diskGiB() + " GiB, image " + image + ")"
+                                    + autostop.map(a -> ", autostop " + a.wire())
+                                            .orElse("")));
+            return s;
+        });
+        onChange.accept(stored.id());
+        return stored;
+    }
+
+    /**
+     * A dry run of {@link #create}: validates the request exactly as {@code create} does, including
+     * the name conflict (read from the store, not written), and returns the workspace {@code create}
+     * would record, with a fresh host key, without recording anything: no transaction, no row, no
+     * event, no reconcile. The returned workspace's id and host key exist nowhere else and are
+     * forgotten after the call. Thread-safe; idempotent (only the id and host key differ per call).
+     *
+     * @throws ValidationException as {@link #create}
+     * @throws dev.hangar.core.domain.ConflictException when the owner has a workspace of that name
+     */
+    public Workspace dryRunCreate(User actor, CreateWorkspace req) {
+        Workspace w = validate(actor, req).workspace();
+        if (store.workspaces().findByName(w.owner(), w.name()).isPresent()) {
+            throw new dev.hangar.core.domain.ConflictException(
+                    "name",
+                    "user '" + w.owner() + "' already has a workspace named '" + w.name() + "'; pick another name");
+        }
+        return w;
+    }
+
+    /** A validated create request: the workspace to record, its template and autostop setting. */
+    private record Draft(Workspace workspace, Template template, Optional<Autostop> autostop) {}
+
+    /** The one place a create request is checked; builds the new workspace without storing it. */
+    private Draft validate(User actor, CreateWorkspace req) {
         Names.requireDns1123Label("name", req.name());
         Template t = template(req);
         Resources d = t.defaults();
@@ -138,24 +190,7 @@ public final class WorkspaceService {
                 now,
                 now,
                 1);
-        Workspace stored = store.inTransaction(tx -> {
-            Workspace s = tx.workspaces().insert(w);
-            tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, autostop));
-            tx.events()
-                    .append(new WorkspaceEvent(
-                            0,
-                            s.id(),
-                            now,
-                            actor.name(),
-                            "created",
-                            "created from template " + t.name() + " (" + r.cpus() + " CPU, " + r.memoryMiB() + " MiB, "
-                                    + r.diskGiB() + " GiB, image " + image + ")"
-                                    + autostop.map(a -> ", autostop " + a.wire())
-                                            .orElse("")));
-            return s;
-        });
-        onChange.accept(stored.id());
-        return stored;
+        return new Draft(w, t, autostop);
     }
 
     /** @return every workspace the actor may see that matches the filter (members: their own only) */
