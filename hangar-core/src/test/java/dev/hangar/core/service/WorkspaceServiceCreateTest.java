@@ -218,4 +218,30 @@ class WorkspaceServiceCreateTest {
                         .devcontainer())
                 .isEmpty();
     }
+
+    @Test
+    void aDryRunValidatesLikeACreateAndRecordsNothing() {
+        WorkspaceService service = service("", "only");
+        Workspace w = service.dryRunCreate(ALICE, CreateWorkspace.named("dry").withCpus(4));
+        assertThat(w.name()).isEqualTo("dry");
+        assertThat(w.owner()).isEqualTo("alice");
+        assertThat(w.parameters().resources()).isEqualTo(new Resources(4, 1024, 8));
+        assertThat(w.hostKey().privateKeyOpenSsh()).contains("OPENSSH PRIVATE KEY");
+        assertThat(store.workspaces().findByName("alice", "dry")).isEmpty();
+        assertThat(store.allEvents()).isEmpty();
+        assertThat(changed).isEmpty();
+
+        // the same problems as create
+        assertThatThrownBy(() -> service.dryRunCreate(ALICE, CreateWorkspace.named("Bad_Name")))
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.field()).isEqualTo("name"));
+        assertThatThrownBy(() ->
+                        service.dryRunCreate(ALICE, CreateWorkspace.named("dry").withCpus(99)))
+                .isInstanceOfSatisfying(
+                        ValidationException.class, e -> assertThat(e.field()).isEqualTo("cpus"));
+        service.create(ALICE, CreateWorkspace.named("taken"));
+        assertThatThrownBy(() -> service.dryRunCreate(ALICE, CreateWorkspace.named("taken")))
+                .isInstanceOfSatisfying(
+                        ConflictException.class, e -> assertThat(e.field()).isEqualTo("name"));
+    }
 }
