@@ -37,8 +37,8 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * The workspace use cases behind the API. Every method only records desired state (and an event)
- * in one transaction; the reconciler, told through {@code onChange}, does the work. Thread-safe.
+ * The workspace use cases behind the API. Every write only records desired state (and an event) in
+ * one transaction ({@link #dryRunCreate} records nothing); the reconciler does the work. Thread-safe.
  *
  * <p>Visibility: users see their own workspaces; admins see everyone's. A workspace the caller
  * may not see is reported as not found, so names of other users' workspaces do not leak.
