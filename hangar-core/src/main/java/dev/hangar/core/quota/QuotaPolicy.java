@@ -26,7 +26,24 @@ public final class QuotaPolicy {
     /** @param byRole each role's limits; a role not in the map is unlimited */
     public QuotaPolicy(Map<Role, QuotaLimits> byRole) {
         this.byRole = new EnumMap<>(Role.class);
-        this.byRole.putAll(Objects.requireNonNull(byRole, "byRole"));
+        Objects.requireNonNull(byRole, "byRole").forEach((r, l) -> {
+            if (!l.unlimited()) this.byRole.put(r, l);
+        });
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QuotaPolicy p && p.byRole.equals(byRole);
+    }
+
+    @Override
+    public int hashCode() {
+        return byRole.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "QuotaPolicy" + byRole;
     }
 
     /** @return the limits of the role, before any per-user override */
