@@ -110,6 +110,12 @@ class QuotaControlPlaneTest {
             assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
             assertThat(TestHttp.json(set).at("/override/running").asInt()).isEqualTo(5);
             assertThat(TestHttp.json(set).at("/roleLimits/running").asInt()).isEqualTo(LIMIT);
+            // the write is audited under quota.set, the member's refused attempt too
+            JsonNode audit = TestHttp.json(http.get("/api/v1/audit?action=quota.set", cp.adminToken()));
+            assertThat(audit)
+                    .extracting(e -> e.get("actor").asText() + " "
+                            + e.get("target").asText() + " " + e.get("outcome").asText())
+                    .containsExactly("admin quota-owner 200", "quota-owner quota-owner 403");
 
             assertThat(http.post("/api/v1/workspaces", token, create(http, token, "extra"))
                             .statusCode())
