@@ -46,6 +46,7 @@ public final class HangarCli implements Runnable {
             KeyCommand.class,
             TokenCommand.class,
             UserCommand.class,
+            QuotaCommand.class,
             AuditCommand.class,
             ConfigSshCommand.class,
             SshCommand.class,

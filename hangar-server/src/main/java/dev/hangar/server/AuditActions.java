@@ -69,7 +69,8 @@ public final class AuditActions {
             rule("DELETE", "/api/v1/users/me/tokens/{name}", "token.revoke", Target.OWN_TOKEN),
             rule("POST", "/api/v1/users", "user.create", Target.USER),
             rule("PATCH", "/api/v1/users/{name}", "user.update", Target.USER),
-            rule("DELETE", "/api/v1/users/{name}", "user.delete", Target.USER));
+            rule("DELETE", "/api/v1/users/{name}", "user.delete", Target.USER),
+            rule("PUT", "/api/v1/users/{name}/quota", "quota.set", Target.USER));
 
     private static Rule rule(String method, String template, String action, Target target) {
         Matcher m = PARAM.matcher(template);

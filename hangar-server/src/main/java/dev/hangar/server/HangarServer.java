@@ -195,8 +195,8 @@ public final class HangarServer implements AutoCloseable {
             AuditLog audit = new AuditLog(store, clock, config.auditRetention());
             WorkspaceService workspaces;
             try {
-                workspaces =
-                        new WorkspaceService(store, templates, clock, reconciler::enqueue, config.defaultTemplate());
+                workspaces = new WorkspaceService(
+                        store, templates, clock, reconciler::enqueue, config.defaultTemplate(), config.quotas());
             } catch (dev.hangar.core.domain.ValidationException e) {
                 throw new ConfigException("templates.default: " + e.getMessage(), e);
             }

@@ -67,6 +67,7 @@ final class HttpApi {
             new UserRoutes(users).register(cfg.routes);
             new TokenRoutes(users).register(cfg.routes);
             new UserAdminRoutes(users, userAdmin).register(cfg.routes);
+            new QuotaRoutes(new dev.hangar.core.service.QuotaService(store, config.quotas())).register(cfg.routes);
             images.register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
             console.register(cfg.routes);

@@ -2,6 +2,7 @@ package dev.hangar.server;
 
 import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.domain.Names;
+import dev.hangar.core.quota.QuotaPolicy;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +46,8 @@ import java.util.TreeMap;
  * @param autostop idle auto-stop settings ({@code autostop.*})
  * @param auditRetention how long audit log entries are kept ({@code audit.retention}, default 90
  *     days); positive
+ * @param quotas per-role quota limits ({@code quotas.<role>.<limit>}); every role unlimited by
+ *     default
  */
 public record ServerConfig(
         String listenHost,
@@ -61,7 +64,8 @@ public record ServerConfig(
         Map<String, String> gateway,
         String defaultTemplate,
         AutostopSettings autostop,
-        Duration auditRetention) {
+        Duration auditRetention,
+        QuotaPolicy quotas) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -91,6 +95,7 @@ public record ServerConfig(
         defaultTemplate = defaultTemplate == null ? "" : defaultTemplate.strip();
         autostop = autostop == null ? AutostopSettings.DEFAULTS : autostop;
         auditRetention = auditRetention == null ? AuditLog.DEFAULT_RETENTION : auditRetention;
+        quotas = quotas == null ? QuotaPolicy.UNLIMITED : quotas;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -117,7 +122,8 @@ public record ServerConfig(
                 Map.of(),
                 "",
                 AutostopSettings.DEFAULTS,
-                AuditLog.DEFAULT_RETENTION);
+                AuditLog.DEFAULT_RETENTION,
+                QuotaPolicy.UNLIMITED);
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -174,6 +180,11 @@ public record ServerConfig(
         return copy(c -> c.auditRetention = retention);
     }
 
+    /** @return a copy with other per-role quota limits */
+    public ServerConfig withQuotas(QuotaPolicy policy) {
+        return copy(c -> c.quotas = policy);
+    }
+
     /** @return a copy with the components {@code change} sets, validated like any config */
     private ServerConfig copy(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -198,6 +209,7 @@ public record ServerConfig(
         String defaultTemplate;
         AutostopSettings autostop;
         Duration auditRetention;
+        QuotaPolicy quotas;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -215,6 +227,7 @@ public record ServerConfig(
             defaultTemplate = s.defaultTemplate;
             autostop = s.autostop;
             auditRetention = s.auditRetention;
+            quotas = s.quotas;
         }
 
         ServerConfig build() {
@@ -233,7 +246,8 @@ public record ServerConfig(
                     gateway,
                     defaultTemplate,
                     autostop,
-                    auditRetention);
+                    auditRetention,
+                    quotas);
         }
     }
 
@@ -246,6 +260,6 @@ public record ServerConfig(
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
-                + auditRetention + "]";
+                + auditRetention + ", quotas=" + quotas + "]";
     }
 }

@@ -91,7 +91,19 @@ public final class ServerConfigLoader {
             new Key("autostop.sweep-interval", "1m"),
             new Key("autostop.write-interval", "1m"),
             new Key("autostop.delete-after", ""),
-            new Key("autostop.delete-warning", "24h"));
+            new Key("autostop.delete-warning", "24h"),
+            new Key("quotas.member.running", ""),
+            new Key("quotas.member.cpus", ""),
+            new Key("quotas.member.memory-mib", ""),
+            new Key("quotas.member.disk-gib", ""),
+            new Key("quotas.admin.running", ""),
+            new Key("quotas.admin.cpus", ""),
+            new Key("quotas.admin.memory-mib", ""),
+            new Key("quotas.admin.disk-gib", ""),
+            new Key("quotas.auditor.running", ""),
+            new Key("quotas.auditor.cpus", ""),
+            new Key("quotas.auditor.memory-mib", ""),
+            new Key("quotas.auditor.disk-gib", ""));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -244,7 +256,8 @@ public final class ServerConfigLoader {
                                 "autostop.delete-warning",
                                 values,
                                 base.autostop().deleteWarning())),
-                duration("audit.retention", values, base.auditRetention()));
+                duration("audit.retention", values, base.auditRetention()),
+                QuotaConfig.parse(values, base.quotas()));
     }
 
     private static Map<String, String> readFile(Path file) {

@@ -82,6 +82,7 @@ public final class JdbiStore implements Store {
     private final UserStore users;
     private final AuditStore audit;
     private final dev.hangar.core.store.ActivityStore activity;
+    private final dev.hangar.core.store.QuotaStore quotas;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -96,6 +97,7 @@ public final class JdbiStore implements Store {
         this.users = new JdbiUserStore(session);
         this.audit = new JdbiAuditStore(session);
         this.activity = new JdbiActivityStore(session);
+        this.quotas = new JdbiQuotaStore(session);
     }
 
     /**
@@ -154,6 +156,11 @@ public final class JdbiStore implements Store {
     @Override
     public dev.hangar.core.store.ActivityStore activity() {
         return activity;
+    }
+
+    @Override
+    public dev.hangar.core.store.QuotaStore quotas() {
+        return quotas;
     }
 
     @Override

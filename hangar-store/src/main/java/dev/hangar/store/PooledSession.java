@@ -36,6 +36,11 @@ final class PooledSession implements Session {
     }
 
     @Override
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
     public <T> T read(HandleCallback<T, RuntimeException> work) {
         try {
             return jdbi.withHandle(work);

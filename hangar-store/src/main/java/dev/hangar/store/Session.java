@@ -11,6 +11,9 @@ import org.jdbi.v3.core.HandleCallback;
  */
 sealed interface Session permits PooledSession, TransactionSession {
 
+    /** @return the database this session talks to */
+    Dialect dialect();
+
     /** Runs read-only work; JDBI failures come out as {@link dev.hangar.core.store.StoreException}. */
     <T> T read(HandleCallback<T, RuntimeException> work);
 

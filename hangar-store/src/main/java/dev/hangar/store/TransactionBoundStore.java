@@ -23,6 +23,7 @@ final class TransactionBoundStore implements Store {
     private final UserStore users;
     private final AuditStore audit;
     private final dev.hangar.core.store.ActivityStore activity;
+    private final dev.hangar.core.store.QuotaStore quotas;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -32,6 +33,7 @@ final class TransactionBoundStore implements Store {
         this.users = new JdbiUserStore(session);
         this.audit = new JdbiAuditStore(session);
         this.activity = new JdbiActivityStore(session);
+        this.quotas = new JdbiQuotaStore(session);
     }
 
     @Override
@@ -57,6 +59,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public dev.hangar.core.store.ActivityStore activity() {
         return activity;
+    }
+
+    @Override
+    public dev.hangar.core.store.QuotaStore quotas() {
+        return quotas;
     }
 
     @Override

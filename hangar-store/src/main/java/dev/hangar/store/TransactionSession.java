@@ -30,6 +30,11 @@ final class TransactionSession implements Session {
     }
 
     @Override
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    @Override
     public <T> T read(HandleCallback<T, RuntimeException> work) {
         confinement.lock();
         try {

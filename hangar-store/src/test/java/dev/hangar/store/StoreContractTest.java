@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * empty database from {@link #newDatabase()}; subclasses run the suite on a real SQLite file and on
  * a real PostgreSQL server.
  */
-abstract class StoreContractTest implements AuditStoreContract {
+abstract class StoreContractTest implements AuditStoreContract, QuotaStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -69,6 +69,11 @@ abstract class StoreContractTest implements AuditStoreContract {
 
     @Override
     public JdbiStore auditedStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore quotaStore() {
         return store;
     }
 

@@ -107,6 +107,9 @@ class RouteAccessWalkTest {
         rule("GET /api/v1/users/{name}", 403, 403, 200, 200);
         rule("PATCH /api/v1/users/{name}", 403, 403, 403, 200);
         rule("DELETE /api/v1/users/{name}", 403, 403, 403, 204);
+        // the owner (alice) reads her own quota; another member gets 404 for alice's (names cannot be probed)
+        rule("GET /api/v1/users/{name}/quota", 200, 404, 200, 200);
+        rule("PUT /api/v1/users/{name}/quota", 403, 403, 403, 200);
         rule("GET /api/v1/audit", 403, 403, 200, 200);
         rule("GET /api/v1/info", 200, 200, 200, 200);
         rule("GET /api/v1/ssh/host-ca", 200, 200, 200, 200);
@@ -225,6 +228,8 @@ class RouteAccessWalkTest {
         if (template.startsWith("/api/v1/workspaces/{name}")) {
             path = path.replace("{name}", ws);
             query = "?owner=alice";
+        } else if (template.equals("/api/v1/users/{name}/quota")) {
+            path = path.replace("{name}", "alice");
         } else if (template.equals("/api/v1/users/{name}")) {
             path = path.replace("{name}", method.equals("GET") ? "alice" : victim());
         } else {
@@ -232,7 +237,8 @@ class RouteAccessWalkTest {
         }
         path = path.replace("{busid}", "1-1");
         // Bodies valid in shape where one is needed to reach the access check.
-        String body = BODIES.getOrDefault(op, method.equals("POST") || method.equals("PATCH") ? "{}" : null);
+        String body = BODIES.getOrDefault(
+                op, method.equals("POST") || method.equals("PATCH") || method.equals("PUT") ? "{}" : null);
         if (template.endsWith("/console")) return webSocketStatus(TOKENS.get(c), path + query);
         return http.send(method, path + query, TOKENS.get(c), body).statusCode();
     }

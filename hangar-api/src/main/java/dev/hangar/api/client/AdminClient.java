@@ -5,6 +5,8 @@ import dev.hangar.api.CreateTokenRequest;
 import dev.hangar.api.CreateUserRequest;
 import dev.hangar.api.CreatedTokenView;
 import dev.hangar.api.CreatedUserView;
+import dev.hangar.api.QuotaLimitsView;
+import dev.hangar.api.QuotaView;
 import dev.hangar.api.TokenView;
 import dev.hangar.api.UpdateUserRequest;
 import dev.hangar.api.UserView;
@@ -16,7 +18,7 @@ import java.util.Objects;
 
 /**
  * The administration facet of {@link HangarClient} ({@link HangarClient#admin()}): users
- * ({@code /users}), the caller's API tokens ({@code /users/me/tokens}) and the audit log
+ * ({@code /users}), quotas ({@code /users/{name}/quota}), the caller's API tokens ({@code /users/me/tokens}) and the audit log
  * ({@code /audit}). Same errors as {@link HangarClient}: a non-2xx answer throws {@link
  * ApiException}, no answer throws {@link ServerUnreachableException}. Thread-safe; it shares its
  * {@link HangarClient}'s transport and lives as long as that client.
@@ -76,6 +78,28 @@ public final class AdminClient {
         q.put("transfer-to", transferTo);
         q.put("delete-workspaces", deleteWorkspaces ? "true" : "");
         transport.sendIgnoringBody("DELETE", API + "/users/" + HangarClient.segment(name) + HangarClient.query(q));
+    }
+
+    // ---- quotas ------------------------------------------------------------------------------
+
+    /**
+     * {@code GET /users/{name}/quota}: the user's limits and use ({@code me} for the caller).
+     *
+     * @throws ApiException 404 when the user does not exist or is another user and the caller a member
+     */
+    public QuotaView quota(String name) {
+        return transport.send("GET", API + "/users/" + HangarClient.segment(name) + "/quota", null, QuotaView.class);
+    }
+
+    /**
+     * {@code PUT /users/{name}/quota} (admins only): replaces the user's per-user override; null
+     * fields fall back to the role's limits, all null removes the override. Idempotent.
+     *
+     * @throws ApiException 422 naming a negative field, 404 for an unknown user, 403 for non-admins
+     */
+    public QuotaView setQuota(String name, QuotaLimitsView override) {
+        return transport.send(
+                "PUT", API + "/users/" + HangarClient.segment(name) + "/quota", override, QuotaView.class);
     }
 
     // ---- API tokens ------------------------------------------------------------------------

@@ -16,6 +16,8 @@ import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.quota.QuotaPolicy;
+import dev.hangar.core.quota.QuotaUsage;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
@@ -56,6 +58,7 @@ public final class WorkspaceService {
     private final Clock clock;
     private final Consumer<String> onChange;
     private final Optional<Template> defaultTemplate;
+    private final QuotaPolicy quotas;
 
     /**
      * A service whose default template is chosen automatically (see {@link
@@ -77,6 +80,26 @@ public final class WorkspaceService {
      */
     public WorkspaceService(
             Store store, TemplateCatalog templates, Clock clock, Consumer<String> onChange, String defaultTemplate) {
+        this(store, templates, clock, onChange, defaultTemplate, QuotaPolicy.UNLIMITED);
+    }
+
+    /**
+     * @param onChange called with a workspace id after each committed change (the reconciler's
+     *     enqueue); must not block
+     * @param defaultTemplate the server's {@code default-template} setting; empty for the automatic
+     *     choice of {@link TemplateCatalog#defaultTemplate(String)}
+     * @param quotas the limits {@link #create} and {@link #start} enforce, in the same transaction as
+     *     their write
+     * @throws ValidationException when {@code defaultTemplate} names no template of the catalog
+     */
+    public WorkspaceService(
+            Store store,
+            TemplateCatalog templates,
+            Clock clock,
+            Consumer<String> onChange,
+            String defaultTemplate,
+            QuotaPolicy quotas) {
+        this.quotas = Objects.requireNonNull(quotas);
         this.store = Objects.requireNonNull(store);
         this.templates = Objects.requireNonNull(templates);
         this.clock = Objects.requireNonNull(clock);
@@ -101,6 +124,9 @@ public final class WorkspaceService {
      *     default), a size that is not positive or outside the template's range, a bad image
      *     reference, user-data that is too large or not a YAML mapping
      * @throws dev.hangar.core.domain.ConflictException when the owner has a workspace of that name
+     * @throws dev.hangar.core.quota.QuotaExceededException when the new workspace (meant to run) would
+     *     take the actor past a quota; checked in the insert's transaction, so concurrent creates
+     *     cannot overshoot
      */
     public Workspace create(User actor, CreateWorkspace req) {
         Draft draft = validate(actor, req);
@@ -111,6 +137,7 @@ public final class WorkspaceService {
         Optional<Autostop> autostop = draft.autostop();
         Instant now = w.createdAt();
         Workspace stored = store.inTransaction(tx -> {
+            quotas.admit(tx, actor, QuotaUsage.running(r));
             Workspace s = tx.workspaces().insert(w);
             tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, autostop));
             tx.events()
@@ -225,7 +252,13 @@ public final class WorkspaceService {
         return store.workspaces().findByName(o, name).orElseThrow(() -> notFound(o, name));
     }
 
-    /** Asks for the workspace to run. Idempotent. A Failed workspace is retried from scratch. */
+    /**
+     * Asks for the workspace to run. Idempotent. A Failed workspace is retried from scratch.
+     *
+     * @throws dev.hangar.core.quota.QuotaExceededException when the workspace is not meant to run yet
+     *     and running it would take its owner past a quota (checked in the same transaction as the
+     *     desired-state change)
+     */
     public Workspace start(User actor, String owner, String name) {
         return change(actor, owner, name, Action.START);
     }
@@ -262,9 +295,17 @@ public final class WorkspaceService {
                             templates,
                             clock,
                             id -> {},
-                            defaultTemplate.map(Template::name).orElse(""))
+                            defaultTemplate.map(Template::name).orElse(""),
+                            quotas)
                     .get(actor, owner, name);
             Lifecycle.checkAction(action, w.phase(), w.desired());
+            if (action == Action.START && w.desired() != DesiredState.RUNNING) {
+                Optional<User> o = w.owner().equals(actor.name())
+                        ? Optional.of(actor)
+                        : tx.users().find(w.owner());
+                o.ifPresent(u ->
+                        quotas.admit(tx, u, QuotaUsage.starting(w.parameters().resources())));
+            }
             Instant now = now();
             Workspace next = switch (action) {
                 case START -> w.withDesired(DesiredState.RUNNING, now).withRestartPending(false);

@@ -22,6 +22,9 @@ public interface Store extends AutoCloseable {
     /** @return idle-tracking state per workspace (auto-stop) */
     ActivityStore activity();
 
+    /** @return per-user quota overrides (issue #15, item 4) */
+    QuotaStore quotas();
+
     /**
      * Runs {@code work} in one transaction on a view of this store bound to it; commits when it
      * returns, rolls back when it throws (and rethrows).

@@ -36,6 +36,7 @@ public final class InMemoryStore implements Store {
     private List<UserSshKey> keys = new ArrayList<>();
     private Map<String, ApiToken> tokens = new TreeMap<>();
     private Map<String, WorkspaceActivity> activity = new TreeMap<>();
+    private Map<String, dev.hangar.core.quota.QuotaLimits> quotas = new TreeMap<>();
     private long seq;
     private List<AuditEntry> audit = new ArrayList<>();
     private long auditSeq;
@@ -45,6 +46,7 @@ public final class InMemoryStore implements Store {
     private final UserStore userStore = new Users();
     private final ActivityStore activityStore = new Activity();
     private final AuditStore auditStore = new Audit();
+    private final QuotaStore quotaStore = new Quotas();
 
     /** @return every event of every workspace, oldest first (a copy) */
     public List<WorkspaceEvent> allEvents() {
@@ -79,6 +81,11 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public QuotaStore quotas() {
+        return quotaStore;
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         synchronized (lock) {
             var ws = new LinkedHashMap<>(workspaces);
@@ -87,6 +94,7 @@ public final class InMemoryStore implements Store {
             var ks = new ArrayList<>(keys);
             var ts = new TreeMap<>(tokens);
             var as = new TreeMap<>(activity);
+            var qs = new TreeMap<>(quotas);
             long s = seq;
             var au = new ArrayList<>(audit);
             try {
@@ -98,6 +106,7 @@ public final class InMemoryStore implements Store {
                 keys = ks;
                 tokens = ts;
                 activity = as;
+                quotas = qs;
                 seq = s;
                 audit = au;
                 throw e;
@@ -147,6 +156,30 @@ public final class InMemoryStore implements Store {
                 audit.removeIf(e -> e.at().isBefore(cutoff));
                 return before - audit.size();
             }
+        }
+    }
+
+    private final class Quotas implements QuotaStore {
+        @Override
+        public Optional<dev.hangar.core.quota.QuotaLimits> find(String user) {
+            synchronized (lock) {
+                return Optional.ofNullable(quotas.get(user));
+            }
+        }
+
+        @Override
+        public dev.hangar.core.quota.QuotaLimits save(String user, dev.hangar.core.quota.QuotaLimits o) {
+            synchronized (lock) {
+                if (!users.containsKey(user)) throw new NotFoundException("user '" + user + "' does not exist");
+                if (o.unlimited()) quotas.remove(user);
+                else quotas.put(user, o);
+                return o;
+            }
+        }
+
+        @Override
+        public void lockOwner(String user) {
+            // every call holds the one lock; a transaction holds it throughout
         }
     }
 
@@ -326,6 +359,7 @@ public final class InMemoryStore implements Store {
             synchronized (lock) {
                 keys.removeIf(k -> k.owner().equals(name));
                 tokens.values().removeIf(t -> t.owner().equals(name));
+                quotas.remove(name);
                 return users.remove(name) != null;
             }
         }
