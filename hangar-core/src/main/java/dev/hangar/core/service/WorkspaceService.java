@@ -1,8 +1,5 @@
 package dev.hangar.core.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hangar.core.autostop.Autostop;
 import dev.hangar.core.autostop.WorkspaceActivity;
 import dev.hangar.core.domain.DesiredState;
@@ -21,22 +18,17 @@ import dev.hangar.core.quota.QuotaUsage;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
-import dev.hangar.core.template.Range;
 import dev.hangar.core.template.Template;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.Resources;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The workspace use cases behind the API. Every write only records desired state (and an event) in
@@ -48,10 +40,6 @@ import java.util.regex.Pattern;
 public final class WorkspaceService {
     /** Largest accepted extra cloud-init user-data, in bytes (KubeVirt's inline limit is 2048; a Secret holds more). */
     public static final int MAX_USER_DATA_BYTES = 16 * 1024;
-
-    private static final String DOCKER = "docker";
-    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@+-]{0,254}");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final Store store;
     private final TemplateCatalog templates;
@@ -186,18 +174,16 @@ public final class WorkspaceService {
         Template t = template(req);
         Resources d = t.defaults();
         Resources r = new Resources(
-                size("cpus", req.cpus(), d.cpus(), t.cpus()),
-                size("memoryMiB", req.memoryMiB(), d.memoryMiB(), t.memoryMiB()),
-                size("diskGiB", req.diskGiB(), d.diskGiB(), t.diskGiB()));
+                CreateRequestChecks.size("cpus", req.cpus(), d.cpus(), t.cpus()),
+                CreateRequestChecks.size("memoryMiB", req.memoryMiB(), d.memoryMiB(), t.memoryMiB()),
+                CreateRequestChecks.size("diskGiB", req.diskGiB(), d.diskGiB(), t.diskGiB()));
         String image = req.image().orElse(t.image());
-        if (!IMAGE.matcher(image).matches()) {
-            throw new ValidationException("image", "image '" + image + "' is not a valid image name or reference");
-        }
+        CreateRequestChecks.image(image);
         String userData = req.userData().orElse("");
-        validateUserData(userData);
+        CreateRequestChecks.userData(userData);
         Optional<Autostop> autostop = req.autostop().map(a -> Autostop.parse("autostop", a));
         String devcontainer = req.devcontainer().orElse("");
-        validateDevcontainer(devcontainer, t);
+        CreateRequestChecks.devcontainer(devcontainer, t);
         Instant now = now();
         Workspace w = new Workspace(
                 UUID.randomUUID().toString(),
@@ -359,75 +345,6 @@ public final class WorkspaceService {
 
     private String known() {
         return String.join(", ", templates.all().stream().map(Template::name).toList());
-    }
-
-    private static int size(String field, OptionalInt requested, int fallback, Range range) {
-        if (requested.isPresent() && requested.getAsInt() < 1) {
-            throw new ValidationException(
-                    field,
-                    field + " must be positive, got " + requested.getAsInt()
-                            + "; leave it out for the template's default");
-        }
-        int v = requested.orElse(fallback);
-        if (!range.contains(v)) {
-            throw new ValidationException(field, field + " " + v + " is outside the template's allowed range " + range);
-        }
-        return v;
-    }
-
-    /**
-     * A devcontainer source is a folder on the server host (an uploaded archive is not supported):
-     * absolute, existing, with {@code .devcontainer/devcontainer.json} or {@code .devcontainer.json},
-     * for a template of the docker provider. Its content is checked by the provider (line and
-     * column of an error go into the workspace's reason).
-     */
-    private static void validateDevcontainer(String folder, Template t) {
-        if (folder.isEmpty()) return;
-        if (!DOCKER.equals(t.provider()))
-            throw new ValidationException(
-                    "devcontainer",
-                    "devcontainer workspaces need a template of the docker provider (e.g. container); template '"
-                            + t.name() + "' uses " + t.provider());
-        java.nio.file.Path dir;
-        try {
-            dir = java.nio.file.Path.of(folder);
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new ValidationException("devcontainer", "devcontainer '" + folder + "' is not a path");
-        }
-        if (!dir.isAbsolute() || !dir.normalize().equals(dir))
-            throw new ValidationException(
-                    "devcontainer",
-                    "devcontainer '" + folder + "' must be an absolute, normalised path of a folder on the server"
-                            + " host");
-        if (!java.nio.file.Files.isDirectory(dir))
-            throw new ValidationException(
-                    "devcontainer", "devcontainer folder " + folder + " does not exist on the server host");
-        if (!java.nio.file.Files.isRegularFile(dir.resolve(".devcontainer/devcontainer.json"))
-                && !java.nio.file.Files.isRegularFile(dir.resolve(".devcontainer.json")))
-            throw new ValidationException(
-                    "devcontainer",
-                    "devcontainer folder " + folder + " has no .devcontainer/devcontainer.json or .devcontainer.json");
-    }
-
-    private static void validateUserData(String userData) {
-        if (userData.isEmpty()) return;
-        if (userData.getBytes(StandardCharsets.UTF_8).length > MAX_USER_DATA_BYTES) {
-            throw new ValidationException("userData", "userData is larger than " + MAX_USER_DATA_BYTES + " bytes");
-        }
-        JsonNode node;
-        try {
-            node = YAML.readTree(userData);
-        } catch (IOException e) {
-            throw new ValidationException("userData", "userData is not valid YAML: " + firstLine(e.getMessage()));
-        }
-        if (node == null || !node.isObject()) {
-            throw new ValidationException(
-                    "userData", "userData must be a #cloud-config YAML mapping, e.g. 'packages: [git]'");
-        }
-    }
-
-    private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
     }
 
     private Instant now() {
