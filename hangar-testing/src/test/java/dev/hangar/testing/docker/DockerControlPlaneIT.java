@@ -2,7 +2,11 @@ package dev.hangar.testing.docker;
 
 import static dev.hangar.testing.docker.DockerIts.awaitPhase;
 import static dev.hangar.testing.docker.DockerIts.body;
+import static dev.hangar.testing.docker.DockerIts.clientKey;
+import static dev.hangar.testing.docker.DockerIts.controlPlane;
+import static dev.hangar.testing.docker.DockerIts.importWorkspaceImage;
 import static dev.hangar.testing.docker.DockerIts.leftovers;
+import static dev.hangar.testing.docker.DockerIts.memberWithKey;
 import static dev.hangar.testing.docker.DockerIts.seconds;
 import static dev.hangar.testing.docker.DockerIts.ssh;
 import static dev.hangar.testing.docker.DockerIts.sshConfig;
@@ -10,19 +14,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hangar.provider.docker.ContainerImages;
-import dev.hangar.provider.docker.DockerProviderFactory;
-import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
-import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -52,55 +49,11 @@ class DockerControlPlaneIT {
         try (ContainerEngineInNetns engine =
                 ContainerEngineInNetns.start(ContainerEngineInNetns.Engine.DOCKER, Path.of("/tmp/hgc"))) {
             String image = "localhost/hangar/workspace:cp-it";
-            try (ContainerImages images = ContainerImages.of(engine.socketUri())) {
-                images.importRootfs(
-                        dev.hangar.testfixtures.WorkspaceRootfs.tarball(
-                                Path.of(System.getProperty("user.dir")).getParent(), tmp),
-                        image);
-            }
-            Path keys = Files.createDirectory(
-                    tmp.resolve("keys"),
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path clientKey = keys.resolve("id_ed25519");
-            HostCommands.run(List.of(
-                            "ssh-keygen",
-                            "-q",
-                            "-t",
-                            "ed25519",
-                            "-N",
-                            "",
-                            "-C",
-                            "alice@it",
-                            "-f",
-                            clientKey.toString()))
-                    .orThrow("ssh-keygen");
-            Path home = Files.createDirectories(tmp.resolve("home"));
-            Files.createDirectories(home.resolve("templates"));
-            Files.writeString(home.resolve("templates/container-it.yaml"), """
-                    name: container-it
-                    description: Reference workspace rootfs imported into the test engine (no registry)
-                    provider: docker
-                    image: %s
-                    defaults: {cpus: 1, memoryMiB: 512, diskGiB: 1}
-                    """.formatted(image));
-            try (TestControlPlane cp = TestControlPlane.builder()
-                    .home(home)
-                    .addProviderFactory(new DockerProviderFactory())
-                    .gateway(new SshGatewayHook())
-                    .configure(c -> c.withProvider(
-                                    "docker",
-                                    Map.of("socket", engine.socketUri(), "publish-address", engine.publishAddress()))
-                            .withGateway(Map.of("listen-port", "0")))
-                    .start()) {
+            importWorkspaceImage(engine, tmp, image);
+            Path clientKey = clientKey(tmp);
+            try (TestControlPlane cp = controlPlane(tmp, engine, image)) {
                 TestHttp http = cp.http();
-                String token = cp.createUser(USER, false).token();
-                HttpResponse<String> key = http.post(
-                        "/api/v1/users/me/keys",
-                        token,
-                        body(Map.of(
-                                "key",
-                                Files.readString(keys.resolve("id_ed25519.pub")).strip())));
-                assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+                String token = memberWithKey(cp, USER, clientKey);
 
                 long t1 = System.nanoTime();
                 HttpResponse<String> created = http.post(

@@ -11,10 +11,14 @@ import dev.hangar.cli.sshconfig.GatewayHost;
 import dev.hangar.cli.sshconfig.SshConfigInput;
 import dev.hangar.cli.sshconfig.SshConfigWriter;
 import dev.hangar.cli.sshconfig.WorkspaceHostKey;
+import dev.hangar.provider.docker.ContainerImages;
 import dev.hangar.provider.docker.ContainerManifests;
+import dev.hangar.provider.docker.DockerProviderFactory;
 import dev.hangar.server.GatewayHook;
+import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
 import dev.hangar.testfixtures.HostCommands;
+import dev.hangar.testfixtures.WorkspaceRootfs;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
@@ -36,7 +40,71 @@ import java.util.concurrent.atomic.AtomicReference;
  * REST API, and the engine's leftovers by workspace label.
  */
 final class DockerIts {
+    /** The name of the one template {@link #controlPlane} writes. */
+    static final String TEMPLATE = "container-it";
+
     private DockerIts() {}
+
+    /** Imports the reference workspace rootfs (built from the test image) into the engine as {@code image}. */
+    static void importWorkspaceImage(ContainerEngineInNetns engine, Path tmp, String image)
+            throws IOException, InterruptedException {
+        try (ContainerImages images = ContainerImages.of(engine.socketUri())) {
+            images.importRootfs(
+                    WorkspaceRootfs.tarball(
+                            Path.of(System.getProperty("user.dir")).getParent(), tmp),
+                    image);
+        }
+    }
+
+    /** @return a new ed25519 client key {@code tmp/keys/id_ed25519} (its directory 0700, no passphrase) */
+    static Path clientKey(Path tmp) throws IOException, InterruptedException {
+        Path keys = Files.createDirectory(
+                tmp.resolve("keys"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path key = keys.resolve("id_ed25519");
+        HostCommands.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@it", "-f", key.toString()))
+                .orThrow("ssh-keygen");
+        return key;
+    }
+
+    /**
+     * Starts a control plane (home {@code tmp/home}) with the docker provider on {@code engine},
+     * the SSH gateway on an ephemeral port, and one template {@value #TEMPLATE} on {@code image}.
+     */
+    static TestControlPlane controlPlane(Path tmp, ContainerEngineInNetns engine, String image) throws IOException {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Files.createDirectories(home.resolve("templates"));
+        Files.writeString(home.resolve("templates/" + TEMPLATE + ".yaml"), """
+                name: %s
+                description: Reference workspace rootfs imported into the test engine (no registry)
+                provider: docker
+                image: %s
+                defaults: {cpus: 1, memoryMiB: 512, diskGiB: 1}
+                """.formatted(TEMPLATE, image));
+        return TestControlPlane.builder()
+                .home(home)
+                .addProviderFactory(new DockerProviderFactory())
+                .gateway(new SshGatewayHook())
+                .configure(c -> c.withProvider(
+                                "docker",
+                                Map.of("socket", engine.socketUri(), "publish-address", engine.publishAddress()))
+                        .withGateway(Map.of("listen-port", "0")))
+                .start();
+    }
+
+    /** Creates the member {@code user} with the public half of {@code clientKey}; @return their API token */
+    static String memberWithKey(TestControlPlane cp, String user, Path clientKey) throws IOException {
+        String token = cp.createUser(user, false).token();
+        var key = cp.http()
+                .post(
+                        "/api/v1/users/me/keys",
+                        token,
+                        body(Map.of(
+                                "key",
+                                Files.readString(Path.of(clientKey + ".pub")).strip())));
+        assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+        return token;
+    }
 
     /**
      * Writes the OpenSSH config {@code hangar config-ssh} would write for {@code user}, into a new
