@@ -9,14 +9,10 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,9 +33,6 @@ import org.junit.jupiter.api.Test;
 class DeployRbacTest {
     private static final Path DEPLOY = Path.of("..", "deploy");
     private static final String NS = "hangar-test";
-    // /api/v1/namespaces/NS/RESOURCE[/NAME[/SUB]] or /apis/GROUP/VERSION/namespaces/NS/RESOURCE[/NAME[/SUB]]
-    private static final Pattern PATH = Pattern.compile(
-            "/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)/namespaces/[^/]+/(?<resource>[^/?]+)(?:/(?<name>[^/?]+)(?:/(?<sub>[^/?]+))?)?(?:\\?.*)?");
 
     @Test
     void roleGrantsExactlyTheVerbsTheProviderUses() throws Exception {
@@ -92,13 +83,7 @@ class DeployRbacTest {
         // early ones); a second, setup-free lifecycle contributes those.
         used.addAll(lifecycleRequests());
 
-        Set<String> granted = new TreeSet<>();
-        for (PolicyRule rule : role().getRules()) {
-            for (String group : rule.getApiGroups())
-                for (String resource : rule.getResources())
-                    for (String verb : rule.getVerbs())
-                        granted.add((group.isEmpty() ? "" : group + "/") + resource + " " + verb);
-        }
+        Set<String> granted = RbacRequests.granted(role().getRules());
         // KEP-4006: API servers that also authorize the WebSocket upgrade as create (1.35+).
         Set<String> expected = new TreeSet<>(used);
         expected.add("pods/portforward create");
@@ -171,24 +156,14 @@ class DeployRbacTest {
         return used.contains("pods/portforward get");
     }
 
-    /** @return "[group/]resource[/sub] verb" the API server authorizes for "METHOD /path" */
+    /**
+     * @return "[group/]resource[/sub] verb" the API server authorizes for "METHOD /path"; the Pod
+     *     provider sends namespaced requests only (its Role cannot grant others)
+     */
     static String rbac(String request) {
-        String method = request.substring(0, request.indexOf(' '));
-        String path = request.substring(request.indexOf(' ') + 1);
-        Matcher m = PATH.matcher(path);
-        assertThat(m.matches()).as("an API path: %s", path).isTrue();
-        String group = m.group("group") == null ? "" : m.group("group") + "/";
-        String resource = group + m.group("resource") + (m.group("sub") == null ? "" : "/" + m.group("sub"));
-        boolean named = m.group("name") != null;
-        String verb = switch (method) {
-            case "GET" -> named ? "get" : path.contains("watch=true") ? "watch" : "list";
-            case "POST" -> "create";
-            case "PUT" -> "update";
-            case "PATCH" -> "patch";
-            case "DELETE" -> named ? "delete" : "deletecollection";
-            default -> throw new AssertionError("unexpected method " + method);
-        };
-        return resource + " " + verb;
+        RbacRequests.Rbac rbac = RbacRequests.rbac(request);
+        assertThat(rbac.namespaced()).as("a namespaced request: %s", request).isTrue();
+        return rbac.rule();
     }
 
     private static Role role() throws Exception {
@@ -200,14 +175,8 @@ class DeployRbacTest {
                 .orElseThrow();
     }
 
-    /** @return the typed objects of one deploy/ file (fabric8 returns a List for multi-document YAML) */
+    /** @return the typed objects of one deploy/ file */
     private static List<HasMetadata> objects(String file) throws Exception {
-        try (InputStream in = Files.newInputStream(DEPLOY.resolve(file))) {
-            Object parsed = new KubernetesSerialization().unmarshal(in);
-            List<?> items = parsed instanceof KubernetesList list
-                    ? list.getItems()
-                    : parsed instanceof List<?> l ? l : List.of(parsed);
-            return items.stream().map(HasMetadata.class::cast).toList();
-        }
+        return RbacRequests.objects(DEPLOY.resolve(file));
     }
 }

@@ -1,9 +1,13 @@
 package dev.hangar.provider.kubevirt;
 
+import static dev.hangar.provider.kubernetes.RbacRequests.granted;
+import static dev.hangar.provider.kubernetes.RbacRequests.rbac;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hangar.provider.kubernetes.MockCluster;
+import dev.hangar.provider.kubernetes.RbacRequests;
+import dev.hangar.provider.kubernetes.RbacRequests.Rbac;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderListener;
@@ -13,16 +17,11 @@ import dev.hangar.provider.vm.ImageCatalog;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -49,10 +47,6 @@ class KubevirtDeployRbacTest {
     /** Granted for what this provider version does not send yet: `hangar console` (phase 2). */
     static final Set<String> GRANTED_AHEAD = Set.of("subresources.kubevirt.io/virtualmachineinstances/console get");
 
-    // /api/v1[/namespaces/NS]/RESOURCE[/NAME[/SUB[/...]]] or /apis/GROUP/VERSION[/namespaces/NS]/...
-    private static final Pattern PATH = Pattern.compile("/(?:api/v1|apis/(?<group>[^/]+)/[^/]+)"
-            + "(?<namespaced>/namespaces/[^/]+)?/(?<resource>[^/?]+)(?:/(?<name>[^/?]+)(?:/(?<sub>[^/?]+)(?:/[^?]*)?)?)?"
-            + "(?:\\?.*)?");
     // API discovery (GET /apis/GROUP/VERSION): allowed to every authenticated user by system:discovery.
     private static final Pattern DISCOVERY = Pattern.compile("/apis?(?:/[^/?]+){0,2}");
 
@@ -189,28 +183,7 @@ class KubevirtDeployRbacTest {
                                 .endMetadata()
                                 .build())
                         .create();
-                setStatus(cluster, KubevirtApi.DATA_VOLUME, n.rootDisk(), Map.of("phase", "Succeeded"));
-                setStatus(
-                        cluster, KubevirtApi.VIRTUAL_MACHINE, n.virtualMachine(), Map.of("printableStatus", "Running"));
-                cluster.client
-                        .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
-                        .inNamespace(NS)
-                        .resource(new GenericKubernetesResourceBuilder()
-                                .withApiVersion("kubevirt.io/v1")
-                                .withKind("VirtualMachineInstance")
-                                .withNewMetadata()
-                                .withName(n.virtualMachine())
-                                .withNamespace(NS)
-                                .endMetadata()
-                                .withAdditionalProperties(Map.of(
-                                        "status",
-                                        Map.of(
-                                                "phase",
-                                                "Running",
-                                                "conditions",
-                                                List.of(Map.of("type", "Ready", "status", "True")))))
-                                .build())
-                        .create();
+                VirtControllers.running(cluster, n, "");
                 cluster.takeRequests();
                 // Running (service-routable false): a connection to the reported endpoint opens the VMI
                 // port-forward's WebSocket (answered 404 by the CRUD mock: only the request matters here).
@@ -228,61 +201,6 @@ class KubevirtDeployRbacTest {
             }
         }
         return requests;
-    }
-
-    private static void setStatus(
-            MockCluster cluster,
-            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context,
-            String name,
-            Map<String, Object> status) {
-        GenericKubernetesResource object = cluster.client
-                .genericKubernetesResources(context)
-                .inNamespace(NS)
-                .withName(name)
-                .get();
-        object.getAdditionalProperties().put("status", status);
-        cluster.client
-                .genericKubernetesResources(context)
-                .inNamespace(NS)
-                .resource(object)
-                .update();
-    }
-
-    /**
-     * @param rule "[group/]resource[/sub] verb"
-     * @param namespaced whether the request names a namespace (a Role can grant it)
-     */
-    record Rbac(String rule, boolean namespaced) {}
-
-    /** @return what the API server authorizes for "METHOD /path" */
-    static Rbac rbac(String request) {
-        String method = request.substring(0, request.indexOf(' '));
-        String path = request.substring(request.indexOf(' ') + 1);
-        Matcher m = PATH.matcher(path);
-        assertThat(m.matches()).as("an API path: %s", path).isTrue();
-        String group = m.group("group") == null ? "" : m.group("group") + "/";
-        String resource = group + m.group("resource") + (m.group("sub") == null ? "" : "/" + m.group("sub"));
-        boolean named = m.group("name") != null;
-        String verb = switch (method) {
-            case "GET" -> named ? "get" : path.contains("watch=true") ? "watch" : "list";
-            case "POST" -> "create";
-            case "PUT" -> "update";
-            case "PATCH" -> "patch";
-            case "DELETE" -> named ? "delete" : "deletecollection";
-            default -> throw new AssertionError("unexpected method " + method);
-        };
-        return new Rbac(resource + " " + verb, m.group("namespaced") != null);
-    }
-
-    private static Set<String> granted(List<PolicyRule> rules) {
-        Set<String> granted = new TreeSet<>();
-        for (PolicyRule rule : rules) {
-            for (String group : rule.getApiGroups())
-                for (String resource : rule.getResources())
-                    for (String verb : rule.getVerbs())
-                        granted.add((group.isEmpty() ? "" : group + "/") + resource + " " + verb);
-        }
-        return granted;
     }
 
     private static Role role(String name) throws Exception {
@@ -305,12 +223,6 @@ class KubevirtDeployRbacTest {
 
     /** @return the typed objects of deploy/rbac.yaml (fabric8 returns a List for multi-document YAML) */
     private static List<HasMetadata> rbacObjects() throws Exception {
-        try (InputStream in = Files.newInputStream(DEPLOY.resolve("rbac.yaml"))) {
-            Object parsed = new KubernetesSerialization().unmarshal(in);
-            List<?> items = parsed instanceof KubernetesList list
-                    ? list.getItems()
-                    : parsed instanceof List<?> l ? l : List.of(parsed);
-            return items.stream().map(HasMetadata.class::cast).toList();
-        }
+        return RbacRequests.objects(DEPLOY.resolve("rbac.yaml"));
     }
 }

@@ -209,8 +209,10 @@ class KubevirtProviderTest {
         KubevirtNames n = names(spec);
         provider.apply(spec, PowerState.RUNNING, listener);
         // What CDI, virt-controller and the service controller would write:
-        setStatus(dv(n.rootDisk()), KubevirtApi.DATA_VOLUME, Map.of("phase", "Succeeded", "progress", "100.0%"));
-        setStatus(vm(n.virtualMachine()), KubevirtApi.VIRTUAL_MACHINE, Map.of("printableStatus", "Running"));
+        VirtControllers.setStatus(
+                cluster, KubevirtApi.DATA_VOLUME, n.rootDisk(), Map.of("phase", "Succeeded", "progress", "100.0%"));
+        VirtControllers.setStatus(
+                cluster, KubevirtApi.VIRTUAL_MACHINE, n.virtualMachine(), Map.of("printableStatus", "Running"));
         createVmi(n.virtualMachine(), "False");
         cluster.client.services().inNamespace(NS).withName(n.service()).edit(s -> {
             s.getSpec().setClusterIP("10.96.0.42");
@@ -233,8 +235,9 @@ class KubevirtProviderTest {
         WorkspaceSpec spec = VmSpecs.spec();
         KubevirtNames n = names(spec);
         provider.apply(spec, PowerState.RUNNING, listener);
-        setStatus(dv(n.rootDisk()), KubevirtApi.DATA_VOLUME, Map.of("phase", "Succeeded"));
-        setStatus(vm(n.virtualMachine()), KubevirtApi.VIRTUAL_MACHINE, Map.of("printableStatus", "Running"));
+        VirtControllers.setStatus(cluster, KubevirtApi.DATA_VOLUME, n.rootDisk(), Map.of("phase", "Succeeded"));
+        VirtControllers.setStatus(
+                cluster, KubevirtApi.VIRTUAL_MACHINE, n.virtualMachine(), Map.of("printableStatus", "Running"));
         createVmi(n.virtualMachine(), "False");
 
         assertThat(provider.observe(spec)).isInstanceOf(Observation.Starting.class);
@@ -255,9 +258,10 @@ class KubevirtProviderTest {
     void importProgressShowsInTheObservation() {
         WorkspaceSpec spec = VmSpecs.spec();
         provider.apply(spec, PowerState.RUNNING, listener);
-        setStatus(
-                dv(names(spec).rootDisk()),
+        VirtControllers.setStatus(
+                cluster,
                 KubevirtApi.DATA_VOLUME,
+                names(spec).rootDisk(),
                 Map.of("phase", "ImportInProgress", "progress", "45.20%"));
 
         assertThat(provider.observe(spec))
@@ -270,9 +274,10 @@ class KubevirtProviderTest {
         WorkspaceSpec spec = VmSpecs.spec();
         KubevirtNames n = names(spec);
         provider.apply(spec, PowerState.RUNNING, listener);
-        setStatus(
-                dv(n.rootDisk()),
+        VirtControllers.setStatus(
+                cluster,
                 KubevirtApi.DATA_VOLUME,
+                n.rootDisk(),
                 Map.of(
                         "phase",
                         "ImportInProgress",
@@ -421,28 +426,25 @@ class KubevirtProviderTest {
         WorkspaceSpec spec = VmSpecs.spec();
         KubevirtNames n = names(spec);
         provider.apply(spec, PowerState.RUNNING, listener);
-        setStatus(dv(n.rootDisk()), KubevirtApi.DATA_VOLUME, Map.of("phase", "Succeeded"));
-        setStatus(vm(n.virtualMachine()), KubevirtApi.VIRTUAL_MACHINE, Map.of("printableStatus", "ErrorUnschedulable"));
+        VirtControllers.setStatus(cluster, KubevirtApi.DATA_VOLUME, n.rootDisk(), Map.of("phase", "Succeeded"));
+        VirtControllers.setStatus(
+                cluster,
+                KubevirtApi.VIRTUAL_MACHINE,
+                n.virtualMachine(),
+                Map.of("printableStatus", "ErrorUnschedulable"));
         // virt-controller's VMI whose launcher pod the scheduler rejected:
-        GenericKubernetesResource vmi = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
-                .withApiVersion("kubevirt.io/v1")
-                .withKind("VirtualMachineInstance")
-                .withNewMetadata()
-                .withName(n.virtualMachine())
-                .withNamespace(NS)
-                .endMetadata()
-                .withAdditionalProperties(Map.of(
-                        "status",
-                        Map.of(
-                                "phase",
-                                "Scheduling",
-                                "conditions",
-                                List.of(Map.of(
-                                        "type", "PodScheduled",
-                                        "status", "False",
-                                        "reason", "Unschedulable",
-                                        "message", "0/3 nodes are available: 3 Insufficient memory.")))))
-                .build();
+        GenericKubernetesResource vmi = VirtControllers.vmi(
+                n.virtualMachine(),
+                "",
+                Map.of(
+                        "phase",
+                        "Scheduling",
+                        "conditions",
+                        List.of(Map.of(
+                                "type", "PodScheduled",
+                                "status", "False",
+                                "reason", "Unschedulable",
+                                "message", "0/3 nodes are available: 3 Insufficient memory."))));
         cluster.client
                 .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
                 .inNamespace(NS)
@@ -459,34 +461,11 @@ class KubevirtProviderTest {
     }
 
     private void createVmi(String name, String ready) {
-        GenericKubernetesResource vmi = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
-                .withApiVersion("kubevirt.io/v1")
-                .withKind("VirtualMachineInstance")
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace(NS)
-                .endMetadata()
-                .withAdditionalProperties(Map.of(
-                        "status",
-                        Map.of("phase", "Running", "conditions", List.of(Map.of("type", "Ready", "status", ready)))))
-                .build();
         cluster.client
                 .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
                 .inNamespace(NS)
-                .resource(vmi)
+                .resource(VirtControllers.vmi(name, "", VirtControllers.runningStatus(ready)))
                 .createOr(existing -> existing.update());
-    }
-
-    private void setStatus(
-            GenericKubernetesResource object,
-            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context,
-            Map<String, Object> status) {
-        object.getAdditionalProperties().put("status", status);
-        cluster.client
-                .genericKubernetesResources(context)
-                .inNamespace(NS)
-                .resource(object)
-                .update();
     }
 
     private static KubevirtNames names(WorkspaceSpec spec) {

@@ -1,7 +1,6 @@
 package dev.hangar.provider.kubevirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.hangar.provider.kubernetes.MockCluster;
 import dev.hangar.provider.spi.CloudInitConfig;
@@ -13,8 +12,6 @@ import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.TestKeys;
 import dev.hangar.provider.vm.ImageCatalog;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -26,7 +23,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -126,51 +122,7 @@ class SshdThroughVmiPortForwardTest {
     private void runningVm(WorkspaceSpec spec) {
         KubevirtNames n = KubevirtNames.of(spec.owner(), spec.name());
         provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
-        setStatus(KubevirtApi.DATA_VOLUME, n.rootDisk(), Map.of("phase", "Succeeded"));
-        setStatus(KubevirtApi.VIRTUAL_MACHINE, n.virtualMachine(), Map.of("printableStatus", "Running"));
-        cluster.client
-                .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
-                .inNamespace(NS)
-                .resource(new GenericKubernetesResourceBuilder()
-                        .withApiVersion("kubevirt.io/v1")
-                        .withKind("VirtualMachineInstance")
-                        .withNewMetadata()
-                        .withName(n.virtualMachine())
-                        .withNamespace(NS)
-                        .endMetadata()
-                        .withAdditionalProperties(Map.of(
-                                "status",
-                                Map.of(
-                                        "phase",
-                                        "Running",
-                                        "conditions",
-                                        List.of(Map.of("type", "Ready", "status", "True")))))
-                        .build())
-                .create();
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> cluster.client
-                                .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
-                                .inNamespace(NS)
-                                .withName(n.virtualMachine())
-                                .get()
-                        != null);
-    }
-
-    private void setStatus(
-            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context,
-            String name,
-            Map<String, Object> status) {
-        GenericKubernetesResource object = cluster.client
-                .genericKubernetesResources(context)
-                .inNamespace(NS)
-                .withName(name)
-                .get();
-        object.getAdditionalProperties().put("status", status);
-        cluster.client
-                .genericKubernetesResources(context)
-                .inNamespace(NS)
-                .resource(object)
-                .update();
+        VirtControllers.running(cluster, n, "");
     }
 
     /**

@@ -24,11 +24,11 @@ class VmObservationsTest {
     private static final KubevirtNames NAMES = KubevirtNames.of("alice", "dev");
     private static final Observation RUNNING =
             new Observation.Running(new SshEndpoint("10.96.0.7", 22), "sshd answered with the pinned host key");
-    private static final List<Map<String, Object>> UNSCHEDULABLE_VMI = List.of(Map.of(
-            "type", "PodScheduled",
-            "status", "False",
-            "reason", "Unschedulable",
-            "message", "0/2 nodes are available: 2 Insufficient devices.kubevirt.io/kvm."));
+    private static final List<Map<String, Object>> UNSCHEDULABLE_VMI = condition(
+            "PodScheduled",
+            "False",
+            "Unschedulable",
+            "0/2 nodes are available: 2 Insufficient devices.kubevirt.io/kvm.");
     private static final List<Map<String, Object>> READY_VMI = List.of(Map.of("type", "Ready", "status", "True"));
 
     /** One row: what the cluster says, and the expected observation type and reason fragment. */
@@ -103,15 +103,7 @@ class VmObservationsTest {
                         "ErrImagePull",
                         "Always",
                         null,
-                        List.of(Map.of(
-                                "type",
-                                "Failure",
-                                "status",
-                                "True",
-                                "reason",
-                                "ErrImagePull",
-                                "message",
-                                "rpc error: pull access denied")),
+                        condition("Failure", "True", "ErrImagePull", "rpc error: pull access denied"),
                         Observation.Failed.class,
                         "cannot be pulled (ErrImagePull): ErrImagePull: rpc error"),
                 new Row(
@@ -139,30 +131,14 @@ class VmObservationsTest {
                         "DataVolumeError",
                         "Always",
                         null,
-                        List.of(Map.of(
-                                "type",
-                                "Failure",
-                                "status",
-                                "True",
-                                "reason",
-                                "DataVolumeError",
-                                "message",
-                                "PVC ws-alice-dev-root lost")),
+                        condition("Failure", "True", "DataVolumeError", "PVC ws-alice-dev-root lost"),
                         Observation.Failed.class,
                         "has an error (DataVolumeError): DataVolumeError: PVC ws-alice-dev-root lost"),
                 new Row(
                         "CrashLoopBackOff",
                         "Always",
                         null,
-                        List.of(Map.of(
-                                "type",
-                                "Ready",
-                                "status",
-                                "False",
-                                "reason",
-                                "CrashLoopBackOff",
-                                "message",
-                                "back-off 40s restarting failed launcher")),
+                        condition("Ready", "False", "CrashLoopBackOff", "back-off 40s restarting failed launcher"),
                         Observation.Failed.class,
                         "keeps crashing (CrashLoopBackOff): CrashLoopBackOff: back-off"),
                 new Row("Unknown", "Always", null, null, Observation.Starting.class, "node may be unreachable"),
@@ -231,17 +207,7 @@ class VmObservationsTest {
         if (!phase.isEmpty()) status.put("phase", phase);
         if (phase.endsWith("InProgress")) status.put("progress", "45.20%");
         if (phase.equals("Failed")) {
-            status.put(
-                    "conditions",
-                    List.of(Map.of(
-                            "type",
-                            "Running",
-                            "status",
-                            "False",
-                            "reason",
-                            "ImportFailed",
-                            "message",
-                            "checksum mismatch")));
+            status.put("conditions", condition("Running", "False", "ImportFailed", "checksum mismatch"));
         }
         Observation o = VmObservations.map(
                 new ObservedVm(NAMES, vm("Always", null, null), Optional.empty(), Optional.of(dv(status))),
@@ -261,15 +227,11 @@ class VmObservationsTest {
                 "restartCount",
                 3,
                 "conditions",
-                List.of(Map.of(
-                        "type",
+                condition(
                         "Running",
-                        "status",
                         "False",
-                        "reason",
                         "Error",
-                        "message",
-                        "Unable to connect to http data source: expected status code 200, got 404")));
+                        "Unable to connect to http data source: expected status code 200, got 404"));
         Observation o = VmObservations.map(
                 new ObservedVm(NAMES, vm("Always", "Provisioning", null), Optional.empty(), Optional.of(dv(failing))),
                 () -> RUNNING);
@@ -329,5 +291,10 @@ class VmObservationsTest {
                 .endMetadata()
                 .withAdditionalProperties(Map.of("status", status))
                 .build();
+    }
+
+    /** @return a one-condition list as KubeVirt writes it in status.conditions */
+    private static List<Map<String, Object>> condition(String type, String status, String reason, String message) {
+        return List.of(Map.of("type", type, "status", status, "reason", reason, "message", message));
     }
 }

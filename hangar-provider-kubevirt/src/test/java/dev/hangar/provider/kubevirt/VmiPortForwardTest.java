@@ -11,8 +11,6 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -220,45 +218,14 @@ class VmiPortForwardTest {
     private String runningVm(WorkspaceSpec spec, String uid) {
         KubevirtNames n = KubevirtNames.of(spec.owner(), spec.name());
         provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
-        setStatus(KubevirtApi.DATA_VOLUME, n.rootDisk(), Map.of("phase", "Succeeded"));
-        setStatus(KubevirtApi.VIRTUAL_MACHINE, n.virtualMachine(), Map.of("printableStatus", "Running"));
         var vmis = cluster.client
                 .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
                 .inNamespace(NS);
         vmis.withName(n.virtualMachine()).delete();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> vmis.withName(n.virtualMachine()).get() == null);
-        GenericKubernetesResource vmi = new GenericKubernetesResourceBuilder()
-                .withApiVersion("kubevirt.io/v1")
-                .withKind("VirtualMachineInstance")
-                .withNewMetadata()
-                .withName(n.virtualMachine())
-                .withNamespace(NS)
-                .withUid(uid + "-" + UUID.randomUUID())
-                .endMetadata()
-                .withAdditionalProperties(Map.of(
-                        "status",
-                        Map.of("phase", "Running", "conditions", List.of(Map.of("type", "Ready", "status", "True")))))
-                .build();
-        vmis.resource(vmi).create();
+        VirtControllers.running(cluster, n, uid + "-" + UUID.randomUUID());
         return n.virtualMachine();
-    }
-
-    private void setStatus(
-            io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext context,
-            String name,
-            Map<String, Object> status) {
-        GenericKubernetesResource object = cluster.client
-                .genericKubernetesResources(context)
-                .inNamespace(NS)
-                .withName(name)
-                .get();
-        object.getAdditionalProperties().put("status", status);
-        cluster.client
-                .genericKubernetesResources(context)
-                .inNamespace(NS)
-                .resource(object)
-                .update();
     }
 
     /**
