@@ -27,7 +27,6 @@ class CliBoardsGoldenTest {
     void badInput() throws Exception {
         HostCommands.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "golden", "-f", tmp + "/id"))
                 .orThrow("ssh-keygen");
-        String key = tmp + "/id.pub";
         Files.writeString(tmp.resolve("short-psk"), "s3cret\n");
         Files.writeString(tmp.resolve("psk"), "correct horse battery\n");
         Files.writeString(tmp.resolve("plain-password"), "hunter2\n");
@@ -42,186 +41,76 @@ class CliBoardsGoldenTest {
         Files.writeString(tmp.resolve("half-seed/user-data"), "#cloud-config\n");
 
         Golden g = new Golden(new CliHarness(home)).literal(tmp.toString(), "<tmp>");
-        String[] ok = {"--user", "pirate", "--key", key, "--out", tmp + "/out"};
+        String[] ok = words("--user pirate --key <tmp>/id.pub --out <tmp>/out");
         g.note("board user-data: host name, user, key file");
-        run(g, ExitCodes.BAD_INPUT, with(ok, "board", "user-data", "--hostname", "bee42_crew"));
-        run(g, ExitCodes.BAD_INPUT, with(ok, "board", "user-data", "--hostname", "bee42.local"));
-        run(g, ExitCodes.BAD_INPUT, "board", "user-data", "--hostname", "pi", "--user", "root", "--key", key);
-        run(g, ExitCodes.BAD_INPUT, "board", "user-data", "--hostname", "pi", "--user", "pirate", "--key", tmp + "/id");
-        run(
-                g,
-                ExitCodes.BAD_INPUT,
-                "board",
-                "user-data",
-                "--hostname",
-                "pi",
-                "--user",
-                "pirate",
-                "--key",
-                tmp + "/nope.pub");
-        run(
-                g,
-                ExitCodes.BAD_INPUT,
-                "board",
-                "user-data",
-                "--hostname",
-                "pi",
-                "--user",
-                "pirate",
-                "--key",
-                tmp + "/not-a-key.pub");
+        run(g, ExitCodes.BAD_INPUT, words("board user-data --hostname bee42_crew", ok));
+        run(g, ExitCodes.BAD_INPUT, words("board user-data --hostname bee42.local", ok));
+        run(g, ExitCodes.BAD_INPUT, words("board user-data --hostname pi --user root --key <tmp>/id.pub"));
+        run(g, ExitCodes.BAD_INPUT, words("board user-data --hostname pi --user pirate --key <tmp>/id"));
+        run(g, ExitCodes.BAD_INPUT, words("board user-data --hostname pi --user pirate --key <tmp>/nope.pub"));
+        run(g, ExitCodes.BAD_INPUT, words("board user-data --hostname pi --user pirate --key <tmp>/not-a-key.pub"));
         g.note("board user-data: Wi-Fi (the passphrase is never shown)");
-        run(g, ExitCodes.USAGE, with(ok, "board", "user-data", "--hostname", "pi", "--wifi-ssid", "bee42"));
+        run(g, ExitCodes.USAGE, words("board user-data --hostname pi --wifi-ssid bee42", ok));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                with(
-                        ok,
-                        "board",
-                        "user-data",
-                        "--hostname",
-                        "pi",
-                        "--wifi-ssid",
-                        "bee42",
-                        "--wifi-psk-file",
-                        tmp + "/short-psk"));
+                words("board user-data --hostname pi --wifi-ssid bee42 --wifi-psk-file <tmp>/short-psk", ok));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                with(
-                        ok,
-                        "board",
-                        "user-data",
-                        "--hostname",
-                        "pi",
-                        "--wifi-ssid",
-                        "bee42",
-                        "--wifi-psk-file",
-                        tmp + "/psk",
-                        "--wifi-country",
-                        "Germany"));
+                words(
+                        "board user-data --hostname pi --wifi-ssid bee42 --wifi-psk-file <tmp>/psk --wifi-country Germany",
+                        ok));
         g.note("board user-data: static address");
-        run(g, ExitCodes.USAGE, with(ok, "board", "user-data", "--hostname", "pi", "--gateway", "192.168.0.1"));
-        run(g, ExitCodes.USAGE, with(ok, "board", "user-data", "--hostname", "pi", "--address", "192.168.0.11/24"));
+        run(g, ExitCodes.USAGE, words("board user-data --hostname pi --gateway 192.168.0.1", ok));
+        run(g, ExitCodes.USAGE, words("board user-data --hostname pi --address 192.168.0.11/24", ok));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                with(
-                        ok,
-                        "board",
-                        "user-data",
-                        "--hostname",
-                        "pi",
-                        "--address",
-                        "192.168.0.11",
-                        "--gateway",
-                        "192.168.0.1"));
+                words("board user-data --hostname pi --address 192.168.0.11 --gateway 192.168.0.1", ok));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                with(
-                        ok,
-                        "board",
-                        "user-data",
-                        "--hostname",
-                        "pi",
-                        "--address",
-                        "192.168.0.11/24",
-                        "--gateway",
-                        "router.lan"));
+                words("board user-data --hostname pi --address 192.168.0.11/24 --gateway router.lan", ok));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                with(
-                        ok,
-                        "board",
-                        "user-data",
-                        "--hostname",
-                        "pi",
-                        "--address",
-                        "192.168.0.11/24",
-                        "--gateway",
-                        "10.0.0.1"));
+                words("board user-data --hostname pi --address 192.168.0.11/24 --gateway 10.0.0.1", ok));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                with(
-                        ok,
-                        "board",
-                        "user-data",
-                        "--hostname",
-                        "pi",
-                        "--address",
-                        "192.168.0.11/24",
-                        "--gateway",
-                        "192.168.0.1",
-                        "--dns",
-                        "dns.lan"));
+                words(
+                        "board user-data --hostname pi --address 192.168.0.11/24 --gateway 192.168.0.1 --dns dns.lan",
+                        ok));
         assertThat(tmp.resolve("out")).doesNotExist();
 
         g.note("board flash: images and board sets");
-        String[] flash = {"--user", "pirate", "--key", key};
-        run(g, ExitCodes.BAD_INPUT, with(flash, "board", "flash", tmp + "/missing.img", "--hostname", "pi"));
-        run(g, ExitCodes.BAD_INPUT, with(flash, "board", "flash", tmp + "/linux.img", "--hostname", "pi"));
-        run(g, ExitCodes.USAGE, with(flash, "board", "flash", tmp + "/linux.img"));
-        run(g, ExitCodes.USAGE, with(flash, "board", "flash", tmp + "/linux.img", "--hostname", "pi", "--count", "3"));
+        String[] flash = words("--user pirate --key <tmp>/id.pub");
+        run(g, ExitCodes.BAD_INPUT, words("board flash <tmp>/missing.img --hostname pi", flash));
+        run(g, ExitCodes.BAD_INPUT, words("board flash <tmp>/linux.img --hostname pi", flash));
+        run(g, ExitCodes.USAGE, words("board flash <tmp>/linux.img", flash));
+        run(g, ExitCodes.USAGE, words("board flash <tmp>/linux.img --hostname pi --count 3", flash));
+        run(g, ExitCodes.USAGE, words("board flash <tmp>/linux.img --count 3 --hostname-pattern bee42-crew", flash));
+        run(g, ExitCodes.USAGE, words("board flash <tmp>/linux.img --count 2 --hostname-pattern bee42-%s-%d", flash));
         run(
                 g,
                 ExitCodes.USAGE,
-                with(flash, "board", "flash", tmp + "/linux.img", "--count", "3", "--hostname-pattern", "bee42-crew"));
-        run(
-                g,
-                ExitCodes.USAGE,
-                with(flash, "board", "flash", tmp + "/linux.img", "--count", "2", "--hostname-pattern", "bee42-%s-%d"));
-        run(
-                g,
-                ExitCodes.USAGE,
-                with(
-                        flash,
-                        "board",
-                        "flash",
-                        tmp + "/linux.img",
-                        tmp + "/linux.img",
-                        "--count",
-                        "3",
-                        "--hostname-pattern",
-                        "pi-%d"));
-        run(
-                g,
-                ExitCodes.USAGE,
-                with(flash, "board", "flash", tmp + "/linux.img", "--count", "0", "--hostname-pattern", "pi-%d"));
+                words("board flash <tmp>/linux.img <tmp>/linux.img --count 3 --hostname-pattern pi-%d", flash));
+        run(g, ExitCodes.USAGE, words("board flash <tmp>/linux.img --count 0 --hostname-pattern pi-%d", flash));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                with(
-                        flash,
-                        "board",
-                        "flash",
-                        tmp + "/linux.img",
-                        "--count",
-                        "3",
-                        "--hostname-pattern",
-                        "pi-%d",
-                        "--address",
-                        "192.168.0.253/24",
-                        "--gateway",
-                        "192.168.0.1"));
+                words(
+                        "board flash <tmp>/linux.img --count 3 --hostname-pattern pi-%d"
+                                + " --address 192.168.0.253/24 --gateway 192.168.0.1",
+                        flash));
         assertThat(tmp.resolve("linux-001.img")).doesNotExist();
 
         g.note("board inventory");
         run(
                 g,
                 ExitCodes.BAD_INPUT,
-                "board",
-                "inventory",
-                "--count",
-                "2",
-                "--hostname-pattern",
-                "pi-%d",
-                "--user",
-                "pirate",
-                "--masters",
-                "3");
+                words("board inventory --count 2 --hostname-pattern pi-%d --user pirate --masters 3"));
         run(
                 g,
                 ExitCodes.BAD_INPUT,
@@ -235,15 +124,15 @@ class CliBoardsGoldenTest {
                 "cluster 1");
 
         g.note("autoinstall user-data");
-        String[] install = {"autoinstall", "user-data", "--hostname", "vm", "--user", "ansible", "--key", key};
-        run(g, ExitCodes.BAD_INPUT, then(install, "--password-hash-file", tmp + "/plain-password"));
-        run(g, ExitCodes.BAD_INPUT, then(install, "--package", "Not A Package"));
-        run(g, ExitCodes.USAGE, then(install, "--storage", "zfs"));
+        String install = "autoinstall user-data --hostname vm --user ansible --key <tmp>/id.pub";
+        run(g, ExitCodes.BAD_INPUT, words(install + " --password-hash-file <tmp>/plain-password"));
+        run(g, ExitCodes.BAD_INPUT, words(install + " --package", "Not A Package"));
+        run(g, ExitCodes.USAGE, words(install + " --storage zfs"));
 
         g.note("seed-iso");
-        run(g, ExitCodes.BAD_INPUT, "seed-iso", tmp + "/half-seed", "-o", tmp + "/cidata.iso");
-        run(g, ExitCodes.BAD_INPUT, "seed-iso", tmp + "/no-such-dir", "-o", tmp + "/cidata.iso");
-        run(g, ExitCodes.USAGE, "seed-iso", tmp + "/half-seed");
+        run(g, ExitCodes.BAD_INPUT, words("seed-iso <tmp>/half-seed -o <tmp>/cidata.iso"));
+        run(g, ExitCodes.BAD_INPUT, words("seed-iso <tmp>/no-such-dir -o <tmp>/cidata.iso"));
+        run(g, ExitCodes.USAGE, words("seed-iso <tmp>/half-seed"));
         assertThat(tmp.resolve("cidata.iso")).doesNotExist();
 
         g.assertMatches("boards-bad-input");
@@ -256,16 +145,16 @@ class CliBoardsGoldenTest {
         assertThat(r.err()).as("the passphrase never shows").doesNotContain("s3cret");
     }
 
-    /** @return {@code first} followed by {@code more} */
-    private static String[] then(String[] first, String... more) {
-        return with(more, first);
-    }
-
-    /** @return {@code args} followed by {@code common} */
-    private static String[] with(String[] common, String... args) {
-        String[] all = new String[args.length + common.length];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(common, 0, all, args.length, common.length);
-        return all;
+    /**
+     * @param line arguments separated by single spaces, {@code <tmp>} standing for the temporary
+     *     directory (no argument of {@code line} contains a space)
+     * @param more arguments appended as they are
+     * @return the arguments of {@code line} followed by {@code more}
+     */
+    private String[] words(String line, String... more) {
+        List<String> all = new java.util.ArrayList<>(
+                List.of(line.replace("<tmp>", tmp.toString()).split(" ")));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 }
