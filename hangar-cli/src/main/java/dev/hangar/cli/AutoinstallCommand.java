@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -71,12 +72,8 @@ final class AutoinstallCommand {
                 description = "Shell command run at the end of the install (repeatable, in order).")
         List<String> lateCommands = new ArrayList<>();
 
-        @Option(
-                names = "--out",
-                paramLabel = "DIR",
-                defaultValue = ".",
-                description = "Directory to write into (created if missing; default: the current directory).")
-        Path out;
+        @Mixin
+        OutDirOption out;
 
         UserData(CliContext ctx) {
             this.ctx = ctx;
@@ -107,7 +104,7 @@ final class AutoinstallCommand {
             }
             Autoinstall install =
                     new Autoinstall(name, userName, hash, authorizedKeys, storage, packages, lateCommands);
-            for (Path p : LocalInput.check(() -> SeedDirectory.write(out, AutoinstallUserData.render(install)))) {
+            for (Path p : LocalInput.check(() -> SeedDirectory.write(out.dir, AutoinstallUserData.render(install)))) {
                 ctx.out().println("wrote " + p);
             }
             return ExitCodes.OK;

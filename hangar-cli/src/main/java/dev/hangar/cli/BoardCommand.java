@@ -59,12 +59,8 @@ final class BoardCommand {
         @Mixin
         BoardOptions options;
 
-        @Option(
-                names = "--out",
-                paramLabel = "DIR",
-                defaultValue = ".",
-                description = "Directory to write into (created if missing; default: the current directory).")
-        Path out;
+        @Mixin
+        OutDirOption out;
 
         UserData(CliContext ctx) {
             this.ctx = ctx;
@@ -74,7 +70,7 @@ final class BoardCommand {
         public Integer call() {
             String name = LocalInput.check(() -> Inputs.hostname("--hostname", hostname));
             NoCloudFiles files = BoardSeed.render(board(options, List.of(name), 0));
-            for (Path p : LocalInput.check(() -> SeedDirectory.write(out, files)))
+            for (Path p : LocalInput.check(() -> SeedDirectory.write(out.dir, files)))
                 ctx.out().println("wrote " + p);
             return ExitCodes.OK;
         }
