@@ -144,6 +144,15 @@ class SshGatewayTest {
                 .getLast();
     }
 
+    /** @return the newest record for {@code target}, after checking it was denied for {@code reason} */
+    private ConnectionRecord awaitDenied(String target, Denial reason) {
+        ConnectionRecord rec = awaitRecord(target);
+        assertThat(rec.outcome())
+                .isInstanceOfSatisfying(
+                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(reason));
+        return rec;
+    }
+
     @Test
     void runsACommandInTheWorkspaceEndToEndAndAuditsIt() {
         int before = recordsFor("dev.hangar:22").size();
@@ -354,10 +363,7 @@ class SshGatewayTest {
 
         assertThat(r.exit()).isEqualTo(255);
         assertThat(r.stderr()).contains("administratively prohibited").contains("only port 22");
-        ConnectionRecord rec = awaitRecord("dev.hangar:80");
-        assertThat(rec.outcome())
-                .isInstanceOfSatisfying(
-                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.WRONG_PORT));
+        ConnectionRecord rec = awaitDenied("dev.hangar:80", Denial.WRONG_PORT);
         assertThat(rec.workspaceId()).isEqualTo("id-dev");
     }
 
@@ -367,10 +373,7 @@ class SshGatewayTest {
 
         assertThat(r.exit()).isEqualTo(255);
         assertThat(r.stderr()).contains("no workspace 'nope' that you can reach");
-        ConnectionRecord rec = awaitRecord("nope.hangar:22");
-        assertThat(rec.outcome())
-                .isInstanceOfSatisfying(
-                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.UNKNOWN_WORKSPACE));
+        ConnectionRecord rec = awaitDenied("nope.hangar:22", Denial.UNKNOWN_WORKSPACE);
         assertThat(rec.workspace()).isEmpty();
     }
 
@@ -379,10 +382,7 @@ class SshGatewayTest {
         Proc.Result r = Proc.run(T, ssh(meConfig, "-W", "127.0.0.1:" + workspace.port(), "hangar-gateway"));
 
         assertThat(r.exit()).isEqualTo(255);
-        ConnectionRecord rec = awaitRecord("127.0.0.1:" + workspace.port());
-        assertThat(rec.outcome())
-                .isInstanceOfSatisfying(
-                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.INVALID_TARGET));
+        awaitDenied("127.0.0.1:" + workspace.port(), Denial.INVALID_TARGET);
     }
 
     @Test
@@ -391,10 +391,7 @@ class SshGatewayTest {
 
         assertThat(r.exit()).isEqualTo(255);
         assertThat(r.stderr()).contains("workspace 'idle' is Stopped");
-        ConnectionRecord rec = awaitRecord("idle.hangar:22");
-        assertThat(rec.outcome())
-                .isInstanceOfSatisfying(
-                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.NOT_RUNNING));
+        awaitDenied("idle.hangar:22", Denial.NOT_RUNNING);
     }
 
     @Test
@@ -455,10 +452,7 @@ class SshGatewayTest {
 
         assertThat(r.exit()).isEqualTo(255);
         assertThat(r.stderr()).contains("remote port forwarding failed");
-        ConnectionRecord rec = awaitRecord("tcpip-forward 127.0.0.1:0");
-        assertThat(rec.outcome())
-                .isInstanceOfSatisfying(
-                        Outcome.Denied.class, d -> assertThat(d.reason()).isEqualTo(Denial.FORWARDING_REFUSED));
+        awaitDenied("tcpip-forward 127.0.0.1:0", Denial.FORWARDING_REFUSED);
     }
 
     @Test
