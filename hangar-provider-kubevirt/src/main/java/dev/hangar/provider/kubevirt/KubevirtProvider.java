@@ -2,6 +2,7 @@ package dev.hangar.provider.kubevirt;
 
 import dev.hangar.provider.kubernetes.KubernetesProvider;
 import dev.hangar.provider.kubernetes.WorkspaceManifests;
+import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.ManifestRenderer;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
@@ -17,6 +18,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,10 +51,13 @@ import java.util.stream.Collectors;
  * VmObservations}. Running additionally needs the guest's sshd to answer with the pinned host key
  * and certificate ({@link SshCheck}): with {@code service-routable=true} at the Service's
  * ClusterIP:22; otherwise at a loopback port-forward the provider keeps per running workspace
- * ({@link VmiPortForward}: KubeVirt's VMI {@code portforward} subresource, one WebSocket per TCP
+ * ({@link VmiStreamRelay}: KubeVirt's VMI {@code portforward} subresource, one WebSocket per TCP
  * connection), and that endpoint is what Running reports to the gateway. The forward is re-created
  * for a new VMI or when its listener died, and closed when the VM is observed not running, on delete
  * and on {@link #close()}.
+ *
+ * <p><b>Console</b>: {@link #console} relays a unix socket to the VMI's {@code console} subresource
+ * (the guest's first serial port, as {@code virtctl console} reads it; {@link VmiConsoles}).
  *
  * <p><b>Delete</b> removes the VirtualMachine, DataVolume, PersistentVolumeClaim, Secret and Service
  * of the workspace (found by name and by the {@code hangar.dev/workspace-id} label) and nothing else.
@@ -60,7 +65,8 @@ import java.util.stream.Collectors;
  * <p>API access used: get/create/patch/delete on kubevirt.io virtualmachines, cdi.kubevirt.io
  * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/delete on
  * persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
- * virtualmachineinstances/portforward (when the Service is not routable); get on storage.k8s.io
+ * virtualmachineinstances/portforward (when the Service is not routable) and
+ * virtualmachineinstances/console (consoles); get on storage.k8s.io
  * storageclasses (optional); API discovery. {@code deploy/rbac.yaml} grants exactly these.
  *
  * <p>Errors: as for the Pod provider ({@link KubernetesProvider#translate}). Thread-safe; calls for
@@ -77,6 +83,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final VmObjectApplier applier;
     private final SshCheck ssh;
     private final VmiPortForwards portForwards;
+    private final VmiConsoles consoles;
     private final Clock clock;
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
@@ -106,6 +113,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
      * @param ssh the sshd probe used before reporting Running
      * @param clock used for phase timings
      * @param ownsClient whether {@link #close()} closes {@code client}
+     * @param consoleDir where the serial console sockets live ({@link #console}); created on first use
      */
     public KubevirtProvider(
             KubernetesClient client,
@@ -113,7 +121,8 @@ public final class KubevirtProvider implements WorkspaceProvider {
             ImageCatalog catalog,
             SshCheck ssh,
             Clock clock,
-            boolean ownsClient) {
+            boolean ownsClient,
+            Path consoleDir) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.manifests = new KubevirtManifests(settings, catalog);
@@ -121,6 +130,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         this.applier = new VmObjectApplier(client, settings.cluster().applyMode());
         this.ssh = Objects.requireNonNull(ssh, "ssh");
         this.portForwards = new VmiPortForwards(client, KubevirtManifests.SSH_PORT);
+        this.consoles = new VmiConsoles(client, consoleDir);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ownsClient = ownsClient;
     }
@@ -217,6 +227,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
         Instant start = clock.instant();
         portForwards.close(spec.id());
+        consoles.close(spec.id());
         try {
             requireKubevirt();
             for (HasMetadata object : owned(spec, names)) {
@@ -241,10 +252,25 @@ public final class KubevirtProvider implements WorkspaceProvider {
     @Override
     public void close() {
         portForwards.close();
+        consoles.close();
         ssh.close();
         if (ownsClient) {
             client.close();
         }
+    }
+
+    /**
+     * The VM's first serial port through KubeVirt's VMI {@code console} subresource ({@code virtctl
+     * console}), relayed from a unix socket in the console directory. Present for every workspace of
+     * this kind; a connection while no VMI runs is closed at once (the control plane checks the
+     * phase before attaching). virt-api serves one console connection per VMI at a time.
+     *
+     * @throws ProviderException as {@link VmiConsoles#open}
+     */
+    @Override
+    public Optional<ConsoleEndpoint> console(WorkspaceSpec spec) {
+        KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
+        return Optional.of(consoles.open(spec.id(), settings.namespace(), names.virtualMachine()));
     }
 
     /** @return the workspace's VMI port-forward endpoint, if one is open (diagnostics and tests) */

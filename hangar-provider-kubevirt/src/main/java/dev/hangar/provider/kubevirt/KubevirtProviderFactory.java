@@ -42,7 +42,15 @@ public final class KubevirtProviderFactory implements WorkspaceProviderFactory {
         KubernetesClient client = new KubernetesClientBuilder()
                 .withConfig(KubernetesProviderFactory.config(settings.cluster()))
                 .build();
-        return new KubevirtProvider(client, settings, catalog, new ProbeCheck(), context.clock(), true);
+        // Console sockets under the data directory: sun_path is short, so a short fixed name.
+        return new KubevirtProvider(
+                client,
+                settings,
+                catalog,
+                new ProbeCheck(),
+                context.clock(),
+                true,
+                context.dataDir().resolve("kubevirt-console"));
     }
 
     /** The shared sshd probe of hangar-provider-ssh: pinned host key and host certificate. */

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The loopback port-forwards to workspace VMs' sshd ({@link VmiPortForward}, KubeVirt's VMI {@code
+ * The loopback port-forwards to workspace VMs' sshd ({@link VmiStreamRelay}, KubeVirt's VMI {@code
  * portforward} subresource) for clusters whose Service addresses the control plane cannot route to
  * ({@code service-routable=false}).
  *
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class VmiPortForwards implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmiPortForwards.class);
 
-    private record Entry(String vmiUid, VmiPortForward forward) {}
+    private record Entry(String vmiUid, VmiStreamRelay forward) {}
 
     private final KubernetesClient client;
     private final int port;
@@ -60,7 +60,7 @@ final class VmiPortForwards implements AutoCloseable {
                 existing.forward().close();
             }
             try {
-                VmiPortForward forward = new VmiPortForward(client, namespace, vmi, port);
+                VmiStreamRelay forward = VmiStreamRelay.portForward(client, namespace, vmi, port);
                 LOG.info("port-forward {}:{} -> VMI {}/{}:{}", forward.host(), forward.port(), namespace, vmi, port);
                 return new Entry(vmiUid, forward);
             } catch (IOException e) {
@@ -79,7 +79,7 @@ final class VmiPortForwards implements AutoCloseable {
     }
 
     /** @return the workspace's forward, if one is open (for tests) */
-    Optional<VmiPortForward> forward(String workspaceId) {
+    Optional<VmiStreamRelay> forward(String workspaceId) {
         return Optional.ofNullable(forwards.get(workspaceId)).map(Entry::forward);
     }
 

@@ -22,6 +22,9 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,14 +41,11 @@ import org.junit.jupiter.api.Test;
  * KubeVirt and CDI installed), every request it sends becomes the RBAC (group, resource, verb) the
  * API server would authorize, and each must be granted by the Role {@code hangar-vms} (namespaced
  * requests) or the ClusterRole {@code hangar-storageclass-reader} (cluster-scoped ones); conversely
- * every granted rule must be used, except the ones listed in {@link #GRANTED_AHEAD}.
+ * every granted rule must be used.
  */
 class KubevirtDeployRbacTest {
     private static final Path DEPLOY = Path.of("..", "deploy");
     private static final String NS = VmSpecs.NS;
-
-    /** Granted for what this provider version does not send yet: `hangar console` (phase 2). */
-    static final Set<String> GRANTED_AHEAD = Set.of("subresources.kubevirt.io/virtualmachineinstances/console get");
 
     // API discovery (GET /apis/GROUP/VERSION): allowed to every authenticated user by system:discovery.
     private static final Pattern DISCOVERY = Pattern.compile("/apis?(?:/[^/?]+){0,2}");
@@ -69,11 +69,10 @@ class KubevirtDeployRbacTest {
                         "cdi.kubevirt.io/datavolumes delete",
                         "cdi.kubevirt.io/datasources get",
                         "subresources.kubevirt.io/virtualmachineinstances/portforward get",
+                        "subresources.kubevirt.io/virtualmachineinstances/console get",
                         "secrets patch",
                         "persistentvolumeclaims delete");
-        Set<String> expected = new TreeSet<>(namespaced);
-        expected.addAll(GRANTED_AHEAD);
-        assertThat(granted(role("hangar-vms").getRules())).isEqualTo(expected);
+        assertThat(granted(role("hangar-vms").getRules())).isEqualTo(namespaced);
         assertThat(granted(clusterRole("hangar-storageclass-reader").getRules()))
                 .isEqualTo(clusterScoped)
                 .containsExactly("storage.k8s.io/storageclasses get");
@@ -135,7 +134,8 @@ class KubevirtDeployRbacTest {
                     ImageCatalog.shipped(),
                     (spec, endpoint) -> new Observation.Running(endpoint, "fake probe"),
                     Clock.systemUTC(),
-                    false)) {
+                    false,
+                    VmSpecs.CONSOLE_DIR)) {
                 cluster.takeRequests(); // the test's own
                 WorkspaceSpec spec = VmSpecs.spec();
                 KubevirtNames n = KubevirtNames.of(spec.owner(), spec.name());
@@ -191,6 +191,11 @@ class KubevirtDeployRbacTest {
                 try (Socket socket = new Socket(ssh.host(), ssh.port())) {
                     socket.setSoTimeout(10_000);
                     assertThat(socket.getInputStream().read()).isEqualTo(-1);
+                }
+                // The serial console: a connection to its socket opens the VMI console's WebSocket.
+                Path console = provider.console(spec).orElseThrow().socket();
+                try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(console))) {
+                    assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
                 }
                 provider.delete(spec, ProviderListener.NONE);
                 provider.observe(spec);

@@ -58,7 +58,8 @@ class KubevirtManifestRendererTest {
                         ImageCatalog.shipped(),
                         never,
                         Clock.systemUTC(),
-                        false)) {
+                        false,
+                        VmSpecs.CONSOLE_DIR)) {
             objects = provider.manifests().orElseThrow().render(fixedSpec());
         }
 

@@ -74,7 +74,13 @@ class KubevirtProviderTest {
             return new Observation.Running(endpoint, "fake probe: pinned key");
         };
         return new KubevirtProvider(
-                cluster.client, VmSpecs.settings(extra), ImageCatalog.shipped(), check, Clock.systemUTC(), false);
+                cluster.client,
+                VmSpecs.settings(extra),
+                ImageCatalog.shipped(),
+                check,
+                Clock.systemUTC(),
+                false,
+                VmSpecs.CONSOLE_DIR);
     }
 
     @Test
@@ -368,7 +374,8 @@ class KubevirtProviderTest {
                         ImageCatalog.shipped(),
                         (s, e) -> new Observation.Starting(""),
                         Clock.systemUTC(),
-                        false)) {
+                        false,
+                        VmSpecs.CONSOLE_DIR)) {
             WorkspaceSpec spec = VmSpecs.spec();
             assertThatThrownBy(() -> p.apply(spec, PowerState.RUNNING, listener))
                     .isInstanceOf(ProviderException.class)

@@ -68,7 +68,8 @@ class SshdThroughVmiPortForwardTest {
                 ImageCatalog.shipped(),
                 new KubevirtProviderFactory.ProbeCheck(),
                 Clock.systemUTC(),
-                false);
+                false,
+                VmSpecs.CONSOLE_DIR);
     }
 
     @AfterEach

@@ -4,6 +4,10 @@ import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +19,9 @@ final class VmSpecs {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     static final String NS = "hangar-vms";
+
+    /** One console socket directory for the JVM's providers (socket names are unique workspace ids). */
+    static final Path CONSOLE_DIR = tempDir();
 
     /** Placeholder key material: the provider copies it into the user-data and never parses it. */
     static final SshHostKey HOST_KEY = new SshHostKey(
@@ -28,6 +35,16 @@ final class VmSpecs {
     static final String USER_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIUserKeyForTests alice@laptop";
 
     private VmSpecs() {}
+
+    private static Path tempDir() {
+        try {
+            Path dir = Files.createTempDirectory("kv-console");
+            dir.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** @return a spec with a unique name, image {@code debian-12}, no template settings */
     static WorkspaceSpec spec() {

@@ -22,7 +22,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * portforward} subresource: it answers the WebSocket upgrade on {@code
  * /apis/subresources.kubevirt.io/v1/.../virtualmachineinstances/<vmi>/portforward/22/tcp} like the
  * guest's sshd behind it would, first an SSH version banner, then an echo of every binary message.
- * The sshd probe is a stand-in that reads the banner through the endpoint it is given.
+ * The sshd probe is a stand-in that reads the banner through the endpoint it is given. The same
+ * stand-in answers the VMI {@code console} subresource (the serial console's relay).
  */
 class VmiPortForwardTest {
     private static final String NS = VmSpecs.NS;
@@ -74,7 +80,8 @@ class VmiPortForwardTest {
                 ImageCatalog.shipped(),
                 bannerProbe,
                 Clock.systemUTC(),
-                false);
+                false,
+                VmSpecs.CONSOLE_DIR);
     }
 
     @AfterEach
@@ -130,6 +137,39 @@ class VmiPortForwardTest {
     }
 
     @Test
+    void theConsoleSocketCarriesTheVmisSerialConsoleBothWaysUntilDelete() throws Exception {
+        WorkspaceSpec spec = VmSpecs.spec();
+        String vmi = runningVm(spec, "uid-1");
+        virtApi.upgrades.clear();
+
+        Path socket = provider.console(spec).orElseThrow().socket();
+
+        assertThat(socket).isEqualTo(VmSpecs.CONSOLE_DIR.resolve(spec.id() + ".sock"));
+        assertThat(provider.console(spec).orElseThrow().socket()).isEqualTo(socket); // one relay, kept
+        try (SocketChannel console = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            InputStream in = Channels.newInputStream(console);
+            assertThat(new String(in.readNBytes(BANNER.length()), StandardCharsets.US_ASCII))
+                    .isEqualTo(BANNER);
+            console.write(ByteBuffer.wrap("root\r".getBytes(StandardCharsets.US_ASCII)));
+            assertThat(new String(in.readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("root\r");
+        }
+        assertThat(virtApi.upgrades).singleElement().satisfies(r -> {
+            assertThat(r.getPath())
+                    .isEqualTo("/apis/subresources.kubevirt.io/v1/namespaces/" + NS + "/virtualmachineinstances/" + vmi
+                            + "/console");
+            assertThat(r.getHeader("Sec-WebSocket-Protocol")).isEqualTo("plain.kubevirt.io");
+        });
+
+        virtApi.refuse = true; // virt-api's answer while no VMI runs: that connection is closed at once
+        try (SocketChannel console = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            assertThat(console.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+        }
+
+        provider.delete(spec, ProviderListener.NONE);
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
     void aRefusedUpgradeClosesOnlyThatConnectionTheNextOneWorks() throws Exception {
         WorkspaceSpec spec = VmSpecs.spec();
         runningVm(spec, "uid-1");
@@ -154,7 +194,7 @@ class VmiPortForwardTest {
         SshEndpoint first = ((Observation.Running) provider.observe(spec)).ssh();
         assertThat(((Observation.Running) provider.observe(spec)).ssh()).isEqualTo(first); // kept while it works
 
-        VmiPortForward broken = provider.portForwards().forward(spec.id()).orElseThrow();
+        VmiStreamRelay broken = provider.portForwards().forward(spec.id()).orElseThrow();
         broken.close(); // the listener died without the provider closing it
         Observation again = provider.observe(spec);
 
