@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * {@code --wait}: polls a workspace until a condition holds, it fails, or a deadline passes. The
+ * {@code --wait}: polls a workspace until a condition holds, it fails, or a deadline passes; at an
+ * interactive terminal it prints a line on standard error whenever the phase or its reason changes.
+ * The
  * server only records desired state; the reconciler makes it so, so waiting means watching the
  * observed phase. A plain loop with a deadline and a poll interval; the clock comes from the
  * {@link CliContext}.
@@ -36,17 +38,20 @@ final class Waiter {
      */
     WorkspaceView until(String name, String owner, String goal, Predicate<WorkspaceView> done) {
         Instant deadline = ctx.clock().instant().plus(timeout);
-        WorkspacePhase lastPhase = null; // none seen yet
+        String lastProgress = ""; // none shown yet
         while (true) {
             WorkspaceView w = fetch(name, owner)
                     .orElseThrow(() -> new CliException(
                             ExitCodes.NOT_FOUND, "workspace " + name + " disappeared while waiting for " + goal));
-            if (w.phase() != lastPhase && ctx.terminal().interactive()) {
-                // Progress only for a person at a terminal; scripts get the final line alone.
-                ctx.err().println("phase: " + w.phase() + (w.reason().isEmpty() ? "" : " (" + w.reason() + ")"));
+            String progress = "phase: " + w.phase() + (w.reason().isEmpty() ? "" : " (" + w.reason() + ")");
+            if (!progress.equals(lastProgress) && ctx.terminal().interactive()) {
+                // Progress only for a person at a terminal; scripts get the final line alone. A new
+                // reason in the same phase is progress too: an image download's or a DataVolume
+                // import's percentage, the sshd still to answer.
+                ctx.err().println(progress);
                 ctx.err().flush();
             }
-            lastPhase = w.phase();
+            lastProgress = progress;
             if (done.test(w)) return w;
             if (w.phase() == WorkspacePhase.Failed) {
                 throw new CliException(
