@@ -84,6 +84,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final SshCheck ssh;
     private final VmiPortForwards portForwards;
     private final VmiConsoles consoles;
+    private final RootDiskPreconditions rootDisks;
     private final Clock clock;
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
@@ -131,6 +132,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         this.ssh = Objects.requireNonNull(ssh, "ssh");
         this.portForwards = new VmiPortForwards(client, KubevirtManifests.SSH_PORT);
         this.consoles = new VmiConsoles(client, consoleDir);
+        this.rootDisks = new RootDiskPreconditions(client, settings);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ownsClient = ownsClient;
     }
@@ -163,7 +165,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
                     ? null
                     : ObservedVm.text(live, "spec", "runStrategy").orElse(null);
             if (live == null) {
-                requireStorage(spec);
+                rootDisks.check(spec);
                 // Halted first: the VM must not start before its Secret and disk exist, and those need
                 // the VM's uid for their owner reference.
                 live = (GenericKubernetesResource) applier.apply(
@@ -308,58 +310,6 @@ public final class KubevirtProvider implements WorkspaceProvider {
             throw new ProviderException("kubevirt provider: " + missing.get(), true);
         }
         discovered.set(true);
-    }
-
-    /**
-     * Checks what the new disk needs, when the cluster lets Hangar look: StorageClass, golden PVC,
-     * DataSource.
-     */
-    private void requireStorage(WorkspaceSpec spec) {
-        Optional<String> storageClass = settings.cluster().storageClassName();
-        if (storageClass.isPresent()) {
-            try {
-                if (client.storage()
-                                .v1()
-                                .storageClasses()
-                                .withName(storageClass.get())
-                                .get()
-                        == null) {
-                    throw new ProviderException(
-                            "StorageClass '" + storageClass.get() + "' (kubevirt provider setting storage-class)"
-                                    + " does not exist in the cluster; name an existing one or leave it unset for"
-                                    + " the cluster default",
-                            true);
-                }
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 403) throw e;
-                // Not allowed to read StorageClasses: CDI reports a wrong class on the DataVolume.
-            }
-        }
-        VmTemplateSettings.RootDiskSource source =
-                VmTemplateSettings.parse(spec.settings(), settings.namespace()).source();
-        if (source instanceof VmTemplateSettings.RootDiskSource.DataSource ds
-                && client.genericKubernetesResources(KubevirtApi.DATA_SOURCE)
-                                .inNamespace(ds.namespace())
-                                .withName(ds.name())
-                                .get()
-                        == null) {
-            throw new ProviderException(
-                    "DataSource " + ds.namespace() + "/" + ds.name() + " (template '" + spec.template()
-                            + "' setting source-data-source) does not exist",
-                    true);
-        }
-        if (source instanceof VmTemplateSettings.RootDiskSource.Pvc pvc) {
-            if (client.persistentVolumeClaims()
-                            .inNamespace(pvc.namespace())
-                            .withName(pvc.name())
-                            .get()
-                    == null) {
-                throw new ProviderException(
-                        "golden PersistentVolumeClaim " + pvc.namespace() + "/" + pvc.name() + " (template '"
-                                + spec.template() + "' setting source-pvc) does not exist",
-                        true);
-            }
-        }
     }
 
     /**
