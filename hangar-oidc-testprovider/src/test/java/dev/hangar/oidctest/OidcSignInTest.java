@@ -150,6 +150,17 @@ class OidcSignInTest {
         assertThat(home.resolve("hangar/cli.yaml")).doesNotExist();
     }
 
+    @Test
+    void theCliSaysClearlyWhenTheServerHasNoOidcProvider(@TempDir Path home) {
+        try (TestControlPlane off = TestControlPlane.start()) {
+            CliHarness.Result r = new CliHarness(home)
+                    .run("login", "--oidc", "--server", off.baseUri().toString(), "--no-browser", "--timeout", "5s");
+            assertThat(r.code()).as(r.toString()).isEqualTo(4);
+            assertThat(r.err()).contains("OIDC sign-in is not configured on this server");
+            assertThat(home.resolve("hangar/cli.yaml")).doesNotExist();
+        }
+    }
+
     // ---- the server's checks, one wrong thing at a time ------------------------------------
 
     @Test
