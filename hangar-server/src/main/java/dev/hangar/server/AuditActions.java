@@ -70,7 +70,9 @@ public final class AuditActions {
             rule("POST", "/api/v1/users", "user.create", Target.USER),
             rule("PATCH", "/api/v1/users/{name}", "user.update", Target.USER),
             rule("DELETE", "/api/v1/users/{name}", "user.delete", Target.USER),
-            rule("PUT", "/api/v1/users/{name}/quota", "quota.set", Target.USER));
+            rule("PUT", "/api/v1/users/{name}/quota", "quota.set", Target.USER),
+            // the actor is the user the identity signed in as (OidcRoutes); a refusal is anonymous
+            rule("POST", "/api/v1/auth/oidc/token", "auth.oidc", Target.CALLER));
 
     private static Rule rule(String method, String template, String action, Target target) {
         Matcher m = PARAM.matcher(template);

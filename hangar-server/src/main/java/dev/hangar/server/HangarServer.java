@@ -235,7 +235,13 @@ public final class HangarServer implements AutoCloseable {
                     console,
                     usb,
                     hostCa,
-                    activity);
+                    activity,
+                    config.oidc().enabled()
+                            ? java.util.Optional.of(new OidcSignIn(
+                                    config.oidc(),
+                                    new dev.hangar.core.oidc.OidcProvisioning(
+                                            store, clock, config.oidc().policy())))
+                            : java.util.Optional.empty());
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {

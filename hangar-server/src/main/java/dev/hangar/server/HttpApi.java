@@ -10,7 +10,6 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.javalin.router.Endpoint;
 import java.time.Duration;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -37,7 +36,8 @@ final class HttpApi {
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb,
             dev.hangar.core.service.HostCertificateAuthority hostCa,
-            dev.hangar.core.autostop.ActivityService activity) {
+            dev.hangar.core.autostop.ActivityService activity,
+            java.util.Optional<OidcSignIn> oidc) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -59,7 +59,9 @@ final class HttpApi {
                 httpAudit.finished(ctx);
             });
             ProblemMapper.register(cfg.routes);
-            cfg.routes.before("/api/v1/*", new BearerAuth(users, Set.of(SystemRoutes.OPENAPI_PATH)));
+            java.util.Set<String> publicPaths = new java.util.HashSet<>(OidcRoutes.PUBLIC);
+            publicPaths.add(SystemRoutes.OPENAPI_PATH);
+            cfg.routes.before("/api/v1/*", new BearerAuth(users, publicPaths));
             new WorkspaceRoutes(workspaces, dryRun, activity).register(cfg.routes);
             new ActivityRoutes(activity).register(cfg.routes);
             new UsbRoutes(usb).register(cfg.routes);
@@ -73,6 +75,7 @@ final class HttpApi {
             console.register(cfg.routes);
             new SshRoutes(hostCa).register(cfg.routes);
             new AuditRoutes(audit).register(cfg.routes);
+            new OidcRoutes(oidc, users, config.oidc().tokenLifetime()).register(cfg.routes);
         });
     }
 }

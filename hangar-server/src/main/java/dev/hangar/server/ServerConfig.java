@@ -48,6 +48,7 @@ import java.util.TreeMap;
  *     days); positive
  * @param quotas per-role quota limits ({@code quotas.<role>.<limit>}); every role unlimited by
  *     default
+ * @param oidc OpenID Connect sign-in ({@code oidc.*}); off by default
  */
 public record ServerConfig(
         String listenHost,
@@ -65,7 +66,8 @@ public record ServerConfig(
         String defaultTemplate,
         AutostopSettings autostop,
         Duration auditRetention,
-        QuotaPolicy quotas) {
+        QuotaPolicy quotas,
+        OidcConfig oidc) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -96,6 +98,7 @@ public record ServerConfig(
         autostop = autostop == null ? AutostopSettings.DEFAULTS : autostop;
         auditRetention = auditRetention == null ? AuditLog.DEFAULT_RETENTION : auditRetention;
         quotas = quotas == null ? QuotaPolicy.UNLIMITED : quotas;
+        oidc = oidc == null ? OidcConfig.OFF : oidc;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -123,7 +126,8 @@ public record ServerConfig(
                 "",
                 AutostopSettings.DEFAULTS,
                 AuditLog.DEFAULT_RETENTION,
-                QuotaPolicy.UNLIMITED);
+                QuotaPolicy.UNLIMITED,
+                OidcConfig.OFF);
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -185,6 +189,11 @@ public record ServerConfig(
         return copy(c -> c.quotas = policy);
     }
 
+    /** @return a copy with other OIDC sign-in settings */
+    public ServerConfig withOidc(OidcConfig settings) {
+        return copy(c -> c.oidc = settings);
+    }
+
     /** @return a copy with the components {@code change} sets, validated like any config */
     private ServerConfig copy(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -210,6 +219,7 @@ public record ServerConfig(
         AutostopSettings autostop;
         Duration auditRetention;
         QuotaPolicy quotas;
+        OidcConfig oidc;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -228,6 +238,7 @@ public record ServerConfig(
             autostop = s.autostop;
             auditRetention = s.auditRetention;
             quotas = s.quotas;
+            oidc = s.oidc;
         }
 
         ServerConfig build() {
@@ -247,7 +258,8 @@ public record ServerConfig(
                     defaultTemplate,
                     autostop,
                     auditRetention,
-                    quotas);
+                    quotas,
+                    oidc);
         }
     }
 
@@ -260,6 +272,6 @@ public record ServerConfig(
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
-                + auditRetention + ", quotas=" + quotas + "]";
+                + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + "]";
     }
 }

@@ -103,7 +103,18 @@ public final class ServerConfigLoader {
             new Key("quotas.auditor.running", ""),
             new Key("quotas.auditor.cpus", ""),
             new Key("quotas.auditor.memory-mib", ""),
-            new Key("quotas.auditor.disk-gib", ""));
+            new Key("quotas.auditor.disk-gib", ""),
+            new Key("oidc.issuer", ""),
+            new Key("oidc.client-id", ""),
+            new Key("oidc.client-secret", ""),
+            new Key("oidc.scopes", "openid profile"),
+            new Key("oidc.username-claim", "preferred_username"),
+            new Key("oidc.groups-claim", ""),
+            new Key("oidc.role-mapping.admin", ""),
+            new Key("oidc.role-mapping.auditor", ""),
+            new Key("oidc.role-mapping.member", ""),
+            new Key("oidc.default-role", "member"),
+            new Key("oidc.token-expires", "30d"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -257,7 +268,8 @@ public final class ServerConfigLoader {
                                 values,
                                 base.autostop().deleteWarning())),
                 duration("audit.retention", values, base.auditRetention()),
-                QuotaConfig.parse(values, base.quotas()));
+                QuotaConfig.parse(values, base.quotas()),
+                OidcConfig.parse(values, base.oidc()));
     }
 
     private static Map<String, String> readFile(Path file) {

@@ -7,6 +7,7 @@ import static dev.hangar.store.Columns.text;
 import dev.hangar.core.domain.ApiToken;
 import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.OidcIdentity;
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.SshPublicKey;
 import dev.hangar.core.domain.User;
@@ -24,12 +25,15 @@ import org.jdbi.v3.core.statement.StatementContext;
  * The {@code users}, {@code ssh_keys} and {@code api_tokens} tables (V1, reshaped by V3: roles,
  * disabled users, named tokens with expiry and last use). Thread-safe; semantics as
  * {@link UserStore} states. Keys and tokens must belong to an existing user: adding one for an
- * unknown owner throws {@link NotFoundException} (a foreign key refuses it).
+ * unknown owner throws {@link NotFoundException} (a foreign key refuses it). The {@code
+ * oidc_identities} table (V10) links OpenID Connect identities to users and goes with the user
+ * (foreign key with cascade).
  */
 final class JdbiUserStore implements UserStore {
 
     private static final String KEY_COLUMNS = "owner, algorithm, key_base64, comment, bits, fingerprint, added_at_ms";
     private static final String USER_COLUMNS = "name, role, disabled, created_at_ms";
+    private static final String IDENTITY_COLUMNS = "issuer, subject, user_name, linked_at_ms";
     private static final String TOKEN_COLUMNS =
             "id, owner, secret_hash, name, created_at_ms, expires_at_ms, last_used_at_ms";
 
@@ -241,6 +245,44 @@ final class JdbiUserStore implements UserStore {
                         .bind("id", id)
                         .execute()
                 == 1);
+    }
+
+    @Override
+    public OidcIdentity linkIdentity(OidcIdentity identity) {
+        Objects.requireNonNull(identity, "identity");
+        OidcIdentity stored = new OidcIdentity(
+                identity.issuer(), identity.subject(), identity.userName(), stored("linkedAt", identity.linkedAt()));
+        session.write(
+                h -> h.createUpdate("INSERT INTO oidc_identities (" + IDENTITY_COLUMNS
+                                + ") VALUES (:issuer, :subject, :userName, :linkedAt)")
+                        .bind("issuer", text("issuer", identity.issuer()))
+                        .bind("subject", text("subject", identity.subject()))
+                        .bind("userName", text("userName", identity.userName()))
+                        .bind("linkedAt", millis("linkedAt", identity.linkedAt()))
+                        .execute(),
+                v -> switch (v.kind()) {
+                    case UNIQUE ->
+                        Optional.of(new ConflictException(
+                                "subject", "this OpenID Connect identity is linked to a Hangar user already"));
+                    case FOREIGN_KEY -> Optional.of(noSuchUser(identity.userName()));
+                });
+        return stored;
+    }
+
+    @Override
+    public Optional<OidcIdentity> findIdentity(String issuer, String subject) {
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(subject, "subject");
+        return session.read(h -> h.createQuery("SELECT " + IDENTITY_COLUMNS
+                        + " FROM oidc_identities WHERE issuer = :issuer AND subject = :subject")
+                .bind("issuer", issuer)
+                .bind("subject", subject)
+                .map((rs, ctx) -> new OidcIdentity(
+                        rs.getString("issuer"),
+                        rs.getString("subject"),
+                        rs.getString("user_name"),
+                        Instant.ofEpochMilli(rs.getLong("linked_at_ms"))))
+                .findOne());
     }
 
     private static NotFoundException noSuchUser(String owner) {

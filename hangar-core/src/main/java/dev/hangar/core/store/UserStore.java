@@ -76,4 +76,15 @@ public interface UserStore {
 
     /** @return true if the token existed and was removed */
     boolean removeToken(String id);
+
+    /**
+     * Links an OpenID Connect identity to an existing user (issue #15, item 3).
+     *
+     * @throws dev.hangar.core.domain.ConflictException when the identity is linked already
+     * @throws dev.hangar.core.domain.NotFoundException when the user does not exist
+     */
+    dev.hangar.core.domain.OidcIdentity linkIdentity(dev.hangar.core.domain.OidcIdentity identity);
+
+    /** @return the link of the identity {@code (issuer, subject)}, compared exactly, if any */
+    Optional<dev.hangar.core.domain.OidcIdentity> findIdentity(String issuer, String subject);
 }

@@ -37,6 +37,7 @@ public final class InMemoryStore implements Store {
     private Map<String, ApiToken> tokens = new TreeMap<>();
     private Map<String, WorkspaceActivity> activity = new TreeMap<>();
     private Map<String, dev.hangar.core.quota.QuotaLimits> quotas = new TreeMap<>();
+    private Map<String, dev.hangar.core.domain.OidcIdentity> identities = new TreeMap<>();
     private long seq;
     private List<AuditEntry> audit = new ArrayList<>();
     private long auditSeq;
@@ -95,6 +96,7 @@ public final class InMemoryStore implements Store {
             var ts = new TreeMap<>(tokens);
             var as = new TreeMap<>(activity);
             var qs = new TreeMap<>(quotas);
+            var is = new TreeMap<>(identities);
             long s = seq;
             var au = new ArrayList<>(audit);
             try {
@@ -107,6 +109,7 @@ public final class InMemoryStore implements Store {
                 tokens = ts;
                 activity = as;
                 quotas = qs;
+                identities = is;
                 seq = s;
                 audit = au;
                 throw e;
@@ -360,6 +363,7 @@ public final class InMemoryStore implements Store {
                 keys.removeIf(k -> k.owner().equals(name));
                 tokens.values().removeIf(t -> t.owner().equals(name));
                 quotas.remove(name);
+                identities.values().removeIf(i -> i.userName().equals(name));
                 return users.remove(name) != null;
             }
         }
@@ -443,6 +447,24 @@ public final class InMemoryStore implements Store {
         public Optional<ApiToken> findToken(String id) {
             synchronized (lock) {
                 return Optional.ofNullable(tokens.get(id));
+            }
+        }
+
+        @Override
+        public dev.hangar.core.domain.OidcIdentity linkIdentity(dev.hangar.core.domain.OidcIdentity identity) {
+            synchronized (lock) {
+                if (!users.containsKey(identity.userName()))
+                    throw new dev.hangar.core.domain.NotFoundException("no user " + identity.userName());
+                if (identities.putIfAbsent(identity.issuer() + "\n" + identity.subject(), identity) != null)
+                    throw new ConflictException("subject", "identity linked");
+                return identity;
+            }
+        }
+
+        @Override
+        public Optional<dev.hangar.core.domain.OidcIdentity> findIdentity(String issuer, String subject) {
+            synchronized (lock) {
+                return Optional.ofNullable(identities.get(issuer + "\n" + subject));
             }
         }
 
