@@ -37,7 +37,8 @@ final class HttpApi {
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb,
             dev.hangar.core.service.HostCertificateAuthority hostCa,
-            dev.hangar.core.autostop.ActivityService activity) {
+            dev.hangar.core.autostop.ActivityService activity,
+            dev.hangar.core.lab.LabService labs) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -61,6 +62,7 @@ final class HttpApi {
             ProblemMapper.register(cfg.routes);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, Set.of(SystemRoutes.OPENAPI_PATH)));
             new WorkspaceRoutes(workspaces, dryRun, activity).register(cfg.routes);
+            new LabRoutes(labs).register(cfg.routes);
             new ActivityRoutes(activity).register(cfg.routes);
             new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);

@@ -48,6 +48,7 @@ import java.util.TreeMap;
  *     days); positive
  * @param quotas per-role quota limits ({@code quotas.<role>.<limit>}); every role unlimited by
  *     default
+ * @param labs lab settings ({@code labs.max-members}, {@code labs.subnet})
  */
 public record ServerConfig(
         String listenHost,
@@ -65,7 +66,8 @@ public record ServerConfig(
         String defaultTemplate,
         AutostopSettings autostop,
         Duration auditRetention,
-        QuotaPolicy quotas) {
+        QuotaPolicy quotas,
+        dev.hangar.core.lab.LabSettings labs) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -96,6 +98,7 @@ public record ServerConfig(
         autostop = autostop == null ? AutostopSettings.DEFAULTS : autostop;
         auditRetention = auditRetention == null ? AuditLog.DEFAULT_RETENTION : auditRetention;
         quotas = quotas == null ? QuotaPolicy.UNLIMITED : quotas;
+        labs = labs == null ? dev.hangar.core.lab.LabSettings.DEFAULTS : labs;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -123,7 +126,8 @@ public record ServerConfig(
                 "",
                 AutostopSettings.DEFAULTS,
                 AuditLog.DEFAULT_RETENTION,
-                QuotaPolicy.UNLIMITED);
+                QuotaPolicy.UNLIMITED,
+                dev.hangar.core.lab.LabSettings.DEFAULTS);
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -185,6 +189,11 @@ public record ServerConfig(
         return copy(c -> c.quotas = policy);
     }
 
+    /** @return a copy with these lab settings */
+    public ServerConfig withLabs(dev.hangar.core.lab.LabSettings settings) {
+        return copy(c -> c.labs = settings);
+    }
+
     /** @return a copy with the components {@code change} sets, validated like any config */
     private ServerConfig copy(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -210,6 +219,7 @@ public record ServerConfig(
         AutostopSettings autostop;
         Duration auditRetention;
         QuotaPolicy quotas;
+        dev.hangar.core.lab.LabSettings labs;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -228,6 +238,7 @@ public record ServerConfig(
             autostop = s.autostop;
             auditRetention = s.auditRetention;
             quotas = s.quotas;
+            labs = s.labs;
         }
 
         ServerConfig build() {
@@ -247,7 +258,8 @@ public record ServerConfig(
                     defaultTemplate,
                     autostop,
                     auditRetention,
-                    quotas);
+                    quotas,
+                    labs);
         }
     }
 
@@ -260,6 +272,6 @@ public record ServerConfig(
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
-                + auditRetention + ", quotas=" + quotas + "]";
+                + auditRetention + ", quotas=" + quotas + ", labs=" + labs + "]";
     }
 }

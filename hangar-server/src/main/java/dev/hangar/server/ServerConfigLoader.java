@@ -103,7 +103,9 @@ public final class ServerConfigLoader {
             new Key("quotas.auditor.running", ""),
             new Key("quotas.auditor.cpus", ""),
             new Key("quotas.auditor.memory-mib", ""),
-            new Key("quotas.auditor.disk-gib", ""));
+            new Key("quotas.auditor.disk-gib", ""),
+            new Key("labs.max-members", Integer.toString(dev.hangar.core.lab.LabSettings.DEFAULT_MAX_MEMBERS)),
+            new Key("labs.subnet", dev.hangar.core.lab.LabSettings.DEFAULT_SUBNET));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -257,7 +259,28 @@ public final class ServerConfigLoader {
                                 values,
                                 base.autostop().deleteWarning())),
                 duration("audit.retention", values, base.auditRetention()),
-                QuotaConfig.parse(values, base.quotas()));
+                QuotaConfig.parse(values, base.quotas()),
+                labs(values, base.labs()));
+    }
+
+    private static dev.hangar.core.lab.LabSettings labs(
+            Map<String, String> values, dev.hangar.core.lab.LabSettings base) {
+        int max = values.containsKey("labs.max-members")
+                ? integer(
+                        "labs.max-members",
+                        values.get("labs.max-members"),
+                        1,
+                        dev.hangar.core.lab.LabAddresses.MAX_MEMBERS)
+                : base.maxMembers();
+        dev.hangar.core.lab.LabAddresses subnet = base.subnet();
+        if (values.containsKey("labs.subnet")) {
+            try {
+                subnet = dev.hangar.core.lab.LabAddresses.parse(values.get("labs.subnet"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("labs.subnet: " + e.getMessage(), e);
+            }
+        }
+        return new dev.hangar.core.lab.LabSettings(max, subnet);
     }
 
     private static Map<String, String> readFile(Path file) {

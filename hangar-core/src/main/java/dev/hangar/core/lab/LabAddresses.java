@@ -100,6 +100,16 @@ public final class LabAddresses {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof LabAddresses a && a.base == base && a.prefix == prefix;
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(base) * 31 + prefix;
+    }
+
+    @Override
     public String toString() {
         return dotted(base) + "/" + prefix;
     }
