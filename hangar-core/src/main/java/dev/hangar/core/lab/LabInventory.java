@@ -141,7 +141,10 @@ public final class LabInventory {
     /** Plain words Ansible would turn into another type (numbers, booleans). */
     private static boolean looksLikeLiteral(String v) {
         String l = v.toLowerCase(Locale.ROOT);
-        return l.equals("true") || l.equals("false") || l.equals("none") || v.matches("[-+]?[0-9][0-9_.eE+-]*");
+        return l.equals("true")
+                || l.equals("false")
+                || l.equals("none")
+                || v.matches("[-+]?[0-9_]+|[-+]?[0-9_]*\\.[0-9_]*([eE][-+]?[0-9]+)?|[-+]?[0-9_]+[eE][-+]?[0-9]+");
     }
 
     private static Map<String, Object> structured(Lab lab, String sshConfig) {
