@@ -120,6 +120,30 @@ class LabControlPlaneTest {
     }
 
     @Test
+    void concurrentLabCreatesGetDistinctSubnets() throws Exception {
+        String token = cp.createUser(unique("racer-"), Role.MEMBER).token();
+        List<java.util.concurrent.Future<HttpResponse<String>>> results = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            for (int i = 0; i < 6; i++) {
+                String body = lab(unique("r"), "{\"name\":\"n\",\"count\":1}");
+                results.add(pool.submit(() -> {
+                    go.await();
+                    return http.post("/api/v1/labs", token, body);
+                }));
+            }
+            go.countDown();
+        }
+        List<String> subnets = new ArrayList<>();
+        for (var f : results) {
+            HttpResponse<String> r = f.get();
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            subnets.add(TestHttp.json(r).get("subnet").asText());
+        }
+        assertThat(subnets).doesNotHaveDuplicates().hasSize(6);
+    }
+
+    @Test
     void membersAreProvisionedConcurrently() {
         String name = unique("c");
         CountDownLatch gate = new CountDownLatch(1);
