@@ -50,6 +50,12 @@ public final class LabService {
     private final Clock clock;
     private final LabSettings settings;
 
+    /**
+     * @param store where labs and their member slots are kept
+     * @param workspaces creates, starts, stops and deletes the members (the one workspace path)
+     * @param clock stamps {@link Lab#createdAt()}
+     * @param settings {@code labs.max-members} and {@code labs.subnet}
+     */
     public LabService(Store store, WorkspaceService workspaces, Clock clock, LabSettings settings) {
         this.store = Objects.requireNonNull(store);
         this.workspaces = Objects.requireNonNull(workspaces);
