@@ -99,7 +99,6 @@ class LabFileTest {
                         new LabView.LabMemberView("k8s-master-1", "master", 1, "10.213.0.11", "Running", ""),
                         new LabView.LabMemberView("k8s-nodes-1", "nodes", 1, "10.213.0.12", "Provisioning", ""),
                         new LabView.LabMemberView("k8s-nodes-2", "nodes", 2, "10.213.0.13", "Provisioning", "")));
-        assertThat(LabCommand.LabWaiter.progress(l))
-                .isEqualTo("lab k8s: Creating 1/3 ready (Provisioning 2, Running 1)");
+        assertThat(LabWaiter.progress(l)).isEqualTo("lab k8s: Creating 1/3 ready (Provisioning 2, Running 1)");
     }
 }
