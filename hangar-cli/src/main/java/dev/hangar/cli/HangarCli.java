@@ -39,6 +39,7 @@ public final class HangarCli implements Runnable {
             StopCommand.class,
             RestartCommand.class,
             DeleteCommand.class,
+            LabCommand.class,
             EventsCommand.class,
             KeepaliveCommand.class,
             TemplateCommand.class,

@@ -109,6 +109,9 @@ class OutputOptionTest {
                         "hangar template show",
                         "hangar token list",
                         "hangar quota show",
+                        "hangar lab create",
+                        "hangar lab list",
+                        "hangar lab show",
                         "hangar usb list",
                         "hangar user list");
         assertThat(withMixin).containsExactlyInAnyOrderElementsOf(withOption);

@@ -27,9 +27,12 @@ public final class AuditActions {
 
     /** How an operation's target is named. */
     enum Target {
-        /** {@code owner/name} of the workspace in the path ({@code owner} from the query, else the caller). */
+        /**
+         * {@code owner/name} of the workspace (or lab) in the path ({@code owner} from the query, else
+         * the caller).
+         */
         WORKSPACE,
-        /** A new workspace: {@code caller/name}, the name from the 201's {@code Location}. */
+        /** A new workspace (or lab): {@code caller/name}, the name from the 201's {@code Location}. */
         NEW_WORKSPACE,
         /** {@code owner/name/busid}: the bus id from the path or from the 201's {@code Location}. */
         USB,
@@ -60,6 +63,10 @@ public final class AuditActions {
             rule("POST", "/api/v1/workspaces/{name}/activity", "workspace.keepalive", Target.WORKSPACE),
             rule("POST", "/api/v1/workspaces/{name}/usb/attachments", "usb.attach", Target.USB),
             rule("DELETE", "/api/v1/workspaces/{name}/usb/attachments/{busid}", "usb.detach", Target.USB),
+            rule("POST", "/api/v1/labs", "lab.create", Target.NEW_WORKSPACE),
+            rule("DELETE", "/api/v1/labs/{name}", "lab.delete", Target.WORKSPACE),
+            rule("POST", "/api/v1/labs/{name}/start", "lab.start", Target.WORKSPACE),
+            rule("POST", "/api/v1/labs/{name}/stop", "lab.stop", Target.WORKSPACE),
             rule("POST", "/api/v1/images/pull", "image.pull", Target.IMAGE),
             rule("POST", "/api/v1/images/import", "image.import", Target.IMAGE),
             rule("DELETE", "/api/v1/images/{name}", "image.delete", Target.IMAGE),

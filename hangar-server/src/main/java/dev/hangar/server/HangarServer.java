@@ -201,6 +201,8 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException("templates.default: " + e.getMessage(), e);
             }
 
+            dev.hangar.core.lab.LabService labs =
+                    new dev.hangar.core.lab.LabService(store, workspaces, clock, config.labs());
             IdleStop idle = IdleStop.create(config, store, templates, workspaces, clock, reconciler::enqueue);
             ActivityService activity = idle.activity();
             dev.hangar.core.usb.UsbService usb = new dev.hangar.core.usb.UsbService(
@@ -236,6 +238,7 @@ public final class HangarServer implements AutoCloseable {
                     usb,
                     hostCa,
                     activity,
+                    labs,
                     config.oidc().enabled()
                             ? java.util.Optional.of(new OidcSignIn(
                                     config.oidc(),

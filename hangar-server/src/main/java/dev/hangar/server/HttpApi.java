@@ -37,6 +37,7 @@ final class HttpApi {
             dev.hangar.core.usb.UsbService usb,
             dev.hangar.core.service.HostCertificateAuthority hostCa,
             dev.hangar.core.autostop.ActivityService activity,
+            dev.hangar.core.lab.LabService labs,
             java.util.Optional<OidcSignIn> oidc) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
@@ -63,6 +64,7 @@ final class HttpApi {
             publicPaths.add(SystemRoutes.OPENAPI_PATH);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, publicPaths));
             new WorkspaceRoutes(workspaces, dryRun, activity).register(cfg.routes);
+            new LabRoutes(labs).register(cfg.routes);
             new ActivityRoutes(activity).register(cfg.routes);
             new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);

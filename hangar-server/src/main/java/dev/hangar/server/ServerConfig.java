@@ -49,6 +49,7 @@ import java.util.TreeMap;
  * @param quotas per-role quota limits ({@code quotas.<role>.<limit>}); every role unlimited by
  *     default
  * @param oidc OpenID Connect sign-in ({@code oidc.*}); off by default
+ * @param labs lab settings ({@code labs.max-members}, {@code labs.subnet})
  */
 public record ServerConfig(
         String listenHost,
@@ -67,7 +68,8 @@ public record ServerConfig(
         AutostopSettings autostop,
         Duration auditRetention,
         QuotaPolicy quotas,
-        OidcConfig oidc) {
+        OidcConfig oidc,
+        dev.hangar.core.lab.LabSettings labs) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -99,6 +101,7 @@ public record ServerConfig(
         auditRetention = auditRetention == null ? AuditLog.DEFAULT_RETENTION : auditRetention;
         quotas = quotas == null ? QuotaPolicy.UNLIMITED : quotas;
         oidc = oidc == null ? OidcConfig.OFF : oidc;
+        labs = labs == null ? dev.hangar.core.lab.LabSettings.DEFAULTS : labs;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -127,7 +130,8 @@ public record ServerConfig(
                 AutostopSettings.DEFAULTS,
                 AuditLog.DEFAULT_RETENTION,
                 QuotaPolicy.UNLIMITED,
-                OidcConfig.OFF);
+                OidcConfig.OFF,
+                dev.hangar.core.lab.LabSettings.DEFAULTS);
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -194,6 +198,11 @@ public record ServerConfig(
         return copy(c -> c.oidc = settings);
     }
 
+    /** @return a copy with these lab settings */
+    public ServerConfig withLabs(dev.hangar.core.lab.LabSettings settings) {
+        return copy(c -> c.labs = settings);
+    }
+
     /** @return a copy with the components {@code change} sets, validated like any config */
     private ServerConfig copy(java.util.function.Consumer<Copy> change) {
         Copy c = new Copy(this);
@@ -220,6 +229,7 @@ public record ServerConfig(
         Duration auditRetention;
         QuotaPolicy quotas;
         OidcConfig oidc;
+        dev.hangar.core.lab.LabSettings labs;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -239,6 +249,7 @@ public record ServerConfig(
             auditRetention = s.auditRetention;
             quotas = s.quotas;
             oidc = s.oidc;
+            labs = s.labs;
         }
 
         ServerConfig build() {
@@ -259,7 +270,8 @@ public record ServerConfig(
                     autostop,
                     auditRetention,
                     quotas,
-                    oidc);
+                    oidc,
+                    labs);
         }
     }
 
@@ -272,6 +284,6 @@ public record ServerConfig(
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
-                + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + "]";
+                + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + ", labs=" + labs + "]";
     }
 }

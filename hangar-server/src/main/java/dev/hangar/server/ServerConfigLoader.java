@@ -114,7 +114,9 @@ public final class ServerConfigLoader {
             new Key("oidc.role-mapping.auditor", ""),
             new Key("oidc.role-mapping.member", ""),
             new Key("oidc.default-role", "member"),
-            new Key("oidc.token-expires", "30d"));
+            new Key("oidc.token-expires", "30d"),
+            new Key("labs.max-members", Integer.toString(dev.hangar.core.lab.LabSettings.DEFAULT_MAX_MEMBERS)),
+            new Key("labs.subnet", dev.hangar.core.lab.LabSettings.DEFAULT_SUBNET));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -269,7 +271,28 @@ public final class ServerConfigLoader {
                                 base.autostop().deleteWarning())),
                 duration("audit.retention", values, base.auditRetention()),
                 QuotaConfig.parse(values, base.quotas()),
-                OidcConfig.parse(values, base.oidc()));
+                OidcConfig.parse(values, base.oidc()),
+                labs(values, base.labs()));
+    }
+
+    private static dev.hangar.core.lab.LabSettings labs(
+            Map<String, String> values, dev.hangar.core.lab.LabSettings base) {
+        int max = values.containsKey("labs.max-members")
+                ? integer(
+                        "labs.max-members",
+                        values.get("labs.max-members"),
+                        1,
+                        dev.hangar.core.lab.LabAddresses.MAX_MEMBERS)
+                : base.maxMembers();
+        dev.hangar.core.lab.LabAddresses subnet = base.subnet();
+        if (values.containsKey("labs.subnet")) {
+            try {
+                subnet = dev.hangar.core.lab.LabAddresses.parse(values.get("labs.subnet"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("labs.subnet: " + e.getMessage(), e);
+            }
+        }
+        return new dev.hangar.core.lab.LabSettings(max, subnet);
     }
 
     private static Map<String, String> readFile(Path file) {

@@ -53,7 +53,8 @@ import org.junit.jupiter.api.Test;
  * empty database from {@link #newDatabase()}; subclasses run the suite on a real SQLite file and on
  * a real PostgreSQL server.
  */
-abstract class StoreContractTest implements AuditStoreContract, QuotaStoreContract, OidcIdentityStoreContract {
+abstract class StoreContractTest
+        implements AuditStoreContract, QuotaStoreContract, OidcIdentityStoreContract, LabStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -70,6 +71,22 @@ abstract class StoreContractTest implements AuditStoreContract, QuotaStoreContra
     @Override
     public JdbiStore auditedStore() {
         return store;
+    }
+
+    @Override
+    public JdbiStore labStore() {
+        return store;
+    }
+
+    @Override
+    public long labMemberRows() throws Exception {
+        try (java.sql.Connection c =
+                        java.sql.DriverManager.getConnection(config.jdbcUrl(), config.username(), config.password());
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM lab_members")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Override

@@ -66,6 +66,7 @@ public final class FakeProvider implements WorkspaceProvider {
     private volatile boolean closed;
     private volatile SshEndpoint ssh = SSH;
     private final Map<String, SshEndpoint> sshByName = new ConcurrentHashMap<>();
+    private final Map<String, String> failingByName = new ConcurrentHashMap<>();
     private final Map<String, WorkspaceSpec> lastSpecs = new ConcurrentHashMap<>();
     private volatile java.util.concurrent.CountDownLatch applyGate = new java.util.concurrent.CountDownLatch(0);
     private final java.util.concurrent.atomic.AtomicInteger appliesInFlight =
@@ -141,6 +142,15 @@ public final class FakeProvider implements WorkspaceProvider {
         return this;
     }
 
+    /**
+     * Makes every apply of the workspace named {@code workspaceName} throw a permanent {@link
+     * ProviderException} with {@code message} (e.g. one member of a lab), leaving others alone.
+     */
+    public FakeProvider failAppliesOf(String workspaceName, String message) {
+        failingByName.put(workspaceName, message);
+        return this;
+    }
+
     /** @return every call so far, in order */
     public List<Call> calls() {
         return List.copyOf(calls);
@@ -192,6 +202,11 @@ public final class FakeProvider implements WorkspaceProvider {
     private Observation applyNow(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         lastSpecs.put(spec.name(), spec);
         SshEndpoint ssh = sshByName.getOrDefault(spec.name(), this.ssh);
+        String failing = failingByName.get(spec.name());
+        if (failing != null) {
+            calls.add(new Call("apply", spec.name(), desired.name(), "error: " + failing));
+            throw new ProviderException(failing, true);
+        }
         if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             calls.add(new Call("apply", spec.name(), desired.name(), "error: " + failMessage));
             throw new ProviderException(failMessage, failPermanently);

@@ -92,6 +92,14 @@ class RouteAccessWalkTest {
         rule("POST /api/v1/workspaces/{name}/usb/attachments", 403, 404, 403, 403);
         rule("DELETE /api/v1/workspaces/{name}/usb/attachments/{busid}", 204, 404, 403, 204);
         rule("DELETE /api/v1/workspaces/{name}", 202, 404, 403, 202);
+        // labs: every {name} route targets a lab of alice's (?owner=alice); another member gets 404
+        rule("GET /api/v1/labs", 200, 200, 200, 200);
+        rule("POST /api/v1/labs", 422, 422, 403, 422);
+        rule("GET /api/v1/labs/{name}", 200, 404, 200, 200);
+        rule("POST /api/v1/labs/{name}/start", 202, 404, 403, 202);
+        rule("POST /api/v1/labs/{name}/stop", 202, 404, 403, 202);
+        rule("GET /api/v1/labs/{name}/inventory", 200, 404, 200, 200);
+        rule("DELETE /api/v1/labs/{name}", 202, 404, 403, 202);
         rule("GET /api/v1/templates", 200, 200, 200, 200);
         rule("GET /api/v1/templates/{name}", 200, 200, 200, 200);
         rule("GET /api/v1/images", 200, 200, 200, 200);
@@ -200,11 +208,14 @@ class RouteAccessWalkTest {
         List<String> ops = new ArrayList<>(documented());
         // deleting the workspace last, so the walk's other operations still find it
         ops.sort((a, b) -> Boolean.compare(
-                a.equals("DELETE /api/v1/workspaces/{name}"), b.equals("DELETE /api/v1/workspaces/{name}")));
+                a.equals("DELETE /api/v1/workspaces/{name}") || a.equals("DELETE /api/v1/labs/{name}"),
+                b.equals("DELETE /api/v1/workspaces/{name}") || b.equals("DELETE /api/v1/labs/{name}")));
         List<String> mismatches = new ArrayList<>();
         for (Caller c : Caller.values()) {
             String ws = "w-" + c.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + SEQ.incrementAndGet();
             createRunning(ws);
+            String lab = "l-" + c.name().toLowerCase(Locale.ROOT).replace('_', '-') + "-" + SEQ.incrementAndGet();
+            createLab(lab);
             for (String op : ops) {
                 int[] row = RULES.get(op);
                 assertThat(row).as("no rule for " + op).isNotNull();
@@ -212,7 +223,7 @@ class RouteAccessWalkTest {
                 int expected = LOCKED_OUT.contains(c)
                         ? (PUBLIC.contains(op) ? row[Caller.OWNER.ordinal()] : 401)
                         : row[c.ordinal()];
-                int actual = call(c, op, ws);
+                int actual = call(c, op, ws, lab);
                 if (actual != expected) mismatches.add(c + " " + op + ": expected " + expected + ", got " + actual);
             }
         }
@@ -231,12 +242,24 @@ class RouteAccessWalkTest {
                         .equals("Running"));
     }
 
-    private static int call(Caller c, String op, String ws) throws Exception {
+    /** Creates a one-member lab of alice's, as alice. */
+    private static void createLab(String lab) {
+        HttpResponse<String> r = http.post(
+                "/api/v1/labs",
+                TOKENS.get(Caller.OWNER),
+                "{\"name\":\"" + lab + "\",\"template\":\"fake\",\"groups\":[{\"name\":\"m\",\"count\":1}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    private static int call(Caller c, String op, String ws, String lab) throws Exception {
         String method = op.substring(0, op.indexOf(' '));
         String template = op.substring(op.indexOf(' ') + 1);
         String path = template;
         String query = "";
-        if (template.startsWith("/api/v1/workspaces/{name}")) {
+        if (template.startsWith("/api/v1/labs/{name}")) {
+            path = path.replace("{name}", lab);
+            query = "?owner=alice";
+        } else if (template.startsWith("/api/v1/workspaces/{name}")) {
             path = path.replace("{name}", ws);
             query = "?owner=alice";
         } else if (template.equals("/api/v1/users/{name}/quota")) {

@@ -43,12 +43,14 @@ public final class HangarClient implements AutoCloseable {
     private final ClientSettings settings;
     private final ApiTransport transport;
     private final AdminClient admin;
+    private final LabClient labs;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.transport = new ApiTransport(settings);
         this.admin = new AdminClient(transport);
+        this.labs = new LabClient(transport);
     }
 
     /** @return the settings this client was built with */
@@ -386,6 +388,11 @@ public final class HangarClient implements AutoCloseable {
      */
     public AdminClient admin() {
         return admin;
+    }
+
+    /** @return the facet for labs ({@code /labs}), sharing this client's transport */
+    public LabClient labs() {
+        return labs;
     }
 
     // ---- server ----------------------------------------------------------------------------

@@ -86,6 +86,12 @@ public final class InMemoryStore implements Store {
         return quotaStore;
     }
 
+    /** Labs are tested on the real stores (StoreContractTest) and through the control plane. */
+    @Override
+    public LabStore labs() {
+        throw new UnsupportedOperationException("labs are tested on the real stores, not InMemoryStore");
+    }
+
     @Override
     public <T> T inTransaction(Function<Store, T> work) {
         synchronized (lock) {
