@@ -73,6 +73,9 @@ final class HttpApi {
             console.register(cfg.routes);
             new SshRoutes(hostCa).register(cfg.routes);
             new AuditRoutes(audit).register(cfg.routes);
+            new dev.hangar.server.dashboard.DashboardRoutes(
+                            users, workspaces, templates, audit, java.time.Clock.systemUTC())
+                    .register(cfg.routes);
         });
     }
 }
