@@ -73,7 +73,7 @@ class DashboardSecurityTest {
                 .contains("script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "default-src 'none'")
                 .doesNotContain("unsafe-inline", "unsafe-eval");
         assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
-        assertThat(r.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(r.headers().firstValue("Referrer-Policy")).contains("same-origin");
         // no inline script and no inline style attribute in what the server renders
         assertThat(r.body()).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContain("style=");
     }
