@@ -134,6 +134,10 @@ final class WorkspacePages {
     }
 
     void createForm(Context ctx, Signed s) {
+        if (templates.all().isEmpty()) {
+            DashboardRoutes.message(ctx, s, 409, "No templates", "this server has no templates to create from");
+            return;
+        }
         Template t = templates
                 .find(q(ctx, "template"))
                 .or(workspaces::defaultTemplate)
@@ -143,6 +147,10 @@ final class WorkspacePages {
 
     /** Creates through {@link WorkspaceService#create}; its problems come back next to their field. */
     void create(Context ctx, Signed s) {
+        if (templates.all().isEmpty()) {
+            DashboardRoutes.message(ctx, s, 409, "No templates", "this server has no templates to create from");
+            return;
+        }
         Map<String, String> values = new LinkedHashMap<>();
         for (String field : List.of("name", "template", "cpus", "memoryMiB", "diskGiB"))
             values.put(

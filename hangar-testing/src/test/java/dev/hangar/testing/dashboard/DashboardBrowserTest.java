@@ -344,6 +344,18 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void swaggerUiRendersTheApiDocumentUnderTheStrictPolicy() {
+        signIn(member.token());
+        browser.findElement(By.linkText("API")).click();
+        // Swagger UI's bundle and its initializer (a file, not inline) ran under the CSP and read
+        // the server's OpenAPI document: its operations are on the page.
+        waitFor(() -> browser.findElements(By.cssSelector(".opblock-summary-path")).stream()
+                .anyMatch(e -> e.getText().replace("\u200b", "").equals("/api/v1/workspaces")));
+        assertThat(browser.findElement(By.cssSelector(".info .title")).getText())
+                .contains("Hangar");
+    }
+
+    @Test
     void aNarrowWindowStillShowsTheNavigationAndTheTable() {
         create(member.name(), unique("narrow"));
         signIn(member.token());
