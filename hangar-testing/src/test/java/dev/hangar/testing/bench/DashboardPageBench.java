@@ -25,9 +25,12 @@ import java.util.UUID;
  * signed-in admin, 50 rows a page, keyset-paged in the store query) with 1,000 and then 10,000
  * workspaces in SQLite, its polled rows fragment, and a deep page (via {@code continue}), against
  * {@code GET /healthz} as the baseline of the same run (measured last, when the JIT has compiled
- * everything). Real server over loopback. Prints figures; asserts nothing.
+ * everything). Real server over loopback. Then the browser's side of the same pages: Debian's
+ * headless {@code chromium} (through {@code /usr/bin/chromedriver}, as in {@code
+ * DashboardBrowserTest}) loads each page {@code loads} times and the median and maximum of its
+ * navigation timing's {@code loadEventEnd} are printed. Prints figures; asserts nothing.
  *
- * <p>Arguments (all optional): {@code clients=8 seconds=10 warmup=5}.
+ * <p>Arguments (all optional): {@code clients=8 seconds=10 warmup=5 loads=20}.
  */
 public final class DashboardPageBench {
     private DashboardPageBench() {}
@@ -36,6 +39,7 @@ public final class DashboardPageBench {
         int clients = ClosedLoopLoad.arg(args, "clients", 8);
         int seconds = ClosedLoopLoad.arg(args, "seconds", 10);
         int warmup = ClosedLoopLoad.arg(args, "warmup", 5);
+        int loads = ClosedLoopLoad.arg(args, "loads", 20);
         WorkspaceReconciler.Settings quiet =
                 new WorkspaceReconciler.Settings(1, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1));
         try (TestControlPlane cp = TestControlPlane.builder().reconciler(quiet).start()) {
@@ -49,7 +53,9 @@ public final class DashboardPageBench {
 
             seed(cp, 0, 1_000);
             ClosedLoopLoad.Result page1k = load.run("GET / with 1,000 workspaces", page(base, "/", cookie), 200);
+            browserLoads(base, cp.adminToken(), "1,000", loads);
             seed(cp, 1_000, 10_000);
+            browserLoads(base, cp.adminToken(), "10,000", loads);
             ClosedLoopLoad.Result page10k = load.run("GET / with 10,000 workspaces", page(base, "/", cookie), 200);
             ClosedLoopLoad.Result rows10k = load.run(
                     "GET /ui/workspaces/rows (the polled fragment) with 10,000",
@@ -80,6 +86,51 @@ public final class DashboardPageBench {
                     "ratio 10,000 / 1,000 workspaces (page): p50 %.2f, p99 %.2f%n",
                     page10k.percentileMillis(0.5) / page1k.percentileMillis(0.5),
                     page10k.percentileMillis(0.99) / page1k.percentileMillis(0.99));
+        }
+    }
+
+    /** Loads the workspaces page {@code n} times in headless Chromium; prints its load-event timing. */
+    private static void browserLoads(URI base, String token, String label, int n) throws Exception {
+        java.nio.file.Path profile = java.nio.file.Files.createTempDirectory("hangar-bench-chromium-");
+        org.openqa.selenium.chrome.ChromeOptions options = new org.openqa.selenium.chrome.ChromeOptions()
+                .setBinary(new java.io.File("/usr/bin/chromium"))
+                .addArguments(
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + profile);
+        org.openqa.selenium.chrome.ChromeDriverService service =
+                new org.openqa.selenium.chrome.ChromeDriverService.Builder()
+                        .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver"))
+                        .usingAnyFreePort()
+                        .build();
+        org.openqa.selenium.WebDriver browser = new org.openqa.selenium.chrome.ChromeDriver(service, options);
+        try {
+            browser.get(base.resolve("/ui/sign-in").toString());
+            browser.findElement(org.openqa.selenium.By.id("token")).sendKeys(token);
+            browser.findElement(org.openqa.selenium.By.id("sign-in")).click();
+            double[] ms = new double[n];
+            for (int i = 0; i < n; i++) {
+                browser.get(base.resolve("/").toString());
+                Object v = ((org.openqa.selenium.JavascriptExecutor) browser)
+                        .executeScript("return performance.getEntriesByType('navigation')[0].loadEventEnd;");
+                ms[i] = ((Number) v).doubleValue();
+            }
+            java.util.Arrays.sort(ms);
+            System.out.printf(
+                    Locale.ROOT,
+                    "browser (headless chromium), GET / with %s workspaces, %d loads: load event median %.1f ms, max %.1f ms%n",
+                    label,
+                    n,
+                    ms[n / 2],
+                    ms[n - 1]);
+        } finally {
+            browser.quit();
         }
     }
 

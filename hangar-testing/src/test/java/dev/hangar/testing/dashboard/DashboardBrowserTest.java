@@ -135,9 +135,18 @@ class DashboardBrowserTest {
     }
 
     @AfterEach
-    void screenshot() throws IOException {
-        Path shot = SHOTS.resolve(testName + ".png");
-        Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    void screenshot() {
+        shot(testName);
+    }
+
+    /** Saves what the browser shows now as {@code target/dashboard-screenshots/NAME.png}. */
+    private static void shot(String name) {
+        Path shot = SHOTS.resolve(name + ".png");
+        try {
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         System.out.println("screenshot: " + shot.toAbsolutePath());
     }
 
@@ -205,6 +214,7 @@ class DashboardBrowserTest {
         browser.findElement(By.id("create")).click();
 
         waitFor(() -> !browser.findElements(By.id("memoryMiB-error")).isEmpty());
+        shot(testName + "-wrong-size");
         WebElement error = browser.findElement(By.id("memoryMiB-error"));
         assertThat(error.getText()).contains("memoryMiB 99999 is outside the template's allowed range");
         assertThat(browser.findElement(By.id("memoryMiB")).getAttribute("aria-invalid"))
@@ -239,6 +249,7 @@ class DashboardBrowserTest {
                 .isEqualTo("vscode://vscode-remote/ssh-remote+" + ws + ".hangar/");
         assertThat(browser.findElement(By.id("ssh-command")).getAttribute("value"))
                 .contains("hangar ssh " + ws);
+        shot(testName + "-running");
 
         browser.findElement(By.id("action-stop")).click();
         waitFor(() -> phaseOnPage().equals("Stopped"));
