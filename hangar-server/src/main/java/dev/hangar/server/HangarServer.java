@@ -409,13 +409,16 @@ public final class HangarServer implements AutoCloseable {
     /**
      * @return the HTTP routes Javalin actually registered, as {@code "METHOD /path"} with path
      *     parameters as {@code {name}} (the OpenAPI form), WebSocket endpoints as {@code GET};
-     *     before/after filters excluded
+     *     before/after filters and the web dashboard's pages ({@code DashboardRoutes#owns}) excluded
      */
     public Set<String> routes() {
         Set<String> out = new TreeSet<>();
         for (ParsedEndpoint pe : app.unsafe.internalRouter.allHttpHandlers()) {
             Endpoint e = pe.endpoint;
-            if (e.method.isHttpMethod() && e.method != HandlerType.HEAD && e.method != HandlerType.OPTIONS) {
+            if (e.method.isHttpMethod()
+                    && e.method != HandlerType.HEAD
+                    && e.method != HandlerType.OPTIONS
+                    && !dev.hangar.server.dashboard.DashboardRoutes.owns(e.path)) {
                 out.add(e.method.name() + " " + e.path);
             }
         }

@@ -78,6 +78,9 @@ final class HttpApi {
             new SshRoutes(hostCa).register(cfg.routes);
             new AuditRoutes(audit).register(cfg.routes);
             new OidcRoutes(oidc, users, config.oidc().tokenLifetime()).register(cfg.routes);
+            new dev.hangar.server.dashboard.DashboardRoutes(
+                            users, workspaces, templates, audit, java.time.Clock.systemUTC())
+                    .register(cfg.routes);
         });
     }
 }

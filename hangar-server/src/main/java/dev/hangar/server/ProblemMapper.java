@@ -59,7 +59,8 @@ public final class ProblemMapper {
         for (int status : new int[] {404, 405}) {
             routes.error(status, ctx -> {
                 String type = ctx.res().getContentType();
-                if (type == null || !type.startsWith(PROBLEM_JSON)) {
+                // (the web dashboard's own HTML error pages are left as they are)
+                if (type == null || !(type.startsWith(PROBLEM_JSON) || type.startsWith("text/html"))) {
                     send(
                             ctx,
                             status,

@@ -1,0 +1,154 @@
+package dev.hangar.server.dashboard;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The values the dashboard's jte templates render, one record per page or fragment. Pure data: the
+ * handlers fill them from the same services the REST routes use, the templates escape every
+ * string they print. Public only because the generated template classes live in another package.
+ */
+public final class Pages {
+    private Pages() {}
+
+    /**
+     * What every signed-in page shows around its content.
+     *
+     * @param user the signed-in user's name
+     * @param role {@code member}, {@code admin} or {@code auditor}
+     * @param csrf the session's CSRF token, put into every state-changing form
+     * @param nav the active navigation entry: {@code workspaces}, {@code new}, {@code templates}, {@code keys}
+     */
+    public record Chrome(String user, String role, String csrf, String nav) {}
+
+    /** One workspace as a table row; {@code href} is its page. */
+    public record Row(
+            String owner,
+            String name,
+            String template,
+            String kind,
+            String phase,
+            String reason,
+            int cpus,
+            int memoryMiB,
+            int diskGiB,
+            String href) {}
+
+    /**
+     * The workspaces list.
+     *
+     * @param owner the owner filter ("" for all visible)
+     * @param phase the phase filter ("" for any)
+     * @param kind the provider-type filter ("" for any)
+     * @param rowsHref the fragment the page polls for live phases (same filters and page)
+     * @param nextHref the next page, "" on the last
+     * @param firstHref the first page with the same filters, "" when this is the first
+     */
+    public record WorkspaceList(
+            Chrome chrome,
+            List<Row> rows,
+            String owner,
+            String phase,
+            String kind,
+            List<String> phases,
+            List<String> kinds,
+            boolean showOwnerFilter,
+            String rowsHref,
+            String nextHref,
+            String firstHref) {}
+
+    /** How long a workspace was (or has been) in one phase, from its phase events. */
+    public record PhaseSpan(String phase, String since, String duration) {}
+
+    /** One event, as text. */
+    public record EventRow(String at, String actor, String type, String message, int count) {}
+
+    /**
+     * A workspace's page.
+     *
+     * @param liveHref the fragment the page polls (phase, timeline, events)
+     * @param actionBase the path its action forms post to ({@code actionBase + "/stop"})
+     * @param canWrite false for auditors: the action forms are left out
+     * @param sshCommand what to run to reach it
+     * @param vscodeHref VS Code Remote-SSH's link to the host alias {@code hangar config-ssh} writes
+     */
+    public record WorkspaceDetail(
+            Chrome chrome,
+            Row ws,
+            String image,
+            String desired,
+            String createdAt,
+            List<PhaseSpan> timeline,
+            List<EventRow> events,
+            String sshCommand,
+            String vscodeHref,
+            String liveHref,
+            String actionBase,
+            boolean canWrite) {}
+
+    /** A template with its defaults and allowed ranges. */
+    public record TemplateRow(
+            String name,
+            String description,
+            String kind,
+            String image,
+            int cpus,
+            int memoryMiB,
+            int diskGiB,
+            int cpusMin,
+            int cpusMax,
+            int memoryMin,
+            int memoryMax,
+            int diskMin,
+            int diskMax) {}
+
+    /** The templates page. */
+    public record TemplateList(Chrome chrome, List<TemplateRow> templates) {}
+
+    /**
+     * The create form.
+     *
+     * @param selected the chosen template (its ranges bound the size fields)
+     * @param values what the user typed, by field name ({@code name}, {@code cpus}, {@code
+     *     memoryMiB}, {@code diskGiB})
+     * @param errors the problem's detail by field, shown next to that field
+     * @param formError an error that names no field; "" when none
+     */
+    public record CreateForm(
+            Chrome chrome,
+            List<TemplateRow> templates,
+            TemplateRow selected,
+            Map<String, String> values,
+            Map<String, String> errors,
+            String formError) {
+        /** @return the typed value of {@code field}, "" when none */
+        public String value(String field) {
+            return values.getOrDefault(field, "");
+        }
+
+        /** @return the error of {@code field}, "" when none */
+        public String error(String field) {
+            return errors.getOrDefault(field, "");
+        }
+    }
+
+    /** One registered SSH key. */
+    public record KeyRow(String algorithm, int bits, String fingerprint, String comment, String addedAt) {}
+
+    /** The SSH keys page; {@code error} is the last add's problem, "" when none. */
+    public record KeyList(Chrome chrome, List<KeyRow> keys, String error, String typed) {}
+
+    /**
+     * The sign-in page.
+     *
+     * @param error why the last attempt failed, "" when none
+     * @param notice e.g. that the session expired, "" when none
+     */
+    public record SignIn(String error, String notice) {}
+
+    /** A page with one message (not found, refused). */
+    public record Message(Chrome chrome, String title, String message) {}
+
+    /** Asks before deleting; {@code actionHref} is the delete form's target. */
+    public record ConfirmDelete(Chrome chrome, Row ws, String actionHref, String cancelHref) {}
+}

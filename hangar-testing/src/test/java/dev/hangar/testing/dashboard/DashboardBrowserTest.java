@@ -1,0 +1,427 @@
+package dev.hangar.testing.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.hangar.core.domain.DesiredState;
+import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.Role;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.service.CreateWorkspace;
+import dev.hangar.testing.TestControlPlane;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web dashboard in a real browser: Debian's {@code chromium}, headless, driven through {@code
+ * /usr/bin/chromedriver} by Selenium (no browser or driver download; Selenium Manager is not
+ * consulted because both paths are given). The server is the real one over a real socket, in a
+ * {@link TestControlPlane} with the <b>fake provider</b> (workspaces "boot" without any VM), which is
+ * what these page tests need; the console's test against a real VM is not part of this class.
+ *
+ * <p>One browser for the whole class (its start is most of the wall time); each test signs in
+ * afresh and saves a screenshot under {@code target/dashboard-screenshots/}.
+ */
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SHOTS = Path.of("target", "dashboard-screenshots");
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    /** Sets {@code window.pwned} and the title if it ever runs. */
+    static final String XSS =
+            "<script>window.pwned=1;document.title='pwned'</script><img src=x onerror=\"window.pwned=2;document.title='pwned'\">";
+
+    @TempDir
+    static Path home;
+
+    @TempDir
+    static Path profile;
+
+    private static TestControlPlane cp;
+    private static WebDriver browser;
+    private static TestControlPlane.Credentials member;
+    private String testName;
+
+    @BeforeAll
+    static void start() throws IOException {
+        assertThat(CHROMIUM)
+                .withFailMessage(
+                        "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
+                .exists();
+        assertThat(CHROMEDRIVER).exists();
+        // A template whose description is an attack: the templates page and the create form show it.
+        Files.createDirectories(home.resolve("templates"));
+        Files.writeString(home.resolve("templates/xss-fake.yaml"), """
+                name: xss-fake
+                description: %s
+                provider: fake
+                image: fake-image
+                defaults: {cpus: 1, memoryMiB: 512, diskGiB: 1}
+                limits:
+                  cpus: {min: 1, max: 8}
+                  memoryMiB: {min: 128, max: 16384}
+                  diskGiB: {min: 1, max: 100}
+                settings: {}
+                """.formatted("'" + XSS.replace("'", "''") + "'"));
+        cp = TestControlPlane.builder()
+                .home(home)
+                .reconciler(TestControlPlane.FAST)
+                .start();
+        member = cp.createUser("dash-member", Role.MEMBER);
+
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions()
+                .setBinary(CHROMIUM.toFile())
+                .addArguments(
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-dev-shm-usage",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--no-first-run",
+                        "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1280, 900));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) browser.quit();
+        if (cp != null) cp.close();
+    }
+
+    @BeforeEach
+    void name(TestInfo info) {
+        testName = info.getTestMethod().orElseThrow().getName();
+        browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    @AfterEach
+    void screenshot() {
+        shot(testName);
+    }
+
+    /** Saves what the browser shows now as {@code target/dashboard-screenshots/NAME.png}. */
+    private static void shot(String name) {
+        Path shot = SHOTS.resolve(name + ".png");
+        try {
+            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        System.out.println("screenshot: " + shot.toAbsolutePath());
+    }
+
+    @Test
+    void signInListFilterAndSignOut() {
+        String ws = unique("list");
+        TestControlPlane.Credentials owner = cp.createUser(unique("filter"), Role.MEMBER);
+        create(owner.name(), ws);
+        String stopped = unique("stopped");
+        create(owner.name(), stopped);
+        cp.server().workspaces().stop(cp.server().users().find(owner.name()).orElseThrow(), owner.name(), stopped);
+        create(TestControlPlane.ADMIN, unique("admins"));
+        signIn(cp.admin().token());
+        assertThat(browser.getTitle()).startsWith("Workspaces");
+        waitFor(() -> rowNames().contains(ws));
+        assertThat(browser.findElements(By.cssSelector("#workspaces thead th"))
+                        .getFirst()
+                        .getText())
+                .isEqualTo("Owner");
+
+        // filter by owner and phase
+        browser.findElement(By.id("f-owner")).sendKeys(owner.name());
+        new Select(browser.findElement(By.id("f-phase"))).selectByValue("Running");
+        browser.findElement(By.id("apply-filter")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("owner=" + owner.name()));
+        waitFor(() -> rowNames().equals(List.of(ws)));
+        new Select(browser.findElement(By.id("f-phase"))).selectByValue("Stopped");
+        browser.findElement(By.id("apply-filter")).click();
+        waitFor(() -> rowNames().equals(List.of(stopped)));
+        new Select(browser.findElement(By.id("f-phase"))).selectByValue("Failed");
+        browser.findElement(By.id("apply-filter")).click();
+        waitFor(() -> browser.findElement(By.id("workspace-rows")).getText().contains("No workspaces match"));
+
+        browser.findElement(By.id("sign-out")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/sign-in"));
+        browser.get(cp.baseUri().resolve("/").toString());
+        assertThat(browser.getCurrentUrl()).contains("/ui/sign-in");
+    }
+
+    @Test
+    void aMemberSeesOnlyTheirOwnWorkspaces() {
+        String mine = unique("mine");
+        String theirs = unique("theirs");
+        create(member.name(), mine);
+        create(TestControlPlane.ADMIN, theirs);
+        signIn(member.token());
+        waitFor(() -> rowNames().contains(mine));
+        assertThat(rowNames()).doesNotContain(theirs);
+        assertThat(browser.findElements(By.id("f-owner"))).isEmpty();
+        browser.get(cp.baseUri().resolve("/ui/workspaces/admin/" + theirs).toString());
+        assertThat(browser.findElement(By.id("message")).getText()).contains("does not exist");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+    }
+
+    @Test
+    void createWithAWrongSizeThenRightWatchItRunStopAndDelete() {
+        signIn(member.token());
+        String ws = unique("made");
+        browser.findElement(By.linkText("New workspace")).click();
+        new Select(browser.findElement(By.id("template"))).selectByValue("fake");
+        browser.findElement(By.id("use-template")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("template=fake"));
+        browser.findElement(By.id("name")).sendKeys(ws);
+        browser.findElement(By.id("memoryMiB")).sendKeys("99999");
+        browser.findElement(By.id("create")).click();
+
+        waitFor(() -> !browser.findElements(By.id("memoryMiB-error")).isEmpty());
+        shot(testName + "-wrong-size");
+        WebElement error = browser.findElement(By.id("memoryMiB-error"));
+        assertThat(error.getText()).contains("memoryMiB 99999 is outside the template's allowed range");
+        assertThat(browser.findElement(By.id("memoryMiB")).getAttribute("aria-invalid"))
+                .isEqualTo("true");
+        assertThat(browser.findElement(By.id("memoryMiB")).getAttribute("aria-describedby"))
+                .contains("memoryMiB-error");
+        assertThat(browser.findElement(By.id("name")).getAttribute("value")).isEqualTo(ws);
+        assertThat(cp.server().store().workspaces().findByName(member.name(), ws))
+                .isEmpty();
+
+        // Hold the provider so the page shows the workspace before it runs, then watch it change.
+        CountDownLatch gate = new CountDownLatch(1);
+        cp.fake().holdApplies(gate);
+        try {
+            WebElement memory = browser.findElement(By.id("memoryMiB"));
+            memory.clear();
+            memory.sendKeys("1024");
+            browser.findElement(By.id("create")).click();
+            waitFor(() -> browser.getCurrentUrl().endsWith("/ui/workspaces/" + member.name() + "/" + ws));
+            assertThat(phaseOnPage()).isNotEqualTo("Running");
+            ((JavascriptExecutor) browser).executeScript("window.hangarNoReload = 'still the same page';");
+        } finally {
+            gate.countDown();
+            cp.fake().holdApplies(new CountDownLatch(0));
+        }
+        waitFor(() -> phaseOnPage().equals("Running"));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.hangarNoReload;"))
+                .as("the phase changed without a reload")
+                .isEqualTo("still the same page");
+        assertThat(browser.findElement(By.id("timeline")).getText()).contains("Pending", "Running");
+        assertThat(browser.findElement(By.id("vscode")).getAttribute("href"))
+                .isEqualTo("vscode://vscode-remote/ssh-remote+" + ws + ".hangar/");
+        assertThat(browser.findElement(By.id("ssh-command")).getAttribute("value"))
+                .contains("hangar ssh " + ws);
+        shot(testName + "-running");
+
+        browser.findElement(By.id("action-stop")).click();
+        waitFor(() -> phaseOnPage().equals("Stopped"));
+        assertThat(workspace(member.name(), ws).orElseThrow().desired()).isEqualTo(DesiredState.STOPPED);
+
+        browser.findElement(By.id("action-delete")).click();
+        assertThat(browser.getTitle()).startsWith("Delete " + ws + "?");
+        assertThat(workspace(member.name(), ws)).isPresent();
+        browser.findElement(By.id("confirm-delete")).click();
+        waitFor(() -> browser.getTitle().startsWith("Workspaces"));
+        waitFor(() -> workspace(member.name(), ws).isEmpty());
+        waitFor(() -> !rowNames().contains(ws));
+    }
+
+    @Test
+    void addAndRemoveAnSshKey() {
+        TestControlPlane.Credentials keyUser = cp.createUser(unique("keys"), Role.MEMBER);
+        signIn(keyUser.token());
+        browser.findElement(By.linkText("SSH keys")).click();
+        browser.findElement(By.id("key")).sendKeys("ssh-rsa not-a-key");
+        browser.findElement(By.id("add-key-button")).click();
+        waitFor(() -> !browser.findElements(By.id("key-error")).isEmpty());
+        assertThat(browser.findElement(By.id("key-error")).getText()).contains("malformed");
+        assertThat(cp.server().users().keys(keyUser.name())).isEmpty();
+
+        WebElement key = browser.findElement(By.id("key"));
+        key.clear();
+        key.sendKeys("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl browser@test");
+        browser.findElement(By.id("add-key-button")).click();
+        waitFor(() -> browser.findElement(By.id("keys")).getText().contains("browser@test"));
+        assertThat(cp.server().users().keys(keyUser.name())).hasSize(1);
+        String fingerprint =
+                cp.server().users().keys(keyUser.name()).getFirst().key().fingerprint();
+        assertThat(browser.findElement(By.id("keys")).getText()).contains(fingerprint);
+
+        browser.findElement(By.cssSelector("#keys button")).click();
+        waitFor(() -> browser.findElement(By.id("keys")).getText().contains("No keys yet"));
+        assertThat(cp.server().users().keys(keyUser.name())).isEmpty();
+    }
+
+    @Test
+    void outsideTextIsShownLiterallyAndNeverRuns() {
+        String ws = unique("xss");
+        User admin = cp.server().users().find(TestControlPlane.ADMIN).orElseThrow();
+        cp.fake().failNextApplies(1, true, XSS);
+        cp.server().workspaces().create(admin, CreateWorkspace.of(ws, "xss-fake"));
+        waitFor(() -> workspace(TestControlPlane.ADMIN, ws)
+                .map(w -> w.phase() == Phase.Failed)
+                .orElse(false));
+
+        signIn(cp.admin().token());
+        // the failure reason in the list
+        waitFor(() -> browser.findElement(By.id("workspace-rows")).getText().contains("<script>window.pwned=1"));
+        assertNothingRan();
+        // the failure reason and the event message on the workspace page
+        browser.get(cp.baseUri().resolve("/ui/workspaces/admin/" + ws).toString());
+        assertThat(browser.findElement(By.id("reason")).getText()).contains(XSS);
+        assertThat(browser.findElement(By.id("events")).getText()).contains(XSS);
+        assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+        assertNothingRan();
+        // the template description on the templates page and in the create form
+        browser.findElement(By.linkText("Templates")).click();
+        assertThat(browser.findElement(By.id("templates")).getText()).contains(XSS);
+        assertNothingRan();
+        browser.get(cp.baseUri().resolve("/ui/new?template=xss-fake").toString());
+        assertThat(browser.findElement(By.id("template-description")).getText()).isEqualTo(XSS);
+        assertNothingRan();
+    }
+
+    @Test
+    void aCrossSitePostIsRefused() throws IOException {
+        String ws = unique("csrf");
+        create(member.name(), ws);
+        waitFor(() -> workspace(member.name(), ws)
+                .map(w -> w.phase() == Phase.Running)
+                .orElse(false));
+        signIn(member.token());
+        // Another origin (same host, another port: the browser even sends the SameSite cookie there)
+        // whose page posts a stop to the dashboard as soon as it loads.
+        String target = cp.baseUri()
+                .resolve("/ui/workspaces/" + member.name() + "/" + ws + "/stop")
+                .toString();
+        byte[] attack = ("<!DOCTYPE html><title>attack</title><form id=f method=post action=\"" + target + "\">"
+                        + "<input name=csrf value=guessed></form><script>document.getElementById('f').submit()</script>")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpServer evil = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        evil.createContext("/", ex -> {
+            ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            ex.sendResponseHeaders(200, attack.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(attack);
+            }
+        });
+        evil.start();
+        try {
+            browser.get("http://127.0.0.1:" + evil.getAddress().getPort() + "/");
+            waitFor(() -> browser.getCurrentUrl().startsWith(target));
+            assertThat(browser.findElement(By.tagName("body")).getText()).contains("refused: a cross-site request");
+        } finally {
+            evil.stop(0);
+        }
+        assertThat(workspace(member.name(), ws).orElseThrow().desired()).isEqualTo(DesiredState.RUNNING);
+    }
+
+    @Test
+    void swaggerUiRendersTheApiDocumentUnderTheStrictPolicy() {
+        signIn(member.token());
+        browser.findElement(By.linkText("API")).click();
+        // Swagger UI's bundle and its initializer (a file, not inline) ran under the CSP and read
+        // the server's OpenAPI document: its operations are on the page.
+        waitFor(() -> browser.findElements(By.cssSelector(".opblock-summary-path")).stream()
+                .anyMatch(e -> e.getText().replace("\u200b", "").equals("/api/v1/workspaces")));
+        assertThat(browser.findElement(By.cssSelector(".info .title")).getText())
+                .contains("Hangar");
+    }
+
+    @Test
+    void aNarrowWindowStillShowsTheNavigationAndTheTable() {
+        create(member.name(), unique("narrow"));
+        signIn(member.token());
+        browser.manage().window().setSize(new Dimension(400, 800));
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.linkText("SSH keys")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("workspaces")).isDisplayed()).isTrue();
+        Object overflow = ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth <= window.innerWidth + 1;");
+        assertThat(overflow)
+                .as("the page itself does not scroll sideways (only the table does)")
+                .isEqualTo(true);
+    }
+
+    private void assertNothingRan() {
+        Object pwned = ((JavascriptExecutor) browser).executeScript("return window.pwned === undefined;");
+        assertThat(pwned).as("the payload did not run").isEqualTo(true);
+        assertThat(browser.getTitle()).doesNotContain("pwned");
+    }
+
+    private static void signIn(String token) {
+        browser.manage().deleteAllCookies();
+        browser.get(cp.baseUri().resolve("/ui/sign-in").toString());
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.id("sign-in")).click();
+        waitFor(() -> browser.getTitle().startsWith("Workspaces"));
+    }
+
+    private static void create(String owner, String name) {
+        User u = cp.server().users().find(owner).orElseThrow();
+        cp.server().workspaces().create(u, CreateWorkspace.of(name, "fake"));
+    }
+
+    private static Optional<Workspace> workspace(String owner, String name) {
+        return cp.server().store().workspaces().findByName(owner, name);
+    }
+
+    private static List<String> rowNames() {
+        return browser.findElements(By.cssSelector("#workspace-rows tr[data-name]")).stream()
+                .map(e -> e.getAttribute("data-name"))
+                .toList();
+    }
+
+    private static String phaseOnPage() {
+        return browser.findElement(By.id("phase")).getAttribute("data-phase");
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition) {
+        new WebDriverWait(browser, WAIT)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                .until(d -> condition.getAsBoolean());
+    }
+}
