@@ -6,6 +6,7 @@ import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceReset;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.SshProbe;
 import dev.hangar.provider.vm.CloudInitUserData;
@@ -42,6 +43,14 @@ import org.slf4j.LoggerFactory;
  * no clean-shutdown marker exists is observed as {@link Observation.Failed} with the last lines of
  * the serial log; {@code apply(RUNNING)} starts it again.
  *
+ * <p><b>Reset</b> ({@link #reset()}): the VM is quit (its disk is about to be replaced, so no graceful
+ * shutdown), a fresh overlay on the cached base image is renamed over the old one, the seed gets a
+ * new instance-id, and a VM that ran is booted again; the seed's host key, certificate, lab NIC and
+ * address and the ssh port are the same as before.
+ *
+ * <p><b>Lab members</b> ({@link WorkspaceSpec#labNetwork()}) get a second NIC on their lab segment
+ * ({@link LabSegment}: loopback multicast, no root) and a network-config on the seed.
+ *
  * <p><b>Restarts.</b> All state is in files, so a new provider instance (a restarted server) adopts
  * running VMs from their pidfiles and QMP sockets; {@link #close} leaves VMs running.
  *
@@ -64,6 +73,7 @@ public final class QemuProvider implements WorkspaceProvider {
     private final VmLauncher launcher;
     private final VmStopper stopper;
     private final SshReadiness readiness;
+    private final WorkspaceReset reset = this::resetWorkspace;
 
     QemuProvider(
             Path dataDir,
@@ -96,6 +106,12 @@ public final class QemuProvider implements WorkspaceProvider {
     @Override
     public Optional<dev.hangar.provider.spi.WorkspaceImages> images() {
         return Optional.of(images);
+    }
+
+    /** @return the reset of a workspace to a fresh disk; see the class documentation */
+    @Override
+    public Optional<WorkspaceReset> reset() {
+        return Optional.of(reset);
     }
 
     /**
@@ -234,6 +250,57 @@ public final class QemuProvider implements WorkspaceProvider {
         launcher.launch(spec, d, image.get(), listener);
         readiness.ensureWatcher(spec, d, listener);
         return new Observation.Starting(readiness.waitingForSshd());
+    }
+
+    private Observation resetWorkspace(WorkspaceSpec spec, ProviderListener listener) {
+        validate(spec);
+        WorkspaceDir d = dir(spec);
+        if (!Files.exists(d.overlay())) {
+            listener.event("reset-skipped", "no disk yet: the first start creates a fresh one");
+            return observe(spec);
+        }
+        try {
+            // The image first: a reset that cannot get it leaves the VM as it was.
+            Optional<BaseImage> image = image(spec, listener);
+            if (image.isEmpty()) {
+                throw new ProviderException(
+                        "cannot reset workspace " + spec.name() + " yet: base image " + spec.image()
+                                + " is being downloaded; "
+                                + pulls.detail(spec.image()).orElse(""),
+                        false);
+            }
+            readiness.cancel(spec);
+            stopper.cancel(spec);
+            Optional<ProcessHandle> vm = QemuProcess.find(d);
+            boolean wasRunning = vm.isPresent() && d.desired().orElse(PowerState.RUNNING) == PowerState.RUNNING;
+            if (vm.isPresent()) {
+                // The disk is about to be replaced: no need for a graceful guest shutdown.
+                stopper.quitOrKill(d, vm.get());
+                if (QemuProcess.find(d).isPresent()) {
+                    throw new ProviderException(
+                            "QEMU (pid " + vm.get().pid() + ") of workspace " + spec.name()
+                                    + " did not exit for the reset; will retry",
+                            false);
+                }
+                listener.event("vm-stopped", "QEMU stopped for the reset");
+            }
+            // A stop by the provider, not a crash, whatever happens next.
+            if (Files.exists(d.pidFile()))
+                d.write(d.cleanShutdownMarker(), clock.instant().toString());
+            d.deleteRuntimeFiles();
+            Files.deleteIfExists(d.crashReportedMarker());
+            Files.deleteIfExists(d.sshVerifiedFile());
+            disks.replace(spec, d, image.get(), listener);
+            disks.writeSeed(spec, d, listener);
+            if (!wasRunning)
+                return new Observation.Stopped("fresh disk " + d.overlay().getFileName());
+            launcher.reservePort(spec, d, listener);
+            launcher.launch(spec, d, image.get(), listener);
+            readiness.ensureWatcher(spec, d, listener);
+            return new Observation.Starting("first boot after the reset; " + readiness.waitingForSshd());
+        } catch (IOException e) {
+            throw new ProviderException("reset of workspace " + spec.name() + ": " + e.getMessage(), false, e);
+        }
     }
 
     private Observation stop(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
