@@ -15,7 +15,7 @@ import java.util.Objects;
  * each Ethernet frame as one UDP datagram to the multicast group and receives the others' frames
  * from it: a hub of any size, without a daemon and without root.
  *
- * <p><b>Why multicast on loopback.</b> Measured on the project's Debian 12 hosts (QEMU 7.2, docs/labs.md):
+ * <p><b>Why multicast on loopback.</b> Measured on the project's Debian 12 hosts (QEMU 7.2, docs/lab-network.md):
  * joining and sending to a group on 127.0.0.1 works for an unprivileged user even though {@code lo}
  * lacks the {@code MULTICAST} flag; {@code localaddr=127.0.0.1} sets {@code IP_MULTICAST_IF} and
  * the default TTL of 1 keeps the datagrams on the host, so the host's own network is never part of

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * This class only chains the named steps; each lives in its own class: {@link ImagePulls} (base
  * image), {@link WorkspaceDisks} (overlay, resize, seed), {@link VmLauncher} (port, command line,
  * process), {@link VmStopper} (ACPI, QMP quit, timeouts), {@link SshReadiness} (pinned-key probe,
- * once per QEMU pid) and {@link VmAdoption} (VMs from before, crashes).
+ * once per QEMU pid), {@link VmReset} (fresh disk) and {@link VmAdoption} (VMs from before, crashes).
  *
  * <p><b>Lifecycle.</b> {@code apply(RUNNING)} ensures the base image (downloading it in the
  * background if needed), the overlay, the seed, then launches QEMU detached and returns {@link
@@ -73,6 +73,7 @@ public final class QemuProvider implements WorkspaceProvider {
     private final VmLauncher launcher;
     private final VmStopper stopper;
     private final SshReadiness readiness;
+    private final VmReset vmReset;
     private final WorkspaceReset reset = this::resetWorkspace;
 
     QemuProvider(
@@ -94,6 +95,7 @@ public final class QemuProvider implements WorkspaceProvider {
         this.launcher = new VmLauncher(settings, clock, qemuBinary, accelerator);
         this.stopper = new VmStopper(settings, clock, background);
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
+        this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
         VmAdoption.logRunningVms(workspacesDir());
     }
 
@@ -269,35 +271,7 @@ public final class QemuProvider implements WorkspaceProvider {
                                 + pulls.detail(spec.image()).orElse(""),
                         false);
             }
-            readiness.cancel(spec);
-            stopper.cancel(spec);
-            Optional<ProcessHandle> vm = QemuProcess.find(d);
-            boolean wasRunning = vm.isPresent() && d.desired().orElse(PowerState.RUNNING) == PowerState.RUNNING;
-            if (vm.isPresent()) {
-                // The disk is about to be replaced: no need for a graceful guest shutdown.
-                stopper.quitOrKill(d, vm.get());
-                if (QemuProcess.find(d).isPresent()) {
-                    throw new ProviderException(
-                            "QEMU (pid " + vm.get().pid() + ") of workspace " + spec.name()
-                                    + " did not exit for the reset; will retry",
-                            false);
-                }
-                listener.event("vm-stopped", "QEMU stopped for the reset");
-            }
-            // A stop by the provider, not a crash, whatever happens next.
-            if (Files.exists(d.pidFile()))
-                d.write(d.cleanShutdownMarker(), clock.instant().toString());
-            d.deleteRuntimeFiles();
-            Files.deleteIfExists(d.crashReportedMarker());
-            Files.deleteIfExists(d.sshVerifiedFile());
-            disks.replace(spec, d, image.get(), listener);
-            disks.writeSeed(spec, d, listener);
-            if (!wasRunning)
-                return new Observation.Stopped("fresh disk " + d.overlay().getFileName());
-            launcher.reservePort(spec, d, listener);
-            launcher.launch(spec, d, image.get(), listener);
-            readiness.ensureWatcher(spec, d, listener);
-            return new Observation.Starting("first boot after the reset; " + readiness.waitingForSshd());
+            return vmReset.reset(spec, d, image.get(), listener);
         } catch (IOException e) {
             throw new ProviderException("reset of workspace " + spec.name() + ": " + e.getMessage(), false, e);
         }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  *
  * <p>A plain value, immutable and thread-safe. {@link #NONE} (an empty segment) means the workspace
  * is on no lab and gets no lab NIC; every other value names a segment. How a segment is realised is
- * the provider's business (the qemu provider: a loopback multicast group, docs/labs.md); the
+ * the provider's business (the qemu provider: a loopback multicast group, docs/lab-network.md); the
  * host's own network is never bridged onto it.
  *
  * @param segment an opaque id of the lab's layer-2 segment: members with the same segment share
