@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How a lab member VM joins its lab's layer-2 segment: a second virtio NIC on a QEMU {@code
@@ -65,10 +66,10 @@ public record LabSegment(String mac, String group, int port) {
     }
 
     /** @return the spec's lab segment, or none */
-    public static java.util.Optional<LabSegment> of(WorkspaceSpec spec) {
+    public static Optional<LabSegment> of(WorkspaceSpec spec) {
         return spec.labNetwork().isNone()
-                ? java.util.Optional.empty()
-                : java.util.Optional.of(of(spec.id(), spec.labNetwork()));
+                ? Optional.<LabSegment>empty()
+                : Optional.of(of(spec.id(), spec.labNetwork()));
     }
 
     /** @return the QEMU arguments of the lab NIC: its netdev and its virtio-net device */

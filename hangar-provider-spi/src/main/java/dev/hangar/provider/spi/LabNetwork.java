@@ -1,6 +1,7 @@
 package dev.hangar.provider.spi;
 
 import java.net.Inet4Address;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -64,7 +65,7 @@ public record LabNetwork(String segment, String address, Map<String, String> hos
                 parseIpv4(ip, "lab address of host " + name);
             });
         }
-        hosts = java.util.Collections.unmodifiableMap(sorted);
+        hosts = Collections.unmodifiableMap(sorted);
     }
 
     /** @return {@code true} for {@link #NONE}: the workspace is on no lab */

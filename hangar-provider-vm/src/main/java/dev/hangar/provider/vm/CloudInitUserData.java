@@ -7,10 +7,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Renders a workspace's cloud-init user-data ({@code #cloud-config}, cloud-init's "cloud config"
@@ -53,7 +57,7 @@ public final class CloudInitUserData {
         file.put(
                 "content",
                 "# written by Hangar: keys only\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");
-        return java.util.Collections.unmodifiableMap(file);
+        return Collections.unmodifiableMap(file);
     }
 
     private CloudInitUserData() {}
@@ -65,11 +69,11 @@ public final class CloudInitUserData {
      */
     private static void keepHangarFiles(Map<String, Object> doc, List<Map<String, Object>> hangarFiles) {
         List<?> files = doc.get("write_files") instanceof List<?> l ? l : List.of();
-        java.util.Set<String> written = new java.util.HashSet<>();
+        Set<String> written = new HashSet<>();
         for (Object f : files) {
             if (f instanceof Map<?, ?> m) written.add(String.valueOf(m.get("path")));
         }
-        List<Object> merged = new java.util.ArrayList<>();
+        List<Object> merged = new ArrayList<>();
         for (Map<String, Object> f : hangarFiles) {
             if (!written.contains(String.valueOf(f.get("path")))) merged.add(f);
         }
@@ -83,7 +87,7 @@ public final class CloudInitUserData {
         hosts.put("path", EtcHosts.PATH);
         hosts.put("permissions", "0644");
         hosts.put("content", EtcHosts.render(spec));
-        return List.of(SSHD_DROP_IN_FILE, java.util.Collections.unmodifiableMap(hosts));
+        return List.of(SSHD_DROP_IN_FILE, Collections.unmodifiableMap(hosts));
     }
 
     /**
