@@ -10,8 +10,10 @@
 # script's sha256>/, so editing the script rebuilds. The directory is printed on stdout (the only
 # stdout line); progress goes to stderr. With the cache present the script returns at once.
 #
-# The guest runs cloud-init (NoCloud datasource, then None), openssh-server, sudo, DHCP on eth0
-# via ifupdown, and has the usbip userspace tools for USB/IP tests.
+# The guest runs cloud-init (NoCloud datasource, then None), openssh-server, sudo, ifupdown (cloud-init
+# renders its network configuration: DHCP on eth0 by default, or the seed's network-config, e.g. a
+# lab NIC with a static address), and has the usbip userspace tools for USB/IP tests and ping
+# (iputils-ping) for lab network tests.
 #
 # Needs: root, and the apt packages debootstrap and e2fsprogs (mkfs.ext4 -d, e2fsprogs >= 1.43).
 # Mirror: $HANGAR_DEBIAN_MIRROR, else the first deb.debian.org-style URI in the host's apt sources,
@@ -68,7 +70,7 @@ start=$SECONDS
 # python3-cffi-backend: without it debootstrap cannot resolve cloud-init's dependencies.
 # dbus + libpam-systemd: without them systemd ignores the ACPI power button (QMP system_powerdown).
 packages=systemd-sysv,udev,dbus,libpam-systemd,linux-image-amd64,openssh-server,cloud-init
-packages+=,python3-cffi-backend,ifupdown,isc-dhcp-client,iproute2,netbase,sudo,usbip
+packages+=,python3-cffi-backend,ifupdown,isc-dhcp-client,iproute2,netbase,sudo,usbip,iputils-ping
 log "debootstrap bookworm from $mirror (packages cached in $cache/debootstrap-debs)"
 debootstrap --variant=minbase --cache-dir="$cache/debootstrap-debs" --include="$packages" \
     bookworm "$rootfs" "$mirror" >&2 || die "debootstrap failed; see the log above"
@@ -80,16 +82,11 @@ cat >"$rootfs/etc/cloud/cloud.cfg.d/90-hangar-datasource.cfg" <<'CFG'
 # Hangar passes user-data on a NoCloud seed disk (label cidata); never probe cloud metadata servers.
 datasource_list: [ NoCloud, None ]
 CFG
-# The image brings its own DHCP on eth0 (below); cloud-init writing a second eth0 stanza would
-# make ifup run dhclient twice.
-cat >"$rootfs/etc/cloud/cloud.cfg.d/91-hangar-network.cfg" <<'CFG'
-network: {config: disabled}
-CFG
+# Networking is cloud-init's, as on a cloud image: without a network-config on the seed it renders
+# DHCP on eth0 (its fallback) into /etc/network/interfaces.d/50-cloud-init; a lab VM's seed brings
+# a network-config (eth0 by DHCP plus the lab NIC with a static address). The image itself has no
+# eth0 stanza, which would make ifup run dhclient twice next to cloud-init's.
 echo "/dev/vda / ext4 defaults,errors=remount-ro 0 1" >"$rootfs/etc/fstab"
-cat >"$rootfs/etc/network/interfaces.d/eth0" <<'CFG'
-auto eth0
-iface eth0 inet dhcp
-CFG
 # Timers that would start apt in the background and slow every boot under TCG.
 for unit in apt-daily.timer apt-daily-upgrade.timer apt-daily.service apt-daily-upgrade.service; do
     ln -sf /dev/null "$rootfs/etc/systemd/system/$unit"

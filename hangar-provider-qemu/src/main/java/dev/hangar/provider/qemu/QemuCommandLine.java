@@ -13,7 +13,9 @@ import java.util.Objects;
  * overlay as a virtio disk and the seed ISO as a second, read-only one; user-mode networking whose
  * only inbound path is {@code hostfwd} from {@code 127.0.0.1:<sshPort>} to the guest's port 22; the
  * serial console on a unix socket that also appends to {@code serial.log}; QMP on a unix socket; a
- * virtio RNG so sshd and cloud-init do not wait for entropy.
+ * virtio RNG so sshd and cloud-init do not wait for entropy. The uplink NIC has QEMU's default MAC
+ * {@value #UPLINK_MAC}, stated explicitly because a lab member's network-config matches it. A lab
+ * member has a second virtio NIC on its lab segment ({@link LabSegment}).
  *
  * @param qemuBinary the {@code qemu-system-x86_64} executable
  * @param accelerator {@link Accelerator#KVM} or {@link Accelerator#TCG}
@@ -24,6 +26,7 @@ import java.util.Objects;
  * @param dir the workspace directory (disk, seed, sockets, logs)
  * @param sshPort the loopback port forwarded to the guest's sshd
  * @param restrictNetwork {@code true} for {@code restrict=on}: the guest reaches nothing outside
+ * @param labSegments the lab NIC: one element for a lab member, none otherwise
  */
 public record QemuCommandLine(
         Path qemuBinary,
@@ -34,9 +37,28 @@ public record QemuCommandLine(
         BaseImage.Boot boot,
         Path dir,
         int sshPort,
-        boolean restrictNetwork) {
+        boolean restrictNetwork,
+        List<LabSegment> labSegments) {
+    /** The uplink NIC's MAC address (QEMU's default for the first NIC). */
+    public static final String UPLINK_MAC = "52:54:00:12:34:56";
+
+    /** A VM on no lab. */
+    public QemuCommandLine(
+            Path qemuBinary,
+            Accelerator accelerator,
+            String name,
+            int cpus,
+            int memoryMiB,
+            BaseImage.Boot boot,
+            Path dir,
+            int sshPort,
+            boolean restrictNetwork) {
+        this(qemuBinary, accelerator, name, cpus, memoryMiB, boot, dir, sshPort, restrictNetwork, List.of());
+    }
 
     public QemuCommandLine {
+        labSegments = List.copyOf(labSegments);
+        if (labSegments.size() > 1) throw new IllegalArgumentException("at most one lab NIC");
         Objects.requireNonNull(qemuBinary, "qemuBinary");
         Objects.requireNonNull(accelerator, "accelerator");
         Objects.requireNonNull(name, "name");
@@ -65,7 +87,8 @@ public record QemuCommandLine(
                 "-netdev",
                 "user,id=net0" + (restrictNetwork ? ",restrict=on" : "") + ",hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
                 "-device",
-                "virtio-net-pci,netdev=net0"));
+                "virtio-net-pci,netdev=net0,mac=" + UPLINK_MAC));
+        for (LabSegment lab : labSegments) a.addAll(lab.args());
         a.addAll(List.of(
                 "-chardev",
                 "socket,id=console,path=" + escape(d.consoleSocket()) + ",server=on,wait=off,logfile="

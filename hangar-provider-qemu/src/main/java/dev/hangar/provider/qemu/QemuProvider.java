@@ -6,6 +6,7 @@ import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceReset;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.SshProbe;
 import dev.hangar.provider.vm.CloudInitUserData;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * This class only chains the named steps; each lives in its own class: {@link ImagePulls} (base
  * image), {@link WorkspaceDisks} (overlay, resize, seed), {@link VmLauncher} (port, command line,
  * process), {@link VmStopper} (ACPI, QMP quit, timeouts), {@link SshReadiness} (pinned-key probe,
- * once per QEMU pid) and {@link VmAdoption} (VMs from before, crashes).
+ * once per QEMU pid), {@link VmReset} (fresh disk) and {@link VmAdoption} (VMs from before, crashes).
  *
  * <p><b>Lifecycle.</b> {@code apply(RUNNING)} ensures the base image (downloading it in the
  * background if needed), the overlay, the seed, then launches QEMU detached and returns {@link
@@ -41,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Crash detection.</b> A pidfile whose process is gone while the desired state is RUNNING and
  * no clean-shutdown marker exists is observed as {@link Observation.Failed} with the last lines of
  * the serial log; {@code apply(RUNNING)} starts it again.
+ *
+ * <p><b>Reset</b> ({@link #reset()}): the VM is quit (its disk is about to be replaced, so no graceful
+ * shutdown), a fresh overlay on the cached base image is renamed over the old one, the seed gets a
+ * new instance-id, and a VM that ran is booted again; the seed's host key, certificate, lab NIC and
+ * address and the ssh port are the same as before.
+ *
+ * <p><b>Lab members</b> ({@link WorkspaceSpec#labNetwork()}) get a second NIC on their lab segment
+ * ({@link LabSegment}: loopback multicast, no root) and a network-config on the seed.
  *
  * <p><b>Restarts.</b> All state is in files, so a new provider instance (a restarted server) adopts
  * running VMs from their pidfiles and QMP sockets; {@link #close} leaves VMs running.
@@ -64,6 +73,8 @@ public final class QemuProvider implements WorkspaceProvider {
     private final VmLauncher launcher;
     private final VmStopper stopper;
     private final SshReadiness readiness;
+    private final VmReset vmReset;
+    private final WorkspaceReset reset = this::resetWorkspace;
 
     QemuProvider(
             Path dataDir,
@@ -84,6 +95,7 @@ public final class QemuProvider implements WorkspaceProvider {
         this.launcher = new VmLauncher(settings, clock, qemuBinary, accelerator);
         this.stopper = new VmStopper(settings, clock, background);
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
+        this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
         VmAdoption.logRunningVms(workspacesDir());
     }
 
@@ -96,6 +108,12 @@ public final class QemuProvider implements WorkspaceProvider {
     @Override
     public Optional<dev.hangar.provider.spi.WorkspaceImages> images() {
         return Optional.of(images);
+    }
+
+    /** @return the reset of a workspace to a fresh disk; see the class documentation */
+    @Override
+    public Optional<WorkspaceReset> reset() {
+        return Optional.of(reset);
     }
 
     /**
@@ -234,6 +252,29 @@ public final class QemuProvider implements WorkspaceProvider {
         launcher.launch(spec, d, image.get(), listener);
         readiness.ensureWatcher(spec, d, listener);
         return new Observation.Starting(readiness.waitingForSshd());
+    }
+
+    private Observation resetWorkspace(WorkspaceSpec spec, ProviderListener listener) {
+        validate(spec);
+        WorkspaceDir d = dir(spec);
+        if (!Files.exists(d.overlay())) {
+            listener.event("reset-skipped", "no disk yet: the first start creates a fresh one");
+            return observe(spec);
+        }
+        try {
+            // The image first: a reset that cannot get it leaves the VM as it was.
+            Optional<BaseImage> image = image(spec, listener);
+            if (image.isEmpty()) {
+                throw new ProviderException(
+                        "cannot reset workspace " + spec.name() + " yet: base image " + spec.image()
+                                + " is being downloaded; "
+                                + pulls.detail(spec.image()).orElse(""),
+                        false);
+            }
+            return vmReset.reset(spec, d, image.get(), listener);
+        } catch (IOException e) {
+            throw new ProviderException("reset of workspace " + spec.name() + ": " + e.getMessage(), false, e);
+        }
     }
 
     private Observation stop(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {

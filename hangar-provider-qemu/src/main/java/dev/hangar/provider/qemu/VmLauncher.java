@@ -69,7 +69,8 @@ final class VmLauncher {
                             image.boot(),
                             d.path(),
                             port,
-                            settings.restrictNetwork())
+                            settings.restrictNetwork(),
+                            LabSegment.of(spec).stream().toList())
                     .args();
             int exit = QemuProcess.launch(args, d, LAUNCH_TIMEOUT);
             if (exit == 0) break;

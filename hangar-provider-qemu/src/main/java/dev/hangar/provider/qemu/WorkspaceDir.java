@@ -60,6 +60,14 @@ record WorkspaceDir(Path path) {
         return path.resolve("qemu-start.log");
     }
 
+    /**
+     * The cloud-init instance-id of the current disk, written by a reset (a new id makes the next boot
+     * a first boot); absent until the first reset, when the instance-id is the workspace id.
+     */
+    Path instanceIdFile() {
+        return path.resolve("instance-id");
+    }
+
     /** The loopback port forwarded to the guest's port 22, kept across stop/start. */
     Path sshPortFile() {
         return path.resolve("ssh-port");

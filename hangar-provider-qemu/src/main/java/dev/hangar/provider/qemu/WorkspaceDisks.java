@@ -1,9 +1,11 @@
 package dev.hangar.provider.qemu;
 
+import dev.hangar.nocloud.NoCloudFiles;
 import dev.hangar.nocloud.NoCloudSeed;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.vm.CloudInitNetworkConfig;
 import dev.hangar.provider.vm.CloudInitUserData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +23,9 @@ import java.util.Locale;
  * <p>Thread-safe (stateless); calls for one workspace must not overlap.
  */
 final class WorkspaceDisks {
+    /** Between the workspace id and the reset count in the instance-id of a reset disk. */
+    private static final String RESET_SUFFIX = ".reset-";
+
     private final QemuImg qemuImg;
     private final Clock clock;
 
@@ -86,15 +91,67 @@ final class WorkspaceDisks {
     }
 
     /**
-     * Writes the NoCloud seed. Rewritten on every start so key or template changes reach the guest;
-     * the instance-id stays the workspace id, so cloud-init's once-per-instance modules do not run
-     * again.
+     * Replaces the overlay with a fresh one on {@code image} (same size as the old one, at least the
+     * spec's), crash-safely: the new overlay is created beside the old one and renamed over it, so a
+     * crash leaves the old disk or the new one, never none. Then records a new cloud-init
+     * instance-id ({@link WorkspaceDir#instanceIdFile()}), so the next boot is a first boot; written
+     * after the rename, because a fresh disk boots as a first boot under any instance-id. The VM
+     * must not run. Reports {@code disk-reset} and the {@code disk} timing.
+     *
+     * @throws IOException when qemu-img fails or a file cannot be written; the old disk is then
+     *     still in place
+     */
+    void replace(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
+        Instant t0 = clock.instant();
+        long size = Math.max(
+                spec.resources().diskBytes(),
+                Math.max(image.virtualSize(), qemuImg.info(d.overlay()).virtualSize()));
+        Path tmp = d.path().resolve("overlay.qcow2.reset");
+        Files.deleteIfExists(tmp);
+        try {
+            qemuImg.createOverlay(tmp, image.disk(), image.format(), size);
+            Files.move(tmp, d.overlay(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        String prefix = spec.id() + RESET_SUFFIX;
+        long generation = d.read(d.instanceIdFile())
+                        .filter(id -> id.startsWith(prefix))
+                        .map(id -> id.substring(prefix.length()))
+                        .filter(n -> n.matches("\\d{1,9}"))
+                        .map(Long::parseLong)
+                        .orElse(0L)
+                + 1;
+        d.write(d.instanceIdFile(), spec.id() + RESET_SUFFIX + generation);
+        listener.event(
+                "disk-reset",
+                "fresh " + gib(size) + " GiB qcow2 overlay on image " + image.name()
+                        + "; the next boot is a first boot (cloud-init instance " + instanceId(spec, d) + ")");
+        listener.phaseTiming("disk", Duration.between(t0, clock.instant()));
+    }
+
+    /** @return the cloud-init instance-id of the current disk: the workspace id until the first reset */
+    static String instanceId(WorkspaceSpec spec, WorkspaceDir d) {
+        return d.read(d.instanceIdFile()).orElse(spec.id());
+    }
+
+    /**
+     * Writes the NoCloud seed: user-data, meta-data and, for a lab member, network-config (its lab
+     * NIC's static address). Rewritten on every start so key or template changes reach the guest;
+     * the instance-id stays the same until a reset ({@link #instanceId}), so cloud-init's
+     * once-per-instance modules do not run again.
      *
      * @throws IOException when the ISO cannot be written
      */
     void writeSeed(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
         Instant t0 = clock.instant();
-        NoCloudSeed.write(d.seed(), CloudInitUserData.metaData(spec), CloudInitUserData.render(spec));
+        NoCloudSeed.write(
+                d.seed(),
+                new NoCloudFiles(
+                        CloudInitUserData.render(spec),
+                        CloudInitUserData.metaData(spec, instanceId(spec, d)),
+                        CloudInitNetworkConfig.render(spec, QemuCommandLine.UPLINK_MAC)
+                                .orElse("")));
         listener.phaseTiming("seed", Duration.between(t0, clock.instant()));
     }
 

@@ -2,8 +2,12 @@ package dev.hangar.provider.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hangar.provider.spi.LabNetwork;
+import dev.hangar.provider.vm.LabNic;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class QemuCommandLineTest {
@@ -81,5 +85,54 @@ class QemuCommandLineTest {
                 .args();
 
         assertThat(joined(args)).contains("file=/data/a,,b/overlay.qcow2,format=qcow2");
+    }
+
+    @Test
+    void aLabMemberGetsASecondVirtioNicOnItsSegmentsLoopbackMulticastGroup() {
+        LabNetwork lab = new LabNetwork("lab:k8s-1", "10.213.4.11/24", Map.of("k8s-1-master-1", "10.213.4.11"));
+        LabSegment segment = LabSegment.of("ws-1", lab);
+        List<String> args = new QemuCommandLine(
+                        Path.of("qemu-system-x86_64"),
+                        Accelerator.TCG,
+                        "k8s-1-master-1",
+                        1,
+                        512,
+                        new BaseImage.Boot.Firmware(),
+                        DIR,
+                        2222,
+                        true,
+                        List.of(segment))
+                .args();
+
+        String joined = joined(args);
+        assertThat(joined)
+                .contains("-netdev user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:2222-:22 -device"
+                        + " virtio-net-pci,netdev=net0,mac=52:54:00:12:34:56 -netdev socket,id=lab0,mcast="
+                        + segment.group() + ":" + segment.port() + ",localaddr=127.0.0.1 -device"
+                        + " virtio-net-pci,netdev=lab0,mac=" + LabNic.macAddress("ws-1"));
+        assertThat(segment.group()).matches("239\\.19[2-5]\\.\\d{1,3}\\.\\d{1,3}");
+        // never a NIC that reaches the host's network: no tap, bridge or non-loopback address
+        assertThat(joined).doesNotContain("tap", "bridge", "vde");
+        assertThat(args.stream().filter(a -> a.startsWith("virtio-net-pci"))).hasSize(2);
+    }
+
+    @Test
+    void membersOfOneSegmentShareGroupAndPortAndOtherSegmentsDoNot() {
+        LabNetwork a = new LabNetwork("lab:a", "10.213.4.11/24", Map.of("a-1", "10.213.4.11"));
+        LabNetwork a2 = new LabNetwork("lab:a", "10.213.4.12/24", Map.of("a-2", "10.213.4.12"));
+        LabSegment first = LabSegment.of("ws-1", a);
+        LabSegment second = LabSegment.of("ws-2", a2);
+
+        assertThat(second.group()).isEqualTo(first.group());
+        assertThat(second.port()).isEqualTo(first.port());
+        assertThat(second.mac()).isNotEqualTo(first.mac());
+        assertThat(LabSegment.of("ws-1", a)).as("deterministic").isEqualTo(first);
+        List<String> endpoints = IntStream.range(0, 200)
+                .mapToObj(i -> LabSegment.of("ws", new LabNetwork("lab:" + i, "10.0.0.1/24", Map.of("x", "10.0.0.1"))))
+                .peek(s -> assertThat(s.port()).isBetween(LabSegment.FIRST_PORT, LabSegment.LAST_PORT))
+                .map(s -> s.group() + ":" + s.port())
+                .distinct()
+                .toList();
+        assertThat(endpoints).hasSize(200);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.LabNetwork;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderContext;
@@ -220,5 +221,71 @@ class QemuProviderTest {
         assertThat(images.delete("two-gib")).isTrue();
         assertThat(images.find("two-gib")).isEmpty();
         assertThat(images.delete("two-gib")).as("idempotent").isFalse();
+    }
+
+    @Test
+    void resetOfAStoppedWorkspaceGivesAFreshDiskAndANewInstanceAndStaysStopped() throws Exception {
+        WorkspaceSpec member = base.withLabNetwork(
+                new LabNetwork("lab:unit", "10.213.4.11/24", Map.of("unit", "10.213.4.11", "other", "10.213.4.12")));
+        RecordingListener listener = new RecordingListener();
+        assertThat(provider.apply(member, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopped.class);
+        Path overlay = workspaceDir().resolve("overlay.qcow2");
+        assertThat(qemuIo(overlay, "write -P 0xab 0 1M").exitCode()).isZero();
+        assertThat(qemuIo(overlay, "read -P 0xab 0 1M").stdout()).doesNotContain("Pattern verification failed");
+        assertThat(seedFile("meta-data")).contains("instance-id: " + base.id() + "\n");
+        // A crashed earlier reset left its half-made overlay: it is replaced, never used.
+        Files.writeString(workspaceDir().resolve("overlay.qcow2.reset"), "half");
+
+        assertThat(provider.reset().orElseThrow().reset(member, listener)).isInstanceOf(Observation.Stopped.class);
+
+        assertThat(qemuIo(overlay, "read -P 0xab 0 1M").stdout()).contains("Pattern verification failed");
+        assertThat(qemuIo(overlay, "read -P 0x00 0 1M").stdout()).doesNotContain("Pattern verification failed");
+        assertThat(new QemuImg(Binaries.resolve("qemu-img", "qemu-utils"))
+                        .info(overlay)
+                        .virtualSize())
+                .isEqualTo(3L << 30);
+        assertThat(workspaceFiles()).doesNotContain("overlay.qcow2.reset", "qemu.pid");
+        assertThat(seedFile("meta-data")).contains("instance-id: " + base.id() + ".reset-1\n");
+        // the seed still configures the lab NIC and the hosts: same MAC, same address
+        assertThat(seedFile("network-config"))
+                .contains(dev.hangar.provider.vm.LabNic.macAddress(base.id()))
+                .contains("10.213.4.11/24");
+        assertThat(seedFile("user-data")).contains("10.213.4.12 other");
+        assertThat(listener.eventTypes()).contains("disk-reset");
+        assertThat(provider.observe(member)).isInstanceOf(Observation.Stopped.class);
+
+        // Idempotent: again gives a fresh disk and the next instance; a later start keeps it.
+        assertThat(provider.reset().orElseThrow().reset(member, listener)).isInstanceOf(Observation.Stopped.class);
+        assertThat(seedFile("meta-data")).contains("instance-id: " + base.id() + ".reset-2\n");
+        assertThat(provider.apply(member, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopped.class);
+        assertThat(seedFile("meta-data")).contains("instance-id: " + base.id() + ".reset-2\n");
+    }
+
+    @Test
+    void resetOfAWorkspaceWithoutADiskCreatesNothing() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        assertThat(provider.reset().orElseThrow().reset(base, listener)).isInstanceOf(Observation.Absent.class);
+        assertThat(workspaceDir()).doesNotExist();
+        assertThat(listener.eventTypes()).containsExactly("reset-skipped");
+        assertThat(provider.reset()).containsSame(provider.reset().orElseThrow());
+    }
+
+    private static Command.Result qemuIo(Path image, String command) throws Exception {
+        return Command.run(List.of("qemu-io", "-f", "qcow2", "-c", command, image.toString()), Duration.ofSeconds(30));
+    }
+
+    /** @return a file of the workspace's NoCloud seed ISO, read back with isoinfo (genisoimage) */
+    private String seedFile(String name) throws Exception {
+        Command.Result r = Command.run(
+                List.of(
+                        "isoinfo",
+                        "-R",
+                        "-i",
+                        workspaceDir().resolve("seed.iso").toString(),
+                        "-x",
+                        "/" + name),
+                Duration.ofSeconds(30));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        return r.stdout();
     }
 }

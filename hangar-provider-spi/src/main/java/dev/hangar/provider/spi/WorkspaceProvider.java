@@ -122,6 +122,19 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * The capability to reset a workspace to a fresh disk ({@code hangar reset}), if this provider
+     * has it; see {@link WorkspaceReset} for the contract.
+     *
+     * <p>Default: empty, for providers that cannot reset; the API then answers that the workspace's
+     * provider cannot reset it. Returns the same instance on every call; thread-safe.
+     *
+     * @return the provider's reset, or empty
+     */
+    default Optional<WorkspaceReset> reset() {
+        return Optional.empty();
+    }
+
+    /**
      * Releases the provider's own resources (threads, clients). Running workspaces are left
      * running: a restarted control plane adopts them again.
      */

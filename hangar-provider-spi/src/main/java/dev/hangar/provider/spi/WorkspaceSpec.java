@@ -28,6 +28,10 @@ import java.util.Objects;
  * @param cloudInit template and user additions to the cloud-init user-data
  * @param settings provider-specific template settings (e.g. {@code privileged=true},
  *     {@code node-selector.kubernetes.io/arch=amd64}); providers reject keys they do not know
+ * @param labNetwork the workspace's place on its lab's private network, or {@link LabNetwork#NONE}
+ *     when it is on no lab. VM providers give a lab member a second NIC on the lab's segment with
+ *     this static address and every member's name in {@code /etc/hosts}; providers without lab
+ *     networking ignore it
  */
 public record WorkspaceSpec(
         String id,
@@ -41,7 +45,8 @@ public record WorkspaceSpec(
         SshHostKey hostKey,
         String hostCertificate,
         CloudInitConfig cloudInit,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        LabNetwork labNetwork) {
 
     /**
      * @throws NullPointerException if a component is null
@@ -64,5 +69,60 @@ public record WorkspaceSpec(
         Objects.requireNonNull(cloudInit, "cloudInit");
         authorizedKeys = List.copyOf(authorizedKeys);
         settings = Map.copyOf(settings);
+        Objects.requireNonNull(labNetwork, "labNetwork");
+    }
+
+    /**
+     * A workspace on no lab ({@link LabNetwork#NONE}): the constructor from before labs, kept so
+     * that callers that know nothing of labs compile unchanged.
+     *
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if {@code hostCertificate} is not one OpenSSH certificate line
+     */
+    public WorkspaceSpec(
+            String id,
+            String name,
+            String owner,
+            String template,
+            Resources resources,
+            String image,
+            String sshUser,
+            List<String> authorizedKeys,
+            SshHostKey hostKey,
+            String hostCertificate,
+            CloudInitConfig cloudInit,
+            Map<String, String> settings) {
+        this(
+                id,
+                name,
+                owner,
+                template,
+                resources,
+                image,
+                sshUser,
+                authorizedKeys,
+                hostKey,
+                hostCertificate,
+                cloudInit,
+                settings,
+                LabNetwork.NONE);
+    }
+
+    /** @return this spec with {@code labNetwork} in place of its own; the rest unchanged */
+    public WorkspaceSpec withLabNetwork(LabNetwork labNetwork) {
+        return new WorkspaceSpec(
+                id,
+                name,
+                owner,
+                template,
+                resources,
+                image,
+                sshUser,
+                authorizedKeys,
+                hostKey,
+                hostCertificate,
+                cloudInit,
+                settings,
+                labNetwork);
     }
 }

@@ -7,10 +7,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Renders a workspace's cloud-init user-data ({@code #cloud-config}, cloud-init's "cloud config"
@@ -25,6 +29,12 @@ import java.util.Map;
  * template; then the template's {@code extraUserData} and after it the workspace's {@code
  * workspaceUserData} merged over the result (mappings merged key by key, recursively; any other
  * value, lists included, replaced).
+ *
+ * <p>A lab member ({@link WorkspaceSpec#labNetwork()} not NONE) also gets its whole {@code
+ * /etc/hosts} ({@link EtcHosts}) through {@code write_files}, with {@code manage_etc_hosts: false}
+ * so that cloud-init does not render its template over it. Hangar's files (the sshd drop-in and a
+ * lab member's hosts file) stay in {@code write_files} when the template's or workspace's own list
+ * replaces Hangar's, unless that list writes the same path itself (a deliberate choice).
  */
 public final class CloudInitUserData {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -47,28 +57,37 @@ public final class CloudInitUserData {
         file.put(
                 "content",
                 "# written by Hangar: keys only\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n");
-        return java.util.Collections.unmodifiableMap(file);
+        return Collections.unmodifiableMap(file);
     }
 
     private CloudInitUserData() {}
 
     /**
      * A template's or workspace's own {@code write_files} list replaces Hangar's (lists are not
-     * merged); the sshd drop-in is put back in front unless that list writes the same path itself,
+     * merged); Hangar's files are put back in front unless that list writes the same path itself,
      * which is then a deliberate choice.
      */
-    private static void keepSshdDropIn(Map<String, Object> doc) {
-        if (!(doc.get("write_files") instanceof List<?> files)) {
-            doc.put("write_files", List.of(SSHD_DROP_IN_FILE));
-            return;
-        }
+    private static void keepHangarFiles(Map<String, Object> doc, List<Map<String, Object>> hangarFiles) {
+        List<?> files = doc.get("write_files") instanceof List<?> l ? l : List.of();
+        Set<String> written = new HashSet<>();
         for (Object f : files) {
-            if (f instanceof Map<?, ?> m && SSHD_DROP_IN.equals(String.valueOf(m.get("path")))) return;
+            if (f instanceof Map<?, ?> m) written.add(String.valueOf(m.get("path")));
         }
-        List<Object> withDropIn = new java.util.ArrayList<>();
-        withDropIn.add(SSHD_DROP_IN_FILE);
-        withDropIn.addAll(files);
-        doc.put("write_files", withDropIn);
+        List<Object> merged = new ArrayList<>();
+        for (Map<String, Object> f : hangarFiles) {
+            if (!written.contains(String.valueOf(f.get("path")))) merged.add(f);
+        }
+        merged.addAll(files);
+        doc.put("write_files", merged);
+    }
+
+    private static List<Map<String, Object>> hangarFiles(WorkspaceSpec spec) {
+        if (spec.labNetwork().isNone()) return List.of(SSHD_DROP_IN_FILE);
+        Map<String, Object> hosts = new LinkedHashMap<>();
+        hosts.put("path", EtcHosts.PATH);
+        hosts.put("permissions", "0644");
+        hosts.put("content", EtcHosts.render(spec));
+        return List.of(SSHD_DROP_IN_FILE, Collections.unmodifiableMap(hosts));
     }
 
     /**
@@ -79,7 +98,9 @@ public final class CloudInitUserData {
     public static String render(WorkspaceSpec spec) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("hostname", spec.name());
-        doc.put("manage_etc_hosts", true);
+        // A lab member's /etc/hosts is Hangar's whole file (EtcHosts); cloud-init's template would
+        // replace it on every boot.
+        doc.put("manage_etc_hosts", spec.labNetwork().isNone());
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("name", spec.sshUser());
         user.put("shell", "/bin/bash");
@@ -92,7 +113,8 @@ public final class CloudInitUserData {
         // runs in cloud-init's init stage, which systemd orders before ssh.service), not through
         // ssh_pwauth: cloud-init applies that in its later config stage and restarts a running sshd,
         // which resets connections just after readiness saw the pinned host key.
-        doc.put("write_files", List.of(SSHD_DROP_IN_FILE));
+        List<Map<String, Object>> hangarFiles = hangarFiles(spec);
+        doc.put("write_files", hangarFiles);
         doc.put("ssh_deletekeys", true);
         // cloud-init would otherwise generate RSA/ECDSA keys too (slow under TCG, and not pinned).
         doc.put("ssh_genkeytypes", List.of());
@@ -103,7 +125,7 @@ public final class CloudInitUserData {
             doc.put("runcmd", spec.cloudInit().runcmd());
         mergeInto(doc, extra("the template's user-data", spec.cloudInit().extraUserData()));
         mergeInto(doc, extra("the workspace's user-data", spec.cloudInit().workspaceUserData()));
-        keepSshdDropIn(doc);
+        keepHangarFiles(doc, hangarFiles);
         return "#cloud-config\n" + write(doc);
     }
 
@@ -112,8 +134,20 @@ public final class CloudInitUserData {
      *     once-per-instance modules run on the first boot only) and {@code local-hostname} = its name
      */
     public static String metaData(WorkspaceSpec spec) {
+        return metaData(spec, spec.id());
+    }
+
+    /**
+     * The NoCloud meta-data with another instance-id, for a provider that resets the workspace: a
+     * new instance-id makes cloud-init treat the next boot as a first boot (once-per-instance modules
+     * run again: users, host keys, {@code write_files}, {@code runcmd}).
+     *
+     * @param instanceId the instance-id, e.g. the workspace id with a reset counter
+     * @return the meta-data with {@code instance-id} and {@code local-hostname} = the workspace's name
+     */
+    public static String metaData(WorkspaceSpec spec, String instanceId) {
         Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("instance-id", spec.id());
+        doc.put("instance-id", instanceId);
         doc.put("local-hostname", spec.name());
         return write(doc);
     }
