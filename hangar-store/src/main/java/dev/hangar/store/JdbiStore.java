@@ -83,6 +83,7 @@ public final class JdbiStore implements Store {
     private final AuditStore audit;
     private final dev.hangar.core.store.ActivityStore activity;
     private final dev.hangar.core.store.QuotaStore quotas;
+    private final dev.hangar.core.store.SecretStore secrets;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -98,6 +99,7 @@ public final class JdbiStore implements Store {
         this.audit = new JdbiAuditStore(session);
         this.activity = new JdbiActivityStore(session);
         this.quotas = new JdbiQuotaStore(session);
+        this.secrets = new JdbiSecretStore(session);
     }
 
     /**
@@ -161,6 +163,11 @@ public final class JdbiStore implements Store {
     @Override
     public dev.hangar.core.store.QuotaStore quotas() {
         return quotas;
+    }
+
+    @Override
+    public dev.hangar.core.store.SecretStore secrets() {
+        return secrets;
     }
 
     @Override

@@ -24,6 +24,7 @@ final class TransactionBoundStore implements Store {
     private final AuditStore audit;
     private final dev.hangar.core.store.ActivityStore activity;
     private final dev.hangar.core.store.QuotaStore quotas;
+    private final dev.hangar.core.store.SecretStore secrets;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -34,6 +35,7 @@ final class TransactionBoundStore implements Store {
         this.audit = new JdbiAuditStore(session);
         this.activity = new JdbiActivityStore(session);
         this.quotas = new JdbiQuotaStore(session);
+        this.secrets = new JdbiSecretStore(session);
     }
 
     @Override
@@ -64,6 +66,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public dev.hangar.core.store.QuotaStore quotas() {
         return quotas;
+    }
+
+    @Override
+    public dev.hangar.core.store.SecretStore secrets() {
+        return secrets;
     }
 
     @Override

@@ -53,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * empty database from {@link #newDatabase()}; subclasses run the suite on a real SQLite file and on
  * a real PostgreSQL server.
  */
-abstract class StoreContractTest implements AuditStoreContract, QuotaStoreContract {
+abstract class StoreContractTest implements AuditStoreContract, QuotaStoreContract, SecretStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -74,6 +74,11 @@ abstract class StoreContractTest implements AuditStoreContract, QuotaStoreContra
 
     @Override
     public JdbiStore quotaStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore secretStore() {
         return store;
     }
 

@@ -25,6 +25,9 @@ public interface Store extends AutoCloseable {
     /** @return per-user quota overrides (issue #15, item 4) */
     QuotaStore quotas();
 
+    /** @return users' encrypted secrets (issue #15, item 7) */
+    SecretStore secrets();
+
     /**
      * Runs {@code work} in one transaction on a view of this store bound to it; commits when it
      * returns, rolls back when it throws (and rethrows).

@@ -28,6 +28,12 @@ import java.util.Objects;
  * @param cloudInit template and user additions to the cloud-init user-data
  * @param settings provider-specific template settings (e.g. {@code privileged=true},
  *     {@code node-selector.kubernetes.io/arch=amd64}); providers reject keys they do not know
+ * @param secrets the owner's secrets, decrypted, to deliver read-only at {@link
+ *     SecretFile#MOUNT_PATH}{@code /<name>} on start (issue #15, item 7); unique names. The
+ *     reconciler fills them only for {@link WorkspaceProvider#apply} (empty for observe and delete),
+ *     so providers deliver them when they start a workspace and must not remove what they
+ *     delivered on an apply with an empty list while running. Never logged: {@link
+ *     SecretFile#toString()} shows names and sizes only
  */
 public record WorkspaceSpec(
         String id,
@@ -41,7 +47,38 @@ public record WorkspaceSpec(
         SshHostKey hostKey,
         String hostCertificate,
         CloudInitConfig cloudInit,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        List<SecretFile> secrets) {
+
+    /** A spec without secrets (the form before secrets existed; callers that deliver none keep using it). */
+    public WorkspaceSpec(
+            String id,
+            String name,
+            String owner,
+            String template,
+            Resources resources,
+            String image,
+            String sshUser,
+            List<String> authorizedKeys,
+            SshHostKey hostKey,
+            String hostCertificate,
+            CloudInitConfig cloudInit,
+            Map<String, String> settings) {
+        this(
+                id,
+                name,
+                owner,
+                template,
+                resources,
+                image,
+                sshUser,
+                authorizedKeys,
+                hostKey,
+                hostCertificate,
+                cloudInit,
+                settings,
+                List.of());
+    }
 
     /**
      * @throws NullPointerException if a component is null
@@ -64,5 +101,26 @@ public record WorkspaceSpec(
         Objects.requireNonNull(cloudInit, "cloudInit");
         authorizedKeys = List.copyOf(authorizedKeys);
         settings = Map.copyOf(settings);
+        secrets = List.copyOf(secrets);
+        if (secrets.stream().map(SecretFile::name).distinct().count() != secrets.size())
+            throw new IllegalArgumentException("secret names must be unique");
+    }
+
+    /** @return this spec with {@code files} as its secrets (replacing any) */
+    public WorkspaceSpec withSecrets(List<SecretFile> files) {
+        return new WorkspaceSpec(
+                id,
+                name,
+                owner,
+                template,
+                resources,
+                image,
+                sshUser,
+                authorizedKeys,
+                hostKey,
+                hostCertificate,
+                cloudInit,
+                settings,
+                files);
     }
 }
