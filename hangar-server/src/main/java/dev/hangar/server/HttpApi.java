@@ -37,7 +37,8 @@ final class HttpApi {
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb,
             dev.hangar.core.service.HostCertificateAuthority hostCa,
-            dev.hangar.core.autostop.ActivityService activity) {
+            dev.hangar.core.autostop.ActivityService activity,
+            dev.hangar.core.secret.SecretService secrets) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -73,6 +74,7 @@ final class HttpApi {
             console.register(cfg.routes);
             new SshRoutes(hostCa).register(cfg.routes);
             new AuditRoutes(audit).register(cfg.routes);
+            new SecretRoutes(secrets).register(cfg.routes);
         });
     }
 }

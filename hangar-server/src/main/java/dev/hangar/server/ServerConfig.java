@@ -48,6 +48,7 @@ import java.util.TreeMap;
  *     days); positive
  * @param quotas per-role quota limits ({@code quotas.<role>.<limit>}); every role unlimited by
  *     default
+ * @param secrets user secrets settings ({@code secrets.*}); {@link SecretSettings#defaults} of {@code home} when null
  */
 public record ServerConfig(
         String listenHost,
@@ -65,7 +66,8 @@ public record ServerConfig(
         String defaultTemplate,
         AutostopSettings autostop,
         Duration auditRetention,
-        QuotaPolicy quotas) {
+        QuotaPolicy quotas,
+        SecretSettings secrets) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -96,6 +98,7 @@ public record ServerConfig(
         autostop = autostop == null ? AutostopSettings.DEFAULTS : autostop;
         auditRetention = auditRetention == null ? AuditLog.DEFAULT_RETENTION : auditRetention;
         quotas = quotas == null ? QuotaPolicy.UNLIMITED : quotas;
+        secrets = secrets == null ? SecretSettings.defaults(home) : secrets;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -123,7 +126,13 @@ public record ServerConfig(
                 "",
                 AutostopSettings.DEFAULTS,
                 AuditLog.DEFAULT_RETENTION,
-                QuotaPolicy.UNLIMITED);
+                QuotaPolicy.UNLIMITED,
+                SecretSettings.defaults(h));
+    }
+
+    /** @return a copy with other secrets settings */
+    public ServerConfig withSecrets(SecretSettings settings) {
+        return copy(c -> c.secrets = settings);
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -210,6 +219,7 @@ public record ServerConfig(
         AutostopSettings autostop;
         Duration auditRetention;
         QuotaPolicy quotas;
+        SecretSettings secrets;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -228,6 +238,7 @@ public record ServerConfig(
             autostop = s.autostop;
             auditRetention = s.auditRetention;
             quotas = s.quotas;
+            secrets = s.secrets;
         }
 
         ServerConfig build() {
@@ -247,7 +258,8 @@ public record ServerConfig(
                     defaultTemplate,
                     autostop,
                     auditRetention,
-                    quotas);
+                    quotas,
+                    secrets);
         }
     }
 
@@ -260,6 +272,6 @@ public record ServerConfig(
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
-                + auditRetention + ", quotas=" + quotas + "]";
+                + auditRetention + ", quotas=" + quotas + ", secrets=" + secrets + "]";
     }
 }

@@ -103,7 +103,9 @@ public final class ServerConfigLoader {
             new Key("quotas.auditor.running", ""),
             new Key("quotas.auditor.cpus", ""),
             new Key("quotas.auditor.memory-mib", ""),
-            new Key("quotas.auditor.disk-gib", ""));
+            new Key("quotas.auditor.disk-gib", ""),
+            new Key("secrets.key-file", "$HANGAR_HOME/secrets.key"),
+            new Key("secrets.max-per-user", "50"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -257,7 +259,14 @@ public final class ServerConfigLoader {
                                 values,
                                 base.autostop().deleteWarning())),
                 duration("audit.retention", values, base.auditRetention()),
-                QuotaConfig.parse(values, base.quotas()));
+                QuotaConfig.parse(values, base.quotas()),
+                new SecretSettings(
+                        values.containsKey("secrets.key-file")
+                                ? base.home().resolve(values.get("secrets.key-file"))
+                                : base.secrets().keyFile(),
+                        values.containsKey("secrets.max-per-user")
+                                ? integer("secrets.max-per-user", values.get("secrets.max-per-user"), 0, 10_000)
+                                : base.secrets().maxPerUser()));
     }
 
     private static Map<String, String> readFile(Path file) {
