@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param dir the workspace directory (disk, seed, sockets, logs)
  * @param sshPort the loopback port forwarded to the guest's sshd
  * @param restrictNetwork {@code true} for {@code restrict=on}: the guest reaches nothing outside
+ * @param secrets how many of the owner's secrets {@link GuestSecrets} wrote for this launch; each
+ *     becomes a {@code -fw_cfg} entry read by QEMU at start (0: none)
  */
 public record QemuCommandLine(
         Path qemuBinary,
@@ -34,9 +36,25 @@ public record QemuCommandLine(
         BaseImage.Boot boot,
         Path dir,
         int sshPort,
-        boolean restrictNetwork) {
+        boolean restrictNetwork,
+        int secrets) {
+
+    /** A command line without secrets. */
+    public QemuCommandLine(
+            Path qemuBinary,
+            Accelerator accelerator,
+            String name,
+            int cpus,
+            int memoryMiB,
+            BaseImage.Boot boot,
+            Path dir,
+            int sshPort,
+            boolean restrictNetwork) {
+        this(qemuBinary, accelerator, name, cpus, memoryMiB, boot, dir, sshPort, restrictNetwork, 0);
+    }
 
     public QemuCommandLine {
+        if (secrets < 0) throw new IllegalArgumentException("secrets must be >= 0");
         Objects.requireNonNull(qemuBinary, "qemuBinary");
         Objects.requireNonNull(accelerator, "accelerator");
         Objects.requireNonNull(name, "name");
@@ -78,6 +96,7 @@ public record QemuCommandLine(
                 "-mon",
                 "chardev=qmp,mode=control"));
         a.addAll(List.of("-device", "virtio-rng-pci"));
+        a.addAll(GuestSecrets.args(dir, secrets));
         return List.copyOf(a);
     }
 

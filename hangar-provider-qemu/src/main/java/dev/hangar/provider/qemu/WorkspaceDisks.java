@@ -94,7 +94,7 @@ final class WorkspaceDisks {
      */
     void writeSeed(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
         Instant t0 = clock.instant();
-        NoCloudSeed.write(d.seed(), CloudInitUserData.metaData(spec), CloudInitUserData.render(spec));
+        NoCloudSeed.write(d.seed(), CloudInitUserData.metaData(spec), CloudInitUserData.render(spec, true));
         listener.phaseTiming("seed", Duration.between(t0, clock.instant()));
     }
 
