@@ -61,7 +61,7 @@ final class SecretCommand {
         public Integer call() {
             byte[] value = LocalInput.check(this::read);
             try (HangarClient client = ServerConnection.open(ctx)) {
-                SecretView s = client.setSecret(name, value);
+                SecretView s = client.secrets().set(name, value);
                 ctx.out()
                         .println("secret " + s.name() + " set (" + s.size()
                                 + " bytes); your workspaces get it at /var/secrets/" + s.name()
@@ -111,7 +111,7 @@ final class SecretCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                List<SecretView> secrets = client.secrets();
+                List<SecretView> secrets = client.secrets().list();
                 if (output.machineReadable()) output.write(ctx.out(), secrets);
                 else Views.secrets(secrets).print(ctx.out());
                 return ExitCodes.OK;
@@ -138,7 +138,7 @@ final class SecretCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                client.deleteSecret(name);
+                client.secrets().delete(name);
                 ctx.out().println("deleted secret " + name);
                 return ExitCodes.OK;
             }

@@ -43,12 +43,14 @@ public final class HangarClient implements AutoCloseable {
     private final ClientSettings settings;
     private final ApiTransport transport;
     private final AdminClient admin;
+    private final SecretClient secrets;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
         this.settings = Objects.requireNonNull(settings);
         this.transport = new ApiTransport(settings);
         this.admin = new AdminClient(transport);
+        this.secrets = new SecretClient(transport);
     }
 
     /** @return the settings this client was built with */
@@ -354,29 +356,9 @@ public final class HangarClient implements AutoCloseable {
         transport.sendIgnoringBody("DELETE", API + "/users/me/keys" + query(Map.of("fingerprint", fingerprint)));
     }
 
-    // ---- secrets -----------------------------------------------------------------------------
-
-    /** {@code GET /secrets}: the caller's secrets by name, with sizes and update times; never values. */
-    public List<dev.hangar.api.SecretView> secrets() {
-        return transport.sendForList("GET", API + "/secrets", null, dev.hangar.api.SecretView.class);
-    }
-
-    /**
-     * {@code PUT /secrets/{name}} with the raw value as {@code application/octet-stream}: sets
-     * (creates or replaces) one of the caller's secrets; mounted at {@code /var/secrets/<name>} on
-     * each of the caller's workspaces' next start. Idempotent.
-     *
-     * @return the secret as stored (never the value)
-     * @throws ApiException 422 naming {@code name} or {@code value} (empty, or over 64 KiB), 413 for
-     *     a body over 64 KiB, 409 {@code secret-limit} past the per-user count, 403 for auditors
-     */
-    public dev.hangar.api.SecretView setSecret(String name, byte[] value) {
-        return transport.sendBytes("PUT", API + "/secrets/" + segment(name), value, dev.hangar.api.SecretView.class);
-    }
-
-    /** {@code DELETE /secrets/{name}} (204): deletes one of the caller's secrets; 404 when there is none. */
-    public void deleteSecret(String name) {
-        transport.sendIgnoringBody("DELETE", API + "/secrets/" + segment(name));
+    /** @return the facet for the caller's secrets, sharing this client's transport */
+    public SecretClient secrets() {
+        return secrets;
     }
 
     // ---- administration --------------------------------------------------------------------

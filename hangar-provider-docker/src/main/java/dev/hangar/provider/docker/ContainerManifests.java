@@ -51,8 +51,8 @@ public final class ContainerManifests {
     /** Where the home volume is mounted. */
     public static final String STORAGE = "/storage";
     /**
-     * Where the owner's secrets are: a tmpfs (mode 0700, owned by the run-as user, 4 MiB: 50 secrets
-     * of 64 KiB fit), filled by {@link SecretDelivery} at every start; never a bind mount of a host
+     * Where the owner's secrets are: a tmpfs (mode 0700, 4 MiB: 50 secrets of 64 KiB fit), filled
+     * and given to the run-as user by {@link SecretDelivery} at every start; never a bind mount of a host
      * file, never an image layer.
      */
     public static final String SECRETS_DIR = dev.hangar.provider.spi.SecretFile.MOUNT_PATH;
@@ -126,7 +126,7 @@ public final class ContainerManifests {
                 devcontainer.map(DevcontainerConfig::mounts).orElse(List.of());
         long nanoCpus = spec.resources().cpus() * 1_000_000_000L;
         long memory = spec.resources().memoryBytes();
-        Map<String, String> tmpfs = Map.of(SECRETS_DIR, secretsTmpfsOptions(settings.runAsUser()));
+        Map<String, String> tmpfs = Map.of(SECRETS_DIR, secretsTmpfsOptions());
         // the tmpfs is in the hash: a container made before secrets existed is re-created (when stopped) with it
         String hash = hash(image + "\n" + user + "\n" + env + "\n" + keyDirectory + "\n" + nanoCpus + "\n" + memory
                 + "\n" + privileged + (mounts.isEmpty() ? "" : "\n" + mounts) + "\n" + tmpfs);
@@ -148,9 +148,13 @@ public final class ContainerManifests {
                 hash);
     }
 
-    /** @return the mount options of the secrets tmpfs: 0700, owned by {@code uid}, 4 MiB, no exec/suid/dev */
-    static String secretsTmpfsOptions(long uid) {
-        return "rw,noexec,nosuid,nodev,size=4m,mode=0700,uid=" + uid + ",gid=" + uid;
+    /**
+     * @return the mount options of the secrets tmpfs: 0700, 4 MiB, no exec/suid/dev. Not {@code
+     *     uid=}: Podman refuses it ("unknown mount option"); {@link SecretDelivery} gives the
+     *     directory to the run-as user when it fills it
+     */
+    static String secretsTmpfsOptions() {
+        return "rw,noexec,nosuid,nodev,size=4m,mode=0700";
     }
 
     /**

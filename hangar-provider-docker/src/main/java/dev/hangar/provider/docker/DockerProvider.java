@@ -176,7 +176,7 @@ public final class DockerProvider implements WorkspaceProvider {
             }
             listener.phaseTiming("boot", Duration.between(start, clock.instant()));
         }
-        secrets.deliver(id, spec.secrets(), listener);
+        secrets.deliver(id, spec.secrets(), settings.runAsUser(), listener);
         if (devcontainer.isPresent()
                 && (devcontainer.get().postCreateCommand().isPresent()
                         || devcontainer.get().postStartCommand().isPresent())) {

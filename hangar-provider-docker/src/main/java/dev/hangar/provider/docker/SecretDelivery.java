@@ -33,12 +33,17 @@ final class SecretDelivery {
     static final int NOT_TMPFS = 3;
 
     /**
-     * Replaces the directory's content with the tar on standard input (the tmpfs is fresh after a
-     * start; on an already running container this makes it match the current secrets).
+     * Replaces the directory's content with the tar on standard input and gives it to the run-as
+     * user ({@code $2}, {@code uid:gid}); the tmpfs is fresh after a start, and on an already running
+     * container this makes it match the current secrets. Reads exactly {@code $1} bytes ({@code head
+     * -c}) rather than up to the end of the input: the engine's attach does not pass on the end of
+     * standard input, so {@code tar} alone would wait for it forever. Runs as root (the tmpfs belongs
+     * to root until the {@code chown}).
      */
-    static final String SCRIPT =
-            "d=" + ContainerManifests.SECRETS_DIR + "; grep -qs \" $d tmpfs \" /proc/mounts || exit " + NOT_TMPFS
-                    + "; find \"$d\" -mindepth 1 -delete && tar -x --no-same-owner -f - -C \"$d\"";
+    static final String SCRIPT = "d=" + ContainerManifests.SECRETS_DIR
+            + "; grep -qs \" $d tmpfs \" /proc/mounts || exit "
+            + NOT_TMPFS + "; find \"$d\" -mindepth 1 -delete && head -c \"$1\" | tar -x --no-same-owner -f - -C \"$d\""
+            + " && chown -R \"$2\" \"$d\" && chmod 0700 \"$d\"";
 
     private final DockerEngine engine;
     private final DockerClient docker;
@@ -54,12 +59,19 @@ final class SecretDelivery {
      *
      * @throws ProviderException (transient) when the exec fails or {@code tar} exits non-zero
      */
-    void deliver(String containerId, List<SecretFile> files, ProviderListener listener) {
+    void deliver(String containerId, List<SecretFile> files, long runAsUser, ProviderListener listener) {
         if (files.isEmpty()) return;
         byte[] tar = tar(files);
         try {
             String execId = docker.execCreateCmd(containerId)
-                    .withCmd("sh", "-c", SCRIPT)
+                    .withUser("0:0")
+                    .withCmd(
+                            "sh",
+                            "-c",
+                            SCRIPT,
+                            "hangar-secrets",
+                            Integer.toString(tar.length),
+                            runAsUser + ":" + runAsUser)
                     .withAttachStdin(true)
                     .withAttachStdout(true)
                     .withAttachStderr(true)

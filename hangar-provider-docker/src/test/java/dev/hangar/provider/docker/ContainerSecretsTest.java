@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Secrets in a container workspace at unit level: the create request mounts a 0700 tmpfs at
- * /var/secrets owned by the run-as user (no bind mount, nothing of the values), and the tar stream
+ * /var/secrets (no bind mount, nothing of the values), and the tar stream
  * the start copies in holds each secret as a 0400 file.
  */
 class ContainerSecretsTest {
@@ -35,9 +35,7 @@ class ContainerSecretsTest {
         String id = UUID.randomUUID().toString();
         DockerSettings settings = DockerSettings.parse(Map.of("run-as-user", "1234"));
         ContainerPlan plan = ContainerManifests.plan(specWithSecret(id), settings, Path.of("/data/keys/" + id));
-        assertThat(plan.tmpfs())
-                .containsExactly(
-                        Map.entry("/var/secrets", "rw,noexec,nosuid,nodev,size=4m,mode=0700,uid=1234,gid=1234"));
+        assertThat(plan.tmpfs()).containsExactly(Map.entry("/var/secrets", "rw,noexec,nosuid,nodev,size=4m,mode=0700"));
         HostConfig host = ContainerManifests.hostConfig(plan, "127.0.0.1");
         assertThat(host.getTmpFs()).isEqualTo(plan.tmpfs());
         assertThat(host.getBinds()).extracting(b -> b.getVolume().getPath()).doesNotContain("/var/secrets");
@@ -74,7 +72,8 @@ class ContainerSecretsTest {
         assertThat(SecretDelivery.SCRIPT)
                 .contains("grep -qs \" $d tmpfs \" /proc/mounts || exit 3")
                 .contains("find \"$d\" -mindepth 1 -delete")
-                .contains("tar -x --no-same-owner -f - -C \"$d\"")
+                .contains("head -c \"$1\" | tar -x --no-same-owner -f - -C \"$d\"")
+                .contains("chown -R \"$2\" \"$d\" && chmod 0700 \"$d\"")
                 .startsWith("d=/var/secrets;");
     }
 }
