@@ -46,6 +46,7 @@ public final class HangarCli implements Runnable {
             ImageCommand.class,
             KeyCommand.class,
             TokenCommand.class,
+            SecretCommand.class,
             UserCommand.class,
             QuotaCommand.class,
             AuditCommand.class,

@@ -149,6 +149,13 @@ final class Views {
         return t;
     }
 
+    /** NAME SIZE UPDATED: never a value. */
+    static Table secrets(List<dev.hangar.api.SecretView> list) {
+        Table t = new Table("NAME", "SIZE", "UPDATED");
+        for (dev.hangar.api.SecretView s : list) t.row(s.name(), s.size() + " B", time(s.updatedAt()));
+        return t;
+    }
+
     /** TIME ACTOR TYPE MESSAGE, oldest first as the server sends them. */
     static Table events(List<EventView> list) {
         Table t = new Table("TIME", "ACTOR", "TYPE", "MESSAGE");

@@ -108,6 +108,7 @@ class OutputOptionTest {
                         "hangar template list",
                         "hangar template show",
                         "hangar token list",
+                        "hangar secret list",
                         "hangar quota show",
                         "hangar lab create",
                         "hangar lab list",

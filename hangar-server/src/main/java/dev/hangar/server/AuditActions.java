@@ -43,7 +43,9 @@ public final class AuditActions {
         /** The caller (their SSH keys). */
         CALLER,
         /** The image named in the path, or the 2xx's {@code Location}; empty when neither names one. */
-        IMAGE
+        IMAGE,
+        /** {@code caller/secret-name} from the path: the secret's name, never its value. */
+        OWN_SECRET
     }
 
     /** One row: the operation's path template, the action and how to name the target. */
@@ -79,7 +81,9 @@ public final class AuditActions {
             rule("DELETE", "/api/v1/users/{name}", "user.delete", Target.USER),
             rule("PUT", "/api/v1/users/{name}/quota", "quota.set", Target.USER),
             // the actor is the user the identity signed in as (OidcRoutes); a refusal is anonymous
-            rule("POST", "/api/v1/auth/oidc/token", "auth.oidc", Target.CALLER));
+            rule("POST", "/api/v1/auth/oidc/token", "auth.oidc", Target.CALLER),
+            rule("PUT", "/api/v1/secrets/{name}", "secret.set", Target.OWN_SECRET),
+            rule("DELETE", "/api/v1/secrets/{name}", "secret.delete", Target.OWN_SECRET));
 
     private static Rule rule(String method, String template, String action, Target target) {
         Matcher m = PARAM.matcher(template);

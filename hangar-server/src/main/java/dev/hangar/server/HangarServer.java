@@ -188,8 +188,9 @@ public final class HangarServer implements AutoCloseable {
 
             HostCertificateAuthority hostCa = home.hostCa();
             ServerMetrics metrics = new ServerMetrics(store);
-            WorkspaceReconciler reconciler =
-                    new WorkspaceReconciler(store, templates, providers, hostCa, clock, config.reconciler(), metrics);
+            dev.hangar.core.secret.SecretService secrets = secretService(store);
+            WorkspaceReconciler reconciler = new WorkspaceReconciler(
+                    store, templates, providers, hostCa, clock, config.reconciler(), metrics, secrets);
             closeables.push(reconciler);
             UserService users = new UserService(store, clock);
             AuditLog audit = new AuditLog(store, clock, config.auditRetention());
@@ -244,7 +245,8 @@ public final class HangarServer implements AutoCloseable {
                                     config.oidc(),
                                     new dev.hangar.core.oidc.OidcProvisioning(
                                             store, clock, config.oidc().policy())))
-                            : java.util.Optional.empty());
+                            : java.util.Optional.empty(),
+                    secrets);
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {
@@ -288,6 +290,22 @@ public final class HangarServer implements AutoCloseable {
                     closeables,
                     activity,
                     idle.autostop());
+        }
+
+        /** Loads (or creates, 0600) the secrets key and checks it is the one the stored secrets were sealed with. */
+        private dev.hangar.core.secret.SecretService secretService(Store store) {
+            try {
+                dev.hangar.core.secret.SecretService s = new dev.hangar.core.secret.SecretService(
+                        store,
+                        dev.hangar.core.secret.SecretKeyFile.loadOrCreate(
+                                config.secrets().keyFile()),
+                        clock,
+                        config.secrets().maxPerUser());
+                s.checkKey();
+                return s;
+            } catch (IllegalStateException | java.io.UncheckedIOException e) {
+                throw new ConfigException("secrets.key-file: " + e.getMessage(), e);
+            }
         }
 
         private GatewayHook.RunningGateway gatewayHookStart(ServerContext context) {

@@ -38,7 +38,8 @@ final class HttpApi {
             dev.hangar.core.service.HostCertificateAuthority hostCa,
             dev.hangar.core.autostop.ActivityService activity,
             dev.hangar.core.lab.LabService labs,
-            java.util.Optional<OidcSignIn> oidc) {
+            java.util.Optional<OidcSignIn> oidc,
+            dev.hangar.core.secret.SecretService secrets) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -81,6 +82,7 @@ final class HttpApi {
             new dev.hangar.server.dashboard.DashboardRoutes(
                             users, workspaces, templates, audit, java.time.Clock.systemUTC())
                     .register(cfg.routes);
+            new SecretRoutes(secrets).register(cfg.routes);
         });
     }
 }

@@ -112,6 +112,7 @@ final class HttpAudit {
                 String name = p.getOrDefault("name", created);
                 yield name.isEmpty() ? caller : caller + "/" + name;
             }
+            case OWN_SECRET -> caller + "/" + p.get("name");
             case CALLER -> caller;
             case IMAGE -> p.getOrDefault("name", created);
         };

@@ -112,6 +112,22 @@ final class RequestBodies {
         return value;
     }
 
+    /**
+     * @return the raw body: {@code application/octet-stream} (or no content type), at most {@value
+     *     #MAX_BYTES} bytes, possibly empty
+     * @throws ApiException 413 for a larger body, 415 for another media type
+     */
+    static byte[] raw(Context ctx) {
+        String contentType = ctx.contentType();
+        if (contentType != null && !contentType.isBlank()) {
+            String base = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+            if (!base.equals("application/octet-stream"))
+                throw ApiException.unsupportedMediaType(
+                        "request body must be application/octet-stream (the raw value), got '" + contentType + "'");
+        }
+        return bytes(ctx);
+    }
+
     private static byte[] bytes(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_BYTES) throw tooLarge(declared);

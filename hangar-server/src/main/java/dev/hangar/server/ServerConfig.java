@@ -50,6 +50,7 @@ import java.util.TreeMap;
  *     default
  * @param oidc OpenID Connect sign-in ({@code oidc.*}); off by default
  * @param labs lab settings ({@code labs.max-members}, {@code labs.subnet})
+ * @param secrets user secrets settings ({@code secrets.*}); {@link SecretSettings#defaults} of {@code home} when null
  */
 public record ServerConfig(
         String listenHost,
@@ -69,7 +70,8 @@ public record ServerConfig(
         Duration auditRetention,
         QuotaPolicy quotas,
         OidcConfig oidc,
-        dev.hangar.core.lab.LabSettings labs) {
+        dev.hangar.core.lab.LabSettings labs,
+        SecretSettings secrets) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -102,6 +104,7 @@ public record ServerConfig(
         quotas = quotas == null ? QuotaPolicy.UNLIMITED : quotas;
         oidc = oidc == null ? OidcConfig.OFF : oidc;
         labs = labs == null ? dev.hangar.core.lab.LabSettings.DEFAULTS : labs;
+        secrets = secrets == null ? SecretSettings.defaults(home) : secrets;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -131,7 +134,13 @@ public record ServerConfig(
                 AuditLog.DEFAULT_RETENTION,
                 QuotaPolicy.UNLIMITED,
                 OidcConfig.OFF,
-                dev.hangar.core.lab.LabSettings.DEFAULTS);
+                dev.hangar.core.lab.LabSettings.DEFAULTS,
+                SecretSettings.defaults(h));
+    }
+
+    /** @return a copy with other secrets settings */
+    public ServerConfig withSecrets(SecretSettings settings) {
+        return copy(c -> c.secrets = settings);
     }
 
     /** @return {@code $USER} when it is a DNS-1123 label, else {@code admin} */
@@ -230,6 +239,7 @@ public record ServerConfig(
         QuotaPolicy quotas;
         OidcConfig oidc;
         dev.hangar.core.lab.LabSettings labs;
+        SecretSettings secrets;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -250,6 +260,7 @@ public record ServerConfig(
             quotas = s.quotas;
             oidc = s.oidc;
             labs = s.labs;
+            secrets = s.secrets;
         }
 
         ServerConfig build() {
@@ -271,7 +282,8 @@ public record ServerConfig(
                     auditRetention,
                     quotas,
                     oidc,
-                    labs);
+                    labs,
+                    secrets);
         }
     }
 
@@ -284,6 +296,7 @@ public record ServerConfig(
                 + providers.keySet() + ", reconciler=" + reconciler + ", adminName=" + adminName + ", gateway="
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
-                + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + ", labs=" + labs + "]";
+                + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + ", labs=" + labs + ", secrets=" + secrets
+                + "]";
     }
 }

@@ -116,7 +116,9 @@ public final class ServerConfigLoader {
             new Key("oidc.default-role", "member"),
             new Key("oidc.token-expires", "30d"),
             new Key("labs.max-members", Integer.toString(dev.hangar.core.lab.LabSettings.DEFAULT_MAX_MEMBERS)),
-            new Key("labs.subnet", dev.hangar.core.lab.LabSettings.DEFAULT_SUBNET));
+            new Key("labs.subnet", dev.hangar.core.lab.LabSettings.DEFAULT_SUBNET),
+            new Key("secrets.key-file", "$HANGAR_HOME/secrets.key"),
+            new Key("secrets.max-per-user", "50"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -272,7 +274,14 @@ public final class ServerConfigLoader {
                 duration("audit.retention", values, base.auditRetention()),
                 QuotaConfig.parse(values, base.quotas()),
                 OidcConfig.parse(values, base.oidc()),
-                labs(values, base.labs()));
+                labs(values, base.labs()),
+                new SecretSettings(
+                        values.containsKey("secrets.key-file")
+                                ? base.home().resolve(values.get("secrets.key-file"))
+                                : base.secrets().keyFile(),
+                        values.containsKey("secrets.max-per-user")
+                                ? integer("secrets.max-per-user", values.get("secrets.max-per-user"), 0, 10_000)
+                                : base.secrets().maxPerUser()));
     }
 
     private static dev.hangar.core.lab.LabSettings labs(

@@ -84,6 +84,7 @@ public final class JdbiStore implements Store {
     private final dev.hangar.core.store.ActivityStore activity;
     private final dev.hangar.core.store.QuotaStore quotas;
     private final dev.hangar.core.store.LabStore labs;
+    private final dev.hangar.core.store.SecretStore secrets;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -100,6 +101,7 @@ public final class JdbiStore implements Store {
         this.activity = new JdbiActivityStore(session);
         this.quotas = new JdbiQuotaStore(session);
         this.labs = new JdbiLabStore(session);
+        this.secrets = new JdbiSecretStore(session);
     }
 
     /**
@@ -168,6 +170,11 @@ public final class JdbiStore implements Store {
     @Override
     public dev.hangar.core.store.LabStore labs() {
         return labs;
+    }
+
+    @Override
+    public dev.hangar.core.store.SecretStore secrets() {
+        return secrets;
     }
 
     @Override

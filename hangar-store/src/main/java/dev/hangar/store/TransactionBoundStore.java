@@ -25,6 +25,7 @@ final class TransactionBoundStore implements Store {
     private final dev.hangar.core.store.ActivityStore activity;
     private final dev.hangar.core.store.QuotaStore quotas;
     private final dev.hangar.core.store.LabStore labs;
+    private final dev.hangar.core.store.SecretStore secrets;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -36,6 +37,7 @@ final class TransactionBoundStore implements Store {
         this.activity = new JdbiActivityStore(session);
         this.quotas = new JdbiQuotaStore(session);
         this.labs = new JdbiLabStore(session);
+        this.secrets = new JdbiSecretStore(session);
     }
 
     @Override
@@ -71,6 +73,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public dev.hangar.core.store.LabStore labs() {
         return labs;
+    }
+
+    @Override
+    public dev.hangar.core.store.SecretStore secrets() {
+        return secrets;
     }
 
     @Override

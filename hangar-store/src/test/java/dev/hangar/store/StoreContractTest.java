@@ -54,7 +54,11 @@ import org.junit.jupiter.api.Test;
  * a real PostgreSQL server.
  */
 abstract class StoreContractTest
-        implements AuditStoreContract, QuotaStoreContract, OidcIdentityStoreContract, LabStoreContract {
+        implements AuditStoreContract,
+                QuotaStoreContract,
+                OidcIdentityStoreContract,
+                LabStoreContract,
+                SecretStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -96,6 +100,11 @@ abstract class StoreContractTest
 
     @Override
     public JdbiStore identityStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore secretStore() {
         return store;
     }
 

@@ -115,6 +115,10 @@ class RouteAccessWalkTest {
         rule("GET /api/v1/users/me/tokens", 200, 200, 200, 200);
         rule("POST /api/v1/users/me/tokens", 422, 422, 422, 422);
         rule("DELETE /api/v1/users/me/tokens/{name}", 404, 404, 404, 404);
+        // secrets are the caller's own: every role lists and sets its own (auditors change nothing)
+        rule("GET /api/v1/secrets", 200, 200, 200, 200);
+        rule("PUT /api/v1/secrets/{name}", 200, 200, 403, 200);
+        rule("DELETE /api/v1/secrets/{name}", 404, 404, 403, 404);
         rule("GET /api/v1/users", 403, 403, 200, 200);
         rule("POST /api/v1/users", 403, 403, 403, 422);
         rule("GET /api/v1/users/{name}", 403, 403, 200, 200);
@@ -274,6 +278,15 @@ class RouteAccessWalkTest {
         String body = BODIES.getOrDefault(
                 op, method.equals("POST") || method.equals("PATCH") || method.equals("PUT") ? "{}" : null);
         if (template.endsWith("/console")) return webSocketStatus(TOKENS.get(c), path + query);
+        if (op.equals("PUT /api/v1/secrets/{name}")) {
+            // the raw value, as the API takes it; a name of its own, so the DELETE of "nope" stays 404
+            java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                            cp.baseUri().resolve("/api/v1/secrets/walk-secret"))
+                    .header("Content-Type", "application/octet-stream")
+                    .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("walk-value"));
+            if (!TOKENS.get(c).isEmpty()) b.header("Authorization", "Bearer " + TOKENS.get(c));
+            return http.send(b.build()).statusCode();
+        }
         return http.send(method, path + query, TOKENS.get(c), body).statusCode();
     }
 

@@ -99,6 +99,22 @@ final class ApiTransport implements AutoCloseable {
     }
 
     /**
+     * Sends raw bytes as the request body ({@code Content-Type: application/octet-stream}) and reads
+     * the 2xx answer as one {@code type}.
+     *
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers
+     * @throws IllegalStateException when a 2xx body is not the expected JSON
+     */
+    <T> T sendBytes(String method, String path, byte[] body, Class<T> type) {
+        return read(
+                method,
+                path,
+                exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), "application/octet-stream"),
+                reader(type));
+    }
+
+    /**
      * Sends a request and reads the 2xx answer as a JSON array of {@code element}.
      *
      * @param body the request body, written as JSON; null for none
@@ -231,16 +247,19 @@ final class ApiTransport implements AutoCloseable {
     }
 
     private HttpResponse<byte[]> exchange(String method, String path, Object body) {
+        return body == null
+                ? exchange(method, path, HttpRequest.BodyPublishers.noBody(), "")
+                : exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(json(body)), "application/json");
+    }
+
+    private HttpResponse<byte[]> exchange(
+            String method, String path, HttpRequest.BodyPublisher body, String contentType) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
                 .timeout(settings.requestTimeout())
                 .header("Accept", "application/json, application/problem+json");
         if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
-        if (body == null) {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            b.header("Content-Type", "application/json");
-            b.method(method, HttpRequest.BodyPublishers.ofByteArray(json(body)));
-        }
+        if (!contentType.isEmpty()) b.header("Content-Type", contentType);
+        b.method(method, body);
         try {
             return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpConnectTimeoutException e) {

@@ -44,6 +44,7 @@ public final class HangarClient implements AutoCloseable {
     private final ApiTransport transport;
     private final AdminClient admin;
     private final LabClient labs;
+    private final SecretClient secrets;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
@@ -51,6 +52,7 @@ public final class HangarClient implements AutoCloseable {
         this.transport = new ApiTransport(settings);
         this.admin = new AdminClient(transport);
         this.labs = new LabClient(transport);
+        this.secrets = new SecretClient(transport);
     }
 
     /** @return the settings this client was built with */
@@ -378,6 +380,11 @@ public final class HangarClient implements AutoCloseable {
      */
     public dev.hangar.api.OidcLoginView oidcToken(dev.hangar.api.OidcTokenRequest request) {
         return transport.send("POST", API + "/auth/oidc/token", request, dev.hangar.api.OidcLoginView.class);
+    }
+
+    /** @return the facet for the caller's secrets, sharing this client's transport */
+    public SecretClient secrets() {
+        return secrets;
     }
 
     // ---- administration --------------------------------------------------------------------

@@ -60,7 +60,9 @@ public final class ReconcilePass {
     private final Clock clock;
     private final WorkspaceReconciler.Settings settings;
     private final ReconcilerMetrics metrics;
+    private final dev.hangar.core.secret.SecretFiles secrets;
 
+    /** A pass that delivers no secrets. */
     public ReconcilePass(
             Store store,
             TemplateCatalog templates,
@@ -69,7 +71,25 @@ public final class ReconcilePass {
             Clock clock,
             WorkspaceReconciler.Settings settings,
             ReconcilerMetrics metrics) {
+        this(store, templates, providers, hostCa, clock, settings, metrics, dev.hangar.core.secret.SecretFiles.NONE);
+    }
+
+    /**
+     * @param secrets the owners' decrypted secrets, read only for an {@link WorkspaceProvider#apply}
+     *     towards RUNNING (observe, stop and delete get a spec without them), so values are decrypted
+     *     when a workspace starts and not on every resync
+     */
+    public ReconcilePass(
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
+            Clock clock,
+            WorkspaceReconciler.Settings settings,
+            ReconcilerMetrics metrics,
+            dev.hangar.core.secret.SecretFiles secrets) {
         this.store = store;
+        this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.templates = templates;
         this.providers = providers;
         this.hostCa = Objects.requireNonNull(hostCa, "hostCa");
@@ -167,7 +187,8 @@ public final class ReconcilePass {
         }
         if (w.phase() == Phase.Pending) w = save(w, w.withPhase(Phase.Provisioning, "", now()));
         Observation seen = p.observe(spec);
-        Observation obs = needsApply(target, w.phase(), seen) ? p.apply(spec, target, listener) : seen;
+        Observation obs =
+                needsApply(target, w.phase(), seen) ? p.apply(forApply(spec, target), target, listener) : seen;
         Phase observed = phaseOf(obs);
         // An auto-stop keeps its reason (before the provider's detail) until the workspace is started again.
         String autostop = dev.hangar.core.autostop.Autostop.REASON;
@@ -191,6 +212,11 @@ public final class ReconcilePass {
         w = save(w, next.withFailures(settled || progressed ? 0 : w.failures()));
         if (w.restartPending() && w.phase() == Phase.Stopped) return Optional.of(Duration.ZERO);
         return settled || w.phase() == Phase.Failed ? Optional.empty() : Optional.of(settings.pollInterval());
+    }
+
+    /** @return {@code spec} with the owner's secrets when starting (read now, so a start delivers the current ones) */
+    private WorkspaceSpec forApply(WorkspaceSpec spec, PowerState target) {
+        return target == PowerState.RUNNING ? spec.withSecrets(secrets.files(spec.owner())) : spec;
     }
 
     private Optional<Duration> failed(

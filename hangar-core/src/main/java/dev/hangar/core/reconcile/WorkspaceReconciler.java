@@ -108,6 +108,31 @@ public final class WorkspaceReconciler implements AutoCloseable {
         this(store, templates, providers, hostCa, clock, settings, metrics, ReconcileScheduler.virtualThreads());
     }
 
+    /**
+     * A reconciler on virtual threads that delivers the owner's secrets to a provider when it starts
+     * a workspace ({@link dev.hangar.provider.spi.WorkspaceSpec#secrets()}).
+     */
+    public WorkspaceReconciler(
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
+            Clock clock,
+            Settings settings,
+            ReconcilerMetrics metrics,
+            dev.hangar.core.secret.SecretFiles secrets) {
+        this(
+                store,
+                templates,
+                providers,
+                hostCa,
+                clock,
+                settings,
+                metrics,
+                ReconcileScheduler.virtualThreads(),
+                secrets);
+    }
+
     /** A reconciler whose passes and timers run on {@code scheduler} (tests step it). */
     public WorkspaceReconciler(
             Store store,
@@ -118,10 +143,33 @@ public final class WorkspaceReconciler implements AutoCloseable {
             Settings settings,
             ReconcilerMetrics metrics,
             ReconcileScheduler scheduler) {
+        this(
+                store,
+                templates,
+                providers,
+                hostCa,
+                clock,
+                settings,
+                metrics,
+                scheduler,
+                dev.hangar.core.secret.SecretFiles.NONE);
+    }
+
+    /** A reconciler whose passes run on {@code scheduler} and that delivers {@code secrets} on start. */
+    public WorkspaceReconciler(
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
+            Clock clock,
+            Settings settings,
+            ReconcilerMetrics metrics,
+            ReconcileScheduler scheduler,
+            dev.hangar.core.secret.SecretFiles secrets) {
         this.store = store;
         this.settings = settings;
         this.scheduler = scheduler;
-        this.pass = new ReconcilePass(store, templates, providers, hostCa, clock, settings, metrics);
+        this.pass = new ReconcilePass(store, templates, providers, hostCa, clock, settings, metrics, secrets);
         this.queue = new ReconcileQueue(clock, scheduler, settings.concurrency(), settings.baseBackoff(), pass::run);
     }
 

@@ -28,6 +28,9 @@ public interface Store extends AutoCloseable {
     /** @return labs and their member slots (issue #13) */
     LabStore labs();
 
+    /** @return users' encrypted secrets (issue #15, item 7) */
+    SecretStore secrets();
+
     /**
      * Runs {@code work} in one transaction on a view of this store bound to it; commits when it
      * returns, rolls back when it throws (and rethrows).

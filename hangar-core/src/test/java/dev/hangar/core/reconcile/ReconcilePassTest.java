@@ -443,4 +443,41 @@ class ReconcilePassTest {
                 .contains("provider 'nope' is not enabled")
                 .contains(ScriptedProvider.TYPE);
     }
+
+    @Test
+    void aStartDeliversTheOwnersCurrentSecretsAndObserveAndStopGetNone() {
+        fresh();
+        java.util.concurrent.atomic.AtomicReference<String> value =
+                new java.util.concurrent.atomic.AtomicReference<>("v1");
+        java.util.List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        dev.hangar.core.secret.SecretFiles files = owner -> {
+            asked.add(owner);
+            return List.of(new dev.hangar.provider.spi.SecretFile(
+                    "token", value.get().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        };
+        ReconcilePass pass = new ReconcilePass(
+                store,
+                TemplateCatalog.of(List.of()),
+                ProviderRegistry.of(List.of(provider)),
+                TestWorkspaces.HOST_CA,
+                clock,
+                SETTINGS,
+                ReconcilerMetrics.NONE,
+                files);
+        Workspace w = insert(DesiredState.RUNNING, Phase.Stopped);
+        provider.observing(new Observation.Stopped("off")).applyingByDefault(new Observation.Starting("booting"));
+        pass.run(w.id());
+        assertThat(provider.calls()).containsExactly("observe", "apply:RUNNING");
+        assertThat(provider.lastSpec().orElseThrow().secrets())
+                .containsExactly(new dev.hangar.provider.spi.SecretFile(
+                        "token", "v1".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(asked).containsExactly(w.owner());
+
+        // a stop gets no secrets and does not read them
+        Workspace stopping = insert(DesiredState.STOPPED, Phase.Running);
+        provider.observing(new Observation.Running(SSH, "up")).applyingByDefault(new Observation.Stopping("bye"));
+        pass.run(stopping.id());
+        assertThat(provider.lastSpec().orElseThrow().secrets()).isEmpty();
+        assertThat(asked).hasSize(1);
+    }
 }

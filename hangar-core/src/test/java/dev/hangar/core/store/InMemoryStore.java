@@ -38,6 +38,7 @@ public final class InMemoryStore implements Store {
     private Map<String, WorkspaceActivity> activity = new TreeMap<>();
     private Map<String, dev.hangar.core.quota.QuotaLimits> quotas = new TreeMap<>();
     private Map<String, dev.hangar.core.domain.OidcIdentity> identities = new TreeMap<>();
+    private Map<String, dev.hangar.core.secret.StoredSecret> secrets = new TreeMap<>(); // owner NUL name
     private long seq;
     private List<AuditEntry> audit = new ArrayList<>();
     private long auditSeq;
@@ -48,6 +49,7 @@ public final class InMemoryStore implements Store {
     private final ActivityStore activityStore = new Activity();
     private final AuditStore auditStore = new Audit();
     private final QuotaStore quotaStore = new Quotas();
+    private final SecretStore secretStore = new Secrets();
 
     /** @return every event of every workspace, oldest first (a copy) */
     public List<WorkspaceEvent> allEvents() {
@@ -93,6 +95,11 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public SecretStore secrets() {
+        return secretStore;
+    }
+
+    @Override
     public <T> T inTransaction(Function<Store, T> work) {
         synchronized (lock) {
             var ws = new LinkedHashMap<>(workspaces);
@@ -103,6 +110,7 @@ public final class InMemoryStore implements Store {
             var as = new TreeMap<>(activity);
             var qs = new TreeMap<>(quotas);
             var is = new TreeMap<>(identities);
+            var ss = new TreeMap<>(secrets);
             long s = seq;
             var au = new ArrayList<>(audit);
             try {
@@ -116,6 +124,7 @@ public final class InMemoryStore implements Store {
                 activity = as;
                 quotas = qs;
                 identities = is;
+                secrets = ss;
                 seq = s;
                 audit = au;
                 throw e;
@@ -189,6 +198,54 @@ public final class InMemoryStore implements Store {
         @Override
         public void lockOwner(String user) {
             // every call holds the one lock; a transaction holds it throughout
+        }
+    }
+
+    private final class Secrets implements SecretStore {
+        @Override
+        public List<dev.hangar.core.secret.StoredSecret> list(String owner) {
+            synchronized (lock) {
+                return secrets.values().stream()
+                        .filter(x -> x.owner().equals(owner))
+                        .toList();
+            }
+        }
+
+        @Override
+        public Optional<dev.hangar.core.secret.StoredSecret> find(String owner, String name) {
+            synchronized (lock) {
+                return Optional.ofNullable(secrets.get(owner + "\0" + name));
+            }
+        }
+
+        @Override
+        public void save(dev.hangar.core.secret.StoredSecret secret) {
+            synchronized (lock) {
+                if (!users.containsKey(secret.owner()))
+                    throw new NotFoundException("user '" + secret.owner() + "' does not exist");
+                secrets.put(secret.owner() + "\0" + secret.name(), secret);
+            }
+        }
+
+        @Override
+        public boolean delete(String owner, String name) {
+            synchronized (lock) {
+                return secrets.remove(owner + "\0" + name) != null;
+            }
+        }
+
+        @Override
+        public int count(String owner) {
+            return list(owner).size();
+        }
+
+        @Override
+        public java.util.Set<String> keyIds() {
+            synchronized (lock) {
+                return secrets.values().stream()
+                        .map(x -> x.sealed().keyId())
+                        .collect(java.util.stream.Collectors.toSet());
+            }
         }
     }
 
@@ -370,6 +427,7 @@ public final class InMemoryStore implements Store {
                 tokens.values().removeIf(t -> t.owner().equals(name));
                 quotas.remove(name);
                 identities.values().removeIf(i -> i.userName().equals(name));
+                secrets.values().removeIf(x -> x.owner().equals(name));
                 return users.remove(name) != null;
             }
         }

@@ -50,6 +50,12 @@ public final class ContainerManifests {
     public static final String SSH_DIR = "/etc/hangar/ssh";
     /** Where the home volume is mounted. */
     public static final String STORAGE = "/storage";
+    /**
+     * Where the owner's secrets are: a tmpfs (mode 0700, 4 MiB: 50 secrets of 64 KiB fit), filled
+     * and given to the run-as user by {@link SecretDelivery} at every start; never a bind mount of a host
+     * file, never an image layer.
+     */
+    public static final String SECRETS_DIR = dev.hangar.provider.spi.SecretFile.MOUNT_PATH;
 
     /**
      * The spec setting naming a devcontainer folder on the server host (set by the core for {@code
@@ -120,8 +126,10 @@ public final class ContainerManifests {
                 devcontainer.map(DevcontainerConfig::mounts).orElse(List.of());
         long nanoCpus = spec.resources().cpus() * 1_000_000_000L;
         long memory = spec.resources().memoryBytes();
+        Map<String, String> tmpfs = Map.of(SECRETS_DIR, secretsTmpfsOptions());
+        // the tmpfs is in the hash: a container made before secrets existed is re-created (when stopped) with it
         String hash = hash(image + "\n" + user + "\n" + env + "\n" + keyDirectory + "\n" + nanoCpus + "\n" + memory
-                + "\n" + privileged + (mounts.isEmpty() ? "" : "\n" + mounts));
+                + "\n" + privileged + (mounts.isEmpty() ? "" : "\n" + mounts) + "\n" + tmpfs);
         Map<String, String> labels = new TreeMap<>(labels(spec));
         labels.put(CONFIG_HASH, hash);
         return new ContainerPlan(
@@ -136,7 +144,48 @@ public final class ContainerManifests {
                 memory,
                 privileged,
                 mounts,
+                tmpfs,
                 hash);
+    }
+
+    /**
+     * @return the mount options of the secrets tmpfs: 0700, 4 MiB, no exec/suid/dev. Not {@code
+     *     uid=}: Podman refuses it ("unknown mount option"); {@link SecretDelivery} gives the
+     *     directory to the run-as user when it fills it
+     */
+    static String secretsTmpfsOptions() {
+        return "rw,noexec,nosuid,nodev,size=4m,mode=0700";
+    }
+
+    /**
+     * The host configuration of the workspace container: the SSH directory read-only and the home
+     * volume bound, the secrets tmpfs, the SSH port published on {@code publishAddress}, limits.
+     */
+    static com.github.dockerjava.api.model.HostConfig hostConfig(ContainerPlan plan, String publishAddress) {
+        var ssh = com.github.dockerjava.api.model.ExposedPort.tcp(SSH_PORT);
+        List<com.github.dockerjava.api.model.Bind> binds = new ArrayList<>(List.of(
+                new com.github.dockerjava.api.model.Bind(
+                        plan.keyDirectory(),
+                        new com.github.dockerjava.api.model.Volume(SSH_DIR),
+                        com.github.dockerjava.api.model.AccessMode.ro),
+                new com.github.dockerjava.api.model.Bind(
+                        plan.volumeName(), new com.github.dockerjava.api.model.Volume(STORAGE))));
+        for (DevcontainerConfig.Mount m : plan.mounts())
+            binds.add(new com.github.dockerjava.api.model.Bind(
+                    m.source(),
+                    new com.github.dockerjava.api.model.Volume(m.target()),
+                    m.readOnly()
+                            ? com.github.dockerjava.api.model.AccessMode.ro
+                            : com.github.dockerjava.api.model.AccessMode.rw));
+        return com.github.dockerjava.api.model.HostConfig.newHostConfig()
+                .withBinds(binds)
+                .withTmpFs(plan.tmpfs())
+                .withPortBindings(new com.github.dockerjava.api.model.PortBinding(
+                        com.github.dockerjava.api.model.Ports.Binding.bindIp(publishAddress), ssh))
+                .withNanoCPUs(plan.nanoCpus())
+                .withMemory(plan.memoryBytes())
+                .withMemorySwap(plan.memoryBytes())
+                .withPrivileged(plan.privileged());
     }
 
     /**

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param memoryBytes memory limit in bytes (swap limited to the same value: no swap)
  * @param privileged whether the container runs privileged (USB/IP)
  * @param mounts further mounts (a devcontainer's workspace mount and {@code mounts}); empty for none
+ * @param tmpfs tmpfs mounts, path to mount options ({@link ContainerManifests#SECRETS_DIR}: the
+ *     user's secrets, copied in at start, never on a disk)
  * @param configHash a digest of everything above, stored as a label so a changed spec is noticed
  */
 public record ContainerPlan(
@@ -34,6 +36,7 @@ public record ContainerPlan(
         long memoryBytes,
         boolean privileged,
         List<DevcontainerConfig.Mount> mounts,
+        Map<String, String> tmpfs,
         String configHash) {
     public ContainerPlan {
         Objects.requireNonNull(containerName, "containerName");
@@ -45,5 +48,6 @@ public record ContainerPlan(
         env = List.copyOf(env);
         labels = Map.copyOf(labels);
         mounts = List.copyOf(mounts);
+        tmpfs = Map.copyOf(tmpfs);
     }
 }

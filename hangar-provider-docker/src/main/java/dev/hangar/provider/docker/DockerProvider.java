@@ -7,13 +7,11 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
-import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
@@ -66,6 +64,7 @@ public final class DockerProvider implements WorkspaceProvider {
     private final Clock clock;
     private final DevcontainerImages devcontainerImages;
     private final LifecycleHooks hooks;
+    private final SecretDelivery secrets;
 
     DockerProvider(DockerEngine engine, DockerSettings settings, SshKeyFiles keyFiles, Clock clock) {
         this.engine = engine;
@@ -76,6 +75,7 @@ public final class DockerProvider implements WorkspaceProvider {
         this.devcontainerImages = new DevcontainerImages(
                 engine, keyFiles.directory("builds").getParent().resolveSibling("builds"), settings.runAsUser());
         this.hooks = new LifecycleHooks(engine);
+        this.secrets = new SecretDelivery(engine);
     }
 
     @Override
@@ -176,6 +176,7 @@ public final class DockerProvider implements WorkspaceProvider {
             }
             listener.phaseTiming("boot", Duration.between(start, clock.instant()));
         }
+        secrets.deliver(id, spec.secrets(), settings.runAsUser(), listener);
         if (devcontainer.isPresent()
                 && (devcontainer.get().postCreateCommand().isPresent()
                         || devcontainer.get().postStartCommand().isPresent())) {
@@ -288,18 +289,7 @@ public final class DockerProvider implements WorkspaceProvider {
 
     private String create(ContainerPlan plan) {
         ExposedPort ssh = ExposedPort.tcp(ContainerManifests.SSH_PORT);
-        List<Bind> binds = new ArrayList<>(List.of(
-                new Bind(plan.keyDirectory(), new Volume(ContainerManifests.SSH_DIR), AccessMode.ro),
-                new Bind(plan.volumeName(), new Volume(ContainerManifests.STORAGE))));
-        for (DevcontainerConfig.Mount m : plan.mounts())
-            binds.add(new Bind(m.source(), new Volume(m.target()), m.readOnly() ? AccessMode.ro : AccessMode.rw));
-        HostConfig host = HostConfig.newHostConfig()
-                .withBinds(binds)
-                .withPortBindings(new PortBinding(Ports.Binding.bindIp(settings.publishAddress()), ssh))
-                .withNanoCPUs(plan.nanoCpus())
-                .withMemory(plan.memoryBytes())
-                .withMemorySwap(plan.memoryBytes())
-                .withPrivileged(plan.privileged());
+        HostConfig host = ContainerManifests.hostConfig(plan, settings.publishAddress());
         try {
             return call(
                             "create container",

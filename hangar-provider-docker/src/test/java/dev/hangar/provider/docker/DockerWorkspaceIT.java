@@ -114,7 +114,12 @@ class DockerWorkspaceIT {
                 assertThat(provider.observe(spec)).isInstanceOf(Observation.Stopped.class);
 
                 long created = System.nanoTime();
-                provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+                // the owner's secrets arrive on a tmpfs at /var/secrets (issue #15, item 7)
+                provider.apply(
+                        spec.withSecrets(List.of(new dev.hangar.provider.spi.SecretFile(
+                                "it-token", "docker-it-value-1".getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
+                        PowerState.RUNNING,
+                        ProviderListener.NONE);
                 Observation.Running running = awaitRunning(provider, spec);
                 assertThat(running.ssh().host()).isEqualTo(engine.publishAddress());
                 Path knownHosts = tmp.resolve("known_hosts");
@@ -125,6 +130,13 @@ class DockerWorkspaceIT {
                         .contains("alice")
                         .contains("/storage/home/alice");
                 double createToSsh = (System.nanoTime() - created) / 1e9;
+                assertThat(ssh(
+                                running,
+                                user,
+                                knownHosts,
+                                "cat /var/secrets/it-token; echo; stat -c '%a %U' /var/secrets/it-token /var/secrets;"
+                                        + " grep -c ' /var/secrets tmpfs ' /proc/mounts"))
+                        .isEqualTo("docker-it-value-1\n400 alice\n700 alice\n1");
 
                 // apply again: nothing changes (same container)
                 assertThat(containerIds(docker, spec)).hasSize(1);
@@ -136,12 +148,19 @@ class DockerWorkspaceIT {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> provider.observe(spec) instanceof Observation.Stopped);
 
-                provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+                provider.apply(
+                        spec.withSecrets(List.of(new dev.hangar.provider.spi.SecretFile(
+                                "it-token", "docker-it-value-2".getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
+                        PowerState.RUNNING,
+                        ProviderListener.NONE);
                 Observation.Running again = awaitRunning(provider, spec);
                 Files.writeString(
                         knownHosts,
                         "[" + again.ssh().host() + "]:" + again.ssh().port() + " " + hostKey.publicKey() + "\n");
                 assertThat(ssh(again, user, knownHosts, "cat ~/note")).isEqualTo("kept-42");
+                // the new value after the restart; the old tmpfs content is gone
+                assertThat(ssh(again, user, knownHosts, "cat /var/secrets/it-token"))
+                        .isEqualTo("docker-it-value-2");
 
                 // a restarted provider adopts the running container by its label
                 try (DockerProvider adopted = (DockerProvider) new DockerProviderFactory()

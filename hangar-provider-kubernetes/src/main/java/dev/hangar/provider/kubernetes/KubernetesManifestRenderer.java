@@ -17,7 +17,8 @@ import java.util.function.Predicate;
  * WorkspaceObjects#all()} lists them), as trees, without owner references (they need the live
  * StatefulSet's uid). In the SSH Secret the private host key ({@code ssh_host_<type>_key}) is
  * {@value ManifestRenderer#REDACTED}; {@code authorized_keys}, the public key and the certificate
- * stay. Pure: no cluster access; thread-safe.
+ * stay. In the user-secrets Secret every value is {@value ManifestRenderer#REDACTED} (the names
+ * stay). Pure: no cluster access; thread-safe.
  */
 public final class KubernetesManifestRenderer implements ManifestRenderer {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
@@ -34,7 +35,9 @@ public final class KubernetesManifestRenderer implements ManifestRenderer {
     public List<Map<String, Object>> render(WorkspaceSpec spec) {
         WorkspaceObjects objects = manifests.build(spec, PowerState.RUNNING);
         return objects.all().stream()
-                .map(o -> redactSecret(tree(o), KubernetesManifestRenderer::isPrivateHostKey))
+                .map(o -> o == objects.userSecrets()
+                        ? redactSecret(tree(o), key -> true)
+                        : redactSecret(tree(o), KubernetesManifestRenderer::isPrivateHostKey))
                 .toList();
     }
 

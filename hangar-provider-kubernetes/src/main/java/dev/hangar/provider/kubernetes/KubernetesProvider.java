@@ -127,6 +127,9 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 owned = owned.withExistingClaim(liveClaim);
             }
             for (HasMetadata dependent : owned.dependents()) {
+                // the user secrets are refreshed on starts only: a stop's spec carries none
+                if (desired == PowerState.STOPPED && dependent == owned.userSecrets()) continue;
+                if (dependent == owned.userSecrets()) dropIfKeysRemoved(owned.userSecrets());
                 applier.apply(dependent);
             }
             StatefulSet applied = applier.apply(owned.statefulSet());
@@ -314,6 +317,24 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 .list()
                 .getItems());
         return all;
+    }
+
+    /**
+     * Deletes the live user-secrets Secret when it holds a key the desired one lacks (a secret the
+     * owner deleted), so the apply re-creates it without: a merge-patch apply cannot remove map keys.
+     */
+    private void dropIfKeysRemoved(io.fabric8.kubernetes.api.model.Secret desired) {
+        var live = client.secrets()
+                .inNamespace(desired.getMetadata().getNamespace())
+                .withName(desired.getMetadata().getName())
+                .get();
+        if (live == null || live.getData() == null) return;
+        java.util.Set<String> want = desired.getData() == null
+                ? java.util.Set.of()
+                : desired.getData().keySet();
+        if (want.containsAll(live.getData().keySet())) return;
+        ObjectApplier.requireSameWorkspace(live, desired);
+        client.resource(live).delete();
     }
 
     private static boolean isZero(StatefulSet sts) {

@@ -45,8 +45,9 @@ import java.util.TreeMap;
  *       pod.
  *   <li><b>volumes</b>: the home claim at {@value WorkspaceManifests#STORAGE_MOUNT}; the SSH Secret
  *       read-only at {@value WorkspaceManifests#SSH_SECRET_MOUNT} with {@code defaultMode 0440}; the
- *       provider's and the template's user Secrets as one projected volume read-only at {@value
- *       WorkspaceManifests#USER_SECRETS_MOUNT} (none, no volume); and only when privileged, the
+ *       workspace's user-secrets Secret ({@link WorkspaceNames#userSecrets()}) and the provider's and
+ *       the template's user Secrets as one projected volume read-only at {@value
+ *       WorkspaceManifests#USER_SECRETS_MOUNT} ({@code defaultMode 0440}); and only when privileged, the
  *       node's {@code /dev/bus/usb} and {@code /sys} as hostPath volumes (for USB/IP).
  *   <li><b>pod securityContext</b>: {@code runAsNonRoot}, {@code runAsUser}, {@code runAsGroup} and
  *       {@code fsGroup} = the provider's {@code run-as-user}, {@code fsGroupChangePolicy
@@ -157,26 +158,28 @@ final class StatefulSetManifests {
                 .endSecret()
                 .build());
         mounts.add(mount("ssh", SSH_SECRET_MOUNT, true));
-        LinkedHashSet<String> userSecrets = new LinkedHashSet<>(settings.secrets());
+        LinkedHashSet<String> userSecrets = new LinkedHashSet<>();
+        userSecrets.add(names.userSecrets()); // the owner's Hangar secrets, always (empty without any)
+        userSecrets.addAll(settings.secrets());
         userSecrets.addAll(template.secrets());
-        if (!userSecrets.isEmpty()) {
-            // One projected volume so that several Secrets share /var/secrets, as seed 001's single
-            // kuul-secret did.
-            volumes.add(new VolumeBuilder()
-                    .withName("user-secrets")
-                    .withNewProjected()
-                    .withDefaultMode(0440)
-                    .withSources(userSecrets.stream()
-                            .map(name -> new VolumeProjectionBuilder()
-                                    .withNewSecret()
-                                    .withName(name)
-                                    .endSecret()
-                                    .build())
-                            .toList())
-                    .endProjected()
-                    .build());
-            mounts.add(mount("user-secrets", USER_SECRETS_MOUNT, true));
-        }
+        // One projected volume so that several Secrets share /var/secrets, as seed 001's single
+        // kuul-secret did. Mode 0440 with fsGroup = the workspace user's own gid: kubelet writes Secret
+        // files as root:<fsGroup>, so 0400 would leave them readable by root only; 0440 makes them
+        // readable by the workspace user (the only member of that group) and nobody else.
+        volumes.add(new VolumeBuilder()
+                .withName("user-secrets")
+                .withNewProjected()
+                .withDefaultMode(0440)
+                .withSources(userSecrets.stream()
+                        .map(name -> new VolumeProjectionBuilder()
+                                .withNewSecret()
+                                .withName(name)
+                                .endSecret()
+                                .build())
+                        .toList())
+                .endProjected()
+                .build());
+        mounts.add(mount("user-secrets", USER_SECRETS_MOUNT, true));
         if (template.privileged()) {
             volumes.add(hostPath("usb", "/dev/bus/usb", "DirectoryOrCreate"));
             volumes.add(hostPath("sys", "/sys", "Directory"));

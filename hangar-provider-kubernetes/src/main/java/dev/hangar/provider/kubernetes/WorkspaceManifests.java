@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  *       {@code ssh_host_<type>_key}, its {@code .pub} and its {@code -cert.pub}, mounted read-only at
  *       {@value #SSH_SECRET_MOUNT}; a hash of its content is a pod template annotation ({@value
  *       #ANNOTATION_CONFIG_HASH}), so changed keys roll the pod.
- *   <li>Optional user Secrets projected read-only into {@value #USER_SECRETS_MOUNT} (seed 001).
+ *   <li><b>Secret</b> {@code <base>-secrets} ({@link UserSecretManifests}) with the owner's Hangar
+ *       secrets (issue #15, item 7), and optional further Secrets named by the provider or template
+ *       settings (seed 001), projected together read-only into {@value #USER_SECRETS_MOUNT}.
  * </ul>
  *
  * <p>Security: the pod runs as {@code run-as-user} (non-root), {@code fsGroup} the same id, no
@@ -81,6 +83,7 @@ public final class WorkspaceManifests {
     private final SshSecretManifests sshSecret;
     private final HomeClaimManifests homeClaim;
     private final SshServiceManifests service;
+    private final UserSecretManifests userSecrets;
 
     /** @param settings the provider settings (namespace, privileges, storage class, uid) */
     public WorkspaceManifests(KubernetesSettings settings) {
@@ -89,6 +92,7 @@ public final class WorkspaceManifests {
         this.sshSecret = new SshSecretManifests(settings);
         this.homeClaim = new HomeClaimManifests(settings);
         this.service = new SshServiceManifests(settings);
+        this.userSecrets = new UserSecretManifests(settings);
     }
 
     /**
@@ -124,7 +128,8 @@ public final class WorkspaceManifests {
                 statefulSet.build(spec, template, names, labels, SshSecretManifests.configHash(secret), replicas),
                 secret,
                 homeClaim.build(spec, template, names, labels),
-                service.build(names, labels));
+                service.build(names, labels),
+                userSecrets.build(spec, names, labels));
     }
 
     /**

@@ -29,6 +29,11 @@ import java.util.regex.Pattern;
 public record WorkspaceNames(
         String base, String statefulSet, String service, String sshSecret, String homeClaim, String pod) {
 
+    /** @return the Secret with the owner's Hangar secrets ({@code base-secrets}), mounted at /var/secrets */
+    public String userSecrets() {
+        return base + "-secrets";
+    }
+
     /** Longest base name before hashing. */
     public static final int MAX_BASE = 47;
 

@@ -24,25 +24,32 @@ import java.util.Objects;
  * @param sshSecret the Secret with the host key and authorized_keys
  * @param homeClaim the home volume claim
  * @param service the ClusterIP Service on port 22
+ * @param userSecrets the Secret with the owner's Hangar secrets ({@link UserSecretManifests}),
+ *     projected read-only at /var/secrets
  */
 public record WorkspaceObjects(
-        StatefulSet statefulSet, Secret sshSecret, PersistentVolumeClaim homeClaim, Service service) {
+        StatefulSet statefulSet,
+        Secret sshSecret,
+        PersistentVolumeClaim homeClaim,
+        Service service,
+        Secret userSecrets) {
 
     public WorkspaceObjects {
         Objects.requireNonNull(statefulSet, "statefulSet");
         Objects.requireNonNull(sshSecret, "sshSecret");
         Objects.requireNonNull(homeClaim, "homeClaim");
         Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(userSecrets, "userSecrets");
     }
 
-    /** @return the Secret, claim and Service: the objects the StatefulSet owns */
+    /** @return the Secrets, claim and Service: the objects the StatefulSet owns */
     public List<HasMetadata> dependents() {
-        return List.of(sshSecret, homeClaim, service);
+        return List.of(sshSecret, homeClaim, service, userSecrets);
     }
 
     /** @return every object, the StatefulSet first */
     public List<HasMetadata> all() {
-        return List.of(statefulSet, sshSecret, homeClaim, service);
+        return List.of(statefulSet, sshSecret, homeClaim, service, userSecrets);
     }
 
     /**
@@ -69,6 +76,11 @@ public record WorkspaceObjects(
                         .endMetadata()
                         .build(),
                 new ServiceBuilder(service)
+                        .editMetadata()
+                        .withOwnerReferences(ref)
+                        .endMetadata()
+                        .build(),
+                new SecretBuilder(userSecrets)
                         .editMetadata()
                         .withOwnerReferences(ref)
                         .endMetadata()
@@ -105,7 +117,8 @@ public record WorkspaceObjects(
                         .endResources()
                         .endSpec()
                         .build(),
-                service);
+                service,
+                userSecrets);
     }
 
     /** @return a copy whose StatefulSet asks for {@code replicas} pods (0 or 1) */
@@ -118,6 +131,7 @@ public record WorkspaceObjects(
                         .build(),
                 sshSecret,
                 homeClaim,
-                service);
+                service,
+                userSecrets);
     }
 }

@@ -61,7 +61,7 @@ class KubernetesManifestRendererTest {
 
         assertThat(objects)
                 .extracting(o -> o.get("kind"))
-                .containsExactly("StatefulSet", "Secret", "PersistentVolumeClaim", "Service");
+                .containsExactly("StatefulSet", "Secret", "PersistentVolumeClaim", "Service", "Secret");
         assertGolden("dry-run-pod.yaml", SERIALIZATION.asYaml(list(objects)));
     }
 
@@ -85,6 +85,27 @@ class KubernetesManifestRendererTest {
         assertThat(yaml)
                 .doesNotContain(Specs.HOST_KEY.privateKeyOpenSsh().strip())
                 .doesNotContain(base64(Specs.HOST_KEY.privateKeyOpenSsh()));
+    }
+
+    @Test
+    void theUserSecretsVolumeShowsButNoValueEver() {
+        String value = "dry-run-secret-value";
+        WorkspaceSpec spec = fixedSpec()
+                .withSecrets(List.of(new dev.hangar.provider.spi.SecretFile(
+                        "github-token", value.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        List<Map<String, Object>> objects =
+                new KubernetesManifestRenderer(new WorkspaceManifests(Specs.settings(Map.of()))).render(spec);
+        Map<String, Object> userSecrets = objects.getLast();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) userSecrets.get("metadata");
+        assertThat(meta.get("name")).isEqualTo("ws-alice-fw-dev-secrets");
+        assertThat(userSecrets.get("data")).isEqualTo(Map.of("github-token", ManifestRenderer.REDACTED));
+        String yaml = SERIALIZATION.asYaml(list(objects));
+        assertThat(yaml)
+                .contains("ws-alice-fw-dev-secrets")
+                .contains("/var/secrets")
+                .doesNotContain(value)
+                .doesNotContain(base64(value));
     }
 
     /** Wraps objects the way kubectl prints several: a {@code v1} {@code List}. */

@@ -75,6 +75,7 @@ class KubernetesProviderTest {
                         "StatefulSet/ws-alice-fw-dev",
                         "Service/ws-alice-fw-dev",
                         "Secret/ws-alice-fw-dev-ssh",
+                        "Secret/ws-alice-fw-dev-secrets",
                         "PersistentVolumeClaim/ws-alice-fw-dev-home");
         StatefulSet sts = statefulSet("ws-alice-fw-dev");
         assertThat(sts.getSpec().getReplicas()).isEqualTo(1);
@@ -89,6 +90,11 @@ class KubernetesProviderTest {
                         .secrets()
                         .inNamespace(NS)
                         .withName("ws-alice-fw-dev-ssh")
+                        .get(),
+                cluster.client
+                        .secrets()
+                        .inNamespace(NS)
+                        .withName("ws-alice-fw-dev-secrets")
                         .get(),
                 cluster.client
                         .persistentVolumeClaims()
@@ -242,7 +248,7 @@ class KubernetesProviderTest {
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
 
         assertThat(namesInNamespace()).allMatch(n -> n.contains(base(other)), "only the other workspace is left");
-        assertThat(namesInNamespace()).hasSize(4);
+        assertThat(namesInNamespace()).hasSize(5);
         assertThat(provider.observe(spec)).isInstanceOf(Observation.Absent.class);
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
 
@@ -607,5 +613,48 @@ class KubernetesProviderTest {
     private static void put(Map<String, String> versions, HasMetadata o) {
         versions.put(
                 o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void theUserSecretsSecretIsWrittenOnStartAndLeftAloneByAStop() {
+        WorkspaceSpec plain = Specs.spec("alice", "fw-sec", Map.of());
+        String value = "k8s-provider-secret-value";
+        WorkspaceSpec withSecrets = plain.withSecrets(List.of(new dev.hangar.provider.spi.SecretFile(
+                "github-token", value.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+        provider.apply(withSecrets, PowerState.RUNNING, listener);
+        io.fabric8.kubernetes.api.model.Secret s = cluster.client
+                .secrets()
+                .inNamespace(NS)
+                .withName("ws-alice-fw-sec-secrets")
+                .get();
+        assertThat(s.getData())
+                .containsExactly(Map.entry(
+                        "github-token",
+                        java.util.Base64.getEncoder()
+                                .encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        assertThat(s.getMetadata().getOwnerReferences())
+                .singleElement()
+                .satisfies(r -> assertThat(r.getKind()).isEqualTo("StatefulSet"));
+
+        // a stop's spec carries no secrets: the Secret keeps what the start wrote
+        provider.apply(plain, PowerState.STOPPED, listener);
+        assertThat(cluster.client
+                        .secrets()
+                        .inNamespace(NS)
+                        .withName("ws-alice-fw-sec-secrets")
+                        .get()
+                        .getData())
+                .containsOnlyKeys("github-token");
+
+        // the next start writes the current ones (here: none left)
+        provider.apply(plain, PowerState.RUNNING, listener);
+        assertThat(cluster.client
+                        .secrets()
+                        .inNamespace(NS)
+                        .withName("ws-alice-fw-sec-secrets")
+                        .get()
+                        .getData())
+                .isNullOrEmpty();
     }
 }

@@ -169,21 +169,58 @@ class WorkspaceManifestsTest {
     }
 
     @Test
-    void noUserSecretsMeansNoVarSecretsMount() {
-        PodSpec pod = podSpec(manifests.build(Specs.spec(Map.of()), PowerState.RUNNING));
-        assertThat(mount(pod.getContainers().getFirst(), "/var/secrets")).isEmpty();
+    void withoutConfiguredSecretsOnlyTheWorkspacesOwnSecretIsProjectedIntoVarSecrets() {
+        WorkspaceSpec spec = Specs.spec(Map.of());
+        PodSpec pod = podSpec(manifests.build(spec, PowerState.RUNNING));
+        VolumeMount m = mount(pod.getContainers().getFirst(), "/var/secrets").orElseThrow();
+        assertThat(m.getReadOnly()).isTrue();
+        assertThat(volume(pod, m.getName()).getProjected().getSources())
+                .extracting(s -> s.getSecret().getName())
+                .containsExactly(WorkspaceNames.of(spec.owner(), spec.name()).userSecrets());
+        assertThat(volume(pod, m.getName()).getProjected().getDefaultMode()).isEqualTo(0440);
+    }
+
+    @Test
+    void theOwnersSecretsBecomeTheUserSecretsSecretAndNeverThePodTemplate() {
+        String value = "k8s-unit-secret-value";
+        WorkspaceSpec plain = Specs.spec(Map.of());
+        WorkspaceSpec spec = plain.withSecrets(List.of(
+                new dev.hangar.provider.spi.SecretFile(
+                        "github-token", value.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new dev.hangar.provider.spi.SecretFile("id_ed25519", new byte[] {0, (byte) 0xff})));
+        WorkspaceObjects objects = manifests.build(spec, PowerState.RUNNING);
+        WorkspaceNames names = WorkspaceNames.of(spec.owner(), spec.name());
+        assertThat(objects.userSecrets().getMetadata().getName()).isEqualTo(names.userSecrets());
+        assertThat(objects.userSecrets().getType()).isEqualTo("Opaque");
+        assertThat(objects.userSecrets().getData())
+                .containsExactly(
+                        Map.entry(
+                                "github-token",
+                                java.util.Base64.getEncoder()
+                                        .encodeToString(value.getBytes(java.nio.charset.StandardCharsets.UTF_8))),
+                        Map.entry("id_ed25519", "AP8="));
+        assertThat(objects.userSecrets().getMetadata().getLabels())
+                .isEqualTo(objects.sshSecret().getMetadata().getLabels());
+        // the pod template is the same with or without secrets: a changed secret never rolls the pod
+        assertThat(objects.statefulSet())
+                .isEqualTo(manifests.build(plain, PowerState.RUNNING).statefulSet());
+        assertThat(manifests.build(plain, PowerState.RUNNING).userSecrets().getData())
+                .isEmpty();
+        assertThat(KubernetesManifestRenderer.tree(objects.statefulSet()).toString())
+                .doesNotContain(value);
     }
 
     @Test
     void userSecretsFromProviderAndTemplateAreProjectedReadOnlyIntoVarSecrets() {
         WorkspaceManifests withDefault = new WorkspaceManifests(Specs.settings(Map.of("secrets", "team-creds")));
-        PodSpec pod = podSpec(
-                withDefault.build(Specs.spec(Map.of("secrets", "kuul-secret, team-creds")), PowerState.RUNNING));
+        WorkspaceSpec spec = Specs.spec(Map.of("secrets", "kuul-secret, team-creds"));
+        PodSpec pod = podSpec(withDefault.build(spec, PowerState.RUNNING));
         VolumeMount m = mount(pod.getContainers().getFirst(), "/var/secrets").orElseThrow();
         assertThat(m.getReadOnly()).isTrue();
         assertThat(volume(pod, m.getName()).getProjected().getSources())
                 .extracting(s -> s.getSecret().getName())
-                .containsExactly("team-creds", "kuul-secret");
+                .containsExactly(
+                        WorkspaceNames.of(spec.owner(), spec.name()).userSecrets(), "team-creds", "kuul-secret");
     }
 
     @Test

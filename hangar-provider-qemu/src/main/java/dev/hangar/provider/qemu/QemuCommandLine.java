@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param sshPort the loopback port forwarded to the guest's sshd
  * @param restrictNetwork {@code true} for {@code restrict=on}: the guest reaches nothing outside
  * @param labSegments the lab NIC: one element for a lab member, none otherwise
+ * @param secrets how many of the owner's secrets {@link GuestSecrets} wrote for this launch; each
+ *     becomes a {@code -fw_cfg} entry read by QEMU at start (0: none)
  */
 public record QemuCommandLine(
         Path qemuBinary,
@@ -38,11 +40,12 @@ public record QemuCommandLine(
         Path dir,
         int sshPort,
         boolean restrictNetwork,
-        List<LabSegment> labSegments) {
+        List<LabSegment> labSegments,
+        int secrets) {
     /** The uplink NIC's MAC address (QEMU's default for the first NIC). */
     public static final String UPLINK_MAC = "52:54:00:12:34:56";
 
-    /** A VM on no lab. */
+    /** A VM on no lab, without secrets. */
     public QemuCommandLine(
             Path qemuBinary,
             Accelerator accelerator,
@@ -53,12 +56,13 @@ public record QemuCommandLine(
             Path dir,
             int sshPort,
             boolean restrictNetwork) {
-        this(qemuBinary, accelerator, name, cpus, memoryMiB, boot, dir, sshPort, restrictNetwork, List.of());
+        this(qemuBinary, accelerator, name, cpus, memoryMiB, boot, dir, sshPort, restrictNetwork, List.of(), 0);
     }
 
     public QemuCommandLine {
         labSegments = List.copyOf(labSegments);
         if (labSegments.size() > 1) throw new IllegalArgumentException("at most one lab NIC");
+        if (secrets < 0) throw new IllegalArgumentException("secrets must be >= 0");
         Objects.requireNonNull(qemuBinary, "qemuBinary");
         Objects.requireNonNull(accelerator, "accelerator");
         Objects.requireNonNull(name, "name");
@@ -101,6 +105,7 @@ public record QemuCommandLine(
                 "-mon",
                 "chardev=qmp,mode=control"));
         a.addAll(List.of("-device", "virtio-rng-pci"));
+        a.addAll(GuestSecrets.args(dir, secrets));
         return List.copyOf(a);
     }
 

@@ -58,7 +58,29 @@ final class VmLauncher {
         // Written again once QEMU runs; a server killed in between must not find the last boot's.
         Files.deleteIfExists(d.launchedAtFile());
         Instant t0 = clock.instant();
+        try {
+            launchQemu(spec, d, image, listener);
+        } finally {
+            // QEMU read the secrets into memory while starting: they leave the host disk at once
+            GuestSecrets.delete(d.path());
+        }
+        d.write(d.launchedAtFile(), Long.toString(t0.toEpochMilli()));
+        long pid = d.readLong(d.pidFile()).orElse(-1L);
+        listener.phaseTiming("boot", Duration.between(t0, clock.instant()));
+        listener.event(
+                "vm-started",
+                "QEMU pid " + pid + " (" + accelerator.accelerator().settingValue() + ", "
+                        + spec.resources().cpus() + " CPUs, " + spec.resources().memoryMiB()
+                        + " MiB), ssh on 127.0.0.1:"
+                        + d.readLong(d.sshPortFile()).orElse(-1L)
+                        + (spec.secrets().isEmpty() ? "" : ", " + spec.secrets().size() + " secret(s) via fw_cfg"));
+    }
+
+    private void launchQemu(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
+            // written per attempt: a failed attempt's cleanup removes them with the runtime files
+            int secrets = GuestSecrets.write(d.path(), spec.secrets());
             int port = reservePort(spec, d, listener);
             List<String> args = new QemuCommandLine(
                             qemuBinary,
@@ -70,7 +92,8 @@ final class VmLauncher {
                             d.path(),
                             port,
                             settings.restrictNetwork(),
-                            LabSegment.of(spec).stream().toList())
+                            LabSegment.of(spec).stream().toList(),
+                            secrets)
                     .args();
             int exit = QemuProcess.launch(args, d, LAUNCH_TIMEOUT);
             if (exit == 0) break;
@@ -83,15 +106,6 @@ final class VmLauncher {
             }
             throw new ProviderException("QEMU failed to start (exit " + exit + "): " + output, false);
         }
-        d.write(d.launchedAtFile(), Long.toString(t0.toEpochMilli()));
-        long pid = d.readLong(d.pidFile()).orElse(-1L);
-        listener.phaseTiming("boot", Duration.between(t0, clock.instant()));
-        listener.event(
-                "vm-started",
-                "QEMU pid " + pid + " (" + accelerator.accelerator().settingValue() + ", "
-                        + spec.resources().cpus() + " CPUs, " + spec.resources().memoryMiB()
-                        + " MiB), ssh on 127.0.0.1:"
-                        + d.readLong(d.sshPortFile()).orElse(-1L));
     }
 
     /**

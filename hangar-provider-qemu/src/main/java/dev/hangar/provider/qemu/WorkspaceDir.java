@@ -158,5 +158,6 @@ record WorkspaceDir(Path path) {
 
     void deleteRuntimeFiles() throws IOException {
         for (Path p : runtimeFiles()) Files.deleteIfExists(p);
+        GuestSecrets.delete(path); // normally gone right after the launch; never left past a stop
     }
 }

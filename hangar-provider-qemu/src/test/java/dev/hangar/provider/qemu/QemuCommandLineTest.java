@@ -101,7 +101,8 @@ class QemuCommandLineTest {
                         DIR,
                         2222,
                         true,
-                        List.of(segment))
+                        List.of(segment),
+                        0)
                 .args();
 
         String joined = joined(args);
@@ -134,5 +135,65 @@ class QemuCommandLineTest {
                 .distinct()
                 .toList();
         assertThat(endpoints).hasSize(200);
+    }
+
+    @Test
+    void secretsBecomeFwCfgEntriesAndNoDisk() {
+        List<String> args = new QemuCommandLine(
+                        Path.of("/usr/bin/qemu-system-x86_64"),
+                        Accelerator.TCG,
+                        "dev",
+                        2,
+                        2048,
+                        new BaseImage.Boot.Firmware(),
+                        DIR,
+                        40022,
+                        true,
+                        List.of(),
+                        2)
+                .args();
+        assertThat(joined(args))
+                .contains("-fw_cfg name=opt/dev.hangar/s0,file=" + DIR + "/secrets/s0")
+                .contains("-fw_cfg name=opt/dev.hangar/s1,file=" + DIR + "/secrets/s1")
+                .contains("-fw_cfg name=opt/dev.hangar/names,file=" + DIR + "/secrets/names");
+        assertThat(args.stream().filter(a -> a.equals("-drive"))).hasSize(2); // overlay and seed only
+        // every fw_cfg name fits QEMU's 55-byte limit
+        args.stream()
+                .filter(a -> a.startsWith("name="))
+                .forEach(a -> assertThat(a.substring(5, a.indexOf(','))).hasSizeLessThanOrEqualTo(55));
+        assertThat(joined(new QemuCommandLine(
+                                Path.of("/usr/bin/qemu-system-x86_64"),
+                                Accelerator.TCG,
+                                "dev",
+                                2,
+                                2048,
+                                new BaseImage.Boot.Firmware(),
+                                DIR,
+                                40022,
+                                true)
+                        .args()))
+                .doesNotContain("-fw_cfg");
+    }
+
+    @Test
+    void theLaunchFilesAreOwnerOnlyAndGoAway(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        var secrets = List.of(
+                new dev.hangar.provider.spi.SecretFile(
+                        "github-token", "qemu-unit-value".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                new dev.hangar.provider.spi.SecretFile("n2", new byte[] {1}));
+        assertThat(GuestSecrets.write(dir, secrets)).isEqualTo(2);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                        java.nio.file.Files.getPosixFilePermissions(GuestSecrets.dir(dir))))
+                .isEqualTo("rwx------");
+        for (Path f : List.of(GuestSecrets.value(dir, 0), GuestSecrets.value(dir, 1), GuestSecrets.names(dir)))
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                            java.nio.file.Files.getPosixFilePermissions(f)))
+                    .isEqualTo("rw-------");
+        assertThat(java.nio.file.Files.readString(GuestSecrets.value(dir, 0))).isEqualTo("qemu-unit-value");
+        assertThat(java.nio.file.Files.readString(GuestSecrets.names(dir))).isEqualTo("github-token\nn2\n");
+        new WorkspaceDir(dir).deleteRuntimeFiles(); // what launch and stop do
+        assertThat(GuestSecrets.dir(dir)).doesNotExist();
+        assertThat(GuestSecrets.write(dir, List.of())).isZero();
+        assertThat(GuestSecrets.dir(dir)).doesNotExist();
     }
 }

@@ -32,6 +32,12 @@ import java.util.Objects;
  *     when it is on no lab. VM providers give a lab member a second NIC on the lab's segment with
  *     this static address and every member's name in {@code /etc/hosts}; providers without lab
  *     networking ignore it
+ * @param secrets the owner's secrets, decrypted, to deliver read-only at {@link
+ *     SecretFile#MOUNT_PATH}{@code /<name>} on start (issue #15, item 7); unique names. The
+ *     reconciler fills them only for {@link WorkspaceProvider#apply} (empty for observe and delete),
+ *     so providers deliver them when they start a workspace and must not remove what they
+ *     delivered on an apply with an empty list while running. Never logged: {@link
+ *     SecretFile#toString()} shows names and sizes only
  */
 public record WorkspaceSpec(
         String id,
@@ -46,7 +52,8 @@ public record WorkspaceSpec(
         String hostCertificate,
         CloudInitConfig cloudInit,
         Map<String, String> settings,
-        LabNetwork labNetwork) {
+        LabNetwork labNetwork,
+        List<SecretFile> secrets) {
 
     /**
      * @throws NullPointerException if a component is null
@@ -70,11 +77,14 @@ public record WorkspaceSpec(
         authorizedKeys = List.copyOf(authorizedKeys);
         settings = Map.copyOf(settings);
         Objects.requireNonNull(labNetwork, "labNetwork");
+        secrets = List.copyOf(secrets);
+        if (secrets.stream().map(SecretFile::name).distinct().count() != secrets.size())
+            throw new IllegalArgumentException("secret names must be unique");
     }
 
     /**
-     * A workspace on no lab ({@link LabNetwork#NONE}): the constructor from before labs, kept so
-     * that callers that know nothing of labs compile unchanged.
+     * A workspace on no lab ({@link LabNetwork#NONE}) and without secrets: the constructor from before
+     * labs and secrets, kept so that callers that know nothing of them compile unchanged.
      *
      * @throws NullPointerException if a component is null
      * @throws IllegalArgumentException if {@code hostCertificate} is not one OpenSSH certificate line
@@ -105,7 +115,8 @@ public record WorkspaceSpec(
                 hostCertificate,
                 cloudInit,
                 settings,
-                LabNetwork.NONE);
+                LabNetwork.NONE,
+                List.of());
     }
 
     /** @return this spec with {@code labNetwork} in place of its own; the rest unchanged */
@@ -123,6 +134,26 @@ public record WorkspaceSpec(
                 hostCertificate,
                 cloudInit,
                 settings,
-                labNetwork);
+                labNetwork,
+                secrets);
+    }
+
+    /** @return this spec with {@code files} as its secrets (replacing any); the rest unchanged */
+    public WorkspaceSpec withSecrets(List<SecretFile> files) {
+        return new WorkspaceSpec(
+                id,
+                name,
+                owner,
+                template,
+                resources,
+                image,
+                sshUser,
+                authorizedKeys,
+                hostKey,
+                hostCertificate,
+                cloudInit,
+                settings,
+                labNetwork,
+                files);
     }
 }

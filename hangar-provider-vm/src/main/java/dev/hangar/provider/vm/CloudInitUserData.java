@@ -96,6 +96,34 @@ public final class CloudInitUserData {
      *     host key type is not one cloud-init can install
      */
     public static String render(WorkspaceSpec spec) {
+        return render(spec, false);
+    }
+
+    /**
+     * The guest side of user secrets delivered through QEMU's fw_cfg (issue #15, item 7): mounts a
+     * tmpfs (0700, 4 MiB) at /var/secrets unless one is there, empties it, copies each fw_cfg entry
+     * {@code opt/dev.hangar/s<i>} to {@code /var/secrets/<name>} (names from {@code
+     * opt/dev.hangar/names}) as 0400 files, and gives them to {@code $1} (the workspace user) when
+     * that user exists. Nothing is written before the tmpfs is mounted, so nothing reaches the disk.
+     * Run as {@code bootcmd} (every boot, early; on the first boot before the user exists) and as the
+     * first {@code runcmd} (first boot only, after cloud-init created the user).
+     */
+    public static final String SECRETS_SCRIPT = "d=/var/secrets; b=/sys/firmware/qemu_fw_cfg/by_name/opt/dev.hangar;"
+            + " modprobe qemu_fw_cfg 2>/dev/null; mkdir -p \"$d\" || exit 1;"
+            + " mountpoint -q \"$d\" || mount -t tmpfs -o mode=0700,size=4m,nosuid,nodev,noexec hangar-secrets \"$d\""
+            + " || exit 1; find \"$d\" -mindepth 1 -delete; i=0;"
+            + " if [ -r \"$b/names/raw\" ]; then while read -r n; do"
+            + " cat \"$b/s$i/raw\" > \"$d/$n\" && chmod 0400 \"$d/$n\"; i=$((i+1)); done < \"$b/names/raw\"; fi;"
+            + " if id \"$1\" >/dev/null 2>&1; then chown -R \"$1:\" \"$d\"; fi; chmod 0700 \"$d\"";
+
+    /**
+     * @param fwCfgSecrets whether to add the boot commands that copy secrets delivered through
+     *     QEMU's fw_cfg onto a tmpfs at /var/secrets ({@link #SECRETS_SCRIPT}); they stay first in
+     *     {@code bootcmd} and {@code runcmd} even when a template or workspace sets its own lists
+     * @return the user-data document, starting with the line {@code #cloud-config}
+     * @throws ProviderException as {@link #render(WorkspaceSpec)}
+     */
+    public static String render(WorkspaceSpec spec, boolean fwCfgSecrets) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("hostname", spec.name());
         // A lab member's /etc/hosts is Hangar's whole file (EtcHosts); cloud-init's template would
@@ -126,6 +154,15 @@ public final class CloudInitUserData {
         mergeInto(doc, extra("the template's user-data", spec.cloudInit().extraUserData()));
         mergeInto(doc, extra("the workspace's user-data", spec.cloudInit().workspaceUserData()));
         keepHangarFiles(doc, hangarFiles);
+        if (fwCfgSecrets) {
+            List<String> command = List.of("sh", "-c", SECRETS_SCRIPT, "hangar-secrets", spec.sshUser());
+            for (String key : List.of("bootcmd", "runcmd")) {
+                List<Object> commands = new java.util.ArrayList<>();
+                commands.add(command);
+                if (doc.get(key) instanceof List<?> existing) commands.addAll(existing);
+                doc.put(key, commands);
+            }
+        }
         return "#cloud-config\n" + write(doc);
     }
 

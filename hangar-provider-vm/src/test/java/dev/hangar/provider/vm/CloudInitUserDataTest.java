@@ -28,7 +28,7 @@ class CloudInitUserDataTest {
     private static final String HOST_CERTIFICATE =
             "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tHostCert";
 
-    private static WorkspaceSpec spec(CloudInitConfig cloudInit) {
+    static WorkspaceSpec spec(CloudInitConfig cloudInit) {
         return TestKeys.spec(
                 "0b7c3c1e-0000-4000-8000-000000000001",
                 "dev",

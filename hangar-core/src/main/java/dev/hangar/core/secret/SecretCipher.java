@@ -1,0 +1,176 @@
+package dev.hangar.core.secret;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts user secrets at rest with AES-256-GCM (the JDK's {@code javax.crypto}; no home-made
+ * crypto): a fresh random 96-bit nonce per value, a 128-bit tag, and associated data that binds
+ * the ciphertext to its owner and name ({@code hangar-secret-v1 NUL owner NUL name}), so a row
+ * copied to another user or renamed fails to decrypt. Each sealed value carries the id of the key
+ * that sealed it ({@link #keyId()}: the first 16 hex digits of SHA-256 over the key, which
+ * reveals nothing of the key), so a later key rotation can tell old values from new ones.
+ *
+ * <p>Thread-safe (a new {@link Cipher} per call).
+ */
+public final class SecretCipher {
+    /** Key length in bytes (AES-256). */
+    public static final int KEY_BYTES = 32;
+
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+
+    private final SecretKey key;
+    private final String keyId;
+    private final SecureRandom random;
+
+    /**
+     * @param key the 32 raw key bytes (copied)
+     * @throws IllegalArgumentException if {@code key} is not 32 bytes
+     */
+    public SecretCipher(byte[] key) {
+        this(key, new SecureRandom());
+    }
+
+    SecretCipher(byte[] key, SecureRandom random) {
+        Objects.requireNonNull(key, "key");
+        if (key.length != KEY_BYTES)
+            throw new IllegalArgumentException("a secrets key is " + KEY_BYTES + " bytes, got " + key.length);
+        this.key = new SecretKeySpec(key.clone(), "AES");
+        this.keyId = keyId(key);
+        this.random = random;
+    }
+
+    /**
+     * A value sealed by {@link #seal}.
+     *
+     * @param keyId the id of the key that sealed it
+     * @param nonce the 12-byte GCM nonce (copied)
+     * @param ciphertext ciphertext followed by the 16-byte tag (copied)
+     */
+    public record Sealed(String keyId, byte[] nonce, byte[] ciphertext) {
+        public Sealed {
+            Objects.requireNonNull(keyId, "keyId");
+            nonce = nonce.clone();
+            ciphertext = ciphertext.clone();
+        }
+
+        @Override
+        public byte[] nonce() {
+            return nonce.clone();
+        }
+
+        @Override
+        public byte[] ciphertext() {
+            return ciphertext.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Sealed s
+                    && s.keyId.equals(keyId)
+                    && Arrays.equals(s.nonce, nonce)
+                    && Arrays.equals(s.ciphertext, ciphertext);
+        }
+
+        @Override
+        public int hashCode() {
+            return keyId.hashCode() * 31 + Arrays.hashCode(nonce);
+        }
+
+        @Override
+        public String toString() {
+            return "Sealed[keyId=" + keyId + ", " + ciphertext.length + " bytes]";
+        }
+    }
+
+    /** Thrown when a sealed value cannot be opened: another key, tampered, or bound to another owner or name. */
+    public static final class OpenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OpenException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** @return this key's id (16 lower-case hex digits) */
+    public String keyId() {
+        return keyId;
+    }
+
+    /** @return the id of {@code key}: the first 16 hex digits of its SHA-256 */
+    static String keyId(byte[] key) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Encrypts {@code value} for {@code owner}'s secret {@code name}, with a fresh random nonce.
+     *
+     * @return the sealed value, tagged with {@link #keyId()}
+     */
+    public Sealed seal(String owner, String name, byte[] value) {
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        try {
+            Cipher c = Cipher.getInstance(TRANSFORMATION);
+            c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            c.updateAAD(associatedData(owner, name));
+            return new Sealed(keyId, nonce, c.doFinal(value));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available in this JDK", e);
+        }
+    }
+
+    /**
+     * Decrypts a value sealed for {@code owner}'s secret {@code name}.
+     *
+     * @return the clear bytes
+     * @throws OpenException when it was sealed with another key, was changed, or belongs to
+     *     another owner or name (the message never contains the value)
+     */
+    public byte[] open(String owner, String name, Sealed sealed) {
+        if (!sealed.keyId().equals(keyId))
+            throw new OpenException(
+                    "secret '" + name + "' of " + owner + " was encrypted with key " + sealed.keyId()
+                            + ", not the configured key " + keyId,
+                    null);
+        try {
+            Cipher c = Cipher.getInstance(TRANSFORMATION);
+            c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed.nonce));
+            c.updateAAD(associatedData(owner, name));
+            return c.doFinal(sealed.ciphertext);
+        } catch (AEADBadTagException e) {
+            throw new OpenException(
+                    "secret '" + name + "' of " + owner
+                            + " does not decrypt: it was changed, or copied from another user or name",
+                    e);
+        } catch (GeneralSecurityException e) {
+            throw new OpenException("secret '" + name + "' of " + owner + " does not decrypt: " + e, e);
+        }
+    }
+
+    private static byte[] associatedData(String owner, String name) {
+        return ("hangar-secret-v1\0" + owner + "\0" + name).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "SecretCipher[keyId=" + keyId + "]";
+    }
+}
