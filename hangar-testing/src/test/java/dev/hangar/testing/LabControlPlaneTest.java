@@ -112,6 +112,22 @@ class LabControlPlaneTest {
             assertThat(w.get("template").asText()).isEqualTo("fake");
             assertThat(w.get("owner").asText()).isEqualTo("alice");
         }
+        // the provider got each member's place on the lab segment (the spec's LabNetwork)
+        dev.hangar.provider.spi.LabNetwork net =
+                cp.fake().lastSpec(name + "-nodes-2").orElseThrow().labNetwork();
+        assertThat(net.isNone()).isFalse();
+        assertThat(net.address()).isEqualTo(prefix + "13/24");
+        assertThat(net.hosts())
+                .containsExactly(
+                        java.util.Map.entry(name + "-master-1", prefix + "11"),
+                        java.util.Map.entry(name + "-nodes-1", prefix + "12"),
+                        java.util.Map.entry(name + "-nodes-2", prefix + "13"));
+        assertThat(cp.fake()
+                        .lastSpec(name + "-master-1")
+                        .orElseThrow()
+                        .labNetwork()
+                        .segment())
+                .isEqualTo(net.segment());
         // a second lab gets another /24
         String other = unique("k");
         JsonNode second = create(alice, lab(other, "{\"name\":\"solo\",\"count\":1}"));

@@ -216,8 +216,12 @@ public final class LabService {
 
     private LabMember createMember(User actor, Lab lab, LabMember slot, CreateWorkspace req) {
         try {
-            Workspace w = workspaces.create(actor, req);
-            store.labs().linkMember(lab.id(), slot.group(), slot.index(), w.id());
+            // Linked in the insert's transaction: the reconciler's first pass must see the member on
+            // its lab, or a VM would first boot without its lab NIC.
+            Workspace w = workspaces.create(
+                    actor,
+                    req,
+                    (tx, created) -> tx.labs().linkMember(lab.id(), slot.group(), slot.index(), created.id()));
             return slot.withWorkspace(w.id());
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -122,8 +122,13 @@ public final class ReconcilePass {
             return Optional.empty();
         }
         WorkspaceProvider p = provider.get();
-        WorkspaceSpec spec =
-                WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()), hostCa);
+        // A lab member's spec carries its lab network, so a VM provider gives it the lab NIC.
+        WorkspaceSpec spec = WorkspaceSpecs.of(
+                w,
+                templates.find(w.template()),
+                store.users().keys(w.owner()),
+                hostCa,
+                store.labs().findByWorkspace(w.id()));
         ProviderListener listener = new EventListener(store, clock, metrics, w.id(), w.providerType());
         try {
             Optional<Duration> next =

@@ -2,9 +2,12 @@ package dev.hangar.core.reconcile;
 
 import dev.hangar.core.domain.UserSshKey;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.lab.Lab;
+import dev.hangar.core.lab.LabService;
 import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.template.Template;
 import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.LabNetwork;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import java.util.List;
 import java.util.Map;
@@ -51,5 +54,24 @@ public final class WorkspaceSpecs {
                 hostCa.certifyWorkspace(w.hostKey(), w.owner(), w.name()),
                 cloudInit,
                 settings);
+    }
+
+    /**
+     * {@link #of(Workspace, Optional, List, HostCertificateAuthority)} plus the workspace's place on
+     * its lab's private network ({@link LabService#memberNetwork(Lab, String)}: the lab's id as the
+     * segment, the member's address and every member's name and address).
+     *
+     * @param lab the lab the workspace is a member of, empty when it is on none
+     */
+    public static WorkspaceSpec of(
+            Workspace w,
+            Optional<Template> template,
+            List<UserSshKey> keys,
+            HostCertificateAuthority hostCa,
+            Optional<Lab> lab) {
+        WorkspaceSpec spec = of(w, template, keys, hostCa);
+        return lab.flatMap(l -> LabService.memberNetwork(l, w.id()))
+                .map(n -> spec.withLabNetwork(new LabNetwork(n.segmentId(), n.addressCidr(), n.hosts())))
+                .orElse(spec);
     }
 }

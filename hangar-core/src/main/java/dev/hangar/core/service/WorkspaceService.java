@@ -117,6 +117,22 @@ public final class WorkspaceService {
      *     cannot overshoot
      */
     public Workspace create(User actor, CreateWorkspace req) {
+        return create(actor, req, (tx, w) -> {});
+    }
+
+    /**
+     * {@link #create(User, CreateWorkspace)} with more writes in the insert's transaction: {@code
+     * alsoInTransaction} runs after the insert, with the transaction's store and the stored workspace,
+     * and before the reconciler hears of the workspace, so its first pass already sees them (a lab
+     * links its member here, so the member's first boot has the lab network). When it throws, nothing
+     * is recorded.
+     *
+     * @throws ValidationException as {@link #create(User, CreateWorkspace)}
+     * @throws dev.hangar.core.domain.ConflictException as {@link #create(User, CreateWorkspace)}
+     * @throws dev.hangar.core.quota.QuotaExceededException as {@link #create(User, CreateWorkspace)}
+     */
+    public Workspace create(
+            User actor, CreateWorkspace req, java.util.function.BiConsumer<Store, Workspace> alsoInTransaction) {
         Draft draft = validate(actor, req);
         Workspace w = draft.workspace();
         Template t = draft.template();
@@ -139,6 +155,7 @@ public final class WorkspaceService {
                                     + r.diskGiB() + " GiB, image " + image + ")"
                                     + autostop.map(a -> ", autostop " + a.wire())
                                             .orElse("")));
+            alsoInTransaction.accept(tx, s);
             return s;
         });
         onChange.accept(stored.id());

@@ -88,11 +88,61 @@ public final class InMemoryStore implements Store {
         return quotaStore;
     }
 
-    /** Labs are tested on the real stores (StoreContractTest) and through the control plane. */
+    /**
+     * A store that holds no labs: reads answer empty (so the reconciler finds no workspace on a lab),
+     * writes are refused. Labs are tested on the real stores (StoreContractTest) and through the
+     * control plane.
+     */
     @Override
     public LabStore labs() {
-        throw new UnsupportedOperationException("labs are tested on the real stores, not InMemoryStore");
+        return NO_LABS;
     }
+
+    private static final LabStore NO_LABS = new LabStore() {
+        @Override
+        public dev.hangar.core.lab.Lab insert(dev.hangar.core.lab.Lab lab) {
+            throw refused();
+        }
+
+        @Override
+        public Optional<dev.hangar.core.lab.Lab> find(String owner, String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<dev.hangar.core.lab.Lab> findByWorkspace(String workspaceId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<dev.hangar.core.lab.Lab> list(String owner) {
+            return List.of();
+        }
+
+        @Override
+        public java.util.Set<String> subnets() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public void linkMember(String labId, String group, int index, String workspaceId) {
+            throw refused();
+        }
+
+        @Override
+        public void failMember(String labId, String group, int index, String error) {
+            throw refused();
+        }
+
+        @Override
+        public boolean delete(String labId) {
+            return false;
+        }
+
+        private UnsupportedOperationException refused() {
+            return new UnsupportedOperationException("labs are tested on the real stores, not InMemoryStore");
+        }
+    };
 
     @Override
     public SecretStore secrets() {
