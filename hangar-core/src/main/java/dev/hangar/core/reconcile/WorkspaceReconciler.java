@@ -96,18 +96,6 @@ public final class WorkspaceReconciler implements AutoCloseable {
     private final ReconcileScheduler scheduler;
     private boolean started;
 
-    /** A reconciler on virtual threads. */
-    public WorkspaceReconciler(
-            Store store,
-            TemplateCatalog templates,
-            ProviderRegistry providers,
-            HostCertificateAuthority hostCa,
-            Clock clock,
-            Settings settings,
-            ReconcilerMetrics metrics) {
-        this(store, templates, providers, hostCa, clock, settings, metrics, ReconcileScheduler.virtualThreads());
-    }
-
     /**
      * A reconciler on virtual threads that delivers the owner's secrets to a provider when it starts
      * a workspace ({@link dev.hangar.provider.spi.WorkspaceSpec#secrets()}).
@@ -133,29 +121,10 @@ public final class WorkspaceReconciler implements AutoCloseable {
                 secrets);
     }
 
-    /** A reconciler whose passes and timers run on {@code scheduler} (tests step it). */
-    public WorkspaceReconciler(
-            Store store,
-            TemplateCatalog templates,
-            ProviderRegistry providers,
-            HostCertificateAuthority hostCa,
-            Clock clock,
-            Settings settings,
-            ReconcilerMetrics metrics,
-            ReconcileScheduler scheduler) {
-        this(
-                store,
-                templates,
-                providers,
-                hostCa,
-                clock,
-                settings,
-                metrics,
-                scheduler,
-                dev.hangar.core.secret.SecretFiles.NONE);
-    }
-
-    /** A reconciler whose passes run on {@code scheduler} and that delivers {@code secrets} on start. */
+    /**
+     * A reconciler whose passes and timers run on {@code scheduler} (tests step it) and that delivers
+     * {@code secrets} on start ({@link dev.hangar.core.secret.SecretFiles#NONE} for none).
+     */
     public WorkspaceReconciler(
             Store store,
             TemplateCatalog templates,

@@ -31,7 +31,8 @@ class WorkspaceReconcilerTest {
             clock,
             new WorkspaceReconciler.Settings(2, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(1)),
             ReconcilerMetrics.NONE,
-            scheduler);
+            scheduler,
+            dev.hangar.core.secret.SecretFiles.NONE);
 
     private Workspace insert(String name) {
         return store.workspaces()
