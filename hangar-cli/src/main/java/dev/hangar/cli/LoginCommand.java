@@ -104,9 +104,9 @@ final class LoginCommand implements Callable<Integer> {
         OidcLoginView login;
         String resolved;
         try (HangarClient client = new HangarClient(ServerConnection.settings(ctx, base, ""))) {
-            OidcInfoView info = client.oidcInfo();
+            OidcInfoView info = client.oidc().info();
             var request = OidcLoopbackLogin.authorize(info, this::open, wait);
-            login = client.oidcToken(request);
+            login = client.oidc().token(request);
             resolved = client.settings().baseUrl().toString();
         }
         save(resolved, login.token().secret(), login.user());

@@ -45,6 +45,7 @@ public final class HangarClient implements AutoCloseable {
     private final AdminClient admin;
     private final LabClient labs;
     private final SecretClient secrets;
+    private final OidcClient oidc;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
@@ -53,6 +54,7 @@ public final class HangarClient implements AutoCloseable {
         this.admin = new AdminClient(transport);
         this.labs = new LabClient(transport);
         this.secrets = new SecretClient(transport);
+        this.oidc = new OidcClient(transport);
     }
 
     /** @return the settings this client was built with */
@@ -358,28 +360,9 @@ public final class HangarClient implements AutoCloseable {
         transport.sendIgnoringBody("DELETE", API + "/users/me/keys" + query(Map.of("fingerprint", fingerprint)));
     }
 
-    // ---- OIDC sign-in (no token needed) -----------------------------------------------------
-
-    /**
-     * {@code GET /auth/oidc}: the provider this server trusts and the client id to use.
-     *
-     * @throws ApiException 404 when the server has no OIDC provider configured
-     */
-    public dev.hangar.api.OidcInfoView oidcInfo() {
-        return transport.send("GET", API + "/auth/oidc", null, dev.hangar.api.OidcInfoView.class);
-    }
-
-    /**
-     * {@code POST /auth/oidc/token}: redeems an authorization code (with its PKCE verifier, redirect
-     * URI and nonce) for a Hangar API token; the server talks to the provider and verifies the ID
-     * token.
-     *
-     * @throws ApiException 401 when the provider refuses the code or the ID token fails
-     *     verification, 403 when Hangar refuses the person (disabled, colliding name), 404 when OIDC
-     *     is not configured
-     */
-    public dev.hangar.api.OidcLoginView oidcToken(dev.hangar.api.OidcTokenRequest request) {
-        return transport.send("POST", API + "/auth/oidc/token", request, dev.hangar.api.OidcLoginView.class);
+    /** @return the facet for OIDC sign-in ({@code /auth/oidc*}, no token needed), sharing this client's transport */
+    public OidcClient oidc() {
+        return oidc;
     }
 
     /** @return the facet for the caller's secrets, sharing this client's transport */
