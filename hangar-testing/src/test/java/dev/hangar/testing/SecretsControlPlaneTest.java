@@ -14,7 +14,6 @@ import dev.hangar.core.audit.AuditQuery;
 import dev.hangar.core.domain.Role;
 import dev.hangar.provider.spi.SecretFile;
 import dev.hangar.server.SecretSettings;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -181,7 +180,7 @@ class SecretsControlPlaneTest {
                                             ? ""
                                             : ThrowableProxyUtil.asString(e.getThrowableProxy())))
                             .toList());
-            String database = databaseFiles(cp.home());
+            String database = DatabaseFiles.text(cp.home());
             assertThat(logText).contains("Hangar"); // the scan reads what the server logged
             assertThat(database).contains("scan-secret"); // and what it stored
             for (String s :
@@ -223,18 +222,5 @@ class SecretsControlPlaneTest {
                         .forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    /** @return the bytes of the SQLite file, its WAL and shared memory, as ISO-8859-1 text (byte for byte) */
-    private static String databaseFiles(Path home) throws IOException {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.list(home)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("hangar.db"))
-                    .toList()) {
-                all.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-            }
-        }
-        assertThat(all).as("database files in " + home).isNotEmpty();
-        return all.toString();
     }
 }

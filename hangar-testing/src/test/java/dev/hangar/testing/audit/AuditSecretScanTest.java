@@ -10,17 +10,13 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.hangar.core.audit.AuditQuery;
 import dev.hangar.core.domain.Role;
+import dev.hangar.testing.DatabaseFiles;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +107,7 @@ class AuditSecretScanTest {
                                             ? ""
                                             : ThrowableProxyUtil.asString(e.getThrowableProxy())))
                             .toList());
-            String database = databaseFiles(cp.home());
+            String database = DatabaseFiles.text(cp.home());
 
             // the scan sees what the server wrote: the token's name is there, in all three
             assertThat(audit).contains("scan-alice/scan-ci");
@@ -126,18 +122,5 @@ class AuditSecretScanTest {
             root.detachAppender(log);
             hangar.setLevel(before);
         }
-    }
-
-    /** @return the bytes of the SQLite file, its WAL and shared memory, as ISO-8859-1 text (byte for byte) */
-    private static String databaseFiles(Path home) throws IOException {
-        StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.list(home)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("hangar.db"))
-                    .toList()) {
-                all.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
-            }
-        }
-        assertThat(all).as("database files in " + home).isNotEmpty();
-        return all.toString();
     }
 }
