@@ -188,7 +188,7 @@ public final class HangarServer implements AutoCloseable {
 
             HostCertificateAuthority hostCa = home.hostCa();
             ServerMetrics metrics = new ServerMetrics(store);
-            dev.hangar.core.secret.SecretService secrets = secretService(store);
+            dev.hangar.core.secret.SecretService secrets = config.secrets().open(store, clock);
             WorkspaceReconciler reconciler = new WorkspaceReconciler(
                     store, templates, providers, hostCa, clock, config.reconciler(), metrics, secrets);
             closeables.push(reconciler);
@@ -293,21 +293,6 @@ public final class HangarServer implements AutoCloseable {
         }
 
         /** Loads (or creates, 0600) the secrets key and checks it is the one the stored secrets were sealed with. */
-        private dev.hangar.core.secret.SecretService secretService(Store store) {
-            try {
-                dev.hangar.core.secret.SecretService s = new dev.hangar.core.secret.SecretService(
-                        store,
-                        dev.hangar.core.secret.SecretKeyFile.loadOrCreate(
-                                config.secrets().keyFile()),
-                        clock,
-                        config.secrets().maxPerUser());
-                s.checkKey();
-                return s;
-            } catch (IllegalStateException | java.io.UncheckedIOException e) {
-                throw new ConfigException("secrets.key-file: " + e.getMessage(), e);
-            }
-        }
-
         private GatewayHook.RunningGateway gatewayHookStart(ServerContext context) {
             return Objects.requireNonNull(gateway.start(context), "GatewayHook.start returned null");
         }

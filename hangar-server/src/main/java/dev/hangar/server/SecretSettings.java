@@ -23,4 +23,22 @@ public record SecretSettings(Path keyFile, int maxPerUser) {
         if (maxPerUser < 0 || maxPerUser > 10_000)
             throw new ConfigException("secrets.max-per-user must be 0..10000, got " + maxPerUser);
     }
+
+    /**
+     * Opens the secret service on this key file (created 0600 on first start) and checks that the
+     * key is the one the stored secrets were sealed with.
+     *
+     * @throws ConfigException naming {@code secrets.key-file} when the key file is unreadable, too
+     *     open, malformed or not the key of the stored secrets
+     */
+    SecretService open(dev.hangar.core.store.Store store, java.time.Clock clock) {
+        try {
+            SecretService s = new SecretService(
+                    store, dev.hangar.core.secret.SecretKeyFile.loadOrCreate(keyFile), clock, maxPerUser);
+            s.checkKey();
+            return s;
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            throw new ConfigException("secrets.key-file: " + e.getMessage(), e);
+        }
+    }
 }
