@@ -29,6 +29,13 @@
   term.loadAddon(fit);
   term.open(el);
   fit.fit();
+  // The page's size in character cells (the serial line has none to tell: see the help text).
+  function showSize() {
+    el.setAttribute("data-cols", String(term.cols));
+    el.setAttribute("data-rows", String(term.rows));
+  }
+  term.onResize(showSize);
+  showSize();
   window.addEventListener("resize", function () { fit.fit(); });
 
   var encoder = new TextEncoder();
@@ -71,6 +78,8 @@
       if (ws !== socket) return;
       ws = null;
       var why = opened ? "Disconnected (" + e.code + (e.reason ? ": " + e.reason : "") + ")" : "Could not connect";
+      // Also in the terminal, dimmed, so the scrollback shows where the session broke.
+      if (opened) term.write("\r\n\x1b[2m[console disconnected: " + e.code + (e.reason ? " " + e.reason : "") + "]\x1b[0m\r\n");
       later(why);
     };
     ws = socket;
