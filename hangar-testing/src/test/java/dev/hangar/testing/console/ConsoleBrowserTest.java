@@ -131,11 +131,7 @@ class ConsoleBrowserTest {
     }
 
     private void signIn(String token) {
-        browser.manage().deleteAllCookies();
-        browser.get(f.cp.baseUri().resolve("/ui/sign-in").toString());
-        browser.findElement(By.id("token")).sendKeys(token);
-        browser.findElement(By.id("sign-in")).click();
-        chromium.waitFor(() -> browser.getTitle().startsWith("Workspaces"));
+        chromium.signIn(f.cp.baseUri(), token);
     }
 
     private org.openqa.selenium.WebElement terminal() {
@@ -151,10 +147,7 @@ class ConsoleBrowserTest {
         return browser.findElement(By.id("console-status")).getAttribute("data-state");
     }
 
-    /** @return the text xterm.js draws (its DOM renderer's rows), rows joined without separators */
     private String screen() {
-        Object text = ((JavascriptExecutor) browser)
-                .executeScript("return document.querySelector('#terminal .xterm-rows').textContent;");
-        return String.valueOf(text).replace('\u00a0', ' ');
+        return chromium.terminalText();
     }
 }

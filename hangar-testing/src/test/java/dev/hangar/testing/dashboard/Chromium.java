@@ -102,6 +102,25 @@ public final class Chromium implements AutoCloseable {
                 .until(d -> condition.getAsBoolean());
     }
 
+    /** Signs in to the dashboard at {@code base} with an API token and waits for the workspaces page. */
+    public void signIn(java.net.URI base, String token) {
+        driver.manage().deleteAllCookies();
+        driver.get(base.resolve("/ui/sign-in").toString());
+        driver.findElement(org.openqa.selenium.By.id("token")).sendKeys(token);
+        driver.findElement(org.openqa.selenium.By.id("sign-in")).click();
+        waitFor(() -> driver.getTitle().startsWith("Workspaces"));
+    }
+
+    /**
+     * @return the text xterm.js draws on the console page (its DOM renderer's rows, joined without
+     *     separators; non-breaking spaces as spaces)
+     */
+    public String terminalText() {
+        Object text = ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("return document.querySelector('#terminal .xterm-rows').textContent;");
+        return String.valueOf(text).replace('\u00a0', ' ');
+    }
+
     /** Checks that no {@link #XSS} payload ran on the current page. */
     public void assertNothingRan() {
         Object pwned =

@@ -344,11 +344,7 @@ class DashboardBrowserTest {
     }
 
     private static void signIn(String token) {
-        browser.manage().deleteAllCookies();
-        browser.get(cp.baseUri().resolve("/ui/sign-in").toString());
-        browser.findElement(By.id("token")).sendKeys(token);
-        browser.findElement(By.id("sign-in")).click();
-        waitFor(() -> browser.getTitle().startsWith("Workspaces"));
+        chromium.signIn(cp.baseUri(), token);
     }
 
     private static void create(String owner, String name) {
