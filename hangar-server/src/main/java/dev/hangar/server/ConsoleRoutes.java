@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>1011</td><td>an I/O error on the console socket</td></tr>
  * </table>
  *
+ * <p><b>The dashboard's console</b> ({@link #registerBrowser}, {@value #BROWSER_PATH}) is the same
+ * bridge behind the dashboard's session cookie and a required same-origin {@code Origin} instead of
+ * the bearer token: browsers cannot send an {@code Authorization} header on a WebSocket.
+ *
  * <p>Each attach records a {@code console-attach} event (who, from where) and each detach a {@code
  * console-detach} event (duration and bytes both ways), through {@link ConsoleService}. Thread-safe.
  */

@@ -111,6 +111,33 @@ class BrowserConsoleSocketTest {
         assertThat(f.emulator.connections()).isZero();
     }
 
+    @Test
+    void theConsolePageAllowsOnlyItsOwnNoncedStylesBesideTheStrictPolicy() throws Exception {
+        String cookie = signIn(f.alice.token());
+        java.util.Set<String> nonces = new java.util.HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> page = http.send(
+                    HttpRequest.newBuilder(f.cp.baseUri().resolve("/ui/workspaces/alice/dev/console"))
+                            .header("Cookie", cookie)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            String csp = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("style-src 'self' 'nonce-([A-Za-z0-9_-]{22})';")
+                    .matcher(csp);
+            assertThat(m.find()).withFailMessage("no style nonce in %s", csp).isTrue();
+            assertThat(csp)
+                    .contains("script-src 'self';", "connect-src 'self';", "default-src 'none'")
+                    .doesNotContain("unsafe-inline", "unsafe-eval", "ws:", "*");
+            assertThat(page.body()).contains("data-style-nonce=\"" + m.group(1) + "\"");
+            assertThat(page.body())
+                    .doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+                    .doesNotContain("style=");
+            nonces.add(m.group(1));
+        }
+        assertThat(nonces).as("a fresh nonce per response").hasSize(2);
+    }
+
     /** Signs in through the dashboard's form; @return the session cookie ({@code name=value}) */
     private String signIn(String token) throws Exception {
         HttpResponse<String> res = http.send(

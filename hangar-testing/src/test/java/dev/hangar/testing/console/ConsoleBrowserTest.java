@@ -113,6 +113,7 @@ class ConsoleBrowserTest {
         browser.get(f.cp.baseUri().resolve("/ui/workspaces/alice/pod/console").toString());
         assertThat(browser.findElement(By.id("console-unavailable")).getText()).contains("has no serial console");
         assertThat(browser.findElements(By.id("terminal"))).isEmpty();
+        chromium.shot(testName + "-no-console");
 
         signIn(f.bob.token());
         browser.get(f.cp.baseUri().resolve("/ui/workspaces/alice/dev/console").toString());
