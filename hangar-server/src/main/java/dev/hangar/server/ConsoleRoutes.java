@@ -60,6 +60,10 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>1011</td><td>an I/O error on the console socket</td></tr>
  * </table>
  *
+ * <p><b>The dashboard's console</b> ({@link #registerBrowser}, {@value #BROWSER_PATH}) is the same
+ * bridge behind the dashboard's session cookie and a required same-origin {@code Origin} instead of
+ * the bearer token: browsers cannot send an {@code Authorization} header on a WebSocket.
+ *
  * <p>Each attach records a {@code console-attach} event (who, from where) and each detach a {@code
  * console-detach} event (duration and bytes both ways), through {@link ConsoleService}. Thread-safe.
  */
@@ -68,6 +72,9 @@ final class ConsoleRoutes {
     static final int BUSY = 1013;
     /** Close code (private range 4000-4999) for "the console socket is not there": the VM is not running. */
     static final int NOT_RUNNING = 4409;
+
+    /** The dashboard's console WebSocket ({@link #registerBrowser}). */
+    static final String BROWSER_PATH = "/ui/workspaces/{owner}/{name}/console/ws";
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
     private static final String TARGET = "hangar.console.target";
@@ -120,14 +127,44 @@ final class ConsoleRoutes {
     void register(RoutesConfig r) {
         String path = WorkspaceRoutes.BASE + "/{name}/console";
         r.get(path + "/log", this::log);
-        r.wsBeforeUpgrade(path, this::beforeUpgrade);
-        r.ws(path, ws -> {
-            ws.onConnect(this::connect);
-            ws.onBinaryMessage(this::fromClient);
-            ws.onMessage(this::fromClient);
-            ws.onClose(ctx -> detach(ctx, "closed by the client"));
-            ws.onError(ctx -> detach(ctx, "error: " + ctx.error()));
-        });
+        r.wsBeforeUpgrade(path, ctx -> beforeUpgrade(ctx, () -> resolve(ctx, authorize(ctx), owner(ctx))));
+        r.ws(path, this::bridge);
+    }
+
+    /** @return the console service (the dashboard's console page asks it whether a console is there) */
+    ConsoleService consoles() {
+        return consoles;
+    }
+
+    /**
+     * Registers {@value #BROWSER_PATH}: the same console and bridge for the dashboard's console page,
+     * authenticated by the dashboard's session instead of a bearer token (a browser cannot send an
+     * {@code Authorization} header on a WebSocket). {@code browserUser} decides who that is and must
+     * refuse (empty) a handshake whose {@code Origin} is not this server's own, which stops
+     * cross-site WebSocket hijacking; a refusal is a 401 before the upgrade. Everything after that
+     * (whose workspace, auditors, busy, not running) is as on the API route.
+     */
+    void registerBrowser(RoutesConfig r, java.util.function.Function<Context, Optional<User>> browserUser) {
+        r.wsBeforeUpgrade(
+                BROWSER_PATH,
+                ctx -> beforeUpgrade(ctx, () -> {
+                    User u = browserUser
+                            .apply(ctx)
+                            .orElseThrow(
+                                    () -> ApiException.unauthorized(
+                                            "sign in to the dashboard (a session cookie and this server's own Origin are required)"));
+                    ctx.attribute(BearerAuth.USER, u);
+                    return resolve(ctx, u, ctx.pathParam("owner"));
+                }));
+        r.ws(BROWSER_PATH, this::bridge);
+    }
+
+    private void bridge(io.javalin.websocket.WsConfig ws) {
+        ws.onConnect(this::connect);
+        ws.onBinaryMessage(this::fromClient);
+        ws.onMessage(this::fromClient);
+        ws.onClose(ctx -> detach(ctx, "closed by the client"));
+        ws.onError(ctx -> detach(ctx, "error: " + ctx.error()));
     }
 
     /** {@code GET .../console/log?lines=N}: the last N lines (default 100) as text/plain; empty when there is no log. */
@@ -143,9 +180,9 @@ final class ConsoleRoutes {
      * never writes the body of a refused upgrade, so the problem document is written here and the
      * upgrade skipped.
      */
-    private void beforeUpgrade(Context ctx) throws IOException {
+    private void beforeUpgrade(Context ctx, java.util.function.Supplier<Target> resolve) throws IOException {
         try {
-            ctx.attribute(TARGET, resolve(ctx));
+            ctx.attribute(TARGET, resolve.get());
         } catch (RuntimeException e) {
             ProblemMapper.handle(e, ctx);
             auditRefusal(ctx);
@@ -169,7 +206,8 @@ final class ConsoleRoutes {
         }
         Optional<User> u = Optional.ofNullable(ctx.<User>attribute(BearerAuth.USER));
         String actor = u.map(User::name).orElse(AuditEntry.ANONYMOUS);
-        String owner = owner(ctx).isEmpty() ? u.map(User::name).orElse("") : owner(ctx);
+        String given = ctx.pathParamMap().containsKey("owner") ? ctx.pathParam("owner") : owner(ctx);
+        String owner = given.isEmpty() ? u.map(User::name).orElse("") : given;
         audit.record(actor, "console.open", owner + "/" + ctx.pathParam("name"), source, Integer.toString(status));
     }
 
@@ -196,13 +234,12 @@ final class ConsoleRoutes {
         return BearerAuth.user(ctx);
     }
 
-    private Target resolve(Context ctx) {
-        User u = authorize(ctx);
+    private Target resolve(Context ctx, User u, String owner) {
         // Typing into a console changes the workspace; auditors read (the log) and change nothing.
         if (u.role() == dev.hangar.core.domain.Role.AUDITOR)
             throw ApiException.forbidden("auditors may read the console log but not attach to the console");
         // Refused here, before the upgrade, so the client never prints "Connected" for a console that is not there.
-        return consoles.requireSocket(consoles.attach(u, owner(ctx), ctx.pathParam("name")));
+        return consoles.requireSocket(consoles.attach(u, owner, ctx.pathParam("name")));
     }
 
     private static String owner(Context ctx) {

@@ -427,7 +427,8 @@ public final class HangarServer implements AutoCloseable {
         }
         // A WebSocket endpoint is a GET with "Upgrade: websocket" (RFC 6455 section 4.1).
         for (WsHandlerEntry ws : app.unsafe.internalRouter.allWsHandlers()) {
-            if (ws.getType() == WsHandlerType.WEBSOCKET) out.add("GET " + ws.getPath());
+            if (ws.getType() == WsHandlerType.WEBSOCKET
+                    && !dev.hangar.server.dashboard.DashboardRoutes.owns(ws.getPath())) out.add("GET " + ws.getPath());
         }
         return out;
     }

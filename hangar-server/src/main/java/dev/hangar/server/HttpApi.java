@@ -79,9 +79,11 @@ final class HttpApi {
             new SshRoutes(hostCa).register(cfg.routes);
             new AuditRoutes(audit).register(cfg.routes);
             new OidcRoutes(oidc, users, config.oidc().tokenLifetime()).register(cfg.routes);
-            new dev.hangar.server.dashboard.DashboardRoutes(
-                            users, workspaces, templates, audit, java.time.Clock.systemUTC())
-                    .register(cfg.routes);
+            var dashboard = new dev.hangar.server.dashboard.DashboardRoutes(
+                    users, workspaces, templates, audit, java.time.Clock.systemUTC());
+            dashboard.register(cfg.routes);
+            dashboard.registerConsole(cfg.routes, console.consoles());
+            console.registerBrowser(cfg.routes, dashboard::browserUser);
             new SecretRoutes(secrets).register(cfg.routes);
         });
     }

@@ -176,6 +176,50 @@ class ConsoleServiceTest {
         }
     }
 
+    /** A kind with a terminal but no serial console (as Pods will be): nothing else is called here. */
+    private record TerminalOnlyProvider(String type) implements WorkspaceProvider {
+        @Override
+        public Observation observe(WorkspaceSpec spec) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<dev.hangar.provider.spi.WorkspaceTerminal> terminal() {
+            return Optional.of((spec, size) -> {
+                throw new UnsupportedOperationException();
+            });
+        }
+    }
+
+    @Test
+    void aKindWithATerminalButNoSerialConsoleSaysSo() {
+        ConsoleService terminalOnly = new ConsoleService(
+                workspaces,
+                store,
+                templates,
+                ProviderRegistry.of(List.of(new TerminalOnlyProvider("fake"))),
+                HostCertificateAuthority.generate(),
+                clock);
+        create("pod", Phase.Running, "");
+        assertThatThrownBy(() -> terminalOnly.attach(ALICE, "", "pod"))
+                .isInstanceOfSatisfying(ConsoleUnavailableException.class, e -> {
+                    assertThat(e.why()).isEqualTo(ConsoleUnavailableException.Why.NO_CONSOLE);
+                    assertThat(e.getMessage())
+                            .isEqualTo("workspace pod (provider fake) has no serial console (its terminal is not"
+                                    + " served on the console yet); use 'hangar ssh pod'");
+                });
+    }
+
     @Test
     void theLogWorksInEveryPhaseAndTheEventsAreRecorded() {
         Workspace w = create("dev", Phase.Stopped, "");

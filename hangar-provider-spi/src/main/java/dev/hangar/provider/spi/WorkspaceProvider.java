@@ -95,6 +95,21 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * The capability to open a shell in a running workspace ({@link WorkspaceTerminal}), for kinds
+     * whose workspaces have no {@link #console serial console} (Pods, through the Kubernetes exec
+     * API); the console WebSocket and the dashboard's console page serve it like a serial console.
+     *
+     * <p>Default: empty, for providers without one; where {@link #console} is empty too, the API and
+     * the dashboard say that this kind has neither and point to {@code hangar ssh}. Returns the same
+     * instance on every call; thread-safe.
+     *
+     * @return the provider's terminal, or empty
+     */
+    default Optional<WorkspaceTerminal> terminal() {
+        return Optional.empty();
+    }
+
+    /**
      * The base images this provider boots workspaces from, if it has any the control plane manages
      * ({@code hangar image ...}).
      *

@@ -7,6 +7,7 @@ import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.ProviderUnavailableException;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
+import dev.hangar.core.service.ConsoleService;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.template.TemplateCatalog;
@@ -94,8 +95,35 @@ public final class DashboardRoutes {
         r.post("/ui/keys/remove", action(accountPages::removeKey));
 
         r.get("/ui/static/{file}", Assets::dashboard);
+        r.get("/ui/static/xterm/{file}", Assets::xterm);
         r.get("/api/docs", Assets::docsPage);
         r.get("/api/docs/{file}", Assets::swaggerUi);
+    }
+
+    /**
+     * Registers the browser console's page and its state fragment ({@link ConsolePages}); the
+     * console's WebSocket itself is {@code ConsoleRoutes}', authenticated by {@link #browserUser}.
+     */
+    public void registerConsole(RoutesConfig r, ConsoleService consoles) {
+        ConsolePages pages = new ConsolePages(consoles);
+        r.get("/ui/workspaces/{owner}/{name}/console", page(pages::page));
+        r.get("/ui/workspaces/{owner}/{name}/console/state", fragment(pages::state));
+    }
+
+    /**
+     * Who opens a dashboard WebSocket: the enabled user of the request's live session, only when the
+     * handshake's {@code Origin} is this server's own (required: a WebSocket is not subject to the
+     * same-origin policy, so this check is what stops another site's page from opening the console
+     * with the user's cookie). A refused Origin is audited as {@code dashboard.cross-site}.
+     *
+     * @return the user, or empty when there is no live session or the Origin is missing or foreign
+     */
+    public Optional<User> browserUser(Context ctx) {
+        if (!WebSecurity.webSocketFromOwnPage(ctx)) {
+            audit.record("anonymous", "dashboard.cross-site", ctx.path(), source(ctx), "401");
+            return Optional.empty();
+        }
+        return signed(ctx).map(Signed::user);
     }
 
     /** A page or fragment handler that runs for a signed-in user. */

@@ -82,6 +82,37 @@ final class WebSecurity {
         return origin.equals("http://" + host) || origin.equals("https://" + host);
     }
 
+    /**
+     * @return whether a WebSocket handshake comes from this server's own pages: unlike {@link
+     *     #sameOrigin}, the {@code Origin} header is required (browsers always send it on a
+     *     WebSocket handshake, and the same-site session cookie alone does not stop a page on
+     *     another port of this host) and must be this server's own origin
+     */
+    static boolean webSocketFromOwnPage(Context ctx) {
+        return ctx.header("Origin") != null && sameOrigin(ctx);
+    }
+
+    /**
+     * Sets the security headers of a page whose library adds {@code <style>} elements at run time
+     * (xterm.js): {@link #CSP} with {@code style-src} also allowing elements that carry {@code
+     * nonce} (fresh per response; never {@code 'unsafe-inline'}), nothing else relaxed.
+     */
+    static void headers(Context ctx, String styleNonce) {
+        headers(ctx);
+        ctx.header(
+                "Content-Security-Policy",
+                CSP.replace("style-src 'self';", "style-src 'self' 'nonce-" + styleNonce + "';"));
+    }
+
+    /** @return a fresh nonce for {@link #headers(Context, String)}: 128 random bits, base64url */
+    static String nonce() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     /** @return whether the form's CSRF token equals the session's (constant-time comparison) */
     static boolean csrfMatches(Context ctx, String expected) {
         String given = ctx.formParam(CSRF_FIELD);

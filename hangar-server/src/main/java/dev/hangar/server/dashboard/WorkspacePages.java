@@ -361,7 +361,7 @@ final class WorkspacePages {
         return v == null ? "" : v.strip();
     }
 
-    private static String enc(String s) {
+    static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -61,6 +61,20 @@ final class SerialConsoleEmulator implements AutoCloseable {
         return connections.get();
     }
 
+    /**
+     * Writes {@code text} (as UTF-8) to the current client, as the guest printing it.
+     *
+     * @throws IllegalStateException when no client is connected
+     */
+    void say(String text) throws IOException {
+        SocketChannel c = current;
+        if (c == null) throw new IllegalStateException("no client is connected");
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        synchronized (this) {
+            while (b.hasRemaining()) c.write(b);
+        }
+    }
+
     /** Closes the current client's connection (the VM "stopped"). */
     void hangUp() throws IOException {
         SocketChannel c = current;
@@ -81,7 +95,10 @@ final class SerialConsoleEmulator implements AutoCloseable {
                         synchronized (received) {
                             received.write(bytes);
                         }
-                        c.write(ByteBuffer.wrap(reply(bytes)));
+                        ByteBuffer out = ByteBuffer.wrap(reply(bytes));
+                        synchronized (this) {
+                            while (out.hasRemaining()) c.write(out);
+                        }
                     }
                 } catch (IOException e) {
                     // The client went away (or hangUp closed it): accept the next one.

@@ -16,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -31,15 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web dashboard in a real browser: Debian's {@code chromium}, headless, driven through {@code
@@ -52,15 +45,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * afresh and saves a screenshot under {@code target/dashboard-screenshots/}.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SHOTS = Path.of("target", "dashboard-screenshots");
-    private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AtomicInteger SEQ = new AtomicInteger();
 
     /** Sets {@code window.pwned} and the title if it ever runs. */
-    static final String XSS =
-            "<script>window.pwned=1;document.title='pwned'</script><img src=x onerror=\"window.pwned=2;document.title='pwned'\">";
+    static final String XSS = Chromium.XSS;
 
     @TempDir
     static Path home;
@@ -69,17 +57,13 @@ class DashboardBrowserTest {
     static Path profile;
 
     private static TestControlPlane cp;
+    private static Chromium chromium;
     private static WebDriver browser;
     private static TestControlPlane.Credentials member;
     private String testName;
 
     @BeforeAll
     static void start() throws IOException {
-        assertThat(CHROMIUM)
-                .withFailMessage(
-                        "needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver")
-                .exists();
-        assertThat(CHROMEDRIVER).exists();
         // A template whose description is an attack: the templates page and the create form show it.
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/xss-fake.yaml"), """
@@ -99,32 +83,13 @@ class DashboardBrowserTest {
                 .reconciler(TestControlPlane.FAST)
                 .start();
         member = cp.createUser("dash-member", Role.MEMBER);
-
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments(
-                        "--headless",
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-dev-shm-usage",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--no-first-run",
-                        "--user-data-dir=" + profile.toAbsolutePath());
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().window().setSize(new Dimension(1280, 900));
-        Files.createDirectories(SHOTS);
+        chromium = Chromium.start(profile);
+        browser = chromium.driver();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) browser.quit();
+        if (chromium != null) chromium.close();
         if (cp != null) cp.close();
     }
 
@@ -139,15 +104,8 @@ class DashboardBrowserTest {
         shot(testName);
     }
 
-    /** Saves what the browser shows now as {@code target/dashboard-screenshots/NAME.png}. */
     private static void shot(String name) {
-        Path shot = SHOTS.resolve(name + ".png");
-        try {
-            Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        System.out.println("screenshot: " + shot.toAbsolutePath());
+        chromium.shot(name);
     }
 
     @Test
@@ -382,17 +340,11 @@ class DashboardBrowserTest {
     }
 
     private void assertNothingRan() {
-        Object pwned = ((JavascriptExecutor) browser).executeScript("return window.pwned === undefined;");
-        assertThat(pwned).as("the payload did not run").isEqualTo(true);
-        assertThat(browser.getTitle()).doesNotContain("pwned");
+        chromium.assertNothingRan();
     }
 
     private static void signIn(String token) {
-        browser.manage().deleteAllCookies();
-        browser.get(cp.baseUri().resolve("/ui/sign-in").toString());
-        browser.findElement(By.id("token")).sendKeys(token);
-        browser.findElement(By.id("sign-in")).click();
-        waitFor(() -> browser.getTitle().startsWith("Workspaces"));
+        chromium.signIn(cp.baseUri(), token);
     }
 
     private static void create(String owner, String name) {
@@ -419,9 +371,6 @@ class DashboardBrowserTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser, WAIT)
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .ignoring(org.openqa.selenium.NoSuchElementException.class)
-                .until(d -> condition.getAsBoolean());
+        chromium.waitFor(condition);
     }
 }

@@ -16,6 +16,7 @@ import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
+import dev.hangar.testing.dashboard.Chromium;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -29,6 +30,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 
 /**
  * The main job through the control plane with REAL QEMU ({@code -accel tcg}; KVM here only runs
@@ -218,6 +221,33 @@ class LocalVmWorkspaceIT {
                         }
                         return false;
                     });
+
+            // The dashboard's browser console on this real VM: xterm.js in Chromium shows the
+            // guest's getty, which answers Enter with its login: prompt (no extra boot for this).
+            try (Chromium chromium = Chromium.start(Files.createDirectory(tmp.resolve("chromium")))) {
+                Instant c0 = Instant.now();
+                chromium.signIn(cp.baseUri(), token);
+                chromium.driver()
+                        .get(cp.baseUri()
+                                .resolve("/ui/workspaces/" + ws.path("owner").asText() + "/dev/console")
+                                .toString());
+                chromium.waitFor(() -> chromium.driver()
+                        .findElement(By.id("console-status"))
+                        .getAttribute("data-state")
+                        .equals("connected"));
+                chromium.driver()
+                        .findElement(By.cssSelector("#terminal .xterm-helper-textarea"))
+                        .sendKeys(Keys.ENTER);
+                await().atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500))
+                        .alias("the guest's login: prompt in xterm.js")
+                        .until(() -> chromium.terminalText().contains("login:"));
+                chromium.shot("console-real-vm-login-prompt");
+                System.out.printf(
+                        "LocalVmWorkspaceIT: browser console sign-in -> login: prompt %d ms%n",
+                        Duration.between(c0, Instant.now()).toMillis());
+                chromium.driver().get("about:blank"); // detach before the delete below
+            }
 
             // delete stops the VM and removes everything of the workspace, nothing else
             assertThat(http.delete("/api/v1/workspaces/dev", token).statusCode())
