@@ -92,7 +92,7 @@ public final class QemuProvider implements WorkspaceProvider {
         this.pulls = new ImagePulls(imageCache, background, clock);
         this.images = new QemuImages(imageCache, pulls, workspacesDir(), qemuImg);
         this.disks = new WorkspaceDisks(qemuImg, clock);
-        this.launcher = new VmLauncher(settings, clock, qemuBinary, accelerator);
+        this.launcher = new VmLauncher(settings, clock, qemuBinary, accelerator, VfioHostCheck.ofThisHost());
         this.stopper = new VmStopper(settings, clock, background);
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
         this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
@@ -122,6 +122,19 @@ public final class QemuProvider implements WorkspaceProvider {
      */
     public ImageCache imageCache() {
         return imageCache;
+    }
+
+    /**
+     * Tells the provider where the host PCI devices claimed for each workspace come from (issue #19:
+     * the server's store-held claims). Each start asks it for the workspace's addresses, checks the
+     * host with {@link VfioHostCheck} (a workspace the host cannot serve fails permanently with what
+     * the host lacks) and passes them through ({@code -device vfio-pci,host=...}). Until called, no
+     * workspace gets a device. Thread-safe; takes effect at the next start.
+     *
+     * @param claims the claimed addresses per workspace id
+     */
+    public void usePciClaims(PciClaims claims) {
+        launcher.useClaims(claims);
     }
 
     /** @return the accelerator new VMs use and why */

@@ -138,6 +138,25 @@ class QemuProviderTest {
         assertThat(workspaceDir()).doesNotExist();
     }
 
+    /**
+     * This machine has no passthrough hardware and no IOMMU (a Firecracker guest), so the real
+     * host check refuses a claimed device before QEMU starts, saying what the host lacks; the
+     * address is one no host has, so on a machine with an IOMMU the reason is the missing device.
+     */
+    @Test
+    void aClaimedPciDeviceTheHostCannotPassThroughFailsPermanentlyBeforeQemuStarts() throws Exception {
+        provider.usePciClaims(id -> id.equals(base.id()) ? List.of("ffff:ff:1f.7") : List.of());
+
+        assertThatThrownBy(() -> provider.apply(base, PowerState.RUNNING, ProviderListener.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageStartingWith(
+                        "cannot pass PCI device ffff:ff:1f.7 through to workspace " + base.name() + ": ")
+                .hasMessageFindingMatch("this host has no IOMMU enabled .*intel_iommu=on|this host has no PCI device"
+                        + " ffff:ff:1f.7 .*lspci -Dnn")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThat(workspaceFiles()).doesNotContain("qemu.pid");
+    }
+
     @Test
     void unknownImageIsPermanent() throws Exception {
         assertThatThrownBy(() -> provider.apply(
