@@ -5,12 +5,14 @@ import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.store.Store;
 import dev.hangar.provider.spi.DeviceRequest;
+import dev.hangar.provider.spi.HostDevices;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Hands out the admin-allowed host PCI devices (issue #19 item 4) so that never more than one
@@ -38,6 +40,24 @@ public final class DeviceClaims {
         allowed.forEach((name, addresses) -> copy.put(name, List.copyOf(addresses)));
         this.allowed = java.util.Collections.unmodifiableMap(copy);
         this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The server's one call at start: the claims over a provider's allowed host devices, and that
+     * provider told to read each workspace's claimed addresses from {@code store} at every start.
+     *
+     * @param host the host devices of the provider that passes devices through (the qemu
+     *     provider's {@code hostDevices()}); empty when it is off: every device request of a local VM
+     *     is then refused
+     * @param store the control plane's store (read outside any transaction by the provider)
+     * @param clock the claim time source
+     * @return the claims to take in the create's transaction
+     */
+    public static DeviceClaims connect(Optional<HostDevices> host, Store store, Clock clock) {
+        Objects.requireNonNull(store, "store");
+        DeviceClaims claims = new DeviceClaims(host.map(HostDevices::allowed).orElse(Map.of()), clock);
+        host.ifPresent(h -> h.useClaims(workspaceId -> claims.addresses(store, workspaceId)));
+        return claims;
     }
 
     /** @return the allow-list: device name to its addresses */

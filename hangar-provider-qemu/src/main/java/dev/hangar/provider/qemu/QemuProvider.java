@@ -1,6 +1,7 @@
 package dev.hangar.provider.qemu;
 
 import dev.hangar.provider.spi.ConsoleEndpoint;
+import dev.hangar.provider.spi.HostDevices;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -17,10 +18,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,18 @@ public final class QemuProvider implements WorkspaceProvider {
     private final SshReadiness readiness;
     private final VmReset vmReset;
     private final WorkspaceReset reset = this::resetWorkspace;
+    private final Map<String, List<String>> allowedDevices;
+    private final HostDevices hostDevices = new HostDevices() {
+        @Override
+        public Map<String, List<String>> allowed() {
+            return allowedDevices;
+        }
+
+        @Override
+        public void useClaims(Function<String, List<String>> claims) {
+            usePciClaims(claims::apply);
+        }
+    };
 
     QemuProvider(
             Path dataDir,
@@ -96,6 +111,8 @@ public final class QemuProvider implements WorkspaceProvider {
         this.stopper = new VmStopper(settings, clock, background);
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
         this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
+        this.allowedDevices =
+                java.util.Collections.unmodifiableMap(VfioHostCheck.ofThisHost().allowed(settings.pciDevices()));
         VmAdoption.logRunningVms(workspacesDir());
     }
 
@@ -108,6 +125,16 @@ public final class QemuProvider implements WorkspaceProvider {
     @Override
     public Optional<dev.hangar.provider.spi.WorkspaceImages> images() {
         return Optional.of(images);
+    }
+
+    /**
+     * @return the admin-allowed host PCI devices ({@code pci-devices}, ids resolved to this host's
+     *     addresses when the provider was created) and the hook for the server's claims ({@link
+     *     #usePciClaims})
+     */
+    @Override
+    public Optional<HostDevices> hostDevices() {
+        return Optional.of(hostDevices);
     }
 
     /** @return the reset of a workspace to a fresh disk; see the class documentation */

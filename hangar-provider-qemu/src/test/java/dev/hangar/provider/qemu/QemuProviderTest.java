@@ -145,7 +145,9 @@ class QemuProviderTest {
      */
     @Test
     void aClaimedPciDeviceTheHostCannotPassThroughFailsPermanentlyBeforeQemuStarts() throws Exception {
-        provider.usePciClaims(id -> id.equals(base.id()) ? List.of("ffff:ff:1f.7") : List.of());
+        provider.hostDevices()
+                .orElseThrow()
+                .useClaims(id -> id.equals(base.id()) ? List.of("ffff:ff:1f.7") : List.of());
 
         assertThatThrownBy(() -> provider.apply(base, PowerState.RUNNING, ProviderListener.NONE))
                 .isInstanceOf(ProviderException.class)
@@ -155,6 +157,26 @@ class QemuProviderTest {
                         + " ffff:ff:1f.7 .*lspci -Dnn")
                 .matches(e -> ((ProviderException) e).permanent());
         assertThat(workspaceFiles()).doesNotContain("qemu.pid");
+    }
+
+    @Test
+    void theAllowListIsTheProvidersHostDevices() {
+        try (QemuProvider withDevices = (QemuProvider) new QemuProviderFactory()
+                .create(new ProviderContext(
+                        tmp.resolve("data-devices"),
+                        Map.of(
+                                "accelerator", "tcg",
+                                "pci-devices.0.name", "nvidia.com/gpu",
+                                "pci-devices.0.address", "0000:01:00.0",
+                                "pci-devices.1.name", "example.com/fpga",
+                                "pci-devices.1.address", "0000:5e:00.0"),
+                        Clock.systemUTC()))) {
+            assertThat(withDevices.hostDevices().orElseThrow().allowed())
+                    .containsExactly(
+                            Map.entry("nvidia.com/gpu", List.of("0000:01:00.0")),
+                            Map.entry("example.com/fpga", List.of("0000:5e:00.0")));
+        }
+        assertThat(provider.hostDevices().orElseThrow().allowed()).isEmpty();
     }
 
     @Test
