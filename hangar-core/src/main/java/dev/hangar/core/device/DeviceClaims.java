@@ -142,7 +142,7 @@ public final class DeviceClaims {
 
     /**
      * @return the PCI addresses the workspace holds, ordered by address: what its VM gets passed
-     *     through (the qemu provider's {@code PciClaims})
+     *     through (what {@link #connect} hands the provider's {@link HostDevices#useClaims})
      */
     public List<String> addresses(Store store, String workspaceId) {
         return store.deviceClaims().ofWorkspace(workspaceId).stream()

@@ -18,12 +18,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,18 +76,7 @@ public final class QemuProvider implements WorkspaceProvider {
     private final SshReadiness readiness;
     private final VmReset vmReset;
     private final WorkspaceReset reset = this::resetWorkspace;
-    private final Map<String, List<String>> allowedDevices;
-    private final HostDevices hostDevices = new HostDevices() {
-        @Override
-        public Map<String, List<String>> allowed() {
-            return allowedDevices;
-        }
-
-        @Override
-        public void useClaims(Function<String, List<String>> claims) {
-            usePciClaims(claims::apply);
-        }
-    };
+    private final HostDevices hostDevices;
 
     QemuProvider(
             Path dataDir,
@@ -111,8 +98,7 @@ public final class QemuProvider implements WorkspaceProvider {
         this.stopper = new VmStopper(settings, clock, background);
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
         this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
-        this.allowedDevices =
-                java.util.Collections.unmodifiableMap(VfioHostCheck.ofThisHost().allowed(settings.pciDevices()));
+        this.hostDevices = new QemuHostDevices(VfioHostCheck.ofThisHost().allowed(settings.pciDevices()), launcher);
         VmAdoption.logRunningVms(workspacesDir());
     }
 
@@ -129,8 +115,10 @@ public final class QemuProvider implements WorkspaceProvider {
 
     /**
      * @return the admin-allowed host PCI devices ({@code pci-devices}, ids resolved to this host's
-     *     addresses when the provider was created) and the hook for the server's claims ({@link
-     *     #usePciClaims})
+     *     addresses when the provider was created) and the hook for the server's claims: each start
+     *     asks it for the workspace's addresses, checks the host with {@link VfioHostCheck} (a
+     *     workspace the host cannot serve fails permanently with what the host lacks) and passes
+     *     them through ({@code -device vfio-pci,host=...})
      */
     @Override
     public Optional<HostDevices> hostDevices() {
@@ -149,19 +137,6 @@ public final class QemuProvider implements WorkspaceProvider {
      */
     public ImageCache imageCache() {
         return imageCache;
-    }
-
-    /**
-     * Tells the provider where the host PCI devices claimed for each workspace come from (issue #19:
-     * the server's store-held claims). Each start asks it for the workspace's addresses, checks the
-     * host with {@link VfioHostCheck} (a workspace the host cannot serve fails permanently with what
-     * the host lacks) and passes them through ({@code -device vfio-pci,host=...}). Until called, no
-     * workspace gets a device. Thread-safe; takes effect at the next start.
-     *
-     * @param claims the claimed addresses per workspace id
-     */
-    public void usePciClaims(PciClaims claims) {
-        launcher.useClaims(claims);
     }
 
     /** @return the accelerator new VMs use and why */

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Launches a workspace's QEMU: reserves its loopback ssh port, builds the command line and starts
@@ -27,7 +28,7 @@ final class VmLauncher {
     private final Path qemuBinary;
     private final AcceleratorChoice accelerator;
     private final VfioHostCheck vfio;
-    private volatile PciClaims claims = PciClaims.NONE;
+    private volatile Function<String, List<String>> claims = workspaceId -> List.of();
 
     VmLauncher(QemuSettings settings, Clock clock, Path qemuBinary, AcceleratorChoice accelerator, VfioHostCheck vfio) {
         this.settings = settings;
@@ -37,8 +38,11 @@ final class VmLauncher {
         this.vfio = vfio;
     }
 
-    /** @param claims where the PCI devices claimed for a workspace come from from now on */
-    void useClaims(PciClaims claims) {
+    /**
+     * @param claims workspace id to the PCI addresses claimed for it, asked at every launch from now
+     *     on
+     */
+    void useClaims(Function<String, List<String>> claims) {
         this.claims = java.util.Objects.requireNonNull(claims, "claims");
     }
 
@@ -60,7 +64,7 @@ final class VmLauncher {
                         true);
             }
         }
-        List<String> pci = claims.addresses(spec.id());
+        List<String> pci = claims.apply(spec.id());
         vfio.check(spec.name(), pci);
         listener.event("accelerator", accelerator.reason());
         d.deleteRuntimeFiles();
