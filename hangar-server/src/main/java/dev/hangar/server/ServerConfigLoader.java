@@ -43,6 +43,10 @@ import java.util.regex.Pattern;
  * autostop: {warning: 10m, max-lease: 24h, sweep-interval: 1m, write-interval: 1m}
  * </pre>
  *
+ * <p>Lists are refused except under {@code providers.<type>.}, where a list becomes indexed keys
+ * ({@code pci-devices: [{name: a, address: b}]} is {@code pci-devices.0.name} and {@code
+ * pci-devices.0.address}).
+ *
  * <p>An unknown key of {@link #KEYS} is an error naming it. {@code providers.<type>.<key>} and
  * {@code gateway.<key>} are passed on unchecked: the provider of that type and the {@link
  * GatewayHook} reject keys they do not know when the server starts ({@link SshGatewayHook}
@@ -324,13 +328,24 @@ public final class ServerConfigLoader {
             Map.Entry<String, JsonNode> e = it.next();
             String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
             JsonNode v = e.getValue();
-            if (v.isObject()) {
-                flatten(file, key, v, out);
-            } else if (v.isValueNode()) {
-                out.put(key, v.isNull() ? "" : v.asText());
-            } else {
-                throw new ConfigException(file + ": key '" + key + "' must be a scalar or a mapping, not a list");
-            }
+            flattenValue(file, key, v, out);
+        }
+    }
+
+    /**
+     * One value: a mapping is flattened, a scalar kept; a list is allowed only as the value of a
+     * provider setting {@code providers.<type>.<key>} (e.g. {@code providers.qemu.pci-devices}) and
+     * becomes indexed keys ({@code pci-devices.0.name}), which the provider checks.
+     */
+    private static void flattenValue(Path file, String key, JsonNode v, Map<String, String> out) {
+        if (v.isObject()) {
+            flatten(file, key, v, out);
+        } else if (v.isValueNode()) {
+            out.put(key, v.isNull() ? "" : v.asText());
+        } else if (PROVIDER_KEY.matcher(key).matches() && !key.matches(".*\\.\\d+")) {
+            for (int i = 0; i < v.size(); i++) flattenValue(file, key + "." + i, v.get(i), out);
+        } else {
+            throw new ConfigException(file + ": key '" + key + "' must be a scalar or a mapping, not a list");
         }
     }
 

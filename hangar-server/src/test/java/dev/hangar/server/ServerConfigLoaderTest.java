@@ -139,6 +139,35 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void aProviderSettingsListBecomesIndexedKeysTheQemuProviderReads(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("server.yaml"), """
+                providers:
+                  qemu:
+                    pci-devices:
+                      - {name: nvidia.com/gpu, address: "0000:01:00.0"}
+                      - name: nvidia.com/gpu
+                        id: "10de:1eb8"
+                """);
+        ServerConfig c = ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home);
+        assertThat(c.providers().get("qemu"))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "pci-devices.0.name", "nvidia.com/gpu",
+                        "pci-devices.0.address", "0000:01:00.0",
+                        "pci-devices.1.name", "nvidia.com/gpu",
+                        "pci-devices.1.id", "10de:1eb8"));
+        assertThat(dev.hangar.provider.qemu.QemuSettings.parse(c.providers().get("qemu"))
+                        .pciDevices())
+                .hasSize(2);
+
+        Files.writeString(home.resolve("server.yaml"), "providers:\n  qemu:\n    pci-devices: [[a]]\n");
+        assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))
+                .hasMessageContaining("key 'providers.qemu.pci-devices.0' must be a scalar or a mapping, not a list");
+        Files.writeString(home.resolve("server.yaml"), "labs: {subnet: [a]}\n");
+        assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))
+                .hasMessageContaining("key 'labs.subnet' must be a scalar or a mapping, not a list");
+    }
+
+    @Test
     void envNamesFollowTheKeys() {
         assertThat(ServerConfigLoader.envName("database.url")).isEqualTo("HANGAR_DATABASE_URL");
         assertThat(ServerConfigLoader.envName("reconciler.poll-interval")).isEqualTo("HANGAR_RECONCILER_POLL_INTERVAL");

@@ -144,6 +144,42 @@ public final class InMemoryStore implements Store {
         }
     };
 
+    /**
+     * A store that holds no device claims: reads answer empty, claims are refused. Device claims
+     * are tested on the real stores (StoreContractTest's DeviceClaimStoreContract).
+     */
+    @Override
+    public DeviceClaimStore deviceClaims() {
+        return NO_DEVICE_CLAIMS;
+    }
+
+    private static final DeviceClaimStore NO_DEVICE_CLAIMS = new DeviceClaimStore() {
+        @Override
+        public boolean claim(String address, String deviceName, String workspaceId, java.time.Instant at) {
+            throw new UnsupportedOperationException("device claims are tested on the real stores, not InMemoryStore");
+        }
+
+        @Override
+        public Optional<dev.hangar.core.device.DeviceClaim> find(String address) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<dev.hangar.core.device.DeviceClaim> ofWorkspace(String workspaceId) {
+            return List.of();
+        }
+
+        @Override
+        public List<dev.hangar.core.device.DeviceClaim> list() {
+            return List.of();
+        }
+
+        @Override
+        public int release(String workspaceId) {
+            return 0;
+        }
+    };
+
     @Override
     public SecretStore secrets() {
         return secretStore;

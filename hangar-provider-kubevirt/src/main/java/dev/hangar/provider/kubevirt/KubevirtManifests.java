@@ -2,6 +2,7 @@ package dev.hangar.provider.kubevirt;
 
 import dev.hangar.provider.kubernetes.WorkspaceManifests;
 import dev.hangar.provider.kubernetes.WorkspaceNames;
+import dev.hangar.provider.spi.DeviceRequest;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.WorkspaceSpec;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,7 +70,7 @@ public final class KubevirtManifests {
     }
 
     /**
-     * Builds the workspace's objects.
+     * Builds the workspace's objects, with no devices.
      *
      * @param desired {@link PowerState#RUNNING} for {@code runStrategy: Always}, {@link
      *     PowerState#STOPPED} for {@code Halted}
@@ -77,6 +79,21 @@ public final class KubevirtManifests {
      *     user-data that does not render
      */
     public KubevirtObjects build(WorkspaceSpec spec, PowerState desired) {
+        return build(spec, List.of(), desired);
+    }
+
+    /**
+     * Builds the workspace's objects with the devices it asks for (issue #19) as the VM's {@code
+     * gpus}/{@code hostDevices} ({@link VmDevices}; the template's {@code device-kind.<name>} setting
+     * picks the list, default {@code gpus}).
+     *
+     * @param devices the workspace's device requests (the spec's devices); empty for none
+     * @param desired {@link PowerState#RUNNING} for {@code runStrategy: Always}, {@link
+     *     PowerState#STOPPED} for {@code Halted}
+     * @throws ProviderException (permanent) as {@link #build(WorkspaceSpec, PowerState)}
+     */
+    public KubevirtObjects build(WorkspaceSpec spec, List<DeviceRequest> devices, PowerState desired) {
+        Objects.requireNonNull(devices, "devices");
         String ns = settings.namespace();
         VmTemplateSettings template = VmTemplateSettings.parse(spec.settings(), ns);
         if (!POSIX_USER.matcher(spec.sshUser()).matches()) {
@@ -103,7 +120,7 @@ public final class KubevirtManifests {
         Map<String, String> labels = WorkspaceManifests.labels(spec, WorkspaceNames.of(spec.owner(), spec.name()));
         String runStrategy = desired == PowerState.RUNNING ? RUN_ALWAYS : RUN_HALTED;
         return new KubevirtObjects(
-                VirtualMachineManifests.build(ns, spec, template, names, labels, runStrategy),
+                VirtualMachineManifests.build(ns, spec, template, names, labels, runStrategy, devices),
                 DataVolumeManifests.build(
                         ns, settings.cluster().storageClassName(), spec, template.source(), image, names, labels),
                 cloudInitSecret(spec, names, labels),

@@ -1,5 +1,6 @@
 package dev.hangar.provider.kubevirt;
 
+import dev.hangar.provider.spi.DeviceRequest;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -25,6 +26,8 @@ import java.util.Map;
  *   <li>One {@code masquerade} interface on the {@code pod} network, port 22 declared.
  *   <li>The VMI template's labels are the Service's selector ({@link KubevirtManifests#selector}),
  *       which KubeVirt copies onto the virt-launcher pod.
+ *   <li>The requested devices as {@code gpus} / {@code hostDevices} entries ({@link VmDevices}), each
+ *       list only when non-empty.
  *   <li>{@code evictionStrategy}, {@code nodeSelector} and {@code tolerations} from the template
  *       settings, each only when set.
  * </ul>
@@ -47,27 +50,28 @@ final class VirtualMachineManifests {
             VmTemplateSettings template,
             KubevirtNames names,
             Map<String, String> labels,
-            String runStrategy) {
+            String runStrategy,
+            List<DeviceRequest> devices) {
         Map<String, Object> domain = new LinkedHashMap<>();
         domain.put("cpu", Map.of("cores", spec.resources().cpus()));
         domain.put(
                 "resources",
                 Map.of("requests", Map.of("memory", spec.resources().memoryMiB() + "Mi")));
-        domain.put(
-                "devices",
-                map(
-                        "disks",
-                        List.of(
-                                map("name", ROOT_DISK, "disk", Map.of("bus", "virtio")),
-                                map("name", CLOUD_INIT_DISK, "disk", Map.of("bus", "virtio"))),
-                        "interfaces",
-                        List.of(map(
-                                "name",
-                                NETWORK,
-                                "masquerade",
-                                Map.of(),
-                                "ports",
-                                List.of(map("name", "ssh", "port", 22, "protocol", "TCP"))))));
+        Map<String, Object> domainDevices = map(
+                "disks",
+                List.of(
+                        map("name", ROOT_DISK, "disk", Map.of("bus", "virtio")),
+                        map("name", CLOUD_INIT_DISK, "disk", Map.of("bus", "virtio"))),
+                "interfaces",
+                List.of(map(
+                        "name",
+                        NETWORK,
+                        "masquerade",
+                        Map.of(),
+                        "ports",
+                        List.of(map("name", "ssh", "port", 22, "protocol", "TCP")))));
+        VmDevices.of(devices, template.deviceKinds()).addTo(domainDevices);
+        domain.put("devices", domainDevices);
 
         Map<String, Object> vmiSpec = new LinkedHashMap<>();
         vmiSpec.put("domain", domain);

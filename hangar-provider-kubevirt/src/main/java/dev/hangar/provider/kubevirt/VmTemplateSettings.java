@@ -1,6 +1,7 @@
 package dev.hangar.provider.kubevirt;
 
 import dev.hangar.provider.kubernetes.TemplateSettings;
+import dev.hangar.provider.spi.DeviceRequest;
 import dev.hangar.provider.spi.ProviderException;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.LinkedHashMap;
@@ -32,20 +33,29 @@ import java.util.regex.Pattern;
  *       nodeSelector} entry of the VM</td></tr>
  *   <tr><td>{@code tolerations}</td><td>{@code dedicated=vm:NoSchedule}</td><td>as for the kubernetes
  *       provider: comma-separated {@code key[=value][:Effect]}</td></tr>
+ *   <tr><td>{@code device-kind.<device name>}</td><td>{@code device-kind.intel.com/qat=hostDevice}</td>
+ *       <td>how the VM asks for that requested device: {@code gpu} ({@code spec.domain.devices.gpus},
+ *       the default) or {@code hostDevice} ({@code hostDevices}); see {@link VmDevices}</td></tr>
  * </table>
  *
  * @param source where the root disk comes from
  * @param evictionStrategy the VM's evictionStrategy; empty for the cluster default
  * @param nodeSelector node label selector, sorted by key
  * @param tolerations the VM's tolerations in the order given
+ * @param deviceKinds the kind per device name of the {@code device-kind.*} settings, sorted by name;
+ *     requested devices not in it are GPUs
  */
 public record VmTemplateSettings(
         RootDiskSource source,
         String evictionStrategy,
         Map<String, String> nodeSelector,
-        List<Toleration> tolerations) {
+        List<Toleration> tolerations,
+        Map<String, VmDevices.Kind> deviceKinds) {
 
-    /** Plain keys; {@code node-selector.*} keys are accepted too. */
+    /** The prefix of the per-device kind settings, followed by the device name. */
+    public static final String DEVICE_KIND_PREFIX = "device-kind.";
+
+    /** Plain keys; {@code node-selector.*} and {@code device-kind.*} keys are accepted too. */
     public static final Set<String> KEYS =
             Set.of("source-pvc", "source-data-source", "eviction-strategy", "tolerations");
 
@@ -62,6 +72,7 @@ public record VmTemplateSettings(
         Objects.requireNonNull(evictionStrategy, "evictionStrategy");
         nodeSelector = java.util.Collections.unmodifiableMap(new TreeMap<>(nodeSelector));
         tolerations = List.copyOf(tolerations);
+        deviceKinds = java.util.Collections.unmodifiableMap(new TreeMap<>(deviceKinds));
     }
 
     /** @return the evictionStrategy when the template sets one */
@@ -90,6 +101,7 @@ public record VmTemplateSettings(
     public static VmTemplateSettings parse(Map<String, String> settings, String namespace) {
         Set<String> unknown = new TreeSet<>();
         Map<String, String> nodeSelector = new LinkedHashMap<>();
+        Map<String, VmDevices.Kind> deviceKinds = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(TemplateSettings.NODE_SELECTOR_PREFIX)) {
@@ -101,6 +113,8 @@ public record VmTemplateSettings(
                             "template setting " + key + "=" + value + " is not a valid node label and value", true);
                 }
                 nodeSelector.put(label, value);
+            } else if (key.startsWith(DEVICE_KIND_PREFIX)) {
+                deviceKinds.put(deviceName(key), deviceKind(key, e.getValue().trim()));
             } else if (!KEYS.contains(key)) {
                 unknown.add(key);
             }
@@ -108,7 +122,8 @@ public record VmTemplateSettings(
         if (!unknown.isEmpty()) {
             throw new ProviderException(
                     "unknown kubevirt template setting(s) " + unknown + "; known keys are " + new TreeSet<>(KEYS)
-                            + " and " + TemplateSettings.NODE_SELECTOR_PREFIX + "<label>",
+                            + ", " + TemplateSettings.NODE_SELECTOR_PREFIX + "<label> and " + DEVICE_KIND_PREFIX
+                            + "<device name>",
                     true);
         }
         String pvc = settings.getOrDefault("source-pvc", "").trim();
@@ -135,7 +150,26 @@ public record VmTemplateSettings(
                     true);
         }
         return new VmTemplateSettings(
-                source, eviction, nodeSelector, TemplateSettings.tolerations(settings.getOrDefault("tolerations", "")));
+                source,
+                eviction,
+                nodeSelector,
+                TemplateSettings.tolerations(settings.getOrDefault("tolerations", "")),
+                deviceKinds);
+    }
+
+    private static String deviceName(String key) {
+        String name = key.substring(DEVICE_KIND_PREFIX.length());
+        String problem = DeviceRequest.nameProblem(name);
+        if (!problem.isEmpty()) throw new ProviderException("template setting " + key + ": " + problem, true);
+        return name;
+    }
+
+    private static VmDevices.Kind deviceKind(String key, String value) {
+        for (VmDevices.Kind k : VmDevices.Kind.values()) {
+            if (k.setting().equals(value)) return k;
+        }
+        throw new ProviderException(
+                "template setting " + key + " must be gpu or hostDevice, got '" + value + "'", true);
     }
 
     private static String[] reference(String key, String value, String namespace) {

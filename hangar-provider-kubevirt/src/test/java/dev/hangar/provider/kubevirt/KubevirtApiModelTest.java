@@ -3,6 +3,7 @@ package dev.hangar.provider.kubevirt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.DeviceRequest;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,28 +122,43 @@ class KubevirtApiModelTest {
     private static Map<String, HasMetadata> writtenObjects() {
         Map<String, HasMetadata> out = new LinkedHashMap<>();
         KubevirtManifests manifests = manifests();
-        List<Map.Entry<String, WorkspaceSpec>> variants = new ArrayList<>(List.of(
-                Map.entry("http-import", spec("imp", Map.of())),
-                Map.entry(
+        List<Variant> variants = List.of(
+                new Variant("http-import", spec("imp", Map.of()), List.of()),
+                new Variant(
                         "scheduling",
                         spec(
                                 "sched",
                                 Map.of(
                                         "eviction-strategy", "LiveMigrate",
                                         "node-selector.kubevirt.io/schedulable", "true",
-                                        "tolerations", "dedicated=vm:NoSchedule,gpu"))),
-                Map.entry("pvc-clone", spec("pvc", Map.of("source-pvc", "golden/debian-12"))),
-                Map.entry("data-source", spec("ds", Map.of("source-data-source", "os-images/fedora")))));
-        for (Map.Entry<String, WorkspaceSpec> v : variants) {
-            KubevirtObjects objects = manifests.build(v.getValue(), PowerState.RUNNING);
+                                        "tolerations", "dedicated=vm:NoSchedule,gpu")),
+                        List.of()),
+                new Variant("pvc-clone", spec("pvc", Map.of("source-pvc", "golden/debian-12")), List.of()),
+                new Variant("data-source", spec("ds", Map.of("source-data-source", "os-images/fedora")), List.of()),
+                new Variant(
+                        "gpu",
+                        spec("gpu", Map.of("node-selector.nvidia.com/gpu.present", "true")),
+                        List.of(new DeviceRequest("nvidia.com/gpu", 2))),
+                new Variant(
+                        "host-device",
+                        spec(
+                                "hostdev",
+                                Map.of(
+                                        "device-kind.intel.com/qat", "hostDevice",
+                                        "device-kind.nvidia.com/GA102GL_A10", "gpu")),
+                        List.of(
+                                new DeviceRequest("intel.com/qat", 1),
+                                new DeviceRequest("nvidia.com/GA102GL_A10", 1))));
+        for (Variant v : variants) {
+            KubevirtObjects objects = manifests.build(v.spec(), v.devices(), PowerState.RUNNING);
             GenericKubernetesResource live = JSON.clone(objects.virtualMachine());
             live.getMetadata().setUid("6f1c1f2e-0000-4000-8000-00000000a001");
             KubevirtObjects owned = objects.ownedBy(live);
-            out.put(v.getKey() + "-vm", owned.virtualMachine());
+            out.put(v.name() + "-vm", owned.virtualMachine());
             out.put(
-                    v.getKey() + "-vm-halted",
+                    v.name() + "-vm-halted",
                     owned.withRunStrategy(KubevirtManifests.RUN_HALTED).virtualMachine());
-            out.put(v.getKey() + "-dv", owned.rootDisk());
+            out.put(v.name() + "-dv", owned.rootDisk());
         }
         KubevirtManifests registry = new KubevirtManifests(
                 VmSpecs.settings(Map.of("storage-class", "ceph-block")),
@@ -158,6 +173,9 @@ class KubevirtApiModelTest {
         out.put("registry-import-dv", registry.build(fedora, PowerState.RUNNING).rootDisk());
         return out;
     }
+
+    /** One kind of workspace the provider writes objects for. */
+    private record Variant(String name, WorkspaceSpec spec, List<DeviceRequest> devices) {}
 
     private static KubevirtManifests manifests() {
         return new KubevirtManifests(VmSpecs.settings(Map.of("storage-class", "fast-ssd")), ImageCatalog.shipped());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.DeviceRequest;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.WorkspaceSpec;
@@ -56,6 +57,35 @@ class KubevirtManifestsTest {
         assertGolden("datavolume.yaml", objects.rootDisk());
         assertGolden("service.yaml", objects.service());
         assertGolden("secret.yaml", objects.cloudInit());
+    }
+
+    @Test
+    void devicesBecomeOneGpuOrHostDeviceEntryPerUnitWithTheRequestsNameAsDeviceName() {
+        KubevirtObjects objects = manifests.build(
+                fixedSpec(Map.of("device-kind.intel.com/qat", "hostDevice")),
+                List.of(
+                        new DeviceRequest("nvidia.com/gpu", 2),
+                        new DeviceRequest("intel.com/qat", 1),
+                        new DeviceRequest("nvidia.com/GA102GL_A10", 1)),
+                PowerState.RUNNING);
+        assertThat(devicesOf(objects)).satisfies(d -> {
+            assertThat(d.get("gpus"))
+                    .isEqualTo(List.of(
+                            Map.of("name", "gpu1", "deviceName", "nvidia.com/gpu"),
+                            Map.of("name", "gpu2", "deviceName", "nvidia.com/gpu"),
+                            Map.of("name", "gpu3", "deviceName", "nvidia.com/GA102GL_A10")));
+            assertThat(d.get("hostDevices"))
+                    .isEqualTo(List.of(Map.of("name", "hostdevice1", "deviceName", "intel.com/qat")));
+            assertThat(d).containsKeys("disks", "interfaces");
+        });
+    }
+
+    @Test
+    void noDevicesWritesNeitherListAndTheOldBuildIsTheEmptyList() {
+        WorkspaceSpec spec = fixedSpec(Map.of());
+        KubevirtObjects none = manifests.build(spec, List.of(), PowerState.RUNNING);
+        assertThat(devicesOf(none)).containsOnlyKeys("disks", "interfaces");
+        assertThat(manifests.build(spec, PowerState.RUNNING)).isEqualTo(none);
     }
 
     @Test
@@ -134,6 +164,16 @@ class KubevirtManifestsTest {
         assertThatThrownBy(() ->
                         manifests.build(VmSpecs.spec(Map.of("eviction-strategy", "Sometimes")), PowerState.RUNNING))
                 .hasMessageContaining("eviction-strategy");
+    }
+
+    /** @return the VirtualMachine's {@code spec.template.spec.domain.devices} */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> devicesOf(KubevirtObjects objects) {
+        Object node = objects.virtualMachine().getAdditionalProperties().get("spec");
+        for (String key : List.of("template", "spec", "domain", "devices")) {
+            node = ((Map<String, Object>) node).get(key);
+        }
+        return (Map<String, Object>) node;
     }
 
     private static void assertGolden(String file, HasMetadata object) throws IOException {

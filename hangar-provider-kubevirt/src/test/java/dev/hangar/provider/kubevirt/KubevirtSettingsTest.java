@@ -72,4 +72,20 @@ class KubevirtSettingsTest {
         assertThatThrownBy(() -> VmTemplateSettings.parse(Map.of("image-pull-policy", "Never"), "vms"))
                 .hasMessageContaining("unknown kubevirt template setting(s) [image-pull-policy]");
     }
+
+    @Test
+    void deviceKindsAreGpuOrHostDevicePerValidDeviceName() {
+        VmTemplateSettings t = VmTemplateSettings.parse(
+                Map.of("device-kind.intel.com/qat", "hostDevice", "device-kind.nvidia.com/gpu", "gpu"), "vms");
+        assertThat(t.deviceKinds())
+                .containsExactly(
+                        Map.entry("intel.com/qat", VmDevices.Kind.HOST_DEVICE),
+                        Map.entry("nvidia.com/gpu", VmDevices.Kind.GPU));
+        assertThat(VmTemplateSettings.parse(Map.of(), "vms").deviceKinds()).isEmpty();
+        assertThatThrownBy(() -> VmTemplateSettings.parse(Map.of("device-kind.nvidia.com/gpu", "vgpu"), "vms"))
+                .isInstanceOf(ProviderException.class)
+                .hasMessage("template setting device-kind.nvidia.com/gpu must be gpu or hostDevice, got 'vgpu'");
+        assertThatThrownBy(() -> VmTemplateSettings.parse(Map.of("device-kind.gpu", "gpu"), "vms"))
+                .hasMessageContaining("template setting device-kind.gpu: device name 'gpu' needs a domain prefix");
+    }
 }

@@ -15,7 +15,9 @@ import java.util.Objects;
  * serial console on a unix socket that also appends to {@code serial.log}; QMP on a unix socket; a
  * virtio RNG so sshd and cloud-init do not wait for entropy. The uplink NIC has QEMU's default MAC
  * {@value #UPLINK_MAC}, stated explicitly because a lab member's network-config matches it. A lab
- * member has a second virtio NIC on its lab segment ({@link LabSegment}).
+ * member has a second virtio NIC on its lab segment ({@link LabSegment}). Each host PCI device
+ * claimed for the workspace is passed through with {@code -device vfio-pci,host=<address>} (issue
+ * #19; {@link VfioHostCheck} says whether the host can).
  *
  * @param qemuBinary the {@code qemu-system-x86_64} executable
  * @param accelerator {@link Accelerator#KVM} or {@link Accelerator#TCG}
@@ -29,6 +31,8 @@ import java.util.Objects;
  * @param labSegments the lab NIC: one element for a lab member, none otherwise
  * @param secrets how many of the owner's secrets {@link GuestSecrets} wrote for this launch; each
  *     becomes a {@code -fw_cfg} entry read by QEMU at start (0: none)
+ * @param pciPassthrough the PCI addresses ({@code 0000:01:00.0}) of the host devices to pass
+ *     through, in order; none by default, set with {@link #withPciPassthrough}
  */
 public record QemuCommandLine(
         Path qemuBinary,
@@ -41,7 +45,8 @@ public record QemuCommandLine(
         int sshPort,
         boolean restrictNetwork,
         List<LabSegment> labSegments,
-        int secrets) {
+        int secrets,
+        List<String> pciPassthrough) {
     /** The uplink NIC's MAC address (QEMU's default for the first NIC). */
     public static final String UPLINK_MAC = "52:54:00:12:34:56";
 
@@ -59,10 +64,64 @@ public record QemuCommandLine(
         this(qemuBinary, accelerator, name, cpus, memoryMiB, boot, dir, sshPort, restrictNetwork, List.of(), 0);
     }
 
+    /** A VM without passthrough devices. */
+    public QemuCommandLine(
+            Path qemuBinary,
+            Accelerator accelerator,
+            String name,
+            int cpus,
+            int memoryMiB,
+            BaseImage.Boot boot,
+            Path dir,
+            int sshPort,
+            boolean restrictNetwork,
+            List<LabSegment> labSegments,
+            int secrets) {
+        this(
+                qemuBinary,
+                accelerator,
+                name,
+                cpus,
+                memoryMiB,
+                boot,
+                dir,
+                sshPort,
+                restrictNetwork,
+                labSegments,
+                secrets,
+                List.of());
+    }
+
+    /**
+     * @param addresses PCI addresses in sysfs form, e.g. {@code 0000:01:00.0}
+     * @return this command line with exactly these devices passed through
+     * @throws IllegalArgumentException for an address not of that form
+     */
+    public QemuCommandLine withPciPassthrough(List<String> addresses) {
+        return new QemuCommandLine(
+                qemuBinary,
+                accelerator,
+                name,
+                cpus,
+                memoryMiB,
+                boot,
+                dir,
+                sshPort,
+                restrictNetwork,
+                labSegments,
+                secrets,
+                addresses);
+    }
+
     public QemuCommandLine {
         labSegments = List.copyOf(labSegments);
         if (labSegments.size() > 1) throw new IllegalArgumentException("at most one lab NIC");
         if (secrets < 0) throw new IllegalArgumentException("secrets must be >= 0");
+        pciPassthrough = List.copyOf(pciPassthrough);
+        for (String address : pciPassthrough) {
+            if (!PciPassthroughRule.ADDRESS.matcher(address).matches())
+                throw new IllegalArgumentException("PCI address '" + address + "' is not of the form 0000:01:00.0");
+        }
         Objects.requireNonNull(qemuBinary, "qemuBinary");
         Objects.requireNonNull(accelerator, "accelerator");
         Objects.requireNonNull(name, "name");
@@ -105,6 +164,7 @@ public record QemuCommandLine(
                 "-mon",
                 "chardev=qmp,mode=control"));
         a.addAll(List.of("-device", "virtio-rng-pci"));
+        for (String address : pciPassthrough) a.addAll(List.of("-device", "vfio-pci,host=" + address));
         a.addAll(GuestSecrets.args(dir, secrets));
         return List.copyOf(a);
     }

@@ -1,6 +1,7 @@
 package dev.hangar.provider.qemu;
 
 import dev.hangar.provider.spi.ConsoleEndpoint;
+import dev.hangar.provider.spi.HostDevices;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -75,6 +76,7 @@ public final class QemuProvider implements WorkspaceProvider {
     private final SshReadiness readiness;
     private final VmReset vmReset;
     private final WorkspaceReset reset = this::resetWorkspace;
+    private final HostDevices hostDevices;
 
     QemuProvider(
             Path dataDir,
@@ -92,10 +94,11 @@ public final class QemuProvider implements WorkspaceProvider {
         this.pulls = new ImagePulls(imageCache, background, clock);
         this.images = new QemuImages(imageCache, pulls, workspacesDir(), qemuImg);
         this.disks = new WorkspaceDisks(qemuImg, clock);
-        this.launcher = new VmLauncher(settings, clock, qemuBinary, accelerator);
+        this.launcher = new VmLauncher(settings, clock, qemuBinary, accelerator, VfioHostCheck.ofThisHost());
         this.stopper = new VmStopper(settings, clock, background);
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
         this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
+        this.hostDevices = new QemuHostDevices(VfioHostCheck.ofThisHost().allowed(settings.pciDevices()), launcher);
         VmAdoption.logRunningVms(workspacesDir());
     }
 
@@ -108,6 +111,18 @@ public final class QemuProvider implements WorkspaceProvider {
     @Override
     public Optional<dev.hangar.provider.spi.WorkspaceImages> images() {
         return Optional.of(images);
+    }
+
+    /**
+     * @return the admin-allowed host PCI devices ({@code pci-devices}, ids resolved to this host's
+     *     addresses when the provider was created) and the hook for the server's claims: each start
+     *     asks it for the workspace's addresses, checks the host with {@link VfioHostCheck} (a
+     *     workspace the host cannot serve fails permanently with what the host lacks) and passes
+     *     them through ({@code -device vfio-pci,host=...})
+     */
+    @Override
+    public Optional<HostDevices> hostDevices() {
+        return Optional.of(hostDevices);
     }
 
     /** @return the reset of a workspace to a fresh disk; see the class documentation */

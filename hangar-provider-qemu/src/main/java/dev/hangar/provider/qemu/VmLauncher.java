@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Launches a workspace's QEMU: reserves its loopback ssh port, builds the command line and starts
@@ -26,20 +27,32 @@ final class VmLauncher {
     private final Clock clock;
     private final Path qemuBinary;
     private final AcceleratorChoice accelerator;
+    private final VfioHostCheck vfio;
+    private volatile Function<String, List<String>> claims = workspaceId -> List.of();
 
-    VmLauncher(QemuSettings settings, Clock clock, Path qemuBinary, AcceleratorChoice accelerator) {
+    VmLauncher(QemuSettings settings, Clock clock, Path qemuBinary, AcceleratorChoice accelerator, VfioHostCheck vfio) {
         this.settings = settings;
         this.clock = clock;
         this.qemuBinary = qemuBinary;
         this.accelerator = accelerator;
+        this.vfio = vfio;
+    }
+
+    /**
+     * @param claims workspace id to the PCI addresses claimed for it, asked at every launch from now
+     *     on
+     */
+    void useClaims(Function<String, List<String>> claims) {
+        this.claims = java.util.Objects.requireNonNull(claims, "claims");
     }
 
     /**
      * Starts QEMU for the workspace, detached. Reports {@code accelerator}, {@code vm-started} and
      * the {@code boot} timing.
      *
-     * @throws ProviderException when a socket path is too long (permanent) or QEMU exits with an
-     *     error (transient; the message holds its output)
+     * @throws ProviderException when a socket path is too long or the host cannot pass a claimed PCI
+     *     device through ({@link VfioHostCheck}; both permanent) or QEMU exits with an error
+     *     (transient; the message holds its output)
      * @throws IOException when the workspace's files cannot be written
      */
     void launch(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
@@ -51,6 +64,8 @@ final class VmLauncher {
                         true);
             }
         }
+        List<String> pci = claims.apply(spec.id());
+        vfio.check(spec.name(), pci);
         listener.event("accelerator", accelerator.reason());
         d.deleteRuntimeFiles();
         Files.deleteIfExists(d.cleanShutdownMarker());
@@ -59,7 +74,7 @@ final class VmLauncher {
         Files.deleteIfExists(d.launchedAtFile());
         Instant t0 = clock.instant();
         try {
-            launchQemu(spec, d, image, listener);
+            launchQemu(spec, d, image, pci, listener);
         } finally {
             // QEMU read the secrets into memory while starting: they leave the host disk at once
             GuestSecrets.delete(d.path());
@@ -73,10 +88,12 @@ final class VmLauncher {
                         + spec.resources().cpus() + " CPUs, " + spec.resources().memoryMiB()
                         + " MiB), ssh on 127.0.0.1:"
                         + d.readLong(d.sshPortFile()).orElse(-1L)
-                        + (spec.secrets().isEmpty() ? "" : ", " + spec.secrets().size() + " secret(s) via fw_cfg"));
+                        + (spec.secrets().isEmpty() ? "" : ", " + spec.secrets().size() + " secret(s) via fw_cfg")
+                        + (pci.isEmpty() ? "" : ", PCI passthrough of " + String.join(", ", pci)));
     }
 
-    private void launchQemu(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener)
+    private void launchQemu(
+            WorkspaceSpec spec, WorkspaceDir d, BaseImage image, List<String> pci, ProviderListener listener)
             throws IOException {
         for (int attempt = 1; ; attempt++) {
             // written per attempt: a failed attempt's cleanup removes them with the runtime files
@@ -94,6 +111,7 @@ final class VmLauncher {
                             settings.restrictNetwork(),
                             LabSegment.of(spec).stream().toList(),
                             secrets)
+                    .withPciPassthrough(pci)
                     .args();
             int exit = QemuProcess.launch(args, d, LAUNCH_TIMEOUT);
             if (exit == 0) break;

@@ -138,6 +138,32 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void eachClaimedPciDeviceIsPassedThroughWithVfioPci() {
+        QemuCommandLine plain = new QemuCommandLine(
+                Path.of("qemu-system-x86_64"),
+                Accelerator.KVM,
+                "cuda",
+                4,
+                8192,
+                new BaseImage.Boot.Firmware(),
+                DIR,
+                2222,
+                false,
+                List.of(),
+                0);
+        List<String> args = plain.withPciPassthrough(List.of("0000:01:00.0", "0000:3b:00.1"))
+                .args();
+
+        assertThat(joined(args)).contains("-device vfio-pci,host=0000:01:00.0 -device vfio-pci,host=0000:3b:00.1");
+        assertThat(args.stream().filter(a -> a.startsWith("vfio-pci"))).hasSize(2);
+        assertThat(joined(plain.args())).doesNotContain("vfio-pci");
+        assertThat(plain.withPciPassthrough(List.of()).args()).isEqualTo(plain.args());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plain.withPciPassthrough(List.of("01:00.0,x-vga=on")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("PCI address '01:00.0,x-vga=on' is not of the form 0000:01:00.0");
+    }
+
+    @Test
     void secretsBecomeFwCfgEntriesAndNoDisk() {
         List<String> args = new QemuCommandLine(
                         Path.of("/usr/bin/qemu-system-x86_64"),

@@ -138,6 +138,47 @@ class QemuProviderTest {
         assertThat(workspaceDir()).doesNotExist();
     }
 
+    /**
+     * This machine has no passthrough hardware and no IOMMU (a Firecracker guest), so the real
+     * host check refuses a claimed device before QEMU starts, saying what the host lacks; the
+     * address is one no host has, so on a machine with an IOMMU the reason is the missing device.
+     */
+    @Test
+    void aClaimedPciDeviceTheHostCannotPassThroughFailsPermanentlyBeforeQemuStarts() throws Exception {
+        provider.hostDevices()
+                .orElseThrow()
+                .useClaims(id -> id.equals(base.id()) ? List.of("ffff:ff:1f.7") : List.of());
+
+        assertThatThrownBy(() -> provider.apply(base, PowerState.RUNNING, ProviderListener.NONE))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageStartingWith(
+                        "cannot pass PCI device ffff:ff:1f.7 through to workspace " + base.name() + ": ")
+                .hasMessageFindingMatch("this host has no IOMMU enabled .*intel_iommu=on|this host has no PCI device"
+                        + " ffff:ff:1f.7 .*lspci -Dnn")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThat(workspaceFiles()).doesNotContain("qemu.pid");
+    }
+
+    @Test
+    void theAllowListIsTheProvidersHostDevices() {
+        try (QemuProvider withDevices = (QemuProvider) new QemuProviderFactory()
+                .create(new ProviderContext(
+                        tmp.resolve("data-devices"),
+                        Map.of(
+                                "accelerator", "tcg",
+                                "pci-devices.0.name", "nvidia.com/gpu",
+                                "pci-devices.0.address", "0000:01:00.0",
+                                "pci-devices.1.name", "example.com/fpga",
+                                "pci-devices.1.address", "0000:5e:00.0"),
+                        Clock.systemUTC()))) {
+            assertThat(withDevices.hostDevices().orElseThrow().allowed())
+                    .containsExactly(
+                            Map.entry("nvidia.com/gpu", List.of("0000:01:00.0")),
+                            Map.entry("example.com/fpga", List.of("0000:5e:00.0")));
+        }
+        assertThat(provider.hostDevices().orElseThrow().allowed()).isEmpty();
+    }
+
     @Test
     void unknownImageIsPermanent() throws Exception {
         assertThatThrownBy(() -> provider.apply(

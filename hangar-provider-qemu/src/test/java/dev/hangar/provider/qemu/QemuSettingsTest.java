@@ -76,4 +76,58 @@ class QemuSettingsTest {
                     .matches(e -> ((ProviderException) e).permanent());
         }
     }
+
+    @Test
+    void pciDevicesAreAnIndexedListOfNameWithAddressOrId() {
+        QemuSettings s = QemuSettings.parse(Map.of(
+                "pci-devices.0.name", "nvidia.com/gpu",
+                "pci-devices.0.address", "0000:01:00.0",
+                "pci-devices.1.name", "nvidia.com/gpu",
+                "pci-devices.1.id", "10DE:1EB8",
+                "pci-devices.2.name", "example.com/fpga",
+                "pci-devices.2.address", "0000:3B:00.1"));
+        assertThat(s.pciDevices())
+                .containsExactly(
+                        new PciPassthroughRule.ByAddress("nvidia.com/gpu", "0000:01:00.0"),
+                        new PciPassthroughRule.ById("nvidia.com/gpu", "10de:1eb8"),
+                        new PciPassthroughRule.ByAddress("example.com/fpga", "0000:3b:00.1"));
+        assertThat(QemuSettings.parse(Map.of()).pciDevices()).isEmpty();
+    }
+
+    @Test
+    void badPciDeviceEntriesSayWhichEntryAndWhatToFix() {
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("pci-devices", "0000:01:00.0")))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("pci-devices must be a list of {name, address} or {name, id} mappings")
+                .matches(e -> ((ProviderException) e).permanent());
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("pci-devices.0.name", "nvidia.com/gpu")))
+                .hasMessageContaining("pci-devices[0] needs a name and exactly one of address")
+                .hasMessageContaining("got [name]");
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of(
+                        "pci-devices.0.name", "nvidia.com/gpu",
+                        "pci-devices.0.address", "0000:01:00.0",
+                        "pci-devices.0.id", "10de:1eb8")))
+                .hasMessageContaining("pci-devices[0] needs a name and exactly one of address");
+        assertThatThrownBy(() -> QemuSettings.parse(
+                        Map.of("pci-devices.0.name", "nvidia.com/gpu", "pci-devices.0.address", "01:00.0")))
+                .hasMessage("qemu setting pci-devices[0]: PCI address '01:00.0' must be domain:bus:device.function"
+                        + " in lower-case hex, e.g. 0000:01:00.0");
+        assertThatThrownBy(() ->
+                        QemuSettings.parse(Map.of("pci-devices.0.name", "nvidia.com/gpu", "pci-devices.0.id", "10de")))
+                .hasMessageContaining("pci-devices[0]: PCI id '10de' must be vendor:device");
+        assertThatThrownBy(() -> QemuSettings.parse(
+                        Map.of("pci-devices.0.name", "gpu", "pci-devices.0.address", "0000:01:00.0")))
+                .hasMessageContaining("pci-devices[0]: device name 'gpu' needs a domain prefix");
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of(
+                        "pci-devices.0.name", "nvidia.com/gpu",
+                        "pci-devices.0.address", "0000:01:00.0",
+                        "pci-devices.1.name", "example.com/gpu",
+                        "pci-devices.1.address", "0000:01:00.0")))
+                .hasMessageContaining("pci-devices[1]: PCI address 0000:01:00.0 is listed twice");
+        assertThatThrownBy(() -> QemuSettings.parse(
+                        Map.of("pci-devices.1.name", "nvidia.com/gpu", "pci-devices.1.address", "0000:01:00.0")))
+                .hasMessageContaining("pci-devices[1]: entries must be numbered 0, 1, 2, ... without gaps");
+        assertThatThrownBy(() -> QemuSettings.parse(Map.of("pci-devices.0.vendor", "10de")))
+                .hasMessageContaining("unknown qemu provider setting(s) [pci-devices.0.vendor]");
+    }
 }

@@ -137,6 +137,19 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * The host devices this provider passes through to workspaces (issue #19), if it has any; see
+     * {@link HostDevices}.
+     *
+     * <p>Default: empty, for providers whose devices are not host-local (a cluster schedules them).
+     * Returns the same instance on every call; thread-safe.
+     *
+     * @return the provider's host devices, or empty
+     */
+    default Optional<HostDevices> hostDevices() {
+        return Optional.empty();
+    }
+
+    /**
      * The capability to reset a workspace to a fresh disk ({@code hangar reset}), if this provider
      * has it; see {@link WorkspaceReset} for the contract.
      *
