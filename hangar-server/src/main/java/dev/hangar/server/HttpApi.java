@@ -80,7 +80,14 @@ final class HttpApi {
             new AuditRoutes(audit).register(cfg.routes);
             new OidcRoutes(oidc, users, config.oidc().tokenLifetime()).register(cfg.routes);
             new dev.hangar.server.dashboard.DashboardRoutes(
-                            users, workspaces, templates, audit, java.time.Clock.systemUTC())
+                            users,
+                            workspaces,
+                            templates,
+                            audit,
+                            usb,
+                            labs,
+                            images.offered(),
+                            java.time.Clock.systemUTC())
                     .register(cfg.routes);
             new SecretRoutes(secrets).register(cfg.routes);
         });

@@ -17,6 +17,7 @@ final class Assets {
     private static final Map<String, String> OWN_FILES = Map.of(
             "dashboard.css", "text/css; charset=utf-8",
             "dashboard.js", "text/javascript; charset=utf-8",
+            "images.js", "text/javascript; charset=utf-8",
             "docs-init.js", "text/javascript; charset=utf-8");
     private static final Map<String, String> SWAGGER_FILES = Map.of(
             "swagger-ui.css", "text/css; charset=utf-8",

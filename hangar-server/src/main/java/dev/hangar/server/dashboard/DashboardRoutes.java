@@ -7,9 +7,12 @@ import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.ProviderUnavailableException;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
+import dev.hangar.core.lab.LabService;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.core.usb.UsbService;
+import dev.hangar.provider.spi.WorkspaceImages;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -42,17 +45,33 @@ public final class DashboardRoutes {
     private final SessionStore sessions;
     private final WorkspacePages workspacePages;
     private final AccountPages accountPages;
+    private final ImagePages imagePages;
+    private final LabPages labPages;
+    private final UserPages userPages;
 
     /**
+     * @param usb the USB attachments of workspaces (as {@code /api/v1/workspaces/{name}/usb/attachments})
+     * @param labs the labs (as {@code /api/v1/labs})
+     * @param images the images of the provider that offers them, if any (as {@code /api/v1/images})
      * @param clock the server's clock (session expiry, timeline durations)
      */
     public DashboardRoutes(
-            UserService users, WorkspaceService workspaces, TemplateCatalog templates, AuditLog audit, Clock clock) {
+            UserService users,
+            WorkspaceService workspaces,
+            TemplateCatalog templates,
+            AuditLog audit,
+            UsbService usb,
+            LabService labs,
+            Optional<WorkspaceImages> images,
+            Clock clock) {
         this.users = users;
         this.audit = audit;
         this.sessions = new SessionStore(clock);
-        this.workspacePages = new WorkspacePages(workspaces, templates, audit, clock);
+        this.workspacePages = new WorkspacePages(workspaces, usb, labs, templates, audit, clock);
         this.accountPages = new AccountPages(users, templates, audit);
+        this.imagePages = new ImagePages(images, audit);
+        this.labPages = new LabPages(labs);
+        this.userPages = new UserPages(users, audit);
     }
 
     /**
@@ -85,6 +104,7 @@ public final class DashboardRoutes {
         r.get("/ui/workspaces/{owner}/{name}/delete", page(workspacePages::confirmDelete));
         for (String a : WorkspacePages.ACTIONS)
             r.post("/ui/workspaces/{owner}/{name}/" + a, action((ctx, s) -> workspacePages.act(ctx, s, a)));
+        r.post("/ui/workspaces/{owner}/{name}/usb/detach", action(workspacePages::detachUsb));
         r.get("/ui/new", page(workspacePages::createForm));
         r.post("/ui/new", action(workspacePages::create));
 
@@ -92,6 +112,16 @@ public final class DashboardRoutes {
         r.get("/ui/keys", page(accountPages::keys));
         r.post("/ui/keys", action(accountPages::addKey));
         r.post("/ui/keys/remove", action(accountPages::removeKey));
+
+        r.get("/ui/images", page(imagePages::list));
+        r.post("/ui/images/pull", action(imagePages::pull));
+        r.get("/ui/images/status", fragment(imagePages::status));
+
+        r.get("/ui/labs", page(labPages::list));
+        r.get("/ui/labs/{owner}/{name}", page(labPages::detail));
+        r.get("/ui/labs/{owner}/{name}/inventory.ini", page(labPages::inventory));
+
+        r.get("/ui/users", page(userPages::list));
 
         r.get("/ui/static/{file}", Assets::dashboard);
         r.get("/api/docs", Assets::docsPage);
