@@ -87,6 +87,8 @@ final class HttpApi {
                             usb,
                             labs,
                             images.offered(),
+                            oidc,
+                            config.dashboardSecureCookies(),
                             java.time.Clock.systemUTC())
                     .register(cfg.routes);
             new SecretRoutes(secrets).register(cfg.routes);

@@ -162,8 +162,10 @@ public final class Pages {
      *
      * @param error why the last attempt failed, "" when none
      * @param notice e.g. that the session expired, "" when none
+     * @param oidcProvider the OIDC provider's name for the "Sign in with ..." button; "" when the
+     *     server has no OIDC sign-in
      */
-    public record SignIn(String error, String notice) {}
+    public record SignIn(String error, String notice, String oidcProvider) {}
 
     /** A page with one message (not found, refused). */
     public record Message(Chrome chrome, String title, String message) {}
