@@ -323,6 +323,32 @@ class DashboardBrowserTest {
         browser.get(cp.baseUri().resolve("/ui/new?template=xss-fake").toString());
         assertThat(browser.findElement(By.id("template-description")).getText()).isEqualTo(XSS);
         assertNothingRan();
+        // an image's description, source and failed pull's error on the images page
+        String image = unique("xss-img");
+        IMAGES.catalog(image, XSS);
+        IMAGES.pull(image);
+        IMAGES.fail(image, XSS);
+        browser.findElement(By.linkText("Images")).click();
+        WebElement imageRow = browser.findElement(By.cssSelector("#images tr[data-name='" + image + "']"));
+        assertThat(imageRow.findElement(By.cssSelector(".description")).getText())
+                .isEqualTo(XSS);
+        assertThat(imageRow.findElement(By.cssSelector(".pull-error")).getText())
+                .isEqualTo(XSS);
+        assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+        assertNothingRan();
+        // a lab member's failure reason on the labs list, the lab's page and the member's workspace page
+        String lab = unique("xsslab");
+        cp.fake().failAppliesOf(lab + "-nodes-1", XSS);
+        createLab(cp.adminToken(), lab);
+        browser.findElement(By.linkText("Labs")).click();
+        By labStatus = By.cssSelector("#labs tr[data-name='" + lab + "'] .lab-state");
+        waitFor(() -> browser.findElement(labStatus).getText().contains(XSS));
+        assertNothingRan();
+        browser.findElement(By.linkText(lab)).click();
+        assertThat(browser.findElement(By.id("lab-status")).getText()).contains(XSS);
+        assertThat(browser.findElement(By.id("members")).getText()).contains(XSS);
+        assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+        assertNothingRan();
     }
 
     @Test
@@ -385,6 +411,14 @@ class DashboardBrowserTest {
         assertThat(overflow)
                 .as("the page itself does not scroll sideways (only the table does)")
                 .isEqualTo(true);
+        for (String page : List.of("Images", "Labs")) {
+            browser.findElement(By.linkText(page)).click();
+            assertThat(browser.getTitle()).startsWith(page);
+            assertThat(((JavascriptExecutor) browser)
+                            .executeScript("return document.documentElement.scrollWidth <= window.innerWidth + 1;"))
+                    .as("the %s page does not scroll sideways", page)
+                    .isEqualTo(true);
+        }
     }
 
     @Test
@@ -590,6 +624,15 @@ class DashboardBrowserTest {
         new WebDriverWait(browser, WAIT)
                 .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
                 .ignoring(org.openqa.selenium.NoSuchElementException.class)
-                .until(d -> condition.getAsBoolean());
+                .until(d -> {
+                    try {
+                        return condition.getAsBoolean();
+                    } catch (org.openqa.selenium.WebDriverException e) {
+                        // A polled region replaced its HTML between finding a node and reading it:
+                        // Chromium says so as an "unknown error" rather than a stale element. Look again.
+                        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) return false;
+                        throw e;
+                    }
+                });
     }
 }
