@@ -49,6 +49,7 @@ public final class DashboardRoutes {
     private final AccountPages accountPages;
     private final ImagePages imagePages;
     private final LabPages labPages;
+    private final UsbPages usbPages;
     private final UserPages userPages;
     private final Optional<OidcPages> oidcPages;
     private final SecureCookies secureCookies;
@@ -76,10 +77,11 @@ public final class DashboardRoutes {
         this.users = users;
         this.audit = audit;
         this.sessions = new SessionStore(clock);
-        this.workspacePages = new WorkspacePages(workspaces, usb, labs, templates, audit, clock);
+        this.labPages = new LabPages(labs);
+        this.usbPages = new UsbPages(usb, workspaces, audit);
+        this.workspacePages = new WorkspacePages(workspaces, usbPages, labPages, templates, audit, clock);
         this.accountPages = new AccountPages(users, templates, audit);
         this.imagePages = new ImagePages(images, audit);
-        this.labPages = new LabPages(labs);
         this.userPages = new UserPages(users, audit);
         this.secureCookies = secureCookies;
         this.oidcPages = oidc.map(o -> new OidcPages(o, clock, secureCookies));
@@ -121,7 +123,7 @@ public final class DashboardRoutes {
         r.get("/ui/workspaces/{owner}/{name}/delete", page(workspacePages::confirmDelete));
         for (String a : WorkspacePages.ACTIONS)
             r.post("/ui/workspaces/{owner}/{name}/" + a, action((ctx, s) -> workspacePages.act(ctx, s, a)));
-        r.post("/ui/workspaces/{owner}/{name}/usb/detach", action(workspacePages::detachUsb));
+        r.post("/ui/workspaces/{owner}/{name}/usb/detach", action(usbPages::detach));
         r.get("/ui/new", page(workspacePages::createForm));
         r.post("/ui/new", action(workspacePages::create));
 

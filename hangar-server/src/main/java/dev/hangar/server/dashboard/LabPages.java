@@ -72,6 +72,17 @@ final class LabPages {
                 .result(LabInventory.render(l, LabInventory.Format.INI, LabInventory.DEFAULT_SSH_CONFIG));
     }
 
+    /** @return the lab {@code w} belongs to, for its workspace page ({@link Pages.LabLink#NONE} when none) */
+    Pages.LabLink linkOf(Signed s, dev.hangar.core.domain.Workspace w) {
+        return labs.labOf(s.user(), w)
+                .map(l -> {
+                    LabStatus st = labs.status(l);
+                    return new Pages.LabLink(
+                            l.name(), href(l), st.state().name() + " " + st.ready() + "/" + st.total());
+                })
+                .orElse(Pages.LabLink.NONE);
+    }
+
     private static Pages.LabRow row(Lab l, LabStatus st) {
         String summary = st.state() == LabStatus.State.Degraded
                 ? "Degraded: " + st.message()

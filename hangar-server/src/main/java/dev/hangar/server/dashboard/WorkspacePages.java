@@ -6,15 +6,12 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
-import dev.hangar.core.lab.LabService;
-import dev.hangar.core.lab.LabStatus;
 import dev.hangar.core.service.CreateWorkspace;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
 import dev.hangar.core.template.Template;
 import dev.hangar.core.template.TemplateCatalog;
-import dev.hangar.core.usb.UsbService;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.net.URLEncoder;
@@ -48,16 +45,16 @@ final class WorkspacePages {
     private static final List<String> SIZE_FIELDS = List.of("cpus", "memoryMiB", "diskGiB");
 
     private final WorkspaceService workspaces;
-    private final UsbService usb;
-    private final LabService labs;
+    private final UsbPages usb;
+    private final LabPages labs;
     private final TemplateCatalog templates;
     private final AuditLog audit;
     private final Clock clock;
 
     WorkspacePages(
             WorkspaceService workspaces,
-            UsbService usb,
-            LabService labs,
+            UsbPages usb,
+            LabPages labs,
             TemplateCatalog templates,
             AuditLog audit,
             Clock clock) {
@@ -144,29 +141,6 @@ final class WorkspacePages {
         audit.record(
                 s.user().name(), "workspace." + action, w.owner() + "/" + w.name(), DashboardRoutes.source(ctx), "ok");
         ctx.redirect(action.equals("delete") ? "/" : href(w), HttpStatus.SEE_OTHER);
-    }
-
-    /**
-     * Records the detach of one USB device ({@link UsbService#detach}, as {@code DELETE
-     * .../usb/attachments/{busid}}; idempotent); back to the workspace's page.
-     */
-    void detachUsb(Context ctx, Signed s) {
-        String owner = ctx.pathParam("owner");
-        String name = ctx.pathParam("name");
-        String busId = Optional.ofNullable(ctx.formParam("busid")).orElse("").strip();
-        if (!s.mayChangeWorkspaces()) {
-            audit.record(s.user().name(), "usb.detach", owner + "/" + name, DashboardRoutes.source(ctx), "403");
-            throw new DashboardRoutes.ForbiddenException("auditors read everything and change nothing");
-        }
-        Workspace w = workspaces.get(s.user(), owner, name);
-        usb.detach(s.user(), owner, name, busId);
-        audit.record(
-                s.user().name(),
-                "usb.detach",
-                w.owner() + "/" + w.name() + " " + busId,
-                DashboardRoutes.source(ctx),
-                "ok");
-        ctx.redirect(href(w), HttpStatus.SEE_OTHER);
     }
 
     void createForm(Context ctx, Signed s) {
@@ -298,18 +272,8 @@ final class WorkspacePages {
                 href(w) + "/live",
                 href(w),
                 s.mayChangeWorkspaces(),
-                usb.list(s.user(), owner, name).stream()
-                        .map(a -> new Pages.UsbRow(a.busId(), a.vidPid(), a.usbipd(), a.actor(), time(a.since())))
-                        .toList(),
-                labs.labOf(s.user(), w)
-                        .map(l -> {
-                            LabStatus st = labs.status(l);
-                            return new Pages.LabLink(
-                                    l.name(),
-                                    LabPages.href(l),
-                                    st.state().name() + " " + st.ready() + "/" + st.total());
-                        })
-                        .orElse(Pages.LabLink.NONE));
+                usb.rows(s, owner, name),
+                labs.linkOf(s, w));
     }
 
     private Slice fetch(Signed s, Filters f, WorkspaceCursor after) {
