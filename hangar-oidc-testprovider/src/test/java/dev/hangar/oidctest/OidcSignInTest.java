@@ -269,6 +269,77 @@ class OidcSignInTest {
         }
     }
 
+    /**
+     * The dashboard's "Sign in with ..." end to end: the sign-in page offers the provider, {@code
+     * /ui/sign-in/oidc} sends the browser there (PKCE S256, state, nonce, the dashboard's {@code
+     * /auth/callback}), and the callback starts a session on the dashboard. A callback with another
+     * state, a replayed one and one from a browser that started nothing are refused without a session.
+     */
+    @Test
+    void theDashboardSignsInThroughTheProviderAndRefusesAForeignOrReplayedCallback() throws Exception {
+        String name = unique("dash");
+        String login = person(name, List.of("hangar-auditors"));
+        HttpClient browser = HttpClient.newBuilder()
+                .cookieHandler(new java.net.CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        HttpResponse<String> page = send(browser, cp.baseUri().resolve("/ui/sign-in"));
+        assertThat(page.body())
+                .contains("Sign in with " + provider.issuerUri().getHost() + ":"
+                        + provider.issuerUri().getPort());
+
+        // a callback whose state is not the one this browser started: refused, no session
+        URI tampered = callbackOf(browser, login);
+        String otherState = tampered.toString().replaceFirst("state=[^&]+", "state=" + new State().getValue());
+        HttpResponse<String> refused = send(browser, URI.create(otherState));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).contains("state does not match");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.startsWith("hangar_session="));
+
+        // the real thing
+        URI callback = callbackOf(browser, login);
+        HttpResponse<String> done = send(browser, callback);
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+        assertThat(done.headers().firstValue("Location")).contains("/");
+        String session = done.headers().allValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith("hangar_session="))
+                .findFirst()
+                .orElseThrow();
+        assertThat(session).contains("HttpOnly", "SameSite=Strict");
+        HttpResponse<String> home = send(browser, cp.baseUri().resolve("/"));
+        assertThat(home.statusCode()).isEqualTo(200);
+        assertThat(home.body()).contains(name + " (auditor)");
+
+        // the same callback again (replayed), and from a browser that started no sign-in
+        assertThat(send(browser, callback).statusCode()).isEqualTo(401);
+        assertThat(send(HttpClient.newHttpClient(), callback).body()).contains("not started here");
+        JsonNode audit = TestHttp.json(http.get("/api/v1/audit?action=auth.oidc&user=" + name, cp.adminToken()));
+        assertThat(audit.toString()).contains("\"auth.oidc\"");
+    }
+
+    /** Starts a dashboard sign-in in {@code browser} and logs in at the provider; the callback URI, not yet requested. */
+    private static URI callbackOf(HttpClient browser, String login) throws Exception {
+        HttpResponse<String> begin = send(browser, cp.baseUri().resolve("/ui/sign-in/oidc"));
+        assertThat(begin.statusCode()).as(begin.body()).isEqualTo(303);
+        assertThat(begin.headers().firstValue("Set-Cookie").orElseThrow())
+                .startsWith("hangar_oidc=")
+                .contains("Path=/auth/callback", "HttpOnly", "SameSite=Lax");
+        URI auth = URI.create(begin.headers().firstValue("Location").orElseThrow());
+        Map<String, String> q = query(auth);
+        assertThat(q.get("code_challenge_method")).isEqualTo("S256");
+        assertThat(q).containsKeys("state", "nonce", "code_challenge");
+        assertThat(q.get("redirect_uri"))
+                .isEqualTo(cp.baseUri().resolve("/auth/callback").toString());
+        URI callback = new ProviderBrowser().authorize(auth, login, "pw-" + login);
+        assertThat(callback.getPath()).isEqualTo("/auth/callback");
+        assertThat(query(callback).get("state")).isEqualTo(q.get("state"));
+        return callback;
+    }
+
+    private static HttpResponse<String> send(HttpClient client, URI uri) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void theDiscoveryInfoNamesTheProviderAndTheClient() {
         JsonNode info = TestHttp.json(http.get("/api/v1/auth/oidc", ""));

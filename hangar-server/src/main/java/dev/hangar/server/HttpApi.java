@@ -80,7 +80,16 @@ final class HttpApi {
             new AuditRoutes(audit).register(cfg.routes);
             new OidcRoutes(oidc, users, config.oidc().tokenLifetime()).register(cfg.routes);
             var dashboard = new dev.hangar.server.dashboard.DashboardRoutes(
-                    users, workspaces, templates, audit, java.time.Clock.systemUTC());
+                    users,
+                    workspaces,
+                    templates,
+                    audit,
+                    usb,
+                    labs,
+                    images.offered(),
+                    oidc,
+                    config.dashboardSecureCookies(),
+                    java.time.Clock.systemUTC());
             dashboard.register(cfg.routes);
             dashboard.registerConsole(cfg.routes, console.consoles());
             console.registerBrowser(cfg.routes, dashboard::browserUser);

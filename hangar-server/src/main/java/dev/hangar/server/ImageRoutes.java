@@ -43,6 +43,11 @@ final class ImageRoutes {
         this.workspaceLabel = workspaceLabel;
     }
 
+    /** @return the images these routes serve, if a provider offers them (the dashboard shows the same) */
+    Optional<WorkspaceImages> offered() {
+        return images;
+    }
+
     void register(RoutesConfig r) {
         r.get(
                 BASE,

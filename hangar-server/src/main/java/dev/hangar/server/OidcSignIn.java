@@ -102,6 +102,15 @@ public final class OidcSignIn {
     }
 
     /**
+     * @return how people know the provider, for a "Sign in with ..." button: the issuer's host, with
+     *     its port when it has one (e.g. {@code login.example.com}); no network
+     */
+    public String issuerName() {
+        URI u = URI.create(config.issuer());
+        return u.getPort() < 0 ? u.getHost() : u.getHost() + ":" + u.getPort();
+    }
+
+    /**
      * @return what a client needs to start a sign-in: issuer, client id, scopes and the provider's
      *     endpoints
      * @throws ApiException 503 when the provider's discovery document cannot be fetched

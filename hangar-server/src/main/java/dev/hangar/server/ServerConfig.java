@@ -71,7 +71,8 @@ public record ServerConfig(
         QuotaPolicy quotas,
         OidcConfig oidc,
         dev.hangar.core.lab.LabSettings labs,
-        SecretSettings secrets) {
+        SecretSettings secrets,
+        dev.hangar.server.dashboard.SecureCookies dashboardSecureCookies) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -105,6 +106,9 @@ public record ServerConfig(
         oidc = oidc == null ? OidcConfig.OFF : oidc;
         labs = labs == null ? dev.hangar.core.lab.LabSettings.DEFAULTS : labs;
         secrets = secrets == null ? SecretSettings.defaults(home) : secrets;
+        dashboardSecureCookies = dashboardSecureCookies == null
+                ? dev.hangar.server.dashboard.SecureCookies.AUTO
+                : dashboardSecureCookies;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -135,7 +139,8 @@ public record ServerConfig(
                 QuotaPolicy.UNLIMITED,
                 OidcConfig.OFF,
                 dev.hangar.core.lab.LabSettings.DEFAULTS,
-                SecretSettings.defaults(h));
+                SecretSettings.defaults(h),
+                dev.hangar.server.dashboard.SecureCookies.AUTO);
     }
 
     /** @return a copy with other secrets settings */
@@ -207,6 +212,11 @@ public record ServerConfig(
         return copy(c -> c.oidc = settings);
     }
 
+    /** @return a copy whose dashboard cookies are Secure as {@code policy} says ({@code dashboard.secure-cookies}) */
+    public ServerConfig withDashboardSecureCookies(dev.hangar.server.dashboard.SecureCookies policy) {
+        return copy(c -> c.dashboardSecureCookies = policy);
+    }
+
     /** @return a copy with these lab settings */
     public ServerConfig withLabs(dev.hangar.core.lab.LabSettings settings) {
         return copy(c -> c.labs = settings);
@@ -240,6 +250,7 @@ public record ServerConfig(
         OidcConfig oidc;
         dev.hangar.core.lab.LabSettings labs;
         SecretSettings secrets;
+        dev.hangar.server.dashboard.SecureCookies dashboardSecureCookies;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -261,6 +272,7 @@ public record ServerConfig(
             oidc = s.oidc;
             labs = s.labs;
             secrets = s.secrets;
+            dashboardSecureCookies = s.dashboardSecureCookies;
         }
 
         ServerConfig build() {
@@ -283,7 +295,8 @@ public record ServerConfig(
                     quotas,
                     oidc,
                     labs,
-                    secrets);
+                    secrets,
+                    dashboardSecureCookies);
         }
     }
 
@@ -297,6 +310,6 @@ public record ServerConfig(
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
                 + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + ", labs=" + labs + ", secrets=" + secrets
-                + "]";
+                + ", dashboardSecureCookies=" + dashboardSecureCookies.wireName() + "]";
     }
 }

@@ -122,7 +122,8 @@ public final class ServerConfigLoader {
             new Key("labs.max-members", Integer.toString(dev.hangar.core.lab.LabSettings.DEFAULT_MAX_MEMBERS)),
             new Key("labs.subnet", dev.hangar.core.lab.LabSettings.DEFAULT_SUBNET),
             new Key("secrets.key-file", "$HANGAR_HOME/secrets.key"),
-            new Key("secrets.max-per-user", "50"));
+            new Key("secrets.max-per-user", "50"),
+            new Key("dashboard.secure-cookies", "auto"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -285,7 +286,18 @@ public final class ServerConfigLoader {
                                 : base.secrets().keyFile(),
                         values.containsKey("secrets.max-per-user")
                                 ? integer("secrets.max-per-user", values.get("secrets.max-per-user"), 0, 10_000)
-                                : base.secrets().maxPerUser()));
+                                : base.secrets().maxPerUser()),
+                secureCookies(values, base.dashboardSecureCookies()));
+    }
+
+    private static dev.hangar.server.dashboard.SecureCookies secureCookies(
+            Map<String, String> values, dev.hangar.server.dashboard.SecureCookies base) {
+        if (!values.containsKey("dashboard.secure-cookies")) return base;
+        try {
+            return dev.hangar.server.dashboard.SecureCookies.parse(values.get("dashboard.secure-cookies"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("dashboard.secure-cookies " + e.getMessage());
+        }
     }
 
     private static dev.hangar.core.lab.LabSettings labs(

@@ -101,6 +101,21 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void dashboardSecureCookiesIsAutoUnlessSetAndRefusesOtherValues(@TempDir Path home) {
+        ServerConfig defaults = ServerConfig.defaults(home, Map.of("USER", "alice"));
+        assertThat(defaults.dashboardSecureCookies()).isEqualTo(dev.hangar.server.dashboard.SecureCookies.AUTO);
+        assertThat(ServerConfigLoader.fromValues(defaults, Map.of("dashboard.secure-cookies", "always"))
+                        .dashboardSecureCookies())
+                .isEqualTo(dev.hangar.server.dashboard.SecureCookies.ALWAYS);
+        assertThat(ServerConfigLoader.fromValues(defaults, Map.of("dashboard.secure-cookies", " Never "))
+                        .dashboardSecureCookies())
+                .isEqualTo(dev.hangar.server.dashboard.SecureCookies.NEVER);
+        assertThatThrownBy(() -> ServerConfigLoader.fromValues(defaults, Map.of("dashboard.secure-cookies", "yes")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("dashboard.secure-cookies must be auto, always or never, got 'yes'");
+    }
+
+    @Test
     void unknownKeysAreErrorsNamingThem(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("server.yaml"), "listen: 127.0.0.1:1\nlisten-port: 5\ndatabase: {uri: x}\n");
         assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))

@@ -245,6 +245,18 @@ public final class LabService {
         return store.labs().find(o, name).orElseThrow(() -> notFound(o, name));
     }
 
+    /**
+     * @param actor who asks
+     * @param workspace a workspace the actor may see (from {@link WorkspaceService#get})
+     * @return the lab the workspace is a member of, when the actor may see that lab too; empty when
+     *     it belongs to none
+     */
+    public Optional<Lab> labOf(User actor, Workspace workspace) {
+        return store.labs()
+                .findByWorkspace(workspace.id())
+                .filter(l -> actor.readsAll() || l.owner().equals(actor.name()));
+    }
+
     /** @return the lab's status, aggregated from its member workspaces as stored now */
     public LabStatus status(Lab lab) {
         return LabStatus.of(lab, memberWorkspaces(lab));

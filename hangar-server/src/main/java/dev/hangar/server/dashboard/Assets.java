@@ -18,6 +18,7 @@ final class Assets {
     private static final Map<String, String> OWN_FILES = Map.of(
             "dashboard.css", "text/css; charset=utf-8",
             "dashboard.js", "text/javascript; charset=utf-8",
+            "images.js", "text/javascript; charset=utf-8",
             "docs-init.js", "text/javascript; charset=utf-8",
             "console.js", "text/javascript; charset=utf-8",
             "console.css", "text/css; charset=utf-8");

@@ -7,10 +7,15 @@ import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.ProviderUnavailableException;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
+import dev.hangar.core.lab.LabService;
 import dev.hangar.core.service.ConsoleService;
 import dev.hangar.core.service.UserService;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.template.TemplateCatalog;
+import dev.hangar.core.usb.UsbService;
+import dev.hangar.provider.spi.WorkspaceImages;
+import dev.hangar.server.ApiException;
+import dev.hangar.server.OidcSignIn;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -43,17 +48,44 @@ public final class DashboardRoutes {
     private final SessionStore sessions;
     private final WorkspacePages workspacePages;
     private final AccountPages accountPages;
+    private final ImagePages imagePages;
+    private final LabPages labPages;
+    private final UsbPages usbPages;
+    private final UserPages userPages;
+    private final Optional<OidcPages> oidcPages;
+    private final SecureCookies secureCookies;
 
     /**
+     * @param usb the USB attachments of workspaces (as {@code /api/v1/workspaces/{name}/usb/attachments})
+     * @param labs the labs (as {@code /api/v1/labs})
+     * @param images the images of the provider that offers them, if any (as {@code /api/v1/images})
+     * @param oidc the OIDC sign-in, when the server has a provider configured: the sign-in page
+     *     then offers "Sign in with &lt;provider&gt;"
+     * @param secureCookies when the dashboard's cookies are Secure ({@code dashboard.secure-cookies})
      * @param clock the server's clock (session expiry, timeline durations)
      */
     public DashboardRoutes(
-            UserService users, WorkspaceService workspaces, TemplateCatalog templates, AuditLog audit, Clock clock) {
+            UserService users,
+            WorkspaceService workspaces,
+            TemplateCatalog templates,
+            AuditLog audit,
+            UsbService usb,
+            LabService labs,
+            Optional<WorkspaceImages> images,
+            Optional<OidcSignIn> oidc,
+            SecureCookies secureCookies,
+            Clock clock) {
         this.users = users;
         this.audit = audit;
         this.sessions = new SessionStore(clock);
-        this.workspacePages = new WorkspacePages(workspaces, templates, audit, clock);
+        this.labPages = new LabPages(labs);
+        this.usbPages = new UsbPages(usb, workspaces, audit);
+        this.workspacePages = new WorkspacePages(workspaces, usbPages, labPages, templates, audit, clock);
         this.accountPages = new AccountPages(users, templates, audit);
+        this.imagePages = new ImagePages(images, audit);
+        this.userPages = new UserPages(users, audit);
+        this.secureCookies = secureCookies;
+        this.oidcPages = oidc.map(o -> new OidcPages(o, clock, secureCookies));
     }
 
     /**
@@ -61,7 +93,11 @@ public final class DashboardRoutes {
      *     docs) rather than the REST API's; {@code HangarServer.routes()} leaves these out
      */
     public static boolean owns(String path) {
-        return path.equals("/") || path.startsWith("/ui/") || path.equals("/api/docs") || path.startsWith("/api/docs/");
+        return path.equals("/")
+                || path.startsWith("/ui/")
+                || path.equals(OidcPages.CALLBACK)
+                || path.equals("/api/docs")
+                || path.startsWith("/api/docs/");
     }
 
     /** Registers every dashboard route. */
@@ -69,12 +105,14 @@ public final class DashboardRoutes {
         r.get("/ui/sign-in", ctx -> {
             WebSecurity.headers(ctx);
             String notice = ctx.queryParam("expired") != null ? "Your session has ended; sign in again." : "";
-            Renderer.html(ctx, 200, "signin.jte", "page", new Pages.SignIn("", notice));
+            Renderer.html(ctx, 200, "signin.jte", "page", new Pages.SignIn("", notice, oidcName()));
         });
         r.post("/ui/sign-in", this::signIn);
+        r.get("/ui/sign-in/oidc", this::oidcBegin);
+        r.get(OidcPages.CALLBACK, this::oidcCallback);
         r.post("/ui/sign-out", action((ctx, s) -> {
             sessions.remove(ctx.cookie(WebSecurity.COOKIE));
-            WebSecurity.clearSessionCookie(ctx);
+            WebSecurity.clearSessionCookie(ctx, secureCookies);
             audit.record(s.user().name(), "session.delete", s.user().name(), source(ctx), "ok");
             ctx.redirect("/ui/sign-in", io.javalin.http.HttpStatus.SEE_OTHER);
         }));
@@ -86,6 +124,7 @@ public final class DashboardRoutes {
         r.get("/ui/workspaces/{owner}/{name}/delete", page(workspacePages::confirmDelete));
         for (String a : WorkspacePages.ACTIONS)
             r.post("/ui/workspaces/{owner}/{name}/" + a, action((ctx, s) -> workspacePages.act(ctx, s, a)));
+        r.post("/ui/workspaces/{owner}/{name}/usb/detach", action(usbPages::detach));
         r.get("/ui/new", page(workspacePages::createForm));
         r.post("/ui/new", action(workspacePages::create));
 
@@ -93,6 +132,16 @@ public final class DashboardRoutes {
         r.get("/ui/keys", page(accountPages::keys));
         r.post("/ui/keys", action(accountPages::addKey));
         r.post("/ui/keys/remove", action(accountPages::removeKey));
+
+        r.get("/ui/images", page(imagePages::list));
+        r.post("/ui/images/pull", action(imagePages::pull));
+        r.get("/ui/images/status", fragment(imagePages::status));
+
+        r.get("/ui/labs", page(labPages::list));
+        r.get("/ui/labs/{owner}/{name}", page(labPages::detail));
+        r.get("/ui/labs/{owner}/{name}/inventory.ini", page(labPages::inventory));
+
+        r.get("/ui/users", page(userPages::list));
 
         r.get("/ui/static/{file}", Assets::dashboard);
         r.get("/ui/static/xterm/{file}", Assets::xterm);
@@ -147,14 +196,61 @@ public final class DashboardRoutes {
                     401,
                     "signin.jte",
                     "page",
-                    new Pages.SignIn("That token is not valid (unknown, expired or revoked).", ""));
+                    new Pages.SignIn("That token is not valid (unknown, expired or revoked).", "", oidcName()));
             return;
         }
-        sessions.remove(ctx.cookie(WebSecurity.COOKIE)); // a fresh id at every sign-in (no fixation)
-        SessionStore.Created created = sessions.create(user.get().name());
-        WebSecurity.setSessionCookie(ctx, created.id());
-        audit.record(user.get().name(), "session.create", user.get().name(), source(ctx), "ok");
+        startSession(ctx, user.get());
+    }
+
+    /** Starts a session for {@code user} (a fresh id at every sign-in: no fixation) and goes to the workspaces. */
+    private void startSession(Context ctx, User user) {
+        sessions.remove(ctx.cookie(WebSecurity.COOKIE));
+        SessionStore.Created created = sessions.create(user.name());
+        WebSecurity.setSessionCookie(ctx, created.id(), secureCookies);
+        audit.record(user.name(), "session.create", user.name(), source(ctx), "ok");
         ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private String oidcName() {
+        return oidcPages.map(OidcPages::providerName).orElse("");
+    }
+
+    private void oidcBegin(Context ctx) {
+        WebSecurity.headers(ctx);
+        if (oidcPages.isEmpty()) {
+            Renderer.html(
+                    ctx, 404, "signin.jte", "page", new Pages.SignIn("OIDC sign-in is not configured here.", "", ""));
+            return;
+        }
+        try {
+            oidcPages.get().begin(ctx);
+        } catch (ApiException e) {
+            Renderer.html(ctx, e.status(), "signin.jte", "page", new Pages.SignIn(e.getMessage(), "", oidcName()));
+        }
+    }
+
+    /** The provider's redirect back: on success a session like a token sign-in; else the sign-in page saying why. */
+    private void oidcCallback(Context ctx) {
+        WebSecurity.headers(ctx);
+        if (oidcPages.isEmpty()) {
+            ctx.status(404).contentType("text/plain; charset=utf-8").result("OIDC sign-in is not configured here\n");
+            return;
+        }
+        User user;
+        try {
+            user = oidcPages.get().complete(ctx);
+        } catch (ApiException e) {
+            // a 401 is audited as auth.failed by HttpAudit, as on the API
+            Renderer.html(
+                    ctx,
+                    e.status(),
+                    "signin.jte",
+                    "page",
+                    new Pages.SignIn("Sign-in with " + oidcName() + " failed: " + e.getMessage(), "", oidcName()));
+            return;
+        }
+        audit.record(user.name(), "auth.oidc", user.name(), source(ctx), "ok");
+        startSession(ctx, user);
     }
 
     private Optional<Signed> signed(Context ctx) {

@@ -71,6 +71,8 @@ public final class Pages {
      * @param canWrite false for auditors: the action forms are left out
      * @param sshCommand what to run to reach it
      * @param vscodeHref VS Code Remote-SSH's link to the host alias {@code hangar config-ssh} writes
+     * @param usb the USB devices attached now (as {@code GET .../usb/attachments}), oldest first
+     * @param lab the lab this workspace is a member of; {@code name} "" when none
      */
     public record WorkspaceDetail(
             Chrome chrome,
@@ -84,7 +86,24 @@ public final class Pages {
             String vscodeHref,
             String liveHref,
             String actionBase,
-            boolean canWrite) {}
+            boolean canWrite,
+            List<UsbRow> usb,
+            LabLink lab) {}
+
+    /** One USB device attached to a workspace. */
+    public record UsbRow(String busId, String vidPid, String usbipd, String actor, String since) {}
+
+    /**
+     * The lab a workspace belongs to.
+     *
+     * @param name the lab's name, "" when the workspace belongs to none
+     * @param href the lab's page
+     * @param status e.g. {@code Ready 3/3}
+     */
+    public record LabLink(String name, String href, String status) {
+        /** No lab. */
+        public static final LabLink NONE = new LabLink("", "", "");
+    }
 
     /** A template with its defaults and allowed ranges. */
     public record TemplateRow(
@@ -143,12 +162,96 @@ public final class Pages {
      *
      * @param error why the last attempt failed, "" when none
      * @param notice e.g. that the session expired, "" when none
+     * @param oidcProvider the OIDC provider's name for the "Sign in with ..." button; "" when the
+     *     server has no OIDC sign-in
      */
-    public record SignIn(String error, String notice) {}
+    public record SignIn(String error, String notice, String oidcProvider) {}
 
     /** A page with one message (not found, refused). */
     public record Message(Chrome chrome, String title, String message) {}
 
     /** Asks before deleting; {@code actionHref} is the delete form's target. */
     public record ConfirmDelete(Chrome chrome, Row ws, String actionHref, String cancelHref) {}
+
+    /**
+     * One image of the provider that offers images.
+     *
+     * @param state {@code available}, {@code pulling}, {@code cached} or {@code failed}
+     * @param sizeBytes the cached image's virtual size, 0 when not cached
+     * @param bytesDone a running or failed pull's bytes so far
+     * @param bytesTotal a pull's total bytes, -1 when unknown
+     * @param error why the last pull failed, "" when it did not
+     * @param statusHref the JSON the progress bar polls ({@link ImageStatus})
+     */
+    public record ImageRow(
+            String name,
+            String description,
+            String source,
+            String state,
+            long sizeBytes,
+            long bytesDone,
+            long bytesTotal,
+            String error,
+            String statusHref) {
+        /** @return the size in MiB, rounded down, for people */
+        public long sizeMiB() {
+            return sizeBytes / (1024 * 1024);
+        }
+    }
+
+    /**
+     * The images page.
+     *
+     * @param offered false when no provider offers images (the page says so)
+     * @param pulling the image whose pull was just started, "" when none
+     * @param error the pull form's problem, shown next to its field; "" when none
+     * @param typed what the pull form's field held
+     * @param canPull false for auditors
+     */
+    public record ImageList(
+            Chrome chrome,
+            List<ImageRow> images,
+            boolean offered,
+            String pulling,
+            String error,
+            String typed,
+            boolean canPull) {}
+
+    /** One image's state as the progress bar reads it (JSON). */
+    public record ImageStatus(String name, String state, long bytesDone, long bytesTotal, String error) {}
+
+    /**
+     * One lab with its aggregated status.
+     *
+     * @param state {@code Ready}, {@code Degraded}, ... ({@code LabStatus.State})
+     * @param summary for people: {@code Ready 3/3}, or {@code Degraded: <member>: <phase>: <reason> (n/N ready)}
+     */
+    public record LabRow(String owner, String name, String state, String summary, int ready, int total, String href) {}
+
+    /** The labs list; {@code showOwner} for users who read every lab. */
+    public record LabList(Chrome chrome, List<LabRow> labs, boolean showOwner) {}
+
+    /**
+     * One member of a lab.
+     *
+     * @param phase the workspace's phase, {@code Missing} when it has none
+     * @param href the workspace's page, "" when it has no workspace
+     */
+    public record LabMemberRow(
+            String workspace, String group, String address, String phase, String reason, String href) {}
+
+    /** A lab's page; {@code inventoryHref} downloads its Ansible inventory (INI). */
+    public record LabDetail(
+            Chrome chrome,
+            LabRow lab,
+            String subnet,
+            String createdAt,
+            List<LabMemberRow> members,
+            String inventoryHref) {}
+
+    /** One user as admins see them; {@code role} is {@code member}, {@code admin} or {@code auditor}. */
+    public record UserRow(String name, String role, boolean disabled, String createdAt) {}
+
+    /** The users page (admins only). */
+    public record UserList(Chrome chrome, List<UserRow> users) {}
 }

@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * The dashboard's browser-facing security rules, in one place: response headers (a strict
  * Content-Security-Policy without inline script or style, {@code frame-ancestors 'none'}, {@code
- * nosniff}, {@code Referrer-Policy: same-origin}), the session cookie's attributes, and the cross-site checks of
+ * nosniff}, {@code Referrer-Policy: same-origin}), the session cookie's attributes ({@link
+ * SecureCookies} decides {@code Secure}), and the cross-site checks of
  * every state-changing request. Stateless; thread-safe.
  */
 final class WebSecurity {
@@ -52,18 +53,27 @@ final class WebSecurity {
                         && forwarded.strip().toLowerCase(Locale.ROOT).equals("https"));
     }
 
-    /** Sets the session cookie: HttpOnly, SameSite=Strict, Path=/, Secure behind TLS; a browser-session cookie. */
-    static void setSessionCookie(Context ctx, String id) {
-        ctx.header(
-                "Set-Cookie",
-                COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict" + (overTls(ctx) ? "; Secure" : ""));
+    /**
+     * @return the {@code Set-Cookie} value of the session cookie: HttpOnly, SameSite=Strict, Path=/,
+     *     a browser-session cookie (no Max-Age), and Secure when {@code secure}
+     */
+    static String sessionCookie(String id, boolean secure) {
+        return COOKIE + "=" + id + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    }
+
+    /** @return the {@code Set-Cookie} value that clears the session cookie (same attributes, Max-Age=0) */
+    static String clearedSessionCookie(boolean secure) {
+        return COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+    }
+
+    /** Sets the session cookie ({@link #sessionCookie}), Secure as {@code policy} says for this request. */
+    static void setSessionCookie(Context ctx, String id, SecureCookies policy) {
+        ctx.header("Set-Cookie", sessionCookie(id, policy.secure(ctx)));
     }
 
     /** Clears the session cookie. */
-    static void clearSessionCookie(Context ctx) {
-        ctx.header(
-                "Set-Cookie",
-                COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (overTls(ctx) ? "; Secure" : ""));
+    static void clearSessionCookie(Context ctx, SecureCookies policy) {
+        ctx.header("Set-Cookie", clearedSessionCookie(policy.secure(ctx)));
     }
 
     /**

@@ -45,12 +45,22 @@ final class WorkspacePages {
     private static final List<String> SIZE_FIELDS = List.of("cpus", "memoryMiB", "diskGiB");
 
     private final WorkspaceService workspaces;
+    private final UsbPages usb;
+    private final LabPages labs;
     private final TemplateCatalog templates;
     private final AuditLog audit;
     private final Clock clock;
 
-    WorkspacePages(WorkspaceService workspaces, TemplateCatalog templates, AuditLog audit, Clock clock) {
+    WorkspacePages(
+            WorkspaceService workspaces,
+            UsbPages usb,
+            LabPages labs,
+            TemplateCatalog templates,
+            AuditLog audit,
+            Clock clock) {
         this.workspaces = workspaces;
+        this.usb = usb;
+        this.labs = labs;
         this.templates = templates;
         this.audit = audit;
         this.clock = clock;
@@ -261,7 +271,9 @@ final class WorkspacePages {
                 "vscode://vscode-remote/ssh-remote+" + alias + "/",
                 href(w) + "/live",
                 href(w),
-                s.mayChangeWorkspaces());
+                s.mayChangeWorkspaces(),
+                usb.rows(s, owner, name),
+                labs.linkOf(s, w));
     }
 
     private Slice fetch(Signed s, Filters f, WorkspaceCursor after) {

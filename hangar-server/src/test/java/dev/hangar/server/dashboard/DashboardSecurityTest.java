@@ -156,6 +156,32 @@ class DashboardSecurityTest {
         assertThat(DashboardRoutes.owns("/api/docs")).isTrue();
         assertThat(DashboardRoutes.owns("/api/v1/workspaces")).isFalse();
         assertThat(DashboardRoutes.owns("/api/docsx")).isFalse();
+        assertThat(DashboardRoutes.owns("/auth/callback")).isTrue();
+    }
+
+    @Test
+    void theUsersPageAnswers403ToAMemberAndListsUsersForAnAdmin() throws Exception {
+        server.users().create("dashsec-member", dev.hangar.core.domain.Role.MEMBER);
+        String memberToken =
+                server.users().issueToken("dashsec-member", "users-page").token();
+        HttpResponse<String> signedIn = post("/ui/sign-in", "", Map.of("token", memberToken), Map.of());
+        String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow();
+        cookie = cookie.substring(0, cookie.indexOf(';'));
+        HttpResponse<String> refused = get("/ui/users", cookie);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("only admins may list users").doesNotContain("href=\"/ui/users\"");
+        assertThat(get("/", cookie).body()).doesNotContain("href=\"/ui/users\"");
+
+        HttpResponse<String> admin = get("/ui/users", signIn());
+        assertThat(admin.statusCode()).isEqualTo(200);
+        assertThat(admin.body()).contains("dashsec-member", "href=\"/ui/users\"");
+    }
+
+    @Test
+    void withoutOidcTheSignInPageOffersNoProviderAndItsRoutesAnswer404() throws Exception {
+        assertThat(get("/ui/sign-in", "").body()).doesNotContain("Sign in with", "sign-in-oidc");
+        assertThat(get("/ui/sign-in/oidc", "").statusCode()).isEqualTo(404);
+        assertThat(get("/auth/callback?code=x&state=y", "").statusCode()).isEqualTo(404);
     }
 
     private static String signIn() throws Exception {

@@ -99,7 +99,16 @@ public final class Chromium implements AutoCloseable {
         new WebDriverWait(driver, WAIT)
                 .ignoring(StaleElementReferenceException.class)
                 .ignoring(NoSuchElementException.class)
-                .until(d -> condition.getAsBoolean());
+                .until(d -> {
+                    try {
+                        return condition.getAsBoolean();
+                    } catch (org.openqa.selenium.WebDriverException e) {
+                        // A polled region replaced its HTML between finding a node and reading it:
+                        // Chromium says so as an "unknown error" rather than a stale element. Look again.
+                        if (String.valueOf(e.getMessage()).contains("does not belong to the document")) return false;
+                        throw e;
+                    }
+                });
     }
 
     /** Signs in to the dashboard at {@code base} with an API token and waits for the workspaces page. */

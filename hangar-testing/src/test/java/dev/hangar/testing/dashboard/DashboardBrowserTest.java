@@ -56,6 +56,9 @@ class DashboardBrowserTest {
     @TempDir
     static Path profile;
 
+    /** The images page's provider: pulls the tests drive ({@link FakeImages}). */
+    private static final FakeImages IMAGES = new FakeImages();
+
     private static TestControlPlane cp;
     private static Chromium chromium;
     private static WebDriver browser;
@@ -78,9 +81,12 @@ class DashboardBrowserTest {
                   diskGiB: {min: 1, max: 100}
                 settings: {}
                 """.formatted("'" + XSS.replace("'", "''") + "'"));
+        // The member may attach ST-Link probes (the workspace page's USB section).
+        Files.writeString(home.resolve("usb-allow.yaml"), "users:\n  dash-member: [\"0483:*\"]\n");
         cp = TestControlPlane.builder()
                 .home(home)
                 .reconciler(TestControlPlane.FAST)
+                .addProviderFactory(IMAGES)
                 .start();
         member = cp.createUser("dash-member", Role.MEMBER);
         chromium = Chromium.start(profile);
@@ -275,6 +281,32 @@ class DashboardBrowserTest {
         browser.get(cp.baseUri().resolve("/ui/new?template=xss-fake").toString());
         assertThat(browser.findElement(By.id("template-description")).getText()).isEqualTo(XSS);
         assertNothingRan();
+        // an image's description, source and failed pull's error on the images page
+        String image = unique("xss-img");
+        IMAGES.catalog(image, XSS);
+        IMAGES.pull(image);
+        IMAGES.fail(image, XSS);
+        browser.findElement(By.linkText("Images")).click();
+        WebElement imageRow = browser.findElement(By.cssSelector("#images tr[data-name='" + image + "']"));
+        assertThat(imageRow.findElement(By.cssSelector(".description")).getText())
+                .isEqualTo(XSS);
+        assertThat(imageRow.findElement(By.cssSelector(".pull-error")).getText())
+                .isEqualTo(XSS);
+        assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+        assertNothingRan();
+        // a lab member's failure reason on the labs list, the lab's page and the member's workspace page
+        String lab = unique("xsslab");
+        cp.fake().failAppliesOf(lab + "-nodes-1", XSS);
+        createLab(cp.adminToken(), lab);
+        browser.findElement(By.linkText("Labs")).click();
+        By labStatus = By.cssSelector("#labs tr[data-name='" + lab + "'] .lab-state");
+        waitFor(() -> browser.findElement(labStatus).getText().contains(XSS));
+        assertNothingRan();
+        browser.findElement(By.linkText(lab)).click();
+        assertThat(browser.findElement(By.id("lab-status")).getText()).contains(XSS);
+        assertThat(browser.findElement(By.id("members")).getText()).contains(XSS);
+        assertThat(browser.findElements(By.cssSelector("main img"))).isEmpty();
+        assertNothingRan();
     }
 
     @Test
@@ -337,6 +369,176 @@ class DashboardBrowserTest {
         assertThat(overflow)
                 .as("the page itself does not scroll sideways (only the table does)")
                 .isEqualTo(true);
+        for (String page : List.of("Images", "Labs")) {
+            browser.findElement(By.linkText(page)).click();
+            assertThat(browser.getTitle()).startsWith(page);
+            assertThat(((JavascriptExecutor) browser)
+                            .executeScript("return document.documentElement.scrollWidth <= window.innerWidth + 1;"))
+                    .as("the %s page does not scroll sideways", page)
+                    .isEqualTo(true);
+        }
+    }
+
+    @Test
+    void pullAnImageWithAProgressBarAndAnUnknownNameNextToTheField() {
+        String image = unique("img");
+        IMAGES.catalog(image, "a catalog image the test pulls");
+        signIn(member.token());
+        browser.findElement(By.linkText("Images")).click();
+        assertThat(browser.getTitle()).startsWith("Images");
+        assertThat(browser.findElement(By.cssSelector("#images tr[data-name='" + image + "'] .image-state"))
+                        .getText())
+                .isEqualTo("available");
+
+        // a name the catalog does not know: the provider's reason next to the field, nothing pulled
+        browser.findElement(By.id("image-name")).sendKeys("no-such-" + image);
+        browser.findElement(By.id("pull-button")).click();
+        waitFor(() -> !browser.findElements(By.id("image-name-error")).isEmpty());
+        assertThat(browser.findElement(By.id("image-name-error")).getText()).contains("not in the image catalog");
+        assertThat(browser.findElement(By.id("image-name")).getAttribute("aria-describedby"))
+                .isEqualTo("image-name-error");
+
+        WebElement field = browser.findElement(By.id("image-name"));
+        field.clear();
+        field.sendKeys(image);
+        browser.findElement(By.id("pull-button")).click();
+        waitFor(() -> browser.getCurrentUrl().contains("pulling=" + image));
+        ((JavascriptExecutor) browser).executeScript("window.hangarNoReload = 'same page';");
+        By bar = By.cssSelector("#images tr[data-name='" + image + "'] progress");
+        By text = By.cssSelector("#images tr[data-name='" + image + "'] .pull-text");
+        assertThat(browser.findElement(bar).isDisplayed()).isTrue();
+
+        long total = 200L * 1024 * 1024;
+        IMAGES.progress(image, total / 4, total);
+        waitFor(() -> browser.findElement(text).getText().contains("(25%)"));
+        assertThat(browser.findElement(bar).getAttribute("value")).isEqualTo(Long.toString(total / 4));
+        assertThat(browser.findElement(bar).getAttribute("max")).isEqualTo(Long.toString(total));
+        IMAGES.progress(image, total / 2, total);
+        waitFor(() -> browser.findElement(text).getText().contains("100.0 MiB of 200.0 MiB (50%)"));
+        shot(testName + "-half");
+        IMAGES.finish(image, total);
+        waitFor(() -> browser.findElement(text).getText().equals("done"));
+        assertThat(browser.findElement(By.cssSelector("#images tr[data-name='" + image + "'] .image-state"))
+                        .getText())
+                .isEqualTo("cached");
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.hangarNoReload;"))
+                .as("the bar moved without a reload")
+                .isEqualTo("same page");
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.cssSelector("#images tr[data-name='" + image + "']"))
+                        .getText())
+                .contains("cached (200 MiB)");
+    }
+
+    @Test
+    void labsListALabsStatusItsMembersAndItsInventoryAndHideOtherUsersLabs() {
+        String lab = unique("lab");
+        String theirs = unique("adminlab");
+        String failing = lab + "-nodes-2";
+        cp.fake().failAppliesOf(failing, XSS);
+        createLab(member.token(), lab);
+        createLab(cp.adminToken(), theirs);
+        signIn(member.token());
+        browser.findElement(By.linkText("Labs")).click();
+        assertThat(browser.getTitle()).startsWith("Labs");
+        By status = By.cssSelector("#labs tr[data-name='" + lab + "'] .lab-state");
+        // Degraded, naming the member and its reason (outside text: shown literally, never run)
+        waitFor(() -> browser.findElement(status).getText().startsWith("Degraded: " + failing + ": Failed: "));
+        assertThat(browser.findElement(status).getText()).contains(XSS).endsWith("(1/2 ready)");
+        assertNothingRan();
+        assertThat(browser.findElements(By.cssSelector("#labs tr[data-name='" + theirs + "']")))
+                .as("another user's lab is not listed")
+                .isEmpty();
+
+        browser.findElement(By.linkText(lab)).click();
+        assertThat(browser.getTitle()).startsWith("Lab " + lab);
+        assertThat(browser.findElement(By.id("members")).getText()).contains(lab + "-nodes-1", failing, XSS);
+        assertNothingRan();
+        // the inventory download, read by the page's own origin with the session cookie
+        Object ini = ((JavascriptExecutor) browser)
+                .executeAsyncScript("const done = arguments[arguments.length - 1];"
+                        + "fetch(document.getElementById('inventory').href, {credentials: 'same-origin'})"
+                        + ".then(r => r.text().then(t => done(r.status + ' ' + r.headers.get('content-disposition') + '\\n' + t)))"
+                        + ".catch(e => done('error ' + e));");
+        assertThat(ini.toString())
+                .startsWith("200 attachment; filename=\"" + lab + "-inventory.ini\"")
+                .contains("[nodes]", lab + "-nodes-1", failing);
+        shot(testName + "-lab");
+
+        // a member links to its workspace page, which names the lab
+        browser.findElement(By.linkText(lab + "-nodes-1")).click();
+        assertThat(browser.getTitle()).startsWith("Workspace " + lab + "-nodes-1");
+        assertThat(browser.findElement(By.id("lab")).getText()).startsWith(lab);
+        browser.findElement(By.cssSelector("#lab a")).click();
+        assertThat(browser.getTitle()).startsWith("Lab " + lab);
+
+        // another user's lab by its address: not found, as on the API
+        browser.get(cp.baseUri().resolve("/ui/labs/admin/" + theirs).toString());
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+        browser.get(cp.baseUri()
+                .resolve("/ui/labs/admin/" + theirs + "/inventory.ini")
+                .toString());
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not found");
+    }
+
+    @Test
+    void theWorkspacePageListsUsbAttachmentsAndDetachesOne() {
+        String ws = unique("usb");
+        create(member.name(), ws);
+        String path = "/api/v1/workspaces/" + ws + "/usb/attachments";
+        var attached = cp.http()
+                .post(
+                        path,
+                        member.token(),
+                        "{\"busid\":\"1-3\",\"vidPid\":\"0483:3748\",\"usbipd\":\"127.0.0.1:3240\"}");
+        assertThat(attached.statusCode()).as(attached.body()).isEqualTo(201);
+        signIn(member.token());
+        browser.get(cp.baseUri()
+                .resolve("/ui/workspaces/" + member.name() + "/" + ws)
+                .toString());
+        WebElement row = browser.findElement(By.cssSelector("#usb tr[data-busid='1-3']"));
+        assertThat(row.getText()).contains("1-3", "0483:3748", "127.0.0.1:3240", member.name());
+        assertThat(browser.findElement(By.id("lab")).getText()).isEqualTo("none");
+        shot(testName + "-attached");
+        browser.findElement(By.cssSelector("#usb button[aria-label='Detach USB device 1-3']"))
+                .click();
+        waitFor(() -> browser.findElement(By.id("usb")).getText().contains("No USB devices attached"));
+        assertThat(cp.http().get(path, member.token()).body()).isEqualTo("[]");
+    }
+
+    @Test
+    void theUsersPageIsForAdminsOnly() {
+        TestControlPlane.Credentials auditor = cp.createUser(unique("aud"), Role.AUDITOR);
+        signIn(cp.admin().token());
+        browser.findElement(By.linkText("Users")).click();
+        assertThat(browser.getTitle()).startsWith("Users");
+        assertThat(browser.findElement(By.cssSelector("#users tr[data-name='" + auditor.name() + "'] .role"))
+                        .getText())
+                .isEqualTo("auditor");
+        assertThat(browser.findElement(By.cssSelector("#users tr[data-name='admin'] .role"))
+                        .getText())
+                .isEqualTo("admin");
+        shot(testName + "-admin");
+
+        for (TestControlPlane.Credentials who : List.of(member, auditor)) {
+            signIn(who.token());
+            assertThat(browser.findElements(By.linkText("Users")))
+                    .as("no link for " + who.name())
+                    .isEmpty();
+            browser.get(cp.baseUri().resolve("/ui/users").toString());
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+            assertThat(browser.findElements(By.id("users"))).isEmpty();
+        }
+    }
+
+    private static void createLab(String token, String name) {
+        var r = cp.http()
+                .post(
+                        "/api/v1/labs",
+                        token,
+                        "{\"name\":\"" + name
+                                + "\",\"template\":\"fake\",\"groups\":[{\"name\":\"nodes\",\"count\":2}]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     }
 
     private void assertNothingRan() {
