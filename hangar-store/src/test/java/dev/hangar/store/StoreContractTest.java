@@ -58,7 +58,8 @@ abstract class StoreContractTest
                 QuotaStoreContract,
                 OidcIdentityStoreContract,
                 LabStoreContract,
-                SecretStoreContract {
+                SecretStoreContract,
+                DeviceStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -105,6 +106,11 @@ abstract class StoreContractTest
 
     @Override
     public JdbiStore secretStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore deviceStore() {
         return store;
     }
 
