@@ -28,6 +28,8 @@ public record CreateWorkspaceRequest(
         String userData,
         String autostop,
         String devcontainer,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
         java.util.List<DeviceView> devices) {
     public CreateWorkspaceRequest {
         devices = devices == null ? java.util.List.of() : java.util.List.copyOf(devices);

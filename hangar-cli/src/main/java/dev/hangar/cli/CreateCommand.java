@@ -205,12 +205,22 @@ final class CreateCommand implements Callable<Integer> {
      * A rejected value in this command's terms: the API field ({@code memoryMiB}) becomes the option
      * ({@code --memory}); a user-data problem names the file. Other errors pass unchanged.
      */
+    private static final Pattern DEVICE_FIELD = Pattern.compile("devices\\[(\\d+)]\\.(name|count)");
+
     private RuntimeException inCliTerms(ApiException e) {
         if (e.status() == 413 && userData != null) {
             return new CliException(
                     ExitCodes.forHttpStatus(e.status()),
                     e.detail() + "; the --user-data file " + userData + " (" + fileSize()
                             + " bytes) makes it too large");
+        }
+        Matcher device = DEVICE_FIELD.matcher(e.field());
+        if (e.status() == 422 && device.matches() && Integer.parseInt(device.group(1)) < devices.size()) {
+            // "devices[0].count: 3 is above ..." -> "--device nvidia.com/gpu=3: 3 is above ..."
+            String detail = e.detail().replaceFirst("^" + Pattern.quote(e.field()) + ":?\\s*", "");
+            return new CliException(
+                    ExitCodes.forHttpStatus(e.status()),
+                    "--device " + devices.get(Integer.parseInt(device.group(1))) + ": " + detail);
         }
         String option = OPTIONS.get(e.field());
         if (option == null || (e.status() != 400 && e.status() != 422)) return e;
