@@ -15,6 +15,8 @@ package dev.hangar.api;
  *     {@code 30m}; left out (null) for the template's setting
  * @param devcontainer optional absolute path of a folder on the server host holding
  *     .devcontainer/devcontainer.json (or .devcontainer.json); docker-provider templates only
+ * @param devices optional devices, each replacing the template's default count of that device
+ *     (within the template's range); left out (null) or empty for the template's defaults
  */
 public record CreateWorkspaceRequest(
         String name,
@@ -25,7 +27,28 @@ public record CreateWorkspaceRequest(
         String image,
         String userData,
         String autostop,
-        String devcontainer) {
+        String devcontainer,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        java.util.List<DeviceView> devices) {
+    public CreateWorkspaceRequest {
+        devices = devices == null ? java.util.List.of() : java.util.List.copyOf(devices);
+    }
+
+    /** A request with the template's default devices. */
+    public CreateWorkspaceRequest(
+            String name,
+            String template,
+            Integer cpus,
+            Integer memoryMiB,
+            Integer diskGiB,
+            String image,
+            String userData,
+            String autostop,
+            String devcontainer) {
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, autostop, devcontainer, null);
+    }
+
     /** A request with the template's auto-stop setting and without a devcontainer folder. */
     public CreateWorkspaceRequest(
             String name,
@@ -35,6 +58,6 @@ public record CreateWorkspaceRequest(
             Integer diskGiB,
             String image,
             String userData) {
-        this(name, template, cpus, memoryMiB, diskGiB, image, userData, null, null);
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, null, null, null);
     }
 }

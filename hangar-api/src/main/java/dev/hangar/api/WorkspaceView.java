@@ -29,6 +29,8 @@ import java.util.List;
  * @param forwardPorts {@code host:port} entries of the workspace's devcontainer.json {@code
  *     forwardPorts} ({@code hangar config-ssh} writes a {@code LocalForward} per entry); empty, and
  *     left out of the JSON, for none
+ * @param devices the devices the workspace asks for (issue #19); empty, and left out of the JSON,
+ *     for none
  */
 public record WorkspaceView(
         String id,
@@ -48,9 +50,53 @@ public record WorkspaceView(
         Instant updatedAt,
         long version,
         @JsonInclude(JsonInclude.Include.NON_NULL) ActivityView autostop,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> forwardPorts) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> forwardPorts,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DeviceView> devices) {
     public WorkspaceView {
         forwardPorts = forwardPorts == null ? List.of() : List.copyOf(forwardPorts);
+        devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    /** A view without devices. */
+    public WorkspaceView(
+            String id,
+            String name,
+            String owner,
+            String template,
+            String provider,
+            int cpus,
+            int memoryMiB,
+            int diskGiB,
+            String image,
+            DesiredState desired,
+            WorkspacePhase phase,
+            String reason,
+            String hostKey,
+            Instant createdAt,
+            Instant updatedAt,
+            long version,
+            ActivityView autostop,
+            List<String> forwardPorts) {
+        this(
+                id,
+                name,
+                owner,
+                template,
+                provider,
+                cpus,
+                memoryMiB,
+                diskGiB,
+                image,
+                desired,
+                phase,
+                reason,
+                hostKey,
+                createdAt,
+                updatedAt,
+                version,
+                autostop,
+                forwardPorts,
+                List.of());
     }
 
     /** A view without auto-stop state (lists, write answers) and without forwarded ports. */
@@ -96,6 +142,7 @@ public record WorkspaceView(
                 updatedAt,
                 version,
                 a,
-                forwardPorts);
+                forwardPorts,
+                devices);
     }
 }

@@ -2,6 +2,7 @@ package dev.hangar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.DeviceView;
 import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.ApiException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -90,6 +92,13 @@ final class CreateCommand implements Callable<Integer> {
     String devcontainer;
 
     @Option(
+            names = "--device",
+            paramLabel = "NAME=N",
+            description = "Ask for N of a device the template offers, e.g. --device nvidia.com/gpu=1 (repeatable;"
+                    + " see 'hangar template show'). Devices left out get the template's default count.")
+    List<String> devices = new ArrayList<>();
+
+    @Option(
             names = "--dry-run",
             description = "Create nothing: print the Kubernetes objects the template's provider would create"
                     + " (Pod and KubeVirt templates), as a v1 List in YAML (or -o json), with secret values"
@@ -103,6 +112,31 @@ final class CreateCommand implements Callable<Integer> {
 
     @Mixin
     WaitOptions waitOptions;
+
+    /**
+     * @return the {@code --device NAME=N} values as wire devices, in the order given
+     * @throws CliException (usage) for a value without {@code =} or with a count that is not a whole
+     *     number; the server checks names and ranges
+     */
+    static List<DeviceView> devices(List<String> values) {
+        List<DeviceView> out = new ArrayList<>();
+        for (String v : values) {
+            int eq = v.lastIndexOf('=');
+            if (eq <= 0)
+                throw new CliException(
+                        ExitCodes.USAGE, "--device '" + v + "' must be NAME=COUNT, e.g. --device nvidia.com/gpu=1");
+            try {
+                out.add(new DeviceView(
+                        v.substring(0, eq).strip(),
+                        Integer.valueOf(v.substring(eq + 1).strip())));
+            } catch (NumberFormatException e) {
+                throw new CliException(
+                        ExitCodes.USAGE,
+                        "--device '" + v + "': the count after '=' must be a whole number, e.g. nvidia.com/gpu=1");
+            }
+        }
+        return out;
+    }
 
     CreateCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -119,7 +153,8 @@ final class CreateCommand implements Callable<Integer> {
                 image,
                 userData == null ? null : readUserData(),
                 autostop,
-                devcontainer);
+                devcontainer,
+                devices(devices));
         if (dryRun) return dryRun(req);
         try (HangarClient client = ServerConnection.open(ctx)) {
             WorkspaceView w;
@@ -170,12 +205,22 @@ final class CreateCommand implements Callable<Integer> {
      * A rejected value in this command's terms: the API field ({@code memoryMiB}) becomes the option
      * ({@code --memory}); a user-data problem names the file. Other errors pass unchanged.
      */
+    private static final Pattern DEVICE_FIELD = Pattern.compile("devices\\[(\\d+)]\\.(name|count)");
+
     private RuntimeException inCliTerms(ApiException e) {
         if (e.status() == 413 && userData != null) {
             return new CliException(
                     ExitCodes.forHttpStatus(e.status()),
                     e.detail() + "; the --user-data file " + userData + " (" + fileSize()
                             + " bytes) makes it too large");
+        }
+        Matcher device = DEVICE_FIELD.matcher(e.field());
+        if (e.status() == 422 && device.matches() && Integer.parseInt(device.group(1)) < devices.size()) {
+            // "devices[0].count: 3 is above ..." -> "--device nvidia.com/gpu=3: 3 is above ..."
+            String detail = e.detail().replaceFirst("^" + Pattern.quote(e.field()) + ":?\\s*", "");
+            return new CliException(
+                    ExitCodes.forHttpStatus(e.status()),
+                    "--device " + devices.get(Integer.parseInt(device.group(1))) + ": " + detail);
         }
         String option = OPTIONS.get(e.field());
         if (option == null || (e.status() != 400 && e.status() != 422)) return e;

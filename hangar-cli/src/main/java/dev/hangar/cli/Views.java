@@ -49,6 +49,14 @@ final class Views {
         b.add("Memory", Sizes.formatMiB(w.memoryMiB()));
         b.add("Disk", Sizes.formatGiB(w.diskGiB()));
         b.add("Image", w.image());
+        if (!w.devices().isEmpty())
+            b.add(
+                    "Devices",
+                    String.join(
+                            " ",
+                            w.devices().stream()
+                                    .map(d -> d.name() + "=" + d.count())
+                                    .toList()));
         b.add("Host key", w.hostKey());
         autostop(b, w, now);
         b.add("Created", time(w.createdAt()) + " (" + Age.between(w.createdAt(), now) + " ago)");
@@ -112,6 +120,11 @@ final class Views {
                 Sizes.formatGiB(v.defaults().diskGiB()) + " (allowed "
                         + Sizes.formatGiB(v.limits().diskGiB().min()) + "-"
                         + Sizes.formatGiB(v.limits().diskGiB().max()) + ")");
+        for (TemplateView.Device d : v.devices())
+            b.add(
+                    "Device " + d.name(),
+                    d.count() + " (allowed " + d.allowed().min() + "-"
+                            + d.allowed().max() + ")");
         b.print(out);
     }
 

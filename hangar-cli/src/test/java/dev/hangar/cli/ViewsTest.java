@@ -81,6 +81,53 @@ class ViewsTest {
     }
 
     @Test
+    void devicesAppearInTheWorkspaceAndTemplateDescriptions() {
+        WorkspaceView base = workspace("gpu", "Starting", 4096, NOW.minusSeconds(120));
+        WorkspaceView w = new WorkspaceView(
+                base.id(),
+                base.name(),
+                base.owner(),
+                base.template(),
+                base.provider(),
+                base.cpus(),
+                base.memoryMiB(),
+                base.diskGiB(),
+                base.image(),
+                base.desired(),
+                base.phase(),
+                "Unschedulable: 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.",
+                base.hostKey(),
+                base.createdAt(),
+                base.updatedAt(),
+                base.version(),
+                null,
+                List.of(),
+                List.of(
+                        new dev.hangar.api.DeviceView("nvidia.com/gpu", 2),
+                        new dev.hangar.api.DeviceView("example.com/fpga", 1)));
+        StringWriter sw = new StringWriter();
+        Views.workspace(new PrintWriter(sw, true), w, NOW);
+        assertThat(sw.toString())
+                .contains("Reason:     Unschedulable: 0/1 nodes are available: 1 Insufficient nvidia.com/gpu.\n")
+                .contains("Image:      debian-12\nDevices:    nvidia.com/gpu=2 example.com/fpga=1\nHost key:");
+
+        TemplateView t = new TemplateView(
+                "gpu",
+                "GPU pod",
+                "kubernetes",
+                "cuda:12",
+                new TemplateView.Sizes(2, 4096, 16),
+                new TemplateView.Limits(
+                        new TemplateView.Range(1, 8),
+                        new TemplateView.Range(512, 32768),
+                        new TemplateView.Range(8, 512)),
+                List.of(new TemplateView.Device("nvidia.com/gpu", 1, new TemplateView.Range(0, 2))));
+        StringWriter tw = new StringWriter();
+        Views.template(new PrintWriter(tw, true), t);
+        assertThat(tw.toString()).endsWith("Device nvidia.com/gpu:   1 (allowed 0-2)\n");
+    }
+
+    @Test
     void templateTableAndDescription() {
         TemplateView t = new TemplateView(
                 "small",

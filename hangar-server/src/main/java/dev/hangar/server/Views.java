@@ -39,7 +39,10 @@ final class Views {
                 w.updatedAt(),
                 w.version(),
                 null, // auto-stop state only in the answer of GET /workspaces/{name}
-                DevcontainerForwardPorts.read(w.parameters().devcontainer()));
+                DevcontainerForwardPorts.read(w.parameters().devcontainer()),
+                w.parameters().devices().stream()
+                        .map(d -> new dev.hangar.api.DeviceView(d.name(), d.count()))
+                        .toList());
     }
 
     /** The workspace with its idle auto-stop state (the answer of {@code GET /workspaces/{name}}). */
@@ -67,7 +70,10 @@ final class Views {
                 t.provider(),
                 t.image(),
                 new TemplateView.Sizes(d.cpus(), d.memoryMiB(), d.diskGiB()),
-                new TemplateView.Limits(range(t.cpus()), range(t.memoryMiB()), range(t.diskGiB())));
+                new TemplateView.Limits(range(t.cpus()), range(t.memoryMiB()), range(t.diskGiB())),
+                t.devices().stream()
+                        .map(x -> new TemplateView.Device(x.name(), x.count(), range(x.allowed())))
+                        .toList());
     }
 
     static UserView user(User u) {

@@ -171,7 +171,35 @@ final class WorkspaceRoutes {
                 Optional.ofNullable(req.image()),
                 Optional.ofNullable(req.userData()),
                 Optional.ofNullable(req.autostop()),
-                Optional.ofNullable(req.devcontainer()));
+                Optional.ofNullable(req.devcontainer()),
+                devices(req.devices()));
+    }
+
+    /**
+     * The body's devices as requests; the service checks them against the template.
+     *
+     * @throws ValidationException naming {@code devices[i].name} or {@code devices[i].count} for an
+     *     entry that is not a device request at all (missing or malformed name, count missing or below 1)
+     */
+    static List<dev.hangar.provider.spi.DeviceRequest> devices(List<dev.hangar.api.DeviceView> body) {
+        List<dev.hangar.provider.spi.DeviceRequest> out = new java.util.ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+            dev.hangar.api.DeviceView d = body.get(i);
+            String field = "devices[" + i + "]";
+            if (d == null) throw new ValidationException(field, field + " must be an object {name, count}");
+            if (d.name() == null)
+                throw new ValidationException(field + ".name", field + ".name is required, e.g. nvidia.com/gpu");
+            String problem = dev.hangar.provider.spi.DeviceRequest.nameProblem(d.name());
+            if (!problem.isEmpty()) throw new ValidationException(field + ".name", field + ".name: " + problem);
+            if (d.count() == null || d.count() < 1)
+                throw new ValidationException(
+                        field + ".count",
+                        field + ".count must be at least 1"
+                                + (d.count() == null ? " (it is missing)" : ", got " + d.count())
+                                + "; leave the device out for the template's default");
+            out.add(new dev.hangar.provider.spi.DeviceRequest(d.name(), d.count()));
+        }
+        return out;
     }
 
     private static OptionalInt optional(Integer v) {

@@ -46,6 +46,28 @@ class QuotaConfigTest {
     }
 
     @Test
+    void deviceLimitsAreNameCountEntriesPerRole(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("server.yaml"), """
+                quotas:
+                  member: {cpus: 8, devices: "nvidia.com/gpu=1, example.com/fpga=0"}
+                """);
+        ServerConfig c = ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home);
+        assertThat(c.quotas().forRole(Role.MEMBER).devices())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("nvidia.com/gpu", 1, "example.com/fpga", 0));
+        assertThat(c.quotas().forRole(Role.ADMIN).devices()).isEmpty();
+
+        Files.writeString(home.resolve("server.yaml"), "quotas: {member: {devices: gpu=1}}\n");
+        assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("quotas.member.devices")
+                .hasMessageContaining("needs a domain prefix");
+        Files.writeString(home.resolve("server.yaml"), "quotas: {member: {devices: nvidia.com/gpu=two}}\n");
+        assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("quotas.member.devices must be a whole number");
+    }
+
+    @Test
     void badValuesNameTheKey(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("server.yaml"), "quotas: {member: {running: -1}}\n");
         assertThatThrownBy(() -> ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home))

@@ -40,4 +40,32 @@ final class Columns {
         }
         return value;
     }
+
+    /**
+     * @return {@code devices} as one column value: {@code name=count} entries joined by {@code ,}
+     *     (device names hold neither character), {@code ""} for none
+     */
+    static String devices(java.util.List<dev.hangar.provider.spi.DeviceRequest> devices) {
+        return String.join(
+                ",",
+                devices.stream()
+                        .map(dev.hangar.provider.spi.DeviceRequest::toString)
+                        .toList());
+    }
+
+    /**
+     * @return the devices of a column value written by {@link #devices(java.util.List)}
+     * @throws IllegalArgumentException when the value is not in that form
+     */
+    static java.util.List<dev.hangar.provider.spi.DeviceRequest> devices(String column) {
+        if (column.isEmpty()) return java.util.List.of();
+        return java.util.Arrays.stream(column.split(","))
+                .map(e -> {
+                    int eq = e.lastIndexOf('=');
+                    if (eq < 0) throw new IllegalArgumentException("stored device '" + e + "' has no '='");
+                    return new dev.hangar.provider.spi.DeviceRequest(
+                            e.substring(0, eq), Integer.parseInt(e.substring(eq + 1)));
+                })
+                .toList();
+    }
 }

@@ -33,12 +33,12 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
 
     private static final String COLUMNS = "id, name, owner, template, provider_type, cpus, memory_mib, disk_gib, image,"
             + " extra_user_data, host_key_algorithm, host_key_public, host_key_private, desired, phase, reason,"
-            + " ssh_host, ssh_port, restart_pending, failures, created_at_ms, updated_at_ms, version, devcontainer";
+            + " ssh_host, ssh_port, restart_pending, failures, created_at_ms, updated_at_ms, version, devcontainer, devices";
 
     private static final String INSERT = "INSERT INTO workspaces (" + COLUMNS + ") VALUES (:id, :name, :owner,"
             + " :template, :providerType, :cpus, :memoryMiB, :diskGiB, :image, :extraUserData, :hostKeyAlgorithm,"
             + " :hostKeyPublic, :hostKeyPrivate, :desired, :phase, :reason, :sshHost, :sshPort, :restartPending,"
-            + " :failures, :createdAt, :updatedAt, :version, :devcontainer)";
+            + " :failures, :createdAt, :updatedAt, :version, :devcontainer, :devices)";
 
     // The version check in the WHERE clause is the optimistic-concurrency test: on PostgreSQL a
     // concurrent writer blocks on the row lock and then re-evaluates it (READ COMMITTED), on SQLite
@@ -49,7 +49,7 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
             + " host_key_public = :hostKeyPublic, host_key_private = :hostKeyPrivate, desired = :desired,"
             + " phase = :phase, reason = :reason, ssh_host = :sshHost, ssh_port = :sshPort,"
             + " restart_pending = :restartPending, failures = :failures, created_at_ms = :createdAt,"
-            + " updated_at_ms = :updatedAt, version = :newVersion, devcontainer = :devcontainer WHERE id = :id AND version = :version";
+            + " updated_at_ms = :updatedAt, version = :newVersion, devcontainer = :devcontainer, devices = :devices WHERE id = :id AND version = :version";
 
     private final Session session;
 
@@ -217,6 +217,7 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                 .bind("image", text("parameters.image", p.image()))
                 .bind("extraUserData", text("parameters.extraUserData", p.extraUserData()))
                 .bind("devcontainer", text("parameters.devcontainer", p.devcontainer()))
+                .bind("devices", Columns.devices(p.devices()))
                 .bind("hostKeyAlgorithm", text("hostKey.algorithm", key.algorithm()))
                 .bind("hostKeyPublic", text("hostKey.publicKey", key.publicKey()))
                 .bind("hostKeyPrivate", text("hostKey.privateKeyOpenSsh", key.privateKeyOpenSsh()))
@@ -243,7 +244,8 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                                 new Resources(rs.getInt("cpus"), rs.getInt("memory_mib"), rs.getInt("disk_gib")),
                                 rs.getString("image"),
                                 rs.getString("extra_user_data"),
-                                rs.getString("devcontainer")),
+                                rs.getString("devcontainer"),
+                                Columns.devices(rs.getString("devices"))),
                         new SshHostKey(
                                 rs.getString("host_key_algorithm"),
                                 rs.getString("host_key_private"),

@@ -59,7 +59,8 @@ abstract class StoreContractTest
                 OidcIdentityStoreContract,
                 LabStoreContract,
                 SecretStoreContract,
-                DeviceClaimStoreContract {
+                DeviceClaimStoreContract,
+                DeviceStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -111,6 +112,11 @@ abstract class StoreContractTest
 
     @Override
     public JdbiStore deviceClaimStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore deviceStore() {
         return store;
     }
 

@@ -68,6 +68,23 @@ class BadInputTest {
                 Arguments.of("{\"name\":\"s7\",\"template\":\"fake\",\"image\":\"bad image!\"}", 422, "image"),
                 Arguments.of("{\"name\":\"s8\",\"template\":\"fake\",\"userData\":\"- a list\"}", 422, "userData"),
                 Arguments.of("{\"name\":\"s9\",\"template\":\"fake\",\"userData\":\"a: [\"}", 422, "userData"),
+                // devices (issue #19): the fake template offers none; malformed entries (422, entry named)
+                Arguments.of(
+                        "{\"name\":\"d1\",\"template\":\"fake\",\"devices\":[{\"name\":\"nvidia.com/gpu\",\"count\":1}]}",
+                        422,
+                        "devices[0].name"),
+                Arguments.of(
+                        "{\"name\":\"d2\",\"template\":\"fake\",\"devices\":[{\"name\":\"gpu\",\"count\":1}]}",
+                        422,
+                        "devices[0].name"),
+                Arguments.of(
+                        "{\"name\":\"d3\",\"template\":\"fake\",\"devices\":[{\"name\":\"nvidia.com/gpu\",\"count\":0}]}",
+                        422,
+                        "devices[0].count"),
+                Arguments.of(
+                        "{\"name\":\"d4\",\"template\":\"fake\",\"devices\":[{\"name\":\"nvidia.com/gpu\"}]}",
+                        422,
+                        "devices[0].count"),
                 // syntax (400)
                 Arguments.of("{\"name\":\"m1\",\"template\":\"fake\"", 400, "template"),
                 Arguments.of("{name: \"m2\"}", 400, ""),

@@ -89,7 +89,7 @@ public final class QuotaPolicy {
 
     /**
      * The arithmetic: refuses when {@code used + adding} passes a limit, checking running, vCPUs,
-     * memory and disk in that order. A field that {@code adding} does not increase never refuses (so
+     * each device (by name), memory and disk in that order. A field that {@code adding} does not increase never refuses (so
      * a start is not refused for disk, and lowering a limit below current use blocks only growth).
      *
      * @param source where the limits come from, for the message (a role name or "per-user override")
@@ -105,6 +105,17 @@ public final class QuotaPolicy {
                 source,
                 "stop one");
         over("cpus", "vCPUs", wide(limits.cpus()), used.cpus(), adding.cpus(), source, "stop one");
+        for (Map.Entry<String, Integer> d : adding.devices().entrySet()) {
+            Integer max = limits.devices().get(d.getKey());
+            over(
+                    "devices." + d.getKey(),
+                    "devices " + d.getKey(),
+                    max == null ? OptionalLong.empty() : OptionalLong.of(max),
+                    used.device(d.getKey()),
+                    d.getValue(),
+                    source,
+                    "stop one");
+        }
         over("memoryMiB", "memory MiB", limits.memoryMiB(), used.memoryMiB(), adding.memoryMiB(), source, "stop one");
         over("diskGiB", "disk GiB", limits.diskGiB(), used.diskGiB(), adding.diskGiB(), source, "delete one");
     }

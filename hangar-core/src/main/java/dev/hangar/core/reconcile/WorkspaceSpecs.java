@@ -53,7 +53,10 @@ public final class WorkspaceSpecs {
                 w.hostKey(),
                 hostCa.certifyWorkspace(w.hostKey(), w.owner(), w.name()),
                 cloudInit,
-                settings);
+                settings,
+                dev.hangar.provider.spi.LabNetwork.NONE,
+                List.of(),
+                w.parameters().devices());
     }
 
     /**

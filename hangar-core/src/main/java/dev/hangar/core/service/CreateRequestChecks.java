@@ -6,8 +6,14 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.template.Range;
 import dev.hangar.core.template.Template;
+import dev.hangar.core.template.TemplateDevice;
+import dev.hangar.provider.spi.DeviceRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
@@ -77,6 +83,57 @@ final class CreateRequestChecks {
             throw new ValidationException(
                     "devcontainer",
                     "devcontainer folder " + folder + " has no .devcontainer/devcontainer.json or .devcontainer.json");
+    }
+
+    /**
+     * The devices a new workspace gets: the template's defaults, each replaced by the request's
+     * count for that device. A requested device must be offered by the template and its count be
+     * within the offer's range.
+     *
+     * @return the chosen devices in the template's order, without those of count 0
+     * @throws ValidationException naming {@code devices[i].name} for a device the template does not
+     *     offer or asked for twice, {@code devices[i].count} for a count outside the template's range
+     */
+    static List<DeviceRequest> devices(List<DeviceRequest> requested, Template t) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TemplateDevice d : t.devices()) counts.put(d.name(), d.count());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < requested.size(); i++) {
+            DeviceRequest r = requested.get(i);
+            String field = "devices[" + i + "]";
+            if (!seen.add(r.name()))
+                throw new ValidationException(
+                        field + ".name", field + ".name: device " + r.name() + " is asked for twice");
+            TemplateDevice offer = t.device(r.name())
+                    .orElseThrow(() -> new ValidationException(
+                            field + ".name",
+                            field + ".name: template '" + t.name() + "' does not offer device " + r.name() + "; "
+                                    + (t.devices().isEmpty()
+                                            ? "it offers no devices"
+                                            : "it offers "
+                                                    + String.join(
+                                                            ", ",
+                                                            t.devices().stream()
+                                                                    .map(TemplateDevice::name)
+                                                                    .toList()))));
+            Range allowed = offer.allowed();
+            if (r.count() > allowed.max())
+                throw new ValidationException(
+                        field + ".count",
+                        field + ".count: " + r.count() + " is above the template's maximum " + allowed.max() + " for "
+                                + r.name());
+            if (r.count() < allowed.min())
+                throw new ValidationException(
+                        field + ".count",
+                        field + ".count: " + r.count() + " is below the template's minimum " + allowed.min() + " for "
+                                + r.name());
+            counts.put(r.name(), r.count());
+        }
+        List<DeviceRequest> out = new ArrayList<>();
+        counts.forEach((name, count) -> {
+            if (count > 0) out.add(new DeviceRequest(name, count));
+        });
+        return List.copyOf(out);
     }
 
     /** Extra user-data: empty, or a YAML mapping of at most {@link WorkspaceService#MAX_USER_DATA_BYTES} bytes. */

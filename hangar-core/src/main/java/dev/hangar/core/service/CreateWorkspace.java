@@ -1,5 +1,7 @@
 package dev.hangar.core.service;
 
+import dev.hangar.provider.spi.DeviceRequest;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -21,6 +23,9 @@ import java.util.OptionalInt;
  *     absent for the template's setting
  * @param devcontainer absolute path of a folder on the server host with a devcontainer.json; absent
  *     for none (only for templates of the docker provider)
+ * @param devices the devices asked for, each replacing the template's default count of that device;
+ *     empty for the template's defaults. Checked against the template's offer and ranges in {@link
+ *     WorkspaceService#create}
  */
 public record CreateWorkspace(
         String name,
@@ -31,7 +36,8 @@ public record CreateWorkspace(
         Optional<String> image,
         Optional<String> userData,
         Optional<String> autostop,
-        Optional<String> devcontainer) {
+        Optional<String> devcontainer,
+        List<DeviceRequest> devices) {
     public CreateWorkspace {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(template, "template");
@@ -42,6 +48,21 @@ public record CreateWorkspace(
         Objects.requireNonNull(userData, "userData");
         Objects.requireNonNull(autostop, "autostop");
         Objects.requireNonNull(devcontainer, "devcontainer");
+        devices = List.copyOf(devices);
+    }
+
+    /** A request with the template's default devices. */
+    public CreateWorkspace(
+            String name,
+            Optional<String> template,
+            OptionalInt cpus,
+            OptionalInt memoryMiB,
+            OptionalInt diskGiB,
+            Optional<String> image,
+            Optional<String> userData,
+            Optional<String> autostop,
+            Optional<String> devcontainer) {
+        this(name, template, cpus, memoryMiB, diskGiB, image, userData, autostop, devcontainer, List.of());
     }
 
     /** A request with the template's auto-stop setting and without a devcontainer folder. */
@@ -78,48 +99,63 @@ public record CreateWorkspace(
     /** @return a copy asking for that template */
     public CreateWorkspace withTemplate(String t) {
         return new CreateWorkspace(
-                name, Optional.of(t), cpus, memoryMiB, diskGiB, image, userData, autostop, devcontainer);
+                name, Optional.of(t), cpus, memoryMiB, diskGiB, image, userData, autostop, devcontainer, devices);
     }
 
     /** @return a copy asking for that many virtual CPUs */
     public CreateWorkspace withCpus(int n) {
         return new CreateWorkspace(
-                name, template, OptionalInt.of(n), memoryMiB, diskGiB, image, userData, autostop, devcontainer);
+                name,
+                template,
+                OptionalInt.of(n),
+                memoryMiB,
+                diskGiB,
+                image,
+                userData,
+                autostop,
+                devcontainer,
+                devices);
     }
 
     /** @return a copy asking for that much memory, in MiB */
     public CreateWorkspace withMemoryMiB(int n) {
         return new CreateWorkspace(
-                name, template, cpus, OptionalInt.of(n), diskGiB, image, userData, autostop, devcontainer);
+                name, template, cpus, OptionalInt.of(n), diskGiB, image, userData, autostop, devcontainer, devices);
     }
 
     /** @return a copy asking for that much disk, in GiB */
     public CreateWorkspace withDiskGiB(int n) {
         return new CreateWorkspace(
-                name, template, cpus, memoryMiB, OptionalInt.of(n), image, userData, autostop, devcontainer);
+                name, template, cpus, memoryMiB, OptionalInt.of(n), image, userData, autostop, devcontainer, devices);
     }
 
     /** @return a copy asking for that image */
     public CreateWorkspace withImage(String i) {
         return new CreateWorkspace(
-                name, template, cpus, memoryMiB, diskGiB, Optional.of(i), userData, autostop, devcontainer);
+                name, template, cpus, memoryMiB, diskGiB, Optional.of(i), userData, autostop, devcontainer, devices);
     }
 
     /** @return a copy with that extra user-data */
     public CreateWorkspace withUserData(String u) {
         return new CreateWorkspace(
-                name, template, cpus, memoryMiB, diskGiB, image, Optional.of(u), autostop, devcontainer);
+                name, template, cpus, memoryMiB, diskGiB, image, Optional.of(u), autostop, devcontainer, devices);
     }
 
     /** @return a copy with that auto-stop setting ({@code off} or a duration) */
     public CreateWorkspace withAutostop(String a) {
         return new CreateWorkspace(
-                name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.of(a), devcontainer);
+                name, template, cpus, memoryMiB, diskGiB, image, userData, Optional.of(a), devcontainer, devices);
     }
 
     /** @return a copy built from the devcontainer.json in {@code folder} (on the server host) */
     public CreateWorkspace withDevcontainer(String folder) {
         return new CreateWorkspace(
-                name, template, cpus, memoryMiB, diskGiB, image, userData, autostop, Optional.of(folder));
+                name, template, cpus, memoryMiB, diskGiB, image, userData, autostop, Optional.of(folder), devices);
+    }
+
+    /** @return a copy asking for these devices (replacing any asked for before) */
+    public CreateWorkspace withDevices(List<DeviceRequest> requested) {
+        return new CreateWorkspace(
+                name, template, cpus, memoryMiB, diskGiB, image, userData, autostop, devcontainer, requested);
     }
 }

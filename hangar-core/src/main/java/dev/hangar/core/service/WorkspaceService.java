@@ -107,9 +107,11 @@ public final class WorkspaceService {
      * Not idempotent: a second call with the same name is a conflict.
      *
      * @throws ValidationException naming the field ({@code name}, {@code template}, {@code cpus},
-     *     {@code memoryMiB}, {@code diskGiB}, {@code image}, {@code userData}, {@code autostop}) for a value that is
+     *     {@code memoryMiB}, {@code diskGiB}, {@code image}, {@code userData}, {@code autostop}, {@code
+     *     devices[i].name}, {@code devices[i].count}) for a value that is
      *     well-formed but not acceptable: a bad name, an unknown template (or none given and no
-     *     default), a size that is not positive or outside the template's range, a bad image
+     *     default), a size that is not positive or outside the template's range, a device the template
+     *     does not offer or a count outside its range, a bad image
      *     reference, user-data that is too large or not a YAML mapping
      * @throws dev.hangar.core.domain.ConflictException when the owner has a workspace of that name
      * @throws dev.hangar.core.quota.QuotaExceededException when the new workspace (meant to run) would
@@ -141,7 +143,7 @@ public final class WorkspaceService {
         Optional<Autostop> autostop = draft.autostop();
         Instant now = w.createdAt();
         Workspace stored = store.inTransaction(tx -> {
-            quotas.admit(tx, actor, QuotaUsage.running(r));
+            quotas.admit(tx, actor, QuotaUsage.running(r, w.parameters().devices()));
             Workspace s = tx.workspaces().insert(w);
             tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, autostop));
             tx.events()
@@ -152,7 +154,12 @@ public final class WorkspaceService {
                             actor.name(),
                             "created",
                             "created from template " + t.name() + " (" + r.cpus() + " CPU, " + r.memoryMiB() + " MiB, "
-                                    + r.diskGiB() + " GiB, image " + image + ")"
+                                    + r.diskGiB() + " GiB, image " + image
+                                    + (w.parameters().devices().isEmpty()
+                                            ? ""
+                                            : ", devices "
+                                                    + devicesText(w.parameters().devices()))
+                                    + ")"
                                     + autostop.map(a -> ", autostop " + a.wire())
                                             .orElse("")));
             alsoInTransaction.accept(tx, s);
@@ -182,6 +189,14 @@ public final class WorkspaceService {
         return w;
     }
 
+    private static String devicesText(List<dev.hangar.provider.spi.DeviceRequest> devices) {
+        return String.join(
+                " ",
+                devices.stream()
+                        .map(dev.hangar.provider.spi.DeviceRequest::toString)
+                        .toList());
+    }
+
     /** A validated create request: the workspace to record, its template and autostop setting. */
     private record Draft(Workspace workspace, Template template, Optional<Autostop> autostop) {}
 
@@ -201,6 +216,7 @@ public final class WorkspaceService {
         Optional<Autostop> autostop = req.autostop().map(a -> Autostop.parse("autostop", a));
         String devcontainer = req.devcontainer().orElse("");
         CreateRequestChecks.devcontainer(devcontainer, t);
+        java.util.List<dev.hangar.provider.spi.DeviceRequest> devices = CreateRequestChecks.devices(req.devices(), t);
         Instant now = now();
         Workspace w = new Workspace(
                 UUID.randomUUID().toString(),
@@ -208,7 +224,7 @@ public final class WorkspaceService {
                 actor.name(),
                 t.name(),
                 t.provider(),
-                new WorkspaceParameters(r, image, userData, devcontainer),
+                new WorkspaceParameters(r, image, userData, devcontainer, devices),
                 HostKeys.generateEd25519(req.name() + ".hangar"),
                 DesiredState.RUNNING,
                 Phase.Pending,
@@ -306,8 +322,11 @@ public final class WorkspaceService {
                 Optional<User> o = w.owner().equals(actor.name())
                         ? Optional.of(actor)
                         : tx.users().find(w.owner());
-                o.ifPresent(u ->
-                        quotas.admit(tx, u, QuotaUsage.starting(w.parameters().resources())));
+                o.ifPresent(u -> quotas.admit(
+                        tx,
+                        u,
+                        QuotaUsage.starting(
+                                w.parameters().resources(), w.parameters().devices())));
             }
             Instant now = now();
             Workspace next = switch (action) {

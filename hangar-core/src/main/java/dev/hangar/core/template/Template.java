@@ -24,6 +24,8 @@ import java.util.Objects;
  *     none unless the user's own list does (see {@link dev.hangar.core.usb.UsbPolicy})
  * @param autostop idle auto-stop of its workspaces (YAML key {@code autostop}, e.g. {@code 2h});
  *     {@link dev.hangar.core.autostop.Autostop#OFF} when absent
+ * @param devices the devices its workspaces may ask for (YAML key {@code devices}), at most one
+ *     entry per name; empty offers none
  */
 public record Template(
         String name,
@@ -37,7 +39,8 @@ public record Template(
         CloudInitConfig cloudInit,
         Map<String, String> settings,
         java.util.List<String> usbAllow,
-        dev.hangar.core.autostop.Autostop autostop) {
+        dev.hangar.core.autostop.Autostop autostop,
+        java.util.List<TemplateDevice> devices) {
     public Template {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(description, "description");
@@ -51,6 +54,44 @@ public record Template(
         settings = Map.copyOf(settings);
         usbAllow = java.util.List.copyOf(usbAllow);
         Objects.requireNonNull(autostop, "autostop");
+        devices = java.util.List.copyOf(devices);
+        if (devices.stream().map(TemplateDevice::name).distinct().count() != devices.size())
+            throw new IllegalArgumentException("template " + name + " lists a device twice");
+    }
+
+    /** A template offering no devices (as before {@code devices} existed). */
+    public Template(
+            String name,
+            String description,
+            String provider,
+            String image,
+            Resources defaults,
+            Range cpus,
+            Range memoryMiB,
+            Range diskGiB,
+            CloudInitConfig cloudInit,
+            Map<String, String> settings,
+            java.util.List<String> usbAllow,
+            dev.hangar.core.autostop.Autostop autostop) {
+        this(
+                name,
+                description,
+                provider,
+                image,
+                defaults,
+                cpus,
+                memoryMiB,
+                diskGiB,
+                cloudInit,
+                settings,
+                usbAllow,
+                autostop,
+                java.util.List.of());
+    }
+
+    /** @return the offer for device {@code deviceName}; empty when this template does not offer it */
+    public java.util.Optional<TemplateDevice> device(String deviceName) {
+        return devices.stream().filter(d -> d.name().equals(deviceName)).findFirst();
     }
 
     /** A template without auto-stop (as before {@code autostop} existed). */

@@ -48,6 +48,8 @@ import java.util.stream.Stream;
  * settings: {}
  * usb: {allow: ["0483:3748", "1366:*"]}
  * autostop: 2h            # idle auto-stop: a duration (30m, 2h, 1d) or off; off when absent
+ * devices:                # devices its workspaces may ask for (docs/devices.md); none when absent
+ *   - {name: nvidia.com/gpu, count: 1, min: 0, max: 2}
  * </pre>
  */
 public final class TemplateCatalog {
@@ -209,6 +211,12 @@ public final class TemplateCatalog {
 
     record UsbFile(List<String> allow) {}
 
+    record DeviceFile(
+            @JsonProperty(required = true) String name,
+            Integer count,
+            Integer min,
+            @JsonProperty(required = true) int max) {}
+
     record TemplateFile(
             @JsonProperty(required = true) String name,
             String description,
@@ -219,7 +227,8 @@ public final class TemplateCatalog {
             CloudInitFile cloudInit,
             Map<String, String> settings,
             UsbFile usb,
-            String autostop) {
+            String autostop,
+            List<DeviceFile> devices) {
 
         Template toTemplate() {
             Names.requireDns1123Label("name", name);
@@ -261,7 +270,28 @@ public final class TemplateCatalog {
                             "usb.allow", usb == null || usb.allow() == null ? List.of() : usb.allow()),
                     autostop == null
                             ? dev.hangar.core.autostop.Autostop.OFF
-                            : dev.hangar.core.autostop.Autostop.parse("autostop", autostop));
+                            : dev.hangar.core.autostop.Autostop.parse("autostop", autostop),
+                    devices(devices == null ? List.of() : devices));
+        }
+
+        private static List<TemplateDevice> devices(List<DeviceFile> files) {
+            List<TemplateDevice> out = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                DeviceFile f = files.get(i);
+                String field = "devices[" + i + "]";
+                int min = f.min() == null ? 0 : f.min();
+                int count = f.count() == null ? min : f.count();
+                try {
+                    if (min > f.max()) throw new IllegalArgumentException("min " + min + " is above max " + f.max());
+                    TemplateDevice d = new TemplateDevice(f.name(), count, new Range(min, f.max()));
+                    if (out.stream().anyMatch(o -> o.name().equals(d.name())))
+                        throw new IllegalArgumentException("device " + d.name() + " is listed twice");
+                    out.add(d);
+                } catch (IllegalArgumentException e) {
+                    throw new ValidationException(field, field + ": " + e.getMessage());
+                }
+            }
+            return out;
         }
 
         private static Range range(RangeFile r, Range fallback) {

@@ -95,6 +95,43 @@ class WorkspaceServiceQuotaTest {
     }
 
     @Test
+    void devicesCountLikeCpusPerDeviceNameAndAStopMakesRoom() {
+        store.users().insert(ALICE);
+        WorkspaceService s = new WorkspaceService(
+                store,
+                TemplateCatalog.of(List.of(TemplateCatalog.parse(
+                        "gpu.yaml",
+                        ("name: gpu\nprovider: fake\nimage: img\n"
+                                        + "devices: [{name: nvidia.com/gpu, count: 1, max: 2}, {name: example.com/fpga, max: 1}]\n")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)))),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                id -> {},
+                "gpu",
+                new QuotaPolicy(Map.of(
+                        Role.MEMBER,
+                        new QuotaLimits(
+                                OptionalInt.empty(),
+                                OptionalInt.empty(),
+                                OptionalLong.empty(),
+                                OptionalLong.empty(),
+                                Map.of("nvidia.com/gpu", 2)))));
+        s.create(ALICE, CreateWorkspace.named("one"));
+        s.create(ALICE, CreateWorkspace.named("two"));
+        assertThatThrownBy(() -> s.create(ALICE, CreateWorkspace.named("three")))
+                .isInstanceOfSatisfying(
+                        QuotaExceededException.class, e -> assertThat(e.field()).isEqualTo("devices.nvidia.com/gpu"))
+                .hasMessage(
+                        "quota: devices nvidia.com/gpu 2 of 2, 1 more requested (member); stop one or ask an admin");
+        assertThat(store.workspaces().findByName("alice", "three")).isEmpty();
+        // stopping one frees its GPU; starting it again while the others hold both is refused
+        s.stop(ALICE, "", "one");
+        s.create(ALICE, CreateWorkspace.named("three"));
+        assertThatThrownBy(() -> s.start(ALICE, "", "one"))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("devices nvidia.com/gpu 2 of 2");
+    }
+
+    @Test
     void membersSeeOnlyTheirOwnQuotaAndAuditorsAnyone() {
         service(members(3, 6));
         QuotaService q = new QuotaService(store, members(3, 6));

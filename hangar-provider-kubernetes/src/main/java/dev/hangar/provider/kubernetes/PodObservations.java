@@ -29,8 +29,11 @@ import java.util.function.Supplier;
  *   <li>{@code status.containerStatuses[].state.waiting.reason} in {@link #FAILING_REASONS} (such as
  *       {@code ImagePullBackOff}, {@code ErrImagePull}, {@code CrashLoopBackOff}): {@link
  *       Observation.Failed} with the reason and the kubelet's message.
- *   <li>Condition {@code PodScheduled=False} with reason {@code Unschedulable}: {@link
- *       Observation.Failed} naming it (plus the claim when it is {@code Pending}).
+ *   <li>Condition {@code PodScheduled=False} with reason {@code Unschedulable}: when the scheduler's
+ *       message names an {@code Insufficient} resource (such as {@code 0/1 nodes are available: 1
+ *       Insufficient nvidia.com/gpu.}), {@link Observation.Starting} with {@code Unschedulable: } and
+ *       the message, since the pod is scheduled as soon as another workspace frees the resource;
+ *       otherwise {@link Observation.Failed} naming it (plus the claim when it is {@code Pending}).
  *   <li>A {@code ProvisioningFailed} event on a {@code Pending} claim: {@link Observation.Failed}.
  *   <li>{@code status.phase} {@code Failed} or {@code Succeeded}: {@link Observation.Failed}.
  *   <li>Condition {@code Ready=True} (the readiness probe, a TCP connect to port 2222, passed):
@@ -102,8 +105,10 @@ final class PodObservations {
         if (scheduled.isPresent()
                 && "False".equals(scheduled.get().getStatus())
                 && "Unschedulable".equals(scheduled.get().getReason())) {
-            return new Observation.Failed(
-                    "Unschedulable: " + nullToEmpty(scheduled.get().getMessage()) + claimPending.orElse(""));
+            String why = "Unschedulable: " + nullToEmpty(scheduled.get().getMessage()) + claimPending.orElse("");
+            return waitsForResources(scheduled.get().getMessage())
+                    ? new Observation.Starting(why)
+                    : new Observation.Failed(why);
         }
         String phase = p.getStatus() == null ? null : p.getStatus().getPhase();
         if ("Failed".equals(phase) || "Succeeded".equals(phase)) {
@@ -138,6 +143,14 @@ final class PodObservations {
                 .ifPresent(e ->
                         detail.append("; ").append(e.getReason()).append(": ").append(e.getMessage()));
         return new Observation.Starting(detail.toString());
+    }
+
+    /**
+     * @return whether the scheduler's message says that nodes lack a resource that frees up when
+     *     other pods end ({@code Insufficient cpu}, {@code Insufficient nvidia.com/gpu}, ...)
+     */
+    static boolean waitsForResources(String schedulerMessage) {
+        return schedulerMessage != null && schedulerMessage.contains(" Insufficient ");
     }
 
     private static Optional<String> claimPending(ObservedWorkspace observed) {

@@ -7,6 +7,7 @@ import static dev.hangar.provider.kubernetes.WorkspaceManifests.SSH_SECRET_MOUNT
 import static dev.hangar.provider.kubernetes.WorkspaceManifests.STORAGE_MOUNT;
 import static dev.hangar.provider.kubernetes.WorkspaceManifests.USER_SECRETS_MOUNT;
 
+import dev.hangar.provider.spi.DeviceRequest;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import io.fabric8.kubernetes.api.model.Container;
@@ -58,7 +59,9 @@ import java.util.TreeMap;
  *       pull policy; env {@code HANGAR_USER}, {@code HOME} ({@link WorkspaceManifests#home}), {@code
  *       HANGAR_SSH_DIR}, {@code HANGAR_SSH_PORT}; container port {@value
  *       WorkspaceManifests#SSH_PORT} with a TCP readiness probe on it (period 5 s, 3 failures);
- *       requests = limits = the spec's CPUs (whole cores) and memory ({@link #memory}); unprivileged
+ *       requests = limits = the spec's CPUs (whole cores) and memory ({@link #memory}) and each of the
+ *       spec's devices as an extended resource with its whole count (Kubernetes requires requests to
+ *       equal limits for extended resources; docs/devices.md); unprivileged
  *       it drops every capability, forbids privilege escalation and uses seccomp {@code
  *       RuntimeDefault}; privileged it is {@code privileged} with privilege escalation allowed (the
  *       API refuses privileged without it; the user needs sudo for {@code usbip attach}).
@@ -193,6 +196,7 @@ final class StatefulSetManifests {
         Map<String, Quantity> amounts = new LinkedHashMap<>();
         amounts.put("cpu", new Quantity(Integer.toString(r.cpus())));
         amounts.put("memory", new Quantity(memory(r.memoryMiB())));
+        for (DeviceRequest d : spec.devices()) amounts.put(d.name(), new Quantity(Integer.toString(d.count())));
         return new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(spec.image())

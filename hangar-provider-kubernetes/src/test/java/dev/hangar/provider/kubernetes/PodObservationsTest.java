@@ -120,6 +120,38 @@ class PodObservationsTest {
                 .contains("PVC Pending: ws-erin-lab-home");
     }
 
+    /**
+     * The scheduler's reason becomes the phase reason (issue #19). A pod waiting for a resource that
+     * frees up (an extended resource, CPU, memory) keeps Starting, so it runs once another workspace
+     * lets go; any other unschedulable pod is Failed.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "0/1 nodes are available: 1 Insufficient example.com/gpu.|Starting",
+                "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.|Starting",
+                "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient memory.|Starting",
+                "0/3 nodes are available: 3 node(s) didn't match node selector.|Failed",
+                "0/1 nodes are available: 1 node(s) had taint {gpu: true}, that the pod didn't tolerate.|Failed",
+                "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.|Failed"
+            })
+    void anUnschedulablePodCarriesTheSchedulersMessage(String message, String expected) {
+        Pod pod = new PodBuilder(pod("Pending"))
+                .editStatus()
+                .addNewCondition()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage(message)
+                .endCondition()
+                .endStatus()
+                .build();
+        Observation o = map(running, pod, claim("Bound"));
+        assertThat(o.getClass().getSimpleName()).isEqualTo(expected);
+        assertThat(o.detail()).isEqualTo("Unschedulable: " + message);
+    }
+
     @Test
     void pendingClaimIsStartingUntilProvisioningFails() {
         Observation waiting = map(running, null, claim("Pending"));

@@ -254,6 +254,36 @@ class WorkspaceManifestsTest {
     }
 
     @Test
+    void devicesBecomeExtendedResourceLimitsAndEqualRequestsBesideTheGpuNodeClassSettings() {
+        WorkspaceSpec spec = Specs.spec(Map.of(
+                        "node-selector.hangar.dev/node-class", "gpu",
+                        "tolerations", "nvidia.com/gpu:NoSchedule"))
+                .withDevices(List.of(
+                        new dev.hangar.provider.spi.DeviceRequest("nvidia.com/gpu", 2),
+                        new dev.hangar.provider.spi.DeviceRequest("example.com/fpga", 1)));
+        PodSpec pod = podSpec(manifests.build(spec, PowerState.RUNNING));
+        Container c = pod.getContainers().getFirst();
+        assertThat(c.getResources().getLimits())
+                .containsOnlyKeys("cpu", "memory", "nvidia.com/gpu", "example.com/fpga");
+        assertThat(c.getResources().getLimits().get("nvidia.com/gpu").toString())
+                .isEqualTo("2");
+        assertThat(c.getResources().getLimits().get("example.com/fpga").toString())
+                .isEqualTo("1");
+        assertThat(c.getResources().getRequests()).isEqualTo(c.getResources().getLimits());
+        assertThat(pod.getNodeSelector()).containsExactlyEntriesOf(Map.of("hangar.dev/node-class", "gpu"));
+        assertThat(pod.getTolerations()).singleElement().satisfies(t -> {
+            assertThat(t.getKey()).isEqualTo("nvidia.com/gpu");
+            assertThat(t.getOperator()).isEqualTo("Exists");
+            assertThat(t.getEffect()).isEqualTo("NoSchedule");
+        });
+
+        Container plain = podSpec(manifests.build(Specs.spec(Map.of()), PowerState.RUNNING))
+                .getContainers()
+                .getFirst();
+        assertThat(plain.getResources().getLimits()).containsOnlyKeys("cpu", "memory");
+    }
+
+    @Test
     void serviceMapsPort22ToSshdOn2222AndTheProbeChecksIt() {
         WorkspaceObjects objects = manifests.build(Specs.spec(Map.of()), PowerState.RUNNING);
         assertThat(objects.service().getSpec().getType()).isEqualTo("ClusterIP");

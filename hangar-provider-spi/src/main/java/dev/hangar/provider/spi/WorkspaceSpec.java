@@ -53,7 +53,8 @@ public record WorkspaceSpec(
         CloudInitConfig cloudInit,
         Map<String, String> settings,
         LabNetwork labNetwork,
-        List<SecretFile> secrets) {
+        List<SecretFile> secrets,
+        List<DeviceRequest> devices) {
 
     /**
      * @throws NullPointerException if a component is null
@@ -80,6 +81,48 @@ public record WorkspaceSpec(
         secrets = List.copyOf(secrets);
         if (secrets.stream().map(SecretFile::name).distinct().count() != secrets.size())
             throw new IllegalArgumentException("secret names must be unique");
+        devices = List.copyOf(devices);
+        if (devices.stream().map(DeviceRequest::name).distinct().count() != devices.size())
+            throw new IllegalArgumentException("device names must be unique, got " + devices);
+    }
+
+    /**
+     * A workspace without devices: the constructor from before devices existed.
+     *
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public WorkspaceSpec(
+            String id,
+            String name,
+            String owner,
+            String template,
+            Resources resources,
+            String image,
+            String sshUser,
+            List<String> authorizedKeys,
+            SshHostKey hostKey,
+            String hostCertificate,
+            CloudInitConfig cloudInit,
+            Map<String, String> settings,
+            LabNetwork labNetwork,
+            List<SecretFile> secrets) {
+        this(
+                id,
+                name,
+                owner,
+                template,
+                resources,
+                image,
+                sshUser,
+                authorizedKeys,
+                hostKey,
+                hostCertificate,
+                cloudInit,
+                settings,
+                labNetwork,
+                secrets,
+                List.of());
     }
 
     /**
@@ -116,6 +159,7 @@ public record WorkspaceSpec(
                 cloudInit,
                 settings,
                 LabNetwork.NONE,
+                List.of(),
                 List.of());
     }
 
@@ -135,7 +179,8 @@ public record WorkspaceSpec(
                 cloudInit,
                 settings,
                 labNetwork,
-                secrets);
+                secrets,
+                devices);
     }
 
     /** @return this spec with {@code files} as its secrets (replacing any); the rest unchanged */
@@ -154,6 +199,27 @@ public record WorkspaceSpec(
                 cloudInit,
                 settings,
                 labNetwork,
-                files);
+                files,
+                devices);
+    }
+
+    /** @return this spec with {@code requests} as its devices (replacing any); the rest unchanged */
+    public WorkspaceSpec withDevices(List<DeviceRequest> requests) {
+        return new WorkspaceSpec(
+                id,
+                name,
+                owner,
+                template,
+                resources,
+                image,
+                sshUser,
+                authorizedKeys,
+                hostKey,
+                hostCertificate,
+                cloudInit,
+                settings,
+                labNetwork,
+                secrets,
+                requests);
     }
 }

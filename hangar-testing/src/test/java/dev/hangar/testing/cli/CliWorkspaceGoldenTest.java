@@ -149,6 +149,9 @@ class CliWorkspaceGoldenTest {
                 "fake",
                 "--devcontainer",
                 home.resolve("project").toString());
+        g.note("devices (issue #19): the server's field devices[0].* is shown as the --device value");
+        g.run("create", "x", "--template", "fake", "--device", "nvidia.com/gpu=1");
+        g.run("create", "x", "--template", "fake", "--device", "nvidia.com/gpu");
         g.run("create", "twice", "--template", "fake");
         g.run("create", "twice", "--template", "fake");
         g.run("stop", "twice", "--wait");

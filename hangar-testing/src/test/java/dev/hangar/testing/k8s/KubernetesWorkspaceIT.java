@@ -325,6 +325,18 @@ class KubernetesWorkspaceIT {
         }
     }
 
+    @Test
+    @Order(3)
+    void extendedResourcesScheduleUpToTheNodesCapacityAndTheThirdWaitsWithTheSchedulersReason() throws Exception {
+        // Issue #19 on the same cluster and image; the scenario lives in its own class.
+        LocalCluster.Result rbac = cluster.kubectl("apply", "-f", deploy("namespaces.yaml"), "-f", deploy("rbac.yaml"));
+        assertThat(rbac.exitCode()).as(rbac.output()).isZero();
+        Path serverKubeconfig = serverKubeconfig();
+        double wall = new ExtendedResourceScenario(admin, WORKSPACE_NAMESPACE, KubernetesWorkspaceIT::describe)
+                .run(Files.createDirectories(tmp.resolve("gpu-home")), serverKubeconfig, cluster.workspaceImage());
+        report("extended resources: 2 of 3 run, third waits, runs after a delete: %.1f s", wall);
+    }
+
     private static String template(String image) {
         return """
                 name: pod-it
