@@ -197,7 +197,18 @@ public final class HangarServer implements AutoCloseable {
             WorkspaceService workspaces;
             try {
                 workspaces = new WorkspaceService(
-                        store, templates, clock, reconciler::enqueue, config.defaultTemplate(), config.quotas());
+                        store,
+                        templates,
+                        clock,
+                        reconciler::enqueue,
+                        config.defaultTemplate(),
+                        config.quotas(),
+                        dev.hangar.core.device.DeviceClaims.connect(
+                                providers
+                                        .find(WorkspaceService.PASSTHROUGH_KIND)
+                                        .flatMap(dev.hangar.provider.spi.WorkspaceProvider::hostDevices),
+                                store,
+                                clock));
             } catch (dev.hangar.core.domain.ValidationException e) {
                 throw new ConfigException("templates.default: " + e.getMessage(), e);
             }

@@ -7,10 +7,17 @@ import dev.hangar.core.device.DeviceClaim;
 import dev.hangar.core.device.DeviceClaims;
 import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.NotFoundException;
+import dev.hangar.core.domain.Role;
+import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.quota.QuotaPolicy;
+import dev.hangar.core.service.CreateWorkspace;
+import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.WorkspaceFilter;
+import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.DeviceRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -96,8 +103,8 @@ interface DeviceClaimStoreContract {
         // b asks for two, only one is free: the failed create's transaction keeps nothing
         assertThatThrownBy(() -> s.inTransaction(tx -> claims.claim(tx, b.id(), List.of(new DeviceRequest(GPU, 2)))))
                 .isInstanceOf(ConflictException.class)
-                .hasMessage("no free nvidia.com/gpu: 0000:01:00.0 is held by workspace alice-ws, 0000:02:00.0 is held"
-                        + " by workspace alice-ws");
+                .hasMessage("no free nvidia.com/gpu: 0000:01:00.0 is held by another user's workspace, 0000:02:00.0"
+                        + " is held by another user's workspace");
         assertThat(s.deviceClaims().ofWorkspace(b.id())).isEmpty();
 
         assertThat(s.<List<DeviceClaim>>inTransaction(
@@ -106,8 +113,8 @@ interface DeviceClaimStoreContract {
                 .containsExactly("0000:03:00.0");
         assertThatThrownBy(() -> s.inTransaction(tx -> claims.claim(tx, c.id(), List.of(new DeviceRequest(GPU, 1)))))
                 .isInstanceOf(ConflictException.class)
-                .hasMessage("no free nvidia.com/gpu: 0000:01:00.0 is held by workspace alice-ws, 0000:02:00.0 is held"
-                        + " by workspace alice-ws, 0000:03:00.0 is held by workspace bob-ws")
+                .hasMessage("no free nvidia.com/gpu: 0000:01:00.0 is held by another user's workspace, 0000:02:00.0"
+                        + " is held by another user's workspace, 0000:03:00.0 is held by another user's workspace")
                 .satisfies(e -> assertThat(((ConflictException) e).field()).isEqualTo("devices"));
 
         assertThat(s.<Integer>inTransaction(tx -> claims.release(tx, a.id()))).isEqualTo(2);
@@ -167,8 +174,8 @@ interface DeviceClaimStoreContract {
         String winner = winners.getFirst().substring("won ".length());
         assertThat(outcomes.stream().filter(o -> !o.startsWith("won ")))
                 .hasSize(15)
-                .allSatisfy(o ->
-                        assertThat(o).isEqualTo("no free nvidia.com/gpu: 0000:01:00.0 is held by workspace " + winner));
+                .allSatisfy(o -> assertThat(o)
+                        .isEqualTo("no free nvidia.com/gpu: 0000:01:00.0 is held by your workspace " + winner));
         assertThat(s.deviceClaims().list())
                 .singleElement()
                 .satisfies(c -> assertThat(s.workspaces()
@@ -180,5 +187,45 @@ interface DeviceClaimStoreContract {
                 .as("the losers' workspace rows went with their transactions")
                 .extracting(Workspace::name)
                 .containsExactly(winner);
+    }
+
+    @Test
+    default void aLocalVmCreateClaimsItsDevicesInTheInsertTransactionAndALoserLeavesNoRow() {
+        JdbiStore s = deviceClaimStore();
+        User owner = s.users().insert(new User("dc-vm-owner", Role.MEMBER, false, D));
+        TemplateCatalog templates = TemplateCatalog.of(List.of(
+                TemplateCatalog.parse(
+                        "vm-gpu.yaml",
+                        ("name: vm-gpu\nprovider: qemu\nimage: img\ndevices: [{name: " + GPU + ", count: 1, max: 1}]\n")
+                                .getBytes(StandardCharsets.UTF_8)),
+                TemplateCatalog.parse(
+                        "pod-gpu.yaml",
+                        ("name: pod-gpu\nprovider: kubernetes\nimage: img\ndevices: [{name: " + GPU
+                                        + ", count: 1, max: 1}]\n")
+                                .getBytes(StandardCharsets.UTF_8))));
+        WorkspaceService service = new WorkspaceService(
+                s,
+                templates,
+                Clock.fixed(D, ZoneOffset.UTC),
+                id -> {},
+                "vm-gpu",
+                QuotaPolicy.UNLIMITED,
+                claims(Map.of(GPU, List.of("0000:01:00.0"))));
+
+        Workspace first = service.create(owner, CreateWorkspace.named("vm-one"));
+        assertThat(s.deviceClaims().ofWorkspace(first.id()))
+                .extracting(DeviceClaim::address)
+                .containsExactly("0000:01:00.0");
+        assertThatThrownBy(() -> service.create(owner, CreateWorkspace.named("vm-two")))
+                .isInstanceOf(ConflictException.class)
+                .hasMessage("no free nvidia.com/gpu: 0000:01:00.0 is held by your workspace vm-one");
+        assertThat(s.workspaces().findByName(owner.name(), "vm-two"))
+                .as("rolled back")
+                .isEmpty();
+
+        Workspace pod = service.create(owner, CreateWorkspace.named("pod-one").withTemplate("pod-gpu"));
+        assertThat(s.deviceClaims().ofWorkspace(pod.id()))
+                .as("a Pod's devices are the cluster's to schedule, not host devices")
+                .isEmpty();
     }
 }

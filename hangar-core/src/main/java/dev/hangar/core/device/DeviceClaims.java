@@ -78,8 +78,8 @@ public final class DeviceClaims {
      * @throws ValidationException (field {@code devices}) when a requested name is not on this
      *     host's allow-list, or asks for more than it has
      * @throws ConflictException (field {@code devices}) when too few allowed devices are free, with
-     *     a message naming who holds them: {@code no free nvidia.com/gpu: 0000:01:00.0 is held by
-     *     workspace alice-ws}
+     *     a message saying who holds them (by name only the caller's own workspaces): {@code no free
+     *     nvidia.com/gpu: 0000:01:00.0 is held by your workspace alice-ws}
      */
     public List<DeviceClaim> claim(Store tx, String workspaceId, List<DeviceRequest> requests) {
         Objects.requireNonNull(tx, "tx");
@@ -121,14 +121,22 @@ public final class DeviceClaims {
             tx.deviceClaims()
                     .find(address)
                     .filter(c -> !c.workspaceId().equals(workspaceId))
-                    .ifPresent(c -> holders.add(address + " is held by workspace " + holderName(tx, c)));
+                    .ifPresent(c -> holders.add(address + " is held by " + holder(tx, c, workspaceId)));
         }
         if (holders.isEmpty()) holders.add("all " + allowed.get(r.name()).size() + " are held");
         throw new ConflictException("devices", "no free " + r.name() + ": " + String.join(", ", holders));
     }
 
-    private static String holderName(Store tx, DeviceClaim c) {
-        return tx.workspaces().find(c.workspaceId()).map(Workspace::name).orElse(c.workspaceId());
+    /**
+     * Names the holder only to its own owner: other users' workspace names are not shown, as
+     * everywhere in the API (a workspace one may not see is "not found").
+     */
+    private static String holder(Store tx, DeviceClaim c, String claimantId) {
+        Optional<Workspace> holder = tx.workspaces().find(c.workspaceId());
+        Optional<String> claimantOwner = tx.workspaces().find(claimantId).map(Workspace::owner);
+        if (holder.isPresent() && claimantOwner.equals(Optional.of(holder.get().owner())))
+            return "your workspace " + holder.get().name();
+        return "another user's workspace";
     }
 
     /**

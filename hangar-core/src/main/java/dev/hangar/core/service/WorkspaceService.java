@@ -2,6 +2,7 @@ package dev.hangar.core.service;
 
 import dev.hangar.core.autostop.Autostop;
 import dev.hangar.core.autostop.WorkspaceActivity;
+import dev.hangar.core.device.DeviceClaims;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Lifecycle;
 import dev.hangar.core.domain.Lifecycle.Action;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -47,6 +49,10 @@ public final class WorkspaceService {
     private final Consumer<String> onChange;
     private final Optional<Template> defaultTemplate;
     private final QuotaPolicy quotas;
+    private final DeviceClaims deviceClaims;
+
+    /** The provider type whose device requests are host devices claimed here (Pods and KubeVirt VMs ask the cluster). */
+    public static final String PASSTHROUGH_KIND = "qemu";
 
     /**
      * A service whose default template is chosen automatically (see {@link
@@ -87,6 +93,29 @@ public final class WorkspaceService {
             Consumer<String> onChange,
             String defaultTemplate,
             QuotaPolicy quotas) {
+        this(store, templates, clock, onChange, defaultTemplate, quotas, new DeviceClaims(Map.of(), clock));
+    }
+
+    /**
+     * @param onChange called with a workspace id after each committed change (the reconciler's
+     *     enqueue); must not block
+     * @param defaultTemplate the server's {@code default-template} setting; empty for the automatic
+     *     choice of {@link TemplateCatalog#defaultTemplate(String)}
+     * @param quotas the limits {@link #create} and {@link #start} enforce, in the same transaction as
+     *     their write
+     * @param deviceClaims the host devices local VMs ({@value #PASSTHROUGH_KIND} workspaces) claim in
+     *     {@link #create}'s transaction, so no two workspaces hold one device
+     * @throws ValidationException when {@code defaultTemplate} names no template of the catalog
+     */
+    public WorkspaceService(
+            Store store,
+            TemplateCatalog templates,
+            Clock clock,
+            Consumer<String> onChange,
+            String defaultTemplate,
+            QuotaPolicy quotas,
+            DeviceClaims deviceClaims) {
+        this.deviceClaims = Objects.requireNonNull(deviceClaims);
         this.quotas = Objects.requireNonNull(quotas);
         this.store = Objects.requireNonNull(store);
         this.templates = Objects.requireNonNull(templates);
@@ -145,6 +174,8 @@ public final class WorkspaceService {
         Workspace stored = store.inTransaction(tx -> {
             quotas.admit(tx, actor, QuotaUsage.running(r, w.parameters().devices()));
             Workspace s = tx.workspaces().insert(w);
+            if (s.providerType().equals(PASSTHROUGH_KIND))
+                deviceClaims.claim(tx, s.id(), s.parameters().devices());
             tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, autostop));
             tx.events()
                     .append(new WorkspaceEvent(
@@ -315,7 +346,8 @@ public final class WorkspaceService {
                             clock,
                             id -> {},
                             defaultTemplate.map(Template::name).orElse(""),
-                            quotas)
+                            quotas,
+                            deviceClaims)
                     .get(actor, owner, name);
             Lifecycle.checkAction(action, w.phase(), w.desired());
             if (action == Action.START && w.desired() != DesiredState.RUNNING) {

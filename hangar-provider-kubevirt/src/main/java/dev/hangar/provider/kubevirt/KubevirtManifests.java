@@ -70,7 +70,7 @@ public final class KubevirtManifests {
     }
 
     /**
-     * Builds the workspace's objects, with no devices.
+     * Builds the workspace's objects, with the spec's own device requests ({@link WorkspaceSpec#devices()}).
      *
      * @param desired {@link PowerState#RUNNING} for {@code runStrategy: Always}, {@link
      *     PowerState#STOPPED} for {@code Halted}
@@ -79,7 +79,7 @@ public final class KubevirtManifests {
      *     user-data that does not render
      */
     public KubevirtObjects build(WorkspaceSpec spec, PowerState desired) {
-        return build(spec, List.of(), desired);
+        return build(spec, spec.devices(), desired);
     }
 
     /**
