@@ -85,6 +85,7 @@ public final class JdbiStore implements Store {
     private final dev.hangar.core.store.QuotaStore quotas;
     private final dev.hangar.core.store.LabStore labs;
     private final dev.hangar.core.store.SecretStore secrets;
+    private final dev.hangar.core.store.ResetStore resets;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -102,6 +103,7 @@ public final class JdbiStore implements Store {
         this.quotas = new JdbiQuotaStore(session);
         this.labs = new JdbiLabStore(session);
         this.secrets = new JdbiSecretStore(session);
+        this.resets = new JdbiResetStore(session);
     }
 
     /**
@@ -175,6 +177,11 @@ public final class JdbiStore implements Store {
     @Override
     public dev.hangar.core.store.SecretStore secrets() {
         return secrets;
+    }
+
+    @Override
+    public dev.hangar.core.store.ResetStore resets() {
+        return resets;
     }
 
     @Override

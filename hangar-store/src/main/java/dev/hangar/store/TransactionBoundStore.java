@@ -26,6 +26,7 @@ final class TransactionBoundStore implements Store {
     private final dev.hangar.core.store.QuotaStore quotas;
     private final dev.hangar.core.store.LabStore labs;
     private final dev.hangar.core.store.SecretStore secrets;
+    private final dev.hangar.core.store.ResetStore resets;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -38,6 +39,7 @@ final class TransactionBoundStore implements Store {
         this.quotas = new JdbiQuotaStore(session);
         this.labs = new JdbiLabStore(session);
         this.secrets = new JdbiSecretStore(session);
+        this.resets = new JdbiResetStore(session);
     }
 
     @Override
@@ -78,6 +80,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public dev.hangar.core.store.SecretStore secrets() {
         return secrets;
+    }
+
+    @Override
+    public dev.hangar.core.store.ResetStore resets() {
+        return resets;
     }
 
     @Override

@@ -58,7 +58,8 @@ abstract class StoreContractTest
                 QuotaStoreContract,
                 OidcIdentityStoreContract,
                 LabStoreContract,
-                SecretStoreContract {
+                SecretStoreContract,
+                ResetStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -105,6 +106,11 @@ abstract class StoreContractTest
 
     @Override
     public JdbiStore secretStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore resetStore() {
         return store;
     }
 

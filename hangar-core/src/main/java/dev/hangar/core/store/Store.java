@@ -31,6 +31,9 @@ public interface Store extends AutoCloseable {
     /** @return users' encrypted secrets (issue #15, item 7) */
     SecretStore secrets();
 
+    /** @return reset generations per workspace (issue #13, item 5) */
+    ResetStore resets();
+
     /**
      * Runs {@code work} in one transaction on a view of this store bound to it; commits when it
      * returns, rolls back when it throws (and rethrows).
