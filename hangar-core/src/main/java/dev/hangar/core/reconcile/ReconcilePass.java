@@ -266,7 +266,8 @@ public final class ReconcilePass {
         }
         Workspace stopped = w;
         store.events().append(event(stopped, "reset", "reset started (generation " + generation + ")"));
-        Observation after = capability.get().reset(spec, listener);
+        // The reset writes the seed of the next first boot: it carries the owner's secrets, as a start's does.
+        Observation after = capability.get().reset(spec.withSecrets(secrets.files(spec.owner())), listener);
         Phase observed = phaseOf(after);
         Workspace next = (Lifecycle.canTransition(stopped.phase(), observed)
                         ? stopped.withPhase(observed, after.detail(), now())
