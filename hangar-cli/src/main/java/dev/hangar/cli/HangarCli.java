@@ -38,6 +38,7 @@ public final class HangarCli implements Runnable {
             StartCommand.class,
             StopCommand.class,
             RestartCommand.class,
+            ResetCommand.class,
             DeleteCommand.class,
             LabCommand.class,
             EventsCommand.class,

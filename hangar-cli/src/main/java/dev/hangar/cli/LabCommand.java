@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hangar lab create|list|show|start|stop|delete|inventory}: labs, named sets of workspaces
+ * {@code hangar lab create|list|show|start|stop|reset|delete|inventory}: labs, named sets of workspaces
  * created together (docs/labs.md).
  */
 @Command(
@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
             LabCommand.Show.class,
             LabCommand.Start.class,
             LabCommand.Stop.class,
+            LabResetCommand.class,
             LabCommand.Delete.class,
             LabCommand.Inventory.class
         })

@@ -257,7 +257,9 @@ public final class HangarServer implements AutoCloseable {
                                     new dev.hangar.core.oidc.OidcProvisioning(
                                             store, clock, config.oidc().policy())))
                             : java.util.Optional.empty(),
-                    secrets);
+                    secrets,
+                    new dev.hangar.core.service.ResetService(
+                            store, workspaces, labs, providers, clock, reconciler::enqueue));
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {

@@ -39,7 +39,8 @@ final class HttpApi {
             dev.hangar.core.autostop.ActivityService activity,
             dev.hangar.core.lab.LabService labs,
             java.util.Optional<OidcSignIn> oidc,
-            dev.hangar.core.secret.SecretService secrets) {
+            dev.hangar.core.secret.SecretService secrets,
+            dev.hangar.core.service.ResetService resets) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -66,6 +67,7 @@ final class HttpApi {
             cfg.routes.before("/api/v1/*", new BearerAuth(users, publicPaths));
             new WorkspaceRoutes(workspaces, dryRun, activity).register(cfg.routes);
             new LabRoutes(labs).register(cfg.routes);
+            new ResetRoutes(resets).register(cfg.routes);
             new ActivityRoutes(activity).register(cfg.routes);
             new UsbRoutes(usb).register(cfg.routes);
             new TemplateRoutes(templates).register(cfg.routes);

@@ -86,6 +86,7 @@ public final class JdbiStore implements Store {
     private final dev.hangar.core.store.LabStore labs;
     private final dev.hangar.core.store.SecretStore secrets;
     private final dev.hangar.core.store.DeviceClaimStore deviceClaims;
+    private final dev.hangar.core.store.ResetStore resets;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -104,6 +105,7 @@ public final class JdbiStore implements Store {
         this.labs = new JdbiLabStore(session);
         this.secrets = new JdbiSecretStore(session);
         this.deviceClaims = new JdbiDeviceClaimStore(session);
+        this.resets = new JdbiResetStore(session);
     }
 
     /**
@@ -182,6 +184,11 @@ public final class JdbiStore implements Store {
     @Override
     public dev.hangar.core.store.DeviceClaimStore deviceClaims() {
         return deviceClaims;
+    }
+
+    @Override
+    public dev.hangar.core.store.ResetStore resets() {
+        return resets;
     }
 
     @Override

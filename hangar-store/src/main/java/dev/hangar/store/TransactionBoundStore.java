@@ -27,6 +27,7 @@ final class TransactionBoundStore implements Store {
     private final dev.hangar.core.store.LabStore labs;
     private final dev.hangar.core.store.SecretStore secrets;
     private final dev.hangar.core.store.DeviceClaimStore deviceClaims;
+    private final dev.hangar.core.store.ResetStore resets;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -40,6 +41,7 @@ final class TransactionBoundStore implements Store {
         this.labs = new JdbiLabStore(session);
         this.secrets = new JdbiSecretStore(session);
         this.deviceClaims = new JdbiDeviceClaimStore(session);
+        this.resets = new JdbiResetStore(session);
     }
 
     @Override
@@ -85,6 +87,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public dev.hangar.core.store.DeviceClaimStore deviceClaims() {
         return deviceClaims;
+    }
+
+    @Override
+    public dev.hangar.core.store.ResetStore resets() {
+        return resets;
     }
 
     @Override

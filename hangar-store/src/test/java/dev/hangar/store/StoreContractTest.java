@@ -60,7 +60,8 @@ abstract class StoreContractTest
                 LabStoreContract,
                 SecretStoreContract,
                 DeviceClaimStoreContract,
-                DeviceStoreContract {
+                DeviceStoreContract,
+                ResetStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -117,6 +118,11 @@ abstract class StoreContractTest
 
     @Override
     public JdbiStore deviceStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore resetStore() {
         return store;
     }
 

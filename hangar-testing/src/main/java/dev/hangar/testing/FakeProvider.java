@@ -6,6 +6,7 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceReset;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ public final class FakeProvider implements WorkspaceProvider {
     /**
      * One recorded call.
      *
-     * @param method {@code observe}, {@code apply} or {@code delete}
+     * @param method {@code observe}, {@code apply}, {@code reset} or {@code delete}
      * @param workspaceName the spec's workspace name
      * @param desired for {@code apply}: the desired power state ({@code RUNNING} or {@code
      *     STOPPED}); empty otherwise
@@ -239,6 +240,45 @@ public final class FakeProvider implements WorkspaceProvider {
             }
         }
         calls.add(new Call("apply", spec.name(), desired.name(), o.getClass().getSimpleName()));
+        return o;
+    }
+
+    /**
+     * Offers {@link WorkspaceReset} as the contract says: a fresh fake disk (counted by {@link
+     * #resets(String)}), the power state kept (a running workspace boots again: {@link
+     * Observation.Starting}), a workspace without a disk left as it is.
+     */
+    @Override
+    public Optional<WorkspaceReset> reset() {
+        return Optional.of(resetter);
+    }
+
+    private final WorkspaceReset resetter = this::resetNow;
+    private final Map<String, AtomicInteger> resetsByName = new ConcurrentHashMap<>();
+
+    /** @return how many times the provider reset the named workspace's disk */
+    public int resets(String workspaceName) {
+        AtomicInteger n = resetsByName.get(workspaceName);
+        return n == null ? 0 : n.get();
+    }
+
+    private Observation resetNow(WorkspaceSpec spec, ProviderListener listener) {
+        Optional<String> state = readState(spec.id());
+        Observation o;
+        if (state.isEmpty()) {
+            o = new Observation.Absent();
+        } else {
+            resetsByName.computeIfAbsent(spec.name(), k -> new AtomicInteger()).incrementAndGet();
+            listener.event("fake-reset", "fake disk replaced by a fresh one");
+            if (state.get().equals("running")) {
+                booted.remove(spec.id());
+                startingPassesLeft.put(spec.id(), new AtomicInteger(Math.max(1, delayRunning)));
+                o = new Observation.Starting("fake boot after reset");
+            } else {
+                o = new Observation.Stopped("fake compute stopped, fresh disk");
+            }
+        }
+        calls.add(new Call("reset", spec.name(), "", o.getClass().getSimpleName()));
         return o;
     }
 

@@ -83,6 +83,8 @@ class RouteAccessWalkTest {
         rule("POST /api/v1/workspaces/{name}/start", 202, 404, 403, 202);
         rule("POST /api/v1/workspaces/{name}/stop", 202, 404, 403, 202);
         rule("POST /api/v1/workspaces/{name}/restart", 409, 404, 403, 409);
+        // the fake provider can reset: 202 (the request is recorded; the reconciler does the work)
+        rule("POST /api/v1/workspaces/{name}/reset", 202, 404, 403, 202);
         rule("GET /api/v1/workspaces/{name}/events", 200, 404, 200, 200);
         rule("POST /api/v1/workspaces/{name}/activity", 200, 404, 403, 200);
         rule("GET /api/v1/workspaces/{name}/console", 409, 404, 403, 409);
@@ -98,6 +100,7 @@ class RouteAccessWalkTest {
         rule("GET /api/v1/labs/{name}", 200, 404, 200, 200);
         rule("POST /api/v1/labs/{name}/start", 202, 404, 403, 202);
         rule("POST /api/v1/labs/{name}/stop", 202, 404, 403, 202);
+        rule("POST /api/v1/labs/{name}/reset", 202, 404, 403, 202);
         rule("GET /api/v1/labs/{name}/inventory", 200, 404, 200, 200);
         rule("DELETE /api/v1/labs/{name}", 202, 404, 403, 202);
         rule("GET /api/v1/templates", 200, 200, 200, 200);

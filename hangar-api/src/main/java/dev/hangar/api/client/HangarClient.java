@@ -170,6 +170,18 @@ public final class HangarClient implements AutoCloseable {
         return transport.send("POST", workspacePath(name, "/restart") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
+    /**
+     * {@code POST /workspaces/{name}/reset} (202): asks for the workspace to be put back to a fresh
+     * disk from its base image (destroys the disk's changes). Each call asks for one more reset.
+     *
+     * @throws ApiException 409 when its provider kind cannot reset or it is being deleted, 404 when
+     *     unknown or not visible
+     */
+    public dev.hangar.api.ResetView resetWorkspace(String name, String owner) {
+        return transport.send(
+                "POST", workspacePath(name, "/reset") + ownerQuery(owner), null, dev.hangar.api.ResetView.class);
+    }
+
     /** {@code DELETE /workspaces/{name}} (202): asks for it and its disk to be removed. Idempotent. */
     public WorkspaceView deleteWorkspace(String name, String owner) {
         return transport.send("DELETE", workspacePath(name, "") + ownerQuery(owner), null, WorkspaceView.class);

@@ -54,6 +54,22 @@ public final class LabClient {
     }
 
     /**
+     * {@code POST /labs/{name}/reset[?member=]} (202): asks for every member (or only {@code member})
+     * to be put back to a fresh disk from its base image (destroys the disks' changes).
+     *
+     * @param member a member's workspace name; empty for every member
+     * @throws ApiException 409 when a member's provider kind cannot reset (none is reset), 422 (field
+     *     {@code member}) for a member the lab does not have, 404 when unknown or not visible
+     */
+    public List<dev.hangar.api.ResetView> reset(String name, String owner, String member) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("owner", owner);
+        q.put("member", member);
+        return transport.sendForList(
+                "POST", path(name, "/reset") + HangarClient.query(q), null, dev.hangar.api.ResetView.class);
+    }
+
+    /**
      * {@code DELETE /labs/{name}} (202): asks every member that exists to be deleted and removes the
      * lab; the answer is the lab as it was, with status {@code Deleting}.
      */

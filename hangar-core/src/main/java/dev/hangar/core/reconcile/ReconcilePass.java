@@ -4,6 +4,7 @@ import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Lifecycle;
 import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.Phase;
+import dev.hangar.core.domain.ResetGenerations;
 import dev.hangar.core.domain.StaleVersionException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * reason. Deletes, and workspaces recorded at their desired state (whose observation failed, e.g.
  * during an outage of the provider's API), are retried without bound. A permanent {@link
  * ProviderException} fails at once.
+ *
+ * <p><b>Reset.</b> While the store holds a pending reset ({@link ResetGenerations#pending()}) for a
+ * workspace that should exist, the pass stops it, calls the provider's reset and records the
+ * generation done before converging as usual (see {@code reset}).
  *
  * <p>Thread-safe, but the caller must not run two passes for one workspace at once.
  */
@@ -181,6 +186,8 @@ public final class ReconcilePass {
     private Optional<Duration> converge(
             Workspace w, WorkspaceProvider p, WorkspaceSpec spec, ProviderListener listener) {
         if (w.phase() == Phase.Failed) return Optional.empty(); // waits for a user action
+        ResetGenerations resets = store.resets().find(w.id());
+        if (resets.pending()) return reset(w, p, spec, listener, resets.requested());
         Phase before = w.phase();
         PowerState target = w.desired() == DesiredState.RUNNING ? PowerState.RUNNING : PowerState.STOPPED;
         if (w.restartPending()) {
@@ -217,6 +224,73 @@ public final class ReconcilePass {
         w = save(w, next.withFailures(settled || progressed ? 0 : w.failures()));
         if (w.restartPending() && w.phase() == Phase.Stopped) return Optional.of(Duration.ZERO);
         return settled || w.phase() == Phase.Failed ? Optional.empty() : Optional.of(settings.pollInterval());
+    }
+
+    /**
+     * Carries out a requested reset (issue #13, item 5), one step per pass: stop the workspace if it
+     * is not stopped (passes repeat until the provider observes it stopped), then call the
+     * provider's {@link dev.hangar.provider.spi.WorkspaceReset}, then record {@code generation} as
+     * done in the same transaction as the workspace's new phase and the {@code reset completed}
+     * event. The next pass (due at once) converges to the desired state as usual, so a workspace
+     * meant to run is started again. A server that dies after the provider's reset and before the
+     * record resets again at its next pass: the provider's reset is idempotent.
+     *
+     * @param generation the requested generation this reset carries out
+     */
+    private Optional<Duration> reset(
+            Workspace w, WorkspaceProvider p, WorkspaceSpec spec, ProviderListener listener, long generation) {
+        Optional<dev.hangar.provider.spi.WorkspaceReset> capability = p.reset();
+        if (capability.isEmpty()) {
+            // The API refuses resets of such kinds; this is a provider reconfigured meanwhile.
+            Workspace cur = w;
+            store.inTransaction(tx -> {
+                tx.resets().complete(cur.id(), generation);
+                tx.events()
+                        .append(event(
+                                cur,
+                                "error",
+                                "reset skipped: provider '" + cur.providerType() + "' cannot reset workspaces"));
+                return null;
+            });
+            return Optional.of(Duration.ZERO);
+        }
+        Observation seen = p.observe(spec);
+        if (!(seen instanceof Observation.Stopped || seen instanceof Observation.Absent)) {
+            Observation obs = p.apply(spec, PowerState.STOPPED, listener); // idempotent, as in converge
+            Phase observed = phaseOf(obs);
+            Workspace next = Lifecycle.canTransition(w.phase(), observed)
+                    ? w.withPhase(observed, RESETTING, now()).withSsh("", 0)
+                    : w.withPhase(Phase.Stopping, RESETTING, now()).withSsh("", 0);
+            w = save(w, next);
+            if (!(obs instanceof Observation.Stopped)) return Optional.of(settings.pollInterval());
+        }
+        Workspace stopped = w;
+        store.events().append(event(stopped, "reset", "reset started (generation " + generation + ")"));
+        // The reset writes the seed of the next first boot: it carries the owner's secrets, as a start's does.
+        Observation after = capability.get().reset(spec.withSecrets(secrets.files(spec.owner())), listener);
+        Phase observed = phaseOf(after);
+        Workspace next = (Lifecycle.canTransition(stopped.phase(), observed)
+                        ? stopped.withPhase(observed, after.detail(), now())
+                        : stopped.withPhase(Phase.Stopped, after.detail(), now()))
+                .withSsh("", 0)
+                .withFailures(0);
+        store.inTransaction(tx -> {
+            tx.resets().complete(stopped.id(), generation);
+            if (!next.equals(stopped)) {
+                tx.workspaces().update(next);
+                if (stopped.phase() != next.phase()) appendPhaseEvent(tx, stopped, next);
+            }
+            tx.events().append(event(stopped, "reset", "reset completed (generation " + generation + ")"));
+            return null;
+        });
+        return Optional.of(Duration.ZERO);
+    }
+
+    /** The reason recorded while a workspace is stopped for a reset. */
+    static final String RESETTING = "stopping for a reset";
+
+    private WorkspaceEvent event(Workspace w, String type, String message) {
+        return new WorkspaceEvent(0, w.id(), now(), WorkspaceEvent.SYSTEM, type, message);
     }
 
     /** @return {@code spec} with the owner's secrets when starting (read now, so a start delivers the current ones) */

@@ -33,6 +33,8 @@ public interface Store extends AutoCloseable {
 
     /** @return which workspace holds which host PCI device (issue #19) */
     DeviceClaimStore deviceClaims();
+    /** @return reset generations per workspace (issue #13, item 5) */
+    ResetStore resets();
 
     /**
      * Runs {@code work} in one transaction on a view of this store bound to it; commits when it

@@ -5,6 +5,7 @@ import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceProvider;
+import dev.hangar.provider.spi.WorkspaceReset;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -89,6 +90,46 @@ final class ScriptedProvider implements WorkspaceProvider {
                 throw new ProviderException(message, false);
             });
         return this;
+    }
+
+    private boolean resettable;
+    private int resetsThenDie;
+
+    /** Offers {@link WorkspaceReset}: a reset leaves the workspace stopped with a fresh disk. */
+    ScriptedProvider resettable() {
+        resettable = true;
+        return this;
+    }
+
+    /**
+     * The next {@code n} resets do their work and then kill the pass with {@link ControlPlaneDied}
+     * (standing in for a control plane that dies before recording the reset).
+     */
+    ScriptedProvider dyingAfterReset(int n) {
+        resetsThenDie = n;
+        return this;
+    }
+
+    /** An error no pass catches: the process "died" here. */
+    static final class ControlPlaneDied extends Error {
+        ControlPlaneDied() {
+            super("control plane killed after the provider's reset");
+        }
+    }
+
+    @Override
+    public java.util.Optional<WorkspaceReset> reset() {
+        return resettable ? java.util.Optional.of(this::doReset) : java.util.Optional.empty();
+    }
+
+    private Observation doReset(WorkspaceSpec spec, ProviderListener listener) {
+        calls.add("reset");
+        if (!(observed instanceof Observation.Absent)) observed = new Observation.Stopped("fresh disk");
+        if (resetsThenDie > 0) {
+            resetsThenDie--;
+            throw new ControlPlaneDied();
+        }
+        return observed;
     }
 
     List<String> calls() {

@@ -39,6 +39,7 @@ public final class InMemoryStore implements Store {
     private Map<String, dev.hangar.core.quota.QuotaLimits> quotas = new TreeMap<>();
     private Map<String, dev.hangar.core.domain.OidcIdentity> identities = new TreeMap<>();
     private Map<String, dev.hangar.core.secret.StoredSecret> secrets = new TreeMap<>(); // owner NUL name
+    private Map<String, dev.hangar.core.domain.ResetGenerations> resets = new TreeMap<>();
     private long seq;
     private List<AuditEntry> audit = new ArrayList<>();
     private long auditSeq;
@@ -50,6 +51,7 @@ public final class InMemoryStore implements Store {
     private final AuditStore auditStore = new Audit();
     private final QuotaStore quotaStore = new Quotas();
     private final SecretStore secretStore = new Secrets();
+    private final ResetStore resetStore = new Resets();
 
     /** @return every event of every workspace, oldest first (a copy) */
     public List<WorkspaceEvent> allEvents() {
@@ -93,6 +95,11 @@ public final class InMemoryStore implements Store {
      * writes are refused. Labs are tested on the real stores (StoreContractTest) and through the
      * control plane.
      */
+    @Override
+    public ResetStore resets() {
+        return resetStore;
+    }
+
     @Override
     public LabStore labs() {
         return NO_LABS;
@@ -197,6 +204,7 @@ public final class InMemoryStore implements Store {
             var qs = new TreeMap<>(quotas);
             var is = new TreeMap<>(identities);
             var ss = new TreeMap<>(secrets);
+            var rs = new TreeMap<>(resets);
             long s = seq;
             var au = new ArrayList<>(audit);
             try {
@@ -211,6 +219,7 @@ public final class InMemoryStore implements Store {
                 quotas = qs;
                 identities = is;
                 secrets = ss;
+                resets = rs;
                 seq = s;
                 audit = au;
                 throw e;
@@ -335,6 +344,39 @@ public final class InMemoryStore implements Store {
         }
     }
 
+    private final class Resets implements ResetStore {
+        @Override
+        public dev.hangar.core.domain.ResetGenerations find(String workspaceId) {
+            synchronized (lock) {
+                return resets.getOrDefault(workspaceId, dev.hangar.core.domain.ResetGenerations.none(workspaceId));
+            }
+        }
+
+        @Override
+        public dev.hangar.core.domain.ResetGenerations request(String workspaceId) {
+            synchronized (lock) {
+                if (!workspaces.containsKey(workspaceId))
+                    throw new StoreException("workspace " + workspaceId + " does not exist", null);
+                var cur = find(workspaceId);
+                var next = new dev.hangar.core.domain.ResetGenerations(workspaceId, cur.requested() + 1, cur.done());
+                resets.put(workspaceId, next);
+                return next;
+            }
+        }
+
+        @Override
+        public dev.hangar.core.domain.ResetGenerations complete(String workspaceId, long generation) {
+            synchronized (lock) {
+                var cur = find(workspaceId);
+                if (!resets.containsKey(workspaceId) || cur.done() >= generation) return cur;
+                var next = new dev.hangar.core.domain.ResetGenerations(
+                        workspaceId, cur.requested(), Math.min(generation, cur.requested()));
+                resets.put(workspaceId, next);
+                return next;
+            }
+        }
+    }
+
     private final class Activity implements ActivityStore {
         @Override
         public Optional<WorkspaceActivity> find(String workspaceId) {
@@ -430,6 +472,7 @@ public final class InMemoryStore implements Store {
                 workspaces.remove(id);
                 events.removeIf(e -> e.workspaceId().equals(id));
                 activity.remove(id);
+                resets.remove(id);
                 return true;
             }
         }

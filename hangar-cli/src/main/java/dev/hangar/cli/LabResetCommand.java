@@ -1,0 +1,77 @@
+package dev.hangar.cli;
+
+import dev.hangar.api.LabView;
+import dev.hangar.api.ResetView;
+import dev.hangar.api.client.HangarClient;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hangar lab reset NAME [--member M] [--yes] [--wait]}: resets every member of a lab (or
+ * one) to a fresh disk from its base image; names, lab addresses and SSH host keys stay, so the
+ * inventory and {@code known_hosts} stay valid. Asks first unless {@code --yes}.
+ */
+@Command(
+        mixinStandardHelpOptions = true,
+        name = "reset",
+        description = "Reset every member of a lab (or --member M) to a fresh disk (asks first unless --yes).")
+final class LabResetCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Lab name.")
+    String name;
+
+    @Option(names = "--member", paramLabel = "M", description = "Reset only this member (its workspace name).")
+    String member = "";
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Do not ask for confirmation (needed when standard input is not a terminal).")
+    boolean yes;
+
+    @Mixin
+    OwnerOption owner;
+
+    @Mixin
+    WaitOptions waitOptions;
+
+    LabResetCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        try (HangarClient client = ServerConnection.open(ctx)) {
+            if (!yes) {
+                LabView l = client.labs().get(name, owner.owner);
+                String which = member.isEmpty() ? "all " + l.total() + " members" : "member " + member;
+                if (!ResetCommand.confirmed(
+                        ctx,
+                        false,
+                        "lab " + name,
+                        "Reset " + which + " of lab " + name
+                                + " to fresh disks? Everything written to their disks is lost. [y/N] ")) {
+                    ctx.err().println("not reset");
+                    return ExitCodes.ERROR;
+                }
+            }
+            List<ResetView> rs = client.labs().reset(name, owner.owner, member);
+            if (waitOptions.wait) {
+                ResetWaiter w = new ResetWaiter(ctx, client, waitOptions.timeout);
+                for (ResetView r : rs) w.untilDone(r);
+                ctx.out().println("lab " + name + ": " + rs.size() + " member(s) reset");
+            } else {
+                ctx.out()
+                        .println("reset requested for " + rs.size() + " member(s) of lab " + name + ": "
+                                + String.join(
+                                        ", ",
+                                        rs.stream().map(ResetView::workspace).toList()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

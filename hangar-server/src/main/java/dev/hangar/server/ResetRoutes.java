@@ -1,0 +1,53 @@
+package dev.hangar.server;
+
+import dev.hangar.api.ResetView;
+import dev.hangar.core.domain.User;
+import dev.hangar.core.service.ResetService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Optional;
+
+/**
+ * The reset routes (issue #13, item 5): {@code POST /api/v1/workspaces/{name}/reset} (202 with one
+ * {@link ResetView}) and {@code POST /api/v1/labs/{name}/reset[?member=NAME]} (202 with one {@link
+ * ResetView} per member reset). Both only record the request; the reconciler does the work. 409 when
+ * the workspace's provider kind cannot reset (naming the kinds that can) or it is being deleted, 422
+ * (field {@code member}) for a member the lab does not have, 404 for what the caller may not see.
+ * The {@code owner} query parameter lets admins address other users' workspaces and labs.
+ */
+final class ResetRoutes {
+    private final ResetService resets;
+
+    ResetRoutes(ResetService resets) {
+        this.resets = resets;
+    }
+
+    void register(RoutesConfig r) {
+        r.post(WorkspaceRoutes.BASE + "/{name}/reset", ctx -> {
+            ResetService.Requested req = resets.reset(user(ctx), query(ctx, "owner"), ctx.pathParam("name"));
+            ctx.status(202).json(view(req));
+        });
+        r.post(LabRoutes.BASE + "/{name}/reset", ctx -> {
+            String member = query(ctx, "member");
+            var reqs = resets.resetLab(
+                    user(ctx),
+                    query(ctx, "owner"),
+                    ctx.pathParam("name"),
+                    member.isEmpty() ? Optional.empty() : Optional.of(member));
+            ctx.status(202).json(reqs.stream().map(ResetRoutes::view).toList());
+        });
+    }
+
+    private static ResetView view(ResetService.Requested r) {
+        return new ResetView(r.workspace(), r.owner(), r.generation());
+    }
+
+    private static User user(Context ctx) {
+        return BearerAuth.user(ctx);
+    }
+
+    private static String query(Context ctx, String key) {
+        String v = ctx.queryParam(key);
+        return v == null ? "" : v;
+    }
+}
