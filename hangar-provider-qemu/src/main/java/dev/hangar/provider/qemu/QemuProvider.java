@@ -74,6 +74,7 @@ public final class QemuProvider implements WorkspaceProvider {
     private final VmStopper stopper;
     private final SshReadiness readiness;
     private final VmReset vmReset;
+    private final VmSuspender suspender;
     private final WorkspaceReset reset = this::resetWorkspace;
 
     QemuProvider(
@@ -96,6 +97,7 @@ public final class QemuProvider implements WorkspaceProvider {
         this.stopper = new VmStopper(settings, clock, background);
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
         this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
+        this.suspender = new VmSuspender(clock);
         VmAdoption.logRunningVms(workspacesDir());
     }
 
@@ -165,6 +167,9 @@ public final class QemuProvider implements WorkspaceProvider {
         Optional<String> crash = VmAdoption.crashReason(d);
         if (crash.isPresent()) return new Observation.Failed(crash.get());
         if (!Files.exists(d.overlay())) return pullingOrAbsent(spec);
+        Optional<Long> state = VmSuspender.stateBytes(d);
+        if (state.isPresent())
+            return new Observation.Stopped("suspended, " + VmSuspender.describe(state.get()) + " state");
         if (Files.exists(d.pidFile()) && SerialLog.endsWithPowerOff(d.serialLog())) {
             return new Observation.Stopped("the guest powered itself off");
         }
@@ -249,6 +254,10 @@ public final class QemuProvider implements WorkspaceProvider {
         disks.writeSeed(spec, d, listener);
         if (crash.isPresent()) listener.event("vm-restarted", "booting again after the crash");
         Files.deleteIfExists(d.crashReportedMarker());
+        if (suspender.resume(spec, d, image.get(), launcher, listener)) {
+            readiness.ensureWatcher(spec, d, listener);
+            return new Observation.Starting("resumed from the saved state; " + readiness.waitingForSshd());
+        }
         launcher.launch(spec, d, image.get(), listener);
         readiness.ensureWatcher(spec, d, listener);
         return new Observation.Starting(readiness.waitingForSshd());
@@ -271,6 +280,8 @@ public final class QemuProvider implements WorkspaceProvider {
                                 + pulls.detail(spec.image()).orElse(""),
                         false);
             }
+            // the saved memory belongs to the old disk
+            Files.deleteIfExists(d.stateFile());
             return vmReset.reset(spec, d, image.get(), listener);
         } catch (IOException e) {
             throw new ProviderException("reset of workspace " + spec.name() + ": " + e.getMessage(), false, e);
@@ -280,6 +291,13 @@ public final class QemuProvider implements WorkspaceProvider {
     private Observation stop(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
         readiness.cancel(spec);
         Optional<ProcessHandle> vm = QemuProcess.find(d);
+        if (vm.isPresent() && StopMode.of(spec) == StopMode.SUSPEND && !stopper.stopping(spec)) {
+            if (suspender.suspend(spec, d, vm.get(), listener)) {
+                return new Observation.Stopped("suspended, "
+                        + VmSuspender.describe(VmSuspender.stateBytes(d).orElse(0L)) + " state");
+            }
+            vm = QemuProcess.find(d);
+        }
         if (vm.isPresent()) {
             stopper.stopGracefully(spec, d, vm.get(), listener);
             return new Observation.Stopping("shutting down (ACPI power button, then quit after "
@@ -292,12 +310,16 @@ public final class QemuProvider implements WorkspaceProvider {
             if (image.isEmpty()) return pulling(spec);
             disks.ensure(spec, d, image.get(), listener);
             disks.writeSeed(spec, d, listener);
-        } else {
+        } else if (!VmSuspender.suspended(d)) {
+            // a suspended VM's devices know the disk's size: grow it at its next cold boot
             disks.grow(spec, d, listener);
         }
         if (Files.exists(d.pidFile()))
             d.write(d.cleanShutdownMarker(), clock.instant().toString());
         d.deleteRuntimeFiles();
+        Optional<Long> state = VmSuspender.stateBytes(d);
+        if (state.isPresent())
+            return new Observation.Stopped("suspended, " + VmSuspender.describe(state.get()) + " state");
         return new Observation.Stopped("disk " + d.overlay().getFileName() + " kept");
     }
 
@@ -333,12 +355,13 @@ public final class QemuProvider implements WorkspaceProvider {
     }
 
     private void validate(WorkspaceSpec spec) {
-        if (!spec.settings().isEmpty()) {
+        TreeSet<String> unknown = new TreeSet<>(spec.settings().keySet());
+        unknown.remove(StopMode.SETTING);
+        if (!unknown.isEmpty()) {
             throw new ProviderException(
-                    "the qemu provider has no template settings; remove "
-                            + new TreeSet<>(spec.settings().keySet()),
-                    true);
+                    "the qemu provider's only template setting is '" + StopMode.SETTING + "'; remove " + unknown, true);
         }
+        StopMode.of(spec);
         if (!spec.id().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new ProviderException("workspace id '" + spec.id() + "' is not usable as a directory name", true);
         }
