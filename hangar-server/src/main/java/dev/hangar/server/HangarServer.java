@@ -246,7 +246,8 @@ public final class HangarServer implements AutoCloseable {
                                     new dev.hangar.core.oidc.OidcProvisioning(
                                             store, clock, config.oidc().policy())))
                             : java.util.Optional.empty(),
-                    secrets);
+                    secrets,
+                    new dev.hangar.core.service.SuspendService(workspaces, store, templates, providers, hostCa));
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {

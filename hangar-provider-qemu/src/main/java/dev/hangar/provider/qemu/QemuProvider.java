@@ -8,6 +8,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceReset;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.spi.WorkspaceSuspend;
 import dev.hangar.provider.ssh.SshProbe;
 import dev.hangar.provider.vm.CloudInitUserData;
 import java.io.IOException;
@@ -76,6 +77,7 @@ public final class QemuProvider implements WorkspaceProvider {
     private final VmReset vmReset;
     private final VmSuspender suspender;
     private final WorkspaceReset reset = this::resetWorkspace;
+    private final WorkspaceSuspend suspend = this::suspendOnNextStop;
 
     QemuProvider(
             Path dataDir,
@@ -116,6 +118,15 @@ public final class QemuProvider implements WorkspaceProvider {
     @Override
     public Optional<WorkspaceReset> reset() {
         return Optional.of(reset);
+    }
+
+    /**
+     * @return the suspend of the next stop: a {@code stop-mode} file in the workspace directory that
+     *     the next {@code apply(STOPPED)} of a running VM uses up; see {@link VmSuspender}
+     */
+    @Override
+    public Optional<WorkspaceSuspend> suspend() {
+        return Optional.of(suspend);
     }
 
     /**
@@ -224,6 +235,7 @@ public final class QemuProvider implements WorkspaceProvider {
     }
 
     private Observation start(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
+        Files.deleteIfExists(d.stopModeFile()); // a suspend request is for the stop that follows it, not a later one
         if (stopper.stopping(spec)) {
             // A restart while the guest is still shutting down: let the stop finish, start on a later
             // call. Once QEMU is gone the stopper only tidies up files, so wait for that.
@@ -263,6 +275,18 @@ public final class QemuProvider implements WorkspaceProvider {
         return new Observation.Starting(readiness.waitingForSshd());
     }
 
+    private void suspendOnNextStop(WorkspaceSpec spec) {
+        validate(spec);
+        WorkspaceDir d = dir(spec);
+        if (!d.exists()) return; // nothing runs, nothing to suspend
+        try {
+            d.write(d.stopModeFile(), StopMode.SUSPEND.name());
+        } catch (IOException e) {
+            throw new ProviderException(
+                    "cannot record the suspend of workspace " + spec.name() + ": " + e.getMessage(), false, e);
+        }
+    }
+
     private Observation resetWorkspace(WorkspaceSpec spec, ProviderListener listener) {
         validate(spec);
         WorkspaceDir d = dir(spec);
@@ -291,13 +315,16 @@ public final class QemuProvider implements WorkspaceProvider {
     private Observation stop(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
         readiness.cancel(spec);
         Optional<ProcessHandle> vm = QemuProcess.find(d);
-        if (vm.isPresent() && StopMode.of(spec) == StopMode.SUSPEND && !stopper.stopping(spec)) {
+        StopMode mode = StopMode.of(spec, d);
+        if (vm.isPresent() && mode == StopMode.SUSPEND && !stopper.stopping(spec)) {
             if (suspender.suspend(spec, d, vm.get(), listener)) {
+                Files.deleteIfExists(d.stopModeFile()); // a one-shot request: this stop used it up
                 return new Observation.Stopped("suspended, "
                         + VmSuspender.describe(VmSuspender.stateBytes(d).orElse(0L)) + " state");
             }
             vm = QemuProcess.find(d);
         }
+        Files.deleteIfExists(d.stopModeFile());
         if (vm.isPresent()) {
             stopper.stopGracefully(spec, d, vm.get(), listener);
             return new Observation.Stopping("shutting down (ACPI power button, then quit after "

@@ -18,7 +18,20 @@ enum StopMode {
     static final String SETTING = "stop";
 
     /**
-     * @return the spec's stop mode; {@link #SHUTDOWN} when the setting is absent
+     * @return the stop mode of the workspace's next stop: {@link #SUSPEND} when {@code hangar stop
+     *     --suspend} asked for it ({@link WorkspaceDir#stopModeFile()}), else the template's
+     * @throws ProviderException (permanent) when the value is neither {@code suspend} nor {@code shutdown}
+     */
+    static StopMode of(WorkspaceSpec spec, WorkspaceDir d) {
+        StopMode template = of(spec);
+        return d.read(d.stopModeFile())
+                .filter(SUSPEND.name()::equals)
+                .map(m -> SUSPEND)
+                .orElse(template);
+    }
+
+    /**
+     * @return the template's stop mode; {@link #SHUTDOWN} when the setting is absent
      * @throws ProviderException (permanent) when the value is neither {@code suspend} nor {@code shutdown}
      */
     static StopMode of(WorkspaceSpec spec) {

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Crash safety.</b> A start trusts only {@code vm.state}, which exists only complete. A kill
  * during the migration leaves {@code vm.state.partial} (deleted by the next attempt) and a paused
  * QEMU, which the next pass finds running: it then either finds the migration completed and the
- * state renamed (quits QEMU), or continues the VM and shuts it down gracefully. The state is renamed
+ * state renamed (quits QEMU), or drops the partial file and suspends again (a migration that
+ * completed but whose rename did not happen), or, when that fails, continues the VM and shuts it
+ * down gracefully. The state is renamed
  * to {@code vm.state.resuming} before QEMU loads it, so once the VM ran again (and changed the disk)
  * the state is never loaded again. A state that fails to load (QEMU exits, or does not finish in
  * {@value #RESUME_TIMEOUT_SECONDS} s) is deleted and the caller boots the disk cold. The migration
@@ -89,6 +91,13 @@ final class VmSuspender {
                 return true;
             }
             Files.deleteIfExists(d.stateFile());
+            if (status.equals("postmigrate")) {
+                // An earlier call was killed between the completed migration and the rename: whether
+                // that stream is whole is unknown, so it is dropped. cont reactivates the disks, which a
+                // completed migration deactivated, and the suspend starts over.
+                qmp.execute("cont");
+                status = "running";
+            }
             if (status.equals("running")) qmp.execute("stop");
             qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH));
             qmp.execute("migrate", Map.of("uri", "exec:cat > " + QemuCommandLine.shellQuote(d.statePartialFile())));

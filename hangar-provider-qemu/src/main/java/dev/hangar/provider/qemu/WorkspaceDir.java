@@ -139,6 +139,11 @@ record WorkspaceDir(Path path) {
         return path.resolve("vm.state.resuming");
     }
 
+    /** {@code SUSPEND} when {@code hangar stop --suspend} asked that the next stop suspend the VM. */
+    Path stopModeFile() {
+        return path.resolve("stop-mode");
+    }
+
     /** @return the runtime files a stopped VM must not leave behind */
     List<Path> runtimeFiles() {
         return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile(), sshReadyReportedFile());
