@@ -8,4 +8,9 @@ package dev.hangar.api;
  *     and resume from it at the next start ({@code hangar stop --suspend}); refused (422, field
  *     {@code suspend}) for kinds that cannot suspend, naming those that can
  */
-public record StopRequest(boolean suspend) {}
+public record StopRequest(Boolean suspend) {
+    /** An absent {@code suspend} (the body {@code {}}) is {@code false}. */
+    public StopRequest {
+        suspend = Boolean.TRUE.equals(suspend);
+    }
+}
