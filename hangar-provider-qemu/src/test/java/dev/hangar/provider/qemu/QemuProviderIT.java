@@ -135,6 +135,9 @@ class QemuProviderIT {
         assertThat(running.ssh().host()).isEqualTo("127.0.0.1");
         Path knownHosts = Files.writeString(
                 keys.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey.publicKey() + "\n");
+        // Suspend and resume (issue #18 item 1), then a corrupted state that falls back to a cold boot;
+        // right after the first boot, while cloud-init may still be finishing in the guest.
+        suspendAndResume(spec, clientKey, knownHosts, port, wsDir, listener);
         String marker = "hangar-" + UUID.randomUUID();
         // runcmd runs in cloud-final, which may finish after sshd is up: wait for it inside the guest.
         String out = ssh(
@@ -210,9 +213,6 @@ class QemuProviderIT {
             Files.writeString(knownHosts, "[127.0.0.1]:" + port2 + " " + hostKey.publicKey() + "\n");
         }
         assertThat(ssh(spec, clientKey, knownHosts, port2, "cat ~/persist.txt")).isEqualTo(marker);
-
-        // 3b. Suspend and resume (issue #18 item 1), then a corrupted state that falls back to a cold boot.
-        suspendAndResume(spec, clientKey, knownHosts, port2, wsDir, listener);
 
         // 4. A crash: kill -9 QEMU; the workspace is Failed with the serial console's last words.
         ProcessHandle qemu = qemuProcesses(wsDir).getFirst();
@@ -467,7 +467,7 @@ class QemuProviderIT {
         assertThat(net).contains("10.0.2.15").contains("default via 10.0.2.2");
         long guestEpoch = Long.parseLong(ssh(spec, clientKey, knownHosts, port, "date +%s"));
         long skew = Instant.now().getEpochSecond() - guestEpoch;
-        await().atMost(Duration.ofSeconds(60)).until(() -> provider.observe(spec) instanceof Observation.Running);
+        await().atMost(Duration.ofMinutes(5)).until(() -> provider.observe(spec) instanceof Observation.Running);
 
         // A state file that does not load: cold boot from the kept disk, with an event saying so.
         assertThat(provider.apply(spec, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopped.class);
