@@ -448,13 +448,31 @@ class QemuProviderIT {
         t0 = Instant.now();
         assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
         Duration resumeApply = Duration.between(t0, Instant.now());
+        // the resume is synchronous: it loaded the state (or fell back) before apply returned
+        assertThat(listener.eventTypes())
+                .withFailMessage(() -> "events: " + listener.events)
+                .contains("vm-resumed")
+                .doesNotContain("resume-failed");
         GuestSsh guest = new GuestSsh(port, spec.sshUser(), clientKey, knownHosts);
-        await().atMost(Duration.ofMinutes(2))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> guest.run(List.of("-o", "ConnectTimeout=5"), "true", Duration.ofSeconds(10))
-                                .code()
-                        == 0);
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> guest.run(List.of("-o", "ConnectTimeout=5"), "true", Duration.ofSeconds(10))
+                                    .code()
+                            == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String status;
+            try (QmpClient qmp = QmpClient.connect(wsDir.resolve("qmp.sock"), Duration.ofSeconds(5))) {
+                status = qmp.execute("query-status").toString();
+            } catch (IOException io) {
+                status = io.toString();
+            }
+            throw new AssertionError(
+                    "no ssh after the resume; QMP query-status " + status + "; events " + listener.events
+                            + "; serial console: " + String.join("\n", SerialLog.tail(wsDir.resolve("serial.log"), 30)),
+                    e);
+        }
         Duration resumeToSsh = Duration.between(t0, Instant.now());
         assertThat(listener.eventTypes()).contains("vm-resumed").doesNotContain("resume-failed");
         assertThat(wsDir.resolve("vm.state")).doesNotExist();
