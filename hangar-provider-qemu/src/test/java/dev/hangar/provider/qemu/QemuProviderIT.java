@@ -137,7 +137,7 @@ class QemuProviderIT {
                 keys.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey.publicKey() + "\n");
         // Suspend and resume (issue #18 item 1), then a corrupted state that falls back to a cold boot;
         // right after the first boot, while cloud-init may still be finishing in the guest.
-        suspendAndResume(spec, clientKey, knownHosts, port, wsDir, listener);
+        port = suspendAndResume(spec, clientKey, knownHosts, port, wsDir, listener);
         String marker = "hangar-" + UUID.randomUUID();
         // runcmd runs in cloud-final, which may finish after sshd is up: wait for it inside the guest.
         String out = ssh(
@@ -420,10 +420,16 @@ class QemuProviderIT {
      * with a destroyed header: the start boots the disk cold, says so in an event, and the files are
      * still there. Prints the figures (not asserted: TCG on a shared host).
      */
-    private static void suspendAndResume(
-            WorkspaceSpec running, Path clientKey, Path knownHosts, int port, Path wsDir, RecordingListener listener)
+    private static int suspendAndResume(
+            WorkspaceSpec running,
+            Path clientKey,
+            Path knownHosts,
+            int firstPort,
+            Path wsDir,
+            RecordingListener listener)
             throws Exception {
         WorkspaceSpec spec = withSettings(running, Map.of("stop", "suspend"));
+        int port = firstPort;
         String sums = ssh(
                 spec,
                 clientKey,
@@ -453,6 +459,7 @@ class QemuProviderIT {
                 .withFailMessage(() -> "events: " + listener.events)
                 .contains("vm-resumed")
                 .doesNotContain("resume-failed");
+        port = followPort(wsDir, port, running, knownHosts, listener);
         GuestSsh guest = new GuestSsh(port, spec.sshUser(), clientKey, knownHosts);
         try {
             await().atMost(Duration.ofMinutes(2))
@@ -504,6 +511,7 @@ class QemuProviderIT {
         assertThat(state).doesNotExist();
         assertThat(wsDir.resolve("vm.state.resuming")).doesNotExist();
         Observation.Running cold = awaitRunning(spec);
+        port = followPort(wsDir, port, running, knownHosts, listener);
         assertThat(cold.ssh().port()).isEqualTo(port);
         assertThat(ssh(spec, clientKey, knownHosts, port, "cd ~/files && ls | wc -l && sha256sum f* | sha256sum"))
                 .isEqualTo(sums);
@@ -520,6 +528,22 @@ class QemuProviderIT {
                                 || e.getKey().startsWith("vm-resumed")
                                 || e.getKey().startsWith("resume-failed"))
                         .toList());
+        return port;
+    }
+
+    /**
+     * The ssh port after a launch: kept while free, else moved with an {@code ssh-port-changed} event
+     * (then known_hosts follows it).
+     */
+    private static int followPort(Path wsDir, int port, WorkspaceSpec spec, Path knownHosts, RecordingListener listener)
+            throws IOException {
+        int now = Integer.parseInt(Files.readString(wsDir.resolve("ssh-port")).strip());
+        if (now != port) {
+            assertThat(listener.eventTypes()).contains("ssh-port-changed");
+            Files.writeString(
+                    knownHosts, "[127.0.0.1]:" + now + " " + spec.hostKey().publicKey() + "\n");
+        }
+        return now;
     }
 
     private static WorkspaceSpec withSettings(WorkspaceSpec s, Map<String, String> settings) {
