@@ -5,6 +5,7 @@ import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
 import dev.hangar.api.TokenView;
 import dev.hangar.api.UserView;
+import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -42,8 +43,13 @@ final class Views {
         b.add("Owner", w.owner());
         b.add("Template", w.template());
         b.add("Provider", w.provider());
-        b.add("Phase", w.phase().name());
-        if (!w.reason().isEmpty()) b.add("Reason", w.reason());
+        if (w.phase() == WorkspacePhase.Stopped && w.reason().startsWith("suspended, ")) {
+            // the provider's "suspended, 1.2 GiB state": "Stopped (suspended, 1.2 GiB state)"
+            b.add("Phase", w.phase().name() + " (" + w.reason() + ")");
+        } else {
+            b.add("Phase", w.phase().name());
+            if (!w.reason().isEmpty()) b.add("Reason", w.reason());
+        }
         b.add("Desired", w.desired().toString());
         b.add("CPUs", Integer.toString(w.cpus()));
         b.add("Memory", Sizes.formatMiB(w.memoryMiB()));

@@ -259,7 +259,8 @@ public final class HangarServer implements AutoCloseable {
                             : java.util.Optional.empty(),
                     secrets,
                     new dev.hangar.core.service.ResetService(
-                            store, workspaces, labs, providers, clock, reconciler::enqueue));
+                            store, workspaces, labs, providers, clock, reconciler::enqueue),
+                    new dev.hangar.core.service.SuspendService(workspaces, store, templates, providers, hostCa));
             try {
                 app.start(config.listenHost(), config.listenPort());
             } catch (RuntimeException e) {

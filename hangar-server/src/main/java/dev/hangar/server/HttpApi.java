@@ -40,7 +40,8 @@ final class HttpApi {
             dev.hangar.core.lab.LabService labs,
             java.util.Optional<OidcSignIn> oidc,
             dev.hangar.core.secret.SecretService secrets,
-            dev.hangar.core.service.ResetService resets) {
+            dev.hangar.core.service.ResetService resets,
+            dev.hangar.core.service.SuspendService suspends) {
         HttpAudit httpAudit = new HttpAudit(audit);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -65,7 +66,7 @@ final class HttpApi {
             java.util.Set<String> publicPaths = new java.util.HashSet<>(OidcRoutes.PUBLIC);
             publicPaths.add(SystemRoutes.OPENAPI_PATH);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, publicPaths));
-            new WorkspaceRoutes(workspaces, dryRun, activity).register(cfg.routes);
+            new WorkspaceRoutes(workspaces, dryRun, activity, suspends).register(cfg.routes);
             new LabRoutes(labs).register(cfg.routes);
             new ResetRoutes(resets).register(cfg.routes);
             new ActivityRoutes(activity).register(cfg.routes);

@@ -56,10 +56,15 @@ final class WorkspaceRoutes {
     private final WorkspaceService workspaces;
     private final DryRunService dryRun;
     private final dev.hangar.core.autostop.ActivityService activity;
+    private final dev.hangar.core.service.SuspendService suspends;
 
     WorkspaceRoutes(
-            WorkspaceService workspaces, DryRunService dryRun, dev.hangar.core.autostop.ActivityService activity) {
+            WorkspaceService workspaces,
+            DryRunService dryRun,
+            dev.hangar.core.autostop.ActivityService activity,
+            dev.hangar.core.service.SuspendService suspends) {
         this.workspaces = workspaces;
+        this.suspends = suspends;
         this.dryRun = dryRun;
         this.activity = activity;
     }
@@ -73,9 +78,22 @@ final class WorkspaceRoutes {
         });
         r.delete(BASE + "/{name}", ctx -> accepted(ctx, workspaces.delete(user(ctx), owner(ctx), name(ctx))));
         r.post(BASE + "/{name}/start", ctx -> accepted(ctx, workspaces.start(user(ctx), owner(ctx), name(ctx))));
-        r.post(BASE + "/{name}/stop", ctx -> accepted(ctx, workspaces.stop(user(ctx), owner(ctx), name(ctx))));
+        r.post(BASE + "/{name}/stop", this::stop);
         r.post(BASE + "/{name}/restart", ctx -> accepted(ctx, workspaces.restart(user(ctx), owner(ctx), name(ctx))));
         r.get(BASE + "/{name}/events", this::events);
+    }
+
+    /** Without a body (or with {@code suspend: false}) a plain stop; {@code {"suspend": true}} suspends. */
+    private void stop(Context ctx) {
+        boolean hasBody = ctx.req().getContentLengthLong() > 0
+                || (ctx.req().getContentLengthLong() < 0 && ctx.contentType() != null);
+        boolean suspend = hasBody
+                && RequestBodies.read(ctx, dev.hangar.api.StopRequest.class).suspend();
+        accepted(
+                ctx,
+                suspend
+                        ? suspends.stop(user(ctx), owner(ctx), name(ctx))
+                        : workspaces.stop(user(ctx), owner(ctx), name(ctx)));
     }
 
     private void list(Context ctx) throws java.io.IOException {

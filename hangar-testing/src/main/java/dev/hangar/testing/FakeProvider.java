@@ -73,6 +73,13 @@ public final class FakeProvider implements WorkspaceProvider {
     private final java.util.concurrent.atomic.AtomicInteger appliesInFlight =
             new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Set<String> booted = ConcurrentHashMap.newKeySet();
+    private volatile boolean suspendable;
+    private final dev.hangar.provider.spi.WorkspaceSuspend suspend = spec -> {
+        if (readState(spec.id()).isPresent()) writeMarker(spec.id(), true);
+    };
+
+    /** The detail of a suspended fake workspace: the state size a real provider would report. */
+    public static final String SUSPENDED = "suspended, 1.2 GiB state";
 
     /**
      * @param dataDir where the fake keeps one state file per workspace; created if missing
@@ -174,6 +181,23 @@ public final class FakeProvider implements WorkspaceProvider {
         return closed;
     }
 
+    /**
+     * Offers {@link #suspend()} (off by default, like Pods): {@code stop --suspend} then marks the
+     * next stop, which leaves the workspace Stopped with detail {@value #SUSPENDED} (event {@code
+     * fake-suspended}) until the next start (event {@code fake-resumed}).
+     *
+     * @return this
+     */
+    public FakeProvider suspendable() {
+        this.suspendable = true;
+        return this;
+    }
+
+    @Override
+    public Optional<dev.hangar.provider.spi.WorkspaceSuspend> suspend() {
+        return suspendable ? Optional.of(suspend) : Optional.empty();
+    }
+
     @Override
     public String type() {
         return TYPE;
@@ -219,10 +243,16 @@ public final class FakeProvider implements WorkspaceProvider {
         }
         Observation o;
         if (desired == PowerState.STOPPED) {
-            writeState(spec.id(), "stopped");
+            boolean suspendNow = state.equals(Optional.of("running")) && Files.exists(markerFile(spec.id()));
+            boolean suspended = suspendNow || state.equals(Optional.of("suspended"));
+            writeState(spec.id(), suspended ? "suspended" : "stopped");
+            writeMarker(spec.id(), false);
+            if (suspendNow) listener.event("fake-suspended", "fake memory saved (1.2 GiB)");
             startingPassesLeft.remove(spec.id());
-            o = new Observation.Stopped("fake compute stopped");
+            o = new Observation.Stopped(suspended ? SUSPENDED : "fake compute stopped");
         } else {
+            writeMarker(spec.id(), false);
+            if (state.equals(Optional.of("suspended"))) listener.event("fake-resumed", "fake memory restored");
             if (!state.equals(Optional.of("running"))) {
                 writeState(spec.id(), "running");
                 booted.remove(spec.id());
@@ -286,6 +316,7 @@ public final class FakeProvider implements WorkspaceProvider {
     public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
         try {
             Files.deleteIfExists(stateFile(spec.id()));
+            Files.deleteIfExists(markerFile(spec.id()));
         } catch (IOException e) {
             throw new ProviderException("cannot delete fake state: " + e.getMessage(), false, e);
         }
@@ -303,12 +334,26 @@ public final class FakeProvider implements WorkspaceProvider {
         Optional<String> s = readState(spec.id());
         if (s.isEmpty()) return new Observation.Absent();
         if (s.get().equals("stopped")) return new Observation.Stopped("fake compute stopped");
+        if (s.get().equals("suspended")) return new Observation.Stopped(SUSPENDED);
         AtomicInteger left = startingPassesLeft.get(spec.id());
         SshEndpoint ssh = sshByName.getOrDefault(spec.name(), this.ssh);
         return left != null && left.get() > 0
                 ? new Observation.Starting("fake boot")
                 : new Observation.Running(
                         ssh, ssh == SSH ? "fake sshd (not listening)" : "fake compute, sshd at " + ssh);
+    }
+
+    private Path markerFile(String id) {
+        return dataDir.resolve(id + ".suspend-next-stop");
+    }
+
+    private void writeMarker(String id, boolean present) {
+        try {
+            if (present) Files.writeString(markerFile(id), "suspend", StandardCharsets.US_ASCII);
+            else Files.deleteIfExists(markerFile(id));
+        } catch (IOException e) {
+            throw new ProviderException("cannot write fake suspend marker: " + e.getMessage(), false, e);
+        }
     }
 
     private Path stateFile(String id) {

@@ -165,6 +165,21 @@ public final class HangarClient implements AutoCloseable {
         return transport.send("POST", workspacePath(name, "/stop") + ownerQuery(owner), null, WorkspaceView.class);
     }
 
+    /**
+     * {@code POST /workspaces/{name}/stop} with {@code {"suspend": true}} (202): asks for its memory and
+     * device state to be saved beside its disk, resumed by the next start. Idempotent.
+     *
+     * @throws dev.hangar.api.client.ApiException 422 when its kind cannot suspend (the message names the
+     *     kinds that can)
+     */
+    public WorkspaceView suspendWorkspace(String name, String owner) {
+        return transport.send(
+                "POST",
+                workspacePath(name, "/stop") + ownerQuery(owner),
+                new dev.hangar.api.StopRequest(true),
+                WorkspaceView.class);
+    }
+
     /** {@code POST /workspaces/{name}/restart} (202): asks for a stop then a start; 409 when stopped. */
     public WorkspaceView restartWorkspace(String name, String owner) {
         return transport.send("POST", workspacePath(name, "/restart") + ownerQuery(owner), null, WorkspaceView.class);

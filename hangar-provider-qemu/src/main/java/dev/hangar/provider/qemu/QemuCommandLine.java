@@ -169,6 +169,25 @@ public record QemuCommandLine(
         return List.copyOf(a);
     }
 
+    /**
+     * The extra arguments that make a VM started with {@link #args()} resume from a state file
+     * instead of booting: {@code -incoming exec:cat '<state>'} (QEMU 7.2 has no {@code file:}
+     * migration URI; {@code exec:} runs the command with {@code /bin/sh -c} and reads its output).
+     * The VM then waits in run state {@code inmigrate} until the stream is loaded, and ends {@code
+     * paused} (the state was saved from a stopped VM) until QMP {@code cont}.
+     *
+     * @param state the state file, written by {@code migrate} to {@code exec:cat > '<file>'}
+     * @return {@code -incoming} and its URI, the path single-quoted for the shell
+     */
+    public static List<String> incoming(Path state) {
+        return List.of("-incoming", "exec:cat " + shellQuote(state));
+    }
+
+    /** @return {@code path} as one single-quoted {@code /bin/sh} word */
+    static String shellQuote(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+
     /** QEMU option values separate properties with commas; a literal comma is written twice. */
     private static String escape(Path path) {
         return path.toString().replace(",", ",,");

@@ -9,6 +9,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceReset;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.spi.WorkspaceSuspend;
 import dev.hangar.provider.ssh.SshProbe;
 import dev.hangar.provider.vm.CloudInitUserData;
 import java.io.IOException;
@@ -75,8 +76,10 @@ public final class QemuProvider implements WorkspaceProvider {
     private final VmStopper stopper;
     private final SshReadiness readiness;
     private final VmReset vmReset;
+    private final VmSuspender suspender;
     private final WorkspaceReset reset = this::resetWorkspace;
     private final HostDevices hostDevices;
+    private final WorkspaceSuspend suspend = this::suspendOnNextStop;
 
     QemuProvider(
             Path dataDir,
@@ -99,6 +102,7 @@ public final class QemuProvider implements WorkspaceProvider {
         this.readiness = new SshReadiness(settings, clock, accelerator, background);
         this.vmReset = new VmReset(disks, launcher, stopper, readiness, clock);
         this.hostDevices = new QemuHostDevices(VfioHostCheck.ofThisHost().allowed(settings.pciDevices()), launcher);
+        this.suspender = new VmSuspender(clock);
         VmAdoption.logRunningVms(workspacesDir());
     }
 
@@ -129,6 +133,15 @@ public final class QemuProvider implements WorkspaceProvider {
     @Override
     public Optional<WorkspaceReset> reset() {
         return Optional.of(reset);
+    }
+
+    /**
+     * @return the suspend of the next stop: a {@code stop-mode} file in the workspace directory that
+     *     the next {@code apply(STOPPED)} of a running VM uses up; see {@link VmSuspender}
+     */
+    @Override
+    public Optional<WorkspaceSuspend> suspend() {
+        return Optional.of(suspend);
     }
 
     /**
@@ -180,6 +193,9 @@ public final class QemuProvider implements WorkspaceProvider {
         Optional<String> crash = VmAdoption.crashReason(d);
         if (crash.isPresent()) return new Observation.Failed(crash.get());
         if (!Files.exists(d.overlay())) return pullingOrAbsent(spec);
+        Optional<Long> state = VmSuspender.stateBytes(d);
+        if (state.isPresent())
+            return new Observation.Stopped("suspended, " + VmSuspender.describe(state.get()) + " state");
         if (Files.exists(d.pidFile()) && SerialLog.endsWithPowerOff(d.serialLog())) {
             return new Observation.Stopped("the guest powered itself off");
         }
@@ -234,6 +250,7 @@ public final class QemuProvider implements WorkspaceProvider {
     }
 
     private Observation start(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
+        Files.deleteIfExists(d.stopModeFile()); // a suspend request is for the stop that follows it, not a later one
         if (stopper.stopping(spec)) {
             // A restart while the guest is still shutting down: let the stop finish, start on a later
             // call. Once QEMU is gone the stopper only tidies up files, so wait for that.
@@ -264,9 +281,25 @@ public final class QemuProvider implements WorkspaceProvider {
         disks.writeSeed(spec, d, listener);
         if (crash.isPresent()) listener.event("vm-restarted", "booting again after the crash");
         Files.deleteIfExists(d.crashReportedMarker());
+        if (suspender.resume(spec, d, image.get(), launcher, listener)) {
+            readiness.ensureWatcher(spec, d, listener);
+            return new Observation.Starting("resumed from the saved state; " + readiness.waitingForSshd());
+        }
         launcher.launch(spec, d, image.get(), listener);
         readiness.ensureWatcher(spec, d, listener);
         return new Observation.Starting(readiness.waitingForSshd());
+    }
+
+    private void suspendOnNextStop(WorkspaceSpec spec) {
+        validate(spec);
+        WorkspaceDir d = dir(spec);
+        if (!d.exists()) return; // nothing runs, nothing to suspend
+        try {
+            d.write(d.stopModeFile(), StopMode.SUSPEND.name());
+        } catch (IOException e) {
+            throw new ProviderException(
+                    "cannot record the suspend of workspace " + spec.name() + ": " + e.getMessage(), false, e);
+        }
     }
 
     private Observation resetWorkspace(WorkspaceSpec spec, ProviderListener listener) {
@@ -286,6 +319,8 @@ public final class QemuProvider implements WorkspaceProvider {
                                 + pulls.detail(spec.image()).orElse(""),
                         false);
             }
+            // the saved memory belongs to the old disk
+            Files.deleteIfExists(d.stateFile());
             return vmReset.reset(spec, d, image.get(), listener);
         } catch (IOException e) {
             throw new ProviderException("reset of workspace " + spec.name() + ": " + e.getMessage(), false, e);
@@ -295,6 +330,16 @@ public final class QemuProvider implements WorkspaceProvider {
     private Observation stop(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) throws IOException {
         readiness.cancel(spec);
         Optional<ProcessHandle> vm = QemuProcess.find(d);
+        StopMode mode = StopMode.of(spec, d);
+        if (vm.isPresent() && mode == StopMode.SUSPEND && !stopper.stopping(spec)) {
+            if (suspender.suspend(spec, d, vm.get(), listener)) {
+                Files.deleteIfExists(d.stopModeFile()); // a one-shot request: this stop used it up
+                return new Observation.Stopped("suspended, "
+                        + VmSuspender.describe(VmSuspender.stateBytes(d).orElse(0L)) + " state");
+            }
+            vm = QemuProcess.find(d);
+        }
+        Files.deleteIfExists(d.stopModeFile());
         if (vm.isPresent()) {
             stopper.stopGracefully(spec, d, vm.get(), listener);
             return new Observation.Stopping("shutting down (ACPI power button, then quit after "
@@ -307,12 +352,16 @@ public final class QemuProvider implements WorkspaceProvider {
             if (image.isEmpty()) return pulling(spec);
             disks.ensure(spec, d, image.get(), listener);
             disks.writeSeed(spec, d, listener);
-        } else {
+        } else if (!VmSuspender.suspended(d)) {
+            // a suspended VM's devices know the disk's size: grow it at its next cold boot
             disks.grow(spec, d, listener);
         }
         if (Files.exists(d.pidFile()))
             d.write(d.cleanShutdownMarker(), clock.instant().toString());
         d.deleteRuntimeFiles();
+        Optional<Long> state = VmSuspender.stateBytes(d);
+        if (state.isPresent())
+            return new Observation.Stopped("suspended, " + VmSuspender.describe(state.get()) + " state");
         return new Observation.Stopped("disk " + d.overlay().getFileName() + " kept");
     }
 
@@ -348,12 +397,13 @@ public final class QemuProvider implements WorkspaceProvider {
     }
 
     private void validate(WorkspaceSpec spec) {
-        if (!spec.settings().isEmpty()) {
+        TreeSet<String> unknown = new TreeSet<>(spec.settings().keySet());
+        unknown.remove(StopMode.SETTING);
+        if (!unknown.isEmpty()) {
             throw new ProviderException(
-                    "the qemu provider has no template settings; remove "
-                            + new TreeSet<>(spec.settings().keySet()),
-                    true);
+                    "the qemu provider's only template setting is '" + StopMode.SETTING + "'; remove " + unknown, true);
         }
+        StopMode.of(spec);
         if (!spec.id().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             throw new ProviderException("workspace id '" + spec.id() + "' is not usable as a directory name", true);
         }

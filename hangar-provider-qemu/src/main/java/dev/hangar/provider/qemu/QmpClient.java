@@ -73,10 +73,23 @@ final class QmpClient implements AutoCloseable {
      * @throws IOException if QEMU answers with an {@code error} or the connection fails
      */
     JsonNode execute(String command) throws IOException {
+        return send(command, java.util.Map.of("execute", command));
+    }
+
+    /**
+     * Runs a command with {@code arguments} (its QMP {@code arguments} object, e.g. {@code migrate}'s
+     * {@code uri}) and returns its {@code return} value, skipping asynchronous events in between.
+     *
+     * @throws IOException if QEMU answers with an {@code error} or the connection fails
+     */
+    JsonNode execute(String command, java.util.Map<String, ?> arguments) throws IOException {
+        return send(command, java.util.Map.of("execute", command, "arguments", arguments));
+    }
+
+    private JsonNode send(String command, java.util.Map<String, ?> request) throws IOException {
         // One write: QEMU acts on a complete JSON object at once, and after "quit" it may have closed
         // the socket before a separately written newline arrives.
-        out.write((JSON.writeValueAsString(java.util.Map.of("execute", command)) + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+        out.write((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {
             JsonNode message;

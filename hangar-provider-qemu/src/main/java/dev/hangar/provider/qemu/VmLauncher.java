@@ -56,6 +56,26 @@ final class VmLauncher {
      * @throws IOException when the workspace's files cannot be written
      */
     void launch(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
+        launch(spec, d, image, List.of(), listener);
+    }
+
+    /**
+     * Starts QEMU for the workspace, detached, loading the memory and device state from {@code state}
+     * ({@link QemuCommandLine#incoming}) instead of booting. Returns once QEMU daemonised: it is then
+     * still loading (run state {@code inmigrate}); {@link VmSuspender#resume} waits for the load.
+     * Reports what {@link #launch(WorkspaceSpec, WorkspaceDir, BaseImage, ProviderListener)} reports.
+     *
+     * @throws ProviderException as {@code launch}
+     * @throws IOException as {@code launch}
+     */
+    void resume(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, Path state, ProviderListener listener)
+            throws IOException {
+        launch(spec, d, image, QemuCommandLine.incoming(state), listener);
+    }
+
+    private void launch(
+            WorkspaceSpec spec, WorkspaceDir d, BaseImage image, List<String> extraArgs, ProviderListener listener)
+            throws IOException {
         for (Path socket : List.of(d.qmpSocket(), d.consoleSocket())) {
             if (socket.toString().length() > WorkspaceDir.MAX_SOCKET_PATH) {
                 throw new ProviderException(
@@ -74,7 +94,7 @@ final class VmLauncher {
         Files.deleteIfExists(d.launchedAtFile());
         Instant t0 = clock.instant();
         try {
-            launchQemu(spec, d, image, pci, listener);
+            launchQemu(spec, d, image, pci, extraArgs, listener);
         } finally {
             // QEMU read the secrets into memory while starting: they leave the host disk at once
             GuestSecrets.delete(d.path());
@@ -93,7 +113,12 @@ final class VmLauncher {
     }
 
     private void launchQemu(
-            WorkspaceSpec spec, WorkspaceDir d, BaseImage image, List<String> pci, ProviderListener listener)
+            WorkspaceSpec spec,
+            WorkspaceDir d,
+            BaseImage image,
+            List<String> pci,
+            List<String> extraArgs,
+            ProviderListener listener)
             throws IOException {
         for (int attempt = 1; ; attempt++) {
             // written per attempt: a failed attempt's cleanup removes them with the runtime files
@@ -113,6 +138,10 @@ final class VmLauncher {
                             secrets)
                     .withPciPassthrough(pci)
                     .args();
+            if (!extraArgs.isEmpty()) {
+                args = new java.util.ArrayList<>(args);
+                args.addAll(extraArgs);
+            }
             int exit = QemuProcess.launch(args, d, LAUNCH_TIMEOUT);
             if (exit == 0) break;
             String output = d.read(d.startLog()).orElse("").strip();

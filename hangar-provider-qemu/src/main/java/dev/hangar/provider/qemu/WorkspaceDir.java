@@ -117,6 +117,33 @@ record WorkspaceDir(Path path) {
         return path.resolve("powerdown-requested-at");
     }
 
+    /**
+     * The saved memory and device state of a suspended VM (a QEMU migration stream), matching the
+     * overlay as it was at the suspend. Present only when complete: {@link VmSuspender} writes
+     * {@link #statePartialFile()} and renames it here once QEMU reported the migration completed.
+     */
+    Path stateFile() {
+        return path.resolve("vm.state");
+    }
+
+    /** The state file while QEMU writes it; never trusted by a start, removed by the next suspend. */
+    Path statePartialFile() {
+        return path.resolve("vm.state.partial");
+    }
+
+    /**
+     * The state file while a resume loads it: renamed from {@link #stateFile()} before the launch, so
+     * a state whose VM ran again (and changed the disk) is never loaded a second time.
+     */
+    Path stateResumingFile() {
+        return path.resolve("vm.state.resuming");
+    }
+
+    /** {@code SUSPEND} when {@code hangar stop --suspend} asked that the next stop suspend the VM. */
+    Path stopModeFile() {
+        return path.resolve("stop-mode");
+    }
+
     /** @return the runtime files a stopped VM must not leave behind */
     List<Path> runtimeFiles() {
         return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile(), sshReadyReportedFile());

@@ -222,4 +222,13 @@ class QemuCommandLineTest {
         assertThat(GuestSecrets.write(dir, List.of())).isZero();
         assertThat(GuestSecrets.dir(dir)).doesNotExist();
     }
+
+    @Test
+    void incomingReadsTheStateFileThroughOneQuotedShellWord() {
+        assertThat(QemuCommandLine.incoming(Path.of("/data/ws/vm.state.resuming")))
+                .containsExactly("-incoming", "exec:cat '/data/ws/vm.state.resuming'");
+        // a quote in the path cannot end the word: ' is written as '\''
+        assertThat(QemuCommandLine.incoming(Path.of("/d/it's; rm -rf x/vm.state")))
+                .containsExactly("-incoming", "exec:cat '/d/it'\\''s; rm -rf x/vm.state'");
+    }
 }

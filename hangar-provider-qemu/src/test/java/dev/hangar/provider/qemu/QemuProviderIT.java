@@ -135,6 +135,9 @@ class QemuProviderIT {
         assertThat(running.ssh().host()).isEqualTo("127.0.0.1");
         Path knownHosts = Files.writeString(
                 keys.resolve("known_hosts"), "[127.0.0.1]:" + port + " " + hostKey.publicKey() + "\n");
+        // Suspend and resume (issue #18 item 1), then a corrupted state that falls back to a cold boot;
+        // right after the first boot, while cloud-init may still be finishing in the guest.
+        port = suspendAndResume(spec, clientKey, knownHosts, port, wsDir, listener);
         String marker = "hangar-" + UUID.randomUUID();
         // runcmd runs in cloud-final, which may finish after sshd is up: wait for it inside the guest.
         String out = ssh(
@@ -409,6 +412,158 @@ class QemuProviderIT {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> String.join("\n", provider.consoleLog(spec, 20).orElseThrow())
                         .contains("login:"));
+    }
+
+    /**
+     * 200 files in the guest, suspend (the state file beside the overlay, QEMU gone), resume timed to
+     * the first working ssh command, checksums, the guest's network and clock; then a state file
+     * with a destroyed header: the start boots the disk cold, says so in an event, and the files are
+     * still there. Prints the figures (not asserted: TCG on a shared host).
+     */
+    private static int suspendAndResume(
+            WorkspaceSpec running,
+            Path clientKey,
+            Path knownHosts,
+            int firstPort,
+            Path wsDir,
+            RecordingListener listener)
+            throws Exception {
+        WorkspaceSpec spec = withSettings(running, Map.of("stop", "suspend"));
+        int port = firstPort;
+        String sums = ssh(
+                spec,
+                clientKey,
+                knownHosts,
+                port,
+                "mkdir -p ~/files && cd ~/files && for i in $(seq 1 200); do head -c 8192 /dev/urandom > f$i; done"
+                        + " && sync && ls | wc -l && sha256sum f* | sha256sum");
+        assertThat(sums.lines().findFirst()).hasValue("200");
+
+        Instant t0 = Instant.now();
+        Observation suspended = provider.apply(spec, PowerState.STOPPED, listener);
+        Duration suspendTook = Duration.between(t0, Instant.now());
+        assertThat(suspended).isInstanceOf(Observation.Stopped.class);
+        assertThat(suspended.detail()).startsWith("suspended, ").endsWith(" state");
+        assertThat(qemuProcesses(wsDir)).isEmpty();
+        assertThat(wsDir.resolve("vm.state")).isNotEmptyFile();
+        assertThat(wsDir.resolve("vm.state.partial")).doesNotExist();
+        assertThat(provider.observe(spec).detail()).isEqualTo(suspended.detail());
+        assertThat(listener.eventTypes()).contains("vm-suspended");
+        long stateBytes = Files.size(wsDir.resolve("vm.state"));
+
+        t0 = Instant.now();
+        assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        Duration resumeApply = Duration.between(t0, Instant.now());
+        // the resume is synchronous: it loaded the state (or fell back) before apply returned
+        assertThat(listener.eventTypes())
+                .withFailMessage(() -> "events: " + listener.events)
+                .contains("vm-resumed")
+                .doesNotContain("resume-failed");
+        port = followPort(wsDir, port, running, knownHosts, listener);
+        GuestSsh guest = new GuestSsh(port, spec.sshUser(), clientKey, knownHosts);
+        try {
+            await().atMost(Duration.ofMinutes(2))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> guest.run(List.of("-o", "ConnectTimeout=5"), "true", Duration.ofSeconds(10))
+                                    .code()
+                            == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String status;
+            try (QmpClient qmp = QmpClient.connect(wsDir.resolve("qmp.sock"), Duration.ofSeconds(5))) {
+                status = qmp.execute("query-status").toString();
+            } catch (IOException io) {
+                status = io.toString();
+            }
+            throw new AssertionError(
+                    "no ssh after the resume; QMP query-status " + status + "; events " + listener.events
+                            + "; serial console: " + String.join("\n", SerialLog.tail(wsDir.resolve("serial.log"), 30)),
+                    e);
+        }
+        Duration resumeToSsh = Duration.between(t0, Instant.now());
+        assertThat(listener.eventTypes()).contains("vm-resumed").doesNotContain("resume-failed");
+        assertThat(wsDir.resolve("vm.state")).doesNotExist();
+        assertThat(wsDir.resolve("vm.state.resuming")).doesNotExist();
+        String after = ssh(spec, clientKey, knownHosts, port, "cd ~/files && ls | wc -l && sha256sum f* | sha256sum");
+        assertThat(after).isEqualTo(sums);
+        // The guest's network: its NIC keeps its DHCP address (restrict=on gives it no default route),
+        // and new connections come in through user networking (each ssh above is one).
+        String net = ssh(spec, clientKey, knownHosts, port, "ip -4 -o addr show eth0");
+        assertThat(net).contains("10.0.2.15/24");
+        long guestEpoch = Long.parseLong(ssh(spec, clientKey, knownHosts, port, "date +%s"));
+        long skew = Instant.now().getEpochSecond() - guestEpoch;
+        System.out.printf(
+                "suspend: %d ms (state %d bytes); resume apply: %d ms; resume to working ssh: %d ms;"
+                        + " guest clock behind the host right after resume: %d s%n",
+                suspendTook.toMillis(), stateBytes, resumeApply.toMillis(), resumeToSsh.toMillis(), skew);
+        await().atMost(Duration.ofMinutes(5)).until(() -> provider.observe(spec) instanceof Observation.Running);
+
+        // A state file that does not load: cold boot from the kept disk, with an event saying so.
+        assertThat(provider.apply(spec, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopped.class);
+        Path state = wsDir.resolve("vm.state");
+        try (var f = java.nio.channels.FileChannel.open(state, java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(ByteBuffer.wrap(new byte[64 * 1024]), 0);
+        }
+        assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
+        assertThat(listener.eventTypes()).contains("resume-failed");
+        assertThat(listener.events.stream()
+                        .filter(e -> e.getKey().equals("resume-failed"))
+                        .findFirst()
+                        .orElseThrow()
+                        .getValue())
+                .contains("cold boot");
+        assertThat(state).doesNotExist();
+        assertThat(wsDir.resolve("vm.state.resuming")).doesNotExist();
+        Observation.Running cold = awaitRunning(spec);
+        port = followPort(wsDir, port, running, knownHosts, listener);
+        assertThat(cold.ssh().port()).isEqualTo(port);
+        assertThat(ssh(spec, clientKey, knownHosts, port, "cd ~/files && ls | wc -l && sha256sum f* | sha256sum"))
+                .isEqualTo(sums);
+        System.out.printf(
+                "suspend: %d ms (state %d bytes); resume apply: %d ms; resume to working ssh: %d ms;"
+                        + " guest clock behind the host right after resume: %d s; events: %s%n",
+                suspendTook.toMillis(),
+                stateBytes,
+                resumeApply.toMillis(),
+                resumeToSsh.toMillis(),
+                skew,
+                listener.events.stream()
+                        .filter(e -> e.getKey().startsWith("vm-suspended")
+                                || e.getKey().startsWith("vm-resumed")
+                                || e.getKey().startsWith("resume-failed"))
+                        .toList());
+        return port;
+    }
+
+    /**
+     * The ssh port after a launch: kept while free, else moved with an {@code ssh-port-changed} event
+     * (then known_hosts follows it).
+     */
+    private static int followPort(Path wsDir, int port, WorkspaceSpec spec, Path knownHosts, RecordingListener listener)
+            throws IOException {
+        int now = Integer.parseInt(Files.readString(wsDir.resolve("ssh-port")).strip());
+        if (now != port) {
+            assertThat(listener.eventTypes()).contains("ssh-port-changed");
+            Files.writeString(
+                    knownHosts, "[127.0.0.1]:" + now + " " + spec.hostKey().publicKey() + "\n");
+        }
+        return now;
+    }
+
+    private static WorkspaceSpec withSettings(WorkspaceSpec s, Map<String, String> settings) {
+        return new WorkspaceSpec(
+                s.id(),
+                s.name(),
+                s.owner(),
+                s.template(),
+                s.resources(),
+                s.image(),
+                s.sshUser(),
+                s.authorizedKeys(),
+                s.hostKey(),
+                s.hostCertificate(),
+                s.cloudInit(),
+                settings);
     }
 
     private static WorkspaceSpec withHostKey(WorkspaceSpec s, SshHostKey key) {

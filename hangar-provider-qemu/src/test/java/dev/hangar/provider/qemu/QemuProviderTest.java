@@ -240,7 +240,72 @@ class QemuProviderTest {
                         PowerState.RUNNING,
                         ProviderListener.NONE))
                 .isInstanceOf(ProviderException.class)
-                .hasMessageContaining("no template settings; remove [privileged]");
+                .hasMessageContaining("only template setting is 'stop'; remove [privileged]");
+    }
+
+    @Test
+    void theStopSettingTakesSuspendOrShutdownOnly() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        for (String mode : List.of("suspend", "shutdown", "SUSPEND")) {
+            assertThat(provider.apply(
+                            with(base.resources(), "two-gib", Map.of("stop", mode)), PowerState.STOPPED, listener))
+                    .isInstanceOf(Observation.Stopped.class);
+        }
+        assertThatThrownBy(() -> provider.apply(
+                        with(base.resources(), "two-gib", Map.of("stop", "hibernate")),
+                        PowerState.STOPPED,
+                        ProviderListener.NONE))
+                .isInstanceOfSatisfying(
+                        ProviderException.class, e -> assertThat(e.permanent()).isTrue())
+                .hasMessageContaining("'hibernate' is neither 'suspend' nor 'shutdown'");
+    }
+
+    @Test
+    void aSavedStateIsReportedWithItsSizeAndGoesWithResetAndDelete() throws Exception {
+        WorkspaceSpec spec = with(base.resources(), "two-gib", Map.of("stop", "suspend"));
+        RecordingListener listener = new RecordingListener();
+        provider.apply(spec, PowerState.STOPPED, listener);
+        // Only a complete state counts: a half-written one from a killed suspend is never trusted.
+        Files.write(workspaceDir().resolve("vm.state.partial"), new byte[1024]);
+        assertThat(provider.observe(spec).detail()).isEqualTo("disk overlay.qcow2 kept");
+        Files.write(workspaceDir().resolve("vm.state"), new byte[3 << 20]);
+        assertThat(provider.observe(spec))
+                .isInstanceOfSatisfying(
+                        Observation.Stopped.class, s -> assertThat(s.detail()).isEqualTo("suspended, 3.0 MiB state"));
+        assertThat(provider.apply(spec, PowerState.STOPPED, listener).detail()).isEqualTo("suspended, 3.0 MiB state");
+
+        // A reset gives a fresh disk, which the saved memory does not belong to.
+        provider.reset().orElseThrow().reset(spec, listener);
+        assertThat(workspaceFiles()).doesNotContain("vm.state");
+        assertThat(provider.observe(spec).detail()).isEqualTo("disk overlay.qcow2 kept");
+
+        Files.write(workspaceDir().resolve("vm.state"), new byte[1024]);
+        assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
+        assertThat(workspaceDir()).doesNotExist();
+    }
+
+    @Test
+    void aSuspendRequestIsKeptInAFileAndUsedUpByTheNextStop() throws Exception {
+        provider.suspend().orElseThrow().suspendOnNextStop(base);
+        assertThat(workspaceDir()).doesNotExist(); // nothing exists, nothing to suspend, nothing created
+        provider.apply(base, PowerState.STOPPED, ProviderListener.NONE);
+
+        provider.suspend().orElseThrow().suspendOnNextStop(base);
+        assertThat(workspaceDir().resolve("stop-mode")).hasContent("SUSPEND");
+        // a stop that finds no VM running uses the request up: a later stop is a shutdown again
+        assertThat(provider.apply(base, PowerState.STOPPED, ProviderListener.NONE)
+                        .detail())
+                .isEqualTo("disk overlay.qcow2 kept");
+        assertThat(workspaceDir().resolve("stop-mode")).doesNotExist();
+    }
+
+    @Test
+    void stateSizesReadInBinaryUnits() {
+        assertThat(VmSuspender.describe(1288490189L)).isEqualTo("1.2 GiB");
+        assertThat(VmSuspender.describe(1L << 30)).isEqualTo("1.0 GiB");
+        assertThat(VmSuspender.describe((1L << 30) - 1)).isEqualTo("1024.0 MiB");
+        assertThat(VmSuspender.describe(812L << 20)).isEqualTo("812.0 MiB");
+        assertThat(VmSuspender.describe(0)).isEqualTo("0.0 MiB");
     }
 
     @Test

@@ -80,6 +80,19 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * The suspend of a workspace's next stop ({@code hangar stop --suspend}), if this provider can
+     * save a running workspace's memory; see {@link WorkspaceSuspend}.
+     *
+     * <p>Default: empty, for providers that can only shut down (Pods, containers); the API then
+     * refuses {@code --suspend}, naming the kinds that can.
+     *
+     * @return the suspend request, or empty when this provider cannot suspend
+     */
+    default Optional<WorkspaceSuspend> suspend() {
+        return Optional.empty();
+    }
+
+    /**
      * The end of what the guest wrote to its serial console, across boots, including while the
      * workspace is stopped or after it crashed.
      *

@@ -1,0 +1,306 @@
+package dev.hangar.provider.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Suspends a workspace's VM to a state file beside its overlay and resumes it from there.
+ *
+ * <p><b>How.</b> QMP {@code stop}, then {@code migrate} to {@code exec:cat > 'vm.state.partial'}
+ * (QEMU migration to a file; Debian 12's QEMU 7.2 has no {@code file:} URI, which came with 8.2),
+ * then the partial file is fsynced and renamed to {@code vm.state} only after {@code query-migrate}
+ * said {@code completed}, and QEMU is quit. Resuming starts QEMU with the same command line plus
+ * {@code -incoming exec:cat 'vm.state.resuming'} ({@link QemuCommandLine#incoming}), waits until the
+ * load finished and sends {@code cont}. An internal snapshot ({@code snapshot-save} into the qcow2
+ * overlay) was not chosen: it rewrites the overlay's metadata, so a kill in the middle puts the
+ * user's disk at risk, and its state cannot be checked, measured or thrown away without touching
+ * the disk; a separate file can, and its rename is the commit point. Completed migration flushes
+ * and deactivates the disks before QEMU quits, so the overlay is exactly the disk the state
+ * belongs to.
+ *
+ * <p><b>Crash safety.</b> A start trusts only {@code vm.state}, which exists only complete. A kill
+ * during the migration leaves {@code vm.state.partial} (deleted by the next attempt) and a paused
+ * QEMU, which the next pass finds running: it then either finds the migration completed and the
+ * state renamed (quits QEMU), or drops the partial file and suspends again (a migration that
+ * completed but whose rename did not happen), or, when that fails, continues the VM and shuts it
+ * down gracefully. The state is renamed
+ * to {@code vm.state.resuming} before QEMU loads it, so once the VM ran again (and changed the disk)
+ * the state is never loaded again. A state that fails to load (QEMU exits, or does not finish in
+ * {@value #RESUME_TIMEOUT_SECONDS} s) is deleted and the caller boots the disk cold. The migration
+ * stream carries no checksum for memory pages: a file corrupted in place inside a page loads, and
+ * only the guest notices.
+ *
+ * <p><b>Clock.</b> The guest's wall clock stops while suspended and continues from there after the
+ * resume. The test image has no {@code qemu-guest-agent}, so QMP's {@code guest-set-time} is not
+ * available; the guest's own time synchronisation (systemd-timesyncd or chrony, with network)
+ * corrects it. The skew right after a resume is the time spent suspended.
+ *
+ * <p>Thread-safe (stateless); calls for one workspace must not overlap.
+ */
+final class VmSuspender {
+    private static final Logger LOG = LoggerFactory.getLogger(VmSuspender.class);
+    static final int RESUME_TIMEOUT_SECONDS = 60;
+    private static final Duration SUSPEND_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    /** Bytes per second: no throttle for a migration to a local file (QEMU's default is 128 MiB/s). */
+    private static final long UNLIMITED_BANDWIDTH = 1L << 40;
+
+    private final Clock clock;
+
+    VmSuspender(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * Saves the running VM's memory and device state to {@link WorkspaceDir#stateFile()} and makes
+     * QEMU exit. Blocking (seconds: the state is about as large as the guest memory in use).
+     * Reports {@code vm-suspended} and the {@code suspend} timing.
+     *
+     * @return true when the state file is complete and QEMU is gone; false when the suspend failed
+     *     (reported as {@code suspend-failed}; the VM then runs again, continued, and nothing of the
+     *     failed attempt remains), so the caller stops it the normal way
+     * @throws IOException when the workspace's files cannot be written
+     */
+    boolean suspend(WorkspaceSpec spec, WorkspaceDir d, ProcessHandle vm, ProviderListener listener)
+            throws IOException {
+        Instant t0 = clock.instant();
+        Files.deleteIfExists(d.statePartialFile());
+        try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), QMP_TIMEOUT)) {
+            String status = qmp.execute("query-status").path("status").asText();
+            if (status.equals("postmigrate") && Files.exists(d.stateFile())) {
+                // An earlier call completed the state and was killed before quitting QEMU.
+                quit(qmp, d, vm);
+                reportSuspended(spec, d, t0, listener);
+                return true;
+            }
+            Files.deleteIfExists(d.stateFile());
+            if (status.equals("postmigrate")) {
+                // An earlier call was killed between the completed migration and the rename: whether
+                // that stream is whole is unknown, so it is dropped. cont reactivates the disks, which a
+                // completed migration deactivated, and the suspend starts over.
+                qmp.execute("cont");
+                status = "running";
+            }
+            if (status.equals("running")) qmp.execute("stop");
+            qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH));
+            qmp.execute("migrate", Map.of("uri", "exec:cat > " + QemuCommandLine.shellQuote(d.statePartialFile())));
+            String outcome = awaitMigration(qmp);
+            if (!outcome.equals("completed")) throw new IOException("migration ended " + outcome);
+            try (FileChannel f = FileChannel.open(d.statePartialFile(), StandardOpenOption.WRITE)) {
+                f.force(true);
+            }
+            Files.move(d.statePartialFile(), d.stateFile(), StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(d.path());
+            quit(qmp, d, vm);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(d.statePartialFile());
+            if (!Files.exists(d.stateFile())) {
+                if (QemuProcess.find(d).isEmpty()) {
+                    throw new ProviderException(
+                            "QEMU of workspace " + spec.name() + " exited while suspending (" + e.getMessage()
+                                    + "); its disk is kept and the next start boots it",
+                            false,
+                            e);
+                }
+                continueVm(d);
+                listener.event("suspend-failed", "cannot save the VM's state (" + e.getMessage() + "); shutting down");
+                return false;
+            }
+        }
+        if (QemuProcess.find(d).isPresent()) {
+            throw new ProviderException("QEMU of workspace " + spec.name() + " did not exit after suspending", false);
+        }
+        reportSuspended(spec, d, t0, listener);
+        return true;
+    }
+
+    /**
+     * Resumes the workspace from {@link WorkspaceDir#stateFile()} if there is one: renames it to
+     * {@link WorkspaceDir#stateResumingFile()}, launches QEMU to load it, waits for the load and
+     * continues the VM. Reports {@code vm-resumed} and the {@code resume} timing, or {@code
+     * resume-failed} when the state did not load (QEMU is then gone and the state deleted: the caller
+     * boots the disk, which the failed load never wrote to).
+     *
+     * @return whether the VM now runs from its saved state; false when there was no state or it
+     *     failed to load
+     * @throws ProviderException from the launcher when QEMU cannot be started at all (the state is
+     *     then kept for the next attempt)
+     * @throws IOException when the workspace's files cannot be written
+     */
+    boolean resume(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, VmLauncher launcher, ProviderListener listener)
+            throws IOException {
+        if (!Files.exists(d.stateFile())) {
+            Files.deleteIfExists(d.stateResumingFile());
+            return false;
+        }
+        long bytes = Files.size(d.stateFile());
+        Files.move(d.stateFile(), d.stateResumingFile(), StandardCopyOption.REPLACE_EXISTING);
+        Instant t0 = clock.instant();
+        try {
+            launcher.resume(spec, d, image, d.stateResumingFile(), listener);
+        } catch (ProviderException | IOException e) {
+            Files.move(d.stateResumingFile(), d.stateFile(), StandardCopyOption.REPLACE_EXISTING);
+            throw e;
+        }
+        Optional<String> failure = awaitLoaded(d);
+        Files.deleteIfExists(d.stateResumingFile());
+        if (failure.isPresent()) {
+            QemuProcess.find(d).ifPresent(vm -> kill(d, vm));
+            d.deleteRuntimeFiles();
+            listener.event(
+                    "resume-failed",
+                    "the saved state (" + describe(bytes) + ") did not restore: " + failure.get()
+                            + "; booting the disk instead (a cold boot: what ran in memory is lost, the disk is"
+                            + " kept)");
+            return false;
+        }
+        Duration took = Duration.between(t0, clock.instant());
+        listener.phaseTiming("resume", took);
+        listener.event(
+                "vm-resumed",
+                "VM of " + spec.name() + " resumed from " + describe(bytes) + " of saved state in " + took.toMillis()
+                        + " ms; its clock is behind by the time it was suspended until the guest's time sync"
+                        + " corrects it");
+        return true;
+    }
+
+    /** @return whether the workspace has a complete saved state to resume from */
+    static boolean suspended(WorkspaceDir d) {
+        return Files.isRegularFile(d.stateFile());
+    }
+
+    /** @return the size of the saved state in bytes, if there is one */
+    static Optional<Long> stateBytes(WorkspaceDir d) {
+        try {
+            return suspended(d) ? Optional.of(Files.size(d.stateFile())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @return {@code bytes} for people: {@code 1.2 GiB} from 1 GiB on, else {@code 812.5 MiB}, one
+     *     decimal, binary units
+     */
+    static String describe(long bytes) {
+        if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
+    }
+
+    private void reportSuspended(WorkspaceSpec spec, WorkspaceDir d, Instant t0, ProviderListener listener)
+            throws IOException {
+        d.write(d.cleanShutdownMarker(), clock.instant().toString());
+        d.deleteRuntimeFiles();
+        Duration took = Duration.between(t0, clock.instant());
+        listener.phaseTiming("suspend", took);
+        listener.event(
+                "vm-suspended",
+                "VM of " + spec.name() + " suspended: memory and device state saved to "
+                        + d.stateFile().getFileName() + " (" + describe(Files.size(d.stateFile())) + ") in "
+                        + took.toMillis() + " ms; QEMU exited");
+    }
+
+    /** Polls {@code query-migrate} until it ends; @return its final status */
+    private static String awaitMigration(QmpClient qmp) throws IOException {
+        long deadline = System.nanoTime() + SUSPEND_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode info = qmp.execute("query-migrate");
+            String status = info.path("status").asText();
+            switch (status) {
+                case "completed" -> {
+                    return status;
+                }
+                case "failed", "cancelled" -> {
+                    return status
+                            + (info.has("error-desc")
+                                    ? ": " + info.path("error-desc").asText()
+                                    : "");
+                }
+                default -> pause();
+            }
+        }
+        qmp.execute("migrate_cancel");
+        return "unfinished after " + SUSPEND_TIMEOUT.toSeconds() + " s (cancelled)";
+    }
+
+    /** @return why the state did not load, or empty once the VM runs */
+    private static Optional<String> awaitLoaded(WorkspaceDir d) {
+        long deadline =
+                System.nanoTime() + Duration.ofSeconds(RESUME_TIMEOUT_SECONDS).toNanos();
+        String last = "no answer on QMP";
+        while (System.nanoTime() < deadline) {
+            if (QemuProcess.find(d).isEmpty()) return Optional.of("QEMU exited while loading it (" + last + ")");
+            try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), QMP_TIMEOUT)) {
+                while (System.nanoTime() < deadline) {
+                    last = qmp.execute("query-status").path("status").asText();
+                    if (last.equals("running")) return Optional.empty();
+                    if (last.equals("paused") || last.equals("postmigrate")) {
+                        qmp.execute("cont");
+                    } else if (!last.equals("inmigrate")) {
+                        return Optional.of("QEMU is in run state " + last);
+                    } else {
+                        pause();
+                    }
+                }
+            } catch (IOException e) {
+                last = e.getMessage();
+                pause();
+            }
+        }
+        return Optional.of("not loaded within " + RESUME_TIMEOUT_SECONDS + " s (last run state: " + last + ")");
+    }
+
+    private static void quit(QmpClient qmp, WorkspaceDir d, ProcessHandle vm) throws IOException {
+        qmp.execute("quit");
+        if (!QemuProcess.awaitExit(vm, d, KILL_TIMEOUT)) kill(d, vm);
+    }
+
+    private static void kill(WorkspaceDir d, ProcessHandle vm) {
+        vm.destroyForcibly();
+        QemuProcess.awaitExit(vm, d, KILL_TIMEOUT);
+    }
+
+    /** Lets a VM whose suspend failed run again (also after a completed migration: cont reactivates the disks). */
+    private static void continueVm(WorkspaceDir d) {
+        try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), QMP_TIMEOUT)) {
+            String status = qmp.execute("query-status").path("status").asText();
+            if (!status.equals("running")) qmp.execute("cont");
+        } catch (IOException e) {
+            LOG.warn("cannot continue the VM in {} after a failed suspend: {}", d.path(), e.toString());
+        }
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot fsync {}: {}", dir, e.toString());
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderException("interrupted while suspending or resuming", false, e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.TestKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link VmSuspender#suspend} against a real, daemonised QEMU with no machine ({@code -machine none}:
+ * a migration stream of a few kilobytes, in milliseconds): the state file is complete when it
+ * exists, QEMU can load it, and the two states a killed suspend leaves are handled. Resuming a real
+ * guest is in QemuProviderIT.
+ */
+class VmSuspenderTest {
+    @TempDir
+    Path tmp;
+
+    private WorkspaceDir dir;
+    private WorkspaceSpec spec;
+    private final List<WorkspaceDir> started = new ArrayList<>();
+    private final VmSuspender suspender = new VmSuspender(Clock.systemUTC());
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = new WorkspaceDir(Files.createDirectories(tmp.resolve("ws-" + UUID.randomUUID())));
+        Path keys = Files.createDirectory(tmp.resolve("keys"));
+        spec = TestKeys.spec(
+                UUID.randomUUID().toString(),
+                "suspend-unit",
+                TestKeys.hostKey(TestKeys.generate(keys, "host")),
+                List.of(),
+                new Resources(1, 512, 3),
+                "none",
+                CloudInitConfig.EMPTY);
+    }
+
+    @AfterEach
+    void killLeftovers() {
+        for (WorkspaceDir d : started) QemuProcess.find(d).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    private ProcessHandle startQemu(WorkspaceDir d, String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                Binaries.resolve("qemu-system-x86_64", "qemu-system-x86").toString(),
+                "-machine",
+                "none",
+                "-accel",
+                "tcg",
+                "-nodefaults",
+                "-display",
+                "none",
+                "-daemonize",
+                "-pidfile",
+                d.pidFile().toString(),
+                "-chardev",
+                "socket,id=qmp,path=" + d.qmpSocket() + ",server=on,wait=off",
+                "-mon",
+                "chardev=qmp,mode=control"));
+        args.addAll(List.of(extra));
+        started.add(d);
+        assertThat(QemuProcess.launch(args, d, Duration.ofSeconds(30))).isZero();
+        return QemuProcess.find(d).orElseThrow();
+    }
+
+    private static String status(WorkspaceDir d) throws IOException {
+        try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), Duration.ofSeconds(5))) {
+            return qmp.execute("query-status").path("status").asText();
+        }
+    }
+
+    @Test
+    void suspendWritesACompleteStateThatQemuLoadsAndQemuExits() throws Exception {
+        ProcessHandle vm = startQemu(dir);
+        RecordingListener listener = new RecordingListener();
+
+        assertThat(suspender.suspend(spec, dir, vm, listener)).isTrue();
+
+        assertThat(QemuProcess.find(dir)).isEmpty();
+        assertThat(dir.stateFile()).isNotEmptyFile();
+        assertThat(dir.statePartialFile()).doesNotExist();
+        assertThat(dir.qmpSocket()).doesNotExist();
+        assertThat(dir.pidFile()).doesNotExist();
+        assertThat(dir.cleanShutdownMarker()).exists();
+        assertThat(VmSuspender.suspended(dir)).isTrue();
+        assertThat(VmSuspender.stateBytes(dir)).hasValue(Files.size(dir.stateFile()));
+        assertThat(listener.eventTypes()).containsExactly("vm-suspended");
+        assertThat(listener.events.getFirst().getValue()).contains("vm.state").contains("QEMU exited");
+        assertThat(listener.phases()).containsExactly("suspend");
+
+        // The file is a migration stream QEMU loads: the VM comes back paused (it was stopped to save).
+        WorkspaceDir target = new WorkspaceDir(Files.createDirectories(tmp.resolve("target")));
+        startQemu(target, QemuCommandLine.incoming(dir.stateFile()).toArray(String[]::new));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(target).equals("paused"));
+    }
+
+    @Test
+    void aSuspendKilledAfterTheRenameOnlyQuitsQemuAndKeepsTheState() throws Exception {
+        ProcessHandle vm = startQemu(dir);
+        migrateByHand(dir, dir.stateFile());
+        long bytes = Files.size(dir.stateFile());
+        RecordingListener listener = new RecordingListener();
+
+        assertThat(suspender.suspend(spec, dir, vm, listener)).isTrue();
+
+        assertThat(QemuProcess.find(dir)).isEmpty();
+        assertThat(dir.stateFile()).hasSize(bytes);
+        assertThat(listener.eventTypes()).containsExactly("vm-suspended");
+    }
+
+    @Test
+    void aSuspendKilledBeforeTheRenameDropsTheHalfStateAndSuspendsAgain() throws Exception {
+        ProcessHandle vm = startQemu(dir);
+        migrateByHand(dir, dir.statePartialFile());
+        Files.write(dir.statePartialFile(), new byte[] {1, 2, 3}); // whole or not: nobody saw it complete
+        RecordingListener listener = new RecordingListener();
+
+        assertThat(suspender.suspend(spec, dir, vm, listener)).isTrue();
+
+        assertThat(QemuProcess.find(dir)).isEmpty();
+        assertThat(dir.statePartialFile()).doesNotExist();
+        assertThat(Files.size(dir.stateFile())).isGreaterThan(3);
+        assertThat(listener.eventTypes()).containsExactly("vm-suspended");
+        WorkspaceDir target = new WorkspaceDir(Files.createDirectories(tmp.resolve("target")));
+        startQemu(target, QemuCommandLine.incoming(dir.stateFile()).toArray(String[]::new));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(target).equals("paused"));
+    }
+
+    /** What a suspend does up to the migration's completion, as if the server died right after it. */
+    private static void migrateByHand(WorkspaceDir d, Path into) throws IOException {
+        try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), Duration.ofSeconds(5))) {
+            qmp.execute("stop");
+            qmp.execute("migrate", Map.of("uri", "exec:cat > " + QemuCommandLine.shellQuote(into)));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(d).equals("postmigrate"));
+    }
+}
