@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hangar.provider.spi.CloudInitConfig;
-import dev.hangar.provider.spi.LabNetwork;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderContext;
@@ -31,8 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -249,115 +246,6 @@ class QemuProviderIT {
         System.out.printf(
                 "first boot to ssh: %d ms, stop: %d ms, second boot to ssh: %d ms, timings: %s%n",
                 firstBoot.toMillis(), stop.toMillis(), secondBoot.toMillis(), listener.timings);
-    }
-
-    @Test
-    void labMembersReachEachOtherByNameAndAResetKeepsNameAddressAndHostKey() throws Exception {
-        String lab = "lab" + UUID.randomUUID().toString().substring(0, 6);
-        String masterName = lab + "-master-1";
-        String nodeName = lab + "-nodes-1";
-        Map<String, String> hosts = Map.of(masterName, "10.213.4.11", nodeName, "10.213.4.12");
-        String segment = "lab:" + UUID.randomUUID();
-        Path clientKey = TestKeys.generate(keys, lab + "_client");
-        WorkspaceSpec master = labMember(masterName, clientKey, new LabNetwork(segment, "10.213.4.11/24", hosts));
-        WorkspaceSpec node = labMember(nodeName, clientKey, new LabNetwork(segment, "10.213.4.12/24", hosts));
-        RecordingListener listener = new RecordingListener();
-
-        // 1. Both boot at once.
-        Instant t0 = Instant.now();
-        assertThat(provider.apply(master, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
-        assertThat(provider.apply(node, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
-        int masterPort = awaitRunning(master).ssh().port();
-        int nodePort = awaitRunning(node).ssh().port();
-        Duration boot = Duration.between(t0, Instant.now());
-        Path knownHosts = Files.writeString(
-                keys.resolve(lab + "_known_hosts"),
-                "[127.0.0.1]:" + masterPort + " " + master.hostKey().publicKey() + "\n" + "[127.0.0.1]:" + nodePort
-                        + " " + node.hostKey().publicKey() + "\n");
-
-        // 2. Each pings the other by name, over the lab NIC.
-        String route = ssh(master, clientKey, knownHosts, masterPort, "ip -o route get 10.213.4.12");
-        assertThat(route).contains("dev lab0");
-        assertThat(ssh(master, clientKey, knownHosts, masterPort, "getent hosts " + nodeName))
-                .startsWith("10.213.4.12");
-        double rtt = pingRttMillis(master, clientKey, knownHosts, masterPort, nodeName);
-        pingRttMillis(node, clientKey, knownHosts, nodePort, masterName);
-        // the uplink keeps its DHCP address from QEMU's user network
-        assertThat(ssh(node, clientKey, knownHosts, nodePort, "ip -o -4 addr show eth0"))
-                .contains("10.0.2.15/24");
-
-        // 3. A marker on the master, then a reset of the master only.
-        ssh(master, clientKey, knownHosts, masterPort, "echo before-reset > ~/marker.txt && sync");
-        ssh(node, clientKey, knownHosts, nodePort, "echo kept > ~/marker.txt && sync");
-        t0 = Instant.now();
-        assertThat(provider.reset().orElseThrow().reset(master, listener)).isInstanceOf(Observation.Starting.class);
-        int resetPort = awaitRunning(master).ssh().port();
-        Duration reset = Duration.between(t0, Instant.now());
-        if (resetPort != masterPort) {
-            assertThat(listener.eventTypes()).contains("ssh-port-changed");
-            Files.writeString(
-                    knownHosts,
-                    Files.readString(knownHosts)
-                            .replace("[127.0.0.1]:" + masterPort + " ", "[127.0.0.1]:" + resetPort + " "));
-        }
-
-        // 4. The marker is gone, cloud-init ran a first boot again, the pinned host key still
-        // connects (strict checking), and the members still reach each other by name.
-        assertThat(ssh(master, clientKey, knownHosts, resetPort, "ls ~/marker.txt 2>&1 || echo gone"))
-                .endsWith("gone");
-        assertThat(ssh(master, clientKey, knownHosts, resetPort, "cat /var/lib/cloud/data/instance-id"))
-                .isEqualTo(master.id() + ".reset-1");
-        assertThat(ssh(master, clientKey, knownHosts, resetPort, "hostname")).isEqualTo(masterName);
-        pingRttMillis(master, clientKey, knownHosts, resetPort, nodeName);
-        pingRttMillis(node, clientKey, knownHosts, nodePort, masterName);
-        assertThat(ssh(node, clientKey, knownHosts, nodePort, "cat ~/marker.txt"))
-                .isEqualTo("kept");
-
-        for (WorkspaceSpec member : List.of(master, node)) {
-            assertThat(provider.delete(member, listener)).isInstanceOf(Observation.Absent.class);
-            assertThat(qemuProcesses(dataDir.resolve("workspaces").resolve(member.id())))
-                    .isEmpty();
-        }
-        System.out.printf(
-                "lab: two VMs booted concurrently to ssh in %d ms; lab ping rtt avg %.3f ms; reset to ssh in %d ms%n",
-                boot.toMillis(), rtt, reset.toMillis());
-    }
-
-    private static WorkspaceSpec labMember(String name, Path clientKey, LabNetwork lab) throws Exception {
-        String id = UUID.randomUUID().toString();
-        SshHostKey hostKey = TestKeys.hostKey(TestKeys.generate(keys, name + "_host"));
-        return TestKeys.spec(
-                        id,
-                        name,
-                        hostKey,
-                        List.of(Files.readString(Path.of(clientKey + ".pub")).strip()),
-                        new Resources(1, 768, 4),
-                        "debian12-test",
-                        CloudInitConfig.EMPTY)
-                .withLabNetwork(lab);
-    }
-
-    /**
-     * Pings {@code target} by name from the workspace until it answers (the lab NIC may come up just
-     * after sshd), then five times more.
-     *
-     * @return the average round-trip time in ms
-     */
-    private static double pingRttMillis(WorkspaceSpec from, Path key, Path knownHosts, int port, String target)
-            throws Exception {
-        String out = ssh(
-                from,
-                key,
-                knownHosts,
-                port,
-                "timeout 120 sh -c 'until ping -c1 -W2 " + target + " >/dev/null; do sleep 1; done'"
-                        + " && ping -c5 -i0.2 " + target);
-        assertThat(out).contains("5 packets transmitted, 5 received");
-        Matcher m = Pattern.compile("rtt min/avg/max/mdev = [0-9.]+/([0-9.]+)/").matcher(out);
-        assertThat(m.find()).as(out).isTrue();
-        System.out.println(from.name() + " -> " + target + ": "
-                + out.lines().reduce((a, b) -> b).orElse(""));
-        return Double.parseDouble(m.group(1));
     }
 
     /**

@@ -33,7 +33,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,15 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
  * .../reset?member=MASTER}: the master's marker is gone, cloud-init ran a first boot again, the
  * node's marker is kept, Ansible still connects without host-key prompts and the members still
  * reach each other. {@code DELETE} of the lab leaves no QEMU process, workspace directory or row.
- * Three boots in all (two at once, one reset boot). It covers what {@code QemuProviderIT}'s two-VM
- * lab test checks, through the control plane, and is meant to replace it; until it has run green it
- * runs only when asked ({@code -Dhangar.it.lab-ansible=true}), so CI boots no extra VMs.
+ * Three boots in all (two at once, one reset boot). It replaced {@code QemuProviderIT}'s two-VM lab
+ * test, covering what that test checked (lab NIC addresses, ping by name, {@code /etc/hosts}, reset
+ * to the base image with the host key kept) through the control plane, so CI boots no extra VMs.
  */
-@EnabledIfSystemProperty(
-        named = "hangar.it.lab-ansible",
-        matches = "true",
-        disabledReason = "not yet run green on the shared machine; until it is, QemuProviderIT keeps its two-VM lab"
-                + " test and CI boots no extra VMs (run it with -Dhangar.it.lab-ansible=true)")
 class LabAnsibleIT {
     // TCG boots take 50-90 s on an idle 2-core machine and several minutes under heavy load.
     private static final Duration BOOT = Duration.ofMinutes(12);
