@@ -61,6 +61,7 @@ variants = {
     "aot": c1 + ["-XX:AOTCache=" + aot],
 }
 commands = {"--help": ["--help"], "list": ["list"], "template list": ["template", "list"]}
+load_before = os.getloadavg()
 wall = {(c, v): [] for c in commands for v in variants}
 cpu = {(c, v): [] for c in commands for v in variants}
 for _ in range(runs):
@@ -78,7 +79,7 @@ for _ in range(runs):
 def p(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(q * len(xs)))]
-print(f"load average before: {os.getloadavg()}; {runs} runs each, interleaved")
+print(f"load average before: {load_before}; {runs} runs each, interleaved")
 print(f"{'command':14} {'variant':7} {'median s':>9} {'p90 s':>7} {'min s':>7} {'cpu s':>7} {'median/plain':>13} {'cpu/plain':>10}")
 for c in commands:
     base_w = statistics.median(wall[(c, "plain")])
