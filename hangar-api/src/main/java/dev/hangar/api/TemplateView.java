@@ -9,7 +9,8 @@ package dev.hangar.api;
  * @param image default image
  * @param defaults default sizes
  * @param limits allowed ranges
- * @param devices the devices its workspaces may ask for (issue #19); empty for none
+ * @param devices the devices its workspaces may ask for (issue #19); empty for none, and then left
+ *     out of the JSON like the workspace view's
  */
 public record TemplateView(
         String name,
@@ -18,6 +19,8 @@ public record TemplateView(
         String image,
         Sizes defaults,
         Limits limits,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
         java.util.List<Device> devices) {
     public TemplateView {
         devices = devices == null ? java.util.List.of() : java.util.List.copyOf(devices);
