@@ -3,7 +3,6 @@ package dev.hangar.cli;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.HangarClient;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,21 +40,13 @@ final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!yes) {
-            if (!ctx.terminal().interactive()) {
-                throw new CliException(
-                        ExitCodes.USAGE,
-                        "refusing to delete workspace " + name
-                                + " without confirmation: standard input is not a terminal; pass --yes");
-            }
-            String answer = ctx.terminal()
-                    .readLine("Delete workspace " + name + " and its disk? This cannot be undone. [y/N] ")
-                    .strip()
-                    .toLowerCase(Locale.ROOT);
-            if (!(answer.equals("y") || answer.equals("yes"))) {
-                ctx.err().println("not deleted");
-                return ExitCodes.ERROR;
-            }
+        if (!Confirmation.confirmed(
+                ctx,
+                yes,
+                "delete workspace " + name,
+                "Delete workspace " + name + " and its disk? This cannot be undone. [y/N] ")) {
+            ctx.err().println("not deleted");
+            return ExitCodes.ERROR;
         }
         try (HangarClient client = ServerConnection.open(ctx)) {
             WorkspaceView w = client.deleteWorkspace(name, owner.owner);

@@ -289,18 +289,12 @@ final class LabCommand {
             try (HangarClient client = ServerConnection.open(ctx)) {
                 if (!yes) {
                     LabView l = client.labs().get(name, owner.owner);
-                    if (!ctx.terminal().interactive()) {
-                        throw new CliException(
-                                ExitCodes.USAGE,
-                                "refusing to delete lab " + name
-                                        + " without confirmation: standard input is not a terminal; pass --yes");
-                    }
-                    String answer = ctx.terminal()
-                            .readLine("Delete lab " + name + " and its " + l.total()
-                                    + " workspaces with their disks? This cannot be undone. [y/N] ")
-                            .strip()
-                            .toLowerCase(Locale.ROOT);
-                    if (!(answer.equals("y") || answer.equals("yes"))) {
+                    if (!Confirmation.confirmed(
+                            ctx,
+                            false,
+                            "delete lab " + name,
+                            "Delete lab " + name + " and its " + l.total()
+                                    + " workspaces with their disks? This cannot be undone. [y/N] ")) {
                         ctx.err().println("not deleted");
                         return ExitCodes.ERROR;
                     }

@@ -49,10 +49,10 @@ final class LabResetCommand implements Callable<Integer> {
             if (!yes) {
                 LabView l = client.labs().get(name, owner.owner);
                 String which = member.isEmpty() ? "all " + l.total() + " members" : "member " + member;
-                if (!ResetCommand.confirmed(
+                if (!Confirmation.confirmed(
                         ctx,
                         false,
-                        "lab " + name,
+                        "reset lab " + name,
                         "Reset " + which + " of lab " + name
                                 + " to fresh disks? Everything written to their disks is lost. [y/N] ")) {
                     ctx.err().println("not reset");

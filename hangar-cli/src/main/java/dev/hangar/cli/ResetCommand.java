@@ -2,7 +2,6 @@ package dev.hangar.cli;
 
 import dev.hangar.api.ResetView;
 import dev.hangar.api.client.HangarClient;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,10 +42,10 @@ final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!confirmed(
+        if (!Confirmation.confirmed(
                 ctx,
                 yes,
-                "workspace " + name,
+                "reset workspace " + name,
                 "Reset workspace " + name + " to a fresh disk? Everything written to its disk is lost. [y/N] ")) {
             ctx.err().println("not reset");
             return ExitCodes.ERROR;
@@ -61,23 +60,5 @@ final class ResetCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
-    }
-
-    /**
-     * Asks {@code prompt} at a terminal unless {@code yes}.
-     *
-     * @return true when confirmed (or {@code yes})
-     * @throws CliException USAGE when confirmation is needed and standard input is not a terminal
-     */
-    static boolean confirmed(CliContext ctx, boolean yes, String what, String prompt) {
-        if (yes) return true;
-        if (!ctx.terminal().interactive()) {
-            throw new CliException(
-                    ExitCodes.USAGE,
-                    "refusing to reset " + what
-                            + " without confirmation: standard input is not a terminal; pass --yes");
-        }
-        String answer = ctx.terminal().readLine(prompt).strip().toLowerCase(Locale.ROOT);
-        return answer.equals("y") || answer.equals("yes");
     }
 }
