@@ -46,7 +46,7 @@ final class ImageCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                List<ImageView> list = client.images();
+                List<ImageView> list = client.images().list();
                 if (output.machineReadable()) output.write(ctx.out(), list);
                 else if (list.isEmpty()) ctx.err().println("No images (is the qemu provider off on the server?).");
                 else {
@@ -98,7 +98,7 @@ final class ImageCommand {
         public Integer call() {
             Duration limit = Durations.parse(timeout, "--timeout");
             try (HangarClient client = ServerConnection.open(ctx)) {
-                ImageView v = client.pullImage(name);
+                ImageView v = client.images().pull(name);
                 Instant deadline = ctx.clock().instant().plus(limit);
                 boolean bar = ctx.terminal().interactive();
                 while (v.state().equals("pulling") && !noWait) {
@@ -118,7 +118,7 @@ final class ImageCommand {
                         Thread.currentThread().interrupt();
                         throw new CliException(ExitCodes.ERROR, "interrupted while waiting for image " + name);
                     }
-                    v = client.image(name);
+                    v = client.images().get(name);
                 }
                 if (bar) ctx.err().println();
                 if (v.state().equals("failed")) {
@@ -172,8 +172,8 @@ final class ImageCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                ImageView v =
-                        client.importImage(file.toAbsolutePath().normalize().toString(), name);
+                ImageView v = client.images()
+                        .importFromServerPath(file.toAbsolutePath().normalize().toString(), name);
                 ctx.out().println("image " + v.name() + ": " + v.state() + " (" + gib(v.virtualSizeBytes()) + ")");
                 return ExitCodes.OK;
             }
@@ -200,7 +200,7 @@ final class ImageCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                client.deleteImage(name);
+                client.images().delete(name);
                 ctx.out().println("image " + name + ": deleted");
                 return ExitCodes.OK;
             }

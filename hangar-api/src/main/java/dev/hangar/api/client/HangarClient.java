@@ -46,6 +46,7 @@ public final class HangarClient implements AutoCloseable {
     private final LabClient labs;
     private final SecretClient secrets;
     private final OidcClient oidc;
+    private final ImageClient images;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
@@ -55,6 +56,7 @@ public final class HangarClient implements AutoCloseable {
         this.labs = new LabClient(transport);
         this.secrets = new SecretClient(transport);
         this.oidc = new OidcClient(transport);
+        this.images = new ImageClient(transport);
     }
 
     /** @return the settings this client was built with */
@@ -299,62 +301,6 @@ public final class HangarClient implements AutoCloseable {
         return transport.send("GET", API + "/templates/" + segment(name), null, TemplateView.class);
     }
 
-    // ---- images ----------------------------------------------------------------------------
-
-    /** {@code GET /images}: catalog entries and cached images, by name. */
-    public List<dev.hangar.api.ImageView> images() {
-        return transport.sendForList("GET", API + "/images", null, dev.hangar.api.ImageView.class);
-    }
-
-    /**
-     * {@code GET /images/{name}}: one image with its pull progress.
-     *
-     * @throws ApiException 404 when neither cached nor in the catalog
-     */
-    public dev.hangar.api.ImageView image(String name) {
-        return transport.send("GET", API + "/images/" + segment(name), null, dev.hangar.api.ImageView.class);
-    }
-
-    /**
-     * {@code POST /images/pull} (202): starts, or joins, a background download of a catalog image;
-     * poll {@link #image(String)} for progress. Idempotent; a cached image answers at once.
-     *
-     * @throws ApiException 404 for a name not in the catalog
-     */
-    public dev.hangar.api.ImageView pullImage(String name) {
-        return transport.send(
-                "POST",
-                API + "/images/pull",
-                new dev.hangar.api.PullImageRequest(name),
-                dev.hangar.api.ImageView.class);
-    }
-
-    /**
-     * {@code POST /images/import} (201, admins only): copies a file or kernel-boot directory that is
-     * on the SERVER host into the image cache.
-     *
-     * @throws ApiException 403 for non-admins, 409 when the name is cached, 422 for a missing or
-     *     corrupt source
-     */
-    public dev.hangar.api.ImageView importImage(String path, String name) {
-        return transport.send(
-                "POST",
-                API + "/images/import",
-                new dev.hangar.api.ImportImageRequest(path, name),
-                dev.hangar.api.ImageView.class);
-    }
-
-    /**
-     * {@code DELETE /images/{name}} (204, admins only): removes a cached image (a catalog entry can
-     * be pulled again).
-     *
-     * @throws ApiException 403 for non-admins, 404 when the image is not cached, 409 while workspace
-     *     disks still use it (the detail names them)
-     */
-    public void deleteImage(String name) {
-        transport.sendIgnoringBody("DELETE", API + "/images/" + segment(name));
-    }
-
     // ---- users and keys --------------------------------------------------------------------
 
     /** {@code GET /users/me}: who the token belongs to; 401 for a bad token. */
@@ -390,6 +336,11 @@ public final class HangarClient implements AutoCloseable {
     /** @return the facet for OIDC sign-in ({@code /auth/oidc*}, no token needed), sharing this client's transport */
     public OidcClient oidc() {
         return oidc;
+    }
+
+    /** @return the facet for the server's OS images, sharing this client's transport */
+    public ImageClient images() {
+        return images;
     }
 
     /** @return the facet for the caller's secrets, sharing this client's transport */

@@ -1,0 +1,69 @@
+package dev.hangar.api.client;
+
+import dev.hangar.api.ImageView;
+import dev.hangar.api.ImportImageRequest;
+import dev.hangar.api.PullImageRequest;
+import java.util.List;
+
+/**
+ * The server's OS images ({@code /api/v1/images}): catalog entries, cached images, pulls with
+ * progress, and the admin's import and delete. Same errors as {@link HangarClient}. Thread-safe;
+ * shares its {@link HangarClient}'s transport and lives as long as that client.
+ */
+public final class ImageClient {
+    private static final String BASE = "/api/v1/images";
+
+    private final ApiTransport transport;
+
+    ImageClient(ApiTransport transport) {
+        this.transport = transport;
+    }
+
+    /** {@code GET /images}: catalog entries and cached images, by name. */
+    public List<ImageView> list() {
+        return transport.sendForList("GET", BASE, null, ImageView.class);
+    }
+
+    /**
+     * {@code GET /images/{name}}: one image with its pull progress.
+     *
+     * @throws ApiException 404 when neither cached nor in the catalog
+     */
+    public ImageView get(String name) {
+        return transport.send("GET", BASE + "/" + HangarClient.segment(name), null, ImageView.class);
+    }
+
+    /**
+     * {@code POST /images/pull} (202): starts, or joins, a background download of a catalog image;
+     * poll {@link #get(String)} for progress. Idempotent; a cached image answers at once.
+     *
+     * @throws ApiException 404 for a name not in the catalog
+     */
+    public ImageView pull(String name) {
+        return transport.send("POST", BASE + "/pull", new PullImageRequest(name), ImageView.class);
+    }
+
+    /**
+     * {@code POST /images/import} (201, admins only): copies a file or kernel-boot directory that is
+     * on the SERVER host into the image cache.
+     *
+     * @param path the source's path on the server host
+     * @param name the image name to cache it under
+     * @throws ApiException 403 for non-admins, 409 when the name is cached, 422 for a missing or
+     *     corrupt source
+     */
+    public ImageView importFromServerPath(String path, String name) {
+        return transport.send("POST", BASE + "/import", new ImportImageRequest(path, name), ImageView.class);
+    }
+
+    /**
+     * {@code DELETE /images/{name}} (204, admins only): removes a cached image (a catalog entry can
+     * be pulled again).
+     *
+     * @throws ApiException 403 for non-admins, 404 when the image is not cached, 409 while workspace
+     *     disks still use it (the detail names them)
+     */
+    public void delete(String name) {
+        transport.sendIgnoringBody("DELETE", BASE + "/" + HangarClient.segment(name));
+    }
+}
