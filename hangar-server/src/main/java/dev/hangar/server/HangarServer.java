@@ -312,28 +312,6 @@ public final class HangarServer implements AutoCloseable {
         }
     }
 
-    /** Lets /api/v1/info and /readyz see the gateway and the end of startup, which come after the HTTP API. */
-    private static final class GatewayRef {
-        private volatile GatewayHook.RunningGateway gateway = GatewayHook.RunningGateway.NONE;
-        private volatile boolean started;
-
-        void markStarted() {
-            started = true;
-        }
-
-        boolean started() {
-            return started;
-        }
-
-        void set(GatewayHook.RunningGateway g) {
-            gateway = g;
-        }
-
-        GatewayHook.GatewayInfo info() {
-            return gateway.info();
-        }
-    }
-
     private static String hostForUri(String host) {
         return host.contains(":") ? "[" + host + "]" : host;
     }
