@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Bytes from the pod reach whoever connects to the SSH endpoint the provider reports. fabric8's
