@@ -237,7 +237,7 @@ public final class HangarServer implements AutoCloseable {
                     config,
                     users,
                     audit,
-                    new dev.hangar.core.service.UserAdminService(store, clock, workspaces),
+                    new dev.hangar.core.service.UserAdminService(store, clock, workspaces, config.quotas()),
                     workspaces,
                     new dev.hangar.core.service.DryRunService(workspaces, store, templates, providers, hostCa),
                     templates,

@@ -149,6 +149,28 @@ final class JdbiLabStore implements LabStore {
     }
 
     @Override
+    public void changeOwner(String labId, String owner) {
+        Optional<String> name = session.read(h -> h.createQuery("SELECT name FROM labs WHERE id = :id")
+                .bind("id", labId)
+                .mapTo(String.class)
+                .findOne());
+        if (name.isEmpty()) throw new NotFoundException("lab " + labId + " is gone");
+        session.write(
+                h -> h.createUpdate("UPDATE labs SET owner = :owner WHERE id = :id")
+                        .bind("owner", owner)
+                        .bind("id", labId)
+                        .execute(),
+                v -> Optional.ofNullable(
+                        v.kind() == ConstraintViolation.Kind.FOREIGN_KEY
+                                ? new NotFoundException("user '" + owner + "' does not exist")
+                                : v.mentions("name")
+                                        ? new ConflictException(
+                                                "name",
+                                                "user '" + owner + "' already has a lab named '" + name.get() + "'")
+                                        : null));
+    }
+
+    @Override
     public boolean delete(String labId) {
         // lab_members go by ON DELETE CASCADE
         return session.write(h -> h.createUpdate("DELETE FROM labs WHERE id = :id")

@@ -130,6 +130,37 @@ interface LabStoreContract {
         assertThat(labMemberRows()).isZero();
     }
 
+    @Test
+    default void aLabChangesOwnerWithItsMembersUnlessTheNameIsTakenThere() {
+        JdbiStore s = labStore();
+        s.users().insert(new User("lab-gina", Role.MEMBER, false, L));
+        s.users().insert(new User("lab-hank", Role.MEMBER, false, L));
+        Lab k8s = s.labs().insert(lab("lab-gina", "k8s", "10.213.7.0/24"));
+        Lab web = s.labs().insert(lab("lab-gina", "web", "10.213.8.0/24"));
+        s.labs().insert(lab("lab-hank", "web", "10.213.9.0/24"));
+        s.labs().linkMember(k8s.id(), "nodes", 1, "ws-gina-1");
+
+        s.labs().changeOwner(k8s.id(), "lab-hank");
+        s.labs().changeOwner(k8s.id(), "lab-hank"); // idempotent
+
+        Lab moved = s.labs().find("lab-hank", "k8s").orElseThrow();
+        assertThat(moved.members())
+                .isEqualTo(s.labs().findByWorkspace("ws-gina-1").orElseThrow().members());
+        assertThat(moved.members()).hasSize(3);
+        assertThat(s.labs().find("lab-gina", "k8s")).isEmpty();
+        assertThatThrownBy(() -> s.labs().changeOwner(web.id(), "lab-hank"))
+                .isInstanceOfSatisfying(ConflictException.class, e -> {
+                    assertThat(e.field()).isEqualTo("name");
+                    assertThat(e.getMessage()).contains("'lab-hank' already has a lab named 'web'");
+                });
+        assertThatThrownBy(() -> s.labs().changeOwner(web.id(), "lab-nobody"))
+                .isInstanceOf(NotFoundException.class)
+                .hasMessageContaining("lab-nobody");
+        assertThatThrownBy(() -> s.labs().changeOwner("no-such-lab", "lab-hank"))
+                .isInstanceOf(NotFoundException.class);
+        assertThat(s.labs().find("lab-gina", "web")).contains(web);
+    }
+
     /** @return the rows of {@code lab_members}, counted with plain JDBC past the store */
     long labMemberRows() throws Exception;
 }

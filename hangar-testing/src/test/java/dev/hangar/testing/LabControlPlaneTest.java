@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * member naming and addresses, members provisioned concurrently, status aggregation (Ready,
  * Degraded naming the failing member, Stopped), partial failure (a provider failure and a refused
  * create) and a delete that leaves no lab row and no member workspace, ownership (another member's
- * lab is 404), and every kind of bad input as a problem naming the field with nothing created.
+ * lab is 404), a lab that moves with its workspaces when its owner is deleted with {@code
+ * transfer-to}, and every kind of bad input as a problem naming the field with nothing created.
  */
 class LabControlPlaneTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -268,6 +269,44 @@ class LabControlPlaneTest {
         assertThat(http.post("/api/v1/labs", bob, lab(name + "b", "{\"name\":\"x\",\"count\":1}"))
                         .statusCode())
                 .isEqualTo(201);
+    }
+
+    @Test
+    void deletingTheOwnerWithTransferToMovesTheLabWithItsMembersUnlessTheNameIsTaken() {
+        String leaver = unique("leaver");
+        String heir = unique("heir");
+        String leaverToken = cp.createUser(leaver, Role.MEMBER).token();
+        String heirToken = cp.createUser(heir, Role.MEMBER).token();
+        String name = unique("t");
+        create(leaverToken, lab(name, "{\"name\":\"nodes\",\"count\":2}"));
+        awaitStatus(leaverToken, name, "Ready");
+        create(heirToken, lab(name, "{\"name\":\"solo\",\"count\":1}"));
+
+        // the heir has a lab of that name: refused, and nothing moved
+        JsonNode clash = problem(
+                http.delete("/api/v1/users/" + leaver + "?transfer-to=" + heir, cp.adminToken()), 409, "transfer-to");
+        assertThat(clash.get("detail").asText()).contains("already has lab(s) named " + name);
+        assertThat(get(leaverToken, name).get("total").asInt()).isEqualTo(2);
+        assertThat(http.get("/api/v1/workspaces/" + name + "-nodes-1", leaverToken)
+                        .statusCode())
+                .isEqualTo(200);
+
+        String other = unique("heir");
+        String otherToken = cp.createUser(other, Role.MEMBER).token();
+        assertThat(http.delete("/api/v1/users/" + leaver + "?transfer-to=" + other, cp.adminToken())
+                        .statusCode())
+                .isEqualTo(204);
+
+        JsonNode moved = awaitStatus(otherToken, name, "Ready");
+        assertThat(moved.get("owner").asText()).isEqualTo(other);
+        assertThat(texts(moved.get("members"), "name")).containsExactly(name + "-nodes-1", name + "-nodes-2");
+        for (String member : texts(moved.get("members"), "name")) {
+            JsonNode w = TestHttp.json(http.get("/api/v1/workspaces/" + member, otherToken));
+            assertThat(w.get("owner").asText()).isEqualTo(other);
+        }
+        assertThat(http.get("/api/v1/labs/" + name, leaverToken).statusCode()).isEqualTo(401);
+        // the heir's own lab of that name is untouched
+        assertThat(get(heirToken, name).get("total").asInt()).isEqualTo(1);
     }
 
     @Test

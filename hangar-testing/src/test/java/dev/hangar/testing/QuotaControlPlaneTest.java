@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Quotas through the real server over a real socket (TestControlPlane, SQLite): 16 concurrent
  * creates of one member admit exactly the limit, the refusal is an RFC 9457 problem naming the limit
- * and the use, and an admin's per-user override changes what is admitted.
+ * and the use, an admin's per-user override changes what is admitted, and a user's workspaces go
+ * to another user ({@code DELETE /users/{name}?transfer-to=}) only within the receiver's quota.
  */
 class QuotaControlPlaneTest {
     private static final int LIMIT = 4;
@@ -85,6 +86,54 @@ class QuotaControlPlaneTest {
             assertThat(quota.at("/effective/running").asInt()).isEqualTo(LIMIT);
             assertThat(quota.at("/effective/cpus").isNull()).isTrue();
             assertThat(quota.get("override").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void deletingAUserWithTransferToIsCheckedAgainstTheReceiversQuota() {
+        try (TestControlPlane cp = start()) {
+            TestHttp http = cp.http();
+            String leaver = cp.createUser("quota-leaver", Role.MEMBER).token();
+            String heir = cp.createUser("quota-heir", Role.MEMBER).token();
+            for (int i = 0; i < 3; i++) {
+                assertThat(http.post("/api/v1/workspaces", leaver, create(http, leaver, "l-" + i))
+                                .statusCode())
+                        .isEqualTo(201);
+            }
+            for (int i = 0; i < 2; i++) {
+                assertThat(http.post("/api/v1/workspaces", heir, create(http, heir, "h-" + i))
+                                .statusCode())
+                        .isEqualTo(201);
+            }
+
+            // 2 running + 3 more is past the member limit of 4: refused, nothing moves
+            HttpResponse<String> refused =
+                    http.delete("/api/v1/users/quota-leaver?transfer-to=quota-heir", cp.adminToken());
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+            JsonNode p = TestHttp.json(refused);
+            assertThat(p.get("type").asText()).isEqualTo("https://hangar.dev/problems/quota-exceeded");
+            assertThat(p.get("field").asText()).isEqualTo("transfer-to.running");
+            assertThat(p.get("detail").asText())
+                    .isEqualTo("cannot give the workspaces of 'quota-leaver' to 'quota-heir': quota: running"
+                            + " workspaces 2 of 4 (member); stop one or ask an admin; raise the quota of"
+                            + " 'quota-heir' (hangar quota set), or choose another user");
+            assertThat(TestHttp.json(http.get("/api/v1/workspaces", leaver))).hasSize(3);
+            assertThat(TestHttp.json(http.get("/api/v1/workspaces", heir))).hasSize(2);
+
+            // a stopped workspace counts for disk only, so stopping two makes room
+            for (String ws : List.of("l-0", "l-1")) {
+                assertThat(http.post("/api/v1/workspaces/" + ws + "/stop", leaver, "")
+                                .statusCode())
+                        .isEqualTo(202);
+            }
+            assertThat(http.delete("/api/v1/users/quota-leaver?transfer-to=quota-heir", cp.adminToken())
+                            .statusCode())
+                    .isEqualTo(204);
+            assertThat(TestHttp.json(http.get("/api/v1/workspaces", heir))).hasSize(5);
+            assertThat(TestHttp.json(http.get("/api/v1/users/me/quota", heir))
+                            .at("/used/running")
+                            .asInt())
+                    .isEqualTo(3);
         }
     }
 

@@ -8,6 +8,10 @@ import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.lab.Lab;
+import dev.hangar.core.quota.QuotaExceededException;
+import dev.hangar.core.quota.QuotaPolicy;
+import dev.hangar.core.quota.QuotaUsage;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.WorkspaceFilter;
 import java.time.Clock;
@@ -35,8 +39,8 @@ public final class UserAdminService {
         record Refuse() implements WorkspacePolicy {}
 
         /**
-         * Give every workspace to {@code user}; refused when that user already has a workspace of
-         * the same name.
+         * Give every workspace and lab to {@code user}; refused when that user already has a
+         * workspace or lab of the same name, or when the workspaces would take them past a quota.
          */
         record TransferTo(String user) implements WorkspacePolicy {}
 
@@ -47,11 +51,22 @@ public final class UserAdminService {
     private final Store store;
     private final Clock clock;
     private final WorkspaceService workspaces;
+    private final QuotaPolicy quotas;
 
+    /** A service whose transfers are checked against no quota. */
     public UserAdminService(Store store, Clock clock, WorkspaceService workspaces) {
+        this(store, clock, workspaces, QuotaPolicy.UNLIMITED);
+    }
+
+    /**
+     * @param quotas the quotas a transfer is checked against: the receiving user's, as for a create
+     *     of the moved workspaces (those meant to run count as running)
+     */
+    public UserAdminService(Store store, Clock clock, WorkspaceService workspaces, QuotaPolicy quotas) {
         this.store = store;
         this.clock = clock;
         this.workspaces = workspaces;
+        this.quotas = quotas;
     }
 
     /**
@@ -88,12 +103,16 @@ public final class UserAdminService {
 
     /**
      * Deletes a user with their SSH keys and API tokens, handling their workspaces by {@code policy}.
+     * With {@link WorkspacePolicy.TransferTo} their labs move with the workspaces, all in one
+     * transaction: either everything moves or nothing does.
      *
      * @param actor the admin asking (recorded in workspace events)
      * @throws NotFoundException when there is no such user, or the transfer target does not exist
      * @throws ConflictException field {@code name} for the last enabled admin; field {@code
      *     workspaces} when the user owns workspaces and the policy is {@link WorkspacePolicy.Refuse};
-     *     field {@code transfer-to} when the target has a workspace of the same name
+     *     field {@code transfer-to} when the target has a workspace or lab of the same name
+     * @throws QuotaExceededException field {@code transfer-to.<limit>} when the moved workspaces
+     *     would take the target past a quota (the message names the limit and both users)
      * @throws ValidationException field {@code transfer-to} when the target is the user themselves
      */
     public void delete(User actor, String name, WorkspacePolicy policy) {
@@ -156,6 +175,23 @@ public final class UserAdminService {
                     "transfer-to",
                     "user '" + to + "' already has workspace(s) named " + String.join(", ", clash)
                             + "; rename or delete them first, or choose another user");
+        List<Lab> labs = tx.labs().list(from);
+        Set<String> takenLabs = tx.labs().list(to).stream().map(Lab::name).collect(Collectors.toSet());
+        Set<String> labClash =
+                labs.stream().map(Lab::name).filter(takenLabs::contains).collect(Collectors.toCollection(TreeSet::new));
+        if (!labClash.isEmpty())
+            throw new ConflictException(
+                    "transfer-to",
+                    "user '" + to + "' already has lab(s) named " + String.join(", ", labClash)
+                            + "; delete them first, or choose another user");
+        try {
+            quotas.admit(tx, target, QuotaUsage.of(owned));
+        } catch (QuotaExceededException e) {
+            throw new QuotaExceededException(
+                    "transfer-to." + e.field(),
+                    "cannot give the workspaces of '" + from + "' to '" + to + "': " + e.getMessage()
+                            + "; raise the quota of '" + to + "' (hangar quota set), or choose another user");
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         for (Workspace w : owned) {
             Workspace.Spec s = w.spec();
@@ -173,6 +209,8 @@ public final class UserAdminService {
                             "transferred",
                             "owner changed from " + from + " to " + to + " by " + actor.name()));
         }
+        // after the workspaces: the lab rows cascade with their owner, so they must move before it goes
+        for (Lab lab : labs) tx.labs().changeOwner(lab.id(), to);
     }
 
     private static User existing(Store tx, String name) {

@@ -51,6 +51,18 @@ public interface LabStore {
     void failMember(String labId, String group, int index, String error);
 
     /**
+     * Gives a lab, with its member slots, to another user: what {@code user delete --transfer-to}
+     * does with the labs of the user it deletes (their workspaces move in the same transaction).
+     * Idempotent.
+     *
+     * @throws dev.hangar.core.domain.ConflictException with field {@code name} when the new owner
+     *     already has a lab of that name
+     * @throws dev.hangar.core.domain.NotFoundException when the lab is gone or the new owner does
+     *     not exist
+     */
+    void changeOwner(String labId, String owner);
+
+    /**
      * Removes the lab and its member slots. Idempotent.
      *
      * @return false when it was already gone

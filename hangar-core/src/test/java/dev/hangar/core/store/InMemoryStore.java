@@ -142,6 +142,11 @@ public final class InMemoryStore implements Store {
         }
 
         @Override
+        public void changeOwner(String labId, String owner) {
+            throw refused();
+        }
+
+        @Override
         public boolean delete(String labId) {
             return false;
         }
