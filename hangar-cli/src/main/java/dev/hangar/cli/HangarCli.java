@@ -43,6 +43,7 @@ public final class HangarCli implements Runnable {
             LabCommand.class,
             EventsCommand.class,
             KeepaliveCommand.class,
+            AutostopCommand.class,
             TemplateCommand.class,
             ImageCommand.class,
             KeyCommand.class,

@@ -145,7 +145,10 @@ final class UserCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
-        @Option(names = "--transfer-to", paramLabel = "USER", description = "Give their workspaces and labs to USER (within USER's quota).")
+        @Option(
+                names = "--transfer-to",
+                paramLabel = "USER",
+                description = "Give their workspaces and labs to USER (within USER's quota).")
         String transferTo = "";
 
         @Option(names = "--delete-workspaces", description = "Delete their workspaces (and disks).")

@@ -82,6 +82,7 @@ public final class AuditActions {
             rule("PATCH", "/api/v1/users/{name}", "user.update", Target.USER),
             rule("DELETE", "/api/v1/users/{name}", "user.delete", Target.USER),
             rule("PUT", "/api/v1/users/{name}/quota", "quota.set", Target.USER),
+            rule("PUT", "/api/v1/users/{name}/autostop", "autostop.set", Target.USER),
             // the actor is the user the identity signed in as (OidcRoutes); a refusal is anonymous
             rule("POST", "/api/v1/auth/oidc/token", "auth.oidc", Target.CALLER),
             rule("PUT", "/api/v1/secrets/{name}", "secret.set", Target.OWN_SECRET),

@@ -76,6 +76,7 @@ final class HttpApi {
             new TokenRoutes(users).register(cfg.routes);
             new UserAdminRoutes(users, userAdmin).register(cfg.routes);
             new QuotaRoutes(new dev.hangar.core.service.QuotaService(store, config.quotas())).register(cfg.routes);
+            new UserAutostopRoutes(new dev.hangar.core.autostop.UserAutostop(store)).register(cfg.routes);
             images.register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
             console.register(cfg.routes);

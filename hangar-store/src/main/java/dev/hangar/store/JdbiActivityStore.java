@@ -4,21 +4,25 @@ import static dev.hangar.store.Columns.millis;
 
 import dev.hangar.core.autostop.Autostop;
 import dev.hangar.core.autostop.WorkspaceActivity;
+import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.store.ActivityStore;
 import dev.hangar.core.store.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * The {@code workspace_activity} table (V5): idle-tracking state per workspace, removed with its
- * workspace (foreign key with cascade). Thread-safe; semantics as {@link ActivityStore} states.
- * {@link #save} is one upsert ({@code INSERT ... ON CONFLICT DO UPDATE}, same SQL on both
- * dialects).
+ * workspace (foreign key with cascade), and {@code user_autostop} (V16): each user's auto-stop
+ * default, removed with its user. Thread-safe; semantics as {@link ActivityStore} states. {@link
+ * #save} and {@link #setUserDefault} are one upsert each ({@code INSERT ... ON CONFLICT DO UPDATE},
+ * same SQL on both dialects).
  */
 final class JdbiActivityStore implements ActivityStore {
     private final Session session;
@@ -57,6 +61,49 @@ final class JdbiActivityStore implements ActivityStore {
                         .execute(),
                 v -> v.kind() == ConstraintViolation.Kind.FOREIGN_KEY
                         ? Optional.of(new StoreException("workspace " + a.workspaceId() + " does not exist", null))
+                        : Optional.empty());
+    }
+
+    @Override
+    public Optional<Autostop> userDefault(String user) {
+        Objects.requireNonNull(user, "user");
+        return session.read(h -> h.createQuery("SELECT autostop_seconds FROM user_autostop WHERE user_name = :user")
+                .bind("user", user)
+                .mapTo(Long.class)
+                .findOne()
+                .map(seconds -> new Autostop(Duration.ofSeconds(seconds))));
+    }
+
+    @Override
+    public Map<String, Autostop> userDefaults() {
+        return session.read(h -> {
+            Map<String, Autostop> out = new TreeMap<>();
+            h.createQuery("SELECT user_name, autostop_seconds FROM user_autostop")
+                    .map((rs, ctx) -> Map.entry(
+                            rs.getString("user_name"),
+                            new Autostop(Duration.ofSeconds(rs.getLong("autostop_seconds")))))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        });
+    }
+
+    @Override
+    public void setUserDefault(String user, Optional<Autostop> autostop) {
+        Objects.requireNonNull(user, "user");
+        if (autostop.isEmpty()) {
+            session.write(h -> h.createUpdate("DELETE FROM user_autostop WHERE user_name = :user")
+                    .bind("user", user)
+                    .execute());
+            return;
+        }
+        session.write(
+                h -> h.createUpdate("INSERT INTO user_autostop (user_name, autostop_seconds) VALUES (:user, :seconds)"
+                                + " ON CONFLICT (user_name) DO UPDATE SET autostop_seconds = excluded.autostop_seconds")
+                        .bind("user", user)
+                        .bind("seconds", autostop.get().idle().toSeconds())
+                        .execute(),
+                v -> v.kind() == ConstraintViolation.Kind.FOREIGN_KEY
+                        ? Optional.of(new NotFoundException("user '" + user + "' does not exist"))
                         : Optional.empty());
     }
 

@@ -166,6 +166,34 @@ abstract class StoreContractTest
         assertThat(store.activity().find(w.id())).isEmpty();
     }
 
+    @Test
+    void userAutostopDefaultsAreSetReplacedClearedAndGoWithTheirUser() {
+        var twoHours = new dev.hangar.core.autostop.Autostop(java.time.Duration.ofHours(2));
+        store.users().insert(new User("idler", false, T0));
+        store.users().insert(new User("worker", false, T0));
+        assertThat(store.activity().userDefault("idler")).isEmpty();
+
+        store.activity().setUserDefault("idler", java.util.Optional.of(twoHours));
+        store.activity().setUserDefault("worker", java.util.Optional.of(dev.hangar.core.autostop.Autostop.OFF));
+        assertThat(store.activity().userDefault("idler")).contains(twoHours);
+        assertThat(store.activity().userDefaults())
+                .containsExactly(
+                        java.util.Map.entry("idler", twoHours),
+                        java.util.Map.entry("worker", dev.hangar.core.autostop.Autostop.OFF));
+        var thirty = new dev.hangar.core.autostop.Autostop(java.time.Duration.ofMinutes(30));
+        store.activity().setUserDefault("idler", java.util.Optional.of(thirty));
+        assertThat(store.activity().userDefault("idler")).contains(thirty);
+
+        store.activity().setUserDefault("worker", java.util.Optional.empty());
+        store.activity().setUserDefault("worker", java.util.Optional.empty()); // idempotent
+        assertThat(store.activity().userDefault("worker")).isEmpty();
+        assertThatThrownBy(() -> store.activity().setUserDefault("nobody", java.util.Optional.of(thirty)))
+                .isInstanceOf(dev.hangar.core.domain.NotFoundException.class)
+                .hasMessageContaining("nobody");
+        assertThat(store.users().delete("idler")).isTrue();
+        assertThat(store.activity().userDefaults()).isEmpty();
+    }
+
     // ---- workspaces ---------------------------------------------------------------------------
 
     @Test

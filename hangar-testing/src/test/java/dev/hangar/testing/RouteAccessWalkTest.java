@@ -130,6 +130,9 @@ class RouteAccessWalkTest {
         // the owner (alice) reads her own quota; another member gets 404 for alice's (names cannot be probed)
         rule("GET /api/v1/users/{name}/quota", 200, 404, 200, 200);
         rule("PUT /api/v1/users/{name}/quota", 403, 403, 403, 200);
+        // the owner (alice) reads and sets her own auto-stop default; another member gets 404 for hers
+        rule("GET /api/v1/users/{name}/autostop", 200, 404, 200, 200);
+        rule("PUT /api/v1/users/{name}/autostop", 200, 404, 403, 200);
         rule("GET /api/v1/audit", 403, 403, 200, 200);
         // OIDC sign-in is public and off on this server (no oidc.issuer): 404 for everyone, a token or not
         rule("GET /api/v1/auth/oidc", 404, 404, 404, 404);
@@ -151,7 +154,9 @@ class RouteAccessWalkTest {
             "POST /api/v1/images/pull",
             "{\"name\":\"nope\"}",
             "POST /api/v1/images/import",
-            "{\"path\":\"/nonexistent/disk.qcow2\",\"name\":\"nope\"}");
+            "{\"path\":\"/nonexistent/disk.qcow2\",\"name\":\"nope\"}",
+            "PUT /api/v1/users/{name}/autostop",
+            "{\"autostop\":\"template\"}");
 
     private static void rule(String op, int owner, int other, int auditor, int admin) {
         RULES.put(op, new int[] {owner, other, auditor, admin});
@@ -269,7 +274,7 @@ class RouteAccessWalkTest {
         } else if (template.startsWith("/api/v1/workspaces/{name}")) {
             path = path.replace("{name}", ws);
             query = "?owner=alice";
-        } else if (template.equals("/api/v1/users/{name}/quota")) {
+        } else if (template.equals("/api/v1/users/{name}/quota") || template.equals("/api/v1/users/{name}/autostop")) {
             path = path.replace("{name}", "alice");
         } else if (template.equals("/api/v1/users/{name}")) {
             path = path.replace("{name}", method.equals("GET") ? "alice" : victim());

@@ -9,6 +9,8 @@ import dev.hangar.api.QuotaLimitsView;
 import dev.hangar.api.QuotaView;
 import dev.hangar.api.TokenView;
 import dev.hangar.api.UpdateUserRequest;
+import dev.hangar.api.UserAutostopRequest;
+import dev.hangar.api.UserAutostopView;
 import dev.hangar.api.UserView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +20,8 @@ import java.util.Objects;
 
 /**
  * The administration facet of {@link HangarClient} ({@link HangarClient#admin()}): users
- * ({@code /users}), quotas ({@code /users/{name}/quota}), the caller's API tokens ({@code /users/me/tokens}) and the audit log
+ * ({@code /users}), quotas ({@code /users/{name}/quota}), auto-stop defaults ({@code
+ * /users/{name}/autostop}), the caller's API tokens ({@code /users/me/tokens}) and the audit log
  * ({@code /audit}). Same errors as {@link HangarClient}: a non-2xx answer throws {@link
  * ApiException}, no answer throws {@link ServerUnreachableException}. Thread-safe; it shares its
  * {@link HangarClient}'s transport and lives as long as that client.
@@ -100,6 +103,34 @@ public final class AdminClient {
     public QuotaView setQuota(String name, QuotaLimitsView override) {
         return transport.send(
                 "PUT", API + "/users/" + HangarClient.segment(name) + "/quota", override, QuotaView.class);
+    }
+
+    // ---- auto-stop default ------------------------------------------------------------------
+
+    /**
+     * {@code GET /users/{name}/autostop}: the user's own idle auto-stop default ({@code me} for the
+     * caller); {@code template} when they have none.
+     *
+     * @throws ApiException 404 when the user does not exist or is another user and the caller a member
+     */
+    public UserAutostopView autostop(String name) {
+        return transport.send(
+                "GET", API + "/users/" + HangarClient.segment(name) + "/autostop", null, UserAutostopView.class);
+    }
+
+    /**
+     * {@code PUT /users/{name}/autostop}: sets the user's default ({@code off}, a duration such as
+     * {@code 2h}) or clears it ({@code template}). Idempotent.
+     *
+     * @throws ApiException 422 on field {@code autostop} for a bad value, 404 for an unknown user or
+     *     another user when the caller is a member, 403 for auditors
+     */
+    public UserAutostopView setAutostop(String name, String autostop) {
+        return transport.send(
+                "PUT",
+                API + "/users/" + HangarClient.segment(name) + "/autostop",
+                new UserAutostopRequest(autostop),
+                UserAutostopView.class);
     }
 
     // ---- API tokens ------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -183,11 +184,28 @@ public final class ActivityService {
         return mem == null ? a : a.activeAt(mem);
     }
 
-    /** @return the setting in force: the workspace's override, else its template's, else off */
+    /**
+     * @return the setting in force: the workspace's own (create {@code --autostop}), else its
+     *     owner's default ({@code hangar autostop set}), else its template's, else off
+     */
     public Autostop autostop(Workspace w, WorkspaceActivity a) {
         return a.override()
-                .orElseGet(() ->
-                        templates.find(w.template()).map(Template::autostop).orElse(Autostop.OFF));
+                .orElseGet(() -> store.activity().userDefault(w.owner()).orElseGet(() -> templateSetting(w)));
+    }
+
+    /**
+     * {@link #autostop(Workspace, WorkspaceActivity)} with the users' defaults read once by the
+     * caller ({@link dev.hangar.core.store.ActivityStore#userDefaults}), for a sweep over many workspaces.
+     */
+    public Autostop autostop(Workspace w, WorkspaceActivity a, Map<String, Autostop> userDefaults) {
+        return a.override().orElseGet(() -> {
+            Autostop user = userDefaults.get(w.owner());
+            return user != null ? user : templateSetting(w);
+        });
+    }
+
+    private Autostop templateSetting(Workspace w) {
+        return templates.find(w.template()).map(Template::autostop).orElse(Autostop.OFF);
     }
 
     /** Forgets the in-memory state of a workspace (after it stopped or was deleted). */

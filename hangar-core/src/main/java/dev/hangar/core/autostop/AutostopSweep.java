@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -86,10 +87,11 @@ public final class AutostopSweep {
     public Result sweep() {
         List<String> warned = new ArrayList<>();
         List<String> stopped = new ArrayList<>();
+        Map<String, Autostop> userDefaults = store.activity().userDefaults();
         for (Workspace w : store.workspaces().list(RUNNING)) {
             if (w.desired() != DesiredState.RUNNING || w.restartPending()) continue;
             try {
-                switch (check(w)) {
+                switch (check(w, userDefaults)) {
                     case WARNED -> warned.add(w.id());
                     case STOPPED -> stopped.add(w.id());
                     case NOTHING -> {}
@@ -107,7 +109,7 @@ public final class AutostopSweep {
         STOPPED
     }
 
-    private Done check(Workspace w) {
+    private Done check(Workspace w, Map<String, Autostop> userDefaults) {
         Instant now = now();
         Optional<WorkspaceActivity> stored = store.activity().find(w.id());
         if (stored.isEmpty()) {
@@ -116,7 +118,7 @@ public final class AutostopSweep {
             return Done.NOTHING;
         }
         WorkspaceActivity a = activity.current(w);
-        Autostop setting = activity.autostop(w, a);
+        Autostop setting = activity.autostop(w, a, userDefaults);
         Optional<Instant> stopAt = a.stopAt(setting);
         if (stopAt.isEmpty() || now.isBefore(stopAt.get().minus(warning))) return Done.NOTHING;
         // Only now ask the held-open sources (a USB check reads the event log): a workspace held

@@ -36,6 +36,7 @@ public final class InMemoryStore implements Store {
     private List<UserSshKey> keys = new ArrayList<>();
     private Map<String, ApiToken> tokens = new TreeMap<>();
     private Map<String, WorkspaceActivity> activity = new TreeMap<>();
+    private Map<String, dev.hangar.core.autostop.Autostop> userAutostop = new TreeMap<>();
     private Map<String, dev.hangar.core.quota.QuotaLimits> quotas = new TreeMap<>();
     private Map<String, dev.hangar.core.domain.OidcIdentity> identities = new TreeMap<>();
     private Map<String, dev.hangar.core.secret.StoredSecret> secrets = new TreeMap<>(); // owner NUL name
@@ -206,6 +207,7 @@ public final class InMemoryStore implements Store {
             var ks = new ArrayList<>(keys);
             var ts = new TreeMap<>(tokens);
             var as = new TreeMap<>(activity);
+            var ua = new TreeMap<>(userAutostop);
             var qs = new TreeMap<>(quotas);
             var is = new TreeMap<>(identities);
             var ss = new TreeMap<>(secrets);
@@ -221,6 +223,7 @@ public final class InMemoryStore implements Store {
                 keys = ks;
                 tokens = ts;
                 activity = as;
+                userAutostop = ua;
                 quotas = qs;
                 identities = is;
                 secrets = ss;
@@ -398,6 +401,33 @@ public final class InMemoryStore implements Store {
                 activity.put(a.workspaceId(), a);
             }
         }
+
+        @Override
+        public Optional<dev.hangar.core.autostop.Autostop> userDefault(String user) {
+            synchronized (lock) {
+                return Optional.ofNullable(userAutostop.get(user));
+            }
+        }
+
+        @Override
+        public Map<String, dev.hangar.core.autostop.Autostop> userDefaults() {
+            synchronized (lock) {
+                return Map.copyOf(userAutostop);
+            }
+        }
+
+        @Override
+        public void setUserDefault(String user, Optional<dev.hangar.core.autostop.Autostop> autostop) {
+            synchronized (lock) {
+                if (autostop.isEmpty()) {
+                    userAutostop.remove(user);
+                    return;
+                }
+                if (!users.containsKey(user))
+                    throw new dev.hangar.core.domain.NotFoundException("user '" + user + "' does not exist");
+                userAutostop.put(user, autostop.get());
+            }
+        }
     }
 
     private final class Workspaces implements WorkspaceStore {
@@ -560,6 +590,7 @@ public final class InMemoryStore implements Store {
                 keys.removeIf(k -> k.owner().equals(name));
                 tokens.values().removeIf(t -> t.owner().equals(name));
                 quotas.remove(name);
+                userAutostop.remove(name);
                 identities.values().removeIf(i -> i.userName().equals(name));
                 secrets.values().removeIf(x -> x.owner().equals(name));
                 return users.remove(name) != null;
