@@ -95,7 +95,9 @@ final class CreateCommand implements Callable<Integer> {
             names = "--device",
             paramLabel = "NAME=N",
             description = "Ask for N of a device the template offers, e.g. --device nvidia.com/gpu=1 (repeatable;"
-                    + " see 'hangar template show'). Devices left out get the template's default count.")
+                    + " see 'hangar template show'). Devices left out get the template's default count; N=0 asks"
+                    + " for none of a device the template gives by default (refused when the template's minimum"
+                    + " is above 0).")
     List<String> devices = new ArrayList<>();
 
     @Option(

@@ -1,9 +1,15 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.DeviceView;
 import dev.hangar.api.QuotaLimitsView;
 import dev.hangar.api.QuotaView;
 import dev.hangar.api.client.HangarClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -13,7 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code hangar quota show [USER]} (anyone: their own; admins and auditors: anyone) and {@code
- * hangar quota set USER [--running N] [--cpus N] [--memory SIZE] [--disk SIZE] [--reset]} (admins).
+ * hangar quota set USER [--running N] [--cpus N] [--memory SIZE] [--disk SIZE] [--device NAME=N]...
+ * [--reset]} (admins). Every option also takes {@code role} ({@code --device NAME=role}), which drops
+ * that field's override.
  */
 @Command(
         mixinStandardHelpOptions = true,
@@ -78,7 +86,32 @@ final class QuotaCommand {
                     q.used().diskGiB() == 0 ? "0" : Sizes.formatGiB(q.used().diskGiB()),
                     max(q.effective().diskGiB(), Sizes::formatGiB),
                     from(o.diskGiB(), q));
+            for (String device : deviceNames(q)) {
+                Integer limit = count(q.effective().devices(), device);
+                Integer used = count(q.used().devices(), device);
+                t.row(
+                        "device " + device,
+                        Integer.toString(used == null ? 0 : used),
+                        limit == null ? "unlimited" : Integer.toString(limit),
+                        from(count(o.devices(), device), q));
+            }
             t.print(ctx.out());
+        }
+
+        /** @return the devices that have a limit or are in use, by name */
+        private static java.util.SortedSet<String> deviceNames(QuotaView q) {
+            java.util.SortedSet<String> names = new java.util.TreeSet<>();
+            q.effective().devices().forEach(d -> names.add(d.name()));
+            q.used().devices().forEach(d -> names.add(d.name()));
+            return names;
+        }
+
+        private static Integer count(List<DeviceView> devices, String name) {
+            return devices.stream()
+                    .filter(d -> d.name().equals(name))
+                    .map(DeviceView::count)
+                    .findFirst()
+                    .orElse(null);
         }
 
         private static String max(Number limit, Function<Long, String> format) {
@@ -120,6 +153,13 @@ final class QuotaCommand {
                 description = "Disk of all workspaces not being deleted, e.g. 200GiB (plain numbers are GiB).")
         String disk;
 
+        @Option(
+                names = "--device",
+                paramLabel = "NAME=N|NAME=role",
+                description = "Devices of the workspaces meant to run, e.g. --device nvidia.com/gpu=2 (repeatable; 0:"
+                        + " none of it). NAME=role drops that device's override, so the role's limit applies.")
+        List<String> devices = new ArrayList<>();
+
         @Option(names = "--reset", description = "Remove the whole override: the role's limits apply.")
         boolean reset;
 
@@ -129,10 +169,12 @@ final class QuotaCommand {
 
         @Override
         public Integer call() {
-            boolean any = running != null || cpus != null || memory != null || disk != null;
+            boolean any = running != null || cpus != null || memory != null || disk != null || !devices.isEmpty();
             if (reset == any)
                 throw new CliException(
-                        ExitCodes.USAGE, "give --reset, or at least one of --running, --cpus, --memory, --disk");
+                        ExitCodes.USAGE,
+                        "give --reset, or at least one of --running, --cpus, --memory, --disk, --device");
+            Map<String, Integer> deviceChanges = deviceChanges(devices);
             try (HangarClient client = ServerConnection.open(ctx)) {
                 QuotaLimitsView next = QuotaLimitsView.NONE;
                 if (!reset) {
@@ -142,7 +184,8 @@ final class QuotaCommand {
                             running == null ? o.running() : count("--running", running),
                             cpus == null ? o.cpus() : count("--cpus", cpus),
                             memory == null ? o.memoryMiB() : size("--memory", memory, Sizes::memoryMiB),
-                            disk == null ? o.diskGiB() : size("--disk", disk, Sizes::diskGiB));
+                            disk == null ? o.diskGiB() : size("--disk", disk, Sizes::diskGiB),
+                            devices(o.devices(), deviceChanges));
                 }
                 QuotaView q = client.admin().setQuota(user, next);
                 ctx.out()
@@ -153,6 +196,41 @@ final class QuotaCommand {
                                         : "quota of " + user + " set; 'hangar quota show " + user + "' shows it");
                 return ExitCodes.OK;
             }
+        }
+
+        /**
+         * @return the {@code --device} values by name, in the order given; a null count drops that
+         *     device's override ({@code NAME=role})
+         * @throws CliException (usage) for a value without {@code NAME=}, a count that is neither a
+         *     whole number 0 or more nor {@code role}, or a device given twice; the server checks names
+         */
+        static Map<String, Integer> deviceChanges(List<String> values) {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (String v : values) {
+                int eq = v.lastIndexOf('=');
+                if (eq <= 0)
+                    throw new CliException(
+                            ExitCodes.USAGE,
+                            "--device '" + v + "' must be NAME=COUNT or NAME=role, e.g. --device nvidia.com/gpu=2");
+                String name = v.substring(0, eq).strip();
+                if (out.containsKey(name))
+                    throw new CliException(ExitCodes.USAGE, "--device " + name + " is given twice");
+                out.put(name, count("--device " + name, v.substring(eq + 1)));
+            }
+            return out;
+        }
+
+        /** @return the override's device limits with {@code changes} applied (a null count removes one), by name */
+        private static List<DeviceView> devices(List<DeviceView> current, Map<String, Integer> changes) {
+            Map<String, Integer> next = new TreeMap<>();
+            current.forEach(d -> next.put(d.name(), d.count()));
+            changes.forEach((name, n) -> {
+                if (n == null) next.remove(name);
+                else next.put(name, n);
+            });
+            return next.entrySet().stream()
+                    .map(e -> new DeviceView(e.getKey(), e.getValue()))
+                    .toList();
         }
 
         private static Integer count(String option, String v) {

@@ -194,28 +194,21 @@ final class WorkspaceRoutes {
     }
 
     /**
-     * The body's devices as requests; the service checks them against the template.
+     * The body's devices as counts; the service checks them against the template (0 asks for none
+     * of a device the template gives by default, allowed when the template's minimum is 0). The
+     * dashboard's create form builds the same list, so both are checked the same way.
      *
      * @throws ValidationException naming {@code devices[i].name} or {@code devices[i].count} for an
-     *     entry that is not a device request at all (missing or malformed name, count missing or below 1)
+     *     entry that is not a device count at all (missing or malformed name, count missing or negative)
      */
-    static List<dev.hangar.provider.spi.DeviceRequest> devices(List<dev.hangar.api.DeviceView> body) {
-        List<dev.hangar.provider.spi.DeviceRequest> out = new java.util.ArrayList<>();
+    static List<dev.hangar.core.service.DeviceCount> devices(List<dev.hangar.api.DeviceView> body) {
+        List<dev.hangar.core.service.DeviceCount> out = new java.util.ArrayList<>();
         for (int i = 0; i < body.size(); i++) {
             dev.hangar.api.DeviceView d = body.get(i);
             String field = "devices[" + i + "]";
             if (d == null) throw new ValidationException(field, field + " must be an object {name, count}");
-            if (d.name() == null)
-                throw new ValidationException(field + ".name", field + ".name is required, e.g. nvidia.com/gpu");
-            String problem = dev.hangar.provider.spi.DeviceRequest.nameProblem(d.name());
-            if (!problem.isEmpty()) throw new ValidationException(field + ".name", field + ".name: " + problem);
-            if (d.count() == null || d.count() < 1)
-                throw new ValidationException(
-                        field + ".count",
-                        field + ".count must be at least 1"
-                                + (d.count() == null ? " (it is missing)" : ", got " + d.count())
-                                + "; leave the device out for the template's default");
-            out.add(new dev.hangar.provider.spi.DeviceRequest(d.name(), d.count()));
+            out.add(dev.hangar.core.service.DeviceCount.checked(
+                    field, Optional.ofNullable(d.name()), optional(d.count())));
         }
         return out;
     }

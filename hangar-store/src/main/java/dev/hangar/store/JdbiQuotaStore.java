@@ -5,21 +5,25 @@ import dev.hangar.core.quota.QuotaLimits;
 import dev.hangar.core.store.QuotaStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
- * The {@code user_quotas} table (V7): one optional row per user, NULL columns not overridden,
+ * The {@code user_quotas} table (V7; device limits in V14's {@code devices} column): one optional
+ * row per user, NULL columns not overridden,
  * removed with the user (foreign key with cascade). Thread-safe; semantics as {@link QuotaStore}
  * states. {@link #save} is one upsert ({@code INSERT ... ON CONFLICT DO UPDATE}, same SQL on both
  * dialects); {@link #lockOwner} is {@code SELECT ... FOR UPDATE} on PostgreSQL and nothing on
  * SQLite, whose write transactions this store already runs one at a time.
  */
 final class JdbiQuotaStore implements QuotaStore {
-    private static final String COLUMNS = "running, cpus, memory_mib, disk_gib";
+    private static final String COLUMNS = "running, cpus, memory_mib, disk_gib, devices";
 
     private final Session session;
 
@@ -53,14 +57,15 @@ final class JdbiQuotaStore implements QuotaStore {
         }
         session.write(
                 h -> h.createUpdate("INSERT INTO user_quotas (user_name, " + COLUMNS
-                                + ") VALUES (:user, :running, :cpus, :memory, :disk) ON CONFLICT (user_name) DO"
-                                + " UPDATE SET running = excluded.running, cpus = excluded.cpus, memory_mib ="
-                                + " excluded.memory_mib, disk_gib = excluded.disk_gib")
+                                + ") VALUES (:user, :running, :cpus, :memory, :disk, :devices) ON CONFLICT (user_name)"
+                                + " DO UPDATE SET running = excluded.running, cpus = excluded.cpus, memory_mib ="
+                                + " excluded.memory_mib, disk_gib = excluded.disk_gib, devices = excluded.devices")
                         .bind("user", user)
                         .bind("running", boxed(o.running()))
                         .bind("cpus", boxed(o.cpus()))
                         .bind("memory", boxed(o.memoryMiB()))
                         .bind("disk", boxed(o.diskGiB()))
+                        .bind("devices", devices(o.devices()))
                         .execute(),
                 v -> v.kind() == ConstraintViolation.Kind.FOREIGN_KEY
                         ? Optional.of(noSuchUser(user))
@@ -99,6 +104,28 @@ final class JdbiQuotaStore implements QuotaStore {
         OptionalLong m = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(memory);
         long disk = rs.getLong("disk_gib");
         OptionalLong d = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(disk);
-        return new QuotaLimits(r, c, m, d);
+        return new QuotaLimits(r, c, m, d, devices(rs.getString("devices")));
+    }
+
+    /** @return the device limits as the V14 column holds them: {@code name=count} joined by {@code ,}, by name */
+    static String devices(Map<String, Integer> limits) {
+        StringJoiner j = new StringJoiner(",");
+        new TreeMap<>(limits).forEach((name, count) -> j.add(name + "=" + count));
+        return j.toString();
+    }
+
+    /**
+     * @return the device limits of a column value written by {@link #devices(Map)}
+     * @throws IllegalArgumentException when the value is not in that form
+     */
+    static Map<String, Integer> devices(String column) {
+        Map<String, Integer> out = new TreeMap<>();
+        if (column.isEmpty()) return out;
+        for (String e : column.split(",")) {
+            int eq = e.lastIndexOf('=');
+            if (eq < 0) throw new IllegalArgumentException("stored device limit '" + e + "' has no '='");
+            out.put(e.substring(0, eq), Integer.parseInt(e.substring(eq + 1)));
+        }
+        return out;
     }
 }

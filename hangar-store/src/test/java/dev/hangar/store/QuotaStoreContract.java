@@ -28,7 +28,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * The quota part of the store contract (migration V7: per-user overrides) and the proof that the
+ * The quota part of the store contract (migration V7: per-user overrides; V14: their device
+ * limits) and the proof that the
  * check in {@link WorkspaceService#create} cannot be overshot by concurrent creates, run by {@link
  * StoreContractTest} on SQLite and on PostgreSQL.
  */
@@ -73,6 +74,34 @@ interface QuotaStoreContract {
             tx.quotas().lockOwner("quota-nobody");
             return null;
         });
+    }
+
+    @Test
+    default void deviceLimitsOfAnOverrideRoundTripAreReplacedAndClearedWithTheOverride() {
+        JdbiStore s = quotaStore();
+        s.users().insert(new User("quota-dev", Role.MEMBER, false, Q));
+
+        // devices alone make an override (V14); 0 is a limit (none of that device), not "unset"
+        QuotaLimits onlyDevices = QuotaLimits.UNLIMITED.withDevices(Map.of("nvidia.com/gpu", 2, "example.com/fpga", 0));
+        assertThat(s.quotas().save("quota-dev", onlyDevices)).isEqualTo(onlyDevices);
+        assertThat(s.quotas().find("quota-dev")).contains(onlyDevices);
+        assertThat(s.quotas().find("quota-dev").orElseThrow().devices())
+                .containsExactly(Map.entry("example.com/fpga", 0), Map.entry("nvidia.com/gpu", 2));
+
+        // a save replaces the device limits as a whole, with the other fields
+        QuotaLimits mixed = limits(2, 8, null, null).withDevices(Map.of("nvidia.com/gpu", 1));
+        s.quotas().save("quota-dev", mixed);
+        assertThat(s.quotas().find("quota-dev")).contains(mixed);
+        QuotaLimits noDevices = limits(2, 8, null, null);
+        s.quotas().save("quota-dev", noDevices);
+        assertThat(s.quotas().find("quota-dev").orElseThrow().devices()).isEmpty();
+        assertThat(s.quotas().find("quota-dev")).contains(noDevices);
+
+        s.quotas().save("quota-dev", onlyDevices);
+        s.quotas().save("quota-dev", QuotaLimits.UNLIMITED);
+        assertThat(s.quotas().find("quota-dev")).isEmpty();
+        assertThatThrownBy(() -> s.quotas().save("quota-dev-nobody", onlyDevices))
+                .isInstanceOf(NotFoundException.class);
     }
 
     @Test

@@ -77,10 +77,16 @@ class BadInputTest {
                         "{\"name\":\"d2\",\"template\":\"fake\",\"devices\":[{\"name\":\"gpu\",\"count\":1}]}",
                         422,
                         "devices[0].name"),
+                // a negative count is malformed; 0 is a count (none of a default device), checked against
+                // the template, which here does not offer the device
                 Arguments.of(
-                        "{\"name\":\"d3\",\"template\":\"fake\",\"devices\":[{\"name\":\"nvidia.com/gpu\",\"count\":0}]}",
+                        "{\"name\":\"d3\",\"template\":\"fake\",\"devices\":[{\"name\":\"nvidia.com/gpu\",\"count\":-1}]}",
                         422,
                         "devices[0].count"),
+                Arguments.of(
+                        "{\"name\":\"d5\",\"template\":\"fake\",\"devices\":[{\"name\":\"nvidia.com/gpu\",\"count\":0}]}",
+                        422,
+                        "devices[0].name"),
                 Arguments.of(
                         "{\"name\":\"d4\",\"template\":\"fake\",\"devices\":[{\"name\":\"nvidia.com/gpu\"}]}",
                         422,

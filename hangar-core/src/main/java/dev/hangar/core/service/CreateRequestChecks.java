@@ -88,18 +88,19 @@ final class CreateRequestChecks {
     /**
      * The devices a new workspace gets: the template's defaults, each replaced by the request's
      * count for that device. A requested device must be offered by the template and its count be
-     * within the offer's range.
+     * within the offer's range; a count of 0 removes a device the template gives by default (when the
+     * template's minimum is 0; otherwise it is below the minimum and refused, naming it).
      *
      * @return the chosen devices in the template's order, without those of count 0
      * @throws ValidationException naming {@code devices[i].name} for a device the template does not
      *     offer or asked for twice, {@code devices[i].count} for a count outside the template's range
      */
-    static List<DeviceRequest> devices(List<DeviceRequest> requested, Template t) {
+    static List<DeviceRequest> devices(List<DeviceCount> requested, Template t) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (TemplateDevice d : t.devices()) counts.put(d.name(), d.count());
         java.util.Set<String> seen = new java.util.HashSet<>();
         for (int i = 0; i < requested.size(); i++) {
-            DeviceRequest r = requested.get(i);
+            DeviceCount r = requested.get(i);
             String field = "devices[" + i + "]";
             if (!seen.add(r.name()))
                 throw new ValidationException(

@@ -23,9 +23,9 @@ import java.util.OptionalInt;
  *     absent for the template's setting
  * @param devcontainer absolute path of a folder on the server host with a devcontainer.json; absent
  *     for none (only for templates of the docker provider)
- * @param devices the devices asked for, each replacing the template's default count of that device;
- *     empty for the template's defaults. Checked against the template's offer and ranges in {@link
- *     WorkspaceService#create}
+ * @param devices the devices asked for, each replacing the template's default count of that device
+ *     (0: none of it, allowed when the template's minimum is 0); empty for the template's defaults.
+ *     Checked against the template's offer and ranges in {@link WorkspaceService#create}
  */
 public record CreateWorkspace(
         String name,
@@ -37,7 +37,7 @@ public record CreateWorkspace(
         Optional<String> userData,
         Optional<String> autostop,
         Optional<String> devcontainer,
-        List<DeviceRequest> devices) {
+        List<DeviceCount> devices) {
     public CreateWorkspace {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(template, "template");
@@ -155,6 +155,11 @@ public record CreateWorkspace(
 
     /** @return a copy asking for these devices (replacing any asked for before) */
     public CreateWorkspace withDevices(List<DeviceRequest> requested) {
+        return withDeviceCounts(requested.stream().map(DeviceCount::of).toList());
+    }
+
+    /** @return a copy asking for these counts, 0 allowed (replacing any devices asked for before) */
+    public CreateWorkspace withDeviceCounts(List<DeviceCount> requested) {
         return new CreateWorkspace(
                 name, template, cpus, memoryMiB, diskGiB, image, userData, autostop, devcontainer, requested);
     }

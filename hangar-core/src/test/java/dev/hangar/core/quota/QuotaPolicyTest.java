@@ -138,4 +138,37 @@ class QuotaPolicyTest {
         assertThat(QuotaPolicy.UNLIMITED.forRole(Role.MEMBER).unlimited()).isTrue();
         assertThat(override.unlimited()).isFalse();
     }
+
+    @Test
+    void anOverridesDeviceLimitReplacesTheRolesForThatDeviceOnlyAndIsChecked() {
+        QuotaPolicy p = new QuotaPolicy(Map.of(
+                Role.MEMBER, QuotaLimits.UNLIMITED.withDevices(Map.of("nvidia.com/gpu", 1, "example.com/fpga", 2))));
+        User bob = new User("bob", Role.MEMBER, false, T0);
+        QuotaLimits override = QuotaLimits.UNLIMITED.withDevices(Map.of("nvidia.com/gpu", 3));
+        QuotaLimits effective = p.effective(bob, Optional.of(override));
+        assertThat(effective.devices())
+                .containsExactly(Map.entry("example.com/fpga", 2), Map.entry("nvidia.com/gpu", 3));
+        assertThat(override.unlimited()).isFalse();
+
+        QuotaUsage twoGpus = new QuotaUsage(1, 1, 0, 0, Map.of("nvidia.com/gpu", 2));
+        QuotaUsage oneGpu = new QuotaUsage(1, 1, 0, 0, Map.of("nvidia.com/gpu", 1));
+        // the role alone refuses a second GPU; the override admits up to 3 and refuses the fourth
+        assertThatThrownBy(() -> QuotaPolicy.check(p.forRole(Role.MEMBER), oneGpu, oneGpu, "member"))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessage(
+                        "quota: devices nvidia.com/gpu 1 of 1, 1 more requested (member); stop one or ask an admin");
+        QuotaPolicy.check(effective, twoGpus, oneGpu, "per-user override");
+        assertThatThrownBy(() -> QuotaPolicy.check(effective, twoGpus, twoGpus, "per-user override"))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessage("quota: devices nvidia.com/gpu 2 of 3, 2 more requested (per-user override);"
+                        + " stop one or ask an admin")
+                .extracting(e -> ((QuotaExceededException) e).field())
+                .isEqualTo("devices.nvidia.com/gpu");
+        // an override of 0 forbids the device
+        QuotaLimits none =
+                p.effective(bob, Optional.of(QuotaLimits.UNLIMITED.withDevices(Map.of("nvidia.com/gpu", 0))));
+        assertThatThrownBy(() -> QuotaPolicy.check(none, QuotaUsage.NONE, oneGpu, "per-user override"))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("devices nvidia.com/gpu 0 of 0");
+    }
 }

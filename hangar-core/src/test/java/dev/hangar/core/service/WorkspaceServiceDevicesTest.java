@@ -36,10 +36,21 @@ class WorkspaceServiceDevicesTest {
                         .getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A template whose workspaces always get at least one GPU (min 1). */
+    private static Template gpuRequiredTemplate() {
+        return TemplateCatalog.parse(
+                "gpu-required.yaml",
+                ("name: gpu-required\nprovider: fake\nimage: img\n"
+                                + "devices:\n"
+                                + "  - {name: nvidia.com/gpu, count: 1, min: 1, max: 2}\n")
+                        .getBytes(StandardCharsets.UTF_8));
+    }
+
     private WorkspaceService service() {
         return new WorkspaceService(
                 store,
-                TemplateCatalog.of(List.of(gpuTemplate(), WorkspaceServiceCreateTest.template("plain"))),
+                TemplateCatalog.of(
+                        List.of(gpuTemplate(), gpuRequiredTemplate(), WorkspaceServiceCreateTest.template("plain"))),
                 Clock.fixed(NOW, ZoneOffset.UTC),
                 id -> {},
                 "gpu");
@@ -143,5 +154,56 @@ class WorkspaceServiceDevicesTest {
                                                 new DeviceRequest("nvidia.com/gpu", 2)))))
                 .isInstanceOf(ValidationException.class)
                 .hasMessage("devices[1].name: device nvidia.com/gpu is asked for twice");
+    }
+
+    @Test
+    void zeroOfADefaultDeviceRemovesItWhenTheTemplatesMinimumIsZero() {
+        Workspace w = service()
+                .create(
+                        ALICE,
+                        CreateWorkspace.named("no-gpu")
+                                .withDeviceCounts(List.of(new DeviceCount("nvidia.com/gpu", 0))));
+        assertThat(w.parameters().devices()).isEmpty();
+        assertThat(store.allEvents())
+                .singleElement()
+                .satisfies(e -> assertThat(e.message()).doesNotContain("devices"));
+        // 0 of a device whose default is 0 already changes nothing; the other device is still asked for
+        Workspace fpga = service()
+                .create(
+                        ALICE,
+                        CreateWorkspace.named("fpga-only")
+                                .withDeviceCounts(List.of(
+                                        new DeviceCount("example.com/fpga", 2), new DeviceCount("nvidia.com/gpu", 0))));
+        assertThat(fpga.parameters().devices()).containsExactly(new DeviceRequest("example.com/fpga", 2));
+    }
+
+    @Test
+    void zeroOfADeviceTheTemplateRequiresIsRefusedNamingTheMinimum() {
+        assertThatThrownBy(() -> service()
+                        .create(
+                                ALICE,
+                                CreateWorkspace.of("no-gpu", "gpu-required")
+                                        .withDeviceCounts(List.of(new DeviceCount("nvidia.com/gpu", 0)))))
+                .isInstanceOf(ValidationException.class)
+                .hasMessage("devices[0].count: 0 is below the template's minimum 1 for nvidia.com/gpu")
+                .extracting(e -> ((ValidationException) e).field())
+                .isEqualTo("devices[0].count");
+        assertThat(store.allEvents()).isEmpty();
+        assertThat(service()
+                        .create(ALICE, CreateWorkspace.of("with-gpu", "gpu-required"))
+                        .parameters()
+                        .devices())
+                .containsExactly(new DeviceRequest("nvidia.com/gpu", 1));
+    }
+
+    @Test
+    void aDeviceCountIsZeroOrMoreWithAValidName() {
+        assertThat(new DeviceCount("nvidia.com/gpu", 0)).hasToString("nvidia.com/gpu=0");
+        assertThatThrownBy(() -> new DeviceCount("nvidia.com/gpu", -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("device count must be 0 or more, got -1");
+        assertThatThrownBy(() -> new DeviceCount("gpu", 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs a domain prefix");
     }
 }

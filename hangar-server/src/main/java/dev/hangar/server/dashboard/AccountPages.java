@@ -98,6 +98,7 @@ final class AccountPages {
                 t.memoryMiB().min(),
                 t.memoryMiB().max(),
                 t.diskGiB().min(),
-                t.diskGiB().max());
+                t.diskGiB().max(),
+                DeviceFields.rows(t));
     }
 }

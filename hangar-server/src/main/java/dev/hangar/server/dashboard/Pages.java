@@ -119,7 +119,24 @@ public final class Pages {
             int memoryMin,
             int memoryMax,
             int diskMin,
-            int diskMax) {}
+            int diskMax,
+            List<DeviceRow> devices) {
+        public TemplateRow {
+            devices = List.copyOf(devices);
+        }
+    }
+
+    /**
+     * A device the template offers, as the create form's number input (issue #19).
+     *
+     * @param name the device's extended-resource name, e.g. {@code nvidia.com/gpu}
+     * @param field the form field, {@code device.<name>}
+     * @param id the input's HTML id, {@code device-<index>}
+     * @param count the template's default count
+     * @param min the least a workspace may ask for
+     * @param max the most a workspace may ask for
+     */
+    public record DeviceRow(String name, String field, String id, int count, int min, int max) {}
 
     /** The templates page. */
     public record TemplateList(Chrome chrome, List<TemplateRow> templates) {}
@@ -129,7 +146,7 @@ public final class Pages {
      *
      * @param selected the chosen template (its ranges bound the size fields)
      * @param values what the user typed, by field name ({@code name}, {@code cpus}, {@code
-     *     memoryMiB}, {@code diskGiB})
+     *     memoryMiB}, {@code diskGiB}, and {@code device.<device name>} per device)
      * @param errors the problem's detail by field, shown next to that field
      * @param formError an error that names no field; "" when none
      */

@@ -7,6 +7,7 @@ import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.service.CreateWorkspace;
+import dev.hangar.core.service.DeviceCount;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
@@ -168,6 +169,7 @@ final class WorkspacePages {
         Optional<Template> chosen = templates.find(values.get("template"));
         Template shown = chosen.or(workspaces::defaultTemplate)
                 .orElseGet(() -> templates.all().getFirst());
+        DeviceFields.read(shown, ctx::formParam, values);
         if (!s.mayChangeWorkspaces()) {
             renderForm(ctx, s, 403, shown, values, Map.of(), "auditors read everything and change nothing");
             return;
@@ -186,6 +188,7 @@ final class WorkspacePages {
                 errors.put(field, field + " must be a whole number, got '" + v + "'");
             }
         }
+        List<DeviceCount> devices = DeviceFields.counts(shown, values, errors);
         if (!errors.isEmpty()) {
             renderForm(ctx, s, 422, shown, values, errors, "");
             return;
@@ -199,7 +202,8 @@ final class WorkspacePages {
                 Optional.empty(),
                 Optional.empty(),
                 Optional.empty(),
-                Optional.empty());
+                Optional.empty(),
+                devices);
         String target = s.user().name() + "/" + values.get("name");
         try {
             Workspace w = workspaces.create(s.user(), req);
@@ -207,10 +211,21 @@ final class WorkspacePages {
             ctx.redirect(href(w), HttpStatus.SEE_OTHER);
         } catch (ValidationException e) {
             audit.record(s.user().name(), "workspace.create", target, DashboardRoutes.source(ctx), "422");
-            fieldError(ctx, s, 422, shown, values, e.field(), e.getMessage());
+            Optional<String> device = DeviceFields.formField(e.field(), devices);
+            if (device.isPresent())
+                fieldError(ctx, s, 422, shown, values, device.get(), DeviceFields.message(e.getMessage()));
+            else fieldError(ctx, s, 422, shown, values, e.field(), e.getMessage());
         } catch (ConflictException e) {
             audit.record(s.user().name(), "workspace.create", target, DashboardRoutes.source(ctx), "409");
-            fieldError(ctx, s, 409, shown, values, e.field() == null ? "" : e.field(), e.getMessage());
+            String field = e.field() == null ? "" : e.field();
+            fieldError(
+                    ctx,
+                    s,
+                    409,
+                    shown,
+                    values,
+                    DeviceFields.formField(field, devices).orElse(field),
+                    e.getMessage());
         }
     }
 

@@ -81,6 +81,20 @@ class DashboardBrowserTest {
                   diskGiB: {min: 1, max: 100}
                 settings: {}
                 """.formatted("'" + XSS.replace("'", "''") + "'"));
+        // A template offering devices (issue #19): the create form shows a number input per device.
+        Files.writeString(home.resolve("templates/gpu-fake.yaml"), """
+                name: gpu-fake
+                description: a fake workspace with a GPU by default
+                provider: fake
+                image: fake-image
+                defaults: {cpus: 1, memoryMiB: 512, diskGiB: 1}
+                limits:
+                  cpus: {min: 1, max: 8}
+                  memoryMiB: {min: 128, max: 16384}
+                  diskGiB: {min: 1, max: 100}
+                devices:
+                  - {name: nvidia.com/gpu, count: 1, min: 0, max: 2}
+                """);
         // The member may attach ST-Link probes (the workspace page's USB section).
         Files.writeString(home.resolve("usb-allow.yaml"), "users:\n  dash-member: [\"0483:*\"]\n");
         cp = TestControlPlane.builder()
@@ -226,6 +240,59 @@ class DashboardBrowserTest {
         waitFor(() -> browser.getTitle().startsWith("Workspaces"));
         waitFor(() -> workspace(member.name(), ws).isEmpty());
         waitFor(() -> !rowNames().contains(ws));
+    }
+
+    @Test
+    void theCreateFormAsksForEachDeviceOfTheTemplateWithinItsRange() {
+        signIn(member.token());
+        browser.get(cp.baseUri().resolve("/ui/new?template=gpu-fake").toString());
+        WebElement gpu = browser.findElement(By.id("device-0"));
+        assertThat(browser.findElement(By.cssSelector("label[for=device-0]")).getText())
+                .isEqualTo("nvidia.com/gpu");
+        assertThat(gpu.getAttribute("type")).isEqualTo("number");
+        assertThat(gpu.getAttribute("min")).isEqualTo("0");
+        assertThat(gpu.getAttribute("max")).isEqualTo("2");
+        assertThat(gpu.getAttribute("placeholder")).isEqualTo("1");
+        assertThat(browser.findElement(By.id("device-0-help")).getText()).isEqualTo("0–2, default 1");
+
+        // above the template's maximum: the service's own check, shown next to the device's field
+        String ws = unique("gpu");
+        browser.findElement(By.id("name")).sendKeys(ws);
+        gpu.sendKeys("3");
+        browser.findElement(By.id("create")).click();
+        waitFor(() -> !browser.findElements(By.id("device-0-error")).isEmpty());
+        shot(testName + "-above-max");
+        assertThat(browser.findElement(By.id("device-0-error")).getText())
+                .isEqualTo("3 is above the template's maximum 2 for nvidia.com/gpu");
+        assertThat(browser.findElement(By.id("device-0")).getAttribute("aria-invalid"))
+                .isEqualTo("true");
+        assertThat(browser.findElement(By.id("device-0")).getAttribute("aria-describedby"))
+                .contains("device-0-error");
+        assertThat(browser.findElement(By.id("device-0")).getAttribute("value")).isEqualTo("3");
+        assertThat(workspace(member.name(), ws)).isEmpty();
+
+        // 0 asks for none of the template's default GPU (its minimum is 0)
+        WebElement again = browser.findElement(By.id("device-0"));
+        again.clear();
+        again.sendKeys("0");
+        browser.findElement(By.id("create")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/workspaces/" + member.name() + "/" + ws));
+        assertThat(workspace(member.name(), ws).orElseThrow().parameters().devices())
+                .isEmpty();
+
+        // left empty: the template's default, as in the API
+        String dflt = unique("gpu-default");
+        browser.get(cp.baseUri().resolve("/ui/new?template=gpu-fake").toString());
+        browser.findElement(By.id("name")).sendKeys(dflt);
+        browser.findElement(By.id("create")).click();
+        waitFor(() -> browser.getCurrentUrl().endsWith("/ui/workspaces/" + member.name() + "/" + dflt));
+        assertThat(workspace(member.name(), dflt).orElseThrow().parameters().devices())
+                .containsExactly(new dev.hangar.provider.spi.DeviceRequest("nvidia.com/gpu", 1));
+
+        // a template without devices shows no device field
+        browser.get(cp.baseUri().resolve("/ui/new?template=fake").toString());
+        assertThat(browser.findElements(By.id("device-0"))).isEmpty();
+        assertNothingRan();
     }
 
     @Test
