@@ -9,9 +9,14 @@ single files (--file SRC:DEST, mode 0755 for executables, owner root).
 
 Numeric owners, modes, symlinks and hard links are kept as they are in the rootfs; file
 timestamps are kept; entries are sorted, so the same rootfs gives the same layer digest.
+--mtime EPOCH sets every entry's timestamp (layer and archive) to EPOCH, so the archive does not
+depend on when its files were made: the same content gives the same bytes. --owner UID:GID sets
+the owner of every rootfs entry, --owner REL=UID:GID that of one path (relative to the rootfs; the
+later option wins), so a rootfs built without root can hold root-owned files.
 
 Usage: oci_archive.py --tag REF --out FILE [--rootfs DIR] [--file SRC:DEST]... [--entrypoint ARG]...
                       [--cmd ARG]... [--env K=V]... [--user UID:GID] [--expose PORT/tcp] [--workdir DIR]
+                      [--mtime EPOCH] [--owner [REL=]UID:GID]...
 Errors (missing input, bad --file) exit 2 with a message on stderr.
 """
 
@@ -35,11 +40,27 @@ def sha256_file(path):
     return digest.hexdigest()
 
 
-def add_rootfs(tar, rootfs):
+def owner_for(owners, rel):
+    """The (uid, gid) the last matching --owner gives rel ("" is the rootfs itself), or None."""
+    found = None
+    for spec in owners:
+        path, _, ids = spec.rpartition("=")
+        if path == "" or path.strip("/") == rel:
+            uid, gid = ids.split(":")
+            found = (int(uid), int(gid))
+    return found
+
+
+def add_rootfs(tar, rootfs, mtime=None, owners=()):
     def visit(rel):
         full = os.path.join(rootfs, rel) if rel else rootfs
         info = tar.gettarinfo(full, arcname=rel if rel else ".")
         info.uname = info.gname = ""
+        if mtime is not None:
+            info.mtime = mtime
+        owner = owner_for(owners, rel)
+        if owner is not None:
+            info.uid, info.gid = owner
         tar.addfile(info, open(full, "rb") if info.isreg() else None)
         if info.isdir() and not os.path.islink(full):
             if rel in EXCLUDED_CONTENTS:
@@ -50,7 +71,7 @@ def add_rootfs(tar, rootfs):
     visit("")
 
 
-def add_file(tar, spec):
+def add_file(tar, spec, mtime=None):
     if ":" not in spec:
         sys.exit(f"oci_archive.py: --file wants SRC:DEST, got {spec!r}")
     src, dest = spec.split(":", 1)
@@ -60,6 +81,8 @@ def add_file(tar, spec):
     info.uid = info.gid = 0
     info.uname = info.gname = ""
     info.mode = 0o755
+    if mtime is not None:
+        info.mtime = mtime
     with open(src, "rb") as f:
         tar.addfile(info, f)
 
@@ -76,6 +99,8 @@ def main():
     p.add_argument("--user", default="")
     p.add_argument("--expose", action="append", default=[])
     p.add_argument("--workdir", default="/")
+    p.add_argument("--mtime", type=int)
+    p.add_argument("--owner", action="append", default=[])
     a = p.parse_args()
     if not a.rootfs and not a.file:
         p.error("give --rootfs and/or --file")
@@ -87,9 +112,11 @@ def main():
         layer = os.path.join(tmp, "layer.tar")
         with tarfile.open(layer, "w", format=tarfile.PAX_FORMAT) as tar:
             if a.rootfs:
-                add_rootfs(tar, a.rootfs)
+                add_rootfs(tar, a.rootfs, a.mtime, a.owner)
             for spec in a.file:
-                add_file(tar, spec)
+                add_file(tar, spec, a.mtime)
+        if a.mtime is not None:
+            os.utime(layer, (a.mtime, a.mtime))
         diff_id = sha256_file(layer)
         env = ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"] + a.env
         config = {

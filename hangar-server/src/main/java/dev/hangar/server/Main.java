@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code hangar server}: starts the control plane and runs until the JVM is asked to stop
  * (SIGINT/SIGTERM), then shuts down cleanly.
  *
- * <p>Arguments: {@code [--listen HOST:PORT] [--home DIR] [--set KEY=VALUE]...} (see {@link
+ * <p>Arguments: {@code [--listen HOST:PORT] [--home DIR] [--config FILE] [--set KEY=VALUE]...} (see {@link
  * ServerConfigLoader}). The CLI calls {@link #main} reflectively, so its signature is stable.
  * An invalid configuration prints what to fix to stderr and exits the JVM with status 2; a clean
  * stop (SIGINT/SIGTERM) exits with 0.

@@ -53,7 +53,8 @@ import java.util.regex.Pattern;
  * accepts {@code enabled}, {@code listen-address}, {@code listen-port}, {@code state-dir} and
  * {@code connect-timeout}; there is no {@code gateway.listen}). Each key {@code a.b-c} of {@link
  * #KEYS} (only those) can also be set by the environment variable {@code HANGAR_A_B_C}. Flags:
- * {@code --listen HOST:PORT}, {@code --home DIR}, {@code --set KEY=VALUE} (repeatable; also for
+ * {@code --listen HOST:PORT}, {@code --home DIR}, {@code --config FILE} (read instead of {@code
+ * $HANGAR_HOME/server.yaml}; a missing file is an error), {@code --set KEY=VALUE} (repeatable; also for
  * {@code providers.<type>.<key>} and {@code gateway.<key>}). Durations are {@code 500ms}, {@code
  * 2s}, {@code 5m}, {@code 1h}, {@code 90d} or ISO-8601 ({@code PT2S}).
  */
@@ -140,9 +141,11 @@ public final class ServerConfigLoader {
 
     /** The usage text of the server's flags. */
     public static final String USAGE = """
-            Usage: hangar server [--listen HOST:PORT] [--home DIR] [--set KEY=VALUE]...
+            Usage: hangar server [--listen HOST:PORT] [--home DIR] [--config FILE] [--set KEY=VALUE]...
               --listen HOST:PORT  address of the HTTP API (default 127.0.0.1:7080)
               --home DIR          HANGAR_HOME (default $HANGAR_HOME, $XDG_DATA_HOME/hangar or ~/.local/share/hangar)
+              --config FILE       the config file instead of $HANGAR_HOME/server.yaml (must exist),
+                                  e.g. /etc/hangar/server.yaml from a ConfigMap in the server image
               --set KEY=VALUE     any server.yaml key, e.g. --set providers.qemu.accelerator=tcg
             Config file: $HANGAR_HOME/server.yaml; environment: HANGAR_<KEY> (e.g. HANGAR_DATABASE_URL;
             not for gateway.* and providers.* keys). Every key with its default: docs/server-config.md.""";
@@ -156,6 +159,7 @@ public final class ServerConfigLoader {
     public static ServerConfig load(Map<String, String> env, List<String> args, Path userHome) {
         Map<String, String> flags = new LinkedHashMap<>();
         Path home = null;
+        Path config = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             String value;
@@ -172,6 +176,7 @@ public final class ServerConfigLoader {
             switch (name) {
                 case "--listen" -> flags.put("listen", value);
                 case "--home" -> home = Path.of(value).toAbsolutePath().normalize();
+                case "--config" -> config = Path.of(value).toAbsolutePath().normalize();
                 case "--set" -> {
                     int e = value.indexOf('=');
                     if (e <= 0) throw new ConfigException("--set needs KEY=VALUE, got '" + value + "'");
@@ -182,7 +187,9 @@ public final class ServerConfigLoader {
         }
         if (home == null)
             home = HangarPaths.home(env, userHome).toAbsolutePath().normalize();
-        Map<String, String> values = new TreeMap<>(readFile(home.resolve("server.yaml")));
+        if (config != null && !Files.isRegularFile(config))
+            throw new ConfigException("--config " + config + ": no such file");
+        Map<String, String> values = new TreeMap<>(readFile(config != null ? config : home.resolve("server.yaml")));
         for (String key : KEY_NAMES) {
             String v = env.get(envName(key));
             if (v != null && !v.isBlank()) values.put(key, v);

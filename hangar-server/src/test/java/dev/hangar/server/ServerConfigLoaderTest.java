@@ -79,6 +79,26 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void configFlagReadsThatFileInsteadOfTheOneInHome(@TempDir Path home, @TempDir Path etc) throws Exception {
+        Files.writeString(home.resolve("server.yaml"), "listen: 127.0.0.1:9999\nadmin: fromhome\n");
+        Path config = etc.resolve("server.yaml");
+        Files.writeString(config, "listen: 0.0.0.0:8080\n");
+        ServerConfig c = ServerConfigLoader.load(
+                Map.of("HANGAR_HOME", home.toString(), "USER", "alice"), List.of("--config", config.toString()), home);
+        assertThat(c.listenHost()).isEqualTo("0.0.0.0");
+        assertThat(c.listenPort()).isEqualTo(8080);
+        assertThat(c.adminName()).isEqualTo("alice"); // home's server.yaml was not read
+        assertThat(c.home()).isEqualTo(home.toAbsolutePath().normalize());
+        assertThatThrownBy(() -> ServerConfigLoader.load(
+                        Map.of("HANGAR_HOME", home.toString()),
+                        List.of("--config=" + etc.resolve("missing.yaml")),
+                        home))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("missing.yaml")
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
     void autostopKeysParseAndDeleteAfterIsOffUnlessSet(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("server.yaml"), "autostop: {warning: 5m, max-lease: 8h}\n");
         ServerConfig c = ServerConfigLoader.load(

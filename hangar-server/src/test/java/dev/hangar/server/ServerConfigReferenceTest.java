@@ -130,7 +130,7 @@ class ServerConfigReferenceTest {
 
     @Test
     void theKubernetesDeploymentsServerYamlIsAccepted(@TempDir Path home) throws IOException {
-        Path configMap = reference().getParent().getParent().resolve("deploy/config.yaml");
+        Path configMap = reference().getParent().getParent().resolve("deploy/base/config.yaml");
         String serverYaml = new com.fasterxml.jackson.databind.ObjectMapper(
                         new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
                 .readTree(configMap.toFile())
@@ -138,12 +138,16 @@ class ServerConfigReferenceTest {
                 .path("server.yaml")
                 .asText();
         assertThat(serverYaml).as("data.server.yaml of " + configMap).isNotBlank();
-        Files.writeString(home.resolve("server.yaml"), serverYaml);
+        // The server image reads it as `hangar server --config /etc/hangar/server.yaml`.
+        Path mounted = Files.writeString(home.resolve("mounted-server.yaml"), serverYaml);
 
-        ServerConfig c = ServerConfigLoader.load(Map.of("HANGAR_HOME", home.toString()), List.of(), home);
+        ServerConfig c = ServerConfigLoader.load(
+                Map.of("HANGAR_HOME", home.toString()), List.of("--config", mounted.toString()), home);
 
         assertThat(SshGatewayHook.KEYS).containsAll(c.gateway().keySet());
         assertThat(c.listenHost()).isEqualTo("0.0.0.0");
+        assertThat(c.listenPort()).isEqualTo(8080);
+        assertThat(c.gateway()).containsEntry("listen-address", "0.0.0.0").containsEntry("listen-port", "2222");
         assertThat(c.providers().get("kubernetes")).containsKey("namespace");
         assertThat(Providers.enabled(c, "qemu", false)).isFalse();
     }

@@ -25,13 +25,13 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks that deploy/rbac.yaml grants exactly what the provider uses: the provider runs a whole
+ * Checks that deploy/base/rbac.yaml grants exactly what the provider uses: the provider runs a whole
  * lifecycle against fabric8's mock server in CRUD mode (standing in for the API server), every
  * request it sends is turned into the RBAC (resource, verb) the API server would authorize, and
  * that set is compared with the Role's rules.
  */
 class DeployRbacTest {
-    private static final Path DEPLOY = Path.of("..", "deploy");
+    private static final Path DEPLOY = Path.of("..", "deploy", "base");
     private static final String NS = "hangar-test";
 
     @Test
@@ -93,7 +93,8 @@ class DeployRbacTest {
     @Test
     void deployManifestsAreValidKubernetesObjects() throws Exception {
         List<String> kinds = new java.util.ArrayList<>();
-        for (String file : List.of("namespaces.yaml", "rbac.yaml", "config.yaml", "server.yaml")) {
+        for (String file : List.of(
+                "namespaces.yaml", "rbac.yaml", "config.yaml", "server.yaml", "pdb.yaml", "networkpolicy.yaml")) {
             objects(file)
                     .forEach(o -> kinds.add(o.getKind() + "/" + o.getMetadata().getName()));
         }
@@ -110,12 +111,19 @@ class DeployRbacTest {
                         "RoleBinding/hangar-server",
                         "ClusterRole/hangar-storageclass-reader",
                         "ClusterRoleBinding/hangar-server-storageclass-reader",
+                        // leader election among the server's replicas (DeployOverlaysTest checks the rules)
+                        "Role/hangar-leader-election",
+                        "RoleBinding/hangar-leader-election",
                         "ConfigMap/hangar-server",
                         "PersistentVolumeClaim/hangar-home",
                         "Deployment/hangar-server",
-                        "Service/hangar");
+                        "Service/hangar",
+                        "Service/hangar-ssh",
+                        "PodDisruptionBudget/hangar-server",
+                        "NetworkPolicy/hangar-server");
         assertThat(Files.readString(DEPLOY.resolve("kustomization.yaml")))
-                .contains("namespaces.yaml", "rbac.yaml", "config.yaml", "server.yaml");
+                .contains(
+                        "namespaces.yaml", "rbac.yaml", "config.yaml", "server.yaml", "pdb.yaml", "networkpolicy.yaml");
     }
 
     /** Runs apply, stop, start, observe and delete once more and records every request. */
@@ -175,7 +183,7 @@ class DeployRbacTest {
                 .orElseThrow();
     }
 
-    /** @return the typed objects of one deploy/ file */
+    /** @return the typed objects of one deploy/base/ file */
     private static List<HasMetadata> objects(String file) throws Exception {
         return RbacRequests.objects(DEPLOY.resolve(file));
     }

@@ -67,7 +67,7 @@ import java.util.stream.Collectors;
  * persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
  * virtualmachineinstances/portforward (when the Service is not routable) and
  * virtualmachineinstances/console (consoles); get on storage.k8s.io
- * storageclasses (optional); API discovery. {@code deploy/rbac.yaml} grants exactly these.
+ * storageclasses (optional); API discovery. {@code deploy/base/rbac.yaml} grants exactly these.
  *
  * <p>Errors: as for the Pod provider ({@link KubernetesProvider#translate}). Thread-safe; calls for
  * different workspaces may run concurrently.

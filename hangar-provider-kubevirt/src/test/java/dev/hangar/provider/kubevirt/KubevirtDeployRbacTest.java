@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Checks that {@code deploy/rbac.yaml} grants the kubevirt provider exactly what it uses: the
+ * Checks that {@code deploy/base/rbac.yaml} grants the kubevirt provider exactly what it uses: the
  * provider runs whole lifecycles against fabric8's mock server (standing in for an API server with
  * KubeVirt and CDI installed), every request it sends becomes the RBAC (group, resource, verb) the
  * API server would authorize, and each must be granted by the Role {@code hangar-vms} (namespaced
@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * every granted rule must be used.
  */
 class KubevirtDeployRbacTest {
-    private static final Path DEPLOY = Path.of("..", "deploy");
+    private static final Path DEPLOY = Path.of("..", "deploy", "base");
     private static final String NS = VmSpecs.NS;
 
     // API discovery (GET /apis/GROUP/VERSION): allowed to every authenticated user by system:discovery.
@@ -226,7 +226,7 @@ class KubevirtDeployRbacTest {
                 .orElseThrow();
     }
 
-    /** @return the typed objects of deploy/rbac.yaml (fabric8 returns a List for multi-document YAML) */
+    /** @return the typed objects of deploy/base/rbac.yaml (fabric8 returns a List for multi-document YAML) */
     private static List<HasMetadata> rbacObjects() throws Exception {
         return RbacRequests.objects(DEPLOY.resolve("rbac.yaml"));
     }

@@ -68,9 +68,10 @@ import org.junit.jupiter.api.io.TempDir;
  * volume, deletes it, and nothing of it is left in the cluster or the store.
  *
  * <p>The server talks to the cluster as the {@code hangar-server} ServiceAccount with the Role of
- * {@code deploy/rbac.yaml}, in the {@code hangar-workspaces} namespace of {@code deploy/}: the run
+ * {@code deploy/base/rbac.yaml}, in the {@code hangar-workspaces} namespace of {@code deploy/}: the run
  * also proves that Role grants everything the provider does. The same cluster validates the
- * {@code deploy/} manifests with a server-side dry run (one cluster per test class: bringing it up
+ * {@code deploy/} base and every overlay, rendered by {@code kubectl kustomize}, with a server-side
+ * dry run (one cluster per test class: bringing it up
  * costs about a minute).
  *
  * <p>Skips, saying why, when the host cannot run the cluster (not root, no network namespaces or
@@ -130,20 +131,42 @@ class KubernetesWorkspaceIT {
         // Namespaced objects are only validated in namespaces that exist; a dry run creates nothing.
         LocalCluster.Result namespaces = cluster.kubectl("apply", "-f", deploy("namespaces.yaml"));
         assertThat(namespaces.exitCode()).as(namespaces.output()).isZero();
+        // policy/v1 PodDisruptionBudgets arrived in 1.21; the cluster here is 1.20, so the renderings
+        // other than the test overlay's (which says v1beta1 itself) are checked with v1beta1 there.
+        LocalCluster.Result versions = cluster.kubectl("api-versions");
+        assertThat(versions.exitCode()).as(versions.output()).isZero();
+        boolean policyV1 = versions.stdout().lines().anyMatch("policy/v1"::equals);
 
-        LocalCluster.Result all = cluster.kubectl(
-                "apply", "--dry-run=server", "-k", repo.resolve("deploy").toString());
-        assertThat(all.exitCode()).as(all.output()).isZero();
-        assertThat(all.stdout())
-                .contains(
-                        "serviceaccount/hangar-server",
-                        "role.rbac.authorization.k8s.io/hangar-workspaces",
-                        "rolebinding.rbac.authorization.k8s.io/hangar-server",
-                        "configmap/hangar-server",
-                        "persistentvolumeclaim/hangar-home",
-                        "deployment.apps/hangar-server",
-                        "service/hangar")
-                .contains("(server dry run)");
+        for (String dir : List.of("base", "overlays/single-namespace", "overlays/with-postgres", "overlays/test")) {
+            String rendered = kustomize(dir);
+            String yaml = policyV1
+                    ? rendered
+                    : rendered.replace(
+                            "apiVersion: policy/v1\nkind: PodDisruptionBudget",
+                            "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget");
+            Path file = Files.writeString(tmp.resolve(dir.replace('/', '-') + ".yaml"), yaml);
+            LocalCluster.Result all = cluster.kubectl("apply", "--dry-run=server", "-f", file.toString());
+            assertThat(all.exitCode()).as(dir + ": " + all.output()).isZero();
+            assertThat(all.stdout())
+                    .as(dir)
+                    .contains(
+                            "serviceaccount/hangar-server",
+                            "role.rbac.authorization.k8s.io/hangar-workspaces",
+                            "rolebinding.rbac.authorization.k8s.io/hangar-server",
+                            "role.rbac.authorization.k8s.io/hangar-leader-election",
+                            "rolebinding.rbac.authorization.k8s.io/hangar-leader-election",
+                            "configmap/hangar-server",
+                            "persistentvolumeclaim/hangar-home",
+                            "deployment.apps/hangar-server",
+                            "service/hangar ",
+                            "service/hangar-ssh",
+                            "poddisruptionbudget.policy/hangar-server",
+                            "networkpolicy.networking.k8s.io/hangar-server")
+                    .contains("(server dry run)");
+            if (dir.contains("postgres") || dir.endsWith("test")) {
+                assertThat(all.stdout()).as(dir).contains("statefulset.apps/postgres", "service/postgres");
+            }
+        }
         LocalCluster.Result secret =
                 cluster.kubectl("apply", "--dry-run=server", "-f", deploy("database-secret.example.yaml"));
         assertThat(secret.exitCode()).as(secret.output()).isZero();
@@ -156,10 +179,10 @@ class KubernetesWorkspaceIT {
                 .isNull();
 
         // The server validates for real: the same Deployment with a negative replica count is refused.
-        String deployment = Files.readString(repo.resolve("deploy/server.yaml"));
-        assertThat(deployment).contains("replicas: 1");
+        String deployment = Files.readString(repo.resolve("deploy/base/server.yaml"));
+        assertThat(deployment).contains("replicas: 2");
         Path broken = tmp.resolve("broken.yaml");
-        Files.writeString(broken, deployment.replace("replicas: 1", "replicas: -1"));
+        Files.writeString(broken, deployment.replace("replicas: 2", "replicas: -1"));
         LocalCluster.Result refused = cluster.kubectl("apply", "--dry-run=server", "-f", broken.toString());
         assertThat(refused.exitCode()).isNotZero();
         assertThat(refused.stderr()).contains("spec.replicas");
@@ -501,7 +524,7 @@ class KubernetesWorkspaceIT {
 
     /**
      * A kubeconfig for the server: the cluster's address and CA with the {@code hangar-server}
-     * ServiceAccount's token instead of the admin's, so the server has exactly deploy/rbac.yaml's Role.
+     * ServiceAccount's token instead of the admin's, so the server has exactly deploy/base/rbac.yaml's Role.
      */
     private Path serverKubeconfig() throws IOException {
         Path file = tmp.resolve("hangar-server.kubeconfig");
@@ -573,8 +596,43 @@ class KubernetesWorkspaceIT {
         assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
     }
 
+    /**
+     * @return {@code kubectl kustomize deploy/DIR} by the host's kubectl (PATH): the cluster's 1.20
+     *     kubectl embeds kustomize 2.0.3, which predates the overlays' inline {@code patches}
+     */
+    private String kustomize(String dir) throws IOException {
+        Path out = tmp.resolve(dir.replace('/', '-') + ".rendered.yaml");
+        Path err = tmp.resolve(dir.replace('/', '-') + ".rendered.err");
+        Process p = new ProcessBuilder(
+                        "kubectl",
+                        "kustomize",
+                        repo.resolve("deploy").resolve(dir).toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        try {
+            assertThat(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+        assertThat(p.exitValue())
+                .withFailMessage(() -> "kubectl kustomize deploy/" + dir + ": " + readQuietly(err))
+                .isZero();
+        return Files.readString(out);
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     private static String deploy(String file) {
-        return repo.resolve("deploy").resolve(file).toString();
+        return repo.resolve("deploy/base").resolve(file).toString();
     }
 
     private static void skipOrFail(Optional<String> reason) {
