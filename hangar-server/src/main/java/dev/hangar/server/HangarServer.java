@@ -195,14 +195,7 @@ public final class HangarServer implements AutoCloseable {
         }
 
         private HangarServer startInto(Deque<AutoCloseable> closeables) {
-            LeaderElectionSettings election = config.leaderElection();
-            if (election.elected() && Replicas.isSqlite(config.databaseUrl()))
-                throw new ConfigException(Replicas.SQLITE_REFUSED);
-            String identity = election.elected()
-                    ? election.identityOr(env)
-                    : election.identity().isEmpty()
-                            ? dev.hangar.core.reconcile.ReconcileFence.hostName()
-                            : election.identity();
+            Replicas replicas = Replicas.create(config.leaderElection(), config.databaseUrl(), env);
             HangarHome home = HangarHome.create(config.home());
             Store store = storeOpener.apply(config);
             closeables.push(store);
@@ -220,7 +213,6 @@ public final class HangarServer implements AutoCloseable {
             HostCertificateAuthority hostCa = home.hostCa();
             ServerMetrics metrics = new ServerMetrics(store);
             dev.hangar.core.secret.SecretService secrets = config.secrets().open(store, clock);
-            java.util.concurrent.atomic.AtomicLong term = new java.util.concurrent.atomic.AtomicLong();
             WorkspaceReconciler reconciler = new WorkspaceReconciler(
                     store,
                     templates,
@@ -231,11 +223,7 @@ public final class HangarServer implements AutoCloseable {
                     metrics,
                     dev.hangar.core.reconcile.ReconcileScheduler.virtualThreads(),
                     secrets,
-                    new dev.hangar.core.reconcile.ReconcileFence(
-                            identity,
-                            term::get,
-                            () -> true,
-                            dev.hangar.core.reconcile.ReconcileFence.DEFAULT_CLAIM_TTL));
+                    replicas.fence());
             closeables.push(reconciler);
             UserService users = new UserService(store, clock);
             AuditLog audit = new AuditLog(store, clock, config.auditRetention());
@@ -278,7 +266,6 @@ public final class HangarServer implements AutoCloseable {
                     .flatMap(p -> p.images().stream())
                     .findFirst();
             GatewayRef gatewayRef = new GatewayRef();
-            Replicas replicas = new Replicas(election, identity);
             Javalin app = HttpApi.create(
                     config,
                     users,
@@ -325,16 +312,14 @@ public final class HangarServer implements AutoCloseable {
             closeables.push(gateway);
             home.writeCliConfig(users, config.adminName(), baseUri);
             // Only the leader runs the reconciler and the periodic jobs; every replica serves API and gateway.
-            LeaderJobs jobs = new LeaderJobs(
+            replicas.start(
                     reconciler,
-                    term,
                     List.of(
                             () -> new AuditPruner(audit),
-                            () -> idle.startTimer(config.autostop().sweepInterval())));
-            closeables.push(jobs);
-            if (election.elected()) reconciler.pause(java.time.Duration.ZERO);
-            reconciler.start();
-            replicas.start(jobs, kubernetes, closeables);
+                            () -> idle.startTimer(config.autostop().sweepInterval())),
+                    new Replicas.ReplicaFeedSource(store, config.reconciler().pollInterval()),
+                    kubernetes,
+                    closeables);
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
@@ -37,8 +36,10 @@ final class KubernetesLeaderElection implements AutoCloseable {
     private final LeaseLock lock;
     private final String identity;
     private final String description;
-    private final CompletableFuture<?> running;
-    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig config;
+    private final Object guard = new Object();
+    private CompletableFuture<?> running; // guarded by guard
+    private boolean closed; // guarded by guard
     private volatile boolean leading;
     private volatile String leader = "";
 
@@ -77,19 +78,38 @@ final class KubernetesLeaderElection implements AutoCloseable {
                             leader,
                             leader.equals(identity) ? " (this replica)" : "");
                 });
-        this.running = client.leaderElector()
-                .withConfig(new LeaderElectionConfigBuilder()
-                        .withName(settings.lease())
-                        .withLock(lock)
-                        .withLeaseDuration(settings.leaseDuration())
-                        .withRenewDeadline(settings.renewDeadline())
-                        .withRetryPeriod(settings.retryPeriod())
-                        .withLeaderCallbacks(callbacks)
-                        .withReleaseOnCancel(true)
-                        .build())
-                .build()
-                .start();
-        running.whenComplete((r, e) -> stopped.countDown());
+        this.config = new LeaderElectionConfigBuilder()
+                .withName(settings.lease())
+                .withLock(lock)
+                .withLeaseDuration(settings.leaseDuration())
+                .withRenewDeadline(settings.renewDeadline())
+                .withRetryPeriod(settings.retryPeriod())
+                .withLeaderCallbacks(callbacks)
+                .withReleaseOnCancel(true)
+                .build();
+        elect();
+    }
+
+    /**
+     * Runs one elector; fabric8's elector ends once its replica lost the Lease (client-go's does
+     * too), so a replica that lost it (e.g. the API server was unreachable past the renew deadline)
+     * joins the election again as a candidate, until {@link #close()}.
+     */
+    private void elect() {
+        synchronized (guard) {
+            if (closed) return;
+            running = client.leaderElector().withConfig(config).build().start();
+            running.whenComplete((r, e) -> {
+                synchronized (guard) {
+                    if (closed) return;
+                }
+                LOG.info("{} is a candidate for {} again", identity, description);
+                CompletableFuture.runAsync(
+                        this::elect,
+                        CompletableFuture.delayedExecutor(
+                                config.getRetryPeriod().toMillis(), TimeUnit.MILLISECONDS));
+            });
+        }
     }
 
     /**
@@ -153,11 +173,19 @@ final class KubernetesLeaderElection implements AutoCloseable {
      */
     @Override
     public void close() {
-        running.cancel(true);
+        CompletableFuture<?> last;
+        synchronized (guard) {
+            closed = true;
+            last = running;
+        }
+        last.cancel(true);
         try {
-            stopped.await(5, TimeUnit.SECONDS);
+            // cancel returns at once; the elector releases the Lease and calls onStopLeading after it
+            last.handle((r, e) -> null).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("{}: the elector did not stop within 5 s", description);
         }
     }
 }

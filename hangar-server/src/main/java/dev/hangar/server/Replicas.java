@@ -1,11 +1,17 @@
 package dev.hangar.server;
 
+import dev.hangar.core.reconcile.ReconcileFence;
+import dev.hangar.core.reconcile.WorkspaceReconciler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -24,13 +30,37 @@ final class Replicas {
 
     private final LeaderElectionSettings settings;
     private final String identity;
+    private final AtomicLong term = new AtomicLong();
     private volatile LeaderJobs jobs;
     private volatile KubernetesLeaderElection election;
     private volatile String lease = "";
 
-    Replicas(LeaderElectionSettings settings, String identity) {
+    private Replicas(LeaderElectionSettings settings, String identity) {
         this.settings = settings;
         this.identity = identity;
+    }
+
+    /**
+     * Checks the settings against the store and picks this replica's identity: {@code
+     * leader-election.identity}, else (with election) {@code $HOSTNAME}, else (without) the host name.
+     *
+     * @throws ConfigException for election with SQLite ({@link #SQLITE_REFUSED}), or election without
+     *     an identity
+     */
+    static Replicas create(LeaderElectionSettings settings, String databaseUrl, Map<String, String> env) {
+        if (settings.elected() && isSqlite(databaseUrl)) throw new ConfigException(SQLITE_REFUSED);
+        String identity = settings.elected()
+                ? settings.identityOr(env)
+                : settings.identity().isEmpty() ? ReconcileFence.hostName() : settings.identity();
+        return new Replicas(settings, identity);
+    }
+
+    /**
+     * @return the fence of this replica's reconcile passes: its identity, the current leadership term
+     *     as epoch (0 without election); whether it leads is the reconciler's pause state
+     */
+    ReconcileFence fence() {
+        return new ReconcileFence(identity, term::get, () -> true, ReconcileFence.DEFAULT_CLAIM_TTL);
     }
 
     /** @return true for a {@code jdbc:sqlite:} URL */
@@ -39,13 +69,30 @@ final class Replicas {
     }
 
     /**
-     * Starts leading at once (no election), or starts the election; what must be closed at shutdown
-     * (the election, the client) goes onto {@code closeables}.
+     * Starts {@code reconciler} (paused first when elected) and either leads at once (no election)
+     * or starts the election, which resumes the reconciler and starts {@code timers} while this
+     * replica leads ({@link LeaderJobs}); what must be closed at shutdown (the jobs, the client, the
+     * election) goes onto {@code closeables}, so the election is closed first.
      *
+     * @param timers each starts one periodic leader-only job and returns what stops it
+     * @param feed where and how often the leader looks for changes made through other replicas
      * @throws ConfigException when the Lease's namespace is neither configured nor found in the Pod
      */
-    void start(LeaderJobs jobs, Supplier<KubernetesClient> clients, Deque<AutoCloseable> closeables) {
+    void start(
+            WorkspaceReconciler reconciler,
+            List<Supplier<AutoCloseable>> timers,
+            ReplicaFeedSource feed,
+            Supplier<KubernetesClient> clients,
+            Deque<AutoCloseable> closeables) {
+        List<Supplier<AutoCloseable>> all = new java.util.ArrayList<>(timers);
+        // Followers write changes only to the store: the leader looks for them every poll interval.
+        if (settings.elected())
+            all.add(() -> ReplicaChangeFeed.start(feed.store(), reconciler::enqueue, feed.interval()));
+        LeaderJobs jobs = new LeaderJobs(reconciler, term, all);
+        closeables.push(jobs);
         this.jobs = jobs;
+        if (settings.elected()) reconciler.pause(Duration.ZERO);
+        reconciler.start();
         if (!settings.elected()) {
             jobs.lead(0);
             return;
@@ -75,6 +122,13 @@ final class Replicas {
         throw new ConfigException("leader-election.namespace is not set and " + podNamespaceFile
                 + " is not readable (not in a Pod): set leader-election.namespace");
     }
+
+    /**
+     * @param store the shared store
+     * @param interval how often the leader looks for changes made through followers ({@code
+     *     reconciler.poll-interval})
+     */
+    record ReplicaFeedSource(dev.hangar.core.store.Store store, Duration interval) {}
 
     /** @return whether this replica leads, for {@code /readyz} */
     Leadership leadership() {

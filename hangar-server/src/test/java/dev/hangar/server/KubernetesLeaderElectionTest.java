@@ -31,9 +31,9 @@ class KubernetesLeaderElectionTest {
             "hangar-test",
             "hangar",
             "",
-            Duration.ofMillis(1500),
-            Duration.ofMillis(1000),
-            Duration.ofMillis(200));
+            Duration.ofSeconds(4),
+            Duration.ofSeconds(3),
+            Duration.ofMillis(300));
 
     private KubernetesMockServer server;
     private KubernetesClient admin;
@@ -84,10 +84,11 @@ class KubernetesLeaderElectionTest {
                 .until(() -> a.election().leading() || b.election().leading());
         Replica leader = a.election().leading() ? a : b;
         Replica follower = leader == a ? b : a;
-        // hold for a few renewals: still exactly one leader, and both see the same one
-        await().during(Duration.ofMillis(800))
+        // hold for a few renewals: never two leaders, and the first one keeps leading
+        await().during(Duration.ofSeconds(1))
                 .atMost(Duration.ofSeconds(3))
-                .until(() -> leader.election().leading() && !follower.election().leading());
+                .until(() -> !(a.election().leading() && b.election().leading())
+                        && leader.election().leading());
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> follower.election().leader().equals(java.util.Optional.of(leader.identity())));
         Lease lease =
@@ -114,5 +115,46 @@ class KubernetesLeaderElectionTest {
                 .get()
                 .getSpec()
                 .getLeaseTransitions();
+    }
+
+    @Test
+    void aReplicaThatLostTheLeaseStopsAndLeadsAgainOnceTheLeaseIsFree() {
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        LeaderElectionSettings settings = new LeaderElectionSettings(
+                FAST.mode(),
+                "lost-" + unique,
+                FAST.namespace(),
+                "",
+                FAST.leaseDuration(),
+                FAST.renewDeadline(),
+                FAST.retryPeriod());
+        Replica a = replica(settings, "a-" + unique);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leading());
+
+        // Someone else takes the Lease (as a partition would make it look): the replica cannot renew,
+        // stops leading within the renew deadline, and competes again.
+        // (the replica renews meanwhile: retry on a resourceVersion conflict)
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .until(() -> admin.leases()
+                                .inNamespace("hangar")
+                                .withName(settings.lease())
+                                .edit(l -> {
+                                    l.getSpec().setHolderIdentity("intruder-" + unique);
+                                    l.getSpec().setRenewTime(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+                                    l.getSpec().setLeaseDurationSeconds(2);
+                                    return l;
+                                })
+                        != null);
+        await().atMost(settings.renewDeadline().plusSeconds(3))
+                .until(() -> !a.election().leading());
+        assertThat(a.events()).last().isEqualTo("follow");
+
+        // The intruder never renews: once its Lease expired, the replica leads again, in a newer term.
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.election().leading());
+        assertThat(a.events()).hasSize(3);
+        assertThat(a.events().get(2)).isEqualTo("lead " + termOf(settings));
+        assertThat(termOf(settings))
+                .isGreaterThan(Long.parseLong(a.events().get(0).substring("lead ".length())));
     }
 }
