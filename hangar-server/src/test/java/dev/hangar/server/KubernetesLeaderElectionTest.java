@@ -54,7 +54,8 @@ class KubernetesLeaderElectionTest {
         server.destroy();
     }
 
-    private record Replica(String identity, KubernetesLeaderElection election, List<String> events) {}
+    private record Replica(
+            String identity, KubernetesClient client, KubernetesLeaderElection election, List<String> events) {}
 
     private Replica replica(LeaderElectionSettings settings, String identity) {
         KubernetesClient client = server.createClient();
@@ -63,7 +64,7 @@ class KubernetesLeaderElectionTest {
         KubernetesLeaderElection e = KubernetesLeaderElection.start(
                 client, settings, "hangar", identity, term -> events.add("lead " + term), () -> events.add("follow"));
         open.add(e);
-        return new Replica(identity, e, events);
+        return new Replica(identity, client, e, events);
     }
 
     @Test
@@ -78,6 +79,9 @@ class KubernetesLeaderElectionTest {
                 FAST.renewDeadline(),
                 FAST.retryPeriod());
         Replica a = replica(settings, "a-" + unique);
+        // The mock's CRUD store does not make two concurrent creates of one Lease conflict (the API
+        // server does), so the second replica starts once the Lease exists.
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leading());
         Replica b = replica(settings, "b-" + unique);
 
         await().atMost(Duration.ofSeconds(10))
@@ -156,5 +160,46 @@ class KubernetesLeaderElectionTest {
         assertThat(a.events().get(2)).isEqualTo("lead " + termOf(settings));
         assertThat(termOf(settings))
                 .isGreaterThan(Long.parseLong(a.events().get(0).substring("lead ".length())));
+    }
+
+    @Test
+    void aLeaderCutOffFromTheApiIsReplacedWithinTheLeaseDuration() {
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        LeaderElectionSettings settings = new LeaderElectionSettings(
+                FAST.mode(),
+                "crash-" + unique,
+                FAST.namespace(),
+                "",
+                FAST.leaseDuration(),
+                FAST.renewDeadline(),
+                FAST.retryPeriod());
+        Replica a = replica(settings, "a-" + unique);
+        // The mock's CRUD store does not make two concurrent creates of one Lease conflict (the API
+        // server does), so the second replica starts once the Lease exists.
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leading());
+        Replica b = replica(settings, "b-" + unique);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> a.election().leading() || b.election().leading());
+        Replica leader = a.election().leading() ? a : b;
+        Replica follower = leader == a ? b : a;
+
+        // As a crash looks to the others: the leader's client is gone (closing it also stops the
+        // elector's own timers, so, like a dead process, it neither renews nor releases the Lease);
+        // the follower takes over once the Lease expired.
+        long cut = System.nanoTime();
+        leader.client().close();
+        await().atMost(settings.leaseDuration().plus(settings.retryPeriod()).plusSeconds(3))
+                .until(() -> follower.election().leading());
+        long failoverMs = (System.nanoTime() - cut) / 1_000_000;
+        System.out.println("leader election failover (leader cut off, Lease not released -> other leads): " + failoverMs
+                + " ms, lease duration " + settings.leaseDuration().toMillis() + " ms");
+        assertThat(failoverMs).isGreaterThanOrEqualTo(settings.leaseDuration().toMillis() / 2);
+        assertThat(admin.leases()
+                        .inNamespace("hangar")
+                        .withName(settings.lease())
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
+                .isEqualTo(follower.identity());
     }
 }

@@ -171,6 +171,9 @@ class ReplicasTest {
         // A resync far beyond the test's waits: what a follower's API stores reaches the leader through
         // the leader's change feed (every poll interval), not through a resync.
         HangarServer a = replica("replica-a-" + unique, db, election, Duration.ofMinutes(10));
+        // fabric8's mock does not make two concurrent creates of one Lease conflict (the API server
+        // does), so the second replica starts once the Lease exists.
+        await().atMost(Duration.ofSeconds(10)).until(a::leading);
         HangarServer b = replica("replica-b-" + unique, db, election, Duration.ofMinutes(10));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> a.leading() || b.leading());
