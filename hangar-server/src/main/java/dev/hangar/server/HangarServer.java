@@ -25,6 +25,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -67,6 +68,7 @@ public final class HangarServer implements AutoCloseable {
     private final Deque<AutoCloseable> closeables;
     private final ActivityService activity;
     private final AutostopSweep autostop;
+    private final Replicas replicas;
 
     private HangarServer(
             ServerConfig config,
@@ -82,7 +84,9 @@ public final class HangarServer implements AutoCloseable {
             GatewayHook.RunningGateway gateway,
             Deque<AutoCloseable> closeables,
             ActivityService activity,
-            AutostopSweep autostop) {
+            AutostopSweep autostop,
+            Replicas replicas) {
+        this.replicas = replicas;
         this.activity = activity;
         this.autostop = autostop;
         this.config = config;
@@ -114,6 +118,9 @@ public final class HangarServer implements AutoCloseable {
         private GatewayHook gateway = GatewayHook.NONE;
         private Clock clock = Clock.systemUTC();
         private Function<ServerConfig, Store> storeOpener = Stores::open;
+        private java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> kubernetes =
+                () -> new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+        private Map<String, String> env = System.getenv();
 
         private Builder(ServerConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -156,6 +163,22 @@ public final class HangarServer implements AutoCloseable {
         }
 
         /**
+         * Sets the Kubernetes client for {@code leader-election.mode: kubernetes} (default: fabric8's
+         * auto-configuration, in a Pod its service account). The server closes it when it stops.
+         */
+        public Builder kubernetesClient(
+                java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> client) {
+            this.kubernetes = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** Sets the environment the server reads {@code HOSTNAME} from (default: the process's). */
+        public Builder environment(Map<String, String> env) {
+            this.env = Map.copyOf(env);
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @throws ConfigException for an invalid configuration (unknown provider type, bad
@@ -172,6 +195,7 @@ public final class HangarServer implements AutoCloseable {
         }
 
         private HangarServer startInto(Deque<AutoCloseable> closeables) {
+            Replicas replicas = Replicas.create(config.leaderElection(), config.databaseUrl(), env);
             HangarHome home = HangarHome.create(config.home());
             Store store = storeOpener.apply(config);
             closeables.push(store);
@@ -190,7 +214,16 @@ public final class HangarServer implements AutoCloseable {
             ServerMetrics metrics = new ServerMetrics(store);
             dev.hangar.core.secret.SecretService secrets = config.secrets().open(store, clock);
             WorkspaceReconciler reconciler = new WorkspaceReconciler(
-                    store, templates, providers, hostCa, clock, config.reconciler(), metrics, secrets);
+                    store,
+                    templates,
+                    providers,
+                    hostCa,
+                    clock,
+                    config.reconciler(),
+                    metrics,
+                    dev.hangar.core.reconcile.ReconcileScheduler.virtualThreads(),
+                    secrets,
+                    replicas.fence());
             closeables.push(reconciler);
             UserService users = new UserService(store, clock);
             AuditLog audit = new AuditLog(store, clock, config.auditRetention());
@@ -245,6 +278,7 @@ public final class HangarServer implements AutoCloseable {
                     metrics,
                     gatewayRef::info,
                     gatewayRef::started,
+                    replicas::leadership,
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
                     console,
                     usb,
@@ -277,18 +311,25 @@ public final class HangarServer implements AutoCloseable {
                     new ServerContext(config, baseUri, store, users, workspaces, templates, clock, audit, activity));
             closeables.push(gateway);
             home.writeCliConfig(users, config.adminName(), baseUri);
-            reconciler.start();
-            closeables.push(new AuditPruner(audit));
-            closeables.push(idle.startTimer(config.autostop().sweepInterval()));
+            // Only the leader runs the reconciler and the periodic jobs; every replica serves API and gateway.
+            replicas.start(
+                    reconciler,
+                    List.of(
+                            () -> new AuditPruner(audit),
+                            () -> idle.startTimer(config.autostop().sweepInterval())),
+                    new Replicas.ReplicaFeedSource(store, config.reconciler().pollInterval()),
+                    kubernetes,
+                    closeables);
             gatewayRef.set(gateway);
             gatewayRef.markStarted();
             LOG.info(
-                    "Hangar {} listening on {} (store {}, providers {}, {} templates)",
+                    "Hangar {} listening on {} (store {}, providers {}, {} templates, {})",
                     Version.get(),
                     baseUri,
                     store.describe(),
                     providers.types(),
-                    templates.all().size());
+                    templates.all().size(),
+                    replicas.describe());
             return new HangarServer(
                     config,
                     store,
@@ -303,7 +344,8 @@ public final class HangarServer implements AutoCloseable {
                     gateway,
                     closeables,
                     activity,
-                    idle.autostop());
+                    idle.autostop(),
+                    replicas);
         }
 
         /** Loads (or creates, 0600) the secrets key and checks it is the one the stored secrets were sealed with. */
@@ -381,6 +423,16 @@ public final class HangarServer implements AutoCloseable {
     /** @return the reconciler */
     public WorkspaceReconciler reconciler() {
         return reconciler;
+    }
+
+    /** @return whether this replica leads (runs the reconciler and the background jobs), as {@code /readyz} shows */
+    public boolean leading() {
+        return replicas.leadership().leading();
+    }
+
+    /** @return this replica's identity (Lease holder and reconcile-claim holder) */
+    public String identity() {
+        return replicas.leadership().identity();
     }
 
     /** @return idle tracking (activity, leases) */

@@ -32,6 +32,7 @@ final class HttpApi {
             ServerMetrics metrics,
             Supplier<GatewayHook.GatewayInfo> gateway,
             java.util.function.BooleanSupplier started,
+            Supplier<Leadership> leadership,
             ImageRoutes images,
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb,
@@ -78,7 +79,7 @@ final class HttpApi {
             new QuotaRoutes(new dev.hangar.core.service.QuotaService(store, config.quotas())).register(cfg.routes);
             new UserAutostopRoutes(new dev.hangar.core.autostop.UserAutostop(store)).register(cfg.routes);
             images.register(cfg.routes);
-            new SystemRoutes(store, metrics, gateway, started).register(cfg.routes);
+            new SystemRoutes(store, metrics, gateway, started, leadership).register(cfg.routes);
             console.register(cfg.routes);
             new SshRoutes(hostCa).register(cfg.routes);
             new AuditRoutes(audit).register(cfg.routes);

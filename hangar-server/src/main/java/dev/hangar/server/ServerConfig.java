@@ -51,6 +51,9 @@ import java.util.TreeMap;
  * @param oidc OpenID Connect sign-in ({@code oidc.*}); off by default
  * @param labs lab settings ({@code labs.max-members}, {@code labs.subnet})
  * @param secrets user secrets settings ({@code secrets.*}); {@link SecretSettings#defaults} of {@code home} when null
+ * @param dashboardSecureCookies whether dashboard cookies are Secure ({@code dashboard.secure-cookies})
+ * @param leaderElection how replicas choose the one that reconciles ({@code leader-election.*});
+ *     {@link LeaderElectionSettings#DEFAULTS} (none) when null
  */
 public record ServerConfig(
         String listenHost,
@@ -72,7 +75,8 @@ public record ServerConfig(
         OidcConfig oidc,
         dev.hangar.core.lab.LabSettings labs,
         SecretSettings secrets,
-        dev.hangar.server.dashboard.SecureCookies dashboardSecureCookies) {
+        dev.hangar.server.dashboard.SecureCookies dashboardSecureCookies,
+        LeaderElectionSettings leaderElection) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -109,6 +113,7 @@ public record ServerConfig(
         dashboardSecureCookies = dashboardSecureCookies == null
                 ? dev.hangar.server.dashboard.SecureCookies.AUTO
                 : dashboardSecureCookies;
+        leaderElection = leaderElection == null ? LeaderElectionSettings.DEFAULTS : leaderElection;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -140,7 +145,8 @@ public record ServerConfig(
                 OidcConfig.OFF,
                 dev.hangar.core.lab.LabSettings.DEFAULTS,
                 SecretSettings.defaults(h),
-                dev.hangar.server.dashboard.SecureCookies.AUTO);
+                dev.hangar.server.dashboard.SecureCookies.AUTO,
+                LeaderElectionSettings.DEFAULTS);
     }
 
     /** @return a copy with other secrets settings */
@@ -217,6 +223,20 @@ public record ServerConfig(
         return copy(c -> c.dashboardSecureCookies = policy);
     }
 
+    /** @return a copy with these leader election settings */
+    public ServerConfig withLeaderElection(LeaderElectionSettings settings) {
+        return copy(c -> c.leaderElection = settings);
+    }
+
+    /** @return a copy with another database */
+    public ServerConfig withDatabase(String url, String username, String password) {
+        return copy(c -> {
+            c.databaseUrl = url;
+            c.databaseUsername = username;
+            c.databasePassword = password;
+        });
+    }
+
     /** @return a copy with these lab settings */
     public ServerConfig withLabs(dev.hangar.core.lab.LabSettings settings) {
         return copy(c -> c.labs = settings);
@@ -251,6 +271,7 @@ public record ServerConfig(
         dev.hangar.core.lab.LabSettings labs;
         SecretSettings secrets;
         dev.hangar.server.dashboard.SecureCookies dashboardSecureCookies;
+        LeaderElectionSettings leaderElection;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -273,6 +294,7 @@ public record ServerConfig(
             labs = s.labs;
             secrets = s.secrets;
             dashboardSecureCookies = s.dashboardSecureCookies;
+            leaderElection = s.leaderElection;
         }
 
         ServerConfig build() {
@@ -296,7 +318,8 @@ public record ServerConfig(
                     oidc,
                     labs,
                     secrets,
-                    dashboardSecureCookies);
+                    dashboardSecureCookies,
+                    leaderElection);
         }
     }
 
@@ -310,6 +333,7 @@ public record ServerConfig(
                 + gateway.keySet() + ", defaultTemplate=" + defaultTemplate + ", autostop=" + autostop
                 + ", auditRetention="
                 + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + ", labs=" + labs + ", secrets=" + secrets
-                + ", dashboardSecureCookies=" + dashboardSecureCookies.wireName() + "]";
+                + ", dashboardSecureCookies=" + dashboardSecureCookies.wireName() + ", leaderElection="
+                + leaderElection + "]";
     }
 }

@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
  *   kubernetes: {enabled: false}
  * gateway: {listen-address: 127.0.0.1, listen-port: 2222}
  * autostop: {warning: 10m, max-lease: 24h, sweep-interval: 1m, write-interval: 1m}
+ * leader-election: {mode: kubernetes, lease: hangar-server, lease-duration: 15s}
  * </pre>
  *
  * <p>Lists are refused except under {@code providers.<type>.}, where a list becomes indexed keys
@@ -127,7 +128,14 @@ public final class ServerConfigLoader {
             new Key("labs.subnet", dev.hangar.core.lab.LabSettings.DEFAULT_SUBNET),
             new Key("secrets.key-file", "$HANGAR_HOME/secrets.key"),
             new Key("secrets.max-per-user", "50"),
-            new Key("dashboard.secure-cookies", "auto"));
+            new Key("dashboard.secure-cookies", "auto"),
+            new Key("leader-election.mode", "none"),
+            new Key("leader-election.lease", LeaderElectionSettings.DEFAULT_LEASE),
+            new Key("leader-election.namespace", ""),
+            new Key("leader-election.identity", ""),
+            new Key("leader-election.lease-duration", "15s"),
+            new Key("leader-election.renew-deadline", "10s"),
+            new Key("leader-election.retry-period", "2s"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -297,7 +305,21 @@ public final class ServerConfigLoader {
                         values.containsKey("secrets.max-per-user")
                                 ? integer("secrets.max-per-user", values.get("secrets.max-per-user"), 0, 10_000)
                                 : base.secrets().maxPerUser()),
-                secureCookies(values, base.dashboardSecureCookies()));
+                secureCookies(values, base.dashboardSecureCookies()),
+                leaderElection(values, base.leaderElection()));
+    }
+
+    private static LeaderElectionSettings leaderElection(Map<String, String> values, LeaderElectionSettings base) {
+        return new LeaderElectionSettings(
+                values.containsKey("leader-election.mode")
+                        ? LeaderElectionSettings.mode(values.get("leader-election.mode"))
+                        : base.mode(),
+                values.getOrDefault("leader-election.lease", base.lease()),
+                values.getOrDefault("leader-election.namespace", base.namespace()),
+                values.getOrDefault("leader-election.identity", base.identity()),
+                duration("leader-election.lease-duration", values, base.leaseDuration()),
+                duration("leader-election.renew-deadline", values, base.renewDeadline()),
+                duration("leader-election.retry-period", values, base.retryPeriod()));
     }
 
     private static dev.hangar.server.dashboard.SecureCookies secureCookies(

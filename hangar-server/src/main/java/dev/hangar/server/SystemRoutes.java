@@ -11,7 +11,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Operational endpoints: {@code /healthz} (liveness), {@code /readyz} (startup finished and store reachable), {@code
+ * Operational endpoints: {@code /healthz} (liveness), {@code /readyz} (startup finished and store reachable; its
+ * body also says whether this replica leads, see {@link Leadership}), {@code
  * /metrics} (Prometheus text format 0.0.4), {@code /api/v1/openapi.yaml} (the API description) and
  * {@code /api/v1/info} (version and SSH gateway). Only {@code /api/v1/info} needs a token.
  */
@@ -25,6 +26,7 @@ final class SystemRoutes {
     private final ServerMetrics metrics;
     private final Supplier<GatewayHook.GatewayInfo> gateway;
     private final BooleanSupplier started;
+    private final Supplier<Leadership> leadership;
     private final byte[] openapi;
 
     /**
@@ -32,7 +34,12 @@ final class SystemRoutes {
      *     running); {@code /readyz} answers 503 before
      */
     SystemRoutes(
-            Store store, ServerMetrics metrics, Supplier<GatewayHook.GatewayInfo> gateway, BooleanSupplier started) {
+            Store store,
+            ServerMetrics metrics,
+            Supplier<GatewayHook.GatewayInfo> gateway,
+            BooleanSupplier started,
+            Supplier<Leadership> leadership) {
+        this.leadership = leadership;
         this.store = store;
         this.metrics = metrics;
         this.gateway = gateway;
@@ -46,7 +53,11 @@ final class SystemRoutes {
             if (!started.getAsBoolean()) {
                 ProblemMapper.send(ctx, 503, "not-ready", "", "the server is still starting");
             } else if (store.ping()) {
-                ctx.json(Map.of("status", "ready", "store", store.describe()));
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("status", "ready");
+                body.put("store", store.describe());
+                body.putAll(leadership.get().asMap());
+                ctx.json(body);
             } else {
                 ProblemMapper.send(ctx, 503, "not-ready", "", "the store (" + store.describe() + ") does not answer");
             }

@@ -87,6 +87,7 @@ public final class JdbiStore implements Store {
     private final dev.hangar.core.store.SecretStore secrets;
     private final dev.hangar.core.store.DeviceClaimStore deviceClaims;
     private final dev.hangar.core.store.ResetStore resets;
+    private final dev.hangar.core.store.ReconcileClaimStore claims;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
         this.dataSource = dataSource;
@@ -106,6 +107,7 @@ public final class JdbiStore implements Store {
         this.secrets = new JdbiSecretStore(session);
         this.deviceClaims = new JdbiDeviceClaimStore(session);
         this.resets = new JdbiResetStore(session);
+        this.claims = new JdbiReconcileClaimStore(session);
     }
 
     /**
@@ -189,6 +191,11 @@ public final class JdbiStore implements Store {
     @Override
     public dev.hangar.core.store.ResetStore resets() {
         return resets;
+    }
+
+    @Override
+    public dev.hangar.core.store.ReconcileClaimStore claims() {
+        return claims;
     }
 
     @Override

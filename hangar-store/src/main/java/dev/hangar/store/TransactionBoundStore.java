@@ -28,6 +28,7 @@ final class TransactionBoundStore implements Store {
     private final dev.hangar.core.store.SecretStore secrets;
     private final dev.hangar.core.store.DeviceClaimStore deviceClaims;
     private final dev.hangar.core.store.ResetStore resets;
+    private final dev.hangar.core.store.ReconcileClaimStore claims;
 
     TransactionBoundStore(TransactionSession session, String description) {
         this.session = session;
@@ -42,6 +43,7 @@ final class TransactionBoundStore implements Store {
         this.secrets = new JdbiSecretStore(session);
         this.deviceClaims = new JdbiDeviceClaimStore(session);
         this.resets = new JdbiResetStore(session);
+        this.claims = new JdbiReconcileClaimStore(session);
     }
 
     @Override
@@ -92,6 +94,11 @@ final class TransactionBoundStore implements Store {
     @Override
     public dev.hangar.core.store.ResetStore resets() {
         return resets;
+    }
+
+    @Override
+    public dev.hangar.core.store.ReconcileClaimStore claims() {
+        return claims;
     }
 
     @Override

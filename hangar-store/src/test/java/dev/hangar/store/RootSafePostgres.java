@@ -32,7 +32,7 @@ import org.tukaani.xz.XZOutputStream;
  * directory to {@code nobody} and run the real program through {@code setpriv} (util-linux) as
  * {@code nobody}. The server itself is unchanged.
  */
-final class RootSafePostgres {
+public final class RootSafePostgres {
 
     /** uid/gid of {@code nobody} on Debian. */
     private static final int NOBODY = 65534;
@@ -42,7 +42,7 @@ final class RootSafePostgres {
     private RootSafePostgres() {}
 
     /** @return a started server on a free loopback port; close it to stop it and remove its data */
-    static EmbeddedPostgres start() throws IOException {
+    public static EmbeddedPostgres start() throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("listen_addresses", "127.0.0.1")

@@ -61,7 +61,8 @@ abstract class StoreContractTest
                 SecretStoreContract,
                 DeviceClaimStoreContract,
                 DeviceStoreContract,
-                ResetStoreContract {
+                ResetStoreContract,
+                ReconcileClaimStoreContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -123,6 +124,11 @@ abstract class StoreContractTest
 
     @Override
     public JdbiStore resetStore() {
+        return store;
+    }
+
+    @Override
+    public JdbiStore claimStore() {
         return store;
     }
 

@@ -66,6 +66,7 @@ public final class ReconcilePass {
     private final WorkspaceReconciler.Settings settings;
     private final ReconcilerMetrics metrics;
     private final dev.hangar.core.secret.SecretFiles secrets;
+    private final ReconcileFence fence;
 
     /** A pass that delivers no secrets. */
     public ReconcilePass(
@@ -93,7 +94,27 @@ public final class ReconcilePass {
             WorkspaceReconciler.Settings settings,
             ReconcilerMetrics metrics,
             dev.hangar.core.secret.SecretFiles secrets) {
+        this(store, templates, providers, hostCa, clock, settings, metrics, secrets, ReconcileFence.local());
+    }
+
+    /**
+     * A pass that runs only under {@code fence}: it claims the workspace in the store before it
+     * reads it, renews the claim before each provider call that changes something ({@code apply},
+     * {@code delete}, {@code reset}) and releases it at the end; when the claim is held by another
+     * replica, or the fence says this replica no longer leads, the pass makes no such call.
+     */
+    public ReconcilePass(
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
+            Clock clock,
+            WorkspaceReconciler.Settings settings,
+            ReconcilerMetrics metrics,
+            dev.hangar.core.secret.SecretFiles secrets,
+            ReconcileFence fence) {
         this.store = store;
+        this.fence = Objects.requireNonNull(fence, "fence");
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.templates = templates;
         this.providers = providers;
@@ -107,10 +128,55 @@ public final class ReconcilePass {
      * Runs one pass for the workspace, synchronously. Provider errors do not escape: they are
      * recorded on the workspace (reason, {@code error} event, failure count).
      *
+     * <p>Under the fence (see the constructor): a replica that does not lead runs no pass (empty);
+     * a workspace claimed by another replica is left to it and tried again after the poll interval.
+     *
      * @return when to run the next pass (still converging, or retrying after a transient error);
      *     empty when converged, Failed, or deleted
      */
     public Optional<Duration> run(String id) {
+        if (!fence.active().getAsBoolean()) return Optional.empty();
+        if (!claim(id)) {
+            LOG.debug("workspace {} is claimed by another replica; trying again later", id);
+            return Optional.of(settings.pollInterval());
+        }
+        try {
+            return runClaimed(id);
+        } catch (Fenced e) {
+            LOG.info("reconcile pass for workspace {} stopped before a provider call: {}", id, e.getMessage());
+            return Optional.empty();
+        } finally {
+            try {
+                store.claims().release(id, fence.holder());
+            } catch (RuntimeException e) {
+                LOG.warn("could not release the reconcile claim on {} (it lapses on its own): {}", id, e.getMessage());
+            }
+        }
+    }
+
+    private boolean claim(String id) {
+        Instant now = clock.instant();
+        return store.claims().claim(id, fence.holder(), fence.epoch().getAsLong(), now, now.plus(fence.claimTtl()));
+    }
+
+    /**
+     * Called right before a provider call that changes something.
+     *
+     * @throws Fenced when this replica stopped leading or lost the workspace's claim
+     */
+    private void fenced(String id) {
+        if (!fence.active().getAsBoolean()) throw new Fenced("this replica no longer leads");
+        if (!claim(id)) throw new Fenced("another replica claimed the workspace");
+    }
+
+    /** The pass must not go on: it makes no further provider call and saves nothing more. */
+    private static final class Fenced extends RuntimeException {
+        Fenced(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Optional<Duration> runClaimed(String id) {
         Optional<Workspace> found = store.workspaces().find(id);
         if (found.isEmpty()) return Optional.empty();
         Workspace w = found.get();
@@ -140,6 +206,8 @@ public final class ReconcilePass {
                     w.desired() == DesiredState.DELETED ? delete(w, p, spec, listener) : converge(w, p, spec, listener);
             metrics.pass(w.providerType(), "ok", Duration.between(started, clock.instant()));
             return next;
+        } catch (Fenced e) {
+            throw e;
         } catch (StaleVersionException e) {
             return Optional.of(Duration.ZERO); // the user changed it meanwhile: re-read and go again
         } catch (NotFoundException e) {
@@ -174,6 +242,7 @@ public final class ReconcilePass {
     private Optional<Duration> delete(Workspace w, WorkspaceProvider p, WorkspaceSpec spec, ProviderListener listener) {
         if (w.phase() != Phase.Deleting)
             w = save(w, w.withPhase(Phase.Deleting, "", now()).withSsh("", 0));
+        fenced(w.id());
         Observation obs = p.delete(spec, listener);
         if (obs instanceof Observation.Absent) {
             store.workspaces().delete(w.id(), w.version());
@@ -199,8 +268,9 @@ public final class ReconcilePass {
         }
         if (w.phase() == Phase.Pending) w = save(w, w.withPhase(Phase.Provisioning, "", now()));
         Observation seen = p.observe(spec);
-        Observation obs =
-                needsApply(target, w.phase(), seen) ? p.apply(forApply(spec, target), target, listener) : seen;
+        boolean apply = needsApply(target, w.phase(), seen);
+        if (apply) fenced(w.id());
+        Observation obs = apply ? p.apply(forApply(spec, target), target, listener) : seen;
         Phase observed = phaseOf(obs);
         // An auto-stop keeps its reason (before the provider's detail) until the workspace is started again.
         String autostop = dev.hangar.core.autostop.Autostop.REASON;
@@ -256,6 +326,7 @@ public final class ReconcilePass {
         }
         Observation seen = p.observe(spec);
         if (!(seen instanceof Observation.Stopped || seen instanceof Observation.Absent)) {
+            fenced(w.id());
             Observation obs = p.apply(spec, PowerState.STOPPED, listener); // idempotent, as in converge
             Phase observed = phaseOf(obs);
             Workspace next = Lifecycle.canTransition(w.phase(), observed)
@@ -267,6 +338,7 @@ public final class ReconcilePass {
         Workspace stopped = w;
         store.events().append(event(stopped, "reset", "reset started (generation " + generation + ")"));
         // The reset writes the seed of the next first boot: it carries the owner's secrets, as a start's does.
+        fenced(stopped.id());
         Observation after = capability.get().reset(spec.withSecrets(secrets.files(spec.owner())), listener);
         Phase observed = phaseOf(after);
         Workspace next = (Lifecycle.canTransition(stopped.phase(), observed)

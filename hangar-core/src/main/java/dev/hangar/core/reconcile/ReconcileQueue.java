@@ -190,6 +190,23 @@ public final class ReconcileQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops every scheduled pass (dirty marks too) and waits up to {@code grace} (real time) for
+     * passes in flight; unlike {@link #close}, later {@link #schedule} calls work as before. A pass
+     * in flight still schedules its successor when it returns one (the caller's worker decides
+     * whether that pass does anything). Idempotent.
+     *
+     * @return true when no pass was running any more
+     */
+    public boolean drain(Duration grace) {
+        synchronized (lock) {
+            queue.clear();
+            scheduled.clear();
+            dirty.clear();
+        }
+        return awaitRunning(grace);
+    }
+
     /** How long {@link #close()} waits for passes in flight. */
     public static final Duration CLOSE_GRACE = Duration.ofSeconds(15);
 
@@ -214,6 +231,10 @@ public final class ReconcileQueue implements AutoCloseable {
             dirty.clear();
         }
         scheduler.close();
+        return awaitRunning(grace);
+    }
+
+    private boolean awaitRunning(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (lock) {
             try {

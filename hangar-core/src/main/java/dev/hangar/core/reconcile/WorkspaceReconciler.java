@@ -135,11 +135,61 @@ public final class WorkspaceReconciler implements AutoCloseable {
             ReconcilerMetrics metrics,
             ReconcileScheduler scheduler,
             dev.hangar.core.secret.SecretFiles secrets) {
+        this(store, templates, providers, hostCa, clock, settings, metrics, scheduler, secrets, ReconcileFence.local());
+    }
+
+    /**
+     * A reconciler whose passes run under {@code fence} (its {@link ReconcileFence#active()} is
+     * combined with this reconciler's own {@link #pause}/{@link #resume} state): for a replica of a
+     * control plane with two or more replicas.
+     */
+    public WorkspaceReconciler(
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
+            Clock clock,
+            Settings settings,
+            ReconcilerMetrics metrics,
+            ReconcileScheduler scheduler,
+            dev.hangar.core.secret.SecretFiles secrets,
+            ReconcileFence fence) {
         this.store = store;
         this.settings = settings;
         this.scheduler = scheduler;
-        this.pass = new ReconcilePass(store, templates, providers, hostCa, clock, settings, metrics, secrets);
+        ReconcileFence gated = new ReconcileFence(
+                fence.holder(), fence.epoch(), () -> !paused && fence.active().getAsBoolean(), fence.claimTtl());
+        this.pass = new ReconcilePass(store, templates, providers, hostCa, clock, settings, metrics, secrets, gated);
         this.queue = new ReconcileQueue(clock, scheduler, settings.concurrency(), settings.baseBackoff(), pass::run);
+    }
+
+    private volatile boolean paused;
+
+    /**
+     * Stops reconciling, e.g. when this replica loses leadership: drops every scheduled pass, makes
+     * {@link #enqueue} and the resync no-ops, makes passes still in flight stop before their next
+     * provider call that changes something, and waits up to {@code grace} for them. Idempotent.
+     *
+     * @return true when no pass was running any more
+     */
+    public boolean pause(Duration grace) {
+        paused = true;
+        return queue.drain(grace);
+    }
+
+    /**
+     * Reconciles again after {@link #pause} (e.g. on gaining leadership): a resync of every
+     * workspace runs at once. Idempotent; a no-op while not paused.
+     */
+    public void resume() {
+        if (!paused) return;
+        paused = false;
+        scheduler.execute("reconciler-resume", this::resyncOnce);
+    }
+
+    /** @return true between {@link #pause} and {@link #resume} */
+    public boolean paused() {
+        return paused;
     }
 
     /** Starts the periodic resync (whose first run is immediate). Call once. */
@@ -151,6 +201,7 @@ public final class WorkspaceReconciler implements AutoCloseable {
 
     /** Schedules a pass for the workspace as soon as possible. Never blocks; idempotent. */
     public void enqueue(String workspaceId) {
+        if (paused) return; // the leader's resync picks the change up
         queue.enqueue(workspaceId);
     }
 
@@ -160,6 +211,12 @@ public final class WorkspaceReconciler implements AutoCloseable {
     }
 
     private void resync() {
+        resyncOnce();
+        scheduler.schedule(settings.resyncInterval(), this::resync);
+    }
+
+    private void resyncOnce() {
+        if (paused) return;
         try {
             // Failed workspaces wait for a user action, unless they should be deleted.
             List<String> ids = store.workspaces().list(WorkspaceFilter.ALL).stream()
@@ -170,7 +227,6 @@ public final class WorkspaceReconciler implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("resync could not list workspaces: {}", e.getMessage());
         }
-        scheduler.schedule(settings.resyncInterval(), this::resync);
     }
 
     /**

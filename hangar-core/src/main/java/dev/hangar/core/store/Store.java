@@ -37,6 +37,15 @@ public interface Store extends AutoCloseable {
     ResetStore resets();
 
     /**
+     * @return reconcile claims (fencing between replicas, issue #17); a store that only one process
+     *     can open may keep the default, {@link ReconcileClaimStore#UNSHARED}, under which every
+     *     claim succeeds
+     */
+    default ReconcileClaimStore claims() {
+        return ReconcileClaimStore.UNSHARED;
+    }
+
+    /**
      * Runs {@code work} in one transaction on a view of this store bound to it; commits when it
      * returns, rolls back when it throws (and rethrows).
      */
