@@ -150,6 +150,9 @@ class ServerConfigReferenceTest {
         assertThat(c.gateway()).containsEntry("listen-address", "0.0.0.0").containsEntry("listen-port", "2222");
         assertThat(c.providers().get("kubernetes")).containsKey("namespace");
         assertThat(Providers.enabled(c, "qemu", false)).isFalse();
+        // two replicas in the base: the Lease holder alone reconciles
+        assertThat(c.leaderElection().mode()).isEqualTo(LeaderElectionSettings.Mode.KUBERNETES);
+        assertThat(c.leaderElection().lease()).isEqualTo("hangar-server");
     }
 
     @Test
