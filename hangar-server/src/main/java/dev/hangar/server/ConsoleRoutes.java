@@ -7,6 +7,8 @@ import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.service.ConsoleService;
 import dev.hangar.core.service.ConsoleService.Target;
 import dev.hangar.core.service.UserService;
+import dev.hangar.provider.spi.ProviderException;
+import dev.hangar.provider.spi.WorkspaceTerminal;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.websocket.WsBinaryMessageContext;
@@ -14,10 +16,7 @@ import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsMessageContext;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,21 +29,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /api/v1/workspaces/{name}/console}: the workspace's serial console over a WebSocket
- * (RFC 6455), and {@code .../console/log}: the end of its serial log as text.
+ * {@code /api/v1/workspaces/{name}/console}: the workspace's console over a WebSocket (RFC 6455):
+ * its serial console, or for kinds without one (Pods) a shell through the provider's terminal; and
+ * {@code .../console/log}: the end of its serial log as text.
  *
  * <p><b>Access.</b> HTTP plumbing only; the decisions are {@link ConsoleService}'s. The same bearer
  * token as every API call (checked before the upgrade, so a bad request gets an ordinary
  * problem+json answer instead of a 101): the owner, or an admin with {@code ?owner=}; a non-admin
  * naming another owner gets 403, an unknown workspace 404, a workspace whose provider has no
- * console ({@link dev.hangar.provider.spi.WorkspaceProvider#console} empty, e.g. kubernetes) 409
- * with kind {@code no-console}, a workspace without a running VM (phase other than Starting,
- * Running, Stopping) 409 with kind {@code not-running} and its phase and reason in the detail.
+ * console and no terminal ({@link dev.hangar.provider.spi.WorkspaceProvider#console} and {@code
+ * terminal} empty) 409 with kind {@code no-console}, a workspace without a running VM (phase other
+ * than Starting, Running, Stopping; for a terminal, other than Running) 409 with kind {@code
+ * not-running} and its phase and reason in the detail.
  *
  * <p><b>Bridge.</b> After the upgrade the server connects to the provider's unix socket ({@link
- * ConsoleEndpoint}) and relays bytes unchanged: every binary (or text, as UTF-8) message from the
- * client is written to the socket; whatever the guest writes is sent as binary messages of at most
- * {@value #CHUNK} bytes. No terminal emulation, no line discipline: the client's terminal does that.
+ * dev.hangar.provider.spi.ConsoleEndpoint}) or opens a shell ({@link
+ * dev.hangar.provider.spi.WorkspaceTerminal}, sized by the {@code columns} and {@code rows} query
+ * parameters) and relays bytes unchanged ({@link ConsoleLink}): every binary (or text, as UTF-8)
+ * message from the client is written to the workspace, except a text resize message ({@link
+ * ConsoleResize}), which resizes a shell's TTY and is dropped for a serial console; whatever the
+ * workspace writes is sent as binary messages of at most {@value #CHUNK} bytes. No terminal
+ * emulation, no line discipline: the client's terminal does that.
  *
  * <p><b>One client per console.</b> QEMU's socket chardev serves one connection at a time and
  * leaves a second one silently waiting in the backlog, so the server allows one WebSocket per
@@ -54,10 +59,12 @@ import org.slf4j.LoggerFactory;
  * <table>
  *   <caption>close codes</caption>
  *   <tr><th>code</th><th>when</th></tr>
- *   <tr><td>1000</td><td>the console socket closed (the VM stopped or restarted)</td></tr>
+ *   <tr><td>1000</td><td>the console socket closed (the VM stopped or restarted), or the shell exited</td></tr>
  *   <tr><td>{@value #BUSY}</td><td>another client is attached ({@code console busy: ...})</td></tr>
- *   <tr><td>{@value #NOT_RUNNING}</td><td>the console socket cannot be reached: the VM is not running</td></tr>
- *   <tr><td>1011</td><td>an I/O error on the console socket</td></tr>
+ *   <tr><td>{@value #NOT_RUNNING}</td><td>the console socket cannot be reached (the VM is not
+ *       running), or the shell cannot start for a reason that may pass (e.g. no running pod)</td></tr>
+ *   <tr><td>1011</td><td>an I/O error on the console socket, or the shell cannot start for good (e.g.
+ *       the provider lacks the permission)</td></tr>
  * </table>
  *
  * <p><b>The dashboard's console</b> ({@link #registerBrowser}, {@value #BROWSER_PATH}) is the same
@@ -93,7 +100,7 @@ final class ConsoleRoutes {
     private record Attachment(
             String sessionId,
             Target target,
-            SocketChannel channel,
+            ConsoleLink link,
             Instant since,
             AtomicLong toGuest,
             AtomicLong fromGuest) {}
@@ -263,19 +270,24 @@ final class ConsoleRoutes {
                             + "; the serial console takes one client at a time"));
             return;
         }
-        SocketChannel channel;
+        ConsoleLink link;
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(t.endpoint().socket()));
+            link = ConsoleLink.open(
+                    t.access(), ConsoleResize.initial(ctx.queryParam("columns"), ctx.queryParam("rows")));
         } catch (IOException e) {
             auditSession(ctx, t, "console.open", AuditEntry.ERROR);
             ctx.closeSession(NOT_RUNNING, reason(consoles.unreachable(t)));
             return;
+        } catch (ProviderException e) {
+            LOG.info("terminal of workspace {}: {}", w.id(), e.getMessage());
+            auditSession(ctx, t, "console.open", AuditEntry.ERROR);
+            ctx.closeSession(e.permanent() ? 1011 : NOT_RUNNING, reason("terminal unavailable: " + e.getMessage()));
+            return;
         }
-        Attachment a = new Attachment(ctx.sessionId(), t, channel, now(), new AtomicLong(), new AtomicLong());
+        Attachment a = new Attachment(ctx.sessionId(), t, link, now(), new AtomicLong(), new AtomicLong());
         if (attached.putIfAbsent(w.id(), a) != null) {
             // Another client won the race between the check above and here.
-            close(channel);
+            link.close();
             auditSession(ctx, t, "console.open", AuditEntry.DENIED);
             ctx.closeSession(BUSY, reason("console busy: another client attached just now"));
             return;
@@ -294,11 +306,12 @@ final class ConsoleRoutes {
         try {
             while (true) {
                 buf.clear();
-                int n = a.channel().read(buf);
+                int n = a.link().read(buf);
                 if (n < 0) {
-                    ctx.closeSession(1000, "console closed: the VM stopped or restarted");
+                    ctx.closeSession(1000, a.link().endedReason());
                     return;
                 }
+                if (n == 0) continue;
                 buf.flip();
                 ByteBuffer copy = ByteBuffer.allocate(n).put(buf).flip();
                 Callback.Completable sent = new Callback.Completable();
@@ -308,7 +321,7 @@ final class ConsoleRoutes {
                 a.fromGuest().addAndGet(n);
             }
         } catch (IOException e) {
-            if (a.channel().isOpen()) {
+            if (a.link().isOpen()) {
                 LOG.info("console of workspace {}: {}", a.target().workspace().id(), e.toString());
                 ctx.closeSession(1011, reason("console I/O error: " + e.getMessage()));
             }
@@ -329,6 +342,11 @@ final class ConsoleRoutes {
     }
 
     private void fromClient(WsMessageContext ctx) {
+        Optional<WorkspaceTerminal.Size> resize = ConsoleResize.parse(ctx.message());
+        if (resize.isPresent()) {
+            mine(ctx).ifPresent(a -> a.link().resize(resize.get()));
+            return;
+        }
         write(ctx, ByteBuffer.wrap(ctx.message().getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -337,7 +355,7 @@ final class ConsoleRoutes {
         if (a == null) return;
         try {
             int n = data.remaining();
-            while (data.hasRemaining()) a.channel().write(data);
+            a.link().write(data);
             a.toGuest().addAndGet(n);
         } catch (IOException e) {
             ctx.closeSession(1011, reason("console I/O error: " + e.getMessage()));
@@ -349,7 +367,7 @@ final class ConsoleRoutes {
         if (mine.isEmpty()) return;
         Attachment a = mine.get();
         if (!attached.remove(a.target().workspace().id(), a)) return;
-        close(a.channel());
+        a.link().close();
         Duration d = Duration.between(a.since(), now());
         consoles.detached(a.target(), why, d, a.toGuest().get(), a.fromGuest().get());
         auditSession(ctx, a.target(), "console.close", AuditEntry.OK);
@@ -384,13 +402,5 @@ final class ConsoleRoutes {
         String r = s;
         while (r.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) r = r.substring(0, r.length() - 1);
         return r;
-    }
-
-    private static void close(SocketChannel c) {
-        try {
-            c.close();
-        } catch (IOException e) {
-            LOG.debug("closing console socket: {}", e.toString());
-        }
     }
 }

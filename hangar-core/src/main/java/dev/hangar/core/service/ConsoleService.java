@@ -12,6 +12,7 @@ import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.spi.WorkspaceTerminal;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,13 +20,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The serial-console use cases behind the API: who may use a workspace's console, where it is,
- * its log, and the {@code console-attach} / {@code console-detach} events. The HTTP and
+ * The console use cases behind the API: who may use a workspace's console, how it is reached (the
+ * serial console of VM kinds, or a shell through the provider's {@link WorkspaceTerminal} for kinds
+ * without one, such as Pods), its log, and the {@code console-attach} / {@code console-detach}
+ * events. The HTTP and
  * WebSocket plumbing (the byte relay, one client at a time) stays in the server. Thread-safe.
  *
  * <p>Visibility is {@link WorkspaceService#get}'s: the owner, or an admin naming the owner; a
@@ -42,13 +46,41 @@ public final class ConsoleService {
      *
      * @param user who attaches
      * @param workspace the workspace as it was when resolved
-     * @param endpoint where the provider serves its console
+     * @param access how the console reaches the workspace: its serial port or a shell
      */
-    public record Target(User user, Workspace workspace, ConsoleEndpoint endpoint) {
+    public record Target(User user, Workspace workspace, Access access) {
         public Target {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(workspace, "workspace");
+            Objects.requireNonNull(access, "access");
+        }
+    }
+
+    /** How a console reaches its workspace. */
+    public sealed interface Access permits Serial, Shell {}
+
+    /**
+     * The guest's serial console, a byte stream without a size.
+     *
+     * @param endpoint where the provider serves it
+     */
+    public record Serial(ConsoleEndpoint endpoint) implements Access {
+        public Serial {
             Objects.requireNonNull(endpoint, "endpoint");
+        }
+    }
+
+    /**
+     * A shell with a TTY, opened per client ({@link WorkspaceProvider#terminal()}, e.g. the Kubernetes
+     * exec API for Pods); it has a size.
+     *
+     * @param terminal the provider's terminal
+     * @param spec the workspace as the provider knows it, for {@link WorkspaceTerminal#open}
+     */
+    public record Shell(WorkspaceTerminal terminal, WorkspaceSpec spec) implements Access {
+        public Shell {
+            Objects.requireNonNull(terminal, "terminal");
+            Objects.requireNonNull(spec, "spec");
         }
     }
 
@@ -75,24 +107,35 @@ public final class ConsoleService {
     }
 
     /**
-     * Finds the console to attach to. Reads only.
+     * Finds the console to attach to: the provider's serial console when it has one, else its
+     * terminal. Reads only.
      *
      * @param owner the owner's name; empty for the actor
      * @throws dev.hangar.core.domain.NotFoundException when the workspace does not exist or the
      *     actor may not see it
      * @throws ProviderUnavailableException when its provider is not enabled on this server
      * @throws ConsoleUnavailableException {@link ConsoleUnavailableException.Why#NO_CONSOLE} when
-     *     the provider has no console, {@link ConsoleUnavailableException.Why#NOT_RUNNING} (with the
-     *     phase and reason, "is starting" while it starts) when no VM runs
+     *     the provider has neither a console nor a terminal, {@link
+     *     ConsoleUnavailableException.Why#NOT_RUNNING} (with the phase and reason, "is starting"
+     *     while it starts) when no VM runs (serial: Starting, Running or Stopping) or the workspace is
+     *     not Running (terminal: a shell needs the running container)
      */
     public Target attach(User actor, String owner, String name) {
         Workspace w = workspaces.get(actor, owner, name);
         WorkspaceProvider p = provider(w);
-        ConsoleEndpoint endpoint = p.console(spec(w)).orElseThrow(() -> noConsole(w, p));
-        if (!VM_RUNS.contains(w.phase()))
+        WorkspaceSpec spec = spec(w);
+        Optional<ConsoleEndpoint> serial = p.console(spec);
+        if (serial.isPresent()) {
+            if (!VM_RUNS.contains(w.phase()))
+                throw new ConsoleUnavailableException(
+                        ConsoleUnavailableException.Why.NOT_RUNNING, WorkspaceAdvice.notRunning(w));
+            return new Target(actor, w, new Serial(serial.get()));
+        }
+        WorkspaceTerminal terminal = p.terminal().orElseThrow(() -> noConsole(w));
+        if (w.phase() != Phase.Running)
             throw new ConsoleUnavailableException(
                     ConsoleUnavailableException.Why.NOT_RUNNING, WorkspaceAdvice.notRunning(w));
-        return new Target(actor, w, endpoint);
+        return new Target(actor, w, new Shell(terminal, spec));
     }
 
     /**
@@ -109,20 +152,21 @@ public final class ConsoleService {
         if (lines < 1) throw new IllegalArgumentException("lines must be 1 or more, got " + lines);
         Workspace w = workspaces.get(actor, owner, name);
         WorkspaceProvider p = provider(w);
-        return p.consoleLog(spec(w), lines).orElseThrow(() -> noConsole(w, p));
+        return p.consoleLog(spec(w), lines).orElseThrow(() -> noConsole(w));
     }
 
     /**
-     * Checks that the console socket of {@code t} exists before a client is told it is connected:
-     * a workspace that is Starting may have no VM process yet (its image still downloading), and a
-     * VM that exited leaves none. Reads the file system only.
+     * Checks that the console socket of a serial {@code t} exists before a client is told it is
+     * connected: a workspace that is Starting may have no VM process yet (its image still
+     * downloading), and a VM that exited leaves none. Reads the file system only. A {@link Shell} is
+     * checked by opening it, so it passes here.
      *
      * @return {@code t}
      * @throws ConsoleUnavailableException {@link ConsoleUnavailableException.Why#NOT_RUNNING} with
      *     {@link #unreachable(Target)} when the socket does not exist
      */
     public Target requireSocket(Target t) {
-        if (!Files.exists(t.endpoint().socket()))
+        if (t.access() instanceof Serial s && !Files.exists(s.endpoint().socket()))
             throw new ConsoleUnavailableException(ConsoleUnavailableException.Why.NOT_RUNNING, unreachable(t));
         return t;
     }
@@ -143,7 +187,7 @@ public final class ConsoleService {
 
     /** Records a {@code console-attach} event; never throws (a deleted workspace's event is dropped and logged). */
     public void attached(Target t, String from) {
-        event(t, "console-attach", "serial console attached by " + t.user().name() + " from " + from);
+        event(t, "console-attach", kind(t) + " attached by " + t.user().name() + " from " + from);
     }
 
     /**
@@ -157,8 +201,13 @@ public final class ConsoleService {
         event(
                 t,
                 "console-detach",
-                "serial console detached (" + why + ") after " + attachedFor.toSeconds() + " s, " + toGuest
+                kind(t) + " detached (" + why + ") after " + attachedFor.toSeconds() + " s, " + toGuest
                         + " bytes to the guest, " + fromGuest + " from it");
+    }
+
+    /** @return what the events call the console: {@code serial console} or {@code terminal} */
+    private static String kind(Target t) {
+        return t.access() instanceof Serial ? "serial console" : "terminal";
     }
 
     /** @return the current time, truncated to milliseconds as the store keeps it */
@@ -188,16 +237,11 @@ public final class ConsoleService {
         return WorkspaceSpecs.of(w, templates.find(w.template()), store.users().keys(w.owner()), hostCa);
     }
 
-    /**
-     * Why there is no console: the kind has no serial console, and either no terminal ({@link
-     * WorkspaceProvider#terminal()}) either, or one that the console route does not serve yet (the
-     * exec bridge is still to come: docs/dashboard.md).
-     */
-    private static ConsoleUnavailableException noConsole(Workspace w, WorkspaceProvider p) {
-        String terminal = p.terminal().isPresent() ? " (its terminal is not served on the console yet)" : "";
+    /** Why there is no console: the kind has neither a serial console nor a terminal (or it is turned off). */
+    private static ConsoleUnavailableException noConsole(Workspace w) {
         return new ConsoleUnavailableException(
                 ConsoleUnavailableException.Why.NO_CONSOLE,
-                "workspace " + w.name() + " (provider " + w.providerType() + ") has no serial console" + terminal
+                "workspace " + w.name() + " (provider " + w.providerType() + ") has no serial console"
                         + "; use 'hangar ssh " + w.name() + "'");
     }
 }

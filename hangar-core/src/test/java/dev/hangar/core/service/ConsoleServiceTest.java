@@ -91,7 +91,10 @@ class ConsoleServiceTest {
     void theOwnerAndAnAdminReachARunningConsole() {
         create("dev", Phase.Running, "");
         ConsoleService.Target t = consoles.attach(ALICE, "", "dev");
-        assertThat(t.endpoint().socket()).isEqualTo(SOCKET);
+        assertThat(t.access())
+                .isInstanceOfSatisfying(
+                        ConsoleService.Serial.class,
+                        s -> assertThat(s.endpoint().socket()).isEqualTo(SOCKET));
         assertThat(t.user()).isEqualTo(ALICE);
         assertThat(consoles.attach(ADMIN, "alice", "dev").workspace().name()).isEqualTo("dev");
         assertThatThrownBy(() -> consoles.attach(BOB, "", "dev")).isInstanceOf(NotFoundException.class);
@@ -176,8 +179,9 @@ class ConsoleServiceTest {
         }
     }
 
-    /** A kind with a terminal but no serial console (as Pods will be): nothing else is called here. */
-    private record TerminalOnlyProvider(String type) implements WorkspaceProvider {
+    /** A kind with a terminal but no serial console (as Pods): nothing else is called here. */
+    private record TerminalOnlyProvider(String type, dev.hangar.provider.spi.WorkspaceTerminal shell)
+            implements WorkspaceProvider {
         @Override
         public Observation observe(WorkspaceSpec spec) {
             throw new UnsupportedOperationException();
@@ -195,29 +199,55 @@ class ConsoleServiceTest {
 
         @Override
         public Optional<dev.hangar.provider.spi.WorkspaceTerminal> terminal() {
-            return Optional.of((spec, size) -> {
-                throw new UnsupportedOperationException();
-            });
+            return Optional.of(shell);
         }
     }
 
     @Test
-    void aKindWithATerminalButNoSerialConsoleSaysSo() {
+    void aKindWithATerminalButNoSerialConsoleGetsAShellWhileRunning() {
+        dev.hangar.provider.spi.WorkspaceTerminal shell = (spec, size) -> {
+            throw new UnsupportedOperationException();
+        };
         ConsoleService terminalOnly = new ConsoleService(
                 workspaces,
                 store,
                 templates,
-                ProviderRegistry.of(List.of(new TerminalOnlyProvider("fake"))),
+                ProviderRegistry.of(List.of(new TerminalOnlyProvider("fake", shell))),
                 HostCertificateAuthority.generate(),
                 clock);
-        create("pod", Phase.Running, "");
-        assertThatThrownBy(() -> terminalOnly.attach(ALICE, "", "pod"))
+        Workspace pod = create("pod", Phase.Running, "");
+        ConsoleService.Target t = terminalOnly.attach(ALICE, "", "pod");
+        assertThat(t.access()).isInstanceOfSatisfying(ConsoleService.Shell.class, s -> {
+            assertThat(s.terminal()).isSameAs(shell);
+            assertThat(s.spec().name()).isEqualTo("pod");
+            assertThat(s.spec().owner()).isEqualTo("alice");
+        });
+        assertThat(terminalOnly.requireSocket(t)).isSameAs(t);
+        terminalOnly.attached(t, "/127.0.0.1:5555");
+        terminalOnly.detached(t, "closed by the client", Duration.ofSeconds(3), 9, 99);
+        assertThat(store.events().list(pod.id(), 100))
+                .extracting(e -> e.type() + ": " + e.message())
+                .containsSubsequence(
+                        "console-attach: terminal attached by alice from /127.0.0.1:5555",
+                        "console-detach: terminal detached (closed by the client) after 3 s, 9 bytes to the guest,"
+                                + " 99 from it");
+        assertThatThrownBy(() -> terminalOnly.attach(BOB, "", "pod")).isInstanceOf(NotFoundException.class);
+
+        // A shell needs the running container: Starting is not enough (unlike a VM's serial console).
+        create("boot", Phase.Starting, "waiting for sshd");
+        create("off", Phase.Stopped, "");
+        assertThatThrownBy(() -> terminalOnly.attach(ALICE, "", "boot"))
                 .isInstanceOfSatisfying(ConsoleUnavailableException.class, e -> {
-                    assertThat(e.why()).isEqualTo(ConsoleUnavailableException.Why.NO_CONSOLE);
+                    assertThat(e.why()).isEqualTo(ConsoleUnavailableException.Why.NOT_RUNNING);
                     assertThat(e.getMessage())
-                            .isEqualTo("workspace pod (provider fake) has no serial console (its terminal is not"
-                                    + " served on the console yet); use 'hangar ssh pod'");
+                            .contains("workspace boot is starting (phase Starting: waiting for sshd)");
                 });
+        assertThatThrownBy(() -> terminalOnly.attach(ALICE, "", "off"))
+                .isInstanceOfSatisfying(
+                        ConsoleUnavailableException.class,
+                        e -> assertThat(e.getMessage())
+                                .isEqualTo(
+                                        "workspace off is not running (phase Stopped); start it with 'hangar start off'"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.spi.WorkspaceTerminal;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -42,7 +43,7 @@ import java.util.stream.Collectors;
  *
  * <p>API access used (see deploy/README.md for the Role): get/list/create/patch/delete on
  * statefulsets, services, secrets, persistentvolumeclaims; get/list/delete on pods; list on events;
- * get/create on pods/portforward.
+ * get/create on pods/portforward; get/create on pods/exec (the console's {@link #terminal()}).
  *
  * <p>Errors: HTTP 400, 401, 403, 404 (namespace missing) and 422 become permanent {@link
  * ProviderException}s, everything else transient. Thread-safe; calls for different workspaces may
@@ -58,6 +59,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private final KubernetesManifestRenderer renderer;
     private final ObjectApplier applier;
     private final PortForwards portForwards;
+    private final PodTerminal terminal;
     private final Clock clock;
     private final boolean ownsClient;
 
@@ -75,6 +77,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         this.renderer = new KubernetesManifestRenderer(manifests);
         this.applier = ObjectApplier.of(settings.applyMode(), client);
         this.portForwards = new PortForwards(client);
+        this.terminal = new PodTerminal(client, settings.namespace());
         this.ownsClient = ownsClient;
     }
 
@@ -87,6 +90,15 @@ public final class KubernetesProvider implements WorkspaceProvider {
     @Override
     public Optional<ManifestRenderer> manifests() {
         return Optional.of(renderer);
+    }
+
+    /**
+     * A login shell in a running workspace's container through the exec API ({@link PodTerminal}), for
+     * the console; empty when the {@code terminal} setting is false.
+     */
+    @Override
+    public Optional<WorkspaceTerminal> terminal() {
+        return settings.terminal() ? Optional.of(terminal) : Optional.empty();
     }
 
     /** @return the port-forwards this provider owns (for the gateway's diagnostics and tests) */

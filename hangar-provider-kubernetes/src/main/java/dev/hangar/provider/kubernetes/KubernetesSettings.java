@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  *       {@code /var/secrets} in every workspace</td></tr>
  *   <tr><td>{@code run-as-user}</td><td>{@code 1000}</td><td>uid (and gid) the workspace container runs
  *       as; the image contract's user</td></tr>
+ *   <tr><td>{@code terminal}</td><td>{@code true}</td><td>whether the console (dashboard, {@code hangar
+ *       console}) offers a shell in running workspaces through the exec API; needs {@code pods/exec} in
+ *       the Role; {@code false} for clusters whose policy forbids exec</td></tr>
  * </table>
  *
  * @param namespace a DNS-1123 label
@@ -42,6 +45,7 @@ import java.util.regex.Pattern;
  * @param applyMode how objects are written
  * @param secrets Secret names mounted at {@code /var/secrets} in every workspace
  * @param runAsUser uid and gid of the workspace container, at least 1
+ * @param terminal whether {@link KubernetesProvider#terminal()} offers a shell (exec)
  */
 public record KubernetesSettings(
         String namespace,
@@ -52,7 +56,8 @@ public record KubernetesSettings(
         String storageClass,
         ApplyMode applyMode,
         List<String> secrets,
-        long runAsUser) {
+        long runAsUser,
+        boolean terminal) {
 
     /** Every key {@link #parse} accepts. */
     public static final Set<String> KEYS = Set.of(
@@ -64,7 +69,8 @@ public record KubernetesSettings(
             "storage-class",
             "apply-mode",
             "secrets",
-            "run-as-user");
+            "run-as-user",
+            "terminal");
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN =
@@ -141,7 +147,8 @@ public record KubernetesSettings(
                 storageClass,
                 ApplyMode.parse(settings.getOrDefault("apply-mode", ApplyMode.SERVER_SIDE.setting())),
                 secrets,
-                runAsUser);
+                runAsUser,
+                bool("terminal", settings.getOrDefault("terminal", "true")));
     }
 
     static boolean bool(String key, String value) {

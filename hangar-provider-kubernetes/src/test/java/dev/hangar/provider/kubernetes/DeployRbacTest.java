@@ -8,6 +8,7 @@ import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.spi.WorkspaceTerminal;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +39,8 @@ class DeployRbacTest {
     @Test
     void roleGrantsExactlyTheVerbsTheProviderUses() throws Exception {
         Set<String> used = new TreeSet<>();
-        try (MockCluster cluster = new MockCluster();
+        ExecShellDispatcher api = new ExecShellDispatcher();
+        try (MockCluster cluster = new MockCluster(api);
                 KubernetesProvider provider =
                         new KubernetesProvider(cluster.client, Specs.settings(Map.of()), Clock.systemUTC(), false)) {
             WorkspaceSpec spec = Specs.spec(Map.of());
@@ -57,6 +60,7 @@ class DeployRbacTest {
                     .withNamespace(NS)
                     .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
                     .endMetadata()
+                    .withSpec(sts.getSpec().getTemplate().getSpec())
                     .withNewStatus()
                     .withPhase("Running")
                     .addNewCondition()
@@ -76,6 +80,12 @@ class DeployRbacTest {
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> cluster.server.getRequestCount() > 0 && hasPortForward(cluster, used));
             }
+            // The console's terminal: an exec in the workspace container, resized once.
+            try (WorkspaceTerminal.Session shell =
+                    provider.terminal().orElseThrow().open(spec, WorkspaceTerminal.Size.DEFAULT)) {
+                shell.resize(new WorkspaceTerminal.Size(120, 40));
+                assertThat(api.execs.poll(10, TimeUnit.SECONDS)).contains("/exec?");
+            }
             provider.delete(spec, ProviderListener.NONE);
             for (String request : cluster.takeRequests()) used.add(rbac(request));
         }
@@ -87,6 +97,7 @@ class DeployRbacTest {
         // KEP-4006: API servers that also authorize the WebSocket upgrade as create (1.35+).
         Set<String> expected = new TreeSet<>(used);
         expected.add("pods/portforward create");
+        expected.add("pods/exec create");
         assertThat(granted).isEqualTo(expected);
     }
 

@@ -21,6 +21,7 @@ class KubernetesSettingsTest {
         assertThat(s.applyMode()).isEqualTo(ApplyMode.SERVER_SIDE);
         assertThat(s.secrets()).isEmpty();
         assertThat(s.runAsUser()).isEqualTo(1000L);
+        assertThat(s.terminal()).isTrue();
     }
 
     @Test
@@ -34,7 +35,8 @@ class KubernetesSettingsTest {
                 "storage-class", "local-path",
                 "apply-mode", "merge",
                 "secrets", "a, b",
-                "run-as-user", "2000"));
+                "run-as-user", "2000",
+                "terminal", "false"));
         assertThat(s)
                 .isEqualTo(new KubernetesSettings(
                         "dev",
@@ -45,7 +47,8 @@ class KubernetesSettingsTest {
                         "local-path",
                         ApplyMode.MERGE,
                         List.of("a", "b"),
-                        2000));
+                        2000,
+                        false));
     }
 
     @Test
@@ -70,5 +73,7 @@ class KubernetesSettingsTest {
                 .hasMessageContaining("root is not allowed");
         assertThatThrownBy(() -> KubernetesSettings.parse(Map.of("namespace", "dev", "secrets", "ok,Not_OK")))
                 .hasMessageContaining("'Not_OK'");
+        assertThatThrownBy(() -> KubernetesSettings.parse(Map.of("namespace", "dev", "terminal", "off")))
+                .hasMessageContaining("terminal must be true or false");
     }
 }

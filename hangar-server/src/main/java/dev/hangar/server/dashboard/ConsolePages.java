@@ -13,8 +13,10 @@ import java.util.Optional;
  * {@code .../console/state}, which the script asks after the socket closed whether it can reconnect.
  *
  * <p>Whether there is a console is {@link ConsoleService}'s answer, the one the WebSocket gets: a
- * kind without one, a workspace that does not run, or an auditor gets the page with the reason
- * instead of a terminal. Another user's workspace is "not found" as everywhere. Console text is
+ * kind with neither a serial console nor a terminal, a workspace that does not run, or an auditor
+ * gets the page with the reason instead of a terminal. A serial console has no size (the page says
+ * so); a shell ({@link ConsoleService.Shell}, e.g. a Pod's exec) follows the browser window: the
+ * script sends its size with the connection and at every resize. Another user's workspace is "not found" as everywhere. Console text is
  * written by xterm.js into its own DOM, never parsed as HTML. Stateless; thread-safe.
  */
 public final class ConsolePages {
@@ -26,6 +28,7 @@ public final class ConsolePages {
      * @param stateHref the state fragment's path
      * @param unavailable why there is no console now; empty when the page shows the terminal
      * @param styleNonce this response's CSP nonce for the {@code <style>} elements xterm.js adds
+     * @param shell true for a shell with a TTY that takes the window's size, false for a serial console
      */
     public record Page(
             Pages.Chrome chrome,
@@ -34,7 +37,11 @@ public final class ConsolePages {
             String socketPath,
             String stateHref,
             String unavailable,
-            String styleNonce) {}
+            String styleNonce,
+            boolean shell) {}
+
+    /** Whether {@code s} can attach now ({@code why} empty) and to what. */
+    private record Availability(Optional<String> why, boolean shell) {}
 
     private final ConsoleService consoles;
 
@@ -47,7 +54,7 @@ public final class ConsolePages {
         String owner = ctx.pathParam("owner");
         String name = ctx.pathParam("name");
         String base = "/ui/workspaces/" + WorkspacePages.enc(owner) + "/" + WorkspacePages.enc(name);
-        String why = unavailable(s, owner, name).orElse("");
+        Availability a = availability(s, owner, name);
         String nonce = WebSecurity.nonce();
         WebSecurity.headers(ctx, nonce);
         Renderer.html(
@@ -56,7 +63,14 @@ public final class ConsolePages {
                 "console.jte",
                 "page",
                 new Page(
-                        s.chrome("workspaces"), name, base, base + "/console/ws", base + "/console/state", why, nonce));
+                        s.chrome("workspaces"),
+                        name,
+                        base,
+                        base + "/console/ws",
+                        base + "/console/state",
+                        a.why().orElse(""),
+                        nonce,
+                        a.shell()));
     }
 
     /**
@@ -64,26 +78,30 @@ public final class ConsolePages {
      * 409} with the reason as text (the page shows it and asks again later).
      */
     void state(Context ctx, Signed s) {
-        Optional<String> why = unavailable(s, ctx.pathParam("owner"), ctx.pathParam("name"));
+        Optional<String> why =
+                availability(s, ctx.pathParam("owner"), ctx.pathParam("name")).why();
         ctx.status(why.isPresent() ? 409 : 200)
                 .contentType("text/plain; charset=utf-8")
                 .result(why.orElse("ready"));
     }
 
     /**
-     * @return why {@code s} cannot attach to the console now, or empty when it can
+     * @return why {@code s} cannot attach to the console now (empty when it can), and whether it is a
+     *     shell
      * @throws dev.hangar.core.domain.NotFoundException when the workspace does not exist or is not
      *     theirs to see
      */
-    private Optional<String> unavailable(Signed s, String owner, String name) {
+    private Availability availability(Signed s, String owner, String name) {
         try {
             Target t = consoles.attach(s.user(), owner, name);
+            boolean shell = t.access() instanceof ConsoleService.Shell;
             if (!s.mayChangeWorkspaces())
-                return Optional.of("Auditors may read the console log but not attach to the console.");
+                return new Availability(
+                        Optional.of("Auditors may read the console log but not attach to the console."), shell);
             consoles.requireSocket(t);
-            return Optional.empty();
+            return new Availability(Optional.empty(), shell);
         } catch (ConsoleUnavailableException e) {
-            return Optional.of(e.getMessage());
+            return new Availability(Optional.of(e.getMessage()), false);
         }
     }
 }

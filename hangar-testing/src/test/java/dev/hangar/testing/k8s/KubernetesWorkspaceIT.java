@@ -259,6 +259,11 @@ class KubernetesWorkspaceIT {
             report("create -> Running %.1f s, -> first ssh command via the gateway %.1f s", running, firstSsh);
             awaitEvent(http, token, "ssh-connection", "relayed");
 
+            // The console of a Pod: a shell through the exec API (the server's Role), as the workspace user.
+            long tc = System.nanoTime();
+            assertThat(consoleLines(cp, token, "id -un\r")).as("console output").contains(USER);
+            report("console: exec shell opened, 'id -un' answered %.1f s", seconds(tc));
+
             // While Running, the reconciler's passes (every 250 ms here) change nothing in the cluster.
             String podUid = pod(names).getMetadata().getUid();
             long generation = statefulSet(names).getMetadata().getGeneration();
@@ -430,6 +435,68 @@ class KubernetesWorkspaceIT {
         }
         assertThat(last.get().exitCode()).as(last.get().output()).isZero();
         return last.get().stdout().strip().lines().toList();
+    }
+
+    /**
+     * Opens the workspace's console WebSocket (the API route, bearer token), types {@code keys} and
+     * collects what comes back until a line equals the workspace user or 60 s pass.
+     *
+     * @return the lines received, terminal escape sequences removed, each trimmed
+     */
+    private static List<String> consoleLines(TestControlPlane cp, String token, String keys) throws Exception {
+        StringBuffer received = new StringBuffer();
+        java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
+        java.net.URI base = cp.baseUri();
+        java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .header("Authorization", "Bearer " + token)
+                .buildAsync(
+                        java.net.URI.create("ws://" + base.getHost() + ":" + base.getPort() + "/api/v1/workspaces/"
+                                + WORKSPACE + "/console?columns=100&rows=30"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onBinary(
+                                    java.net.http.WebSocket w, java.nio.ByteBuffer data, boolean last) {
+                                byte[] b = new byte[data.remaining()];
+                                data.get(b);
+                                received.append(new String(b, StandardCharsets.UTF_8));
+                                w.request(1);
+                                return null;
+                            }
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onClose(
+                                    java.net.http.WebSocket w, int code, String reason) {
+                                closed.complete(code + " " + reason);
+                                return null;
+                            }
+                        })
+                .get(30, TimeUnit.SECONDS);
+        try {
+            ws.sendBinary(java.nio.ByteBuffer.wrap(keys.getBytes(StandardCharsets.UTF_8)), true)
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                await().atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> lines(received.toString()).contains(USER) || closed.isDone());
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                fail("the console never printed " + USER + "; received: " + received);
+            }
+            assertThat(closed)
+                    .as("closed early: " + closed.getNow("") + "; received: " + received)
+                    .isNotDone();
+            return lines(received.toString());
+        } finally {
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+
+    /** Splits terminal output into lines without escape sequences (colours, bracketed paste, titles). */
+    private static List<String> lines(String raw) {
+        String plain = raw.replaceAll("\u001B\\][^\u0007\u001B]*(\u0007|\u001B\\\\)", "")
+                .replaceAll("\u001B\\[[0-9;?]*[ -/]*[@-~]", "")
+                .replaceAll("\u001B[()][0-9A-Za-z]", "");
+        return plain.lines().map(String::strip).toList();
     }
 
     private static JsonNode awaitPhase(TestHttp http, String token, String phase) {

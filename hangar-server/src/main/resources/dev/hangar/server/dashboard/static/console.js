@@ -11,7 +11,7 @@
   var statusEl = document.getElementById("console-status");
   var reconnectButton = document.getElementById("console-reconnect");
   var stateHref = el.getAttribute("data-state-href");
-  var url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + el.getAttribute("data-socket");
+  var base = (location.protocol === "https:" ? "wss://" : "ws://") + location.host + el.getAttribute("data-socket");
   var DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
 
   // xterm.js adds <style> elements at run time; the page's CSP allows only those that carry this
@@ -29,12 +29,17 @@
   term.loadAddon(fit);
   term.open(el);
   fit.fit();
-  // The page's size in character cells (the serial line has none to tell: see the help text).
+  // The page's size in character cells. A shell's TTY takes it (the first size in the URL, later
+  // ones as a text message {"type":"resize",...}); a serial line has none and the server drops it.
   function showSize() {
     el.setAttribute("data-cols", String(term.cols));
     el.setAttribute("data-rows", String(term.rows));
   }
-  term.onResize(showSize);
+  function sendSize() {
+    if (ws && ws.readyState === WebSocket.OPEN)
+      ws.send(JSON.stringify({ type: "resize", columns: term.cols, rows: term.rows }));
+  }
+  term.onResize(function () { showSize(); sendSize(); });
   showSize();
   window.addEventListener("resize", function () { fit.fit(); });
 
@@ -62,7 +67,7 @@
   function connect() {
     timer = null;
     status("connecting", "Connecting…");
-    var socket = new WebSocket(url);
+    var socket = new WebSocket(base + "?columns=" + term.cols + "&rows=" + term.rows);
     socket.binaryType = "arraybuffer";
     var opened = false;
     socket.onopen = function () {
