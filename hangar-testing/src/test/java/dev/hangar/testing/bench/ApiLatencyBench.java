@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,8 +34,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * create + delete ({@code POST /api/v1/workspaces} answered 201, then {@code DELETE} of the same
  * workspace answered 202: one timed operation; the reconciler deletes it in the background, as in
  * production, with the default reconciler settings). Between client counts the bench waits until
- * the reconciler has removed every deleted workspace. Prints requests/s, p50/p90/p99 and the ratios
- * to the baseline of the same server and client count; asserts nothing.
+ * the reconciler has removed every deleted workspace. Prints requests/s, p50/p90/p99, the failed
+ * answers by status and problem detail (a create+delete whose DELETE failed is not a sample; the
+ * workspace is then deleted by untimed retries), and the ratios to the baseline of the same server
+ * and client count; asserts nothing.
  *
  * <p>Arguments (all optional): {@code workspaces=200 clients=1,8,32 seconds=10 warmup=3
  * backends=sqlite,postgres}.
@@ -158,28 +162,32 @@ public final class ApiLatencyBench {
                 .timeout(Duration.ofSeconds(60))
                 .build();
         AtomicLong names = new AtomicLong();
+        Map<String, AtomicLong> failures = new ConcurrentSkipListMap<>();
         ClosedLoopLoad.Operation createDelete = i -> {
             String name = "cd-" + names.incrementAndGet();
-            int created = client.send(
-                            post(base.resolve("/api/v1/workspaces"), token, name),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-            if (created != 201) return false;
-            int deleted = client.send(
-                            HttpRequest.newBuilder(base.resolve("/api/v1/workspaces/" + name))
-                                    .header("Authorization", "Bearer " + token)
-                                    .timeout(Duration.ofSeconds(60))
-                                    .DELETE()
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-            return deleted == 202;
+            HttpResponse<String> created = client.send(
+                    post(base.resolve("/api/v1/workspaces"), token, name), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                count(failures, "POST", created);
+                return false;
+            }
+            HttpResponse<String> deleted = client.send(delete(base, token, name), HttpResponse.BodyHandlers.ofString());
+            if (deleted.statusCode() == 202) return true;
+            count(failures, "DELETE", deleted);
+            // not a sample; delete it anyway (untimed retries) so the run can settle
+            for (int attempt = 0; attempt < 50; attempt++) {
+                int again = client.send(delete(base, token, name), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+                if (again == 202 || again == 404) break;
+            }
+            return false;
         };
         // JIT warm-up of every path before anything is measured (discarded)
         ClosedLoopLoad warm = new ClosedLoopLoad(client, 8, 0, Math.max(2, warmup));
         warm.run("warm-up GET /healthz", health, 200);
         warm.run("warm-up GET /api/v1/workspaces", list, 200);
         warm.runOperation("warm-up create+delete", createDelete);
+        printFailures(failures);
         settle(cp, workspaces);
         List<Row> rows = new ArrayList<>();
         for (int clients : clientCounts) {
@@ -188,20 +196,59 @@ public final class ApiLatencyBench {
             ClosedLoopLoad.Result l =
                     load.run(backend + " GET /api/v1/workspaces (" + workspaces + " rows)", list, 200);
             ClosedLoopLoad.Result cd = load.runOperation(backend + " POST + DELETE /api/v1/workspaces", createDelete);
+            printFailures(failures);
             settle(cp, workspaces);
             rows.add(new Row(backend, clients, h, l, cd));
         }
         return rows;
     }
 
-    /** Waits until the reconciler has removed every workspace the create+delete runs deleted. */
+    /**
+     * Waits (at most 2 min) until the reconciler has removed every workspace the create+delete runs
+     * deleted; says so and goes on when some are left.
+     */
     private static void settle(TestControlPlane cp, int workspaces) {
         long t0 = System.nanoTime();
-        await("deleted workspaces are gone")
-                .atMost(Duration.ofMinutes(5))
-                .pollInterval(Duration.ofMillis(200))
-                .until(() -> cp.server().store().workspaces().count() == workspaces);
-        System.out.printf(Locale.ROOT, "  (deletes settled after %.1f s)%n", (System.nanoTime() - t0) / 1e9);
+        try {
+            await("deleted workspaces are gone")
+                    .atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> cp.server().store().workspaces().count() == workspaces);
+            System.out.printf(Locale.ROOT, "  (deletes settled after %.1f s)%n", (System.nanoTime() - t0) / 1e9);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  NOT settled after 2 min: %d workspaces instead of %d%n",
+                    cp.server().store().workspaces().count(),
+                    workspaces);
+        }
+    }
+
+    /** Counts a failed answer by method, status and the start of its body (problem detail). */
+    private static void count(Map<String, AtomicLong> failures, String method, HttpResponse<String> r) {
+        // one line per kind of failure: the problem's detail without the workspace's id and version
+        java.util.regex.Matcher detail =
+                java.util.regex.Pattern.compile("\"detail\":\"([^\"]*)\"").matcher(r.body());
+        String body = (detail.find() ? detail.group(1) : r.body())
+                .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<id>")
+                .replaceAll("version \\d+", "version <n>");
+        if (body.length() > 200) body = body.substring(0, 200);
+        failures.computeIfAbsent(method + " " + r.statusCode() + " " + body, k -> new AtomicLong())
+                .incrementAndGet();
+    }
+
+    /** Prints and clears the failed answers of the last run. */
+    private static void printFailures(Map<String, AtomicLong> failures) {
+        failures.forEach((k, n) -> System.out.println("  failed " + n + "x: " + k));
+        failures.clear();
+    }
+
+    private static HttpRequest delete(URI base, String token, String name) {
+        return HttpRequest.newBuilder(base.resolve("/api/v1/workspaces/" + name))
+                .header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofSeconds(60))
+                .DELETE()
+                .build();
     }
 
     private static HttpRequest post(URI uri, String token, String name) {

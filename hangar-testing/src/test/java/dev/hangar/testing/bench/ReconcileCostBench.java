@@ -28,9 +28,9 @@ import java.util.concurrent.Future;
  * <p>Baseline: the same pass over an empty store (the list query and nothing else), in the same
  * run. Then N workspaces are created through the REST API and converge to Running; each pass lists
  * them as the resync does and runs {@link WorkspaceReconciler#reconcileOnce} for each, either on one
- * thread or on {@code threads} virtual threads (the reconciler's default concurrency is 8). Wall
+ * thread or on {@code threads} threads (the reconciler's default concurrency is 8). Wall
  * time, CPU time of the passes' threads, and CPU time of the whole process (JIT, GC and the
- * server's other threads included) are printed, median of {@code rounds} after {@code warmup}
+ * server's other threads included; the OS counts it in 10 ms ticks) are printed, median of {@code rounds} after {@code warmup}
  * discarded rounds. Asserts nothing.
  *
  * <p>Arguments (all optional): {@code workspaces=200 rounds=10 warmup=5 threads=8}.
@@ -136,11 +136,14 @@ public final class ReconcileCostBench {
         return costs;
     }
 
-    /** Runs the passes on {@code threads} virtual threads; returns their summed CPU time. */
+    /**
+     * Runs the passes on {@code threads} platform threads (the JDK measures no CPU time of a virtual
+     * thread); returns their summed CPU time.
+     */
     private static long parallel(WorkspaceReconciler reconciler, List<String> ids, int threads, ThreadMXBean mx)
             throws Exception {
         List<Future<Long>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
             for (int t = 0; t < threads; t++) {
                 int first = t;
                 futures.add(pool.submit(() -> {
