@@ -31,6 +31,8 @@ import org.tukaani.xz.XZOutputStream;
  * {@code bin/initdb} and {@code bin/pg_ctl} replaced by small shell wrappers that hand the data
  * directory to {@code nobody} and run the real program through {@code setpriv} (util-linux) as
  * {@code nobody}. The server itself is unchanged.
+ *
+ * <p>Shared through hangar-store's test-jar (hangar-testing's benchmarks use it). Thread-safe.
  */
 public final class RootSafePostgres {
 
@@ -41,7 +43,11 @@ public final class RootSafePostgres {
 
     private RootSafePostgres() {}
 
-    /** @return a started server on a free loopback port; close it to stop it and remove its data */
+    /**
+     * @return a started server on a free loopback port (superuser {@code postgres}); close it to stop it
+     *     and remove its data
+     * @throws IOException when the binaries cannot be unpacked or the server does not start
+     */
     public static EmbeddedPostgres start() throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPGStartupWait(Duration.ofSeconds(60))

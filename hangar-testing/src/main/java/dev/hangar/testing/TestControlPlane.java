@@ -4,6 +4,7 @@ import dev.hangar.api.CliConfig;
 import dev.hangar.api.HangarPaths;
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
+import dev.hangar.core.store.Store;
 import dev.hangar.provider.spi.WorkspaceProviderFactory;
 import dev.hangar.server.GatewayHook;
 import dev.hangar.server.HangarServer;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -91,6 +93,7 @@ public final class TestControlPlane implements AutoCloseable {
         private final List<WorkspaceProviderFactory> factories = new ArrayList<>();
         private GatewayHook gateway = GatewayHook.NONE;
         private Clock clock = Clock.systemUTC();
+        private Function<ServerConfig, Store> storeOpener;
 
         private Builder() {}
 
@@ -142,6 +145,15 @@ public final class TestControlPlane implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Opens the store another way than the default SQLite file in the home (e.g. on an embedded
+         * PostgreSQL); the server closes the store it gets on close.
+         */
+        public Builder storeOpener(Function<ServerConfig, Store> opener) {
+            this.storeOpener = Objects.requireNonNull(opener);
+            return this;
+        }
+
         /** Starts the server; on failure the temporary home is removed again. */
         public TestControlPlane start() {
             boolean temp = home == null;
@@ -173,6 +185,7 @@ public final class TestControlPlane implements AutoCloseable {
                     .addProviderFactory(fake)
                     .gateway(gateway)
                     .clock(clock);
+            if (storeOpener != null) b.storeOpener(storeOpener);
             factories.forEach(b::addProviderFactory);
             try {
                 return new TestControlPlane(b.start(), fake, h, temp && !keepHome);

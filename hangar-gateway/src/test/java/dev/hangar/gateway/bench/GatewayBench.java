@@ -28,15 +28,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Benchmark, not a test (not matched by Surefire's default includes): connection setup time and
- * scp throughput to a real sshd "workspace" through (1) the Hangar gateway, (2) an OpenSSH sshd used
- * as the jump host, and (3) directly, all in the same run, with the real OpenSSH client. Prints
- * figures; asserts only that copies are intact.
+ * Benchmark, not a test (not matched by Surefire's default includes): connection setup time, stream
+ * throughput and scp throughput to a real sshd "workspace" through (1) the Hangar gateway, (2) an
+ * OpenSSH sshd used as the jump host, and (3) directly (the baseline), all in the same run, with the
+ * real OpenSSH client. Prints figures; asserts only that copies are intact and streams complete.
+ *
+ * <p>The stream part is {@code ssh HOST 'head -c N /dev/zero' | wc -c} (download) and {@code head -c
+ * N /dev/zero | ssh HOST 'wc -c'} (upload): no disk on either side, so it measures the SSH path
+ * alone; each route {@code bench.stream.rounds} times, interleaved, median reported, with and
+ * without that route's median connection setup.
  *
  * <pre>
  * ./mvnw -B -q -pl hangar-gateway -am test -Dtest=GatewayBench -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dbench.size.mib=1024 -Dbench.connects=20
+ *     -Dbench.size.mib=1024 -Dbench.connects=20 -Dbench.stream.mib=512 -Dbench.stream.rounds=3
  * </pre>
+ *
+ * {@code -Dbench.size.mib=0} skips scp; {@code -Dbench.stream.mib=0} skips the streams.
+ * {@code bench/gateway/throughput.sh} runs it and prints the output file.
  *
  * Output goes to hangar-gateway/target/surefire-reports/dev.hangar.gateway.bench.GatewayBench-output.txt.
  */
@@ -124,6 +132,18 @@ class GatewayBench {
             System.out.printf(
                     "ratio hangar/openssh-jump (median): %.2f%n",
                     (double) median(times.get("hangar gateway")) / median(times.get("openssh jump")));
+            System.out.printf(
+                    "ratio hangar/direct (median): %.2f; added by the hangar gateway: %.1f ms, by the openssh jump: %.1f ms%n",
+                    (double) median(times.get("hangar gateway")) / median(times.get("direct")),
+                    (median(times.get("hangar gateway")) - median(times.get("direct"))) / 1e6,
+                    (median(times.get("openssh jump")) - median(times.get("direct"))) / 1e6);
+
+            int streamMib = Integer.getInteger("bench.stream.mib", 512);
+            int rounds = Integer.getInteger("bench.stream.rounds", 3);
+            if (streamMib > 0) {
+                streamBench(config, routes, order, times, streamMib, rounds);
+            }
+            if (sizeMib <= 0) return;
 
             System.out.println("== scp of " + sizeMib + " MiB (OpenSSH " + sshVersion() + ", gateway hop ciphers: "
                     + (ciphers.isEmpty() ? "client default" : ciphers) + ") ==");
@@ -152,6 +172,72 @@ class GatewayBench {
                     rates.get("hangar gateway")[0] / rates.get("openssh jump")[0],
                     rates.get("hangar gateway")[1] / rates.get("openssh jump")[1]);
         }
+    }
+
+    /** Download and upload streams of {@code mib} MiB per route, interleaved, {@code rounds} each. */
+    private static void streamBench(
+            Path config,
+            Map<String, String> routes,
+            List<String> order,
+            Map<String, List<Long>> setup,
+            int mib,
+            int rounds) {
+        System.out.println("== stream of " + mib + " MiB (ssh HOST 'head -c N /dev/zero' | wc -c, and the reverse; "
+                + sshVersion() + "), " + rounds + " rounds, interleaved; median ==");
+        long bytes = mib * 1048576L;
+        Map<String, List<Long>> down = new java.util.HashMap<>();
+        Map<String, List<Long>> up = new java.util.HashMap<>();
+        for (String r : order) {
+            down.put(r, new ArrayList<>());
+            up.put(r, new ArrayList<>());
+        }
+        for (int i = 0; i < rounds; i++) {
+            for (String r : order) {
+                down.get(r)
+                        .add(stream(
+                                bytes,
+                                "ssh -F '" + config + "' -o BatchMode=yes " + routes.get(r) + " 'head -c " + bytes
+                                        + " /dev/zero' | wc -c"));
+                up.get(r)
+                        .add(stream(
+                                bytes,
+                                "head -c " + bytes + " /dev/zero | ssh -F '" + config + "' -o BatchMode=yes "
+                                        + routes.get(r) + " 'wc -c'"));
+            }
+        }
+        Map<String, double[]> rate = new java.util.HashMap<>();
+        for (String r : order) {
+            long s = median(setup.get(r));
+            long d = median(down.get(r));
+            long u = median(up.get(r));
+            double mibs = bytes / 1048576.0;
+            rate.put(r, new double[] {mibs / (d / 1e9), mibs / (u / 1e9)});
+            System.out.printf(
+                    "%-15s download %7.1f MiB/s (%5.2f s; %7.1f MiB/s without setup)  upload %7.1f MiB/s (%5.2f s; %7.1f MiB/s without setup)%n",
+                    r,
+                    mibs / (d / 1e9),
+                    d / 1e9,
+                    mibs / (Math.max(1, d - s) / 1e9),
+                    mibs / (u / 1e9),
+                    u / 1e9,
+                    mibs / (Math.max(1, u - s) / 1e9));
+        }
+        for (String other : List.of("direct", "openssh jump")) {
+            System.out.printf(
+                    "ratio hangar/%s stream throughput: download %.2f  upload %.2f%n",
+                    other,
+                    rate.get("hangar gateway")[0] / rate.get(other)[0],
+                    rate.get("hangar gateway")[1] / rate.get(other)[1]);
+        }
+    }
+
+    /** Runs a shell pipeline that prints a byte count; checks the count; returns the wall time. */
+    private static long stream(long bytes, String pipeline) {
+        long t0 = System.nanoTime();
+        Proc.Result r = Proc.ok(T, List.of("bash", "-o", "pipefail", "-c", pipeline));
+        long t = System.nanoTime() - t0;
+        assertThat(r.stdout().strip()).as(pipeline).isEqualTo(Long.toString(bytes));
+        return t;
     }
 
     private static long median(List<Long> l) {

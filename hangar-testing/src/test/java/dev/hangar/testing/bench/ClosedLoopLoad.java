@@ -60,18 +60,48 @@ record ClosedLoopLoad(HttpClient client, int clients, int warmupSeconds, int sec
      * @param requests the request for the i-th send of a client (lets a run spread over many tokens)
      */
     Result run(String label, IntFunction<HttpRequest> requests, int expectedStatus) throws Exception {
-        phase(requests, expectedStatus, warmupSeconds);
-        Result r = phase(requests, expectedStatus, seconds);
+        return measure(
+                label,
+                i -> client.send(requests.apply(i), HttpResponse.BodyHandlers.ofByteArray())
+                                .statusCode()
+                        == expectedStatus,
+                "requests",
+                "req/s");
+    }
+
+    /** One timed unit of work of a simulated client (e.g. several requests in a row). */
+    @FunctionalInterface
+    interface Operation {
+        /**
+         * @param i the client's sequence number of this operation (unique across clients in one phase)
+         * @return whether it succeeded; failures count as errors, not samples
+         */
+        boolean perform(int i) throws Exception;
+    }
+
+    /**
+     * Like {@link #run(String, IntFunction, int)} for an operation of several requests: times each
+     * whole operation.
+     */
+    Result runOperation(String label, Operation operation) throws Exception {
+        return measure(label, operation, "operations", "op/s");
+    }
+
+    private Result measure(String label, Operation operation, String unit, String rateUnit) throws Exception {
+        phase(operation, warmupSeconds);
+        Result r = phase(operation, seconds);
         long[] lat = r.sortedNanos();
         System.out.printf(
                 Locale.ROOT,
-                "%s: %d clients, %d s: %d requests (%d errors), %.1f req/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms%n",
+                "%s: %d clients, %d s: %d %s (%d errors), %.1f %s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.1f ms%n",
                 label,
                 clients,
                 seconds,
                 lat.length,
+                unit,
                 r.errors(),
                 r.requestsPerSecond(),
+                rateUnit,
                 r.percentileMillis(0.50),
                 r.percentileMillis(0.90),
                 r.percentileMillis(0.99),
@@ -79,7 +109,7 @@ record ClosedLoopLoad(HttpClient client, int clients, int warmupSeconds, int sec
         return r;
     }
 
-    private Result phase(IntFunction<HttpRequest> requests, int expectedStatus, int phaseSeconds) throws Exception {
+    private Result phase(Operation operation, int phaseSeconds) throws Exception {
         long end = System.nanoTime() + Duration.ofSeconds(phaseSeconds).toNanos();
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
@@ -91,9 +121,7 @@ record ClosedLoopLoad(HttpClient client, int clients, int warmupSeconds, int sec
                     List<Long> mine = new ArrayList<>();
                     for (int i = offset; System.nanoTime() < end; i++) {
                         long s = System.nanoTime();
-                        HttpResponse<byte[]> resp =
-                                client.send(requests.apply(i), HttpResponse.BodyHandlers.ofByteArray());
-                        if (resp.statusCode() == expectedStatus) mine.add(System.nanoTime() - s);
+                        if (operation.perform(i)) mine.add(System.nanoTime() - s);
                         else errors.incrementAndGet();
                     }
                     return mine;

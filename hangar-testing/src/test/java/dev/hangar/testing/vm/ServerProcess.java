@@ -33,13 +33,20 @@ final class ServerProcess implements AutoCloseable {
     private static final Duration READY = Duration.ofMinutes(3);
 
     private final Path home;
+    private final List<Path> extraClassPath;
     private int starts;
     private Process process;
     private Path log;
     private URI url;
 
     ServerProcess(Path home) {
+        this(home, List.of());
+    }
+
+    /** A server whose class path is the test JVM's followed by {@code extraClassPath}. */
+    ServerProcess(Path home, List<Path> extraClassPath) {
         this.home = home;
+        this.extraClassPath = List.copyOf(extraClassPath);
     }
 
     /**
@@ -56,7 +63,7 @@ final class ServerProcess implements AutoCloseable {
                         java,
                         "--enable-native-access=ALL-UNNAMED",
                         "-cp",
-                        System.getProperty("java.class.path"),
+                        classPath(),
                         "dev.hangar.server.Main",
                         // The home on the command line is also how the test's cleanup recognises
                         // its own processes (never another test's).
@@ -90,6 +97,12 @@ final class ServerProcess implements AutoCloseable {
                 });
         url = URI.create(found[0]);
         return this;
+    }
+
+    private String classPath() {
+        StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+        for (Path p : extraClassPath) cp.append(java.io.File.pathSeparator).append(p);
+        return cp.toString();
     }
 
     /** SIGKILL (kill -9) of the server JVM alone; the VMs it launched are detached and keep running. */
