@@ -102,6 +102,8 @@ class OutputOptionTest {
                         "hangar events",
                         "hangar image list",
                         "hangar keepalive",
+                        "hangar autostop show",
+                        "hangar autostop set",
                         "hangar key list",
                         "hangar list",
                         "hangar show",
