@@ -44,6 +44,7 @@ public final class InMemoryStore implements Store {
     private long seq;
     private List<AuditEntry> audit = new ArrayList<>();
     private long auditSeq;
+    private int staleUpdates; // not rolled back with a transaction: it stands for other writers
 
     private final WorkspaceStore workspaceStore = new Workspaces();
     private final EventStore eventStore = new Events();
@@ -53,6 +54,16 @@ public final class InMemoryStore implements Store {
     private final QuotaStore quotaStore = new Quotas();
     private final SecretStore secretStore = new Secrets();
     private final ResetStore resetStore = new Resets();
+
+    /**
+     * Makes the next {@code n} workspace updates fail with {@link StaleVersionException}, as when
+     * another writer (the reconciler) saved the row between a reader's read and its write.
+     */
+    public void failNextUpdatesAsStale(int n) {
+        synchronized (lock) {
+            staleUpdates = n;
+        }
+    }
 
     /** @return every event of every workspace, oldest first (a copy) */
     public List<WorkspaceEvent> allEvents() {
@@ -492,6 +503,10 @@ public final class InMemoryStore implements Store {
                 Workspace cur = workspaces.get(w.id());
                 if (cur == null) throw new NotFoundException("workspace " + w.id() + " not found");
                 if (cur.version() != w.version()) throw new StaleVersionException(w.id(), w.version());
+                if (staleUpdates > 0) {
+                    staleUpdates--;
+                    throw new StaleVersionException(w.id(), w.version());
+                }
                 Workspace stored = w.withVersion(w.version() + 1);
                 workspaces.put(w.id(), stored);
                 return stored;
