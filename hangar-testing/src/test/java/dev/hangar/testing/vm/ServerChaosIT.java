@@ -231,8 +231,8 @@ class ServerChaosIT {
                 assertThat(b.path("seq").asLong())
                         .as("event seq order of %s %s", name, when)
                         .isGreaterThan(a.path("seq").asLong());
-                // An event's time is taken before its transaction commits and its seq at the commit,
-                // so two writers (an API call and the reconciler) may commit in the other order a few
+                // An event's time is taken before its row is written and its seq when it is written,
+                // so two writers (an API call and the reconciler) may write in the other order a few
                 // ms apart (CI saw 2 ms). A restart must not move time back further than that.
                 assertThat(Instant.parse(b.path("at").asText()))
                         .as("event time order of %s %s", name, when)
