@@ -3,6 +3,7 @@ package dev.hangar.core.reconcile;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.secret.SecretFiles;
 import dev.hangar.core.service.HostCertificateAuthority;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.WorkspaceFilter;
@@ -97,33 +98,11 @@ public final class WorkspaceReconciler implements AutoCloseable {
     private boolean started;
 
     /**
-     * A reconciler on virtual threads that delivers the owner's secrets to a provider when it starts
-     * a workspace ({@link dev.hangar.provider.spi.WorkspaceSpec#secrets()}).
-     */
-    public WorkspaceReconciler(
-            Store store,
-            TemplateCatalog templates,
-            ProviderRegistry providers,
-            HostCertificateAuthority hostCa,
-            Clock clock,
-            Settings settings,
-            ReconcilerMetrics metrics,
-            dev.hangar.core.secret.SecretFiles secrets) {
-        this(
-                store,
-                templates,
-                providers,
-                hostCa,
-                clock,
-                settings,
-                metrics,
-                ReconcileScheduler.virtualThreads(),
-                secrets);
-    }
-
-    /**
-     * A reconciler whose passes and timers run on {@code scheduler} (tests step it) and that delivers
-     * {@code secrets} on start ({@link dev.hangar.core.secret.SecretFiles#NONE} for none).
+     * A reconciler whose passes and timers run on {@code scheduler} ({@link
+     * ReconcileScheduler#virtualThreads()} in the server; tests step it), that delivers {@code
+     * secrets} when a workspace starts ({@link SecretFiles#NONE} for none), and whose passes run
+     * under {@code fence} (its {@link ReconcileFence#active()} is combined with this reconciler's
+     * own {@link #pause}/{@link #resume} state; {@link ReconcileFence#local()} for a single server).
      */
     public WorkspaceReconciler(
             Store store,
@@ -134,25 +113,7 @@ public final class WorkspaceReconciler implements AutoCloseable {
             Settings settings,
             ReconcilerMetrics metrics,
             ReconcileScheduler scheduler,
-            dev.hangar.core.secret.SecretFiles secrets) {
-        this(store, templates, providers, hostCa, clock, settings, metrics, scheduler, secrets, ReconcileFence.local());
-    }
-
-    /**
-     * A reconciler whose passes run under {@code fence} (its {@link ReconcileFence#active()} is
-     * combined with this reconciler's own {@link #pause}/{@link #resume} state): for a replica of a
-     * control plane with two or more replicas.
-     */
-    public WorkspaceReconciler(
-            Store store,
-            TemplateCatalog templates,
-            ProviderRegistry providers,
-            HostCertificateAuthority hostCa,
-            Clock clock,
-            Settings settings,
-            ReconcilerMetrics metrics,
-            ReconcileScheduler scheduler,
-            dev.hangar.core.secret.SecretFiles secrets,
+            SecretFiles secrets,
             ReconcileFence fence) {
         this.store = store;
         this.settings = settings;

@@ -45,7 +45,9 @@ class ReconcilePassResetTest {
                 TestWorkspaces.HOST_CA,
                 clock,
                 SETTINGS,
-                ReconcilerMetrics.NONE);
+                ReconcilerMetrics.NONE,
+                dev.hangar.core.secret.SecretFiles.NONE,
+                ReconcileFence.local());
     }
 
     private Workspace insert(DesiredState desired, Phase phase) {
@@ -107,8 +109,8 @@ class ReconcilePassResetTest {
                 .filter(e -> e.type().equals("phase"))
                 .map(WorkspaceEvent::message)
                 .toList();
-        assertThat(phases.getFirst()).startsWith("Running -> Stopping: " + ReconcilePass.RESETTING);
-        assertThat(phases).contains("Stopping -> Stopped: " + ReconcilePass.RESETTING);
+        assertThat(phases.getFirst()).startsWith("Running -> Stopping: " + ResetStep.RESETTING);
+        assertThat(phases).contains("Stopping -> Stopped: " + ResetStep.RESETTING);
         assertThat(phases.getLast()).isEqualTo("Stopped -> Running: up again");
     }
 
@@ -168,7 +170,9 @@ class ReconcilePassResetTest {
                 TestWorkspaces.HOST_CA,
                 clock,
                 SETTINGS,
-                ReconcilerMetrics.NONE);
+                ReconcilerMetrics.NONE,
+                dev.hangar.core.secret.SecretFiles.NONE,
+                ReconcileFence.local());
         Workspace w = insert(DesiredState.STOPPED, Phase.Stopped);
         store.resets().request(w.id());
 

@@ -53,7 +53,9 @@ class ReconcilePassTest {
                 TestWorkspaces.HOST_CA,
                 clock,
                 settings,
-                ReconcilerMetrics.NONE);
+                ReconcilerMetrics.NONE,
+                dev.hangar.core.secret.SecretFiles.NONE,
+                ReconcileFence.local());
     }
 
     private ReconcilePass pass() {
@@ -463,7 +465,8 @@ class ReconcilePassTest {
                 clock,
                 SETTINGS,
                 ReconcilerMetrics.NONE,
-                files);
+                files,
+                ReconcileFence.local());
         Workspace w = insert(DesiredState.RUNNING, Phase.Stopped);
         provider.observing(new Observation.Stopped("off")).applyingByDefault(new Observation.Starting("booting"));
         pass.run(w.id());

@@ -32,7 +32,8 @@ class WorkspaceReconcilerTest {
             new WorkspaceReconciler.Settings(2, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(1)),
             ReconcilerMetrics.NONE,
             scheduler,
-            dev.hangar.core.secret.SecretFiles.NONE);
+            dev.hangar.core.secret.SecretFiles.NONE,
+            ReconcileFence.local());
 
     private Workspace insert(String name) {
         return store.workspaces()
