@@ -189,8 +189,7 @@ public final class ActivityService {
      *     owner's default ({@code hangar autostop set}), else its template's, else off
      */
     public Autostop autostop(Workspace w, WorkspaceActivity a) {
-        return a.override()
-                .orElseGet(() -> store.activity().userDefault(w.owner()).orElseGet(() -> templateSetting(w)));
+        return inForce(w, a, () -> store.activity().userDefault(w.owner()));
     }
 
     /**
@@ -198,10 +197,13 @@ public final class ActivityService {
      * caller ({@link dev.hangar.core.store.ActivityStore#userDefaults}), for a sweep over many workspaces.
      */
     public Autostop autostop(Workspace w, WorkspaceActivity a, Map<String, Autostop> userDefaults) {
-        return a.override().orElseGet(() -> {
-            Autostop user = userDefaults.get(w.owner());
-            return user != null ? user : templateSetting(w);
-        });
+        return inForce(w, a, () -> java.util.Optional.ofNullable(userDefaults.get(w.owner())));
+    }
+
+    /** The one place of the precedence; the owner's default is read only when the workspace has no own setting. */
+    private Autostop inForce(
+            Workspace w, WorkspaceActivity a, java.util.function.Supplier<java.util.Optional<Autostop>> ownerDefault) {
+        return a.override().or(ownerDefault).orElseGet(() -> templateSetting(w));
     }
 
     private Autostop templateSetting(Workspace w) {
