@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.testfixtures.SeededCases;
 import dev.hangar.testing.TestHttp;
 import dev.hangar.testing.chaos.ChildProcessProvider;
-import dev.hangar.testing.chaos.ChildProcessProviderFactory;
+import dev.hangar.testing.chaos.ProcServerHome;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -58,25 +58,11 @@ class ServerChaosIT {
                 "ServerChaosIT seed=" + seed + " (replay: -D" + SeededCases.SEED_PROPERTY + "=" + seed + ")");
         Random random = new Random(seed);
         Path home = Files.createTempDirectory(Path.of("/tmp"), "hchaos");
-        Path services = Files.createTempDirectory("hchaos-services");
-        Files.createDirectories(services.resolve("META-INF/services"));
-        Files.writeString(
-                services.resolve("META-INF/services/dev.hangar.provider.spi.WorkspaceProviderFactory"),
-                ChildProcessProviderFactory.class.getName() + "\n");
-        Files.createDirectories(home.resolve("templates"));
-        Files.writeString(home.resolve("templates/proc.yaml"), """
-                name: proc
-                description: child-process workspaces (ServerChaosIT only)
-                provider: proc
-                image: none
-                defaults: {cpus: 1, memoryMiB: 512, diskGiB: 1}
-                settings: {}
-                """);
-        Files.writeString(home.resolve("server.yaml"), """
-                templates: {builtin: false}
-                providers: {proc: {enabled: "true"}, qemu: {enabled: "false"}}
-                reconciler: {poll-interval: 100ms, resync-interval: 1s, base-backoff: 100ms}
-                """);
+        Path services = ProcServerHome.services();
+        ProcServerHome.write(
+                home,
+                "{poll-interval: 100ms, resync-interval: 1s, base-backoff: 100ms}",
+                "child-process workspaces (ServerChaosIT only)");
         Path providerDir = home.resolve("providers").resolve(ChildProcessProvider.TYPE);
         String prefix = ChildProcessProvider.markerPrefix(providerDir);
 

@@ -26,14 +26,15 @@ import java.util.regex.Pattern;
  * variable of the test's environment reaches the server. Each start logs to {@code
  * <home>/logs/server-N.log}.
  *
- * <p>Not thread-safe; one instance per test.
+ * <p>Not thread-safe; one instance per test (or benchmark: {@code bench/ServerMemoryBench}).
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("Hangar server listening on (http://\\S+)");
     private static final Duration READY = Duration.ofMinutes(3);
 
     private final Path home;
     private final List<Path> extraClassPath;
+    private final List<String> jvmOptions;
     private int starts;
     private Process process;
     private Path log;
@@ -45,8 +46,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** A server whose class path is the test JVM's followed by {@code extraClassPath}. */
     ServerProcess(Path home, List<Path> extraClassPath) {
+        this(home, extraClassPath, List.of());
+    }
+
+    /**
+     * A server whose class path is the test JVM's followed by {@code extraClassPath}, and whose JVM
+     * gets {@code jvmOptions} (e.g. {@code -Xmx256m}) before the class path.
+     */
+    public ServerProcess(Path home, List<Path> extraClassPath, List<String> jvmOptions) {
         this.home = home;
         this.extraClassPath = List.copyOf(extraClassPath);
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /**
@@ -54,27 +64,28 @@ final class ServerProcess implements AutoCloseable {
      *
      * @throws AssertionError (from Awaitility) if it exits or does not become ready within 3 min
      */
-    ServerProcess start() throws IOException {
+    public ServerProcess start() throws IOException {
         if (process != null && process.isAlive()) throw new IllegalStateException("already running");
         Files.createDirectories(home.resolve("logs"));
         log = home.resolve("logs/server-" + (++starts) + ".log");
         String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder pb = new ProcessBuilder(
-                        java,
-                        "--enable-native-access=ALL-UNNAMED",
-                        "-cp",
-                        classPath(),
-                        "dev.hangar.server.Main",
-                        // The home on the command line is also how the test's cleanup recognises
-                        // its own processes (never another test's).
-                        "--home",
-                        home.toString(),
-                        // Hermetic: free ports for the API and the SSH gateway, whatever server.yaml says
-                        // (the gateway's default 2222 may be taken by anything on the machine).
-                        "--listen",
-                        "127.0.0.1:0",
-                        "--set",
-                        "gateway.listen-port=0")
+        List<String> command = new java.util.ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
+                "-cp",
+                classPath(),
+                "dev.hangar.server.Main",
+                // The home on the command line is also how the test's cleanup recognises
+                // its own processes (never another test's).
+                "--home",
+                home.toString(),
+                // Hermetic: free ports for the API and the SSH gateway, whatever server.yaml says
+                // (the gateway's default 2222 may be taken by anything on the machine).
+                "--listen",
+                "127.0.0.1:0",
+                "--set",
+                "gateway.listen-port=0"));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
@@ -111,8 +122,13 @@ final class ServerProcess implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError("server did not die on SIGKILL");
     }
 
+    /** @return the running server JVM's process id */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGTERM, the clean shutdown path ({@code Main}'s shutdown hook closes the store). */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null || !process.isAlive()) return;
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -122,12 +138,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** @return an HTTP client for the running server's URL */
-    TestHttp http() {
+    public TestHttp http() {
         return new TestHttp(url);
     }
 
     /** @return the admin token the first start wrote to {@code $HANGAR_HOME/cli.yaml} */
-    String adminToken() {
+    public String adminToken() {
         return CliConfig.read(home.resolve("cli.yaml"))
                 .map(CliConfig::token)
                 .filter(t -> !t.isEmpty())
