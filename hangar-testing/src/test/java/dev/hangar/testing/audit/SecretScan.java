@@ -1,7 +1,6 @@
 package dev.hangar.testing.audit;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +13,8 @@ final class SecretScan {
     /** Shorter values would match by chance. */
     private static final int MIN_LENGTH = 16;
 
-    private final Map<String, String> secrets = new LinkedHashMap<>();
+    /** Label and value; labels repeat (every line of one key has the same label). */
+    private final List<Map.Entry<String, String>> secrets = new ArrayList<>();
 
     /**
      * @param label what the value is, for a hit's message
@@ -24,7 +24,7 @@ final class SecretScan {
     SecretScan add(String label, String value) {
         if (value.length() < MIN_LENGTH)
             throw new IllegalArgumentException(label + " is shorter than " + MIN_LENGTH + " characters");
-        secrets.put(label, value);
+        secrets.add(Map.entry(label, value));
         return this;
     }
 
@@ -35,12 +35,12 @@ final class SecretScan {
 
     /**
      * @param sources source name to its text
-     * @return one {@code "<source>: <label>"} per secret found in a source; empty when clean
+     * @return one {@code "<source>: <label>"} per secret value found in a source; empty when clean
      */
     List<String> hits(Map<String, String> sources) {
         List<String> hits = new ArrayList<>();
         for (var source : sources.entrySet()) {
-            for (var secret : secrets.entrySet()) {
+            for (var secret : secrets) {
                 if (source.getValue().contains(secret.getValue())) hits.add(source.getKey() + ": " + secret.getKey());
             }
         }
