@@ -32,6 +32,7 @@ public final class TokenUseRecorder implements AutoCloseable {
     private final boolean background;
     private final Map<String, Instant> pending = new ConcurrentHashMap<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final java.util.concurrent.locks.ReentrantLock flushing = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean closed;
 
     private TokenUseRecorder(Store store, Duration granularity, boolean background) {
@@ -72,8 +73,20 @@ public final class TokenUseRecorder implements AutoCloseable {
             Thread.ofVirtual().name("token-last-used").start(this::flush);
     }
 
-    /** Writes everything noted so far; returns when it is on disk (or its write failed). */
+    /**
+     * Writes everything noted so far; returns when it is on disk (or its write failed), also when
+     * another flush had already taken it (flushes run one at a time).
+     */
     public void flush() {
+        flushing.lock();
+        try {
+            writeBatch();
+        } finally {
+            flushing.unlock();
+        }
+    }
+
+    private void writeBatch() {
         // cleared first: a use noted while this batch is written schedules the next one
         scheduled.set(false);
         if (pending.isEmpty()) return;

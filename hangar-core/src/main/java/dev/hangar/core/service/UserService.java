@@ -121,8 +121,13 @@ public final class UserService {
         return new Tokens.Created(stored, issued.token());
     }
 
-    /** @return the owner's tokens ordered by name (hashes included: callers must not show them) */
+    /**
+     * @return the owner's tokens ordered by name (hashes included: callers must not show them),
+     *     with every use noted before this call written first, so a list shows the request that
+     *     came before it
+     */
     public List<ApiToken> tokens(String owner) {
+        tokenUses.flush();
         return store.users().tokens(owner);
     }
 
