@@ -225,7 +225,11 @@ public final class HangarServer implements AutoCloseable {
                     secrets,
                     replicas.fence());
             closeables.push(reconciler);
-            UserService users = new UserService(store, clock);
+            // last-used times are written off the request path; closed (flushed) before the store
+            dev.hangar.core.service.TokenUseRecorder tokenUses =
+                    dev.hangar.core.service.TokenUseRecorder.background(store, UserService.LAST_USED_GRANULARITY);
+            closeables.push(tokenUses);
+            UserService users = new UserService(store, clock, tokenUses);
             AuditLog audit = new AuditLog(store, clock, config.auditRetention());
             WorkspaceService workspaces;
             try {

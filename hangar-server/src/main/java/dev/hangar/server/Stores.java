@@ -9,7 +9,11 @@ final class Stores {
     private Stores() {}
 
     /**
-     * @throws ConfigException when the URL is neither SQLite nor PostgreSQL
+     * Opens the store with the secrets key ({@code secrets.key-file}, created 0600 when absent),
+     * which seals the workspace host private keys in the database.
+     *
+     * @throws ConfigException when the URL is neither SQLite nor PostgreSQL, or the key file is
+     *     unreadable, too open or malformed
      */
     static Store open(ServerConfig config) {
         StoreConfig sc;
@@ -18,6 +22,13 @@ final class Stores {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("database.url: " + e.getMessage(), e);
         }
-        return JdbiStore.open(sc);
+        dev.hangar.core.secret.SecretCipher key;
+        try {
+            key = dev.hangar.core.secret.SecretKeyFile.loadOrCreate(
+                    config.secrets().keyFile());
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            throw new ConfigException("secrets.key-file: " + e.getMessage(), e);
+        }
+        return JdbiStore.open(sc, key);
     }
 }

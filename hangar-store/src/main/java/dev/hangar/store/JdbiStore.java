@@ -88,16 +88,18 @@ public final class JdbiStore implements Store {
     private final dev.hangar.core.store.DeviceClaimStore deviceClaims;
     private final dev.hangar.core.store.ResetStore resets;
     private final dev.hangar.core.store.ReconcileClaimStore claims;
+    private final SealedColumn hostKeys;
 
-    private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description) {
+    private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description, SealedColumn hostKeys) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
+        this.hostKeys = hostKeys;
         Jdbi jdbi = Jdbi.create(dataSource);
         // Exception messages must not carry bound values: they include private host keys.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         this.session = new PooledSession(jdbi, dialect, dialect == Dialect.SQLITE);
-        this.workspaces = new JdbiWorkspaceStore(session);
+        this.workspaces = new JdbiWorkspaceStore(session, hostKeys);
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
         this.audit = new JdbiAuditStore(session);
@@ -112,15 +114,20 @@ public final class JdbiStore implements Store {
 
     /**
      * Opens the database, creating the SQLite file (and its missing parent directories) when
-     * needed, and applies pending Flyway migrations from {@code db/migration/sqlite} or {@code
-     * db/migration/postgresql}.
+     * needed, applies pending Flyway migrations from {@code db/migration/sqlite} or {@code
+     * db/migration/postgresql} (plus the Java migration {@link SealHostKeysMigration}, V20), and
+     * checks that {@code secretsKey} is the key the stored private keys were sealed with.
      *
+     * @param secretsKey the server's secrets key ({@code secrets.key-file}); workspace host
+     *     private keys are sealed with it on every write and opened on every read
      * @return an open store; close it to release the pool
-     * @throws StoreException when the database cannot be reached or migrated; the message names
-     *     the database (never its password) and the cause
+     * @throws StoreException when the database cannot be reached or migrated, or its private keys
+     *     were sealed with another key (the message names both key ids and {@code
+     *     secrets.key-file}); the message names the database (never its password) and the cause
      */
-    public static JdbiStore open(StoreConfig config) {
+    public static JdbiStore open(StoreConfig config, dev.hangar.core.secret.SecretCipher secretsKey) {
         Objects.requireNonNull(config, "config");
+        SealedColumn hostKeys = new SealedColumn(secretsKey, "host-key", "workspaces.host_key_private");
         Dialect dialect = Dialect.of(config);
         String description = config.describe();
         HikariDataSource dataSource;
@@ -134,13 +141,20 @@ public final class JdbiStore implements Store {
                     .dataSource(dataSource)
                     .locations(dialect.migrations())
                     .failOnMissingLocations(true)
+                    .javaMigrations(new SealHostKeysMigration(hostKeys))
                     .load()
                     .migrate();
         } catch (RuntimeException e) { // FlywayException included
             dataSource.close();
             throw new StoreException("cannot migrate database " + description + ": " + e.getMessage(), e);
         }
-        return new JdbiStore(dataSource, dialect, description);
+        try {
+            SealHostKeysMigration.requireKey(dataSource, hostKeys, description);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return new JdbiStore(dataSource, dialect, description, hostKeys);
     }
 
     @Override
@@ -204,7 +218,7 @@ public final class JdbiStore implements Store {
         return session.transaction(handle -> {
             TransactionSession bound = new TransactionSession(handle, dialect);
             try {
-                return work.apply(new TransactionBoundStore(bound, description));
+                return work.apply(new TransactionBoundStore(bound, description, hostKeys));
             } finally {
                 bound.end();
             }
@@ -240,6 +254,9 @@ public final class JdbiStore implements Store {
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
         sqlite.enforceForeignKeys(true);
+        // Deleted and overwritten content is zeroed, not left in free space where a scan of the
+        // file would find a revoked token's hash or a host key from before it was sealed (V20).
+        sqlite.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         // BEGIN IMMEDIATE takes the write lock up front, so a transaction that reads and then
         // writes waits (busy_timeout) instead of failing with SQLITE_BUSY when another process wrote.
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

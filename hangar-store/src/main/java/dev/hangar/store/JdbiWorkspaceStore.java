@@ -28,7 +28,11 @@ import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementContext;
 
-/** The {@code workspaces} table. Thread-safe; semantics as {@link WorkspaceStore} states. */
+/**
+ * The {@code workspaces} table. Thread-safe; semantics as {@link WorkspaceStore} states. The host
+ * private key is sealed on write and opened on read ({@link SealedColumn}, purpose {@code
+ * host-key}, bound to the workspace id): the table never holds it in clear.
+ */
 final class JdbiWorkspaceStore implements WorkspaceStore {
 
     private static final String COLUMNS = "id, name, owner, template, provider_type, cpus, memory_mib, disk_gib, image,"
@@ -52,9 +56,11 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
             + " updated_at_ms = :updatedAt, version = :newVersion, devcontainer = :devcontainer, devices = :devices WHERE id = :id AND version = :version";
 
     private final Session session;
+    private final SealedColumn hostKeys;
 
-    JdbiWorkspaceStore(Session session) {
+    JdbiWorkspaceStore(Session session, SealedColumn hostKeys) {
         this.session = session;
+        this.hostKeys = hostKeys;
     }
 
     @Override
@@ -76,7 +82,7 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
         Objects.requireNonNull(id, "id");
         return session.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM workspaces WHERE id = :id")
                 .bind("id", id)
-                .map(JdbiWorkspaceStore::row)
+                .map(this::row)
                 .findOne());
     }
 
@@ -88,7 +94,7 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                 h -> h.createQuery("SELECT " + COLUMNS + " FROM workspaces WHERE owner = :owner AND name = :name")
                         .bind("owner", owner)
                         .bind("name", name)
-                        .map(JdbiWorkspaceStore::row)
+                        .map(this::row)
                         .findOne());
     }
 
@@ -118,7 +124,7 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
             if (!filter.providerType().isEmpty()) query.bind("providerType", filter.providerType());
             if (!after.isStart()) query.bind("afterOwner", after.owner()).bind("afterName", after.name());
             if (limit != Integer.MAX_VALUE) query.bind("limit", limit);
-            return query.map(JdbiWorkspaceStore::row).list();
+            return query.map(this::row).list();
         });
     }
 
@@ -202,7 +208,7 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                 .withVersion(version);
     }
 
-    private static <S extends SqlStatement<S>> S bind(S statement, Workspace w) {
+    private <S extends SqlStatement<S>> S bind(S statement, Workspace w) {
         WorkspaceParameters p = w.parameters();
         SshHostKey key = w.hostKey();
         return statement
@@ -220,7 +226,9 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                 .bind("devices", Columns.devices(p.devices()))
                 .bind("hostKeyAlgorithm", text("hostKey.algorithm", key.algorithm()))
                 .bind("hostKeyPublic", text("hostKey.publicKey", key.publicKey()))
-                .bind("hostKeyPrivate", text("hostKey.privateKeyOpenSsh", key.privateKeyOpenSsh()))
+                .bind(
+                        "hostKeyPrivate",
+                        hostKeys.seal(w.id(), text("hostKey.privateKeyOpenSsh", key.privateKeyOpenSsh())))
                 .bind("desired", w.desired().wire())
                 .bind("phase", w.phase().name())
                 .bind("reason", text("reason", w.reason()))
@@ -232,9 +240,10 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                 .bind("updatedAt", millis("updatedAt", w.updatedAt()));
     }
 
-    private static Workspace row(ResultSet rs, StatementContext ctx) throws SQLException {
+    private Workspace row(ResultSet rs, StatementContext ctx) throws SQLException {
+        String id = rs.getString("id");
         return new Workspace(
-                rs.getString("id"),
+                id,
                 new Workspace.Spec(
                         rs.getString("name"),
                         rs.getString("owner"),
@@ -248,7 +257,7 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                                 Columns.devices(rs.getString("devices"))),
                         new SshHostKey(
                                 rs.getString("host_key_algorithm"),
-                                rs.getString("host_key_private"),
+                                hostKeys.open(id, rs.getString("host_key_private")),
                                 rs.getString("host_key_public")),
                         DesiredState.fromWire(rs.getString("desired"))),
                 new Workspace.Status(

@@ -30,10 +30,10 @@ final class TransactionBoundStore implements Store {
     private final dev.hangar.core.store.ResetStore resets;
     private final dev.hangar.core.store.ReconcileClaimStore claims;
 
-    TransactionBoundStore(TransactionSession session, String description) {
+    TransactionBoundStore(TransactionSession session, String description, SealedColumn hostKeys) {
         this.session = session;
         this.description = description;
-        this.workspaces = new JdbiWorkspaceStore(session);
+        this.workspaces = new JdbiWorkspaceStore(session, hostKeys);
         this.events = new JdbiEventStore(session);
         this.users = new JdbiUserStore(session);
         this.audit = new JdbiAuditStore(session);

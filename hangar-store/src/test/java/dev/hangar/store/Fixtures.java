@@ -5,6 +5,7 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.SshPublicKey;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.secret.SecretCipher;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +24,19 @@ final class Fixtures {
     /** An instant with nanoseconds, to show that the store truncates to milliseconds. */
     static final Instant T0 = Instant.parse("2026-11-21T01:02:03.123456789Z");
 
+    /** The secrets key the test stores are opened with (fixed, so a reopened database opens). */
+    static final SecretCipher KEY = new SecretCipher(filled((byte) 7));
+
+    /** Another key: a database sealed with {@link #KEY} must refuse it. */
+    static final SecretCipher OTHER_KEY = new SecretCipher(filled((byte) 9));
+
     private Fixtures() {}
+
+    private static byte[] filled(byte b) {
+        byte[] key = new byte[SecretCipher.KEY_BYTES];
+        java.util.Arrays.fill(key, b);
+        return key;
+    }
 
     static KeyPair ecKeyPair() {
         try {

@@ -63,7 +63,7 @@ class PostgresStoreTest extends StoreContractTest {
         StoreConfig nowhere = new StoreConfig(
                 "jdbc:postgresql://127.0.0.1:" + closedPort + "/hangar?password=" + PASSWORD, "hangar", PASSWORD);
 
-        assertThatThrownBy(() -> JdbiStore.open(nowhere))
+        assertThatThrownBy(() -> JdbiStore.open(nowhere, Fixtures.KEY))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("postgresql://127.0.0.1:" + closedPort + "/hangar")
                 .hasMessageNotContaining(PASSWORD);

@@ -105,7 +105,7 @@ class SqliteStoreTest extends StoreContractTest {
         Path garbage = tempDir.resolve("garbage.db");
         Files.writeString(garbage, "this is not a SQLite database, just text that is long enough to be checked");
 
-        assertThatThrownBy(() -> JdbiStore.open(StoreConfig.sqlite(garbage)))
+        assertThatThrownBy(() -> JdbiStore.open(StoreConfig.sqlite(garbage), Fixtures.KEY))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining(garbage.toString());
     }

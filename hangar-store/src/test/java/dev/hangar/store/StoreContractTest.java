@@ -62,7 +62,8 @@ abstract class StoreContractTest
                 DeviceClaimStoreContract,
                 DeviceStoreContract,
                 ResetStoreContract,
-                ReconcileClaimStoreContract {
+                ReconcileClaimStoreContract,
+                SealedHostKeyContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -73,7 +74,17 @@ abstract class StoreContractTest
     @BeforeEach
     void openStore() throws Exception {
         config = newDatabase();
-        store = JdbiStore.open(config);
+        store = JdbiStore.open(config, Fixtures.KEY);
+    }
+
+    @Override
+    public JdbiStore sealedStore() {
+        return store;
+    }
+
+    @Override
+    public StoreConfig sealedStoreConfig() {
+        return config;
     }
 
     @Override
@@ -697,7 +708,7 @@ abstract class StoreContractTest
             st.execute("INSERT INTO api_tokens (id, owner, secret_hash, description, created_at_ms) VALUES"
                     + " ('00000000000000b2', 'bob', 'cc', 'test', 5)");
         }
-        try (JdbiStore migrated = JdbiStore.open(old)) {
+        try (JdbiStore migrated = JdbiStore.open(old, Fixtures.KEY)) {
             assertThat(migrated.users().find("root").orElseThrow().role()).isEqualTo(Role.ADMIN);
             assertThat(migrated.users().find("bob").orElseThrow().role()).isEqualTo(Role.MEMBER);
             assertThat(migrated.users().find("bob").orElseThrow().disabled()).isFalse();
@@ -970,9 +981,9 @@ abstract class StoreContractTest
         long applied = rawCount("SELECT COUNT(*) FROM flyway_schema_history");
         store.close();
 
-        store = JdbiStore.open(config);
+        store = JdbiStore.open(config, Fixtures.KEY);
         store.close();
-        store = JdbiStore.open(config);
+        store = JdbiStore.open(config, Fixtures.KEY);
 
         assertThat(applied).isPositive();
         assertThat(rawCount("SELECT COUNT(*) FROM flyway_schema_history")).isEqualTo(applied);

@@ -121,9 +121,11 @@ public final class TestControlPlane implements AutoCloseable {
             return this;
         }
 
-        /** Adjusts the server config after the test defaults are applied. */
+        /** Adjusts the server config after the test defaults and any earlier {@code configure} are applied. */
         public Builder configure(UnaryOperator<ServerConfig> change) {
-            this.configure = Objects.requireNonNull(change);
+            Objects.requireNonNull(change);
+            UnaryOperator<ServerConfig> earlier = this.configure;
+            this.configure = c -> change.apply(earlier.apply(c));
             return this;
         }
 

@@ -128,6 +128,9 @@ class ReplicasTest {
                 .withListen("127.0.0.1", 0)
                 .withTemplates(templates, false)
                 .withDatabase(databaseUrl, "postgres", "")
+                // replicas share one secrets key, as they share the home volume in deploy/: it
+                // seals the host keys in the one database
+                .withSecrets(new dev.hangar.server.SecretSettings(tmp.resolve("secrets.key"), 50))
                 .withReconciler(
                         new WorkspaceReconciler.Settings(4, Duration.ofMillis(100), resync, Duration.ofMillis(100)))
                 .withLeaderElection(new LeaderElectionSettings(

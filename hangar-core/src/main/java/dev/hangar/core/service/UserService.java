@@ -24,10 +24,21 @@ import java.util.Optional;
 public final class UserService {
     private final Store store;
     private final Clock clock;
+    private final TokenUseRecorder tokenUses;
 
+    /** A service that writes a token's last-used time before {@link #authenticate} returns. */
     public UserService(Store store, Clock clock) {
+        this(store, clock, TokenUseRecorder.direct(store, LAST_USED_GRANULARITY));
+    }
+
+    /**
+     * @param tokenUses where {@link #authenticate} notes a token's use (the server passes a
+     *     background recorder, so the write is off the request path)
+     */
+    public UserService(Store store, Clock clock, TokenUseRecorder tokenUses) {
         this.store = store;
         this.clock = clock;
+        this.tokenUses = java.util.Objects.requireNonNull(tokenUses, "tokenUses");
     }
 
     /** How often at most a token's last-used time is written. */
@@ -110,8 +121,13 @@ public final class UserService {
         return new Tokens.Created(stored, issued.token());
     }
 
-    /** @return the owner's tokens ordered by name (hashes included: callers must not show them) */
+    /**
+     * @return the owner's tokens ordered by name (hashes included: callers must not show them),
+     *     with every use noted before this call written first, so a list shows the request that
+     *     came before it
+     */
     public List<ApiToken> tokens(String owner) {
+        tokenUses.flush();
         return store.users().tokens(owner);
     }
 
@@ -145,7 +161,8 @@ public final class UserService {
     /**
      * Authenticates a bearer token: well-formed, known, secret matching (constant time), not
      * expired, and its user enabled. Records the use at most once per {@link
-     * #LAST_USED_GRANULARITY}.
+     * #LAST_USED_GRANULARITY}, through the {@link TokenUseRecorder} (with the server's, after the
+     * answer rather than before it).
      *
      * @return the user the token acts as; empty for anything else (the caller answers 401 without
      *     saying which)
@@ -162,7 +179,7 @@ public final class UserService {
             if (t.lastUsedAt()
                     .map(l -> l.isBefore(at.minus(LAST_USED_GRANULARITY)))
                     .orElse(true)) {
-                store.users().touchToken(t.id(), at, at.minus(LAST_USED_GRANULARITY));
+                tokenUses.record(t.id(), at);
             }
         }
         return user;

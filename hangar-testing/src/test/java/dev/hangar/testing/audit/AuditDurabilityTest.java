@@ -39,7 +39,9 @@ class AuditDurabilityTest {
                         .isEqualTo("dur-alice/t" + i);
             }
         }
-        try (JdbiStore reopened = JdbiStore.open(StoreConfig.sqlite(home.resolve("hangar.db")))) {
+        try (JdbiStore reopened = JdbiStore.open(
+                StoreConfig.sqlite(home.resolve("hangar.db")),
+                dev.hangar.core.secret.SecretKeyFile.loadOrCreate(home.resolve("secrets.key")))) {
             List<AuditEntry> kept = reopened.audit()
                     .list(new AuditQuery(java.time.Instant.EPOCH, "dur-alice", "token.create", AuditQuery.START), 1000);
             assertThat(kept).hasSize(writes);

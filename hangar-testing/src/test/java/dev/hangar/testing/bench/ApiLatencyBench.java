@@ -88,7 +88,10 @@ public final class ApiLatencyBench {
                                 "postgres");
                         try (TestControlPlane cp = TestControlPlane.builder()
                                 .reconciler(WorkspaceReconciler.Settings.DEFAULTS)
-                                .storeOpener(config -> JdbiStore.open(store))
+                                .storeOpener(config -> JdbiStore.open(
+                                        store,
+                                        dev.hangar.core.secret.SecretKeyFile.loadOrCreate(
+                                                config.secrets().keyFile())))
                                 .start()) {
                             rows.addAll(measure("postgres", cp, workspaces, clientCounts, seconds, warmup));
                         }

@@ -7,14 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** A WebSocket listener that keeps what it received (as ISO-8859-1 text) and how the socket closed. */
-final class Collector implements WebSocket.Listener {
+public final class Collector implements WebSocket.Listener {
     /** The close frame the server sent. */
     record Closed(int code, String reason) {}
 
     private final StringBuffer received = new StringBuffer();
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
 
-    String received() {
+    public String received() {
         return received.toString();
     }
 

@@ -41,6 +41,19 @@ public final class ConsoleFixture implements AutoCloseable {
 
     /** @param log what the provider answers as every console workspace's serial log */
     public ConsoleFixture(List<String> log) throws IOException {
+        this(log, java.util.Map.of(), b -> b);
+    }
+
+    /**
+     * @param log what the provider answers as every console workspace's serial log
+     * @param moreTemplates further template files (file name to YAML) beside {@code fake} and {@code console}
+     * @param more further settings of the control plane (a gateway, ...)
+     */
+    public ConsoleFixture(
+            List<String> log,
+            java.util.Map<String, String> moreTemplates,
+            java.util.function.UnaryOperator<TestControlPlane.Builder> more)
+            throws IOException {
         // A short directory: unix socket paths must stay under 108 bytes.
         dir = Files.createTempDirectory(Path.of("/tmp"), "hc");
         Path templates = Files.createDirectories(dir.resolve("templates"));
@@ -60,10 +73,11 @@ public final class ConsoleFixture implements AutoCloseable {
                   diskGiB: {min: 1, max: 100}
                 settings: {}
                 """);
+        for (var t : moreTemplates.entrySet()) Files.writeString(templates.resolve(t.getKey()), t.getValue());
         emulator = SerialConsoleEmulator.start(dir.resolve("console.sock"));
-        cp = TestControlPlane.builder()
-                .configure(c -> c.withTemplates(templates, false))
-                .addProviderFactory(ConsoleFakeProvider.factory(emulator.socket(), log))
+        cp = more.apply(TestControlPlane.builder()
+                        .configure(c -> c.withTemplates(templates, false))
+                        .addProviderFactory(ConsoleFakeProvider.factory(emulator.socket(), log)))
                 .start();
         alice = cp.createUser("alice", false);
         bob = cp.createUser("bob", false);
