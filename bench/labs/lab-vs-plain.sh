@@ -95,7 +95,7 @@ for n in 1 2 3; do
   s=$(now)
   hangar create "plain-$n" --template bench --wait --timeout 30m >/dev/null
   wait_ssh "plain-$n"
-  seq_each+=("$(echo "$(now) - $s" | bc)")
+  seq_each+=("$(printf '%.1f' "$(echo "$(now) - $s" | bc)")")
 done
 t4=$(now)
 echo "load after 3 x create:   $(load)"
