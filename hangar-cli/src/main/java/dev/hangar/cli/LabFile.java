@@ -2,11 +2,14 @@ package dev.hangar.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hangar.api.CreateLabRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,7 +23,7 @@ import java.util.stream.Collectors;
 
 /**
  * Builds the body of {@code POST /api/v1/labs} from a lab file ({@code -f lab.yaml}; shape in
- * docs/labs.md) or from {@code --template}, {@code --group NAME=COUNT} and {@code --var K=V}
+ * docs/labs.md; a group's {@code userDataFile} is read here and sent as its {@code userData}) or from {@code --template}, {@code --group NAME=COUNT} and {@code --var K=V}
  * flags. A lab file with an unknown key, or a value of the wrong type, is refused here naming the
  * key and where it is ({@link ExitCodes#BAD_INPUT}); values are checked by the server. Stateless.
  */
@@ -50,12 +53,16 @@ final class LabFile {
         }
         CreateLabRequest r;
         try {
-            r = YAML.readValue(text, CreateLabRequest.class);
+            JsonNode tree = YAML.readTree(text);
+            if (tree == null || tree.isMissingNode() || tree.isNull())
+                throw new CliException(ExitCodes.BAD_INPUT, "lab file " + file + " is empty");
+            inlineUserDataFiles(file, tree);
+            r = YAML.treeToValue(tree, CreateLabRequest.class);
         } catch (UnrecognizedPropertyException e) {
-            List<String> known = e.getKnownPropertyIds().stream()
-                    .map(Object::toString)
-                    .sorted()
-                    .toList();
+            List<String> known = new ArrayList<>(
+                    e.getKnownPropertyIds().stream().map(Object::toString).toList());
+            if (known.contains("userData")) known.add("userDataFile"); // read here, not a request key
+            known.sort(null);
             throw new CliException(
                     ExitCodes.BAD_INPUT,
                     "lab file " + file + ": unknown key '" + e.getPropertyName() + "'" + where(e) + "; known keys: "
@@ -70,13 +77,57 @@ final class LabFile {
                     ExitCodes.BAD_INPUT,
                     "lab file " + file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
         }
-        if (r == null) throw new CliException(ExitCodes.BAD_INPUT, "lab file " + file + " is empty");
         if (r.name() != null && !r.name().equals(name))
             throw new CliException(
                     ExitCodes.USAGE,
                     "the lab file names the lab '" + r.name() + "', the command line '" + name
                             + "'; leave 'name' out of the file or use the same name");
         return new CreateLabRequest(name, r.template(), r.vars(), r.groups());
+    }
+
+    /**
+     * Replaces each group's {@code userDataFile: PATH} (relative to the lab file's directory) with
+     * {@code userData}, the file's text, so seed 002's {@code user-data.yml} can be used as it is.
+     * A missing or unreadable file, one that is not a YAML mapping, or both keys in one group are
+     * refused here naming {@code groups[i].userDataFile} and the file, before anything is sent.
+     */
+    private static void inlineUserDataFiles(Path labFile, JsonNode tree) {
+        JsonNode groups = tree.path("groups");
+        if (!groups.isArray()) return; // the server names a missing or malformed 'groups'
+        for (int i = 0; i < groups.size(); i++) {
+            if (!(groups.get(i) instanceof ObjectNode g) || !g.has("userDataFile")) continue;
+            String field = "lab file " + labFile + ": groups[" + i + "].userDataFile";
+            if (g.has("userData"))
+                throw new CliException(
+                        ExitCodes.BAD_INPUT, field + ": give userData or userDataFile in a group, not both");
+            JsonNode v = g.remove("userDataFile");
+            if (!v.isTextual() || v.asText().isBlank())
+                throw new CliException(ExitCodes.BAD_INPUT, field + ": must be a file name");
+            Path base = labFile.toAbsolutePath().getParent();
+            Path f = base.resolve(v.asText());
+            String data;
+            try {
+                data = Files.readString(f, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                throw new CliException(ExitCodes.BAD_INPUT, field + ": " + f + " does not exist");
+            } catch (IOException e) {
+                throw new CliException(ExitCodes.BAD_INPUT, field + ": cannot read " + f + ": " + e.getMessage());
+            }
+            JsonNode parsed;
+            try {
+                parsed = YAML.readTree(data);
+            } catch (IOException e) {
+                throw new CliException(
+                        ExitCodes.BAD_INPUT,
+                        field + ": " + f + " is not valid YAML: "
+                                + e.getMessage().split("\n")[0]);
+            }
+            if (parsed == null || !parsed.isObject())
+                throw new CliException(
+                        ExitCodes.BAD_INPUT,
+                        field + ": " + f + " is not a #cloud-config YAML mapping (e.g. 'packages: [git]')");
+            g.put("userData", data);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.hangar.cli;
 import dev.hangar.api.LabView;
 import dev.hangar.api.ResetView;
 import dev.hangar.api.client.HangarClient;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,22 +12,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code hangar lab reset NAME [--member M] [--yes] [--wait]}: resets every member of a lab (or
- * one) to a fresh disk from its base image; names, lab addresses and SSH host keys stay, so the
- * inventory and {@code known_hosts} stay valid. Asks first unless {@code --yes}.
+ * {@code hangar lab reset NAME [--group G]... [--member M]... [--yes] [--wait]}: resets the members
+ * of the named groups and the named members (every member when neither is given) to a fresh disk
+ * from their base image; names, lab addresses and SSH host keys stay, so the inventory and {@code
+ * known_hosts} stay valid. Asks first unless {@code --yes}.
  */
 @Command(
         mixinStandardHelpOptions = true,
         name = "reset",
-        description = "Reset every member of a lab (or --member M) to a fresh disk (asks first unless --yes).")
+        description = "Reset every member of a lab (or those of --group G and --member M) to a fresh disk"
+                + " (asks first unless --yes).")
 final class LabResetCommand implements Callable<Integer> {
     private final CliContext ctx;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Lab name.")
     String name;
 
-    @Option(names = "--member", paramLabel = "M", description = "Reset only this member (its workspace name).")
-    String member = "";
+    @Option(
+            names = "--group",
+            paramLabel = "G",
+            description = "Reset the members of this group (repeatable; with --member: both).")
+    List<String> groups = new ArrayList<>();
+
+    @Option(
+            names = "--member",
+            paramLabel = "M",
+            description = "Reset this member, by its workspace name (repeatable; with --group: both).")
+    List<String> members = new ArrayList<>();
 
     @Option(
             names = {"-y", "--yes"},
@@ -48,7 +60,7 @@ final class LabResetCommand implements Callable<Integer> {
         try (HangarClient client = ServerConnection.open(ctx)) {
             if (!yes) {
                 LabView l = client.labs().get(name, owner.owner);
-                String which = member.isEmpty() ? "all " + l.total() + " members" : "member " + member;
+                String which = which(l.total());
                 if (!Confirmation.confirmed(
                         ctx,
                         false,
@@ -59,7 +71,7 @@ final class LabResetCommand implements Callable<Integer> {
                     return ExitCodes.ERROR;
                 }
             }
-            List<ResetView> rs = client.labs().reset(name, owner.owner, member);
+            List<ResetView> rs = client.labs().reset(name, owner.owner, groups, members);
             if (waitOptions.wait) {
                 ResetWaiter w = new ResetWaiter(ctx, client, waitOptions.timeout);
                 for (ResetView r : rs) w.untilDone(r);
@@ -73,5 +85,15 @@ final class LabResetCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /** @return the confirmation's words for what is reset, e.g. "the members of group nodes" */
+    private String which(int total) {
+        if (groups.isEmpty() && members.isEmpty()) return "all " + total + " members";
+        List<String> parts = new ArrayList<>();
+        if (!groups.isEmpty())
+            parts.add("the members of group" + (groups.size() > 1 ? "s " : " ") + String.join(", ", groups));
+        if (!members.isEmpty()) parts.add("member" + (members.size() > 1 ? "s " : " ") + String.join(", ", members));
+        return String.join(" and ", parts);
     }
 }

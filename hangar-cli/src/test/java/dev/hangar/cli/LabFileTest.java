@@ -52,7 +52,8 @@ class LabFileTest {
                 .isInstanceOfSatisfying(
                         CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.BAD_INPUT))
                 .hasMessageContaining("unknown key 'size' at groups[0]")
-                .hasMessageContaining("known keys: count, cpus");
+                .hasMessageContaining("known keys: count, cpus")
+                .hasMessageContaining("userData, userDataFile, vars");
         Path top = dir.resolve("top.yaml");
         Files.writeString(top, "network: flat\ngroups: []\n");
         assertThatThrownBy(() -> LabFile.read(top, "x")).hasMessageContaining("unknown key 'network';");
@@ -65,6 +66,31 @@ class LabFileTest {
                 .isInstanceOfSatisfying(
                         CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.USAGE));
         assertThatThrownBy(() -> LabFile.read(dir.resolve("missing.yaml"), "x")).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aGroupsUserDataFileIsReadBesideTheLabFileAndABadOneIsRefusedNamingTheFieldAndFile() throws Exception {
+        Files.writeString(dir.resolve("user-data.yml"), "#cloud-config\nhostname: master\npackages: [git]\n");
+        Path f = dir.resolve("lab.yaml");
+        Files.writeString(f, "groups:\n  - {name: master, count: 1, userDataFile: user-data.yml}\n");
+        assertThat(LabFile.read(f, "k8s").groups().getFirst().userData())
+                .isEqualTo("#cloud-config\nhostname: master\npackages: [git]\n");
+
+        Files.writeString(dir.resolve("broken.yml"), "packages: [git\n  oops: {\n");
+        Files.writeString(dir.resolve("scalar.yml"), "just text\n");
+        for (String[] c : new String[][] {
+            {"{name: m, count: 1, userDataFile: broken.yml}", "broken.yml is not valid YAML"},
+            {"{name: m, count: 1, userDataFile: scalar.yml}", "scalar.yml is not a #cloud-config YAML mapping"},
+            {"{name: m, count: 1, userDataFile: none.yml}", "none.yml does not exist"},
+            {"{name: m, count: 1, userDataFile: user-data.yml, userData: 'a: b'}", "not both"},
+        }) {
+            Files.writeString(f, "groups:\n  - {name: n, count: 1}\n  - " + c[0] + "\n");
+            assertThatThrownBy(() -> LabFile.read(f, "k8s"))
+                    .isInstanceOfSatisfying(
+                            CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.BAD_INPUT))
+                    .hasMessageContaining("groups[1].userDataFile")
+                    .hasMessageContaining(c[1]);
+        }
     }
 
     @Test

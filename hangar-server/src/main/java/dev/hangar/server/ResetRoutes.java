@@ -5,15 +5,18 @@ import dev.hangar.core.domain.User;
 import dev.hangar.core.service.ResetService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.Optional;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The reset routes (issue #13, item 5): {@code POST /api/v1/workspaces/{name}/reset} (202 with one
- * {@link ResetView}) and {@code POST /api/v1/labs/{name}/reset[?member=NAME]} (202 with one {@link
- * ResetView} per member reset). Both only record the request; the reconciler does the work. 409 when
- * the workspace's provider kind cannot reset (naming the kinds that can) or it is being deleted, 422
- * (field {@code member}) for a member the lab does not have, 404 for what the caller may not see.
- * The {@code owner} query parameter lets admins address other users' workspaces and labs.
+ * {@link ResetView}) and {@code POST /api/v1/labs/{name}/reset[?group=G...][&member=M...]} (202 with
+ * one {@link ResetView} per member reset; {@code group} and {@code member} repeat and name the union
+ * of the groups' members and the members, every member when neither is given). Both only record the
+ * request; the reconciler does the work. 409 when the workspace's provider kind cannot reset (naming
+ * the kinds that can) or it is being deleted, 422 (field {@code group} or {@code member}) for a group
+ * or member the lab does not have, 404 for what the caller may not see. The {@code owner} query
+ * parameter lets admins address other users' workspaces and labs.
  */
 final class ResetRoutes {
     private final ResetService resets;
@@ -28,12 +31,12 @@ final class ResetRoutes {
             ctx.status(202).json(view(req));
         });
         r.post(LabRoutes.BASE + "/{name}/reset", ctx -> {
-            String member = query(ctx, "member");
             var reqs = resets.resetLab(
                     user(ctx),
                     query(ctx, "owner"),
                     ctx.pathParam("name"),
-                    member.isEmpty() ? Optional.empty() : Optional.of(member));
+                    queries(ctx, "group"),
+                    queries(ctx, "member"));
             ctx.status(202).json(reqs.stream().map(ResetRoutes::view).toList());
         });
     }
@@ -44,6 +47,13 @@ final class ResetRoutes {
 
     private static User user(Context ctx) {
         return BearerAuth.user(ctx);
+    }
+
+    /** @return every non-empty value of a repeatable query parameter ({@code ?group=a&group=b}) */
+    private static Set<String> queries(Context ctx, String key) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String v : ctx.queryParams(key)) if (!v.isEmpty()) out.add(v);
+        return out;
     }
 
     private static String query(Context ctx, String key) {

@@ -54,19 +54,23 @@ public final class LabClient {
     }
 
     /**
-     * {@code POST /labs/{name}/reset[?member=]} (202): asks for every member (or only {@code member})
-     * to be put back to a fresh disk from its base image (destroys the disks' changes).
+     * {@code POST /labs/{name}/reset[?group=G...][&member=M...]} (202): asks for the members of the
+     * named groups and the named members (every member when both are empty) to be put back to a
+     * fresh disk from their base image (destroys the disks' changes).
      *
-     * @param member a member's workspace name; empty for every member
+     * @param groups the lab's group names; may be empty
+     * @param members members' workspace names; may be empty
+     * @return one recorded request per member reset, in the lab's member order
      * @throws ApiException 409 when a member's provider kind cannot reset (none is reset), 422 (field
-     *     {@code member}) for a member the lab does not have, 404 when unknown or not visible
+     *     {@code group} or {@code member}) for a group or member the lab does not have, 404 when
+     *     unknown or not visible
      */
-    public List<dev.hangar.api.ResetView> reset(String name, String owner, String member) {
-        Map<String, String> q = new LinkedHashMap<>();
-        q.put("owner", owner);
-        q.put("member", member);
-        return transport.sendForList(
-                "POST", path(name, "/reset") + HangarClient.query(q), null, dev.hangar.api.ResetView.class);
+    public List<dev.hangar.api.ResetView> reset(String name, String owner, List<String> groups, List<String> members) {
+        // Repeated parameters: one query(...) per value, joined (query takes one value per key).
+        StringBuilder q = new StringBuilder(owner(owner));
+        for (String g : groups) appendParam(q, "group", g);
+        for (String m : members) appendParam(q, "member", m);
+        return transport.sendForList("POST", path(name, "/reset") + q, null, dev.hangar.api.ResetView.class);
     }
 
     /**
@@ -94,6 +98,11 @@ public final class LabClient {
 
     private static String path(String name, String suffix) {
         return API + "/" + HangarClient.segment(name) + suffix;
+    }
+
+    private static void appendParam(StringBuilder q, String key, String value) {
+        String one = HangarClient.query(Map.of(key, value));
+        if (!one.isEmpty()) q.append(q.isEmpty() ? '?' : '&').append(one, 1, one.length());
     }
 
     private static String owner(String owner) {

@@ -10,6 +10,7 @@ import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.lab.Lab;
+import dev.hangar.core.lab.LabGroup;
 import dev.hangar.core.lab.LabMember;
 import dev.hangar.core.lab.LabService;
 import dev.hangar.core.reconcile.ProviderRegistry;
@@ -18,9 +19,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
@@ -113,32 +116,48 @@ public final class ResetService {
     }
 
     /**
-     * Asks for every member workspace of the lab that exists (or only {@code member}) to be reset.
-     * Every member is checked first, so a refusal resets none.
+     * Asks for the member workspaces of the lab that exist to be reset: those of the named groups and
+     * the named members (the union), or every member when both are empty. Every target is checked
+     * first, so a refusal resets none; a name given twice is reset once.
      *
-     * @param member a member's workspace name; empty for all members
+     * @param groups names of the lab's groups whose members to reset; may be empty
+     * @param members members' workspace names to reset; may be empty
      * @throws dev.hangar.core.domain.NotFoundException when the lab does not exist or the actor may
      *     not see it
-     * @throws ValidationException (422, field {@code member}) when {@code member} is not a member of
-     *     the lab that exists
-     * @throws ConflictException (409) when a member's provider kind cannot reset
-     * @throws LifecycleConflictException (409) when a member is being deleted
+     * @throws ValidationException (422, field {@code group}) when a group is not one of the lab's,
+     *     naming it and the lab's groups; (422, field {@code member}) when a member is not a member
+     *     of the lab that exists, naming it and the members
+     * @throws ConflictException (409) when a target's provider kind cannot reset
+     * @throws LifecycleConflictException (409) when a target is being deleted
      */
-    public List<Requested> resetLab(User actor, String owner, String name, Optional<String> member) {
+    public List<Requested> resetLab(User actor, String owner, String name, Set<String> groups, Set<String> members) {
         Lab lab = labs.get(actor, owner, name);
-        List<Workspace> targets = new ArrayList<>(labs.memberWorkspaces(lab).values());
-        if (member.isPresent()) {
-            targets.removeIf(w -> !w.name().equals(member.get()));
-            if (targets.isEmpty())
+        List<String> labGroups =
+                lab.spec().groups().stream().map(LabGroup::name).toList();
+        for (String g : new TreeSet<>(groups)) {
+            if (!labGroups.contains(g))
+                throw new ValidationException(
+                        "group",
+                        "lab '" + lab.name() + "' has no group '" + g + "'; groups: " + String.join(", ", labGroups));
+        }
+        Map<String, Workspace> existing = labs.memberWorkspaces(lab);
+        for (String m : new TreeSet<>(members)) {
+            if (existing.values().stream().noneMatch(w -> w.name().equals(m)))
                 throw new ValidationException(
                         "member",
-                        "lab '" + lab.name() + "' has no member '" + member.get() + "'; members: "
+                        "lab '" + lab.name() + "' has no member '" + m + "'; members: "
                                 + String.join(
                                         ", ",
                                         lab.members().stream()
                                                 .map(LabMember::workspaceName)
                                                 .toList()));
         }
+        boolean all = groups.isEmpty() && members.isEmpty();
+        Set<String> inGroups = new HashSet<>();
+        for (LabMember m : lab.members()) if (groups.contains(m.group())) inGroups.add(m.workspaceName());
+        List<Workspace> targets = existing.values().stream()
+                .filter(w -> all || members.contains(w.name()) || inGroups.contains(w.name()))
+                .toList();
         targets.forEach(this::checkResettable);
         List<Requested> out = store.inTransaction(tx -> {
             List<Requested> rs = new ArrayList<>();

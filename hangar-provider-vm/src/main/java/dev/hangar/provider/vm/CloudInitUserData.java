@@ -32,7 +32,8 @@ import java.util.Set;
  *
  * <p>A lab member ({@link WorkspaceSpec#labNetwork()} not NONE) also gets its whole {@code
  * /etc/hosts} ({@link EtcHosts}) through {@code write_files}, with {@code manage_etc_hosts: false}
- * so that cloud-init does not render its template over it. Hangar's files (the sshd drop-in and a
+ * so that cloud-init does not render its template over it, and a first {@code bootcmd} that puts
+ * the members' block back at every boot ({@link EtcHosts#REFRESH_SCRIPT}). Hangar's files (the sshd drop-in and a
  * lab member's hosts file) stay in {@code write_files} when the template's or workspace's own list
  * replaces Hangar's, unless that list writes the same path itself (a deliberate choice).
  */
@@ -154,16 +155,30 @@ public final class CloudInitUserData {
         mergeInto(doc, extra("the template's user-data", spec.cloudInit().extraUserData()));
         mergeInto(doc, extra("the workspace's user-data", spec.cloudInit().workspaceUserData()));
         keepHangarFiles(doc, hangarFiles);
+        if (!spec.labNetwork().isNone())
+            prepend(
+                    doc,
+                    "bootcmd",
+                    List.of(
+                            "sh",
+                            "-c",
+                            EtcHosts.REFRESH_SCRIPT,
+                            "hangar-lab-hosts",
+                            EtcHosts.block(spec),
+                            EtcHosts.PATH));
         if (fwCfgSecrets) {
             List<String> command = List.of("sh", "-c", SECRETS_SCRIPT, "hangar-secrets", spec.sshUser());
-            for (String key : List.of("bootcmd", "runcmd")) {
-                List<Object> commands = new java.util.ArrayList<>();
-                commands.add(command);
-                if (doc.get(key) instanceof List<?> existing) commands.addAll(existing);
-                doc.put(key, commands);
-            }
+            for (String key : List.of("bootcmd", "runcmd")) prepend(doc, key, command);
         }
         return "#cloud-config\n" + write(doc);
+    }
+
+    /** Puts {@code command} first in the list under {@code key} (a template's own list stays after it). */
+    private static void prepend(Map<String, Object> doc, String key, List<String> command) {
+        List<Object> commands = new ArrayList<>();
+        commands.add(command);
+        if (doc.get(key) instanceof List<?> existing) commands.addAll(existing);
+        doc.put(key, commands);
     }
 
     /**

@@ -163,6 +163,52 @@ class LabNetworkRenderingTest {
     }
 
     @Test
+    void theMembersBlockIsPutBackAtEveryBootKeepingOtherLines() throws Exception {
+        String template = "bootcmd: [[echo, early]]\n";
+        JsonNode doc = YAML.readTree(
+                CloudInitUserData.render(spec("k8s-1-master-1", new CloudInitConfig(List.of(), List.of(), template))
+                        .withLabNetwork(LAB)));
+        JsonNode first = doc.path("bootcmd").get(0);
+        assertThat(doc.path("bootcmd")).hasSize(2);
+        assertThat(doc.path("bootcmd").get(1).get(0).asText()).isEqualTo("echo");
+        assertThat(first.get(first.size() - 1).asText()).isEqualTo("/etc/hosts");
+        String block = EtcHosts.block(member());
+        assertThat(EtcHosts.render(member())).endsWith(block);
+        assertThat(YAML.readTree(CloudInitUserData.render(spec("dev", CloudInitConfig.EMPTY)))
+                        .has("bootcmd"))
+                .as("a workspace on no lab keeps its /etc/hosts")
+                .isFalse();
+
+        // The rendered bootcmd, run for real by sh with the file moved into a temporary directory.
+        Path hosts = tmp.resolve("hosts");
+        List<String> command = new java.util.ArrayList<>();
+        first.forEach(a -> command.add(a.asText()));
+        command.set(command.size() - 1, hosts.toString());
+        // no file yet: created with the block
+        HostCommands.run(command).orThrow("the hosts bootcmd");
+        assertThat(Files.readString(hosts)).isEqualTo(block);
+        // a playbook rewrote the file: the block comes back, its own lines stay
+        Files.writeString(hosts, "127.0.0.1 localhost\n10.0.0.5 registry\n");
+        HostCommands.run(command).orThrow("the hosts bootcmd");
+        assertThat(Files.readString(hosts)).isEqualTo("127.0.0.1 localhost\n10.0.0.5 registry\n" + block);
+        // an old block in the middle is replaced where other lines are kept, and a rerun changes nothing
+        Files.writeString(
+                hosts,
+                "127.0.0.1 localhost\n" + EtcHosts.BEGIN + "\n10.9.9.9 gone\n" + EtcHosts.END
+                        + "\n10.0.0.5 registry\n");
+        HostCommands.run(command).orThrow("the hosts bootcmd");
+        String once = Files.readString(hosts);
+        assertThat(once).isEqualTo("127.0.0.1 localhost\n10.0.0.5 registry\n" + block);
+        HostCommands.run(command).orThrow("the hosts bootcmd");
+        assertThat(Files.readString(hosts)).isEqualTo(once);
+        assertThat(Files.getPosixFilePermissions(hosts))
+                .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left).as("no temporary file left").containsExactly(hosts);
+        }
+    }
+
+    @Test
     void metaDataCarriesTheInstanceIdTheProviderGives() throws Exception {
         JsonNode meta = YAML.readTree(CloudInitUserData.metaData(member(), ID + ".reset-2"));
         assertThat(meta.path("instance-id").asText()).isEqualTo(ID + ".reset-2");

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * reconciler) with the fake provider: refused without confirmation off a terminal, carried out with
  * {@code --yes --wait} (the workspace back Running, its events saying requested, started and
  * completed in that order, the provider's reset called once per request), only the named member of
- * a lab touched with {@code --member}, and bad input with its message and exit code.
+ * a lab touched with {@code --member}, only a group's members with {@code --group}, the union of
+ * both given together, and bad input (an unknown group or member resets none) with its message and exit code.
  */
 class CliResetGoldenTest {
     private TestControlPlane cp;
@@ -78,9 +79,21 @@ class CliResetGoldenTest {
         assertThat(List.of(fake.resets("k8s-master-1"), fake.resets("k8s-nodes-1"), fake.resets("k8s-nodes-2")))
                 .containsExactly(1, 1, 2);
         g.run("lab", "show", "k8s");
+        g.note("a group's members only; then a group and a member together (the union)");
+        g.run("lab", "reset", "k8s", "--group", "nodes");
+        g.run("lab", "reset", "k8s", "--group", "nodes", "--yes", "--wait");
+        assertThat(List.of(fake.resets("k8s-master-1"), fake.resets("k8s-nodes-1"), fake.resets("k8s-nodes-2")))
+                .containsExactly(1, 2, 3);
+        g.run("lab", "reset", "k8s", "--group", "master", "--member", "k8s-nodes-1", "--yes", "--wait");
+        assertThat(List.of(fake.resets("k8s-master-1"), fake.resets("k8s-nodes-1"), fake.resets("k8s-nodes-2")))
+                .containsExactly(2, 3, 3);
+        g.run("lab", "reset", "k8s", "--group", "nodes", "--group", "workers", "--yes");
         g.run("lab", "reset", "k8s", "--member", "k8s-nodes-9", "--yes");
         g.run("lab", "reset", "no-such", "--yes");
         g.assertMatches("resets");
+        assertThat(List.of(fake.resets("k8s-master-1"), fake.resets("k8s-nodes-1"), fake.resets("k8s-nodes-2")))
+                .as("a refused reset touches no member")
+                .containsExactly(2, 3, 3);
 
         assertThat(fake.resets("dev")).isEqualTo(2);
         try (HangarClient client = new HangarClient(
@@ -100,7 +113,10 @@ class CliResetGoldenTest {
                             "reset completed (generation 1)",
                             "reset requested by reset-alice (generation 2)",
                             "reset started (generation 2)",
-                            "reset completed (generation 2)");
+                            "reset completed (generation 2)",
+                            "reset requested by reset-alice (generation 3)",
+                            "reset started (generation 3)",
+                            "reset completed (generation 3)");
         }
     }
 }
