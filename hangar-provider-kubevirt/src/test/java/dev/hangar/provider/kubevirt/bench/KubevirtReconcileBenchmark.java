@@ -61,6 +61,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KubevirtReconcileBenchmark {
     private static final String BENCH_LABEL = "hangar.dev/bench";
+    private static final String HOST_CERTIFICATE =
+            "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tBench";
     private static final SshHostKey HOST_KEY = new SshHostKey(
             "ssh-ed25519",
             "-----BEGIN OPENSSH PRIVATE KEY-----\nbenchmark-placeholder\n-----END OPENSSH PRIVATE KEY-----\n",
@@ -207,7 +209,7 @@ public final class KubevirtReconcileBenchmark {
                     owner,
                     List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchUser bench@hangar"),
                     HOST_KEY,
-                    "",
+                    HOST_CERTIFICATE,
                     CloudInitConfig.EMPTY,
                     Map.of()));
         }
