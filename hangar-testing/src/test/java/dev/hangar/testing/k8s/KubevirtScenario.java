@@ -6,16 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
-import dev.hangar.provider.kubernetes.KubernetesProviderFactory;
 import dev.hangar.provider.kubernetes.WorkspaceManifests;
 import dev.hangar.provider.kubevirt.KubevirtApi;
-import dev.hangar.provider.kubevirt.KubevirtProvider;
-import dev.hangar.provider.kubevirt.KubevirtSettings;
-import dev.hangar.provider.spi.Observation;
-import dev.hangar.provider.spi.ProviderContext;
-import dev.hangar.provider.spi.WorkspaceProvider;
-import dev.hangar.provider.spi.WorkspaceProviderFactory;
-import dev.hangar.provider.vm.ImageCatalog;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -27,7 +19,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -54,7 +45,7 @@ import java.util.function.Predicate;
  * manager {@code hangar}, status subresources, RBAC, the garbage collector), the provider, the
  * reconciler, the REST API. The server talks to the cluster as the {@code hangar-server}
  * ServiceAccount bound to exactly {@code deploy/base/rbac.yaml}'s Role {@code hangar-vms}. Stand-ins:
- * the controllers, and the sshd probe ({@link StandInSshFactory}: no guest runs, and the VMI
+ * the controllers, and the sshd probe ({@link StandInProbeKubevirtFactory}: no guest runs, and the VMI
  * {@code portforward} subresource is served by virt-api, not the API server), which answers Running
  * once the VMI is Ready.
  *
@@ -147,7 +138,7 @@ final class KubevirtScenario {
         try (KubevirtStandIn standIn = new KubevirtStandIn(admin, namespace, Duration.ofMillis(300));
                 TestControlPlane cp = TestControlPlane.builder()
                         .home(home)
-                        .addProviderFactory(new StandInSshFactory())
+                        .addProviderFactory(new StandInProbeKubevirtFactory())
                         .configure(c -> c.withProvider(
                                 "kubevirt",
                                 Map.of(
@@ -483,34 +474,4 @@ final class KubevirtScenario {
               diskGiB: {min: 1, max: 2}
             settings: {eviction-strategy: None, node-selector.kubernetes.io/os: linux, tolerations: "dedicated=vm:NoSchedule"}
             """;
-
-    /**
-     * The real {@link KubevirtProvider} with a STAND-IN sshd probe: Running (at the provider's own
-     * VMI port-forward endpoint, which nothing dials) once the VMI is Ready, since no guest sshd can
-     * run here and the API server does not serve virt-api's {@code portforward} subresource.
-     */
-    static final class StandInSshFactory implements WorkspaceProviderFactory {
-        @Override
-        public String type() {
-            return KubevirtProvider.TYPE;
-        }
-
-        @Override
-        public WorkspaceProvider create(ProviderContext context) {
-            KubevirtSettings settings = KubevirtSettings.parse(context.settings());
-            KubernetesClient client = new KubernetesClientBuilder()
-                    .withConfig(KubernetesProviderFactory.config(settings.cluster()))
-                    .build();
-            return new KubevirtProvider(
-                    client,
-                    settings,
-                    settings.imageCatalogPath()
-                            .map(p -> ImageCatalog.load(Path.of(p)))
-                            .orElseGet(ImageCatalog::shipped),
-                    (spec, endpoint) -> new Observation.Running(endpoint, "stand-in probe: VMI Ready"),
-                    context.clock(),
-                    true,
-                    context.dataDir().resolve("kubevirt-console"));
-        }
-    }
 }
