@@ -10,6 +10,7 @@ import dev.hangar.core.reconcile.WorkspaceSpecs;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.ConsoleEndpoint;
+import dev.hangar.provider.spi.ConsoleLogUnavailableException;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.spi.WorkspaceTerminal;
@@ -145,14 +146,24 @@ public final class ConsoleService {
      * @return the last lines, oldest first; empty when there is no log yet
      * @throws dev.hangar.core.domain.NotFoundException as {@link #attach}
      * @throws ProviderUnavailableException as {@link #attach}
-     * @throws ConsoleUnavailableException ({@code NO_CONSOLE}) when the provider has no console
+     * @throws ConsoleUnavailableException ({@code NO_CONSOLE}) when the provider has no console or keeps
+     *     no log of it; ({@code NOT_RUNNING}) when its log does not outlive the compute (KubeVirt) and
+     *     none runs; the provider's message says which
      * @throws IllegalArgumentException when {@code lines} is below 1
      */
     public List<String> log(User actor, String owner, String name, int lines) {
         if (lines < 1) throw new IllegalArgumentException("lines must be 1 or more, got " + lines);
         Workspace w = workspaces.get(actor, owner, name);
         WorkspaceProvider p = provider(w);
-        return p.consoleLog(spec(w), lines).orElseThrow(() -> noConsole(w));
+        try {
+            return p.consoleLog(spec(w), lines).orElseThrow(() -> noConsole(w));
+        } catch (ConsoleLogUnavailableException e) {
+            throw new ConsoleUnavailableException(
+                    e.why() == ConsoleLogUnavailableException.Why.NOT_RUNNING
+                            ? ConsoleUnavailableException.Why.NOT_RUNNING
+                            : ConsoleUnavailableException.Why.NO_CONSOLE,
+                    e.getMessage());
+        }
     }
 
     /**

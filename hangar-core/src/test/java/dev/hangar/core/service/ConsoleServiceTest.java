@@ -13,6 +13,7 @@ import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.store.InMemoryStore;
 import dev.hangar.core.template.TemplateCatalog;
 import dev.hangar.provider.spi.ConsoleEndpoint;
+import dev.hangar.provider.spi.ConsoleLogUnavailableException;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderListener;
@@ -177,6 +178,63 @@ class ConsoleServiceTest {
                         .isEqualTo("workspace pod (provider fake) has no serial console; use 'hangar ssh pod'");
             });
         }
+    }
+
+    @Test
+    void aProviderThatCannotGiveItsLogNowOrAtAllIsAConflictWithItsOwnWords() {
+        // As KubeVirt: the log lives in the VM's launcher pod (none while stopped), or the cluster keeps none.
+        for (var why : ConsoleLogUnavailableException.Why.values()) {
+            ConsoleService service = new ConsoleService(
+                    workspaces,
+                    store,
+                    templates,
+                    ProviderRegistry.of(List.of(new NoLogProvider(why))),
+                    HostCertificateAuthority.generate(),
+                    clock);
+            String name =
+                    "nolog-" + why.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            create(name, Phase.Stopped, "");
+            assertThatThrownBy(() -> service.log(ALICE, "", name, 5))
+                    .isInstanceOfSatisfying(ConsoleUnavailableException.class, e -> {
+                        assertThat(e.why())
+                                .isEqualTo(
+                                        why == ConsoleLogUnavailableException.Why.NOT_RUNNING
+                                                ? ConsoleUnavailableException.Why.NOT_RUNNING
+                                                : ConsoleUnavailableException.Why.NO_CONSOLE);
+                        assertThat(e.getMessage()).isEqualTo("no log: " + why);
+                    });
+        }
+    }
+
+    /** A provider with a console whose log it cannot give ({@code why}); nothing else is called here. */
+    private record NoLogProvider(ConsoleLogUnavailableException.Why why) implements WorkspaceProvider {
+        @Override
+        public String type() {
+            return "fake";
+        }
+
+        @Override
+        public Observation observe(WorkspaceSpec spec) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<List<String>> consoleLog(WorkspaceSpec spec, int lines) {
+            throw new ConsoleLogUnavailableException(why, "no log: " + why);
+        }
+
+        @Override
+        public void close() {}
     }
 
     /** A kind with a terminal but no serial console (as Pods): nothing else is called here. */

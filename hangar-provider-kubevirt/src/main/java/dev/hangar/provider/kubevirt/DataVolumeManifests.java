@@ -16,7 +16,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>Source: the catalog entry's {@code registry} image when it has one ({@code source.registry}),
- *       else its URL ({@code source.http}); or, when the template names one, a clone of a golden PVC
+ *       else its URL ({@code source.http}, with the catalog's pinned digest as CDI's {@code checksum});
+ *       or, when the template names one, a clone of a golden PVC
  *       ({@code source.pvc}) or of a DataSource ({@code sourceRef}).
  *   <li>Size: {@code spec.diskGiB} Gi (template default 16), through CDI's {@code storage} API, so CDI
  *       picks access and volume modes from the StorageClass's profile; {@code storageClassName} from the
@@ -27,6 +28,25 @@ import java.util.Optional;
  */
 final class DataVolumeManifests {
     private DataVolumeManifests() {}
+
+    /**
+     * CDI's {@code source.http}: the image URL and, when the catalog entry pins its digest ({@code
+     * sha256}/{@code sha512} in the catalog), {@code checksum: "<algorithm>:<hex>"}, which CDI's
+     * importer verifies after the download (a mismatch fails the import, so the DataVolume never
+     * succeeds and the workspace is Failed with CDI's reason). An entry that only names a published
+     * checksum file ({@code checksum-url}) gets no {@code checksum}: the digest in such a file changes
+     * when the distribution re-publishes the image under the same URL, while the DataVolume's spec is
+     * written once and re-applied unchanged on every pass; pin the digest in the catalog to have it
+     * verified.
+     */
+    private static Map<String, Object> http(CatalogImage entry) {
+        Map<String, Object> http = new LinkedHashMap<>();
+        http.put("url", entry.url().toString());
+        if (entry.checksum() instanceof CatalogImage.ChecksumSource.Inline inline) {
+            http.put("checksum", inline.checksum().toString());
+        }
+        return http;
+    }
 
     /**
      * @param image the catalog entry of {@code spec.image()}; read only for a {@link
@@ -48,8 +68,7 @@ final class DataVolumeManifests {
                         "source",
                         entry.registryImage()
                                 .map(url -> Map.<String, Object>of("registry", Map.of("url", url)))
-                                .orElseGet(() ->
-                                        Map.of("http", Map.of("url", entry.url().toString()))));
+                                .orElseGet(() -> Map.of("http", http(entry))));
             }
             case RootDiskSource.Pvc p ->
                 dvSpec.put(

@@ -57,7 +57,9 @@ import java.util.stream.Collectors;
  * and on {@link #close()}.
  *
  * <p><b>Console</b>: {@link #console} relays a unix socket to the VMI's {@code console} subresource
- * (the guest's first serial port, as {@code virtctl console} reads it; {@link VmiConsoles}).
+ * (the guest's first serial port, as {@code virtctl console} reads it; {@link VmiConsoles}); {@link
+ * #consoleLog} reads the virt-launcher pod's {@code guest-console-log} container ({@link
+ * LauncherConsoleLog}).
  *
  * <p><b>Delete</b> removes the VirtualMachine, DataVolume, PersistentVolumeClaim, Secret and Service
  * of the workspace (found by name and by the {@code hangar.dev/workspace-id} label) and nothing else.
@@ -66,7 +68,8 @@ import java.util.stream.Collectors;
  * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/delete on
  * persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
  * virtualmachineinstances/portforward (when the Service is not routable) and
- * virtualmachineinstances/console (consoles); get on storage.k8s.io
+ * virtualmachineinstances/console (consoles); list on pods and get on pods/log (console log); get on
+ * storage.k8s.io
  * storageclasses (optional); API discovery. {@code deploy/base/rbac.yaml} grants exactly these.
  *
  * <p>Errors: as for the Pod provider ({@link KubernetesProvider#translate}). Thread-safe; calls for
@@ -84,6 +87,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final SshCheck ssh;
     private final VmiPortForwards portForwards;
     private final VmiConsoles consoles;
+    private final LauncherConsoleLog consoleLog;
     private final RootDiskPreconditions rootDisks;
     private final Clock clock;
     private final boolean ownsClient;
@@ -132,6 +136,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         this.ssh = Objects.requireNonNull(ssh, "ssh");
         this.portForwards = new VmiPortForwards(client, KubevirtManifests.SSH_PORT);
         this.consoles = new VmiConsoles(client, consoleDir);
+        this.consoleLog = new LauncherConsoleLog(client);
         this.rootDisks = new RootDiskPreconditions(client, settings);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ownsClient = ownsClient;
@@ -273,6 +278,28 @@ public final class KubevirtProvider implements WorkspaceProvider {
     public Optional<ConsoleEndpoint> console(WorkspaceSpec spec) {
         KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
         return Optional.of(consoles.open(spec.id(), settings.namespace(), names.virtualMachine()));
+    }
+
+    /**
+     * The end of the running VM's serial console log, from the {@code guest-console-log} container of
+     * its virt-launcher pod ({@link LauncherConsoleLog}; KubeVirt 1.1 and later). Unlike a local VM's,
+     * it does not outlive the VM: a stopped VM has none.
+     *
+     * @throws dev.hangar.provider.spi.ConsoleLogUnavailableException NOT_RUNNING when the VM does not
+     *     run, NOT_KEPT when the cluster's KubeVirt keeps no console log
+     * @throws ProviderException when the API server cannot be asked
+     */
+    @Override
+    public Optional<List<String>> consoleLog(WorkspaceSpec spec, int lines) {
+        if (lines < 1) throw new IllegalArgumentException("lines must be at least 1, got " + lines);
+        KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
+        try {
+            requireKubevirt();
+            return Optional.of(consoleLog.tail(settings.namespace(), names.virtualMachine(), spec.name(), lines));
+        } catch (KubernetesClientException e) {
+            throw KubernetesProvider.translate(
+                    "reading the console log of workspace " + spec.owner() + "/" + spec.name(), e);
+        }
     }
 
     /** @return the workspace's VMI port-forward endpoint, if one is open (diagnostics and tests) */

@@ -36,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li>each object round-trips through {@code FromJSON}/{@code ToJSON} with no field lost, changed
- *       or added ({@code roundtrip.mjs}), so a misspelled or misplaced field fails;
+ *       or added ({@code roundtrip.mjs}), so a misspelled or misplaced field fails (the one field
+ *       newer than model 1.7.0, CDI's {@code source.http.checksum} of a catalog entry with a pinned
+ *       digest, is not among these objects: the shipped catalog pins none; {@code
+ *       KubevirtManifestsTest} checks its format and the real-API-server IT stores it);
  *   <li>each object type-checks as an object literal of its type ({@code tsc --noEmit --strict}), so
  *       a wrong value type or an unknown property fails too.
  * </ul>

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * Registers KubeVirt's and CDI's kinds with fabric8's mock server, as installing KubeVirt and CDI
  * does on a real cluster: the mock then answers API discovery for {@code kubevirt.io/v1} and {@code
  * cdi.kubevirt.io/v1beta1}. Schemaless (the mock does not validate); the structural schemas are
- * phase 2's real-API-server test.
+ * real-API-server test ({@code src/test/resources/crds/kubevirt-cdi.yaml}, KubernetesWorkspaceIT).
  */
 final class KubevirtCrds {
     private KubevirtCrds() {}

@@ -10,6 +10,7 @@ import dev.hangar.provider.kubernetes.RbacRequests;
 import dev.hangar.provider.kubernetes.RbacRequests.Rbac;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
@@ -71,7 +73,9 @@ class KubevirtDeployRbacTest {
                         "subresources.kubevirt.io/virtualmachineinstances/portforward get",
                         "subresources.kubevirt.io/virtualmachineinstances/console get",
                         "secrets patch",
-                        "persistentvolumeclaims delete");
+                        "persistentvolumeclaims delete",
+                        "pods list",
+                        "pods/log get");
         assertThat(granted(role("hangar-vms").getRules())).isEqualTo(namespaced);
         assertThat(granted(clusterRole("hangar-storageclass-reader").getRules()))
                 .isEqualTo(clusterScoped)
@@ -98,7 +102,7 @@ class KubevirtDeployRbacTest {
 
     /**
      * Create from the catalog with a storage class, stop, start, re-create a VirtualMachine deleted by
-     * hand, observe a running VMI and connect through its port-forward, delete (with CDI's claim); create by cloning a DataSource and delete;
+     * hand, observe a running VMI and connect through its port-forward, read its console log, delete (with CDI's claim); create by cloning a DataSource and delete;
      * every request the provider sent (not the test's own).
      */
     private static List<String> lifecycleRequests() throws Exception {
@@ -197,6 +201,38 @@ class KubevirtDeployRbacTest {
                 try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(console))) {
                     assertThat(channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
                 }
+                requests.addAll(cluster.takeRequests());
+                // The console log: the VMI's virt-launcher pod (written by the test, as virt-controller
+                // would) by label, then its guest-console-log container's log (only the requests matter here).
+                String vmiUid = cluster.client
+                        .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
+                        .inNamespace(NS)
+                        .withName(n.virtualMachine())
+                        .get()
+                        .getMetadata()
+                        .getUid();
+                cluster.client
+                        .pods()
+                        .inNamespace(NS)
+                        .resource(new PodBuilder()
+                                .withNewMetadata()
+                                .withName("virt-launcher-" + n.virtualMachine())
+                                .addToLabels(LauncherConsoleLog.CREATED_BY, vmiUid)
+                                .endMetadata()
+                                .withNewSpec()
+                                .addNewContainer()
+                                .withName(LauncherConsoleLog.CONTAINER)
+                                .endContainer()
+                                .endSpec()
+                                .build())
+                        .create();
+                cluster.takeRequests();
+                try {
+                    provider.consoleLog(spec, 10);
+                } catch (ProviderException e) {
+                    // the CRUD mock is no kubelet: what it answers for the log does not matter here
+                }
+                requests.addAll(cluster.takeRequests());
                 provider.delete(spec, ProviderListener.NONE);
                 provider.observe(spec);
                 WorkspaceSpec clone = VmSpecs.spec(Map.of("source-data-source", "fedora"));

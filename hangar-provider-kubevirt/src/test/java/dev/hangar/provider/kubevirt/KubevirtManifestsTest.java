@@ -149,6 +149,40 @@ class KubevirtManifestsTest {
     }
 
     @Test
+    void aPinnedDigestBecomesCdisChecksumAndAPublishedChecksumFileDoesNot() {
+        ImageCatalog catalog = ImageCatalog.parse("""
+                images:
+                  - name: pinned-256
+                    url: https://example.invalid/a.qcow2
+                    sha256: %s
+                  - name: pinned-512
+                    url: https://example.invalid/b.qcow2
+                    sha512: %s
+                  - name: published
+                    url: https://example.invalid/c.qcow2
+                    checksum-url: https://example.invalid/SHA256SUMS
+                """.formatted("AB".repeat(32), "cd".repeat(64)), "test");
+        KubevirtManifests m = new KubevirtManifests(VmSpecs.settings(Map.of()), catalog);
+
+        assertThat(httpSource(m, "pinned-256"))
+                .isEqualTo(Map.of("url", "https://example.invalid/a.qcow2", "checksum", "sha256:" + "ab".repeat(32)));
+        assertThat(httpSource(m, "pinned-512"))
+                .isEqualTo(Map.of("url", "https://example.invalid/b.qcow2", "checksum", "sha512:" + "cd".repeat(64)));
+        // A digest looked up in a file that can change under the same URL is not written into a DataVolume
+        // that is re-applied unchanged for its whole life.
+        assertThat(httpSource(m, "published")).isEqualTo(Map.of("url", "https://example.invalid/c.qcow2"));
+    }
+
+    private static Object httpSource(KubevirtManifests m, String image) {
+        WorkspaceSpec spec = VmSpecs.spec("alice", "c-" + image, image, Map.of(), CloudInitConfig.EMPTY);
+        Map<?, ?> dvSpec = (Map<?, ?>) m.build(spec, PowerState.RUNNING)
+                .rootDisk()
+                .getAdditionalProperties()
+                .get("spec");
+        return ((Map<?, ?>) dvSpec.get("source")).get("http");
+    }
+
+    @Test
     void badInputIsAPermanentErrorNamingWhatIsWrong() {
         assertThatThrownBy(() -> manifests.build(
                         VmSpecs.spec("alice", "x1", "windows-11", Map.of(), CloudInitConfig.EMPTY), PowerState.RUNNING))

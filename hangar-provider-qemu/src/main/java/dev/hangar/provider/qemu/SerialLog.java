@@ -1,20 +1,15 @@
 package dev.hangar.provider.qemu;
 
+import dev.hangar.provider.vm.SerialConsoleText;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Reads the end of a workspace's serial console log. */
 final class SerialLog {
-    // ANSI CSI / OSC escape sequences (ECMA-48) that systemd and getty write for colours and titles.
-    private static final Pattern ESCAPES =
-            Pattern.compile("\u001B\\[[0-9;?]*[ -/]*[@-~]|\u001B\\][^\u0007]*\u0007|\u001B.");
-    private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}&&[^\t]]");
     private static final int TAIL_BYTES = 16 * 1024;
 
     private SerialLog() {}
@@ -44,15 +39,7 @@ final class SerialLog {
         } catch (IOException e) {
             return List.of();
         }
-        String text = ESCAPES.matcher(new String(bytes, StandardCharsets.UTF_8)).replaceAll("");
-        List<String> result = new ArrayList<>();
-        String[] split = text.split("\\R");
-        for (int i = cut ? 1 : 0; i < split.length; i++) {
-            String line = split[i];
-            String clean = CONTROL.matcher(line).replaceAll("").strip();
-            if (!clean.isEmpty()) result.add(clean);
-        }
-        return result.subList(Math.max(0, result.size() - lines), result.size());
+        return SerialConsoleText.lastLines(new String(bytes, StandardCharsets.UTF_8), lines, cut);
     }
 
     /** @return true if the guest kernel's last words were a clean power-off ({@code reboot: Power down}) */

@@ -102,6 +102,8 @@ public interface WorkspaceProvider extends AutoCloseable {
      * @return the lines, oldest first, without terminal escape sequences and control characters
      *     (an empty list when nothing was logged yet), or empty when this provider has no serial
      *     console
+     * @throws ConsoleLogUnavailableException when it has a console but no log to give now (its compute
+     *     does not run and the log does not outlive it) or on this installation at all
      */
     default Optional<List<String>> consoleLog(WorkspaceSpec spec, int lines) {
         return Optional.empty();

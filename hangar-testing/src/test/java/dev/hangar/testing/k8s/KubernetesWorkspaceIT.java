@@ -74,6 +74,11 @@ import org.junit.jupiter.api.io.TempDir;
  * dry run (one cluster per test class: bringing it up
  * costs about a minute).
  *
+ * <p>The same cluster also serves issue #19's extended resources ({@link ExtendedResourceScenario}) and
+ * issue #12's KubeVirt workspaces ({@link KubevirtScenario}: KubeVirt's and CDI's CRDs from the
+ * project's structural schemas and a stand-in for their controllers, the server as the same
+ * ServiceAccount with {@code deploy/}'s Role {@code hangar-vms}).
+ *
  * <p>Skips, saying why, when the host cannot run the cluster (not root, no network namespaces or
  * overlayfs, the binaries cannot be built). With {@code HANGAR_K8S_IT_REQUIRED=true} (set by
  * {@code .ci/run}) those are failures instead. Timings are printed as {@code [k8s-it] ...} lines
@@ -83,6 +88,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KubernetesWorkspaceIT {
     private static final String SERVER_NAMESPACE = "hangar";
     private static final String WORKSPACE_NAMESPACE = "hangar-workspaces";
+    private static final String VM_NAMESPACE = "hangar-vms";
     private static final String SERVICE_ACCOUNT = "hangar-server";
     private static final String USER = "alice";
     private static final String WORKSPACE = "dev";
@@ -363,6 +369,19 @@ class KubernetesWorkspaceIT {
         double wall = new ExtendedResourceScenario(admin, WORKSPACE_NAMESPACE, KubernetesWorkspaceIT::describe)
                 .run(Files.createDirectories(tmp.resolve("gpu-home")), serverKubeconfig, cluster.workspaceImage());
         report("extended resources: 2 of 3 run, third waits, runs after a delete: %.1f s", wall);
+    }
+
+    @Test
+    @Order(4)
+    void kubevirtWorkspaceLifecycleAgainstTheRealApiServerWithCrdsAndAStandInController() throws Exception {
+        // Issue #12 on the same cluster: KubeVirt's and CDI's CRDs, a stand-in for their controllers,
+        // the server as the hangar-server ServiceAccount with deploy/'s Role hangar-vms.
+        LocalCluster.Result rbac = cluster.kubectl("apply", "-f", deploy("namespaces.yaml"), "-f", deploy("rbac.yaml"));
+        assertThat(rbac.exitCode()).as(rbac.output()).isZero();
+        Path serverKubeconfig = serverKubeconfig();
+        double wall = new KubevirtScenario(admin, VM_NAMESPACE, repo)
+                .run(Files.createDirectories(tmp.resolve("kubevirt-home")), serverKubeconfig);
+        report("kubevirt: whole lifecycle against the real API server %.1f s", wall);
     }
 
     private static String template(String image) {

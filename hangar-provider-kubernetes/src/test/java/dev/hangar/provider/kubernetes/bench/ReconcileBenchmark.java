@@ -160,12 +160,16 @@ public final class ReconcileBenchmark {
         return parallel(specs, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
     }
 
-    private interface Step {
+    /** One provider call for one workspace. */
+    public interface Step {
         void run(WorkspaceSpec spec) throws Exception;
     }
 
-    /** Runs {@code step} for every spec on virtual threads, at most {@code concurrency} at once. */
-    private static Duration parallel(List<WorkspaceSpec> specs, int concurrency, Step step) throws Exception {
+    /**
+     * Runs {@code step} for every spec on virtual threads, at most {@code concurrency} at once (also
+     * used by the KubeVirt provider's benchmark).
+     */
+    public static Duration parallel(List<WorkspaceSpec> specs, int concurrency, Step step) throws Exception {
         Semaphore permits = new Semaphore(concurrency);
         long start = System.nanoTime();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -235,17 +239,20 @@ public final class ReconcileBenchmark {
                 file.toString())));
     }
 
-    private interface Action {
+    /** Something timed. */
+    public interface Action {
         void run() throws Exception;
     }
 
-    private static Duration timed(Action action) throws Exception {
+    /** @return how long {@code action} took */
+    public static Duration timed(Action action) throws Exception {
         long start = System.nanoTime();
         action.run();
         return Duration.ofNanos(System.nanoTime() - start);
     }
 
-    private static void run(List<String> command) throws IOException, InterruptedException {
+    /** Runs a command, its output discarded, its errors shown; fails on a non-zero exit. */
+    public static void run(List<String> command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
@@ -254,7 +261,7 @@ public final class ReconcileBenchmark {
     }
 
     /** Formats one result and prints it at once, so a run that is cut short still reports its passes. */
-    private static String[] row(String what, Duration d, int count) {
+    public static String[] row(String what, Duration d, int count) {
         String[] row = {
             what,
             String.format(Locale.ROOT, "%.2f s", d.toMillis() / 1000.0),
@@ -293,7 +300,8 @@ public final class ReconcileBenchmark {
                 .orElse(-1);
     }
 
-    private static Map<String, String> options(String[] args) {
+    /** @return {@code --key value} pairs */
+    public static Map<String, String> options(String[] args) {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {

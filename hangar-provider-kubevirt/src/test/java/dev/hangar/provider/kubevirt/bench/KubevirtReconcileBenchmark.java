@@ -1,0 +1,300 @@
+package dev.hangar.provider.kubevirt.bench;
+
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.options;
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.parallel;
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.row;
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.timed;
+
+import dev.hangar.provider.kubernetes.bench.ReconcileBenchmark;
+import dev.hangar.provider.kubevirt.KubevirtManifests;
+import dev.hangar.provider.kubevirt.KubevirtObjects;
+import dev.hangar.provider.kubevirt.KubevirtProvider;
+import dev.hangar.provider.kubevirt.KubevirtSettings;
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.PowerState;
+import dev.hangar.provider.spi.ProviderListener;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.SshHostKey;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.vm.ImageCatalog;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Benchmark, not a test (not run by any build): the Pod provider's {@link ReconcileBenchmark} for
+ * KubeVirt workspaces. Reconciles N KubeVirt workspaces Halted (objects only: VirtualMachine,
+ * DataVolume, cloud-init Secret, Service; no controller runs, nothing is imported) with the real
+ * {@link KubevirtProvider} against the API server named by {@code KUBECONFIG}, then applies the same
+ * objects (built by the same {@link KubevirtManifests}, other names, no owner references) with {@code
+ * kubectl apply --server-side} in the same run. Prints time and API requests per workspace for each
+ * pass (create, unchanged, delete) and the ratios. Reported, not asserted.
+ *
+ * <p>The cluster needs KubeVirt's and CDI's CRDs; when it does not serve {@code kubevirt.io/v1}, the
+ * project's structural CRDs ({@code src/test/resources/crds/kubevirt-cdi.yaml}) are installed first
+ * (cluster-scoped; left in place). Requests are counted by a fabric8 interceptor on the provider's
+ * client and, for kubectl, from its {@code -v=6} request log.
+ *
+ * <p>Options: {@code --count N} (200), {@code --namespace NS} ({@code hangar-kubevirt-bench}, created
+ * if missing), {@code --concurrency C} (1), {@code --apply-mode server-side|merge}, {@code --kubectl
+ * PATH} ({@code kubectl}; {@code none} to skip). How to run: bench/README.md.
+ */
+public final class KubevirtReconcileBenchmark {
+    private static final String BENCH_LABEL = "hangar.dev/bench";
+    private static final String HOST_CERTIFICATE =
+            "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tBench";
+    private static final SshHostKey HOST_KEY = new SshHostKey(
+            "ssh-ed25519",
+            "-----BEGIN OPENSSH PRIVATE KEY-----\nbenchmark-placeholder\n-----END OPENSSH PRIVATE KEY-----\n",
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchmarkPlaceholder");
+
+    private KubevirtReconcileBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = options(args);
+        int count = Integer.parseInt(opts.getOrDefault("count", "200"));
+        int concurrency = Integer.parseInt(opts.getOrDefault("concurrency", "1"));
+        String namespace = opts.getOrDefault("namespace", "hangar-kubevirt-bench");
+        String kubectl = opts.getOrDefault("kubectl", "kubectl");
+        KubevirtSettings settings = KubevirtSettings.parse(
+                Map.of("namespace", namespace, "apply-mode", opts.getOrDefault("apply-mode", "server-side")));
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        AtomicLong requests = new AtomicLong();
+        Interceptor counter = new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                requests.incrementAndGet();
+            }
+        };
+        List<String[]> rows = new ArrayList<>();
+        try (KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(Config.autoConfigure(null))
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-count", counter))
+                .build()) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "API server %s, namespace %s, %d KubeVirt workspaces (Halted), apply-mode %s, %d thread(s)%n",
+                    client.getConfiguration().getMasterUrl(),
+                    namespace,
+                    count,
+                    settings.cluster().applyMode().setting(),
+                    concurrency);
+            installCrdsIfMissing(client);
+            if (client.namespaces().withName(namespace).get() == null) {
+                client.namespaces()
+                        .resource(new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName(namespace)
+                                .endMetadata()
+                                .build())
+                        .create();
+            }
+            Path consoles = Files.createTempDirectory("kv-bench-console");
+            try (KubevirtProvider provider = new KubevirtProvider(
+                    client,
+                    settings,
+                    ImageCatalog.shipped(),
+                    (spec, endpoint) -> {
+                        throw new IllegalStateException("a Halted workspace is never probed");
+                    },
+                    Clock.systemUTC(),
+                    false,
+                    consoles)) {
+                List<WorkspaceSpec> specs = specs("hangar", count, run);
+                provider.observe(specs.getFirst()); // API discovery once, outside the timed passes
+                for (String pass : List.of("create", "unchanged")) {
+                    long before = requests.get();
+                    Duration d = parallel(specs, concurrency, spec -> {
+                        Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
+                        if (!(o instanceof Observation.Stopped))
+                            throw new IllegalStateException(spec.name() + ": " + o);
+                    });
+                    rows.add(withRequests(row("hangar provider, " + pass, d, count), requests.get() - before, count));
+                }
+                long before = requests.get();
+                Duration d = parallel(specs, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
+                rows.add(withRequests(row("hangar provider, delete", d, count), requests.get() - before, count));
+            }
+            if (!"none".equals(kubectl)) {
+                Path file = manifests(settings, specs("kubectl", count, run), run);
+                try {
+                    for (String pass : List.of("create", "unchanged")) {
+                        long[] sent = new long[1];
+                        Duration d = timed(() -> sent[0] = kubectl(
+                                kubectl,
+                                "apply",
+                                "--server-side",
+                                "--field-manager=hangar-bench",
+                                "--force-conflicts",
+                                "-f",
+                                file.toString()));
+                        rows.add(withRequests(row("kubectl apply --server-side, " + pass, d, count), sent[0], count));
+                    }
+                } finally {
+                    long[] sent = new long[1];
+                    Duration d = timed(() -> sent[0] = kubectl(
+                            kubectl,
+                            "-n",
+                            namespace,
+                            "delete",
+                            "virtualmachines.kubevirt.io,datavolumes.cdi.kubevirt.io,secrets,services",
+                            "-l",
+                            BENCH_LABEL + "=" + run,
+                            "--wait=false"));
+                    rows.add(withRequests(row("kubectl delete -l", d, count), sent[0], count));
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        print(rows, count);
+    }
+
+    private static void installCrdsIfMissing(KubernetesClient client) throws IOException {
+        if (client.getApiResources("kubevirt.io/v1") != null) return;
+        try (InputStream in = KubevirtReconcileBenchmark.class.getResourceAsStream("/crds/kubevirt-cdi.yaml")) {
+            for (HasMetadata crd : client.load(in).items()) {
+                client.resource(crd)
+                        .fieldManager("hangar-bench")
+                        .forceConflicts()
+                        .serverSideApply();
+            }
+        }
+        for (String crd : List.of("virtualmachines.kubevirt.io", "datavolumes.cdi.kubevirt.io")) {
+            client.apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName(crd)
+                    .waitUntilCondition(
+                            c -> c != null
+                                    && c.getStatus() != null
+                                    && c.getStatus().getConditions().stream()
+                                            .anyMatch(x ->
+                                                    "Established".equals(x.getType()) && "True".equals(x.getStatus())),
+                            1,
+                            java.util.concurrent.TimeUnit.MINUTES);
+        }
+        System.out.println("installed the project's KubeVirt and CDI CRDs (crds/kubevirt-cdi.yaml)");
+    }
+
+    private static List<WorkspaceSpec> specs(String owner, int count, String run) {
+        List<WorkspaceSpec> specs = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            specs.add(new WorkspaceSpec(
+                    UUID.randomUUID().toString(),
+                    "b" + run + "-" + i,
+                    owner,
+                    "kubevirt-debian-12",
+                    new Resources(2, 4096, 16),
+                    "debian-12",
+                    owner,
+                    List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchUser bench@hangar"),
+                    HOST_KEY,
+                    HOST_CERTIFICATE,
+                    CloudInitConfig.EMPTY,
+                    Map.of()));
+        }
+        return specs;
+    }
+
+    /** The kubectl side's objects (Halted, labelled with the run), as one YAML stream. */
+    private static Path manifests(KubevirtSettings settings, List<WorkspaceSpec> specs, String run) throws IOException {
+        KubevirtManifests manifests = new KubevirtManifests(settings, ImageCatalog.shipped());
+        KubernetesSerialization yaml = new KubernetesSerialization();
+        StringBuilder out = new StringBuilder();
+        for (WorkspaceSpec spec : specs) {
+            KubevirtObjects objects = manifests.build(spec, PowerState.STOPPED);
+            for (HasMetadata o : objects.all()) {
+                o.getMetadata().getLabels().put(BENCH_LABEL, run);
+                out.append(yaml.asYaml(o));
+            }
+        }
+        Path file = Files.createTempFile("hangar-kubevirt-bench-", ".yaml");
+        Files.writeString(file, out);
+        return file;
+    }
+
+    /**
+     * Runs kubectl with {@code -v=6} (one log line per API request) and counts the requests.
+     *
+     * @return the number of API requests kubectl sent
+     */
+    private static long kubectl(String kubectl, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(kubectl, "-v=6"));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile("hangar-kubevirt-bench-", ".log");
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(log.toFile())
+                    .start();
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ":\n"
+                        + tail(Files.readString(log, StandardCharsets.UTF_8)));
+            }
+            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                return lines.filter(l -> l.matches(".*\\] (GET|POST|PUT|PATCH|DELETE) https?://.*"))
+                        .count();
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    private static String[] withRequests(String[] row, long sent, int count) {
+        String perWorkspace = String.format(Locale.ROOT, "%.1f", (double) sent / count);
+        System.out.printf(Locale.ROOT, "      %d requests, %s per workspace%n", sent, perWorkspace);
+        return new String[] {row[0], row[1], row[2], perWorkspace};
+    }
+
+    private static void print(List<String[]> rows, int count) {
+        System.out.printf(
+                Locale.ROOT,
+                "%n%-44s %12s %16s %14s%n",
+                "pass (" + count + " workspaces, 4 objects each)",
+                "total",
+                "per workspace",
+                "requests/ws");
+        for (String[] r : rows) System.out.printf(Locale.ROOT, "%-44s %12s %16s %14s%n", r[0], r[1], r[2], r[3]);
+        for (String pass : List.of("create", "unchanged")) {
+            double provider = seconds(rows, "hangar provider, " + pass);
+            double kubectl = seconds(rows, "kubectl apply --server-side, " + pass);
+            if (provider > 0 && kubectl > 0) {
+                System.out.printf(Locale.ROOT, "ratio %s, provider / kubectl: %.2f%n", pass, provider / kubectl);
+            }
+        }
+    }
+
+    private static double seconds(List<String[]> rows, String what) {
+        return rows.stream()
+                .filter(r -> r[0].equals(what))
+                .mapToDouble(r -> Double.parseDouble(r[1].replace(" s", "")))
+                .findFirst()
+                .orElse(-1);
+    }
+
+    /** @return the last 20 lines of {@code text}, for an error message */
+    private static String tail(String text) {
+        String[] lines = text.split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
+    }
+}
