@@ -28,12 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A devcontainer workspace ({@code hangar create --devcontainer DIR}) through the whole control
- * plane against a real dockerd in its own network namespace, nothing pulled: the devcontainer's
+ * plane against a real engine in its own network namespace, once on dockerd and once on Podman's
+ * Docker-compatible service, nothing pulled: the devcontainer's
  * {@code build} is a Dockerfile FROM the imported reference workspace image, with a build arg; a
  * local feature's install.sh writes a marker from its option; {@code containerEnv} is set on the
  * container; {@code remoteEnv} reaches SSH sessions; {@code postCreateCommand} writes a file in
@@ -49,12 +51,16 @@ class DevcontainerControlPlaneIT {
     @TempDir
     Path tmp;
 
-    @Test
-    void devcontainerWithBuildFeatureEnvAndLifecycleCommands() throws Exception {
+    /** The engine of the running case, for the printed timings. */
+    private ContainerEngineInNetns.Engine kind;
+
+    @ParameterizedTest
+    @EnumSource(ContainerEngineInNetns.Engine.class)
+    void devcontainerWithBuildFeatureEnvAndLifecycleCommands(ContainerEngineInNetns.Engine kind) throws Exception {
+        this.kind = kind;
         long t0 = System.nanoTime();
         String workspace = "dc-" + UUID.randomUUID().toString().substring(0, 8);
-        try (ContainerEngineInNetns engine =
-                ContainerEngineInNetns.start(ContainerEngineInNetns.Engine.DOCKER, Path.of("/tmp/hgc"))) {
+        try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"))) {
             String image = "localhost/hangar/workspace:dc-it";
             importWorkspaceImage(engine, tmp, image);
             Path folder = devcontainerFolder(image);
@@ -112,7 +118,7 @@ class DevcontainerControlPlaneIT {
                                 .startsWith("devcontainer-unsupported ")
                                 .contains("customizations"))
                         .anySatisfy(e ->
-                                assertThat(e).startsWith("devcontainer-build ").contains("Step"))
+                                assertThat(e).startsWith("devcontainer-build ").containsIgnoringCase("step"))
                         .anySatisfy(
                                 e -> assertThat(e).startsWith("post-create ").contains("postCreateCommand done"));
 
@@ -260,7 +266,7 @@ class DevcontainerControlPlaneIT {
         return r.output();
     }
 
-    private static void report(String format, Object... args) {
-        System.out.printf("[devcontainer-it] " + format + "%n", args);
+    private void report(String format, Object... args) {
+        System.out.printf("[devcontainer-it " + kind.name().toLowerCase() + "] " + format + "%n", args);
     }
 }
