@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
 import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testing.TestControlPlane;
@@ -33,7 +34,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A devcontainer workspace ({@code hangar create --devcontainer DIR}) through the whole control
+ * A devcontainer workspace ({@code hangar create --devcontainer DIR}, DIR uploaded by the real CLI
+ * as a tar archive; one with a symbolic link pointing out of it is refused) through the whole control
  * plane against a real engine in its own network namespace, once on dockerd and once on Podman's
  * Docker-compatible service, nothing pulled: the devcontainer's
  * {@code build} is a Dockerfile FROM the imported reference workspace image, with a build arg; a
@@ -82,13 +84,29 @@ class DevcontainerControlPlaneIT {
                 assertThat(missing.statusCode()).as(missing.body()).isEqualTo(422);
                 assertThat(missing.body()).contains("devcontainer").contains("does not exist");
 
+                // the folder is on the CLI's machine: the CLI uploads it as a tar archive
+                CliHarness cli = new CliHarness(tmp.resolve("cli"))
+                        .env("HANGAR_URL", cp.baseUri().toString())
+                        .env("HANGAR_TOKEN", token);
+                Path escaping = folder("escaping", "{\"image\": \"" + image + "\"}", "");
+                Files.createSymbolicLink(escaping.resolve("etc"), Path.of("../../../../etc"));
+                CliHarness.Result refused =
+                        cli.run("create", "esc", "--template", "container-it", "--devcontainer", escaping.toString());
+                assertThat(refused.code()).as(refused.err()).isEqualTo(6);
+                assertThat(refused.err())
+                        .contains("symbolic link 'etc' -> '../../../../etc' points outside the folder");
+
                 long t1 = System.nanoTime();
-                HttpResponse<String> created = http.post(
-                        "/api/v1/workspaces",
-                        token,
-                        body(Map.of("name", workspace, "template", "container-it", "devcontainer", folder.toString())));
-                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                CliHarness.Result created =
+                        cli.run("create", workspace, "--template", "container-it", "--devcontainer", folder.toString());
+                assertThat(created.code()).as(created.err()).isZero();
                 JsonNode ws = awaitPhase(http, token, workspace, "Running", PHASE_TIMEOUT);
+                try (var uploads =
+                        Files.list(cp.home().resolve("devcontainer-uploads").resolve(USER))) {
+                    assertThat(uploads.toList())
+                            .as("the server's own copy of the folder; nothing left by the refused one")
+                            .hasSize(1);
+                }
                 String id = ws.path("id").asText();
                 assertThat(ws.path("forwardPorts").toString()).isEqualTo("[\"localhost:8080\"]");
                 Path sshConfig = sshConfig(tmp, cp, USER, ws, workspace, clientKey);
