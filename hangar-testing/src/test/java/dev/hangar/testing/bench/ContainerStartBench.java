@@ -32,8 +32,9 @@ import java.util.Locale;
  * CLI's default interval unless {@code poll=MS} says otherwise), then the real OpenSSH client
  * through the gateway with the config {@code hangar config-ssh} writes, retried every 100 ms until
  * {@code true} runs. Baseline: the {@code docker} CLI on the same socket, {@code docker run -d} of
- * the same image with the same entrypoint, user, environment, read-only key directory, home volume
- * and port published on the namespace's address, then {@code docker port} and the same ssh retry
+ * the same image with the same entrypoint, user, environment, read-only key directory, a home folder
+ * owned by the image user (made untimed; Hangar's figure includes the root container that chowns its
+ * home volume) and port published on the namespace's address, then {@code docker port} and the same ssh retry
  * loop straight to the published port with the host key pinned. Deletion is untimed. Median and
  * each round are printed with the load average; asserts nothing.
  *
@@ -131,6 +132,11 @@ public final class ContainerStartBench {
             throws Exception {
         String host = "-H=" + engine.socketUri();
         String name = "plain-" + round;
+        // the home: a host folder owned by the image user, made untimed (on a fresh named volume the
+        // uid-1000 entrypoint cannot create HOME; the provider chowns its volume in a root container,
+        // which is part of Hangar's figure)
+        Path home = Files.createDirectory(keyDir.resolveSibling("plain-home-" + round));
+        HostCommands.run(List.of("chown", "1000:1000", home.toString())).orThrow("chown");
         long t0 = System.nanoTime();
         HostCommands.run(List.of(
                         "docker",
@@ -156,7 +162,7 @@ public final class ContainerStartBench {
                         "-v",
                         keyDir + ":/etc/hangar/ssh:ro",
                         "-v",
-                        name + ":/storage",
+                        home + ":/storage",
                         "-p",
                         engine.publishAddress() + "::2222",
                         IMAGE))
@@ -169,38 +175,59 @@ public final class ContainerStartBench {
                 .findFirst()
                 .orElseThrow();
         String p = port.substring(port.lastIndexOf(':') + 1);
-        untilSsh(List.of(
-                "ssh",
-                "-F",
-                "/dev/null",
-                "-i",
-                clientKey.toString(),
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "UserKnownHostsFile=" + keyDir.resolveSibling("plain_known_hosts"),
-                "-o",
-                "StrictHostKeyChecking=yes",
-                "-o",
-                "HostKeyAlias=plain",
-                "-p",
-                p,
-                USER + "@" + engine.publishAddress()));
+        untilSsh(
+                host,
+                name,
+                List.of(
+                        "ssh",
+                        "-F",
+                        "/dev/null",
+                        "-i",
+                        clientKey.toString(),
+                        "-o",
+                        "IdentitiesOnly=yes",
+                        "-o",
+                        "UserKnownHostsFile=" + keyDir.resolveSibling("plain_known_hosts"),
+                        "-o",
+                        "StrictHostKeyChecking=yes",
+                        "-o",
+                        "HostKeyAlias=plain",
+                        "-p",
+                        p,
+                        USER + "@" + engine.publishAddress()));
         double s = (System.nanoTime() - t0) / 1e9;
         HostCommands.run(List.of("docker", host, "rm", "-f", "-v", name)).orThrow("docker rm");
-        HostCommands.run(List.of("docker", host, "volume", "rm", name)).orThrow("docker volume rm");
         return s;
     }
 
     /** Runs {@code ssh ... true} every 100 ms until it exits 0 (at most 120 s). */
-    private static void untilSsh(List<String> ssh) {
+    private static void untilSsh(List<String> ssh) throws IOException, InterruptedException {
+        untilSsh("", "", ssh);
+    }
+
+    /** As {@link #untilSsh(List)}; on a timeout the container's state and log are in the message. */
+    private static void untilSsh(String host, String container, List<String> ssh)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(ssh.subList(0, ssh.size() - 1));
         cmd.addAll(List.of("-o", "BatchMode=yes", "-o", "ConnectTimeout=10", ssh.getLast(), "true"));
-        await("ssh " + ssh.getLast())
-                .atMost(Duration.ofSeconds(120))
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> HostCommands.run(cmd).exitCode() == 0);
+        try {
+            await("ssh " + ssh.getLast())
+                    .atMost(Duration.ofSeconds(120))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> HostCommands.run(cmd).exitCode() == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            if (container.isEmpty()) throw e;
+            throw new IllegalStateException(
+                    "no ssh to " + container + ": " + HostCommands.run(cmd).output()
+                            + "; state "
+                            + HostCommands.run(List.of("docker", host, "inspect", "-f", "{{json .State}}", container))
+                                    .output()
+                            + "; log "
+                            + HostCommands.run(List.of("docker", host, "logs", container))
+                                    .output(),
+                    e);
+        }
     }
 
     /**
