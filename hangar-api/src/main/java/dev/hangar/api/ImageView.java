@@ -1,7 +1,8 @@
 package dev.hangar.api;
 
 /**
- * A base image as {@code GET /api/v1/images} shows it: a catalog entry, a cached image, or both.
+ * A base image as {@code GET /api/v1/images} shows it: a catalog entry, a cached image, or both; or
+ * an image in the container engine.
  *
  * @param name the name templates and {@code --image} use, e.g. {@code debian-12}
  * @param description one line (the catalog's; for imported images where they came from)
@@ -15,6 +16,8 @@ package dev.hangar.api;
  * @param virtualSizeBytes the disk size the image declares (qemu-img's virtual size); 0 when not
  *     cached
  * @param error why the last pull failed; empty otherwise
+ * @param provider the provider type the image belongs to ({@code qemu}: a VM base image; {@code
+ *     docker}: an image in the container engine, named {@code repository:tag})
  */
 public record ImageView(
         String name,
@@ -24,4 +27,5 @@ public record ImageView(
         long bytesDone,
         long bytesTotal,
         long virtualSizeBytes,
-        String error) {}
+        String error,
+        String provider) {}

@@ -86,9 +86,10 @@ final class CreateCommand implements Callable<Integer> {
             names = "--devcontainer",
             paramLabel = "DIR",
             description = "Build and set up the container from DIR/.devcontainer/devcontainer.json (or"
-                    + " DIR/.devcontainer.json): DIR is an absolute path of a folder ON THE SERVER HOST (uploading"
-                    + " a local folder is not supported). Needs a template of the docker provider, e.g."
-                    + " --template container. See docs/devcontainer.md.")
+                    + " DIR/.devcontainer.json). DIR is a folder on this machine, uploaded to the server as a tar"
+                    + " archive (at most 200 MiB; symbolic links must stay inside it); server:/PATH names a folder"
+                    + " ON THE SERVER HOST instead. Needs a template of the docker provider, e.g. --template"
+                    + " container. See docs/devcontainer.md.")
     String devcontainer;
 
     @Option(
@@ -144,8 +145,26 @@ final class CreateCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    /** The prefix of a --devcontainer folder on the server host (anything else is a local folder to upload). */
+    static final String SERVER_PREFIX = "server:";
+
     @Override
     public Integer call() {
+        // a local folder is packed before anything is sent: its errors are the user's to fix here
+        byte[] archive = devcontainer == null || devcontainer.startsWith(SERVER_PREFIX)
+                ? null
+                : DevcontainerArchive.of(Path.of(devcontainer).toAbsolutePath().normalize());
+        String serverFolder =
+                archive == null && devcontainer != null ? devcontainer.substring(SERVER_PREFIX.length()) : null;
+        if (archive != null) {
+            try (HangarClient client = ServerConnection.open(ctx)) {
+                Path local = Path.of(devcontainer).toAbsolutePath().normalize();
+                String base = local.getFileName() == null
+                        ? "workspace"
+                        : local.getFileName().toString();
+                serverFolder = client.uploadDevcontainer(archive, base).path();
+            }
+        }
         CreateWorkspaceRequest req = new CreateWorkspaceRequest(
                 name,
                 template,
@@ -155,7 +174,7 @@ final class CreateCommand implements Callable<Integer> {
                 image,
                 userData == null ? null : readUserData(),
                 autostop,
-                devcontainer,
+                serverFolder,
                 devices(devices));
         if (dryRun) return dryRun(req);
         try (HangarClient client = ServerConnection.open(ctx)) {

@@ -13,12 +13,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code hangar image list|pull|import|delete}: the qemu provider's base images on the server. */
+/**
+ * {@code hangar image list|pull|import|delete}: the images of the server's providers, each shown
+ * with the provider it belongs to (qemu's VM base images, the container engine's images for
+ * docker).
+ */
 @Command(
         mixinStandardHelpOptions = true,
         name = "image",
         aliases = "images",
-        description = "List, pull, import and delete VM base images (kept on the server under $HANGAR_HOME).",
+        description = "List, pull, import and delete images on the server: VM base images (provider qemu, kept"
+                + " under $HANGAR_HOME) and the container engine's images (provider docker).",
         subcommands = {
             ImageCommand.ListImages.class,
             ImageCommand.PullImage.class,
@@ -32,7 +37,8 @@ final class ImageCommand {
             mixinStandardHelpOptions = true,
             name = "list",
             aliases = "ls",
-            description = "List catalog and cached images with their state.")
+            description = "List every provider's images with their state: qemu's catalog and cached images, the"
+                    + " container engine's images.")
     static final class ListImages implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -48,14 +54,20 @@ final class ImageCommand {
             try (HangarClient client = ServerConnection.open(ctx)) {
                 List<ImageView> list = client.images().list();
                 if (output.machineReadable()) output.write(ctx.out(), list);
-                else if (list.isEmpty()) ctx.err().println("No images (is the qemu provider off on the server?).");
+                else if (list.isEmpty())
+                    ctx.err().println("No images (are the qemu and docker providers off on the server?).");
                 else {
-                    ctx.out().printf("%-24s %-10s %10s  %s%n", "NAME", "STATE", "SIZE", "DESCRIPTION");
+                    int width = Math.max(
+                            24,
+                            list.stream().mapToInt(i -> i.name().length()).max().orElse(0));
+                    String row = "%-" + width + "s %-8s %-10s %10s  %s%n";
+                    ctx.out().printf(row, "NAME", "PROVIDER", "STATE", "SIZE", "DESCRIPTION");
                     for (ImageView i : list) {
                         ctx.out()
                                 .printf(
-                                        "%-24s %-10s %10s  %s%n",
+                                        row,
                                         i.name(),
+                                        i.provider() == null ? "-" : i.provider(),
                                         i.state(),
                                         i.virtualSizeBytes() > 0 ? gib(i.virtualSizeBytes()) : "-",
                                         // A failed pull's cause (and its offline remedy) is what a user needs here.
@@ -145,13 +157,15 @@ final class ImageCommand {
         }
     }
 
-    /** {@code hangar image import FILE --name N}: for offline hosts; FILE is on the server host. */
+    /** {@code hangar image import FILE --name N [--provider P]}: for offline hosts; FILE is on the server host. */
     @Command(
             mixinStandardHelpOptions = true,
             name = "import",
-            description = "Copy a disk image (qcow2, or raw with a partition table or filesystem) or a kernel-boot"
-                    + " directory (vmlinuz, initrd.img, root.raw) into the server's image cache. Anything else is"
-                    + " refused (exit 6). The path is read ON THE SERVER HOST; admins only.")
+            description = "Provider qemu: copy a disk image (qcow2, or raw with a partition table or filesystem) or"
+                    + " a kernel-boot directory (vmlinuz, initrd.img, root.raw) into the server's image cache."
+                    + " Provider docker: import a root filesystem tarball (tar or tar.gz) into the container engine"
+                    + " as image NAME (repository[:tag]). Anything else is refused (exit 6). The path is read ON THE"
+                    + " SERVER HOST; admins only.")
     static final class ImportImage implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -162,8 +176,15 @@ final class ImageCommand {
                 names = "--name",
                 required = true,
                 paramLabel = "NAME",
-                description = "Name to cache it under, e.g. debian-12.")
+                description =
+                        "Name to cache it under, e.g. debian-12 (qemu) or localhost/hangar/workspace:v1" + " (docker).")
         String name;
+
+        @Option(
+                names = "--provider",
+                paramLabel = "PROVIDER",
+                description = "Which provider's images: qemu or docker. Needed when the server has both.")
+        String provider;
 
         ImportImage(CliContext ctx) {
             this.ctx = ctx;
@@ -173,8 +194,10 @@ final class ImageCommand {
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
                 ImageView v = client.images()
-                        .importFromServerPath(file.toAbsolutePath().normalize().toString(), name);
-                ctx.out().println("image " + v.name() + ": " + v.state() + " (" + gib(v.virtualSizeBytes()) + ")");
+                        .importFromServerPath(file.toAbsolutePath().normalize().toString(), name, provider);
+                ctx.out()
+                        .println("image " + v.name() + " (" + v.provider() + "): " + v.state() + " ("
+                                + gib(v.virtualSizeBytes()) + ")");
                 return ExitCodes.OK;
             }
         }

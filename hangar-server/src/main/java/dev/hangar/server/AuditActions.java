@@ -86,7 +86,8 @@ public final class AuditActions {
             // the actor is the user the identity signed in as (OidcRoutes); a refusal is anonymous
             rule("POST", "/api/v1/auth/oidc/token", "auth.oidc", Target.CALLER),
             rule("PUT", "/api/v1/secrets/{name}", "secret.set", Target.OWN_SECRET),
-            rule("DELETE", "/api/v1/secrets/{name}", "secret.delete", Target.OWN_SECRET));
+            rule("DELETE", "/api/v1/secrets/{name}", "secret.delete", Target.OWN_SECRET),
+            rule("POST", "/api/v1/devcontainer-uploads", "devcontainer.upload", Target.CALLER));
 
     private static Rule rule(String method, String template, String action, Target target) {
         Matcher m = PARAM.matcher(template);

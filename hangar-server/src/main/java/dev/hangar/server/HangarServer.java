@@ -24,10 +24,10 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -264,11 +264,10 @@ public final class HangarServer implements AutoCloseable {
                     id -> activity.record(id, ActivitySource.CONSOLE));
             activity.addHeldOpen(console::attached);
 
-            // Images come from whichever provider offers them (today qemu); the server never names it.
-            Optional<WorkspaceImages> images = providers.types().stream()
-                    .flatMap(type -> providers.find(type).stream())
-                    .flatMap(p -> p.images().stream())
-                    .findFirst();
+            // Images come from every provider that offers them (qemu, docker); the server never names one.
+            Map<String, WorkspaceImages> images = new LinkedHashMap<>();
+            for (String type : providers.types())
+                providers.find(type).flatMap(p -> p.images()).ifPresent(i -> images.put(type, i));
             GatewayRef gatewayRef = new GatewayRef();
             Javalin app = HttpApi.create(
                     config,

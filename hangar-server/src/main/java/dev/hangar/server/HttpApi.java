@@ -99,6 +99,11 @@ final class HttpApi {
             dashboard.registerConsole(cfg.routes, console.consoles());
             console.registerBrowser(cfg.routes, dashboard::browserUser);
             new SecretRoutes(secrets).register(cfg.routes);
+            new DevcontainerUploadRoutes(
+                            new DevcontainerUploads(config.home().resolve("devcontainer-uploads")),
+                            store,
+                            java.time.Clock.systemUTC())
+                    .register(cfg.routes);
         });
     }
 }

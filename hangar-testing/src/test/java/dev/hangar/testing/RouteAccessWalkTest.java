@@ -122,6 +122,8 @@ class RouteAccessWalkTest {
         rule("GET /api/v1/secrets", 200, 200, 200, 200);
         rule("PUT /api/v1/secrets/{name}", 200, 200, 403, 200);
         rule("DELETE /api/v1/secrets/{name}", 404, 404, 403, 404);
+        // the walk's JSON body is not a tar archive: 415 for every role that may upload
+        rule("POST /api/v1/devcontainer-uploads", 415, 415, 403, 415);
         rule("GET /api/v1/users", 403, 403, 200, 200);
         rule("POST /api/v1/users", 403, 403, 403, 422);
         rule("GET /api/v1/users/{name}", 403, 403, 200, 200);

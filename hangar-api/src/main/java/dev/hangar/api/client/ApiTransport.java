@@ -115,6 +115,18 @@ final class ApiTransport implements AutoCloseable {
     }
 
     /**
+     * Sends raw bytes of {@code contentType} as the request body and reads the 2xx answer as one
+     * {@code type}; errors as {@link #sendBytes(String, String, byte[], Class)}.
+     */
+    <T> T sendBytes(String method, String path, byte[] body, String contentType, Class<T> type) {
+        return read(
+                method,
+                path,
+                exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), contentType),
+                reader(type));
+    }
+
+    /**
      * Sends a request and reads the 2xx answer as a JSON array of {@code element}.
      *
      * @param body the request body, written as JSON; null for none

@@ -3,6 +3,7 @@ package dev.hangar.api.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.api.AddSshKeyRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
+import dev.hangar.api.DevcontainerUploadView;
 import dev.hangar.api.EventView;
 import dev.hangar.api.Json;
 import dev.hangar.api.ServerInfo;
@@ -99,6 +100,25 @@ public final class HangarClient implements AutoCloseable {
             token = page.nextToken();
         } while (!token.isEmpty());
         return all;
+    }
+
+    /**
+     * {@code POST /devcontainer-uploads?name=NAME} (201): sends a folder as a tar archive; the server
+     * unpacks it into a new folder of its own.
+     *
+     * @param tar the folder's content as a tar archive (names relative to the folder)
+     * @param name the folder's base name
+     * @return where the server unpacked it (name it as {@code devcontainer} in {@link #createWorkspace})
+     * @throws ApiException 413 for a too large archive, 422 naming {@code archive} for what the
+     *     server refuses (entries leaving the folder, links pointing out, no devcontainer.json)
+     */
+    public DevcontainerUploadView uploadDevcontainer(byte[] tar, String name) {
+        return transport.sendBytes(
+                "POST",
+                "/api/v1/devcontainer-uploads?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+                tar,
+                "application/x-tar",
+                DevcontainerUploadView.class);
     }
 
     /**

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The server's OS images ({@code /api/v1/images}): catalog entries, cached images, pulls with
- * progress, and the admin's import and delete. Same errors as {@link HangarClient}. Thread-safe;
+ * progress, and the admin's import and delete; for each the provider it belongs to (VM base images
+ * of {@code qemu}, the container engine's images of {@code docker}). Same errors as {@link HangarClient}. Thread-safe;
  * shares its {@link HangarClient}'s transport and lives as long as that client.
  */
 public final class ImageClient {
@@ -54,6 +55,18 @@ public final class ImageClient {
      */
     public ImageView importFromServerPath(String path, String name) {
         return transport.send("POST", BASE + "/import", new ImportImageRequest(path, name), ImageView.class);
+    }
+
+    /**
+     * {@code POST /images/import} (201, admins only) into the images of {@code provider}: a disk
+     * image for {@code qemu}, a rootfs tarball for {@code docker}; the source is on the SERVER host.
+     *
+     * @param provider the provider type, e.g. {@code docker}
+     * @throws ApiException as {@link #importFromServerPath(String, String)}; 422 naming {@code
+     *     provider} when no such provider offers images
+     */
+    public ImageView importFromServerPath(String path, String name, String provider) {
+        return transport.send("POST", BASE + "/import", new ImportImageRequest(path, name, provider), ImageView.class);
     }
 
     /**

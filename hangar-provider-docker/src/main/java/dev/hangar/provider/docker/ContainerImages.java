@@ -21,9 +21,8 @@ import java.util.regex.Pattern;
  * ContainerManifests#ENTRYPOINT}, {@code run-as-user}, the {@code HANGAR_*} variables), so a rootfs
  * laid out like images/workspace works as it is.
  *
- * <p>Not yet offered through {@code WorkspaceProvider.images()}: the server serves {@code hangar
- * image} from the first provider that has images, so that needs the server to choose per provider
- * first. Thread-safe.
+ * <p>The server's {@code hangar image import} reaches it through {@link EngineImages}; tests and
+ * tools use it directly. Thread-safe.
  */
 public final class ContainerImages implements AutoCloseable {
     private static final Pattern REFERENCE = Pattern.compile(
@@ -34,8 +33,14 @@ public final class ContainerImages implements AutoCloseable {
 
     private final DockerEngine engine;
 
-    private ContainerImages(DockerEngine engine) {
+    /** Over an engine the caller owns: {@link #close()} then closes it. */
+    ContainerImages(DockerEngine engine) {
         this.engine = engine;
+    }
+
+    /** @return whether {@code reference} is {@code repository:tag} as the engine accepts it */
+    static boolean validReference(String reference) {
+        return REFERENCE.matcher(reference).matches();
     }
 
     /** @return images of the engine at {@code socket} ({@code unix:///PATH} or {@code tcp://HOST:PORT}) */

@@ -65,6 +65,7 @@ public final class DockerProvider implements WorkspaceProvider {
     private final DevcontainerImages devcontainerImages;
     private final LifecycleHooks hooks;
     private final SecretDelivery secrets;
+    private final EngineImages images;
 
     DockerProvider(DockerEngine engine, DockerSettings settings, SshKeyFiles keyFiles, Clock clock) {
         this.engine = engine;
@@ -76,11 +77,18 @@ public final class DockerProvider implements WorkspaceProvider {
                 engine, keyFiles.directory("builds").getParent().resolveSibling("builds"), settings.runAsUser());
         this.hooks = new LifecycleHooks(engine);
         this.secrets = new SecretDelivery(engine);
+        this.images = new EngineImages(engine);
     }
 
     @Override
     public String type() {
         return TYPE;
+    }
+
+    /** @return the engine's images ({@link EngineImages}): list, import of a rootfs tarball, delete; never pull */
+    @Override
+    public Optional<dev.hangar.provider.spi.WorkspaceImages> images() {
+        return Optional.of(images);
     }
 
     /**

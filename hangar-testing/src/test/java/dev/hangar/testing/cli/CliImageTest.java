@@ -72,11 +72,11 @@ class CliImageTest {
             assertThat(pull.code()).as(pull.err()).isZero();
             assertThat(pull.out()).contains("image small: cached");
 
-            assertThat(cli.run("image", "list").out()).containsPattern("small +cached +0\\.0 GiB");
+            assertThat(cli.run("image", "list").out()).containsPattern("small +qemu +cached +0\\.0 GiB");
 
             CliHarness.Result imported = cli.run("image", "import", disk.toString(), "--name", "mine");
             assertThat(imported.code()).as(imported.err()).isZero();
-            assertThat(imported.out()).contains("image mine: cached");
+            assertThat(imported.out()).contains("image mine (qemu): cached");
             CliHarness.Result again = cli.run("image", "import", disk.toString(), "--name", "mine");
             assertThat(again.code()).isEqualTo(5);
             assertThat(again.err()).contains("already cached");
@@ -105,7 +105,7 @@ class CliImageTest {
             CliHarness.Result inUse = cli.run("image", "delete", "mine");
             assertThat(inUse.code()).as(inUse.err()).isEqualTo(5);
             assertThat(inUse.err()).contains("image 'mine' is still used", "/" + workspace);
-            assertThat(cli.run("image", "list").out()).containsPattern("mine +cached");
+            assertThat(cli.run("image", "list").out()).containsPattern("mine +qemu +cached");
             Files.delete(dir.resolve("overlay.qcow2"));
 
             CliHarness.Result deleted = cli.run("image", "delete", "mine");
@@ -120,7 +120,7 @@ class CliImageTest {
             assertThat(failed.code()).as(failed.out()).isEqualTo(1);
             assertThat(failed.err()).contains("pulling image gone failed: ", "HTTP 404");
             // The list says why instead of only "failed".
-            assertThat(cli.run("image", "list").out()).containsPattern("gone +failed +- +failed: .*HTTP 404");
+            assertThat(cli.run("image", "list").out()).containsPattern("gone +qemu +failed +- +failed: .*HTTP 404");
 
             CliHarness.Result unknown = cli.run("image", "pull", "nope");
             assertThat(unknown.code()).isNotZero();

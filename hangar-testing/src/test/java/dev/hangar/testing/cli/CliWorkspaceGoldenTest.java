@@ -142,6 +142,7 @@ class CliWorkspaceGoldenTest {
         Path hugeUserData = home.resolve("huge-user-data.yaml");
         Files.writeString(hugeUserData, "a: " + "x".repeat(70 * 1024) + "\n");
         g.run("create", "x", "--template", "fake", "--user-data", hugeUserData.toString());
+        g.run("create", "x", "--template", "fake", "--devcontainer", "server:" + home.resolve("project"));
         g.run(
                 "create",
                 "x",

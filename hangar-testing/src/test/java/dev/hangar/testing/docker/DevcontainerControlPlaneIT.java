@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
 import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testing.TestControlPlane;
@@ -28,12 +29,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A devcontainer workspace ({@code hangar create --devcontainer DIR}) through the whole control
- * plane against a real dockerd in its own network namespace, nothing pulled: the devcontainer's
+ * A devcontainer workspace ({@code hangar create --devcontainer DIR}, DIR uploaded by the real CLI
+ * as a tar archive; one with a symbolic link pointing out of it is refused) through the whole control
+ * plane against a real engine in its own network namespace, once on dockerd and once on Podman's
+ * Docker-compatible service, nothing pulled: the devcontainer's
  * {@code build} is a Dockerfile FROM the imported reference workspace image, with a build arg; a
  * local feature's install.sh writes a marker from its option; {@code containerEnv} is set on the
  * container; {@code remoteEnv} reaches SSH sessions; {@code postCreateCommand} writes a file in
@@ -49,12 +53,16 @@ class DevcontainerControlPlaneIT {
     @TempDir
     Path tmp;
 
-    @Test
-    void devcontainerWithBuildFeatureEnvAndLifecycleCommands() throws Exception {
+    /** The engine of the running case, for the printed timings. */
+    private ContainerEngineInNetns.Engine kind;
+
+    @ParameterizedTest
+    @EnumSource(ContainerEngineInNetns.Engine.class)
+    void devcontainerWithBuildFeatureEnvAndLifecycleCommands(ContainerEngineInNetns.Engine kind) throws Exception {
+        this.kind = kind;
         long t0 = System.nanoTime();
         String workspace = "dc-" + UUID.randomUUID().toString().substring(0, 8);
-        try (ContainerEngineInNetns engine =
-                ContainerEngineInNetns.start(ContainerEngineInNetns.Engine.DOCKER, Path.of("/tmp/hgc"))) {
+        try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"))) {
             String image = "localhost/hangar/workspace:dc-it";
             importWorkspaceImage(engine, tmp, image);
             Path folder = devcontainerFolder(image);
@@ -76,13 +84,29 @@ class DevcontainerControlPlaneIT {
                 assertThat(missing.statusCode()).as(missing.body()).isEqualTo(422);
                 assertThat(missing.body()).contains("devcontainer").contains("does not exist");
 
+                // the folder is on the CLI's machine: the CLI uploads it as a tar archive
+                CliHarness cli = new CliHarness(tmp.resolve("cli"))
+                        .env("HANGAR_URL", cp.baseUri().toString())
+                        .env("HANGAR_TOKEN", token);
+                Path escaping = folder("escaping", "{\"image\": \"" + image + "\"}", "");
+                Files.createSymbolicLink(escaping.resolve("etc"), Path.of("../../../../etc"));
+                CliHarness.Result refused =
+                        cli.run("create", "esc", "--template", "container-it", "--devcontainer", escaping.toString());
+                assertThat(refused.code()).as(refused.err()).isEqualTo(6);
+                assertThat(refused.err())
+                        .contains("symbolic link 'etc' -> '../../../../etc' points outside the folder");
+
                 long t1 = System.nanoTime();
-                HttpResponse<String> created = http.post(
-                        "/api/v1/workspaces",
-                        token,
-                        body(Map.of("name", workspace, "template", "container-it", "devcontainer", folder.toString())));
-                assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+                CliHarness.Result created =
+                        cli.run("create", workspace, "--template", "container-it", "--devcontainer", folder.toString());
+                assertThat(created.code()).as(created.err()).isZero();
                 JsonNode ws = awaitPhase(http, token, workspace, "Running", PHASE_TIMEOUT);
+                try (var uploads =
+                        Files.list(cp.home().resolve("devcontainer-uploads").resolve(USER))) {
+                    assertThat(uploads.toList())
+                            .as("the server's own copy of the folder; nothing left by the refused one")
+                            .hasSize(1);
+                }
                 String id = ws.path("id").asText();
                 assertThat(ws.path("forwardPorts").toString()).isEqualTo("[\"localhost:8080\"]");
                 Path sshConfig = sshConfig(tmp, cp, USER, ws, workspace, clientKey);
@@ -112,7 +136,7 @@ class DevcontainerControlPlaneIT {
                                 .startsWith("devcontainer-unsupported ")
                                 .contains("customizations"))
                         .anySatisfy(e ->
-                                assertThat(e).startsWith("devcontainer-build ").contains("Step"))
+                                assertThat(e).startsWith("devcontainer-build ").containsIgnoringCase("step"))
                         .anySatisfy(
                                 e -> assertThat(e).startsWith("post-create ").contains("postCreateCommand done"));
 
@@ -260,7 +284,7 @@ class DevcontainerControlPlaneIT {
         return r.output();
     }
 
-    private static void report(String format, Object... args) {
-        System.out.printf("[devcontainer-it] " + format + "%n", args);
+    private void report(String format, Object... args) {
+        System.out.printf("[devcontainer-it " + kind.name().toLowerCase() + "] " + format + "%n", args);
     }
 }

@@ -4,7 +4,6 @@ import static dev.hangar.testing.docker.DockerIts.awaitPhase;
 import static dev.hangar.testing.docker.DockerIts.body;
 import static dev.hangar.testing.docker.DockerIts.clientKey;
 import static dev.hangar.testing.docker.DockerIts.controlPlane;
-import static dev.hangar.testing.docker.DockerIts.importWorkspaceImage;
 import static dev.hangar.testing.docker.DockerIts.leftovers;
 import static dev.hangar.testing.docker.DockerIts.memberWithKey;
 import static dev.hangar.testing.docker.DockerIts.seconds;
@@ -14,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
+import dev.hangar.testfixtures.WorkspaceRootfs;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.net.http.HttpResponse;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TestControlPlane} with the docker provider and the SSH gateway) against a real dockerd started in
  * its own network namespace ({@link ContainerEngineInNetns}), the reference workspace rootfs imported
  * (never pulled), and the real OpenSSH client with the config {@code hangar config-ssh} writes
- * (ProxyJump through the gateway, pinned host keys, strict checking). Create over the REST API,
+ * (ProxyJump through the gateway, pinned host keys, strict checking). The image gets into the engine
+ * through {@code hangar image import --provider docker} and shows in {@code hangar image list}. Create over the REST API,
  * write a file in HOME, stop, start, read it back, delete; no container or volume is left. Prints
  * {@code [docker-it]} timings (reported, not asserted). Podman is covered at the provider level
  * (hangar-provider-docker's DockerWorkspaceIT).
@@ -49,11 +51,11 @@ class DockerControlPlaneIT {
         try (ContainerEngineInNetns engine =
                 ContainerEngineInNetns.start(ContainerEngineInNetns.Engine.DOCKER, Path.of("/tmp/hgc"))) {
             String image = "localhost/hangar/workspace:cp-it";
-            importWorkspaceImage(engine, tmp, image);
             Path clientKey = clientKey(tmp);
             try (TestControlPlane cp = controlPlane(tmp, engine, image)) {
                 TestHttp http = cp.http();
                 String token = memberWithKey(cp, USER, clientKey);
+                importAndListWithCli(cp, image);
 
                 long t1 = System.nanoTime();
                 HttpResponse<String> created = http.post(
@@ -92,6 +94,42 @@ class DockerControlPlaneIT {
             }
         }
         report("wall %.1f s", seconds(t0));
+    }
+
+    /**
+     * {@code hangar image import ROOTFS.tar --name IMAGE --provider docker} puts the template's image
+     * into the engine (the workspace below runs from it); {@code hangar image list} shows it as the
+     * docker provider's; a directory, a malformed name and a pull of an absent image are refused
+     * with what to do.
+     */
+    private void importAndListWithCli(TestControlPlane cp, String image) throws Exception {
+        Path rootfs =
+                WorkspaceRootfs.tarball(Path.of(System.getProperty("user.dir")).getParent(), tmp);
+        CliHarness cli = new CliHarness(tmp.resolve("cli"))
+                .env("HANGAR_URL", cp.baseUri().toString())
+                .env("HANGAR_TOKEN", cp.adminToken());
+        long t = System.nanoTime();
+        CliHarness.Result imported =
+                cli.run("image", "import", rootfs.toString(), "--name", image, "--provider", "docker");
+        assertThat(imported.code()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("image " + image + " (docker): cached");
+        report("hangar image import of the rootfs tarball %.1f s", seconds(t));
+
+        CliHarness.Result list = cli.run("image", "list");
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out()).containsPattern(java.util.regex.Pattern.quote(image) + " +docker +cached ");
+
+        CliHarness.Result again = cli.run("image", "import", rootfs.toString(), "--name", image);
+        assertThat(again.code()).as("already there").isEqualTo(5);
+        CliHarness.Result dir = cli.run("image", "import", tmp.toString(), "--name", "localhost/x:1");
+        assertThat(dir.code()).as(dir.err()).isEqualTo(6);
+        assertThat(dir.err()).contains("is a directory", "rootfs tarball");
+        CliHarness.Result badName = cli.run("image", "import", rootfs.toString(), "--name", "Bad Name");
+        assertThat(badName.code()).as(badName.err()).isEqualTo(6);
+        assertThat(badName.err()).contains("not a container image reference");
+        CliHarness.Result pull = cli.run("image", "pull", "localhost/absent:1", "--no-wait");
+        assertThat(pull.code()).as(pull.err()).isNotZero();
+        assertThat(pull.err()).contains("does not pull container images", "hangar image import");
     }
 
     private static void report(String format, Object... args) {

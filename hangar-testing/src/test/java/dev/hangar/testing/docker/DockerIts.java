@@ -37,16 +37,17 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What the container-engine ITs of the control plane share: the real OpenSSH client through the
  * Hangar gateway with the config {@code hangar config-ssh} writes, waiting for a phase over the
- * REST API, and the engine's leftovers by workspace label.
+ * REST API, and the engine's leftovers by workspace label. Public for ContainerStartBench (bench/), which
+ * measures the same setup.
  */
-final class DockerIts {
+public final class DockerIts {
     /** The name of the one template {@link #controlPlane} writes. */
-    static final String TEMPLATE = "container-it";
+    public static final String TEMPLATE = "container-it";
 
     private DockerIts() {}
 
     /** Imports the reference workspace rootfs (built from the test image) into the engine as {@code image}. */
-    static void importWorkspaceImage(ContainerEngineInNetns engine, Path tmp, String image)
+    public static void importWorkspaceImage(ContainerEngineInNetns engine, Path tmp, String image)
             throws IOException, InterruptedException {
         try (ContainerImages images = ContainerImages.of(engine.socketUri())) {
             images.importRootfs(
@@ -57,7 +58,7 @@ final class DockerIts {
     }
 
     /** @return a new ed25519 client key {@code tmp/keys/id_ed25519} (its directory 0700, no passphrase) */
-    static Path clientKey(Path tmp) throws IOException, InterruptedException {
+    public static Path clientKey(Path tmp) throws IOException, InterruptedException {
         Path keys = Files.createDirectory(
                 tmp.resolve("keys"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -71,7 +72,8 @@ final class DockerIts {
      * Starts a control plane (home {@code tmp/home}) with the docker provider on {@code engine},
      * the SSH gateway on an ephemeral port, and one template {@value #TEMPLATE} on {@code image}.
      */
-    static TestControlPlane controlPlane(Path tmp, ContainerEngineInNetns engine, String image) throws IOException {
+    public static TestControlPlane controlPlane(Path tmp, ContainerEngineInNetns engine, String image)
+            throws IOException {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/" + TEMPLATE + ".yaml"), """
@@ -93,7 +95,7 @@ final class DockerIts {
     }
 
     /** Creates the member {@code user} with the public half of {@code clientKey}; @return their API token */
-    static String memberWithKey(TestControlPlane cp, String user, Path clientKey) throws IOException {
+    public static String memberWithKey(TestControlPlane cp, String user, Path clientKey) throws IOException {
         String token = cp.createUser(user, false).token();
         var key = cp.http()
                 .post(
@@ -112,7 +114,8 @@ final class DockerIts {
      *
      * @return the path of the config file (for {@code ssh -F})
      */
-    static Path sshConfig(Path dir, TestControlPlane cp, String user, JsonNode ws, String workspace, Path clientKey)
+    public static Path sshConfig(
+            Path dir, TestControlPlane cp, String user, JsonNode ws, String workspace, Path clientKey)
             throws IOException {
         Path sshHome = Files.createDirectory(
                 dir.resolve("sshhome"),
