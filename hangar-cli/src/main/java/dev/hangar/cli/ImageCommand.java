@@ -13,17 +13,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code hangar image list|pull|import|delete}: the qemu provider's base images on the server. */
+/**
+ * {@code hangar image list|pull|import|delete}: the qemu provider's base images on the server; {@code
+ * hangar image load}: a container image onto the cluster's nodes.
+ */
 @Command(
         mixinStandardHelpOptions = true,
         name = "image",
         aliases = "images",
-        description = "List, pull, import and delete VM base images (kept on the server under $HANGAR_HOME).",
+        description = "List, pull, import and delete VM base images (kept on the server under $HANGAR_HOME);"
+                + " load container images onto the cluster's nodes.",
         subcommands = {
             ImageCommand.ListImages.class,
             ImageCommand.PullImage.class,
             ImageCommand.ImportImage.class,
-            ImageCommand.DeleteImage.class
+            ImageCommand.DeleteImage.class,
+            ImageLoadCommand.class
         })
 final class ImageCommand {
 

@@ -261,6 +261,14 @@ public final class HangarServer implements AutoCloseable {
             activity.addHeldOpen(console::attached);
 
             // Images come from whichever provider offers them (today qemu); the server never names it.
+            Optional<dev.hangar.provider.spi.NodeImages> nodeImages = providers.types().stream()
+                    .flatMap(type -> providers.find(type).stream())
+                    .flatMap(p -> p.nodeImages().stream())
+                    .findFirst();
+            if (config.imageLoad().enabled() && nodeImages.isEmpty())
+                throw new ConfigException(
+                        "image-load.enabled is true but no provider can load images onto nodes:"
+                                + " configure the kubernetes provider (providers.kubernetes.*) or set image-load.enabled: false");
             Optional<WorkspaceImages> images = providers.types().stream()
                     .flatMap(type -> providers.find(type).stream())
                     .flatMap(p -> p.images().stream())
@@ -280,6 +288,8 @@ public final class HangarServer implements AutoCloseable {
                     gatewayRef::started,
                     replicas::leadership,
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
+                    new ImageLoadRoutes(
+                            config.imageLoad(), nodeImages, config.home().resolve("tmp")),
                     console,
                     usb,
                     hostCa,
