@@ -53,8 +53,13 @@ final class LoaderExec {
         String[] cmd = ImageLoaderManifests.command(op, args).toArray(String[]::new);
         ExecWatch exec;
         try {
-            var container =
-                    client.pods().inNamespace(namespace).withName(pod).inContainer(ImageLoaderManifests.CONTAINER);
+            var container = client.pods()
+                    .inNamespace(namespace)
+                    .withName(pod)
+                    .inContainer(ImageLoaderManifests.CONTAINER)
+                    // NodeImageLoader waited for the Pod to run; fabric8's own wait is a watch, which the
+                    // image-load Role does not grant (and one per chunk would double the requests).
+                    .withReadyWaitTimeout(0);
             exec = stdin == null
                     ? container.redirectingOutput().exec(cmd)
                     : container.redirectingInput().redirectingOutput().exec(cmd);
