@@ -144,7 +144,8 @@ final class ImageLoaderManifests {
      *       exec API's stdin has no end-of-file, so the length bounds it), print the new size
      *   <li>{@code sha256}: the file's SHA-256
      *   <li>{@code import REF...}: {@code ctr images import}, then remove the file; on failure also
-     *       remove the names, so none points at a half-imported image (exit 12 with ctr's output)
+     *       remove those of the names that are not complete and unpacked, so none points at a
+     *       half-imported image while an older complete one stays (exit 12 with ctr's output)
      * </ul>
      */
     static final String SCRIPT = """
@@ -177,7 +178,10 @@ final class ImageLoaderManifests {
               sha256sum "$f" | cut -d ' ' -f 1 ;;
             import)
               if ! out=$(c images import "$f" 2>&1); then
-                c images rm "$@" > /dev/null 2>&1 || true
+                ready=$(c images check -q) || ready=
+                for r in "$@"; do
+                  printf '%%s\\n' "$ready" | grep -qxF "$r" || c images rm "$r" > /dev/null 2>&1 || true
+                done
                 echo "$out" | tail -n 5; exit 12
               fi
               rm -f "$f" ;;
