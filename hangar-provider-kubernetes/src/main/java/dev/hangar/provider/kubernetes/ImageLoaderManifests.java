@@ -140,8 +140,8 @@ final class ImageLoaderManifests {
      *       when containerd does not answer on the socket, with its output
      *   <li>{@code present REF...}: for each REF that {@code ctr images check} reports complete and
      *       unpacked, a line {@code ==> REF} and the manifest it points at
-     *   <li>{@code append OFFSET LENGTH}: cut the file to OFFSET, append LENGTH bytes of stdin (the
-     *       exec API's stdin has no end-of-file, so the length bounds it), print the new size
+     *   <li>{@code append OFFSET BASE64}: cut the file to OFFSET, append the decoded argument, print
+     *       the new size (the bytes travel in the command, not on stdin: see {@link LoaderExec})
      *   <li>{@code sha256}: the file's SHA-256
      *   <li>{@code import REF...}: {@code ctr images import}, then remove the file; on failure also
      *       remove those of the names that are not complete and unpacked, so none points at a
@@ -172,7 +172,7 @@ final class ImageLoaderManifests {
             append)
               [ -e "$f" ] || : > "$f"
               truncate -s "$1" "$f"
-              head -c "$2" >> "$f"
+              printf '%%s' "$2" | base64 -d >> "$f"
               stat -c %%s "$f" ;;
             sha256)
               sha256sum "$f" | cut -d ' ' -f 1 ;;

@@ -1,12 +1,15 @@
 package dev.hangar.provider.kubernetes;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hangar.provider.spi.ProviderException;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.fabric8.kubernetes.client.http.WebSocket;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -16,16 +19,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one {@link ImageLoaderManifests#SCRIPT} operation in a loader Pod through {@code pods/exec}
- * (fabric8, WebSocket {@code v4.channel.k8s.io}), stdout and stderr merged.
+ * Runs one {@link ImageLoaderManifests#SCRIPT} operation in a loader Pod through {@code pods/exec}:
+ * the exec WebSocket ({@code v4.channel.k8s.io}: stdout 1, stderr 2, the exit status on 3) opened
+ * with the client's own HTTP client (its credentials and TLS), stdout and stderr merged, no stdin.
  *
- * <p><b>Why one exec per chunk.</b> The JDK's WebSocket allows one outstanding send, and fabric8 queues
- * at most 16 MiB: a whole archive written to one exec's stdin fails with "could not send" once the
- * writer outruns the network (3-14 MiB in, on Kubernetes 1.20). Here each exec gets at most one
- * stdin message (one {@code write} of at most {@link NodeImageLoader#CHUNK_BYTES}), so nothing ever
- * waits in a queue, and a failed chunk is sent again on its own. Thread-safe (stateless).
+ * <p><b>Why no stdin.</b> On the project's Kubernetes 1.20 (containerd 1.6 streaming server), stdin
+ * sent over the exec WebSocket arrived only in part before the command saw end-of-file: fabric8's
+ * {@code exec()} (one message per pumped read, sent without waiting) delivered 32768 of 61440 bytes
+ * and 0 of 1 or 8 MiB; messages of 4 KiB sent one at a time, each after the previous left, 135168
+ * bytes of 3 MB. The archive's bytes therefore travel base64-encoded as an argument of the command
+ * ({@link NodeImageLoader#CHUNK_BYTES} per exec, below Linux's 128 KiB limit of one argument), which
+ * the API server, the kubelet and the runtime pass on whole. Not fabric8's {@code exec()} either for
+ * the rest: it first waits for the Pod with a watch, which the image-load Role does not grant.
+ * Thread-safe (stateless).
  */
 final class LoaderExec {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /**
      * @param exitCode the command's exit status; -1 when the API server reported none
      * @param output what it wrote, UTF-8
@@ -45,63 +55,92 @@ final class LoaderExec {
     }
 
     /**
-     * @param stdin bytes for the command's stdin, sent as one message; null for none
-     * @throws ProviderException (transient) when the exec could not be opened or did not end within
-     *     {@code timeout}
+     * @throws ProviderException (transient) when the exec could not be opened, broke off, or did not
+     *     end within {@code timeout}
      */
-    Result run(String pod, String op, List<String> args, byte[] stdin, Duration timeout) {
-        String[] cmd = ImageLoaderManifests.command(op, args).toArray(String[]::new);
-        ExecWatch exec;
-        try {
-            var container = client.pods()
-                    .inNamespace(namespace)
-                    .withName(pod)
-                    .inContainer(ImageLoaderManifests.CONTAINER)
-                    // NodeImageLoader waited for the Pod to run; fabric8's own wait is a watch, which the
-                    // image-load Role does not grant (and one per chunk would double the requests).
-                    .withReadyWaitTimeout(0);
-            exec = stdin == null
-                    ? container.redirectingOutput().exec(cmd)
-                    : container.redirectingInput().redirectingOutput().exec(cmd);
-        } catch (KubernetesClientException e) {
-            throw KubernetesProvider.translate("exec '" + op + "' in loader Pod " + namespace + "/" + pod, e);
-        }
-        try (exec) {
-            CompletableFuture<byte[]> output =
-                    CompletableFuture.supplyAsync(() -> readAll(exec.getOutput()), Thread::startVirtualThread);
-            if (stdin != null) {
-                OutputStream in = exec.getInput();
-                in.write(stdin);
-                in.flush();
+    Result run(String pod, String op, List<String> args, Duration timeout) {
+        StringBuilder url = new StringBuilder(client.getMasterUrl().toString().replaceFirst("/*$", ""))
+                .append("/api/v1/namespaces/")
+                .append(namespace)
+                .append("/pods/")
+                .append(pod)
+                .append("/exec?container=")
+                .append(ImageLoaderManifests.CONTAINER)
+                .append("&stdout=true&stderr=true");
+        for (String part : ImageLoaderManifests.command(op, args))
+            url.append("&command=").append(URLEncoder.encode(part, StandardCharsets.UTF_8));
+        String what = "exec '" + op + "' in loader Pod " + namespace + "/" + pod;
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            @Override
+            public void onOpen(WebSocket ws) {
+                ws.request();
             }
-            long deadline = System.nanoTime() + timeout.toNanos();
-            Integer code = exec.exitCode().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            long left = Math.max(1, deadline - System.nanoTime());
-            // The output ends when the API server closes the stream, right after the exit status.
-            byte[] out = output.get(Math.max(left, TimeUnit.SECONDS.toNanos(5)), TimeUnit.NANOSECONDS);
-            return new Result(code == null ? -1 : code, new String(out, StandardCharsets.UTF_8));
+
+            @Override
+            public void onMessage(WebSocket ws, ByteBuffer bytes) {
+                if (bytes.hasRemaining()) {
+                    byte channel = bytes.get();
+                    byte[] data = new byte[bytes.remaining()];
+                    bytes.get(data);
+                    if (channel == 1 || channel == 2) {
+                        synchronized (output) {
+                            output.writeBytes(data);
+                        }
+                    } else if (channel == 3) {
+                        exit.complete(exitCode(data));
+                    }
+                }
+                ws.request();
+            }
+
+            @Override
+            public void onClose(WebSocket ws, int code, String reason) {
+                exit.complete(-1);
+            }
+
+            @Override
+            public void onError(WebSocket ws, Throwable error) {
+                exit.completeExceptionally(error);
+            }
+        };
+        long deadline = System.nanoTime() + timeout.toNanos();
+        WebSocket ws = null;
+        try {
+            ws = client.getHttpClient()
+                    .newWebSocketBuilder()
+                    .subprotocol("v4.channel.k8s.io")
+                    .uri(WebSocket.toWebSocketUri(URI.create(url.toString())))
+                    .buildAsync(listener)
+                    .get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            int code = exit.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            synchronized (output) {
+                return new Result(code, output.toString(StandardCharsets.UTF_8));
+            }
         } catch (TimeoutException e) {
-            throw new ProviderException(
-                    "exec '" + op + "' in loader Pod " + namespace + "/" + pod + " did not end within "
-                            + timeout.toSeconds() + " s",
-                    false,
-                    e);
-        } catch (ExecutionException | IOException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new ProviderException(
-                    "exec '" + op + "' in loader Pod " + namespace + "/" + pod + " failed: " + cause, false, cause);
+            throw new ProviderException(what + " did not end within " + timeout.toSeconds() + " s", false, e);
+        } catch (ExecutionException e) {
+            throw new ProviderException(what + " failed: " + e.getCause(), false, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted during exec '" + op + "' in loader Pod " + pod, false, e);
+            throw new ProviderException("interrupted during " + what, false, e);
+        } finally {
+            if (ws != null) ws.sendClose(1000, "");
         }
     }
 
-    private static byte[] readAll(InputStream in) {
+    /** The exit status from the API server's Status on channel 3. */
+    private static int exitCode(byte[] status) {
         try {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            // A dropped connection: what arrived is what there is; the exit status says the rest.
-            return new byte[0];
+            JsonNode s = JSON.readTree(status);
+            if ("Success".equals(s.path("status").asText())) return 0;
+            for (JsonNode cause : s.path("details").path("causes"))
+                if ("ExitCode".equals(cause.path("reason").asText()))
+                    return Integer.parseInt(cause.path("message").asText());
+            return -1;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
         }
     }
 }

@@ -45,8 +45,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe.
  */
 final class NodeImageLoader implements NodeImages {
-    /** Bytes per exec: one WebSocket message, far below the API server's 32 MiB frame limit. */
-    static final int CHUNK_BYTES = 8 << 20;
+    /**
+     * Archive bytes per exec: base64-encoded (120 KiB) they stay below Linux's 128 KiB limit of one
+     * command argument ({@code MAX_ARG_STRLEN}).
+     */
+    static final int CHUNK_BYTES = 90 << 10;
 
     static final int ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(NodeImageLoader.class);
@@ -216,14 +219,14 @@ final class NodeImageLoader implements NodeImages {
                 }
                 upload();
                 report(Phase.VERIFYING, size, "");
-                LoaderExec.Result sum = exec.run(pod, "sha256", List.of(), null, Duration.ofMinutes(5));
+                LoaderExec.Result sum = exec.run(pod, "sha256", List.of(), Duration.ofMinutes(5));
                 if (!sum.ok() || !sum.output().strip().equals(sha256))
                     throw new ProviderException(
                             "the copy on the node has SHA-256 " + sum.output().strip() + ", not " + sha256
                                     + "; nothing was imported",
                             false);
                 report(Phase.IMPORTING, size, names());
-                LoaderExec.Result imported = exec.run(pod, "import", refs(), null, Duration.ofMinutes(15));
+                LoaderExec.Result imported = exec.run(pod, "import", refs(), Duration.ofMinutes(15));
                 if (!imported.ok())
                     throw new ProviderException(
                             "ctr images import failed: " + imported.output().strip(), false);
@@ -346,7 +349,7 @@ final class NodeImageLoader implements NodeImages {
         }
 
         private void probe() {
-            LoaderExec.Result r = exec.run(pod, "probe", List.of(), null, Duration.ofMinutes(1));
+            LoaderExec.Result r = exec.run(pod, "probe", List.of(), Duration.ofMinutes(1));
             if (r.exitCode() == 10)
                 throw new ProviderException(
                         "the node's ctr (" + settings.ctrPath() + ") cannot run in the loader image "
@@ -362,7 +365,7 @@ final class NodeImageLoader implements NodeImages {
 
         /** @return true when every image of the archive is complete and unpacked at its digest */
         private boolean present() {
-            LoaderExec.Result r = exec.run(pod, "present", refs(), null, Duration.ofMinutes(2));
+            LoaderExec.Result r = exec.run(pod, "present", refs(), Duration.ofMinutes(2));
             if (!r.ok())
                 throw new ProviderException(
                         "listing the node's images failed: " + r.output().strip(), false);
@@ -403,8 +406,9 @@ final class NodeImageLoader implements NodeImages {
                     LoaderExec.Result r = exec.run(
                             pod,
                             "append",
-                            List.of(Long.toString(offset), Integer.toString(bytes.length)),
-                            bytes,
+                            List.of(
+                                    Long.toString(offset),
+                                    java.util.Base64.getEncoder().encodeToString(bytes)),
                             Duration.ofMinutes(2));
                     if (r.ok() && r.output().strip().equals(Long.toString(offset + bytes.length))) return;
                     why = "exit " + r.exitCode() + ": " + r.output().strip();

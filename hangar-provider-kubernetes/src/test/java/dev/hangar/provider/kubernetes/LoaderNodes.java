@@ -34,7 +34,7 @@ final class LoaderNodes extends KubernetesCrudDispatcher {
 
     /** Per node: image name to config digest, as containerd would list them complete and unpacked. */
     final Map<String, Map<String, String>> images = new ConcurrentHashMap<>();
-    /** Each exec's operation and arguments, e.g. {@code append 0 8}. */
+    /** Each exec's operation and arguments, e.g. {@code present REF}; for appends offset and length. */
     final List<String> execs = new CopyOnWriteArrayList<>();
     /** How many upcoming {@code append}s drop half their bytes (a connection that broke). */
     final AtomicInteger brokenAppends = new AtomicInteger();
@@ -107,28 +107,17 @@ final class LoaderNodes extends KubernetesCrudDispatcher {
         // sh -c SCRIPT hangar-image-load OP ARG...
         String op = command.get(4);
         List<String> args = command.subList(5, command.size());
-        execs.add(op + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         String node = nodeOf.getOrDefault(pod, "");
+        byte[] data = op.equals("append") ? java.util.Base64.getDecoder().decode(args.get(1)) : null;
+        execs.add(
+                op.equals("append")
+                        ? "append " + args.get(0) + " " + data.length
+                        : op + (args.isEmpty() ? "" : " " + String.join(" ", args)));
         return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-            private final ByteArrayOutputStream stdin = new ByteArrayOutputStream();
-            private volatile WebSocket open;
-
             @Override
             public void onOpen(WebSocket ws, io.fabric8.mockwebserver.http.Response response) {
-                open = ws;
-                if (!op.equals("append")) Thread.ofVirtual().start(() -> answer(ws, run(op, args, node, pod, null)));
-            }
-
-            @Override
-            public void onMessage(WebSocket ws, byte[] bytes) {
-                if (bytes.length == 0 || bytes[0] != 0) return;
-                synchronized (stdin) {
-                    stdin.write(bytes, 1, bytes.length - 1);
-                    if (stdin.size() == Integer.parseInt(args.get(1))) {
-                        byte[] data = stdin.toByteArray();
-                        Thread.ofVirtual().start(() -> answer(open, run(op, args, node, pod, data)));
-                    }
-                }
+                // From another thread, as a command's output arrives: not inside the mock's callback.
+                Thread.ofVirtual().start(() -> answer(ws, run(op, args, node, pod, data)));
             }
         });
     }

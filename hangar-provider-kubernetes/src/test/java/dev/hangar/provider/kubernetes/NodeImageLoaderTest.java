@@ -70,8 +70,9 @@ class NodeImageLoaderTest {
                             .build())
                     .create();
         }
-        // Chunks of 4 KiB: the archive (10 KiB of layer plus the tar's headers) ends with a short one.
-        loader = new NodeImageLoader(cluster.client, 4096, Duration.ofSeconds(20));
+        // Chunks of 500 bytes (the mock server takes request lines of 4 KiB at most, and a chunk travels
+        // base64-encoded in the exec URL): the archive ends with a short one.
+        loader = new NodeImageLoader(cluster.client, 500, Duration.ofSeconds(20));
         archive = dockerArchive(10_240);
         sha256 = sha256(Files.readAllBytes(archive));
         nodes.importWrites = Map.of(REF, config);
@@ -93,8 +94,8 @@ class NodeImageLoaderTest {
         // Each chunk is cut back to its offset before it is appended; the last one is short.
         long size = archive.toFile().length();
         List<String> chunks = new java.util.ArrayList<>();
-        for (long at = 0; at < size; at += 4096) chunks.add("append " + at + " " + Math.min(4096, size - at));
-        assertThat(size % 4096).isNotZero();
+        for (long at = 0; at < size; at += 500) chunks.add("append " + at + " " + Math.min(500, size - at));
+        assertThat(size % 500).isNotZero();
         assertThat(nodes.execs)
                 .filteredOn(e -> e.startsWith("append"))
                 .containsOnlyElementsOf(chunks)
@@ -106,7 +107,7 @@ class NodeImageLoaderTest {
         assertThat(seen)
                 .filteredOn(p -> p.phase() == Phase.UPLOADING)
                 .extracting(NodeProgress::bytesDone)
-                .contains(4096L, 8192L, archive.toFile().length());
+                .contains(500L, 1000L, archive.toFile().length());
         assertThat(cluster.client.pods().inNamespace(NS).list().getItems())
                 .as("loader Pods deleted")
                 .isEmpty();
@@ -131,7 +132,7 @@ class NodeImageLoaderTest {
         nodes.brokenAppends.set(1);
         List<NodeProgress> result = loader.load(archive, sha256, List.of("node-a"), SETTINGS, seen::add);
         assertThat(result).extracting(NodeProgress::phase).containsExactly(Phase.DONE);
-        assertThat(nodes.execs).filteredOn(e -> e.equals("append 0 4096")).hasSize(2);
+        assertThat(nodes.execs).filteredOn(e -> e.equals("append 0 500")).hasSize(2);
     }
 
     @Test

@@ -40,15 +40,21 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  */
 final class ImageLoadScenario {
     static final String NAME = "localhost/hangar/image-load-it:1";
-    static final String LOADER_NAMESPACE = "hangar-image-load";
-    private static final String RUN_NAMESPACE = "image-load-it";
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final KubernetesClient admin;
+    private final String loaderNamespace;
+    private final String runNamespace;
     private final Consumer<String> report;
 
-    ImageLoadScenario(KubernetesClient admin, Consumer<String> report) {
+    /**
+     * @param loaderNamespace where the loader Pods go (exists already)
+     * @param runNamespace a namespace this scenario creates for the Pod that runs the loaded image, and deletes
+     */
+    ImageLoadScenario(KubernetesClient admin, String loaderNamespace, String runNamespace, Consumer<String> report) {
         this.admin = admin;
+        this.loaderNamespace = loaderNamespace;
+        this.runNamespace = runNamespace;
         this.report = report;
     }
 
@@ -69,7 +75,7 @@ final class ImageLoadScenario {
                                 "kubernetes",
                                 Map.of("namespace", "hangar-workspaces", "kubeconfig", serverKubeconfig.toString()))
                         .withImageLoad(new ImageLoadSettings(
-                                true, new NodeImages.Settings(LOADER_NAMESPACE, loaderImage, "/usr/bin/ctr", socket))))
+                                true, new NodeImages.Settings(loaderNamespace, loaderImage, "/usr/bin/ctr", socket))))
                 .start()) {
             CliHarness cli = new CliHarness(dir.resolve("cli"))
                     .env("HANGAR_URL", cp.baseUri().toString())
@@ -77,7 +83,7 @@ final class ImageLoadScenario {
 
             CliHarness.Result first = cli.run("image", "load", archive.toString());
             assertThat(first.code()).as(first.out() + first.err()).isZero();
-            assertThat(first.err()).contains("docker.io", "uploading", "verifying", "importing");
+            assertThat(first.err()).contains(NAME, "uploading", "verifying", "importing");
             Matcher m = Pattern.compile("node (\\S+): loaded in ([0-9.]+) s \\(([0-9.]+) MiB, ([0-9.]+) MiB/s\\)")
                     .matcher(first.out());
             assertThat(m.find()).as(first.out()).isTrue();
@@ -100,7 +106,7 @@ final class ImageLoadScenario {
                     Locale.ROOT, "second load of the same archive: skipped in %.1f s", (System.nanoTime() - t0) / 1e9));
             assertThat(loaderPods()).as("loader Pods deleted").isZero();
         } finally {
-            admin.namespaces().withName(RUN_NAMESPACE).delete();
+            admin.namespaces().withName(runNamespace).delete();
         }
     }
 
@@ -109,20 +115,20 @@ final class ImageLoadScenario {
         admin.namespaces()
                 .resource(new NamespaceBuilder()
                         .withNewMetadata()
-                        .withName(RUN_NAMESPACE)
+                        .withName(runNamespace)
                         .endMetadata()
                         .build())
                 .serverSideApply();
         await().atMost(Duration.ofMinutes(1))
                 .until(() -> admin.serviceAccounts()
-                                .inNamespace(RUN_NAMESPACE)
+                                .inNamespace(runNamespace)
                                 .withName("default")
                                 .get()
                         != null);
         Pod pod = new PodBuilder()
                 .withNewMetadata()
                 .withName("loaded")
-                .withNamespace(RUN_NAMESPACE)
+                .withNamespace(runNamespace)
                 .endMetadata()
                 .withNewSpec()
                 .withRestartPolicy("Never")
@@ -134,20 +140,20 @@ final class ImageLoadScenario {
                 .endContainer()
                 .endSpec()
                 .build();
-        admin.pods().inNamespace(RUN_NAMESPACE).resource(pod).create();
+        admin.pods().inNamespace(runNamespace).resource(pod).create();
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
-            Pod p = admin.pods().inNamespace(RUN_NAMESPACE).withName("loaded").get();
+            Pod p = admin.pods().inNamespace(runNamespace).withName("loaded").get();
             String phase = p.getStatus() == null ? "" : p.getStatus().getPhase();
             assertThat(phase).as("pod status %s", p.getStatus()).isNotEqualTo("Failed");
             return "Succeeded".equals(phase);
         });
-        assertThat(admin.pods().inNamespace(RUN_NAMESPACE).withName("loaded").getLog())
+        assertThat(admin.pods().inNamespace(runNamespace).withName("loaded").getLog())
                 .contains("image-load-ok");
     }
 
     private int loaderPods() {
         return admin.pods()
-                .inNamespace(LOADER_NAMESPACE)
+                .inNamespace(loaderNamespace)
                 .withLabel("hangar.dev/role", "image-loader")
                 .list()
                 .getItems()

@@ -381,7 +381,7 @@ class KubernetesWorkspaceIT {
                 repo.resolve("deploy/components/image-load/rbac.yaml").toString());
         assertThat(rbac.exitCode()).as(rbac.output()).isZero();
         long t0 = System.nanoTime();
-        new ImageLoadScenario(admin, line -> report("%s", line))
+        new ImageLoadScenario(admin, "hangar-image-load", "image-load-it", line -> report("%s", line))
                 .run(
                         Files.createDirectories(tmp.resolve("image-load")),
                         serverKubeconfig(),
