@@ -49,8 +49,9 @@ public interface NodeImages {
      * @param progress receives every {@link NodeProgress}, from several threads (one call at a time)
      * @return the last progress of each node ({@link Phase#DONE}, {@link Phase#SKIPPED} or {@link
      *     Phase#FAILED}), in the order of {@code nodes}
-     * @throws ProviderException (permanent) for an archive {@link #inspect} refuses, or when the
-     *     loader's namespace does not exist; nothing was started on any node then
+     * @throws ProviderException (permanent) for an archive {@link #inspect} refuses (nothing was
+     *     started on any node then), or when leftovers of an earlier load cannot be listed; a missing
+     *     namespace or permission shows as each node's {@link Phase#FAILED}
      */
     List<NodeProgress> load(
             Path archive, String sha256, List<String> nodes, Settings settings, Consumer<NodeProgress> progress);
