@@ -16,19 +16,21 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code hangar image list|pull|import|delete}: the images of the server's providers, each shown
  * with the provider it belongs to (qemu's VM base images, the container engine's images for
- * docker).
+ * docker); {@code hangar image load}: a container image onto the cluster's nodes.
  */
 @Command(
         mixinStandardHelpOptions = true,
         name = "image",
         aliases = "images",
         description = "List, pull, import and delete images on the server: VM base images (provider qemu, kept"
-                + " under $HANGAR_HOME) and the container engine's images (provider docker).",
+                + " under $HANGAR_HOME) and the container engine's images (provider docker); load container"
+                + " images onto the cluster's nodes.",
         subcommands = {
             ImageCommand.ListImages.class,
             ImageCommand.PullImage.class,
             ImageCommand.ImportImage.class,
-            ImageCommand.DeleteImage.class
+            ImageCommand.DeleteImage.class,
+            ImageLoadCommand.class
         })
 final class ImageCommand {
 

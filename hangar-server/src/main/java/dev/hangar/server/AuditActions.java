@@ -74,6 +74,7 @@ public final class AuditActions {
             rule("POST", "/api/v1/images/pull", "image.pull", Target.IMAGE),
             rule("POST", "/api/v1/images/import", "image.import", Target.IMAGE),
             rule("DELETE", "/api/v1/images/{name}", "image.delete", Target.IMAGE),
+            rule("POST", "/api/v1/admin/image-loads", "image.load", Target.IMAGE),
             rule("POST", "/api/v1/users/me/keys", "key.add", Target.CALLER),
             rule("DELETE", "/api/v1/users/me/keys", "key.remove", Target.CALLER),
             rule("POST", "/api/v1/users/me/tokens", "token.create", Target.OWN_TOKEN),

@@ -268,6 +268,14 @@ public final class HangarServer implements AutoCloseable {
             Map<String, WorkspaceImages> images = new LinkedHashMap<>();
             for (String type : providers.types())
                 providers.find(type).flatMap(p -> p.images()).ifPresent(i -> images.put(type, i));
+            java.util.Optional<dev.hangar.provider.spi.NodeImages> nodeImages = providers.types().stream()
+                    .flatMap(type -> providers.find(type).stream())
+                    .flatMap(p -> p.nodeImages().stream())
+                    .findFirst();
+            if (config.imageLoad().enabled() && nodeImages.isEmpty())
+                throw new ConfigException(
+                        "image-load.enabled is true but no provider can load images onto nodes:"
+                                + " configure the kubernetes provider (providers.kubernetes.*) or set image-load.enabled: false");
             GatewayRef gatewayRef = new GatewayRef();
             Javalin app = HttpApi.create(
                     config,
@@ -283,6 +291,8 @@ public final class HangarServer implements AutoCloseable {
                     gatewayRef::started,
                     replicas::leadership,
                     new ImageRoutes(images, id -> store.workspaces().find(id).map(w -> w.owner() + "/" + w.name())),
+                    new ImageLoadRoutes(
+                            config.imageLoad(), nodeImages, config.home().resolve("tmp")),
                     console,
                     usb,
                     hostCa,

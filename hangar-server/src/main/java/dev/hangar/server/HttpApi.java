@@ -34,6 +34,7 @@ final class HttpApi {
             java.util.function.BooleanSupplier started,
             Supplier<Leadership> leadership,
             ImageRoutes images,
+            ImageLoadRoutes imageLoads,
             ConsoleRoutes console,
             dev.hangar.core.usb.UsbService usb,
             dev.hangar.core.service.HostCertificateAuthority hostCa,
@@ -79,6 +80,7 @@ final class HttpApi {
             new QuotaRoutes(new dev.hangar.core.service.QuotaService(store, config.quotas())).register(cfg.routes);
             new UserAutostopRoutes(new dev.hangar.core.autostop.UserAutostop(store)).register(cfg.routes);
             images.register(cfg.routes);
+            imageLoads.register(cfg.routes);
             new SystemRoutes(store, metrics, gateway, started, leadership).register(cfg.routes);
             console.register(cfg.routes);
             new SshRoutes(hostCa).register(cfg.routes);

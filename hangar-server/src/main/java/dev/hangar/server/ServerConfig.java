@@ -54,6 +54,8 @@ import java.util.TreeMap;
  * @param dashboardSecureCookies whether dashboard cookies are Secure ({@code dashboard.secure-cookies})
  * @param leaderElection how replicas choose the one that reconciles ({@code leader-election.*});
  *     {@link LeaderElectionSettings#DEFAULTS} (none) when null
+ * @param imageLoad {@code hangar image load} ({@code image-load.*}); {@link ImageLoadSettings#DEFAULTS}
+ *     (off) when null
  */
 public record ServerConfig(
         String listenHost,
@@ -76,7 +78,8 @@ public record ServerConfig(
         dev.hangar.core.lab.LabSettings labs,
         SecretSettings secrets,
         dev.hangar.server.dashboard.SecureCookies dashboardSecureCookies,
-        LeaderElectionSettings leaderElection) {
+        LeaderElectionSettings leaderElection,
+        ImageLoadSettings imageLoad) {
 
     /** Default HTTP port of the control plane. */
     public static final int DEFAULT_PORT = 7080;
@@ -114,6 +117,7 @@ public record ServerConfig(
                 ? dev.hangar.server.dashboard.SecureCookies.AUTO
                 : dashboardSecureCookies;
         leaderElection = leaderElection == null ? LeaderElectionSettings.DEFAULTS : leaderElection;
+        imageLoad = imageLoad == null ? ImageLoadSettings.DEFAULTS : imageLoad;
         if (auditRetention.isZero() || auditRetention.isNegative())
             throw new ConfigException("audit.retention must be positive, got " + auditRetention);
     }
@@ -146,7 +150,8 @@ public record ServerConfig(
                 dev.hangar.core.lab.LabSettings.DEFAULTS,
                 SecretSettings.defaults(h),
                 dev.hangar.server.dashboard.SecureCookies.AUTO,
-                LeaderElectionSettings.DEFAULTS);
+                LeaderElectionSettings.DEFAULTS,
+                ImageLoadSettings.DEFAULTS);
     }
 
     /** @return a copy with other secrets settings */
@@ -228,6 +233,11 @@ public record ServerConfig(
         return copy(c -> c.leaderElection = settings);
     }
 
+    /** @return a copy with these {@code image-load.*} settings */
+    public ServerConfig withImageLoad(ImageLoadSettings settings) {
+        return copy(c -> c.imageLoad = settings);
+    }
+
     /** @return a copy with another database */
     public ServerConfig withDatabase(String url, String username, String password) {
         return copy(c -> {
@@ -272,6 +282,7 @@ public record ServerConfig(
         SecretSettings secrets;
         dev.hangar.server.dashboard.SecureCookies dashboardSecureCookies;
         LeaderElectionSettings leaderElection;
+        ImageLoadSettings imageLoad;
 
         Copy(ServerConfig s) {
             listenHost = s.listenHost;
@@ -295,6 +306,7 @@ public record ServerConfig(
             secrets = s.secrets;
             dashboardSecureCookies = s.dashboardSecureCookies;
             leaderElection = s.leaderElection;
+            imageLoad = s.imageLoad;
         }
 
         ServerConfig build() {
@@ -319,7 +331,8 @@ public record ServerConfig(
                     labs,
                     secrets,
                     dashboardSecureCookies,
-                    leaderElection);
+                    leaderElection,
+                    imageLoad);
         }
     }
 
@@ -334,6 +347,6 @@ public record ServerConfig(
                 + ", auditRetention="
                 + auditRetention + ", quotas=" + quotas + ", oidc=" + oidc + ", labs=" + labs + ", secrets=" + secrets
                 + ", dashboardSecureCookies=" + dashboardSecureCookies.wireName() + ", leaderElection="
-                + leaderElection + "]";
+                + leaderElection + ", imageLoad=" + imageLoad + "]";
     }
 }

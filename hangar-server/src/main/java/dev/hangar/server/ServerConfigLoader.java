@@ -135,7 +135,12 @@ public final class ServerConfigLoader {
             new Key("leader-election.identity", ""),
             new Key("leader-election.lease-duration", "15s"),
             new Key("leader-election.renew-deadline", "10s"),
-            new Key("leader-election.retry-period", "2s"));
+            new Key("leader-election.retry-period", "2s"),
+            new Key("image-load.enabled", "false"),
+            new Key("image-load.namespace", "hangar-image-load"),
+            new Key("image-load.image", ""),
+            new Key("image-load.ctr-path", "/usr/bin/ctr"),
+            new Key("image-load.containerd-socket", "/run/containerd/containerd.sock"));
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
@@ -306,7 +311,35 @@ public final class ServerConfigLoader {
                                 ? integer("secrets.max-per-user", values.get("secrets.max-per-user"), 0, 10_000)
                                 : base.secrets().maxPerUser()),
                 secureCookies(values, base.dashboardSecureCookies()),
-                leaderElection(values, base.leaderElection()));
+                leaderElection(values, base.leaderElection()),
+                imageLoad(values, base.imageLoad()));
+    }
+
+    private static ImageLoadSettings imageLoad(Map<String, String> values, ImageLoadSettings base) {
+        boolean enabled = base.enabled();
+        if (values.containsKey("image-load.enabled")) {
+            enabled = switch (values.get("image-load.enabled").strip()) {
+                case "true" -> true;
+                case "false" -> false;
+                default ->
+                    throw new ConfigException(
+                            "image-load.enabled must be true or false, got '" + values.get("image-load.enabled") + "'");
+            };
+        }
+        return new ImageLoadSettings(
+                enabled,
+                new dev.hangar.provider.spi.NodeImages.Settings(
+                        values.getOrDefault(
+                                        "image-load.namespace", base.loader().namespace())
+                                .strip(),
+                        values.getOrDefault("image-load.image", base.loader().loaderImage())
+                                .strip(),
+                        values.getOrDefault("image-load.ctr-path", base.loader().ctrPath())
+                                .strip(),
+                        values.getOrDefault(
+                                        "image-load.containerd-socket",
+                                        base.loader().containerdSocket())
+                                .strip()));
     }
 
     private static LeaderElectionSettings leaderElection(Map<String, String> values, LeaderElectionSettings base) {

@@ -74,6 +74,7 @@ public final class FakeProvider implements WorkspaceProvider {
             new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.Set<String> booted = ConcurrentHashMap.newKeySet();
     private volatile boolean suspendable;
+    private volatile dev.hangar.provider.spi.NodeImages nodeImages;
     private final dev.hangar.provider.spi.WorkspaceSuspend suspend = spec -> {
         if (readState(spec.id()).isPresent()) writeMarker(spec.id(), true);
     };
@@ -191,6 +192,22 @@ public final class FakeProvider implements WorkspaceProvider {
     public FakeProvider suspendable() {
         this.suspendable = true;
         return this;
+    }
+
+    /**
+     * Offers {@code images} as {@link #nodeImages()} (none by default, as for VMs): a stand-in for the
+     * kubernetes provider's loader, for tests of the route and the CLI.
+     *
+     * @return this
+     */
+    public FakeProvider nodeImages(dev.hangar.provider.spi.NodeImages images) {
+        this.nodeImages = images;
+        return this;
+    }
+
+    @Override
+    public Optional<dev.hangar.provider.spi.NodeImages> nodeImages() {
+        return Optional.ofNullable(nodeImages);
     }
 
     @Override

@@ -111,6 +111,8 @@ class RouteAccessWalkTest {
         // pull checks that images are available before the role (ImageRoutes); import and delete check the role first
         rule("POST /api/v1/images/pull", 503, 503, 403, 503);
         rule("POST /api/v1/images/import", 403, 403, 403, 503);
+        // image-load.enabled is false by default: refused for admins too, before the body is read
+        rule("POST /api/v1/admin/image-loads", 403, 403, 403, 403);
         rule("GET /api/v1/users/me", 200, 200, 200, 200);
         rule("GET /api/v1/users/me/keys", 200, 200, 200, 200);
         rule("POST /api/v1/users/me/keys", 422, 422, 422, 422);

@@ -127,6 +127,64 @@ final class ApiTransport implements AutoCloseable {
     }
 
     /**
+     * Uploads a file as the request body and hands each line of the 2xx answer to {@code lines} as it
+     * arrives (NDJSON progress). The request timeout is {@code timeout} (the answer's first byte may
+     * come only after the server processed the upload), not the settings' one.
+     *
+     * @throws ApiException for a non-2xx answer
+     * @throws ServerUnreachableException when nothing answers or the connection drops mid-answer
+     */
+    void streamLines(
+            String method,
+            String path,
+            java.nio.file.Path file,
+            String contentType,
+            Duration timeout,
+            java.util.function.Consumer<String> lines) {
+        HttpRequest.Builder b;
+        try {
+            b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
+                    .timeout(timeout)
+                    .header("Accept", "application/x-ndjson, application/problem+json")
+                    .header("Content-Type", contentType)
+                    .method(method, HttpRequest.BodyPublishers.ofFile(file));
+        } catch (java.io.FileNotFoundException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": no such file", e);
+        }
+        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
+        try {
+            HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+            try (java.util.stream.Stream<String> body = r.body()) {
+                if (!success(r.statusCode())) {
+                    byte[] text = String.join("\n", body.toList()).getBytes(StandardCharsets.UTF_8);
+                    throw new ApiException(problemOf(
+                            method,
+                            path,
+                            r.statusCode(),
+                            r.headers().firstValue("Content-Type").orElse(""),
+                            text));
+                }
+                body.filter(l -> !l.isBlank()).forEach(lines);
+            } catch (java.io.UncheckedIOException e) {
+                throw unreachable(
+                        "the answer broke off: "
+                                + firstLine(String.valueOf(e.getCause().getMessage())),
+                        e);
+            }
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable("no connection within " + seconds(settings.connectTimeout()), e);
+        } catch (HttpTimeoutException e) {
+            throw unreachable("no answer within " + seconds(timeout), e);
+        } catch (ConnectException e) {
+            throw unreachable("connection refused", e);
+        } catch (IOException e) {
+            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()), e);
+        } catch (InterruptedException e) {
+            throw interrupted("during " + method + " " + path, e);
+        }
+    }
+
+    /**
      * Sends a request and reads the 2xx answer as a JSON array of {@code element}.
      *
      * @param body the request body, written as JSON; null for none

@@ -1,5 +1,6 @@
 package dev.hangar.api.client;
 
+import dev.hangar.api.ImageLoadEvent;
 import dev.hangar.api.ImageView;
 import dev.hangar.api.ImportImageRequest;
 import dev.hangar.api.PullImageRequest;
@@ -67,6 +68,40 @@ public final class ImageClient {
      */
     public ImageView importFromServerPath(String path, String name, String provider) {
         return transport.send("POST", BASE + "/import", new ImportImageRequest(path, name, provider), ImageView.class);
+    }
+
+    /**
+     * {@code POST /admin/image-loads} (admins only, and only where the server's {@code
+     * image-load.enabled} is true): uploads a docker-archive or OCI archive and loads it into the
+     * container runtime of {@code nodes} (every node when empty), handing each NDJSON progress line to
+     * {@code events} as it arrives. Blocks until every node finished or failed (at most 2 hours).
+     *
+     * @throws ApiException 403 for non-admins or while image loading is off, 409 while another load
+     *     runs, 422 for a file that is not an image archive or an unknown node, 503 without a provider
+     *     that can load images
+     * @throws IllegalStateException for a progress line that is not an {@link ImageLoadEvent}
+     */
+    public void load(
+            java.nio.file.Path archive, List<String> nodes, java.util.function.Consumer<ImageLoadEvent> events) {
+        StringBuilder path = new StringBuilder("/api/v1/admin/image-loads");
+        for (int i = 0; i < nodes.size(); i++) {
+            path.append(i == 0 ? '?' : '&')
+                    .append("node=")
+                    .append(java.net.URLEncoder.encode(nodes.get(i), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        transport.streamLines(
+                "POST", path.toString(), archive, "application/x-tar", java.time.Duration.ofHours(2), line -> {
+                    try {
+                        events.accept(dev.hangar.api.Json.mapper()
+                                .readerFor(ImageLoadEvent.class)
+                                .without(
+                                        com.fasterxml.jackson.databind.DeserializationFeature
+                                                .FAIL_ON_UNKNOWN_PROPERTIES)
+                                .readValue(line));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("the server sent an unreadable progress line: " + line, e);
+                    }
+                });
     }
 
     /**

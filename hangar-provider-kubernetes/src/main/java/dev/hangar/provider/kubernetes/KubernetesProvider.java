@@ -60,6 +60,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private final ObjectApplier applier;
     private final PortForwards portForwards;
     private final PodTerminal terminal;
+    private final NodeImageLoader nodeImages;
     private final Clock clock;
     private final boolean ownsClient;
 
@@ -78,6 +79,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         this.applier = ObjectApplier.of(settings.applyMode(), client);
         this.portForwards = new PortForwards(client);
         this.terminal = new PodTerminal(client, settings.namespace());
+        this.nodeImages = new NodeImageLoader(client);
         this.ownsClient = ownsClient;
     }
 
@@ -90,6 +92,15 @@ public final class KubernetesProvider implements WorkspaceProvider {
     @Override
     public Optional<ManifestRenderer> manifests() {
         return Optional.of(renderer);
+    }
+
+    /**
+     * Loading images onto the cluster's nodes through loader Pods ({@link NodeImageLoader}); always
+     * offered: the server allows it only with {@code image-load.enabled}.
+     */
+    @Override
+    public Optional<dev.hangar.provider.spi.NodeImages> nodeImages() {
+        return Optional.of(nodeImages);
     }
 
     /**

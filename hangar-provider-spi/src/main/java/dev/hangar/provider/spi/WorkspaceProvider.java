@@ -138,6 +138,20 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * The capability to load container images onto the nodes that run this provider's workspaces
+     * ({@code hangar image load}), if it has nodes with a container runtime; see {@link NodeImages}.
+     *
+     * <p>Default: empty, for providers without such nodes (local VMs, containers on this host); the
+     * API then answers that no provider can load images. Returns the same instance on every call;
+     * thread-safe.
+     *
+     * @return the provider's node image loader, or empty
+     */
+    default Optional<NodeImages> nodeImages() {
+        return Optional.empty();
+    }
+
+    /**
      * Builds the objects this provider would create, for a dry run, if it runs workspaces as
      * Kubernetes objects.
      *

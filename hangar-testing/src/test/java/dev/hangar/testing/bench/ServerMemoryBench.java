@@ -140,7 +140,10 @@ public final class ServerMemoryBench {
     /** Inserts {@code n} stopped {@code proc} workspaces of the admin into the (stopped) server's database. */
     private static void seed(Path database, int n) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        try (JdbiStore store = JdbiStore.open(new StoreConfig("jdbc:sqlite:" + database, "", ""))) {
+        // the server's own key file (secrets.key-file's default): the store seals the host private keys with it
+        try (JdbiStore store = JdbiStore.open(
+                new StoreConfig("jdbc:sqlite:" + database, "", ""),
+                dev.hangar.core.secret.SecretKeyFile.loadOrCreate(database.resolveSibling("secrets.key")))) {
             for (int start = 0; start < n; start += 500) {
                 int from = start;
                 store.inTransaction(tx -> {

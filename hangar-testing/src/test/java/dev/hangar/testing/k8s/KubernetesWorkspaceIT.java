@@ -384,6 +384,32 @@ class KubernetesWorkspaceIT {
         report("kubevirt: whole lifecycle against the real API server %.1f s", wall);
     }
 
+    @Test
+    @Order(5)
+    void imageLoadPutsAnArchiveOntoTheNodeAndAPodRunsItWithIfNotPresent() throws Exception {
+        // Issue #17 item 4 on the same cluster; the scenario lives in its own class.
+        LocalCluster.Result rbac = cluster.kubectl(
+                "apply",
+                "-f",
+                deploy("namespaces.yaml"),
+                "-f",
+                deploy("rbac.yaml"),
+                "-f",
+                repo.resolve("deploy/components/image-load/namespace.yaml").toString(),
+                "-f",
+                repo.resolve("deploy/components/image-load/rbac.yaml").toString());
+        assertThat(rbac.exitCode()).as(rbac.output()).isZero();
+        long t0 = System.nanoTime();
+        new ImageLoadScenario(admin, "hangar-image-load", "image-load-it", line -> report("%s", line))
+                .run(
+                        Files.createDirectories(tmp.resolve("image-load")),
+                        serverKubeconfig(),
+                        cluster.workspaceImageArchive(),
+                        cluster.workspaceImage(),
+                        cluster.containerdSocket());
+        report("image load scenario (load, run with IfNotPresent, load again): %.1f s", seconds(t0));
+    }
+
     private static String template(String image) {
         return """
                 name: pod-it

@@ -159,6 +159,16 @@ final class LocalCluster implements AutoCloseable {
         return info.getOrDefault("up-seconds", "?");
     }
 
+    /** @return the workspace image's docker-archive, as imported at start-up */
+    Path workspaceImageArchive() {
+        return imageDir.resolve("image.tar");
+    }
+
+    /** @return the node's containerd socket (up.sh's {@code ctr-address}) */
+    String containerdSocket() {
+        return info.get("ctr-address");
+    }
+
     /** Runs the cluster's kubectl with the admin kubeconfig; never throws on a non-zero exit. */
     Result kubectl(String... args) {
         List<String> command = new ArrayList<>(
