@@ -32,8 +32,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Issue #17 item 4 on the real cluster of {@link KubernetesWorkspaceIT} (reused: no second
  * cluster): {@code hangar image load} through the real CLI, server and kubernetes provider, as the
  * {@code hangar-server} ServiceAccount with {@code deploy/components/image-load}'s RBAC. The archive
- * is the workspace image under a new name (its manifest.json rewritten), so the name is not on the
- * node before. The loader Pod runs the workspace image with the host's {@code ctr} (the node is this
+ * is the cluster's pause image (one static binary, about 0.7 MiB: the loader's transport runs at
+ * about 0.8 MiB/s, ADR 0015, and CI's time is short) under a new name (its manifest.json rewritten),
+ * so the name is not on the node before. The loader Pod runs the workspace image with the host's {@code ctr} (the node is this
  * host) and the cluster's containerd socket. Then a Pod runs the loaded name with {@code
  * imagePullPolicy: IfNotPresent} (no registry exists: it runs only if the load worked), a second load
  * is skipped as already present, and no loader Pod is left.
@@ -61,13 +62,12 @@ final class ImageLoadScenario {
     /**
      * @param dir an empty directory (control plane home, CLI home, the archive)
      * @param serverKubeconfig the hangar-server ServiceAccount's kubeconfig
-     * @param workspaceArchive the workspace image's docker-archive
+     * @param imageArchive the docker-archive to load under {@link #NAME} (the pause image's)
      * @param loaderImage the workspace image's name (on the node since up.sh)
      * @param socket the node's containerd socket
      */
-    void run(Path dir, Path serverKubeconfig, Path workspaceArchive, String loaderImage, String socket)
-            throws Exception {
-        Path archive = retag(workspaceArchive, dir.resolve("image-load-it.tar"), NAME);
+    void run(Path dir, Path serverKubeconfig, Path imageArchive, String loaderImage, String socket) throws Exception {
+        Path archive = retag(imageArchive, dir.resolve("image-load-it.tar"), NAME);
         try (TestControlPlane cp = TestControlPlane.builder()
                 .home(Files.createDirectories(dir.resolve("home")))
                 .addProviderFactory(new KubernetesProviderFactory())
@@ -136,19 +136,20 @@ final class ImageLoadScenario {
                 .withName("c")
                 .withImage(NAME)
                 .withImagePullPolicy("IfNotPresent")
-                .withCommand("/bin/sh", "-c", "echo image-load-ok")
                 .endContainer()
                 .endSpec()
                 .build();
         admin.pods().inNamespace(runNamespace).resource(pod).create();
+        // The image's entrypoint is /pause, which runs until it is stopped: a running container is
+        // the proof (a missing image would leave it waiting in ErrImagePull).
         await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
             Pod p = admin.pods().inNamespace(runNamespace).withName("loaded").get();
             String phase = p.getStatus() == null ? "" : p.getStatus().getPhase();
             assertThat(phase).as("pod status %s", p.getStatus()).isNotEqualTo("Failed");
-            return "Succeeded".equals(phase);
+            return p.getStatus() != null
+                    && p.getStatus().getContainerStatuses().stream()
+                            .anyMatch(c -> c.getState() != null && c.getState().getRunning() != null);
         });
-        assertThat(admin.pods().inNamespace(runNamespace).withName("loaded").getLog())
-                .contains("image-load-ok");
     }
 
     private int loaderPods() {

@@ -404,7 +404,7 @@ class KubernetesWorkspaceIT {
                 .run(
                         Files.createDirectories(tmp.resolve("image-load")),
                         serverKubeconfig(),
-                        cluster.workspaceImageArchive(),
+                        cluster.pauseImageArchive(),
                         cluster.workspaceImage(),
                         cluster.containerdSocket());
         report("image load scenario (load, run with IfNotPresent, load again): %.1f s", seconds(t0));

@@ -164,6 +164,14 @@ final class LocalCluster implements AutoCloseable {
         return imageDir.resolve("image.tar");
     }
 
+    /**
+     * @return the sandbox image's docker-archive that up.sh assembles from the static {@code pause}
+     *     binary ({@code STATE_DIR/images/pause.tar}, about 0.7 MiB; already imported on the node)
+     */
+    Path pauseImageArchive() {
+        return state.resolve("images/pause.tar");
+    }
+
     /** @return the node's containerd socket (up.sh's {@code ctr-address}) */
     String containerdSocket() {
         return info.get("ctr-address");
