@@ -134,6 +134,19 @@ class DeployOverlaysTest {
                         "coordination.k8s.io/leases update");
         assertBound(objects, "hangar-leader-election", ns, deployment);
 
+        // The keys replicas share (ADR 0014): get on that one Secret, create; no shared volume.
+        Role keys = one(objects, Role.class, "hangar-server-keys");
+        assertThat(keys.getMetadata().getNamespace()).isEqualTo(ns);
+        assertThat(keys.getRules()).anySatisfy(r -> {
+            assertThat(r.getResources()).containsExactly("secrets");
+            assertThat(r.getResourceNames()).containsExactly("hangar-server-keys");
+            assertThat(r.getVerbs()).containsExactly("get");
+        });
+        assertThat(RbacRequests.granted(keys.getRules())).containsExactlyInAnyOrder("secrets get", "secrets create");
+        assertBound(objects, "hangar-server-keys", ns, deployment);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+                .noneMatch(v -> v.getPersistentVolumeClaim() != null);
+
         // The Pod provider's Role, unchanged from the base (DeployRbacTest checks the base's rules), in
         // the namespace the server's config names, bound to the server's account.
         ConfigMap config = one(objects, ConfigMap.class, "hangar-server");

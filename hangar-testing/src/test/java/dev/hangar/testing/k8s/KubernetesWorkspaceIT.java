@@ -156,7 +156,7 @@ class KubernetesWorkspaceIT {
                             "role.rbac.authorization.k8s.io/hangar-leader-election",
                             "rolebinding.rbac.authorization.k8s.io/hangar-leader-election",
                             "configmap/hangar-server",
-                            "persistentvolumeclaim/hangar-home",
+                            "role.rbac.authorization.k8s.io/hangar-server-keys",
                             "deployment.apps/hangar-server",
                             "service/hangar ",
                             "service/hangar-ssh",
