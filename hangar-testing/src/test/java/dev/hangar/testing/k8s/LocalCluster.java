@@ -149,6 +149,35 @@ final class LocalCluster implements AutoCloseable {
         return Path.of(info.get("kubectl"));
     }
 
+    /** @return the network namespace the node, its pods' bridge and the Service rules live in */
+    String netns() {
+        return info.get("netns");
+    }
+
+    /**
+     * Imports a docker-archive or OCI tarball into the node's containerd ({@code k8s.io} namespace), for
+     * pods with {@code imagePullPolicy: IfNotPresent} or {@code Never}. The one place images reach the
+     * node in the tests; `hangar image load` (issue 17 item 4) will replace it.
+     *
+     * @throws IllegalStateException when ctr fails, with its output
+     */
+    void loadImage(Path tarball) {
+        Result r = run(
+                Duration.ofMinutes(5),
+                List.of(
+                        "ctr",
+                        "--address",
+                        info.get("ctr-address"),
+                        "-n",
+                        "k8s.io",
+                        "images",
+                        "import",
+                        tarball.toString()));
+        if (r.exitCode() != 0)
+            throw new IllegalStateException(
+                    "ctr images import " + tarball + " failed (exit " + r.exitCode() + "):\n" + tail(r.output()));
+    }
+
     /** @return the workspace image reference imported into the node's containerd */
     String workspaceImage() throws IOException {
         return Files.readString(imageDir.resolve("tag")).strip();
