@@ -96,14 +96,9 @@ class InClusterIT {
         if (cluster != null) {
             long t0 = System.nanoTime();
             // The shared cluster goes on to other classes: leave nothing of ours (namespaces, cluster roles).
-            LocalCluster.Result deleted = kubectl(
-                    "delete",
-                    "-k",
-                    repo.resolve(OVERLAY).toString(),
-                    "--ignore-not-found",
-                    "--wait=true",
-                    "--timeout=5m");
-            report("kubectl delete -k %s: %.1f s (exit %d)", OVERLAY, seconds(t0), deleted.exitCode());
+            LocalCluster.Result deleted = cluster.kubectl(
+                    "delete", "-f", rendered().toString(), "--ignore-not-found", "--wait=true", "--timeout=5m");
+            report("kubectl delete (rendered %s): %.1f s (exit %d)", OVERLAY, seconds(t0), deleted.exitCode());
             assertThat(deleted.exitCode()).as(deleted.output()).isZero();
         }
         if (admin != null) admin.close();
@@ -128,11 +123,10 @@ class InClusterIT {
                 .as("namespace hangar before the test")
                 .isNull();
         long tApply = System.nanoTime();
-        LocalCluster.Result applied =
-                kubectl("apply", "-k", repo.resolve(OVERLAY).toString());
+        LocalCluster.Result applied = cluster.kubectl("apply", "-f", rendered().toString());
         assertThat(applied.exitCode()).as(applied.output()).isZero();
         List<Pod> replicas = awaitReadyReplicas(2);
-        report("kubectl apply -k -> 2 ready replicas %.1f s", seconds(tApply));
+        report("kubectl apply (rendered overlay) -> 2 ready replicas %.1f s", seconds(tApply));
         for (Pod p : replicas) report("replica %s: container start -> Ready %.1f s", name(p), startToReady(p));
 
         // The race: exactly one leader, never a second holder since the Lease was made.
@@ -340,8 +334,8 @@ class InClusterIT {
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             fail(count + " ready replicas not reached in " + START_TIMEOUT + ":\n"
-                    + kubectl("-n", NS, "describe", "pods").output() + "\n"
-                    + kubectl("-n", NS, "logs", "-l", "app.kubernetes.io/name=hangar-server", "--tail=60")
+                    + cluster.kubectl("-n", NS, "describe", "pods").output() + "\n"
+                    + cluster.kubectl("-n", NS, "logs", "-l", "app.kubernetes.io/name=hangar-server", "--tail=60")
                             .output());
         }
         return ready.get();
@@ -385,7 +379,7 @@ class InClusterIT {
     private static String adminToken(List<Pod> replicas) {
         List<String> tried = new ArrayList<>();
         for (Pod p : replicas) {
-            LocalCluster.Result r = kubectl(
+            LocalCluster.Result r = cluster.kubectl(
                     "-n",
                     NS,
                     "exec",
@@ -395,6 +389,7 @@ class InClusterIT {
                     "--",
                     "/opt/hangar/jre/bin/java",
                     "--enable-native-access=ALL-UNNAMED",
+                    "-Xmx96m",
                     "-cp",
                     "/opt/hangar/lib/*",
                     "dev.hangar.cli.Main",
@@ -467,7 +462,8 @@ class InClusterIT {
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             fail("workspace not " + phase + " within " + timeout + "; last " + last.get() + "\n"
-                    + kubectl("-n", WORKSPACES, "describe", "statefulsets,pods").output());
+                    + cluster.kubectl("-n", WORKSPACES, "describe", "statefulsets,pods")
+                            .output());
         }
         return last.get();
     }
@@ -503,15 +499,17 @@ class InClusterIT {
     }
 
     /**
-     * The host's kubectl (PATH, 1.27 or newer) with the cluster's admin kubeconfig: {@code apply -k}
-     * needs its kustomize (the cluster's 1.20 kubectl embeds kustomize 2.0.3, which predates the
-     * overlays' inline patches).
+     * @return {@code kubectl kustomize deploy/overlays/test} by the host's kubectl, in a file: what
+     *     {@code kubectl apply -k} applies (the cluster's 1.20 kubectl embeds kustomize 2.0.3, which
+     *     predates the overlay's inline patches, so it applies the rendering instead)
      */
-    private static LocalCluster.Result kubectl(String... args) {
-        List<String> cmd = new ArrayList<>(
-                List.of("kubectl", "--kubeconfig", cluster.kubeconfig().toString()));
-        cmd.addAll(List.of(args));
-        return LocalCluster.run(Duration.ofMinutes(6), cmd);
+    private static Path rendered() throws IOException {
+        Path file = cache().resolve("incluster-overlay.yaml");
+        LocalCluster.Result r = check(LocalCluster.run(
+                Duration.ofMinutes(2),
+                List.of("kubectl", "kustomize", repo.resolve(OVERLAY).toString())));
+        Files.writeString(file, r.stdout());
+        return file;
     }
 
     private static LocalCluster.Result check(LocalCluster.Result r) {

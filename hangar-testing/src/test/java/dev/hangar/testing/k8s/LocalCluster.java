@@ -193,7 +193,8 @@ final class LocalCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(
                 List.of(kubectl().toString(), "--kubeconfig", kubeconfig().toString()));
         command.addAll(List.of(args));
-        return run(Duration.ofMinutes(2), command);
+        // Deleting namespaces with --wait can take minutes on a loaded machine.
+        return run(Duration.ofMinutes(6), command);
     }
 
     /**
