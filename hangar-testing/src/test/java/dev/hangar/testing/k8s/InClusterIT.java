@@ -130,25 +130,33 @@ class InClusterIT {
         for (Pod p : replicas) report("replica %s: container start -> Ready %.1f s", name(p), startToReady(p));
 
         // The race: exactly one leader, never a second holder since the Lease was made.
-        Lease lease = admin.leases().inNamespace(NS).withName("hangar-server").get();
-        String leader = lease.getSpec().getHolderIdentity();
-        assertThat(replicas.stream().map(InClusterIT::name)).contains(leader);
-        assertThat(lease.getSpec().getLeaseTransitions())
-                .as("holder changes since creation")
-                .isIn(null, 0);
-        String follower = replicas.stream()
-                .map(InClusterIT::name)
-                .filter(n -> !n.equals(leader))
-                .findFirst()
-                .orElseThrow();
         Map<String, TestHttp> api = new LinkedHashMap<>();
         for (Pod p : replicas) api.put(name(p), forward(name(p)));
-        for (Map.Entry<String, TestHttp> e : api.entrySet()) {
-            JsonNode ready = TestHttp.json(e.getValue().get("/readyz", null));
-            assertThat(ready.path("leading").asBoolean())
-                    .as(e.getKey() + " /readyz " + ready)
-                    .isEqualTo(e.getKey().equals(leader));
-        }
+        AtomicReference<Lease> lease = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .alias("a Lease holder that says it leads, and a follower that says it does not")
+                .until(() -> {
+                    lease.set(admin.leases()
+                            .inNamespace(NS)
+                            .withName("hangar-server")
+                            .get());
+                    if (lease.get() == null || lease.get().getSpec().getHolderIdentity() == null) return false;
+                    for (Map.Entry<String, TestHttp> e : api.entrySet()) {
+                        boolean leading = TestHttp.json(e.getValue().get("/readyz", null))
+                                .path("leading")
+                                .asBoolean();
+                        if (leading != e.getKey().equals(lease.get().getSpec().getHolderIdentity())) return false;
+                    }
+                    return true;
+                });
+        String leader = lease.get().getSpec().getHolderIdentity();
+        assertThat(api).containsKey(leader);
+        assertThat(lease.get().getSpec().getLeaseTransitions())
+                .as("holder changes since creation")
+                .isIn(null, 0);
+        String follower =
+                api.keySet().stream().filter(n -> !n.equals(leader)).findFirst().orElseThrow();
         assertThat(admin.secrets()
                         .inNamespace(NS)
                         .withName("hangar-server-keys")
