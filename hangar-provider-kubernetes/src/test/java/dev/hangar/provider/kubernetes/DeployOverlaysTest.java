@@ -85,13 +85,16 @@ class DeployOverlaysTest {
                 .getSecretKeyRef()
                 .getName();
 
-        // One Service for the API, one for the gateway, ClusterIP, selecting the server's pods.
+        // One Service for the API, one for the gateway, ClusterIP (the test overlay publishes the gateway
+        // on a NodePort, README.md's documented option, for InClusterIT's ssh from the host), selecting
+        // the server's pods.
         Map<String, String> podLabels =
                 deployment.getSpec().getTemplate().getMetadata().getLabels();
         Service api = one(objects, Service.class, "hangar");
         Service ssh = one(objects, Service.class, "hangar-ssh");
         for (Service s : List.of(api, ssh)) {
-            assertThat(s.getSpec().getType()).isEqualTo("ClusterIP");
+            assertThat(s.getSpec().getType())
+                    .isEqualTo(s == ssh && dir.equals("overlays/test") ? "NodePort" : "ClusterIP");
             assertThat(podLabels).containsAllEntriesOf(s.getSpec().getSelector());
         }
         assertThat(api.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(8080);

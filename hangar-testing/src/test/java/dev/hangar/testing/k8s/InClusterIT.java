@@ -57,8 +57,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Secret (exactly one leader; both present the same gateway host key and host CA); the admin's first
  * token comes out of the replica that made the admin, with {@code kubectl exec ... hangar token
  * create}; a Pod workspace is created through the follower's API and reached with the real {@code
- * ssh} through the in-cluster gateway Service (run inside the cluster's network namespace, host keys
- * pinned, strict checking); the leader's Pod is deleted, the other replica must hold the Lease and
+ * ssh} from the host through the in-cluster gateway Service (a NodePort on the node's address, as
+ * deploy/README.md documents for users outside the cluster; host keys pinned, strict checking); the leader's Pod is deleted, the other replica must hold the Lease and
  * complete a stop within 30 s of the deletion, with exactly one of each workspace object; then
  * everything is deleted. The API is reached through fabric8 port-forwards to each replica.
  *
@@ -211,18 +211,20 @@ class InClusterIT {
         report("create (via the follower) -> Running %.1f s", seconds(tCreate));
         String id = ws.path("id").asText();
 
-        // ssh through the gateway Service, from inside the cluster's network namespace.
-        String gatewayIp = admin.services()
+        // ssh from the host through the gateway Service's NodePort (the overlay's), as from a laptop.
+        int nodePort = admin.services()
                 .inNamespace(NS)
                 .withName("hangar-ssh")
                 .get()
                 .getSpec()
-                .getClusterIP();
+                .getPorts()
+                .getFirst()
+                .getNodePort();
         String user = ws.path("owner").asText();
-        Path sshConfig = sshConfig(gatewayIp, infoF.path("gatewayHostKey").asText(), user, clientKey, ws);
+        Path sshConfig = sshConfig(nodePort, infoF.path("gatewayHostKey").asText(), user, clientKey, ws);
         long tSsh = System.nanoTime();
         assertThat(awaitSsh(sshConfig, "id -un")).containsExactly(user);
-        report("first ssh command through the in-cluster gateway Service %.1f s", seconds(tSsh));
+        report("first ssh command through the in-cluster gateway (NodePort %d) %.1f s", nodePort, seconds(tSsh));
 
         // Failover: the leader's Pod goes; the other replica takes the Lease and carries out a stop.
         long tDelete = System.nanoTime();
@@ -411,14 +413,14 @@ class InClusterIT {
         return fail("no replica could issue an admin token: " + tried);
     }
 
-    private Path sshConfig(String gatewayIp, String gatewayHostKey, String user, Path clientKey, JsonNode ws)
+    private Path sshConfig(int nodePort, String gatewayHostKey, String user, Path clientKey, JsonNode ws)
             throws IOException {
         Path home = Files.createDirectory(
                 tmp.resolve("sshhome"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         new SshConfigWriter(home)
                 .apply(new SshConfigInput(
-                        new GatewayHost(gatewayIp, 2222, gatewayHostKey),
+                        new GatewayHost(cluster.nodeIp(), nodePort, gatewayHostKey),
                         user,
                         clientKey.toAbsolutePath(),
                         List.of(new WorkspaceHostKey(
@@ -427,13 +429,10 @@ class InClusterIT {
         return home.resolve(".ssh/config");
     }
 
-    /** Runs {@code command} in the workspace with the real ssh, inside the cluster's network namespace. */
+    /** Runs {@code command} in the workspace with the real ssh, ProxyJump through the gateway's NodePort. */
     private static List<String> awaitSsh(Path sshConfig, String command) {
         AtomicReference<LocalCluster.Result> last = new AtomicReference<>();
         List<String> cmd = List.of(
-                "nsenter",
-                "--net=/run/netns/" + cluster.netns(),
-                "--",
                 "ssh",
                 "-F",
                 sshConfig.toString(),

@@ -149,9 +149,9 @@ final class LocalCluster implements AutoCloseable {
         return Path.of(info.get("kubectl"));
     }
 
-    /** @return the network namespace the node, its pods' bridge and the Service rules live in */
-    String netns() {
-        return info.get("netns");
+    /** @return the node's address on the veth, reachable from the host (NodePorts, the API server) */
+    String nodeIp() {
+        return info.get("node-ip");
     }
 
     /**
