@@ -118,9 +118,13 @@ class InClusterIT {
         cluster.loadImage(postgresImage);
         report("both images loaded onto the node in %.1f s", seconds(tLoad));
 
-        // An empty start: no Lease and no Secret for the replicas to find.
-        assertThat(admin.namespaces().withName(NS).get())
-                .as("namespace hangar before the test")
+        // An empty start: no Lease and no Secret for the replicas to find (KubernetesWorkspaceIT, when it
+        // ran first, leaves only the namespaces and the RBAC objects of deploy/base).
+        assertThat(admin.leases().inNamespace(NS).withName("hangar-server").get())
+                .as("Lease before the test")
+                .isNull();
+        assertThat(admin.secrets().inNamespace(NS).withName("hangar-server-keys").get())
+                .as("keys Secret before the test")
                 .isNull();
         long tApply = System.nanoTime();
         LocalCluster.Result applied = cluster.kubectl("apply", "-f", rendered().toString());
