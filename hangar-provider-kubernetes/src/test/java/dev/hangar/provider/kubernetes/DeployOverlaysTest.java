@@ -134,7 +134,8 @@ class DeployOverlaysTest {
                 .containsExactlyInAnyOrder(
                         "coordination.k8s.io/leases get",
                         "coordination.k8s.io/leases create",
-                        "coordination.k8s.io/leases update");
+                        "coordination.k8s.io/leases update",
+                        "coordination.k8s.io/leases patch");
         assertBound(objects, "hangar-leader-election", ns, deployment);
 
         // The keys replicas share (ADR 0014): get on that one Secret, create; no shared volume.

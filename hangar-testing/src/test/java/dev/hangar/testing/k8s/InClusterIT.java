@@ -244,15 +244,26 @@ class InClusterIT {
         long tDelete = System.nanoTime();
         Instant deletedAt = Instant.now();
         admin.pods().inNamespace(NS).withName(leader).delete();
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(100))
-                .alias("Lease held by " + follower)
-                .until(() -> follower.equals(admin.leases()
-                        .inNamespace(NS)
-                        .withName("hangar-server")
-                        .get()
-                        .getSpec()
-                        .getHolderIdentity()));
+        AtomicReference<String> holder = new AtomicReference<>(leader);
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        holder.set(admin.leases()
+                                .inNamespace(NS)
+                                .withName("hangar-server")
+                                .get()
+                                .getSpec()
+                                .getHolderIdentity());
+                        return follower.equals(holder.get());
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("30 s after deleting " + leader + " the Lease is held by " + holder.get() + ", not " + follower
+                    + "\n"
+                    + cluster.kubectl("-n", NS, "get", "pods,leases", "-o", "wide")
+                            .output()
+                    + cluster.kubectl("-n", NS, "logs", follower, "--tail=40").output());
+        }
         double failover = seconds(tDelete);
         long tStop = System.nanoTime();
         assertThat(viaFollower
