@@ -25,7 +25,8 @@
 # on containerd with an x509-authenticated API; kube-proxy in iptables mode; CNI bridge
 # 10.232.0.0/24 (containernetworking-plugins); Services in 10.233.0.0/16 (a /24 runs out at 254
 # Services: the 1,000-workspace benchmark needs one per workspace). No default route: pods
-# and daemons reach nothing but the namespace itself and the host end of the veth.
+# and daemons reach nothing but the namespace itself, the Service range (pods: a route through
+# the bridge) and the host end of the veth.
 # Storage: StorageClass `hangar-local` (default class, no provisioner, WaitForFirstConsumer) and
 # HANGAR_K8S_PVS static PersistentVolumes (100Gi nominal, Retain) on directories under
 # STATE_DIR/pv/. They are `local` volumes (a host directory plus node affinity) rather than
@@ -303,6 +304,8 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
     bin_dir = "/usr/lib/cni"
     conf_dir = "$state/cni/net.d"
 EOF
+# Pods get a route to the Service range through the bridge (and still no default route): a server
+# running in the cluster reaches the API server (the kubernetes Service) and other Services.
 cat >"$state/cni/net.d/10-hangar.conflist" <<'EOF'
 {
   "cniVersion": "0.4.0",
@@ -317,6 +320,7 @@ cat >"$state/cni/net.d/10-hangar.conflist" <<'EOF'
       "ipam": {
         "type": "host-local",
         "ranges": [[{"subnet": "10.232.0.0/24", "gateway": "10.232.0.1"}]],
+        "routes": [{"dst": "10.233.0.0/16"}],
         "dataDir": "STATE/cni/ipam"
       }
     },

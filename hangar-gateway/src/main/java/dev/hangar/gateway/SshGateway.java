@@ -60,6 +60,20 @@ public final class SshGateway implements AutoCloseable {
     }
 
     /** Same as {@link #start(GatewayConfig, GatewayDirectory, GatewayAudit, Clock)} with the UTC system clock. */
+    /**
+     * The gateway's host key file in {@code stateDir} ({@value HostKeyFile#FILE_NAME}), generated
+     * first (Ed25519, mode 0600) when absent, exactly as {@link #start} would. The server uses it to
+     * seed or replace the key shared by its replicas before the gateway starts.
+     *
+     * @return the file, holding a valid Ed25519 OpenSSH private key
+     * @throws IllegalStateException when an existing file is too open or not an Ed25519 key
+     * @throws UncheckedIOException when the directory or file cannot be read or written
+     */
+    public static java.nio.file.Path ensureHostKey(java.nio.file.Path stateDir) {
+        HostKeyFile.loadOrCreate(stateDir);
+        return stateDir.resolve(HostKeyFile.FILE_NAME);
+    }
+
     public static SshGateway start(GatewayConfig config, GatewayDirectory directory, GatewayAudit audit) {
         return start(config, directory, audit, Clock.systemUTC());
     }

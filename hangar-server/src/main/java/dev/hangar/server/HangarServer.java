@@ -210,6 +210,18 @@ public final class HangarServer implements AutoCloseable {
                 throw new ConfigException(e.getMessage(), e);
             }
 
+            // Replicas share the gateway host key, host CA and secrets key through a Secret, not a volume.
+            java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> clients = kubernetes;
+            if (config.leaderElection().elected()) {
+                io.fabric8.kubernetes.client.KubernetesClient client = kubernetes.get();
+                closeables.push(client);
+                clients = () -> client;
+                SharedKeys.sync(
+                        client,
+                        Replicas.namespace(config.leaderElection(), Replicas.POD_NAMESPACE),
+                        SharedKeys.secretName(config.leaderElection().lease()),
+                        SharedKeys.KeyFiles.of(config));
+            }
             HostCertificateAuthority hostCa = home.hostCa();
             ServerMetrics metrics = new ServerMetrics(store);
             dev.hangar.core.secret.SecretService secrets = config.secrets().open(store, clock);
@@ -331,7 +343,7 @@ public final class HangarServer implements AutoCloseable {
                             () -> new AuditPruner(audit),
                             () -> idle.startTimer(config.autostop().sweepInterval())),
                     new Replicas.ReplicaFeedSource(store, config.reconciler().pollInterval()),
-                    kubernetes,
+                    clients,
                     closeables);
             gatewayRef.set(gateway);
             gatewayRef.markStarted();

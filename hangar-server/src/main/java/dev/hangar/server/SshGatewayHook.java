@@ -62,9 +62,7 @@ public final class SshGatewayHook implements GatewayHook {
         GatewayConfig config = new GatewayConfig(
                 settings.getOrDefault("listen-address", GatewayConfig.DEFAULT_ADDRESS),
                 port(settings.getOrDefault("listen-port", Integer.toString(GatewayConfig.DEFAULT_PORT))),
-                settings.containsKey("state-dir")
-                        ? java.nio.file.Path.of(settings.get("state-dir"))
-                        : ctx.config().home().resolve("gateway"),
+                stateDir(ctx.config()),
                 duration(settings.getOrDefault("connect-timeout", "10s")));
         SshGateway gateway;
         try {
@@ -94,6 +92,12 @@ public final class SshGatewayHook implements GatewayHook {
                 gateway.close();
             }
         };
+    }
+
+    /** @return {@code gateway.state-dir}, else {@code $HANGAR_HOME/gateway}: where the host key lives */
+    static java.nio.file.Path stateDir(ServerConfig config) {
+        String dir = config.gateway().get("state-dir");
+        return dir != null ? java.nio.file.Path.of(dir) : config.home().resolve("gateway");
     }
 
     private static int port(String s) {

@@ -187,14 +187,20 @@ public final class UserService {
 
     /**
      * On first start (no users), creates the admin user and returns a token for it named {@value
-     * #INITIAL_TOKEN}; later starts return empty.
+     * #INITIAL_TOKEN}; later starts return empty. Replicas starting together on an empty database
+     * may all find no users: the one whose transaction creates the admin gets the token, the others
+     * (their create refused because the user exists) return empty.
      */
     public Optional<Tokens.Created> bootstrapAdmin(String adminName) {
         if (!store.users().list().isEmpty()) return Optional.empty();
-        return Optional.of(store.inTransaction(tx -> {
-            new UserService(tx, clock).create(adminName, Role.ADMIN);
-            return new UserService(tx, clock).issueToken(adminName, INITIAL_TOKEN);
-        }));
+        try {
+            return Optional.of(store.inTransaction(tx -> {
+                new UserService(tx, clock).create(adminName, Role.ADMIN);
+                return new UserService(tx, clock).issueToken(adminName, INITIAL_TOKEN);
+            }));
+        } catch (dev.hangar.core.domain.ConflictException e) {
+            return Optional.empty();
+        }
     }
 
     /**

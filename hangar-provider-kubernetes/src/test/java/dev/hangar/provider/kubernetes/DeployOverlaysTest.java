@@ -85,13 +85,16 @@ class DeployOverlaysTest {
                 .getSecretKeyRef()
                 .getName();
 
-        // One Service for the API, one for the gateway, ClusterIP, selecting the server's pods.
+        // One Service for the API, one for the gateway, ClusterIP (the test overlay publishes the gateway
+        // on a NodePort, README.md's documented option, for InClusterIT's ssh from the host), selecting
+        // the server's pods.
         Map<String, String> podLabels =
                 deployment.getSpec().getTemplate().getMetadata().getLabels();
         Service api = one(objects, Service.class, "hangar");
         Service ssh = one(objects, Service.class, "hangar-ssh");
         for (Service s : List.of(api, ssh)) {
-            assertThat(s.getSpec().getType()).isEqualTo("ClusterIP");
+            assertThat(s.getSpec().getType())
+                    .isEqualTo(s == ssh && dir.equals("overlays/test") ? "NodePort" : "ClusterIP");
             assertThat(podLabels).containsAllEntriesOf(s.getSpec().getSelector());
         }
         assertThat(api.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(8080);
@@ -131,8 +134,22 @@ class DeployOverlaysTest {
                 .containsExactlyInAnyOrder(
                         "coordination.k8s.io/leases get",
                         "coordination.k8s.io/leases create",
-                        "coordination.k8s.io/leases update");
+                        "coordination.k8s.io/leases update",
+                        "coordination.k8s.io/leases patch");
         assertBound(objects, "hangar-leader-election", ns, deployment);
+
+        // The keys replicas share (ADR 0014): get on that one Secret, create; no shared volume.
+        Role keys = one(objects, Role.class, "hangar-server-keys");
+        assertThat(keys.getMetadata().getNamespace()).isEqualTo(ns);
+        assertThat(keys.getRules()).anySatisfy(r -> {
+            assertThat(r.getResources()).containsExactly("secrets");
+            assertThat(r.getResourceNames()).containsExactly("hangar-server-keys");
+            assertThat(r.getVerbs()).containsExactly("get");
+        });
+        assertThat(RbacRequests.granted(keys.getRules())).containsExactlyInAnyOrder("secrets get", "secrets create");
+        assertBound(objects, "hangar-server-keys", ns, deployment);
+        assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+                .noneMatch(v -> v.getPersistentVolumeClaim() != null);
 
         // The Pod provider's Role, unchanged from the base (DeployRbacTest checks the base's rules), in
         // the namespace the server's config names, bound to the server's account.

@@ -125,8 +125,10 @@ class DeployRbacTest {
                         // leader election among the server's replicas (DeployOverlaysTest checks the rules)
                         "Role/hangar-leader-election",
                         "RoleBinding/hangar-leader-election",
+                        // the keys replicas share (ADR 0014; DeployOverlaysTest checks the rules)
+                        "Role/hangar-server-keys",
+                        "RoleBinding/hangar-server-keys",
                         "ConfigMap/hangar-server",
-                        "PersistentVolumeClaim/hangar-home",
                         "Deployment/hangar-server",
                         "Service/hangar",
                         "Service/hangar-ssh",

@@ -3,7 +3,6 @@ package dev.hangar.testing.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,7 +39,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,6 +48,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -71,8 +70,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code deploy/base/rbac.yaml}, in the {@code hangar-workspaces} namespace of {@code deploy/}: the run
  * also proves that Role grants everything the provider does. The same cluster validates the
  * {@code deploy/} base and every overlay, rendered by {@code kubectl kustomize}, with a server-side
- * dry run (one cluster per test class: bringing it up
- * costs about a minute).
+ * dry run. The cluster is the one {@link SharedCluster} starts once for every real-cluster IT class
+ * (bringing it up costs about a minute); {@code InClusterIT} deploys the server into it.
  *
  * <p>The same cluster also serves issue #19's extended resources ({@link ExtendedResourceScenario}) and
  * issue #12's KubeVirt workspaces ({@link KubevirtScenario}: KubeVirt's and CDI's CRDs from the
@@ -85,6 +84,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (reported, not asserted).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(SharedCluster.class)
 class KubernetesWorkspaceIT {
     private static final String SERVER_NAMESPACE = "hangar";
     private static final String WORKSPACE_NAMESPACE = "hangar-workspaces";
@@ -103,32 +103,18 @@ class KubernetesWorkspaceIT {
     Path tmp;
 
     @BeforeAll
-    static void startCluster() throws IOException {
-        repo = repositoryRoot();
-        Path tools = repo.resolve("tools/k8s");
-        skipOrFail(LocalCluster.unavailableReason(tools));
-        long t0 = System.nanoTime();
-        try {
-            cluster = LocalCluster.start(tools);
-        } catch (LocalCluster.BuildFailedException e) {
-            skipOrFail(Optional.of("this host cannot build the cluster: " + e.getMessage()));
-        }
-        report(
-                "cluster ready (build/cache + image + up.sh) in %.1f s; up.sh alone %s s",
-                seconds(t0), cluster.upSeconds());
+    static void startCluster(LocalCluster shared) throws IOException {
+        repo = SharedCluster.repositoryRoot();
+        cluster = shared;
         admin = new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(cluster.kubeconfig())))
                 .build();
     }
 
     @AfterAll
-    static void stopCluster() throws IOException {
+    static void closeClient() {
+        // The cluster itself is shared with InClusterIT and torn down by SharedCluster after the run.
         if (admin != null) admin.close();
-        if (cluster != null) {
-            long t0 = System.nanoTime();
-            cluster.close();
-            report("cluster down and verified clean in %.1f s", seconds(t0));
-        }
     }
 
     @Test
@@ -162,7 +148,7 @@ class KubernetesWorkspaceIT {
                             "role.rbac.authorization.k8s.io/hangar-leader-election",
                             "rolebinding.rbac.authorization.k8s.io/hangar-leader-election",
                             "configmap/hangar-server",
-                            "persistentvolumeclaim/hangar-home",
+                            "role.rbac.authorization.k8s.io/hangar-server-keys",
                             "deployment.apps/hangar-server",
                             "service/hangar ",
                             "service/hangar-ssh",
@@ -745,25 +731,6 @@ class KubernetesWorkspaceIT {
 
     private static String deploy(String file) {
         return repo.resolve("deploy/base").resolve(file).toString();
-    }
-
-    private static void skipOrFail(Optional<String> reason) {
-        if (reason.isEmpty()) return;
-        if ("true".equals(System.getenv("HANGAR_K8S_IT_REQUIRED"))) {
-            fail("HANGAR_K8S_IT_REQUIRED=true but " + reason.get());
-        }
-        assumeTrue(false, "real Kubernetes cluster unavailable: " + reason.get());
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("tools/k8s"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            fail("no tools/k8s above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 
     private static double seconds(long startNanos) {

@@ -149,6 +149,35 @@ final class LocalCluster implements AutoCloseable {
         return Path.of(info.get("kubectl"));
     }
 
+    /** @return the node's address on the veth, reachable from the host (NodePorts, the API server) */
+    String nodeIp() {
+        return info.get("node-ip");
+    }
+
+    /**
+     * Imports a docker-archive or OCI tarball into the node's containerd ({@code k8s.io} namespace), for
+     * pods with {@code imagePullPolicy: IfNotPresent} or {@code Never}. The one place images reach the
+     * node in the tests; `hangar image load` (issue 17 item 4) will replace it.
+     *
+     * @throws IllegalStateException when ctr fails, with its output
+     */
+    void loadImage(Path tarball) {
+        Result r = run(
+                Duration.ofMinutes(5),
+                List.of(
+                        "ctr",
+                        "--address",
+                        info.get("ctr-address"),
+                        "-n",
+                        "k8s.io",
+                        "images",
+                        "import",
+                        tarball.toString()));
+        if (r.exitCode() != 0)
+            throw new IllegalStateException(
+                    "ctr images import " + tarball + " failed (exit " + r.exitCode() + "):\n" + tail(r.output()));
+    }
+
     /** @return the workspace image reference imported into the node's containerd */
     String workspaceImage() throws IOException {
         return Files.readString(imageDir.resolve("tag")).strip();
@@ -182,7 +211,8 @@ final class LocalCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(
                 List.of(kubectl().toString(), "--kubeconfig", kubeconfig().toString()));
         command.addAll(List.of(args));
-        return run(Duration.ofMinutes(2), command);
+        // Deleting namespaces with --wait can take minutes on a loaded machine.
+        return run(Duration.ofMinutes(6), command);
     }
 
     /**
