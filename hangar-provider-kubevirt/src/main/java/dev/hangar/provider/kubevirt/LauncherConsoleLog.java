@@ -35,6 +35,9 @@ final class LauncherConsoleLog {
     /** At most this much of the log is read per call. */
     static final int MAX_BYTES = 1 << 20;
 
+    /** How long one read of the log may take. */
+    private static final java.time.Duration LOG_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final KubernetesClient client;
 
     LauncherConsoleLog(KubernetesClient client) {
@@ -87,17 +90,35 @@ final class LauncherConsoleLog {
                             + " spec.configuration.virtualMachineOptions.disableSerialConsoleLog); watch it live with"
                             + " 'hangar console " + workspace + "'");
         }
-        String text = client.pods()
-                .inNamespace(namespace)
-                .withName(pod.getMetadata().getName())
-                .inContainer(CONTAINER)
-                // No wait for the pod to be ready (fabric8 would watch it: another permission, and a log
-                // is worth reading while the guest boots).
-                .withReadyWaitTimeout(0)
-                .limitBytes(MAX_BYTES)
+        // A plain GET of pods/log through the client's own HTTP client (its credentials and TLS):
+        // fabric8's getLog() first waits for the pod to be ready with a watch, even with a wait of 0
+        // (the watch request races its own cancel), which would need another permission, and a log
+        // is worth reading while the guest boots.
+        String url = client.getMasterUrl().toString().replaceAll("/+$", "") + "/api/v1/namespaces/" + namespace
+                + "/pods/" + pod.getMetadata().getName() + "/log?container=" + CONTAINER + "&limitBytes="
+                + MAX_BYTES
                 // Blank lines and escape-only lines are dropped afterwards: ask for more than needed.
-                .tailingLines(Math.min(lines * 2 + 10, 50_000))
-                .getLog();
+                + "&tailLines=" + Math.min(lines * 2 + 10, 50_000);
+        String text;
+        try {
+            io.fabric8.kubernetes.client.http.HttpClient http = client.getHttpClient();
+            io.fabric8.kubernetes.client.http.HttpResponse<String> r = http.sendAsync(
+                            http.newHttpRequestBuilder().uri(url).build(), String.class)
+                    .get(LOG_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            if (!r.isSuccessful()) {
+                throw new io.fabric8.kubernetes.client.KubernetesClientException(
+                        "GET pods/log of " + pod.getMetadata().getName() + ": HTTP " + r.code() + " " + r.body(),
+                        r.code(),
+                        null);
+            }
+            text = r.body();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new io.fabric8.kubernetes.client.KubernetesClientException(
+                    "GET pods/log of " + pod.getMetadata().getName() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new io.fabric8.kubernetes.client.KubernetesClientException("interrupted reading the console log", e);
+        }
         return SerialConsoleText.lastLines(Objects.requireNonNullElse(text, ""), lines, false);
     }
 }
