@@ -96,6 +96,8 @@ final class KubevirtScenario {
     private static boolean established(CustomResourceDefinition crd) {
         return crd != null
                 && crd.getStatus() != null
+                // a CRD just created has a status without conditions until the API server names it
+                && crd.getStatus().getConditions() != null
                 && crd.getStatus().getConditions().stream()
                         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
     }
