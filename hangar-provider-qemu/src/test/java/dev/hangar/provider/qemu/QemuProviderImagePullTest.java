@@ -104,6 +104,7 @@ class QemuProviderImagePullTest {
         // The failure is handed over once: the next start pulls again instead of repeating it.
         applyOnce(listener);
         assertThat(pullsStarted(listener)).isEqualTo(2);
+        awaitPullEnded(images);
     }
 
     @Test
@@ -116,6 +117,7 @@ class QemuProviderImagePullTest {
         RecordingListener listener = new RecordingListener();
         applyOnce(listener);
         assertThat(pullsStarted(listener)).isEqualTo(1);
+        awaitPullEnded(images);
         assertThatThrownBy(() -> images.pull("nope"))
                 .isInstanceOf(dev.hangar.provider.spi.UnknownImageException.class)
                 .hasMessageContaining("unknown image 'nope'");
@@ -128,6 +130,15 @@ class QemuProviderImagePullTest {
         } catch (ProviderException e) {
             assertThat(e).hasMessageContaining("connection refused to 127.0.0.1:" + refusing);
         }
+    }
+
+    /**
+     * Waits until the download a start began in the background has failed (it writes under the
+     * temporary directory until then: JUnit's deletion of that directory raced it under load).
+     */
+    private static void awaitPullEnded(WorkspaceImages images) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> images.find("offline").orElseThrow().state() != ImageState.PULLING);
     }
 
     private static long pullsStarted(RecordingListener listener) {
