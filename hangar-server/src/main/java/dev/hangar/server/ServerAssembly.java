@@ -73,6 +73,20 @@ final class ServerAssembly {
     HangarServer startInto(Deque<AutoCloseable> closeables) {
         Replicas replicas = Replicas.create(config.leaderElection(), config.databaseUrl(), env);
         HangarHome home = HangarHome.create(config.home());
+        // Replicas share the gateway host key, host CA and secrets key through a Secret, not a volume.
+        // Before the store opens: the store seals workspace host keys with the secrets key, so it
+        // must open with the shared key, not with one this replica's empty home would make up.
+        java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> clients = kubernetes;
+        if (config.leaderElection().elected()) {
+            io.fabric8.kubernetes.client.KubernetesClient client = kubernetes.get();
+            closeables.push(client);
+            clients = () -> client;
+            SharedKeys.sync(
+                    client,
+                    Replicas.namespace(config.leaderElection(), Replicas.POD_NAMESPACE),
+                    SharedKeys.secretName(config.leaderElection().lease()),
+                    SharedKeys.KeyFiles.of(config));
+        }
         Store store = storeOpener.apply(config);
         closeables.push(store);
         List<WorkspaceProviderFactory> discovered = discover ? Providers.discovered() : List.of();
@@ -86,18 +100,6 @@ final class ServerAssembly {
             throw new ConfigException(e.getMessage(), e);
         }
 
-        // Replicas share the gateway host key, host CA and secrets key through a Secret, not a volume.
-        java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> clients = kubernetes;
-        if (config.leaderElection().elected()) {
-            io.fabric8.kubernetes.client.KubernetesClient client = kubernetes.get();
-            closeables.push(client);
-            clients = () -> client;
-            SharedKeys.sync(
-                    client,
-                    Replicas.namespace(config.leaderElection(), Replicas.POD_NAMESPACE),
-                    SharedKeys.secretName(config.leaderElection().lease()),
-                    SharedKeys.KeyFiles.of(config));
-        }
         HostCertificateAuthority hostCa = home.hostCa();
         ServerMetrics metrics = new ServerMetrics(store);
         dev.hangar.core.secret.SecretService secrets = config.secrets().open(store, clock);

@@ -128,9 +128,10 @@ class ReplicasTest {
                 .withListen("127.0.0.1", 0)
                 .withTemplates(templates, false)
                 .withDatabase(databaseUrl, "postgres", "")
-                // replicas share one secrets key, as they share the home volume in deploy/: it
-                // seals the host keys in the one database
-                .withSecrets(new dev.hangar.server.SecretSettings(tmp.resolve("secrets.key"), 50))
+                // each replica its own home and so its own secrets.key file at first: the keys Secret
+                // (SharedKeys, on the mock API server) must give both the same key before the store
+                // opens, as it seals the host keys in the one database (a replica that opened the
+                // store with its own new key could not read the other's workspaces)
                 .withReconciler(
                         new WorkspaceReconciler.Settings(4, Duration.ofMillis(100), resync, Duration.ofMillis(100)))
                 .withLeaderElection(new LeaderElectionSettings(
