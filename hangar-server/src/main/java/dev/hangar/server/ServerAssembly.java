@@ -76,9 +76,9 @@ final class ServerAssembly {
         // Replicas share the gateway host key, host CA and secrets key through a Secret, not a volume.
         // Before the store opens: the store seals workspace host keys with the secrets key, so it
         // must open with the shared key, not with one this replica's empty home would make up.
-        java.util.function.Supplier<io.fabric8.kubernetes.client.KubernetesClient> clients = kubernetes;
+        Supplier<KubernetesClient> clients = kubernetes;
         if (config.leaderElection().elected()) {
-            io.fabric8.kubernetes.client.KubernetesClient client = kubernetes.get();
+            KubernetesClient client = kubernetes.get();
             closeables.push(client);
             clients = () -> client;
             SharedKeys.sync(
