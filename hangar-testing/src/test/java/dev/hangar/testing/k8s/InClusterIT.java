@@ -450,33 +450,9 @@ class InClusterIT {
         return home.resolve(".ssh/config");
     }
 
-    /** Runs {@code command} in the workspace with the real ssh, ProxyJump through the gateway's NodePort. */
+    /** {@link GatewaySsh#awaitSsh} on this test's workspace. */
     private static List<String> awaitSsh(Path sshConfig, String command) {
-        AtomicReference<LocalCluster.Result> last = new AtomicReference<>();
-        List<String> cmd = List.of(
-                "ssh",
-                "-F",
-                sshConfig.toString(),
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "ConnectTimeout=30",
-                WORKSPACE + ".hangar",
-                command);
-        try {
-            await().atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .until(() -> {
-                        LocalCluster.Result r = LocalCluster.run(Duration.ofSeconds(90), cmd);
-                        last.set(r);
-                        return r.exitCode() != 255;
-                    });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            fail("ssh through the in-cluster gateway never succeeded; last attempt: "
-                    + (last.get() == null ? "none" : last.get().output()));
-        }
-        assertThat(last.get().exitCode()).as(last.get().output()).isZero();
-        return last.get().stdout().strip().lines().toList();
+        return GatewaySsh.awaitSsh(sshConfig, WORKSPACE + ".hangar", command, "the in-cluster gateway");
     }
 
     private static JsonNode awaitPhase(TestHttp http, String token, String phase, Duration timeout) {

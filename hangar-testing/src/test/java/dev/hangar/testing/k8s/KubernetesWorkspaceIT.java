@@ -433,39 +433,9 @@ class KubernetesWorkspaceIT {
         return sshHome.resolve(".ssh/config");
     }
 
-    /**
-     * Runs {@code command} in the workspace with the real {@code ssh} client, retrying while ssh
-     * itself fails (exit 255): the pod is Ready when its TCP probe connects, which can precede sshd's
-     * first accepted session by a moment. Any other exit status fails the test.
-     *
-     * @return the command's stdout lines
-     */
+    /** {@link GatewaySsh#awaitSsh} on this test's workspace. */
     private static List<String> awaitSsh(Path sshConfig, String command) {
-        AtomicReference<LocalCluster.Result> last = new AtomicReference<>();
-        List<String> cmd = List.of(
-                "ssh",
-                "-F",
-                sshConfig.toString(),
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "ConnectTimeout=30",
-                WORKSPACE + ".hangar",
-                command);
-        try {
-            await().atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofSeconds(2))
-                    .until(() -> {
-                        LocalCluster.Result r = LocalCluster.run(Duration.ofSeconds(90), cmd);
-                        last.set(r);
-                        return r.exitCode() != 255;
-                    });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            fail("ssh through the gateway never succeeded; last attempt: "
-                    + (last.get() == null ? "none" : last.get().output()));
-        }
-        assertThat(last.get().exitCode()).as(last.get().output()).isZero();
-        return last.get().stdout().strip().lines().toList();
+        return GatewaySsh.awaitSsh(sshConfig, WORKSPACE + ".hangar", command, "the gateway");
     }
 
     /**
