@@ -1,17 +1,14 @@
 package dev.hangar.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.hangar.api.HangarPaths;
+import dev.hangar.core.lab.LabAddresses;
+import dev.hangar.core.lab.LabSettings;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
-import java.io.IOException;
+import dev.hangar.provider.spi.NodeImages;
+import dev.hangar.server.dashboard.SecureCookies;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -124,8 +121,8 @@ public final class ServerConfigLoader {
             new Key("oidc.role-mapping.member", ""),
             new Key("oidc.default-role", "member"),
             new Key("oidc.token-expires", "30d"),
-            new Key("labs.max-members", Integer.toString(dev.hangar.core.lab.LabSettings.DEFAULT_MAX_MEMBERS)),
-            new Key("labs.subnet", dev.hangar.core.lab.LabSettings.DEFAULT_SUBNET),
+            new Key("labs.max-members", Integer.toString(LabSettings.DEFAULT_MAX_MEMBERS)),
+            new Key("labs.subnet", LabSettings.DEFAULT_SUBNET),
             new Key("secrets.key-file", "$HANGAR_HOME/secrets.key"),
             new Key("secrets.max-per-user", "50"),
             new Key("dashboard.secure-cookies", "auto"),
@@ -144,11 +141,8 @@ public final class ServerConfigLoader {
 
     private static final List<String> KEY_NAMES = KEYS.stream().map(Key::name).toList();
 
-    private static final Pattern PROVIDER_KEY = Pattern.compile("providers\\.([a-z0-9-]+)\\.([a-z0-9.-]+)");
     private static final Pattern GATEWAY_KEY = Pattern.compile("gateway\\.([a-z0-9.-]+)");
     private static final Pattern LISTEN = Pattern.compile("(\\[[0-9a-fA-F:.]+]|[^:\\[\\]]+):(\\d{1,5})");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private ServerConfigLoader() {}
 
@@ -202,7 +196,8 @@ public final class ServerConfigLoader {
             home = HangarPaths.home(env, userHome).toAbsolutePath().normalize();
         if (config != null && !Files.isRegularFile(config))
             throw new ConfigException("--config " + config + ": no such file");
-        Map<String, String> values = new TreeMap<>(readFile(config != null ? config : home.resolve("server.yaml")));
+        Map<String, String> values =
+                new TreeMap<>(ServerConfigFile.read(config != null ? config : home.resolve("server.yaml")));
         for (String key : KEY_NAMES) {
             String v = env.get(envName(key));
             if (v != null && !v.isBlank()) values.put(key, v);
@@ -227,7 +222,7 @@ public final class ServerConfigLoader {
         base.providers().forEach((t, s) -> providers.put(t, new TreeMap<>(s)));
         Map<String, String> gateway = new TreeMap<>(base.gateway());
         for (Map.Entry<String, String> e : values.entrySet()) {
-            Matcher m = PROVIDER_KEY.matcher(e.getKey());
+            Matcher m = ServerConfigFile.PROVIDER_KEY.matcher(e.getKey());
             Matcher g = GATEWAY_KEY.matcher(e.getKey());
             if (m.matches()) {
                 providers.computeIfAbsent(m.group(1), t -> new TreeMap<>()).put(m.group(2), e.getValue());
@@ -241,234 +236,116 @@ public final class ServerConfigLoader {
             throw new ConfigException("unknown server config key(s) " + unknown + "; known keys: " + KEY_NAMES
                     + ", providers.<type>.<setting> and gateway.<setting>");
         }
+        ConfigValues v = new ConfigValues(values);
         String host = base.listenHost();
         int port = base.listenPort();
-        if (values.containsKey("listen")) {
-            Matcher m = LISTEN.matcher(values.get("listen").strip());
+        if (v.has("listen")) {
+            Matcher m = LISTEN.matcher(v.string("listen", "").strip());
             if (!m.matches())
                 throw new ConfigException(
-                        "listen must be HOST:PORT (e.g. 127.0.0.1:7080), got '" + values.get("listen") + "'");
+                        "listen must be HOST:PORT (e.g. 127.0.0.1:7080), got '" + v.string("listen", "") + "'");
             host = m.group(1).startsWith("[")
                     ? m.group(1).substring(1, m.group(1).length() - 1)
                     : m.group(1);
             port = Integer.parseInt(m.group(2));
         }
-        WorkspaceReconciler.Settings r = base.reconciler();
-        int concurrency = values.containsKey("reconciler.concurrency")
-                ? integer("reconciler.concurrency", values.get("reconciler.concurrency"), 1, 1024)
-                : r.concurrency();
-        Duration poll = duration("reconciler.poll-interval", values, r.pollInterval());
-        Duration resync = duration("reconciler.resync-interval", values, r.resyncInterval());
-        Duration backoff = duration("reconciler.base-backoff", values, r.baseBackoff());
-        int maxAttempts = values.containsKey("reconciler.max-attempts")
-                ? integer("reconciler.max-attempts", values.get("reconciler.max-attempts"), 1, 1_000_000)
-                : r.maxAttempts();
-        String builtin = values.getOrDefault("templates.builtin", Boolean.toString(base.builtinTemplates()));
-        if (!builtin.equals("true") && !builtin.equals("false"))
-            throw new ConfigException("templates.builtin must be true or false, got '" + builtin + "'");
         return new ServerConfig(
                 host,
                 port,
                 base.home(),
-                values.getOrDefault("database.url", base.databaseUrl()),
-                values.getOrDefault("database.username", base.databaseUsername()),
-                values.getOrDefault("database.password", base.databasePassword()),
-                values.containsKey("templates.dir")
-                        ? base.home().resolve(values.get("templates.dir"))
-                        : base.templateDir(),
-                Boolean.parseBoolean(builtin),
+                v.string("database.url", base.databaseUrl()),
+                v.string("database.username", base.databaseUsername()),
+                v.string("database.password", base.databasePassword()),
+                v.has("templates.dir") ? base.home().resolve(v.string("templates.dir", "")) : base.templateDir(),
+                v.bool("templates.builtin", base.builtinTemplates()),
                 Map.copyOf(providers),
-                new WorkspaceReconciler.Settings(concurrency, poll, resync, backoff, maxAttempts),
-                values.getOrDefault("admin", base.adminName()),
+                reconciler(v, base.reconciler()),
+                v.string("admin", base.adminName()),
                 gateway,
-                values.getOrDefault("templates.default", base.defaultTemplate()),
-                new AutostopSettings(
-                        duration("autostop.warning", values, base.autostop().warning()),
-                        duration("autostop.max-lease", values, base.autostop().maxLease()),
-                        duration(
-                                "autostop.sweep-interval",
-                                values,
-                                base.autostop().sweepInterval()),
-                        duration(
-                                "autostop.write-interval",
-                                values,
-                                base.autostop().writeInterval()),
-                        durationOrOff(
-                                "autostop.delete-after", values, base.autostop().deleteAfter()),
-                        duration(
-                                "autostop.delete-warning",
-                                values,
-                                base.autostop().deleteWarning())),
-                duration("audit.retention", values, base.auditRetention()),
+                v.string("templates.default", base.defaultTemplate()),
+                autostop(v, base.autostop()),
+                v.duration("audit.retention", base.auditRetention()),
                 QuotaConfig.parse(values, base.quotas()),
                 OidcConfig.parse(values, base.oidc()),
-                labs(values, base.labs()),
+                labs(v, base.labs()),
                 new SecretSettings(
-                        values.containsKey("secrets.key-file")
-                                ? base.home().resolve(values.get("secrets.key-file"))
+                        v.has("secrets.key-file")
+                                ? base.home().resolve(v.string("secrets.key-file", ""))
                                 : base.secrets().keyFile(),
-                        values.containsKey("secrets.max-per-user")
-                                ? integer("secrets.max-per-user", values.get("secrets.max-per-user"), 0, 10_000)
-                                : base.secrets().maxPerUser()),
-                secureCookies(values, base.dashboardSecureCookies()),
-                leaderElection(values, base.leaderElection()),
-                imageLoad(values, base.imageLoad()));
+                        v.integer(
+                                "secrets.max-per-user",
+                                0,
+                                10_000,
+                                base.secrets().maxPerUser())),
+                secureCookies(v, base.dashboardSecureCookies()),
+                leaderElection(v, base.leaderElection()),
+                imageLoad(v, base.imageLoad()));
     }
 
-    private static ImageLoadSettings imageLoad(Map<String, String> values, ImageLoadSettings base) {
-        boolean enabled = base.enabled();
-        if (values.containsKey("image-load.enabled")) {
-            enabled = switch (values.get("image-load.enabled").strip()) {
-                case "true" -> true;
-                case "false" -> false;
-                default ->
-                    throw new ConfigException(
-                            "image-load.enabled must be true or false, got '" + values.get("image-load.enabled") + "'");
-            };
-        }
+    private static WorkspaceReconciler.Settings reconciler(ConfigValues v, WorkspaceReconciler.Settings r) {
+        return new WorkspaceReconciler.Settings(
+                v.integer("reconciler.concurrency", 1, 1024, r.concurrency()),
+                v.duration("reconciler.poll-interval", r.pollInterval()),
+                v.duration("reconciler.resync-interval", r.resyncInterval()),
+                v.duration("reconciler.base-backoff", r.baseBackoff()),
+                v.integer("reconciler.max-attempts", 1, 1_000_000, r.maxAttempts()));
+    }
+
+    private static AutostopSettings autostop(ConfigValues v, AutostopSettings base) {
+        return new AutostopSettings(
+                v.duration("autostop.warning", base.warning()),
+                v.duration("autostop.max-lease", base.maxLease()),
+                v.duration("autostop.sweep-interval", base.sweepInterval()),
+                v.duration("autostop.write-interval", base.writeInterval()),
+                v.durationOrOff("autostop.delete-after", base.deleteAfter()),
+                v.duration("autostop.delete-warning", base.deleteWarning()));
+    }
+
+    private static ImageLoadSettings imageLoad(ConfigValues v, ImageLoadSettings base) {
+        NodeImages.Settings loader = base.loader();
         return new ImageLoadSettings(
-                enabled,
-                new dev.hangar.provider.spi.NodeImages.Settings(
-                        values.getOrDefault(
-                                        "image-load.namespace", base.loader().namespace())
-                                .strip(),
-                        values.getOrDefault("image-load.image", base.loader().loaderImage())
-                                .strip(),
-                        values.getOrDefault("image-load.ctr-path", base.loader().ctrPath())
-                                .strip(),
-                        values.getOrDefault(
-                                        "image-load.containerd-socket",
-                                        base.loader().containerdSocket())
+                v.bool("image-load.enabled", base.enabled()),
+                new NodeImages.Settings(
+                        v.string("image-load.namespace", loader.namespace()).strip(),
+                        v.string("image-load.image", loader.loaderImage()).strip(),
+                        v.string("image-load.ctr-path", loader.ctrPath()).strip(),
+                        v.string("image-load.containerd-socket", loader.containerdSocket())
                                 .strip()));
     }
 
-    private static LeaderElectionSettings leaderElection(Map<String, String> values, LeaderElectionSettings base) {
+    private static LeaderElectionSettings leaderElection(ConfigValues v, LeaderElectionSettings base) {
         return new LeaderElectionSettings(
-                values.containsKey("leader-election.mode")
-                        ? LeaderElectionSettings.mode(values.get("leader-election.mode"))
+                v.has("leader-election.mode")
+                        ? LeaderElectionSettings.mode(v.string("leader-election.mode", ""))
                         : base.mode(),
-                values.getOrDefault("leader-election.lease", base.lease()),
-                values.getOrDefault("leader-election.namespace", base.namespace()),
-                values.getOrDefault("leader-election.identity", base.identity()),
-                duration("leader-election.lease-duration", values, base.leaseDuration()),
-                duration("leader-election.renew-deadline", values, base.renewDeadline()),
-                duration("leader-election.retry-period", values, base.retryPeriod()));
+                v.string("leader-election.lease", base.lease()),
+                v.string("leader-election.namespace", base.namespace()),
+                v.string("leader-election.identity", base.identity()),
+                v.duration("leader-election.lease-duration", base.leaseDuration()),
+                v.duration("leader-election.renew-deadline", base.renewDeadline()),
+                v.duration("leader-election.retry-period", base.retryPeriod()));
     }
 
-    private static dev.hangar.server.dashboard.SecureCookies secureCookies(
-            Map<String, String> values, dev.hangar.server.dashboard.SecureCookies base) {
-        if (!values.containsKey("dashboard.secure-cookies")) return base;
+    private static SecureCookies secureCookies(ConfigValues v, SecureCookies base) {
+        if (!v.has("dashboard.secure-cookies")) return base;
         try {
-            return dev.hangar.server.dashboard.SecureCookies.parse(values.get("dashboard.secure-cookies"));
+            return SecureCookies.parse(v.string("dashboard.secure-cookies", ""));
         } catch (IllegalArgumentException e) {
             throw new ConfigException("dashboard.secure-cookies " + e.getMessage());
         }
     }
 
-    private static dev.hangar.core.lab.LabSettings labs(
-            Map<String, String> values, dev.hangar.core.lab.LabSettings base) {
-        int max = values.containsKey("labs.max-members")
-                ? integer(
-                        "labs.max-members",
-                        values.get("labs.max-members"),
-                        1,
-                        dev.hangar.core.lab.LabAddresses.MAX_MEMBERS)
-                : base.maxMembers();
-        dev.hangar.core.lab.LabAddresses subnet = base.subnet();
-        if (values.containsKey("labs.subnet")) {
+    private static LabSettings labs(ConfigValues v, LabSettings base) {
+        int max = v.integer("labs.max-members", 1, LabAddresses.MAX_MEMBERS, base.maxMembers());
+        LabAddresses subnet = base.subnet();
+        if (v.has("labs.subnet")) {
             try {
-                subnet = dev.hangar.core.lab.LabAddresses.parse(values.get("labs.subnet"));
+                subnet = LabAddresses.parse(v.string("labs.subnet", ""));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("labs.subnet: " + e.getMessage(), e);
             }
         }
-        return new dev.hangar.core.lab.LabSettings(max, subnet);
-    }
-
-    private static Map<String, String> readFile(Path file) {
-        if (!Files.exists(file)) return Map.of();
-        JsonNode root;
-        try {
-            root = YAML.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (root == null || root.isMissingNode() || root.isNull()) return Map.of();
-        if (!root.isObject()) throw new ConfigException(file + " must be a YAML mapping of config keys");
-        Map<String, String> out = new TreeMap<>();
-        flatten(file, "", root, out);
-        return out;
-    }
-
-    private static void flatten(Path file, String prefix, JsonNode node, Map<String, String> out) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
-            JsonNode v = e.getValue();
-            flattenValue(file, key, v, out);
-        }
-    }
-
-    /**
-     * One value: a mapping is flattened, a scalar kept; a list is allowed only as the value of a
-     * provider setting {@code providers.<type>.<key>} (e.g. {@code providers.qemu.pci-devices}) and
-     * becomes indexed keys ({@code pci-devices.0.name}), which the provider checks.
-     */
-    private static void flattenValue(Path file, String key, JsonNode v, Map<String, String> out) {
-        if (v.isObject()) {
-            flatten(file, key, v, out);
-        } else if (v.isValueNode()) {
-            out.put(key, v.isNull() ? "" : v.asText());
-        } else if (PROVIDER_KEY.matcher(key).matches() && !key.matches(".*\\.\\d+")) {
-            for (int i = 0; i < v.size(); i++) flattenValue(file, key + "." + i, v.get(i), out);
-        } else {
-            throw new ConfigException(file + ": key '" + key + "' must be a scalar or a mapping, not a list");
-        }
-    }
-
-    private static int integer(String key, String v, int min, int max) {
-        try {
-            int i = Integer.parseInt(v.strip());
-            if (i < min || i > max) throw new ConfigException(key + " must be " + min + ".." + max + ", got " + i);
-            return i;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + " must be an integer, got '" + v + "'");
-        }
-    }
-
-    /** Like {@link #duration}, but empty or {@code off} is {@link Duration#ZERO} (off). */
-    private static Duration durationOrOff(String key, Map<String, String> values, Duration fallback) {
-        String v = values.get(key);
-        if (v == null) return fallback;
-        if (v.isBlank() || v.strip().equalsIgnoreCase("off")) return Duration.ZERO;
-        return duration(key, values, fallback);
-    }
-
-    private static Duration duration(String key, Map<String, String> values, Duration fallback) {
-        String v = values.get(key);
-        if (v == null) return fallback;
-        String s = v.strip().toLowerCase(Locale.ROOT);
-        Matcher m = DURATION.matcher(s);
-        Duration d;
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            d = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        } else {
-            try {
-                d = Duration.parse(v.strip());
-            } catch (DateTimeParseException e) {
-                throw new ConfigException(
-                        key + " must be a duration such as 500ms, 2s, 5m, 1h, 90d or PT2S, got '" + v + "'");
-            }
-        }
-        if (d.isNegative() || d.isZero()) throw new ConfigException(key + " must be positive, got '" + v + "'");
-        return d;
+        return new LabSettings(max, subnet);
     }
 
     /** @return the known keys besides {@code providers.*} and {@code gateway.*}, in table order */
