@@ -26,7 +26,9 @@ public final class SecretKeyFile {
 
     /**
      * Reads the key, creating the file (and its parent directories) with a new random key first
-     * when it does not exist. Idempotent: a second call reads what the first wrote.
+     * when it does not exist. Idempotent: a second call reads what the first wrote. Safe against
+     * concurrent callers in this and other processes on the same file: the file appears whole or
+     * not at all, and all callers get the one key that was linked first.
      *
      * @return a cipher over the file's key
      * @throws IllegalStateException if the file is unreadable, group- or world-accessible, or not a
@@ -57,15 +59,22 @@ public final class SecretKeyFile {
     }
 
     private static void create(Path file) throws IOException {
-        if (file.getParent() != null) Files.createDirectories(file.getParent());
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
         byte[] key = new byte[SecretCipher.KEY_BYTES];
         new SecureRandom().nextBytes(key);
+        // Written whole into a private temporary file, then hard-linked to the final name: link(2)
+        // fails if the name exists, so two servers starting at once on one HANGAR_HOME never see
+        // the other's half-written file, and exactly one key wins (the loser reads the winner's).
+        // Created 0600 at once: no moment where it is readable by others.
+        Path tmp = Files.createTempFile(dir, ".secrets-key-", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         try {
-            // created 0600 at once: no moment where it is readable by others
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.writeString(tmp, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+            Files.createLink(file, tmp);
         } catch (FileAlreadyExistsException e) {
-            return; // created concurrently: read that one
+            // created concurrently: read that one
+        } finally {
+            Files.deleteIfExists(tmp);
         }
-        Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
     }
 }
