@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -71,8 +70,10 @@ final class HostKeyFile {
             throw new IllegalStateException(
                     "cannot generate an Ed25519 host key (is BouncyCastle on the class path?)", e);
         }
-        // Write to a temp file created 0600 from the start, then rename: the private key is never
-        // readable by others, and a crash never leaves a half-written key behind.
+        // Write to a temp file created 0600 from the start, then hard-link it into place: the
+        // private key is never readable by others, a crash never leaves a half-written key
+        // behind, and link(2) fails if the name exists, so of two servers starting at once on one
+        // home the first key wins and both serve it (a rename would let the second replace it).
         Path tmp = Files.createTempFile(
                 file.getParent(), FILE_NAME + ".", ".tmp", PosixFilePermissions.asFileAttribute(OWNER_RW));
         try {
@@ -80,9 +81,9 @@ final class HostKeyFile {
                 OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "hangar-gateway", null, out);
             }
             try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return; // generated concurrently: load that one
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot encode the gateway host key", e);

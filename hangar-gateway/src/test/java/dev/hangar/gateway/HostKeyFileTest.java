@@ -8,7 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +38,31 @@ class HostKeyFileTest {
         assertThat(r.stdout()).startsWith("ssh-ed25519 ");
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
+    void serversStartingAtOnceOnOneHomeAllServeTheKeyThatWasWrittenFirst() throws Exception {
+        // With a rename into place the last writer replaced the file, so an earlier caller kept
+        // serving a key that no longer existed on disk.
+        for (int round = 0; round < 10; round++) {
+            Path dir = tmp.resolve("race-" + round);
+            int callers = 6;
+            CyclicBarrier start = new CyclicBarrier(callers);
+            try (ExecutorService pool = Executors.newFixedThreadPool(callers)) {
+                List<Future<KeyPair>> keys = new ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    keys.add(pool.submit(() -> {
+                        start.await();
+                        return HostKeyFile.loadOrCreate(dir);
+                    }));
+                }
+                KeyPair onDisk = HostKeyFile.loadOrCreate(dir);
+                for (Future<KeyPair> k : keys) assertThat(k.get().getPublic()).isEqualTo(onDisk.getPublic());
+            }
+            try (var files = Files.list(dir)) {
+                assertThat(files).containsExactly(dir.resolve(HostKeyFile.FILE_NAME));
+            }
         }
     }
 
