@@ -1,12 +1,10 @@
 package dev.hangar.core.service;
 
-import dev.hangar.core.autostop.Autostop;
 import dev.hangar.core.autostop.WorkspaceActivity;
 import dev.hangar.core.device.DeviceClaims;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Lifecycle;
 import dev.hangar.core.domain.Lifecycle.Action;
-import dev.hangar.core.domain.Names;
 import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.StaleVersionException;
@@ -14,7 +12,6 @@ import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
-import dev.hangar.core.domain.WorkspaceParameters;
 import dev.hangar.core.quota.QuotaPolicy;
 import dev.hangar.core.quota.QuotaUsage;
 import dev.hangar.core.store.Store;
@@ -30,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +47,7 @@ public final class WorkspaceService {
     private final Optional<Template> defaultTemplate;
     private final QuotaPolicy quotas;
     private final DeviceClaims deviceClaims;
+    private final WorkspaceDrafts drafts;
 
     /** The provider type whose device requests are host devices claimed here (Pods and KubeVirt VMs ask the cluster). */
     public static final String PASSTHROUGH_KIND = "qemu";
@@ -123,6 +120,7 @@ public final class WorkspaceService {
         this.clock = Objects.requireNonNull(clock);
         this.onChange = Objects.requireNonNull(onChange);
         this.defaultTemplate = templates.defaultTemplate(Objects.requireNonNull(defaultTemplate));
+        this.drafts = new WorkspaceDrafts(templates, this.defaultTemplate, clock);
     }
 
     /** @return the template a create request without one gets, if this server has one */
@@ -165,35 +163,19 @@ public final class WorkspaceService {
      */
     public Workspace create(
             User actor, CreateWorkspace req, java.util.function.BiConsumer<Store, Workspace> alsoInTransaction) {
-        Draft draft = validate(actor, req);
+        WorkspaceDrafts.Draft draft = drafts.draft(actor, req);
         Workspace w = draft.workspace();
-        Template t = draft.template();
         Resources r = w.parameters().resources();
-        String image = w.parameters().image();
-        Optional<Autostop> autostop = draft.autostop();
         Instant now = w.createdAt();
         Workspace stored = store.inTransaction(tx -> {
             quotas.admit(tx, actor, QuotaUsage.running(r, w.parameters().devices()));
             Workspace s = tx.workspaces().insert(w);
             if (s.providerType().equals(PASSTHROUGH_KIND))
                 deviceClaims.claim(tx, s.id(), s.parameters().devices());
-            tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, autostop));
+            tx.activity().save(WorkspaceActivity.startingAt(s.id(), now, draft.autostop()));
             tx.events()
                     .append(new WorkspaceEvent(
-                            0,
-                            s.id(),
-                            now,
-                            actor.name(),
-                            "created",
-                            "created from template " + t.name() + " (" + r.cpus() + " CPU, " + r.memoryMiB() + " MiB, "
-                                    + r.diskGiB() + " GiB, image " + image
-                                    + (w.parameters().devices().isEmpty()
-                                            ? ""
-                                            : ", devices "
-                                                    + devicesText(w.parameters().devices()))
-                                    + ")"
-                                    + autostop.map(a -> ", autostop " + a.wire())
-                                            .orElse("")));
+                            0, s.id(), now, actor.name(), "created", WorkspaceDrafts.createdText(draft)));
             alsoInTransaction.accept(tx, s);
             return s;
         });
@@ -212,63 +194,13 @@ public final class WorkspaceService {
      * @throws dev.hangar.core.domain.ConflictException when the owner has a workspace of that name
      */
     public Workspace dryRunCreate(User actor, CreateWorkspace req) {
-        Workspace w = validate(actor, req).workspace();
+        Workspace w = drafts.draft(actor, req).workspace();
         if (store.workspaces().findByName(w.owner(), w.name()).isPresent()) {
             throw new dev.hangar.core.domain.ConflictException(
                     "name",
                     "user '" + w.owner() + "' already has a workspace named '" + w.name() + "'; pick another name");
         }
         return w;
-    }
-
-    private static String devicesText(List<dev.hangar.provider.spi.DeviceRequest> devices) {
-        return String.join(
-                " ",
-                devices.stream()
-                        .map(dev.hangar.provider.spi.DeviceRequest::toString)
-                        .toList());
-    }
-
-    /** A validated create request: the workspace to record, its template and autostop setting. */
-    private record Draft(Workspace workspace, Template template, Optional<Autostop> autostop) {}
-
-    /** The one place a create request is checked; builds the new workspace without storing it. */
-    private Draft validate(User actor, CreateWorkspace req) {
-        Names.requireDns1123Label("name", req.name());
-        Template t = template(req);
-        Resources d = t.defaults();
-        Resources r = new Resources(
-                CreateRequestChecks.size("cpus", req.cpus(), d.cpus(), t.cpus()),
-                CreateRequestChecks.size("memoryMiB", req.memoryMiB(), d.memoryMiB(), t.memoryMiB()),
-                CreateRequestChecks.size("diskGiB", req.diskGiB(), d.diskGiB(), t.diskGiB()));
-        String image = req.image().orElse(t.image());
-        CreateRequestChecks.image(image);
-        String userData = req.userData().orElse("");
-        CreateRequestChecks.userData(userData);
-        Optional<Autostop> autostop = req.autostop().map(a -> Autostop.parse("autostop", a));
-        String devcontainer = req.devcontainer().orElse("");
-        CreateRequestChecks.devcontainer(devcontainer, t);
-        java.util.List<dev.hangar.provider.spi.DeviceRequest> devices = CreateRequestChecks.devices(req.devices(), t);
-        Instant now = now();
-        Workspace w = new Workspace(
-                UUID.randomUUID().toString(),
-                req.name(),
-                actor.name(),
-                t.name(),
-                t.provider(),
-                new WorkspaceParameters(r, image, userData, devcontainer, devices),
-                HostKeys.generateEd25519(req.name() + ".hangar"),
-                DesiredState.RUNNING,
-                Phase.Pending,
-                "",
-                "",
-                0,
-                false,
-                0,
-                now,
-                now,
-                1);
-        return new Draft(w, t, autostop);
     }
 
     /** @return every workspace the actor may see that matches the filter (members: their own only) */
@@ -298,6 +230,11 @@ public final class WorkspaceService {
      *     so names cannot be probed)
      */
     public Workspace get(User actor, String owner, String name) {
+        return visible(store, actor, owner, name);
+    }
+
+    /** {@link #get} on {@code store}, which may be a transaction's. */
+    private static Workspace visible(Store store, User actor, String owner, String name) {
         String o = owner.isEmpty() ? actor.name() : owner;
         if (!actor.readsAll() && !o.equals(actor.name())) throw notFound(o, name);
         return store.workspaces().findByName(o, name).orElseThrow(() -> notFound(o, name));
@@ -362,15 +299,7 @@ public final class WorkspaceService {
 
     private Workspace changeOnce(User actor, String owner, String name, Action action) {
         return store.inTransaction(tx -> {
-            Workspace w = new WorkspaceService(
-                            tx,
-                            templates,
-                            clock,
-                            id -> {},
-                            defaultTemplate.map(Template::name).orElse(""),
-                            quotas,
-                            deviceClaims)
-                    .get(actor, owner, name);
+            Workspace w = visible(tx, actor, owner, name);
             Lifecycle.checkAction(action, w.phase(), w.desired());
             if (action == Action.START && w.desired() != DesiredState.RUNNING) {
                 Optional<User> o = w.owner().equals(actor.name())
@@ -414,25 +343,6 @@ public final class WorkspaceService {
                             action.name().toLowerCase(java.util.Locale.ROOT) + " requested by " + actor.name()));
             return s;
         });
-    }
-
-    /** The named template, or the server's default when none is named. */
-    private Template template(CreateWorkspace req) {
-        if (req.template().isEmpty()) {
-            return defaultTemplate.orElseThrow(() -> new ValidationException(
-                    "template",
-                    "template is required: this server has no default template; known: " + known()
-                            + " (see 'hangar template list')"));
-        }
-        String name = req.template().get();
-        return templates
-                .find(name)
-                .orElseThrow(() -> new ValidationException(
-                        "template", "template '" + name + "' does not exist; known: " + known()));
-    }
-
-    private String known() {
-        return String.join(", ", templates.all().stream().map(Template::name).toList());
     }
 
     private Instant now() {
