@@ -2,12 +2,8 @@ package dev.hangar.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.hangar.core.store.AuditStore;
-import dev.hangar.core.store.EventStore;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.StoreException;
-import dev.hangar.core.store.UserStore;
-import dev.hangar.core.store.WorkspaceStore;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
@@ -63,7 +59,7 @@ import org.sqlite.SQLiteDataSource;
  * Other threads see only committed data; work must not wait for other threads that write through
  * this store (they would wait for the transaction's locks: a deadlock).
  */
-public final class JdbiStore implements Store {
+public final class JdbiStore extends SessionStore {
 
     /** How long a SQLite connection waits for another process's write lock, in milliseconds. */
     public static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
@@ -77,39 +73,23 @@ public final class JdbiStore implements Store {
     private final Dialect dialect;
     private final String description;
     private final PooledSession session;
-    private final WorkspaceStore workspaces;
-    private final EventStore events;
-    private final UserStore users;
-    private final AuditStore audit;
-    private final dev.hangar.core.store.ActivityStore activity;
-    private final dev.hangar.core.store.QuotaStore quotas;
-    private final dev.hangar.core.store.LabStore labs;
-    private final dev.hangar.core.store.SecretStore secrets;
-    private final dev.hangar.core.store.DeviceClaimStore deviceClaims;
-    private final dev.hangar.core.store.ResetStore resets;
-    private final dev.hangar.core.store.ReconcileClaimStore claims;
     private final SealedColumn hostKeys;
 
     private JdbiStore(HikariDataSource dataSource, Dialect dialect, String description, SealedColumn hostKeys) {
+        PooledSession session = new PooledSession(jdbi(dataSource), dialect, dialect == Dialect.SQLITE);
+        super(session, hostKeys);
+        this.session = session;
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.description = description;
         this.hostKeys = hostKeys;
+    }
+
+    private static Jdbi jdbi(HikariDataSource dataSource) {
         Jdbi jdbi = Jdbi.create(dataSource);
         // Exception messages must not carry bound values: they include private host keys.
         jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
-        this.session = new PooledSession(jdbi, dialect, dialect == Dialect.SQLITE);
-        this.workspaces = new JdbiWorkspaceStore(session, hostKeys);
-        this.events = new JdbiEventStore(session);
-        this.users = new JdbiUserStore(session);
-        this.audit = new JdbiAuditStore(session);
-        this.activity = new JdbiActivityStore(session);
-        this.quotas = new JdbiQuotaStore(session);
-        this.labs = new JdbiLabStore(session);
-        this.secrets = new JdbiSecretStore(session);
-        this.deviceClaims = new JdbiDeviceClaimStore(session);
-        this.resets = new JdbiResetStore(session);
-        this.claims = new JdbiReconcileClaimStore(session);
+        return jdbi;
     }
 
     /**
@@ -155,61 +135,6 @@ public final class JdbiStore implements Store {
             throw e;
         }
         return new JdbiStore(dataSource, dialect, description, hostKeys);
-    }
-
-    @Override
-    public WorkspaceStore workspaces() {
-        return workspaces;
-    }
-
-    @Override
-    public EventStore events() {
-        return events;
-    }
-
-    @Override
-    public UserStore users() {
-        return users;
-    }
-
-    @Override
-    public AuditStore audit() {
-        return audit;
-    }
-
-    @Override
-    public dev.hangar.core.store.ActivityStore activity() {
-        return activity;
-    }
-
-    @Override
-    public dev.hangar.core.store.QuotaStore quotas() {
-        return quotas;
-    }
-
-    @Override
-    public dev.hangar.core.store.LabStore labs() {
-        return labs;
-    }
-
-    @Override
-    public dev.hangar.core.store.SecretStore secrets() {
-        return secrets;
-    }
-
-    @Override
-    public dev.hangar.core.store.DeviceClaimStore deviceClaims() {
-        return deviceClaims;
-    }
-
-    @Override
-    public dev.hangar.core.store.ResetStore resets() {
-        return resets;
-    }
-
-    @Override
-    public dev.hangar.core.store.ReconcileClaimStore claims() {
-        return claims;
     }
 
     @Override
