@@ -3,22 +3,45 @@ package dev.hangar.testing.vm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.provider.qemu.QemuProviderFactory;
+import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.GuestSsh;
+import dev.hangar.testing.TestControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Shared pieces of the VM integration tests: a template, real ssh, QEMU processes (the image: {@link TestImage}). */
-final class LocalVm {
+/** Shared pieces of the VM integration tests: a control plane, a template, real ssh, QEMU processes (the image: {@link TestImage}). */
+public final class LocalVm {
     private LocalVm() {}
 
+    /**
+     * The control plane the VM ITs share: real QEMU under TCG (the host's /dev/kvm runs only PVM
+     * guests), a 5 s ssh probe timeout, the real SSH gateway on an ephemeral port, HANGAR_HOME kept
+     * for the test's own checks. Callers add templates and start it.
+     *
+     * @param qemuSettings more {@code providers.qemu.*} settings (e.g. {@code restrict-network})
+     */
+    public static TestControlPlane.Builder controlPlane(Path home, Map<String, String> qemuSettings) {
+        Map<String, String> qemu = new TreeMap<>(Map.of("accelerator", "tcg", "ssh-probe-timeout-seconds", "5"));
+        qemu.putAll(qemuSettings);
+        return TestControlPlane.builder()
+                .home(home)
+                .keepHome()
+                .addProviderFactory(new QemuProviderFactory())
+                .gateway(new SshGatewayHook())
+                .configure(c -> c.withProvider("qemu", Map.copyOf(qemu)).withGateway(Map.of("listen-port", "0")));
+    }
+
     /** A template on the imported test image (1 CPU, 1 GiB, 4 GiB disk). */
-    static final String TEMPLATE = """
+    public static final String TEMPLATE = """
             name: vm
             description: Debian 12 test VM (real QEMU)
             provider: qemu

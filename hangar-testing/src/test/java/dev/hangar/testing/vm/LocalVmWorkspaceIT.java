@@ -10,9 +10,7 @@ import dev.hangar.cli.sshconfig.GatewayHost;
 import dev.hangar.cli.sshconfig.SshConfigInput;
 import dev.hangar.cli.sshconfig.SshConfigWriter;
 import dev.hangar.cli.sshconfig.WorkspaceHostKey;
-import dev.hangar.provider.qemu.QemuProviderFactory;
 import dev.hangar.server.GatewayHook;
-import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
@@ -73,14 +71,7 @@ class LocalVmWorkspaceIT {
         LeftoverQemuSweep.claim(home);
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/vm.yaml"), LocalVm.TEMPLATE);
-        try (TestControlPlane cp = TestControlPlane.builder()
-                .home(home)
-                .keepHome()
-                .addProviderFactory(new QemuProviderFactory())
-                .gateway(new SshGatewayHook())
-                .configure(c -> c.withProvider("qemu", Map.of("accelerator", "tcg", "ssh-probe-timeout-seconds", "5"))
-                        .withGateway(Map.of("listen-port", "0")))
-                .start()) {
+        try (TestControlPlane cp = LocalVm.controlPlane(home, Map.of()).start()) {
             TestHttp http = cp.http();
             String token = cp.adminToken();
 

@@ -7,12 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
 import dev.hangar.cli.CliHarness;
-import dev.hangar.provider.qemu.QemuProviderFactory;
-import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.GuestSsh;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
+import dev.hangar.testing.vm.LocalVm;
 import dev.hangar.testing.vm.TestImage;
 import java.io.File;
 import java.io.IOException;
@@ -97,22 +96,8 @@ class UsbipEndToEndIT {
         Files.writeString(home.resolve("templates/usbvm.yaml"), TEMPLATE);
         PcVm pc = null;
         CliHarness.Running attach = null;
-        try (TestControlPlane cp = TestControlPlane.builder()
-                .home(home)
-                .keepHome()
-                .addProviderFactory(new QemuProviderFactory())
-                .gateway(new SshGatewayHook())
-                .configure(c -> c.withProvider(
-                                "qemu",
-                                Map.of(
-                                        "accelerator",
-                                        "tcg",
-                                        "ssh-probe-timeout-seconds",
-                                        "5",
-                                        "restrict-network",
-                                        "true"))
-                        .withGateway(Map.of("listen-port", "0")))
-                .start()) {
+        try (TestControlPlane cp =
+                LocalVm.controlPlane(home, Map.of("restrict-network", "true")).start()) {
             TestHttp http = cp.http();
             String token = cp.adminToken();
             created(http.post(
