@@ -48,7 +48,6 @@ trap cleanup EXIT
 # The previous launcher, run from a tree of its own whose distribution is BEFORE_LIB.
 mkdir -p "$work/before/bin" "$work/before/hangar-dist/target"
 git -C "$ROOT" show "$before_rev:bin/hangar" >"$work/before/bin/hangar"
-git -C "$ROOT" show "$before_rev:bin/find-jdk" >"$work/before/bin/find-jdk" 2>/dev/null || true
 chmod +x "$work/before/bin/"*
 ln -s "$before_lib" "$work/before/hangar-dist/target/lib"
 
