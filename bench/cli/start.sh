@@ -38,9 +38,13 @@ export HANGAR_HOME
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export HANGAR_URL=http://127.0.0.1:$port
 cleanup() {
-  [[ -f "$work/server.pid" ]] && kill "$(cat "$work/server.pid")" 2>/dev/null && wait "$(cat "$work/server.pid")" 2>/dev/null
+  # `|| true`: wait returns the server's exit status (143 after SIGTERM), which under `set -e` ended
+  # this trap before the rm below.
+  if [[ -f "$work/server.pid" ]] && kill "$(cat "$work/server.pid")" 2>/dev/null; then
+    wait "$(cat "$work/server.pid")" 2>/dev/null || true
+  fi
   # The launchers' background training runs may still hold their caches: wait for them first.
-  for l in "$work"/cache-*/hangar/cds/*.lock; do [[ -e "$l" ]] && flock "$l" true; done
+  for l in "$work"/cache-*/hangar/cds/*.lock; do [[ -e "$l" ]] && flock "$l" true || true; done
   rm -rf "$work"
 }
 trap cleanup EXIT
