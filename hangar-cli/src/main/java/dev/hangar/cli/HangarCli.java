@@ -1,6 +1,7 @@
 package dev.hangar.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -87,33 +88,67 @@ public final class HangarCli implements Runnable {
     }
 
     /**
-     * Like {@link #commandLine(CliContext)}, but when {@code args} starts with a known command name
-     * only that command's model is built: picocli builds each command's model by reflection, and
-     * skipping the others saves startup time. Anything else (options, help, a typo that
-     * needs suggestions) gets the whole tree.
+     * Like {@link #commandLine(CliContext)}, but builds only what {@code args} can reach: picocli
+     * builds each command's model by reflection over its fields and mixins (about 10 ms a command
+     * on this project's 2-core machine, most of {@code hangar --help}'s start), so
+     *
+     * <ul>
+     *   <li>when {@code args} starts with a command's name, only that command's model is built;
+     *   <li>when no argument names a command ({@code --help}, {@code -V}, nothing, a typo), the
+     *       subcommands are name-and-description entries read from their {@code @Command}
+     *       annotation: enough for the root's usage text, usage errors and typo suggestions, which
+     *       read nothing else of a subcommand;
+     *   <li>anything else ({@code help COMMAND}, {@code completion}, options before the command)
+     *       gets the whole tree.
+     * </ul>
      */
     public static CommandLine commandLine(CliContext ctx, String... args) {
-        if (args.length > 0) {
-            for (Class<?> c : COMMANDS) {
-                Command a = c.getAnnotation(Command.class);
-                boolean named =
-                        a.name().equals(args[0]) || Arrays.asList(a.aliases()).contains(args[0]);
-                if (named && !NEED_ALL.contains(c)) return commandLine(ctx, List.of(c));
-            }
+        boolean namesCommand = false;
+        for (Class<?> c : COMMANDS) {
+            Command a = c.getAnnotation(Command.class);
+            if (args.length > 0 && names(a, args[0]) && !NEED_ALL.contains(c)) return commandLine(ctx, List.of(c));
+            for (String arg : args) namesCommand |= names(a, arg);
         }
-        return commandLine(ctx, COMMANDS);
+        return namesCommand ? commandLine(ctx, COMMANDS) : rootOnly(ctx);
+    }
+
+    private static boolean names(Command a, String arg) {
+        return a.name().equals(arg) || Arrays.asList(a.aliases()).contains(arg);
     }
 
     private static CommandLine commandLine(CliContext ctx, List<Class<?>> commands) {
         CliFactory factory = new CliFactory(ctx);
-        CommandLine cl = new CommandLine(new HangarCli(), factory);
+        List<Object> subcommands = new ArrayList<>();
         for (Class<?> c : commands) {
             try {
-                cl.addSubcommand(factory.create(c));
+                subcommands.add(factory.create(c));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot create command " + c.getName(), e);
             }
         }
+        return assemble(ctx, factory, subcommands);
+    }
+
+    /**
+     * The root with every subcommand as a summary: its names, and the texts the root's command
+     * list shows (header, description, hidden), taken from the annotation without building the
+     * command's model. Such a tree cannot run a subcommand; {@link #commandLine(CliContext,
+     * String...)} uses it only when no argument names one.
+     */
+    private static CommandLine rootOnly(CliContext ctx) {
+        List<Object> summaries = new ArrayList<>();
+        for (Class<?> c : COMMANDS) {
+            Command a = c.getAnnotation(Command.class);
+            CommandSpec spec = CommandSpec.create().name(a.name()).aliases(a.aliases());
+            spec.usageMessage().header(a.header()).description(a.description()).hidden(a.hidden());
+            summaries.add(spec);
+        }
+        return assemble(ctx, new CliFactory(ctx), summaries);
+    }
+
+    private static CommandLine assemble(CliContext ctx, CliFactory factory, List<Object> subcommands) {
+        CommandLine cl = new CommandLine(new HangarCli(), factory);
+        for (Object sub : subcommands) cl.addSubcommand(sub);
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setExecutionExceptionHandler(new ErrorHandler(ctx));
