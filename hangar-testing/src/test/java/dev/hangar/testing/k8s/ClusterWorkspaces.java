@@ -116,11 +116,15 @@ final class ClusterWorkspaces {
         return all;
     }
 
-    /** @return how many of {@link #labelled} there are of each kind but Pod, by kind */
+    /**
+     * @return how many of {@link #labelled} there are of each kind the provider makes, by kind (Pods
+     *     and ControllerRevisions are the StatefulSet controller's)
+     */
     static Map<String, Long> kinds(KubernetesClient admin, String namespace, String id) {
         Map<String, Long> kinds = new TreeMap<>();
         for (HasMetadata o : labelled(admin, namespace, id))
-            if (!o.getKind().equals("Pod")) kinds.merge(o.getKind(), 1L, Long::sum);
+            if (!o.getKind().equals("Pod") && !o.getKind().equals("ControllerRevision"))
+                kinds.merge(o.getKind(), 1L, Long::sum);
         return kinds;
     }
 }

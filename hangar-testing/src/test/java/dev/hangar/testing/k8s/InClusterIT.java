@@ -57,6 +57,8 @@ class InClusterIT {
     private static final String OVERLAY = "deploy/overlays/test";
     private static final String WORKSPACE = "dev";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(8);
+    private static final Map<String, Long> ONE_OF_EACH =
+            Map.of("PersistentVolumeClaim", 1L, "Secret", 2L, "Service", 1L, "StatefulSet", 1L);
 
     private static Path repo;
     private static LocalCluster cluster;
@@ -238,8 +240,10 @@ class InClusterIT {
         report("first ssh command through the in-cluster gateway (NodePort %d) %.1f s", nodePort, seconds(tSsh));
 
         // Failover: the leader's Pod goes; the other replica takes the Lease and carries out a stop.
+        // One of each object the provider makes per workspace (two Secrets: its ssh host keys and the
+        // user's secrets), counted by kind through the workspace-id label.
         Map<String, Long> before = kinds(id);
-        assertThat(before).containsEntry("StatefulSet", 1L).containsEntry("Service", 1L);
+        assertThat(before).as("objects per kind before the failover").isEqualTo(ONE_OF_EACH);
         Path leaderLog = tmp.resolve("leader.log");
         Process leaderLogs = replicas.followLog(leader, leaderLog);
         LeaseTimeline timeline = LeaseTimeline.start(admin, NS, "hangar-server");
@@ -269,6 +273,26 @@ class InClusterIT {
                     leader, follower, failover, seconds(tStop), seconds(tDelete));
             timeline.close();
             for (String line : timeline.lines()) report("lease %s", line);
+            // The figure: the leader's deletion to the next reconcile by the new leader (the
+            // first phase change its pass wrote).
+            Duration toReconcile = null;
+            for (JsonNode e : TestHttp.json(viaFollower.get("/api/v1/workspaces/" + WORKSPACE + "/events", token))) {
+                Instant at = Instant.parse(e.path("at").asText());
+                if (at.isBefore(deletedAt)) continue;
+                Duration since = Duration.between(deletedAt, at);
+                report(
+                        "event +%.1f s %s: %s",
+                        since.toMillis() / 1000.0,
+                        e.path("type").asText(),
+                        e.path("message").asText());
+                if (toReconcile == null && e.path("type").asText().equals("phase")) toReconcile = since;
+            }
+            assertThat(toReconcile)
+                    .as("a phase change written by the new leader")
+                    .isNotNull();
+            report(
+                    "failover to the next reconcile: leader deleted -> the new leader's first phase change %.1f s",
+                    toReconcile.toMillis() / 1000.0);
         } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
             timeline.close();
             leaderLogs.destroy();
@@ -303,11 +327,14 @@ class InClusterIT {
                     e);
         }
         leaderLogs.destroy();
-        report("the deleted leader's lines about the Lease:");
-        for (String line : Files.readAllLines(leaderLog))
-            if (line.contains("lead") || line.contains("ease")) report("  %s", line);
-        // No replica applied the workspace a second time: the same objects as before the failover, no Pod.
-        assertThat(kinds(id)).isEqualTo(before);
+        List<String> leaderLines = Files.readAllLines(leaderLog);
+        report("the deleted leader's last %d log lines:", Math.min(12, leaderLines.size()));
+        for (String line : leaderLines.subList(Math.max(0, leaderLines.size() - 12), leaderLines.size()))
+            report("  %s", line);
+        // No replica applied the workspace a second time: one of each object per kind, no Pod.
+        Map<String, Long> after = kinds(id);
+        report("objects per kind after the failover: %s", after);
+        assertThat(after).as("objects per kind after the failover").isEqualTo(ONE_OF_EACH);
         assertThat(labelled(id)).noneMatch(o -> o.getKind().equals("Pod"));
         assertThat(admin.apps()
                         .statefulSets()
