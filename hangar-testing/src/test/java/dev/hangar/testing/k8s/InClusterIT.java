@@ -48,7 +48,10 @@ import org.junit.jupiter.api.io.TempDir;
  * everything is deleted. The API is reached through fabric8 port-forwards to each replica.
  *
  * <p>Reported, not asserted ({@code [k8s-it]} lines): image sizes, each replica's start to Ready,
- * failover (leader Pod deleted to the Lease held by the other replica) and the stop that follows.
+ * failover (leader Pod deleted to the Lease held by the other replica, with every change of the
+ * Lease), the leader's deletion to the new leader's first reconcile (its first phase event) and the
+ * stop that follows. The Pods, the Lease and the workspace are facts read from the API server and
+ * the server's API; nothing here stands in for them.
  */
 @ExtendWith(SharedCluster.class)
 class InClusterIT {
