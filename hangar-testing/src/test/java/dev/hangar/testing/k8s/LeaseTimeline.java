@@ -10,11 +10,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * What a Lease went through during a failover, read every 100 ms by a virtual thread from {@link
+ * What a Lease went through during a failover, read every 100 ms on a timer thread from {@link
  * #start} until {@link #close()}: each change of holder, renew time, duration or transitions, with
  * the time since the start. The record a failed failover is diagnosed from (who released, who took
  * the Lease and when), and the source of the failover figure.
@@ -35,23 +36,21 @@ final class LeaseTimeline implements AutoCloseable {
     }
 
     private final List<Entry> entries = new CopyOnWriteArrayList<>();
-    private final Thread poller;
-    private volatile boolean closed;
+    private final ScheduledExecutorService poller;
 
     private LeaseTimeline(KubernetesClient admin, String namespace, String name) {
         long t0 = System.nanoTime();
-        poller = Thread.ofVirtual().name("lease-timeline-" + name).start(() -> {
-            Entry last = null;
-            while (!closed) {
-                Entry e = read(admin, namespace, name, Duration.ofNanos(System.nanoTime() - t0));
-                if (e != null && (last == null || !sameState(last, e))) {
-                    entries.add(e);
-                    last = e;
-                }
-                // a poll interval, not a wait for a condition: the thread records, nobody waits on it
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-            }
-        });
+        poller = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("lease-timeline-" + name).factory());
+        poller.scheduleWithFixedDelay(
+                () -> {
+                    Entry e = read(admin, namespace, name, Duration.ofNanos(System.nanoTime() - t0));
+                    Entry last = entries.isEmpty() ? null : entries.getLast();
+                    if (e != null && (last == null || !sameState(last, e))) entries.add(e);
+                },
+                0,
+                100,
+                TimeUnit.MILLISECONDS);
     }
 
     /** Starts recording the Lease {@code namespace/name} (its state now is the first entry). */
@@ -94,10 +93,10 @@ final class LeaseTimeline implements AutoCloseable {
         return entries.stream().map(Entry::describe).toList();
     }
 
-    /** Stops recording (waits for the poller's last read). Idempotent. */
+    /** Stops recording (waits up to 15 s for a read under way). Idempotent. */
     @Override
     public void close() throws InterruptedException {
-        closed = true;
-        poller.join(Duration.ofSeconds(15));
+        poller.shutdown();
+        poller.awaitTermination(15, TimeUnit.SECONDS);
     }
 }
