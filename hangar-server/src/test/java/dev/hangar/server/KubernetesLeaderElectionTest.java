@@ -202,4 +202,52 @@ class KubernetesLeaderElectionTest {
                         .getHolderIdentity())
                 .isEqualTo(follower.identity());
     }
+
+    @Test
+    void aCandidateWhoseElectorEndedOnAnUnreadableLeaseBecomesACandidateAgain() {
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        LeaderElectionSettings settings = new LeaderElectionSettings(
+                FAST.mode(),
+                "unreadable-" + unique,
+                FAST.namespace(),
+                "",
+                FAST.leaseDuration(),
+                FAST.renewDeadline(),
+                FAST.retryPeriod());
+        // A Lease without acquireTime (valid for the API server, e.g. written by hand or by another
+        // tool): fabric8's LeaseLock cannot turn it into a record (NullPointerException, not a
+        // KubernetesClientException), so its elector's acquire loop ends at the first attempt and the
+        // future it returned never completes.
+        admin.leases()
+                .inNamespace("hangar")
+                .resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                        .withNewMetadata()
+                        .withName(settings.lease())
+                        .endMetadata()
+                        .withNewSpec()
+                        .withHolderIdentity("gone-" + unique)
+                        .withLeaseDurationSeconds(1)
+                        .withRenewTime(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                                .minusMinutes(5))
+                        .endSpec()
+                        .build())
+                .create();
+        Replica a = replica(settings, "a-" + unique);
+        await().during(Duration.ofMillis(1500))
+                .atMost(Duration.ofSeconds(3))
+                .until(() -> !a.election().leading());
+
+        // The admin repairs it (deletes the Lease): the replica must still be a candidate and take it.
+        admin.leases().inNamespace("hangar").withName(settings.lease()).delete();
+        await().atMost(settings.leaseDuration().multipliedBy(2).plusSeconds(3))
+                .until(() -> a.election().leading());
+        assertThat(a.events()).containsExactly("lead 0");
+        assertThat(admin.leases()
+                        .inNamespace("hangar")
+                        .withName(settings.lease())
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
+                .isEqualTo(a.identity());
+    }
 }

@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
 import dev.hangar.cli.sshconfig.GatewayHost;
-import dev.hangar.cli.sshconfig.SshConfigInput;
-import dev.hangar.cli.sshconfig.SshConfigWriter;
-import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.provider.kubernetes.KubernetesProviderFactory;
-import dev.hangar.provider.kubernetes.WorkspaceManifests;
 import dev.hangar.provider.kubernetes.WorkspaceNames;
 import dev.hangar.server.GatewayHook;
 import dev.hangar.server.SshGatewayHook;
@@ -34,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -416,21 +411,14 @@ class KubernetesWorkspaceIT {
      * gateway, the gateway's and the workspace's host keys pinned, StrictHostKeyChecking yes.
      */
     private Path sshConfig(TestControlPlane cp, JsonNode ws, Path clientKey) throws IOException {
-        Path sshHome = Files.createDirectory(
-                tmp.resolve("sshhome"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         GatewayHook.GatewayInfo gw = cp.server().gateway();
-        new SshConfigWriter(sshHome)
-                .apply(new SshConfigInput(
-                        new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
-                        USER,
-                        clientKey.toAbsolutePath(),
-                        List.of(new WorkspaceHostKey(
-                                WORKSPACE, ws.path("hostKey").asText()))));
-        // ~/.ssh/config gets one Include line; the hosts live in the file Hangar manages.
-        assertThat(Files.readString(sshHome.resolve(".ssh/hangar/config")))
-                .contains("ProxyJump", "StrictHostKeyChecking yes");
-        return sshHome.resolve(".ssh/config");
+        return ClusterWorkspaces.sshConfig(
+                tmp.resolve("sshhome"),
+                new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
+                USER,
+                clientKey,
+                WORKSPACE,
+                ws.path("hostKey").asText());
     }
 
     /** {@link GatewaySsh#awaitSsh} on this test's workspace. */
@@ -501,20 +489,8 @@ class KubernetesWorkspaceIT {
     }
 
     private static JsonNode awaitPhase(TestHttp http, String token, String phase) {
-        AtomicReference<JsonNode> last = new AtomicReference<>();
-        try {
-            await().atMost(PHASE_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() -> {
-                JsonNode ws = TestHttp.json(http.get("/api/v1/workspaces/" + WORKSPACE, token));
-                last.set(ws);
-                if (ws.path("phase").asText().equals("Failed")) {
-                    fail("workspace failed: " + ws + "\n" + describe());
-                }
-                return ws.path("phase").asText().equals(phase);
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            fail("workspace not " + phase + " after " + PHASE_TIMEOUT + "; last " + last.get() + "\n" + describe());
-        }
-        return last.get();
+        return ClusterWorkspaces.awaitPhase(
+                http, token, WORKSPACE, phase, PHASE_TIMEOUT, KubernetesWorkspaceIT::describe);
     }
 
     private static void awaitEvent(TestHttp http, String token, String type, String text) {
@@ -553,41 +529,7 @@ class KubernetesWorkspaceIT {
 
     /** Every object of the kinds the provider creates (and the pod and revisions) labelled with the id. */
     private static List<HasMetadata> labelled(String id) {
-        String key = WorkspaceManifests.LABEL_WORKSPACE_ID;
-        List<HasMetadata> all = new ArrayList<>();
-        all.addAll(admin.apps()
-                .statefulSets()
-                .inNamespace(WORKSPACE_NAMESPACE)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        all.addAll(admin.pods()
-                .inNamespace(WORKSPACE_NAMESPACE)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        all.addAll(admin.services()
-                .inNamespace(WORKSPACE_NAMESPACE)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        all.addAll(admin.secrets()
-                .inNamespace(WORKSPACE_NAMESPACE)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        all.addAll(admin.persistentVolumeClaims()
-                .inNamespace(WORKSPACE_NAMESPACE)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        all.addAll(admin.apps()
-                .controllerRevisions()
-                .inNamespace(WORKSPACE_NAMESPACE)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        return all;
+        return ClusterWorkspaces.labelled(admin, WORKSPACE_NAMESPACE, id);
     }
 
     /**

@@ -1,0 +1,130 @@
+package dev.hangar.testing.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import dev.hangar.cli.sshconfig.WorkspaceHostKey;
+import dev.hangar.provider.kubernetes.WorkspaceManifests;
+import dev.hangar.testing.TestHttp;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * What the Kubernetes ITs ({@link KubernetesWorkspaceIT}, {@link InClusterIT}) do with a workspace on
+ * the real cluster, one copy: write the ssh config {@code hangar config-ssh} writes, wait for a phase
+ * through the API, and list the objects the provider made for it by label.
+ */
+final class ClusterWorkspaces {
+    private ClusterWorkspaces() {}
+
+    /**
+     * Writes the ssh config {@code hangar config-ssh} writes (the same writer) into a new 0700 home
+     * {@code dir}: ProxyJump through the gateway, the gateway's and the workspace's host keys pinned,
+     * StrictHostKeyChecking yes.
+     *
+     * @return the {@code ~/.ssh/config} to pass to {@code ssh -F} (one Include line; the hosts live in
+     *     the file Hangar manages)
+     */
+    static Path sshConfig(Path dir, GatewayHost gateway, String user, Path clientKey, String workspace, String hostKey)
+            throws IOException {
+        Path home = Files.createDirectory(
+                dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        new SshConfigWriter(home)
+                .apply(new SshConfigInput(
+                        gateway, user, clientKey.toAbsolutePath(), List.of(new WorkspaceHostKey(workspace, hostKey))));
+        assertThat(Files.readString(home.resolve(".ssh/hangar/config")))
+                .contains("ProxyJump", "StrictHostKeyChecking yes");
+        return home.resolve(".ssh/config");
+    }
+
+    /**
+     * Polls {@code GET /api/v1/workspaces/NAME} every 250 ms until its phase is {@code phase}; fails
+     * at once on {@code Failed}, and after {@code timeout} with the last body and {@code diagnostics}.
+     *
+     * @return the workspace as last read
+     */
+    static JsonNode awaitPhase(
+            TestHttp http,
+            String token,
+            String workspace,
+            String phase,
+            Duration timeout,
+            Supplier<String> diagnostics) {
+        AtomicReference<JsonNode> last = new AtomicReference<>();
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+                JsonNode ws = TestHttp.json(http.get("/api/v1/workspaces/" + workspace, token));
+                last.set(ws);
+                if (ws.path("phase").asText().equals("Failed"))
+                    fail("workspace failed: " + ws + "\n" + diagnostics.get());
+                return ws.path("phase").asText().equals(phase);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            fail("workspace not " + phase + " within " + timeout + "; last " + last.get() + "\n" + diagnostics.get());
+        }
+        return last.get();
+    }
+
+    /**
+     * Every object of the kinds the provider makes (StatefulSet, Service, Secret, PersistentVolumeClaim),
+     * its ControllerRevisions and its Pods in {@code namespace}, labelled with the workspace id.
+     */
+    static List<HasMetadata> labelled(KubernetesClient admin, String namespace, String id) {
+        String key = WorkspaceManifests.LABEL_WORKSPACE_ID;
+        List<HasMetadata> all = new ArrayList<>();
+        all.addAll(admin.apps()
+                .statefulSets()
+                .inNamespace(namespace)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(admin.pods().inNamespace(namespace).withLabel(key, id).list().getItems());
+        all.addAll(admin.services()
+                .inNamespace(namespace)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(
+                admin.secrets().inNamespace(namespace).withLabel(key, id).list().getItems());
+        all.addAll(admin.persistentVolumeClaims()
+                .inNamespace(namespace)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        all.addAll(admin.apps()
+                .controllerRevisions()
+                .inNamespace(namespace)
+                .withLabel(key, id)
+                .list()
+                .getItems());
+        return all;
+    }
+
+    /**
+     * @return how many of {@link #labelled} there are of each kind the provider makes, by kind (Pods
+     *     and ControllerRevisions are the StatefulSet controller's)
+     */
+    static Map<String, Long> kinds(KubernetesClient admin, String namespace, String id) {
+        Map<String, Long> kinds = new TreeMap<>();
+        for (HasMetadata o : labelled(admin, namespace, id))
+            if (!o.getKind().equals("Pod") && !o.getKind().equals("ControllerRevision"))
+                kinds.merge(o.getKind(), 1L, Long::sum);
+        return kinds;
+    }
+}
