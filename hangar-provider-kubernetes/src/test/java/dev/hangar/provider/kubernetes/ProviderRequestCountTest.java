@@ -2,19 +2,13 @@ package dev.hangar.provider.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,18 +16,15 @@ import org.junit.jupiter.api.Test;
  * object), so that a guard read or a second write cannot come back silently. bench/README.md has the
  * figures against a real API server.
  *
- * <p>Server-side apply runs against a stand-in: fabric8's mock server lacks it, so {@link
- * EchoingApplies} answers each apply patch with the applied object plus a uid and generation 1
- * (201 the first time, 200 after), and GETs of an applied object with it: what an API server answers
- * for a StatefulSet created at 0 replicas whose controller has not written a status yet, and for
- * objects nobody changed since. The delete counts use the mock's real CRUD
+ * <p>Server-side apply runs against a stand-in ({@link ServerSideApplyStandIn}): fabric8's mock
+ * server lacks it. The delete counts use the mock's real CRUD
  * (merge mode).
  */
 class ProviderRequestCountTest {
 
     @Test
     void serverSideApplyOfAStoppedWorkspaceIsOnePatchPerObjectCreatedOrUnchanged() throws InterruptedException {
-        try (MockCluster cluster = new MockCluster(new EchoingApplies());
+        try (MockCluster cluster = new MockCluster(new ServerSideApplyStandIn());
                 KubernetesProvider provider = new KubernetesProvider(
                         cluster.client,
                         Specs.settings(Map.of("apply-mode", "server-side")),
@@ -66,7 +57,7 @@ class ProviderRequestCountTest {
 
     @Test
     void aStartOfAWorkspaceNotYetWrittenReadsItsStatefulSetOnceThenNot() throws InterruptedException {
-        try (MockCluster cluster = new MockCluster(new EchoingApplies());
+        try (MockCluster cluster = new MockCluster(new ServerSideApplyStandIn());
                 KubernetesProvider provider = new KubernetesProvider(
                         cluster.client,
                         Specs.settings(Map.of("apply-mode", "server-side")),
@@ -121,40 +112,6 @@ class ProviderRequestCountTest {
                     .as("one list per kind, by label")
                     .hasSize(5)
                     .allMatch(r -> r.contains("labelSelector="));
-        }
-    }
-
-    /**
-     * Answers apply patches with the applied object (uid and generation added) and GETs of applied
-     * objects with it; the rest is CRUD.
-     */
-    private static final class EchoingApplies extends KubernetesCrudDispatcher {
-        private final ObjectMapper json = new ObjectMapper();
-        private final Map<String, String> applied = new ConcurrentHashMap<>();
-
-        @Override
-        public MockResponse dispatch(RecordedRequest request) {
-            String type = request.getHeader("Content-Type");
-            String stored = applied.get(request.getPath());
-            if (request.getMethod().equals("GET") && stored != null) {
-                return new MockResponse().setResponseCode(200).setBody(stored);
-            }
-            if (!request.getMethod().equals("PATCH") || type == null || !type.startsWith("application/apply-patch")) {
-                return super.dispatch(request);
-            }
-            try {
-                ObjectNode object = (ObjectNode) json.readTree(request.getBody().readUtf8());
-                ObjectNode meta = (ObjectNode) object.get("metadata");
-                meta.put("uid", "uid-" + meta.get("name").asText());
-                meta.put("generation", 1);
-                String body = json.writeValueAsString(object);
-                boolean created = applied.put(
-                                request.getPath().substring(0, request.getPath().indexOf('?')), body)
-                        == null;
-                return new MockResponse().setResponseCode(created ? 201 : 200).setBody(body);
-            } catch (java.io.IOException e) {
-                return new MockResponse().setResponseCode(400).setBody(e.toString());
-            }
         }
     }
 }
