@@ -42,8 +42,8 @@ import java.util.stream.Collectors;
  * volume claim exist. A crash between writes leaves objects the next, identical apply completes. The
  * observation that {@code apply} returns starts from the writes' answers (StatefulSet, claim): the
  * pod is read only when the StatefulSet does not prove there is none, events only while the pod is
- * not ready. So an unchanged stopped workspace costs 4 requests, the 4 no-op applies kubectl would
- * send (bench/README.md).
+ * not ready. So a stopped workspace costs 4 requests to create (kubectl's 4 applies) and 4 reads
+ * when unchanged (where kubectl sends 4 no-op applies), and 4 to delete (bench/README.md).
  *
  * <p>{@link #observe} reads the StatefulSet, pod, claim and events and maps them with {@link
  * PodObservations}; the SSH endpoint of a running workspace is the Service's {@code ClusterIP:22}

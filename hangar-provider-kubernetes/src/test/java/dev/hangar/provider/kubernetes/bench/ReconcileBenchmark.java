@@ -45,6 +45,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * default chain), then applies the same manifests with {@code kubectl apply --server-side} in the
  * same run, and prints total time, time per workspace and the ratio. Reported, not asserted.
  *
+ * <p>Before the timed passes the provider reconciles {@link #WARM_UP} other workspaces untimed (JIT
+ * warm-up: a server reconciles all the time; kubectl is a compiled binary).
+ *
  * <p>Each side is timed twice: the first pass creates the objects, the second finds them unchanged
  * (the steady state of a level-triggered reconciler); then the provider deletes its workspaces. The
  * kubectl side uses other workspace names (owner {@code kubectl}), carries no owner references (it
@@ -69,6 +72,8 @@ public final class ReconcileBenchmark {
     private static final String BENCH_LABEL = "hangar.dev/bench";
     /** With {@code -Dbench.trace=true} every request of the provider's client is printed. */
     private static final boolean TRACE = Boolean.getBoolean("bench.trace");
+    /** Workspaces reconciled untimed before the passes (JIT warm-up); {@code -Dbench.warmup=N}. */
+    public static final int WARM_UP = Integer.getInteger("bench.warmup", 20);
 
     private static final String HOST_CERTIFICATE =
             "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tBench";
@@ -117,6 +122,7 @@ public final class ReconcileBenchmark {
                 for (int concurrency : concurrencies) {
                     List<WorkspaceSpec> specs = specs("hangar" + concurrency, count, run);
                     provider.observe(specs.getFirst()); // connection set-up once, outside the timed passes
+                    warmUp(provider, specs("warmup" + concurrency, WARM_UP, run), concurrency);
                     String prefix = "hangar provider, " + concurrency + " thread(s), ";
                     for (String pass : List.of("create", "unchanged")) {
                         long before = requests.get();
@@ -177,6 +183,17 @@ public final class ReconcileBenchmark {
             Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
             if (!(o instanceof Observation.Stopped)) throw new IllegalStateException(spec.name() + ": " + o);
         });
+    }
+
+    /**
+     * Creates, re-applies and deletes {@link #WARM_UP} other workspaces, untimed: a server reconciles all
+     * the time, so its code is compiled by the JIT, while the kubectl side is a compiled binary.
+     */
+    private static void warmUp(KubernetesProvider provider, List<WorkspaceSpec> specs, int concurrency)
+            throws Exception {
+        reconcile(provider, specs, concurrency);
+        reconcile(provider, specs, concurrency);
+        delete(provider, specs, concurrency);
     }
 
     private static Duration delete(KubernetesProvider provider, List<WorkspaceSpec> specs, int concurrency)

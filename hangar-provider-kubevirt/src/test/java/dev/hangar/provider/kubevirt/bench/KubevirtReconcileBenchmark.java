@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The cluster needs KubeVirt's and CDI's CRDs; when it does not serve {@code kubevirt.io/v1}, the
  * project's structural CRDs ({@code src/test/resources/crds/kubevirt-cdi.yaml}) are installed first
  * (cluster-scoped; left in place). Requests are counted by a fabric8 interceptor on the provider's
- * client and, for kubectl, from its {@code -v=6} request log.
+ * client and, for kubectl, from its {@code -v=6} request log. Before the timed passes the provider
+ * reconciles {@link ReconcileBenchmark#WARM_UP} other workspaces untimed (JIT warm-up).
  *
  * <p>Options: {@code --count N} (200), {@code --namespace NS} ({@code hangar-kubevirt-bench}, created
  * if missing), {@code --concurrency C} (1), {@code --apply-mode server-side|merge}, {@code --kubectl
@@ -110,6 +111,13 @@ public final class KubevirtReconcileBenchmark {
                     consoles)) {
                 List<WorkspaceSpec> specs = specs("hangar", count, run);
                 provider.observe(specs.getFirst()); // API discovery once, outside the timed passes
+                // JIT warm-up, untimed: a server reconciles all the time; kubectl is a compiled binary.
+                List<WorkspaceSpec> warm = specs("warmup", ReconcileBenchmark.WARM_UP, run);
+                for (int round = 0; round < 2; round++) {
+                    parallel(
+                            warm, concurrency, spec -> provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE));
+                }
+                parallel(warm, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
                 for (String pass : List.of("create", "unchanged")) {
                     long before = requests.get();
                     Duration d = parallel(specs, concurrency, spec -> {
