@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 
 /**
@@ -82,6 +85,9 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private final Clock clock;
     private final boolean ownsClient;
     /** The replicas this provider last wrote per workspace id, so a known workspace's apply needs no read. */
+    /** Per workspace being deleted: the objects a "deleted" event was already emitted for. */
+    private final ConcurrentMap<String, Set<String>> deletedSaid = new ConcurrentHashMap<>();
+
     private final java.util.concurrent.ConcurrentMap<String, Known> written =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -402,7 +408,11 @@ public final class KubernetesProvider implements WorkspaceProvider {
                     "PersistentVolumeClaim", client.persistentVolumeClaims().inNamespace(ns), names.homeClaim(), spec));
             Observation result;
             if (!found.isEmpty()) {
-                for (String object : found) listener.event("kubernetes-deleted", "deleted " + object);
+                // An object held by a finalizer (a claim in use) is found again on every call: say it once.
+                Set<String> said = deletedSaid.computeIfAbsent(spec.id(), id -> ConcurrentHashMap.newKeySet());
+                for (String object : found) {
+                    if (said.add(object)) listener.event("kubernetes-deleted", "deleted " + object);
+                }
                 result = new Observation.Stopping("removing " + String.join(", ", found));
             } else {
                 // Nothing left under the workspace's names: one sweep by label for what remains under others
@@ -429,6 +439,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 result = left.isEmpty()
                         ? new Observation.Absent()
                         : new Observation.Stopping("removing " + describe(left));
+                if (left.isEmpty()) deletedSaid.remove(spec.id());
             }
             listener.phaseTiming("delete", Duration.between(start, clock.instant()));
             return result;

@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -104,6 +107,9 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
     /** The runStrategy this provider last wrote per workspace id, so a known workspace's apply needs no read. */
+    /** Per workspace being deleted: the objects a "deleted" event was already emitted for. */
+    private final ConcurrentMap<String, Set<String>> deletedSaid = new ConcurrentHashMap<>();
+
     private final java.util.concurrent.ConcurrentMap<String, String> written =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -319,7 +325,11 @@ public final class KubevirtProvider implements WorkspaceProvider {
             found.addAll(deleteNamed("DataVolume", dataVolumes(), names.rootDisk(), spec));
             Observation result;
             if (!found.isEmpty()) {
-                for (String object : found) listener.event("kubevirt-deleted", "deleted " + object);
+                // An object held by a finalizer (a claim in use) is found again on every call: say it once.
+                Set<String> said = deletedSaid.computeIfAbsent(spec.id(), id -> ConcurrentHashMap.newKeySet());
+                for (String object : found) {
+                    if (said.add(object)) listener.event("kubevirt-deleted", "deleted " + object);
+                }
                 result = new Observation.Stopping("removing " + String.join(", ", found));
             } else {
                 // Nothing left under those names: read the rest by name (Service, claim) and remove it.
@@ -343,6 +353,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
                 result = left.isEmpty()
                         ? new Observation.Absent()
                         : new Observation.Stopping("removing " + describe(left));
+                if (left.isEmpty()) deletedSaid.remove(spec.id());
             }
             listener.phaseTiming("delete", Duration.between(start, clock.instant()));
             return result;
