@@ -27,9 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -71,15 +68,11 @@ import java.util.stream.Collectors;
  * #consoleLog} reads the virt-launcher pod's {@code guest-console-log} container ({@link
  * LauncherConsoleLog}).
  *
- * <p><b>Delete</b> removes the VirtualMachine, cloud-init Secret and DataVolume by name, each request
- * also selecting the workspace-id label (a delete of the collection selected by {@code metadata.name}
- * and label); the Service goes with the VM and CDI's claim with the DataVolume (owner references,
- * background propagation). While something was found it answers Stopping; once nothing is left under
- * those names it reads the five names once more (VM, Secret, Service, DataVolume, claim), removes
- * what is left, and answers Absent when nothing was. Nothing else is touched.
+ * <p><b>Delete</b> removes the VirtualMachine, DataVolume, PersistentVolumeClaim, Secret and Service
+ * of the workspace (found by name and by the {@code hangar.dev/workspace-id} label) and nothing else.
  *
- * <p>API access used: get/create/patch/deletecollection on kubevirt.io virtualmachines, cdi.kubevirt.io
- * datavolumes and secrets; get/create/patch/delete on services; get on kubevirt.io virtualmachineinstances; get/delete on
+ * <p>API access used: get/create/patch/delete on kubevirt.io virtualmachines, cdi.kubevirt.io
+ * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/delete on
  * persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
  * virtualmachineinstances/portforward (when the Service is not routable) and
  * virtualmachineinstances/console (consoles); list on pods and get on pods/log (console log); get on
@@ -107,9 +100,6 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
     /** The runStrategy this provider last wrote per workspace id, so a known workspace's apply needs no read. */
-    /** Per workspace being deleted: the objects a "deleted" event was already emitted for. */
-    private final ConcurrentMap<String, Set<String>> deletedSaid = new ConcurrentHashMap<>();
-
     private final java.util.concurrent.ConcurrentMap<String, String> written =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -313,74 +303,24 @@ public final class KubevirtProvider implements WorkspaceProvider {
         consoles.close(spec.id());
         written.remove(spec.id());
         applier.forget(spec.id());
-        String ns = settings.namespace();
         try {
             requireKubevirt();
-            // By name, each request also selecting the workspace-id label (one key read on the API server,
-            // never another workspace's object); the VM first. The Service goes with the VM and CDI's claim
-            // with the DataVolume (background propagation through their owner references).
-            List<String> found = new ArrayList<>();
-            found.addAll(deleteNamed("VirtualMachine", vms(), names.virtualMachine(), spec));
-            found.addAll(deleteNamed("Secret", client.secrets().inNamespace(ns), names.cloudInitSecret(), spec));
-            found.addAll(deleteNamed("DataVolume", dataVolumes(), names.rootDisk(), spec));
-            Observation result;
-            if (!found.isEmpty()) {
-                // An object held by a finalizer (a claim in use) is found again on every call: say it once.
-                Set<String> said = deletedSaid.computeIfAbsent(spec.id(), id -> ConcurrentHashMap.newKeySet());
-                for (String object : found) {
-                    if (said.add(object)) listener.event("kubevirt-deleted", "deleted " + object);
-                }
-                result = new Observation.Stopping("removing " + String.join(", ", found));
-            } else {
-                // Nothing left under those names: read the rest by name (Service, claim) and remove it.
-                List<HasMetadata> left = owned(spec, names);
-                for (HasMetadata object : left) {
-                    if (object.getMetadata().getDeletionTimestamp() != null) continue;
-                    String name = object.getMetadata().getName();
-                    switch (object.getKind()) {
-                        // written again since the deletes above: by name and label as well
-                        case "VirtualMachine" -> deleteNamed("VirtualMachine", vms(), name, spec);
-                        case "DataVolume" -> deleteNamed("DataVolume", dataVolumes(), name, spec);
-                        case "Secret" -> deleteNamed("Secret", client.secrets().inNamespace(ns), name, spec);
-                        // no deletecollection for Services before 1.23; CDI's claim has no Hangar label
-                        default ->
-                            resourceOf(object)
-                                    .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                                    .delete();
-                    }
-                    listener.event("kubevirt-deleted", "deleted " + object.getKind() + " " + ns + "/" + name);
-                }
-                result = left.isEmpty()
-                        ? new Observation.Absent()
-                        : new Observation.Stopping("removing " + describe(left));
-                if (left.isEmpty()) deletedSaid.remove(spec.id());
+            for (HasMetadata object : owned(spec, names)) {
+                if (object.getMetadata().getDeletionTimestamp() != null) continue;
+                resourceOf(object)
+                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                        .delete();
+                listener.event(
+                        "kubevirt-deleted",
+                        "deleted " + object.getKind() + " " + settings.namespace() + "/"
+                                + object.getMetadata().getName());
             }
+            List<HasMetadata> left = owned(spec, names);
             listener.phaseTiming("delete", Duration.between(start, clock.instant()));
-            return result;
+            return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + describe(left));
         } catch (KubernetesClientException e) {
             throw KubernetesProvider.translate("deleting workspace " + spec.owner() + "/" + spec.name(), e);
         }
-    }
-
-    /**
-     * Deletes the object {@code name} of one kind when it carries the workspace's id label, in one
-     * request (a delete of the collection selected by name and label).
-     *
-     * @return "Kind namespace/name" of what was deleted or is still being deleted, empty when none
-     */
-    private List<String> deleteNamed(
-            String kind,
-            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<?, ?, ?> objects,
-            String name,
-            WorkspaceSpec spec) {
-        return objects
-                .withLabel(WorkspaceManifests.LABEL_WORKSPACE_ID, spec.id())
-                .withField("metadata.name", name)
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                .delete()
-                .stream()
-                .map(d -> kind + " " + settings.namespace() + "/" + d.getName())
-                .toList();
     }
 
     /** Closes the port-forwards, the sshd probe and the client when owned. Workspaces keep running. */
