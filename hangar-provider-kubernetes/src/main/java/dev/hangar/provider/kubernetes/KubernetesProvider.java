@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -26,24 +27,44 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 
 /**
  * Pod workspaces on Kubernetes: provider type {@value #TYPE}.
  *
  * <p>{@link #apply} writes the objects of {@link WorkspaceManifests} through an {@link
- * ObjectApplier}: on first creation the StatefulSet is written with 0 replicas, then the Secret,
- * claim and Service with an owner reference to it, then the StatefulSet with 1 replica for {@link
- * PowerState#RUNNING} or 0 for {@link PowerState#STOPPED}, so the pod never starts before its
- * Secret and volume claim exist. {@link #observe} reads the StatefulSet, pod, claim and events and
- * maps them with {@link PodObservations}; the SSH endpoint of a running workspace is the Service's
- * {@code ClusterIP:22} when {@code service-routable=true}, else a loopback port-forward owned by
- * {@link PortForwards}. {@link #delete} removes every object labelled with the workspace id,
- * volume claim included.
+ * ObjectApplier} (server-side apply: one PATCH per object, the API server being the ownership guard;
+ * {@link ServerSideApplier}), at about kubectl's cost: for a stop, or a workspace this provider has
+ * written before, the StatefulSet first (its answer carries the uid the Secret, claim and Service
+ * point to as owner), then those; for a start of a workspace it has not written yet (new, or after a
+ * restart) it reads the StatefulSet once, and when it is missing writes it with 0 replicas, then the
+ * dependents, then the StatefulSet with 1 replica, so the pod never starts before its Secret and
+ * volume claim exist. A crash between writes leaves objects the next, identical apply completes. The
+ * observation that {@code apply} returns starts from the writes' answers (StatefulSet, claim): the
+ * pod is read only when the StatefulSet does not prove there is none, events only while the pod is
+ * not ready. So a stopped workspace costs 4 requests to create (kubectl's 4 applies) and 4 reads
+ * when unchanged (where kubectl sends 4 no-op applies), and 4 to delete (bench/README.md).
  *
- * <p>API access used (see deploy/README.md for the Role): get/list/create/patch/delete on
- * statefulsets, services, secrets, persistentvolumeclaims; get/list/delete on pods; list on events;
- * get/create on pods/portforward; get/create on pods/exec (the console's {@link #terminal()}).
+ * <p>{@link #observe} reads the StatefulSet, pod, claim and events and maps them with {@link
+ * PodObservations}; the SSH endpoint of a running workspace is the Service's {@code ClusterIP:22}
+ * when {@code service-routable=true}, else a loopback port-forward owned by {@link PortForwards}.
+ *
+ * <p>{@link #delete} removes the StatefulSet, both Secrets and the volume claim by name, each request
+ * also selecting the workspace-id label (a delete of the collection selected by {@code metadata.name}
+ * and label: one key read on the API server, and another workspace's object of the same name is
+ * never touched); the pod and the Service go with the StatefulSet (background propagation through
+ * their owner references). While
+ * something was found it answers Stopping; once nothing is left under those names, one sweep by the
+ * {@code hangar.dev/workspace-id} label removes what remains under other names (the pod until the
+ * garbage collector took it), and it answers Absent when that finds nothing.
+ *
+ * <p>API access used (see deploy/README.md for the Role): get/list/create/patch/deletecollection on
+ * statefulsets, secrets, persistentvolumeclaims; get/list/create/patch/delete on services (a leftover
+ * found by label, with its resourceVersion as precondition); get/list/deletecollection on pods; list on
+ * events; get/create on pods/portforward; get/create on pods/exec (the console's {@link #terminal()}).
  *
  * <p>Errors: HTTP 400, 401, 403, 404 (namespace missing) and 422 become permanent {@link
  * ProviderException}s, everything else transient. Thread-safe; calls for different workspaces may
@@ -63,6 +84,17 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private final NodeImageLoader nodeImages;
     private final Clock clock;
     private final boolean ownsClient;
+    /** The replicas this provider last wrote per workspace id, so a known workspace's apply needs no read. */
+    /** Per workspace being deleted: the objects a "deleted" event was already emitted for. */
+    private final ConcurrentMap<String, Set<String>> deletedSaid = new ConcurrentHashMap<>();
+
+    private final java.util.concurrent.ConcurrentMap<String, Known> written =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final java.util.function.BinaryOperator<StatefulSet> SAME = (live, desired) -> desired;
+
+    /** What the provider last wrote for a workspace: its StatefulSet's replicas. */
+    private record Known(Integer replicas) {}
 
     /**
      * @param client the API client; closed by {@link #close()} when {@code ownsClient}
@@ -120,20 +152,50 @@ public final class KubernetesProvider implements WorkspaceProvider {
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         WorkspaceObjects objects = manifests.build(spec, desired);
+        WorkspaceNames names = WorkspaceNames.of(spec.owner(), spec.name());
         String ns = settings.namespace();
-        String stsName = objects.statefulSet().getMetadata().getName();
+        String stsName = names.statefulSet();
         Instant start = clock.instant();
+        StatefulSet sts;
+        PersistentVolumeClaim claim;
         try {
-            StatefulSet live = client.apps()
-                    .statefulSets()
-                    .inNamespace(ns)
-                    .withName(stsName)
-                    .get();
-            Integer before = live == null ? null : live.getSpec().getReplicas();
-            if (live == null) {
-                // Scaled to zero first: the pod must not start before its Secret and claim exist, and those
-                // need the StatefulSet's uid for their owner reference.
-                live = applier.apply(objects.withReplicas(0).statefulSet());
+            Known known = written.get(spec.id());
+            Integer before = known == null ? null : known.replicas();
+            boolean created;
+            if (desired == PowerState.RUNNING && known == null) {
+                // First sight of a workspace to run (a new one, or any after a restart): whether its
+                // StatefulSet exists decides the order, since the pod must not start before its Secrets and
+                // claim exist, and those need the StatefulSet's uid for their owner reference.
+                StatefulSet live = client.apps()
+                        .statefulSets()
+                        .inNamespace(ns)
+                        .withName(stsName)
+                        .get();
+                StatefulSet owner;
+                if (live == null) {
+                    ObjectApplier.Applied<StatefulSet> scaledToZero =
+                            applier.write(objects.withReplicas(0).statefulSet(), SAME);
+                    owner = scaledToZero.object();
+                    created = scaledToZero.created();
+                } else {
+                    ObjectApplier.requireSameWorkspace(live, objects.statefulSet());
+                    owner = live;
+                    created = false;
+                    before = live.getSpec().getReplicas();
+                }
+                claim = applyDependents(objects.ownedBy(owner), desired);
+                sts = applier.apply(objects.statefulSet());
+            } else {
+                // Stopping, or a workspace this provider has written before: the StatefulSet first (its
+                // answer carries the uid the dependents point to); a stopped or known pod needs no order.
+                ObjectApplier.Applied<StatefulSet> applied = applier.write(objects.statefulSet(), SAME);
+                sts = applied.object();
+                created = applied.created();
+                if (known == null && !created) before = podsReported(sts);
+                claim = applyDependents(objects.ownedBy(sts), desired);
+            }
+            written.put(spec.id(), new Known(sts.getSpec().getReplicas()));
+            if (created) {
                 listener.event("kubernetes-created", "created StatefulSet " + ns + "/" + stsName);
                 if (!spec.cloudInit().equals(CloudInitConfig.EMPTY)) {
                     // A container has no cloud-init; say so (once, at creation) rather than drop the user's
@@ -144,26 +206,14 @@ public final class KubernetesProvider implements WorkspaceProvider {
                                     + spec.image());
                 }
             }
-            WorkspaceObjects owned = objects.ownedBy(live);
-            PersistentVolumeClaim liveClaim = claim(WorkspaceNames.of(spec.owner(), spec.name()));
-            if (liveClaim != null) {
-                owned = owned.withExistingClaim(liveClaim);
-            }
-            for (HasMetadata dependent : owned.dependents()) {
-                // the user secrets are refreshed on starts only: a stop's spec carries none
-                if (desired == PowerState.STOPPED && dependent == owned.userSecrets()) continue;
-                if (dependent == owned.userSecrets()) dropIfKeysRemoved(owned.userSecrets());
-                applier.apply(dependent);
-            }
-            StatefulSet applied = applier.apply(owned.statefulSet());
-            Integer after = applied.getSpec().getReplicas();
-            if (!Objects.equals(before, after) && !(before == null && after == 0)) {
+            Integer after = sts.getSpec().getReplicas();
+            if (!Objects.equals(before, after) && !(created && after == 0)) {
                 listener.event(
                         desired == PowerState.RUNNING ? "kubernetes-started" : "kubernetes-stopped",
                         "scaled StatefulSet " + ns + "/" + stsName + " to " + after);
             }
             if (desired == PowerState.RUNNING) {
-                replaceStuckPod(applied, listener);
+                replaceStuckPod(sts, listener);
             }
         } catch (KubernetesClientException e) {
             throw translate("applying workspace " + spec.owner() + "/" + spec.name(), e);
@@ -172,7 +222,64 @@ public final class KubernetesProvider implements WorkspaceProvider {
         if (desired == PowerState.STOPPED) {
             portForwards.close(spec.id());
         }
-        return observe(spec);
+        // The observation starts from what the writes answered: no second read of the StatefulSet or claim.
+        try {
+            return observed(spec, names, sts, claim);
+        } catch (KubernetesClientException e) {
+            throw translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
+        }
+    }
+
+    /**
+     * Writes the Secrets, claim and Service (the user-secrets Secret only on a start: a stop's spec
+     * carries none).
+     *
+     * @return the claim as the API server answered
+     */
+    private PersistentVolumeClaim applyDependents(WorkspaceObjects owned, PowerState desired) {
+        PersistentVolumeClaim claim = null;
+        for (HasMetadata dependent : owned.dependents()) {
+            if (dependent == owned.homeClaim()) {
+                claim = applier.write(
+                                owned.homeClaim(),
+                                (live, want) -> owned.withExistingClaim(live).homeClaim())
+                        .object();
+            } else if (dependent == owned.userSecrets()) {
+                if (desired == PowerState.RUNNING) applyUserSecrets(owned.userSecrets());
+            } else {
+                applier.apply(dependent);
+            }
+        }
+        return Objects.requireNonNull(claim, "claim");
+    }
+
+    /**
+     * Writes the user-secrets Secret; when the answer still holds a key the desired one lacks (a secret
+     * the owner deleted, which a merge patch cannot remove and a server-side apply keeps when an
+     * earlier field manager set it), deletes it and writes it again without.
+     */
+    private void applyUserSecrets(Secret desired) {
+        Secret applied = applier.apply(desired);
+        java.util.Set<String> want = desired.getData() == null
+                ? java.util.Set.of()
+                : desired.getData().keySet();
+        if (applied.getData() == null || want.containsAll(applied.getData().keySet())) return;
+        deleteNamed(
+                "Secret",
+                client.secrets().inNamespace(desired.getMetadata().getNamespace()),
+                desired.getMetadata().getName(),
+                workspaceId(desired));
+        applier.apply(desired);
+    }
+
+    /**
+     * @return the number of pods the StatefulSet controller last reported ({@code status.replicas},
+     *     terminating ones included), 0 without a status
+     */
+    private static Integer podsReported(StatefulSet sts) {
+        return sts.getStatus() == null || sts.getStatus().getReplicas() == null
+                ? 0
+                : sts.getStatus().getReplicas();
     }
 
     /**
@@ -185,7 +292,9 @@ public final class KubernetesProvider implements WorkspaceProvider {
      */
     private void replaceStuckPod(StatefulSet sts, ProviderListener listener) {
         String updateRevision = sts.getStatus() == null ? null : sts.getStatus().getUpdateRevision();
-        if (updateRevision == null) return;
+        // No rollout pending (the controller's current revision is the update revision): nothing can be
+        // stuck on an old one, and the pod need not be read.
+        if (updateRevision == null || updateRevision.equals(sts.getStatus().getCurrentRevision())) return;
         String name = sts.getMetadata().getName() + "-0";
         Pod pod = client.pods().inNamespace(settings.namespace()).withName(name).get();
         if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) return;
@@ -196,7 +305,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         if (!ready && podRevision != null && !podRevision.equals(updateRevision)) {
-            client.pods().inNamespace(settings.namespace()).withName(name).delete();
+            deleteNamed("Pod", client.pods().inNamespace(settings.namespace()), name, workspaceId(sts));
             listener.event(
                     "kubernetes-pod-replaced",
                     "deleted pod " + settings.namespace() + "/" + name + " (revision " + podRevision
@@ -215,61 +324,169 @@ public final class KubernetesProvider implements WorkspaceProvider {
                     .inNamespace(ns)
                     .withName(names.statefulSet())
                     .get();
-            if (sts == null) {
-                List<HasMetadata> leftovers = labelled(spec);
-                boolean claimLeft = leftovers.stream().anyMatch(o -> o instanceof PersistentVolumeClaim);
-                if (!leftovers.isEmpty() && !claimLeft) {
-                    result = new Observation.Stopping("leftover objects " + describe(leftovers));
-                } else {
-                    result = PodObservations.map(
-                            new ObservedWorkspace(names, null, null, claimLeft ? claim(names) : null, List.of()),
-                            // Never called: without a StatefulSet there is no pod to be Running.
-                            Optional::empty);
-                }
+            if (sts != null) {
+                return observed(spec, names, sts, claim(names));
+            }
+            List<HasMetadata> leftovers = labelled(spec);
+            boolean claimLeft = leftovers.stream().anyMatch(o -> o instanceof PersistentVolumeClaim);
+            if (!leftovers.isEmpty() && !claimLeft) {
+                result = new Observation.Stopping("leftover objects " + describe(leftovers));
             } else {
-                Pod pod = client.pods().inNamespace(ns).withName(names.pod()).get();
-                PersistentVolumeClaim claim = claim(names);
-                boolean ready = pod != null
-                        && pod.getStatus() != null
-                        && pod.getStatus().getConditions().stream()
-                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-                // Events only matter while the pod is not ready; skip the extra calls otherwise.
-                List<Event> events = ready || pod == null && isZero(sts) ? List.of() : events(names);
                 result = PodObservations.map(
-                        new ObservedWorkspace(names, sts, pod, claim, events), () -> endpoint(spec, names, pod));
+                        new ObservedWorkspace(names, null, null, claimLeft ? claim(names) : null, List.of()),
+                        // Never called: without a StatefulSet there is no pod to be Running.
+                        Optional::empty);
             }
         } catch (KubernetesClientException e) {
             throw translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
         }
+        portForwards.close(spec.id());
+        return result;
+    }
+
+    /**
+     * Maps a present StatefulSet and claim (read, or answered by a write) to an observation, reading the
+     * pod only when there may be one and events only while the pod is not ready.
+     */
+    private Observation observed(
+            WorkspaceSpec spec, WorkspaceNames names, StatefulSet sts, PersistentVolumeClaim claim) {
+        String ns = settings.namespace();
+        Pod pod = provablyPodless(sts)
+                ? null
+                : client.pods().inNamespace(ns).withName(names.pod()).get();
+        boolean ready = pod != null
+                && pod.getStatus() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        // Events only matter while the pod is not ready; skip the extra calls otherwise.
+        List<Event> events = ready || pod == null && isZero(sts) ? List.of() : events(names);
+        Observation result = PodObservations.map(
+                new ObservedWorkspace(names, sts, pod, claim, events), () -> endpoint(spec, names, pod));
         if (!(result instanceof Observation.Running)) {
             portForwards.close(spec.id());
         }
         return result;
     }
 
+    /**
+     * @return whether the StatefulSet says it has no pod: scaled to 0, and either the controller has
+     *     seen that spec ({@code status.observedGeneration >= metadata.generation}) and reports no pod,
+     *     terminating ones included, or it was created at 0 and never changed (generation 1, no status
+     *     yet). Then reading the pod is skipped; otherwise it is read.
+     */
+    private static boolean provablyPodless(StatefulSet sts) {
+        if (!isZero(sts)) return false;
+        Long generation = sts.getMetadata().getGeneration();
+        if (generation == null) return false;
+        var status = sts.getStatus();
+        if (status == null || status.getObservedGeneration() == null) return generation == 1L;
+        return status.getObservedGeneration() >= generation
+                && (status.getReplicas() == null || status.getReplicas() == 0);
+    }
+
     @Override
     public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
         portForwards.close(spec.id());
+        written.remove(spec.id());
+        applier.forget(spec.id());
+        WorkspaceNames names = WorkspaceNames.of(spec.owner(), spec.name());
+        String ns = settings.namespace();
         Instant start = clock.instant();
         try {
-            // StatefulSet first, so its controller does not re-create the pod deleted next.
-            for (HasMetadata object : labelled(spec)) {
-                if (object.getMetadata().getDeletionTimestamp() != null) continue;
-                client.resource(object)
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                        .delete();
-                listener.event(
-                        "kubernetes-deleted",
-                        "deleted " + object.getKind() + " "
-                                + object.getMetadata().getNamespace() + "/"
-                                + object.getMetadata().getName());
+            // By name, each request also selecting the workspace-id label, so another workspace's object of
+            // the same name is never touched; a name-selected delete is one key read on the API server, not
+            // a scan of the namespace. The StatefulSet first, so its controller does not re-create the pod;
+            // the pod and the Service go with it (background propagation through their owner references:
+            // Services have no delete-collection before Kubernetes 1.23, and fabric8 would fall back to a
+            // list and a delete).
+            List<String> found = new ArrayList<>();
+            found.addAll(deleteNamed(
+                    "StatefulSet", client.apps().statefulSets().inNamespace(ns), names.statefulSet(), spec));
+            found.addAll(deleteNamed("Secret", client.secrets().inNamespace(ns), names.sshSecret(), spec));
+            found.addAll(deleteNamed("Secret", client.secrets().inNamespace(ns), names.userSecrets(), spec));
+            found.addAll(deleteNamed(
+                    "PersistentVolumeClaim", client.persistentVolumeClaims().inNamespace(ns), names.homeClaim(), spec));
+            Observation result;
+            if (!found.isEmpty()) {
+                // An object held by a finalizer (a claim in use) is found again on every call: say it once.
+                Set<String> said = deletedSaid.computeIfAbsent(spec.id(), id -> ConcurrentHashMap.newKeySet());
+                for (String object : found) {
+                    if (said.add(object)) listener.event("kubernetes-deleted", "deleted " + object);
+                }
+                result = new Observation.Stopping("removing " + String.join(", ", found));
+            } else {
+                // Nothing left under the workspace's names: one sweep by label for what remains under others
+                // (the pod until the garbage collector removes it, objects of older name schemes).
+                List<HasMetadata> left = labelled(spec);
+                for (HasMetadata object : left) {
+                    if (object.getMetadata().getDeletionTimestamp() != null) continue;
+                    String name = object.getMetadata().getName();
+                    if (object instanceof Service) {
+                        // Exactly the object the list found (it carries the label): its resourceVersion is
+                        // the delete's precondition.
+                        client.services()
+                                .inNamespace(ns)
+                                .withName(name)
+                                .lockResourceVersion(object.getMetadata().getResourceVersion())
+                                .delete();
+                        listener.event("kubernetes-deleted", "deleted Service " + ns + "/" + name);
+                        continue;
+                    }
+                    for (String deleted : deleteNamed(object.getKind(), collection(object), name, spec)) {
+                        listener.event("kubernetes-deleted", "deleted " + deleted);
+                    }
+                }
+                result = left.isEmpty()
+                        ? new Observation.Absent()
+                        : new Observation.Stopping("removing " + describe(left));
+                if (left.isEmpty()) deletedSaid.remove(spec.id());
             }
-            List<HasMetadata> left = labelled(spec);
             listener.phaseTiming("delete", Duration.between(start, clock.instant()));
-            return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + describe(left));
+            return result;
         } catch (KubernetesClientException e) {
             throw translate("deleting workspace " + spec.owner() + "/" + spec.name(), e);
         }
+    }
+
+    /** @return the namespaced collection of {@code object}'s kind (one of the kinds a workspace has) */
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<?, ?, ?> collection(HasMetadata object) {
+        String ns = settings.namespace();
+        return switch (object) {
+            case StatefulSet s -> client.apps().statefulSets().inNamespace(ns);
+            case Pod p -> client.pods().inNamespace(ns);
+            case Secret s -> client.secrets().inNamespace(ns);
+            case PersistentVolumeClaim c -> client.persistentVolumeClaims().inNamespace(ns);
+            default -> throw new IllegalArgumentException("not a workspace kind: " + object.getKind());
+        };
+    }
+
+    /**
+     * Deletes the object {@code name} of one kind when it carries the workspace's id label, in one
+     * request (a delete of the collection selected by name and label).
+     *
+     * @return "Kind namespace/name" of what was deleted or is still being deleted, empty when none
+     */
+    private List<String> deleteNamed(
+            String kind,
+            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<?, ?, ?> objects,
+            String name,
+            WorkspaceSpec spec) {
+        return deleteNamed(kind, objects, name, spec.id());
+    }
+
+    private List<String> deleteNamed(
+            String kind,
+            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<?, ?, ?> objects,
+            String name,
+            String workspaceId) {
+        return objects
+                .withLabel(WorkspaceManifests.LABEL_WORKSPACE_ID, workspaceId)
+                .withField("metadata.name", name)
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                .delete()
+                .stream()
+                .map(d -> kind + " " + settings.namespace() + "/" + d.getName())
+                .toList();
     }
 
     /** Closes the port-forwards (and the client when owned). Workspaces keep running. */
@@ -342,22 +559,8 @@ public final class KubernetesProvider implements WorkspaceProvider {
         return all;
     }
 
-    /**
-     * Deletes the live user-secrets Secret when it holds a key the desired one lacks (a secret the
-     * owner deleted), so the apply re-creates it without: a merge-patch apply cannot remove map keys.
-     */
-    private void dropIfKeysRemoved(io.fabric8.kubernetes.api.model.Secret desired) {
-        var live = client.secrets()
-                .inNamespace(desired.getMetadata().getNamespace())
-                .withName(desired.getMetadata().getName())
-                .get();
-        if (live == null || live.getData() == null) return;
-        java.util.Set<String> want = desired.getData() == null
-                ? java.util.Set.of()
-                : desired.getData().keySet();
-        if (want.containsAll(live.getData().keySet())) return;
-        ObjectApplier.requireSameWorkspace(live, desired);
-        client.resource(live).delete();
+    private static String workspaceId(HasMetadata object) {
+        return object.getMetadata().getLabels().get(WorkspaceManifests.LABEL_WORKSPACE_ID);
     }
 
     private static boolean isZero(StatefulSet sts) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BinaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,18 +41,19 @@ public final class MergePatchApplier implements ObjectApplier {
     }
 
     @Override
-    public <T extends HasMetadata> T apply(T desired) {
-        Resource<T> resource = client.resource(desired);
+    public <T extends HasMetadata> Applied<T> write(T wanted, BinaryOperator<T> adapt) {
+        Resource<T> resource = client.resource(wanted);
         T live = resource.get();
         if (live == null) {
-            return resource.create();
+            return new Applied<>(resource.create(), true);
         }
-        ObjectApplier.requireSameWorkspace(live, desired);
+        ObjectApplier.requireSameWorkspace(live, wanted);
+        T desired = adapt.apply(live, wanted);
         JsonNode liveJson = client.getKubernetesSerialization().convertValue(live, JsonNode.class);
         JsonNode patch = client.getKubernetesSerialization().convertValue(desired, JsonNode.class);
         JsonNode target = mergePatch(liveJson, patch);
         if (target.equals(liveJson)) {
-            return live;
+            return new Applied<>(live, false);
         }
         JsonNode operations = JsonDiff.asJson(liveJson, target);
         if (LOG.isDebugEnabled()) {
@@ -61,7 +63,7 @@ public final class MergePatchApplier implements ObjectApplier {
                     paths.add(op.path("op").asText() + " " + op.path("path").asText()));
             LOG.debug("patching {} {}: {}", live.getKind(), live.getMetadata().getName(), paths);
         }
-        return resource.patch(PatchContext.of(PatchType.JSON), operations.toString());
+        return new Applied<>(resource.patch(PatchContext.of(PatchType.JSON), operations.toString()), false);
     }
 
     /**

@@ -245,6 +245,18 @@ class KubernetesProviderTest {
         // What the StatefulSet controller would create (the mock runs no controllers).
         cluster.client.pods().inNamespace(NS).resource(pod(spec)).create();
 
+        // First call: StatefulSet, Secrets and claim by name; the pod and Service are left to the garbage
+        // collector, which the mock lacks, so the next call's sweep by label finds and removes them; the
+        // third finds nothing.
+        assertThat(provider.delete(spec, listener))
+                .isInstanceOfSatisfying(
+                        Observation.Stopping.class,
+                        s -> assertThat(s.detail())
+                                .contains(
+                                        "StatefulSet hangar-test/" + base(spec), "PersistentVolumeClaim hangar-test/"));
+        assertThat(namesInNamespace().stream().filter(n -> !n.contains(base(other))))
+                .containsExactlyInAnyOrder("Pod/" + base(spec) + "-0", "Service/" + base(spec));
+        assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Stopping.class);
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
 
         assertThat(namesInNamespace()).allMatch(n -> n.contains(base(other)), "only the other workspace is left");
@@ -252,6 +264,8 @@ class KubernetesProviderTest {
         assertThat(provider.observe(spec)).isInstanceOf(Observation.Absent.class);
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
 
+        assertThat(provider.delete(other, listener)).isInstanceOf(Observation.Stopping.class);
+        assertThat(provider.delete(other, listener)).isInstanceOf(Observation.Stopping.class);
         assertThat(provider.delete(other, listener)).isInstanceOf(Observation.Absent.class);
         assertThat(namesInNamespace()).isEmpty();
     }

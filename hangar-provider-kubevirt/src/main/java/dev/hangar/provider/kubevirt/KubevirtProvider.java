@@ -1,6 +1,7 @@
 package dev.hangar.provider.kubevirt;
 
 import dev.hangar.provider.kubernetes.KubernetesProvider;
+import dev.hangar.provider.kubernetes.ObjectApplier;
 import dev.hangar.provider.kubernetes.WorkspaceManifests;
 import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.ManifestRenderer;
@@ -37,15 +38,21 @@ import java.util.stream.Collectors;
  * when not, every call fails permanently with a message naming what to install. A positive answer
  * is kept for the provider's life; a server can start while the cluster is unreachable.
  *
- * <p><b>Apply</b> writes the objects of {@link KubevirtManifests}: on first creation the
- * VirtualMachine with {@code runStrategy: Halted}, then the Secret, Service and DataVolume with an
- * owner reference to it, then the VirtualMachine with {@code Always} for {@link PowerState#RUNNING}
- * or {@code Halted} for {@link PowerState#STOPPED}. Start and stop only change {@code runStrategy}:
- * KubeVirt creates or deletes the VirtualMachineInstance, the DataVolume and its
- * PersistentVolumeClaim stay. A restart is the control plane's stop then start, so it runs a new
- * VMI (the {@code restart} subresource is not used). Before writing anything, an unknown catalog
- * image, a missing golden PVC and a missing StorageClass (when the cluster lets Hangar read
- * StorageClasses) fail permanently, so nothing is left behind.
+ * <p><b>Apply</b> writes the objects of {@link KubevirtManifests} at about kubectl's cost (one
+ * unforced server-side apply per object as the workspace's own field manager; {@link
+ * dev.hangar.provider.kubernetes.ServerSideApplier}). For a stop, or a workspace this provider has
+ * written before, the VirtualMachine first (its answer carries the uid the Secret, Service and
+ * DataVolume point to as owner), then those. For a start of a workspace it has not written yet, or
+ * one whose root disk needs checking, it reads the VirtualMachine once; a missing one is checked,
+ * written with {@code runStrategy: Halted}, then the dependents, then the VirtualMachine with {@code
+ * Always} for {@link PowerState#RUNNING}, so the VM never starts before its Secret and disk exist.
+ * Start and stop only change {@code runStrategy}: KubeVirt creates or deletes the
+ * VirtualMachineInstance, the DataVolume and its PersistentVolumeClaim stay. A restart is the control
+ * plane's stop then start, so it runs a new VMI (the {@code restart} subresource is not used). Before
+ * writing anything, an unknown catalog image, a missing golden PVC and a missing StorageClass (when
+ * the cluster lets Hangar read StorageClasses) fail permanently, so nothing is left behind. The
+ * observation {@code apply} returns starts from the writes' answers (VM, DataVolume); the VMI is read
+ * only when the mapping can depend on it.
  *
  * <p><b>Observe</b> reads the VirtualMachine, its VMI and the DataVolume and maps them with {@link
  * VmObservations}. Running additionally needs the guest's sshd to answer with the pinned host key
@@ -92,6 +99,9 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final Clock clock;
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
+    /** The runStrategy this provider last wrote per workspace id, so a known workspace's apply needs no read. */
+    private final java.util.concurrent.ConcurrentMap<String, String> written =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Probes sshd at an endpoint for the workspace's pinned host identity.
@@ -160,30 +170,58 @@ public final class KubevirtProvider implements WorkspaceProvider {
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         String ns = settings.namespace();
+        KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
         Instant start = clock.instant();
+        GenericKubernetesResource vm;
+        GenericKubernetesResource disk;
         try {
             requireKubevirt();
             KubevirtObjects objects = manifests.build(spec, desired);
             String vmName = objects.virtualMachine().getMetadata().getName();
-            GenericKubernetesResource live = vms().withName(vmName).get();
-            String before = live == null
-                    ? null
-                    : ObservedVm.text(live, "spec", "runStrategy").orElse(null);
-            if (live == null) {
-                rootDisks.check(spec);
-                // Halted first: the VM must not start before its Secret and disk exist, and those need
-                // the VM's uid for their owner reference.
-                live = (GenericKubernetesResource) applier.apply(
-                        objects.withRunStrategy(KubevirtManifests.RUN_HALTED).virtualMachine());
-                listener.event("kubevirt-created", "created VirtualMachine " + ns + "/" + vmName);
+            String before = written.get(spec.id());
+            boolean unknown = before == null;
+            boolean created;
+            if (unknown && (desired == PowerState.RUNNING || rootDisks.reads(spec))) {
+                // First sight of a workspace to run, or whose root disk needs checking before it is created:
+                // whether the VM exists decides. A new one is checked, written Halted (the VM must not start
+                // before its Secret and disk exist, and those need its uid), then started.
+                GenericKubernetesResource live = vms().withName(vmName).get();
+                GenericKubernetesResource owner;
+                if (live == null) {
+                    rootDisks.check(spec);
+                    var halted = applier.write(objects.withRunStrategy(KubevirtManifests.RUN_HALTED)
+                            .virtualMachine());
+                    owner = (GenericKubernetesResource) halted.object();
+                    created = halted.created();
+                } else {
+                    ObjectApplier.requireSameWorkspace(live, objects.virtualMachine());
+                    owner = live;
+                    created = false;
+                    before = ObservedVm.text(live, "spec", "runStrategy").orElse(null);
+                }
+                KubevirtObjects owned = objects.ownedBy(owner);
+                disk = applyDependents(owned);
+                vm = (GenericKubernetesResource) applier.apply(owned.virtualMachine());
+            } else {
+                // Stopping, or a workspace written before: the VM first (its answer carries the uid the
+                // dependents point to).
+                var applied = applier.write(objects.virtualMachine());
+                vm = (GenericKubernetesResource) applied.object();
+                created = applied.created();
+                if (unknown && !created) {
+                    // Not written by this process yet: what KubeVirt last reported stands for the old state.
+                    before = ObservedVm.text(vm, "status", "created")
+                                    .map(Boolean::parseBoolean)
+                                    .orElse(false)
+                            ? KubevirtManifests.RUN_ALWAYS
+                            : KubevirtManifests.RUN_HALTED;
+                }
+                disk = applyDependents(objects.ownedBy(vm));
             }
-            KubevirtObjects owned = objects.ownedBy(live);
-            for (HasMetadata dependent : owned.dependents()) {
-                applier.apply(dependent);
-            }
-            GenericKubernetesResource applied = (GenericKubernetesResource) applier.apply(owned.virtualMachine());
-            String after = ObservedVm.text(applied, "spec", "runStrategy").orElse("");
-            if (!after.equals(before) && !(before == null && after.equals(KubevirtManifests.RUN_HALTED))) {
+            String after = ObservedVm.text(vm, "spec", "runStrategy").orElse("");
+            written.put(spec.id(), after);
+            if (created) listener.event("kubevirt-created", "created VirtualMachine " + ns + "/" + vmName);
+            if (!after.equals(before) && !(created && after.equals(KubevirtManifests.RUN_HALTED))) {
                 listener.event(
                         desired == PowerState.RUNNING ? "kubevirt-started" : "kubevirt-stopped",
                         "set runStrategy of VirtualMachine " + ns + "/" + vmName + " to " + after);
@@ -192,7 +230,22 @@ public final class KubevirtProvider implements WorkspaceProvider {
             throw KubernetesProvider.translate("applying workspace " + spec.owner() + "/" + spec.name(), e);
         }
         listener.phaseTiming("apply", Duration.between(start, clock.instant()));
-        return observe(spec);
+        // The observation starts from what the writes answered: no second read of the VM or DataVolume.
+        try {
+            return observed(spec, names, vm, disk);
+        } catch (KubernetesClientException e) {
+            throw KubernetesProvider.translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
+        }
+    }
+
+    /** Writes the Secret, Service and DataVolume; returns the DataVolume as the API server answered. */
+    private GenericKubernetesResource applyDependents(KubevirtObjects owned) {
+        GenericKubernetesResource disk = null;
+        for (HasMetadata dependent : owned.dependents()) {
+            HasMetadata answer = applier.apply(dependent);
+            if (dependent == owned.rootDisk()) disk = (GenericKubernetesResource) answer;
+        }
+        return Objects.requireNonNull(disk, "root disk");
     }
 
     @Override
@@ -203,30 +256,43 @@ public final class KubevirtProvider implements WorkspaceProvider {
             GenericKubernetesResource vm =
                     vms().withName(names.virtualMachine()).get();
             if (vm == null) {
+                portForwards.close(spec.id());
                 List<HasMetadata> left = owned(spec, names);
                 return left.isEmpty()
                         ? new Observation.Absent()
                         : new Observation.Stopping("leftover objects " + describe(left));
             }
-            Optional<GenericKubernetesResource> vmi =
-                    Optional.ofNullable(client.genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
-                            .inNamespace(settings.namespace())
-                            .withName(names.virtualMachine())
-                            .get());
-            Optional<GenericKubernetesResource> dv =
-                    Optional.ofNullable(dataVolumes().withName(names.rootDisk()).get());
-            AtomicBoolean ready = new AtomicBoolean();
-            Observation observed = VmObservations.map(new ObservedVm(names, vm, vmi, dv), () -> {
-                ready.set(true);
-                return whenReady(spec, names, vmi.orElseThrow());
-            });
-            if (!ready.get()) {
-                portForwards.close(spec.id()); // not running (or not yet): nothing to forward to
-            }
-            return observed;
+            return observed(
+                    spec, names, vm, dataVolumes().withName(names.rootDisk()).get());
         } catch (KubernetesClientException e) {
             throw KubernetesProvider.translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
         }
+    }
+
+    /**
+     * Maps a present VM and its DataVolume (read, or answered by a write) to an observation, reading the
+     * VMI only when the mapping can depend on it: not for a Halted VM whose status is empty or Stopped.
+     */
+    private Observation observed(
+            WorkspaceSpec spec, KubevirtNames names, GenericKubernetesResource vm, GenericKubernetesResource dvOrNull) {
+        boolean halted = KubevirtManifests.RUN_HALTED.equals(
+                ObservedVm.text(vm, "spec", "runStrategy").orElse(""));
+        String printable = ObservedVm.text(vm, "status", "printableStatus").orElse("");
+        Optional<GenericKubernetesResource> vmi = halted && (printable.isEmpty() || printable.equals("Stopped"))
+                ? Optional.empty()
+                : Optional.ofNullable(client.genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
+                        .inNamespace(settings.namespace())
+                        .withName(names.virtualMachine())
+                        .get());
+        AtomicBoolean ready = new AtomicBoolean();
+        Observation observed = VmObservations.map(new ObservedVm(names, vm, vmi, Optional.ofNullable(dvOrNull)), () -> {
+            ready.set(true);
+            return whenReady(spec, names, vmi.orElseThrow());
+        });
+        if (!ready.get()) {
+            portForwards.close(spec.id()); // not running (or not yet): nothing to forward to
+        }
+        return observed;
     }
 
     @Override
@@ -235,6 +301,8 @@ public final class KubevirtProvider implements WorkspaceProvider {
         Instant start = clock.instant();
         portForwards.close(spec.id());
         consoles.close(spec.id());
+        written.remove(spec.id());
+        applier.forget(spec.id());
         try {
             requireKubevirt();
             for (HasMetadata object : owned(spec, names)) {

@@ -22,6 +22,18 @@ final class RootDiskPreconditions {
     }
 
     /**
+     * @return whether {@link #check} reads anything for {@code spec}: a StorageClass is configured, or
+     *     the template clones a DataSource or a golden claim (an image URL needs no read)
+     */
+    boolean reads(WorkspaceSpec spec) {
+        if (settings.cluster().storageClassName().isPresent()) return true;
+        VmTemplateSettings.RootDiskSource source =
+                VmTemplateSettings.parse(spec.settings(), settings.namespace()).source();
+        return source instanceof VmTemplateSettings.RootDiskSource.DataSource
+                || source instanceof VmTemplateSettings.RootDiskSource.Pvc;
+    }
+
+    /**
      * Checks what a new root disk needs, when the cluster lets Hangar look: the configured
      * StorageClass (skipped when reading StorageClasses is forbidden: CDI then reports a wrong class on
      * the DataVolume), the template's DataSource or golden PersistentVolumeClaim. Reads only.

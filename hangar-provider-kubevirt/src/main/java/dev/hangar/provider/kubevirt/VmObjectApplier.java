@@ -14,65 +14,79 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.zjsonpatch.JsonDiff;
 import java.util.Objects;
+import java.util.function.BinaryOperator;
 
 /**
  * Writes the workspace's objects with the Pod provider's semantics ({@link ObjectApplier}: the live
- * object gets every field the desired one sets; re-applying the same object sends no write in merge
- * mode and changes nothing in server-side mode; an object of another workspace is never overwritten).
- * Core objects (Secret, Service) go through the Pod provider's {@link ObjectApplier}; KubeVirt and
- * CDI objects ({@link GenericKubernetesResource}) through fabric8's generic client with their {@link
- * ResourceDefinitionContext}, so no discovery request is sent per write.
+ * object gets every field the desired one sets; re-applying the same object sends no write; an object
+ * of another workspace is never overwritten). In server-side mode every object, core or KubeVirt/CDI,
+ * goes through one {@link ServerSideApplier} (one unforced PATCH as the workspace's own field manager,
+ * a read instead when the desired object is the one last written; KubeVirt and CDI kinds with their
+ * {@link ResourceDefinitionContext}, so no discovery request is sent per write). In merge mode core
+ * objects go through {@link MergePatchApplier} and KubeVirt/CDI objects through fabric8's generic
+ * client with a GET and at most one JSON Patch.
  *
- * <p>Thread-safe; one GET and at most one write per call.
+ * <p>Thread-safe.
  */
 final class VmObjectApplier {
+    private static final BinaryOperator<GenericKubernetesResource> SAME = (live, desired) -> desired;
     private final KubernetesClient client;
     private final ApplyMode mode;
     private final ObjectApplier typed;
+    private final ServerSideApplier serverSide;
 
     VmObjectApplier(KubernetesClient client, ApplyMode mode) {
         this.client = Objects.requireNonNull(client, "client");
         this.mode = Objects.requireNonNull(mode, "mode");
-        this.typed = ObjectApplier.of(mode, client);
+        this.serverSide = new ServerSideApplier(client);
+        this.typed = mode == ApplyMode.SERVER_SIDE ? serverSide : ObjectApplier.of(mode, client);
+    }
+
+    /** Forgets what was written for the workspace ({@link ObjectApplier#forget}). */
+    void forget(String workspaceId) {
+        typed.forget(workspaceId);
+    }
+
+    /** {@link #write} of an object known to exist or not worth telling apart: the live object after the call. */
+    HasMetadata apply(HasMetadata desired) {
+        return write(desired).object();
     }
 
     /**
-     * @return the live object after the call
+     * @return the live object after the call, and whether the call created it
      * @throws io.fabric8.kubernetes.client.KubernetesClientException if the API server refuses
      * @throws dev.hangar.provider.spi.ProviderException if the object belongs to another workspace
      */
-    HasMetadata apply(HasMetadata desired) {
+    ObjectApplier.Applied<? extends HasMetadata> write(HasMetadata desired) {
         if (!(desired instanceof GenericKubernetesResource generic)) {
-            return typed.apply(desired);
+            return typed.write(desired, (live, same) -> same);
         }
         ResourceDefinitionContext context = switch (generic.getKind()) {
             case "VirtualMachine" -> KubevirtApi.VIRTUAL_MACHINE;
             case "DataVolume" -> KubevirtApi.DATA_VOLUME;
             default -> throw new IllegalArgumentException("not a KubeVirt or CDI kind: " + generic.getKind());
         };
+        if (mode == ApplyMode.SERVER_SIDE) {
+            return serverSide.write(generic, context, GenericKubernetesResource.class, SAME);
+        }
         Resource<GenericKubernetesResource> resource = client.genericKubernetesResources(context)
                 .inNamespace(generic.getMetadata().getNamespace())
                 .resource(generic);
         GenericKubernetesResource live = resource.get();
-        if (live != null) {
-            ObjectApplier.requireSameWorkspace(live, generic);
-        }
-        if (mode == ApplyMode.SERVER_SIDE) {
-            return resource.fieldManager(ServerSideApplier.FIELD_MANAGER)
-                    .forceConflicts()
-                    .serverSideApply();
-        }
         if (live == null) {
-            return resource.create();
+            return new ObjectApplier.Applied<>(resource.create(), true);
         }
+        ObjectApplier.requireSameWorkspace(live, generic);
         JsonNode liveJson = client.getKubernetesSerialization().convertValue(live, JsonNode.class);
         JsonNode patch = client.getKubernetesSerialization().convertValue(generic, JsonNode.class);
         JsonNode target = MergePatchApplier.mergePatch(liveJson, patch);
         if (target.equals(liveJson)) {
-            return live;
+            return new ObjectApplier.Applied<>(live, false);
         }
-        return resource.patch(
-                PatchContext.of(PatchType.JSON),
-                JsonDiff.asJson(liveJson, target).toString());
+        return new ObjectApplier.Applied<>(
+                resource.patch(
+                        PatchContext.of(PatchType.JSON),
+                        JsonDiff.asJson(liveJson, target).toString()),
+                false);
     }
 }

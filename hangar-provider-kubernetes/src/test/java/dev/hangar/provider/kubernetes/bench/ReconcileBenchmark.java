@@ -16,8 +16,12 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Benchmark, not a test (not run by any build): reconciles N Pod workspaces at scale 0 (objects
@@ -40,10 +45,15 @@ import java.util.concurrent.TimeUnit;
  * default chain), then applies the same manifests with {@code kubectl apply --server-side} in the
  * same run, and prints total time, time per workspace and the ratio. Reported, not asserted.
  *
+ * <p>Before the timed passes the provider reconciles {@link #WARM_UP} other workspaces untimed (JIT
+ * warm-up: a server reconciles all the time; kubectl is a compiled binary).
+ *
  * <p>Each side is timed twice: the first pass creates the objects, the second finds them unchanged
- * (the steady state of a level-triggered reconciler). The kubectl side uses other workspace names
- * (owner {@code kubectl}) and carries no owner references (it has no StatefulSet uid to point to).
- * Everything the benchmark created is deleted at the end, by label.
+ * (the steady state of a level-triggered reconciler); then the provider deletes its workspaces. The
+ * kubectl side uses other workspace names (owner {@code kubectl}), carries no owner references (it
+ * has no StatefulSet uid to point to) and deletes its objects by label. API requests are counted per
+ * pass: a fabric8 interceptor on the provider's client ({@link #counting}), kubectl's {@code -v=6}
+ * request log ({@link #kubectl(String, String...)}).
  *
  * <pre>
  * ./mvnw -q -pl hangar-provider-kubernetes -am test-compile dependency:build-classpath \
@@ -60,6 +70,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReconcileBenchmark {
     private static final String BENCH_LABEL = "hangar.dev/bench";
+    /** With {@code -Dbench.trace=true} every request of the provider's client is printed. */
+    private static final boolean TRACE = Boolean.getBoolean("bench.trace");
+    /** Workspaces reconciled untimed before the passes (JIT warm-up); {@code -Dbench.warmup=N}. */
+    public static final int WARM_UP = Integer.getInteger("bench.warmup", 20);
+
     private static final String HOST_CERTIFICATE =
             "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tBench";
     private static final SshHostKey HOST_KEY = new SshHostKey(
@@ -83,9 +98,8 @@ public final class ReconcileBenchmark {
                 Map.of("namespace", namespace, "apply-mode", opts.getOrDefault("apply-mode", "server-side")));
         String run = Long.toString(System.currentTimeMillis(), 36);
 
-        try (KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(Config.autoConfigure(null))
-                .build()) {
+        AtomicLong requests = new AtomicLong();
+        try (KubernetesClient client = counting(requests)) {
             System.out.printf(
                     Locale.ROOT,
                     "API server %s, Kubernetes %s, namespace %s, %d workspaces, apply-mode %s%n",
@@ -107,22 +121,38 @@ public final class ReconcileBenchmark {
             try (KubernetesProvider provider = new KubernetesProvider(client, settings, Clock.systemUTC(), false)) {
                 for (int concurrency : concurrencies) {
                     List<WorkspaceSpec> specs = specs("hangar" + concurrency, count, run);
-                    Duration create = reconcile(provider, specs, concurrency);
-                    Duration steady = reconcile(provider, specs, concurrency);
-                    rows.add(row("hangar provider, " + concurrency + " thread(s), create", create, count));
-                    rows.add(row("hangar provider, " + concurrency + " thread(s), unchanged", steady, count));
+                    provider.observe(specs.getFirst()); // connection set-up once, outside the timed passes
+                    warmUp(provider, specs("warmup" + concurrency, WARM_UP, run), concurrency);
+                    String prefix = "hangar provider, " + concurrency + " thread(s), ";
+                    for (String pass : List.of("create", "unchanged")) {
+                        long before = requests.get();
+                        Duration d = reconcile(provider, specs, concurrency);
+                        rows.add(withRequests(row(prefix + pass, d, count), requests.get() - before, count));
+                    }
+                    long before = requests.get();
                     Duration delete = delete(provider, specs, concurrency);
-                    rows.add(row("hangar provider, " + concurrency + " thread(s), delete", delete, count));
+                    rows.add(withRequests(row(prefix + "delete", delete, count), requests.get() - before, count));
                 }
             }
             if (!"none".equals(kubectl)) {
                 List<WorkspaceSpec> specs = specs("kubectl", count, run);
                 Path file = manifests(settings, specs, run);
                 try {
-                    rows.add(row("kubectl apply --server-side, create", kubectl(kubectl, "apply", file), count));
-                    rows.add(row("kubectl apply --server-side, unchanged", kubectl(kubectl, "apply", file), count));
+                    for (String pass : List.of("create", "unchanged")) {
+                        long[] sent = new long[1];
+                        Duration d = timed(() -> sent[0] = kubectl(
+                                kubectl,
+                                "apply",
+                                "--server-side",
+                                "--field-manager=hangar-bench",
+                                "--force-conflicts",
+                                "-f",
+                                file.toString()));
+                        rows.add(withRequests(row("kubectl apply --server-side, " + pass, d, count), sent[0], count));
+                    }
                 } finally {
-                    Duration delete = timed(() -> run(List.of(
+                    long[] sent = new long[1];
+                    Duration d = timed(() -> sent[0] = kubectl(
                             kubectl,
                             "-n",
                             namespace,
@@ -130,8 +160,8 @@ public final class ReconcileBenchmark {
                             "statefulsets,services,secrets,persistentvolumeclaims",
                             "-l",
                             BENCH_LABEL + "=" + run,
-                            "--wait=false")));
-                    rows.add(row("kubectl delete -l", delete, count));
+                            "--wait=false"));
+                    rows.add(withRequests(row("kubectl delete -l", d, count), sent[0], count));
                     Files.deleteIfExists(file);
                 }
             }
@@ -153,6 +183,17 @@ public final class ReconcileBenchmark {
             Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
             if (!(o instanceof Observation.Stopped)) throw new IllegalStateException(spec.name() + ": " + o);
         });
+    }
+
+    /**
+     * Creates, re-applies and deletes {@link #WARM_UP} other workspaces, untimed: a server reconciles all
+     * the time, so its code is compiled by the JIT, while the kubectl side is a compiled binary.
+     */
+    private static void warmUp(KubernetesProvider provider, List<WorkspaceSpec> specs, int concurrency)
+            throws Exception {
+        reconcile(provider, specs, concurrency);
+        reconcile(provider, specs, concurrency);
+        delete(provider, specs, concurrency);
     }
 
     private static Duration delete(KubernetesProvider provider, List<WorkspaceSpec> specs, int concurrency)
@@ -228,15 +269,65 @@ public final class ReconcileBenchmark {
         return file;
     }
 
-    private static Duration kubectl(String kubectl, String verb, Path file) throws Exception {
-        return timed(() -> run(List.of(
-                kubectl,
-                verb,
-                "--server-side",
-                "--field-manager=hangar-bench",
-                "--force-conflicts",
-                "-f",
-                file.toString())));
+    /**
+     * @param requests incremented once per HTTP request the client sends (retries included)
+     * @return a client for the cluster named by {@code KUBECONFIG} (fabric8's default chain) that
+     *     counts its requests (also used by the KubeVirt provider's benchmark)
+     */
+    public static KubernetesClient counting(AtomicLong requests) {
+        Interceptor counter = new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                requests.incrementAndGet();
+                if (TRACE) System.out.println("      > " + request.method() + " " + request.uri());
+            }
+        };
+        return new KubernetesClientBuilder()
+                .withConfig(Config.autoConfigure(null))
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-count", counter))
+                .build();
+    }
+
+    /**
+     * Runs kubectl with {@code -v=6} (one log line per API request), its output discarded, and
+     * counts the requests (also used by the KubeVirt provider's benchmark).
+     *
+     * @return the number of API requests kubectl sent
+     * @throws IOException with the log's tail when kubectl exits non-zero
+     */
+    public static long kubectl(String kubectl, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(kubectl, "-v=6"));
+        command.addAll(List.of(args));
+        Path log = Files.createTempFile("hangar-bench-", ".log");
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(log.toFile())
+                    .start();
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ":\n"
+                        + tail(Files.readString(log, StandardCharsets.UTF_8)));
+            }
+            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                return lines.filter(l -> l.matches(".*\\] (GET|POST|PUT|PATCH|DELETE) https?://.*"))
+                        .count();
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+    }
+
+    /** @return the last 20 lines of {@code text}, for an error message */
+    private static String tail(String text) {
+        String[] lines = text.split("\n");
+        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
+    }
+
+    /** Prints and appends the requests per workspace of a pass to its {@link #row}. */
+    public static String[] withRequests(String[] row, long sent, int count) {
+        String perWorkspace = String.format(Locale.ROOT, "%.1f", (double) sent / count);
+        System.out.printf(Locale.ROOT, "      %d requests, %s per workspace%n", sent, perWorkspace);
+        return new String[] {row[0], row[1], row[2], perWorkspace};
     }
 
     /** Something timed. */
@@ -249,15 +340,6 @@ public final class ReconcileBenchmark {
         long start = System.nanoTime();
         action.run();
         return Duration.ofNanos(System.nanoTime() - start);
-    }
-
-    /** Runs a command, its output discarded, its errors shown; fails on a non-zero exit. */
-    public static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " exited " + p.exitValue());
     }
 
     /** Formats one result and prints it at once, so a run that is cut short still reports its passes. */
@@ -275,20 +357,29 @@ public final class ReconcileBenchmark {
     private static void print(List<String[]> rows, int count) {
         System.out.printf(
                 Locale.ROOT,
-                "%n%-48s %12s %16s%n",
-                "run (" + count + " workspaces, 4 objects each)",
+                "%n%-48s %12s %16s %14s%n",
+                "pass (" + count + " workspaces, 4 objects each)",
                 "total",
-                "per workspace");
-        for (String[] r : rows) System.out.printf(Locale.ROOT, "%-48s %12s %16s%n", r[0], r[1], r[2]);
-        double provider = seconds(rows, "hangar provider, 1 thread(s), create");
-        double kubectl = seconds(rows, "kubectl apply --server-side, create");
-        if (provider > 0 && kubectl > 0) {
-            System.out.printf(Locale.ROOT, "%nratio create, provider (1 thread) / kubectl: %.2f%n", provider / kubectl);
-            System.out.printf(
-                    Locale.ROOT,
-                    "ratio unchanged, provider (1 thread) / kubectl: %.2f%n",
-                    seconds(rows, "hangar provider, 1 thread(s), unchanged")
-                            / seconds(rows, "kubectl apply --server-side, unchanged"));
+                "per workspace",
+                "requests/ws");
+        for (String[] r : rows) System.out.printf(Locale.ROOT, "%-48s %12s %16s %14s%n", r[0], r[1], r[2], r[3]);
+        ratios(rows, "hangar provider, 1 thread(s), ");
+    }
+
+    /**
+     * Prints provider / kubectl for create, unchanged and delete, where both were measured (also used
+     * by the KubeVirt provider's benchmark).
+     *
+     * @param prefix the provider rows' name before the pass
+     */
+    public static void ratios(List<String[]> rows, String prefix) {
+        for (String pass : List.of("create", "unchanged", "delete")) {
+            double provider = seconds(rows, prefix + pass);
+            double kubectl =
+                    seconds(rows, pass.equals("delete") ? "kubectl delete -l" : "kubectl apply --server-side, " + pass);
+            if (provider > 0 && kubectl > 0) {
+                System.out.printf(Locale.ROOT, "ratio %s, provider / kubectl: %.2f%n", pass, provider / kubectl);
+            }
         }
     }
 

@@ -1,9 +1,12 @@
 package dev.hangar.provider.kubevirt.bench;
 
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.counting;
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.kubectl;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.options;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.parallel;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.row;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.timed;
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.withRequests;
 
 import dev.hangar.provider.kubernetes.bench.ReconcileBenchmark;
 import dev.hangar.provider.kubevirt.KubevirtManifests;
@@ -20,16 +23,10 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,7 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>The cluster needs KubeVirt's and CDI's CRDs; when it does not serve {@code kubevirt.io/v1}, the
  * project's structural CRDs ({@code src/test/resources/crds/kubevirt-cdi.yaml}) are installed first
  * (cluster-scoped; left in place). Requests are counted by a fabric8 interceptor on the provider's
- * client and, for kubectl, from its {@code -v=6} request log.
+ * client and, for kubectl, from its {@code -v=6} request log. Before the timed passes the provider
+ * reconciles {@link ReconcileBenchmark#WARM_UP} other workspaces untimed (JIT warm-up).
  *
  * <p>Options: {@code --count N} (200), {@code --namespace NS} ({@code hangar-kubevirt-bench}, created
  * if missing), {@code --concurrency C} (1), {@code --apply-mode server-side|merge}, {@code --kubectl
@@ -80,17 +78,8 @@ public final class KubevirtReconcileBenchmark {
                 Map.of("namespace", namespace, "apply-mode", opts.getOrDefault("apply-mode", "server-side")));
         String run = Long.toString(System.currentTimeMillis(), 36);
         AtomicLong requests = new AtomicLong();
-        Interceptor counter = new Interceptor() {
-            @Override
-            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-                requests.incrementAndGet();
-            }
-        };
         List<String[]> rows = new ArrayList<>();
-        try (KubernetesClient client = new KubernetesClientBuilder()
-                .withConfig(Config.autoConfigure(null))
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-count", counter))
-                .build()) {
+        try (KubernetesClient client = counting(requests)) {
             System.out.printf(
                     Locale.ROOT,
                     "API server %s, namespace %s, %d KubeVirt workspaces (Halted), apply-mode %s, %d thread(s)%n",
@@ -122,6 +111,13 @@ public final class KubevirtReconcileBenchmark {
                     consoles)) {
                 List<WorkspaceSpec> specs = specs("hangar", count, run);
                 provider.observe(specs.getFirst()); // API discovery once, outside the timed passes
+                // JIT warm-up, untimed: a server reconciles all the time; kubectl is a compiled binary.
+                List<WorkspaceSpec> warm = specs("warmup", ReconcileBenchmark.WARM_UP, run);
+                for (int round = 0; round < 2; round++) {
+                    parallel(
+                            warm, concurrency, spec -> provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE));
+                }
+                parallel(warm, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
                 for (String pass : List.of("create", "unchanged")) {
                     long before = requests.get();
                     Duration d = parallel(specs, concurrency, spec -> {
@@ -233,39 +229,6 @@ public final class KubevirtReconcileBenchmark {
         return file;
     }
 
-    /**
-     * Runs kubectl with {@code -v=6} (one log line per API request) and counts the requests.
-     *
-     * @return the number of API requests kubectl sent
-     */
-    private static long kubectl(String kubectl, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(kubectl, "-v=6"));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile("hangar-kubevirt-bench-", ".log");
-        try {
-            Process p = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(log.toFile())
-                    .start();
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ":\n"
-                        + tail(Files.readString(log, StandardCharsets.UTF_8)));
-            }
-            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-                return lines.filter(l -> l.matches(".*\\] (GET|POST|PUT|PATCH|DELETE) https?://.*"))
-                        .count();
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static String[] withRequests(String[] row, long sent, int count) {
-        String perWorkspace = String.format(Locale.ROOT, "%.1f", (double) sent / count);
-        System.out.printf(Locale.ROOT, "      %d requests, %s per workspace%n", sent, perWorkspace);
-        return new String[] {row[0], row[1], row[2], perWorkspace};
-    }
-
     private static void print(List<String[]> rows, int count) {
         System.out.printf(
                 Locale.ROOT,
@@ -275,26 +238,6 @@ public final class KubevirtReconcileBenchmark {
                 "per workspace",
                 "requests/ws");
         for (String[] r : rows) System.out.printf(Locale.ROOT, "%-44s %12s %16s %14s%n", r[0], r[1], r[2], r[3]);
-        for (String pass : List.of("create", "unchanged")) {
-            double provider = seconds(rows, "hangar provider, " + pass);
-            double kubectl = seconds(rows, "kubectl apply --server-side, " + pass);
-            if (provider > 0 && kubectl > 0) {
-                System.out.printf(Locale.ROOT, "ratio %s, provider / kubectl: %.2f%n", pass, provider / kubectl);
-            }
-        }
-    }
-
-    private static double seconds(List<String[]> rows, String what) {
-        return rows.stream()
-                .filter(r -> r[0].equals(what))
-                .mapToDouble(r -> Double.parseDouble(r[1].replace(" s", "")))
-                .findFirst()
-                .orElse(-1);
-    }
-
-    /** @return the last 20 lines of {@code text}, for an error message */
-    private static String tail(String text) {
-        String[] lines = text.split("\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
+        ReconcileBenchmark.ratios(rows, "hangar provider, ");
     }
 }
