@@ -16,6 +16,8 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
 import dev.hangar.provider.docker.devcontainer.DevcontainerParser;
+import dev.hangar.provider.docker.devcontainer.RegistryClient;
+import dev.hangar.provider.docker.devcontainer.RegistryFeatures;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -55,6 +57,8 @@ public final class DockerProvider implements WorkspaceProvider {
 
     private static final Set<Long> STOP_EXIT_CODES = Set.of(0L, 137L, 143L, 255L);
     private static final String ROLE = "dev.hangar.role";
+    /** Connect and per-request limit for feature registries: offline hosts fail fast, not after minutes. */
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(15);
 
     private final DockerEngine engine;
     private final DockerClient docker;
@@ -74,7 +78,10 @@ public final class DockerProvider implements WorkspaceProvider {
         this.keyFiles = keyFiles;
         this.clock = clock;
         this.devcontainerImages = new DevcontainerImages(
-                engine, keyFiles.directory("builds").getParent().resolveSibling("builds"), settings.runAsUser());
+                engine,
+                keyFiles.directory("builds").getParent().resolveSibling("builds"),
+                settings.runAsUser(),
+                new RegistryFeatures(new RegistryClient(REGISTRY_TIMEOUT), settings.featureRegistries()));
         this.hooks = new LifecycleHooks(engine);
         this.secrets = new SecretDelivery(engine);
         this.images = new EngineImages(engine);
