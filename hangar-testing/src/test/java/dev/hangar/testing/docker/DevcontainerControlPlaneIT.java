@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
 import dev.hangar.testfixtures.HostCommands;
+import dev.hangar.testfixtures.LocalRegistry;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
@@ -62,12 +63,19 @@ class DevcontainerControlPlaneIT {
         this.kind = kind;
         long t0 = System.nanoTime();
         String workspace = "dc-" + UUID.randomUUID().toString().substring(0, 8);
-        try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"))) {
+        try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"));
+                LocalRegistry registry = LocalRegistry.start(tmp)) {
             String image = "localhost/hangar/workspace:dc-it";
             importWorkspaceImage(engine, tmp, image);
-            Path folder = devcontainerFolder(image);
+            String feature = publishFeature(registry);
+            Path folder = devcontainerFolder(image, feature);
             Path clientKey = clientKey(tmp);
-            try (TestControlPlane cp = controlPlane(tmp, engine, image)) {
+            int deadPort = deadPort();
+            try (TestControlPlane cp = controlPlane(
+                    tmp,
+                    engine,
+                    image,
+                    Map.of("feature-registries", registry.host() + ",registry.hangar.invalid,127.0.0.1:" + deadPort))) {
                 TestHttp http = cp.http();
                 String token = memberWithKey(cp, USER, clientKey);
 
@@ -113,15 +121,17 @@ class DevcontainerControlPlaneIT {
                 List<String> seen = ssh(
                         sshConfig,
                         workspace,
-                        "cat /etc/hangar-it-build /etc/hangar-it-feature \"$HOME/post-create.txt\";"
+                        "cat /etc/hangar-it-build /etc/hangar-it-feature /etc/hangar-it-registry-feature"
+                                + " \"$HOME/post-create.txt\";"
                                 + " echo \"container=$HANGAR_IT_CONTAINER_ENV\";"
                                 + " echo \"remote=$HANGAR_IT_REMOTE_ENV\"; wc -l < \"$HOME/post-start.txt\"; id -un");
                 assertThat(seen)
-                        .as(
-                                "build arg, feature option, postCreateCommand, containerEnv, remoteEnv, postStart count, user")
+                        .as("build arg, local feature, registry feature (installed after the local one it names),"
+                                + " postCreateCommand, containerEnv, remoteEnv, postStart count, user")
                         .containsExactly(
                                 "built-with-arg",
                                 "feature-option-given",
+                                "registry-feature-option-given after marker",
                                 "created in /workspaces/" + folder.getFileName(),
                                 "container=from-container-env",
                                 "remote=from-remote-env",
@@ -138,7 +148,10 @@ class DevcontainerControlPlaneIT {
                         .anySatisfy(e ->
                                 assertThat(e).startsWith("devcontainer-build ").containsIgnoringCase("step"))
                         .anySatisfy(
-                                e -> assertThat(e).startsWith("post-create ").contains("postCreateCommand done"));
+                                e -> assertThat(e).startsWith("post-create ").contains("postCreateCommand done"))
+                        .anySatisfy(e -> assertThat(e)
+                                .startsWith("devcontainer-feature ")
+                                .contains("fetched feature " + feature));
 
                 assertThat(http.post("/api/v1/workspaces/" + workspace + "/stop", token, "")
                                 .statusCode())
@@ -192,6 +205,38 @@ class DevcontainerControlPlaneIT {
                                 """.formatted(image), ""),
                         "postCreateCommand failed (exit 4): oops-line");
                 report("three bad-input workspaces to Failed and deleted %.1f s", seconds(t2));
+
+                // offline: a registry that does not resolve, one where nothing listens; the reason
+                // names the feature, the registry and the cause, and says what to do
+                long t3 = System.nanoTime();
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder(
+                                "offline-dns",
+                                "{\"image\": \"" + image
+                                        + "\", \"features\": {\"registry.hangar.invalid/f/node:1\": {}}}",
+                                ""),
+                        "feature 'registry.hangar.invalid/f/node:1' from registry registry.hangar.invalid: the host"
+                                + " registry.hangar.invalid does not resolve");
+                String dead = "127.0.0.1:" + deadPort + "/f/node:1";
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder(
+                                "offline-port",
+                                "{\"image\": \"" + image + "\", \"features\": {\"" + dead + "\": {}}}",
+                                ""),
+                        "feature '" + dead + "' from registry 127.0.0.1:" + deadPort + ": nothing answers");
+                report("two offline-registry workspaces to Failed and deleted %.1f s", seconds(t3));
+                try (var walk = Files.walk(cp.home())) {
+                    assertThat(walk.filter(p -> p.getFileName().toString().startsWith("features-"))
+                                    .toList())
+                            .as("the folders registry features were fetched into are removed after each build")
+                            .isEmpty();
+                }
             }
         }
         report("wall %.1f s", seconds(t0));
@@ -232,8 +277,37 @@ class DevcontainerControlPlaneIT {
         assertThat(leftovers(engine, id)).as("left by " + name).isEmpty();
     }
 
-    /** A project folder with .devcontainer/{devcontainer.json, Dockerfile, marker/}. */
-    private Path devcontainerFolder(String image) throws IOException {
+    /**
+     * Publishes a feature to {@code registry} whose install.sh writes its option to a file, after
+     * checking that the local feature {@code ./marker} ran before it (its installsAfter names it).
+     *
+     * @return the feature's reference
+     */
+    private static String publishFeature(LocalRegistry registry) throws IOException, InterruptedException {
+        registry.pushFeature(
+                "hangar-it/features/greeter",
+                "1",
+                Map.of(
+                        "devcontainer-feature.json",
+                        """
+                {"id": "greeter", "version": "1.0.0", "installsAfter": ["./marker"],
+                 "options": {"greeting": {"type": "string", "default": "registry-default"}}}
+                """,
+                        "install.sh",
+                        "#!/bin/sh\nset -e\nafter=$(test -f /etc/hangar-it-feature && echo marker || echo nothing)\n"
+                                + "echo \"$GREETING after $after\" > /etc/hangar-it-registry-feature\n"));
+        return registry.host() + "/hangar-it/features/greeter:1";
+    }
+
+    /** @return a loopback port where nothing listens (bound, then closed) */
+    private static int deadPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A project folder with .devcontainer/{devcontainer.json, Dockerfile, marker/} and a registry feature. */
+    private Path devcontainerFolder(String image, String registryFeature) throws IOException {
         Path folder = tmp.resolve("project");
         Path dc = Files.createDirectories(folder.resolve(".devcontainer"));
         Files.writeString(dc.resolve("devcontainer.json"), """
@@ -243,14 +317,17 @@ class DevcontainerControlPlaneIT {
                   "build": { "dockerfile": "Dockerfile", "args": { "GREETING": "built-with-arg" }, },
                   "containerEnv": { "HANGAR_IT_CONTAINER_ENV": "from-container-env" },
                   "remoteEnv": { "HANGAR_IT_REMOTE_ENV": "from-remote-env" },
-                  "features": { "./marker": { "message": "feature-option-given" } },
+                  "features": {
+                    "%s": { "greeting": "registry-feature-option-given" },
+                    "./marker": { "message": "feature-option-given" },
+                  },
                   /* runs once, as the container user, in the workspace folder */
                   "postCreateCommand": "echo \\"created in $(pwd)\\" > \\"$HOME/post-create.txt\\"",
-                  "postStartCommand": ["sh", "-c", "date +%s >> \\"$HOME/post-start.txt\\""],
+                  "postStartCommand": ["sh", "-c", "date +%%s >> \\"$HOME/post-start.txt\\""],
                   "forwardPorts": [8080],
                   "customizations": { "vscode": { "extensions": [] } },
                 }
-                """);
+                """.formatted(registryFeature));
         Files.writeString(dc.resolve("Dockerfile"), """
                 FROM %s
                 ARG GREETING=unset
