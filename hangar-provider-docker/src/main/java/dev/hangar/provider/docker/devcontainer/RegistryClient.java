@@ -134,7 +134,10 @@ public final class RegistryClient {
         URI at = uri;
         for (int hop = 0; ; hop++) {
             HttpRequest.Builder b = HttpRequest.newBuilder(at).timeout(timeout).header("Accept", accept);
-            if (token.isPresent() && at.getHost().equals(uri.getHost()))
+            // only to the registry itself: a blob store elsewhere gets a pre-signed URL, not our token
+            if (token.isPresent()
+                    && at.getScheme().equals(uri.getScheme())
+                    && at.getRawAuthority().equals(uri.getRawAuthority()))
                 b.header("Authorization", "Bearer " + token.get());
             Answer r = exchange(b.build(), maxBytes);
             int s = r.status();
