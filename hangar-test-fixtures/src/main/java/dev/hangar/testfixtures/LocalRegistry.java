@@ -14,9 +14,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,6 +62,21 @@ public final class LocalRegistry implements AutoCloseable {
      * @throws org.opentest4j.TestAbortedException (skips the test) when docker-registry is missing
      */
     public static LocalRegistry start(Path parent) throws IOException {
+        return start(parent, Optional.empty());
+    }
+
+    /**
+     * Starts the registry inside network namespace {@code netns} (on that namespace's loopback, where
+     * an engine started there pulls from it as Docker does from any loopback registry: plain HTTP).
+     * The test reaches it only through that engine ({@code docker push}), not with {@link #pushBlob}.
+     *
+     * @param netns a namespace under /run/netns, e.g. {@link ContainerEngineInNetns#netns()}
+     */
+    public static LocalRegistry startInNetns(Path parent, String netns) throws IOException {
+        return start(parent, Optional.of(netns));
+    }
+
+    private static LocalRegistry start(Path parent, Optional<String> netns) throws IOException {
         Assumptions.assumeTrue(
                 HostCommands.executable("docker-registry").isPresent(),
                 "docker-registry is not installed; apt-get install -y --no-install-recommends docker-registry");
@@ -76,12 +94,11 @@ public final class LocalRegistry implements AutoCloseable {
                       addr: 127.0.0.1:0
                       secret: hangar-test-only
                     """.formatted(dir.resolve("storage")));
-            ProcessBuilder pb = new ProcessBuilder(
-                            HostCommands.executable("docker-registry")
-                                    .orElseThrow()
-                                    .toString(),
-                            "serve",
-                            config.toString())
+            List<String> cmd = new ArrayList<>();
+            netns.ifPresent(ns -> cmd.addAll(List.of("nsenter", "--net=/run/netns/" + ns)));
+            cmd.addAll(List.of(
+                    HostCommands.executable("docker-registry").orElseThrow().toString(), "serve", config.toString()));
+            ProcessBuilder pb = new ProcessBuilder(cmd)
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("registry.log").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

@@ -37,7 +37,9 @@ import java.util.stream.Stream;
  * reference are fetched first ({@link RegistryFeatures}) into a folder that is removed afterwards. Both carry the workspace's
  * labels, so {@link #delete} finds them. Build output lines become events ({@code
  * devcontainer-build}, at most {@value #MAX_EVENTS} per build); a failing build's last lines go in
- * the exception. Never pulls. Thread-safe for different workspaces.
+ * the exception. Pulls an {@code image} the engine lacks only from a registry of {@code
+ * pull-registries} ({@link ImagePulls}); a Dockerfile's {@code FROM} is never pulled. Thread-safe for
+ * different workspaces.
  */
 final class DevcontainerImages {
     static final int MAX_EVENTS = 200;
@@ -48,14 +50,17 @@ final class DevcontainerImages {
     private final Path workDir;
     private final long runAsUser;
     private final RegistryFeatures registryFeatures;
+    private final ImagePulls pulls;
 
     /**
      * @param workDir a directory for the generated build contexts and fetched features (removed
      *     after each build)
      * @param registryFeatures fetches features given by OCI reference
      */
-    DevcontainerImages(DockerEngine engine, Path workDir, long runAsUser, RegistryFeatures registryFeatures) {
+    DevcontainerImages(
+            DockerEngine engine, ImagePulls pulls, Path workDir, long runAsUser, RegistryFeatures registryFeatures) {
         this.engine = engine;
+        this.pulls = pulls;
         this.docker = engine.client();
         this.workDir = workDir;
         this.runAsUser = runAsUser;
@@ -144,10 +149,13 @@ final class DevcontainerImages {
             base = baseTag(spec.id());
         } else {
             base = config.image().orElseThrow();
+            if (!exists(base) && pulls.allowed(base)) pulls.pull(base, listener);
             if (!exists(base))
                 throw new ProviderException(
                         "image " + base + " of " + config.file() + " is not in the engine at " + engine.socket()
-                                + "; Hangar does not pull: import or build it first",
+                                + "; Hangar does not pull from " + ImagePulls.registry(base) + ": import or build it"
+                                + " first, or have an administrator list the registry in"
+                                + " providers.docker.pull-registries",
                         true);
         }
         Path context = writeContext(spec.id(), config, base);

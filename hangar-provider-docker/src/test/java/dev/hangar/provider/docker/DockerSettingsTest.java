@@ -18,6 +18,9 @@ class DockerSettingsTest {
         assertThat(s.runAsUser()).isEqualTo(1000);
         assertThat(s.publishAddress()).isEqualTo("127.0.0.1");
         assertThat(s.featureRegistries()).containsExactly("ghcr.io");
+        assertThat(s.pullRegistries())
+                .as("never pull unless an administrator lists registries")
+                .isEmpty();
     }
 
     @Test
@@ -27,14 +30,16 @@ class DockerSettingsTest {
                 "allow-privileged", "true",
                 "run-as-user", "1001",
                 "publish-address", "169.254.3.2",
-                "feature-registries", " ghcr.io, 127.0.0.1:5000 ,Mirror.Example.org"));
+                "feature-registries", " ghcr.io, 127.0.0.1:5000 ,Mirror.Example.org",
+                "pull-registries", "docker.io,mcr.microsoft.com"));
         assertThat(s)
                 .isEqualTo(new DockerSettings(
                         URI.create("unix:///run/podman/podman.sock"),
                         true,
                         1001,
                         "169.254.3.2",
-                        Set.of("ghcr.io", "127.0.0.1:5000", "mirror.example.org")));
+                        Set.of("ghcr.io", "127.0.0.1:5000", "mirror.example.org"),
+                        Set.of("docker.io", "mcr.microsoft.com")));
         assertThat(DockerSettings.parse(Map.of("feature-registries", "")).featureRegistries())
                 .as("empty: no registry features at all")
                 .isEmpty();
@@ -56,5 +61,7 @@ class DockerSettingsTest {
                 .hasMessageContaining("publish-address");
         assertThatThrownBy(() -> DockerSettings.parse(Map.of("feature-registries", "ghcr.io,https://evil/x")))
                 .hasMessageContaining("feature-registries: 'https://evil/x' is not a registry host");
+        assertThatThrownBy(() -> DockerSettings.parse(Map.of("pull-registries", "docker.io/library")))
+                .hasMessageContaining("pull-registries: 'docker.io/library' is not a registry host");
     }
 }

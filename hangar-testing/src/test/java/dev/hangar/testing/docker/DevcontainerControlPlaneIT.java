@@ -16,7 +16,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
-import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testfixtures.LocalRegistry;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
@@ -64,7 +63,12 @@ class DevcontainerControlPlaneIT {
         long t0 = System.nanoTime();
         String workspace = "dc-" + UUID.randomUUID().toString().substring(0, 8);
         try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"));
-                LocalRegistry registry = LocalRegistry.start(tmp)) {
+                LocalRegistry registry = LocalRegistry.start(tmp);
+                // dockerd pulls from a registry on its own loopback in plain HTTP; Podman would need
+                // it in registries.conf as insecure, so the pull case runs on dockerd only
+                LocalRegistry engineRegistry = kind == ContainerEngineInNetns.Engine.DOCKER
+                        ? LocalRegistry.startInNetns(tmp, engine.netns())
+                        : null) {
             String image = "localhost/hangar/workspace:dc-it";
             importWorkspaceImage(engine, tmp, image);
             String feature = publishFeature(registry);
@@ -75,7 +79,11 @@ class DevcontainerControlPlaneIT {
                     tmp,
                     engine,
                     image,
-                    Map.of("feature-registries", registry.host() + ",registry.hangar.invalid,127.0.0.1:" + deadPort))) {
+                    Map.of(
+                            "feature-registries",
+                            registry.host() + ",registry.hangar.invalid,127.0.0.1:" + deadPort,
+                            "pull-registries",
+                            engineRegistry == null ? "" : engineRegistry.host()))) {
                 TestHttp http = cp.http();
                 String token = memberWithKey(cp, USER, clientKey);
 
@@ -231,6 +239,16 @@ class DevcontainerControlPlaneIT {
                                 ""),
                         "feature '" + dead + "' from registry 127.0.0.1:" + deadPort + ": nothing answers");
                 report("two offline-registry workspaces to Failed and deleted %.1f s", seconds(t3));
+
+                // images: pulled only from pull-registries; any other is refused naming the setting
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder("not-pullable", "{\"image\": \"127.0.0.1:" + deadPort + "/hangar-it/ws:1\"}", ""),
+                        "Hangar does not pull from 127.0.0.1:" + deadPort + ": import or build it first, or have an"
+                                + " administrator list the registry in providers.docker.pull-registries");
+                if (engineRegistry != null) pullsFromAListedRegistry(http, token, engine, engineRegistry, image);
                 try (var walk = Files.walk(cp.home())) {
                     assertThat(walk.filter(p -> p.getFileName().toString().startsWith("features-"))
                                     .toList())
@@ -351,14 +369,65 @@ class DevcontainerControlPlaneIT {
         return out;
     }
 
-    /** @return the body of a GET on the engine's REST API */
-    private static String engineGet(ContainerEngineInNetns engine, String path)
+    /**
+     * Pushes the imported image to {@code registry} (inside the engine's namespace) through the
+     * engine, drops that name from the engine, then builds a devcontainer whose {@code image} is that
+     * name: the provider has the engine pull it (pull-registries lists the registry) and the
+     * workspace runs.
+     */
+    private void pullsFromAListedRegistry(
+            TestHttp http, String token, ContainerEngineInNetns engine, LocalRegistry registry, String image)
+            throws Exception {
+        long t0 = System.nanoTime();
+        String repository = registry.host() + "/hangar-it/pulled";
+        engineCall(engine, "POST", "/images/" + image + "/tag?repo=" + repository + "&tag=1", "");
+        String pushed = engineCall(engine, "POST", "/images/" + repository + "/push?tag=1", "X-Registry-Auth: e30=");
+        assertThat(pushed).as("push through the engine").doesNotContain("errorDetail");
+        engineCall(engine, "DELETE", "/images/" + repository + ":1", "");
+        assertThat(engineCall(engine, "GET", "/images/json", "")).doesNotContain(repository);
+        report("pushed the workspace image to the engine's registry %.1f s", seconds(t0));
+
+        String name = "pull-" + UUID.randomUUID().toString().substring(0, 8);
+        Path folder = folder(name, "{\"image\": \"" + repository + ":1\"}", "");
+        long t1 = System.nanoTime();
+        HttpResponse<String> created = http.post(
+                "/api/v1/workspaces",
+                token,
+                body(Map.of("name", name, "template", "container-it", "devcontainer", folder.toString())));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode ws = awaitPhase(http, token, name, "Running", PHASE_TIMEOUT);
+        report("devcontainer image pulled from a pull-registries registry -> Running %.1f s", seconds(t1));
+        assertThat(events(http, token, name)).contains("image-pull pulled " + repository + ":1");
+        assertThat(engineCall(engine, "GET", "/images/json", "")).contains(repository + ":1");
+        assertThat(http.delete("/api/v1/workspaces/" + name, token).statusCode())
+                .isEqualTo(202);
+        await().atMost(PHASE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.get("/api/v1/workspaces/" + name, token).statusCode() == 404);
+        assertThat(leftovers(engine, ws.path("id").asText())).isEmpty();
+    }
+
+    /** @return the body of a call on the engine's REST API (curl; up to 5 minutes, for a push) */
+    private static String engineCall(ContainerEngineInNetns engine, String method, String path, String header)
             throws IOException, InterruptedException {
-        String socket = engine.socketUri().substring("unix://".length());
-        HostCommands.Result r =
-                HostCommands.run(List.of("curl", "-sf", "--unix-socket", socket, "http://engine" + path));
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        return r.output();
+        List<String> cmd = new ArrayList<>(List.of(
+                "curl",
+                "-sS",
+                "-f",
+                "-X",
+                method,
+                "--unix-socket",
+                engine.socketUri().substring("unix://".length())));
+        if (!header.isEmpty()) cmd.addAll(List.of("-H", header));
+        cmd.add("http://engine" + path);
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(method + " " + path + ": " + out).isZero();
+        return out;
     }
 
     private void report(String format, Object... args) {
