@@ -34,8 +34,8 @@ import java.util.stream.Stream;
  * {@code buildImageCmd}, which tars the context): the devcontainer's own {@code build} first
  * (tagged {@code :base}), then Hangar's stage on top of it or of {@code image}
  * ({@link DevcontainerStage}: features, sshd), tagged {@link #tag}. Features given by OCI
- * reference are fetched first ({@link RegistryFeatures}) into a folder that is removed afterwards. Both carry the workspace's
- * labels, so {@link #delete} finds them. Build output lines become events ({@code
+ * reference are fetched first ({@link RegistryFeatures}) into a folder that is removed afterwards.
+ * Both images carry the workspace's labels, so {@link #delete} finds them. Build output lines become events ({@code
  * devcontainer-build}, at most {@value #MAX_EVENTS} per build); a failing build's last lines go in
  * the exception. Pulls an {@code image} the engine lacks only from a registry of {@code
  * pull-registries} ({@link ImagePulls}); a Dockerfile's {@code FROM} is never pulled. Thread-safe for
@@ -53,6 +53,7 @@ final class DevcontainerImages {
     private final ImagePulls pulls;
 
     /**
+     * @param pulls pulls a missing {@code image} from a registry of pull-registries
      * @param workDir a directory for the generated build contexts and fetched features (removed
      *     after each build)
      * @param registryFeatures fetches features given by OCI reference
