@@ -8,6 +8,9 @@ import com.github.dockerjava.api.model.BuildResponseItem;
 import com.github.dockerjava.api.model.Image;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
 import dev.hangar.provider.docker.devcontainer.DevcontainerStage;
+import dev.hangar.provider.docker.devcontainer.FeatureOrder;
+import dev.hangar.provider.docker.devcontainer.FeatureReference;
+import dev.hangar.provider.docker.devcontainer.RegistryFeatures;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
@@ -30,10 +33,13 @@ import java.util.stream.Stream;
  * Builds the image of a devcontainer workspace through the engine's build API (docker-java's
  * {@code buildImageCmd}, which tars the context): the devcontainer's own {@code build} first
  * (tagged {@code :base}), then Hangar's stage on top of it or of {@code image}
- * ({@link DevcontainerStage}: local features, sshd), tagged {@link #tag}. Both carry the workspace's
- * labels, so {@link #delete} finds them. Build output lines become events ({@code
+ * ({@link DevcontainerStage}: features, sshd), tagged {@link #tag}. Features given by OCI
+ * reference are fetched first ({@link RegistryFeatures}) into a folder that is removed afterwards.
+ * Both images carry the workspace's labels, so {@link #delete} finds them. Build output lines become events ({@code
  * devcontainer-build}, at most {@value #MAX_EVENTS} per build); a failing build's last lines go in
- * the exception. Never pulls. Thread-safe for different workspaces.
+ * the exception. Pulls an {@code image} the engine lacks only from a registry of {@code
+ * pull-registries} ({@link ImagePulls}); a Dockerfile's {@code FROM} is never pulled. Thread-safe for
+ * different workspaces.
  */
 final class DevcontainerImages {
     static final int MAX_EVENTS = 200;
@@ -43,15 +49,23 @@ final class DevcontainerImages {
     private final DockerClient docker;
     private final Path workDir;
     private final long runAsUser;
+    private final RegistryFeatures registryFeatures;
+    private final ImagePulls pulls;
 
     /**
-     * @param workDir a directory for the generated build contexts (removed after each build)
+     * @param pulls pulls a missing {@code image} from a registry of pull-registries
+     * @param workDir a directory for the generated build contexts and fetched features (removed
+     *     after each build)
+     * @param registryFeatures fetches features given by OCI reference
      */
-    DevcontainerImages(DockerEngine engine, Path workDir, long runAsUser) {
+    DevcontainerImages(
+            DockerEngine engine, ImagePulls pulls, Path workDir, long runAsUser, RegistryFeatures registryFeatures) {
         this.engine = engine;
+        this.pulls = pulls;
         this.docker = engine.client();
         this.workDir = workDir;
         this.runAsUser = runAsUser;
+        this.registryFeatures = registryFeatures;
     }
 
     /** @return the image reference of workspace {@code id}'s devcontainer */
@@ -73,6 +87,41 @@ final class DevcontainerImages {
     String ensure(WorkspaceSpec spec, DevcontainerConfig config, ProviderListener listener) {
         String tag = tag(spec.id());
         if (exists(tag)) return tag;
+        Path fetched = workDir.resolve("features-" + spec.id());
+        try {
+            return build(spec, fetch(config, fetched, listener), listener);
+        } finally {
+            removeTree(fetched);
+        }
+    }
+
+    /**
+     * Fetches the registry features of {@code config} into folders under {@code dir} (before any
+     * build, so an unreachable registry fails fast), then orders all features ({@link FeatureOrder}).
+     *
+     * @return {@code config} with every feature local
+     */
+    private DevcontainerConfig fetch(DevcontainerConfig config, Path dir, ProviderListener listener) {
+        removeTree(dir);
+        List<DevcontainerConfig.Feature> features = new java.util.ArrayList<>();
+        int n = 0;
+        for (DevcontainerConfig.Feature f : config.features()) {
+            if (f.reference().isEmpty()) {
+                features.add(f);
+                continue;
+            }
+            FeatureReference ref = f.reference().get();
+            Path into = dir.resolve(String.valueOf(n++));
+            listener.event("devcontainer-feature", "fetching feature " + ref + " from " + ref.registry());
+            String digest = registryFeatures.fetch(ref, into);
+            listener.event("devcontainer-feature", "fetched feature " + ref + " (manifest " + digest + ")");
+            features.add(f.fetched(into));
+        }
+        return config.withFeatures(FeatureOrder.order(config.file(), features));
+    }
+
+    private String build(WorkspaceSpec spec, DevcontainerConfig config, ProviderListener listener) {
+        String tag = tag(spec.id());
         if (!config.unsupported().isEmpty())
             listener.event(
                     "devcontainer-unsupported",
@@ -101,10 +150,13 @@ final class DevcontainerImages {
             base = baseTag(spec.id());
         } else {
             base = config.image().orElseThrow();
+            if (!exists(base) && pulls.allowed(base)) pulls.pull(base, listener);
             if (!exists(base))
                 throw new ProviderException(
                         "image " + base + " of " + config.file() + " is not in the engine at " + engine.socket()
-                                + "; Hangar does not pull: import or build it first",
+                                + "; Hangar does not pull from " + ImagePulls.registry(base) + ": import or build it"
+                                + " first, or have an administrator list the registry in"
+                                + " providers.docker.pull-registries",
                         true);
         }
         Path context = writeContext(spec.id(), config, base);
@@ -120,7 +172,7 @@ final class DevcontainerImages {
             listener.event(
                     "devcontainer-build",
                     "building Hangar's stage on " + base + " ("
-                            + config.features().size() + " local feature(s), sshd)");
+                            + config.features().size() + " feature(s), sshd)");
             run(cmd, "Hangar's devcontainer stage", listener);
         } finally {
             removeTree(context);

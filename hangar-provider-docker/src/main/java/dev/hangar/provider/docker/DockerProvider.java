@@ -16,6 +16,8 @@ import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.Volume;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
 import dev.hangar.provider.docker.devcontainer.DevcontainerParser;
+import dev.hangar.provider.docker.devcontainer.RegistryClient;
+import dev.hangar.provider.docker.devcontainer.RegistryFeatures;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
@@ -55,6 +57,8 @@ public final class DockerProvider implements WorkspaceProvider {
 
     private static final Set<Long> STOP_EXIT_CODES = Set.of(0L, 137L, 143L, 255L);
     private static final String ROLE = "dev.hangar.role";
+    /** Connect and per-request limit for feature registries: offline hosts fail fast, not after minutes. */
+    private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(15);
 
     private final DockerEngine engine;
     private final DockerClient docker;
@@ -66,6 +70,7 @@ public final class DockerProvider implements WorkspaceProvider {
     private final LifecycleHooks hooks;
     private final SecretDelivery secrets;
     private final EngineImages images;
+    private final ImagePulls pulls;
 
     DockerProvider(DockerEngine engine, DockerSettings settings, SshKeyFiles keyFiles, Clock clock) {
         this.engine = engine;
@@ -73,11 +78,16 @@ public final class DockerProvider implements WorkspaceProvider {
         this.settings = settings;
         this.keyFiles = keyFiles;
         this.clock = clock;
+        this.pulls = new ImagePulls(engine, settings.pullRegistries());
         this.devcontainerImages = new DevcontainerImages(
-                engine, keyFiles.directory("builds").getParent().resolveSibling("builds"), settings.runAsUser());
+                engine,
+                pulls,
+                keyFiles.directory("builds").getParent().resolveSibling("builds"),
+                settings.runAsUser(),
+                new RegistryFeatures(new RegistryClient(REGISTRY_TIMEOUT), settings.featureRegistries()));
         this.hooks = new LifecycleHooks(engine);
         this.secrets = new SecretDelivery(engine);
-        this.images = new EngineImages(engine);
+        this.images = new EngineImages(engine, pulls);
     }
 
     @Override
@@ -150,9 +160,18 @@ public final class DockerProvider implements WorkspaceProvider {
                         spec.settings().get(ContainerManifests.DEVCONTAINER))
                 .map(dir -> DevcontainerParser.read(Path.of(dir)));
         Instant start = clock.instant();
-        String image =
-                devcontainer.isPresent() ? devcontainerImages.ensure(spec, devcontainer.get(), listener) : spec.image();
-        if (devcontainer.isPresent()) listener.phaseTiming("image", Duration.between(start, clock.instant()));
+        String image;
+        if (devcontainer.isPresent()) {
+            image = devcontainerImages.ensure(spec, devcontainer.get(), listener);
+            listener.phaseTiming("image", Duration.between(start, clock.instant()));
+        } else {
+            image = spec.image();
+            // a registry of pull-registries: pull what the engine lacks; otherwise create says "import it"
+            if (pulls.allowed(image) && images.find(image).isEmpty()) {
+                pulls.pull(image, listener);
+                listener.phaseTiming("image", Duration.between(start, clock.instant()));
+            }
+        }
         ContainerPlan plan =
                 ContainerManifests.plan(spec, settings, keyFiles.directory(spec.id()), devcontainer, image);
         keyFiles.write(spec);

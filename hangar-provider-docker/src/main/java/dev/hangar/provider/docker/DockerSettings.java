@@ -23,20 +23,41 @@ import java.util.TreeSet;
  *       unless the engine runs in another network namespace</td></tr>
  *   <tr><td>{@code run-as-user}</td><td>{@code 1000}</td><td>uid (and gid) the workspace container
  *       runs as; the image contract's user</td></tr>
+ *   <tr><td>{@code feature-registries}</td><td>{@code ghcr.io}</td><td>comma-separated registries
+ *       ({@code host} or {@code host:port}) devcontainer features may be fetched from by the server;
+ *       empty refuses every registry feature</td></tr>
+ *   <tr><td>{@code pull-registries}</td><td>(empty)</td><td>comma-separated registries the engine may
+ *       pull a missing workspace or devcontainer image from ({@code docker.io} for names without a
+ *       registry); empty: Hangar never pulls</td></tr>
  * </table>
  *
  * @param socket the engine's API endpoint, {@code unix://PATH} or {@code tcp://HOST:PORT}
  * @param allowPrivileged whether privileged workspaces are allowed
  * @param runAsUser uid and gid of the workspace container, at least 1
  * @param publishAddress the IP address the SSH port is published on
+ * @param featureRegistries the registries devcontainer features may come from, lower case
+ * @param pullRegistries the registries the engine may pull images from, lower case; empty: never pull
  */
-public record DockerSettings(URI socket, boolean allowPrivileged, long runAsUser, String publishAddress) {
+public record DockerSettings(
+        URI socket,
+        boolean allowPrivileged,
+        long runAsUser,
+        String publishAddress,
+        Set<String> featureRegistries,
+        Set<String> pullRegistries) {
 
     /** The engine socket used when {@code socket} is not set. */
     public static final String DEFAULT_SOCKET = "unix:///var/run/docker.sock";
 
+    /** The registry features may come from when {@code feature-registries} is not set (devcontainers' own). */
+    public static final String DEFAULT_FEATURE_REGISTRIES = "ghcr.io";
+
     /** Every key {@link #parse} accepts. */
-    public static final Set<String> KEYS = Set.of("socket", "allow-privileged", "run-as-user", "publish-address");
+    public static final Set<String> KEYS = Set.of(
+            "socket", "allow-privileged", "run-as-user", "publish-address", "feature-registries", "pull-registries");
+
+    private static final java.util.regex.Pattern REGISTRY = java.util.regex.Pattern.compile(
+            "(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])(?:\\.(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9]))*(?::[0-9]{1,5})?");
 
     private static final java.util.regex.Pattern IP =
             java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
@@ -45,6 +66,8 @@ public record DockerSettings(URI socket, boolean allowPrivileged, long runAsUser
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(publishAddress, "publishAddress");
         if (runAsUser < 1) throw new IllegalArgumentException("runAsUser must be at least 1, got " + runAsUser);
+        featureRegistries = Set.copyOf(featureRegistries);
+        pullRegistries = Set.copyOf(pullRegistries);
     }
 
     /**
@@ -97,7 +120,24 @@ public record DockerSettings(URI socket, boolean allowPrivileged, long runAsUser
                 socket,
                 bool("allow-privileged", settings.getOrDefault("allow-privileged", "false")),
                 runAsUser,
-                publish);
+                publish,
+                registries(settings, "feature-registries", DEFAULT_FEATURE_REGISTRIES),
+                registries(settings, "pull-registries", ""));
+    }
+
+    private static Set<String> registries(Map<String, String> settings, String key, String defaultValue) {
+        Set<String> registries = new TreeSet<>();
+        for (String r : settings.getOrDefault(key, defaultValue).split(",")) {
+            String registry = r.strip().toLowerCase(Locale.ROOT);
+            if (registry.isEmpty()) continue;
+            if (!REGISTRY.matcher(registry).matches())
+                throw new ProviderException(
+                        "docker provider setting " + key + ": '" + r.strip() + "' is not a registry host"
+                                + " (host or host:port, e.g. ghcr.io or 127.0.0.1:5000; no scheme or path)",
+                        true);
+            registries.add(registry);
+        }
+        return registries;
     }
 
     static boolean bool(String key, String value) {

@@ -23,9 +23,9 @@ import java.util.TreeMap;
  * The container engine's images as {@code hangar image} shows them: every tagged image in the engine
  * ({@code GET /images/json}), named by its reference ({@code repository:tag}); import of a root
  * filesystem tarball on the server host ({@link ContainerImages#importRootfs}, what offline hosts
- * have); delete of an image no workspace container uses. Hangar never pulls container images (hosts
- * may be offline): {@link #pull} answers for an image the engine has and refuses any other with the
- * remedy. Untagged images ({@code <none>:<none>}, e.g. build layers) are not listed.
+ * have); delete of an image no workspace container uses. {@link #pull} never pulls (hosts may be
+ * offline): it answers for an image the engine has and refuses any other with the remedy; workspaces
+ * pull images of the registries in {@code pull-registries} themselves ({@link ImagePulls}). Untagged images ({@code <none>:<none>}, e.g. build layers) are not listed.
  *
  * <p>Source of the facts: the engine, on every call (no cache). Thread-safe (docker-java's client
  * is). Errors of the engine become {@link ProviderException}s naming the socket setting.
@@ -34,9 +34,11 @@ final class EngineImages implements WorkspaceImages {
     private static final String NONE = "<none>:<none>";
 
     private final DockerEngine engine;
+    private final ImagePulls pulls;
 
-    EngineImages(DockerEngine engine) {
+    EngineImages(DockerEngine engine, ImagePulls pulls) {
         this.engine = engine;
+        this.pulls = pulls;
     }
 
     /** @return every tagged image of the engine, one entry per reference, sorted by name */
@@ -76,7 +78,9 @@ final class EngineImages implements WorkspaceImages {
     }
 
     /**
-     * Never pulls: hosts may be offline and workspaces must not depend on a registry's uptime.
+     * Never pulls here: the SPI's pull is a background download with progress, which the engine's
+     * pull API is not made into yet; images of a registry in {@code pull-registries} are pulled
+     * when a workspace needs them ({@link ImagePulls}).
      *
      * @return the image when the engine has it
      * @throws UnknownImageException otherwise, saying how to bring it in
@@ -87,7 +91,11 @@ final class EngineImages implements WorkspaceImages {
                 .orElseThrow(() -> new UnknownImageException("image '" + name + "' is not in the container engine at "
                         + engine.socket() + ", and Hangar does not pull container images: import a rootfs tarball"
                         + " (`hangar image import ROOTFS.tar --name " + name + " --provider docker`), or docker"
-                        + " load/pull it on the server host"));
+                        + " load/pull it on the server host"
+                        + (pulls.allowed(withTag(name))
+                                ? "; a workspace that names it pulls it (its registry " + ImagePulls.registry(name)
+                                        + " is in providers.docker.pull-registries)"
+                                : "")));
     }
 
     /**

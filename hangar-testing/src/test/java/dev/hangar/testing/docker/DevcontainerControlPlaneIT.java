@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.cli.CliHarness;
 import dev.hangar.testfixtures.ContainerEngineInNetns;
-import dev.hangar.testfixtures.HostCommands;
+import dev.hangar.testfixtures.LocalRegistry;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
@@ -62,12 +62,28 @@ class DevcontainerControlPlaneIT {
         this.kind = kind;
         long t0 = System.nanoTime();
         String workspace = "dc-" + UUID.randomUUID().toString().substring(0, 8);
-        try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"))) {
+        try (ContainerEngineInNetns engine = ContainerEngineInNetns.start(kind, Path.of("/tmp/hgc"));
+                LocalRegistry registry = LocalRegistry.start(tmp);
+                // dockerd pulls from a registry on its own loopback in plain HTTP; Podman would need
+                // it in registries.conf as insecure, so the pull case runs on dockerd only
+                LocalRegistry engineRegistry = kind == ContainerEngineInNetns.Engine.DOCKER
+                        ? LocalRegistry.startInNetns(tmp, engine.netns())
+                        : null) {
             String image = "localhost/hangar/workspace:dc-it";
             importWorkspaceImage(engine, tmp, image);
-            Path folder = devcontainerFolder(image);
+            String feature = publishFeature(registry);
+            Path folder = devcontainerFolder(image, feature);
             Path clientKey = clientKey(tmp);
-            try (TestControlPlane cp = controlPlane(tmp, engine, image)) {
+            int deadPort = deadPort();
+            try (TestControlPlane cp = controlPlane(
+                    tmp,
+                    engine,
+                    image,
+                    Map.of(
+                            "feature-registries",
+                            registry.host() + ",registry.hangar.invalid,127.0.0.1:" + deadPort,
+                            "pull-registries",
+                            engineRegistry == null ? "" : engineRegistry.host()))) {
                 TestHttp http = cp.http();
                 String token = memberWithKey(cp, USER, clientKey);
 
@@ -113,15 +129,17 @@ class DevcontainerControlPlaneIT {
                 List<String> seen = ssh(
                         sshConfig,
                         workspace,
-                        "cat /etc/hangar-it-build /etc/hangar-it-feature \"$HOME/post-create.txt\";"
+                        "cat /etc/hangar-it-build /etc/hangar-it-feature /etc/hangar-it-registry-feature"
+                                + " \"$HOME/post-create.txt\";"
                                 + " echo \"container=$HANGAR_IT_CONTAINER_ENV\";"
                                 + " echo \"remote=$HANGAR_IT_REMOTE_ENV\"; wc -l < \"$HOME/post-start.txt\"; id -un");
                 assertThat(seen)
-                        .as(
-                                "build arg, feature option, postCreateCommand, containerEnv, remoteEnv, postStart count, user")
+                        .as("build arg, local feature, registry feature (installed after the local one it names),"
+                                + " postCreateCommand, containerEnv, remoteEnv, postStart count, user")
                         .containsExactly(
                                 "built-with-arg",
                                 "feature-option-given",
+                                "registry-feature-option-given after marker",
                                 "created in /workspaces/" + folder.getFileName(),
                                 "container=from-container-env",
                                 "remote=from-remote-env",
@@ -138,7 +156,10 @@ class DevcontainerControlPlaneIT {
                         .anySatisfy(e ->
                                 assertThat(e).startsWith("devcontainer-build ").containsIgnoringCase("step"))
                         .anySatisfy(
-                                e -> assertThat(e).startsWith("post-create ").contains("postCreateCommand done"));
+                                e -> assertThat(e).startsWith("post-create ").contains("postCreateCommand done"))
+                        .anySatisfy(e -> assertThat(e)
+                                .startsWith("devcontainer-feature ")
+                                .contains("fetched feature " + feature));
 
                 assertThat(http.post("/api/v1/workspaces/" + workspace + "/stop", token, "")
                                 .statusCode())
@@ -192,6 +213,48 @@ class DevcontainerControlPlaneIT {
                                 """.formatted(image), ""),
                         "postCreateCommand failed (exit 4): oops-line");
                 report("three bad-input workspaces to Failed and deleted %.1f s", seconds(t2));
+
+                // offline: a registry that does not resolve, one where nothing listens; the reason
+                // names the feature, the registry and the cause, and says what to do
+                long t3 = System.nanoTime();
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder(
+                                "offline-dns",
+                                "{\"image\": \"" + image
+                                        + "\", \"features\": {\"registry.hangar.invalid/f/node:1\": {}}}",
+                                ""),
+                        "feature 'registry.hangar.invalid/f/node:1' from registry registry.hangar.invalid: the host"
+                                + " registry.hangar.invalid does not resolve");
+                String dead = "127.0.0.1:" + deadPort + "/f/node:1";
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder(
+                                "offline-port",
+                                "{\"image\": \"" + image + "\", \"features\": {\"" + dead + "\": {}}}",
+                                ""),
+                        "feature '" + dead + "' from registry 127.0.0.1:" + deadPort + ": nothing answers");
+                report("two offline-registry workspaces to Failed and deleted %.1f s", seconds(t3));
+
+                // images: pulled only from pull-registries; any other is refused naming the setting
+                failsWith(
+                        http,
+                        token,
+                        engine,
+                        folder("not-pullable", "{\"image\": \"127.0.0.1:" + deadPort + "/hangar-it/ws:1\"}", ""),
+                        "Hangar does not pull from 127.0.0.1:" + deadPort + ": import or build it first, or have an"
+                                + " administrator list the registry in providers.docker.pull-registries");
+                if (engineRegistry != null) pullsFromAListedRegistry(http, token, engine, engineRegistry, image);
+                try (var walk = Files.walk(cp.home())) {
+                    assertThat(walk.filter(p -> p.getFileName().toString().startsWith("features-"))
+                                    .toList())
+                            .as("the folders registry features were fetched into are removed after each build")
+                            .isEmpty();
+                }
             }
         }
         report("wall %.1f s", seconds(t0));
@@ -232,8 +295,37 @@ class DevcontainerControlPlaneIT {
         assertThat(leftovers(engine, id)).as("left by " + name).isEmpty();
     }
 
-    /** A project folder with .devcontainer/{devcontainer.json, Dockerfile, marker/}. */
-    private Path devcontainerFolder(String image) throws IOException {
+    /**
+     * Publishes a feature to {@code registry} whose install.sh writes its option to a file, after
+     * checking that the local feature {@code ./marker} ran before it (its installsAfter names it).
+     *
+     * @return the feature's reference
+     */
+    private static String publishFeature(LocalRegistry registry) throws IOException, InterruptedException {
+        registry.pushFeature(
+                "hangar-it/features/greeter",
+                "1",
+                Map.of(
+                        "devcontainer-feature.json",
+                        """
+                {"id": "greeter", "version": "1.0.0", "installsAfter": ["./marker"],
+                 "options": {"greeting": {"type": "string", "default": "registry-default"}}}
+                """,
+                        "install.sh",
+                        "#!/bin/sh\nset -e\nafter=$(test -f /etc/hangar-it-feature && echo marker || echo nothing)\n"
+                                + "echo \"$GREETING after $after\" > /etc/hangar-it-registry-feature\n"));
+        return registry.host() + "/hangar-it/features/greeter:1";
+    }
+
+    /** @return a loopback port where nothing listens (bound, then closed) */
+    private static int deadPort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A project folder with .devcontainer/{devcontainer.json, Dockerfile, marker/} and a registry feature. */
+    private Path devcontainerFolder(String image, String registryFeature) throws IOException {
         Path folder = tmp.resolve("project");
         Path dc = Files.createDirectories(folder.resolve(".devcontainer"));
         Files.writeString(dc.resolve("devcontainer.json"), """
@@ -243,14 +335,17 @@ class DevcontainerControlPlaneIT {
                   "build": { "dockerfile": "Dockerfile", "args": { "GREETING": "built-with-arg" }, },
                   "containerEnv": { "HANGAR_IT_CONTAINER_ENV": "from-container-env" },
                   "remoteEnv": { "HANGAR_IT_REMOTE_ENV": "from-remote-env" },
-                  "features": { "./marker": { "message": "feature-option-given" } },
+                  "features": {
+                    "%s": { "greeting": "registry-feature-option-given" },
+                    "./marker": { "message": "feature-option-given" },
+                  },
                   /* runs once, as the container user, in the workspace folder */
                   "postCreateCommand": "echo \\"created in $(pwd)\\" > \\"$HOME/post-create.txt\\"",
-                  "postStartCommand": ["sh", "-c", "date +%s >> \\"$HOME/post-start.txt\\""],
+                  "postStartCommand": ["sh", "-c", "date +%%s >> \\"$HOME/post-start.txt\\""],
                   "forwardPorts": [8080],
                   "customizations": { "vscode": { "extensions": [] } },
                 }
-                """);
+                """.formatted(registryFeature));
         Files.writeString(dc.resolve("Dockerfile"), """
                 FROM %s
                 ARG GREETING=unset
@@ -274,14 +369,65 @@ class DevcontainerControlPlaneIT {
         return out;
     }
 
-    /** @return the body of a GET on the engine's REST API */
-    private static String engineGet(ContainerEngineInNetns engine, String path)
+    /**
+     * Pushes the imported image to {@code registry} (inside the engine's namespace) through the
+     * engine, drops that name from the engine, then builds a devcontainer whose {@code image} is that
+     * name: the provider has the engine pull it (pull-registries lists the registry) and the
+     * workspace runs.
+     */
+    private void pullsFromAListedRegistry(
+            TestHttp http, String token, ContainerEngineInNetns engine, LocalRegistry registry, String image)
+            throws Exception {
+        long t0 = System.nanoTime();
+        String repository = registry.host() + "/hangar-it/pulled";
+        engineCall(engine, "POST", "/images/" + image + "/tag?repo=" + repository + "&tag=1", "");
+        String pushed = engineCall(engine, "POST", "/images/" + repository + "/push?tag=1", "X-Registry-Auth: e30=");
+        assertThat(pushed).as("push through the engine").doesNotContain("errorDetail");
+        engineCall(engine, "DELETE", "/images/" + repository + ":1", "");
+        assertThat(engineCall(engine, "GET", "/images/json", "")).doesNotContain(repository);
+        report("pushed the workspace image to the engine's registry %.1f s", seconds(t0));
+
+        String name = "pull-" + UUID.randomUUID().toString().substring(0, 8);
+        Path folder = folder(name, "{\"image\": \"" + repository + ":1\"}", "");
+        long t1 = System.nanoTime();
+        HttpResponse<String> created = http.post(
+                "/api/v1/workspaces",
+                token,
+                body(Map.of("name", name, "template", "container-it", "devcontainer", folder.toString())));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode ws = awaitPhase(http, token, name, "Running", PHASE_TIMEOUT);
+        report("devcontainer image pulled from a pull-registries registry -> Running %.1f s", seconds(t1));
+        assertThat(events(http, token, name)).contains("image-pull pulled " + repository + ":1");
+        assertThat(engineCall(engine, "GET", "/images/json", "")).contains(repository + ":1");
+        assertThat(http.delete("/api/v1/workspaces/" + name, token).statusCode())
+                .isEqualTo(202);
+        await().atMost(PHASE_TIMEOUT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> http.get("/api/v1/workspaces/" + name, token).statusCode() == 404);
+        assertThat(leftovers(engine, ws.path("id").asText())).isEmpty();
+    }
+
+    /** @return the body of a call on the engine's REST API (curl; up to 5 minutes, for a push) */
+    private static String engineCall(ContainerEngineInNetns engine, String method, String path, String header)
             throws IOException, InterruptedException {
-        String socket = engine.socketUri().substring("unix://".length());
-        HostCommands.Result r =
-                HostCommands.run(List.of("curl", "-sf", "--unix-socket", socket, "http://engine" + path));
-        assertThat(r.exitCode()).as(r.output()).isZero();
-        return r.output();
+        List<String> cmd = new ArrayList<>(List.of(
+                "curl",
+                "-sS",
+                "-f",
+                "-X",
+                method,
+                "--unix-socket",
+                engine.socketUri().substring("unix://".length())));
+        if (!header.isEmpty()) cmd.addAll(List.of("-H", header));
+        cmd.add("http://engine" + path);
+        Process p = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as(method + " " + path + ": " + out).isZero();
+        return out;
     }
 
     private void report(String format, Object... args) {

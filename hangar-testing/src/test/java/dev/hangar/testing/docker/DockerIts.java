@@ -74,6 +74,19 @@ public final class DockerIts {
      */
     public static TestControlPlane controlPlane(Path tmp, ContainerEngineInNetns engine, String image)
             throws IOException {
+        return controlPlane(tmp, engine, image, Map.of());
+    }
+
+    /**
+     * As {@link #controlPlane(Path, ContainerEngineInNetns, String)}, with more docker provider
+     * settings ({@code providers.docker.*}, e.g. {@code feature-registries}).
+     */
+    public static TestControlPlane controlPlane(
+            Path tmp, ContainerEngineInNetns engine, String image, Map<String, String> providerSettings)
+            throws IOException {
+        Map<String, String> settings = new java.util.HashMap<>(providerSettings);
+        settings.put("socket", engine.socketUri());
+        settings.put("publish-address", engine.publishAddress());
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/" + TEMPLATE + ".yaml"), """
@@ -87,10 +100,7 @@ public final class DockerIts {
                 .home(home)
                 .addProviderFactory(new DockerProviderFactory())
                 .gateway(new SshGatewayHook())
-                .configure(c -> c.withProvider(
-                                "docker",
-                                Map.of("socket", engine.socketUri(), "publish-address", engine.publishAddress()))
-                        .withGateway(Map.of("listen-port", "0")))
+                .configure(c -> c.withProvider("docker", Map.copyOf(settings)).withGateway(Map.of("listen-port", "0")))
                 .start();
     }
 

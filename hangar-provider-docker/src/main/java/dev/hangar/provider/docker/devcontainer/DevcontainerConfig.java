@@ -24,7 +24,8 @@ import java.util.Optional;
  * @param postCreateCommand run once, after the container's first start
  * @param postStartCommand run after every start
  * @param forwardPorts ports {@code hangar config-ssh} forwards with {@code LocalForward}
- * @param features local features ({@code ./x}), in the order of the file
+ * @param features local features ({@code ./x}) and registry ones, in install order (the file's,
+ *     moved after the features they name in {@code installsAfter} or {@code dependsOn})
  * @param unsupported top-level keys Hangar does not act on, in the order of the file (reported as an
  *     event, never silently dropped)
  */
@@ -123,17 +124,82 @@ public record DevcontainerConfig(
     }
 
     /**
-     * A local feature ({@code "./x": {options}}).
+     * A feature: a local one ({@code "./x": {options}}) or one from an OCI registry ({@code
+     * "ghcr.io/devcontainers/features/node:1": {options}}), which is fetched into a folder before the
+     * build ({@link RegistryFeatures}) and then installed like a local one.
      *
      * @param id the key as written, e.g. {@code ./hello}
-     * @param directory the feature's folder (devcontainer-feature.json and install.sh), absolute
+     * @param source where the feature's files are
      * @param options option values as given in devcontainer.json, by option name
      */
-    public record Feature(String id, Path directory, Map<String, String> options) {
+    public record Feature(String id, Source source, Map<String, String> options) {
         public Feature {
             Objects.requireNonNull(id, "id");
-            Objects.requireNonNull(directory, "directory");
+            Objects.requireNonNull(source, "source");
             options = Map.copyOf(options);
         }
+
+        /** A local feature in {@code directory}. */
+        public Feature(String id, Path directory, Map<String, String> options) {
+            this(id, new Local(directory), options);
+        }
+
+        /**
+         * @return the feature's folder (devcontainer-feature.json and install.sh), absolute
+         * @throws IllegalStateException for a registry feature not yet fetched ({@link #fetched})
+         */
+        public Path directory() {
+            return switch (source) {
+                case Local l -> l.directory();
+                case Registry r ->
+                    throw new IllegalStateException("registry feature " + r.reference() + " was not fetched yet");
+            };
+        }
+
+        /** @return the registry reference; empty for a local feature */
+        public Optional<FeatureReference> reference() {
+            return source instanceof Registry r ? Optional.of(r.reference()) : Optional.empty();
+        }
+
+        /** @return this feature with its files in {@code directory} (where a registry feature was fetched to) */
+        public Feature fetched(Path directory) {
+            return new Feature(id, new Local(directory), options);
+        }
+    }
+
+    /** Where a feature's files are. */
+    public sealed interface Source permits Local, Registry {}
+
+    /** @param directory the feature's folder, absolute */
+    public record Local(Path directory) implements Source {
+        public Local {
+            Objects.requireNonNull(directory, "directory");
+        }
+    }
+
+    /** @param reference the feature in its registry */
+    public record Registry(FeatureReference reference) implements Source {
+        public Registry {
+            Objects.requireNonNull(reference, "reference");
+        }
+    }
+
+    /** @return this config with {@code features} in place of its own (registry features fetched) */
+    public DevcontainerConfig withFeatures(List<Feature> features) {
+        return new DevcontainerConfig(
+                folder,
+                file,
+                image,
+                build,
+                containerEnv,
+                remoteEnv,
+                remoteUser,
+                mounts,
+                workspaceFolder,
+                postCreateCommand,
+                postStartCommand,
+                forwardPorts,
+                features,
+                unsupported);
     }
 }

@@ -32,9 +32,10 @@ import java.util.regex.Pattern;
  * .devcontainer.json} at its root) into a {@link DevcontainerConfig}: JSON with comments and
  * trailing commas (Jackson's {@link JsonReadFeature#ALLOW_JAVA_COMMENTS} and {@link
  * JsonReadFeature#ALLOW_TRAILING_COMMA}). Errors name the file, line and column. Keys Hangar does
- * not act on are collected in {@link DevcontainerConfig#unsupported()}; features from registries,
- * bind mounts from outside the folder and variables other than the workspace-folder ones are
- * refused. Pure apart from reading the files; thread-safe (stateless).
+ * not act on are collected in {@link DevcontainerConfig#unsupported()}. Features are local folders
+ * ({@code ./x}) or OCI references ({@link FeatureReference}, fetched before the build by {@link
+ * RegistryFeatures}); bind mounts from outside the folder and variables other than the
+ * workspace-folder ones are refused. Pure apart from reading the files; thread-safe (stateless).
  */
 public final class DevcontainerParser {
     /** The top-level keys Hangar acts on ({@code name} is only a label). */
@@ -346,17 +347,23 @@ public final class DevcontainerParser {
             if (!n.isObject()) throw error("features", "must be an object of feature id: options");
             n.fields().forEachRemaining(e -> {
                 String id = e.getKey();
-                if (!id.startsWith("./"))
-                    throw error(
-                            "features",
-                            "feature '" + id + "' comes from a registry, which Hangar does not fetch (its engine"
-                                    + " host may be offline, and features are OCI artifacts, not images): copy the"
-                                    + " feature's folder next to " + file.getFileName() + " and name it './<folder>'");
-                Path dir = base.resolve(id).normalize();
-                if (!dir.startsWith(base) || dir.equals(base))
-                    throw error("features", "local feature '" + id + "' must be a folder below " + base);
-                if (!Files.isRegularFile(dir.resolve("install.sh")))
-                    throw error("features", "local feature '" + id + "' has no install.sh in " + dir);
+                Optional<FeatureReference> reference;
+                try {
+                    reference = FeatureReference.parse(id);
+                } catch (IllegalArgumentException bad) {
+                    throw error("features", bad.getMessage());
+                }
+                DevcontainerConfig.Source source;
+                if (reference.isPresent()) {
+                    source = new DevcontainerConfig.Registry(reference.get());
+                } else {
+                    Path dir = base.resolve(id).normalize();
+                    if (!dir.startsWith(base) || dir.equals(base))
+                        throw error("features", "local feature '" + id + "' must be a folder below " + base);
+                    if (!Files.isRegularFile(dir.resolve("install.sh")))
+                        throw error("features", "local feature '" + id + "' has no install.sh in " + dir);
+                    source = new DevcontainerConfig.Local(dir);
+                }
                 Map<String, String> options = new LinkedHashMap<>();
                 JsonNode o = e.getValue();
                 if (o.isObject()) {
@@ -372,7 +379,7 @@ public final class DevcontainerParser {
                 } else if (!o.isBoolean()) {
                     throw error("features", "options of '" + id + "' must be an object");
                 }
-                features.add(new Feature(id, dir, options));
+                features.add(new Feature(id, source, options));
             });
             return features;
         }

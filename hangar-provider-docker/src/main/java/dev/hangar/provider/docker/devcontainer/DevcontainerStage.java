@@ -186,7 +186,8 @@ public final class DevcontainerStage {
         return env;
     }
 
-    private static JsonNode manifest(Feature f) {
+    /** @return the feature's devcontainer-feature.json (an empty object when it has none) */
+    static JsonNode manifest(Feature f) {
         Path file = f.directory().resolve("devcontainer-feature.json");
         if (!Files.isRegularFile(file)) return JSON.createObjectNode();
         try {

@@ -91,6 +91,31 @@ class DevcontainerParserTest {
     }
 
     @Test
+    void featuresFromRegistriesAreReferencesKeptInFileOrderWithLocalOnes() throws IOException {
+        write(".devcontainer/local/install.sh", "#!/bin/sh\n");
+        DevcontainerConfig c = read("""
+                {"image": "x:1",
+                 "features": {
+                   "ghcr.io/devcontainers/features/node:1": {"version": "20"},
+                   "./local": {},
+                   "127.0.0.1:5000/team/tool@sha256:%s": "2.1",
+                 }}
+                """.formatted("ab".repeat(32)));
+        assertThat(c.features())
+                .extracting(DevcontainerConfig.Feature::id)
+                .containsExactly(
+                        "ghcr.io/devcontainers/features/node:1",
+                        "./local",
+                        "127.0.0.1:5000/team/tool@sha256:" + "ab".repeat(32));
+        DevcontainerConfig.Feature node = c.features().getFirst();
+        assertThat(node.reference()).contains(new FeatureReference("ghcr.io", "devcontainers/features/node", "1"));
+        assertThat(node.options()).containsExactly(Map.entry("version", "20"));
+        assertThatThrownBy(node::directory).hasMessageContaining("was not fetched yet");
+        assertThat(c.features().get(1).reference()).isEmpty();
+        assertThat(c.features().get(2).options()).containsExactly(Map.entry("version", "2.1"));
+    }
+
+    @Test
     void imageWithDefaultsAndRootFile() throws IOException {
         write(".devcontainer.json", "{\"image\": \"localhost/hangar/workspace:test\"}");
         DevcontainerConfig c = DevcontainerParser.read(dir);
@@ -158,10 +183,15 @@ class DevcontainerParserTest {
         record Case(String json, int line, int column, String message) {}
         for (Case c : List.of(
                 new Case(
-                        "{\"image\": \"x:1\",\n\"features\": {\"ghcr.io/devcontainers/features/go:1\": {}}}",
+                        "{\"image\": \"x:1\",\n\"features\": {\"go\": {}}}",
                         2,
                         1,
-                        "comes from a registry"),
+                        "feature 'go' is not a valid feature reference: name the registry"),
+                new Case(
+                        "{\"image\": \"x:1\",\n\"features\": {\"devcontainers/features/go:1\": {}}}",
+                        2,
+                        1,
+                        "features have no default registry"),
                 new Case("{\"image\": \"x:1\",\n \"features\": {\"./missing\": {}}}", 2, 2, "has no install.sh"),
                 new Case(
                         "{\"image\": \"x:1\",\n  \"mounts\": [\"source=/etc,target=/e,type=bind\"]}",
