@@ -10,7 +10,6 @@ import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.spi.WorkspaceTerminal;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -27,10 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.stream.Collectors;
 
 /**
  * Pod workspaces on Kubernetes: provider type {@value #TYPE}.
@@ -52,14 +47,9 @@ import java.util.stream.Collectors;
  * PodObservations}; the SSH endpoint of a running workspace is the Service's {@code ClusterIP:22}
  * when {@code service-routable=true}, else a loopback port-forward owned by {@link PortForwards}.
  *
- * <p>{@link #delete} removes the StatefulSet, both Secrets and the volume claim by name, each request
- * also selecting the workspace-id label (a delete of the collection selected by {@code metadata.name}
- * and label: one key read on the API server, and another workspace's object of the same name is
- * never touched); the pod and the Service go with the StatefulSet (background propagation through
- * their owner references). While
- * something was found it answers Stopping; once nothing is left under those names, one sweep by the
- * {@code hangar.dev/workspace-id} label removes what remains under other names (the pod until the
- * garbage collector took it), and it answers Absent when that finds nothing.
+ * <p>{@link #delete} closes the workspace's port-forward and lets {@link WorkspaceDeletion} remove its
+ * objects by name, then by label (4 requests while something is found, Stopping; Absent once a
+ * sweep by label finds nothing).
  *
  * <p>API access used (see deploy/README.md for the Role): get/list/create/patch/deletecollection on
  * statefulsets, secrets, persistentvolumeclaims; get/list/create/patch/delete on services (a leftover
@@ -85,8 +75,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private final Clock clock;
     private final boolean ownsClient;
     /** The replicas this provider last wrote per workspace id, so a known workspace's apply needs no read. */
-    /** Per workspace being deleted: the objects a "deleted" event was already emitted for. */
-    private final ConcurrentMap<String, Set<String>> deletedSaid = new ConcurrentHashMap<>();
+    private final WorkspaceDeletion deletion;
 
     private final java.util.concurrent.ConcurrentMap<String, Known> written =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -112,6 +101,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         this.portForwards = new PortForwards(client);
         this.terminal = new PodTerminal(client, settings.namespace());
         this.nodeImages = new NodeImageLoader(client);
+        this.deletion = new WorkspaceDeletion(client, settings.namespace());
         this.ownsClient = ownsClient;
     }
 
@@ -264,7 +254,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 ? java.util.Set.of()
                 : desired.getData().keySet();
         if (applied.getData() == null || want.containsAll(applied.getData().keySet())) return;
-        deleteNamed(
+        deletion.deleteNamed(
                 "Secret",
                 client.secrets().inNamespace(desired.getMetadata().getNamespace()),
                 desired.getMetadata().getName(),
@@ -305,7 +295,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
                 && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         if (!ready && podRevision != null && !podRevision.equals(updateRevision)) {
-            deleteNamed("Pod", client.pods().inNamespace(settings.namespace()), name, workspaceId(sts));
+            deletion.deleteNamed("Pod", client.pods().inNamespace(settings.namespace()), name, workspaceId(sts));
             listener.event(
                     "kubernetes-pod-replaced",
                     "deleted pod " + settings.namespace() + "/" + name + " (revision " + podRevision
@@ -327,10 +317,10 @@ public final class KubernetesProvider implements WorkspaceProvider {
             if (sts != null) {
                 return observed(spec, names, sts, claim(names));
             }
-            List<HasMetadata> leftovers = labelled(spec);
+            List<HasMetadata> leftovers = deletion.labelled(spec.id());
             boolean claimLeft = leftovers.stream().anyMatch(o -> o instanceof PersistentVolumeClaim);
             if (!leftovers.isEmpty() && !claimLeft) {
-                result = new Observation.Stopping("leftover objects " + describe(leftovers));
+                result = new Observation.Stopping("leftover objects " + WorkspaceDeletion.describe(leftovers));
             } else {
                 result = PodObservations.map(
                         new ObservedWorkspace(names, null, null, claimLeft ? claim(names) : null, List.of()),
@@ -389,104 +379,14 @@ public final class KubernetesProvider implements WorkspaceProvider {
         portForwards.close(spec.id());
         written.remove(spec.id());
         applier.forget(spec.id());
-        WorkspaceNames names = WorkspaceNames.of(spec.owner(), spec.name());
-        String ns = settings.namespace();
         Instant start = clock.instant();
         try {
-            // By name, each request also selecting the workspace-id label, so another workspace's object of
-            // the same name is never touched; a name-selected delete is one key read on the API server, not
-            // a scan of the namespace. The StatefulSet first, so its controller does not re-create the pod;
-            // the pod and the Service go with it (background propagation through their owner references:
-            // Services have no delete-collection before Kubernetes 1.23, and fabric8 would fall back to a
-            // list and a delete).
-            List<String> found = new ArrayList<>();
-            found.addAll(deleteNamed(
-                    "StatefulSet", client.apps().statefulSets().inNamespace(ns), names.statefulSet(), spec));
-            found.addAll(deleteNamed("Secret", client.secrets().inNamespace(ns), names.sshSecret(), spec));
-            found.addAll(deleteNamed("Secret", client.secrets().inNamespace(ns), names.userSecrets(), spec));
-            found.addAll(deleteNamed(
-                    "PersistentVolumeClaim", client.persistentVolumeClaims().inNamespace(ns), names.homeClaim(), spec));
-            Observation result;
-            if (!found.isEmpty()) {
-                // An object held by a finalizer (a claim in use) is found again on every call: say it once.
-                Set<String> said = deletedSaid.computeIfAbsent(spec.id(), id -> ConcurrentHashMap.newKeySet());
-                for (String object : found) {
-                    if (said.add(object)) listener.event("kubernetes-deleted", "deleted " + object);
-                }
-                result = new Observation.Stopping("removing " + String.join(", ", found));
-            } else {
-                // Nothing left under the workspace's names: one sweep by label for what remains under others
-                // (the pod until the garbage collector removes it, objects of older name schemes).
-                List<HasMetadata> left = labelled(spec);
-                for (HasMetadata object : left) {
-                    if (object.getMetadata().getDeletionTimestamp() != null) continue;
-                    String name = object.getMetadata().getName();
-                    if (object instanceof Service) {
-                        // Exactly the object the list found (it carries the label): its resourceVersion is
-                        // the delete's precondition.
-                        client.services()
-                                .inNamespace(ns)
-                                .withName(name)
-                                .lockResourceVersion(object.getMetadata().getResourceVersion())
-                                .delete();
-                        listener.event("kubernetes-deleted", "deleted Service " + ns + "/" + name);
-                        continue;
-                    }
-                    for (String deleted : deleteNamed(object.getKind(), collection(object), name, spec)) {
-                        listener.event("kubernetes-deleted", "deleted " + deleted);
-                    }
-                }
-                result = left.isEmpty()
-                        ? new Observation.Absent()
-                        : new Observation.Stopping("removing " + describe(left));
-                if (left.isEmpty()) deletedSaid.remove(spec.id());
-            }
+            Observation result = deletion.delete(spec, listener);
             listener.phaseTiming("delete", Duration.between(start, clock.instant()));
             return result;
         } catch (KubernetesClientException e) {
             throw translate("deleting workspace " + spec.owner() + "/" + spec.name(), e);
         }
-    }
-
-    /** @return the namespaced collection of {@code object}'s kind (one of the kinds a workspace has) */
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<?, ?, ?> collection(HasMetadata object) {
-        String ns = settings.namespace();
-        return switch (object) {
-            case StatefulSet s -> client.apps().statefulSets().inNamespace(ns);
-            case Pod p -> client.pods().inNamespace(ns);
-            case Secret s -> client.secrets().inNamespace(ns);
-            case PersistentVolumeClaim c -> client.persistentVolumeClaims().inNamespace(ns);
-            default -> throw new IllegalArgumentException("not a workspace kind: " + object.getKind());
-        };
-    }
-
-    /**
-     * Deletes the object {@code name} of one kind when it carries the workspace's id label, in one
-     * request (a delete of the collection selected by name and label).
-     *
-     * @return "Kind namespace/name" of what was deleted or is still being deleted, empty when none
-     */
-    private List<String> deleteNamed(
-            String kind,
-            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<?, ?, ?> objects,
-            String name,
-            WorkspaceSpec spec) {
-        return deleteNamed(kind, objects, name, spec.id());
-    }
-
-    private List<String> deleteNamed(
-            String kind,
-            io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<?, ?, ?> objects,
-            String name,
-            String workspaceId) {
-        return objects
-                .withLabel(WorkspaceManifests.LABEL_WORKSPACE_ID, workspaceId)
-                .withField("metadata.name", name)
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                .delete()
-                .stream()
-                .map(d -> kind + " " + settings.namespace() + "/" + d.getName())
-                .toList();
     }
 
     /** Closes the port-forwards (and the client when owned). Workspaces keep running. */
@@ -536,29 +436,6 @@ public final class KubernetesProvider implements WorkspaceProvider {
         return events;
     }
 
-    /** @return every object labelled with the workspace id, StatefulSets first, claims last */
-    private List<HasMetadata> labelled(WorkspaceSpec spec) {
-        String ns = settings.namespace();
-        String key = WorkspaceManifests.LABEL_WORKSPACE_ID;
-        String id = spec.id();
-        List<HasMetadata> all = new ArrayList<>();
-        all.addAll(client.apps()
-                .statefulSets()
-                .inNamespace(ns)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        all.addAll(client.pods().inNamespace(ns).withLabel(key, id).list().getItems());
-        all.addAll(client.services().inNamespace(ns).withLabel(key, id).list().getItems());
-        all.addAll(client.secrets().inNamespace(ns).withLabel(key, id).list().getItems());
-        all.addAll(client.persistentVolumeClaims()
-                .inNamespace(ns)
-                .withLabel(key, id)
-                .list()
-                .getItems());
-        return all;
-    }
-
     private static String workspaceId(HasMetadata object) {
         return object.getMetadata().getLabels().get(WorkspaceManifests.LABEL_WORKSPACE_ID);
     }
@@ -566,12 +443,6 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private static boolean isZero(StatefulSet sts) {
         Integer replicas = sts.getSpec().getReplicas();
         return replicas != null && replicas == 0;
-    }
-
-    private static String describe(List<HasMetadata> objects) {
-        return objects.stream()
-                .map(o -> o.getKind() + "/" + o.getMetadata().getName())
-                .collect(Collectors.joining(", "));
     }
 
     /**
