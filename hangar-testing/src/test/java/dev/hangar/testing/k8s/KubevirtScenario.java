@@ -295,11 +295,7 @@ final class KubevirtScenario {
                     .alias("VMI, launcher pod and its Secret removed by the garbage collector")
                     .until(() -> cluster.vmiOrNull(vmName) == null
                             && standIn.launcherPods().isEmpty()
-                            && admin.secrets()
-                                            .inNamespace(namespace)
-                                            .withName(vmName + "-launcher-ssh")
-                                            .get()
-                                    == null);
+                            && standIn.launcherSecrets().isEmpty());
             report("delete -> row gone, VMI and launcher collected %.1f s", seconds(td));
             assertLeftNothing(vmName, dvName, bystanderVm.getMetadata().getUid(), bystanderSecret);
             assertThat(standIn.lastError()).as("stand-in errors").isEmpty();

@@ -91,6 +91,11 @@ final class KubevirtStandIn implements AutoCloseable {
         return launcher.all();
     }
 
+    /** @return the launcher pods' Secrets in the namespace */
+    List<io.fabric8.kubernetes.api.model.Secret> launcherSecrets() {
+        return launcher.secrets();
+    }
+
     /** @return the last error of a tick other than a lost write, for a test's failure message */
     Optional<RuntimeException> lastError() {
         return Optional.ofNullable(lastError.get());

@@ -42,13 +42,18 @@ import java.util.Optional;
  * in for virt-launcher's masquerade binding, which forwards the pod's port 22 to the guest's: a
  * small Perl relay (perl-base is in every Debian image) from port 22 of the pod to sshd on 2222, as
  * root, since the non-root sshd cannot bind port 22. The user-data's keys go to a Secret {@code
- * <vmi>-launcher-ssh} (owned by the VMI, so the garbage collector removes it with the VMI) laid out
+ * <vmi>-launcher-<uid prefix>} (one per VMI, owned by it, so the garbage collector removes it with
+ * the VMI; labelled as the pod) laid out
  * as the image's entrypoint reads it ({@code authorized_keys}, {@code ssh_host_<type>_key}, {@code
  * .pub}, {@code -cert.pub}).
  */
 final class StandInLauncher {
     /** KubeVirt's label on the virt-launcher pod: the uid of the VMI it runs. */
     static final String CREATED_BY = "kubevirt.io/created-by";
+    /** KubeVirt's label key and value of its virt-launcher pods (also on the stand-in's Secrets). */
+    static final String LAUNCHER_LABEL = "kubevirt.io";
+
+    static final String LAUNCHER = "virt-launcher";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final int GUEST_SSH_PORT = 2222;
@@ -105,7 +110,16 @@ final class StandInLauncher {
     List<Pod> all() {
         return client.pods()
                 .inNamespace(namespace)
-                .withLabel("kubevirt.io", "virt-launcher")
+                .withLabel(LAUNCHER_LABEL, LAUNCHER)
+                .list()
+                .getItems();
+    }
+
+    /** @return every launcher's Secret in the namespace */
+    List<Secret> secrets() {
+        return client.secrets()
+                .inNamespace(namespace)
+                .withLabel(LAUNCHER_LABEL, LAUNCHER)
                 .list()
                 .getItems();
     }
@@ -129,18 +143,26 @@ final class StandInLauncher {
                 .withController(true)
                 .withBlockOwnerDeletion(true)
                 .build();
+        // One Secret per VMI (its uid in the name): the previous VMI's, which the garbage collector is
+        // removing, is never reused by the next start.
+        String secret = name + "-launcher-" + vmi.getMetadata().getUid().substring(0, 8);
         client.secrets()
                 .inNamespace(namespace)
                 .resource(new SecretBuilder()
                         .withNewMetadata()
-                        .withName(name + "-launcher-ssh")
+                        .withName(secret)
+                        .withLabels(Map.of(
+                                LAUNCHER_LABEL,
+                                LAUNCHER,
+                                CREATED_BY,
+                                vmi.getMetadata().getUid()))
                         .withOwnerReferences(owner)
                         .endMetadata()
                         .withStringData(guest.files())
                         .build())
                 .createOr(op -> op.update());
         Map<String, String> labels = new LinkedHashMap<>(vmi.getMetadata().getLabels());
-        labels.put("kubevirt.io", "virt-launcher");
+        labels.put(LAUNCHER_LABEL, LAUNCHER);
         labels.put(CREATED_BY, vmi.getMetadata().getUid());
         Map<String, String> nodeSelector = new LinkedHashMap<>();
         map(templateSpec.get("nodeSelector")).forEach((k, v) -> nodeSelector.put(k, String.valueOf(v)));
@@ -217,7 +239,7 @@ final class StandInLauncher {
                 .addNewVolume()
                 .withName("ssh")
                 .withNewSecret()
-                .withSecretName(name + "-launcher-ssh")
+                .withSecretName(secret)
                 .endSecret()
                 .endVolume()
                 .endSpec()
