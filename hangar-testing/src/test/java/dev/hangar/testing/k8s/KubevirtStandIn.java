@@ -244,6 +244,15 @@ final class KubevirtStandIn implements AutoCloseable {
             if (pod.isPresent()) {
                 if (pod.get().getMetadata().getDeletionTimestamp() == null) {
                     client.pods().inNamespace(namespace).resource(pod.get()).delete();
+                } else if (StandInLauncher.terminated(pod.get())) {
+                    // Every container has stopped: remove the object now. The 1.20 kubelet loses a
+                    // race with its own dead-container cleanup when containers exit at once on
+                    // SIGTERM and then leaves the object until its next one-minute resync.
+                    client.pods()
+                            .inNamespace(namespace)
+                            .resource(pod.get())
+                            .withGracePeriod(0)
+                            .delete();
                 }
             } else if (vmi.getMetadata().getDeletionTimestamp() == null) {
                 vmis.withName(name).delete();

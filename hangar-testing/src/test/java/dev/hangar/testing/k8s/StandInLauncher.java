@@ -255,6 +255,15 @@ final class StandInLauncher {
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
+    /** @return whether every container of the pod has terminated (none is waiting or running) */
+    static boolean terminated(Pod pod) {
+        return pod.getStatus() != null
+                && pod.getStatus().getContainerStatuses() != null
+                && !pod.getStatus().getContainerStatuses().isEmpty()
+                && pod.getStatus().getContainerStatuses().stream()
+                        .allMatch(c -> c.getState() != null && c.getState().getTerminated() != null);
+    }
+
     /** The login user and sshd's files, as cloud-init would install them from the user-data. */
     record Guest(String user, Map<String, String> files) {}
 
