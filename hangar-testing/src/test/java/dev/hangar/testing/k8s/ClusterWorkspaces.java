@@ -1,22 +1,13 @@
 package dev.hangar.testing.k8s;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hangar.cli.sshconfig.GatewayHost;
-import dev.hangar.cli.sshconfig.SshConfigInput;
-import dev.hangar.cli.sshconfig.SshConfigWriter;
-import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.provider.kubernetes.WorkspaceManifests;
 import dev.hangar.testing.TestHttp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,31 +18,10 @@ import java.util.function.Supplier;
 
 /**
  * What the Kubernetes ITs ({@link KubernetesWorkspaceIT}, {@link InClusterIT}) do with a workspace on
- * the real cluster, one copy: write the ssh config {@code hangar config-ssh} writes, wait for a phase
- * through the API, and list the objects the provider made for it by label.
+ * the real cluster, one copy: wait for a phase through the API, and list the objects the provider made for it by label.
  */
 final class ClusterWorkspaces {
     private ClusterWorkspaces() {}
-
-    /**
-     * Writes the ssh config {@code hangar config-ssh} writes (the same writer) into a new 0700 home
-     * {@code dir}: ProxyJump through the gateway, the gateway's and the workspace's host keys pinned,
-     * StrictHostKeyChecking yes.
-     *
-     * @return the {@code ~/.ssh/config} to pass to {@code ssh -F} (one Include line; the hosts live in
-     *     the file Hangar manages)
-     */
-    static Path sshConfig(Path dir, GatewayHost gateway, String user, Path clientKey, String workspace, String hostKey)
-            throws IOException {
-        Path home = Files.createDirectory(
-                dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        new SshConfigWriter(home)
-                .apply(new SshConfigInput(
-                        gateway, user, clientKey.toAbsolutePath(), List.of(new WorkspaceHostKey(workspace, hostKey))));
-        assertThat(Files.readString(home.resolve(".ssh/hangar/config")))
-                .contains("ProxyJump", "StrictHostKeyChecking yes");
-        return home.resolve(".ssh/config");
-    }
 
     /**
      * Polls {@code GET /api/v1/workspaces/NAME} every 250 ms until its phase is {@code phase}; fails

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -186,33 +185,7 @@ class InClusterIT {
                 .isEqualTo(viaFollower.get("/api/v1/ssh/host-ca", token).body());
 
         // A Pod workspace through the follower's API (the leader finds the change in the store).
-        Path keys = Files.createDirectory(
-                tmp.resolve("keys"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path clientKey = keys.resolve("id_ed25519");
-        InClusterImages.check(LocalCluster.run(
-                Duration.ofSeconds(30),
-                List.of(
-                        "ssh-keygen",
-                        "-q",
-                        "-t",
-                        "ed25519",
-                        "-N",
-                        "",
-                        "-C",
-                        "it@incluster",
-                        "-f",
-                        clientKey.toString())));
-        assertThat(viaFollower
-                        .post(
-                                "/api/v1/users/me/keys",
-                                token,
-                                json(
-                                        "key",
-                                        Files.readString(keys.resolve("id_ed25519.pub"))
-                                                .strip()))
-                        .statusCode())
-                .isEqualTo(201);
+        Path clientKey = GatewaySsh.registeredKey(tmp.resolve("keys"), viaFollower, token);
         long tCreate = System.nanoTime();
         var created = viaFollower.post("/api/v1/workspaces", token, json("name", WORKSPACE, "template", "pod-it"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
@@ -230,14 +203,14 @@ class InClusterIT {
                 .getFirst()
                 .getNodePort();
         String user = ws.path("owner").asText();
-        Path sshConfig = ClusterWorkspaces.sshConfig(
+        Path sshConfig = GatewaySsh.config(
                 tmp.resolve("sshhome"),
                 new GatewayHost(
                         cluster.nodeIp(), nodePort, infoF.path("gatewayHostKey").asText()),
                 user,
-                clientKey,
                 WORKSPACE,
-                ws.path("hostKey").asText());
+                ws.path("hostKey").asText(),
+                clientKey);
         long tSsh = System.nanoTime();
         assertThat(awaitSsh(sshConfig, "id -un")).containsExactly(user);
         report("first ssh command through the in-cluster gateway (NodePort %d) %.1f s", nodePort, seconds(tSsh));

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
-import dev.hangar.cli.sshconfig.GatewayHost;
 import dev.hangar.provider.kubernetes.KubernetesProviderFactory;
 import dev.hangar.provider.kubernetes.WorkspaceNames;
-import dev.hangar.server.GatewayHook;
 import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
@@ -70,8 +68,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The same cluster also serves issue #19's extended resources ({@link ExtendedResourceScenario}) and
  * issue #12's KubeVirt workspaces ({@link KubevirtScenario}: KubeVirt's and CDI's CRDs from the
- * project's structural schemas and a stand-in for their controllers, the server as the same
- * ServiceAccount with {@code deploy/}'s Role {@code hangar-vms}).
+ * project's structural schemas and a stand-in for their controllers and launcher pods (sshd of the
+ * same workspace image), the server as the same ServiceAccount with {@code deploy/}'s Role {@code
+ * hangar-vms}, ssh through the gateway and the VM's Service).
  *
  * <p>Skips, saying why, when the host cannot run the cluster (not root, no network namespaces or
  * overlayfs, the binaries cannot be built). With {@code HANGAR_K8S_IT_REQUIRED=true} (set by
@@ -183,12 +182,6 @@ class KubernetesWorkspaceIT {
         assertThat(rbac.exitCode()).as(rbac.output()).isZero();
         Path serverKubeconfig = serverKubeconfig();
 
-        Path keys = Files.createDirectory(
-                tmp.resolve("keys"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path clientKey = keys.resolve("id_ed25519");
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "alice@it", "-f", clientKey.toString()));
-
         Path home = Files.createDirectories(tmp.resolve("home"));
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/pod-it.yaml"), template(cluster.workspaceImage()));
@@ -215,13 +208,7 @@ class KubernetesWorkspaceIT {
                 .start()) {
             TestHttp http = cp.http();
             String token = cp.createUser(USER, false).token();
-            HttpResponse<String> key = http.post(
-                    "/api/v1/users/me/keys",
-                    token,
-                    body(Map.of(
-                            "key",
-                            Files.readString(keys.resolve("id_ed25519.pub")).strip())));
-            assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+            Path clientKey = GatewaySsh.registeredKey(tmp.resolve("keys"), http, token);
 
             // Create -> Running -> first command over ssh through the gateway.
             long t0 = System.nanoTime();
@@ -232,7 +219,13 @@ class KubernetesWorkspaceIT {
             double running = seconds(t0);
             String id = ws.path("id").asText();
             WorkspaceNames names = WorkspaceNames.of(USER, WORKSPACE);
-            Path sshConfig = sshConfig(cp, ws, clientKey);
+            Path sshConfig = GatewaySsh.config(
+                    tmp.resolve("sshhome"),
+                    cp,
+                    USER,
+                    WORKSPACE,
+                    ws.path("hostKey").asText(),
+                    clientKey);
 
             String marker = "written before stop " + UUID.randomUUID();
             List<String> first = awaitSsh(
@@ -355,12 +348,13 @@ class KubernetesWorkspaceIT {
     @Test
     @Order(4)
     void kubevirtWorkspaceLifecycleAgainstTheRealApiServerWithCrdsAndAStandInController() throws Exception {
-        // Issue #12 on the same cluster: KubeVirt's and CDI's CRDs, a stand-in for their controllers,
-        // the server as the hangar-server ServiceAccount with deploy/'s Role hangar-vms.
+        // Issue #12 on the same cluster: KubeVirt's and CDI's CRDs, a stand-in for their controllers and
+        // launcher pods (sshd of the workspace image), the server as the hangar-server ServiceAccount
+        // with deploy/'s Role hangar-vms, ssh through the gateway and the VM's Service.
         LocalCluster.Result rbac = cluster.kubectl("apply", "-f", deploy("namespaces.yaml"), "-f", deploy("rbac.yaml"));
         assertThat(rbac.exitCode()).as(rbac.output()).isZero();
         Path serverKubeconfig = serverKubeconfig();
-        double wall = new KubevirtScenario(admin, VM_NAMESPACE, repo)
+        double wall = new KubevirtScenario(admin, VM_NAMESPACE, repo, cluster.workspaceImage(), cluster.nodeIp())
                 .run(Files.createDirectories(tmp.resolve("kubevirt-home")), serverKubeconfig);
         report("kubevirt: whole lifecycle against the real API server %.1f s", wall);
     }
@@ -404,21 +398,6 @@ class KubernetesWorkspaceIT {
                   diskGiB: {min: 1, max: 2}
                 settings: {image-pull-policy: Never}
                 """.formatted(image);
-    }
-
-    /**
-     * Writes the ssh config {@code hangar config-ssh} writes (same writer): ProxyJump through the
-     * gateway, the gateway's and the workspace's host keys pinned, StrictHostKeyChecking yes.
-     */
-    private Path sshConfig(TestControlPlane cp, JsonNode ws, Path clientKey) throws IOException {
-        GatewayHook.GatewayInfo gw = cp.server().gateway();
-        return ClusterWorkspaces.sshConfig(
-                tmp.resolve("sshhome"),
-                new GatewayHost(gw.host(), gw.port(), gw.hostKey()),
-                USER,
-                clientKey,
-                WORKSPACE,
-                ws.path("hostKey").asText());
     }
 
     /** {@link GatewaySsh#awaitSsh} on this test's workspace. */
@@ -595,15 +574,6 @@ class KubernetesWorkspaceIT {
         ObjectNode n = Json.mapper().createObjectNode();
         fields.forEach(n::put);
         return n.toString();
-    }
-
-    private static void run(List<String> cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .inheritIO()
-                .start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
     }
 
     /**

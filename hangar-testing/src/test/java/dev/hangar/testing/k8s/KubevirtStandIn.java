@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -29,19 +30,23 @@ import java.util.concurrent.atomic.AtomicReference;
  * A TEST STAND-IN for KubeVirt's virt-controller and CDI's controller, against a real API server that
  * serves only their CRDs ({@code hangar-provider-kubevirt/src/test/resources/crds/kubevirt-cdi.yaml}):
  * KubeVirt needs nested virtualisation and its images, CDI its importer images, and neither can run
- * here. It does what they visibly do to the objects Hangar writes, nothing more (no VM runs, no disk
- * is filled):
+ * here. It does what they visibly do to the objects Hangar writes, nothing more (no VM runs and no
+ * disk is filled; the "guest" is a container of the workspace image):
  *
  * <ul>
  *   <li>CDI: for each DataVolume, a PersistentVolumeClaim of the same name owned by it (class, size
- *       from {@code spec.storage}), and {@code status.phase} stepping Pending, ImportScheduled,
+ *       from {@code spec.storage}; it binds when the launcher pod is scheduled, as with
+ *       WaitForFirstConsumer classes), and {@code status.phase} stepping Pending, ImportScheduled,
  *       ImportInProgress with {@code status.progress} 10.00%, 45.20% (held there until {@link
  *       #releaseImports()}), 80.00%, then Succeeded 100.0%, one step per tick.
- *   <li>virt-controller: for a VirtualMachine with {@code runStrategy: Always} whose root DataVolume
- *       has Succeeded, a VirtualMachineInstance (owned by the VM, the VM template's labels and spec, a
- *       new uid per start, phase Running with a Ready condition); with {@code Halted}, the VMI deleted.
- *       The VM's {@code status.printableStatus} follows: Provisioning, Starting, Running, Stopping,
- *       Stopped (through the status subresource, as virt-controller writes it).
+ *   <li>virt-controller (and virt-handler's status reports): for a VirtualMachine with {@code
+ *       runStrategy: Always} whose root DataVolume has Succeeded, a VirtualMachineInstance (owned by
+ *       the VM, the VM template's labels and spec, a new uid per start) and its virt-launcher pod
+ *       ({@link StandInLauncher}: sshd of the workspace image with the cloud-init Secret's user, keys
+ *       and pinned host key, the DataVolume's claim as the disk); the VMI's phase and Ready condition
+ *       follow the pod's. With {@code Halted}, the pod is deleted, then the VMI. The VM's {@code
+ *       status.printableStatus} follows: Provisioning, Starting, Running, Stopping, Stopped (through
+ *       the status subresource, as virt-controller writes it).
  * </ul>
  *
  * <p>Polls the namespace every {@code tick} on one virtual thread (a real controller watches; the
@@ -53,15 +58,21 @@ final class KubevirtStandIn implements AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
+    private final StandInLauncher launcher;
     private final CountDownLatch imports = new CountDownLatch(1);
     private final AtomicReference<RuntimeException> lastError = new AtomicReference<>();
     private final AtomicInteger vmisCreated = new AtomicInteger();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("kubevirt-stand-in").factory());
 
-    KubevirtStandIn(KubernetesClient client, String namespace, Duration tick) {
+    /**
+     * @param image the workspace image the launcher pods run ({@link StandInLauncher})
+     * @param tick how often the namespace is polled
+     */
+    KubevirtStandIn(KubernetesClient client, String namespace, String image, Duration tick) {
         this.client = client;
         this.namespace = namespace;
+        this.launcher = new StandInLauncher(client, namespace, image);
         loop.scheduleWithFixedDelay(this::tick, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -73,6 +84,16 @@ final class KubevirtStandIn implements AutoCloseable {
     /** @return how many VMIs the stand-in created (one per start) */
     int vmisCreated() {
         return vmisCreated.get();
+    }
+
+    /** @return the virt-launcher pods in the namespace */
+    List<Pod> launcherPods() {
+        return launcher.all();
+    }
+
+    /** @return the launcher pods' Secrets in the namespace */
+    List<io.fabric8.kubernetes.api.model.Secret> launcherSecrets() {
+        return launcher.secrets();
     }
 
     /** @return the last error of a tick other than a lost write, for a test's failure message */
@@ -209,11 +230,33 @@ final class KubevirtStandIn implements AutoCloseable {
             } else if (vmi.getMetadata().getDeletionTimestamp() != null) {
                 printable = "Stopping";
             } else {
-                printable = "Running";
+                Optional<Pod> pod = launcher.find(vmi);
+                if (pod.isEmpty()) launcher.start(vm, vmi);
+                boolean running = pod.map(p -> p.getStatus() != null
+                                && "Running".equals(p.getStatus().getPhase()))
+                        .orElse(false);
+                syncInstance(vmi, running, pod.map(StandInLauncher::ready).orElse(false));
+                printable = running ? "Running" : "Starting";
             }
         } else if (vmi != null) {
-            if (vmi.getMetadata().getDeletionTimestamp() == null)
+            // As KubeVirt: the launcher pod goes first, the VMI (held by its finalizer there) after it.
+            Optional<Pod> pod = launcher.find(vmi);
+            if (pod.isPresent()) {
+                if (pod.get().getMetadata().getDeletionTimestamp() == null) {
+                    client.pods().inNamespace(namespace).resource(pod.get()).delete();
+                } else if (StandInLauncher.terminated(pod.get())) {
+                    // Every container has stopped: remove the object now. The 1.20 kubelet loses a
+                    // race with its own dead-container cleanup when containers exit at once on
+                    // SIGTERM and then leaves the object until its next one-minute resync.
+                    client.pods()
+                            .inNamespace(namespace)
+                            .resource(pod.get())
+                            .withGracePeriod(0)
+                            .delete();
+                }
+            } else if (vmi.getMetadata().getDeletionTimestamp() == null) {
                 vmis.withName(name).delete();
+            }
             printable = "Stopping";
         } else {
             printable = "Stopped";
@@ -239,8 +282,8 @@ final class KubevirtStandIn implements AutoCloseable {
         map(map(template.get("metadata")).get("labels")).forEach((k, v) -> labels.put(k, String.valueOf(v)));
         labels.put("kubevirt.io/vm", vm.getMetadata().getName());
         Map<String, Object> status = new LinkedHashMap<>();
-        status.put("phase", "Running");
-        status.put("conditions", List.of(condition("Ready", "True", "")));
+        status.put("phase", "Scheduling");
+        status.put("conditions", List.of(condition("Ready", "False", "")));
         return new GenericKubernetesResourceBuilder()
                 .withApiVersion(KubevirtApi.KUBEVIRT_V1)
                 .withKind("VirtualMachineInstance")
@@ -252,6 +295,19 @@ final class KubevirtStandIn implements AutoCloseable {
                 .endMetadata()
                 .withAdditionalProperties(Map.of("spec", template.getOrDefault("spec", Map.of()), "status", status))
                 .build();
+    }
+
+    /** The VMI's phase and Ready condition follow its launcher pod's, as virt-handler reports them. */
+    private void syncInstance(GenericKubernetesResource vmi, boolean running, boolean ready) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("phase", running ? "Running" : "Scheduled");
+        status.put("conditions", List.of(condition("Ready", ready ? "True" : "False", "")));
+        if (status.equals(vmi.getAdditionalProperties().get("status"))) return;
+        vmi.getAdditionalProperties().put("status", status);
+        client.genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE_INSTANCE)
+                .inNamespace(namespace)
+                .resource(vmi)
+                .update();
     }
 
     /** @return the name of the VM's first {@code dataVolume} volume */
