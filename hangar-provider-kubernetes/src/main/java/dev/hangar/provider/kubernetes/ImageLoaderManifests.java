@@ -15,7 +15,8 @@ import java.util.Map;
  * The short-lived loader Pod of {@code hangar image load} on one node (pure; docs/adr/0015): pinned
  * to the node by {@code spec.nodeName} (no scheduler, every taint tolerated), running the configured
  * loader image as root with no capabilities, a read-only root file system and no service account
- * token; it only sleeps, and {@link NodeImageLoader} drives it through {@code pods/exec}. Mounts: an
+ * token; it only sleeps, and {@link NodeLoad} drives it through {@code pods/exec} (one exec starts
+ * the {@link #RECEIVER} that {@link LoaderPortForward} sends the archive to). Mounts: an
  * emptyDir at {@value #LOAD_DIR} for the archive, the node's {@code ctr} binary (hostPath, type
  * File) at {@value #CTR} and its containerd socket (hostPath, type Socket) at {@value #SOCKET};
  * the hostPath types make a missing binary or socket a clear {@code FailedMount} event rather than
