@@ -223,8 +223,14 @@ final class ImageLoaderManifests {
                 eval {
                     local $SIG{ALRM} = sub { die "idle\\n" };
                     alarm 60;
-                    my $h = <$c>;
-                    defined $h or die "no header\\n";
+                    # The header byte by byte: a buffered readline would swallow archive bytes that
+                    # the sysread below then never sees.
+                    my $h = "";
+                    while ($h !~ /\\n\\z/) {
+                        sysread($c, my $b, 1) or die "no header\\n";
+                        $h .= $b;
+                        length($h) < 64 or die "bad header\\n";
+                    }
                     my $size = -s $file || 0;
                     if ($h =~ /^(\\d+) (\\d+)\\n\\z/ && $1 <= $size) {
                         my ($off, $len) = ($1, $2);
