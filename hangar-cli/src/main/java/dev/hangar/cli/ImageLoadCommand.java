@@ -61,7 +61,8 @@ final class ImageLoadCommand implements Callable<Integer> {
                     return;
                 }
                 last.put(e.node(), e);
-                if (e.phase().equals("uploading")) {
+                // Copy progress a quarter at a time; a message (the copy fell back to a slower way) always.
+                if (e.phase().equals("uploading") && e.message().isEmpty()) {
                     long quarter = e.bytesTotal() <= 0 ? 4 : 4 * e.bytesDone() / e.bytesTotal();
                     if (shownQuarter.getOrDefault(e.node(), -1L) >= quarter) return;
                     shownQuarter.put(e.node(), quarter);

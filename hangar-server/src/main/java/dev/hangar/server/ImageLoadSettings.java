@@ -37,7 +37,7 @@ public record ImageLoadSettings(boolean enabled, NodeImages.Settings loader) {
                     + loader.containerdSocket() + "'");
         if (enabled && loader.loaderImage().isBlank())
             throw new ConfigException("image-load.enabled is true but image-load.image is empty: name an image that"
-                    + " is already on every node and has /bin/sh, base64, truncate, stat and sha256sum (your"
+                    + " is already on every node and has /bin/sh, perl, base64, truncate, stat and sha256sum (your"
                     + " workspace image, e.g.); the loader Pod runs it");
     }
 }

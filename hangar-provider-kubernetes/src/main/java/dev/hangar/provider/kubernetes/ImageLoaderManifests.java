@@ -15,7 +15,8 @@ import java.util.Map;
  * The short-lived loader Pod of {@code hangar image load} on one node (pure; docs/adr/0015): pinned
  * to the node by {@code spec.nodeName} (no scheduler, every taint tolerated), running the configured
  * loader image as root with no capabilities, a read-only root file system and no service account
- * token; it only sleeps, and {@link NodeImageLoader} drives it through {@code pods/exec}. Mounts: an
+ * token; it only sleeps, and {@link NodeLoad} drives it through {@code pods/exec} (one exec starts
+ * the {@link #RECEIVER} that {@link LoaderPortForward} sends the archive to). Mounts: an
  * emptyDir at {@value #LOAD_DIR} for the archive, the node's {@code ctr} binary (hostPath, type
  * File) at {@value #CTR} and its containerd socket (hostPath, type Socket) at {@value #SOCKET};
  * the hostPath types make a missing binary or socket a clear {@code FailedMount} event rather than
@@ -34,6 +35,8 @@ final class ImageLoaderManifests {
     static final String LOAD_DIR = "/load";
     static final String CTR = "/hangar/ctr";
     static final String SOCKET = "/hangar/containerd.sock";
+    /** The Pod's loopback port {@link #RECEIVER} listens on (the Pod's own network namespace). */
+    static final int RECEIVER_PORT = 7070;
 
     private ImageLoaderManifests() {}
 
@@ -174,6 +177,11 @@ final class ImageLoaderManifests {
               truncate -s "$1" "$f"
               printf '%%s' "$2" | base64 -d >> "$f"
               stat -c %%s "$f" ;;
+            serve)
+              command -v perl > /dev/null || { echo "the loader image has no perl"; exit 13; }
+              exec perl -e "$1" "$f" %4$s ;;
+            size)
+              if [ -e "$f" ]; then stat -c %%s "$f"; else echo 0; fi ;;
             sha256)
               sha256sum "$f" | cut -d ' ' -f 1 ;;
             import)
@@ -187,7 +195,65 @@ final class ImageLoaderManifests {
               rm -f "$f" ;;
             *) echo "unknown operation $op"; exit 2 ;;
             esac
-            """.formatted(LOAD_DIR, CTR, SOCKET);
+            """.formatted(LOAD_DIR, CTR, SOCKET, RECEIVER_PORT);
+
+    /**
+     * The receiver behind the port-forward ({@link LoaderPortForward}), a Perl program (Debian's
+     * {@code perl-base} is Essential, so every Debian-based image has it; the {@code serve}
+     * operation exits 13 when the image has none). Arguments: the file and the port. It listens on
+     * {@code 127.0.0.1} only (reachable through the API server's port-forward, not from other
+     * Pods), then forks: the parent prints {@code listening} and exits, so the exec ends once the
+     * port is open; the child serves one connection at a time until the Pod ends. Per connection:
+     * the header {@code OFFSET LENGTH}; when OFFSET is not beyond the file's end it cuts the file
+     * there and appends up to LENGTH bytes; then it answers the file's size as one line. A
+     * connection silent for 60 s is dropped.
+     */
+    static final String RECEIVER = """
+            use strict;
+            use IO::Socket::INET;
+            my ($file, $port) = @ARGV;
+            my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port, Listen => 1, ReuseAddr => 1)
+                or die "cannot listen on 127.0.0.1:$port: $!\\n";
+            defined(my $pid = fork) or die "fork: $!\\n";
+            if ($pid) { print "listening\\n"; exit 0 }
+            open STDIN, "<", "/dev/null";
+            open STDOUT, ">", "/dev/null";
+            open STDERR, ">&", \\*STDOUT;
+            while (my $c = $l->accept) {
+                eval {
+                    local $SIG{ALRM} = sub { die "idle\\n" };
+                    alarm 60;
+                    # The header byte by byte: a buffered readline would swallow archive bytes that
+                    # the sysread below then never sees.
+                    my $h = "";
+                    while ($h !~ /\\n\\z/) {
+                        sysread($c, my $b, 1) or die "no header\\n";
+                        $h .= $b;
+                        length($h) < 64 or die "bad header\\n";
+                    }
+                    my $size = -s $file || 0;
+                    if ($h =~ /^(\\d+) (\\d+)\\n\\z/ && $1 <= $size) {
+                        my ($off, $len) = ($1, $2);
+                        open(my $f, -e $file ? "+<" : "+>", $file) or die "open: $!\\n";
+                        binmode $f;
+                        truncate($f, $off) or die "truncate: $!\\n";
+                        sysseek($f, $off, 0) or die "seek: $!\\n";
+                        while ($len > 0) {
+                            my $n = sysread($c, my $buf, $len < 1048576 ? $len : 1048576);
+                            last unless $n;
+                            syswrite($f, $buf) == $n or die "write: $!\\n";
+                            $len -= $n;
+                            alarm 60;
+                        }
+                        close $f or die "close: $!\\n";
+                        $size = -s $file;
+                    }
+                    alarm 0;
+                    print $c "$size\\n";
+                };
+                close $c;
+            }
+            """;
 
     /** @return the exec command of {@code op} with its arguments */
     static List<String> command(String op, List<String> args) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs one {@link ImageLoaderManifests#SCRIPT} operation in a loader Pod through {@code pods/exec}:
@@ -72,6 +73,7 @@ final class LoaderExec {
         String what = "exec '" + op + "' in loader Pod " + namespace + "/" + pod;
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         CompletableFuture<Integer> exit = new CompletableFuture<>();
+        AtomicBoolean closed = new AtomicBoolean();
         WebSocket.Listener listener = new WebSocket.Listener() {
             @Override
             public void onOpen(WebSocket ws) {
@@ -97,6 +99,7 @@ final class LoaderExec {
 
             @Override
             public void onClose(WebSocket ws, int code, String reason) {
+                closed.set(true);
                 exit.complete(-1);
             }
 
@@ -126,7 +129,8 @@ final class LoaderExec {
             Thread.currentThread().interrupt();
             throw new ProviderException("interrupted during " + what, false, e);
         } finally {
-            if (ws != null) ws.sendClose(1000, "");
+            // The API server closes the socket after the exit status: closing it again only logs a warning.
+            if (ws != null && !closed.get()) ws.sendClose(1000, "");
         }
     }
 

@@ -2,18 +2,11 @@ package dev.hangar.provider.kubernetes;
 
 import dev.hangar.provider.spi.NodeImages;
 import dev.hangar.provider.spi.ProviderException;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,60 +17,47 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link NodeImages} on Kubernetes nodes with containerd (docs/adr/0015-image-load-through-loader-pods.md).
- * Per node, in parallel: a loader Pod ({@link ImageLoaderManifests}) on that node; {@code present}
- * to skip a node that has every name at the same config digest; the archive in chunks of {@link
- * #CHUNK_BYTES}, one exec each ({@link LoaderExec}), each cut back to its offset first so that a
- * chunk sent twice does no harm, retried up to {@link #ATTEMPTS} times; {@code sha256sum} against
- * the digest the caller computed; {@code ctr images import}; {@code present} again to confirm; and,
- * whatever happened, the Pod deleted. Before starting, loader Pods left by an earlier load (a server
- * that was killed) are deleted by label.
+ * Before starting, loader Pods left by an earlier load (a server that was killed) are deleted by
+ * label; then every node's load ({@link NodeLoad}: loader Pod, presence check, copy through a
+ * port-forward or exec chunks, SHA-256 check, import) runs on its own virtual thread.
  *
  * <p>RBAC (deploy/components/image-load): {@code nodes} get, list (cluster); in the loader namespace
- * {@code pods} get, list, create, delete, {@code pods/exec} get, create, {@code events} list.
+ * {@code pods} get, list, create, delete, {@code pods/exec} get, create, {@code pods/portforward}
+ * get, create, {@code events} list.
  *
  * <p>Thread-safe.
  */
 final class NodeImageLoader implements NodeImages {
-    /**
-     * Archive bytes per exec: base64-encoded (120 KiB) they stay below Linux's 128 KiB limit of one
-     * command argument ({@code MAX_ARG_STRLEN}).
-     */
-    static final int CHUNK_BYTES = 90 << 10;
-
-    static final int ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(NodeImageLoader.class);
-    private static final Pattern CONFIG_DIGEST =
-            Pattern.compile("\"config\"\\s*:\\s*\\{[^}]*\"digest\"\\s*:\\s*\"(sha256:[0-9a-f]{64})\"");
-    private static final Set<String> IMAGE_PROBLEMS = Set.of(
-            "ErrImageNeverPull",
-            "ErrImagePull",
-            "ImagePullBackOff",
-            "InvalidImageName",
-            "CreateContainerError",
-            "CreateContainerConfigError",
-            "RunContainerError");
+
+    /**
+     * @param chunkBytes archive bytes per exec of the fallback transport ({@link ArchiveCopy#CHUNK_BYTES})
+     * @param startTimeout how long a loader Pod may take to run
+     * @param stall how long the port-forward may make no progress before it counts as broken
+     * @param portForward false to copy through exec chunks only (the benchmark's baseline, the tests)
+     */
+    record Options(int chunkBytes, Duration startTimeout, Duration stall, boolean portForward) {
+        static final Options DEFAULT =
+                new Options(ArchiveCopy.CHUNK_BYTES, Duration.ofMinutes(3), Duration.ofMinutes(1), true);
+    }
 
     private final KubernetesClient client;
-    private final int chunkBytes;
-    private final Duration startTimeout;
+    private final Options options;
     /** Load ids running in this process: the sweep leaves their Pods alone. */
     private final Set<String> running = ConcurrentHashMap.newKeySet();
 
     NodeImageLoader(KubernetesClient client) {
-        this(client, CHUNK_BYTES, Duration.ofMinutes(3));
+        this(client, Options.DEFAULT);
     }
 
-    NodeImageLoader(KubernetesClient client, int chunkBytes, Duration startTimeout) {
+    NodeImageLoader(KubernetesClient client, Options options) {
         this.client = client;
-        this.chunkBytes = chunkBytes;
-        this.startTimeout = startTimeout;
+        this.options = options;
     }
 
     @Override
@@ -119,7 +99,7 @@ final class NodeImageLoader implements NodeImages {
             Map<String, Thread> threads = new LinkedHashMap<>();
             Map<String, NodeProgress> last = new ConcurrentHashMap<>();
             for (String node : nodes) {
-                NodeLoad one = new NodeLoad(node, archive, size, sha256, info, settings, loadId, p -> {
+                NodeLoad one = new NodeLoad(client, options, node, archive, size, sha256, info, settings, loadId, p -> {
                     last.put(node, p);
                     serial.accept(p);
                 });
@@ -161,301 +141,6 @@ final class NodeImageLoader implements NodeImages {
             }
         } catch (KubernetesClientException e) {
             throw KubernetesProvider.translate("removing loader Pods left in namespace " + namespace, e);
-        }
-    }
-
-    /** One node's load; {@link #run} never throws: a failure is its last progress. */
-    private final class NodeLoad {
-        private final String node;
-        private final Path archive;
-        private final long size;
-        private final String sha256;
-        private final ArchiveInfo info;
-        private final Settings settings;
-        private final String pod;
-        private final String loadId;
-        private final Consumer<NodeProgress> progress;
-        private final LoaderExec exec;
-        private final long t0 = System.nanoTime();
-
-        NodeLoad(
-                String node,
-                Path archive,
-                long size,
-                String sha256,
-                ArchiveInfo info,
-                Settings settings,
-                String loadId,
-                Consumer<NodeProgress> progress) {
-            this.node = node;
-            this.archive = archive;
-            this.size = size;
-            this.sha256 = sha256;
-            this.info = info;
-            this.settings = settings;
-            this.loadId = loadId;
-            this.pod = ImageLoaderManifests.podName(node, loadId);
-            this.progress = progress;
-            this.exec = new LoaderExec(client, settings.namespace());
-        }
-
-        void run() {
-            report(Phase.STARTING, 0, "");
-            boolean created = false;
-            try {
-                requireReady();
-                // At least 10 minutes, and 256 KiB/s for the archive: a slower load is cut off.
-                long deadline = 600 + size / (256 << 10);
-                client.pods()
-                        .inNamespace(settings.namespace())
-                        .resource(ImageLoaderManifests.pod(settings, node, loadId, deadline))
-                        .create();
-                created = true;
-                awaitRunning();
-                probe();
-                if (present()) {
-                    report(Phase.SKIPPED, size, "already present: " + names());
-                    return;
-                }
-                upload();
-                report(Phase.VERIFYING, size, "");
-                LoaderExec.Result sum = exec.run(pod, "sha256", List.of(), Duration.ofMinutes(5));
-                if (!sum.ok() || !sum.output().strip().equals(sha256))
-                    throw new ProviderException(
-                            "the copy on the node has SHA-256 " + sum.output().strip() + ", not " + sha256
-                                    + "; nothing was imported",
-                            false);
-                report(Phase.IMPORTING, size, names());
-                LoaderExec.Result imported = exec.run(pod, "import", refs(), Duration.ofMinutes(15));
-                if (!imported.ok())
-                    throw new ProviderException(
-                            "ctr images import failed: " + imported.output().strip(), false);
-                if (!present())
-                    throw new ProviderException(
-                            "after the import, containerd does not list every image complete and unpacked: " + names(),
-                            false);
-                report(Phase.DONE, size, names());
-            } catch (ProviderException e) {
-                report(Phase.FAILED, 0, e.getMessage());
-            } catch (KubernetesClientException e) {
-                report(
-                        Phase.FAILED,
-                        0,
-                        KubernetesProvider.translate("loading onto node " + node, e)
-                                .getMessage());
-            } catch (RuntimeException e) {
-                LOG.warn("loading onto node {} failed", node, e);
-                report(Phase.FAILED, 0, e.toString());
-            } finally {
-                if (created) delete();
-            }
-        }
-
-        private void requireReady() {
-            Node n = client.nodes().withName(node).get();
-            if (n == null) throw new ProviderException("there is no node " + node, true);
-            boolean ready = n.getStatus() != null
-                    && n.getStatus().getConditions() != null
-                    && n.getStatus().getConditions().stream()
-                            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-            if (!ready)
-                throw new ProviderException(
-                        "node " + node + " is not Ready ("
-                                + (n.getStatus() == null || n.getStatus().getConditions() == null
-                                        ? "no status"
-                                        : n.getStatus().getConditions().stream()
-                                                .filter(c -> "Ready".equals(c.getType()))
-                                                .map(NodeCondition::getMessage)
-                                                .findFirst()
-                                                .orElse("no Ready condition"))
-                                + ")",
-                        false);
-        }
-
-        private void awaitRunning() {
-            long end = System.nanoTime() + startTimeout.toNanos();
-            int polls = 0;
-            while (true) {
-                Pod p = client.pods()
-                        .inNamespace(settings.namespace())
-                        .withName(pod)
-                        .get();
-                if (p == null) throw new ProviderException("loader Pod " + pod + " was deleted while starting", false);
-                String phase = p.getStatus() == null ? "" : p.getStatus().getPhase();
-                List<ContainerStatus> statuses =
-                        p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-                                ? List.of()
-                                : p.getStatus().getContainerStatuses();
-                for (ContainerStatus s : statuses) {
-                    if ("Running".equals(phase)
-                            && s.getState() != null
-                            && s.getState().getRunning() != null) return;
-                    if (s.getState() != null
-                            && s.getState().getWaiting() != null
-                            && IMAGE_PROBLEMS.contains(s.getState().getWaiting().getReason()))
-                        throw new ProviderException(
-                                "the loader image " + settings.loaderImage() + " cannot run on node " + node + " ("
-                                        + s.getState().getWaiting().getReason() + ": "
-                                        + s.getState().getWaiting().getMessage() + "); image-load.image must name an"
-                                        + " image that is already on every node",
-                                true);
-                }
-                if ("Failed".equals(phase) || "Succeeded".equals(phase))
-                    throw new ProviderException("loader Pod " + pod + " ended (" + phase + ") before it ran", false);
-                if (++polls % 6 == 0) failOnMountEvents();
-                if (System.nanoTime() > end)
-                    throw new ProviderException(
-                            "loader Pod " + settings.namespace() + "/" + pod + " did not start on node " + node
-                                    + " within " + startTimeout.toSeconds() + " s; events: " + events(),
-                            false);
-                pause(Duration.ofMillis(300));
-            }
-        }
-
-        /** A hostPath of the wrong type (no ctr, no socket) shows only as a FailedMount event. */
-        private void failOnMountEvents() {
-            for (Event e : podEvents()) {
-                if (!"FailedMount".equals(e.getReason())) continue;
-                String m = e.getMessage() == null ? "" : e.getMessage();
-                String hint = m.contains(settings.ctrPath())
-                        ? "no ctr binary at " + settings.ctrPath() + " on node " + node
-                                + " (set image-load.ctr-path to where containerd's ctr is)"
-                        : m.contains(settings.containerdSocket())
-                                ? "no containerd socket at " + settings.containerdSocket() + " on node " + node
-                                        + " (set image-load.containerd-socket to the socket containerd listens on)"
-                                : "a volume of the loader Pod cannot be mounted on node " + node;
-                throw new ProviderException(hint + ": " + m, true);
-            }
-        }
-
-        private List<Event> podEvents() {
-            try {
-                return client.v1()
-                        .events()
-                        .inNamespace(settings.namespace())
-                        .withField("involvedObject.name", pod)
-                        .list()
-                        .getItems();
-            } catch (KubernetesClientException e) {
-                return List.of();
-            }
-        }
-
-        private String events() {
-            List<String> out = podEvents().stream()
-                    .map(e -> e.getReason() + ": " + e.getMessage())
-                    .toList();
-            return out.isEmpty() ? "none" : String.join("; ", out);
-        }
-
-        private void probe() {
-            LoaderExec.Result r = exec.run(pod, "probe", List.of(), Duration.ofMinutes(1));
-            if (r.exitCode() == 10)
-                throw new ProviderException(
-                        "the node's ctr (" + settings.ctrPath() + ") cannot run in the loader image "
-                                + settings.loaderImage() + " (" + r.output().strip() + "); use a loader image with"
-                                + " the node's C library (image-load.image)",
-                        true);
-            if (!r.ok())
-                throw new ProviderException(
-                        "containerd does not answer on " + settings.containerdSocket() + " on node " + node + " ("
-                                + r.output().strip() + "); check image-load.containerd-socket",
-                        true);
-        }
-
-        /** @return true when every image of the archive is complete and unpacked at its digest */
-        private boolean present() {
-            LoaderExec.Result r = exec.run(pod, "present", refs(), Duration.ofMinutes(2));
-            if (!r.ok())
-                throw new ProviderException(
-                        "listing the node's images failed: " + r.output().strip(), false);
-            Map<String, String> digests = new LinkedHashMap<>();
-            String[] parts = r.output().split("(?m)^==> ");
-            for (String part : parts) {
-                int nl = part.indexOf('\n');
-                if (nl < 0) continue;
-                Matcher m = CONFIG_DIGEST.matcher(part.substring(nl));
-                if (m.find()) digests.put(part.substring(0, nl).strip(), m.group(1));
-            }
-            return info.images().stream().allMatch(i -> i.configDigest().equals(digests.get(i.name())));
-        }
-
-        private void upload() {
-            try (FileChannel file = FileChannel.open(archive, StandardOpenOption.READ)) {
-                long offset = 0;
-                report(Phase.UPLOADING, 0, "");
-                while (offset < size) {
-                    int length = (int) Math.min(chunkBytes, size - offset);
-                    ByteBuffer chunk = ByteBuffer.allocate(length);
-                    while (chunk.hasRemaining() && file.read(chunk, offset + chunk.position()) >= 0) {
-                        // positional reads until the chunk is full
-                    }
-                    appendChunk(offset, chunk.array());
-                    offset += length;
-                    report(Phase.UPLOADING, offset, "");
-                }
-            } catch (IOException e) {
-                throw new ProviderException("reading " + archive + " failed: " + e.getMessage(), false, e);
-            }
-        }
-
-        private void appendChunk(long offset, byte[] bytes) {
-            String why = "";
-            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-                try {
-                    LoaderExec.Result r = exec.run(
-                            pod,
-                            "append",
-                            List.of(
-                                    Long.toString(offset),
-                                    java.util.Base64.getEncoder().encodeToString(bytes)),
-                            Duration.ofMinutes(2));
-                    if (r.ok() && r.output().strip().equals(Long.toString(offset + bytes.length))) return;
-                    why = "exit " + r.exitCode() + ": " + r.output().strip();
-                } catch (ProviderException e) {
-                    if (e.permanent()) throw e;
-                    why = e.getMessage();
-                }
-                LOG.info("node {}: chunk at {} failed (attempt {} of {}): {}", node, offset, attempt, ATTEMPTS, why);
-            }
-            throw new ProviderException(
-                    "copying the archive to node " + node + " failed at byte " + offset + " after " + ATTEMPTS
-                            + " attempts: " + why,
-                    false);
-        }
-
-        private void delete() {
-            try {
-                client.pods()
-                        .inNamespace(settings.namespace())
-                        .withName(pod)
-                        .withGracePeriod(0)
-                        .delete();
-            } catch (KubernetesClientException e) {
-                // The next load's sweep removes it.
-                LOG.warn("could not delete loader Pod {}/{}: {}", settings.namespace(), pod, e.getMessage());
-            }
-        }
-
-        private List<String> refs() {
-            return info.images().stream().map(NamedImage::name).toList();
-        }
-
-        private String names() {
-            return String.join(", ", refs());
-        }
-
-        private void report(Phase phase, long done, String message) {
-            progress.accept(new NodeProgress(node, phase, done, size, (System.nanoTime() - t0) / 1_000_000, message));
-        }
-    }
-
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProviderException("interrupted while waiting for a loader Pod", false, e);
         }
     }
 }

@@ -36,6 +36,12 @@ final class LoaderNodes extends KubernetesCrudDispatcher {
     final Map<String, Map<String, String>> images = new ConcurrentHashMap<>();
     /** Each exec's operation and arguments, e.g. {@code present REF}; for appends offset and length. */
     final List<String> execs = new CopyOnWriteArrayList<>();
+    /** Whether the loader image has perl: {@code serve} starts the receiver, else exits 13. */
+    volatile boolean receiver = true;
+    /** How many upcoming port-forward copies lose half their bytes and answer the short size. */
+    final AtomicInteger lossyForwards = new AtomicInteger();
+    /** How many port-forward copies ran, and how many bytes each carried. */
+    final List<Long> forwarded = new CopyOnWriteArrayList<>();
     /** How many upcoming {@code append}s drop half their bytes (a connection that broke). */
     final AtomicInteger brokenAppends = new AtomicInteger();
     /** Config digest the next import writes for every name; null: the digest the test sets per name. */
@@ -56,6 +62,7 @@ final class LoaderNodes extends KubernetesCrudDispatcher {
     public MockResponse dispatch(RecordedRequest request) {
         String path = request.getPath();
         if (path.contains("/exec?")) return exec(path);
+        if (path.contains("/portforward?")) return portForward(path);
         if (failedMount != null && path.matches(".*/events\\?.*fieldSelector=.*")) {
             String pod = URLDecoder.decode(path, StandardCharsets.UTF_8)
                     .replaceFirst(".*involvedObject.name=([^&]+).*", "$1");
@@ -122,6 +129,61 @@ final class LoaderNodes extends KubernetesCrudDispatcher {
         });
     }
 
+    /**
+     * Stands in for the API server's port-forward ({@code v4.channel.k8s.io}: the port number first
+     * on channels 0 and 1, then data on 0) to {@link ImageLoaderManifests#RECEIVER} in the Pod: the
+     * header {@code OFFSET LENGTH}, LENGTH bytes written into the Pod's file, the size answered.
+     */
+    private MockResponse portForward(String path) {
+        String pod = path.replaceFirst(".*/pods/([^/]+)/portforward\\?.*", "$1");
+        ByteArrayOutputStream file = files.computeIfAbsent(pod, p -> new ByteArrayOutputStream());
+        boolean lossy = lossyForwards.getAndDecrement() > 0;
+        return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
+            private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+            private long offset = -1;
+            private long length;
+
+            @Override
+            public void onOpen(WebSocket ws, io.fabric8.mockwebserver.http.Response response) {
+                ws.send(new byte[] {
+                    0, (byte) ImageLoaderManifests.RECEIVER_PORT, ImageLoaderManifests.RECEIVER_PORT >> 8
+                });
+                ws.send(new byte[] {
+                    1, (byte) ImageLoaderManifests.RECEIVER_PORT, ImageLoaderManifests.RECEIVER_PORT >> 8
+                });
+            }
+
+            @Override
+            public void onMessage(WebSocket ws, byte[] message) {
+                if (message.length == 0 || message[0] != 0) return;
+                received.write(message, 1, message.length - 1);
+                byte[] all = received.toByteArray();
+                if (offset < 0) {
+                    int nl = new String(all, StandardCharsets.US_ASCII).indexOf('\n');
+                    if (nl < 0) return;
+                    String[] header = new String(all, 0, nl, StandardCharsets.US_ASCII).split(" ");
+                    offset = Long.parseLong(header[0]);
+                    length = Long.parseLong(header[1]);
+                    received.reset();
+                    received.write(all, nl + 1, all.length - nl - 1);
+                    all = received.toByteArray();
+                }
+                if (all.length < length) return;
+                forwarded.add(length);
+                synchronized (file) {
+                    if (offset <= file.size()) {
+                        byte[] kept = Arrays.copyOf(file.toByteArray(), (int) offset);
+                        file.reset();
+                        file.writeBytes(kept);
+                        file.write(all, 0, lossy ? all.length / 2 : all.length);
+                    }
+                    ws.send(("\0" + file.size() + "\n").getBytes(StandardCharsets.US_ASCII));
+                }
+                ws.close(1000, "");
+            }
+        });
+    }
+
     private record Answer(int code, String output) {}
 
     private Answer run(String op, List<String> args, String node, String pod, byte[] data) {
@@ -130,6 +192,12 @@ final class LoaderNodes extends KubernetesCrudDispatcher {
         switch (op) {
             case "probe":
                 return new Answer(0, "");
+            case "serve":
+                return receiver ? new Answer(0, "listening\n") : new Answer(13, "the loader image has no perl\n");
+            case "size":
+                synchronized (file) {
+                    return new Answer(0, file.size() + "\n");
+                }
             case "present": {
                 StringBuilder out = new StringBuilder();
                 for (String ref : args) {

@@ -72,7 +72,8 @@ class NodeImageLoaderTest {
         }
         // Chunks of 500 bytes (the mock server takes request lines of 4 KiB at most, and a chunk travels
         // base64-encoded in the exec URL): the archive ends with a short one.
-        loader = new NodeImageLoader(cluster.client, 500, Duration.ofSeconds(20));
+        loader = new NodeImageLoader(
+                cluster.client, new NodeImageLoader.Options(500, Duration.ofSeconds(20), Duration.ofSeconds(20), true));
         archive = dockerArchive(10_240);
         sha256 = sha256(Files.readAllBytes(archive));
         nodes.importWrites = Map.of(REF, config);
@@ -84,7 +85,45 @@ class NodeImageLoaderTest {
     }
 
     @Test
+    void copiesThroughThePortForwardReceiverInOneConnection() {
+        List<NodeProgress> result = loader.load(archive, sha256, List.of("node-a"), SETTINGS, seen::add);
+
+        assertThat(result).extracting(NodeProgress::phase).containsExactly(Phase.DONE);
+        assertThat(nodes.images.get("node-a")).containsEntry(REF, config);
+        assertThat(nodes.forwarded).containsExactly(archive.toFile().length());
+        assertThat(nodes.execs).anyMatch(e -> e.startsWith("serve ")).noneMatch(e -> e.startsWith("append"));
+        assertThat(seen).extracting(NodeProgress::message).noneMatch(m -> m.contains("exec instead"));
+    }
+
+    @Test
+    void aPortForwardCopyThatCameUpShortIsResumedWhereThePodsCopyEnds() {
+        nodes.lossyForwards.set(1);
+        List<NodeProgress> result = loader.load(archive, sha256, List.of("node-a"), SETTINGS, seen::add);
+
+        long size = archive.toFile().length();
+        assertThat(result).extracting(NodeProgress::phase).containsExactly(Phase.DONE);
+        // The first connection delivered half: the second sends only the rest, and the SHA-256 matches.
+        assertThat(nodes.forwarded).containsExactly(size, size - size / 2);
+        assertThat(nodes.execs).noneMatch(e -> e.startsWith("append"));
+    }
+
+    @Test
+    void withoutPerlInTheLoaderImageTheArchiveGoesInExecChunksAndTheProgressSaysSo() {
+        nodes.receiver = false;
+        List<NodeProgress> result = loader.load(archive, sha256, List.of("node-a"), SETTINGS, seen::add);
+
+        assertThat(result).extracting(NodeProgress::phase).containsExactly(Phase.DONE);
+        assertThat(nodes.forwarded).isEmpty();
+        assertThat(seen)
+                .filteredOn(p -> p.phase() == Phase.UPLOADING)
+                .extracting(NodeProgress::message)
+                .contains("the port-forward copy failed (the loader image has no perl for the receiver); copying"
+                        + " through exec instead (slow, about 0.8 MiB/s)");
+    }
+
+    @Test
     void loadsEveryNodeInChunksThenSkipsNodesThatHaveTheSameImage() {
+        nodes.receiver = false;
         assertThat(loader.nodes()).containsExactly("node-a", "node-b");
         List<NodeProgress> result = loader.load(archive, sha256, List.of("node-a", "node-b"), SETTINGS, seen::add);
 
@@ -129,6 +168,7 @@ class NodeImageLoaderTest {
 
     @Test
     void aChunkThatArrivesShortIsSentAgain() {
+        nodes.receiver = false;
         nodes.brokenAppends.set(1);
         List<NodeProgress> result = loader.load(archive, sha256, List.of("node-a"), SETTINGS, seen::add);
         assertThat(result).extracting(NodeProgress::phase).containsExactly(Phase.DONE);
@@ -237,6 +277,7 @@ class NodeImageLoaderTest {
         // pods/exec create: for API servers with KEP-4006 (the WebSocket upgrade itself is a GET).
         java.util.Set<String> expected = new java.util.TreeSet<>(namespaced);
         expected.add("pods/exec create");
+        expected.add("pods/portforward create");
         assertThat(granted).isEqualTo(expected);
         assertThat(RbacRequests.granted(clusterRole.getRules())).isEqualTo(clusterWide);
     }

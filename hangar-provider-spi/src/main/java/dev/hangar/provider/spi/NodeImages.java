@@ -61,8 +61,9 @@ public interface NodeImages {
      *
      * @param namespace the namespace of the short-lived loader Pods
      * @param loaderImage an image already on every node, run as the loader Pod's container; it needs
-     *     {@code /bin/sh}, {@code base64}, {@code truncate}, {@code stat}, {@code sha256sum} and the C
-     *     library the node's {@code ctr} links against
+     *     {@code /bin/sh}, {@code perl} (for the fast copy through a port-forward; without it the copy
+     *     is slow), {@code base64}, {@code truncate}, {@code stat}, {@code sha256sum} and the C library
+     *     the node's {@code ctr} links against
      * @param ctrPath the node's {@code ctr} binary (containerd's CLI), mounted read-only into the Pod
      * @param containerdSocket the node's containerd socket, mounted into the Pod
      */

@@ -32,8 +32,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * Issue #17 item 4 on the real cluster of {@link KubernetesWorkspaceIT} (reused: no second
  * cluster): {@code hangar image load} through the real CLI, server and kubernetes provider, as the
  * {@code hangar-server} ServiceAccount with {@code deploy/components/image-load}'s RBAC. The archive
- * is the cluster's pause image (one static binary, about 0.7 MiB: the loader's transport runs at
- * about 0.8 MiB/s, ADR 0015, and CI's time is short) under a new name (its manifest.json rewritten),
+ * is the cluster's pause image (one static binary, about 0.7 MiB: CI's time is short; the copy
+ * goes through the port-forward receiver, ADR 0015, and the check fails if it fell back to exec
+ * chunks) under a new name (its manifest.json rewritten),
  * so the name is not on the node before. The loader Pod runs the workspace image with the host's {@code ctr} (the node is this
  * host) and the cluster's containerd socket. Then a Pod runs the loaded name with {@code
  * imagePullPolicy: IfNotPresent} (no registry exists: it runs only if the load worked), a second load
@@ -84,6 +85,8 @@ final class ImageLoadScenario {
             CliHarness.Result first = cli.run("image", "load", archive.toString());
             assertThat(first.code()).as(first.out() + first.err()).isZero();
             assertThat(first.err()).contains(NAME, "uploading", "verifying", "importing");
+            // The fast copy (port-forward to the receiver) worked: no fallback to exec chunks.
+            assertThat(first.err()).doesNotContain("exec instead");
             Matcher m = Pattern.compile("node (\\S+): loaded in ([0-9.]+) s \\(([0-9.]+) MiB, ([0-9.]+) MiB/s\\)")
                     .matcher(first.out());
             assertThat(m.find()).as(first.out()).isTrue();
