@@ -206,9 +206,15 @@ final class ImageLoaderManifests {
      * port is open; the child serves one connection at a time until the Pod ends. Per connection:
      * the header {@code OFFSET LENGTH}; when OFFSET is not beyond the file's end it cuts the file
      * there and appends up to LENGTH bytes; then it answers the file's size as one line. A
-     * connection silent for 60 s is dropped.
+     * connection silent for 60 s is dropped. The header is read byte by byte: a buffered readline
+     * would swallow archive bytes that the following sysread then never sees. The program travels
+     * in the exec request's URL beside {@link #SCRIPT} (about 12 KiB URL-encoded), so it carries no
+     * comments and its lines lose their indentation (Perl is free-form and the program has no
+     * multi-line strings): the fabric8 mock server of the unit tests refused the handshake when
+     * the header loop made the URL a few hundred bytes longer.
      */
-    static final String RECEIVER = """
+    static final String RECEIVER =
+            """
             use strict;
             use IO::Socket::INET;
             my ($file, $port) = @ARGV;
@@ -223,8 +229,6 @@ final class ImageLoaderManifests {
                 eval {
                     local $SIG{ALRM} = sub { die "idle\\n" };
                     alarm 60;
-                    # The header byte by byte: a buffered readline would swallow archive bytes that
-                    # the sysread below then never sees.
                     my $h = "";
                     while ($h !~ /\\n\\z/) {
                         sysread($c, my $b, 1) or die "no header\\n";
@@ -253,7 +257,7 @@ final class ImageLoaderManifests {
                 };
                 close $c;
             }
-            """;
+            """.lines().map(String::strip).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
 
     /** @return the exec command of {@code op} with its arguments */
     static List<String> command(String op, List<String> args) {
