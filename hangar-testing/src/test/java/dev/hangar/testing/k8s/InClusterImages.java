@@ -3,6 +3,7 @@ package dev.hangar.testing.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.hangar.testfixtures.Kustomize;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -75,16 +76,13 @@ final class InClusterImages {
     }
 
     /**
-     * @return {@code kubectl kustomize deploy/overlays/test} by the host's kubectl, in a file: what
-     *     {@code kubectl apply -k} applies (the cluster's 1.20 kubectl embeds kustomize 2.0.3, which
-     *     predates the overlay's inline patches, so it applies the rendering instead)
+     * @return deploy/OVERLAY rendered by the pinned {@link Kustomize}, in a file: what {@code kubectl
+     *     apply -k} applies (the cluster's 1.20 kubectl embeds kustomize 2.0.3, which predates the
+     *     overlay's inline patches and components, so it applies the rendering instead)
      */
-    Path rendered(String overlay) throws IOException {
+    Path rendered(String overlay) throws IOException, InterruptedException {
         Path file = cache().resolve("incluster-overlay.yaml");
-        LocalCluster.Result r = check(LocalCluster.run(
-                Duration.ofMinutes(2),
-                List.of("kubectl", "kustomize", repo.resolve(overlay).toString())));
-        Files.writeString(file, r.stdout());
+        Files.writeString(file, Kustomize.pinned().build(repo.resolve(overlay)));
         return file;
     }
 

@@ -10,6 +10,7 @@ import dev.hangar.api.Json;
 import dev.hangar.provider.kubernetes.KubernetesProviderFactory;
 import dev.hangar.provider.kubernetes.WorkspaceNames;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.Kustomize;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,7 +21,6 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +113,7 @@ class KubernetesWorkspaceIT {
 
     @Test
     @Order(1)
-    void deployManifestsPassServerSideDryRun() throws IOException {
+    void deployManifestsPassServerSideDryRun() throws IOException, InterruptedException {
         // Namespaced objects are only validated in namespaces that exist; a dry run creates nothing.
         LocalCluster.Result namespaces = cluster.kubectl("apply", "-f", deploy("namespaces.yaml"));
         assertThat(namespaces.exitCode()).as(namespaces.output()).isZero();
@@ -576,39 +576,9 @@ class KubernetesWorkspaceIT {
         return n.toString();
     }
 
-    /**
-     * @return {@code kubectl kustomize deploy/DIR} by the host's kubectl (PATH): the cluster's 1.20
-     *     kubectl embeds kustomize 2.0.3, which predates the overlays' inline {@code patches}
-     */
-    private String kustomize(String dir) throws IOException {
-        Path out = tmp.resolve(dir.replace('/', '-') + ".rendered.yaml");
-        Path err = tmp.resolve(dir.replace('/', '-') + ".rendered.err");
-        Process p = new ProcessBuilder(
-                        "kubectl",
-                        "kustomize",
-                        repo.resolve("deploy").resolve(dir).toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .start();
-        try {
-            assertThat(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        assertThat(p.exitValue())
-                .withFailMessage(() -> "kubectl kustomize deploy/" + dir + ": " + readQuietly(err))
-                .isZero();
-        return Files.readString(out);
-    }
-
-    private static String readQuietly(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            return e.toString();
-        }
+    /** @return deploy/DIR rendered by the pinned {@link Kustomize} (the cluster's 1.20 kubectl is too old) */
+    private String kustomize(String dir) throws IOException, InterruptedException {
+        return Kustomize.pinned().build(repo.resolve("deploy").resolve(dir));
     }
 
     private static String deploy(String file) {
