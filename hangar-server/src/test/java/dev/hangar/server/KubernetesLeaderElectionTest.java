@@ -67,25 +67,37 @@ class KubernetesLeaderElectionTest {
         return new Replica(identity, client, e, events);
     }
 
-    @Test
-    void exactlyOneOfTwoLeadsAndTheOtherTakesOverWhenTheLeaderStops() throws Exception {
-        String unique = UUID.randomUUID().toString().substring(0, 8);
-        LeaderElectionSettings settings = new LeaderElectionSettings(
+    /** @return the election settings of {@link #FAST} for the Lease named {@code lease} */
+    private static LeaderElectionSettings settings(String lease) {
+        return new LeaderElectionSettings(
                 FAST.mode(),
-                "lease-" + unique,
+                lease,
                 FAST.namespace(),
                 "",
                 FAST.leaseDuration(),
                 FAST.renewDeadline(),
                 FAST.retryPeriod());
+    }
+
+    /** @return replicas "a-UNIQUE" and "b-UNIQUE" of one election, once one of them leads */
+    private List<Replica> twoReplicas(LeaderElectionSettings settings, String unique) {
         Replica a = replica(settings, "a-" + unique);
         // The mock's CRUD store does not make two concurrent creates of one Lease conflict (the API
         // server does), so the second replica starts once the Lease exists.
         await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leading());
         Replica b = replica(settings, "b-" + unique);
-
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> a.election().leading() || b.election().leading());
+        return List.of(a, b);
+    }
+
+    @Test
+    void exactlyOneOfTwoLeadsAndTheOtherTakesOverWhenTheLeaderStops() throws Exception {
+        String unique = UUID.randomUUID().toString().substring(0, 8);
+        LeaderElectionSettings settings = settings("lease-" + unique);
+        List<Replica> two = twoReplicas(settings, unique);
+        Replica a = two.get(0);
+        Replica b = two.get(1);
         Replica leader = a.election().leading() ? a : b;
         Replica follower = leader == a ? b : a;
         // hold for a few renewals: never two leaders, and the first one keeps leading
@@ -124,14 +136,7 @@ class KubernetesLeaderElectionTest {
     @Test
     void aReplicaThatLostTheLeaseStopsAndLeadsAgainOnceTheLeaseIsFree() {
         String unique = UUID.randomUUID().toString().substring(0, 8);
-        LeaderElectionSettings settings = new LeaderElectionSettings(
-                FAST.mode(),
-                "lost-" + unique,
-                FAST.namespace(),
-                "",
-                FAST.leaseDuration(),
-                FAST.renewDeadline(),
-                FAST.retryPeriod());
+        LeaderElectionSettings settings = settings("lost-" + unique);
         Replica a = replica(settings, "a-" + unique);
         await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leading());
 
@@ -165,23 +170,10 @@ class KubernetesLeaderElectionTest {
     @Test
     void aLeaderCutOffFromTheApiIsReplacedWithinTheLeaseDuration() {
         String unique = UUID.randomUUID().toString().substring(0, 8);
-        LeaderElectionSettings settings = new LeaderElectionSettings(
-                FAST.mode(),
-                "crash-" + unique,
-                FAST.namespace(),
-                "",
-                FAST.leaseDuration(),
-                FAST.renewDeadline(),
-                FAST.retryPeriod());
-        Replica a = replica(settings, "a-" + unique);
-        // The mock's CRUD store does not make two concurrent creates of one Lease conflict (the API
-        // server does), so the second replica starts once the Lease exists.
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.election().leading());
-        Replica b = replica(settings, "b-" + unique);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> a.election().leading() || b.election().leading());
-        Replica leader = a.election().leading() ? a : b;
-        Replica follower = leader == a ? b : a;
+        LeaderElectionSettings settings = settings("crash-" + unique);
+        List<Replica> two = twoReplicas(settings, unique);
+        Replica leader = two.get(0).election().leading() ? two.get(0) : two.get(1);
+        Replica follower = leader == two.get(0) ? two.get(1) : two.get(0);
 
         // As a crash looks to the others: the leader's client is gone (closing it also stops the
         // elector's own timers, so, like a dead process, it neither renews nor releases the Lease);
@@ -206,14 +198,7 @@ class KubernetesLeaderElectionTest {
     @Test
     void aCandidateWhoseElectorEndedOnAnUnreadableLeaseBecomesACandidateAgain() {
         String unique = UUID.randomUUID().toString().substring(0, 8);
-        LeaderElectionSettings settings = new LeaderElectionSettings(
-                FAST.mode(),
-                "unreadable-" + unique,
-                FAST.namespace(),
-                "",
-                FAST.leaseDuration(),
-                FAST.renewDeadline(),
-                FAST.retryPeriod());
+        LeaderElectionSettings settings = settings("unreadable-" + unique);
         // A Lease without acquireTime (valid for the API server, e.g. written by hand or by another
         // tool): fabric8's LeaseLock cannot turn it into a record (NullPointerException, not a
         // KubernetesClientException), so its elector's acquire loop ends at the first attempt and the
