@@ -20,7 +20,15 @@ final class Views {
     private Views() {}
 
     static WorkspaceView workspace(Workspace w) {
-        var r = w.parameters().resources();
+        return workspace(dev.hangar.core.domain.WorkspaceSummary.of(w));
+    }
+
+    /**
+     * A workspace as lists and write answers show it (a list page reads only summaries, so the
+     * private host key is never opened for it; a single workspace maps through the same code).
+     */
+    static WorkspaceView workspace(dev.hangar.core.domain.WorkspaceSummary w) {
+        var r = w.resources();
         return new WorkspaceView(
                 w.id(),
                 w.name(),
@@ -30,17 +38,17 @@ final class Views {
                 r.cpus(),
                 r.memoryMiB(),
                 r.diskGiB(),
-                w.parameters().image(),
+                w.image(),
                 DesiredState.valueOf(w.desired().name()),
                 WorkspacePhase.valueOf(w.phase().name()),
                 w.reason(),
-                w.hostKey().publicKey(),
+                w.hostKeyPublic(),
                 w.createdAt(),
                 w.updatedAt(),
                 w.version(),
                 null, // auto-stop state only in the answer of GET /workspaces/{name}
-                DevcontainerForwardPorts.read(w.parameters().devcontainer()),
-                w.parameters().devices().stream()
+                DevcontainerForwardPorts.read(w.devcontainer()),
+                w.devices().stream()
                         .map(d -> new dev.hangar.api.DeviceView(d.name(), d.count()))
                         .toList());
     }

@@ -1,6 +1,9 @@
 package dev.hangar.server;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.hangar.api.CreateWorkspaceRequest;
@@ -9,6 +12,7 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceSummary;
 import dev.hangar.core.service.CreateWorkspace;
 import dev.hangar.core.service.DryRunService;
 import dev.hangar.core.service.WorkspaceService;
@@ -52,6 +56,11 @@ final class WorkspaceRoutes {
 
     private static final ObjectMapper YAML =
             new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER));
+
+    /** The list page's writer, built once; it leaves the response stream open for Javalin to finish. */
+    private static final ObjectWriter LIST_WRITER = Json.mapper()
+            .writerFor(new TypeReference<List<dev.hangar.api.WorkspaceView>>() {})
+            .without(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
     private final WorkspaceService workspaces;
     private final DryRunService dryRun;
@@ -114,14 +123,17 @@ final class WorkspaceRoutes {
             }
         }
         WorkspaceFilter filter = new WorkspaceFilter(owner, phases, query(ctx, "template"), query(ctx, "provider"));
-        // Encoded straight to bytes: a list of thousands is megabytes, and ctx.json would build an
-        // intermediate String of the same size first.
+        // Summaries, not workspaces: a page needs no host private key, so none is opened (ADR 0018).
         ListPage page = ListPage.of(ctx);
-        List<Workspace> rows = page.fetch(
-                ctx, n -> workspaces.list(u, filter, page.after(), n), w -> java.util.Map.entry(w.owner(), w.name()));
-        ctx.contentType("application/json")
-                .result(Json.mapper()
-                        .writeValueAsBytes(rows.stream().map(Views::workspace).toList()));
+        List<WorkspaceSummary> rows = page.fetch(
+                ctx,
+                n -> workspaces.summaries(u, filter, page.after(), n),
+                w -> java.util.Map.entry(w.owner(), w.name()));
+        // Encoded straight into the response (the Link header is already set): no intermediate
+        // String or byte array of the page's few hundred kilobytes.
+        ctx.contentType("application/json");
+        LIST_WRITER.writeValue(
+                ctx.outputStream(), rows.stream().map(Views::workspace).toList());
     }
 
     /** Maps the body onto the core's request (absent stays absent); the service validates it. */

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceSummary;
 import dev.hangar.core.store.StoreException;
+import dev.hangar.core.store.WorkspaceCursor;
+import dev.hangar.core.store.WorkspaceFilter;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -85,6 +88,18 @@ interface SealedHostKeyContract {
                 .hasMessageContaining("does not decrypt")
                 .hasMessageNotContaining(pemBody(a));
         assertThat(sealedStore().workspaces().find(a.id())).isPresent();
+    }
+
+    @Test
+    default void summariesNeverOpenTheSealedKey() throws SQLException {
+        Workspace a = sealedStore().workspaces().insert(workspace("seal-erin", "a"));
+        Workspace b = sealedStore().workspaces().insert(workspace("seal-erin", "b"));
+        // b's column no longer opens: reading the whole row fails, a summary does not need it
+        raw("UPDATE workspaces SET host_key_private = ? WHERE id = ?", column(a.id()), b.id());
+        WorkspaceFilter erin = WorkspaceFilter.ownedBy("seal-erin");
+        assertThatThrownBy(() -> sealedStore().workspaces().list(erin)).isInstanceOf(StoreException.class);
+        assertThat(sealedStore().workspaces().summaries(erin, WorkspaceCursor.START, 10))
+                .containsExactly(WorkspaceSummary.of(a), WorkspaceSummary.of(b));
     }
 
     /** @return the base64 body of the workspace's PEM private key, its first line */

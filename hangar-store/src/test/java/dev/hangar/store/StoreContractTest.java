@@ -19,10 +19,12 @@ import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
 import dev.hangar.core.domain.WorkspaceParameters;
+import dev.hangar.core.domain.WorkspaceSummary;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.store.StoreException;
 import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
+import dev.hangar.provider.spi.DeviceRequest;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import java.sql.Connection;
@@ -409,6 +411,71 @@ abstract class StoreContractTest
                                 5))
                 .containsExactly(bobAlpha, bobZeta);
         assertThatThrownBy(() -> store.workspaces().list(WorkspaceFilter.ALL, WorkspaceCursor.START, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+    }
+
+    @Test
+    void summariesArePagesOfListWithoutSecrets() {
+        Workspace plain = store.workspaces().insert(workspace("alice", "ab", "ubuntu", "qemu", Phase.Stopped));
+        Workspace rich = store.workspaces()
+                .insert(new Workspace(
+                        UUID.randomUUID().toString(),
+                        new Workspace.Spec(
+                                "rich",
+                                "alice",
+                                "debian",
+                                "docker",
+                                new WorkspaceParameters(
+                                        new Resources(4, 8192, 40),
+                                        "debian-12",
+                                        "#cloud-config\n",
+                                        "/srv/dev/rich",
+                                        List.of(
+                                                new DeviceRequest("nvidia.com/gpu", 1),
+                                                new DeviceRequest("example.com/usb", 2))),
+                                Fixtures.hostKey(),
+                                DesiredState.STOPPED),
+                        Workspace.Status.PENDING.withPhase(Phase.Failed, "boot failed: no disk"),
+                        T0,
+                        T0.plusSeconds(3),
+                        1));
+        Workspace bob = store.workspaces().insert(workspace("bob", "zeta", "debian", "qemu", Phase.Running));
+        Workspace aliceDash = store.workspaces().insert(workspace("alice", "a-b", "debian", "qemu", Phase.Running));
+        Workspace changed = store.workspaces().update(bob.withPhase(Phase.Stopped, "stopped by alice", T0));
+
+        List<WorkspaceFilter> filters = List.of(
+                WorkspaceFilter.ALL,
+                WorkspaceFilter.ownedBy("alice"),
+                new WorkspaceFilter("", Set.of(Phase.Failed, Phase.Stopped), "", ""),
+                new WorkspaceFilter("", Set.of(), "debian", "qemu"));
+        for (WorkspaceFilter f : filters) {
+            for (WorkspaceCursor after : List.of(
+                    WorkspaceCursor.START, WorkspaceCursor.after("alice", "a-b"), WorkspaceCursor.after("b", ""))) {
+                for (int limit : List.of(1, 2, Integer.MAX_VALUE)) {
+                    assertThat(store.workspaces().summaries(f, after, limit))
+                            .as("%s after %s, limit %d", f, after, limit)
+                            .isEqualTo(store.workspaces().list(f, after, limit).stream()
+                                    .map(WorkspaceSummary::of)
+                                    .toList());
+                }
+            }
+        }
+        assertThat(store.workspaces().summaries(WorkspaceFilter.ALL, WorkspaceCursor.START, 10))
+                .containsExactly(
+                        WorkspaceSummary.of(aliceDash),
+                        WorkspaceSummary.of(plain),
+                        WorkspaceSummary.of(rich),
+                        WorkspaceSummary.of(changed));
+        WorkspaceSummary s = store.workspaces()
+                .summaries(WorkspaceFilter.ownedBy("alice"), WorkspaceCursor.after("alice", "ab"), 1)
+                .getFirst();
+        assertThat(s.devices())
+                .containsExactly(new DeviceRequest("nvidia.com/gpu", 1), new DeviceRequest("example.com/usb", 2));
+        assertThat(s.devcontainer()).isEqualTo("/srv/dev/rich");
+        assertThat(s.hostKeyPublic()).isEqualTo(rich.hostKey().publicKey());
+        assertThat(s.reason()).isEqualTo("boot failed: no disk");
+        assertThatThrownBy(() -> store.workspaces().summaries(WorkspaceFilter.ALL, WorkspaceCursor.START, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("limit");
     }

@@ -150,6 +150,46 @@ class WorkspaceRoutesTest {
         problem(http.get("/api/v1/workspaces?continue=bm9zbGFzaA", admin), 400, "continue");
     }
 
+    /**
+     * A list row is the single workspace's answer without its auto-stop state, byte for byte (same
+     * fields, same order), although the list reads summaries and never opens the host key; with
+     * {@code Accept-Encoding: gzip} the streamed page arrives compressed and decodes to the same.
+     */
+    @Test
+    void aListRowIsTheWorkspaceWithoutAutostopByteForByte() throws Exception {
+        TestControlPlane.Credentials carol = cp.createUser(unique("carol"), false);
+        // five rows: a page over Javalin's 1,500-byte threshold for compression
+        List<String> names = List.of("row-a", "row-b", "row-c", "row-d", "row-e");
+        for (String n : names) create(carol.token(), n);
+        for (String n : names) awaitPhase(carol.token(), n, "Running");
+        List<String> singles = new java.util.ArrayList<>();
+        for (String n : names) {
+            com.fasterxml.jackson.databind.node.ObjectNode single = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    TestHttp.json(http.get("/api/v1/workspaces/" + n, carol.token()));
+            assertThat(single.has("autostop")).isTrue();
+            single.remove("autostop");
+            singles.add(single.toString());
+        }
+
+        HttpResponse<String> list = http.get("/api/v1/workspaces", carol.token());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(list.body()).isEqualTo("[" + String.join(",", singles) + "]").doesNotContain("PRIVATE KEY");
+
+        HttpResponse<byte[]> gzipped = http.client()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(cp.baseUri().resolve("/api/v1/workspaces"))
+                                .header("Authorization", "Bearer " + carol.token())
+                                .header("Accept-Encoding", "gzip")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(gzipped.headers().firstValue("Content-Encoding")).hasValue("gzip");
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body()))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo(list.body());
+        }
+    }
+
     @Test
     void usersSeeOnlyTheirOwnWorkspacesAndAdminsSeeAll() {
         TestControlPlane.Credentials alice = cp.createUser(unique("alice"), false);

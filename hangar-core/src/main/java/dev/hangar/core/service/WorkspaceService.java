@@ -215,11 +215,30 @@ public final class WorkspaceService {
      * @throws IllegalArgumentException when {@code limit} is below 1
      */
     public List<Workspace> list(User actor, WorkspaceFilter filter, WorkspaceCursor after, int limit) {
-        WorkspaceFilter f = actor.readsAll()
-                ? filter
-                : new WorkspaceFilter(actor.name(), filter.phases(), filter.template(), filter.providerType());
-        if (!actor.readsAll() && !filter.owner().isEmpty() && !filter.owner().equals(actor.name())) return List.of();
-        return store.workspaces().list(f, after, limit);
+        return visible(actor, filter)
+                .map(f -> store.workspaces().list(f, after, limit))
+                .orElse(List.of());
+    }
+
+    /**
+     * The page {@link #list(User, WorkspaceFilter, WorkspaceCursor, int)} returns, as summaries
+     * (no host private key, no extra user-data): what {@code GET /api/v1/workspaces} shows.
+     *
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    public List<dev.hangar.core.domain.WorkspaceSummary> summaries(
+            User actor, WorkspaceFilter filter, WorkspaceCursor after, int limit) {
+        return visible(actor, filter)
+                .map(f -> store.workspaces().summaries(f, after, limit))
+                .orElse(List.of());
+    }
+
+    /** @return the filter narrowed to what the actor may see (members: their own); empty when nothing */
+    private static Optional<WorkspaceFilter> visible(User actor, WorkspaceFilter filter) {
+        if (actor.readsAll()) return Optional.of(filter);
+        if (!filter.owner().isEmpty() && !filter.owner().equals(actor.name())) return Optional.empty();
+        return Optional.of(
+                new WorkspaceFilter(actor.name(), filter.phases(), filter.template(), filter.providerType()));
     }
 
     /**

@@ -38,6 +38,23 @@ public interface WorkspaceStore {
     List<Workspace> list(WorkspaceFilter filter, WorkspaceCursor after, int limit);
 
     /**
+     * The same page as {@link #list(WorkspaceFilter, WorkspaceCursor, int)} (same rows, same
+     * order, same paging), as {@link dev.hangar.core.domain.WorkspaceSummary summaries}: what a list
+     * page shows, without the host private key (never opened, so a page costs no decryption) and
+     * without the extra user-data. This default maps {@code list}; stores override it with a
+     * narrower query.
+     *
+     * @param limit at most this many rows, at least 1
+     * @throws IllegalArgumentException when {@code limit} is below 1
+     */
+    default List<dev.hangar.core.domain.WorkspaceSummary> summaries(
+            WorkspaceFilter filter, WorkspaceCursor after, int limit) {
+        return list(filter, after, limit).stream()
+                .map(dev.hangar.core.domain.WorkspaceSummary::of)
+                .toList();
+    }
+
+    /**
      * Counts workspaces per phase in one query (the metrics scrape uses it instead of loading
      * every row).
      *

@@ -8,28 +8,40 @@ import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.core.service.HostKeys;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
+import dev.hangar.store.JdbiStore;
+import dev.hangar.store.RootSafePostgres;
+import dev.hangar.store.StoreConfig;
 import dev.hangar.testing.TestControlPlane;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Benchmark (not a test; run with {@code -Pbench}, see hangar-testing/pom.xml):
  * {@code GET /api/v1/workspaces} (first page, a deep page, and the whole listing page by page)
- * against the real server with 10,000 workspaces in SQLite, over
- * loopback, from a closed-loop load generator on virtual threads (a fixed number of clients, each
- * sending its next request when the previous answered) for a bounded time. Prints requests/s
- * and latency percentiles; asserts nothing.
+ * against the real server with 10,000 workspaces, on SQLite and on embedded PostgreSQL (zonky) in
+ * the same run, over loopback, from a closed-loop load generator on virtual threads (a fixed number
+ * of clients, each sending its next request when the previous answered) for a bounded time. Prints
+ * requests/s and latency percentiles, the load average before and after each backend, and the
+ * ratio PostgreSQL/SQLite of the first page; asserts nothing. The load generator runs in the
+ * server's JVM, so its CPU (receiving each page) is part of what the two cores share.
  *
- * <p>Arguments (all optional): {@code workspaces=10000 clients=8 seconds=20 warmup=5}.
+ * <p>Arguments (all optional): {@code workspaces=10000 clients=8 seconds=20 warmup=5
+ * backends=sqlite,postgres pages=all} ({@code pages=first}: only the first-page run, the issue's
+ * figure).
  */
 public final class ListWorkspacesBench {
     private ListWorkspacesBench() {}
@@ -39,36 +51,109 @@ public final class ListWorkspacesBench {
         int clients = ClosedLoopLoad.arg(args, "clients", 8);
         int seconds = ClosedLoopLoad.arg(args, "seconds", 20);
         int warmup = ClosedLoopLoad.arg(args, "warmup", 5);
-        // resync once at start (empty store), then never during the run: rows are inserted
-        // directly, so the reconciler does not touch them and only the API is measured
-        WorkspaceReconciler.Settings quiet =
-                new WorkspaceReconciler.Settings(1, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1));
-        try (TestControlPlane cp = TestControlPlane.builder().reconciler(quiet).start()) {
-            long t0 = System.nanoTime();
-            seed(cp, workspaces);
+        boolean allPages = !text(args, "pages", "all").equals("first");
+        Map<String, ClosedLoopLoad.Result> firstPage = new LinkedHashMap<>();
+        for (String backend : text(args, "backends", "sqlite,postgres").split(",")) {
+            System.out.printf(Locale.ROOT, "%n== %s: load average %.2f ==%n", backend, loadAverage());
+            switch (backend) {
+                case "sqlite" -> {
+                    try (TestControlPlane cp = controlPlane().start()) {
+                        firstPage.put(backend, run(cp, workspaces, clients, seconds, warmup, allPages));
+                    }
+                }
+                case "postgres" -> {
+                    try (EmbeddedPostgres pg = RootSafePostgres.start()) {
+                        try (Connection c = pg.getPostgresDatabase().getConnection();
+                                Statement st = c.createStatement()) {
+                            st.execute("CREATE DATABASE hangar_bench");
+                        }
+                        StoreConfig store = new StoreConfig(
+                                "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/hangar_bench",
+                                "postgres",
+                                "postgres");
+                        try (TestControlPlane cp = controlPlane()
+                                .storeOpener(config -> JdbiStore.open(
+                                        store,
+                                        dev.hangar.core.secret.SecretKeyFile.loadOrCreate(
+                                                config.secrets().keyFile())))
+                                .start()) {
+                            firstPage.put(backend, run(cp, workspaces, clients, seconds, warmup, allPages));
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown backend " + backend + " (sqlite, postgres)");
+            }
+            System.out.printf(Locale.ROOT, "load average after %s: %.2f%n", backend, loadAverage());
+        }
+        System.out.printf(Locale.ROOT, "%n== first page (500 rows of %d), %d clients ==%n", workspaces, clients);
+        firstPage.forEach((backend, r) -> System.out.printf(
+                Locale.ROOT,
+                "%-8s %8.1f req/s  p50 %6.2f ms  p99 %6.2f ms%n",
+                backend,
+                r.requestsPerSecond(),
+                r.percentileMillis(0.5),
+                r.percentileMillis(0.99)));
+        if (firstPage.containsKey("sqlite") && firstPage.containsKey("postgres")) {
+            ClosedLoopLoad.Result sq = firstPage.get("sqlite");
+            ClosedLoopLoad.Result pq = firstPage.get("postgres");
             System.out.printf(
                     Locale.ROOT,
-                    "seeded %d workspaces in %.1f s (SQLite %s)%n",
-                    cp.server().store().workspaces().count(),
-                    (System.nanoTime() - t0) / 1e9,
-                    cp.server().store().describe());
-            breakdown(cp);
-            String token = cp.adminToken();
-            URI all = cp.baseUri().resolve("/api/v1/workspaces");
-            URI one = cp.baseUri().resolve("/api/v1/workspaces?owner=bench-small");
-            HttpClient client = ClosedLoopLoad.httpClient();
-            ClosedLoopLoad load = new ClosedLoopLoad(client, clients, warmup, seconds);
-            HttpResponse<byte[]> sample = client.send(get(all, token), HttpResponse.BodyHandlers.ofByteArray());
-            System.out.printf(
-                    Locale.ROOT, "first page: HTTP %d, %d bytes%n", sample.statusCode(), sample.body().length);
-            load.run("GET /api/v1/workspaces (first page: 500 of 10,000 rows)", get(all, token), 200);
-            // a page deep in the listing costs the same as the first (keyset, not OFFSET)
-            URI deep = all;
-            for (int i = 0; i < 10; i++) deep = next(client, deep, token);
-            load.run("GET /api/v1/workspaces (11th page, via continue)", get(deep, token), 200);
-            walkAllPages(client, all, token, workspaces);
-            load.run("GET /api/v1/workspaces?owner=bench-small (10 rows of 10,000)", get(one, token), 200);
+                    "PostgreSQL / SQLite: req/s %.2f, p50 %.2f, p99 %.2f%n",
+                    pq.requestsPerSecond() / sq.requestsPerSecond(),
+                    pq.percentileMillis(0.5) / sq.percentileMillis(0.5),
+                    pq.percentileMillis(0.99) / sq.percentileMillis(0.99));
         }
+    }
+
+    /**
+     * Resync once at start (empty store), then never during the run: rows are inserted directly, so
+     * the reconciler does not touch them and only the API is measured.
+     */
+    private static TestControlPlane.Builder controlPlane() {
+        return TestControlPlane.builder()
+                .reconciler(new WorkspaceReconciler.Settings(
+                        1, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)));
+    }
+
+    /** Seeds, then measures; @return the first page's figures */
+    private static ClosedLoopLoad.Result run(
+            TestControlPlane cp, int workspaces, int clients, int seconds, int warmup, boolean allPages)
+            throws Exception {
+        long t0 = System.nanoTime();
+        seed(cp, workspaces);
+        System.out.printf(
+                Locale.ROOT,
+                "seeded %d workspaces in %.1f s (%s)%n",
+                cp.server().store().workspaces().count(),
+                (System.nanoTime() - t0) / 1e9,
+                cp.server().store().describe());
+        breakdown(cp);
+        String token = cp.adminToken();
+        URI all = cp.baseUri().resolve("/api/v1/workspaces");
+        URI one = cp.baseUri().resolve("/api/v1/workspaces?owner=bench-small");
+        HttpClient client = ClosedLoopLoad.httpClient();
+        ClosedLoopLoad load = new ClosedLoopLoad(client, clients, warmup, seconds);
+        HttpResponse<byte[]> sample = client.send(get(all, token), HttpResponse.BodyHandlers.ofByteArray());
+        System.out.printf(Locale.ROOT, "first page: HTTP %d, %d bytes%n", sample.statusCode(), sample.body().length);
+        ClosedLoopLoad.Result first =
+                load.run("GET /api/v1/workspaces (first page: 500 of " + workspaces + " rows)", get(all, token), 200);
+        if (!allPages) return first;
+        // a page deep in the listing costs the same as the first (keyset, not OFFSET)
+        URI deep = all;
+        for (int i = 0; i < 10; i++) deep = next(client, deep, token);
+        load.run("GET /api/v1/workspaces (11th page, via continue)", get(deep, token), 200);
+        walkAllPages(client, all, token, workspaces);
+        load.run("GET /api/v1/workspaces?owner=bench-small (10 rows)", get(one, token), 200);
+        return first;
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static String text(String[] args, String name, String fallback) {
+        for (String a : args) if (a.startsWith(name + "=")) return a.substring(name.length() + 1);
+        return fallback;
     }
 
     /** The URI of the page after {@code page}, from its RFC 8288 Link header. */
@@ -109,14 +194,20 @@ public final class ListWorkspacesBench {
                 nanos[4] / 1e6);
     }
 
-    /** Where one list request's time goes, in-process: the store query and the JSON encoding. */
+    /**
+     * Where a page's time goes, in-process: the store query of 500 whole workspaces (host keys
+     * opened, as the list route read them before summaries) and the JSON encoding.
+     */
     private static void breakdown(TestControlPlane cp) throws Exception {
         int rounds = 5;
         long storeNanos = 0;
         long jsonNanos = 0;
         for (int i = 0; i < rounds + 2; i++) {
             long a = System.nanoTime();
-            List<Workspace> rows = cp.server().store().workspaces().list(dev.hangar.core.store.WorkspaceFilter.ALL);
+            List<Workspace> rows = cp.server()
+                    .store()
+                    .workspaces()
+                    .list(dev.hangar.core.store.WorkspaceFilter.ALL, dev.hangar.core.store.WorkspaceCursor.START, 500);
             long b = System.nanoTime();
             byte[] json = dev.hangar.api.Json.mapper()
                     .writeValueAsBytes(rows.stream()
@@ -148,7 +239,7 @@ public final class ListWorkspacesBench {
         }
         System.out.printf(
                 Locale.ROOT,
-                "in-process, one request's work (mean of %d): store list %.1f ms, view mapping + JSON %.1f ms%n",
+                "in-process, 500 rows (mean of %d): store list of whole workspaces %.2f ms, view mapping + JSON %.2f ms%n",
                 rounds,
                 storeNanos / 1e6 / rounds,
                 jsonNanos / 1e6 / rounds);
