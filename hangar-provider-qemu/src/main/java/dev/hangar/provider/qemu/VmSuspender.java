@@ -49,10 +49,13 @@ import org.slf4j.LoggerFactory;
  * stream carries no checksum for memory pages: a file corrupted in place inside a page loads, and
  * only the guest notices.
  *
- * <p><b>Clock.</b> The guest's wall clock stops while suspended and continues from there after the
- * resume. The test image has no {@code qemu-guest-agent}, so QMP's {@code guest-set-time} is not
- * available; the guest's own time synchronisation (systemd-timesyncd or chrony, with network)
- * corrects it. The skew right after a resume is the time spent suspended.
+ * <p><b>Clock.</b> The guest's clocks stand still while suspended; QEMU's emulated RTC ({@code -rtc
+ * clock=host}, the default) reads the host's time again after the load. The test image has no
+ * {@code qemu-guest-agent} for QMP's {@code guest-set-time}, and under TCG there is no kvmclock, so
+ * the guest sets its own clock from the RTC: the seed starts {@code hangar-rtc-clock} at every boot
+ * ({@code CloudInitUserData.RTC_CLOCK_SCRIPT}), which steps the clock within half a second of the
+ * host's at most half a second after {@code cont}. An image without it (or without an RTC in
+ * sysfs) stays behind by the time suspended until its own time sync corrects it.
  *
  * <p>Thread-safe (stateless); calls for one workspace must not overlap.
  */
@@ -186,8 +189,8 @@ final class VmSuspender {
                 "VM of " + spec.name() + " resumed from " + describe(bytes) + " of saved state in " + took.toMillis()
                         + " ms (QEMU started " + Duration.between(t0, launched).toMillis() + " ms, state loaded "
                         + loaded.load().toMillis() + " ms, continued "
-                        + loaded.cont().toMillis() + " ms); its clock is"
-                        + " behind by the time it was suspended until the guest's time sync corrects it");
+                        + loaded.cont().toMillis() + " ms); the"
+                        + " guest sets its clock from the RTC within a second (a unit the seed installs)");
         return true;
     }
 
