@@ -170,17 +170,22 @@ public record QemuCommandLine(
     }
 
     /**
-     * The extra arguments that make a VM started with {@link #args()} resume from a state file
-     * instead of booting: {@code -incoming exec:cat '<state>'} (QEMU 7.2 has no {@code file:}
-     * migration URI; {@code exec:} runs the command with {@code /bin/sh -c} and reads its output).
-     * The VM then waits in run state {@code inmigrate} until the stream is loaded, and ends {@code
-     * paused} (the state was saved from a stopped VM) until QMP {@code cont}.
-     *
-     * @param state the state file, written by {@code migrate} to {@code exec:cat > '<file>'}
-     * @return {@code -incoming} and its URI, the path single-quoted for the shell
+     * The extra arguments that make a VM started with {@link #args()} wait for a migration stream
+     * instead of booting: {@code -incoming defer}. The stream's URI comes later over QMP ({@code
+     * migrate-incoming}, {@link VmSuspender#loadAndContinue}), once the {@code events} capability is
+     * on, so the end of the load is an event rather than something to poll for. QEMU 7.2 has no
+     * {@code file:} URI; the load reads {@code exec:cat '<state>'}. The VM ends {@code paused} (the
+     * state was saved from a stopped VM) until QMP {@code cont}.
      */
-    public static List<String> incoming(Path state) {
-        return List.of("-incoming", "exec:cat " + shellQuote(state));
+    public static final List<String> INCOMING_DEFER = List.of("-incoming", "defer");
+
+    /**
+     * @param state the state file, written by {@code migrate} to {@code exec:cat > '<file>'}
+     * @return the {@code migrate-incoming} URI that reads it: {@code exec:cat '<state>'}, the path
+     *     single-quoted for the shell ({@code exec:} runs the command with {@code /bin/sh -c})
+     */
+    static String incomingUri(Path state) {
+        return "exec:cat " + shellQuote(state);
     }
 
     /** @return {@code path} as one single-quoted {@code /bin/sh} word */

@@ -282,8 +282,12 @@ public final class QemuProvider implements WorkspaceProvider {
         if (crash.isPresent()) listener.event("vm-restarted", "booting again after the crash");
         Files.deleteIfExists(d.crashReportedMarker());
         if (suspender.resume(spec, d, image.get(), launcher, listener)) {
-            readiness.ensureWatcher(spec, d, listener);
-            return new Observation.Starting("resumed from the saved state; " + readiness.waitingForSshd());
+            // sshd was listening when the VM was suspended: probe at once rather than on the next
+            // reconcile pass, so a resumed workspace is Running when this apply returns
+            Observation o = readiness.probeNow(spec, d, listener);
+            return o instanceof Observation.Starting
+                    ? new Observation.Starting("resumed from the saved state; " + o.detail())
+                    : o;
         }
         launcher.launch(spec, d, image.get(), listener);
         readiness.ensureWatcher(spec, d, listener);

@@ -37,6 +37,8 @@ final class QmpClient implements AutoCloseable {
     private final BufferedReader in;
     private final OutputStream out;
     private final Duration timeout;
+    /** Events that arrived while a command waited for its answer, oldest first, for {@link #awaitEvent}. */
+    private final java.util.ArrayDeque<JsonNode> events = new java.util.ArrayDeque<>();
 
     private QmpClient(SocketChannel channel, Duration timeout) {
         this.channel = channel;
@@ -105,11 +107,46 @@ final class QmpClient implements AutoCloseable {
                 throw new IOException("QMP " + command + " failed: "
                         + message.get("error").path("desc").asText());
             }
-            // {"event": ...}: asynchronous notifications such as POWERDOWN; not our answer.
+            // {"event": ...}: asynchronous notifications such as POWERDOWN; not our answer, kept for awaitEvent.
+            if (message.has("event")) events.add(message);
+        }
+    }
+
+    /**
+     * Waits for an asynchronous event (e.g. {@code MIGRATION}, which QEMU sends once the {@code
+     * events} migration capability is on) whose {@code data} satisfies {@code matches}; events that
+     * arrived during earlier commands count too. Events that do not match are dropped.
+     *
+     * @param name the event's name, e.g. {@code MIGRATION}
+     * @param matches a test of the event's {@code data} object
+     * @param within how long to wait in total
+     * @return the event's {@code data}
+     * @throws IOException when the connection closes (e.g. QEMU exited) or {@code within} passes
+     *     (which closes the connection)
+     */
+    JsonNode awaitEvent(String name, java.util.function.Predicate<JsonNode> matches, Duration within)
+            throws IOException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            JsonNode event = events.poll();
+            if (event == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new IOException("no QMP event " + name + " within " + within.toMillis() + " ms");
+                // the connection closes when this read times out: the conversation is over then
+                event = readMessage(Duration.ofNanos(left));
+                if (!event.has("event")) continue; // a late answer to an abandoned command
+            }
+            if (event.path("event").asText().equals(name) && matches.test(event.path("data"))) {
+                return event.path("data");
+            }
         }
     }
 
     private JsonNode readMessage() throws IOException {
+        return readMessage(timeout);
+    }
+
+    private JsonNode readMessage(Duration timeout) throws IOException {
         ScheduledFuture<?> watchdog = WATCHDOG.schedule(
                 () -> {
                     try {

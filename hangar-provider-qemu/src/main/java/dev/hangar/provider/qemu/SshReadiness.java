@@ -74,6 +74,28 @@ final class SshReadiness implements AutoCloseable {
         return "booting (" + accelerator.accelerator().settingValue() + "), waiting for sshd";
     }
 
+    /**
+     * Probes sshd once, now, on the calling thread, for a VM that should answer at once (one just
+     * resumed from a saved state, whose sshd was listening when it was suspended). On a match it
+     * reports {@code ssh-ready} and returns Running, so the caller needs no later pass to see it;
+     * otherwise it starts the background watcher ({@link #ensureWatcher}) and returns Starting.
+     * Blocks for at most the probe timeout ({@code ssh-probe-timeout-seconds}).
+     */
+    Observation probeNow(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
+        Optional<Long> port = d.readLong(d.sshPortFile());
+        if (port.isPresent()) {
+            SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
+            SshProbe.Result r = probe.probe(
+                    endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
+            if (r.outcome() == SshProbe.Outcome.MATCH) {
+                reportReady(d, endpoint, listener);
+                return new Observation.Running(endpoint, "sshd answered with the pinned host key (" + r.detail() + ")");
+            }
+        }
+        ensureWatcher(spec, d, listener);
+        return new Observation.Starting(waitingForSshd());
+    }
+
     /** Reports ssh-ready once per QEMU process, in the background, for the VM launched last. */
     void ensureWatcher(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
         Future<?> existing = watchers.get(spec.id());

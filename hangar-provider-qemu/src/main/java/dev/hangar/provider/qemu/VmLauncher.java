@@ -60,17 +60,16 @@ final class VmLauncher {
     }
 
     /**
-     * Starts QEMU for the workspace, detached, loading the memory and device state from {@code state}
-     * ({@link QemuCommandLine#incoming}) instead of booting. Returns once QEMU daemonised: it is then
-     * still loading (run state {@code inmigrate}); {@link VmSuspender#resume} waits for the load.
+     * Starts QEMU for the workspace, detached, waiting for a migration stream instead of booting
+     * ({@link QemuCommandLine#INCOMING_DEFER}). Returns once QEMU daemonised, in run state {@code
+     * inmigrate}; {@link VmSuspender#loadAndContinue} then loads the state over QMP.
      * Reports what {@link #launch(WorkspaceSpec, WorkspaceDir, BaseImage, ProviderListener)} reports.
      *
      * @throws ProviderException as {@code launch}
      * @throws IOException as {@code launch}
      */
-    void resume(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, Path state, ProviderListener listener)
-            throws IOException {
-        launch(spec, d, image, QemuCommandLine.incoming(state), listener);
+    void resume(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
+        launch(spec, d, image, QemuCommandLine.INCOMING_DEFER, listener);
     }
 
     private void launch(

@@ -13,9 +13,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * (QEMU migration to a file; Debian 12's QEMU 7.2 has no {@code file:} URI, which came with 8.2),
  * then the partial file is fsynced and renamed to {@code vm.state} only after {@code query-migrate}
  * said {@code completed}, and QEMU is quit. Resuming starts QEMU with the same command line plus
- * {@code -incoming exec:cat 'vm.state.resuming'} ({@link QemuCommandLine#incoming}), waits until the
- * load finished and sends {@code cont}. An internal snapshot ({@code snapshot-save} into the qcow2
+ * {@code -incoming defer} ({@link QemuCommandLine#INCOMING_DEFER}), turns on the {@code events}
+ * migration capability, sends {@code migrate-incoming exec:cat 'vm.state.resuming'}, waits for the
+ * {@code MIGRATION} event that ends the load (no polling) and sends {@code cont}. An internal snapshot ({@code snapshot-save} into the qcow2
  * overlay) was not chosen: it rewrites the overlay's metadata, so a kill in the middle puts the
  * user's disk at risk, and its state cannot be checked, measured or thrown away without touching
  * the disk; a separate file can, and its rename is the commit point. Completed migration flushes
@@ -46,10 +49,13 @@ import org.slf4j.LoggerFactory;
  * stream carries no checksum for memory pages: a file corrupted in place inside a page loads, and
  * only the guest notices.
  *
- * <p><b>Clock.</b> The guest's wall clock stops while suspended and continues from there after the
- * resume. The test image has no {@code qemu-guest-agent}, so QMP's {@code guest-set-time} is not
- * available; the guest's own time synchronisation (systemd-timesyncd or chrony, with network)
- * corrects it. The skew right after a resume is the time spent suspended.
+ * <p><b>Clock.</b> The guest's clocks stand still while suspended; QEMU's emulated RTC ({@code -rtc
+ * clock=host}, the default) reads the host's time again after the load. The test image has no
+ * {@code qemu-guest-agent} for QMP's {@code guest-set-time}, and under TCG there is no kvmclock, so
+ * the guest sets its own clock from the RTC: the seed starts {@code hangar-rtc-clock} at every boot
+ * ({@code CloudInitUserData.RTC_CLOCK_SCRIPT}), which steps the clock within half a second of the
+ * host's at most half a second after {@code cont}. An image without it (or without an RTC in
+ * sysfs) stays behind by the time suspended until its own time sync corrects it.
  *
  * <p>Thread-safe (stateless); calls for one workspace must not overlap.
  */
@@ -61,6 +67,8 @@ final class VmSuspender {
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     /** Bytes per second: no throttle for a migration to a local file (QEMU's default is 128 MiB/s). */
     private static final long UNLIMITED_BANDWIDTH = 1L << 40;
+    /** The migration states that end a load ({@code MIGRATION} events, QEMU's qapi/migration.json). */
+    private static final Set<String> END_STATES = Set.of("completed", "failed", "cancelled");
 
     private final Clock clock;
 
@@ -154,31 +162,82 @@ final class VmSuspender {
         Files.move(d.stateFile(), d.stateResumingFile(), StandardCopyOption.REPLACE_EXISTING);
         Instant t0 = clock.instant();
         try {
-            launcher.resume(spec, d, image, d.stateResumingFile(), listener);
+            launcher.resume(spec, d, image, listener);
         } catch (ProviderException | IOException e) {
             Files.move(d.stateResumingFile(), d.stateFile(), StandardCopyOption.REPLACE_EXISTING);
             throw e;
         }
-        Optional<String> failure = awaitLoaded(d);
+        Instant launched = clock.instant();
+        Loaded loaded = loadAndContinue(d, d.stateResumingFile());
         Files.deleteIfExists(d.stateResumingFile());
-        if (failure.isPresent()) {
+        if (loaded.failure().isPresent()) {
             QemuProcess.find(d).ifPresent(vm -> kill(d, vm));
             d.deleteRuntimeFiles();
             listener.event(
                     "resume-failed",
-                    "the saved state (" + describe(bytes) + ") did not restore: " + failure.get()
+                    "the saved state (" + describe(bytes) + ") did not restore: "
+                            + loaded.failure().get()
                             + "; booting the disk instead (a cold boot: what ran in memory is lost, the disk is"
                             + " kept)");
             return false;
         }
         Duration took = Duration.between(t0, clock.instant());
+        listener.phaseTiming("resume-load", loaded.load());
         listener.phaseTiming("resume", took);
         listener.event(
                 "vm-resumed",
                 "VM of " + spec.name() + " resumed from " + describe(bytes) + " of saved state in " + took.toMillis()
-                        + " ms; its clock is behind by the time it was suspended until the guest's time sync"
-                        + " corrects it");
+                        + " ms (QEMU started " + Duration.between(t0, launched).toMillis() + " ms, state loaded "
+                        + loaded.load().toMillis() + " ms, continued "
+                        + loaded.cont().toMillis() + " ms); the"
+                        + " guest sets its clock from the RTC within a second (a unit the seed installs)");
         return true;
+    }
+
+    /**
+     * What {@link #loadAndContinue} did.
+     *
+     * @param failure why the state did not load, empty once the VM runs
+     * @param load from {@code migrate-incoming} to QEMU's {@code MIGRATION completed} event
+     * @param cont the {@code cont} command
+     */
+    record Loaded(Optional<String> failure, Duration load, Duration cont) {
+        static Loaded failed(String why) {
+            return new Loaded(Optional.of(why), Duration.ZERO, Duration.ZERO);
+        }
+    }
+
+    /**
+     * Loads {@code state} into a QEMU started with {@link QemuCommandLine#INCOMING_DEFER} and
+     * continues the VM: QMP {@code migrate-set-capabilities events}, {@code migrate-incoming
+     * exec:cat '<state>'}, then waits for the {@code MIGRATION} event that ends the load (no polling)
+     * and sends {@code cont}. A state that does not load makes QEMU 7.2 exit; that and a load not
+     * finished within {@value #RESUME_TIMEOUT_SECONDS} s are failures. Blocking.
+     */
+    static Loaded loadAndContinue(WorkspaceDir d, Path state) {
+        try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), QMP_TIMEOUT)) {
+            qmp.execute(
+                    "migrate-set-capabilities",
+                    Map.of("capabilities", List.of(Map.of("capability", "events", "state", true))));
+            long t0 = System.nanoTime();
+            qmp.execute("migrate-incoming", Map.of("uri", QemuCommandLine.incomingUri(state)));
+            String status = qmp.awaitEvent(
+                            "MIGRATION",
+                            data -> END_STATES.contains(data.path("status").asText()),
+                            Duration.ofSeconds(RESUME_TIMEOUT_SECONDS))
+                    .path("status")
+                    .asText();
+            Duration load = Duration.ofNanos(System.nanoTime() - t0);
+            if (!status.equals("completed")) return Loaded.failed("QEMU's load ended with migration status " + status);
+            long t1 = System.nanoTime();
+            qmp.execute("cont");
+            return new Loaded(Optional.empty(), load, Duration.ofNanos(System.nanoTime() - t1));
+        } catch (IOException e) {
+            return Loaded.failed(
+                    QemuProcess.find(d).isEmpty()
+                            ? "QEMU exited while loading it (" + e.getMessage() + ")"
+                            : e.getMessage());
+        }
     }
 
     /** @return whether the workspace has a complete saved state to resume from */
@@ -238,33 +297,6 @@ final class VmSuspender {
         }
         qmp.execute("migrate_cancel");
         return "unfinished after " + SUSPEND_TIMEOUT.toSeconds() + " s (cancelled)";
-    }
-
-    /** @return why the state did not load, or empty once the VM runs */
-    private static Optional<String> awaitLoaded(WorkspaceDir d) {
-        long deadline =
-                System.nanoTime() + Duration.ofSeconds(RESUME_TIMEOUT_SECONDS).toNanos();
-        String last = "no answer on QMP";
-        while (System.nanoTime() < deadline) {
-            if (QemuProcess.find(d).isEmpty()) return Optional.of("QEMU exited while loading it (" + last + ")");
-            try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), QMP_TIMEOUT)) {
-                while (System.nanoTime() < deadline) {
-                    last = qmp.execute("query-status").path("status").asText();
-                    if (last.equals("running")) return Optional.empty();
-                    if (last.equals("paused") || last.equals("postmigrate")) {
-                        qmp.execute("cont");
-                    } else if (!last.equals("inmigrate")) {
-                        return Optional.of("QEMU is in run state " + last);
-                    } else {
-                        pause();
-                    }
-                }
-            } catch (IOException e) {
-                last = e.getMessage();
-                pause();
-            }
-        }
-        return Optional.of("not loaded within " + RESUME_TIMEOUT_SECONDS + " s (last run state: " + last + ")");
     }
 
     private static void quit(QmpClient qmp, WorkspaceDir d, ProcessHandle vm) throws IOException {

@@ -148,7 +148,7 @@ final class WorkspaceDisks {
         NoCloudSeed.write(
                 d.seed(),
                 new NoCloudFiles(
-                        CloudInitUserData.render(spec, true),
+                        CloudInitUserData.render(spec, true, true),
                         CloudInitUserData.metaData(spec, instanceId(spec, d)),
                         CloudInitNetworkConfig.render(spec, QemuCommandLine.UPLINK_MAC)
                                 .orElse("")));

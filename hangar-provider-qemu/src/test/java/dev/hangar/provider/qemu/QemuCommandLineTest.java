@@ -225,10 +225,11 @@ class QemuCommandLineTest {
 
     @Test
     void incomingReadsTheStateFileThroughOneQuotedShellWord() {
-        assertThat(QemuCommandLine.incoming(Path.of("/data/ws/vm.state.resuming")))
-                .containsExactly("-incoming", "exec:cat '/data/ws/vm.state.resuming'");
+        assertThat(QemuCommandLine.INCOMING_DEFER).containsExactly("-incoming", "defer");
+        assertThat(QemuCommandLine.incomingUri(Path.of("/data/ws/vm.state.resuming")))
+                .isEqualTo("exec:cat '/data/ws/vm.state.resuming'");
         // a quote in the path cannot end the word: ' is written as '\''
-        assertThat(QemuCommandLine.incoming(Path.of("/d/it's; rm -rf x/vm.state")))
-                .containsExactly("-incoming", "exec:cat '/d/it'\\''s; rm -rf x/vm.state'");
+        assertThat(QemuCommandLine.incomingUri(Path.of("/d/it's; rm -rf x/vm.state")))
+                .isEqualTo("exec:cat '/d/it'\\''s; rm -rf x/vm.state'");
     }
 }

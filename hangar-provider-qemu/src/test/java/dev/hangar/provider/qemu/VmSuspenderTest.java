@@ -103,10 +103,33 @@ class VmSuspenderTest {
         assertThat(listener.events.getFirst().getValue()).contains("vm.state").contains("QEMU exited");
         assertThat(listener.phases()).containsExactly("suspend");
 
-        // The file is a migration stream QEMU loads: the VM comes back paused (it was stopped to save).
+        // The file is a migration stream QEMU loads (-incoming defer, then migrate-incoming): the end
+        // of the load is QEMU's MIGRATION event, and cont lets the VM run.
         WorkspaceDir target = new WorkspaceDir(Files.createDirectories(tmp.resolve("target")));
-        startQemu(target, QemuCommandLine.incoming(dir.stateFile()).toArray(String[]::new));
-        await().atMost(Duration.ofSeconds(30)).until(() -> status(target).equals("paused"));
+        startQemu(target, QemuCommandLine.INCOMING_DEFER.toArray(String[]::new));
+        assertThat(status(target)).isEqualTo("inmigrate");
+        VmSuspender.Loaded loaded = VmSuspender.loadAndContinue(target, dir.stateFile());
+        assertThat(loaded.failure()).isEmpty();
+        assertThat(loaded.load()).isPositive();
+        assertThat(status(target)).isEqualTo("running");
+    }
+
+    @Test
+    void aStateWithADamagedHeaderFailsToLoadAndQemuExits() throws Exception {
+        ProcessHandle vm = startQemu(dir);
+        assertThat(suspender.suspend(spec, dir, vm, new RecordingListener())).isTrue();
+        try (var f = java.nio.channels.FileChannel.open(dir.stateFile(), java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(new byte[64]), 0);
+        }
+        WorkspaceDir target = new WorkspaceDir(Files.createDirectories(tmp.resolve("target")));
+        startQemu(target, QemuCommandLine.INCOMING_DEFER.toArray(String[]::new));
+
+        VmSuspender.Loaded loaded = VmSuspender.loadAndContinue(target, dir.stateFile());
+
+        // QEMU reports the failed load (MIGRATION failed) and exits
+        assertThat(loaded.failure()).hasValueSatisfying(why -> assertThat(why).contains("failed"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> QemuProcess.find(target).isEmpty());
     }
 
     @Test
@@ -137,8 +160,10 @@ class VmSuspenderTest {
         assertThat(Files.size(dir.stateFile())).isGreaterThan(3);
         assertThat(listener.eventTypes()).containsExactly("vm-suspended");
         WorkspaceDir target = new WorkspaceDir(Files.createDirectories(tmp.resolve("target")));
-        startQemu(target, QemuCommandLine.incoming(dir.stateFile()).toArray(String[]::new));
-        await().atMost(Duration.ofSeconds(30)).until(() -> status(target).equals("paused"));
+        startQemu(target, QemuCommandLine.INCOMING_DEFER.toArray(String[]::new));
+        assertThat(VmSuspender.loadAndContinue(target, dir.stateFile()).failure())
+                .isEmpty();
+        assertThat(status(target)).isEqualTo("running");
     }
 
     /** What a suspend does up to the migration's completion, as if the server died right after it. */

@@ -118,6 +118,37 @@ public final class CloudInitUserData {
             + " if id \"$1\" >/dev/null 2>&1; then chown -R \"$1:\" \"$d\"; fi; chmod 0700 \"$d\"";
 
     /**
+     * The guest side of correcting the wall clock after a resume from a suspended state, without a
+     * guest agent: the guest's clocks stand still while its QEMU is suspended, but QEMU's emulated
+     * RTC (the default {@code -rtc clock=host}) reads the host's time again once the state is loaded.
+     * This bash loop (no process started per round: builtins only) reads the RTC's seconds from
+     * {@code /sys/class/rtc/rtc0/since_epoch} twice a second and, when the system clock is more than
+     * one second away from it, sets it to the RTC's second plus half a second (the RTC has whole
+     * seconds: the error stays within half a second). Does nothing on a guest without an RTC in
+     * sysfs. Started every boot as a transient systemd unit {@code hangar-rtc-clock} ({@link
+     * #RTC_CLOCK_BOOTCMD}).
+     */
+    public static final String RTC_CLOCK_SCRIPT = "f=/sys/class/rtc/rtc0/since_epoch; [ -r \"$f\" ] || exit 0;"
+            + " p=/run/hangar-rtc-clock.$$; mkfifo -m 600 \"$p\" && exec 3<>\"$p\" && rm -f \"$p\" || exit 0;"
+            + " while :; do read -r -t 0.5 -u 3 _; read -r r < \"$f\" || exit 0; printf -v n '%(%s)T' -1;"
+            + " if (( r - n > 1 || n - r > 1 )); then date -u -s \"@$r.5\" > /dev/null; fi; done";
+
+    /**
+     * The {@code bootcmd} entry that starts {@link #RTC_CLOCK_SCRIPT} as the transient systemd unit
+     * {@code hangar-rtc-clock} (bootcmd runs on every boot); a guest without {@code systemd-run} or
+     * bash is left as it is. {@code --no-block} and {@code DefaultDependencies=no}: bootcmd runs in
+     * {@code cloud-init.service}, which is ordered before {@code sysinit.target}, and a unit with the
+     * default dependencies starts only after that target: waiting for it would hang the boot.
+     */
+    public static final List<String> RTC_CLOCK_BOOTCMD = List.of(
+            "sh",
+            "-c",
+            "systemd-run --no-block --unit=hangar-rtc-clock -p DefaultDependencies=no --quiet --collect"
+                    + " bash -c \"$1\" >/dev/null 2>&1 || true",
+            "hangar-rtc-clock",
+            RTC_CLOCK_SCRIPT);
+
+    /**
      * @param fwCfgSecrets whether to add the boot commands that copy secrets delivered through
      *     QEMU's fw_cfg onto a tmpfs at /var/secrets ({@link #SECRETS_SCRIPT}); they stay first in
      *     {@code bootcmd} and {@code runcmd} even when a template or workspace sets its own lists
@@ -125,6 +156,17 @@ public final class CloudInitUserData {
      * @throws ProviderException as {@link #render(WorkspaceSpec)}
      */
     public static String render(WorkspaceSpec spec, boolean fwCfgSecrets) {
+        return render(spec, fwCfgSecrets, false);
+    }
+
+    /**
+     * @param fwCfgSecrets as {@link #render(WorkspaceSpec, boolean)}
+     * @param rtcClock whether to add {@link #RTC_CLOCK_BOOTCMD}, for VMs that resume from a saved
+     *     state (local QEMU); first in {@code bootcmd}, before a template's own commands
+     * @return the user-data document, starting with the line {@code #cloud-config}
+     * @throws ProviderException as {@link #render(WorkspaceSpec)}
+     */
+    public static String render(WorkspaceSpec spec, boolean fwCfgSecrets, boolean rtcClock) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("hostname", spec.name());
         // A lab member's /etc/hosts is Hangar's whole file (EtcHosts); cloud-init's template would
@@ -170,6 +212,7 @@ public final class CloudInitUserData {
             List<String> command = List.of("sh", "-c", SECRETS_SCRIPT, "hangar-secrets", spec.sshUser());
             for (String key : List.of("bootcmd", "runcmd")) prepend(doc, key, command);
         }
+        if (rtcClock) prepend(doc, "bootcmd", RTC_CLOCK_BOOTCMD);
         return "#cloud-config\n" + write(doc);
     }
 
