@@ -63,11 +63,13 @@ wait_ssh() {  # first successful ssh with the pinned host key
 
 t0=$(now)
 hangar create bench --template debian-12 --image bench-image --cpus 2 --memory 1GiB --wait --timeout 25m >/dev/null
+t0w=$(now)
 wait_ssh
 t1=$(now)
 hangar stop bench --wait --timeout 5m >/dev/null
 t2=$(now)
 hangar start bench --wait --timeout 25m >/dev/null
+t2w=$(now)
 wait_ssh
 t3=$(now)
 hangar_create=$(echo "$t1 - $t0" | bc)
@@ -75,7 +77,8 @@ hangar_restart=$(echo "$t3 - $t1" | bc)
 hangar_start=$(echo "$t3 - $t2" | bc)
 # The per-phase events (seed, disk, boot, ssh-ready, vm-stopped, ...) with the script's own marks,
 # so the overhead can be placed: the events' times are the server's clock, the marks this shell's.
-marks=$(for t in "$t0 create" "$t1 first-ssh, stop" "$t2 start" "$t3 first-ssh"; do
+marks=$(for t in "$t0 create" "$t0w create --wait returned" "$t1 first-ssh, stop" "$t2 stop --wait returned, start" \
+    "$t2w start --wait returned" "$t3 first-ssh"; do
   printf '%s %s\n' "$(date -u -d "@${t%% *}" +%H:%M:%S.%3N)" "${t#* }"; done)
 events=$(hangar events bench --limit 200 2>&1 || true)
 hangar delete bench --yes --wait >/dev/null
