@@ -10,6 +10,8 @@
 #   create->ssh       `hangar create --wait` until the first successful ssh with the pinned host key
 #   stop->start->ssh  `hangar stop --wait`, then `hangar start --wait` until the first successful ssh
 # then bench/qemu/plain-qemu.sh for the same two figures, and the ratios Hangar / plain.
+# Last, the Hangar half's per-phase events (seed, disk, boot, ssh-ready, vm-stopped) beside the
+# script's own marks, to place where the difference goes.
 # Both use 2 vCPUs and 1 GiB; the Hangar server and everything it created are removed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -61,16 +63,24 @@ wait_ssh() {  # first successful ssh with the pinned host key
 
 t0=$(now)
 hangar create bench --template debian-12 --image bench-image --cpus 2 --memory 1GiB --wait --timeout 25m >/dev/null
+t0w=$(now)
 wait_ssh
 t1=$(now)
 hangar stop bench --wait --timeout 5m >/dev/null
 t2=$(now)
 hangar start bench --wait --timeout 25m >/dev/null
+t2w=$(now)
 wait_ssh
 t3=$(now)
 hangar_create=$(echo "$t1 - $t0" | bc)
 hangar_restart=$(echo "$t3 - $t1" | bc)
 hangar_start=$(echo "$t3 - $t2" | bc)
+# The per-phase events (seed, disk, boot, ssh-ready, vm-stopped, ...) with the script's own marks,
+# so the overhead can be placed: the events' times are the server's clock, the marks this shell's.
+marks=$(for t in "$t0 create" "$t0w create --wait returned" "$t1 first-ssh, stop" "$t2 stop --wait returned, start" \
+    "$t2w start --wait returned" "$t3 first-ssh"; do
+  printf '%s %s\n' "$(date -u -d "@${t%% *}" +%H:%M:%S.%3N)" "${t#* }"; done)
+events=$(hangar events bench --limit 200 2>&1 || true)
 hangar delete bench --yes --wait >/dev/null
 
 plain=$("$ROOT/bench/qemu/plain-qemu.sh" "$img" "$accel")
@@ -84,3 +94,7 @@ printf 'hangar stop->start->ssh   %6.1f s   (start alone %.1f s)\n' "$hangar_res
 printf 'plain  stop->start->ssh   %6.1f s   ratio %.2f   (start alone %.1f s, ratio %.2f)\n' "$plain_restart" \
   "$(echo "$hangar_restart / $plain_restart" | bc -l)" "$plain_start" "$(echo "$hangar_start / $plain_start" | bc -l)"
 echo "machine load at the end: $(uptime)"
+echo "hangar half, this script's marks (UTC):"
+echo "$marks"
+echo "hangar half, the workspace's events:"
+echo "$events"

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ public final class ReconcilePass {
     private final PassWrites writes;
     private final ResetStep resetStep;
     private final PassFailure failure;
+    private final Consumer<String> nudge;
 
     /**
      * A pass that runs only under {@code fence}: it claims the workspace in the store before it
@@ -94,6 +96,26 @@ public final class ReconcilePass {
             ReconcilerMetrics metrics,
             SecretFiles secrets,
             ReconcileFence fence) {
+        this(store, templates, providers, hostCa, clock, settings, metrics, secrets, fence, id -> {});
+    }
+
+    /**
+     * As the constructor above, plus what a provider's {@link ProviderListener#changed()} does:
+     * {@code nudge} gets the workspace id and should schedule a pass for it soon (the reconciler's
+     * {@link WorkspaceReconciler#enqueue}); it must not block.
+     */
+    public ReconcilePass(
+            Store store,
+            TemplateCatalog templates,
+            ProviderRegistry providers,
+            HostCertificateAuthority hostCa,
+            Clock clock,
+            WorkspaceReconciler.Settings settings,
+            ReconcilerMetrics metrics,
+            SecretFiles secrets,
+            ReconcileFence fence,
+            Consumer<String> nudge) {
+        this.nudge = Objects.requireNonNull(nudge, "nudge");
         this.store = store;
         this.secrets = Objects.requireNonNull(secrets, "secrets");
         this.templates = templates;
@@ -162,7 +184,7 @@ public final class ReconcilePass {
                 store.users().keys(w.owner()),
                 hostCa,
                 store.labs().findByWorkspace(w.id()));
-        ProviderListener listener = new EventListener(store, clock, metrics, w.id(), w.providerType());
+        ProviderListener listener = new EventListener(store, clock, metrics, w.id(), w.providerType(), nudge);
         try {
             Optional<Duration> next =
                     w.desired() == DesiredState.DELETED ? delete(w, p, spec, listener) : converge(w, p, spec, listener);

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * {@code delete} until they match (the Kubernetes controller pattern).
  *
  * <p>This class wires two parts: {@link ReconcileQueue} decides when a workspace gets a pass
- * (on a change through {@link #enqueue}, on a periodic resync of every workspace, every {@code
- * pollInterval} while a workspace is transitioning, and after a transient error with exponential
- * backoff); {@link ReconcilePass} is what one pass does (read, observe, decide, apply or delete,
+ * (on a change through {@link #enqueue} or a provider's {@code ProviderListener.changed()}, on a
+ * periodic resync of every workspace, every {@code pollInterval} while a workspace is
+ * transitioning, and after a transient error with exponential backoff); {@link ReconcilePass} is what one pass does (read, observe, decide, apply or delete,
  * save). Passes for one workspace never overlap; passes for different workspaces run concurrently,
  * at most {@code concurrency} at a time.
  *
@@ -120,7 +120,10 @@ public final class WorkspaceReconciler implements AutoCloseable {
         this.scheduler = scheduler;
         ReconcileFence gated = new ReconcileFence(
                 fence.holder(), fence.epoch(), () -> !paused && fence.active().getAsBoolean(), fence.claimTtl());
-        this.pass = new ReconcilePass(store, templates, providers, hostCa, clock, settings, metrics, secrets, gated);
+        // A provider's changed() (sshd answered, the VM exited) runs the next pass at once instead of
+        // after the poll interval: the transition is recorded when it happens.
+        this.pass = new ReconcilePass(
+                store, templates, providers, hostCa, clock, settings, metrics, secrets, gated, this::enqueue);
         this.queue = new ReconcileQueue(clock, scheduler, settings.concurrency(), settings.baseBackoff(), pass::run);
     }
 

@@ -28,6 +28,7 @@ final class ScriptedProvider implements WorkspaceProvider {
     private final Deque<Supplier<Observation>> deletes = new ArrayDeque<>();
     private final List<String> calls = new ArrayList<>();
     private int observeFailures;
+    private ProviderListener lastListener = ProviderListener.NONE;
 
     @Override
     public String type() {
@@ -147,6 +148,11 @@ final class ScriptedProvider implements WorkspaceProvider {
         return java.util.Optional.ofNullable(lastSpec);
     }
 
+    /** @return the listener of the last {@code apply}, as a provider's background watcher keeps it */
+    ProviderListener lastListener() {
+        return lastListener;
+    }
+
     /** The next {@code n} observes throw a transient {@link ProviderException}. */
     ScriptedProvider failingObserve(int n) {
         observeFailures = n;
@@ -168,6 +174,7 @@ final class ScriptedProvider implements WorkspaceProvider {
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         lastSpec = spec;
         calls.add("apply:" + desired);
+        lastListener = listener;
         Supplier<Observation> next = applies.isEmpty() ? applyDefault : applies.poll();
         return next.get();
     }

@@ -75,6 +75,25 @@ class WorkspaceReconcilerTest {
     }
 
     @Test
+    void aProviderThatSaysItChangedGetsItsNextPassAtOnceInsteadOfAtTheNextPoll() {
+        Workspace w = insert("nudged");
+        provider.thenApply(new Observation.Starting("booting"));
+        reconciler.start();
+        scheduler.advance(Duration.ZERO);
+        scheduler.runAll();
+        assertThat(phase(w)).isEqualTo(Phase.Starting);
+
+        // a background watcher of the provider sees sshd answer, 200 ms into the 1 s poll interval
+        scheduler.advance(Duration.ofMillis(200));
+        scheduler.runAll();
+        provider.observing(new Observation.Running(SSH, "up")).lastListener().changed();
+        scheduler.advance(Duration.ZERO);
+        scheduler.runAll();
+        assertThat(phase(w)).as("recorded without waiting for the poll").isEqualTo(Phase.Running);
+        assertThat(reconciler.close(Duration.ZERO)).isTrue();
+    }
+
+    @Test
     void aFailingWorkspaceBacksOffAcrossResyncsAndEndsFailedAfterMaxAttempts() {
         Workspace w = insert("failing");
         provider.thenFail(8, false, "connection refused");

@@ -22,10 +22,25 @@ import org.slf4j.LoggerFactory;
  * not flap the workspace back to Starting) and reports {@code ssh-ready} once per QEMU process from
  * a background watcher.
  *
+ * <p><b>Speed.</b> The watcher probes every {@value #WATCH_INTERVAL_MILLIS} ms (a probe of a guest
+ * whose sshd is not up yet is a refused connection: cheap for both sides) and, on the match, calls
+ * {@link ProviderListener#changed()}, so the reconciler records Running at once instead of at its
+ * next poll. While the watcher runs, {@link #observe} reports what the watcher saw last instead of
+ * probing again; a match of this QEMU process less than {@link #MATCH_REUSE} ago is reused too (the
+ * reconciler's arrival pass observes and applies right after the watcher's match, and each probe is
+ * a key exchange with a guest that may be emulated).
+ *
  * <p>Thread-safe: one watcher per workspace at a time.
  */
 final class SshReadiness implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SshReadiness.class);
+    /** Between two probes of the watcher. */
+    static final long WATCH_INTERVAL_MILLIS = 250;
+    /** How long a probe's match of the same QEMU process stands in for a new probe. */
+    static final Duration MATCH_REUSE = Duration.ofSeconds(2);
+
+    /** The last probe of a workspace: which QEMU process, what it found, when. */
+    private record Seen(long pid, SshProbe.Result result, Instant at) {}
 
     private final QemuSettings settings;
     private final Clock clock;
@@ -33,6 +48,7 @@ final class SshReadiness implements AutoCloseable {
     private final ExecutorService background;
     private final SshProbe probe = new SshProbe();
     private final ConcurrentHashMap<String, Future<?>> watchers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Seen> seen = new ConcurrentHashMap<>();
 
     SshReadiness(QemuSettings settings, Clock clock, AcceleratorChoice accelerator, ExecutorService background) {
         this.settings = settings;
@@ -42,7 +58,9 @@ final class SshReadiness implements AutoCloseable {
     }
 
     /**
-     * Probes sshd once. Its only side effect is recording a pinned-key match for the running pid.
+     * Probes sshd once, unless the watcher of this QEMU process is still probing (then its last
+     * result) or a probe matched for this process less than {@link #MATCH_REUSE} ago (then that
+     * match). Its only side effect is recording a pinned-key match for the running pid.
      *
      * @return Running on a match (or when this pid matched before and the probe got no answer),
      *     else Starting with what was seen
@@ -51,9 +69,19 @@ final class SshReadiness implements AutoCloseable {
         Optional<Long> port = d.readLong(d.sshPortFile());
         if (port.isEmpty()) return new Observation.Starting("booting (no ssh port recorded)");
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
-        SshProbe.Result r =
-                probe.probe(endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
         Optional<Long> pid = d.readLong(d.pidFile());
+        Seen last = seen.get(spec.id());
+        boolean sameVm = last != null && pid.isPresent() && last.pid() == pid.get();
+        SshProbe.Result r;
+        if (sameVm
+                && last.result().outcome() == SshProbe.Outcome.MATCH
+                && Duration.between(last.at(), clock.instant()).compareTo(MATCH_REUSE) < 0) {
+            r = last.result();
+        } else if (sameVm && watching(spec)) {
+            r = last.result(); // the watcher probes every WATCH_INTERVAL_MILLIS; no second probe
+        } else {
+            r = probe(spec, endpoint, pid);
+        }
         return switch (r.outcome()) {
             case MATCH -> {
                 markVerified(d);
@@ -85,8 +113,8 @@ final class SshReadiness implements AutoCloseable {
         Optional<Long> port = d.readLong(d.sshPortFile());
         if (port.isPresent()) {
             SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
-            SshProbe.Result r = probe.probe(
-                    endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
+            // remembered like the watcher's probes: the observe right after this apply reuses a match
+            SshProbe.Result r = probe(spec, endpoint, d.readLong(d.pidFile()));
             if (r.outcome() == SshProbe.Outcome.MATCH) {
                 reportReady(d, endpoint, listener);
                 return new Observation.Running(endpoint, "sshd answered with the pinned host key (" + r.detail() + ")");
@@ -105,10 +133,24 @@ final class SshReadiness implements AutoCloseable {
         watchers.put(spec.id(), background.submit(() -> watch(spec, d, listener)));
     }
 
-    /** Stops the workspace's watcher, if any. */
+    /** Stops the workspace's watcher, if any, and forgets its last probe. */
     void cancel(WorkspaceSpec spec) {
         Future<?> f = watchers.remove(spec.id());
         if (f != null) f.cancel(true);
+        seen.remove(spec.id());
+    }
+
+    private boolean watching(WorkspaceSpec spec) {
+        Future<?> f = watchers.get(spec.id());
+        return f != null && !f.isDone();
+    }
+
+    /** Probes once and remembers the result for the QEMU process {@code pid} (when known). */
+    private SshProbe.Result probe(WorkspaceSpec spec, SshEndpoint endpoint, Optional<Long> pid) {
+        SshProbe.Result r =
+                probe.probe(endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
+        pid.ifPresent(p -> seen.put(spec.id(), new Seen(p, r, clock.instant())));
+        return r;
     }
 
     private void watch(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
@@ -119,8 +161,7 @@ final class SshReadiness implements AutoCloseable {
                 if (port.isPresent()) {
                     SshEndpoint endpoint =
                             new SshEndpoint("127.0.0.1", port.get().intValue());
-                    SshProbe.Result r = probe.probe(
-                            endpoint, spec.hostKey().publicKey(), spec.hostCertificate(), settings.sshProbeTimeout());
+                    SshProbe.Result r = probe(spec, endpoint, d.readLong(d.pidFile()));
                     if (r.outcome() == SshProbe.Outcome.MATCH) {
                         reportReady(d, endpoint, listener);
                         return;
@@ -130,7 +171,7 @@ final class SshReadiness implements AutoCloseable {
                         mismatchReported = true;
                     }
                 }
-                Thread.sleep(1000);
+                Thread.sleep(WATCH_INTERVAL_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -156,6 +197,7 @@ final class SshReadiness implements AutoCloseable {
         listener.event(
                 "ssh-ready",
                 "sshd on " + endpoint + " answered with the pinned host key " + took.toMillis() + " ms after launch");
+        listener.changed(); // the reconciler records Running now, not at its next poll
     }
 
     /**

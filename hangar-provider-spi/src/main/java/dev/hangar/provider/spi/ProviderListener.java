@@ -35,4 +35,13 @@ public interface ProviderListener {
      * @param duration wall time of the phase
      */
     void phaseTiming(String phase, Duration duration);
+
+    /**
+     * Says that what {@link WorkspaceProvider#observe} reports for the workspace has just changed
+     * without a call in progress, e.g. a background watcher saw sshd answer or the VM exit, so the
+     * caller should observe it again now instead of at its next poll. A hint only: nothing is lost
+     * when it is ignored (the default), and a provider may call it more often than needed. Must not
+     * block; safe to call from any thread.
+     */
+    default void changed() {}
 }
