@@ -1,42 +1,71 @@
 #!/usr/bin/env bash
-# USB/IP through an SSH remote forward versus USB/IP without SSH, between two real QEMU guests.
+# USB/IP latency and throughput from a workspace VM to a PC's usbipd, three paths in the same run:
 #
 #   bench/usb/bench.sh [IMAGE_DIR]      IMAGE_DIR from tools/test-image/build.sh (default: build/cached)
 #
-# Boots two VMs from the test image with plain qemu-system-x86_64 (TCG unless ACCEL=kvm), in parallel:
-#   pc  a QEMU usb-storage disk (qemu-xhci, 46f4:0001) backed by a raw file of random bytes, bound to
-#       usbip-host and exported by usbipd; its port 3240 is forwarded to 127.0.0.1:<port> on the host.
-#   ws  the "workspace"; loads vhci-hcd. Its user-mode network (restrict=on) has a guestfwd
-#       10.0.2.100:3240 -> a per-connection relay (bash /dev/tcp + cat) to the pc's forwarded 3240:
-#       that is the path WITHOUT SSH.
-# The path WITH SSH is what `hangar usb attach` sets up: a real OpenSSH `ssh -N -R
-# 127.0.0.1:3241:127.0.0.1:<pc 3240 port>` from the host into the ws VM, and `usbip --tcp-port 3241
-# attach -r 127.0.0.1` inside it. (The SSH gateway hop is not in this path; GatewayBench measures it.)
-# Both paths cross QEMU's user-mode network twice and the host loopback, so the ratio isolates SSH.
+#   direct   no SSH: the workspace's usbip connects to 10.0.2.2:<pc port>, which QEMU's user-mode
+#            network (slirp) connects to 127.0.0.1:<pc port> on the host, the pc VM's hostfwd of its
+#            usbipd. Plain TCP, kernel and slirp sockets only: the baseline.
+#   ssh -R   a plain OpenSSH `ssh -N -R 127.0.0.1:3241:127.0.0.1:<pc port>` from the host straight to
+#            the workspace VM's forwarded sshd; `usbip --tcp-port 3241 attach -r 127.0.0.1` inside it.
+#   hangar   the real `hangar usb attach WS BUSID --usbipd 127.0.0.1:<pc port>` (bin/hangar, the real
+#            server and its SSH gateway): ssh -J through the gateway to the workspace's sshd, the
+#            forward port sshd chose, the attach the CLI runs and its watch loop; detached again with
+#            `hangar usb detach`.
+# The pc VM (plain qemu-system-x86_64) has a QEMU usb-storage disk (qemu-xhci, 46f4:0001) backed by a
+# raw file of random bytes, bound to usbip-host and exported by usbipd. The workspace VM is created
+# by the real server's qemu provider (template with vhci-hcd and the device allowed); both boot in
+# parallel. All three paths cross slirp and the host's loopback, so the ratios isolate SSH (and, for
+# hangar, the gateway hop and the CLI).
 #
-# For each path, ROUNDS times (alternating direct, tunnel): attach, check the device's sha256 against
-# the file's, read the whole device with `dd iflag=direct bs=1M` (throughput), then READS random
-# 4 KiB O_DIRECT reads timed one by one (median and p99 latency), detach. Prints figures and the
-# ratios tunnel/direct. Reported, not asserted. Env: SIZE_MIB (64), READS (400), ROUNDS (2), ACCEL.
+# Per round and path (direct, ssh -R, hangar): attach, check the device's sha256 against the file's,
+# read the whole device with `dd iflag=direct bs=1M` (throughput), then READS random 4 KiB O_DIRECT
+# reads timed one by one (median and p99 latency), detach. Prints the medians over rounds, the ratios
+# to direct, and the load average. Reported, not asserted.
+# Env: SIZE_MIB (32), READS (400), ROUNDS (3), ACCEL (tcg), HANGAR_LAUNCHER (bin/hangar of this checkout;
+# another build's for a before/after pair: a copy of bin/hangar beside that build's hangar-dist/target/lib); HOLD=1 keeps the VMs and the server after the
+# figures until $work/env (it holds the variables) is removed, for a look by hand.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-img=${1:-$("$here/../../tools/test-image/build.sh" | tail -1)}
-size_mib=${SIZE_MIB:-64}
+ROOT=$(cd "$here/../.." && pwd)
+img=${1:-$("$ROOT/tools/test-image/build.sh" | tail -1)}
+size_mib=${SIZE_MIB:-32}
 reads=${READS:-400}
-rounds=${ROUNDS:-2}
+rounds=${ROUNDS:-3}
 accel=${ACCEL:-tcg}
-for tool in qemu-system-x86_64 genisoimage ssh ssh-keygen python3; do
-    command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt: qemu-system-x86 genisoimage openssh-client python3)" >&2; exit 1; }
+launcher=${HANGAR_LAUNCHER:-$ROOT/bin/hangar}
+for tool in qemu-system-x86_64 qemu-img genisoimage ssh ssh-keygen python3 curl; do
+    command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt: qemu-system-x86 qemu-utils genisoimage openssh-client python3 curl)" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/hub.XXXXXX)
 chmod 700 "$work"
+HANGAR_HOME=$work/hangar
+mkdir -p "$HANGAR_HOME/templates" "$HANGAR_HOME/logs" "$work/user/.ssh"
+chmod 700 "$HANGAR_HOME" "$work/user" "$work/user/.ssh"
+api=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export HANGAR_HOME HANGAR_URL=http://127.0.0.1:$api
+# The CLI's ~ (ssh config, known_hosts, key) is $work/user, not the real home: Java reads user.home
+# from the password database, hence the system property; no AOT training run during the figures.
+# OpenSSH finds ~ there too, and the CLI names its config (-F) only when user.home differs from the
+# JVM's own: an ssh on the CLI's PATH that adds -F $work/user/.ssh/config stands in for a real home.
+mkdir "$work/bin"
+printf '#!/bin/sh\nexec %q -F %q "$@"\n' "$(command -v ssh)" "$work/user/.ssh/config" >"$work/bin/ssh"
+chmod 755 "$work/bin/ssh"
+hangar() {
+    PATH="$work/bin:$PATH" HANGAR_AOT=off JDK_JAVA_OPTIONS="-Duser.home=$work/user" "$launcher" "$@" \
+        2> >(grep -v '^NOTE: Picked up JDK_JAVA_OPTIONS' >&2)
+}
 tunnel_pid=""
 cleanup() {
     [[ -n "$tunnel_pid" ]] && kill "$tunnel_pid" 2>/dev/null || true
-    for vm in pc ws; do
-        [[ -f "$work/$vm.pid" ]] && kill "$(cat "$work/$vm.pid")" 2>/dev/null || true
+    hangar delete ws --yes --wait --timeout 2m >/dev/null 2>&1 || true
+    [[ -f "$HANGAR_HOME/server.pid" ]] && kill "$(cat "$HANGAR_HOME/server.pid")" 2>/dev/null || true
+    [[ -f "$work/pc.pid" ]] && kill "$(cat "$work/pc.pid")" 2>/dev/null || true
+    # a workspace VM left behind (the delete failed): by its pidfile under our HANGAR_HOME only
+    for f in "$HANGAR_HOME"/providers/qemu/workspaces/*/qemu.pid; do
+        [[ -f "$f" ]] && kill "$(cat "$f")" 2>/dev/null || true
     done
     rm -rf "$work"
 }
@@ -44,103 +73,118 @@ trap cleanup EXIT
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-ssh-keygen -q -t ed25519 -N '' -f "$work/id" -C bench
-for vm in pc ws; do ssh-keygen -q -t ed25519 -N '' -f "$work/$vm-host" -C "$vm"; done
-pc_ssh=$(free_port); pc_usbip=$(free_port); ws_ssh=$(free_port)
-{
-    echo "[127.0.0.1]:$pc_ssh $(cut -d' ' -f1,2 "$work/pc-host.pub")"
-    echo "[127.0.0.1]:$ws_ssh $(cut -d' ' -f1,2 "$work/ws-host.pub")"
-} >"$work/known_hosts"
-
-seed() { # NAME MODULE: a NoCloud seed with user bench, the pinned host key, and `modprobe MODULE`
-    local d="$work/$1-seed"
-    mkdir "$d"
-    printf 'instance-id: %s-%s\nlocal-hostname: %s\n' "$1" "$$" "$1" >"$d/meta-data"
-    {
-        echo "#cloud-config"
-        echo "hostname: $1"
-        # without it every sudo waits for a DNS timeout (restrict=on: no resolver reachable)
-        echo "manage_etc_hosts: true"
-        echo "users:"
-        echo "  - name: bench"
-        echo "    sudo: ALL=(ALL) NOPASSWD:ALL"
-        echo "    shell: /bin/bash"
-        echo "    ssh_authorized_keys: [\"$(cat "$work/id.pub")\"]"
-        echo "ssh_deletekeys: true"
-        echo "ssh_genkeytypes: []"
-        echo "ssh_keys:"
-        echo "  ed25519_private: |"
-        sed 's/^/    /' "$work/$1-host"
-        echo "  ed25519_public: $(cat "$work/$1-host.pub")"
-        echo "runcmd: [[modprobe, $2]]"
-    } >"$d/user-data"
-    genisoimage -quiet -output "$work/$1-seed.iso" -volid cidata -joliet -rock "$d/user-data" "$d/meta-data"
-}
-
-boot() { # NAME NETDEV [extra qemu args...]
-    local name=$1 netdev=$2
-    shift 2
-    qemu-img create -q -f qcow2 -F raw -b "$img/root.raw" "$work/$name.qcow2"
-    qemu-system-x86_64 -name "bench-$name" -machine q35 -accel "$accel" -smp 1 -m 1024M \
-        -nodefaults -no-user-config -display none -daemonize -pidfile "$work/$name.pid" \
-        -kernel "$img/vmlinuz" -initrd "$img/initrd.img" -append "$(cat "$img/cmdline")" \
-        -drive file="$work/$name.qcow2",if=virtio,format=qcow2 \
-        -drive file="$work/$name-seed.iso",if=virtio,format=raw,readonly=on \
-        -netdev "$netdev" -device virtio-net-pci,netdev=n0 -device virtio-rng-pci \
-        -serial file:"$work/$name-serial.log" "$@"
-}
-
-on() { # VM COMMAND...: run a shell command in the VM over ssh
-    local port
-    [[ $1 == pc ]] && port=$pc_ssh || port=$ws_ssh
-    shift
-    ssh -q -F /dev/null -i "$work/id" -p "$port" -o IdentitiesOnly=yes -o UserKnownHostsFile="$work/known_hosts" \
-        -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=20 bench@127.0.0.1 "$@"
-}
-
-wait_ssh() {
-    local deadline=$((SECONDS + ${BOOT_TIMEOUT:-1800}))
-    # ready = cloud-init has created the user and loaded the module (runcmd runs last); no
-    # `cloud-init status --wait`: its Python start-up alone takes a minute on a loaded TCG guest
-    until on "$1" "test -d /sys/module/$2" 2>/dev/null; do
-        ((SECONDS < deadline)) || { echo "timeout waiting for $1; serial log:" >&2; tail -20 "$work/$1-serial.log" >&2; exit 1; }
-        kill -0 "$(cat "$work/$1.pid")" || { echo "qemu of $1 exited" >&2; exit 1; }
-        sleep 1
-    done
-}
+ssh-keygen -q -t ed25519 -N '' -f "$work/user/.ssh/id_ed25519" -C usb-bench
+key=$work/user/.ssh/id_ed25519
+ssh-keygen -q -t ed25519 -N '' -f "$work/pc-host" -C pc
+pc_ssh=$(free_port); pc_usbip=$(free_port)
+echo "[127.0.0.1]:$pc_ssh $(cut -d' ' -f1,2 "$work/pc-host.pub")" >"$work/known_hosts"
 
 log "writing the ${size_mib} MiB device image"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/usb.raw"
 want_sha=$(sha256sum "$work/usb.raw" | cut -d' ' -f1)
 
-seed pc usbip_host
-seed ws vhci_hcd
+# The pc: a NoCloud seed with user bench, the pinned host key, and usbip-host loaded.
+d="$work/pc-seed"
+mkdir "$d"
+printf 'instance-id: pc-%s\nlocal-hostname: pc\n' "$$" >"$d/meta-data"
+{
+    echo "#cloud-config"
+    echo "hostname: pc"
+    # without it every sudo waits for a DNS timeout (restrict=on: no resolver reachable)
+    echo "manage_etc_hosts: true"
+    echo "users:"
+    echo "  - name: bench"
+    echo "    sudo: ALL=(ALL) NOPASSWD:ALL"
+    echo "    shell: /bin/bash"
+    echo "    ssh_authorized_keys: [\"$(cat "$key.pub")\"]"
+    echo "ssh_deletekeys: true"
+    echo "ssh_genkeytypes: []"
+    echo "ssh_keys:"
+    echo "  ed25519_private: |"
+    sed 's/^/    /' "$work/pc-host"
+    echo "  ed25519_public: $(cat "$work/pc-host.pub")"
+    echo "runcmd: [[modprobe, usbip_host]]"
+} >"$d/user-data"
+genisoimage -quiet -output "$work/pc-seed.iso" -volid cidata -joliet -rock "$d/user-data" "$d/meta-data"
+
+# The server: a fresh HANGAR_HOME, a free API port, the SSH gateway on a free port, the workspace
+# template with vhci-hcd loaded and the pc's device allowed. restrict-network stays at its default
+# (false): the direct path needs the guest to reach 10.0.2.2.
+cat >"$HANGAR_HOME/templates/usbbench.yaml" <<'YAML'
+name: usbbench
+description: Debian 12 test VM with vhci-hcd for the USB/IP benchmark
+provider: qemu
+image: bench-image
+defaults: {cpus: 1, memoryMiB: 1024, diskGiB: 4}
+limits:
+  cpus: {min: 1, max: 2}
+  memoryMiB: {min: 512, max: 2048}
+  diskGiB: {min: 4, max: 8}
+cloudInit: {runcmd: ["modprobe vhci-hcd"]}
+settings: {}
+usb: {allow: ["46f4:0001"]}
+YAML
+setsid "$launcher" server --home "$HANGAR_HOME" --listen "127.0.0.1:$api" \
+    --set "providers.qemu.accelerator=$accel" --set gateway.listen-port=0 \
+    >>"$HANGAR_HOME/logs/server.log" 2>&1 </dev/null &
+echo $! >"$HANGAR_HOME/server.pid"
+until curl -fsS "$HANGAR_URL/readyz" >/dev/null 2>&1; do
+    kill -0 "$(cat "$HANGAR_HOME/server.pid")" || { cat "$HANGAR_HOME/logs/server.log" >&2; exit 1; }
+    sleep 0.5
+done
+hangar key add "$key.pub" >/dev/null
+hangar image import "$img" --name bench-image >/dev/null
+
 t0=$SECONDS
-boot pc "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$pc_ssh-:22,hostfwd=tcp:127.0.0.1:$pc_usbip-:3240" \
+log "booting pc and ws (accel $accel)"
+qemu-img create -q -f qcow2 -F raw -b "$img/root.raw" "$work/pc.qcow2"
+qemu-system-x86_64 -name bench-pc -machine q35 -accel "$accel" -smp 1 -m 1024M \
+    -nodefaults -no-user-config -display none -daemonize -pidfile "$work/pc.pid" \
+    -kernel "$img/vmlinuz" -initrd "$img/initrd.img" -append "$(cat "$img/cmdline")" \
+    -drive file="$work/pc.qcow2",if=virtio,format=qcow2 \
+    -drive file="$work/pc-seed.iso",if=virtio,format=raw,readonly=on \
+    -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$pc_ssh-:22,hostfwd=tcp:127.0.0.1:$pc_usbip-:3240" \
+    -device virtio-net-pci,netdev=n0 -device virtio-rng-pci -serial file:"$work/pc-serial.log" \
     -device qemu-xhci,id=xhci -drive if=none,id=usbdisk,format=raw,file="$work/usb.raw" \
     -device usb-storage,bus=xhci.0,drive=usbdisk
-# guestfwd cmd: QEMU runs the command per guest connection with the connection on stdin/stdout.
-# When the guest closes (usbip detach), the relay must close its end towards the pc at once, or the
-# pc's usbip-host keeps the device "exported" (busy) and the next attach is refused.
-relay="bash -c 'exec 3<>/dev/tcp/127.0.0.1/$pc_usbip; cat <&3 & c=\$!; cat >&3; kill \$c'"
-boot ws "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$ws_ssh-:22,guestfwd=tcp:10.0.2.100:3240-cmd:${relay//,/,,}"
-log "booting pc and ws (accel $accel)"
-wait_ssh pc usbip_host & wait_pc=$!
-wait_ssh ws vhci_hcd
-wait "$wait_pc"
+hangar create ws --template usbbench --wait --timeout 25m >/dev/null
+json=$(hangar show ws -o json)
+field() { sed -n "s/^ *\"$1\" *: *\"\([^\"]*\)\".*/\1/p" <<<"$json" | head -n 1; }
+ws_id=$(field id); ws_user=$(field owner)
+ws_ssh=$(cat "$HANGAR_HOME/providers/qemu/workspaces/$ws_id/ssh-port")
+echo "[127.0.0.1]:$ws_ssh $(field hostKey)" >>"$work/known_hosts"
+
+on() { # VM COMMAND...: run a shell command in the VM over ssh, straight to its forwarded port
+    local port=$pc_ssh user=bench
+    [[ $1 == ws ]] && port=$ws_ssh user=$ws_user
+    shift
+    ssh -q -F /dev/null -i "$key" -p "$port" -o IdentitiesOnly=yes -o UserKnownHostsFile="$work/known_hosts" \
+        -o StrictHostKeyChecking=yes -o BatchMode=yes -o ConnectTimeout=20 "$user@127.0.0.1" "$@"
+}
+wait_module() { # VM MODULE: ready = cloud-init has created the user and loaded the module (runcmd runs last)
+    local deadline=$((SECONDS + ${BOOT_TIMEOUT:-1800}))
+    until on "$1" "test -d /sys/module/$2" 2>/dev/null; do
+        ((SECONDS < deadline)) || { echo "timeout waiting for $1" >&2; exit 1; }
+        [[ $1 == ws ]] || kill -0 "$(cat "$work/$1.pid")" || { echo "qemu of $1 exited; serial:" >&2; tail -20 "$work/$1-serial.log" >&2; exit 1; }
+        sleep 1
+    done
+}
+wait_module pc usbip_host
+wait_module ws vhci_hcd
 log "both VMs up after $((SECONDS - t0)) s"
 
 busid=$(on pc 'sudo usbip list -l' | sed -nE 's/^ - busid ([0-9.-]+) \(46f4:0001\).*/\1/p' | head -1)
 [[ -n "$busid" ]] || { echo "no 46f4:0001 device in the pc VM:" >&2; on pc 'sudo usbip list -l' >&2; exit 1; }
 on pc "sudo usbipd -D && sudo usbip bind -b $busid" >/dev/null
-log "pc exports busid $busid"
+log "pc exports busid $busid on 127.0.0.1:$pc_usbip"
 
-ssh -N -F /dev/null -i "$work/id" -p "$ws_ssh" -o IdentitiesOnly=yes -o UserKnownHostsFile="$work/known_hosts" \
+ssh -N -F /dev/null -i "$key" -p "$ws_ssh" -o IdentitiesOnly=yes -o UserKnownHostsFile="$work/known_hosts" \
     -o StrictHostKeyChecking=yes -o BatchMode=yes -o ExitOnForwardFailure=yes -o ServerAliveInterval=15 \
-    -R "127.0.0.1:3241:127.0.0.1:$pc_usbip" bench@127.0.0.1 &
+    -R "127.0.0.1:3241:127.0.0.1:$pc_usbip" "$ws_user@127.0.0.1" &
 tunnel_pid=$!
 
-# One measurement inside ws: attach from HOST:PORT, verify, time, detach. Prints "mibps median_us p99_us".
+# One measurement inside ws. HOST PORT: attach from there, measure, detach; "- -": someone else (the
+# CLI) attached, wait for the disk and leave the detach to them. Prints "mibps median_us p99_us".
 measure() {
     on ws "sudo python3 - $1 $2 $busid $want_sha $reads" <<'PY'
 import glob, hashlib, mmap, os, random, re, subprocess, sys, time
@@ -149,8 +193,8 @@ def usb_disk():
     for d in glob.glob("/sys/block/sd*"):
         if "vhci_hcd" in os.path.realpath(d) and os.path.exists("/dev/" + os.path.basename(d)):
             return "/dev/" + os.path.basename(d)
-deadline = time.time() + 60
-while True:
+deadline = time.time() + 120
+while host != "-":
     r = subprocess.run(["usbip", "--tcp-port", port, "attach", "-r", host, "-b", busid], capture_output=True, text=True)
     if r.returncode == 0: break
     if time.time() > deadline: sys.exit("attach failed: " + r.stderr)
@@ -178,35 +222,56 @@ for _ in range(reads):
     lat.append((time.perf_counter_ns() - t) / 1000)
 os.close(fd)
 lat.sort()
-out = subprocess.run(["usbip", "port"], capture_output=True, text=True).stdout
-for p in re.findall(r"^Port (\d+): <Port in Use>", out, re.M):
-    subprocess.run(["usbip", "detach", "-p", p], check=True, capture_output=True)
+if host != "-":
+    out = subprocess.run(["usbip", "port"], capture_output=True, text=True).stdout
+    for p in re.findall(r"^Port (\d+): <Port in Use>", out, re.M):
+        subprocess.run(["usbip", "detach", "-p", p], check=True, capture_output=True)
 print("%.2f %.0f %.0f" % (mibps, lat[len(lat) // 2], lat[min(len(lat) - 1, int(len(lat) * 0.99))]))
 PY
 }
 
-declare -a direct tunnel
+via_hangar() { # runs in a subshell ($(...)): ends its own attach process on every way out
+    local pid rc=0
+    hangar usb attach ws "$busid" --usbipd "127.0.0.1:$pc_usbip" --no-bind >"$work/attach.log" 2>&1 &
+    pid=$!
+    measure - - || rc=$?
+    hangar usb detach ws "$busid" >/dev/null || kill "$pid" 2>/dev/null || true
+    wait "$pid" || { echo "hangar usb attach exited $?" >&2; rc=1; }
+    ((rc == 0)) || { cat "$work/attach.log" >&2; return "$rc"; }
+}
+
+echo "machine load at the start: $(uptime)"
+declare -a direct tunnel viahangar
 for ((r = 1; r <= rounds; r++)); do
-    # the pc's usbip-host needs a moment after a detach before the device is importable again
-    log "round $r: direct (guestfwd, no SSH)"
-    direct+=("$(measure 10.0.2.100 3240)")
+    log "round $r: direct (slirp to the host's loopback, no SSH)"
+    direct+=("$(measure 10.0.2.2 "$pc_usbip")")
     log "  ${direct[-1]}"
-    log "round $r: tunnel (ssh -R)"
+    log "round $r: ssh -R"
     tunnel+=("$(measure 127.0.0.1 3241)")
     log "  ${tunnel[-1]}"
+    log "round $r: hangar usb attach"
+    viahangar+=("$(via_hangar)")
+    log "  ${viahangar[-1]}"
 done
+echo "machine load at the end: $(uptime)"
+if [[ -n "${HOLD:-}" ]]; then # keep everything up for a look by hand until the file is removed
+    declare -p work HANGAR_HOME HANGAR_URL key ws_ssh ws_user pc_ssh pc_usbip busid want_sha >"$work/env"
+    log "HOLD: VMs and server kept; variables in $work/env; rm $work/env to finish"
+    while [[ -f "$work/env" ]]; do sleep 2; done
+fi
 
-python3 - "$size_mib" "$reads" "${direct[@]}" -- "${tunnel[@]}" <<'PY'
+python3 - "$size_mib" "$reads" "${direct[@]}" -- "${tunnel[@]}" -- "${viahangar[@]}" <<'PY'
 import statistics, sys
 size, reads = sys.argv[1], sys.argv[2]
 rest = sys.argv[3:]
-cut = rest.index("--")
+a = rest.index("--"); b = rest.index("--", a + 1)
 def cols(rows): return [list(map(float, r.split())) for r in rows]
-d, t = cols(rest[:cut]), cols(rest[cut + 1:])
+d, t, h = cols(rest[:a]), cols(rest[a + 1:b]), cols(rest[b + 1:])
 def med(rows, i): return statistics.median(r[i] for r in rows)
 print(f"USB/IP read of a {size} MiB QEMU usb-storage disk, {reads} random 4 KiB O_DIRECT reads, {len(d)} rounds (medians of rounds)")
-print(f"{'':22}{'direct (no SSH)':>18}{'tunnel (ssh -R)':>18}{'tunnel/direct':>15}")
+print(f"{'':20}{'direct':>10}{'ssh -R':>10}{'hangar':>10}{'ssh-R/direct':>14}{'hangar/direct':>15}")
 for name, i in (("throughput MiB/s", 0), ("latency median us", 1), ("latency p99 us", 2)):
-    a, b = med(d, i), med(t, i)
-    print(f"{name:22}{a:18.2f}{b:18.2f}{b / a:15.2f}")
+    x, y, z = med(d, i), med(t, i), med(h, i)
+    print(f"{name:20}{x:10.2f}{y:10.2f}{z:10.2f}{y / x:14.2f}{z / x:15.2f}")
+print("per round (MiB/s median_us p99_us): direct", d, "ssh -R", t, "hangar", h)
 PY

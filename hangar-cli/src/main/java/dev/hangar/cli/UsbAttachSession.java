@@ -7,6 +7,7 @@ import dev.hangar.usbip.RemoteForward;
 import dev.hangar.usbip.UsbipCommands;
 import dev.hangar.usbip.UsbipPortListing;
 import dev.hangar.usbip.UsbipdAddress;
+import dev.hangar.usbip.VhciStatus;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,9 @@ final class UsbAttachSession {
 
     private WorkspaceShell shell;
     private UsbAttachState state;
+    /** The import's vhci status line as read right after it was found; empty when not known. */
+    private Optional<VhciStatus.Port> imported = Optional.empty();
+
     private boolean undone;
 
     /**
@@ -125,9 +129,15 @@ final class UsbAttachSession {
                 synchronized (lock) {
                     if (undone) return;
                     if (shell == null || !shell.alive()) throw new WorkspaceShell.ShellException("link down");
+                    if (stillImported()) {
+                        backoff = Duration.ofSeconds(1);
+                        continue;
+                    }
                     WorkspaceShell.Result r = shell.run(portCommand(), COMMAND_TIMEOUT);
-                    if (UsbipPortListing.find(r.output(), state.tunnelPort(), busId)
-                            .isPresent()) {
+                    Optional<UsbipPortListing.ImportedPort> found =
+                            UsbipPortListing.find(r.output(), state.tunnelPort(), busId);
+                    if (found.isPresent()) {
+                        rememberImport(found.get().port());
                         backoff = Duration.ofSeconds(1);
                         continue;
                     }
@@ -227,6 +237,7 @@ final class UsbAttachSession {
                 .map(UsbipPortListing.ImportedPort::port)
                 .orElse(-1);
         updateState(state.tunnelPort(), vhci);
+        rememberImport(vhci);
         say("attached: " + busId + " (" + vidPid + ") is in " + workspace + " as vhci port " + vhci
                 + (first ? "; Ctrl-C or 'hangar usb detach " + workspace + " " + busId + "' to detach" : ""));
     }
@@ -323,12 +334,37 @@ final class UsbAttachSession {
         return stop.getCount() == 0;
     }
 
+    /**
+     * The watch loop's cheap check: the vhci status files (no sudo, no usbip process) still show the
+     * import exactly as right after it was found. Under TCG {@code sudo usbip port} every poll took
+     * about a fifth of a 1-vCPU workspace's CPU and delayed the USB/IP traffic it watches; a {@code
+     * cat} of the status files takes about a fifteenth of that. Anything else (changed line, unreadable
+     * files, nothing remembered) falls back to {@code sudo usbip port}, the only listing that knows
+     * the forward an import came through.
+     */
+    private boolean stillImported() {
+        if (imported.isEmpty()) return false;
+        WorkspaceShell.Result r = shell.runScript(VhciStatus.READ_COMMAND, COMMAND_TIMEOUT);
+        if (r.ok() && VhciStatus.unchanged(imported.get(), r.output())) return true;
+        imported = Optional.empty();
+        return false;
+    }
+
+    /** Reads the status line of vhci port {@code vhci} (just found by {@code usbip port}) for {@link #stillImported}. */
+    private void rememberImport(int vhci) {
+        imported = Optional.empty();
+        if (vhci < 0) return;
+        WorkspaceShell.Result r = shell.runScript(VhciStatus.READ_COMMAND, COMMAND_TIMEOUT);
+        if (r.ok()) imported = VhciStatus.find(r.output(), vhci).filter(VhciStatus.Port::inUse);
+    }
+
     private void updateState(int tunnel, int vhci) {
         state = state.with(tunnel, vhci);
         if (!undone) state.write(stateFile);
     }
 
     private void closeShell() {
+        imported = Optional.empty();
         if (shell != null) {
             shell.close();
             shell = null;

@@ -141,6 +141,11 @@ public final class SshGateway implements AutoCloseable {
         // MINA closes sessions idle for 10 minutes by default; an idle terminal relayed to a
         // workspace is normal, so only the workspace's sshd (ClientAlive*) decides about idleness.
         CoreModuleProperties.IDLE_TIMEOUT.set(sshd, Duration.ZERO);
+        // MINA leaves Nagle on for accepted sockets. The relay writes each packet as soon as the
+        // workspace sends it; with Nagle a small packet behind an unacknowledged one waits for
+        // the client's delayed ACK (40 ms on Linux), which request/response protocols carried
+        // through the gateway (USB/IP: three round trips per disk read) pay again and again.
+        CoreModuleProperties.TCP_NODELAY.set(sshd, true);
         sshd.addSessionListener(authenticator);
         try {
             sshd.start();
