@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>client to workspace: {@link #doWriteData} (MINA I/O thread) queues a copy; the writer
- *       thread writes it to the socket and only then releases that much of the local SSH window.
- *       The queue therefore never holds more than the window MINA advertises (2 MiB by default).
+ *       thread writes it to the socket and only then releases that much of the local SSH window,
+ *       in steps of a quarter window or when the queue is empty. The queue therefore never holds
+ *       more than the window MINA advertises (2 MiB by default).
  *   <li>workspace to client: the reader thread reads up to 256 KiB from the socket and hands it
  *       to a {@link ChannelAsyncOutputStream}, which sends it as packets while the client's window
  *       allows; the thread waits for that before reading more.
@@ -180,10 +181,21 @@ final class RelayChannel extends AbstractServerChannel {
     }
 
     private void pumpToWorkspace() {
+        // MINA's LocalWindow sends SSH_MSG_CHANNEL_WINDOW_ADJUST as soon as 16 KiB are released,
+        // i.e. after every 32 KiB packet of an upload: one more encrypted packet to the client per
+        // packet relayed. Releasing in steps of a quarter window (and everything whenever the queue
+        // runs dry, so the client never waits for bytes already written) sends a sixteenth of them.
+        long batch = Math.max(1, getLocalWindow().getMaxSize() / 4);
+        long unreleased = 0;
         try {
             OutputStream out = socket.getOutputStream();
             while (true) {
-                byte[] chunk = toWorkspace.take();
+                byte[] chunk = toWorkspace.poll();
+                if (chunk == null) {
+                    if (unreleased > 0) getLocalWindow().release(unreleased);
+                    unreleased = 0;
+                    chunk = toWorkspace.take();
+                }
                 if (chunk == CLOSED) return;
                 if (chunk == EOF) {
                     socket.shutdownOutput();
@@ -193,7 +205,11 @@ final class RelayChannel extends AbstractServerChannel {
                 out.write(chunk);
                 bytesUp.addAndGet(chunk.length);
                 moved(chunk.length);
-                getLocalWindow().release(chunk.length);
+                unreleased += chunk.length;
+                if (unreleased >= batch) {
+                    getLocalWindow().release(unreleased);
+                    unreleased = 0;
+                }
             }
         } catch (IOException e) {
             failed("writing to the workspace", e);

@@ -10,6 +10,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.digest.BuiltinDigests;
@@ -119,6 +121,7 @@ public final class SshGateway implements AutoCloseable {
         sshd.setHost(config.listenAddress());
         sshd.setPort(config.port());
         sshd.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+        sshd.setCipherFactories(aesGcmFirst(sshd.getCipherFactories()));
         sshd.setServiceFactories(
                 List.of(ServerUserAuthServiceFactory.INSTANCE, new ExplainingConnectionService.Factory()));
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
@@ -167,6 +170,21 @@ public final class SshGateway implements AutoCloseable {
                 gateway.port(),
                 KeyUtils.getFingerPrint(BuiltinDigests.sha256, hostKey.getPublic()));
         return gateway;
+    }
+
+    /**
+     * The same cipher set in MINA's order, except that AES-GCM comes first. The client's order
+     * decides (RFC 4253 7.1), so this matters for clients that follow the server's hint or list no
+     * preference of their own; OpenSSH clients get the same preference from {@code hangar
+     * config-ssh}. Why: the JDK runs AES-GCM on AES-NI and carry-less multiply, MINA's
+     * chacha20-poly1305 is plain Java and decrypting it was half the gateway's CPU under scp
+     * (bench/README.md, #18).
+     */
+    static List<NamedFactory<Cipher>> aesGcmFirst(List<NamedFactory<Cipher>> ciphers) {
+        List<NamedFactory<Cipher>> ordered = new java.util.ArrayList<>(ciphers);
+        ordered.sort(java.util.Comparator.comparing(
+                c -> !c.getName().startsWith("aes") || !c.getName().contains("-gcm@")));
+        return List.copyOf(ordered);
     }
 
     /** @return the bound port (the ephemeral one when configured with port 0) */

@@ -395,6 +395,29 @@ class SshGatewayTest {
     }
 
     @Test
+    void theGatewayHopNegotiatesAesGcmAndTheGatewayOffersMinasDefaultCipherSet() {
+        // the hop to the gateway alone (its session channel is refused after the key exchange)
+        Proc.Result r = Proc.run(T, ssh(meConfig, "-v", "hangar-gateway", "true"));
+        assertThat(r.stderr())
+                .containsPattern("kex: server->client cipher: aes128-gcm@openssh.com MAC: <implicit>")
+                .containsPattern("kex: client->server cipher: aes128-gcm@openssh.com MAC: <implicit>");
+        List<String> defaults = org.apache.sshd.server.SshServer.setUpDefaultServer().getCipherFactories().stream()
+                .map(org.apache.sshd.common.NamedResource::getName)
+                .toList();
+        List<String> offered =
+                SshGateway.aesGcmFirst(org.apache.sshd.server.SshServer.setUpDefaultServer()
+                                .getCipherFactories())
+                        .stream()
+                        .map(org.apache.sshd.common.NamedResource::getName)
+                        .toList();
+        assertThat(offered).containsExactlyInAnyOrderElementsOf(defaults);
+        assertThat(offered.subList(0, 2)).containsExactly("aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+        assertThat(offered.subList(2, offered.size()))
+                .containsExactlyElementsOf(
+                        defaults.stream().filter(c -> !c.contains("-gcm@")).toList());
+    }
+
+    @Test
     void passwordAndKeyboardInteractiveAreNotOffered() {
         Proc.Result r = Proc.run(
                 T,

@@ -272,4 +272,31 @@ class SshConfigWriterTest {
         assertThatThrownBy(() -> new WorkspaceHostKey("dev", DEV_KEY, List.of("3000")))
                 .hasMessageContaining("forwarded port '3000' of workspace dev is not host:port");
     }
+
+    @Test
+    void theGatewayHopPrefersAesGcmFromOpenSshsOwnDefaultSetAndTheWorkspaceHopKeepsTheDefaults() throws Exception {
+        Path config = home.resolve("config");
+        Files.writeString(config, SshConfigFiles.config(input(), home.resolve("kh")));
+        // the real client reads the file: it accepts the line, and the gateway hop's set is exactly
+        // the client's default set (nothing weaker added, nothing removed), AES-GCM first
+        List<String> defaults = sshCiphers(config, "dev.hangar");
+        List<String> gateway = sshCiphers(config, SshConfigFiles.GATEWAY_ALIAS);
+        assertThat(gateway).containsExactlyInAnyOrderElementsOf(defaults);
+        assertThat(gateway.subList(0, 2)).containsExactly("aes128-gcm@openssh.com", "aes256-gcm@openssh.com");
+        assertThat(defaults.getFirst()).isNotEqualTo("aes128-gcm@openssh.com");
+    }
+
+    /** @return the ciphers {@code ssh -G} resolves for {@code host} with only {@code config} */
+    private static List<String> sshCiphers(Path config, String host) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("ssh", "-G", "-F", config.toString(), host)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out.lines()
+                .filter(l -> l.startsWith("ciphers "))
+                .map(l -> List.of(l.substring("ciphers ".length()).split(",")))
+                .findFirst()
+                .orElseThrow();
+    }
 }
