@@ -42,9 +42,12 @@ final class ApiServerLatency {
             while (l.find()) labels.put(l.group(1), l.group(2));
             String resource = labels.getOrDefault("resource", "");
             if (!RESOURCES.contains(resource)) continue;
+            // a watch is counted when it ends, with its whole lifetime: not a request's cost
+            String verb = labels.getOrDefault("verb", "?");
+            if (verb.equals("WATCH") || verb.equals("CONNECT")) continue;
             String sub = labels.getOrDefault("subresource", "");
             String group = labels.getOrDefault("group", "");
-            String key = labels.getOrDefault("verb", "?") + " " + (group.isEmpty() ? "core" : group) + "/" + resource
+            String key = verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource
                     + (sub.isEmpty() ? "" : "/" + sub);
             double[] t = totals.computeIfAbsent(key, k -> new double[2]);
             t[m.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(m.group(3));
