@@ -47,8 +47,8 @@ final class ApiServerLatency {
             if (verb.equals("WATCH") || verb.equals("CONNECT")) continue;
             String sub = labels.getOrDefault("subresource", "");
             String group = labels.getOrDefault("group", "");
-            String key = verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource
-                    + (sub.isEmpty() ? "" : "/" + sub);
+            String key =
+                    verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource + (sub.isEmpty() ? "" : "/" + sub);
             double[] t = totals.computeIfAbsent(key, k -> new double[2]);
             t[m.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(m.group(3));
         }
