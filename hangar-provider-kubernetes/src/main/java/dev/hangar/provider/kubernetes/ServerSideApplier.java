@@ -215,6 +215,11 @@ public final class ServerSideApplier implements ObjectApplier {
     }
 
     private String url(ResourceDefinitionContext context, String namespace, String name) {
+        return collectionUrl(client, context, namespace) + "/" + name;
+    }
+
+    /** @return the URL of the kind's collection in {@code namespace} (no trailing slash), from the client's master URL */
+    static String collectionUrl(KubernetesClient client, ResourceDefinitionContext context, String namespace) {
         StringBuilder url = new StringBuilder(client.getMasterUrl().toString().replaceFirst("/*$", ""));
         String group = context.getGroup();
         if (group == null || group.isEmpty()) {
@@ -225,11 +230,7 @@ public final class ServerSideApplier implements ObjectApplier {
         if (context.isNamespaceScoped()) {
             url.append("/namespaces/").append(namespace);
         }
-        return url.append('/')
-                .append(context.getPlural())
-                .append('/')
-                .append(name)
-                .toString();
+        return url.append('/').append(context.getPlural()).toString();
     }
 
     private KubernetesClientException failure(HttpResponse<String> response, HasMetadata desired) {

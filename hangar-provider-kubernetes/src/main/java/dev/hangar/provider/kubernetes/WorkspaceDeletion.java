@@ -3,7 +3,6 @@ package dev.hangar.provider.kubernetes;
 import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,10 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.stream.Collectors;
 
 /**
  * Removes a Pod workspace's objects for {@link KubernetesProvider#delete}: the StatefulSet, both
@@ -31,6 +26,8 @@ import java.util.stream.Collectors;
  * under those names, one sweep by the {@code hangar.dev/workspace-id} label removes what remains
  * under other names (the pod until the garbage collector took it, objects of older name schemes).
  *
+ * <p>The by-name step is {@link NamedDeletion}'s, shared with the KubeVirt provider.
+ *
  * <p>API access: deletecollection on statefulsets, secrets, persistentvolumeclaims and pods; list on
  * those and services; delete on services (with the listed resourceVersion as precondition).
  * Thread-safe; calls for different workspaces may run concurrently.
@@ -38,12 +35,12 @@ import java.util.stream.Collectors;
 final class WorkspaceDeletion {
     private final KubernetesClient client;
     private final String namespace;
-    /** Per workspace being deleted: the objects a "deleted" event was already emitted for. */
-    private final ConcurrentMap<String, Set<String>> deletedSaid = new ConcurrentHashMap<>();
+    private final NamedDeletion named;
 
     WorkspaceDeletion(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
+        this.named = new NamedDeletion(client, namespace, "kubernetes-deleted");
     }
 
     /**
@@ -67,11 +64,8 @@ final class WorkspaceDeletion {
                 names.homeClaim(),
                 id));
         if (!found.isEmpty()) {
-            // An object held by a finalizer (a claim in use) is found again on every call: say it once.
-            Set<String> said = deletedSaid.computeIfAbsent(id, x -> ConcurrentHashMap.newKeySet());
-            for (String object : found) {
-                if (said.add(object)) listener.event("kubernetes-deleted", "deleted " + object);
-            }
+            // An object held by a finalizer (a claim in use) is found again on every call: said once.
+            named.reportOnce(id, found, listener);
             return new Observation.Stopping("removing " + String.join(", ", found));
         }
         List<HasMetadata> left = labelled(id);
@@ -94,25 +88,13 @@ final class WorkspaceDeletion {
             }
         }
         if (!left.isEmpty()) return new Observation.Stopping("removing " + describe(left));
-        deletedSaid.remove(id);
+        named.done(id);
         return new Observation.Absent();
     }
 
-    /**
-     * Deletes the object {@code name} of one kind when it carries the workspace's id label, in one
-     * request (a delete of the collection selected by name and label, background propagation).
-     *
-     * @return "Kind namespace/name" of what was deleted or is still being deleted, empty when none
-     */
+    /** {@link NamedDeletion#deleteNamed}: one object by name and the workspace's label, one request. */
     List<String> deleteNamed(String kind, NonNamespaceOperation<?, ?, ?> objects, String name, String workspaceId) {
-        return objects
-                .withLabel(WorkspaceManifests.LABEL_WORKSPACE_ID, workspaceId)
-                .withField("metadata.name", name)
-                .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                .delete()
-                .stream()
-                .map(d -> kind + " " + namespace + "/" + d.getName())
-                .toList();
+        return named.deleteNamed(kind, objects, name, workspaceId);
     }
 
     /** @return every object labelled with the workspace id, StatefulSets first, claims last */
@@ -150,9 +132,7 @@ final class WorkspaceDeletion {
 
     /** @return "Kind/name, ..." of {@code objects} */
     static String describe(List<HasMetadata> objects) {
-        return objects.stream()
-                .map(o -> o.getKind() + "/" + o.getMetadata().getName())
-                .collect(Collectors.joining(", "));
+        return NamedDeletion.describe(objects);
     }
 
     /** @return the namespaced collection of {@code object}'s kind (one of the kinds a workspace has) */

@@ -1,8 +1,8 @@
 package dev.hangar.provider.kubevirt;
 
 import dev.hangar.provider.kubernetes.KubernetesProvider;
+import dev.hangar.provider.kubernetes.NamedDeletion;
 import dev.hangar.provider.kubernetes.ObjectApplier;
-import dev.hangar.provider.kubernetes.WorkspaceManifests;
 import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.ManifestRenderer;
 import dev.hangar.provider.spi.Observation;
@@ -13,7 +13,6 @@ import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -23,12 +22,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 /**
  * KubeVirt VM workspaces: provider type {@value #TYPE}.
@@ -68,12 +65,13 @@ import java.util.stream.Collectors;
  * #consoleLog} reads the virt-launcher pod's {@code guest-console-log} container ({@link
  * LauncherConsoleLog}).
  *
- * <p><b>Delete</b> removes the VirtualMachine, DataVolume, PersistentVolumeClaim, Secret and Service
- * of the workspace (found by name and by the {@code hangar.dev/workspace-id} label) and nothing else.
+ * <p><b>Delete</b> closes the workspace's port-forward and console and lets {@link VmDeletion} remove
+ * its VirtualMachine, DataVolume, PersistentVolumeClaim, Secret and Service (by name, each request also
+ * selecting the {@code hangar.dev/workspace-id} label) and nothing else.
  *
- * <p>API access used: get/create/patch/delete on kubevirt.io virtualmachines, cdi.kubevirt.io
- * datavolumes, secrets, services; get on kubevirt.io virtualmachineinstances; get/delete on
- * persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
+ * <p>API access used: get/create/patch/deletecollection on kubevirt.io virtualmachines, cdi.kubevirt.io
+ * datavolumes and secrets; get/create/patch/delete on services; get on kubevirt.io
+ * virtualmachineinstances; get/delete on persistentvolumeclaims; get on cdi.kubevirt.io datasources (clones); get on subresources.kubevirt.io
  * virtualmachineinstances/portforward (when the Service is not routable) and
  * virtualmachineinstances/console (consoles); list on pods and get on pods/log (console log); get on
  * storage.k8s.io
@@ -96,6 +94,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final VmiConsoles consoles;
     private final LauncherConsoleLog consoleLog;
     private final RootDiskPreconditions rootDisks;
+    private final VmDeletion deletion;
     private final Clock clock;
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
@@ -148,6 +147,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         this.consoles = new VmiConsoles(client, consoleDir);
         this.consoleLog = new LauncherConsoleLog(client);
         this.rootDisks = new RootDiskPreconditions(client, settings);
+        this.deletion = new VmDeletion(client, settings.namespace());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ownsClient = ownsClient;
     }
@@ -257,13 +257,16 @@ public final class KubevirtProvider implements WorkspaceProvider {
                     vms().withName(names.virtualMachine()).get();
             if (vm == null) {
                 portForwards.close(spec.id());
-                List<HasMetadata> left = owned(spec, names);
+                List<HasMetadata> left = deletion.leftovers(spec);
                 return left.isEmpty()
                         ? new Observation.Absent()
-                        : new Observation.Stopping("leftover objects " + describe(left));
+                        : new Observation.Stopping("leftover objects " + NamedDeletion.describe(left));
             }
-            return observed(
-                    spec, names, vm, dataVolumes().withName(names.rootDisk()).get());
+            GenericKubernetesResource disk = client.genericKubernetesResources(KubevirtApi.DATA_VOLUME)
+                    .inNamespace(settings.namespace())
+                    .withName(names.rootDisk())
+                    .get();
+            return observed(spec, names, vm, disk);
         } catch (KubernetesClientException e) {
             throw KubernetesProvider.translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
         }
@@ -297,7 +300,6 @@ public final class KubevirtProvider implements WorkspaceProvider {
 
     @Override
     public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
-        KubevirtNames names = KubevirtNames.of(spec.owner(), spec.name());
         Instant start = clock.instant();
         portForwards.close(spec.id());
         consoles.close(spec.id());
@@ -305,19 +307,9 @@ public final class KubevirtProvider implements WorkspaceProvider {
         applier.forget(spec.id());
         try {
             requireKubevirt();
-            for (HasMetadata object : owned(spec, names)) {
-                if (object.getMetadata().getDeletionTimestamp() != null) continue;
-                resourceOf(object)
-                        .withPropagationPolicy(DeletionPropagation.BACKGROUND)
-                        .delete();
-                listener.event(
-                        "kubevirt-deleted",
-                        "deleted " + object.getKind() + " " + settings.namespace() + "/"
-                                + object.getMetadata().getName());
-            }
-            List<HasMetadata> left = owned(spec, names);
+            Observation result = deletion.delete(spec, listener);
             listener.phaseTiming("delete", Duration.between(start, clock.instant()));
-            return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + describe(left));
+            return result;
         } catch (KubernetesClientException e) {
             throw KubernetesProvider.translate("deleting workspace " + spec.owner() + "/" + spec.name(), e);
         }
@@ -407,69 +399,11 @@ public final class KubevirtProvider implements WorkspaceProvider {
         discovered.set(true);
     }
 
-    /**
-     * @return the workspace's VirtualMachine, Secret, Service, DataVolume and claim that exist, by name
-     *     (only those carrying this workspace's id label, so another workspace's are never touched)
-     */
-    private List<HasMetadata> owned(WorkspaceSpec spec, KubevirtNames names) {
-        String ns = settings.namespace();
-        List<HasMetadata> found = new ArrayList<>();
-        found.add(vms().withName(names.virtualMachine()).get());
-        found.add(client.secrets()
-                .inNamespace(ns)
-                .withName(names.cloudInitSecret())
-                .get());
-        found.add(client.services().inNamespace(ns).withName(names.service()).get());
-        found.add(dataVolumes().withName(names.rootDisk()).get());
-        found.add(client.persistentVolumeClaims()
-                .inNamespace(ns)
-                .withName(names.rootDisk())
-                .get());
-        return found.stream()
-                .filter(Objects::nonNull)
-                .filter(o -> ownedByWorkspace(o, spec))
-                .toList();
-    }
-
-    /**
-     * CDI's claim carries no Hangar label (CDI sets its own), so a claim counts when it is named after
-     * the workspace's DataVolume and owned by it or labelled with the workspace id.
-     */
-    private static boolean ownedByWorkspace(HasMetadata object, WorkspaceSpec spec) {
-        var labels = object.getMetadata().getLabels();
-        if (labels != null && spec.id().equals(labels.get(WorkspaceManifests.LABEL_WORKSPACE_ID))) return true;
-        return object.getKind().equals("PersistentVolumeClaim")
-                && object.getMetadata().getOwnerReferences().stream().anyMatch(r -> "DataVolume".equals(r.getKind()));
-    }
-
-    private io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> resourceOf(HasMetadata object) {
-        String ns = settings.namespace();
-        if (object instanceof GenericKubernetesResource generic) {
-            return (generic.getKind().equals("VirtualMachine") ? vms() : dataVolumes())
-                    .withName(generic.getMetadata().getName());
-        }
-        return client.resource(object).inNamespace(ns);
-    }
-
     private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
                     GenericKubernetesResource,
                     io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
                     io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
             vms() {
         return client.genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE).inNamespace(settings.namespace());
-    }
-
-    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<
-                    GenericKubernetesResource,
-                    io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-                    io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>>
-            dataVolumes() {
-        return client.genericKubernetesResources(KubevirtApi.DATA_VOLUME).inNamespace(settings.namespace());
-    }
-
-    private static String describe(List<HasMetadata> objects) {
-        return objects.stream()
-                .map(o -> o.getKind() + "/" + o.getMetadata().getName())
-                .collect(Collectors.joining(", "));
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Pins the API requests per KubeVirt workspace and operation (issue #18 item 9: held to the Pod
  * provider's figures, one request per object like kubectl). Server-side apply runs against {@link
- * ServerSideApplyStandIn} (fabric8's mock server lacks it).
+ * ServerSideApplyStandIn} (fabric8's mock server lacks it); the delete counts use the mock's CRUD
+ * store (merge mode).
  */
 class KubevirtRequestCountTest {
 
@@ -47,6 +48,31 @@ class KubevirtRequestCountTest {
                     .allMatch(r -> r.startsWith("PATCH ") && r.contains("force=false"));
             assertThat(create.getFirst()).contains("/virtualmachines/");
             assertThat(again).hasSize(4).allMatch(r -> r.startsWith("GET ") && !r.contains("?"));
+        }
+    }
+
+    @Test
+    void deleteIsOneRequestPerObjectItOwnsByNameThenReadsTheRestOnce() throws InterruptedException {
+        try (MockCluster cluster = new MockCluster();
+                KubevirtProvider provider = provider(cluster.client, Map.of())) {
+            KubevirtCrds.install(cluster.client);
+            WorkspaceSpec spec = VmSpecs.spec("alice", "gone", "debian-12", Map.of(), CloudInitConfig.EMPTY);
+            provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
+            cluster.takeRequests();
+
+            assertThat(provider.delete(spec, ProviderListener.NONE)).isInstanceOf(Observation.Stopping.class);
+            assertThat(cluster.takeRequests())
+                    .as("VM, Secret, DataVolume by name and label; the Service goes with the VM")
+                    .hasSize(3)
+                    .allMatch(r -> r.startsWith("DELETE ") && r.contains("fieldSelector=metadata.name%3D"));
+
+            // The mock has no garbage collector: the next call reads the five names and removes the Service.
+            assertThat(provider.delete(spec, ProviderListener.NONE)).isInstanceOf(Observation.Stopping.class);
+            cluster.takeRequests();
+            assertThat(provider.delete(spec, ProviderListener.NONE)).isInstanceOf(Observation.Absent.class);
+            List<String> last = cluster.takeRequests();
+            assertThat(last.stream().filter(r -> r.startsWith("DELETE "))).hasSize(3);
+            assertThat(last.stream().filter(r -> r.startsWith("GET "))).hasSize(5);
         }
     }
 

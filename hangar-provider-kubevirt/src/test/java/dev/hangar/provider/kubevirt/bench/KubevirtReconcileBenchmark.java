@@ -5,12 +5,10 @@ import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.kubectl;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.options;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.parallel;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.row;
-import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.timed;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.withRequests;
 
 import dev.hangar.provider.kubernetes.bench.ReconcileBenchmark;
 import dev.hangar.provider.kubevirt.KubevirtManifests;
-import dev.hangar.provider.kubevirt.KubevirtObjects;
 import dev.hangar.provider.kubevirt.KubevirtProvider;
 import dev.hangar.provider.kubevirt.KubevirtSettings;
 import dev.hangar.provider.spi.CloudInitConfig;
@@ -24,7 +22,7 @@ import dev.hangar.provider.vm.ImageCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -36,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -43,15 +42,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * KubeVirt workspaces. Reconciles N KubeVirt workspaces Halted (objects only: VirtualMachine,
  * DataVolume, cloud-init Secret, Service; no controller runs, nothing is imported) with the real
  * {@link KubevirtProvider} against the API server named by {@code KUBECONFIG}, then applies the same
- * objects (built by the same {@link KubevirtManifests}, other names, no owner references) with {@code
- * kubectl apply --server-side} in the same run. Prints time and API requests per workspace for each
- * pass (create, unchanged, delete) and the ratios. Reported, not asserted.
+ * objects (built by the same {@link KubevirtManifests}, other names) with {@code kubectl apply
+ * --server-side} in the same run ({@link KubectlSide}): first with the same owner references as the
+ * provider's (the VMs, then their dependents: the fair baseline the ratios use), then without (last
+ * round's baseline, for comparison). Prints time and API requests per workspace for each pass
+ * (create, unchanged, delete), the ratios, and per pass the API server's own time per verb and
+ * resource ({@link ApiServerLatency}, from its {@code apiserver_request_duration_seconds}). The
+ * provider's delete pass times its first delete call per workspace (kubectl deletes with {@code
+ * --wait=false}); the rest of each deletion runs untimed afterwards until the provider answers Absent.
+ * Reported, not asserted.
  *
  * <p>The cluster needs KubeVirt's and CDI's CRDs; when it does not serve {@code kubevirt.io/v1}, the
  * project's structural CRDs ({@code src/test/resources/crds/kubevirt-cdi.yaml}) are installed first
  * (cluster-scoped; left in place). Requests are counted by a fabric8 interceptor on the provider's
  * client and, for kubectl, from its {@code -v=6} request log. Before the timed passes the provider
- * reconciles {@link ReconcileBenchmark#WARM_UP} other workspaces untimed (JIT warm-up).
+ * reconciles {@link ReconcileBenchmark#WARM_UP} other workspaces untimed (JIT warm-up). The
+ * kubeconfig must allow reading {@code /metrics}.
  *
  * <p>Options: {@code --count N} (200), {@code --namespace NS} ({@code hangar-kubevirt-bench}, created
  * if missing), {@code --concurrency C} (1), {@code --apply-mode server-side|merge}, {@code --kubectl
@@ -59,6 +65,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class KubevirtReconcileBenchmark {
     private static final String BENCH_LABEL = "hangar.dev/bench";
+    private static final String KUBECTL = "kubectl apply --server-side, ";
     private static final String HOST_CERTIFICATE =
             "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tBench";
     private static final SshHostKey HOST_KEY = new SshHostKey(
@@ -79,7 +86,9 @@ public final class KubevirtReconcileBenchmark {
         String run = Long.toString(System.currentTimeMillis(), 36);
         AtomicLong requests = new AtomicLong();
         List<String[]> rows = new ArrayList<>();
-        try (KubernetesClient client = counting(requests)) {
+        try (KubernetesClient client = counting(requests);
+                // uncounted: the API server's metrics and the kubectl side's uid reads are not the provider's
+                KubernetesClient admin = new KubernetesClientBuilder().build()) {
             System.out.printf(
                     Locale.ROOT,
                     "API server %s, namespace %s, %d KubeVirt workspaces (Halted), apply-mode %s, %d thread(s)%n",
@@ -117,8 +126,9 @@ public final class KubevirtReconcileBenchmark {
                     parallel(
                             warm, concurrency, spec -> provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE));
                 }
-                parallel(warm, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
+                for (WorkspaceSpec spec : warm) awaitAbsent(provider, spec);
                 for (String pass : List.of("create", "unchanged")) {
+                    ApiServerLatency server = ApiServerLatency.read(admin);
                     long before = requests.get();
                     Duration d = parallel(specs, concurrency, spec -> {
                         Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
@@ -126,40 +136,48 @@ public final class KubevirtReconcileBenchmark {
                             throw new IllegalStateException(spec.name() + ": " + o);
                     });
                     rows.add(withRequests(row("hangar provider, " + pass, d, count), requests.get() - before, count));
+                    ApiServerLatency.read(admin).printSince(server, "hangar provider, " + pass);
                 }
+                ApiServerLatency server = ApiServerLatency.read(admin);
                 long before = requests.get();
                 Duration d = parallel(specs, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
                 rows.add(withRequests(row("hangar provider, delete", d, count), requests.get() - before, count));
+                ApiServerLatency.read(admin).printSince(server, "hangar provider, delete");
+                // Not timed: the rest of each deletion (leftovers the garbage collector has not yet
+                // taken), so the namespace is left as found.
+                for (WorkspaceSpec spec : specs) awaitAbsent(provider, spec);
             }
             if (!"none".equals(kubectl)) {
-                Path file = manifests(settings, specs("kubectl", count, run), run);
+                KubectlSide side = new KubectlSide(kubectl, settings, admin, namespace, BENCH_LABEL);
+                // The fair baseline: the same objects with the same owner references, so the garbage
+                // collector has the same graph to keep; the VMs first (their uids), then the dependents.
+                ApiServerLatency server = ApiServerLatency.read(admin);
+                KubectlSide.Pass create = side.createOwned(specs("kubectl", count, run), run);
+                rows.add(withRequests(row(KUBECTL + "create", create.time(), count), create.requests(), count));
+                ApiServerLatency.read(admin).printSince(server, KUBECTL + "create");
+                server = ApiServerLatency.read(admin);
+                KubectlSide.Pass unchanged = side.apply(create.file());
+                rows.add(
+                        withRequests(row(KUBECTL + "unchanged", unchanged.time(), count), unchanged.requests(), count));
+                ApiServerLatency.read(admin).printSince(server, KUBECTL + "unchanged");
+                // Last round's baseline, for comparison: the same objects without owner references, one file.
+                String bare = run + "n";
+                Path file = side.manifests(specs("kubectl", count, bare), bare);
                 try {
                     for (String pass : List.of("create", "unchanged")) {
-                        long[] sent = new long[1];
-                        Duration d = timed(() -> sent[0] = kubectl(
-                                kubectl,
-                                "apply",
-                                "--server-side",
-                                "--field-manager=hangar-bench",
-                                "--force-conflicts",
-                                "-f",
-                                file.toString()));
-                        rows.add(withRequests(row("kubectl apply --server-side, " + pass, d, count), sent[0], count));
+                        server = ApiServerLatency.read(admin);
+                        KubectlSide.Pass p = side.apply(file);
+                        String what = "kubectl without owner references, " + pass;
+                        rows.add(withRequests(row(what, p.time(), count), p.requests(), count));
+                        ApiServerLatency.read(admin).printSince(server, what);
                     }
                 } finally {
-                    long[] sent = new long[1];
-                    Duration d = timed(() -> sent[0] = kubectl(
-                            kubectl,
-                            "-n",
-                            namespace,
-                            "delete",
-                            "virtualmachines.kubevirt.io,datavolumes.cdi.kubevirt.io,secrets,services",
-                            "-l",
-                            BENCH_LABEL + "=" + run,
-                            "--wait=false"));
-                    rows.add(withRequests(row("kubectl delete -l", d, count), sent[0], count));
+                    side.delete(bare);
                     Files.deleteIfExists(file);
+                    Files.deleteIfExists(create.file());
                 }
+                KubectlSide.Pass delete = side.delete(run);
+                rows.add(withRequests(row("kubectl delete -l", delete.time(), count), delete.requests(), count));
             }
         }
         print(rows, count);
@@ -212,21 +230,13 @@ public final class KubevirtReconcileBenchmark {
         return specs;
     }
 
-    /** The kubectl side's objects (Halted, labelled with the run), as one YAML stream. */
-    private static Path manifests(KubevirtSettings settings, List<WorkspaceSpec> specs, String run) throws IOException {
-        KubevirtManifests manifests = new KubevirtManifests(settings, ImageCatalog.shipped());
-        KubernetesSerialization yaml = new KubernetesSerialization();
-        StringBuilder out = new StringBuilder();
-        for (WorkspaceSpec spec : specs) {
-            KubevirtObjects objects = manifests.build(spec, PowerState.STOPPED);
-            for (HasMetadata o : objects.all()) {
-                o.getMetadata().getLabels().put(BENCH_LABEL, run);
-                out.append(yaml.asYaml(o));
-            }
+    /** Deletes until the provider answers Absent (the garbage collector's part included), at most a minute. */
+    private static void awaitAbsent(KubevirtProvider provider, WorkspaceSpec spec) throws InterruptedException {
+        for (int i = 0; i < 120; i++) {
+            if (provider.delete(spec, ProviderListener.NONE) instanceof Observation.Absent) return;
+            TimeUnit.MILLISECONDS.sleep(500);
         }
-        Path file = Files.createTempFile("hangar-kubevirt-bench-", ".yaml");
-        Files.writeString(file, out);
-        return file;
+        throw new IllegalStateException(spec.name() + " still not deleted after a minute");
     }
 
     private static void print(List<String[]> rows, int count) {

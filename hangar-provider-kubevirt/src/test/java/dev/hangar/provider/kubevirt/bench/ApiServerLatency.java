@@ -1,0 +1,82 @@
+package dev.hangar.provider.kubevirt.bench;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The API server's own view of a benchmark pass: its {@code apiserver_request_duration_seconds}
+ * histogram (sum and count per verb, group, resource and subresource) read from {@code /metrics}
+ * before and after, so the time each request spent inside the API server can be set against the
+ * client's wall time (what is left is the client's own cost and the network). The server's figures
+ * count every client's requests of those resources in that time, so on a shared cluster they include
+ * others' (few: the workspace kinds' resources only are printed). Needs a client allowed to read
+ * {@code /metrics} (cluster admin). A value once taken; not thread-safe.
+ */
+final class ApiServerLatency {
+    private static final Pattern SAMPLE =
+            Pattern.compile("^apiserver_request_duration_seconds_(sum|count)\\{([^}]*)} ([0-9.eE+-]+)$");
+    private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Set<String> RESOURCES =
+            Set.of("virtualmachines", "datavolumes", "secrets", "services", "persistentvolumeclaims");
+
+    /** Per "VERB group/resource[/subresource]": {seconds, requests}. */
+    private final Map<String, double[]> totals;
+
+    private ApiServerLatency(Map<String, double[]> totals) {
+        this.totals = totals;
+    }
+
+    /** @return the histogram's sums and counts now */
+    static ApiServerLatency read(KubernetesClient client) {
+        Map<String, double[]> totals = new TreeMap<>();
+        for (String line : client.raw("/metrics").split("\n")) {
+            Matcher m = SAMPLE.matcher(line);
+            if (!m.matches()) continue;
+            Map<String, String> labels = new TreeMap<>();
+            Matcher l = LABEL.matcher(m.group(2));
+            while (l.find()) labels.put(l.group(1), l.group(2));
+            String resource = labels.getOrDefault("resource", "");
+            if (!RESOURCES.contains(resource)) continue;
+            // a watch is counted when it ends, with its whole lifetime: not a request's cost
+            String verb = labels.getOrDefault("verb", "?");
+            if (verb.equals("WATCH") || verb.equals("CONNECT")) continue;
+            String sub = labels.getOrDefault("subresource", "");
+            String group = labels.getOrDefault("group", "");
+            String key =
+                    verb + " " + (group.isEmpty() ? "core" : group) + "/" + resource + (sub.isEmpty() ? "" : "/" + sub);
+            double[] t = totals.computeIfAbsent(key, k -> new double[2]);
+            t[m.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(m.group(3));
+        }
+        return new ApiServerLatency(totals);
+    }
+
+    /**
+     * Prints, per verb and resource, the requests served since {@code before}, their mean time in the
+     * API server, and the total; returns that total in seconds.
+     */
+    double printSince(ApiServerLatency before, String pass) {
+        double total = 0;
+        StringBuilder out = new StringBuilder();
+        for (var e : totals.entrySet()) {
+            double[] was = before.totals.getOrDefault(e.getKey(), new double[2]);
+            double seconds = e.getValue()[0] - was[0];
+            double requests = e.getValue()[1] - was[1];
+            if (requests < 1) continue;
+            total += seconds;
+            out.append(String.format(
+                    Locale.ROOT,
+                    "      api server: %-46s %6.0f requests, mean %6.2f ms%n",
+                    e.getKey(),
+                    requests,
+                    seconds * 1000 / requests));
+        }
+        System.out.print(out);
+        System.out.printf(Locale.ROOT, "      api server total for %s: %.2f s%n", pass, total);
+        return total;
+    }
+}
