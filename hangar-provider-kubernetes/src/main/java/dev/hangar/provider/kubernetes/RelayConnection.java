@@ -6,9 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +16,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Up ({@link #pump}, its own virtual thread): reads the local socket and sends each read as one
  *       message through a {@link WebSocketSender}, so the next read waits until the previous message
  *       has left. End of the local stream, a refused send or a stall closes the WebSocket.
- *   <li>Down (this listener): each message is written to the local socket on the connection's writer
- *       (one virtual thread, so messages keep their order and the WebSocket's threads never block on
- *       the local socket), and only then is the next message requested ({@link WebSocket#request()}).
+ *   <li>Down (this listener): each message is written to the local socket on a virtual thread (so the
+ *       WebSocket's threads never block on the local socket), and only then is the next message requested ({@link WebSocket#request()}).
  *       fabric8 hands each message over in a buffer of its own, so nothing is copied here.
  * </ul>
  *
@@ -29,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * message of each channel coming down (the port number) is skipped, and error text on channel 1
  * after it is logged and closes this connection only. The WebSocket's close or failure closes the
  * local socket, after what was received before it is written. Thread-safe as used by {@link
- * StreamRelay}: one {@code pump} thread, the WebSocket's listener calls, the writer.
+ * StreamRelay}: one {@code pump} thread, the WebSocket's listener calls, one writing thread at a time.
  */
 final class RelayConnection implements WebSocket.Listener {
     /**
@@ -45,7 +41,6 @@ final class RelayConnection implements WebSocket.Listener {
     private final StreamRelay.Target target;
     private final Runnable release;
     private final boolean channelled;
-    private final ExecutorService writer;
     private final boolean[] portSeen = new boolean[2];
     private volatile String failure;
 
@@ -57,8 +52,6 @@ final class RelayConnection implements WebSocket.Listener {
         this.target = target;
         this.release = release;
         this.channelled = target.framing() == StreamRelay.Framing.PORT_FORWARD_V4;
-        this.writer = Executors.newSingleThreadExecutor(
-                Thread.ofVirtual().name("relay-down-" + target.name()).factory());
     }
 
     /** Copies the local socket up until it ends, then closes the WebSocket; runs on its own thread. */
@@ -144,16 +137,13 @@ final class RelayConnection implements WebSocket.Listener {
         later(release);
     }
 
-    /** Runs {@code task} on the writer after what is queued there; the last task shuts it down. */
+    /**
+     * Runs {@code task} on a virtual thread of its own. Tasks keep their order without a queue: the
+     * WebSocket delivers the next message, close included ({@code java.net.http.WebSocket#request}
+     * counts {@code onClose} as a receive method), only after the previous task called {@link
+     * WebSocket#request()}; and nothing is left behind when the connection ends.
+     */
     private void later(Runnable task) {
-        try {
-            writer.execute(() -> {
-                task.run();
-                if (!channel.isOpen()) writer.shutdown();
-            });
-        } catch (RejectedExecutionException e) {
-            // Already released: nothing left to write to.
-            release.run();
-        }
+        Thread.ofVirtual().name("relay-down-" + target.name()).start(task);
     }
 }
