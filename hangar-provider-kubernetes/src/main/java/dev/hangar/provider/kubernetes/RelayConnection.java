@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  *       message through a {@link WebSocketSender}, so the next read waits until the previous message
  *       has left. End of the local stream, a refused send or a stall closes the WebSocket.
  *   <li>Down (this listener): each message is written to the local socket on a virtual thread (so the
- *       WebSocket's threads never block on the local socket), and only then is the next message requested ({@link WebSocket#request()}).
+ *       WebSocket's threads never block on the local socket), and only then is the next message
+ *       requested ({@link WebSocket#request()}).
  *       fabric8 hands each message over in a buffer of its own, so nothing is copied here.
  * </ul>
  *
