@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * both ways, against the real cluster named by {@code KUBECONFIG}, through fabric8's {@code
  * LocalPortForward} (what {@link PortForwards} used before, the baseline) and through {@link
  * PortForwards} in the same run. A sink Pod of the workspace image runs a Perl listener on the Pod's
- * loopback port {@value WorkspaceManifests#SSH_PORT}: {@code up N} stores the next N bytes and answers
- * their SHA-256; {@code down} sends a random file made at Pod start; {@code sum} answers that file's
- * SHA-256; {@code size} answers how many bytes the last upload stored (to count losses). Prints per
+ * loopback port {@value WorkspaceManifests#SSH_PORT}: {@code up N ID} stores the next N bytes in a file
+ * of that upload's own (a stalled upload of an earlier forward must not write into a later one's) and
+ * answers their SHA-256; {@code down} sends a random file made at Pod start; {@code sum} answers that
+ * file's SHA-256; {@code size ID} answers how many bytes upload ID stored (to count losses). Prints per
  * transfer MiB/s and whether the SHA-256 matched, with the load average; reported, not asserted.
  *
  * <pre>
@@ -63,10 +64,10 @@ public final class PortForwardBenchmark {
                     open(STDIN, "<&", $c) or die;
                     open(STDOUT, ">&", $c) or die;
                     close $c;
-                    my ($op, $n) = split / /, $l;
-                    exec "sh", "-c", "head -c $n > /tmp/up; sha256sum < /tmp/up" if $op eq "up";
+                    my ($op, $n, $id) = split / /, $l;
+                    exec "sh", "-c", "head -c $n > /tmp/up.$id; sha256sum < /tmp/up.$id; rm /tmp/up.$id" if $op eq "up";
                     exec "cat", "/tmp/blob.sha" if $op eq "sum";
-                    exec "sh", "-c", "stat -c %s /tmp/up" if $op eq "size";
+                    exec "stat", "-c", "%s", "/tmp/up.$n" if $op eq "size";
                     exec "cat", "/tmp/blob";
                 }
                 close $c;
@@ -103,7 +104,7 @@ public final class PortForwardBenchmark {
                 for (int round = 1; round <= rounds; round++) {
                     for (String kind : kinds) {
                         try (Forward f = forward(kind, client, forwards, namespace, pod)) {
-                            up(kind, f, payload, upSha);
+                            up(kind, f, payload, upSha, kind + round);
                             down(kind, f, bytes);
                         }
                     }
@@ -139,12 +140,12 @@ public final class PortForwardBenchmark {
         return new Forward(endpoint.host(), endpoint.port(), () -> forwards.close("bench"));
     }
 
-    private static void up(String kind, Forward f, byte[] payload, String sha) throws Exception {
+    private static void up(String kind, Forward f, byte[] payload, String sha, String id) throws Exception {
         try (Socket s = new Socket(f.host(), f.port())) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
             long t0 = System.nanoTime();
-            out.write(("up " + payload.length + "\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("up " + payload.length + " " + id + "\n").getBytes(StandardCharsets.US_ASCII));
             for (int at = 0; at < payload.length; at += 1 << 16)
                 out.write(payload, at, Math.min(1 << 16, payload.length - at));
             out.flush();
@@ -152,7 +153,7 @@ public final class PortForwardBenchmark {
             try {
                 answer = line(s.getInputStream());
             } catch (SocketTimeoutException e) {
-                String stored = ask(f, "size");
+                String stored = ask(f, "size " + id);
                 System.out.printf(
                         Locale.ROOT,
                         "[portfwd] %-7s up   LOST: the pod stored %s of %d bytes, nothing more for 30 s%n",
