@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongConsumer;
 
 /**
@@ -32,9 +31,8 @@ import java.util.function.LongConsumer;
  * WebSocket.send} without waiting for the previous send, and the JDK's WebSocket refuses a send
  * while one is pending; fabric8 ignores that refusal, so bytes are dropped whenever the network is
  * slower than the local socket (measured on the project's cluster: 4084 bytes of 20 MiB missing, the
- * copy's SHA-256 wrong). Here each message is sent only once the previous one has left ({@link
- * WebSocket#queueSize()} back to 0, the only completion signal fabric8's WebSocket exposes), and a
- * refused send fails the copy instead of losing bytes.
+ * copy's SHA-256 wrong). Here each message goes through a {@link WebSocketSender}: it is sent only
+ * once the previous one has left, and a refused send fails the copy instead of losing bytes.
  *
  * <p>Protocol with the receiver: the header line {@code OFFSET LENGTH}, then LENGTH bytes; it cuts
  * the file to OFFSET (when OFFSET is not beyond its end), writes what arrives, and answers the
@@ -77,10 +75,11 @@ final class LoaderPortForward {
                     .uri(WebSocket.toWebSocketUri(URI.create(url)))
                     .buildAsync(answer)
                     .get(stall.toNanos(), TimeUnit.NANOSECONDS);
+            WebSocketSender sender = new WebSocketSender(ws, stall, answer::failure);
             byte[] header = (offset + " " + length + "\n").getBytes(StandardCharsets.US_ASCII);
             ByteBuffer message = ByteBuffer.allocate(1 + Math.max(header.length, MESSAGE_BYTES));
             message.put((byte) 0).put(header).flip();
-            transmit(ws, message, answer, what);
+            transmit(sender, message, what);
             long at = offset;
             long end = offset + length;
             while (at < end) {
@@ -92,7 +91,7 @@ final class LoaderPortForward {
                     if (n < 0) throw new ProviderException(file + " ended at byte " + at + " while copying it", false);
                 }
                 message.flip();
-                transmit(ws, message, answer, what);
+                transmit(sender, message, what);
                 at += message.limit() - 1;
                 sent.accept(at);
             }
@@ -118,27 +117,12 @@ final class LoaderPortForward {
     }
 
     /** Sends one message once the previous one has left; fails on a refused send or a stall. */
-    private void transmit(WebSocket ws, ByteBuffer message, Answer answer, String what) {
-        awaitDrained(ws, answer, what);
-        if (!ws.send(message)) {
-            // A send refused while another is pending or after the socket closed: never drop bytes.
-            throw new ProviderException(
-                    what + " refused a message"
-                            + answer.failure().map(f -> ": " + f).orElse(""),
-                    false);
-        }
-    }
-
-    private void awaitDrained(WebSocket ws, Answer answer, String what) {
-        long deadline = System.nanoTime() + stall.toNanos();
-        while (ws.queueSize() > 0) {
-            answer.failure().ifPresent(f -> {
-                throw new ProviderException(what + " failed: " + f, false);
-            });
-            if (System.nanoTime() > deadline)
-                throw new ProviderException(what + " stalled for " + stall.toSeconds() + " s", false);
-            // fabric8's WebSocket offers no completion future for a send: poll its queue briefly.
-            LockSupport.parkNanos(100_000);
+    private static void transmit(WebSocketSender sender, ByteBuffer message, String what) {
+        try {
+            sender.send(message);
+        } catch (IOException e) {
+            // Never drop bytes: a refused or stalled send fails the copy, which resumes from the Pod's size.
+            throw new ProviderException(what + " " + e.getMessage(), false, e);
         }
     }
 

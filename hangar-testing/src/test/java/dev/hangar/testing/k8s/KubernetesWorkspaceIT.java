@@ -88,6 +88,8 @@ class KubernetesWorkspaceIT {
     private static final String WORKSPACE = "dev";
     /** Pod start is seconds on an idle machine; minutes when other jobs load the 2 cores. */
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(8);
+    /** Bytes sent through the gateway and back in the Pod scenario. */
+    private static final int TRANSFER_BYTES = 64 << 20;
 
     private static Path repo;
     private static LocalCluster cluster;
@@ -244,6 +246,11 @@ class KubernetesWorkspaceIT {
             assertThat(consoleLines(cp, token, "id -un\r")).as("console output").contains(USER);
             report("console: exec shell opened, 'id -un' answered %.1f s", seconds(tc));
 
+            // 64 MiB up and back through the gateway and the provider's port-forward, checked by
+            // SHA-256: fabric8's LocalPortForward dropped upload bytes whenever the API server took
+            // them slower than the gateway wrote them, and ssh then failed on a bad MAC.
+            transferThroughTheGateway(sshConfig, tmp.resolve("transfer"));
+
             // While Running, the reconciler's passes (every 250 ms here) change nothing in the cluster.
             String podUid = pod(names).getMetadata().getUid();
             long generation = statefulSet(names).getMetadata().getGeneration();
@@ -398,6 +405,67 @@ class KubernetesWorkspaceIT {
                   diskGiB: {min: 1, max: 2}
                 settings: {image-pull-policy: Never}
                 """.formatted(image);
+    }
+
+    /**
+     * Sends {@link #TRANSFER_BYTES} random bytes into the workspace's {@code /tmp} with {@code ssh ...
+     * cat} and reads them back the same way, comparing SHA-256 sums (the workspace's {@code sha256sum}
+     * for the way up, the test's own for the way down). Prints MiB/s each way (reported, not asserted).
+     */
+    private static void transferThroughTheGateway(Path sshConfig, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        byte[] payload = new byte[TRANSFER_BYTES];
+        new java.util.SplittableRandom(18).nextBytes(payload);
+        String sha = java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(payload));
+        Path up = Files.write(dir.resolve("up.bin"), payload);
+        long t0 = System.nanoTime();
+        LocalCluster.Result sent = ssh(sshConfig, "cat > /tmp/transfer.bin && sha256sum /tmp/transfer.bin", up, null);
+        double upSeconds = seconds(t0);
+        assertThat(sent.exitCode()).as("upload: " + sent.output()).isZero();
+        assertThat(sent.stdout()).as("SHA-256 in the workspace").startsWith(sha);
+        Path down = dir.resolve("down.bin");
+        long t1 = System.nanoTime();
+        LocalCluster.Result received = ssh(sshConfig, "cat /tmp/transfer.bin && rm /tmp/transfer.bin", null, down);
+        double downSeconds = seconds(t1);
+        assertThat(received.exitCode()).as("download: " + received.output()).isZero();
+        assertThat(Files.size(down)).isEqualTo(TRANSFER_BYTES);
+        assertThat(java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(Files.readAllBytes(down))))
+                .as("SHA-256 of what came back")
+                .isEqualTo(sha);
+        double mib = TRANSFER_BYTES / 1048576.0;
+        report(
+                "%.0f MiB through the gateway's port-forward: up %.1f s (%.1f MiB/s), down %.1f s (%.1f MiB/s), SHA-256 equal",
+                mib, upSeconds, mib / upSeconds, downSeconds, mib / downSeconds);
+    }
+
+    /** Runs {@code command} in the workspace over ssh, stdin from {@code in} and stdout to {@code out} if given. */
+    private static LocalCluster.Result ssh(Path sshConfig, String command, Path in, Path out) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                "ssh",
+                "-F",
+                sshConfig.toString(),
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ConnectTimeout=30",
+                WORKSPACE + ".hangar",
+                command);
+        Path stdout = out != null ? out : Files.createTempFile(sshConfig.getParent(), "ssh", ".out");
+        Path stderr = Files.createTempFile(sshConfig.getParent(), "ssh", ".err");
+        pb.redirectInput(
+                in != null
+                        ? ProcessBuilder.Redirect.from(in.toFile())
+                        : ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail("ssh '" + command + "' did not end within 5 minutes: " + readQuietly(stderr));
+        }
+        return new LocalCluster.Result(p.exitValue(), out != null ? "" : Files.readString(stdout), readQuietly(stderr));
     }
 
     /** {@link GatewaySsh#awaitSsh} on this test's workspace. */
