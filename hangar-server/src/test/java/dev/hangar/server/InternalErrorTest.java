@@ -51,7 +51,9 @@ class InternalErrorTest {
     private static Store failingList(Store real) {
         WorkspaceStore ws = (WorkspaceStore) Proxy.newProxyInstance(
                 WorkspaceStore.class.getClassLoader(), new Class<?>[] {WorkspaceStore.class}, (p, m, args) -> {
-                    if (m.getName().equals("list")) throw new IllegalStateException("internal-detail-42");
+                    // the list route reads summaries (rows without secrets); list is the older path
+                    if (m.getName().equals("list") || m.getName().equals("summaries"))
+                        throw new IllegalStateException("internal-detail-42");
                     return invoke(m, real.workspaces(), args);
                 });
         return (Store) Proxy.newProxyInstance(
