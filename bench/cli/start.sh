@@ -5,8 +5,9 @@
 #   bench/cli/start.sh [RUNS]        (default 20 runs per command and variant)
 #
 # Environment:
-#   BEFORE_REV   the git revision whose bin/hangar is "before" (default 12964c5, the launcher before
-#                #18 item 3: whole distribution on the class path, AOT cache of linked classes)
+#   BEFORE_REV   the git revision whose bin/hangar is "before" (default 22de1a1, main before the
+#                second round of #18 item 3; 12964c5 is the launcher before the first round: whole
+#                distribution on the class path, AOT cache of linked classes)
 #   BEFORE_LIB   the distribution (hangar-dist/target/lib) of that revision's build, e.g. a copy
 #                kept before rebuilding (default: this tree's, so only the launcher differs and the
 #                CLI's own start-up changes count for both; the figures say which)
@@ -26,7 +27,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runs=${1:-20}
-before_rev=${BEFORE_REV:-12964c5}
+before_rev=${BEFORE_REV:-22de1a1}
 JDK=$("$ROOT/bin/find-jdk" 25)
 LIB="$ROOT/hangar-dist/target/lib"
 before_lib=$(readlink -f "${BEFORE_LIB:-$LIB}")

@@ -1,6 +1,7 @@
 package dev.hangar.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -21,8 +22,12 @@ import java.util.Optional;
  * @param token a bearer API token ({@code hgr_...}); a secret, never printed by {@link #toString()}
  */
 public record CliConfig(String url, String token) {
-    private static final ObjectMapper YAML =
-            new ObjectMapper(new YAMLFactory()).disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * Reads with Jackson's streaming YAML parser, no databind: every CLI command reads this file,
+     * and an {@code ObjectMapper} over the record cost about 30 ms of a 0.3 s start (bench/README.md,
+     * "CLI start"); the JSON mapper the API needs is another one anyway.
+     */
+    private static final YAMLFactory YAML = new YAMLFactory();
 
     public CliConfig {
         url = url == null ? "" : url;
@@ -47,14 +52,43 @@ public record CliConfig(String url, String token) {
         return new CliConfig(url.isBlank() ? fromFile.url() : url, token.isBlank() ? fromFile.token() : token);
     }
 
-    /** @return the file's content, empty when the file does not exist */
+    /**
+     * Reads the file: a YAML mapping whose {@code url} and {@code token} are scalars (other keys
+     * are ignored, so an older CLI reads a newer file).
+     *
+     * @return the file's content, empty when the file does not exist or holds no document
+     * @throws UncheckedIOException when the file cannot be read, is not a mapping, or {@code url}
+     *     or {@code token} is not a scalar; the message names the file
+     */
     public static Optional<CliConfig> read(Path file) {
         if (!Files.exists(file)) return Optional.empty();
-        try {
-            return Optional.ofNullable(YAML.readValue(file.toFile(), CliConfig.class));
+        try (JsonParser p = YAML.createParser(file.toFile())) {
+            JsonToken first = p.nextToken();
+            if (first == null) return Optional.empty();
+            if (first != JsonToken.START_OBJECT)
+                throw new IOException("expected a mapping with 'url' and 'token', found "
+                        + (first == JsonToken.START_ARRAY ? "a list" : "a single value"));
+            String url = "";
+            String token = "";
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String key = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (key) {
+                    case "url" -> url = scalar(p, key, value);
+                    case "token" -> token = scalar(p, key, value);
+                    default -> p.skipChildren();
+                }
+            }
+            return Optional.of(new CliConfig(url, token));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String scalar(JsonParser p, String key, JsonToken value) throws IOException {
+        if (value == JsonToken.VALUE_NULL) return "";
+        if (!value.isScalarValue()) throw new IOException("'" + key + "' must be a string");
+        return p.getText();
     }
 
     /**
@@ -74,7 +108,7 @@ public record CliConfig(String url, String token) {
                     ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try {
-                Files.writeString(tmp, YAML.writeValueAsString(Map.of("url", url, "token", token)));
+                Files.writeString(tmp, new ObjectMapper(YAML).writeValueAsString(Map.of("url", url, "token", token)));
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {

@@ -48,8 +48,9 @@ final class ListCommand implements Callable<Integer> {
         String p = phase == null ? "" : canonicalPhase(phase);
         try (HangarClient client = ServerConnection.open(ctx)) {
             // Without --all, ask for the caller's own workspaces explicitly: for an admin the
-            // server's unfiltered list is everyone's.
-            String owner = all ? "" : client.me().name();
+            // server's unfiltered list is everyone's. "me" names the caller (a reserved user name),
+            // so this is one request, not a GET /users/me first.
+            String owner = all ? "" : "me";
             List<WorkspaceView> list =
                     client.listWorkspaces(new WorkspaceFilter(owner, p, template == null ? "" : template, ""));
             if (output.machineReadable()) {

@@ -34,7 +34,7 @@ import java.util.Set;
  * template}, {@code provider}; paged with {@code limit} and {@code continue}, see {@link
  * ListPage}), get, start, stop, restart, delete and events. Writes only record
  * desired state (see {@link WorkspaceService}); they answer 202 because the reconciler does the
- * work. The {@code owner} query parameter lets admins address other users' workspaces.
+ * work. The {@code owner} query parameter lets admins address other users' workspaces; in the list, {@code owner=me} names the caller.
  *
  * <p>Create answers 201; a body that cannot be read (not JSON, not one object, unknown field,
  * wrong JSON type) is 400 from {@link RequestBodies}; a readable body with a value the service
@@ -108,6 +108,9 @@ final class WorkspaceRoutes {
     private void list(Context ctx) throws java.io.IOException {
         User u = user(ctx);
         String owner = query(ctx, "owner");
+        // "me" is a reserved user name (UserService): it names the caller, so a client asks for
+        // its own workspaces without first asking who it is (hangar list: one request, not two).
+        if (owner.equals("me")) owner = u.name();
         if (!u.readsAll() && !owner.isEmpty() && !owner.equals(u.name()))
             throw ApiException.forbidden(
                     "only admins and auditors may list other users' workspaces; leave out 'owner'");

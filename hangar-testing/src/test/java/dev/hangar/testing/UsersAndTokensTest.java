@@ -152,6 +152,28 @@ class UsersAndTokensTest {
                 .isEqualTo(201);
     }
 
+    /** {@code owner=me} names the caller: hangar list asks for its own workspaces in one request. */
+    @Test
+    void ownerMeListsTheCallersOwnWorkspacesForMembersAndAdmins() {
+        String gus = unique("gus");
+        String gusToken = cp.createUser(gus, Role.MEMBER).token();
+        createRunning(gusToken, "box");
+        String adminsOwn = unique("adm");
+        createRunning(admin(), adminsOwn);
+        String adminName =
+                TestHttp.json(http.get("/api/v1/users/me", admin())).get("name").asText();
+
+        JsonNode mine = TestHttp.json(http.get("/api/v1/workspaces?owner=me", gusToken));
+        assertThat(mine.findValuesAsText("name")).containsExactly("box");
+        assertThat(mine.findValuesAsText("owner")).containsExactly(gus);
+        // for an admin the unfiltered list is everyone's; owner=me is only their own
+        JsonNode adminsList = TestHttp.json(http.get("/api/v1/workspaces?owner=me", admin()));
+        assertThat(adminsList.findValuesAsText("name")).contains(adminsOwn).doesNotContain("box");
+        assertThat(adminsList.findValuesAsText("owner")).containsOnly(adminName);
+        assertThat(TestHttp.json(http.get("/api/v1/workspaces", admin())).findValuesAsText("owner"))
+                .contains(gus, adminName);
+    }
+
     @Test
     void deletingAUserWithWorkspacesIsRefusedUnlessTheyAreTransferredOrDeleted() {
         String carl = unique("carl");

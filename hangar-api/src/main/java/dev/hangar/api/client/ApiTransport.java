@@ -20,7 +20,9 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -41,33 +43,59 @@ import javax.net.ssl.TrustManager;
  * server's RFC 9457 problem (or one synthesised from status and body when the server sent none);
  * no answer at all (connection refused, connect or request timeout, connection dropped) throws
  * {@link ServerUnreachableException} naming the base URL and why; an interrupt throws {@link
- * CancellationException} with the thread's interrupt flag set again; a 2xx body that is not the
+ * CancellationException} with the thread's interrupt flag set again (a {@code GET} without a body
+ * is not interrupted mid-request: it ends within its timeouts); a 2xx body that is not the
  * expected JSON throws {@link IllegalStateException}. Each method's {@code @throws} list the
  * kinds it can throw besides the interrupt, which every method can.
  *
- * <p>Paths passed in are already percent-encoded and start with {@code /}. Thread-safe: all state
- * is immutable and {@link HttpClient} is thread-safe. {@link #close()} releases the HTTP client's
- * selector thread.
+ * <p>Two JDK clients: a {@code GET} without a body goes over {@link UrlConnectionGet} (cheap to
+ * start: most CLI commands send only these), everything else over an {@link HttpClient} created on
+ * first use. Both send the same headers, use no proxy and follow no redirect.
+ *
+ * <p>Paths passed in are already percent-encoded and start with {@code /}. Thread-safe: the
+ * settings are immutable, the lazily created {@link HttpClient} is guarded by a lock and is itself
+ * thread-safe. {@link #close()} releases the HTTP client's selector thread, if one was started.
  */
 final class ApiTransport implements AutoCloseable {
     private static final Pattern NEXT_TOKEN = Pattern.compile("[?&]continue=([^&>]+)");
 
     private final ClientSettings settings;
-    private final HttpClient http;
+    private final Object httpLock = new Object();
+
+    /** Created on first use (see {@link #http()}); GETs without a body never need it. */
+    private HttpClient http;
+
+    private boolean closed;
 
     /** One page of a listing and the {@code continue} token of the next page ("" on the last). */
     record Page<T>(List<T> items, String nextToken) {}
 
-    /** Creates the HTTP client; no connection is made until the first request. */
+    /** Creates the transport; no connection is made and no HTTP client created until the first request. */
     ApiTransport(ClientSettings settings) {
         this.settings = Objects.requireNonNull(settings);
-        HttpClient.Builder b = HttpClient.newBuilder()
-                // HTTP/1.1: no h2c upgrade dance on plain http, one simple request per call.
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (settings.baseUrl().getScheme().equalsIgnoreCase("http")) b.sslContext(noTls());
-        this.http = b.build();
+    }
+
+    /**
+     * The {@link HttpClient} for requests with a body, other methods than GET, streams and
+     * WebSockets, created on first use: a {@code GET} without a body goes over {@link
+     * UrlConnectionGet}, so {@code hangar list} never starts one.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    private HttpClient http() {
+        synchronized (httpLock) {
+            if (closed) throw new IllegalStateException("the client is closed");
+            if (http == null) {
+                HttpClient.Builder b = HttpClient.newBuilder()
+                        // HTTP/1.1: no h2c upgrade dance on plain http, one simple request per call.
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(settings.connectTimeout())
+                        .followRedirects(HttpClient.Redirect.NEVER);
+                if (settings.baseUrl().getScheme().equalsIgnoreCase("http")) b.sslContext(noTls());
+                http = b.build();
+            }
+            return http;
+        }
     }
 
     /**
@@ -110,7 +138,8 @@ final class ApiTransport implements AutoCloseable {
         return read(
                 method,
                 path,
-                exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), "application/octet-stream"),
+                HttpAnswer.of(exchange(
+                        method, path, HttpRequest.BodyPublishers.ofByteArray(body), "application/octet-stream")),
                 reader(type));
     }
 
@@ -122,7 +151,7 @@ final class ApiTransport implements AutoCloseable {
         return read(
                 method,
                 path,
-                exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), contentType),
+                HttpAnswer.of(exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), contentType)),
                 reader(type));
     }
 
@@ -153,7 +182,8 @@ final class ApiTransport implements AutoCloseable {
         }
         if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
         try {
-            HttpResponse<java.util.stream.Stream<String>> r = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
+            HttpResponse<java.util.stream.Stream<String>> r =
+                    http().send(b.build(), HttpResponse.BodyHandlers.ofLines());
             try (java.util.stream.Stream<String> body = r.body()) {
                 if (!success(r.statusCode())) {
                     byte[] text = String.join("\n", body.toList()).getBytes(StandardCharsets.UTF_8);
@@ -203,8 +233,8 @@ final class ApiTransport implements AutoCloseable {
      * @throws ServerUnreachableException when nothing answers
      */
     void sendIgnoringBody(String method, String path) {
-        HttpResponse<byte[]> r = exchange(method, path, null);
-        if (!success(r.statusCode())) throw new ApiException(problemOf(method, path, r));
+        HttpAnswer r = exchange(method, path, null);
+        if (!r.success()) throw new ApiException(problemOf(method, path, r));
     }
 
     /**
@@ -216,9 +246,9 @@ final class ApiTransport implements AutoCloseable {
      * @throws IllegalStateException when a 2xx body is not the expected JSON
      */
     <T> Page<T> getPage(String path, Class<T> element) {
-        HttpResponse<byte[]> r = exchange("GET", path, null);
+        HttpAnswer r = exchange("GET", path, null);
         List<T> items = read("GET", path, r, listReader(element));
-        return new Page<>(items, nextPageToken(r));
+        return new Page<>(items, nextPageToken(r.links()));
     }
 
     /**
@@ -229,8 +259,8 @@ final class ApiTransport implements AutoCloseable {
      * @throws ServerUnreachableException when nothing answers
      */
     String getText(String path) {
-        HttpResponse<byte[]> r = exchange("GET", path, null);
-        if (!success(r.statusCode())) throw new ApiException(problemOf("GET", path, r));
+        HttpAnswer r = exchange("GET", path, null);
+        if (!r.success()) throw new ApiException(problemOf("GET", path, r));
         return new String(r.body(), StandardCharsets.UTF_8);
     }
 
@@ -241,7 +271,7 @@ final class ApiTransport implements AutoCloseable {
      * @throws ServerUnreachableException when nothing answers
      */
     int getStatus(String path) {
-        return exchange("GET", path, null).statusCode();
+        return exchange("GET", path, null).status();
     }
 
     /**
@@ -258,7 +288,7 @@ final class ApiTransport implements AutoCloseable {
      */
     WebSocket openWebSocket(String path, WebSocket.Listener listener, String purpose) {
         URI uri = URI.create(settings.baseUrl().toString().replaceFirst("^(?i)http", "ws") + path);
-        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(settings.connectTimeout());
+        WebSocket.Builder b = http().newWebSocketBuilder().connectTimeout(settings.connectTimeout());
         if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
         Duration limit = settings.connectTimeout().plus(settings.requestTimeout());
         try {
@@ -286,15 +316,18 @@ final class ApiTransport implements AutoCloseable {
         }
     }
 
-    /** Closes the HTTP client. Idempotent. */
+    /** Closes the HTTP client if one was created. Idempotent. */
     @Override
     public void close() {
-        http.close();
+        synchronized (httpLock) {
+            closed = true;
+            if (http != null) http.close();
+        }
     }
 
     /** @return the {@code continue} token of the {@code rel="next"} link, or "" on the last page */
-    static String nextPageToken(HttpResponse<?> r) {
-        for (String link : r.headers().allValues("Link")) {
+    static String nextPageToken(List<String> links) {
+        for (String link : links) {
             for (String part : link.split(",")) {
                 if (!part.replace(" ", "").contains("rel=\"next\"")) continue;
                 Matcher m = NEXT_TOKEN.matcher(part);
@@ -304,8 +337,8 @@ final class ApiTransport implements AutoCloseable {
         return "";
     }
 
-    private <T> T read(String method, String path, HttpResponse<byte[]> r, ObjectReader reader) {
-        if (!success(r.statusCode())) throw new ApiException(problemOf(method, path, r));
+    private <T> T read(String method, String path, HttpAnswer r, ObjectReader reader) {
+        if (!r.success()) throw new ApiException(problemOf(method, path, r));
         try {
             return reader.readValue(r.body());
         } catch (IOException e) {
@@ -316,10 +349,22 @@ final class ApiTransport implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> exchange(String method, String path, Object body) {
-        return body == null
-                ? exchange(method, path, HttpRequest.BodyPublishers.noBody(), "")
-                : exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(json(body)), "application/json");
+    private HttpAnswer exchange(String method, String path, Object body) {
+        if (body == null && method.equals("GET")) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Accept", "application/json, application/problem+json");
+            if (!settings.token().isEmpty()) headers.put("Authorization", "Bearer " + settings.token());
+            try {
+                return UrlConnectionGet.get(settings, path, headers);
+            } catch (UrlConnectionGet.Unreachable e) {
+                throw unreachable(e.getMessage(), e.getCause());
+            }
+        }
+        return HttpAnswer.of(
+                body == null
+                        ? exchange(method, path, HttpRequest.BodyPublishers.noBody(), "")
+                        : exchange(
+                                method, path, HttpRequest.BodyPublishers.ofByteArray(json(body)), "application/json"));
     }
 
     private HttpResponse<byte[]> exchange(
@@ -331,7 +376,7 @@ final class ApiTransport implements AutoCloseable {
         if (!contentType.isEmpty()) b.header("Content-Type", contentType);
         b.method(method, body);
         try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpConnectTimeoutException e) {
             throw unreachable("no connection within " + seconds(settings.connectTimeout()), e);
         } catch (HttpTimeoutException e) {
@@ -372,13 +417,8 @@ final class ApiTransport implements AutoCloseable {
         }
     }
 
-    private Problem problemOf(String method, String path, HttpResponse<byte[]> r) {
-        return problemOf(
-                method,
-                path,
-                r.statusCode(),
-                r.headers().firstValue("Content-Type").orElse(""),
-                r.body());
+    private Problem problemOf(String method, String path, HttpAnswer r) {
+        return problemOf(method, path, r.status(), r.contentType(), r.body());
     }
 
     /**

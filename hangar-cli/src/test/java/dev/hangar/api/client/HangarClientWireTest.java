@@ -11,9 +11,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,6 +38,11 @@ class HangarClientWireTest {
     private volatile int status = 200;
     private volatile String contentType = "application/json";
     private volatile String answer = "{}";
+    /** Link headers of the next answers, one per answer. */
+    private final Queue<String> links = new ConcurrentLinkedQueue<>();
+    /** While set, the server holds its answers until this latch opens. */
+    private volatile CountDownLatch hold;
+
     private HangarClient client;
 
     @BeforeEach
@@ -58,8 +68,18 @@ class HangarClientWireTest {
                 ex.getRequestURI().getRawQuery(),
                 ex.getRequestHeaders().getFirst("Authorization"),
                 body));
+        CountDownLatch h = hold;
+        if (h != null) {
+            try {
+                h.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         byte[] out = answer.getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", contentType);
+        String link = links.poll();
+        if (link != null) ex.getResponseHeaders().set("Link", link);
         if (status == 204) {
             ex.sendResponseHeaders(204, -1);
         } else {
@@ -133,6 +153,31 @@ class HangarClientWireTest {
                     .isEqualTo("HTTP 502 from GET " + client.settings().baseUrl()
                             + "/api/v1/users/me: <html>Bad Gateway</html>");
         });
+    }
+
+    /** GETs go over HttpURLConnection (ApiTransport's cheap path): the Link header still pages. */
+    @Test
+    void listingsFollowTheNextLinkUntilTheLastPage() {
+        answer = "[]";
+        links.add("</api/v1/workspaces?continue=p%3D2>; rel=\"next\"");
+        assertThat(client.listWorkspaces(new WorkspaceFilter("me", "", "", ""))).isEmpty();
+        assertThat(seen).hasSize(2);
+        assertThat(seen.get(0).rawQuery()).isEqualTo("owner=me");
+        assertThat(seen.get(1).rawQuery()).isEqualTo("owner=me&continue=p%3D2");
+        assertThat(seen.get(1).authorization()).isEqualTo("Bearer hgr_secret");
+    }
+
+    @Test
+    void aGetWithoutAnAnswerEndsAtTheRequestTimeoutNamingIt() {
+        hold = new CountDownLatch(1);
+        try (HangarClient impatient = new HangarClient(
+                client.settings().withTimeouts(ClientSettings.DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(300)))) {
+            assertThatThrownBy(impatient::me)
+                    .isInstanceOf(ServerUnreachableException.class)
+                    .hasMessageContaining("no answer within 300ms");
+        } finally {
+            hold.countDown();
+        }
     }
 
     @Test
