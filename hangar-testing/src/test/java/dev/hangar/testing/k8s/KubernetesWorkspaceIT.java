@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -647,6 +648,14 @@ class KubernetesWorkspaceIT {
     /** @return deploy/DIR rendered by the pinned {@link Kustomize} (the cluster's 1.20 kubectl is too old) */
     private String kustomize(String dir) throws IOException, InterruptedException {
         return Kustomize.pinned().build(repo.resolve("deploy").resolve(dir));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return e.toString();
+        }
     }
 
     private static String deploy(String file) {
