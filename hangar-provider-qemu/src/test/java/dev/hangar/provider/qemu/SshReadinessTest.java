@@ -1,0 +1,109 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.hangar.provider.spi.CloudInitConfig;
+import dev.hangar.provider.spi.Observation;
+import dev.hangar.provider.spi.Resources;
+import dev.hangar.provider.spi.SshHostKey;
+import dev.hangar.provider.spi.WorkspaceSpec;
+import dev.hangar.provider.ssh.TestKeys;
+import dev.hangar.testfixtures.OpenSshd;
+import dev.hangar.testfixtures.TestClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link SshReadiness#observe} reuses a fresh match instead of another key exchange, and only then:
+ * a match older than {@link SshReadiness#MATCH_REUSE} or of another QEMU process (pid) is probed
+ * again. Against a real sshd serving the workspace's pinned host key and certificate; the probes
+ * are counted in sshd's own log (each probe's "[preauth]" line, LogLevel VERBOSE). No QEMU runs: the pid file
+ * names a process that does not exist, which only its identity matters for here (the background
+ * watcher is not started).
+ */
+class SshReadinessTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFreshMatchOfTheSameVmIsReusedAnOldOneOrAnotherVmsIsProbedAgain() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Path hostKeyFile = TestKeys.generate(keys, "host_ed25519");
+        SshHostKey hostKey = TestKeys.hostKey(hostKeyFile);
+        WorkspaceSpec spec = TestKeys.spec(
+                UUID.randomUUID().toString(),
+                "ready",
+                hostKey,
+                List.of(),
+                new Resources(1, 512, 1),
+                "debian12-test",
+                new CloudInitConfig(List.of(), List.of(), ""));
+        try (OpenSshd sshd = OpenSshd.builder(tmp.resolve("sshd"))
+                        .hostKey(Files.readString(hostKeyFile))
+                        .hostCertificate(spec.hostCertificate())
+                        .start();
+                ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {
+            WorkspaceDir d = new WorkspaceDir(Files.createDirectories(tmp.resolve("ws")));
+            d.write(d.sshPortFile(), Integer.toString(sshd.port()));
+            d.write(d.pidFile(), "999999001");
+            TestClock clock = new TestClock();
+            SshReadiness readiness = new SshReadiness(
+                    QemuSettings.parse(Map.of()),
+                    clock,
+                    new AcceleratorChoice(Accelerator.TCG, "tcg: configured"),
+                    background);
+
+            assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 1);
+
+            // The reconciler's arrival pass observes again right after: the match is reused.
+            clock.advance(SshReadiness.MATCH_REUSE.minusMillis(1));
+            assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> connections(sshd) == 1);
+
+            // Once the match is old, a new probe.
+            clock.advance(Duration.ofMillis(1));
+            assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 2);
+
+            // Another QEMU process (a restart): its own probe, although the last match is fresh.
+            d.write(d.pidFile(), "999999002");
+            assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 3);
+
+            // After cancel (a stop), nothing is remembered: the next observe probes.
+            readiness.cancel(spec);
+            assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 4);
+            readiness.close();
+        }
+    }
+
+    private static final Pattern PREAUTH_PORT = Pattern.compile("127\\.0\\.0\\.1 port (\\d+) \\[preauth]");
+
+    /**
+     * @return how many connections got as far as a key exchange (a probe): their client ports in
+     *     sshd's "[preauth]" lines; the fixture's own start-up connects close before the SSH
+     *     identification and do not count
+     */
+    private static long connections(OpenSshd sshd) {
+        return sshd.log()
+                .lines()
+                .map(PREAUTH_PORT::matcher)
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .distinct()
+                .count();
+    }
+}
