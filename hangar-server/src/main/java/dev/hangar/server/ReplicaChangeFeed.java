@@ -1,10 +1,12 @@
 package dev.hangar.server;
 
-import dev.hangar.core.domain.Workspace;
+import dev.hangar.core.domain.WorkspaceSummary;
 import dev.hangar.core.store.Store;
+import dev.hangar.core.store.WorkspaceCursor;
 import dev.hangar.core.store.WorkspaceFilter;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * With leader election, a change made through a follower's API (create, start, stop, delete) is
  * only written to the store: the follower has no way into the leader's reconcile queue. This
- * leader-only job reads every workspace's version each {@code interval} (one query) and enqueues the
+ * leader-only job reads every workspace's version each {@code interval} (one query per {@value
+ * #PAGE} workspaces, summaries: no host key is opened) and enqueues the
  * workspaces whose version changed since the last look, so such a change is acted on within about
  * one poll interval instead of at the next full resync. The first look only records versions (the
  * leader's resync on gaining leadership covers everything).
@@ -25,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaChangeFeed implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaChangeFeed.class);
+
+    /** Rows per store read. */
+    static final int PAGE = 1000;
 
     private final Store store;
     private final Consumer<String> enqueue;
@@ -38,9 +44,18 @@ final class ReplicaChangeFeed implements Runnable {
     @Override
     public void run() {
         Map<String, Long> now = new HashMap<>();
-        for (Workspace w : store.workspaces().list(WorkspaceFilter.ALL)) {
-            now.put(w.id(), w.version());
-            if (seen != null && !Long.valueOf(w.version()).equals(seen.get(w.id()))) enqueue.accept(w.id());
+        // Summaries, page by page: a version is all this needs, and a whole workspace would open its
+        // sealed host key on every poll (ADR 0018). A workspace created behind the walk's cursor is
+        // not in this look; the next look finds it without a recorded version and enqueues it.
+        WorkspaceCursor after = WorkspaceCursor.START;
+        while (true) {
+            List<WorkspaceSummary> page = store.workspaces().summaries(WorkspaceFilter.ALL, after, PAGE);
+            for (WorkspaceSummary w : page) {
+                now.put(w.id(), w.version());
+                if (seen != null && !Long.valueOf(w.version()).equals(seen.get(w.id()))) enqueue.accept(w.id());
+            }
+            if (page.size() < PAGE) break;
+            after = WorkspaceCursor.after(page.getLast().owner(), page.getLast().name());
         }
         seen = now;
     }
