@@ -421,41 +421,12 @@ final class ApiTransport implements AutoCloseable {
         return problemOf(method, path, r.status(), r.contentType(), r.body());
     }
 
-    /**
-     * The server's RFC 9457 problem with its gaps filled (detail from title or status, instance
-     * from the path), or, when the body is not a problem document, one synthesised from the status
-     * and the start of the body.
-     */
     private Problem problemOf(String method, String path, int status, String contentType, byte[] body) {
-        if (contentType.contains("json") && body.length > 0) {
-            try {
-                Problem p = reader(Problem.class).readValue(body);
-                if (p != null) {
-                    String detail = nonEmpty(p.detail(), nonEmpty(p.title(), "HTTP " + status));
-                    return new Problem(
-                            nonEmpty(p.type(), "about:blank"),
-                            nonEmpty(p.title(), ""),
-                            status,
-                            detail,
-                            nonEmpty(p.instance(), path),
-                            nonEmpty(p.field(), ""));
-                }
-            } catch (IOException e) {
-                // Not a problem document after all: fall through to a synthesised one.
-            }
-        }
-        String text = new String(body, StandardCharsets.UTF_8).strip();
-        String snippet = text.isEmpty() ? "" : ": " + firstLine(text.length() > 200 ? text.substring(0, 200) : text);
-        return new Problem(
-                "about:blank",
-                "HTTP " + status,
-                status,
-                "HTTP " + status + " from " + method + " " + settings.baseUrl() + path + snippet,
-                path,
-                "");
+        return ProblemAnswers.problem(settings.baseUrl(), method, path, status, contentType, body);
     }
 
-    private static ObjectReader reader(Class<?> c) {
+    /** A reader that ignores unknown properties (newer servers may add fields). */
+    static ObjectReader reader(Class<?> c) {
         return Json.mapper().readerFor(c).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
@@ -464,12 +435,8 @@ final class ApiTransport implements AutoCloseable {
         return Json.mapper().readerFor(t).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
-    private static String nonEmpty(String s, String fallback) {
-        return s == null || s.isEmpty() ? fallback : s;
-    }
-
     private static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+        return ProblemAnswers.firstLine(s);
     }
 
     private static String seconds(Duration d) {
