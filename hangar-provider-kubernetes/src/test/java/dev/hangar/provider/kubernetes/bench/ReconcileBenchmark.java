@@ -140,14 +140,7 @@ public final class ReconcileBenchmark {
                 try {
                     for (String pass : List.of("create", "unchanged")) {
                         long[] sent = new long[1];
-                        Duration d = timed(() -> sent[0] = kubectl(
-                                kubectl,
-                                "apply",
-                                "--server-side",
-                                "--field-manager=hangar-bench",
-                                "--force-conflicts",
-                                "-f",
-                                file.toString()));
+                        Duration d = timed(() -> sent[0] = applyServerSide(kubectl, file));
                         rows.add(withRequests(row("kubectl apply --server-side, " + pass, d, count), sent[0], count));
                     }
                 } finally {
@@ -286,6 +279,23 @@ public final class ReconcileBenchmark {
                 .withConfig(Config.autoConfigure(null))
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-count", counter))
                 .build();
+    }
+
+    /**
+     * {@code kubectl apply --server-side} of {@code file} as the benchmark's field manager {@code
+     * hangar-bench} (forcing conflicts), the baseline both reconcile benchmarks compare with.
+     *
+     * @return the API requests kubectl sent, as {@link #kubectl} counts them
+     */
+    public static long applyServerSide(String kubectl, Path file) throws IOException, InterruptedException {
+        return kubectl(
+                kubectl,
+                "apply",
+                "--server-side",
+                "--field-manager=hangar-bench",
+                "--force-conflicts",
+                "-f",
+                file.toString());
     }
 
     /**

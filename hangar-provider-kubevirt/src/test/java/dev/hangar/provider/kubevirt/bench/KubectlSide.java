@@ -1,5 +1,6 @@
 package dev.hangar.provider.kubevirt.bench;
 
+import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.applyServerSide;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.kubectl;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.timed;
 
@@ -55,14 +56,7 @@ final class KubectlSide {
     /** Applies one file of objects (server-side, field manager {@code hangar-bench}). */
     Pass apply(Path file) throws Exception {
         long[] sent = new long[1];
-        Duration d = timed(() -> sent[0] = kubectl(
-                kubectl,
-                "apply",
-                "--server-side",
-                "--field-manager=hangar-bench",
-                "--force-conflicts",
-                "-f",
-                file.toString()));
+        Duration d = timed(() -> sent[0] = applyServerSide(kubectl, file));
         return new Pass(d, sent[0], file);
     }
 
