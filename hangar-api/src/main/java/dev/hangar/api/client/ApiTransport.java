@@ -439,7 +439,8 @@ final class ApiTransport implements AutoCloseable {
         return ProblemAnswers.firstLine(s);
     }
 
-    private static String seconds(Duration d) {
+    /** @return {@code d} as "5s" when whole seconds, else "1500ms" (the unreachable messages' form) */
+    static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 }

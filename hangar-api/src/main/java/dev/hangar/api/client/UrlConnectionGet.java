@@ -56,10 +56,7 @@ final class UrlConnectionGet {
             try {
                 c.connect();
             } catch (SocketTimeoutException e) {
-                throw new Unreachable(
-                        "no connection within "
-                                + seconds(settings.connectTimeout().toMillis()),
-                        e);
+                throw new Unreachable("no connection within " + ApiTransport.seconds(settings.connectTimeout()), e);
             } catch (ConnectException e) {
                 throw new Unreachable("connection refused", e);
             }
@@ -75,8 +72,7 @@ final class UrlConnectionGet {
             String type = c.getContentType();
             return new HttpAnswer(status, type == null ? "" : type, links, body);
         } catch (SocketTimeoutException e) {
-            throw new Unreachable(
-                    "no answer within " + seconds(settings.requestTimeout().toMillis()), e);
+            throw new Unreachable("no answer within " + ApiTransport.seconds(settings.requestTimeout()), e);
         } catch (IOException e) {
             throw new Unreachable(firstLine(e), e);
         }
@@ -86,12 +82,7 @@ final class UrlConnectionGet {
         return (int) Math.min(Integer.MAX_VALUE, Math.max(1, ms));
     }
 
-    private static String seconds(long ms) {
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
-
     private static String firstLine(Exception e) {
-        String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("");
+        return e.getMessage() == null ? e.getClass().getSimpleName() : ProblemAnswers.firstLine(e.getMessage());
     }
 }
