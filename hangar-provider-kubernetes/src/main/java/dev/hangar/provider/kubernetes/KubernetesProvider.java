@@ -6,24 +6,19 @@ import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
-import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.spi.WorkspaceTerminal;
-import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -43,8 +38,8 @@ import java.util.Optional;
  * not ready. So a stopped workspace costs 4 requests to create (kubectl's 4 applies) and 4 reads
  * when unchanged (where kubectl sends 4 no-op applies), and 4 to delete (bench/README.md).
  *
- * <p>{@link #observe} reads the StatefulSet, pod, claim and events and maps them with {@link
- * PodObservations}; the SSH endpoint of a running workspace is the Service's {@code ClusterIP:22}
+ * <p>{@link #observe} reads the StatefulSet, pod, claim and events and maps them ({@link
+ * PodObserver}, with {@link PodObservations}); the SSH endpoint of a running workspace is the Service's {@code ClusterIP:22}
  * when {@code service-routable=true}, else a loopback port-forward owned by {@link PortForwards}.
  *
  * <p>{@link #delete} closes the workspace's port-forward and lets {@link WorkspaceDeletion} remove its
@@ -77,6 +72,8 @@ public final class KubernetesProvider implements WorkspaceProvider {
     /** The replicas this provider last wrote per workspace id, so a known workspace's apply needs no read. */
     private final WorkspaceDeletion deletion;
 
+    private final PodObserver observer;
+
     private final java.util.concurrent.ConcurrentMap<String, Known> written =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -102,6 +99,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         this.terminal = new PodTerminal(client, settings.namespace());
         this.nodeImages = new NodeImageLoader(client);
         this.deletion = new WorkspaceDeletion(client, settings.namespace());
+        this.observer = new PodObserver(client, settings, portForwards, deletion);
         this.ownsClient = ownsClient;
     }
 
@@ -214,7 +212,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         }
         // The observation starts from what the writes answered: no second read of the StatefulSet or claim.
         try {
-            return observed(spec, names, sts, claim);
+            return observer.observed(spec, names, sts, claim);
         } catch (KubernetesClientException e) {
             throw translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
         }
@@ -303,75 +301,10 @@ public final class KubernetesProvider implements WorkspaceProvider {
         }
     }
 
+    /** Reads the workspace's objects and maps them ({@link PodObserver#observe}). */
     @Override
     public Observation observe(WorkspaceSpec spec) {
-        WorkspaceNames names = WorkspaceNames.of(spec.owner(), spec.name());
-        String ns = settings.namespace();
-        Observation result;
-        try {
-            StatefulSet sts = client.apps()
-                    .statefulSets()
-                    .inNamespace(ns)
-                    .withName(names.statefulSet())
-                    .get();
-            if (sts != null) {
-                return observed(spec, names, sts, claim(names));
-            }
-            List<HasMetadata> leftovers = deletion.labelled(spec.id());
-            boolean claimLeft = leftovers.stream().anyMatch(o -> o instanceof PersistentVolumeClaim);
-            if (!leftovers.isEmpty() && !claimLeft) {
-                result = new Observation.Stopping("leftover objects " + WorkspaceDeletion.describe(leftovers));
-            } else {
-                result = PodObservations.map(
-                        new ObservedWorkspace(names, null, null, claimLeft ? claim(names) : null, List.of()),
-                        // Never called: without a StatefulSet there is no pod to be Running.
-                        Optional::empty);
-            }
-        } catch (KubernetesClientException e) {
-            throw translate("observing workspace " + spec.owner() + "/" + spec.name(), e);
-        }
-        portForwards.close(spec.id());
-        return result;
-    }
-
-    /**
-     * Maps a present StatefulSet and claim (read, or answered by a write) to an observation, reading the
-     * pod only when there may be one and events only while the pod is not ready.
-     */
-    private Observation observed(
-            WorkspaceSpec spec, WorkspaceNames names, StatefulSet sts, PersistentVolumeClaim claim) {
-        String ns = settings.namespace();
-        Pod pod = provablyPodless(sts)
-                ? null
-                : client.pods().inNamespace(ns).withName(names.pod()).get();
-        boolean ready = pod != null
-                && pod.getStatus() != null
-                && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-        // Events only matter while the pod is not ready; skip the extra calls otherwise.
-        List<Event> events = ready || pod == null && isZero(sts) ? List.of() : events(names);
-        Observation result = PodObservations.map(
-                new ObservedWorkspace(names, sts, pod, claim, events), () -> endpoint(spec, names, pod));
-        if (!(result instanceof Observation.Running)) {
-            portForwards.close(spec.id());
-        }
-        return result;
-    }
-
-    /**
-     * @return whether the StatefulSet says it has no pod: scaled to 0, and either the controller has
-     *     seen that spec ({@code status.observedGeneration >= metadata.generation}) and reports no pod,
-     *     terminating ones included, or it was created at 0 and never changed (generation 1, no status
-     *     yet). Then reading the pod is skipped; otherwise it is read.
-     */
-    private static boolean provablyPodless(StatefulSet sts) {
-        if (!isZero(sts)) return false;
-        Long generation = sts.getMetadata().getGeneration();
-        if (generation == null) return false;
-        var status = sts.getStatus();
-        if (status == null || status.getObservedGeneration() == null) return generation == 1L;
-        return status.getObservedGeneration() >= generation
-                && (status.getReplicas() == null || status.getReplicas() == 0);
+        return observer.observe(spec);
     }
 
     @Override
@@ -398,51 +331,8 @@ public final class KubernetesProvider implements WorkspaceProvider {
         }
     }
 
-    private Optional<SshEndpoint> endpoint(WorkspaceSpec spec, WorkspaceNames names, Pod pod) {
-        if (settings.serviceRoutable()) {
-            Service service = client.services()
-                    .inNamespace(settings.namespace())
-                    .withName(names.service())
-                    .get();
-            String ip = service == null || service.getSpec() == null
-                    ? null
-                    : service.getSpec().getClusterIP();
-            if (ip == null || ip.isBlank() || "None".equals(ip)) {
-                return Optional.empty();
-            }
-            return Optional.of(new SshEndpoint(ip, WorkspaceManifests.SERVICE_PORT));
-        }
-        return Optional.of(portForwards.open(
-                spec.id(), settings.namespace(), names.pod(), pod.getMetadata().getUid()));
-    }
-
-    private PersistentVolumeClaim claim(WorkspaceNames names) {
-        return client.persistentVolumeClaims()
-                .inNamespace(settings.namespace())
-                .withName(names.homeClaim())
-                .get();
-    }
-
-    private List<Event> events(WorkspaceNames names) {
-        List<Event> events = new ArrayList<>();
-        for (String name : List.of(names.pod(), names.homeClaim())) {
-            events.addAll(client.v1()
-                    .events()
-                    .inNamespace(settings.namespace())
-                    .withField("involvedObject.name", name)
-                    .list()
-                    .getItems());
-        }
-        return events;
-    }
-
     private static String workspaceId(HasMetadata object) {
         return object.getMetadata().getLabels().get(WorkspaceManifests.LABEL_WORKSPACE_ID);
-    }
-
-    private static boolean isZero(StatefulSet sts) {
-        Integer replicas = sts.getSpec().getReplicas();
-        return replicas != null && replicas == 0;
     }
 
     /**
