@@ -1,12 +1,6 @@
 package dev.hangar.provider.docker.devcontainer;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig.Build;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig.Feature;
@@ -30,8 +24,7 @@ import java.util.regex.Pattern;
 /**
  * Reads a devcontainer folder's {@code .devcontainer/devcontainer.json} (or {@code
  * .devcontainer.json} at its root) into a {@link DevcontainerConfig}: JSON with comments and
- * trailing commas (Jackson's {@link JsonReadFeature#ALLOW_JAVA_COMMENTS} and {@link
- * JsonReadFeature#ALLOW_TRAILING_COMMA}). Errors name the file, line and column. Keys Hangar does
+ * trailing commas ({@link DevcontainerJson}). Errors name the file, line and column. Keys Hangar does
  * not act on are collected in {@link DevcontainerConfig#unsupported()}. Features are local folders
  * ({@code ./x}) or OCI references ({@link FeatureReference}, fetched before the build by {@link
  * RegistryFeatures}); bind mounts from outside the folder and variables other than the
@@ -54,10 +47,6 @@ public final class DevcontainerParser {
             "forwardPorts",
             "features");
 
-    private static final JsonMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
-            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
-            .build();
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
 
     private DevcontainerParser() {}
@@ -106,28 +95,21 @@ public final class DevcontainerParser {
         return new Reading(folder, file, text).config();
     }
 
-    /** The state of one read: the tree and where each top-level key is. */
+    /** The state of one read: the lenient JSON tree ({@link DevcontainerJson}) and the workspace folder. */
     private static final class Reading {
         private final Path folder;
         private final Path file;
         private final Path base;
+        private final DevcontainerJson json;
         private final ObjectNode root;
-        private final Map<String, JsonLocation> at;
         private String containerWorkspaceFolder;
 
         Reading(Path folder, Path file, String text) {
             this.folder = folder;
             this.file = file;
             this.base = file.getParent();
-            JsonNode tree;
-            try {
-                tree = JSON.readTree(text);
-            } catch (JsonProcessingException e) {
-                throw syntax(file, e);
-            }
-            if (tree == null || !tree.isObject()) throw new DevcontainerException(file, 1, 1, "must be a JSON object");
-            this.root = (ObjectNode) tree;
-            this.at = topLevelLocations(file, text);
+            this.json = DevcontainerJson.parse(file, text);
+            this.root = json.root();
         }
 
         DevcontainerConfig config() {
@@ -410,38 +392,7 @@ public final class DevcontainerParser {
         }
 
         private DevcontainerException error(String key, String message) {
-            JsonLocation l = at.get(key);
-            return l == null
-                    ? new DevcontainerException(file, 0, 0, key + ": " + message)
-                    : new DevcontainerException(file, l.getLineNr(), l.getColumnNr(), key + ": " + message);
+            return json.error(key, message);
         }
-    }
-
-    /** @return where each top-level key's name starts (a second, streaming pass over the text) */
-    private static Map<String, JsonLocation> topLevelLocations(Path file, String text) {
-        Map<String, JsonLocation> at = new HashMap<>();
-        try (JsonParser p = JSON.createParser(text)) {
-            int depth = 0;
-            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) depth++;
-                else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) depth--;
-                else if (t == JsonToken.FIELD_NAME && depth == 1)
-                    at.putIfAbsent(p.currentName(), p.currentTokenLocation());
-            }
-        } catch (IOException e) {
-            throw syntax(file, e);
-        }
-        return at;
-    }
-
-    private static DevcontainerException syntax(Path file, IOException e) {
-        if (e instanceof JsonProcessingException j && j.getLocation() != null) {
-            return new DevcontainerException(
-                    file,
-                    j.getLocation().getLineNr(),
-                    j.getLocation().getColumnNr(),
-                    "invalid JSON: " + j.getOriginalMessage());
-        }
-        return new DevcontainerException(file, 0, 0, "invalid JSON: " + e.getMessage());
     }
 }
