@@ -1,19 +1,11 @@
 package dev.hangar.provider.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.CreateContainerResponse;
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
-import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
-import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.Volume;
 import dev.hangar.provider.docker.devcontainer.DevcontainerConfig;
 import dev.hangar.provider.docker.devcontainer.DevcontainerParser;
 import dev.hangar.provider.docker.devcontainer.RegistryClient;
@@ -26,7 +18,6 @@ import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceProvider;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.SshProbe;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Workspaces as containers on a Docker Engine API (dockerd or Podman): one container running sshd
@@ -56,7 +46,6 @@ public final class DockerProvider implements WorkspaceProvider {
     public static final String TYPE = "docker";
 
     private static final Set<Long> STOP_EXIT_CODES = Set.of(0L, 137L, 143L, 255L);
-    private static final String ROLE = "dev.hangar.role";
     /** Connect and per-request limit for feature registries: offline hosts fail fast, not after minutes. */
     private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(15);
 
@@ -71,6 +60,7 @@ public final class DockerProvider implements WorkspaceProvider {
     private final SecretDelivery secrets;
     private final EngineImages images;
     private final ImagePulls pulls;
+    private final WorkspaceContainers objects;
 
     DockerProvider(DockerEngine engine, DockerSettings settings, SshKeyFiles keyFiles, Clock clock) {
         this.engine = engine;
@@ -88,6 +78,7 @@ public final class DockerProvider implements WorkspaceProvider {
         this.hooks = new LifecycleHooks(engine);
         this.secrets = new SecretDelivery(engine);
         this.images = new EngineImages(engine, pulls);
+        this.objects = new WorkspaceContainers(engine, settings);
     }
 
     @Override
@@ -110,13 +101,13 @@ public final class DockerProvider implements WorkspaceProvider {
      */
     @Override
     public Observation observe(WorkspaceSpec spec) {
-        Optional<Container> container = container(spec.id());
+        Optional<Container> container = objects.container(spec.id());
         if (container.isEmpty()) {
-            return !volumes(spec.id()).isEmpty()
+            return !objects.volumes(spec.id()).isEmpty()
                     ? new Observation.Stopped("home volume kept, no container")
                     : new Observation.Absent();
         }
-        InspectContainerResponse inspected = call(
+        InspectContainerResponse inspected = objects.call(
                 "inspect container",
                 () -> docker.inspectContainerCmd(container.get().getId()).exec());
         var state = inspected.getState();
@@ -125,7 +116,8 @@ public final class DockerProvider implements WorkspaceProvider {
             if (Boolean.TRUE.equals(state.getOOMKilled()))
                 return new Observation.Failed("container was killed: out of memory (memoryMiB too small)");
             if ("exited".equals(state.getStatus()) && !STOP_EXIT_CODES.contains(code))
-                return new Observation.Failed("container exited with code " + code + ": " + logTail(inspected.getId()));
+                return new Observation.Failed(
+                        "container exited with code " + code + ": " + objects.logTail(inspected.getId()));
             return new Observation.Stopped("container " + state.getStatus());
         }
         Optional<SshEndpoint> endpoint = endpoint(inspected);
@@ -142,18 +134,20 @@ public final class DockerProvider implements WorkspaceProvider {
     @Override
     public Observation apply(WorkspaceSpec spec, PowerState desired, ProviderListener listener) {
         if (desired == PowerState.STOPPED) {
-            container(spec.id()).filter(c -> "running".equals(c.getState())).ifPresent(c -> {
-                try {
-                    run(
-                            "stop container",
-                            () -> docker.stopContainerCmd(c.getId())
-                                    .withTimeout(10)
-                                    .exec());
-                } catch (ProviderException e) {
-                    if (!(e.getCause() instanceof NotModifiedException)) throw e;
-                }
-                listener.event("container-stopped", "stopped container " + c.getNames()[0]);
-            });
+            objects.container(spec.id())
+                    .filter(c -> "running".equals(c.getState()))
+                    .ifPresent(c -> {
+                        try {
+                            objects.run(
+                                    "stop container",
+                                    () -> docker.stopContainerCmd(c.getId())
+                                            .withTimeout(10)
+                                            .exec());
+                        } catch (ProviderException e) {
+                            if (!(e.getCause() instanceof NotModifiedException)) throw e;
+                        }
+                        listener.event("container-stopped", "stopped container " + c.getNames()[0]);
+                    });
             return observe(spec);
         }
         Optional<DevcontainerConfig> devcontainer = Optional.ofNullable(
@@ -176,19 +170,19 @@ public final class DockerProvider implements WorkspaceProvider {
                 ContainerManifests.plan(spec, settings, keyFiles.directory(spec.id()), devcontainer, image);
         keyFiles.write(spec);
         start = clock.instant();
-        ensureVolume(spec, plan);
-        Optional<Container> existing = container(spec.id());
+        objects.ensureVolume(spec, plan);
+        Optional<Container> existing = objects.container(spec.id());
         if (existing.isPresent()
                 && !plan.configHash().equals(existing.get().getLabels().get(ContainerManifests.CONFIG_HASH))
                 && !"running".equals(existing.get().getState())) {
-            remove(existing.get().getId());
+            objects.remove(existing.get().getId());
             listener.event("container-replaced", "the workspace's spec changed; re-creating its container");
             existing = Optional.empty();
         }
         String id;
         if (existing.isEmpty()) {
-            prepareVolume(spec, plan);
-            id = create(plan);
+            objects.prepareVolume(spec, plan);
+            id = objects.create(plan);
             listener.event("container-created", "created container " + plan.containerName() + " from " + plan.image());
         } else {
             id = existing.get().getId();
@@ -196,7 +190,8 @@ public final class DockerProvider implements WorkspaceProvider {
         boolean started = false;
         if (existing.isEmpty() || !"running".equals(existing.get().getState())) {
             try {
-                run("start container", () -> docker.startContainerCmd(id).exec());
+                objects.run(
+                        "start container", () -> docker.startContainerCmd(id).exec());
                 started = true;
             } catch (ProviderException e) {
                 if (!(e.getCause() instanceof NotModifiedException)) throw e;
@@ -215,152 +210,17 @@ public final class DockerProvider implements WorkspaceProvider {
 
     @Override
     public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
-        for (Container c : containers(spec.id())) remove(c.getId());
-        for (String volume : volumes(spec.id())) {
-            call("remove volume", () -> {
-                try {
-                    docker.removeVolumeCmd(volume).exec();
-                } catch (NotFoundException e) {
-                    // gone already
-                }
-                return null;
-            });
-        }
+        for (Container c : objects.containers(spec.id())) objects.remove(c.getId());
+        for (String volume : objects.volumes(spec.id())) objects.removeVolume(volume);
         keyFiles.delete(spec.id());
         devcontainerImages.delete(spec.id());
         List<String> left = new ArrayList<>();
-        containers(spec.id()).forEach(c -> left.add("container " + c.getNames()[0]));
-        left.addAll(volumes(spec.id()).stream().map(v -> "volume " + v).toList());
+        objects.containers(spec.id()).forEach(c -> left.add("container " + c.getNames()[0]));
+        left.addAll(objects.volumes(spec.id()).stream().map(v -> "volume " + v).toList());
         left.addAll(devcontainerImages.images(spec.id()).stream()
                 .map(i -> "image " + i)
                 .toList());
         return left.isEmpty() ? new Observation.Absent() : new Observation.Stopping("removing " + left);
-    }
-
-    private Optional<Container> container(String id) {
-        return containers(id).stream()
-                .filter(c -> !"init".equals(c.getLabels().get(ROLE)))
-                .findFirst();
-    }
-
-    private List<Container> containers(String id) {
-        engine.precheck();
-        return call(
-                "list containers",
-                () -> docker.listContainersCmd()
-                        .withShowAll(true)
-                        .withLabelFilter(Map.of(ContainerManifests.WORKSPACE_ID, id))
-                        .exec());
-    }
-
-    private List<String> volumes(String id) {
-        var response = call(
-                "list volumes",
-                () -> docker.listVolumesCmd()
-                        .withFilter("label", List.of(ContainerManifests.WORKSPACE_ID + "=" + id))
-                        .exec());
-        if (response.getVolumes() == null) return List.of();
-        return response.getVolumes().stream().map(v -> v.getName()).toList();
-    }
-
-    private void ensureVolume(WorkspaceSpec spec, ContainerPlan plan) {
-        if (!volumes(spec.id()).isEmpty()) return;
-        call(
-                "create volume",
-                () -> docker.createVolumeCmd()
-                        .withName(plan.volumeName())
-                        .withLabels(ContainerManifests.labels(spec))
-                        .exec());
-    }
-
-    /**
-     * Gives the volume's root to run-as-user (a fresh named volume belongs to root; sshd's
-     * StrictModes and the entrypoint's {@code mkdir $HOME} need it writable by the user): a short
-     * root container that runs {@code chown} and is removed. Idempotent; runs before every create.
-     */
-    private void prepareVolume(WorkspaceSpec spec, ContainerPlan plan) {
-        String name = plan.containerName() + "-init";
-        Map<String, String> labels = new java.util.HashMap<>(ContainerManifests.labels(spec));
-        labels.put(ROLE, "init");
-        containers(spec.id()).stream()
-                .filter(c -> "init".equals(c.getLabels().get(ROLE)))
-                .forEach(c -> remove(c.getId()));
-        CreateContainerResponse init = call(
-                "create init container",
-                () -> docker.createContainerCmd(plan.image())
-                        .withName(name)
-                        .withUser("0:0")
-                        .withEntrypoint("chown")
-                        .withCmd(plan.user(), ContainerManifests.STORAGE)
-                        .withLabels(labels)
-                        .withHostConfig(HostConfig.newHostConfig()
-                                .withBinds(new Bind(plan.volumeName(), new Volume(ContainerManifests.STORAGE))))
-                        .exec());
-        try {
-            call("start init container", () -> {
-                docker.startContainerCmd(init.getId()).exec();
-                return null;
-            });
-            Integer code = call(
-                    "wait for init container",
-                    () -> docker.waitContainerCmd(init.getId())
-                            .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
-                            .awaitStatusCode(60, TimeUnit.SECONDS));
-            if (code != 0)
-                throw new ProviderException(
-                        "chown of the home volume failed (exit " + code + "): " + logTail(init.getId()), true);
-        } finally {
-            remove(init.getId());
-        }
-    }
-
-    private String create(ContainerPlan plan) {
-        ExposedPort ssh = ExposedPort.tcp(ContainerManifests.SSH_PORT);
-        HostConfig host = ContainerManifests.hostConfig(plan, settings.publishAddress());
-        try {
-            return call(
-                            "create container",
-                            () -> docker.createContainerCmd(plan.image())
-                                    .withName(plan.containerName())
-                                    .withUser(plan.user())
-                                    .withEntrypoint(ContainerManifests.ENTRYPOINT)
-                                    .withEnv(plan.env())
-                                    .withLabels(plan.labels())
-                                    .withExposedPorts(ssh)
-                                    .withHostConfig(host)
-                                    .exec())
-                    .getId();
-        } catch (ProviderException e) {
-            if (e.getCause() instanceof NotFoundException)
-                throw new ProviderException(
-                        "image " + plan.image() + " is not in the engine at " + engine.socket() + "; import it first"
-                                + " (docker import ROOTFS.tar " + plan.image() + ", or docker load)",
-                        true,
-                        e);
-            if (e.getCause() instanceof ConflictException) {
-                // a concurrent or crashed earlier create: adopt the container of that name
-                return call(
-                                "inspect container",
-                                () -> docker.inspectContainerCmd(plan.containerName())
-                                        .exec())
-                        .getId();
-            }
-            throw e;
-        }
-    }
-
-    private void remove(String containerId) {
-        call("remove container", () -> {
-            try {
-                docker.removeContainerCmd(containerId)
-                        .withForce(true)
-                        .withRemoveVolumes(false)
-                        .exec();
-            } catch (NotFoundException e) {
-                // gone already
-            }
-            return null;
-        });
     }
 
     private Optional<SshEndpoint> endpoint(InspectContainerResponse inspected) {
@@ -369,44 +229,6 @@ public final class DockerProvider implements WorkspaceProvider {
         Ports.Binding[] b = bindings.get(ExposedPort.tcp(ContainerManifests.SSH_PORT));
         if (b == null || b.length == 0 || b[0].getHostPortSpec() == null) return Optional.empty();
         return Optional.of(new SshEndpoint(settings.publishAddress(), Integer.parseInt(b[0].getHostPortSpec())));
-    }
-
-    /** @return the last lines the container wrote, one line joined by " | " */
-    private String logTail(String containerId) {
-        StringBuilder out = new StringBuilder();
-        try {
-            docker.logContainerCmd(containerId)
-                    .withStdOut(true)
-                    .withStdErr(true)
-                    .withTail(5)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            out.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-                        }
-                    })
-                    .awaitCompletion(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-        return String.join(" | ", out.toString().strip().lines().toList());
-    }
-
-    private <T> T call(String what, java.util.function.Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (RuntimeException e) {
-            throw engine.translate(what, e);
-        }
-    }
-
-    private void run(String what, Runnable call) {
-        call(what, () -> {
-            call.run();
-            return null;
-        });
     }
 
     @Override
