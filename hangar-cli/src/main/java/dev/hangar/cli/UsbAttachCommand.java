@@ -110,15 +110,15 @@ final class UsbAttachCommand implements Callable<Integer> {
                 .println("usb " + bus + ": " + names.describe(device.vidPid()) + " (" + vidPid
                         + ") exported by usbipd on " + address);
         try (HangarClient client = ServerConnection.open(ctx)) {
-            UsbAttachmentView allowed = client.attachUsb(
-                    workspace, owner.owner, new UsbAttachRequest(bus.value(), vidPid, address.toString()));
+            UsbAttachmentView allowed = client.usb()
+                    .attach(workspace, owner.owner, new UsbAttachRequest(bus.value(), vidPid, address.toString()));
             ctx.out()
                     .println("usb " + bus + ": allowed by the server for " + workspace + " (" + allowed.vidPid() + ")");
             try {
                 SshSetup.Planned p = SshSetup.plan(ctx, client, identity);
                 if (!p.plan().upToDate()) SshSetup.apply(p);
             } catch (RuntimeException e) {
-                client.detachUsb(workspace, owner.owner, bus.value());
+                client.usb().detach(workspace, owner.owner, bus.value());
                 throw e;
             }
             UsbAttachSession session = new UsbAttachSession(

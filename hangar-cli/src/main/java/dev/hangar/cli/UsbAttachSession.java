@@ -272,7 +272,7 @@ final class UsbAttachSession {
                 closeShell();
             }
             try {
-                client.detachUsb(workspace, owner, busId.value());
+                client.usb().detach(workspace, owner, busId.value());
             } catch (RuntimeException e) {
                 say("could not report the detach to the server: " + e.getMessage());
             }

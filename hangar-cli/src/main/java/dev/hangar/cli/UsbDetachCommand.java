@@ -117,7 +117,7 @@ final class UsbDetachCommand implements Callable<Integer> {
                 throw new CliException(
                         ExitCodes.UNREACHABLE, "cannot reach workspace " + workspace + ": " + e.getMessage());
             }
-            client.detachUsb(workspace, owner.owner, bus.value());
+            client.usb().detach(workspace, owner.owner, bus.value());
         }
         try {
             Files.deleteIfExists(stateFile);

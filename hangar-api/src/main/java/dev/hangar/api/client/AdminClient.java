@@ -55,7 +55,7 @@ public final class AdminClient {
 
     /** {@code GET /users/{name}}: one user; 404 when unknown, 403 for members. */
     public UserView user(String name) {
-        return transport.send("GET", API + "/users/" + HangarClient.segment(name), null, UserView.class);
+        return transport.send("GET", API + "/users/" + ApiPaths.segment(name), null, UserView.class);
     }
 
     /**
@@ -64,7 +64,7 @@ public final class AdminClient {
      * @throws ApiException 409 when it would demote or disable the last enabled admin
      */
     public UserView updateUser(String name, UpdateUserRequest patch) {
-        return transport.send("PATCH", API + "/users/" + HangarClient.segment(name), patch, UserView.class);
+        return transport.send("PATCH", API + "/users/" + ApiPaths.segment(name), patch, UserView.class);
     }
 
     /**
@@ -80,7 +80,7 @@ public final class AdminClient {
         Map<String, String> q = new java.util.LinkedHashMap<>();
         q.put("transfer-to", transferTo);
         q.put("delete-workspaces", deleteWorkspaces ? "true" : "");
-        transport.sendIgnoringBody("DELETE", API + "/users/" + HangarClient.segment(name) + HangarClient.query(q));
+        transport.sendIgnoringBody("DELETE", API + "/users/" + ApiPaths.segment(name) + ApiPaths.query(q));
     }
 
     // ---- quotas ------------------------------------------------------------------------------
@@ -91,7 +91,7 @@ public final class AdminClient {
      * @throws ApiException 404 when the user does not exist or is another user and the caller a member
      */
     public QuotaView quota(String name) {
-        return transport.send("GET", API + "/users/" + HangarClient.segment(name) + "/quota", null, QuotaView.class);
+        return transport.send("GET", API + "/users/" + ApiPaths.segment(name) + "/quota", null, QuotaView.class);
     }
 
     /**
@@ -101,8 +101,7 @@ public final class AdminClient {
      * @throws ApiException 422 naming a negative field, 404 for an unknown user, 403 for non-admins
      */
     public QuotaView setQuota(String name, QuotaLimitsView override) {
-        return transport.send(
-                "PUT", API + "/users/" + HangarClient.segment(name) + "/quota", override, QuotaView.class);
+        return transport.send("PUT", API + "/users/" + ApiPaths.segment(name) + "/quota", override, QuotaView.class);
     }
 
     // ---- auto-stop default ------------------------------------------------------------------
@@ -115,7 +114,7 @@ public final class AdminClient {
      */
     public UserAutostopView autostop(String name) {
         return transport.send(
-                "GET", API + "/users/" + HangarClient.segment(name) + "/autostop", null, UserAutostopView.class);
+                "GET", API + "/users/" + ApiPaths.segment(name) + "/autostop", null, UserAutostopView.class);
     }
 
     /**
@@ -128,7 +127,7 @@ public final class AdminClient {
     public UserAutostopView setAutostop(String name, String autostop) {
         return transport.send(
                 "PUT",
-                API + "/users/" + HangarClient.segment(name) + "/autostop",
+                API + "/users/" + ApiPaths.segment(name) + "/autostop",
                 new UserAutostopRequest(autostop),
                 UserAutostopView.class);
     }
@@ -153,7 +152,7 @@ public final class AdminClient {
 
     /** {@code DELETE /users/me/tokens/{name}} (204): revokes a token; 404 when there is none. */
     public void revokeToken(String name) {
-        transport.sendIgnoringBody("DELETE", API + "/users/me/tokens/" + HangarClient.segment(name));
+        transport.sendIgnoringBody("DELETE", API + "/users/me/tokens/" + ApiPaths.segment(name));
     }
 
     // ---- audit log -------------------------------------------------------------------------
@@ -178,7 +177,7 @@ public final class AdminClient {
             q.put("limit", Integer.toString(Math.min(1000, max - all.size())));
             q.put("continue", token);
             ApiTransport.Page<AuditEntryView> page =
-                    transport.getPage(API + "/audit" + HangarClient.query(q), AuditEntryView.class);
+                    transport.getPage(API + "/audit" + ApiPaths.query(q), AuditEntryView.class);
             all.addAll(page.items());
             token = page.nextToken();
         } while (!token.isEmpty() && all.size() < max);

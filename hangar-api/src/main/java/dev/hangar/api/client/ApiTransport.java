@@ -7,16 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
 import dev.hangar.api.Problem;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -25,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManager;
@@ -48,6 +40,9 @@ import javax.net.ssl.TrustManager;
  * expected JSON throws {@link IllegalStateException}. Each method's {@code @throws} list the
  * kinds it can throw besides the interrupt, which every method can.
  *
+ * <p>Uploads with a streamed answer and WebSockets are {@link ApiStreams}' (reached with {@link
+ * #streams()}); what a request that got no answer becomes is {@link TransportFailures}'.
+ *
  * <p>Two JDK clients: a {@code GET} without a body goes over {@link UrlConnectionGet} (cheap to
  * start: most CLI commands send only these), everything else over an {@link HttpClient} created on
  * first use. Both send the same headers, use no proxy and follow no redirect.
@@ -61,6 +56,7 @@ final class ApiTransport implements AutoCloseable {
 
     private final ClientSettings settings;
     private final Object httpLock = new Object();
+    private final ApiStreams streams;
 
     /** Created on first use (see {@link #http()}); GETs without a body never need it. */
     private HttpClient http;
@@ -73,6 +69,7 @@ final class ApiTransport implements AutoCloseable {
     /** Creates the transport; no connection is made and no HTTP client created until the first request. */
     ApiTransport(ClientSettings settings) {
         this.settings = Objects.requireNonNull(settings);
+        this.streams = new ApiStreams(settings, this::http);
     }
 
     /**
@@ -156,65 +153,6 @@ final class ApiTransport implements AutoCloseable {
     }
 
     /**
-     * Uploads a file as the request body and hands each line of the 2xx answer to {@code lines} as it
-     * arrives (NDJSON progress). The request timeout is {@code timeout} (the answer's first byte may
-     * come only after the server processed the upload), not the settings' one.
-     *
-     * @throws ApiException for a non-2xx answer
-     * @throws ServerUnreachableException when nothing answers or the connection drops mid-answer
-     */
-    void streamLines(
-            String method,
-            String path,
-            java.nio.file.Path file,
-            String contentType,
-            Duration timeout,
-            java.util.function.Consumer<String> lines) {
-        HttpRequest.Builder b;
-        try {
-            b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
-                    .timeout(timeout)
-                    .header("Accept", "application/x-ndjson, application/problem+json")
-                    .header("Content-Type", contentType)
-                    .method(method, HttpRequest.BodyPublishers.ofFile(file));
-        } catch (java.io.FileNotFoundException e) {
-            throw new IllegalArgumentException("cannot read " + file + ": no such file", e);
-        }
-        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
-        try {
-            HttpResponse<java.util.stream.Stream<String>> r =
-                    http().send(b.build(), HttpResponse.BodyHandlers.ofLines());
-            try (java.util.stream.Stream<String> body = r.body()) {
-                if (!success(r.statusCode())) {
-                    byte[] text = String.join("\n", body.toList()).getBytes(StandardCharsets.UTF_8);
-                    throw new ApiException(problemOf(
-                            method,
-                            path,
-                            r.statusCode(),
-                            r.headers().firstValue("Content-Type").orElse(""),
-                            text));
-                }
-                body.filter(l -> !l.isBlank()).forEach(lines);
-            } catch (java.io.UncheckedIOException e) {
-                throw unreachable(
-                        "the answer broke off: "
-                                + firstLine(String.valueOf(e.getCause().getMessage())),
-                        e);
-            }
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable("no connection within " + seconds(settings.connectTimeout()), e);
-        } catch (HttpTimeoutException e) {
-            throw unreachable("no answer within " + seconds(timeout), e);
-        } catch (ConnectException e) {
-            throw unreachable("connection refused", e);
-        } catch (IOException e) {
-            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()), e);
-        } catch (InterruptedException e) {
-            throw interrupted("during " + method + " " + path, e);
-        }
-    }
-
-    /**
      * Sends a request and reads the 2xx answer as a JSON array of {@code element}.
      *
      * @param body the request body, written as JSON; null for none
@@ -274,46 +212,9 @@ final class ApiTransport implements AutoCloseable {
         return exchange("GET", path, null).status();
     }
 
-    /**
-     * Opens a WebSocket to {@code path} (the base URL's scheme turned into ws/wss) with the bearer
-     * token and waits at most the connect plus the request timeout for the opening handshake.
-     *
-     * @param listener receives messages and the close; called on the HTTP client's threads
-     * @param purpose what the caller is doing, for the message of an interrupt ("attaching to ...")
-     * @return the open WebSocket
-     * @throws ApiException for a refused upgrade, with the server's problem
-     * @throws ServerUnreachableException when nothing answers or the handshake does not complete in
-     *     time
-     * @throws CancellationException when interrupted (the interrupt flag is set again)
-     */
-    WebSocket openWebSocket(String path, WebSocket.Listener listener, String purpose) {
-        URI uri = URI.create(settings.baseUrl().toString().replaceFirst("^(?i)http", "ws") + path);
-        WebSocket.Builder b = http().newWebSocketBuilder().connectTimeout(settings.connectTimeout());
-        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
-        Duration limit = settings.connectTimeout().plus(settings.requestTimeout());
-        try {
-            return b.buildAsync(uri, listener).get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof WebSocketHandshakeException h) {
-                HttpResponse<?> r = h.getResponse();
-                byte[] body = r.body() instanceof String text ? text.getBytes(StandardCharsets.UTF_8) : new byte[0];
-                throw new ApiException(problemOf(
-                        "GET",
-                        path,
-                        r.statusCode(),
-                        r.headers().firstValue("Content-Type").orElse(""),
-                        body));
-            }
-            if (c instanceof HttpConnectTimeoutException)
-                throw unreachable("no connection within " + seconds(settings.connectTimeout()), c);
-            if (c instanceof ConnectException) throw unreachable("connection refused", c);
-            throw unreachable(c == null || c.getMessage() == null ? String.valueOf(c) : firstLine(c.getMessage()), c);
-        } catch (TimeoutException e) {
-            throw unreachable("no WebSocket handshake within " + seconds(limit), e);
-        } catch (InterruptedException e) {
-            throw interrupted("while " + purpose, e);
-        }
+    /** @return the streaming exchanges (NDJSON uploads, WebSockets) over this transport's HTTP client */
+    ApiStreams streams() {
+        return streams;
     }
 
     /** Closes the HTTP client if one was created. Idempotent. */
@@ -377,32 +278,15 @@ final class ApiTransport implements AutoCloseable {
         b.method(method, body);
         try {
             return http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable("no connection within " + seconds(settings.connectTimeout()), e);
-        } catch (HttpTimeoutException e) {
-            throw unreachable("no answer within " + seconds(settings.requestTimeout()), e);
-        } catch (ConnectException e) {
-            throw unreachable("connection refused", e);
         } catch (IOException e) {
-            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage()), e);
+            throw TransportFailures.of(settings, e, settings.requestTimeout());
         } catch (InterruptedException e) {
-            throw interrupted("during " + method + " " + path, e);
+            throw TransportFailures.interrupted("during " + method + " " + path, e);
         }
     }
 
-    private static boolean success(int status) {
-        return status >= 200 && status <= 299;
-    }
-
     private ServerUnreachableException unreachable(String why, Throwable cause) {
-        return new ServerUnreachableException(settings.baseUrl(), why, cause);
-    }
-
-    private static CancellationException interrupted(String what, InterruptedException e) {
-        Thread.currentThread().interrupt();
-        CancellationException c = new CancellationException("interrupted " + what);
-        c.initCause(e);
-        return c;
+        return TransportFailures.unreachable(settings, why, cause);
     }
 
     /** Serialises a request body, leaving out null fields (they mean "use the default"). */

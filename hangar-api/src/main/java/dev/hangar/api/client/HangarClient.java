@@ -1,5 +1,11 @@
 package dev.hangar.api.client;
 
+import static dev.hangar.api.client.ApiPaths.API;
+import static dev.hangar.api.client.ApiPaths.ownerQuery;
+import static dev.hangar.api.client.ApiPaths.query;
+import static dev.hangar.api.client.ApiPaths.segment;
+import static dev.hangar.api.client.ApiPaths.workspacePath;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.api.AddSshKeyRequest;
 import dev.hangar.api.CreateWorkspaceRequest;
@@ -33,14 +39,14 @@ import java.util.Objects;
  * newer server that adds fields (requests, in contrast, are checked strictly by the server).
  *
  * <p>The HTTP exchange itself (request building, the bearer token, JSON both ways, problem
- * decoding) is {@link ApiTransport}'s job; this class maps each route to a method.
+ * decoding) is {@link ApiTransport}'s job, paths and queries {@link ApiPaths}'; this class maps each
+ * route to a method, and hands groups of routes to the clients it returns ({@link #admin()}, {@link
+ * #usb()}, ...).
  *
  * <p>Thread-safe: all state is immutable and {@link java.net.http.HttpClient} is thread-safe.
  * Close it to release the HTTP client's selector thread.
  */
 public final class HangarClient implements AutoCloseable {
-    private static final String API = "/api/v1";
-
     private final ClientSettings settings;
     private final ApiTransport transport;
     private final AdminClient admin;
@@ -48,6 +54,7 @@ public final class HangarClient implements AutoCloseable {
     private final SecretClient secrets;
     private final OidcClient oidc;
     private final ImageClient images;
+    private final UsbClient usb;
 
     /** Creates a client; no connection is made until the first call. */
     public HangarClient(ClientSettings settings) {
@@ -58,6 +65,7 @@ public final class HangarClient implements AutoCloseable {
         this.secrets = new SecretClient(transport);
         this.oidc = new OidcClient(transport);
         this.images = new ImageClient(transport);
+        this.usb = new UsbClient(transport);
     }
 
     /** @return the settings this client was built with */
@@ -268,45 +276,17 @@ public final class HangarClient implements AutoCloseable {
      * @throws ServerUnreachableException when nothing answers
      */
     public WebSocket attachConsole(String name, String owner, WebSocket.Listener listener) {
-        return transport.openWebSocket(
-                workspacePath(name, "/console") + ownerQuery(owner), listener, "attaching to the console of " + name);
+        return transport
+                .streams()
+                .openWebSocket(
+                        workspacePath(name, "/console") + ownerQuery(owner),
+                        listener,
+                        "attaching to the console of " + name);
     }
 
-    // ---- USB/IP ----------------------------------------------------------------------------
-
-    /**
-     * {@code POST /workspaces/{name}/usb/attachments} (201): asks the server's USB policy whether
-     * the device may be forwarded into the workspace and records the attach (event {@code
-     * usb-attach}; a refusal is recorded as {@code usb-denied}).
-     *
-     * @throws ApiException 403 naming the VID:PID and where to allow it; 400 with {@code field} for
-     *     a malformed bus id, VID:PID or usbipd address; 404 for an unknown workspace
-     */
-    public dev.hangar.api.UsbAttachmentView attachUsb(
-            String name, String owner, dev.hangar.api.UsbAttachRequest request) {
-        return transport.send(
-                "POST",
-                workspacePath(name, "/usb/attachments") + ownerQuery(owner),
-                request,
-                dev.hangar.api.UsbAttachmentView.class);
-    }
-
-    /**
-     * {@code DELETE /workspaces/{name}/usb/attachments/{busid}} (204): records the detach (event
-     * {@code usb-detach}). Idempotent: an unknown bus id is not an error.
-     */
-    public void detachUsb(String name, String owner, String busid) {
-        transport.sendIgnoringBody(
-                "DELETE", workspacePath(name, "/usb/attachments/" + segment(busid)) + ownerQuery(owner));
-    }
-
-    /** {@code GET /workspaces/{name}/usb/attachments}: devices attached now, oldest first. */
-    public List<dev.hangar.api.UsbAttachmentView> usbAttachments(String name, String owner) {
-        return transport.sendForList(
-                "GET",
-                workspacePath(name, "/usb/attachments") + ownerQuery(owner),
-                null,
-                dev.hangar.api.UsbAttachmentView.class);
+    /** @return the workspaces' USB/IP attachments ({@code /workspaces/{name}/usb/attachments}) */
+    public UsbClient usb() {
+        return usb;
     }
 
     // ---- templates -------------------------------------------------------------------------
@@ -413,34 +393,5 @@ public final class HangarClient implements AutoCloseable {
     @Override
     public void close() {
         transport.close();
-    }
-
-    // ---- plumbing --------------------------------------------------------------------------
-
-    private static String workspacePath(String name, String suffix) {
-        return API + "/workspaces/" + segment(name) + suffix;
-    }
-
-    private static String ownerQuery(String owner) {
-        return query(Map.of("owner", owner));
-    }
-
-    /** @return {@code ?k=v&...} for the non-empty values, percent-encoded; empty when none */
-    static String query(Map<String, String> params) {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, String> e : params.entrySet()) {
-            if (e.getValue() == null || e.getValue().isEmpty()) continue;
-            sb.append(sb.isEmpty() ? '?' : '&')
-                    .append(e.getKey())
-                    .append('=')
-                    .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
-        }
-        return sb.toString();
-    }
-
-    /** Percent-encodes one path segment (RFC 3986: a space is %20, never '+'). */
-    static String segment(String s) {
-        if (s.isEmpty()) throw new IllegalArgumentException("a name must not be empty");
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -32,7 +32,7 @@ public final class ImageClient {
      * @throws ApiException 404 when neither cached nor in the catalog
      */
     public ImageView get(String name) {
-        return transport.send("GET", BASE + "/" + HangarClient.segment(name), null, ImageView.class);
+        return transport.send("GET", BASE + "/" + ApiPaths.segment(name), null, ImageView.class);
     }
 
     /**
@@ -89,19 +89,22 @@ public final class ImageClient {
                     .append("node=")
                     .append(java.net.URLEncoder.encode(nodes.get(i), java.nio.charset.StandardCharsets.UTF_8));
         }
-        transport.streamLines(
-                "POST", path.toString(), archive, "application/x-tar", java.time.Duration.ofHours(2), line -> {
-                    try {
-                        events.accept(dev.hangar.api.Json.mapper()
-                                .readerFor(ImageLoadEvent.class)
-                                .without(
-                                        com.fasterxml.jackson.databind.DeserializationFeature
-                                                .FAIL_ON_UNKNOWN_PROPERTIES)
-                                .readValue(line));
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException("the server sent an unreadable progress line: " + line, e);
-                    }
-                });
+        transport
+                .streams()
+                .streamLines(
+                        "POST", path.toString(), archive, "application/x-tar", java.time.Duration.ofHours(2), line -> {
+                            try {
+                                events.accept(dev.hangar.api.Json.mapper()
+                                        .readerFor(ImageLoadEvent.class)
+                                        .without(
+                                                com.fasterxml.jackson.databind.DeserializationFeature
+                                                        .FAIL_ON_UNKNOWN_PROPERTIES)
+                                        .readValue(line));
+                            } catch (java.io.IOException e) {
+                                throw new IllegalStateException(
+                                        "the server sent an unreadable progress line: " + line, e);
+                            }
+                        });
     }
 
     /**
@@ -112,6 +115,6 @@ public final class ImageClient {
      *     disks still use it (the detail names them)
      */
     public void delete(String name) {
-        transport.sendIgnoringBody("DELETE", BASE + "/" + HangarClient.segment(name));
+        transport.sendIgnoringBody("DELETE", BASE + "/" + ApiPaths.segment(name));
     }
 }

@@ -93,19 +93,19 @@ public final class LabClient {
         q.put("format", format);
         q.put("sshConfig", sshConfig);
         q.put("owner", owner);
-        return transport.getText(path(name, "/inventory") + HangarClient.query(q));
+        return transport.getText(path(name, "/inventory") + ApiPaths.query(q));
     }
 
     private static String path(String name, String suffix) {
-        return API + "/" + HangarClient.segment(name) + suffix;
+        return API + "/" + ApiPaths.segment(name) + suffix;
     }
 
     private static void appendParam(StringBuilder q, String key, String value) {
-        String one = HangarClient.query(Map.of(key, value));
+        String one = ApiPaths.query(Map.of(key, value));
         if (!one.isEmpty()) q.append(q.isEmpty() ? '?' : '&').append(one, 1, one.length());
     }
 
     private static String owner(String owner) {
-        return HangarClient.query(Map.of("owner", owner));
+        return ApiPaths.query(Map.of("owner", owner));
     }
 }

@@ -32,7 +32,7 @@ public final class SecretClient {
      *     KiB, 409 {@code secret-limit} past the per-user count, 403 for auditors
      */
     public SecretView set(String name, byte[] value) {
-        return transport.sendBytes("PUT", BASE + "/" + HangarClient.segment(name), value, SecretView.class);
+        return transport.sendBytes("PUT", BASE + "/" + ApiPaths.segment(name), value, SecretView.class);
     }
 
     /**
@@ -41,6 +41,6 @@ public final class SecretClient {
      * @throws ApiException 404 when the caller has no secret of that name
      */
     public void delete(String name) {
-        transport.sendIgnoringBody("DELETE", BASE + "/" + HangarClient.segment(name));
+        transport.sendIgnoringBody("DELETE", BASE + "/" + ApiPaths.segment(name));
     }
 }

@@ -175,9 +175,9 @@ class ServerSecretScanTest {
             }
 
             // USB attach and detach, as the CLI records them
-            client.attachUsb("dev", "", new UsbAttachRequest("1-3", "0483:3748", "127.0.0.1:3240"));
-            assertThat(client.usbAttachments("dev", "")).hasSize(1);
-            client.detachUsb("dev", "", "1-3");
+            client.usb().attach("dev", "", new UsbAttachRequest("1-3", "0483:3748", "127.0.0.1:3240"));
+            assertThat(client.usb().attachments("dev", "")).hasSize(1);
+            client.usb().detach("dev", "", "1-3");
 
             // console: alice's serial console, opened, typed into, closed
             try (HangarClient alice =

@@ -170,7 +170,9 @@ class UsbAttachFlowTest {
                 .map(l -> l.strip().split("\\s+")[3])
                 .toList();
         assertThat(local).containsExactly("127.0.0.1:" + tunnel);
-        assertThat(client.usbAttachments("fw", "")).extracting(a -> a.busid()).containsExactly("1-3");
+        assertThat(client.usb().attachments("fw", ""))
+                .extracting(a -> a.busid())
+                .containsExactly("1-3");
 
         // the device resets on the PC: the import vanishes from `usbip port`; attach imports it again
         Files.deleteIfExists(bin.resolve("ports"));
@@ -241,7 +243,7 @@ class UsbAttachFlowTest {
                     .contains("Module vhci-hcd not found")
                     .contains("privileged mode");
             assertThat(Files.readString(log)).doesNotContain("attach -r");
-            assertThat(client.usbAttachments("fw", "")).isEmpty();
+            assertThat(client.usb().attachments("fw", "")).isEmpty();
             assertThat(home.resolve("hangar/usb/fw@1-3.json")).doesNotExist();
             assertNoSshLeft();
         } finally {
@@ -285,7 +287,7 @@ class UsbAttachFlowTest {
 
     private void assertUndone(int tunnel) throws IOException {
         assertThat(exec(List.of("ss", "-ltnH", "sport = :" + tunnel))).isBlank();
-        assertThat(client.usbAttachments("fw", "")).isEmpty();
+        assertThat(client.usb().attachments("fw", "")).isEmpty();
         assertThat(client.events("fw", "", 1000)).extracting(EventView::type).contains("usb-attach", "usb-detach");
         assertThat(home.resolve("hangar/usb/fw@1-3.json")).doesNotExist();
         assertNoSshLeft();
