@@ -18,12 +18,13 @@
 # and everything it created are removed at the end.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+. "$ROOT/bench/lib/server.sh"
 img=${1:-$("$ROOT/tools/test-image/build.sh" | tail -n 1)}
 accel=${2:-tcg}
 HANGAR_HOME=$(mktemp -d /tmp/hl.XXXXXX)
 export HANGAR_HOME
 chmod 700 "$HANGAR_HOME"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 export HANGAR_LISTEN=127.0.0.1:$port HANGAR_URL=http://127.0.0.1:$port
 hangar() { "$ROOT/bin/hangar" "$@"; }
 cleanup() {
@@ -47,14 +48,8 @@ limits:
   diskGiB: {min: 4, max: 8}
 settings: {}
 EOT
-setsid "$ROOT/bin/hangar" server --home "$HANGAR_HOME" --listen "$HANGAR_LISTEN" \
-  --set "providers.qemu.accelerator=$accel" --set gateway.listen-port=0 \
-  >>"$HANGAR_HOME/logs/server.log" 2>&1 </dev/null &
-echo $! >"$HANGAR_HOME/server.pid"
-until curl -fsS "$HANGAR_URL/readyz" >/dev/null 2>&1; do
-  kill -0 "$(cat "$HANGAR_HOME/server.pid")" || { cat "$HANGAR_HOME/logs/server.log" >&2; exit 1; }
-  sleep 0.5
-done
+start_server "$ROOT/bin/hangar" "$HANGAR_HOME" "$HANGAR_LISTEN" \
+  --set "providers.qemu.accelerator=$accel" --set gateway.listen-port=0
 ssh-keygen -q -t ed25519 -N '' -f "$HANGAR_HOME/id" -C bench
 hangar key add "$HANGAR_HOME/id.pub" >/dev/null
 hangar image import "$img" --name bench-image >/dev/null

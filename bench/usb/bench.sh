@@ -29,6 +29,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$here/../.." && pwd)
+. "$ROOT/bench/lib/server.sh"
 img=${1:-$("$ROOT/tools/test-image/build.sh" | tail -1)}
 size_mib=${SIZE_MIB:-32}
 reads=${READS:-400}
@@ -44,7 +45,7 @@ chmod 700 "$work"
 HANGAR_HOME=$work/hangar
 mkdir -p "$HANGAR_HOME/templates" "$HANGAR_HOME/logs" "$work/user/.ssh"
 chmod 700 "$HANGAR_HOME" "$work/user" "$work/user/.ssh"
-api=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+api=$(free_port)
 export HANGAR_HOME HANGAR_URL=http://127.0.0.1:$api
 # The CLI's ~ (ssh config, known_hosts, key) is $work/user, not the real home: Java reads user.home
 # from the password database, hence the system property; no AOT training run during the figures.
@@ -71,7 +72,6 @@ cleanup() {
 }
 trap cleanup EXIT
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 ssh-keygen -q -t ed25519 -N '' -f "$work/user/.ssh/id_ed25519" -C usb-bench
 key=$work/user/.ssh/id_ed25519
@@ -124,14 +124,8 @@ cloudInit: {runcmd: ["modprobe vhci-hcd"]}
 settings: {}
 usb: {allow: ["46f4:0001"]}
 YAML
-setsid "$launcher" server --home "$HANGAR_HOME" --listen "127.0.0.1:$api" \
-    --set "providers.qemu.accelerator=$accel" --set gateway.listen-port=0 \
-    >>"$HANGAR_HOME/logs/server.log" 2>&1 </dev/null &
-echo $! >"$HANGAR_HOME/server.pid"
-until curl -fsS "$HANGAR_URL/readyz" >/dev/null 2>&1; do
-    kill -0 "$(cat "$HANGAR_HOME/server.pid")" || { cat "$HANGAR_HOME/logs/server.log" >&2; exit 1; }
-    sleep 0.5
-done
+start_server "$launcher" "$HANGAR_HOME" "127.0.0.1:$api" \
+    --set "providers.qemu.accelerator=$accel" --set gateway.listen-port=0
 hangar key add "$key.pub" >/dev/null
 hangar image import "$img" --name bench-image >/dev/null
 
