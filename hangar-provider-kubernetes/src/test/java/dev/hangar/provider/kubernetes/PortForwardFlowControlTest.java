@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.hangar.provider.spi.SshEndpoint;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -26,9 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Pod port-forward ({@link PortForwards}) loses no byte when the API server takes them slower
  * than the local client writes them, and none when the local client reads slower than the API server
- * sends. fabric8's mock server in CRUD mode stands in for the API server and a dispatcher of the
- * test's own for the pod's end of {@code pods/<pod>/portforward?ports=2222} ({@code
- * v4.channel.k8s.io}: the port on channels 0 and 1 first, then data on channel 0).
+ * sends. fabric8's mock server in CRUD mode stands in for the API server and {@link PodPortForwardEnd}
+ * for the pod's end of {@code pods/<pod>/portforward?ports=2222}.
  *
  * <p>The slow network: the pod's end holds its first data message until the local writer has either
  * written everything or stays blocked in its write (its virtual thread parked) for 300 ms, i.e. until
@@ -125,35 +119,8 @@ class PortForwardFlowControlTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
-    /** Announces the port on both channels, as the API server does. */
-    private abstract static class PodEnd extends KubernetesCrudDispatcher {
-        @Override
-        public MockResponse dispatch(RecordedRequest request) {
-            if (!request.getPath().equals("/api/v1/namespaces/" + NS + "/pods/" + POD + "/portforward?ports=2222")) {
-                return super.dispatch(request);
-            }
-            return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-                @Override
-                public void onOpen(WebSocket ws, Response response) {
-                    ws.send(new byte[] {0, (byte) 0xAE, 0x08});
-                    ws.send(new byte[] {1, (byte) 0xAE, 0x08});
-                    opened(ws);
-                }
-
-                @Override
-                public void onMessage(WebSocket ws, byte[] bytes) {
-                    received(bytes);
-                }
-            });
-        }
-
-        void opened(WebSocket ws) {}
-
-        void received(byte[] message) {}
-    }
-
     /** Hashes what arrives on channel 0, holding the first message until released. */
-    private static final class SlowPod extends PodEnd {
+    private static final class SlowPod extends PodPortForwardEnd {
         final AtomicLong received = new AtomicLong();
         private final CountDownLatch release;
         private final MessageDigest digest;
@@ -193,7 +160,7 @@ class PortForwardFlowControlTest {
     }
 
     /** Sends the whole payload on channel 0 as soon as the stream opens, in 64 KiB messages. */
-    private static final class SendingPod extends PodEnd {
+    private static final class SendingPod extends PodPortForwardEnd {
         private final byte[] payload;
 
         SendingPod(byte[] payload) {
@@ -205,9 +172,7 @@ class PortForwardFlowControlTest {
             Thread.ofVirtual().start(() -> {
                 int chunk = 64 << 10;
                 for (int at = 0; at < payload.length; at += chunk) {
-                    byte[] message = new byte[1 + chunk];
-                    System.arraycopy(payload, at, message, 1, chunk);
-                    ws.send(message);
+                    ws.send(data(payload, at, chunk));
                 }
             });
         }

@@ -10,12 +10,7 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
-import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -26,14 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Bytes from the pod reach whoever connects to the SSH endpoint the provider reports. fabric8's
- * mock server in CRUD mode stands in for the API server, and a dispatcher of the test's own for the
- * pod's end of the port-forward: it answers the WebSocket upgrade of {@code
- * pods/<pod>/portforward?ports=2222} with the port-forward protocol's channel headers and then an
- * SSH version banner, as sshd would send, and keeps the stream open until the client closes it.
- *
- * <p>Not the mock's {@code expect().andUpgradeToWebSocket()}: that closes the stream right after
- * its last scripted message, and fabric8's listener may then close the local socket before it has
- * written the banner (5 in 40 runs failed that way).
+ * mock server in CRUD mode stands in for the API server, and {@link PodPortForwardEnd} for the pod's
+ * end of the port-forward, sending an SSH version banner as sshd would.
  */
 class PortForwardRelayTest {
     private static final String NS = "hangar-test";
@@ -62,12 +51,8 @@ class PortForwardRelayTest {
         }
     }
 
-    /**
-     * The CRUD mock plus the pod's end of {@code pods/portforward} (protocol v4.channel.k8s.io): each
-     * stream first announces its port on the data channel (0) and the error channel (1),
-     * little-endian; then data frames start with byte 0.
-     */
-    private static final class PodSendsBanner extends KubernetesCrudDispatcher {
+    /** The pod's end that sends an SSH version banner on data channel 0 as soon as the stream opens. */
+    private static final class PodSendsBanner extends PodPortForwardEnd {
         private final byte[] banner;
 
         PodSendsBanner(byte[] banner) {
@@ -75,20 +60,8 @@ class PortForwardRelayTest {
         }
 
         @Override
-        public MockResponse dispatch(RecordedRequest request) {
-            if (!request.getPath().endsWith("/portforward?ports=2222")) {
-                return super.dispatch(request);
-            }
-            return new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
-                @Override
-                public void onOpen(WebSocket ws, Response response) {
-                    ws.send(new byte[] {0, (byte) 0xAE, 0x08});
-                    ws.send(new byte[] {1, (byte) 0xAE, 0x08});
-                    byte[] data = new byte[banner.length + 1];
-                    System.arraycopy(banner, 0, data, 1, banner.length);
-                    ws.send(data);
-                }
-            });
+        void opened(WebSocket ws) {
+            ws.send(data(banner, 0, banner.length));
         }
     }
 
