@@ -19,6 +19,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 . "$ROOT/bench/lib/server.sh"
+. "$ROOT/bench/lib/workspace-ssh.sh"
 img=${1:-$("$ROOT/tools/test-image/build.sh" | tail -n 1)}
 accel=${2:-tcg}
 HANGAR_HOME=$(mktemp -d /tmp/hl.XXXXXX)
@@ -56,21 +57,7 @@ hangar image import "$img" --name bench-image >/dev/null
 
 now() { date +%s.%N; }
 load() { uptime | sed 's/.*load average: //'; }
-wait_ssh() {  # $1: workspace; first successful ssh with its pinned host key
-  local id host_key user p deadline=$((SECONDS + 1800)) json
-  json=$(hangar show "$1" -o json)
-  id=$(sed -n 's/^ *"id" *: *"\([^"]*\)".*/\1/p' <<<"$json" | head -n 1)
-  user=$(sed -n 's/^ *"owner" *: *"\([^"]*\)".*/\1/p' <<<"$json" | head -n 1)
-  host_key=$(sed -n 's/^ *"hostKey" *: *"\([^"]*\)".*/\1/p' <<<"$json" | head -n 1)
-  p=$(cat "$HANGAR_HOME/providers/qemu/workspaces/$id/ssh-port")
-  echo "[127.0.0.1]:$p $host_key" >"$HANGAR_HOME/known_hosts.$1"
-  until ssh -q -F /dev/null -i "$HANGAR_HOME/id" -o IdentitiesOnly=yes -p "$p" \
-      -o UserKnownHostsFile="$HANGAR_HOME/known_hosts.$1" -o StrictHostKeyChecking=yes -o BatchMode=yes \
-      -o ConnectTimeout=5 "$user@127.0.0.1" true 2>/dev/null; do
-    (( SECONDS < deadline )) || { echo "timeout waiting for ssh to $1" >&2; exit 1; }
-    sleep 0.5
-  done
-}
+wait_ssh() { wait_workspace_ssh "$1" "$HANGAR_HOME/id"; }  # bench/lib/workspace-ssh.sh
 members=(bench-nodes-1 bench-nodes-2 bench-nodes-3)
 
 echo "load before lab create:  $(load)"
