@@ -87,12 +87,30 @@ class LauncherIT {
         Run cached = hangar("template", "--help");
         assertThat(cached).isEqualTo(first);
 
+        // The cache is named hangar-cli-<distribution>-<build>.aot. A retraining prunes this
+        // distribution's earlier builds only: another checkout's caches in the same directory, and
+        // the unkeyed names an older launcher wrote, stay.
+        String distribution = cache.getFileName().toString().split("-")[2];
+        Path earlierBuild = Files.writeString(cacheDir.resolve("hangar-cli-" + distribution + "-1.aot"), "old");
+        Path earlierServer = Files.writeString(cacheDir.resolve("hangar-" + distribution + "-1.jsa"), "old");
+        Path otherCheckout = Files.writeString(cacheDir.resolve("hangar-cli-7-1.aot"), "other");
+        Path otherServer = Files.writeString(cacheDir.resolve("hangar-7-1.jsa"), "other");
+        Path olderLauncher = Files.writeString(cacheDir.resolve("hangar-cli-42.aot"), "older launcher");
+
         // Damaged: a truncated cache (e.g. a disk that filled up while copying a home directory).
         byte[] head = new byte[4096];
         System.arraycopy(Files.readAllBytes(cache), 0, head, 0, head.length);
         Files.write(cache, head);
         assertThat(hangar("template", "--help")).isEqualTo(first);
         assertThat(Files.size(awaitIntactCache())).isGreaterThan(head.length);
+        // the pruning follows the rename that made the cache intact
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> {
+            assertThat(earlierBuild).doesNotExist();
+            assertThat(earlierServer).doesNotExist();
+        });
+        assertThat(otherCheckout).exists();
+        assertThat(otherServer).exists();
+        assertThat(olderLauncher).exists();
 
         // Stale: a whole, valid AOT cache of another class path and other options, with a matching
         // stamp (as if copied from another installation). The JVM refuses to map it by itself
@@ -174,7 +192,7 @@ class LauncherIT {
     private Optional<Path> intactCache() throws IOException {
         if (!Files.isDirectory(cacheDir)) return Optional.empty();
         try (Stream<Path> s = Files.list(cacheDir)) {
-            for (Path c : s.filter(p -> p.getFileName().toString().matches("hangar-cli-\\d+\\.aot"))
+            for (Path c : s.filter(p -> p.getFileName().toString().matches("hangar-cli-\\d+-\\d+\\.aot"))
                     .toList()) {
                 Path stamp = stamp(c);
                 if (Files.exists(stamp) && Files.readString(stamp).strip().equals(stampOf(c))) {

@@ -64,20 +64,13 @@ class LabAnsibleIT {
     @Test
     void ansibleReachesALabOfTwoVmsThroughTheGatewayAndAResetKeepsNamesAddressesAndHostKeys() throws Exception {
         Path image = TestImage.path();
-        Path keys = Files.createDirectory(
-                tmp.resolve("keys"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path clientKey = keys.resolve("id_ed25519");
-        LocalVm.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
+        Path clientKey = LocalVm.clientKey(tmp);
+        Path keys = clientKey.getParent();
         String lab = "lab" + UUID.randomUUID().toString().substring(0, 6);
         String master = lab + "-master-1";
         String node = lab + "-nodes-1";
 
-        // QEMU's unix sockets live under the home and their paths must stay under 108 bytes: a short root.
-        Path home = Files.createTempDirectory(Path.of("/tmp"), "hl");
-        LeftoverQemuSweep.claim(home);
-        Files.createDirectories(home.resolve("templates"));
-        Files.writeString(home.resolve("templates/vm.yaml"), LocalVm.TEMPLATE);
+        Path home = LocalVm.home("hl");
         try (TestControlPlane cp =
                 LocalVm.controlPlane(home, Map.of("restrict-network", "true")).start()) {
             TestHttp http = cp.http();

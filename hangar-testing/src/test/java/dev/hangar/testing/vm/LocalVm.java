@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.provider.qemu.QemuProviderFactory;
 import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.GuestSsh;
+import dev.hangar.testfixtures.LeftoverQemuSweep;
 import dev.hangar.testing.TestControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +40,37 @@ public final class LocalVm {
                 .addProviderFactory(new QemuProviderFactory())
                 .gateway(new SshGatewayHook())
                 .configure(c -> c.withProvider("qemu", Map.copyOf(qemu)).withGateway(Map.of("listen-port", "0")));
+    }
+
+    /**
+     * A new ed25519 client key without passphrase, made by the real {@code ssh-keygen}, in a new
+     * directory {@code keys} (mode 0700) under {@code tmp}; the public key beside it ({@code .pub}).
+     *
+     * @return the private key's path, {@code tmp/keys/id_ed25519}
+     */
+    static Path clientKey(Path tmp) throws IOException, InterruptedException {
+        Path keys = Files.createDirectory(
+                tmp.resolve("keys"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path clientKey = keys.resolve("id_ed25519");
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
+        return clientKey;
+    }
+
+    /**
+     * A new HANGAR_HOME for a VM IT's server, claimed for {@link LeftoverQemuSweep} (a later run
+     * stops the QEMU processes a killed run left there), with {@link #TEMPLATE} as {@code
+     * templates/vm.yaml}. Under /tmp with a short name: QEMU's unix sockets live under the home and
+     * their paths must stay under 108 bytes.
+     *
+     * @param prefix the directory name's prefix, two or three letters naming the test
+     */
+    static Path home(String prefix) throws IOException {
+        Path home = Files.createTempDirectory(Path.of("/tmp"), prefix);
+        LeftoverQemuSweep.claim(home);
+        Files.createDirectories(home.resolve("templates"));
+        Files.writeString(home.resolve("templates/vm.yaml"), TEMPLATE);
+        return home;
     }
 
     /** A template on the imported test image (1 CPU, 1 GiB, 4 GiB disk). */

@@ -60,17 +60,10 @@ class LocalVmWorkspaceIT {
     @Test
     void createSshStopStartCrashRecoverDelete() throws Exception {
         Path image = TestImage.path();
-        Path keys = Files.createDirectory(
-                tmp.resolve("keys"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path clientKey = keys.resolve("id_ed25519");
-        LocalVm.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
+        Path clientKey = LocalVm.clientKey(tmp);
+        Path keys = clientKey.getParent();
 
-        // QEMU's unix sockets live under the home and their paths must stay under 108 bytes: a short root.
-        Path home = Files.createTempDirectory(Path.of("/tmp"), "hv");
-        LeftoverQemuSweep.claim(home);
-        Files.createDirectories(home.resolve("templates"));
-        Files.writeString(home.resolve("templates/vm.yaml"), LocalVm.TEMPLATE);
+        Path home = LocalVm.home("hv");
         try (TestControlPlane cp = LocalVm.controlPlane(home, Map.of()).start()) {
             TestHttp http = cp.http();
             String token = cp.adminToken();

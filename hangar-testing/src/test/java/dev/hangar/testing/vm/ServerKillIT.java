@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -61,17 +60,10 @@ class ServerKillIT {
     @Test
     void killNineDuringProvisioningAndDuringStopConverges() throws Exception {
         Path image = TestImage.path();
-        Path keys = Files.createDirectory(
-                tmp.resolve("keys"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path clientKey = keys.resolve("id_ed25519");
-        LocalVm.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", clientKey.toString()));
+        Path clientKey = LocalVm.clientKey(tmp);
+        Path keys = clientKey.getParent();
 
-        // QEMU's unix sockets live under the home and their paths must stay under 108 bytes: a short root.
-        Path home = Files.createTempDirectory(Path.of("/tmp"), "hk");
-        LeftoverQemuSweep.claim(home);
-        Files.createDirectories(home.resolve("templates"));
-        Files.writeString(home.resolve("templates/vm.yaml"), LocalVm.TEMPLATE);
+        Path home = LocalVm.home("hk");
         Files.writeString(home.resolve("server.yaml"), """
                 listen: 127.0.0.1:0
                 templates: {builtin: false}
