@@ -2,7 +2,8 @@
 # Benchmark (reported, not asserted): the SSH gateway (MINA SSHD) against direct ssh to the same
 # sshd (the baseline) and against an OpenSSH sshd as jump host, in the same run: connection setup
 # (`ssh HOST true`), stream throughput (`ssh HOST 'head -c N /dev/zero' | wc -c` and the reverse)
-# and, unless SCP_MIB=0, scp of a random file both ways. The "workspace" is a real OpenSSH sshd
+# and, unless SCP_MIB=0, scp of a random file both ways; last, a 4 KiB ping-pong through `ssh HOST cat`
+# (median and p99 round trip; -Dbench.pingpong.count, default 1000 per round). The "workspace" is a real OpenSSH sshd
 # started by the test JVM on a free loopback port (hangar-test-fixtures' OpenSshd); no VM.
 #
 #   bench/gateway/throughput.sh [STREAM_MIB=512] [ROUNDS=3] [CONNECTS=20] [SCP_MIB=0]

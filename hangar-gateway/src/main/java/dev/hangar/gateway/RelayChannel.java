@@ -1,29 +1,30 @@
 package dev.hangar.gateway;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.io.IoConnectFuture;
+import org.apache.sshd.common.io.IoConnector;
+import org.apache.sshd.common.io.IoHandler;
+import org.apache.sshd.common.io.IoSession;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.Readable;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.apache.sshd.server.channel.AbstractServerChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,46 +35,47 @@ import org.slf4j.LoggerFactory;
  * directory and never from the host the client named.
  *
  * <p>MINA's {@code TcpipServerChannel} connects to the address in the request and offers no hook to
- * substitute it or to count bytes, so this channel does its own relay on two virtual threads:
+ * substitute it or to count bytes, so this channel does its own relay, over a MINA {@link
+ * IoSession} to the workspace made by the server's own {@link IoConnector} (same NIO2 channel group,
+ * same socket options, {@code TCP_NODELAY} included). No thread of its own moves bytes: each
+ * direction is a callback on MINA's I/O threads, with no hand-off between threads on the way.
  *
  * <ul>
- *   <li>client to workspace: {@link #doWriteData} (MINA I/O thread) queues a copy; the writer
- *       thread writes it to the socket and only then releases that much of the local SSH window,
- *       in steps of a quarter window or when the queue is empty. The queue therefore never holds
- *       more than the window MINA advertises (2 MiB by default).
- *   <li>workspace to client: the reader thread reads up to 256 KiB from the socket and hands it
- *       to a {@link ChannelAsyncOutputStream}, which sends it as packets while the client's window
- *       allows; the thread waits for that before reading more.
+ *   <li>client to workspace: {@link #doWriteData} writes a copy to the workspace session; when that
+ *       write completes, that much of the local SSH window is released, in steps of a quarter
+ *       window. Unwritten bytes therefore never exceed the window MINA advertises (2 MiB by
+ *       default).
+ *   <li>workspace to client: each read from the workspace is handed to a {@link
+ *       ChannelAsyncOutputStream} (packets as the client's window allows) and reading pauses
+ *       ({@link IoSession#suspendRead}) until that write completes, so a client that reads nothing
+ *       ({@code ssh ^Z}) holds at most one read buffer here.
  * </ul>
  *
- * EOF is forwarded each way (socket half-close / SSH_MSG_CHANNEL_EOF); the channel closes when both
- * directions are done, or at once when either side fails. Exactly one {@link ConnectionRecord} is
- * produced, when the channel closes.
+ * EOF is forwarded each way (socket half-close / SSH_MSG_CHANNEL_EOF); the channel closes when the
+ * workspace's socket closes (after the bytes already read reach the client), or at once when either
+ * side fails. Exactly one {@link ConnectionRecord} is produced, when the channel closes.
  */
 final class RelayChannel extends AbstractServerChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RelayChannel.class);
-    private static final byte[] EOF = new byte[0];
-    private static final byte[] CLOSED = new byte[0];
-    /** Bytes read from the workspace per write: several SSH packets, so they are pipelined. */
-    private static final int READ_CHUNK = 256 * 1024;
-    /** How often a relay waiting for a slow client checks that the channel is still open. */
-    private static final Duration WRITE_CHECK = Duration.ofSeconds(5);
 
     private final AccessPolicy policy;
     private final AuditContext context;
-    private final BlockingQueue<byte[]> toWorkspace = new LinkedBlockingQueue<>();
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
-    private final AtomicInteger directionsDone = new AtomicInteger();
     private final AtomicBoolean recorded = new AtomicBoolean();
+    /** Bytes written to the workspace whose share of the local window is not yet released. */
+    private final AtomicLong unreleased = new AtomicLong();
     /** Bytes moved (both directions) not yet reported to {@link GatewayActivity}. */
     private final AtomicLong unreported = new AtomicLong();
     /** When this channel last reported activity; null before its first report. */
-    private final java.util.concurrent.atomic.AtomicReference<Instant> reportedAt =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<Instant> reportedAt = new AtomicReference<>();
 
-    private volatile Socket socket;
+    private volatile IoConnector connector;
+    private volatile IoSession upstream;
     private volatile ChannelAsyncOutputStream toClient;
+    /** The write to the client in progress or last done; reading waits for it (null before the first). */
+    private volatile IoWriteFuture lastToClient;
+
     private volatile Outcome outcome = new Outcome.Relayed();
     private volatile String workspaceId = "";
     private volatile String user = "";
@@ -99,7 +101,7 @@ final class RelayChannel extends AbstractServerChannel {
         target = AccessPolicy.printable(host) + ":" + port;
         addCloseFutureListener(f -> record());
         OpenFuture opened = new DefaultOpenFuture(this, this);
-        // The directory may query a database and the connect blocks: keep both off MINA's I/O threads.
+        // The directory may query a database and the connect waits: keep both off MINA's I/O threads.
         Thread.ofVirtual().name("hangar-gw-open-" + getChannelId()).start(() -> open(opened, host, port));
         return opened;
     }
@@ -132,14 +134,27 @@ final class RelayChannel extends AbstractServerChannel {
 
     private void connect(OpenFuture opened, WorkspaceTarget.Reachable ws) {
         workspaceId = ws.id();
-        Socket s = new Socket();
+        IoSession s;
         try {
-            s.connect(
-                    new InetSocketAddress(ws.sshHost(), ws.sshPort()),
-                    Math.toIntExact(context.connectTimeout().toMillis()));
-            s.setTcpNoDelay(true);
+            IoConnector c =
+                    getSession().getFactoryManager().getIoServiceFactory().createConnector(new FromWorkspace());
+            connector = c;
+            IoConnectFuture f = c.connect(new InetSocketAddress(ws.sshHost(), ws.sshPort()), null, null);
+            Duration timeout = context.connectTimeout();
+            if (!f.await(timeout.toMillis())) {
+                f.cancel();
+                throw new IOException("connect timed out after " + timeout.toMillis() + " ms");
+            }
+            if (!f.isConnected()) {
+                // MINA wraps the socket's error (ExecutionException, IOException): report the socket's own
+                Throwable why = f.getException();
+                while (why != null && why.getCause() != null) why = why.getCause();
+                throw why instanceof IOException io ? io : new IOException(String.valueOf(why), why);
+            }
+            s = f.getSession();
         } catch (IOException | RuntimeException e) {
-            closeQuietly(s);
+            IoConnector c = connector;
+            if (c != null) c.close(true);
             refuse(
                     opened,
                     new Outcome.Unreachable(e.toString()),
@@ -147,13 +162,12 @@ final class RelayChannel extends AbstractServerChannel {
                     "the workspace's sshd is not reachable (" + e.getMessage() + "); check 'hangar list'");
             return;
         }
-        socket = s;
+        upstream = s;
         toClient = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
         if (isClosing()) { // the client went away while we connected
-            closeQuietly(s);
+            s.close(true);
             return;
         }
-        Thread.ofVirtual().name("hangar-gw-up-" + getChannelId()).start(this::pumpToWorkspace);
         try {
             signalChannelOpenSuccess();
             opened.setOpened(); // MINA sends SSH_MSG_CHANNEL_OPEN_CONFIRMATION from this call
@@ -165,7 +179,7 @@ final class RelayChannel extends AbstractServerChannel {
         }
         context.opened(
                 new ConnectionRecord(user, source, target, workspaceId, outcome, startedAt, Duration.ZERO, 0, 0));
-        Thread.ofVirtual().name("hangar-gw-down-" + getChannelId()).start(this::pumpFromWorkspace);
+        s.resumeRead(); // read from the workspace only now: its first bytes follow the confirmation
     }
 
     private void refuse(OpenFuture opened, Outcome why, int reasonCode, String message) {
@@ -180,70 +194,59 @@ final class RelayChannel extends AbstractServerChannel {
         }
     }
 
-    private void pumpToWorkspace() {
-        // MINA's LocalWindow sends SSH_MSG_CHANNEL_WINDOW_ADJUST as soon as 16 KiB are released,
-        // i.e. after every 32 KiB packet of an upload: one more encrypted packet to the client per
-        // packet relayed. Releasing in steps of a quarter window (and everything whenever the queue
-        // runs dry, so the client never waits for bytes already written) sends a sixteenth of them.
-        long batch = Math.max(1, getLocalWindow().getMaxSize() / 4);
-        long unreleased = 0;
-        try {
-            OutputStream out = socket.getOutputStream();
-            while (true) {
-                byte[] chunk = toWorkspace.poll();
-                if (chunk == null) {
-                    if (unreleased > 0) getLocalWindow().release(unreleased);
-                    unreleased = 0;
-                    chunk = toWorkspace.take();
+    /**
+     * The workspace side: reads arrive on a MINA I/O thread; each is copied (MINA reuses its read
+     * buffer) and written to the client, with reading paused until that write completes.
+     */
+    private final class FromWorkspace implements IoHandler {
+        @Override
+        public void sessionCreated(IoSession session) {
+            session.suspendRead(); // until the channel is open (see connect)
+        }
+
+        @Override
+        public void messageReceived(IoSession session, Readable message) throws Exception {
+            if (isClosing()) return;
+            int n = message.available();
+            ByteArrayBuffer copy = new ByteArrayBuffer(n, false);
+            copy.putBuffer(message);
+            session.suspendRead();
+            // runAsInternal: MINA's writes from its own I/O threads must not be taken for a blocking caller
+            IoWriteFuture written = ThreadUtils.runAsInternal(() -> toClient.writeBuffer(copy));
+            lastToClient = written;
+            written.addListener(f -> {
+                if (f.isWritten()) {
+                    bytesDown.addAndGet(n);
+                    moved(n);
+                    session.resumeRead();
+                } else {
+                    failed("writing to the client", f.getException());
                 }
-                if (chunk == CLOSED) return;
-                if (chunk == EOF) {
-                    socket.shutdownOutput();
-                    directionDone();
-                    return;
-                }
-                out.write(chunk);
-                bytesUp.addAndGet(chunk.length);
-                moved(chunk.length);
-                unreleased += chunk.length;
-                if (unreleased >= batch) {
-                    getLocalWindow().release(unreleased);
-                    unreleased = 0;
-                }
-            }
-        } catch (IOException e) {
-            failed("writing to the workspace", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            });
+        }
+
+        @Override
+        public void sessionClosed(IoSession session) {
+            // The workspace closed its socket: what it sent before reaches the client, then EOF.
+            IoWriteFuture pending = lastToClient;
+            if (pending == null || pending.isDone()) endFromWorkspace();
+            else pending.addListener(f -> endFromWorkspace());
+        }
+
+        @Override
+        public void exceptionCaught(IoSession session, Throwable cause) {
+            failed("relaying from the workspace", cause);
         }
     }
 
-    private void pumpFromWorkspace() {
-        byte[] buf = new byte[READ_CHUNK];
+    private void endFromWorkspace() {
+        if (isClosing()) return;
         try {
-            InputStream in = socket.getInputStream();
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                // MINA splits the chunk into packets as the client's window allows and writes them
-                // back to back; waiting for the whole chunk keeps one write outstanding (as MINA
-                // requires) and the buffer reusable. A client that reads nothing (ssh ^Z) makes
-                // this wait as long as it likes, without more than one chunk buffered.
-                IoWriteFuture written = toClient.writeBuffer(new ByteArrayBuffer(buf, 0, n));
-                // (MINA fails pending writes when the channel closes; the check is a second guard)
-                while (!written.await(WRITE_CHECK.toMillis())) {
-                    if (isClosing()) throw new IOException("channel closed");
-                }
-                if (!written.isWritten()) {
-                    Throwable why = written.getException();
-                    throw why instanceof IOException io ? io : new IOException("write to the client failed", why);
-                }
-                bytesDown.addAndGet(n);
-                moved(n);
-            }
             sendEof();
-            directionDone();
         } catch (IOException e) {
-            failed("relaying from the workspace", e);
+            LOG.debug("relay {}: EOF to the client failed: {}", getChannelId(), e.toString());
         }
+        close(false);
     }
 
     /** Counts relayed bytes and reports them at most once per {@link GatewayActivity#REPORT_INTERVAL}. */
@@ -257,21 +260,43 @@ final class RelayChannel extends AbstractServerChannel {
         if (bytes > 0) context.activity(workspaceId, bytes);
     }
 
-    private void directionDone() {
-        if (directionsDone.incrementAndGet() == 2) close(false);
-    }
-
-    private void failed(String what, IOException e) {
+    private void failed(String what, Throwable e) {
         if (!isClosing()) {
-            LOG.debug("relay {} for {} to {} stopped {}: {}", getChannelId(), user, target, what, e.toString());
+            LOG.debug("relay {} for {} to {} stopped {}: {}", getChannelId(), user, target, what, String.valueOf(e));
             close(true);
         }
     }
 
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        // Copy: MINA reuses the buffer. Bounded by the local window, released after the socket write.
-        toWorkspace.add(Arrays.copyOfRange(data, off, off + Math.toIntExact(len)));
+        // Copy: MINA reuses the buffer. The socket write usually completes at once, on this thread.
+        int n = Math.toIntExact(len);
+        IoWriteFuture written = upstream.writeBuffer(new ByteArrayBuffer(Arrays.copyOfRange(data, off, off + n)));
+        written.addListener(f -> {
+            if (f.isWritten()) writtenToWorkspace(n);
+            else failed("writing to the workspace", f.getException());
+        });
+    }
+
+    /**
+     * Releases the local window for bytes the workspace's socket took. MINA's LocalWindow sends
+     * SSH_MSG_CHANNEL_WINDOW_ADJUST as soon as 16 KiB are released, i.e. after every 32 KiB packet
+     * of an upload: one more encrypted packet to the client per packet relayed. Releasing in steps
+     * of a quarter window sends a sixteenth of them; the client never waits for it, since three
+     * quarters of the window stay open (OpenSSH's sshd adjusts at half).
+     */
+    private void writtenToWorkspace(int n) {
+        bytesUp.addAndGet(n);
+        moved(n);
+        long batch = Math.max(1, getLocalWindow().getMaxSize() / 4);
+        if (unreleased.addAndGet(n) < batch) return;
+        long release = unreleased.getAndSet(0);
+        if (release <= 0) return;
+        try {
+            getLocalWindow().release(release);
+        } catch (IOException e) {
+            failed("releasing the window", e);
+        }
     }
 
     @Override
@@ -288,26 +313,22 @@ final class RelayChannel extends AbstractServerChannel {
 
     @Override
     protected Closeable getInnerCloseable() {
+        // Either side closing the channel means the other side no longer wants the bytes.
+        var inner = builder();
         ChannelAsyncOutputStream out = toClient;
-        return out == null
-                ? super.getInnerCloseable()
-                : builder().close(out).close(super.getInnerCloseable()).build();
+        if (out != null) inner.close(out);
+        IoSession up = upstream;
+        if (up != null) inner.close(up);
+        IoConnector c = connector;
+        if (c != null) inner.close(c);
+        return inner.close(super.getInnerCloseable()).build();
     }
 
     @Override
     public void handleEof() throws IOException {
         super.handleEof();
-        toWorkspace.add(EOF);
-    }
-
-    @Override
-    protected void preClose() {
-        // Closing the socket ends the reader; the marker ends the writer. Either side closing the
-        // channel means the other side no longer wants the bytes.
-        Socket s = socket;
-        if (s != null) closeQuietly(s);
-        toWorkspace.add(CLOSED);
-        super.preClose();
+        IoSession up = upstream;
+        if (up != null) up.shutdownOutputStream(); // after the writes already queued
     }
 
     private void record() {
@@ -322,13 +343,5 @@ final class RelayChannel extends AbstractServerChannel {
                 Duration.between(startedAt, context.clock().instant()),
                 bytesUp.get(),
                 bytesDown.get()));
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException e) {
-            LOG.trace("closing relay socket", e);
-        }
     }
 }

@@ -43,13 +43,19 @@ import org.junit.jupiter.api.io.TempDir;
  *     -Dbench.size.mib=1024 -Dbench.connects=20 -Dbench.stream.mib=512 -Dbench.stream.rounds=3
  * </pre>
  *
- * {@code -Dbench.size.mib=0} skips scp; {@code -Dbench.stream.mib=0} skips the streams.
+ * {@code -Dbench.size.mib=0} skips scp; {@code -Dbench.stream.mib=0} skips the streams; {@code
+ * -Dbench.pingpong.count=0} skips the 4 KiB ping-pong (default 1000 exchanges per route and round,
+ * {@code bench.stream.rounds} rounds).
  * {@code bench/gateway/throughput.sh} runs it and prints the output file.
  *
  * Output goes to hangar-gateway/target/surefire-reports/dev.hangar.gateway.bench.GatewayBench-output.txt.
  */
 class GatewayBench {
     private static final Duration T = Duration.ofMinutes(10);
+    /** One USB/IP-sized read (a 4 KiB block) per exchange. */
+    private static final int PING_BYTES = 4096;
+
+    private static final int PING_WARMUP = 500;
 
     @TempDir
     Path tmp;
@@ -143,35 +149,43 @@ class GatewayBench {
             if (streamMib > 0) {
                 streamBench(config, routes, order, times, streamMib, rounds);
             }
-            if (sizeMib <= 0) return;
-
-            System.out.println("== scp of " + sizeMib + " MiB (OpenSSH " + sshVersion() + ", gateway hop ciphers: "
-                    + (ciphers.isEmpty() ? "client default" : ciphers) + ") ==");
-            Path src = tmp.resolve("payload.bin");
-            writeRandom(src, sizeMib);
-            long bytes = Files.size(src);
-            Map<String, double[]> rates = new java.util.HashMap<>();
-            for (String r : order) {
-                Path remote = ws.dir().resolve("payload-" + routes.get(r) + ".bin");
-                Path back = tmp.resolve("back.bin");
-                long up = scp(config, src.toString(), routes.get(r) + ":" + remote);
-                long down = scp(config, routes.get(r) + ":" + remote, back.toString());
-                assertThat(Files.mismatch(src, remote)).isEqualTo(-1L);
-                assertThat(Files.mismatch(src, back)).isEqualTo(-1L);
-                Files.delete(remote);
-                Files.delete(back);
-                double upRate = bytes / 1048576.0 / (up / 1e9);
-                double downRate = bytes / 1048576.0 / (down / 1e9);
-                rates.put(r, new double[] {upRate, downRate});
-                System.out.printf(
-                        "%-15s upload %7.1f MiB/s (%5.1f s)  download %7.1f MiB/s (%5.1f s)%n",
-                        r, upRate, up / 1e9, downRate, down / 1e9);
-            }
-            System.out.printf(
-                    "ratio hangar/openssh-jump throughput: upload %.2f  download %.2f%n",
-                    rates.get("hangar gateway")[0] / rates.get("openssh jump")[0],
-                    rates.get("hangar gateway")[1] / rates.get("openssh jump")[1]);
+            if (sizeMib > 0) scpBench(config, routes, order, ws, ciphers, sizeMib);
+            // last, so the gateway's code is as warm as in a long-running server
+            int pings = Integer.getInteger("bench.pingpong.count", 1000);
+            if (pings > 0) pingPongBench(config, routes, order, pings, rounds);
         }
+    }
+
+    /** scp of a random file of {@code sizeMib} MiB up, then down, per route; checks both copies. */
+    private void scpBench(
+            Path config, Map<String, String> routes, List<String> order, OpenSshd ws, String ciphers, int sizeMib)
+            throws IOException {
+        System.out.println("== scp of " + sizeMib + " MiB (OpenSSH " + sshVersion() + ", gateway hop ciphers: "
+                + (ciphers.isEmpty() ? "client default" : ciphers) + ") ==");
+        Path src = tmp.resolve("payload.bin");
+        writeRandom(src, sizeMib);
+        long bytes = Files.size(src);
+        Map<String, double[]> rates = new java.util.HashMap<>();
+        for (String r : order) {
+            Path remote = ws.dir().resolve("payload-" + routes.get(r) + ".bin");
+            Path back = tmp.resolve("back.bin");
+            long up = scp(config, src.toString(), routes.get(r) + ":" + remote);
+            long down = scp(config, routes.get(r) + ":" + remote, back.toString());
+            assertThat(Files.mismatch(src, remote)).isEqualTo(-1L);
+            assertThat(Files.mismatch(src, back)).isEqualTo(-1L);
+            Files.delete(remote);
+            Files.delete(back);
+            double upRate = bytes / 1048576.0 / (up / 1e9);
+            double downRate = bytes / 1048576.0 / (down / 1e9);
+            rates.put(r, new double[] {upRate, downRate});
+            System.out.printf(
+                    "%-15s upload %7.1f MiB/s (%5.1f s)  download %7.1f MiB/s (%5.1f s)%n",
+                    r, upRate, up / 1e9, downRate, down / 1e9);
+        }
+        System.out.printf(
+                "ratio hangar/openssh-jump throughput: upload %.2f  download %.2f%n",
+                rates.get("hangar gateway")[0] / rates.get("openssh jump")[0],
+                rates.get("hangar gateway")[1] / rates.get("openssh jump")[1]);
     }
 
     /** Download and upload streams of {@code mib} MiB per route, interleaved, {@code rounds} each. */
@@ -229,6 +243,72 @@ class GatewayBench {
                     rate.get("hangar gateway")[0] / rate.get(other)[0],
                     rate.get("hangar gateway")[1] / rate.get(other)[1]);
         }
+    }
+
+    /**
+     * Small-message latency, the figure that matters for USB/IP through the relay (#18 item 8): one
+     * {@code ssh HOST cat} per route and round, {@value #PING_BYTES} bytes written to its stdin and
+     * the same bytes read back from its stdout, {@code count} times after {@value #PING_WARMUP}
+     * warm-up exchanges; rounds interleaved. Prints median and p99 per route and the ratios.
+     */
+    private static void pingPongBench(
+            Path config, Map<String, String> routes, List<String> order, int count, int rounds) throws IOException {
+        System.out.println("== ping-pong: " + PING_BYTES + " bytes to 'ssh HOST cat' and back, " + count + " times per"
+                + " route and round, " + rounds + " rounds, interleaved ==");
+        Map<String, List<Long>> rtts = new java.util.HashMap<>();
+        for (String r : order) rtts.put(r, new ArrayList<>());
+        byte[] ping = new byte[PING_BYTES];
+        new SplittableRandom(11).nextBytes(ping);
+        for (int i = 0; i < rounds; i++) {
+            for (String r : order) rtts.get(r).addAll(pingPong(config, routes.get(r), ping, count));
+        }
+        Map<String, long[]> sorted = new java.util.HashMap<>();
+        for (String r : order) {
+            long[] t = rtts.get(r).stream().mapToLong(Long::longValue).sorted().toArray();
+            sorted.put(r, t);
+            System.out.printf(
+                    "%-15s median %7.3f ms  p99 %7.3f ms  max %7.3f ms  (%d exchanges)%n",
+                    r, t[t.length / 2] / 1e6, t[(int) (t.length * 0.99)] / 1e6, t[t.length - 1] / 1e6, t.length);
+        }
+        for (String other : List.of("openssh jump", "direct")) {
+            long[] h = sorted.get("hangar gateway");
+            long[] o = sorted.get(other);
+            System.out.printf(
+                    "ratio hangar/%s ping-pong: median %.2f  p99 %.2f%n",
+                    other,
+                    (double) h[h.length / 2] / o[o.length / 2],
+                    (double) h[(int) (h.length * 0.99)] / o[(int) (o.length * 0.99)]);
+        }
+    }
+
+    /** One {@code ssh HOST cat}: round-trip times of {@code count} exchanges of {@code ping}, in ns. */
+    private static List<Long> pingPong(Path config, String host, byte[] ping, int count) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("ssh", "-F", config.toString(), "-o", "BatchMode=yes", host, "exec cat")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().remove("SSH_AUTH_SOCK");
+        Process p = pb.start();
+        List<Long> out = new ArrayList<>(count);
+        try (OutputStream in = p.getOutputStream();
+                java.io.InputStream echo = p.getInputStream()) {
+            for (int i = 0; i < PING_WARMUP + count; i++) {
+                long t0 = System.nanoTime();
+                in.write(ping);
+                in.flush();
+                byte[] back = echo.readNBytes(ping.length);
+                long t = System.nanoTime() - t0;
+                assertThat(back).as("echo from " + host).isEqualTo(ping);
+                if (i >= PING_WARMUP) out.add(t);
+            }
+        } finally {
+            p.destroy();
+            try {
+                p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            p.destroyForcibly();
+        }
+        return out;
     }
 
     /** Runs a shell pipeline that prints a byte count; checks the count; returns the wall time. */
