@@ -8,6 +8,7 @@ import dev.hangar.provider.kubernetes.ServerSideApplier;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -76,15 +77,24 @@ final class VmObjectApplier {
         List<HasMetadata> live = new ArrayList<>(desired.size());
         RuntimeException failure = null;
         for (Future<HasMetadata> write : writes) {
-            try {
-                live.add(write.resultNow());
-            } catch (IllegalStateException notSuccessful) {
-                RuntimeException e = write.exceptionNow() instanceof RuntimeException r
-                        ? r
-                        : new IllegalStateException(write.exceptionNow());
-                if (failure == null) failure = e;
-                else failure.addSuppressed(e);
+            RuntimeException e;
+            switch (write.state()) {
+                case SUCCESS -> {
+                    live.add(write.resultNow());
+                    continue;
+                }
+                case FAILED -> {
+                    Throwable cause = write.exceptionNow();
+                    if (cause instanceof Error error) throw error;
+                    // apply throws no checked exception: anything else is a RuntimeException
+                    e = cause instanceof RuntimeException r ? r : new IllegalStateException("applying", cause);
+                }
+                // cancelled: close() was interrupted (and has set the interrupt flag again)
+                default ->
+                    e = new KubernetesClientException("interrupted while applying " + desired.size() + " objects");
             }
+            if (failure == null) failure = e;
+            else failure.addSuppressed(e);
         }
         if (failure != null) throw failure;
         return live;
