@@ -2,6 +2,7 @@ package dev.hangar.provider.kubevirt;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -9,12 +10,15 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The desired objects of one KubeVirt workspace. A value: the {@code with*} methods return copies.
+ * The desired objects of one KubeVirt workspace. A value: the {@code with*} methods and {@link
+ * #ownedBy} return copies ({@link #ownedBy} gives the copies new metadata and shares the specs, which
+ * nothing here changes after {@link KubevirtManifests} built them).
  *
  * @param virtualMachine the {@code kubevirt.io/v1} VirtualMachine
  * @param rootDisk the {@code cdi.kubevirt.io/v1beta1} DataVolume of the root disk
@@ -70,8 +74,15 @@ public record KubevirtObjects(
                 .withBlockOwnerDeletion(false)
                 .withController(false)
                 .build();
-        GenericKubernetesResource disk = COPIER.clone(rootDisk);
-        disk.getMetadata().setOwnerReferences(List.of(owner));
+        // A new metadata with the owner reference, the rest shared: the DataVolume's spec is not changed
+        // here, and a JSON round trip of the whole object (a deep copy) was most of this method's cost.
+        GenericKubernetesResource disk = new GenericKubernetesResource();
+        disk.setApiVersion(rootDisk.getApiVersion());
+        disk.setKind(rootDisk.getKind());
+        disk.setMetadata(new ObjectMetaBuilder(rootDisk.getMetadata())
+                .withOwnerReferences(owner)
+                .build());
+        disk.setAdditionalProperties(new LinkedHashMap<>(rootDisk.getAdditionalProperties()));
         Secret secret = new SecretBuilder(cloudInit)
                 .editMetadata()
                 .withOwnerReferences(owner)

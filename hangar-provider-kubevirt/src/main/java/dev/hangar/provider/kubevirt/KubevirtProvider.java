@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * unforced server-side apply per object as the workspace's own field manager; {@link
  * dev.hangar.provider.kubernetes.ServerSideApplier}). For a stop, or a workspace this provider has
  * written before, the VirtualMachine first (its answer carries the uid the Secret, Service and
- * DataVolume point to as owner), then those. For a start of a workspace it has not written yet, or
+ * DataVolume point to as owner), then those three at once (they refer to the VM, not to each other:
+ * {@link VmObjectApplier#applyAll}). For a start of a workspace it has not written yet, or
  * one whose root disk needs checking, it reads the VirtualMachine once; a missing one is checked,
  * written with {@code runStrategy: Halted}, then the dependents, then the VirtualMachine with {@code
  * Always} for {@link PowerState#RUNNING}, so the VM never starts before its Secret and disk exist.
@@ -238,14 +239,14 @@ public final class KubevirtProvider implements WorkspaceProvider {
         }
     }
 
-    /** Writes the Secret, Service and DataVolume; returns the DataVolume as the API server answered. */
+    /**
+     * Writes the Secret, Service and DataVolume together ({@link VmObjectApplier#applyAll}: they refer
+     * to the VM, not to each other, so the three requests need not wait for one another); returns the
+     * DataVolume as the API server answered.
+     */
     private GenericKubernetesResource applyDependents(KubevirtObjects owned) {
-        GenericKubernetesResource disk = null;
-        for (HasMetadata dependent : owned.dependents()) {
-            HasMetadata answer = applier.apply(dependent);
-            if (dependent == owned.rootDisk()) disk = (GenericKubernetesResource) answer;
-        }
-        return Objects.requireNonNull(disk, "root disk");
+        List<HasMetadata> dependents = owned.dependents();
+        return (GenericKubernetesResource) applier.applyAll(dependents).get(dependents.indexOf(owned.rootDisk()));
     }
 
     @Override

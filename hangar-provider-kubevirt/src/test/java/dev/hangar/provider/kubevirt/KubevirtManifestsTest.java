@@ -10,6 +10,7 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.CloudInitUserData;
 import dev.hangar.provider.vm.ImageCatalog;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -42,6 +43,34 @@ class KubevirtManifestsTest {
                 "debian-12",
                 settings,
                 new CloudInitConfig(List.of("git"), List.of("echo hello"), ""));
+    }
+
+    @Test
+    void ownedByAddsTheOwnerToCopiesOfTheDependentsAndLeavesTheOriginalsAsTheyWere() {
+        KubevirtObjects objects = manifests.build(fixedSpec(Map.of()), PowerState.STOPPED);
+        String diskBefore = SERIALIZATION.asJson(objects.rootDisk());
+        GenericKubernetesResource live = SERIALIZATION.clone(objects.virtualMachine());
+        live.getMetadata().setUid("6f1c1f2e-0000-4000-8000-00000000a001");
+
+        KubevirtObjects owned = objects.ownedBy(live);
+
+        // The DataVolume's copy shares its spec with the original (no JSON round trip): the body sent
+        // must still be the original plus the owner reference, field for field.
+        GenericKubernetesResource expected = SERIALIZATION.clone(objects.rootDisk());
+        expected.getMetadata()
+                .setOwnerReferences(owned.cloudInit().getMetadata().getOwnerReferences());
+        assertThat(SERIALIZATION.asJson(owned.rootDisk())).isEqualTo(SERIALIZATION.asJson(expected));
+        assertThat(SERIALIZATION.asJson(objects.rootDisk())).isEqualTo(diskBefore);
+        assertThat(objects.rootDisk().getMetadata().getOwnerReferences()).isEmpty();
+        for (HasMetadata dependent : owned.dependents()) {
+            assertThat(dependent.getMetadata().getOwnerReferences())
+                    .singleElement()
+                    .satisfies(o -> {
+                        assertThat(o.getKind()).isEqualTo("VirtualMachine");
+                        assertThat(o.getName()).isEqualTo(live.getMetadata().getName());
+                        assertThat(o.getUid()).isEqualTo("6f1c1f2e-0000-4000-8000-00000000a001");
+                    });
+        }
     }
 
     @Test

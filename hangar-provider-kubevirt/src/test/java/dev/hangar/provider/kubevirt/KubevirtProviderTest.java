@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -130,6 +131,41 @@ class KubevirtProviderTest {
                 .containsExactly(
                         "kubevirt-created: created VirtualMachine hangar-vms/ws-alice-fw-dev",
                         "kubevirt-started: set runStrategy of VirtualMachine hangar-vms/ws-alice-fw-dev to Always");
+    }
+
+    @Test
+    void aDependentOfAnotherWorkspaceFailsTheApplyAndTheOtherDependentsAreStillWritten() {
+        WorkspaceSpec spec = VmSpecs.spec("alice", "fw-dev", "debian-12", Map.of(), CloudInitConfig.EMPTY);
+        cluster.client
+                .services()
+                .inNamespace(NS)
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName("ws-alice-fw-dev")
+                        .withLabels(Map.of("hangar.dev/workspace-id", "an-earlier-workspace"))
+                        .endMetadata()
+                        .build())
+                .create();
+
+        // The three dependents are written at once: the Service's refusal must not stop the others.
+        assertThatThrownBy(() -> provider.apply(spec, PowerState.STOPPED, listener))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("Service " + NS + "/ws-alice-fw-dev belongs to workspace an-earlier-workspace");
+
+        assertThat(names())
+                .containsExactlyInAnyOrder(
+                        "VirtualMachine/ws-alice-fw-dev",
+                        "DataVolume/ws-alice-fw-dev-root",
+                        "Secret/ws-alice-fw-dev-cloudinit",
+                        "Service/ws-alice-fw-dev");
+        assertThat(cluster.client
+                        .services()
+                        .inNamespace(NS)
+                        .withName("ws-alice-fw-dev")
+                        .get()
+                        .getMetadata()
+                        .getLabels())
+                .containsEntry("hangar.dev/workspace-id", "an-earlier-workspace");
     }
 
     @Test

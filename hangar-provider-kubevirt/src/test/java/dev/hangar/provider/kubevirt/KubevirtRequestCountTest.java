@@ -11,9 +11,16 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +55,58 @@ class KubevirtRequestCountTest {
                     .allMatch(r -> r.startsWith("PATCH ") && r.contains("force=false"));
             assertThat(create.getFirst()).contains("/virtualmachines/");
             assertThat(again).hasSize(4).allMatch(r -> r.startsWith("GET ") && !r.contains("?"));
+        }
+    }
+
+    @Test
+    void theSecretServiceAndDataVolumeAreInFlightTogetherAfterTheVm() throws InterruptedException {
+        DependentsHeld held = new DependentsHeld();
+        try (MockCluster cluster = new MockCluster(new ServerSideApplyStandIn());
+                KubernetesClient client = new KubernetesClientBuilder()
+                        .withConfig(cluster.client.getConfiguration())
+                        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("held", held))
+                        .build();
+                KubevirtProvider provider = provider(client, Map.of("apply-mode", "server-side"))) {
+            KubevirtCrds.install(cluster.client);
+            WorkspaceSpec spec = VmSpecs.spec("alice", "together", "debian-12", Map.of(), CloudInitConfig.EMPTY);
+            provider.observe(spec);
+            cluster.takeRequests();
+
+            assertThat(provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE))
+                    .isInstanceOf(Observation.Stopped.class);
+
+            assertThat(held.mostAtOnce.get())
+                    .as("the three dependents' applies wait for one another before they are sent; sent one"
+                            + " after another, each would be held alone")
+                    .isEqualTo(3);
+            assertThat(cluster.takeRequests()).hasSize(4).first().asString().contains("/virtualmachines/");
+        }
+    }
+
+    /**
+     * Holds each apply of a Secret, Service or DataVolume on its way out of the client until all three
+     * are on their way (at most 5 s), counting how many were held at once.
+     */
+    private static final class DependentsHeld implements Interceptor {
+        private final CountDownLatch arrived = new CountDownLatch(3);
+        private final AtomicInteger held = new AtomicInteger();
+        final AtomicInteger mostAtOnce = new AtomicInteger();
+
+        @Override
+        public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+            String path = request.uri().getPath();
+            if (request.method().equals("PATCH")
+                    && (path.contains("/secrets/") || path.contains("/services/") || path.contains("/datavolumes/"))) {
+                mostAtOnce.accumulateAndGet(held.incrementAndGet(), Math::max);
+                arrived.countDown();
+                try {
+                    arrived.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    held.decrementAndGet();
+                }
+            }
         }
     }
 
