@@ -6,7 +6,8 @@
 #   bench/qemu/plain-qemu.sh IMAGE_DIR [ACCEL]     IMAGE_DIR from tools/test-image/build.sh
 #
 # Prints three lines: plain create->ssh, plain stop->start->ssh (stop request to first ssh after
-# the boot) and plain start->ssh (boot to first ssh), each in seconds.
+# the boot) and plain start->ssh (boot to first ssh), each in seconds; then, untimed, cloud-init's
+# `analyze blame` of both boots.
 set -euo pipefail
 img=${1:?usage: plain-qemu.sh IMAGE_DIR [tcg|kvm]}
 accel=${2:-tcg}
@@ -75,3 +76,9 @@ boot; wait_ssh
 t3=$(date +%s.%N)
 printf 'plain stop->start->ssh %.1f\n' "$(echo "$t3 - $t1" | bc)"
 printf 'plain start->ssh %.1f\n' "$(echo "$t3 - $t2" | bc)"
+# After the timing: cloud-init's module times of both boots, for hangar-vs-plain.sh to print beside
+# the Hangar guest's.
+echo "plain blame: cloud-init analyze blame in the guest (boots 1 and 2):"
+ssh -q -i "$work/id" -p "$port" -o UserKnownHostsFile="$work/known_hosts" -o BatchMode=yes \
+  bench@127.0.0.1 sudo cloud-init analyze blame </dev/null 2>&1 | awk '/Boot Record/ {n++} n == 1 || n == 2' \
+  | grep -v '^ *$' | head -n 40 || true

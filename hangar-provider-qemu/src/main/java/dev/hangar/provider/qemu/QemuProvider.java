@@ -282,9 +282,9 @@ public final class QemuProvider implements WorkspaceProvider {
         if (crash.isPresent()) listener.event("vm-restarted", "booting again after the crash");
         Files.deleteIfExists(d.crashReportedMarker());
         if (suspender.resume(spec, d, image.get(), launcher, listener)) {
-            // sshd was listening when the VM was suspended: probe at once rather than on the next
+            // sshd was listening when the VM was suspended: check at once rather than on the next
             // reconcile pass, so a resumed workspace is Running when this apply returns
-            Observation o = readiness.probeNow(spec, d, listener);
+            Observation o = readiness.probeResumed(spec, d, listener);
             return o instanceof Observation.Starting
                     ? new Observation.Starting("resumed from the saved state; " + o.detail())
                     : o;

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * next poll. While the watcher runs, {@link #observe} reports what the watcher saw last instead of
  * probing again; a match of this QEMU process less than {@link #MATCH_REUSE} ago is reused too (the
  * reconciler's arrival pass observes and applies right after the watcher's match, and each probe is
- * a key exchange with a guest that may be emulated).
+ * a key exchange with a guest that may be emulated). A VM resumed from a saved state is checked
+ * by one answered connection instead ({@link #probeResumed}): its sshd is the restored process.
  *
  * <p>Thread-safe: one watcher per workspace at a time.
  */
@@ -38,6 +39,8 @@ final class SshReadiness implements AutoCloseable {
     static final long WATCH_INTERVAL_MILLIS = 250;
     /** How long a probe's match of the same QEMU process stands in for a new probe. */
     static final Duration MATCH_REUSE = Duration.ofSeconds(2);
+
+    private static final String PINNED = "answered with the pinned host key";
 
     /** The last probe of a workspace: which QEMU process, what it found, when. */
     private record Seen(long pid, SshProbe.Result result, Instant at) {}
@@ -116,12 +119,44 @@ final class SshReadiness implements AutoCloseable {
             // remembered like the watcher's probes: the observe right after this apply reuses a match
             SshProbe.Result r = probe(spec, endpoint, d.readLong(d.pidFile()));
             if (r.outcome() == SshProbe.Outcome.MATCH) {
-                reportReady(d, endpoint, listener);
+                reportReady(d, endpoint, listener, PINNED);
                 return new Observation.Running(endpoint, "sshd answered with the pinned host key (" + r.detail() + ")");
             }
         }
         ensureWatcher(spec, d, listener);
         return new Observation.Starting(waitingForSshd());
+    }
+
+    /**
+     * For a VM just resumed from a saved state: reads sshd's identification line once, now, on the
+     * calling thread, instead of a key exchange ({@link SshProbe#identification}). The sshd that
+     * answers is the process restored from the saved memory, so it holds the host key it held at the
+     * suspend; what a resume can break is the path to it (the new QEMU process's port forward, the
+     * guest's network after the load), and one answered connection proves that path. The pinned key
+     * is still checked where it protects: by the user's ssh client and the gateway on every
+     * connection. Skipping the key exchange saves the guest a second connection and its key exchange
+     * while the user's first login is on its way (issue #18 item 1: resume to a working ssh session
+     * in at most 3 s under TCG). On an answer it reports {@code ssh-ready}, remembers the answer for
+     * this QEMU process like a match (the reconciler's pass right after this apply reuses it instead
+     * of probing) and returns Running; otherwise it falls back to {@link #probeNow}.
+     */
+    Observation probeResumed(WorkspaceSpec spec, WorkspaceDir d, ProviderListener listener) {
+        Optional<Long> port = d.readLong(d.sshPortFile());
+        Optional<Long> pid = d.readLong(d.pidFile());
+        if (port.isPresent() && pid.isPresent()) {
+            SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
+            Optional<String> line = SshProbe.identification(endpoint, settings.sshProbeTimeout());
+            if (line.isPresent()) {
+                String detail = "sshd answered after the resume (" + line.get()
+                        + "), the process restored from the saved memory with its host key";
+                seen.put(
+                        spec.id(),
+                        new Seen(pid.get(), new SshProbe.Result(SshProbe.Outcome.MATCH, detail), clock.instant()));
+                reportReady(d, endpoint, listener, "answered after the resume (no key exchange: the restored sshd)");
+                return new Observation.Running(endpoint, detail);
+            }
+        }
+        return probeNow(spec, d, listener);
     }
 
     /** Reports ssh-ready once per QEMU process, in the background, for the VM launched last. */
@@ -163,7 +198,7 @@ final class SshReadiness implements AutoCloseable {
                             new SshEndpoint("127.0.0.1", port.get().intValue());
                     SshProbe.Result r = probe(spec, endpoint, d.readLong(d.pidFile()));
                     if (r.outcome() == SshProbe.Outcome.MATCH) {
-                        reportReady(d, endpoint, listener);
+                        reportReady(d, endpoint, listener, PINNED);
                         return;
                     }
                     if (r.outcome() == SshProbe.Outcome.MISMATCH && !mismatchReported) {
@@ -180,7 +215,8 @@ final class SshReadiness implements AutoCloseable {
         }
     }
 
-    private void reportReady(WorkspaceDir d, SshEndpoint endpoint, ProviderListener listener) {
+    /** @param how what sshd did, for the event, e.g. {@code answered with the pinned host key} */
+    private void reportReady(WorkspaceDir d, SshEndpoint endpoint, ProviderListener listener, String how) {
         markVerified(d);
         Instant launched =
                 d.readLong(d.launchedAtFile()).map(Instant::ofEpochMilli).orElseGet(clock::instant);
@@ -194,9 +230,7 @@ final class SshReadiness implements AutoCloseable {
                 LOG.debug("cannot record ssh-ready in {}: {}", d.path(), e.getMessage());
             }
         }
-        listener.event(
-                "ssh-ready",
-                "sshd on " + endpoint + " answered with the pinned host key " + took.toMillis() + " ms after launch");
+        listener.event("ssh-ready", "sshd on " + endpoint + " " + how + " " + took.toMillis() + " ms after launch");
         listener.changed(); // the reconciler records Running now, not at its next poll
     }
 

@@ -139,7 +139,10 @@ final class WorkspaceDisks {
      * Writes the NoCloud seed: user-data, meta-data and, for a lab member, network-config (its lab
      * NIC's static address). Rewritten on every start so key or template changes reach the guest;
      * the instance-id stays the same until a reset ({@link #instanceId}), so cloud-init's
-     * once-per-instance modules do not run again.
+     * once-per-instance modules do not run again. The fw_cfg secrets' boot commands are in it only
+     * when this start delivers secrets ({@link GuestSecrets}): a guest without them runs no extra
+     * command at boot (issue #18 item 2: the seed holds only what the workspace needs); the seed is
+     * rewritten at every start, so a secret added later reaches the guest at the next start.
      *
      * @throws IOException when the ISO cannot be written
      */
@@ -148,7 +151,7 @@ final class WorkspaceDisks {
         NoCloudSeed.write(
                 d.seed(),
                 new NoCloudFiles(
-                        CloudInitUserData.render(spec, true, true),
+                        CloudInitUserData.render(spec, !spec.secrets().isEmpty(), true),
                         CloudInitUserData.metaData(spec, instanceId(spec, d)),
                         CloudInitNetworkConfig.render(spec, QemuCommandLine.UPLINK_MAC)
                                 .orElse("")));

@@ -125,6 +125,23 @@ class QemuProviderTest {
     }
 
     @Test
+    void theSeedCarriesTheSecretsBootCommandsOnlyForAStartWithSecrets() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        provider.apply(base, PowerState.STOPPED, listener);
+        // Without secrets cloud-init runs no extra command at boot (issue #18 item 2).
+        assertThat(seedFile("user-data")).doesNotContain("hangar-secrets", "/var/secrets");
+
+        provider.delete(base, listener);
+        WorkspaceSpec withSecret =
+                base.withSecrets(List.of(new dev.hangar.provider.spi.SecretFile("token", new byte[] {1})));
+        provider.apply(withSecret, PowerState.STOPPED, listener);
+        String userData = seedFile("user-data");
+        // once as a bootcmd (every boot), once as a runcmd (first boot, after the user exists)
+        assertThat(userData.lines().filter(l -> l.equals("  - hangar-secrets"))).hasSize(2);
+        assertThat(userData).contains("/var/secrets");
+    }
+
+    @Test
     void diskSmallerThanTheImageIsRefusedAndCreatesNothing() throws Exception {
         WorkspaceSpec tooSmall = with(new Resources(1, 512, 1), "two-gib", Map.of());
 

@@ -90,6 +90,72 @@ class SshReadinessTest {
         }
     }
 
+    @Test
+    void aResumedVmIsRunningOnOneAnsweredConnectionWithoutAKeyExchange() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Path hostKeyFile = TestKeys.generate(keys, "host_ed25519");
+        WorkspaceSpec spec = TestKeys.spec(
+                UUID.randomUUID().toString(),
+                "resumed",
+                TestKeys.hostKey(hostKeyFile),
+                List.of(),
+                new Resources(1, 512, 1),
+                "debian12-test",
+                new CloudInitConfig(List.of(), List.of(), ""));
+        try (OpenSshd sshd = OpenSshd.builder(tmp.resolve("sshd"))
+                        .hostKey(Files.readString(hostKeyFile))
+                        .hostCertificate(spec.hostCertificate())
+                        .start();
+                ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {
+            WorkspaceDir d = new WorkspaceDir(Files.createDirectories(tmp.resolve("ws")));
+            d.write(d.pidFile(), "999999003");
+            TestClock clock = new TestClock();
+            SshReadiness readiness = new SshReadiness(
+                    QemuSettings.parse(Map.of()),
+                    clock,
+                    new AcceleratorChoice(Accelerator.TCG, "tcg: configured"),
+                    background);
+            RecordingListener listener = new RecordingListener();
+
+            // Nothing answers on the port (a resumed guest whose network is not back): not Running.
+            try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+                d.write(d.sshPortFile(), Integer.toString(closed.getLocalPort()));
+            }
+            assertThat(readiness.probeResumed(spec, d, listener)).isInstanceOf(Observation.Starting.class);
+            assertThat(listener.eventTypes()).doesNotContain("ssh-ready");
+            readiness.cancel(spec);
+
+            d.write(d.sshPortFile(), Integer.toString(sshd.port()));
+            long before = clientPorts(sshd);
+            Observation resumed = readiness.probeResumed(spec, d, listener);
+            assertThat(resumed).isInstanceOf(Observation.Running.class);
+            assertThat(resumed.detail()).contains("SSH-2.0-OpenSSH");
+            assertThat(listener.eventTypes()).containsOnlyOnce("ssh-ready");
+            // one connection, closed after sshd's identification line: no key exchange
+            await().atMost(Duration.ofSeconds(10)).until(() -> clientPorts(sshd) == before + 1);
+            assertThat(connections(sshd)).isZero();
+            // The reconciler's pass right after the resuming apply reuses the answer.
+            assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(2))
+                    .until(() -> clientPorts(sshd) == before + 1);
+            readiness.close();
+        }
+    }
+
+    private static final Pattern CONNECTION_PORT = Pattern.compile("Connection from 127\\.0\\.0\\.1 port (\\d+)");
+
+    /** @return how many connections sshd accepted: the client ports of its "Connection from" lines */
+    private static long clientPorts(OpenSshd sshd) {
+        return sshd.log()
+                .lines()
+                .map(CONNECTION_PORT::matcher)
+                .filter(Matcher::find)
+                .map(m -> m.group(1))
+                .distinct()
+                .count();
+    }
+
     private static final Pattern PREAUTH_PORT = Pattern.compile("127\\.0\\.0\\.1 port (\\d+) \\[preauth]");
 
     /**

@@ -139,6 +139,20 @@ public final class SshProbe implements AutoCloseable {
     }
 
     /**
+     * Reads the SSH server's identification line ({@code SSH-2.0-...}, RFC 4253 section 4.2) over one
+     * plain TCP connection, without a key exchange: proof that an sshd answers at {@code endpoint},
+     * not of which key it holds. Cheaper than {@link #probe} for the server (one connection instead
+     * of two, no key exchange), which matters for a guest emulated under TCG.
+     *
+     * @param timeout bound on the connect and on the wait for the line, each
+     * @return the identification line, stripped; empty when nothing that speaks SSH answered
+     *     (refused, reset, closed or timed out)
+     */
+    public static Optional<String> identification(SshEndpoint endpoint, Duration timeout) {
+        return banner(new InetSocketAddress(endpoint.host(), endpoint.port()), timeout);
+    }
+
+    /**
      * Probes {@code endpoint} once, for the pinned key only (an sshd without a host certificate; one
      * with a certificate fails MINA's principal check against the endpoint's address).
      *
