@@ -153,7 +153,10 @@ final class WorkspaceRoutes {
         } else if (!answer.link().isEmpty()) {
             ctx.header("Link", answer.link());
         }
-        ctx.contentType("application/json").result(answer.json());
+        // One write of the whole body (through gzip when the client asked for it), not Javalin's
+        // copy of a result in 8 KiB chunks.
+        ctx.contentType("application/json");
+        ctx.outputStream().write(answer.json());
     }
 
     /** Maps the body onto the core's request (absent stays absent); the service validates it. */
