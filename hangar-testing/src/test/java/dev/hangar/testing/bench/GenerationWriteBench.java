@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Arguments (all optional): {@code threads=8 seconds=10 workspaces=200 rounds=2}.
  */
 public final class GenerationWriteBench {
-    private static int ROUNDS = 2;
+    private static int rounds = 2;
 
     private GenerationWriteBench() {}
 
@@ -49,7 +49,7 @@ public final class GenerationWriteBench {
         int threads = ClosedLoopLoad.arg(args, "threads", 8);
         int seconds = ClosedLoopLoad.arg(args, "seconds", 10);
         int workspaces = ClosedLoopLoad.arg(args, "workspaces", 200);
-        ROUNDS = ClosedLoopLoad.arg(args, "rounds", 2);
+        rounds = ClosedLoopLoad.arg(args, "rounds", 2);
         Path dir = Files.createTempDirectory("hangar-generation-bench-");
         System.out.printf(Locale.ROOT, "load average %.2f%n", loadAverage());
         try (EmbeddedPostgres pg = RootSafePostgres.start()) {
@@ -117,7 +117,7 @@ public final class GenerationWriteBench {
             throws Exception {
         try (JdbiStore store = JdbiStore.open(config, SecretKeyFile.loadOrCreate(dir.resolve("key")))) {
             List<String> ids = seed(store, workspaces);
-            for (int round = 1; round <= ROUNDS; round++) {
+            for (int round = 1; round <= rounds; round++) {
                 double base = 0;
                 List<Double> rates = new ArrayList<>();
                 for (Variant v : variants) {
