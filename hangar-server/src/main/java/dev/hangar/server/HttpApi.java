@@ -68,7 +68,14 @@ final class HttpApi {
             java.util.Set<String> publicPaths = new java.util.HashSet<>(OidcRoutes.PUBLIC);
             publicPaths.add(SystemRoutes.OPENAPI_PATH);
             cfg.routes.before("/api/v1/*", new BearerAuth(users, publicPaths));
-            new WorkspaceRoutes(workspaces, dryRun, activity, suspends).register(cfg.routes);
+            new WorkspaceRoutes(
+                            workspaces,
+                            dryRun,
+                            activity,
+                            suspends,
+                            metrics.listPageCache(
+                                    new ListPageCache(ListPageCache.DEFAULT_MAX_BYTES, metrics::listPageCacheLookup)))
+                    .register(cfg.routes);
             new LabRoutes(labs).register(cfg.routes);
             new ResetRoutes(resets).register(cfg.routes);
             new ActivityRoutes(activity).register(cfg.routes);

@@ -3,6 +3,7 @@ package dev.hangar.server;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.reconcile.ReconcilerMetrics;
 import dev.hangar.core.store.Store;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -17,12 +18,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * status ({@code hangar_http_requests_seconds}), reconcile passes by provider and outcome ({@code
  * hangar_reconcile_passes_seconds}), provisioning phase durations as a histogram ({@code
  * hangar_provision_phase_seconds_bucket}) and workspaces by phase ({@code hangar_workspaces}),
- * counted from the store at scrape time. Thread-safe.
+ * counted from the store at scrape time, and the list answer cache's lookups by result ({@code
+ * hangar_list_cache_lookups_total{result="hit|miss"}}) and kept bytes ({@code
+ * hangar_list_cache_bytes}). Thread-safe.
  */
 final class ServerMetrics implements ReconcilerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Phase, AtomicLong> byPhase = new EnumMap<>(Phase.class);
     private final Store store;
+    private final Counter listCacheHits = listCacheLookups("hit");
+    private final Counter listCacheMisses = listCacheLookups("miss");
 
     ServerMetrics(Store store) {
         this.store = store;
@@ -34,6 +39,13 @@ final class ServerMetrics implements ReconcilerMetrics {
                     .tag("phase", p.name())
                     .register(registry);
         }
+    }
+
+    private Counter listCacheLookups(String result) {
+        return Counter.builder("hangar.list.cache.lookups")
+                .description("Lookups in the workspace list answer cache by result (hit, miss)")
+                .tag("result", result)
+                .register(registry);
     }
 
     /** Records one HTTP request. {@code route} is the route template (e.g. {@code /api/v1/workspaces/{name}}), never the raw path. */
@@ -68,6 +80,19 @@ final class ServerMetrics implements ReconcilerMetrics {
                 .tag("outcome", outcome)
                 .register(registry)
                 .record(duration);
+    }
+
+    /** Counts one lookup in the list answer cache ({@link ListPageCache}). */
+    void listPageCacheLookup(boolean hit) {
+        (hit ? listCacheHits : listCacheMisses).increment();
+    }
+
+    /** Publishes the bytes {@code cache} keeps as a gauge; @return {@code cache} */
+    ListPageCache listPageCache(ListPageCache cache) {
+        Gauge.builder("hangar.list.cache.bytes", cache, ListPageCache::bytes)
+                .description("Bytes of workspace list answers kept by the list cache")
+                .register(registry);
+        return cache;
     }
 
     /** @return the Prometheus text exposition, after refreshing the workspace counts from the store */

@@ -35,6 +35,8 @@ import java.util.Set;
  * ListPage}), get, start, stop, restart, delete and events. Writes only record
  * desired state (see {@link WorkspaceService}); they answer 202 because the reconciler does the
  * work. The {@code owner} query parameter lets admins address other users' workspaces; in the list, {@code owner=me} names the caller.
+ * A list answer is served from {@link ListPageCache} while the store's workspace write generation
+ * is the one it was built at (never stale, also with several replicas on one database).
  *
  * <p>Create answers 201; a body that cannot be read (not JSON, not one object, unknown field,
  * wrong JSON type) is 400 from {@link RequestBodies}; a readable body with a value the service
@@ -66,13 +68,16 @@ final class WorkspaceRoutes {
     private final DryRunService dryRun;
     private final dev.hangar.core.autostop.ActivityService activity;
     private final dev.hangar.core.service.SuspendService suspends;
+    private final ListPageCache pages;
 
     WorkspaceRoutes(
             WorkspaceService workspaces,
             DryRunService dryRun,
             dev.hangar.core.autostop.ActivityService activity,
-            dev.hangar.core.service.SuspendService suspends) {
+            dev.hangar.core.service.SuspendService suspends,
+            ListPageCache pages) {
         this.workspaces = workspaces;
+        this.pages = pages;
         this.suspends = suspends;
         this.dryRun = dryRun;
         this.activity = activity;
@@ -106,6 +111,7 @@ final class WorkspaceRoutes {
     }
 
     private void list(Context ctx) throws java.io.IOException {
+        // Everything that can answer 400/403 runs before the cache is asked: an error is never kept.
         User u = user(ctx);
         String owner = query(ctx, "owner");
         // "me" is a reserved user name (UserService): it names the caller, so a client asks for
@@ -126,17 +132,31 @@ final class WorkspaceRoutes {
             }
         }
         WorkspaceFilter filter = new WorkspaceFilter(owner, phases, query(ctx, "template"), query(ctx, "provider"));
-        // Summaries, not workspaces: a page needs no host private key, so none is opened (ADR 0018).
         ListPage page = ListPage.of(ctx);
-        List<WorkspaceSummary> rows = page.fetch(
-                ctx,
-                n -> workspaces.summaries(u, filter, page.after(), n),
-                w -> java.util.Map.entry(w.owner(), w.name()));
-        // Encoded straight into the response (the Link header is already set): no intermediate
-        // String or byte array of the page's few hundred kilobytes.
+        // Read before the rows: rows read after it are at least as new, so the answer may be kept
+        // under it (ListPageCache says why that is never stale).
+        long generation = workspaces.generation();
+        String rawQuery = ctx.queryString();
+        ListPageCache.Key key = new ListPageCache.Key(u.name(), u.role(), rawQuery == null ? "" : rawQuery);
+        ListPageCache.Page answer = pages.get(key, generation).orElse(null);
+        if (answer == null) {
+            // Summaries, not workspaces: a page needs no host private key, so none is opened (ADR 0018).
+            List<WorkspaceSummary> rows = page.fetch(
+                    ctx,
+                    n -> workspaces.summaries(u, filter, page.after(), n),
+                    w -> java.util.Map.entry(w.owner(), w.name()));
+            byte[] json = LIST_WRITER.writeValueAsBytes(
+                    rows.stream().map(Views::workspace).toList());
+            String link = ctx.res().getHeader("Link");
+            answer = new ListPageCache.Page(generation, json, link == null ? "" : link);
+            pages.put(key, answer);
+        } else if (!answer.link().isEmpty()) {
+            ctx.header("Link", answer.link());
+        }
+        // One write of the whole body (through gzip when the client asked for it), not Javalin's
+        // copy of a result in 8 KiB chunks.
         ctx.contentType("application/json");
-        LIST_WRITER.writeValue(
-                ctx.outputStream(), rows.stream().map(Views::workspace).toList());
+        ctx.outputStream().write(answer.json());
     }
 
     /** Maps the body onto the core's request (absent stays absent); the service validates it. */

@@ -201,6 +201,14 @@ final class JdbiWorkspaceStore implements WorkspaceStore {
                 .one());
     }
 
+    @Override
+    public long generation() {
+        // a sum over the slots (one on SQLite, 16 on PostgreSQL, see V21): each commit raises one
+        return session.read(h -> h.createQuery("SELECT SUM(value) FROM workspaces_generation")
+                .mapTo(Long.class)
+                .one());
+    }
+
     private static RuntimeException missingOrStale(Handle h, String id, long expected) {
         return storedVersion(h, id).isPresent()
                 ? new StaleVersionException(id, expected)

@@ -65,7 +65,8 @@ abstract class StoreContractTest
                 DeviceStoreContract,
                 ResetStoreContract,
                 ReconcileClaimStoreContract,
-                SealedHostKeyContract {
+                SealedHostKeyContract,
+                WorkspaceGenerationContract {
 
     protected StoreConfig config;
     protected JdbiStore store;
@@ -143,6 +144,16 @@ abstract class StoreContractTest
     @Override
     public JdbiStore claimStore() {
         return store;
+    }
+
+    @Override
+    public JdbiStore generationStore() {
+        return store;
+    }
+
+    @Override
+    public StoreConfig generationStoreConfig() {
+        return config;
     }
 
     @AfterEach

@@ -233,6 +233,15 @@ public final class WorkspaceService {
                 .orElse(List.of());
     }
 
+    /**
+     * The store's write generation of workspace rows ({@link
+     * dev.hangar.core.store.WorkspaceStore#generation()}): a page built from rows read after this
+     * call may be served again while a later call returns the same value. One small read.
+     */
+    public long generation() {
+        return store.workspaces().generation();
+    }
+
     /** @return the filter narrowed to what the actor may see (members: their own); empty when nothing */
     private static Optional<WorkspaceFilter> visible(User actor, WorkspaceFilter filter) {
         if (actor.readsAll()) return Optional.of(filter);

@@ -81,4 +81,18 @@ public interface WorkspaceStore {
 
     /** @return the number of workspaces */
     long count();
+
+    /**
+     * The write generation of the workspace rows, kept by the database itself (migration V21:
+     * triggers in the writer's transaction), so it covers writes by every process sharing the
+     * database, this one's other connections, other server replicas and hand-made SQL alike.
+     *
+     * <p>Contract: the value never falls, and it is higher after every committed insert, update or
+     * delete of a workspace than it was before that commit. Raising it needlessly is allowed (a
+     * write that changes nothing a caller sees; in the database stores a rolled-back write leaves
+     * it unchanged): it only costs a reader a recomputation. So a value derived from rows read
+     * <em>after</em> reading generation {@code g} may be reused for as long as the generation is
+     * still {@code g}. One small read; thread-safe.
+     */
+    long generation();
 }

@@ -442,12 +442,23 @@ public final class InMemoryStore implements Store {
     }
 
     private final class Workspaces implements WorkspaceStore {
+        /** Raised on every write (guarded by {@code lock}); the JDBC stores keep it in the database. */
+        private long generation;
+
+        @Override
+        public long generation() {
+            synchronized (lock) {
+                return generation;
+            }
+        }
+
         @Override
         public Workspace insert(Workspace w) {
             synchronized (lock) {
                 if (findByName(w.owner(), w.name()).isPresent())
                     throw new ConflictException("name", "workspace " + w.owner() + "/" + w.name() + " exists");
                 workspaces.put(w.id(), w);
+                generation++;
                 return w;
             }
         }
@@ -509,6 +520,7 @@ public final class InMemoryStore implements Store {
                 }
                 Workspace stored = w.withVersion(w.version() + 1);
                 workspaces.put(w.id(), stored);
+                generation++;
                 return stored;
             }
         }
@@ -520,6 +532,7 @@ public final class InMemoryStore implements Store {
                 if (cur == null) return false;
                 if (cur.version() != version) throw new StaleVersionException(id, version);
                 workspaces.remove(id);
+                generation++;
                 events.removeIf(e -> e.workspaceId().equals(id));
                 activity.remove(id);
                 resets.remove(id);

@@ -40,8 +40,11 @@ import java.util.UUID;
  * server's JVM, so its CPU (receiving each page) is part of what the two cores share.
  *
  * <p>Arguments (all optional): {@code workspaces=10000 clients=8 seconds=20 warmup=5
- * backends=sqlite,postgres pages=all} ({@code pages=first}: only the first-page run, the issue's
- * figure).
+ * backends=sqlite,postgres pages=all writeEveryMs=100} ({@code pages=first}: only the first-page
+ * runs, the issue's figure). The first page is measured twice: with no writes (a list answer cache
+ * serves every request after the first) and while one writer changes a workspace row through the
+ * store every {@code writeEveryMs} milliseconds (each write changes the database's write
+ * generation, so the next request rebuilds the page; {@code writeEveryMs=0} leaves this run out).
  */
 public final class ListWorkspacesBench {
     private ListWorkspacesBench() {}
@@ -52,13 +55,25 @@ public final class ListWorkspacesBench {
         int seconds = ClosedLoopLoad.arg(args, "seconds", 20);
         int warmup = ClosedLoopLoad.arg(args, "warmup", 5);
         boolean allPages = !text(args, "pages", "all").equals("first");
+        int writeEveryMs = ClosedLoopLoad.arg(args, "writeEveryMs", 100);
         Map<String, ClosedLoopLoad.Result> firstPage = new LinkedHashMap<>();
+        Map<String, ClosedLoopLoad.Result> withWrites = new LinkedHashMap<>();
         for (String backend : text(args, "backends", "sqlite,postgres").split(",")) {
             System.out.printf(Locale.ROOT, "%n== %s: load average %.2f ==%n", backend, loadAverage());
             switch (backend) {
                 case "sqlite" -> {
                     try (TestControlPlane cp = controlPlane().start()) {
-                        firstPage.put(backend, run(cp, workspaces, clients, seconds, warmup, allPages));
+                        run(
+                                cp,
+                                workspaces,
+                                clients,
+                                seconds,
+                                warmup,
+                                allPages,
+                                writeEveryMs,
+                                backend,
+                                firstPage,
+                                withWrites);
                     }
                 }
                 case "postgres" -> {
@@ -77,7 +92,17 @@ public final class ListWorkspacesBench {
                                         dev.hangar.core.secret.SecretKeyFile.loadOrCreate(
                                                 config.secrets().keyFile())))
                                 .start()) {
-                            firstPage.put(backend, run(cp, workspaces, clients, seconds, warmup, allPages));
+                            run(
+                                    cp,
+                                    workspaces,
+                                    clients,
+                                    seconds,
+                                    warmup,
+                                    allPages,
+                                    writeEveryMs,
+                                    backend,
+                                    firstPage,
+                                    withWrites);
                         }
                     }
                 }
@@ -86,16 +111,25 @@ public final class ListWorkspacesBench {
             System.out.printf(Locale.ROOT, "load average after %s: %.2f%n", backend, loadAverage());
         }
         System.out.printf(Locale.ROOT, "%n== first page (500 rows of %d), %d clients ==%n", workspaces, clients);
-        firstPage.forEach((backend, r) -> System.out.printf(
+        summary(firstPage);
+        if (!withWrites.isEmpty()) {
+            System.out.printf(
+                    Locale.ROOT, "%n== first page while one workspace is written every %d ms ==%n", writeEveryMs);
+            summary(withWrites);
+        }
+    }
+
+    private static void summary(Map<String, ClosedLoopLoad.Result> results) {
+        results.forEach((backend, r) -> System.out.printf(
                 Locale.ROOT,
                 "%-8s %8.1f req/s  p50 %6.2f ms  p99 %6.2f ms%n",
                 backend,
                 r.requestsPerSecond(),
                 r.percentileMillis(0.5),
                 r.percentileMillis(0.99)));
-        if (firstPage.containsKey("sqlite") && firstPage.containsKey("postgres")) {
-            ClosedLoopLoad.Result sq = firstPage.get("sqlite");
-            ClosedLoopLoad.Result pq = firstPage.get("postgres");
+        if (results.containsKey("sqlite") && results.containsKey("postgres")) {
+            ClosedLoopLoad.Result sq = results.get("sqlite");
+            ClosedLoopLoad.Result pq = results.get("postgres");
             System.out.printf(
                     Locale.ROOT,
                     "PostgreSQL / SQLite: req/s %.2f, p50 %.2f, p99 %.2f%n",
@@ -115,9 +149,18 @@ public final class ListWorkspacesBench {
                         1, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)));
     }
 
-    /** Seeds, then measures; @return the first page's figures */
-    private static ClosedLoopLoad.Result run(
-            TestControlPlane cp, int workspaces, int clients, int seconds, int warmup, boolean allPages)
+    /** Seeds, then measures; puts the first page's figures (without and with writes) into the maps */
+    private static void run(
+            TestControlPlane cp,
+            int workspaces,
+            int clients,
+            int seconds,
+            int warmup,
+            boolean allPages,
+            int writeEveryMs,
+            String backend,
+            Map<String, ClosedLoopLoad.Result> firstPage,
+            Map<String, ClosedLoopLoad.Result> withWrites)
             throws Exception {
         long t0 = System.nanoTime();
         seed(cp, workspaces);
@@ -135,16 +178,64 @@ public final class ListWorkspacesBench {
         ClosedLoopLoad load = new ClosedLoopLoad(client, clients, warmup, seconds);
         HttpResponse<byte[]> sample = client.send(get(all, token), HttpResponse.BodyHandlers.ofByteArray());
         System.out.printf(Locale.ROOT, "first page: HTTP %d, %d bytes%n", sample.statusCode(), sample.body().length);
-        ClosedLoopLoad.Result first =
-                load.run("GET /api/v1/workspaces (first page: 500 of " + workspaces + " rows)", get(all, token), 200);
-        if (!allPages) return first;
+        firstPage.put(
+                backend,
+                load.run("GET /api/v1/workspaces (first page: 500 of " + workspaces + " rows)", get(all, token), 200));
+        if (writeEveryMs > 0) {
+            try (Writer w = new Writer(cp, writeEveryMs)) {
+                withWrites.put(
+                        backend,
+                        load.run(
+                                "GET /api/v1/workspaces (first page) while a workspace is written every " + writeEveryMs
+                                        + " ms",
+                                get(all, token),
+                                200));
+                System.out.printf(Locale.ROOT, "writes during that run: %d%n", w.writes());
+            }
+        }
+        if (!allPages) return;
         // a page deep in the listing costs the same as the first (keyset, not OFFSET)
         URI deep = all;
         for (int i = 0; i < 10; i++) deep = next(client, deep, token);
         load.run("GET /api/v1/workspaces (11th page, via continue)", get(deep, token), 200);
         walkAllPages(client, all, token, workspaces);
         load.run("GET /api/v1/workspaces?owner=bench-small (10 rows)", get(one, token), 200);
-        return first;
+    }
+
+    /**
+     * Changes one workspace of the first page (its status reason, as the reconciler writes status)
+     * through the store every {@code everyMs} milliseconds on a thread of its own, until closed.
+     */
+    private static final class Writer implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+
+        Writer(TestControlPlane cp, int everyMs) {
+            var store = cp.server().store().workspaces();
+            String id = store.findByName(TestControlPlane.ADMIN, "ws-100")
+                    .orElseThrow()
+                    .id();
+            timer.scheduleAtFixedRate(
+                    () -> {
+                        Workspace w = store.find(id).orElseThrow();
+                        long n = writes.incrementAndGet();
+                        store.update(w.withStatus(w.status().withPhase(Phase.Running, "write " + n)));
+                    },
+                    everyMs,
+                    everyMs,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        long writes() {
+            return writes.get();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            timer.shutdown();
+            timer.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     private static double loadAverage() {

@@ -1,0 +1,209 @@
+package dev.hangar.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.hangar.api.WorkspaceView;
+import dev.hangar.core.domain.Workspace;
+import dev.hangar.store.JdbiStore;
+import dev.hangar.store.RootSafePostgres;
+import dev.hangar.store.StoreConfig;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The list answer cache of {@code GET /api/v1/workspaces} (issue #18, item 4) against the real
+ * server on SQLite and on PostgreSQL: after a write through every path (create, the reconciler's
+ * status update, delete, an owner change by user deletion with {@code transfer-to}, SQL on a
+ * connection of its own, as another replica's) the very next list answer shows it; a caller never
+ * gets another caller's answer, nor the answer of their own former role; a rolled-back write keeps
+ * the answer cached. Hits and misses are read from /metrics, so the test also proves the cache is
+ * used at all.
+ */
+class ListPageCacheTest {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final Pattern LOOKUPS =
+            Pattern.compile("hangar_list_cache_lookups_total\\{result=\"(hit|miss)\"} ([0-9.E]+)");
+    private static EmbeddedPostgres postgres;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = RootSafePostgres.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) postgres.close();
+    }
+
+    /** @return a new empty database of {@code backend} */
+    private StoreConfig database(String backend) throws Exception {
+        if (backend.equals("sqlite")) return StoreConfig.sqlite(tmp.resolve("list-cache.db"));
+        String name = "list_cache_" + DATABASES.incrementAndGet();
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return new StoreConfig(
+                "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name, "postgres", "postgres");
+    }
+
+    private static TestControlPlane start(StoreConfig db) {
+        return TestControlPlane.builder()
+                .storeOpener(config -> JdbiStore.open(
+                        db,
+                        dev.hangar.core.secret.SecretKeyFile.loadOrCreate(
+                                config.secrets().keyFile())))
+                .start();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void everyWritePathMakesTheNextListAnswerFresh(String backend) throws Exception {
+        StoreConfig db = database(backend);
+        try (TestControlPlane cp = start(db)) {
+            TestHttp http = cp.http();
+            String admin = cp.adminToken();
+            created(http, admin, "cache-a");
+            // the reconciler's status writes: the listing follows the phase to Running
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> list(http, admin).get("cache-a").phase().name().equals("Running"));
+            // once the reconciler is done writing, an unchanged listing is served from the cache
+            awaitHit(http, admin);
+
+            // a write on a connection of the test's own (as another replica or an operator would)
+            try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                    PreparedStatement st = c.prepareStatement("UPDATE workspaces SET reason = ? WHERE name = ?")) {
+                st.setString(1, "written by hand");
+                st.setString(2, "cache-a");
+                assertThat(st.executeUpdate()).isEqualTo(1);
+            }
+            assertThat(list(http, admin).get("cache-a").reason()).isEqualTo("written by hand");
+
+            // delete: the desired state shows at once, the row goes when the reconciler is done
+            assertThat(http.delete("/api/v1/workspaces/cache-a", admin).statusCode())
+                    .isEqualTo(202);
+            assertThat(list(http, admin).get("cache-a").desired().name()).isEqualTo("DELETED");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !list(http, admin).containsKey("cache-a"));
+
+            // owner change: deleting a user with transfer-to moves the workspaces in one transaction
+            TestControlPlane.Credentials bob = cp.createUser("cache-bob-" + backend, false);
+            created(http, bob.token(), "cache-b");
+            assertThat(list(http, admin).get("cache-b").owner()).isEqualTo(bob.name());
+            assertThat(http.delete("/api/v1/users/" + bob.name() + "?transfer-to=" + TestControlPlane.ADMIN, admin)
+                            .statusCode())
+                    .isEqualTo(204);
+            assertThat(list(http, admin).get("cache-b").owner()).isEqualTo(TestControlPlane.ADMIN);
+
+            // a rolled-back write changes nothing, and the answer stays cached (once cache-b is
+            // Running and the reconciler has nothing more to write)
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> list(http, admin).get("cache-b").phase().name().equals("Running"));
+            awaitHit(http, admin);
+            Map<String, WorkspaceView> before = list(http, admin);
+            long hits = lookups(http, "hit");
+            assertThatThrownBy(() -> cp.server().store().inTransaction(tx -> {
+                        Workspace b = tx.workspaces()
+                                .findByName(TestControlPlane.ADMIN, "cache-b")
+                                .orElseThrow();
+                        tx.workspaces().delete(b.id(), b.version());
+                        throw new IllegalStateException("roll back");
+                    }))
+                    .hasMessage("roll back");
+            assertThat(list(http, admin)).isEqualTo(before);
+            assertThat(lookups(http, "hit")).isGreaterThan(hits);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void aCallerNeverGetsAnotherCallersOrTheirFormerRolesAnswer(String backend) throws Exception {
+        try (TestControlPlane cp = start(database(backend))) {
+            TestHttp http = cp.http();
+            String admin = cp.adminToken();
+            TestControlPlane.Credentials carol = cp.createUser("cache-carol", false);
+            TestControlPlane.Credentials dave = cp.createUser("cache-dave", false);
+            created(http, carol.token(), "carols");
+            created(http, dave.token(), "daves");
+            created(http, admin, "admins");
+            // the same URL for every caller, each asked twice (the second answer from the cache)
+            for (int round = 0; round < 2; round++) {
+                assertThat(list(http, carol.token()).keySet()).containsExactly("carols");
+                assertThat(list(http, dave.token()).keySet()).containsExactly("daves");
+                assertThat(list(http, admin).keySet()).containsExactlyInAnyOrder("carols", "daves", "admins");
+            }
+            // a role change is a write of the users table, not of workspaces: the key has the role
+            HttpResponse<String> r =
+                    http.send("PATCH", "/api/v1/users/" + carol.name(), admin, "{\"role\":\"auditor\"}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(list(http, carol.token()).keySet()).containsExactlyInAnyOrder("carols", "daves", "admins");
+            // query parameters are part of the key: owner=me, a filter, a smaller page
+            assertThat(list(http, carol.token(), "?owner=me").keySet()).containsExactly("carols");
+            assertThat(list(http, admin, "?owner=" + dave.name()).keySet()).containsExactly("daves");
+            HttpResponse<String> page = http.get("/api/v1/workspaces?limit=1", admin);
+            assertThat(TestHttp.read(page, new TypeReference<List<WorkspaceView>>() {}))
+                    .hasSize(1);
+            assertThat(page.headers().firstValue("Link")).isPresent();
+            HttpResponse<String> cached = http.get("/api/v1/workspaces?limit=1", admin);
+            assertThat(cached.body()).isEqualTo(page.body());
+            assertThat(cached.headers().firstValue("Link"))
+                    .isEqualTo(page.headers().firstValue("Link"));
+        }
+    }
+
+    /** Lists until an answer comes from the cache (when the reconciler has stopped writing). */
+    private static void awaitHit(TestHttp http, String token) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            long hits = lookups(http, "hit");
+            list(http, token);
+            return lookups(http, "hit") > hits;
+        });
+    }
+
+    private static void created(TestHttp http, String token, String name) {
+        HttpResponse<String> r =
+                http.post("/api/v1/workspaces", token, "{\"name\":\"" + name + "\",\"template\":\"fake\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    private static Map<String, WorkspaceView> list(TestHttp http, String token) {
+        return list(http, token, "");
+    }
+
+    private static Map<String, WorkspaceView> list(TestHttp http, String token, String query) {
+        HttpResponse<String> r = http.get("/api/v1/workspaces" + query, token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return TestHttp.read(r, new TypeReference<List<WorkspaceView>>() {}).stream()
+                .collect(Collectors.toMap(WorkspaceView::name, w -> w));
+    }
+
+    private static long lookups(TestHttp http, String result) {
+        HttpResponse<String> r = http.get("/metrics", "");
+        Matcher m = LOOKUPS.matcher(r.body());
+        while (m.find()) if (m.group(1).equals(result)) return (long) Double.parseDouble(m.group(2));
+        throw new AssertionError("no hangar_list_cache_lookups_total{result=\"" + result + "\"} in /metrics");
+    }
+}
