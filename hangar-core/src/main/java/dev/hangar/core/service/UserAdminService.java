@@ -4,6 +4,7 @@ import dev.hangar.core.domain.ConflictException;
 import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.Role;
+import dev.hangar.core.domain.StaleVersionException;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
 import dev.hangar.core.domain.Workspace;
@@ -110,13 +111,46 @@ public final class UserAdminService {
      * @throws NotFoundException when there is no such user, or the transfer target does not exist
      * @throws ConflictException field {@code name} for the last enabled admin; field {@code
      *     workspaces} when the user owns workspaces and the policy is {@link WorkspacePolicy.Refuse};
-     *     field {@code transfer-to} when the target has a workspace or lab of the same name
+     *     field {@code transfer-to} when the target has a workspace or lab of the same name; {@link
+     *     StaleVersionException} only when a moved workspace's row kept changing through five tries
+     *     (each try is the whole transaction again on fresh rows)
      * @throws QuotaExceededException field {@code transfer-to.<limit>} when the moved workspaces
      *     would take the target past a quota (the message names the limit and both users)
      * @throws ValidationException field {@code transfer-to} when the target is the user themselves
      */
     public void delete(User actor, String name, WorkspacePolicy policy) {
-        List<String> toDelete = store.inTransaction(tx -> {
+        List<String> toDelete;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                toDelete = deleteOnce(actor, name, policy);
+                break;
+            } catch (StaleVersionException e) {
+                // The reconciler saved one of the moved workspaces between this transaction's read
+                // and its write (a new workspace's first passes do): redo the whole transfer on the
+                // fresh rows, as WorkspaceService does for a user's change.
+                if (attempt == WorkspaceService.CHANGE_ATTEMPTS) throw e;
+            }
+        }
+        if (policy instanceof WorkspacePolicy.DeleteWorkspaces) {
+            // The normal delete, one by one (each wakes the reconciler); then the user goes. A crash
+            // in between leaves the user with workspaces being deleted: running delete again finishes.
+            for (String ws : toDelete) workspaces.delete(actor, name, ws);
+            store.inTransaction(tx -> {
+                User u = existing(tx, name);
+                requireAnotherAdmin(tx, u, "delete");
+                return tx.users().delete(name);
+            });
+        }
+    }
+
+    /**
+     * The transaction of {@link #delete}: refuses, transfers or lists the workspaces to delete.
+     *
+     * @return the names of the workspaces the {@link WorkspacePolicy.DeleteWorkspaces} policy deletes
+     *     next, empty for the other policies
+     */
+    private List<String> deleteOnce(User actor, String name, WorkspacePolicy policy) {
+        return store.inTransaction(tx -> {
             User u = existing(tx, name);
             requireAnotherAdmin(tx, u, "delete");
             List<Workspace> owned = tx.workspaces().list(WorkspaceFilter.ownedBy(name));
@@ -145,16 +179,6 @@ public final class UserAdminService {
                 }
             }
         });
-        if (policy instanceof WorkspacePolicy.DeleteWorkspaces) {
-            // The normal delete, one by one (each wakes the reconciler); then the user goes. A crash
-            // in between leaves the user with workspaces being deleted: running delete again finishes.
-            for (String ws : toDelete) workspaces.delete(actor, name, ws);
-            store.inTransaction(tx -> {
-                User u = existing(tx, name);
-                requireAnotherAdmin(tx, u, "delete");
-                return tx.users().delete(name);
-            });
-        }
     }
 
     private void transfer(Store tx, User actor, List<Workspace> owned, String from, String to) {

@@ -309,9 +309,9 @@ public final class WorkspaceService {
      * reconciler's first pass updates a new workspace's row at about the moment a quick {@code
      * delete} after {@code create} reads it (PostgreSQL's read committed let 23-53 % of those fail
      * with 409 in the API latency benchmark). The change is a desired state, so redoing it on the
-     * fresh row is what the user asked for.
+     * fresh row is what the user asked for. {@link UserAdminService#delete} retries a transfer as often.
      */
-    private static final int CHANGE_ATTEMPTS = 5;
+    static final int CHANGE_ATTEMPTS = 5;
 
     private Workspace change(User actor, String owner, String name, Action action) {
         for (int attempt = 1; ; attempt++) {

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * A user's change (start, stop, restart, delete) that loses the race for the row to another writer
  * (the reconciler's pass saving the same workspace between the change's read and its write) is
  * redone on the fresh row instead of answering 409: the benchmark saw 23-53 % of quick
- * delete-after-create calls fail that way on PostgreSQL.
+ * delete-after-create calls fail that way on PostgreSQL. The same holds for a user's deletion that
+ * transfers their workspaces (ListPageCacheTest met its 409 on PostgreSQL).
  */
 class WorkspaceServiceRaceTest {
     private static final Instant NOW = Instant.parse("2026-12-03T08:00:00Z");
@@ -54,6 +55,27 @@ class WorkspaceServiceRaceTest {
         assertThat(store.allEvents().stream().map(WorkspaceEvent::type).filter("delete"::equals))
                 .hasSize(1);
         assertThat(enqueued).containsExactly(id);
+    }
+
+    @Test
+    void aUserDeletionWhoseTransferLostARowToTheReconcilerIsRedoneOnTheFreshRows() {
+        WorkspaceService s = service();
+        User admin = new User("root", Role.ADMIN, false, NOW);
+        User bob = new User("bob", Role.MEMBER, false, NOW);
+        store.users().insert(admin);
+        store.users().insert(bob);
+        String id = s.create(ALICE, CreateWorkspace.named("moved")).id();
+        // the reconciler saves the row twice between the transfer's read and its write
+        store.failNextUpdatesAsStale(2);
+
+        new UserAdminService(store, Clock.fixed(NOW, ZoneOffset.UTC), s)
+                .delete(admin, ALICE.name(), new UserAdminService.WorkspacePolicy.TransferTo(bob.name()));
+
+        assertThat(store.workspaces().find(id).orElseThrow().owner()).isEqualTo("bob");
+        assertThat(store.users().find(ALICE.name())).isEmpty();
+        // one transfer recorded, not one per attempt
+        assertThat(store.allEvents().stream().map(WorkspaceEvent::type).filter("transferred"::equals))
+                .hasSize(1);
     }
 
     @Test
