@@ -1,12 +1,7 @@
 package dev.hangar.testing.bench;
 
-import dev.hangar.core.domain.DesiredState;
-import dev.hangar.core.domain.Phase;
-import dev.hangar.core.domain.Workspace;
-import dev.hangar.core.domain.WorkspaceParameters;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.core.service.HostKeys;
-import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.testing.TestControlPlane;
 import java.net.URI;
@@ -164,20 +159,8 @@ public final class DashboardPageBench {
             cp.server().store().inTransaction(tx -> {
                 for (int i = first; i < Math.min(to, first + 500); i++) {
                     tx.workspaces()
-                            .insert(new Workspace(
-                                    UUID.randomUUID().toString(),
-                                    new Workspace.Spec(
-                                            "ws-" + i,
-                                            TestControlPlane.ADMIN,
-                                            "fake",
-                                            "fake",
-                                            new WorkspaceParameters(new Resources(1, 512, 1), "fake-image", ""),
-                                            key,
-                                            DesiredState.RUNNING),
-                                    new Workspace.Status(Phase.Running, "", "127.0.0.1", 22, false, 0),
-                                    now,
-                                    now,
-                                    1));
+                            .insert(BenchWorkspaces.running(
+                                    UUID.randomUUID().toString(), "ws-" + i, TestControlPlane.ADMIN, key, now));
                 }
                 return null;
             });

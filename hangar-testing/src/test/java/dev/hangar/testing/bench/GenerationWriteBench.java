@@ -1,12 +1,9 @@
 package dev.hangar.testing.bench;
 
-import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
-import dev.hangar.core.domain.WorkspaceParameters;
 import dev.hangar.core.secret.SecretKeyFile;
 import dev.hangar.core.service.HostKeys;
-import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.store.JdbiStore;
 import dev.hangar.store.RootSafePostgres;
@@ -186,21 +183,7 @@ public final class GenerationWriteBench {
             for (int i = 0; i < n; i++) {
                 String id = UUID.randomUUID().toString();
                 ids.add(id);
-                tx.workspaces()
-                        .insert(new Workspace(
-                                id,
-                                new Workspace.Spec(
-                                        "w-" + i,
-                                        "bench",
-                                        "fake",
-                                        "fake",
-                                        new WorkspaceParameters(new Resources(1, 512, 1), "fake-image", ""),
-                                        key,
-                                        DesiredState.RUNNING),
-                                new Workspace.Status(Phase.Running, "", "127.0.0.1", 22, false, 0),
-                                now,
-                                now,
-                                1));
+                tx.workspaces().insert(BenchWorkspaces.running(id, "w-" + i, "bench", key, now));
             }
             return null;
         });

@@ -1,12 +1,9 @@
 package dev.hangar.testing.bench;
 
-import dev.hangar.core.domain.DesiredState;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Workspace;
-import dev.hangar.core.domain.WorkspaceParameters;
 import dev.hangar.core.reconcile.WorkspaceReconciler;
 import dev.hangar.core.service.HostKeys;
-import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.store.JdbiStore;
 import dev.hangar.store.RootSafePostgres;
@@ -347,20 +344,7 @@ public final class ListWorkspacesBench {
                 for (int i = from; i < Math.min(n, from + 500); i++) {
                     String owner = i < 10 ? "bench-small" : TestControlPlane.ADMIN;
                     tx.workspaces()
-                            .insert(new Workspace(
-                                    UUID.randomUUID().toString(),
-                                    new Workspace.Spec(
-                                            "ws-" + i,
-                                            owner,
-                                            "fake",
-                                            "fake",
-                                            new WorkspaceParameters(new Resources(1, 512, 1), "fake-image", ""),
-                                            key,
-                                            DesiredState.RUNNING),
-                                    new Workspace.Status(Phase.Running, "", "127.0.0.1", 22, false, 0),
-                                    now,
-                                    now,
-                                    1));
+                            .insert(BenchWorkspaces.running(UUID.randomUUID().toString(), "ws-" + i, owner, key, now));
                 }
                 return null;
             });
