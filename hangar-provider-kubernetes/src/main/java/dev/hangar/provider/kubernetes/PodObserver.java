@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -136,17 +135,8 @@ final class PodObserver {
 
     private Optional<SshEndpoint> endpoint(WorkspaceSpec spec, WorkspaceNames names, Pod pod) {
         if (settings.serviceRoutable()) {
-            Service service = client.services()
-                    .inNamespace(settings.namespace())
-                    .withName(names.service())
-                    .get();
-            String ip = service == null || service.getSpec() == null
-                    ? null
-                    : service.getSpec().getClusterIP();
-            if (ip == null || ip.isBlank() || "None".equals(ip)) {
-                return Optional.empty();
-            }
-            return Optional.of(new SshEndpoint(ip, WorkspaceManifests.SERVICE_PORT));
+            return ServiceClusterIp.of(client, settings.namespace(), names.service())
+                    .map(ip -> new SshEndpoint(ip, WorkspaceManifests.SERVICE_PORT));
         }
         return Optional.of(portForwards.open(
                 spec.id(), settings.namespace(), names.pod(), pod.getMetadata().getUid()));

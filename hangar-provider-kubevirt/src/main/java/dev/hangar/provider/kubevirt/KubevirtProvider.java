@@ -3,6 +3,7 @@ package dev.hangar.provider.kubevirt;
 import dev.hangar.provider.kubernetes.KubernetesProvider;
 import dev.hangar.provider.kubernetes.NamedDeletion;
 import dev.hangar.provider.kubernetes.ObjectApplier;
+import dev.hangar.provider.kubernetes.ServiceClusterIp;
 import dev.hangar.provider.spi.ConsoleEndpoint;
 import dev.hangar.provider.spi.ManifestRenderer;
 import dev.hangar.provider.spi.Observation;
@@ -15,7 +16,6 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Path;
@@ -378,17 +378,10 @@ public final class KubevirtProvider implements WorkspaceProvider {
             String uid = Objects.requireNonNullElse(vmi.getMetadata().getUid(), "");
             return ssh.check(spec, portForwards.open(spec.id(), settings.namespace(), names.virtualMachine(), uid));
         }
-        Service service = client.services()
-                .inNamespace(settings.namespace())
-                .withName(names.service())
-                .get();
-        String ip = service == null || service.getSpec() == null
-                ? null
-                : service.getSpec().getClusterIP();
-        if (ip == null || ip.isBlank() || "None".equals(ip)) {
-            return new Observation.Starting("VM running; waiting for a ClusterIP on Service " + names.service());
-        }
-        return ssh.check(spec, new SshEndpoint(ip, KubevirtManifests.SSH_PORT));
+        return ServiceClusterIp.of(client, settings.namespace(), names.service())
+                .map(ip -> ssh.check(spec, new SshEndpoint(ip, KubevirtManifests.SSH_PORT)))
+                .orElseGet(() ->
+                        new Observation.Starting("VM running; waiting for a ClusterIP on Service " + names.service()));
     }
 
     private void requireKubevirt() {
