@@ -19,8 +19,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Pod workspaces on Kubernetes: provider type {@value #TYPE}.
@@ -29,10 +32,10 @@ import java.util.Optional;
  * ObjectApplier} (server-side apply: one PATCH per object, the API server being the ownership guard;
  * {@link ServerSideApplier}), at about kubectl's cost: for a stop, or a workspace this provider has
  * written before, the StatefulSet first (its answer carries the uid the Secret, claim and Service
- * point to as owner), then those; for a start of a workspace it has not written yet (new, or after a
- * restart) it reads the StatefulSet once, and when it is missing writes it with 0 replicas, then the
- * dependents, then the StatefulSet with 1 replica, so the pod never starts before its Secret and
- * volume claim exist. A crash between writes leaves objects the next, identical apply completes. The
+ * point to as owner), then those all at once ({@link ParallelWrites}); for a start of a workspace it
+ * has not written yet (new, or after a restart) it reads the StatefulSet once, and when it is
+ * missing writes it with 0 replicas, then the dependents (at once), then the StatefulSet with 1
+ * replica, so the pod never starts before its Secrets and volume claim exist. A crash between writes leaves objects the next, identical apply completes. The
  * observation that {@code apply} returns starts from the writes' answers (StatefulSet, claim): the
  * pod is read only when the StatefulSet does not prove there is none, events only while the pod is
  * not ready. So a stopped workspace costs 4 requests to create (kubectl's 4 applies) and 4 reads
@@ -44,7 +47,8 @@ import java.util.Optional;
  *
  * <p>{@link #delete} closes the workspace's port-forward and lets {@link WorkspaceDeletion} remove its
  * objects by name, then by label (4 requests while something is found, Stopping; Absent once a
- * sweep by label finds nothing).
+ * sweep by label finds nothing). The {@code delete} phase timing is reported once, with the Absent
+ * answer ({@link DeletionTimer}).
  *
  * <p>API access used (see deploy/README.md for the Role): get/list/create/patch/deletecollection on
  * statefulsets, secrets, persistentvolumeclaims; get/list/create/patch/delete on services (a leftover
@@ -69,11 +73,11 @@ public final class KubernetesProvider implements WorkspaceProvider {
     private final NodeImageLoader nodeImages;
     private final Clock clock;
     private final boolean ownsClient;
-    /** The replicas this provider last wrote per workspace id, so a known workspace's apply needs no read. */
     private final WorkspaceDeletion deletion;
-
+    private final DeletionTimer deletionTimer;
     private final PodObserver observer;
 
+    /** The replicas this provider last wrote per workspace id, so a known workspace's apply needs no read. */
     private final java.util.concurrent.ConcurrentMap<String, Known> written =
             new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -99,6 +103,7 @@ public final class KubernetesProvider implements WorkspaceProvider {
         this.terminal = new PodTerminal(client, settings.namespace());
         this.nodeImages = new NodeImageLoader(client);
         this.deletion = new WorkspaceDeletion(client, settings.namespace());
+        this.deletionTimer = new DeletionTimer(clock);
         this.observer = new PodObserver(client, settings, portForwards, deletion);
         this.ownsClient = ownsClient;
     }
@@ -220,25 +225,30 @@ public final class KubernetesProvider implements WorkspaceProvider {
 
     /**
      * Writes the Secrets, claim and Service (the user-secrets Secret only on a start: a stop's spec
-     * carries none).
+     * carries none) all at once ({@link ParallelWrites}): each refers to the StatefulSet, none to
+     * another, so a workspace's write costs the slowest of them rather than the sum. Same requests and
+     * bodies as one after another; every write runs to its end even when another fails.
      *
      * @return the claim as the API server answered
      */
     private PersistentVolumeClaim applyDependents(WorkspaceObjects owned, PowerState desired) {
-        PersistentVolumeClaim claim = null;
+        List<Supplier<HasMetadata>> writes = new ArrayList<>();
+        int claimAt = -1;
         for (HasMetadata dependent : owned.dependents()) {
             if (dependent == owned.homeClaim()) {
-                claim = applier.write(
+                claimAt = writes.size();
+                writes.add(() -> applier.write(
                                 owned.homeClaim(),
                                 (live, want) -> owned.withExistingClaim(live).homeClaim())
-                        .object();
+                        .object());
             } else if (dependent == owned.userSecrets()) {
-                if (desired == PowerState.RUNNING) applyUserSecrets(owned.userSecrets());
+                if (desired == PowerState.RUNNING) writes.add(() -> applyUserSecrets(owned.userSecrets()));
             } else {
-                applier.apply(dependent);
+                writes.add(() -> applier.apply(dependent));
             }
         }
-        return Objects.requireNonNull(claim, "claim");
+        if (claimAt < 0) throw new IllegalStateException("a workspace's dependents include its home claim");
+        return (PersistentVolumeClaim) ParallelWrites.all(writes).get(claimAt);
     }
 
     /**
@@ -246,18 +256,18 @@ public final class KubernetesProvider implements WorkspaceProvider {
      * the owner deleted, which a merge patch cannot remove and a server-side apply keeps when an
      * earlier field manager set it), deletes it and writes it again without.
      */
-    private void applyUserSecrets(Secret desired) {
+    private Secret applyUserSecrets(Secret desired) {
         Secret applied = applier.apply(desired);
         java.util.Set<String> want = desired.getData() == null
                 ? java.util.Set.of()
                 : desired.getData().keySet();
-        if (applied.getData() == null || want.containsAll(applied.getData().keySet())) return;
+        if (applied.getData() == null || want.containsAll(applied.getData().keySet())) return applied;
         deletion.deleteNamed(
                 "Secret",
                 client.secrets().inNamespace(desired.getMetadata().getNamespace()),
                 desired.getMetadata().getName(),
                 workspaceId(desired));
-        applier.apply(desired);
+        return applier.apply(desired);
     }
 
     /**
@@ -312,11 +322,9 @@ public final class KubernetesProvider implements WorkspaceProvider {
         portForwards.close(spec.id());
         written.remove(spec.id());
         applier.forget(spec.id());
-        Instant start = clock.instant();
+        deletionTimer.calling(spec.id());
         try {
-            Observation result = deletion.delete(spec, listener);
-            listener.phaseTiming("delete", Duration.between(start, clock.instant()));
-            return result;
+            return deletionTimer.answered(spec.id(), deletion.delete(spec, listener), listener);
         } catch (KubernetesClientException e) {
             throw translate("deleting workspace " + spec.owner() + "/" + spec.name(), e);
         }

@@ -11,8 +11,6 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.spi.WorkspaceTerminal;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -48,27 +46,7 @@ class DeployRbacTest {
             provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
             provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
             // The pod the StatefulSet controller and kubelet would make, first pending, then ready.
-            StatefulSet sts = cluster.client
-                    .apps()
-                    .statefulSets()
-                    .inNamespace(NS)
-                    .withName(WorkspaceNames.of(spec.owner(), spec.name()).base())
-                    .get();
-            Pod pod = new PodBuilder()
-                    .withNewMetadata()
-                    .withName(sts.getMetadata().getName() + "-0")
-                    .withNamespace(NS)
-                    .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
-                    .endMetadata()
-                    .withSpec(sts.getSpec().getTemplate().getSpec())
-                    .withNewStatus()
-                    .withPhase("Running")
-                    .addNewCondition()
-                    .withType("Ready")
-                    .withStatus("True")
-                    .endCondition()
-                    .endStatus()
-                    .build();
+            Pod pod = WorkspacePods.ready(WorkspacePods.fromTemplate(cluster, NS, spec));
             cluster.client.pods().inNamespace(NS).resource(pod).create();
             provider.observe(spec); // not ready yet (status not written): reads events
             cluster.client.pods().inNamespace(NS).resource(pod).updateStatus();

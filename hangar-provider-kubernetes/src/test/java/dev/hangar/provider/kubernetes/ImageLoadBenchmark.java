@@ -1,9 +1,9 @@
 package dev.hangar.provider.kubernetes;
 
+import dev.hangar.provider.kubernetes.bench.BenchNamespace;
 import dev.hangar.provider.spi.NodeImages;
 import dev.hangar.provider.spi.NodeImages.NodeProgress;
 import dev.hangar.provider.spi.NodeImages.Phase;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -64,13 +64,7 @@ public final class ImageLoadBenchmark {
                 List.of(opts.getOrDefault("transports", "exec,port-forward").split(","));
         Path dir = Files.createTempDirectory("image-load-bench");
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(namespace)
-                            .endMetadata()
-                            .build())
-                    .serverSideApply();
+            BenchNamespace.ensure(client, namespace);
             String node = opts.getOrDefault(
                     "node", new NodeImageLoader(client).nodes().getFirst());
             double load =

@@ -38,6 +38,9 @@ class KubernetesProviderTest {
     private MockCluster cluster;
     private KubernetesProvider provider;
     private final List<String> events = new CopyOnWriteArrayList<>();
+    /** The phases of the timings reported, in order. */
+    private final List<String> timings = new CopyOnWriteArrayList<>();
+
     private final ProviderListener listener = new ProviderListener() {
         @Override
         public void event(String type, String message) {
@@ -45,7 +48,9 @@ class KubernetesProviderTest {
         }
 
         @Override
-        public void phaseTiming(String phase, Duration duration) {}
+        public void phaseTiming(String phase, Duration duration) {
+            timings.add(phase);
+        }
     };
 
     @BeforeEach
@@ -257,7 +262,11 @@ class KubernetesProviderTest {
         assertThat(namesInNamespace().stream().filter(n -> !n.contains(base(other))))
                 .containsExactlyInAnyOrder("Pod/" + base(spec) + "-0", "Service/" + base(spec));
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Stopping.class);
+        assertThat(timings).as("no delete timing while objects are still found").doesNotContain("delete");
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
+        assertThat(timings)
+                .as("one delete timing per deletion (three calls), not one per call")
+                .containsOnlyOnce("delete");
 
         assertThat(namesInNamespace()).allMatch(n -> n.contains(base(other)), "only the other workspace is left");
         assertThat(namesInNamespace()).hasSize(5);
@@ -532,42 +541,16 @@ class KubernetesProviderTest {
     }
 
     private void createWithStatus(Pod pod) {
-        // The mock treats status as a subresource, as the API server does: create, then write status.
-        cluster.client.pods().inNamespace(NS).resource(pod).create();
-        cluster.client.pods().inNamespace(NS).resource(pod).updateStatus();
+        WorkspacePods.create(cluster, pod);
     }
 
     private Pod readyPod(WorkspaceSpec spec) {
-        return new PodBuilder(pod(spec))
-                .withNewStatus()
-                .withPhase("Running")
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .addNewContainerStatus()
-                .withName("workspace")
-                .withReady(true)
-                .withNewState()
-                .withNewRunning()
-                .endRunning()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build();
+        return WorkspacePods.ready(pod(spec));
     }
 
     /** The pod the StatefulSet controller would create from the template. */
     private Pod pod(WorkspaceSpec spec) {
-        StatefulSet sts = statefulSet(base(spec));
-        return new PodBuilder()
-                .withNewMetadata()
-                .withName(base(spec) + "-0")
-                .withNamespace(NS)
-                .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
-                .endMetadata()
-                .withSpec(sts.getSpec().getTemplate().getSpec())
-                .build();
+        return WorkspacePods.fromTemplate(cluster, NS, spec);
     }
 
     private static String base(WorkspaceSpec spec) {

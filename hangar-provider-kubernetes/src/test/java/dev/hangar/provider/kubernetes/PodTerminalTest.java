@@ -8,9 +8,6 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.spi.WorkspaceTerminal;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
@@ -39,7 +36,8 @@ class PodTerminalTest {
                         new KubernetesProvider(cluster.client, Specs.settings(Map.of()), Clock.systemUTC(), false)) {
             WorkspaceSpec spec = Specs.spec(Map.of());
             provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
-            String pod = runningPod(cluster, spec);
+            String pod =
+                    WorkspacePods.createReady(cluster, NS, spec).getMetadata().getName();
             WorkspaceTerminal terminal = provider.terminal().orElseThrow();
 
             try (WorkspaceTerminal.Session shell = terminal.open(spec, new WorkspaceTerminal.Size(132, 43))) {
@@ -100,38 +98,5 @@ class PodTerminalTest {
             assertThat(off.terminal()).isEmpty();
             assertThat(on.terminal()).isPresent();
         }
-    }
-
-    /**
-     * Creates the pod the StatefulSet controller and kubelet would make: the template's containers,
-     * phase Running, Ready.
-     *
-     * @return its name
-     */
-    static String runningPod(MockCluster cluster, WorkspaceSpec spec) {
-        StatefulSet sts = cluster.client
-                .apps()
-                .statefulSets()
-                .inNamespace(NS)
-                .withName(WorkspaceNames.of(spec.owner(), spec.name()).statefulSet())
-                .get();
-        Pod pod = new PodBuilder()
-                .withNewMetadata()
-                .withName(WorkspaceNames.of(spec.owner(), spec.name()).pod())
-                .withNamespace(NS)
-                .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
-                .endMetadata()
-                .withSpec(sts.getSpec().getTemplate().getSpec())
-                .withNewStatus()
-                .withPhase("Running")
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus()
-                .build();
-        cluster.client.pods().inNamespace(NS).resource(pod).create();
-        cluster.client.pods().inNamespace(NS).resource(pod).updateStatus();
-        return pod.getMetadata().getName();
     }
 }

@@ -1,6 +1,6 @@
 package dev.hangar.provider.kubernetes;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import dev.hangar.provider.kubernetes.bench.BenchNamespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -87,13 +87,7 @@ public final class PortForwardBenchmark {
         long bytes = (long) mib << 20;
         try (KubernetesClient client = new KubernetesClientBuilder().build();
                 PortForwards forwards = new PortForwards(client)) {
-            client.namespaces()
-                    .resource(new NamespaceBuilder()
-                            .withNewMetadata()
-                            .withName(namespace)
-                            .endMetadata()
-                            .build())
-                    .serverSideApply();
+            BenchNamespace.ensure(client, namespace);
             Pod pod = sinkPod(client, namespace, opts.getOrDefault("image", "localhost/hangar/workspace:test"), bytes);
             try {
                 byte[] payload = new byte[(int) bytes];

@@ -7,9 +7,6 @@ import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.mockwebserver.http.WebSocket;
 import java.io.InputStream;
 import java.net.Socket;
@@ -36,8 +33,7 @@ class PortForwardRelayTest {
                         new KubernetesProvider(cluster.client, Specs.settings(Map.of()), Clock.systemUTC(), false)) {
             WorkspaceSpec spec = Specs.spec(Map.of());
             provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
-            String podName = WorkspaceNames.of(spec.owner(), spec.name()).pod();
-            createReadyPod(cluster, spec, podName);
+            WorkspacePods.createReady(cluster, NS, spec);
 
             SshEndpoint ssh = ((Observation.Running) provider.observe(spec)).ssh();
 
@@ -63,30 +59,5 @@ class PortForwardRelayTest {
         void opened(WebSocket ws) {
             ws.send(data(banner, 0, banner.length));
         }
-    }
-
-    private static void createReadyPod(MockCluster cluster, WorkspaceSpec spec, String podName) {
-        StatefulSet sts = cluster.client
-                .apps()
-                .statefulSets()
-                .inNamespace(NS)
-                .withName(WorkspaceNames.of(spec.owner(), spec.name()).statefulSet())
-                .get();
-        Pod pod = new PodBuilder()
-                .withNewMetadata()
-                .withName(podName)
-                .withNamespace(NS)
-                .withLabels(sts.getSpec().getTemplate().getMetadata().getLabels())
-                .endMetadata()
-                .withNewStatus()
-                .withPhase("Running")
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .endCondition()
-                .endStatus()
-                .build();
-        cluster.client.pods().inNamespace(NS).resource(pod).create();
-        cluster.client.pods().inNamespace(NS).resource(pod).updateStatus();
     }
 }

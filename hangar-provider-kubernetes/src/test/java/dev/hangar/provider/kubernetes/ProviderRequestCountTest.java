@@ -6,6 +6,8 @@ import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +82,38 @@ class ProviderRequestCountTest {
             assertThat(second.stream()
                             .filter(r -> r.startsWith("GET ") && !r.contains("/pods/") && !r.contains("/events")))
                     .hasSize(5);
+        }
+    }
+
+    @Test
+    void aStartsDependentsAreInFlightTogetherBetweenTheTwoStatefulSetWrites() throws InterruptedException {
+        RequestsHeldTogether held = new RequestsHeldTogether(
+                4, RequestsHeldTogether.patchOf("/secrets/", "/persistentvolumeclaims/", "/services/"));
+        try (MockCluster cluster = new MockCluster(new ServerSideApplyStandIn());
+                KubernetesClient client = new KubernetesClientBuilder()
+                        .withConfig(cluster.client.getConfiguration())
+                        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("held", held))
+                        .build();
+                KubernetesProvider provider = new KubernetesProvider(
+                        client, Specs.settings(Map.of("apply-mode", "server-side")), Clock.systemUTC(), false)) {
+            WorkspaceSpec spec = Specs.spec(Map.of());
+            cluster.takeRequests();
+
+            provider.apply(spec, PowerState.RUNNING, ProviderListener.NONE);
+            List<String> patches = cluster.takeRequests().stream()
+                    .filter(r -> r.startsWith("PATCH "))
+                    .toList();
+
+            assertThat(held.mostAtOnce())
+                    .as("both Secrets, the claim and the Service wait for one another before they are sent;"
+                            + " sent one after another, each would be held alone")
+                    .isEqualTo(4);
+            assertThat(patches)
+                    .as("the StatefulSet at 0 first (its uid), the 4 dependents, the StatefulSet at 1 last")
+                    .hasSize(6);
+            assertThat(patches.getFirst()).contains("/statefulsets/");
+            assertThat(patches.getLast()).contains("/statefulsets/");
+            assertThat(patches.subList(1, 5)).noneMatch(r -> r.contains("/statefulsets/"));
         }
     }
 

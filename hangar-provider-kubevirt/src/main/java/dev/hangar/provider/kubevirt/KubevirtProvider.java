@@ -1,5 +1,6 @@
 package dev.hangar.provider.kubevirt;
 
+import dev.hangar.provider.kubernetes.DeletionTimer;
 import dev.hangar.provider.kubernetes.KubernetesProvider;
 import dev.hangar.provider.kubernetes.NamedDeletion;
 import dev.hangar.provider.kubernetes.ObjectApplier;
@@ -96,6 +97,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
     private final LauncherConsoleLog consoleLog;
     private final RootDiskPreconditions rootDisks;
     private final VmDeletion deletion;
+    private final DeletionTimer deletionTimer;
     private final Clock clock;
     private final boolean ownsClient;
     private final AtomicBoolean discovered = new AtomicBoolean();
@@ -149,6 +151,7 @@ public final class KubevirtProvider implements WorkspaceProvider {
         this.consoleLog = new LauncherConsoleLog(client);
         this.rootDisks = new RootDiskPreconditions(client, settings);
         this.deletion = new VmDeletion(client, settings.namespace());
+        this.deletionTimer = new DeletionTimer(clock);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ownsClient = ownsClient;
     }
@@ -301,16 +304,14 @@ public final class KubevirtProvider implements WorkspaceProvider {
 
     @Override
     public Observation delete(WorkspaceSpec spec, ProviderListener listener) {
-        Instant start = clock.instant();
+        deletionTimer.calling(spec.id());
         portForwards.close(spec.id());
         consoles.close(spec.id());
         written.remove(spec.id());
         applier.forget(spec.id());
         try {
             requireKubevirt();
-            Observation result = deletion.delete(spec, listener);
-            listener.phaseTiming("delete", Duration.between(start, clock.instant()));
-            return result;
+            return deletionTimer.answered(spec.id(), deletion.delete(spec, listener), listener);
         } catch (KubernetesClientException e) {
             throw KubernetesProvider.translate("deleting workspace " + spec.owner() + "/" + spec.name(), e);
         }

@@ -4,23 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.provider.kubernetes.ApplyMode;
 import dev.hangar.provider.kubernetes.MergePatchApplier;
 import dev.hangar.provider.kubernetes.ObjectApplier;
+import dev.hangar.provider.kubernetes.ParallelWrites;
 import dev.hangar.provider.kubernetes.ServerSideApplier;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.zjsonpatch.JsonDiff;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 
 /**
  * Writes the workspace's objects with the Pod provider's semantics ({@link ObjectApplier}: the live
@@ -59,45 +56,19 @@ final class VmObjectApplier {
     }
 
     /**
-     * {@link #apply} of independent objects (none refers to another's answer), all at once: one
-     * virtual thread per object, so their requests are in flight together (multiplexed on the
-     * client's connection) and the call takes about as long as the slowest one rather than the sum.
-     * Each object is written exactly as {@link #apply} writes it alone; every write runs to its end
-     * even when another fails.
+     * {@link #apply} of independent objects (none refers to another's answer), all at once ({@link
+     * ParallelWrites}: their requests are in flight together and the call takes about as long as the
+     * slowest one rather than the sum). Each object is written exactly as {@link #apply} writes it
+     * alone; every write runs to its end even when another fails.
      *
      * @return the live objects after the calls, in the order of {@code desired}
      * @throws RuntimeException the first failure in the order of {@code desired} (the others'
      *     added as suppressed), as {@link #write} throws it
      */
     List<HasMetadata> applyAll(List<? extends HasMetadata> desired) {
-        List<Future<HasMetadata>> writes = new ArrayList<>(desired.size());
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (HasMetadata object : desired) writes.add(threads.submit(() -> apply(object)));
-        } // close() waits for every write
-        List<HasMetadata> live = new ArrayList<>(desired.size());
-        RuntimeException failure = null;
-        for (Future<HasMetadata> write : writes) {
-            RuntimeException e;
-            switch (write.state()) {
-                case SUCCESS -> {
-                    live.add(write.resultNow());
-                    continue;
-                }
-                case FAILED -> {
-                    Throwable cause = write.exceptionNow();
-                    if (cause instanceof Error error) throw error;
-                    // apply throws no checked exception: anything else is a RuntimeException
-                    e = cause instanceof RuntimeException r ? r : new IllegalStateException("applying", cause);
-                }
-                // cancelled: close() was interrupted (and has set the interrupt flag again)
-                default ->
-                    e = new KubernetesClientException("interrupted while applying " + desired.size() + " objects");
-            }
-            if (failure == null) failure = e;
-            else failure.addSuppressed(e);
-        }
-        if (failure != null) throw failure;
-        return live;
+        return ParallelWrites.all(desired.stream()
+                .map(object -> (Supplier<HasMetadata>) () -> apply(object))
+                .toList());
     }
 
     /**

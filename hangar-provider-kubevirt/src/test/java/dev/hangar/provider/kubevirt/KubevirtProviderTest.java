@@ -46,6 +46,9 @@ class KubevirtProviderTest {
     private KubevirtProvider provider;
     private final List<SshEndpoint> probed = new CopyOnWriteArrayList<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
+    /** The phases of the timings reported, in order. */
+    private final List<String> timings = new CopyOnWriteArrayList<>();
+
     private final ProviderListener listener = new ProviderListener() {
         @Override
         public void event(String type, String message) {
@@ -53,7 +56,9 @@ class KubevirtProviderTest {
         }
 
         @Override
-        public void phaseTiming(String phase, Duration duration) {}
+        public void phaseTiming(String phase, Duration duration) {
+            timings.add(phase);
+        }
     };
 
     @BeforeEach
@@ -387,7 +392,11 @@ class KubevirtProviderTest {
         // By name first (VM, Secret, DataVolume); the mock has no garbage collector, so the next call
         // finds the Service and CDI's claim by name and removes them.
         assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Stopping.class);
+        assertThat(timings).as("no delete timing while objects are still found").doesNotContain("delete");
         deleteUntilAbsent(spec);
+        assertThat(timings)
+                .as("one delete timing per deletion, not one per call")
+                .containsOnlyOnce("delete");
         assertThat(names()).containsExactlyInAnyOrderElementsOf(othersObjects);
         assertThat(cluster.client
                         .configMaps()

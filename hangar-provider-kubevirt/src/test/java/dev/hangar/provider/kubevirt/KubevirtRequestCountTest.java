@@ -3,6 +3,7 @@ package dev.hangar.provider.kubevirt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hangar.provider.kubernetes.MockCluster;
+import dev.hangar.provider.kubernetes.RequestsHeldTogether;
 import dev.hangar.provider.kubernetes.ServerSideApplyStandIn;
 import dev.hangar.provider.spi.CloudInitConfig;
 import dev.hangar.provider.spi.Observation;
@@ -12,15 +13,9 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.BasicBuilder;
-import io.fabric8.kubernetes.client.http.HttpRequest;
-import io.fabric8.kubernetes.client.http.Interceptor;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,7 +55,8 @@ class KubevirtRequestCountTest {
 
     @Test
     void theSecretServiceAndDataVolumeAreInFlightTogetherAfterTheVm() throws InterruptedException {
-        DependentsHeld held = new DependentsHeld();
+        RequestsHeldTogether held =
+                new RequestsHeldTogether(3, RequestsHeldTogether.patchOf("/secrets/", "/services/", "/datavolumes/"));
         try (MockCluster cluster = new MockCluster(new ServerSideApplyStandIn());
                 KubernetesClient client = new KubernetesClientBuilder()
                         .withConfig(cluster.client.getConfiguration())
@@ -75,38 +71,11 @@ class KubevirtRequestCountTest {
             assertThat(provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE))
                     .isInstanceOf(Observation.Stopped.class);
 
-            assertThat(held.mostAtOnce.get())
+            assertThat(held.mostAtOnce())
                     .as("the three dependents' applies wait for one another before they are sent; sent one"
                             + " after another, each would be held alone")
                     .isEqualTo(3);
             assertThat(cluster.takeRequests()).hasSize(4).first().asString().contains("/virtualmachines/");
-        }
-    }
-
-    /**
-     * Holds each apply of a Secret, Service or DataVolume on its way out of the client until all three
-     * are on their way (at most 5 s), counting how many were held at once.
-     */
-    private static final class DependentsHeld implements Interceptor {
-        private final CountDownLatch arrived = new CountDownLatch(3);
-        private final AtomicInteger held = new AtomicInteger();
-        final AtomicInteger mostAtOnce = new AtomicInteger();
-
-        @Override
-        public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
-            String path = request.uri().getPath();
-            if (request.method().equals("PATCH")
-                    && (path.contains("/secrets/") || path.contains("/services/") || path.contains("/datavolumes/"))) {
-                mostAtOnce.accumulateAndGet(held.incrementAndGet(), Math::max);
-                arrived.countDown();
-                try {
-                    arrived.await(5, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    held.decrementAndGet();
-                }
-            }
         }
     }
 

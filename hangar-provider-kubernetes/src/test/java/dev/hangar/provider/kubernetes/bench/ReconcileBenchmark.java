@@ -12,7 +12,6 @@ import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -108,15 +107,7 @@ public final class ReconcileBenchmark {
                     namespace,
                     count,
                     settings.applyMode().setting());
-            if (client.namespaces().withName(namespace).get() == null) {
-                client.namespaces()
-                        .resource(new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(namespace)
-                                .endMetadata()
-                                .build())
-                        .create();
-            }
+            BenchNamespace.ensure(client, namespace);
             List<String[]> rows = new ArrayList<>();
             try (KubernetesProvider provider = new KubernetesProvider(client, settings, Clock.systemUTC(), false)) {
                 for (int concurrency : concurrencies) {

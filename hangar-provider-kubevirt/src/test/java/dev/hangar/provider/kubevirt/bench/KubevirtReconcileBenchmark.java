@@ -7,6 +7,7 @@ import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.parallel;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.row;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.withRequests;
 
+import dev.hangar.provider.kubernetes.bench.BenchNamespace;
 import dev.hangar.provider.kubernetes.bench.ReconcileBenchmark;
 import dev.hangar.provider.kubevirt.KubevirtManifests;
 import dev.hangar.provider.kubevirt.KubevirtProvider;
@@ -20,7 +21,6 @@ import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.vm.ImageCatalog;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -98,15 +98,7 @@ public final class KubevirtReconcileBenchmark {
                     settings.cluster().applyMode().setting(),
                     concurrency);
             installCrdsIfMissing(client);
-            if (client.namespaces().withName(namespace).get() == null) {
-                client.namespaces()
-                        .resource(new NamespaceBuilder()
-                                .withNewMetadata()
-                                .withName(namespace)
-                                .endMetadata()
-                                .build())
-                        .create();
-            }
+            BenchNamespace.ensure(client, namespace);
             Path consoles = Files.createTempDirectory("kv-bench-console");
             try (KubevirtProvider provider = new KubevirtProvider(
                     client,
