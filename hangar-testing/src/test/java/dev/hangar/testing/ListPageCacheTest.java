@@ -7,25 +7,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.store.EmbeddedPostgresExtension;
 import dev.hangar.store.JdbiStore;
-import dev.hangar.store.RootSafePostgres;
 import dev.hangar.store.StoreConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,34 +37,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * cache is used at all.
  */
 class ListPageCacheTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final Pattern LOOKUPS =
             Pattern.compile("hangar_list_cache_lookups_total\\{result=\"(hit|miss)\"} ([0-9.E]+)");
-    private static EmbeddedPostgres postgres;
+
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension("list_cache");
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = RootSafePostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) postgres.close();
-    }
-
     /** @return a new empty database of {@code backend} */
     private StoreConfig database(String backend) throws Exception {
         if (backend.equals("sqlite")) return StoreConfig.sqlite(tmp.resolve("list-cache.db"));
-        String name = "list_cache_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
-                Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name);
-        }
-        return new StoreConfig(
-                "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name, "postgres", "postgres");
+        return new StoreConfig(POSTGRES.newDatabase(), "postgres", "postgres");
     }
 
     private static TestControlPlane start(StoreConfig db) {
