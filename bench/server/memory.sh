@@ -10,7 +10,10 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
-JAVA_HOME=$("$ROOT/bin/find-jdk" 25) ./mvnw -o -q -B -pl hangar-testing -am test-compile
-JAVA_HOME=$("$ROOT/bin/find-jdk" 25) ./mvnw -o -q -B -pl hangar-testing -Pbench test -Dtest=none \
+JAVA_HOME=$("$ROOT/bin/find-jdk" 25)
+export JAVA_HOME
+# -am: the reactor builds the modules hangar-testing needs (~/.m2 holds no hangar snapshots, so
+# without it the bench would not resolve, or would run stale code); their tests are skipped by -Dtest=none.
+./mvnw -o -q -B -pl hangar-testing -am -Pbench test -Dtest=none \
   -Dsurefire.failIfNoSpecifiedTests=false -Dbench.class=ServerMemoryBench -Dbench.args="$*" \
   | grep -E 'RSS|load average'

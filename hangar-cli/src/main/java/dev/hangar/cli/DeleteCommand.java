@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -23,10 +22,8 @@ final class DeleteCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Workspace name.")
     String name;
 
-    @Option(
-            names = {"-y", "--yes"},
-            description = "Do not ask for confirmation (needed when standard input is not a terminal).")
-    boolean yes;
+    @Mixin
+    YesOption yes;
 
     @Mixin
     OwnerOption owner;
@@ -42,7 +39,7 @@ final class DeleteCommand implements Callable<Integer> {
     public Integer call() {
         if (!Confirmation.confirmed(
                 ctx,
-                yes,
+                yes.yes,
                 "delete workspace " + name,
                 "Delete workspace " + name + " and its disk? This cannot be undone. [y/N] ")) {
             ctx.err().println("not deleted");

@@ -269,10 +269,8 @@ final class LabCommand {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
-        @Option(
-                names = {"-y", "--yes"},
-                description = "Do not ask for confirmation (needed when standard input is not a terminal).")
-        boolean yes;
+        @Mixin
+        YesOption yes;
 
         @Mixin
         OwnerOption owner;
@@ -287,7 +285,7 @@ final class LabCommand {
         @Override
         public Integer call() {
             try (HangarClient client = ServerConnection.open(ctx)) {
-                if (!yes) {
+                if (!yes.yes) {
                     LabView l = client.labs().get(name, owner.owner);
                     if (!Confirmation.confirmed(
                             ctx,

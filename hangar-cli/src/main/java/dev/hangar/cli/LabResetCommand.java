@@ -40,10 +40,8 @@ final class LabResetCommand implements Callable<Integer> {
             description = "Reset this member, by its workspace name (repeatable; with --group: both).")
     List<String> members = new ArrayList<>();
 
-    @Option(
-            names = {"-y", "--yes"},
-            description = "Do not ask for confirmation (needed when standard input is not a terminal).")
-    boolean yes;
+    @Mixin
+    YesOption yes;
 
     @Mixin
     OwnerOption owner;
@@ -58,7 +56,7 @@ final class LabResetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (HangarClient client = ServerConnection.open(ctx)) {
-            if (!yes) {
+            if (!yes.yes) {
                 LabView l = client.labs().get(name, owner.owner);
                 String which = which(l.total());
                 if (!Confirmation.confirmed(

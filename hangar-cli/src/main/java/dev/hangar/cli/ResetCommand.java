@@ -5,7 +5,6 @@ import dev.hangar.api.client.HangarClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -25,10 +24,8 @@ final class ResetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKSPACE", description = "Workspace name.")
     String name;
 
-    @Option(
-            names = {"-y", "--yes"},
-            description = "Do not ask for confirmation (needed when standard input is not a terminal).")
-    boolean yes;
+    @Mixin
+    YesOption yes;
 
     @Mixin
     OwnerOption owner;
@@ -44,7 +41,7 @@ final class ResetCommand implements Callable<Integer> {
     public Integer call() {
         if (!Confirmation.confirmed(
                 ctx,
-                yes,
+                yes.yes,
                 "reset workspace " + name,
                 "Reset workspace " + name + " to a fresh disk? Everything written to its disk is lost. [y/N] ")) {
             ctx.err().println("not reset");

@@ -107,6 +107,7 @@ final class ConsoleRoutes {
 
     private final BearerAuth auth;
     private final AuditLog audit;
+    private final dev.hangar.core.audit.AuditQueue failedAuth;
     private final ConsoleService consoles;
     /** Workspace id to its attached client. */
     private final ConcurrentHashMap<String, Attachment> attached = new ConcurrentHashMap<>();
@@ -118,10 +119,12 @@ final class ConsoleRoutes {
     ConsoleRoutes(
             UserService users,
             AuditLog audit,
+            dev.hangar.core.audit.AuditQueue failedAuth,
             ConsoleService consoles,
             java.util.function.Consumer<String> onActivity) {
         this.auth = new BearerAuth(users, java.util.Set.of());
         this.audit = audit;
+        this.failedAuth = failedAuth;
         this.consoles = consoles;
         this.onActivity = onActivity;
     }
@@ -208,7 +211,8 @@ final class ConsoleRoutes {
         if (status == 401) {
             String token = Optional.ofNullable(ctx.<String>attribute(HttpAudit.FAILED_TOKEN))
                     .orElse("");
-            audit.record(AuditEntry.ANONYMOUS, "auth.failed", token, source, "401");
+            // off the request path, as HttpAudit does for the API's 401s
+            failedAuth.offer(AuditEntry.ANONYMOUS, "auth.failed", token, source, "401");
             return;
         }
         Optional<User> u = Optional.ofNullable(ctx.<User>attribute(BearerAuth.USER));

@@ -24,6 +24,7 @@ final class HttpApi {
             ServerConfig config,
             UserService users,
             AuditLog audit,
+            dev.hangar.core.audit.AuditQueue failedAuth,
             dev.hangar.core.service.UserAdminService userAdmin,
             WorkspaceService workspaces,
             dev.hangar.core.service.DryRunService dryRun,
@@ -44,7 +45,7 @@ final class HttpApi {
             dev.hangar.core.secret.SecretService secrets,
             dev.hangar.core.service.ResetService resets,
             dev.hangar.core.service.SuspendService suspends) {
-        HttpAudit httpAudit = new HttpAudit(audit);
+        HttpAudit httpAudit = new HttpAudit(audit, failedAuth);
         return Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.startup.showOldJavalinVersionWarning = false;

@@ -20,8 +20,9 @@ import java.util.Optional;
  * visibility rule: members see only their own) and the raw query string (filters, {@code
  * owner=me}, {@code limit}, {@code continue}; the {@code Link} header echoes all of them). A list
  * row has no field computed at request time (the idle auto-stop state, which has, is only in {@code
- * GET /workspaces/{name}}). {@code Accept-Encoding} is not part of the key because the bytes kept are
- * the identity encoding; gzip, when asked for, is applied per answer on the way out.
+ * GET /workspaces/{name}}). {@code Accept-Encoding} is not part of the key: an answer keeps its
+ * identity bytes and, once a client asked for gzip, its gzip bytes beside them ({@link
+ * Page#withGzip}), so a gzip client's hit costs no compression; both count against the same bound.
  *
  * <p>Memory is bounded: least recently used answers go first once the kept bytes would exceed
  * {@code maxBytes}, and an answer larger than {@link #MAX_ENTRY_BYTES} is not kept. Thread-safe.
@@ -47,11 +48,35 @@ final class ListPageCache {
      * @param generation the store's generation read before the rows
      * @param json the body, identity encoding
      * @param link the {@code Link} header's value, empty when there is no next page
+     * @param gzip the body gzip-encoded; empty until a client asked for gzip ({@link #withGzip})
      */
-    record Page(long generation, byte[] json, String link) {
+    record Page(long generation, byte[] json, String link, byte[] gzip) {
         Page {
             Objects.requireNonNull(json, "json");
             Objects.requireNonNull(link, "link");
+            Objects.requireNonNull(gzip, "gzip");
+        }
+
+        /** An answer without its gzip variant (made on the first request that asks for it). */
+        Page(long generation, byte[] json, String link) {
+            this(generation, json, link, new byte[0]);
+        }
+
+        /** @return whether the gzip variant is made */
+        boolean hasGzip() {
+            return gzip.length > 0;
+        }
+
+        /** @return this answer with its body's gzip variant (this one when it has it) */
+        Page withGzip() {
+            if (hasGzip()) return this;
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length / 4 + 64);
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+                gz.write(json);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("gzip in memory cannot fail", e);
+            }
+            return new Page(generation, json, link, out.toByteArray());
         }
     }
 
@@ -85,7 +110,8 @@ final class ListPageCache {
 
     /**
      * Keeps {@code page} for {@code key}, unless it is too large or an answer of a later generation
-     * is already kept (a slow request must not replace a fresher answer).
+     * is already kept (a slow request must not replace a fresher answer). An answer of the same
+     * generation is replaced, so this also adds an answer's gzip variant.
      */
     void put(Key key, Page page) {
         int size = sizeOf(key, page);
@@ -106,7 +132,7 @@ final class ListPageCache {
         }
     }
 
-    /** @return the bytes kept now (bodies, links and keys' query strings) */
+    /** @return the bytes kept now (bodies in both encodings, links and keys' query strings) */
     synchronized long bytes() {
         return bytes;
     }
@@ -117,6 +143,9 @@ final class ListPageCache {
     }
 
     private static int sizeOf(Key key, Page page) {
-        return page.json().length + page.link().length() + key.query().length();
+        return page.json().length
+                + page.gzip().length
+                + page.link().length()
+                + key.query().length();
     }
 }

@@ -121,6 +121,11 @@ final class ServerAssembly {
         closeables.push(tokenUses);
         UserService users = new UserService(store, clock, tokenUses);
         AuditLog audit = new AuditLog(store, clock, config.auditRetention());
+        // failed authentications (a client can send them in bulk) are audited off the request path;
+        // closed (written out) before the store
+        dev.hangar.core.audit.AuditQueue failedAuth = metrics.auditQueue(
+                new dev.hangar.core.audit.AuditQueue(audit, dev.hangar.core.audit.AuditQueue.DEFAULT_CAPACITY));
+        closeables.push(failedAuth);
         WorkspaceService workspaces;
         try {
             workspaces = new WorkspaceService(
@@ -150,6 +155,7 @@ final class ServerAssembly {
         ConsoleRoutes console = new ConsoleRoutes(
                 users,
                 audit,
+                failedAuth,
                 new dev.hangar.core.service.ConsoleService(workspaces, store, templates, providers, hostCa, clock),
                 id -> activity.record(id, ActivitySource.CONSOLE));
         activity.addHeldOpen(console::attached);
@@ -170,6 +176,7 @@ final class ServerAssembly {
                 config,
                 users,
                 audit,
+                failedAuth,
                 new dev.hangar.core.service.UserAdminService(store, clock, workspaces, config.quotas()),
                 workspaces,
                 new dev.hangar.core.service.DryRunService(workspaces, store, templates, providers, hostCa),

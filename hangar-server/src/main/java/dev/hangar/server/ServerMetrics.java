@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * hangar_provision_phase_seconds_bucket}) and workspaces by phase ({@code hangar_workspaces}),
  * counted from the store at scrape time, and the list answer cache's lookups by result ({@code
  * hangar_list_cache_lookups_total{result="hit|miss"}}) and kept bytes ({@code
- * hangar_list_cache_bytes}). Thread-safe.
+ * hangar_list_cache_bytes}), and the failed-authentication audit entries dropped by a full queue
+ * ({@code hangar_audit_dropped_total}, {@link dev.hangar.core.audit.AuditQueue}). Thread-safe.
  */
 final class ServerMetrics implements ReconcilerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -93,6 +94,15 @@ final class ServerMetrics implements ReconcilerMetrics {
                 .description("Bytes of workspace list answers kept by the list cache")
                 .register(registry);
         return cache;
+    }
+
+    /** Publishes {@code failedAuth}'s dropped entries as {@code hangar_audit_dropped_total}; @return {@code failedAuth} */
+    dev.hangar.core.audit.AuditQueue auditQueue(dev.hangar.core.audit.AuditQueue failedAuth) {
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "hangar.audit.dropped", failedAuth, dev.hangar.core.audit.AuditQueue::dropped)
+                .description("Audit entries of failed authentications dropped because the audit queue was full")
+                .register(registry);
+        return failedAuth;
     }
 
     /** @return the Prometheus text exposition, after refreshing the workspace counts from the store */

@@ -153,10 +153,56 @@ final class WorkspaceRoutes {
         } else if (!answer.link().isEmpty()) {
             ctx.header("Link", answer.link());
         }
-        // One write of the whole body (through gzip when the client asked for it), not Javalin's
-        // copy of a result in 8 KiB chunks.
+        // One write of the whole body, not Javalin's copy of a result in 8 KiB chunks. A gzip client
+        // gets the kept gzip bytes (made once per answer, then kept beside the plain ones); with
+        // Content-Encoding already set, Javalin's output stream passes them through as they are.
         ctx.contentType("application/json");
-        ctx.outputStream().write(answer.json());
+        ctx.header("Vary", "Accept-Encoding");
+        if (answer.json().length >= GZIP_MIN_BYTES && acceptsGzip(ctx.header("Accept-Encoding"))) {
+            if (!answer.hasGzip()) {
+                answer = answer.withGzip();
+                pages.put(key, answer);
+            }
+            ctx.header("Content-Encoding", "gzip");
+            ctx.outputStream().write(answer.gzip());
+        } else {
+            ctx.outputStream().write(answer.json());
+        }
+    }
+
+    /** Bodies below this are sent plain, as Javalin does by default (its {@code minSizeForCompression}). */
+    static final int GZIP_MIN_BYTES = 1500;
+
+    /**
+     * @return whether {@code acceptEncoding} (RFC 9110 section 12.5.3) accepts gzip: {@code gzip},
+     *     {@code x-gzip} or {@code *} with a non-zero weight, and gzip not refused by name
+     */
+    static boolean acceptsGzip(String acceptEncoding) {
+        if (acceptEncoding == null) return false;
+        boolean named = false;
+        boolean any = false;
+        for (String part : acceptEncoding.split(",")) {
+            String[] p = part.split(";");
+            String coding = p[0].strip().toLowerCase(java.util.Locale.ROOT);
+            boolean refused = false;
+            for (int i = 1; i < p.length; i++) {
+                String param = p[i].strip().toLowerCase(java.util.Locale.ROOT);
+                if (param.startsWith("q=")) {
+                    try {
+                        refused = Double.parseDouble(param.substring(2).strip()) <= 0;
+                    } catch (NumberFormatException e) {
+                        refused = true; // an unreadable weight accepts nothing
+                    }
+                }
+            }
+            if (coding.equals("gzip") || coding.equals("x-gzip")) {
+                if (refused) return false;
+                named = true;
+            } else if (coding.equals("*") && !refused) {
+                any = true;
+            }
+        }
+        return named || any;
     }
 
     /** Maps the body onto the core's request (absent stays absent); the service validates it. */

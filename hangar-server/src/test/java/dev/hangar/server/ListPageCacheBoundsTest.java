@@ -64,4 +64,45 @@ class ListPageCacheBoundsTest {
         big.put(key("f"), page(1, ListPageCache.MAX_ENTRY_BYTES + 1));
         assertThat(big.size()).isZero();
     }
+
+    @Test
+    void theGzipVariantIsKeptBesideThePlainBytesWithinTheSameBound() throws Exception {
+        ListPageCache cache = new ListPageCache(10_000, lookups::add);
+        byte[] json = "[{\"name\":\"a\"}]".repeat(200).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ListPageCache.Page plain = new ListPageCache.Page(3, json, "");
+        cache.put(key("a"), plain);
+        assertThat(cache.bytes()).isEqualTo(json.length);
+
+        ListPageCache.Page both = plain.withGzip();
+        assertThat(both.withGzip()).isSameAs(both);
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(both.gzip()))) {
+            assertThat(in.readAllBytes()).isEqualTo(json);
+        }
+        cache.put(key("a"), both);
+        assertThat(cache.bytes()).isEqualTo(json.length + both.gzip().length);
+        assertThat(cache.get(key("a"), 3))
+                .hasValueSatisfying(p -> assertThat(p.hasGzip()).isTrue());
+
+        // the gzip bytes count: a budget that fits only the plain answer keeps it without the variant
+        ListPageCache tight = new ListPageCache(json.length + 10, lookups::add);
+        tight.put(key("b"), both);
+        assertThat(tight.size()).isZero();
+        tight.put(key("b"), plain);
+        assertThat(tight.size()).isEqualTo(1);
+    }
+
+    @Test
+    void acceptEncodingIsReadWithItsWeights() {
+        assertThat(WorkspaceRoutes.acceptsGzip("gzip")).isTrue();
+        assertThat(WorkspaceRoutes.acceptsGzip("deflate, GZIP;q=0.5")).isTrue();
+        assertThat(WorkspaceRoutes.acceptsGzip("br, *")).isTrue();
+        assertThat(WorkspaceRoutes.acceptsGzip("x-gzip")).isTrue();
+        assertThat(WorkspaceRoutes.acceptsGzip(null)).isFalse();
+        assertThat(WorkspaceRoutes.acceptsGzip("")).isFalse();
+        assertThat(WorkspaceRoutes.acceptsGzip("identity")).isFalse();
+        assertThat(WorkspaceRoutes.acceptsGzip("gzip;q=0")).isFalse();
+        assertThat(WorkspaceRoutes.acceptsGzip("gzip; q=0.0, *")).isFalse();
+        assertThat(WorkspaceRoutes.acceptsGzip("*;q=0")).isFalse();
+        assertThat(WorkspaceRoutes.acceptsGzip("gzip;q=abc")).isFalse();
+    }
 }

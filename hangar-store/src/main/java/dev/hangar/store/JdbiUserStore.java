@@ -10,6 +10,7 @@ import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.OidcIdentity;
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.SshPublicKey;
+import dev.hangar.core.domain.TokenAndOwner;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
 import dev.hangar.core.store.UserStore;
@@ -213,6 +214,26 @@ final class JdbiUserStore implements UserStore {
         return session.read(h -> h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM api_tokens WHERE id = :id")
                 .bind("id", id)
                 .map(JdbiUserStore::token)
+                .findOne());
+    }
+
+    @Override
+    public Optional<TokenAndOwner> findTokenWithOwner(String id) {
+        Objects.requireNonNull(id, "id");
+        // the token's columns under their own names, the user's under u_ (both have created_at_ms);
+        // api_tokens.owner references users.name (V1's foreign key), so an existing token has a user
+        return session.read(h -> h.createQuery("SELECT t.id, t.owner, t.secret_hash, t.name, t.created_at_ms,"
+                        + " t.expires_at_ms, t.last_used_at_ms, u.role AS u_role, u.disabled AS u_disabled,"
+                        + " u.created_at_ms AS u_created_at_ms"
+                        + " FROM api_tokens t JOIN users u ON u.name = t.owner WHERE t.id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new TokenAndOwner(
+                        token(rs, ctx),
+                        new User(
+                                rs.getString("owner"),
+                                Role.parse("role", rs.getString("u_role")),
+                                rs.getBoolean("u_disabled"),
+                                Instant.ofEpochMilli(rs.getLong("u_created_at_ms")))))
                 .findOne());
     }
 

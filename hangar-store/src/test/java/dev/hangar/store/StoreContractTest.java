@@ -13,6 +13,7 @@ import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.SshPublicKey;
 import dev.hangar.core.domain.StaleVersionException;
+import dev.hangar.core.domain.TokenAndOwner;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
 import dev.hangar.core.domain.ValidationException;
@@ -692,6 +693,39 @@ abstract class StoreContractTest
         assertThat(store.users().removeToken("0123456789abcdef")).isTrue();
         assertThat(store.users().removeToken("0123456789abcdef")).isFalse();
         assertThat(store.users().findToken("0123456789abcdef")).isEmpty();
+    }
+
+    @Test
+    void aTokenIsReadWithItsOwnersCurrentRowInOneCall() {
+        store.users().insert(new User("olga", Role.AUDITOR, false, T0.plusMillis(7)));
+        ApiToken stored = store.users()
+                .insertToken(new ApiToken(
+                        "00000000000000e1",
+                        "olga",
+                        "ef".repeat(32),
+                        "ci",
+                        T0.plusSeconds(1),
+                        Optional.of(T0.plusSeconds(3600)),
+                        Optional.of(T0.plusSeconds(2))));
+
+        TokenAndOwner found =
+                store.users().findTokenWithOwner("00000000000000e1").orElseThrow();
+
+        assertThat(found.token())
+                .isEqualTo(stored)
+                .isEqualTo(store.users().findToken("00000000000000e1").orElseThrow());
+        assertThat(found.owner()).isEqualTo(store.users().find("olga").orElseThrow());
+        assertThat(store.users().findTokenWithOwner("ffffffffffffffff")).isEmpty();
+        // never a stale owner: a role change or a disable is in the next read
+        store.users().update(new User("olga", Role.MEMBER, true, T0));
+        assertThat(store.users()
+                        .findTokenWithOwner("00000000000000e1")
+                        .orElseThrow()
+                        .owner())
+                .extracting(User::role, User::disabled)
+                .containsExactly(Role.MEMBER, true);
+        store.users().removeToken("00000000000000e1");
+        assertThat(store.users().findTokenWithOwner("00000000000000e1")).isEmpty();
     }
 
     @Test

@@ -7,25 +7,21 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.core.domain.Workspace;
+import dev.hangar.store.EmbeddedPostgresExtension;
 import dev.hangar.store.JdbiStore;
-import dev.hangar.store.RootSafePostgres;
 import dev.hangar.store.StoreConfig;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,38 +32,24 @@ import org.junit.jupiter.params.provider.ValueSource;
  * status update, delete, an owner change by user deletion with {@code transfer-to}, SQL on a
  * connection of its own, as another replica's) the very next list answer shows it; a caller never
  * gets another caller's answer, nor the answer of their own former role; a rolled-back write keeps
- * the answer cached. Hits and misses are read from /metrics, so the test also proves the cache is
- * used at all.
+ * the answer cached; a gzip client gets the answer's kept gzip bytes, a plain client the plain
+ * ones, both from the cache. Hits and misses are read from /metrics, so the test also proves the
+ * cache is used at all.
  */
 class ListPageCacheTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final Pattern LOOKUPS =
             Pattern.compile("hangar_list_cache_lookups_total\\{result=\"(hit|miss)\"} ([0-9.E]+)");
-    private static EmbeddedPostgres postgres;
+
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension("list_cache");
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = RootSafePostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) postgres.close();
-    }
-
     /** @return a new empty database of {@code backend} */
     private StoreConfig database(String backend) throws Exception {
         if (backend.equals("sqlite")) return StoreConfig.sqlite(tmp.resolve("list-cache.db"));
-        String name = "list_cache_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
-                Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE " + name);
-        }
-        return new StoreConfig(
-                "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name, "postgres", "postgres");
+        return new StoreConfig(POSTGRES.newDatabase(), "postgres", "postgres");
     }
 
     private static TestControlPlane start(StoreConfig db) {
@@ -175,6 +157,56 @@ class ListPageCacheTest {
             assertThat(cached.headers().firstValue("Link"))
                     .isEqualTo(page.headers().firstValue("Link"));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void aGzipClientGetsTheKeptGzipBytesAndAPlainClientThePlainOnes(String backend) throws Exception {
+        try (TestControlPlane cp = start(database(backend))) {
+            TestHttp http = cp.http();
+            String admin = cp.adminToken();
+            // five rows: a body over the 1,500 bytes below which answers go plain
+            List<String> names = List.of("gz-a", "gz-b", "gz-c", "gz-d", "gz-e");
+            for (String n : names) created(http, admin, n);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> list(http, admin).values().stream()
+                            .allMatch(w -> w.phase().name().equals("Running")));
+            awaitHit(http, admin);
+            HttpResponse<String> plain = http.get("/api/v1/workspaces", admin);
+            assertThat(plain.body().length()).isGreaterThan(1500);
+            long hits = lookups(http, "hit");
+            long misses = lookups(http, "miss");
+
+            HttpResponse<byte[]> first = gzipGet(cp, admin);
+            HttpResponse<byte[]> second = gzipGet(cp, admin);
+            HttpResponse<String> plainAgain = http.get("/api/v1/workspaces", admin);
+
+            for (HttpResponse<byte[]> g : List.of(first, second)) {
+                assertThat(g.statusCode()).isEqualTo(200);
+                assertThat(g.headers().firstValue("Content-Encoding")).hasValue("gzip");
+                assertThat(g.headers().allValues("Vary")).contains("Accept-Encoding");
+                try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(g.body()))) {
+                    assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                            .isEqualTo(plain.body());
+                }
+            }
+            assertThat(plainAgain.headers().firstValue("Content-Encoding")).isEmpty();
+            assertThat(plainAgain.body()).isEqualTo(plain.body());
+            // all three from the cache: the first gzip request added the variant to the kept answer
+            assertThat(lookups(http, "hit") - hits).isEqualTo(3);
+            assertThat(lookups(http, "miss")).isEqualTo(misses);
+        }
+    }
+
+    private static HttpResponse<byte[]> gzipGet(TestControlPlane cp, String token) throws Exception {
+        return cp.http()
+                .client()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(cp.baseUri().resolve("/api/v1/workspaces"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Accept-Encoding", "gzip")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /** Lists until an answer comes from the cache (when the reconciler has stopped writing). */

@@ -14,19 +14,17 @@ import dev.hangar.provider.spi.WorkspaceProviderFactory;
 import dev.hangar.server.HangarServer;
 import dev.hangar.server.LeaderElectionSettings;
 import dev.hangar.server.ServerConfig;
-import dev.hangar.store.RootSafePostgres;
+import dev.hangar.store.EmbeddedPostgresExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,11 +36,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,8 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * replicas share one {@link FakeProvider} (the "cluster" they both manage).
  */
 class ReplicasTest {
-    private static EmbeddedPostgres postgres;
-    private static int databases;
+    @RegisterExtension
+    static final EmbeddedPostgresExtension POSTGRES = new EmbeddedPostgresExtension("hangar_replicas");
 
     private KubernetesMockServer kube;
     private FakeProvider shared;
@@ -62,16 +59,6 @@ class ReplicasTest {
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = RootSafePostgres.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (postgres != null) postgres.close();
-    }
 
     @BeforeEach
     void startMockCluster() throws Exception {
@@ -87,14 +74,8 @@ class ReplicasTest {
         kube.destroy();
     }
 
-    private static synchronized String newDatabase() throws Exception {
-        String name = "hangar_replicas_" + (++databases) + "_"
-                + ProcessHandle.current().pid();
-        try (Connection c = postgres.getPostgresDatabase().getConnection();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + name + "?connectTimeout=10";
+    private static String newDatabase() throws Exception {
+        return POSTGRES.newDatabase();
     }
 
     /** The one provider both replicas use, as both would reach one cluster. */

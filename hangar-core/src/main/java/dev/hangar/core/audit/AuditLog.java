@@ -52,16 +52,43 @@ public final class AuditLog {
      */
     public void record(String actor, String action, String target, String source, String outcome) {
         try {
-            store.audit()
-                    .append(AuditEntry.of(
-                            clock.instant(),
-                            printable(actor),
-                            printable(action),
-                            printable(target),
-                            printable(source),
-                            printable(outcome)));
+            store.audit().append(stamp(actor, action, target, source, outcome));
         } catch (RuntimeException e) {
             LOG.error("audit entry {} by {} not recorded: {}", action, actor, e.toString());
+        }
+    }
+
+    /**
+     * @return an unstored entry stamped with the clock's current time, its fields made printable
+     * @throws IllegalArgumentException when {@code actor}, {@code action} or {@code outcome} is empty
+     */
+    AuditEntry stamp(String actor, String action, String target, String source, String outcome) {
+        return AuditEntry.of(
+                clock.instant(),
+                printable(actor),
+                printable(action),
+                printable(target),
+                printable(source),
+                printable(outcome));
+    }
+
+    /**
+     * Appends entries stamped earlier ({@link #stamp}) in one transaction; never throws (a failed
+     * write is logged with the entries' actions and count, and they are lost).
+     */
+    void append(List<AuditEntry> entries) {
+        if (entries.isEmpty()) return;
+        try {
+            store.inTransaction(tx -> {
+                entries.forEach(tx.audit()::append);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.error(
+                    "{} audit entries ({}) not recorded: {}",
+                    entries.size(),
+                    entries.stream().map(AuditEntry::action).distinct().toList(),
+                    e.toString());
         }
     }
 

@@ -169,12 +169,17 @@ public final class UserService {
      */
     public Optional<User> authenticate(String bearerToken) {
         Instant now = clock.instant();
-        Optional<ApiToken> token = Tokens.parse(bearerToken)
-                .flatMap(p -> store.users().findToken(p.id()).filter(t -> Tokens.matches(p.secret(), t.secretHash())))
-                .filter(t -> !t.expiredAt(now));
-        Optional<User> user = token.flatMap(t -> store.users().find(t.owner())).filter(u -> !u.disabled());
-        if (user.isPresent()) {
-            ApiToken t = token.orElseThrow();
+        // one read: the token and its owner's current row together (no cache, so a revoked token or
+        // a disabled user fails the very next request)
+        Optional<dev.hangar.core.domain.TokenAndOwner> found = Tokens.parse(bearerToken)
+                .flatMap(p -> store.users()
+                        .findTokenWithOwner(p.id())
+                        .filter(f -> Tokens.matches(p.secret(), f.token().secretHash())))
+                .filter(f -> !f.token().expiredAt(now))
+                .filter(f -> !f.owner().disabled());
+        Optional<User> user = found.map(dev.hangar.core.domain.TokenAndOwner::owner);
+        if (found.isPresent()) {
+            ApiToken t = found.orElseThrow().token();
             Instant at = now.truncatedTo(ChronoUnit.MILLIS);
             if (t.lastUsedAt()
                     .map(l -> l.isBefore(at.minus(LAST_USED_GRANULARITY)))

@@ -708,6 +708,15 @@ public final class InMemoryStore implements Store {
         }
 
         @Override
+        public Optional<dev.hangar.core.domain.TokenAndOwner> findTokenWithOwner(String id) {
+            synchronized (lock) {
+                return Optional.ofNullable(tokens.get(id))
+                        .flatMap(t -> Optional.ofNullable(users.get(t.owner()))
+                                .map(u -> new dev.hangar.core.domain.TokenAndOwner(t, u)));
+            }
+        }
+
+        @Override
         public dev.hangar.core.domain.OidcIdentity linkIdentity(dev.hangar.core.domain.OidcIdentity identity) {
             synchronized (lock) {
                 if (!users.containsKey(identity.userName()))
