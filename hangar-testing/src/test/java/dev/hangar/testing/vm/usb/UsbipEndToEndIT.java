@@ -242,9 +242,8 @@ class UsbipEndToEndIT {
                 .filter(l -> l.contains("sshd"))
                 .filter(l -> !l.matches(".*\\s(0\\.0\\.0\\.0|\\[::\\]|\\*):22\\s.*"))
                 .toList();
-        String ports = workspace(sshConfig, "sudo usbip port")
-                .orThrow("usbip port")
-                .out();
+        String ports =
+                workspace(sshConfig, "sudo usbip port").orThrow("usbip port").out();
         if (via.equals("ssh")) {
             assertThat(running.soFar()).contains("tunnel: ssh -R into the workspace");
             assertThat(forwards).as("sshd listeners besides :22:\n" + listening).isNotEmpty();
