@@ -9,16 +9,19 @@
 #   ssh -R   a plain OpenSSH `ssh -N -R 127.0.0.1:3241:127.0.0.1:<pc port>` from the host straight to
 #            the workspace VM's forwarded sshd; `usbip --tcp-port 3241 attach -r 127.0.0.1` inside it.
 #   hangar   the real `hangar usb attach WS BUSID --usbipd 127.0.0.1:<pc port>` (bin/hangar, the real
-#            server and its SSH gateway): ssh -J through the gateway to the workspace's sshd, the
-#            forward port sshd chose, the attach the CLI runs and its watch loop; detached again with
-#            `hangar usb detach`.
+#            server and its SSH gateway), its default path for a local VM (ADR 0019): the VM's guestfwd
+#            10.0.2.100:3240 -> socat -> the VM's unix socket -> the gateway -> a forwarded-tcpip
+#            channel of the CLI's `ssh -R ws.usbip:3240:...` session to the gateway -> usbipd; the
+#            attach the CLI runs and its watch loop; detached again with `hangar usb detach`.
+#   hangar --via ssh   the same CLI forced onto the old path: ssh -J through the gateway to the
+#            workspace's sshd, the forward port sshd chose.
 # The pc VM (plain qemu-system-x86_64) has a QEMU usb-storage disk (qemu-xhci, 46f4:0001) backed by a
 # raw file of random bytes, bound to usbip-host and exported by usbipd. The workspace VM is created
 # by the real server's qemu provider (template with vhci-hcd and the device allowed); both boot in
 # parallel. All three paths cross slirp and the host's loopback, so the ratios isolate SSH (and, for
 # hangar, the gateway hop and the CLI).
 #
-# Per round and path (direct, ssh -R, hangar): attach, check the device's sha256 against the file's,
+# Per round and path (direct, ssh -R, hangar, hangar --via ssh): attach, check the device's sha256 against the file's,
 # read the whole device with `dd iflag=direct bs=1M` (throughput), then READS random 4 KiB O_DIRECT
 # reads timed one by one (median and p99 latency), detach. Prints the medians over rounds, the ratios
 # to direct, and the load average. Reported, not asserted.
@@ -36,8 +39,8 @@ reads=${READS:-400}
 rounds=${ROUNDS:-3}
 accel=${ACCEL:-tcg}
 launcher=${HANGAR_LAUNCHER:-$ROOT/bin/hangar}
-for tool in qemu-system-x86_64 qemu-img genisoimage ssh ssh-keygen python3 curl; do
-    command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt: qemu-system-x86 qemu-utils genisoimage openssh-client python3 curl)" >&2; exit 1; }
+for tool in qemu-system-x86_64 qemu-img genisoimage ssh ssh-keygen python3 curl socat; do
+    command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt: qemu-system-x86 qemu-utils genisoimage openssh-client python3 curl socat)" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/hub.XXXXXX)
@@ -224,18 +227,20 @@ print("%.2f %.0f %.0f" % (mibps, lat[len(lat) // 2], lat[min(len(lat) - 1, int(l
 PY
 }
 
-via_hangar() { # runs in a subshell ($(...)): ends its own attach process on every way out
+via_hangar() { # VIA (auto|ssh); runs in a subshell ($(...)): ends its own attach process on every way out
     local pid rc=0
-    hangar usb attach ws "$busid" --usbipd "127.0.0.1:$pc_usbip" --no-bind >"$work/attach.log" 2>&1 &
+    hangar usb attach ws "$busid" --usbipd "127.0.0.1:$pc_usbip" --no-bind --via "$1" >"$work/attach.log" 2>&1 &
     pid=$!
     measure - - || rc=$?
     hangar usb detach ws "$busid" >/dev/null || kill "$pid" 2>/dev/null || true
     wait "$pid" || { echo "hangar usb attach exited $?" >&2; rc=1; }
     ((rc == 0)) || { cat "$work/attach.log" >&2; return "$rc"; }
+    grep -q "tunnel: $([[ $1 == ssh ]] && echo ssh || echo gateway)" "$work/attach.log" ||
+        { echo "hangar usb attach --via $1 took another tunnel:" >&2; cat "$work/attach.log" >&2; return 1; }
 }
 
 echo "machine load at the start: $(uptime)"
-declare -a direct tunnel viahangar
+declare -a direct tunnel viahangar viassh
 for ((r = 1; r <= rounds; r++)); do
     log "round $r: direct (slirp to the host's loopback, no SSH)"
     direct+=("$(measure 10.0.2.2 "$pc_usbip")")
@@ -243,9 +248,12 @@ for ((r = 1; r <= rounds; r++)); do
     log "round $r: ssh -R"
     tunnel+=("$(measure 127.0.0.1 3241)")
     log "  ${tunnel[-1]}"
-    log "round $r: hangar usb attach"
-    viahangar+=("$(via_hangar)")
+    log "round $r: hangar usb attach (gateway tunnel)"
+    viahangar+=("$(via_hangar auto)")
     log "  ${viahangar[-1]}"
+    log "round $r: hangar usb attach --via ssh"
+    viassh+=("$(via_hangar ssh)")
+    log "  ${viassh[-1]}"
 done
 echo "machine load at the end: $(uptime)"
 if [[ -n "${HOLD:-}" ]]; then # keep everything up for a look by hand until the file is removed
@@ -254,18 +262,18 @@ if [[ -n "${HOLD:-}" ]]; then # keep everything up for a look by hand until the 
     while [[ -f "$work/env" ]]; do sleep 2; done
 fi
 
-python3 - "$size_mib" "$reads" "${direct[@]}" -- "${tunnel[@]}" -- "${viahangar[@]}" <<'PY'
+python3 - "$size_mib" "$reads" "${direct[@]}" -- "${tunnel[@]}" -- "${viahangar[@]}" -- "${viassh[@]}" <<'PY'
 import statistics, sys
 size, reads = sys.argv[1], sys.argv[2]
 rest = sys.argv[3:]
-a = rest.index("--"); b = rest.index("--", a + 1)
+a = rest.index("--"); b = rest.index("--", a + 1); c = rest.index("--", b + 1)
 def cols(rows): return [list(map(float, r.split())) for r in rows]
-d, t, h = cols(rest[:a]), cols(rest[a + 1:b]), cols(rest[b + 1:])
+d, t, h, v = cols(rest[:a]), cols(rest[a + 1:b]), cols(rest[b + 1:c]), cols(rest[c + 1:])
 def med(rows, i): return statistics.median(r[i] for r in rows)
 print(f"USB/IP read of a {size} MiB QEMU usb-storage disk, {reads} random 4 KiB O_DIRECT reads, {len(d)} rounds (medians of rounds)")
-print(f"{'':20}{'direct':>10}{'ssh -R':>10}{'hangar':>10}{'ssh-R/direct':>14}{'hangar/direct':>15}")
+print(f"{'':20}{'direct':>10}{'ssh -R':>10}{'hangar':>10}{'h --via ssh':>12}{'ssh-R/dir':>10}{'hangar/dir':>11}{'via-ssh/dir':>12}")
 for name, i in (("throughput MiB/s", 0), ("latency median us", 1), ("latency p99 us", 2)):
-    x, y, z = med(d, i), med(t, i), med(h, i)
-    print(f"{name:20}{x:10.2f}{y:10.2f}{z:10.2f}{y / x:14.2f}{z / x:15.2f}")
-print("per round (MiB/s median_us p99_us): direct", d, "ssh -R", t, "hangar", h)
+    x, y, z, w = med(d, i), med(t, i), med(h, i), med(v, i)
+    print(f"{name:20}{x:10.2f}{y:10.2f}{z:10.2f}{w:12.2f}{y / x:10.2f}{z / x:11.2f}{w / x:12.2f}")
+print("per round (MiB/s median_us p99_us): direct", d, "ssh -R", t, "hangar", h, "hangar --via ssh", v)
 PY

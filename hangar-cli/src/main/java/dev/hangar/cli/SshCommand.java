@@ -76,14 +76,20 @@ final class SshCommand implements Callable<Integer> {
      *     user.home}: ssh finds {@code ~} in the password database, so a redirected home (tests,
      *     {@code sudo -E}) must be named.
      */
-    static List<String> command(String name, List<String> args, Path home) {
-        if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?"))
-            throw new CliException(
-                    ExitCodes.BAD_INPUT, "'" + name + "' is not a workspace name (a DNS-1123 label, e.g. dev)");
+    /** @return {@code ssh [-F HOME/.ssh/config]}, mutable: {@code -F} as {@link #command} explains */
+    static List<String> sshBinary(Path home) {
         List<String> cmd = new ArrayList<>(List.of("ssh"));
         if (!home.toAbsolutePath()
                 .equals(Path.of(System.getProperty("user.home")).toAbsolutePath()))
             cmd.addAll(List.of("-F", home.resolve(".ssh").resolve("config").toString()));
+        return cmd;
+    }
+
+    static List<String> command(String name, List<String> args, Path home) {
+        if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?"))
+            throw new CliException(
+                    ExitCodes.BAD_INPUT, "'" + name + "' is not a workspace name (a DNS-1123 label, e.g. dev)");
+        List<String> cmd = sshBinary(home);
         int i = 0;
         while (i < args.size() && args.get(i).startsWith("-") && args.get(i).length() > 1) {
             String a = args.get(i++);

@@ -32,10 +32,12 @@ import picocli.CommandLine.Parameters;
  * <p>Steps: (1) usbipd must answer and export BUSID ({@code OP_REQ_DEVLIST}); a local usbipd may
  * bind it with {@code sudo -n usbip bind -b BUSID} when {@code --sudo} is given, otherwise the exact
  * command is printed; a usbipd on another host is only checked. (2) the server's USB policy must
- * allow the device's VID:PID ({@code POST .../usb/attachments}). (3) {@link UsbAttachSession}: the
- * system OpenSSH client with the {@code config-ssh} configuration, a remote forward bound to
- * {@code 127.0.0.1} in the workspace, {@code sudo -n usbip --tcp-port N attach -r 127.0.0.1 -b
- * BUSID} there, then watching and re-attaching.
+ * allow the device's VID:PID ({@code POST .../usb/attachments}); its answer says which tunnel the
+ * workspace offers. (3) {@link UsbAttachSession}: the system OpenSSH client with the {@code
+ * config-ssh} configuration, either a remote forward bound to {@code 127.0.0.1} in the workspace
+ * and {@code sudo -n usbip --tcp-port N attach -r 127.0.0.1 -b BUSID} there, or (a local VM, ADR
+ * 0019) a forward on the gateway and {@code usbip --tcp-port 3240 attach -r 10.0.2.100}; then
+ * watching and re-attaching. {@code --via} overrides the server's choice.
  */
 @Command(
         mixinStandardHelpOptions = true,
@@ -90,6 +92,15 @@ final class UsbAttachCommand implements Callable<Integer> {
             description = "Private key for ssh (as for config-ssh).")
     Path identity;
 
+    @Option(
+            names = "--via",
+            paramLabel = "auto|gateway|ssh",
+            defaultValue = "auto",
+            description = "Tunnel: 'gateway' (a local VM's guest forward through the SSH gateway, no sshd in the"
+                    + " path), 'ssh' (ssh -R into the workspace's sshd), or 'auto': what the server offers"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String via;
+
     @Mixin
     OwnerOption owner;
 
@@ -100,6 +111,8 @@ final class UsbAttachCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (sudo && noBind) throw new CliException(ExitCodes.USAGE, "--sudo and --no-bind exclude each other");
+        if (!List.of("auto", "gateway", "ssh").contains(via))
+            throw new CliException(ExitCodes.USAGE, "--via must be auto, gateway or ssh, got '" + via + "'");
         BusId bus = parseBusId(busid);
         UsbipdAddress address = parseUsbipd(usbipd);
         SshCommand.command(workspace, List.of(), ctx.userHome()); // validates the name
@@ -112,8 +125,25 @@ final class UsbAttachCommand implements Callable<Integer> {
         try (HangarClient client = ServerConnection.open(ctx)) {
             UsbAttachmentView allowed = client.usb()
                     .attach(workspace, owner.owner, new UsbAttachRequest(bus.value(), vidPid, address.toString()));
+            boolean viaGateway = switch (via) {
+                case "ssh" -> false;
+                case "gateway" -> {
+                    if (!allowed.viaGateway()) {
+                        client.usb().detach(workspace, owner.owner, bus.value());
+                        throw new CliException(
+                                ExitCodes.ERROR,
+                                "workspace " + workspace + " offers no gateway tunnel for USB/IP (not a local VM, or"
+                                        + " its VM was launched without the guest forward: socat missing on the server,"
+                                        + " or started before the server had it); use --via ssh");
+                    }
+                    yield true;
+                }
+                default -> allowed.viaGateway();
+            };
             ctx.out()
-                    .println("usb " + bus + ": allowed by the server for " + workspace + " (" + allowed.vidPid() + ")");
+                    .println("usb " + bus + ": allowed by the server for " + workspace + " (" + allowed.vidPid()
+                            + "); tunnel: "
+                            + (viaGateway ? "gateway (VM guest forward)" : "ssh -R into the workspace"));
             try {
                 SshSetup.Planned p = SshSetup.plan(ctx, client, identity);
                 if (!p.plan().upToDate()) SshSetup.apply(p);
@@ -122,7 +152,7 @@ final class UsbAttachCommand implements Callable<Integer> {
                 throw e;
             }
             UsbAttachSession session = new UsbAttachSession(
-                    ctx, client, workspace, owner.owner, bus, vidPid, address, poll, aliveInterval, () -> {
+                    ctx, client, workspace, owner.owner, bus, vidPid, address, poll, aliveInterval, viaGateway, () -> {
                         try {
                             return exportable(address, bus, false).isPresent();
                         } catch (CliException e) {

@@ -3,6 +3,7 @@ package dev.hangar.cli;
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.usbip.BusId;
 import dev.hangar.usbip.CommandLine;
+import dev.hangar.usbip.GatewayForward;
 import dev.hangar.usbip.RemoteForward;
 import dev.hangar.usbip.UsbipCommands;
 import dev.hangar.usbip.UsbipPortListing;
@@ -19,7 +20,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The long-running part of {@code hangar usb attach}: one SSH session to the workspace carrying a
- * loopback-only remote forward to the PC's usbipd, {@code usbip attach} run through it, then a
+ * loopback-only remote forward to the PC's usbipd (or, for a local VM whose server offers it, a
+ * {@link GatewayUsbipTunnel} beside a plain command session: the guest reaches usbipd at {@code
+ * 10.0.2.100:3240} through the gateway, ADR 0019), {@code usbip attach} run through it, then a
  * watch loop that re-attaches when the import disappears (device reset, usbipd restart) and
  * reconnects with backoff when the link drops. {@link #undo()} (Ctrl-C through a shutdown hook,
  * {@code hangar usb detach} through the stop file, or the end of the loop) detaches in the
@@ -50,7 +53,9 @@ final class UsbAttachSession {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Object lock = new Object();
 
+    private final boolean viaGateway;
     private WorkspaceShell shell;
+    private GatewayUsbipTunnel tunnel;
     private UsbAttachState state;
     /** The import's vhci status line as read right after it was found; empty when not known. */
     private Optional<VhciStatus.Port> imported = Optional.empty();
@@ -71,8 +76,10 @@ final class UsbAttachSession {
             UsbipdAddress usbipd,
             Duration poll,
             Duration aliveInterval,
+            boolean viaGateway,
             BooleanSupplier exportable) {
         this.ctx = ctx;
+        this.viaGateway = viaGateway;
         this.client = client;
         this.workspace = workspace;
         this.owner = owner;
@@ -128,14 +135,15 @@ final class UsbAttachSession {
             try {
                 synchronized (lock) {
                     if (undone) return;
-                    if (shell == null || !shell.alive()) throw new WorkspaceShell.ShellException("link down");
+                    if (shell == null || !shell.alive() || (tunnel != null && !tunnel.alive()))
+                        throw new WorkspaceShell.ShellException("link down");
                     if (stillImported()) {
                         backoff = Duration.ofSeconds(1);
                         continue;
                     }
                     WorkspaceShell.Result r = shell.run(portCommand(), COMMAND_TIMEOUT);
                     Optional<UsbipPortListing.ImportedPort> found =
-                            UsbipPortListing.find(r.output(), state.tunnelPort(), busId);
+                            UsbipPortListing.find(r.output(), serverHost(), state.tunnelPort(), busId);
                     if (found.isPresent()) {
                         rememberImport(found.get().port());
                         backoff = Duration.ofSeconds(1);
@@ -173,10 +181,14 @@ final class UsbAttachSession {
         }
     }
 
-    /** Opens the session with a port-0 forward, checks the workspace, attaches. */
+    /** Opens the session with a port-0 forward (or the gateway tunnel), checks the workspace, attaches. */
     private void connectAndAttach(boolean first) {
         synchronized (lock) {
             if (undone) return;
+            if (viaGateway) {
+                connectViaGateway(first);
+                return;
+            }
             say("connecting to " + workspace + " (remote forward 127.0.0.1:<port> in the workspace -> " + usbipd
                     + " on this PC)");
             try {
@@ -197,6 +209,35 @@ final class UsbAttachSession {
             checkWorkspace();
             attach(first);
         }
+    }
+
+    /**
+     * The gateway tunnel ({@link GatewayUsbipTunnel}) and a command session without a forward: the
+     * guest's {@code usbip attach -r 10.0.2.100} reaches the PC's usbipd through the VM's guestfwd
+     * and the gateway, never through the workspace's sshd.
+     */
+    private void connectViaGateway(boolean first) {
+        GatewayForward forward = new GatewayForward(workspace, owner, usbipd);
+        say("connecting to " + workspace + " through the gateway (" + GatewayForward.GUEST_HOST + ":"
+                + GatewayForward.GUEST_PORT + " in the workspace -> " + usbipd + " on this PC)");
+        try {
+            tunnel = GatewayUsbipTunnel.open(ctx.userHome(), forward, aliveInterval, COMMAND_TIMEOUT);
+            shell = WorkspaceShell.open(
+                    sshHost(workspace, owner), ctx.userHome(), Optional.empty(), aliveInterval, COMMAND_TIMEOUT);
+        } catch (WorkspaceShell.ShellException e) {
+            if (first) throw new CliException(ExitCodes.UNREACHABLE, "cannot open the tunnel: " + e.getMessage());
+            throw e;
+        }
+        say("tunnel up: " + GatewayForward.GUEST_HOST + ":" + GatewayForward.GUEST_PORT + " in " + workspace
+                + " -> gateway (VM guestfwd) -> " + usbipd + " (ssh pid " + tunnel.pid() + ")");
+        updateState(GatewayForward.GUEST_PORT, -1);
+        checkWorkspace();
+        attach(first);
+    }
+
+    /** @return where the workspace's {@code usbip} reaches usbipd: the guestfwd address or the loopback forward */
+    private String serverHost() {
+        return viaGateway ? GatewayForward.GUEST_HOST : RemoteForward.LOOPBACK;
     }
 
     /** Clear errors for a workspace that lacks the usbip tools or vhci-hcd. */
@@ -224,7 +265,10 @@ final class UsbAttachSession {
     }
 
     private void attach(boolean first) {
-        CommandLine cmd = UsbipCommands.attach(state.tunnelPort(), busId).sudoNonInteractive();
+        CommandLine cmd = (viaGateway
+                        ? UsbipCommands.attach(GatewayForward.GUEST_HOST, GatewayForward.GUEST_PORT, busId)
+                        : UsbipCommands.attach(state.tunnelPort(), busId))
+                .sudoNonInteractive();
         WorkspaceShell.Result r = shell.run(cmd, COMMAND_TIMEOUT);
         if (!r.ok()) {
             String why = "'" + cmd.toShell() + "' failed in " + workspace + ": " + oneLine(r.output());
@@ -233,7 +277,7 @@ final class UsbAttachSession {
             return;
         }
         WorkspaceShell.Result ports = shell.run(portCommand(), COMMAND_TIMEOUT);
-        int vhci = UsbipPortListing.find(ports.output(), state.tunnelPort(), busId)
+        int vhci = UsbipPortListing.find(ports.output(), serverHost(), state.tunnelPort(), busId)
                 .map(UsbipPortListing.ImportedPort::port)
                 .orElse(-1);
         updateState(state.tunnelPort(), vhci);
@@ -251,7 +295,7 @@ final class UsbAttachSession {
         synchronized (lock) {
             if (undone) return;
             undone = true;
-            int tunnel = state.tunnelPort();
+            int tunnelPort = state.tunnelPort();
             boolean wasAttached = state.vhciPort() >= 0;
             try {
                 if (wasAttached) {
@@ -264,7 +308,7 @@ final class UsbAttachSession {
                                 aliveInterval,
                                 COMMAND_TIMEOUT);
                     }
-                    detachInWorkspace(shell, tunnel, busId);
+                    detachInWorkspace(shell, serverHost(), tunnelPort, busId);
                 }
             } catch (RuntimeException e) {
                 say("could not detach in the workspace: " + e.getMessage());
@@ -287,14 +331,15 @@ final class UsbAttachSession {
     }
 
     /**
-     * Detaches the vhci port importing {@code busId} through {@code 127.0.0.1:tunnel} (as {@code usbip
-     * port} shows it now, so a port number reused by another import is never hit).
+     * Detaches the vhci port importing {@code busId} from {@code host:tunnel} ({@code 127.0.0.1} and
+     * the forward's port, or the gateway tunnel's {@code 10.0.2.100:3240}) as {@code usbip port}
+     * shows it now, so a port number reused by another import is never hit.
      *
      * @return true if a port was detached
      */
-    static boolean detachInWorkspace(WorkspaceShell shell, int tunnel, BusId busId) {
+    static boolean detachInWorkspace(WorkspaceShell shell, String host, int tunnel, BusId busId) {
         WorkspaceShell.Result ports = shell.run(portCommand(), COMMAND_TIMEOUT);
-        Optional<UsbipPortListing.ImportedPort> p = UsbipPortListing.find(ports.output(), tunnel, busId);
+        Optional<UsbipPortListing.ImportedPort> p = UsbipPortListing.find(ports.output(), host, tunnel, busId);
         if (p.isEmpty()) return false;
         CommandLine cmd = UsbipCommands.detach(tunnel, p.get().port()).sudoNonInteractive();
         WorkspaceShell.Result r = shell.run(cmd, COMMAND_TIMEOUT);
@@ -365,6 +410,10 @@ final class UsbAttachSession {
 
     private void closeShell() {
         imported = Optional.empty();
+        if (tunnel != null) {
+            tunnel.close();
+            tunnel = null;
+        }
         if (shell != null) {
             shell.close();
             shell = null;

@@ -2,6 +2,7 @@ package dev.hangar.cli;
 
 import dev.hangar.api.client.HangarClient;
 import dev.hangar.usbip.BusId;
+import dev.hangar.usbip.GatewayForward;
 import dev.hangar.usbip.RemoteForward;
 import dev.hangar.usbip.UsbipPortListing;
 import java.io.IOException;
@@ -106,12 +107,13 @@ final class UsbDetachCommand implements Callable<Integer> {
                     UsbAttachSession.COMMAND_TIMEOUT)) {
                 WorkspaceShell.Result ports =
                         shell.run(UsbAttachSession.portCommand(), UsbAttachSession.COMMAND_TIMEOUT);
-                Pattern ours = Pattern.compile(
-                        "usbip://" + Pattern.quote(RemoteForward.LOOPBACK) + ":(\\d+)/" + Pattern.quote(bus.value()));
+                Pattern ours = Pattern.compile("usbip://(" + Pattern.quote(RemoteForward.LOOPBACK) + "|"
+                        + Pattern.quote(GatewayForward.GUEST_HOST) + "):(\\d+)/" + Pattern.quote(bus.value()));
                 for (UsbipPortListing.ImportedPort port : UsbipPortListing.parse(ports.output())) {
                     var m = ours.matcher(port.remoteUri());
                     if (!m.matches()) continue;
-                    if (UsbAttachSession.detachInWorkspace(shell, Integer.parseInt(m.group(1)), bus)) detached++;
+                    if (UsbAttachSession.detachInWorkspace(shell, m.group(1), Integer.parseInt(m.group(2)), bus))
+                        detached++;
                 }
             } catch (WorkspaceShell.ShellException e) {
                 throw new CliException(

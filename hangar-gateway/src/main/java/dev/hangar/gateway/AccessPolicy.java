@@ -24,6 +24,12 @@ final class AccessPolicy {
 
     private static final String SUFFIX = ".hangar";
 
+    /** The bind address suffix of a USB/IP forward on the gateway ({@code -R <ws>.usbip:3240:...}). */
+    static final String USBIP_SUFFIX = ".usbip";
+
+    /** The only port of a USB/IP forward: the port the guest connects to (usbipd's). */
+    static final int USBIP_PORT = 3240;
+
     private final GatewayDirectory directory;
 
     AccessPolicy(GatewayDirectory directory) {
@@ -72,6 +78,22 @@ final class AccessPolicy {
             case WorkspaceTarget.Unreachable u ->
                 new Decision.Deny(Denial.NOT_RUNNING, notRunning(label, name, u), u.id());
         };
+    }
+
+    /**
+     * Decides a USB/IP forward request ({@code tcpip-forward} for {@code <ws>[.<owner>]}{@value
+     * #USBIP_SUFFIX} port {@value #USBIP_PORT}, ADR 0019): the same ownership and Running rules as a
+     * {@code direct-tcpip} channel to that workspace's sshd.
+     */
+    Decision decideUsbip(String user, String host, int port) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (!h.endsWith(USBIP_SUFFIX) || port != USBIP_PORT)
+            return new Decision.Deny(
+                    Denial.INVALID_TARGET,
+                    "'" + printable(host) + ":" + port + "' is not a USB/IP forward; use <workspace>" + USBIP_SUFFIX
+                            + ":" + USBIP_PORT + " (hangar usb attach does)",
+                    "");
+        return decide(user, h.substring(0, h.length() - USBIP_SUFFIX.length()), SSH_PORT);
     }
 
     /** "is starting" while it is on its way, else "start it": never advice that the state makes wrong. */

@@ -15,5 +15,9 @@ public enum Denial {
     /** A channel type other than {@code direct-tcpip} (session: shell, exec, subsystem). */
     CHANNEL_TYPE_REFUSED,
     /** A global request to listen on the gateway ({@code tcpip-forward}, remote forwarding). */
-    FORWARDING_REFUSED
+    FORWARDING_REFUSED,
+    /** A USB/IP forward ({@code <ws>.usbip:3240}) to a workspace whose guest has no USB/IP guest forward. */
+    USBIP_UNAVAILABLE,
+    /** A USB/IP forward to a workspace that already has one (one attach session per workspace). */
+    USBIP_IN_USE
 }

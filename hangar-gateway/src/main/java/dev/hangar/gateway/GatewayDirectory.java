@@ -36,4 +36,15 @@ public interface GatewayDirectory {
      * @return the workspace, reachable or not; empty when that owner has no such workspace
      */
     Optional<WorkspaceTarget> workspace(String owner, String name);
+
+    /**
+     * The unix socket the workspace's guest connects to for USB/IP while its compute runs (a local
+     * VM launched with the {@code guestfwd} of ADR 0019), as its provider reports it.
+     *
+     * @param workspaceId a workspace id from {@link WorkspaceTarget#id()}
+     * @return the absolute socket path; empty when the workspace has none (the default)
+     */
+    default Optional<java.nio.file.Path> usbipGuestSocket(String workspaceId) {
+        return Optional.empty();
+    }
 }

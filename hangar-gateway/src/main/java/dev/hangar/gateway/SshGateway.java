@@ -39,9 +39,12 @@ import org.slf4j.LoggerFactory;
  *       the directory. The SSH session inside is end-to-end between the client and the workspace,
  *       so the gateway never sees its contents; {@code ssh -R}, agent forwarding, scp and sftp to a
  *       workspace are served by the workspace's sshd.
+ *   <li>USB/IP (ADR 0019): {@code tcpip-forward} for {@code <ws>[.<owner>].usbip:3240} only, for a
+ *       workspace the user may use whose VM has a USB/IP guest forward, one per workspace; guest
+ *       connections come back as {@code forwarded-tcpip} channels ({@link UsbipForwardHandler}).
  *   <li>Refused (and audited): {@code session} channels (shell, exec, subsystems, and thus agent and
- *       X11 forwarding on the gateway), {@code tcpip-forward} / {@code streamlocal-forward} on the
- *       gateway, any other target.
+ *       X11 forwarding on the gateway), every other {@code tcpip-forward} and {@code
+ *       streamlocal-forward} on the gateway, any other target.
  *   <li>Audit: one {@link ConnectionRecord} per channel, one {@link LoginRejection} per
  *       unauthenticated connection, through {@link GatewayAudit}.
  *   <li>Host key: Ed25519, generated once into {@link GatewayConfig#stateDir()} (mode 0600) and
@@ -134,12 +137,16 @@ public final class SshGateway implements AutoCloseable {
         sshd.setCommandFactory(null);
         sshd.setSubsystemFactories(List.of());
         sshd.setAgentFactory(null);
+        AccessPolicy policy = new AccessPolicy(directory);
         sshd.setChannelFactories(List.of(
-                new RelayChannelFactory(new AccessPolicy(directory), context),
+                new RelayChannelFactory(policy, context),
                 RefusedChannel.factory("session", context),
                 RefusedChannel.factory("direct-streamlocal@openssh.com", context)));
         sshd.setGlobalRequestHandlers(List.of(
-                KeepAliveHandler.INSTANCE, NoMoreSessionsHandler.INSTANCE, new RefuseForwardingHandler(context)));
+                KeepAliveHandler.INSTANCE,
+                NoMoreSessionsHandler.INSTANCE,
+                new UsbipForwardHandler(policy, directory, context),
+                new RefuseForwardingHandler(context)));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         // MINA closes sessions idle for 10 minutes by default; an idle terminal relayed to a
         // workspace is normal, so only the workspace's sshd (ClientAlive*) decides about idleness.

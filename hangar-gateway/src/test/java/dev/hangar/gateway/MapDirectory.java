@@ -18,6 +18,7 @@ public final class MapDirectory implements GatewayDirectory {
     private final Map<String, String> userByFingerprint = new ConcurrentHashMap<>();
     private final Set<String> admins = ConcurrentHashMap.newKeySet();
     private final Map<String, WorkspaceTarget> workspaces = new ConcurrentHashMap<>();
+    private final Map<String, java.nio.file.Path> usbipSockets = new ConcurrentHashMap<>();
 
     /** Registers an authorized_keys line for {@code user}. */
     public MapDirectory key(String user, String publicLine) {
@@ -34,6 +35,17 @@ public final class MapDirectory implements GatewayDirectory {
     public MapDirectory workspace(String name, WorkspaceTarget target) {
         workspaces.put(target.owner() + "/" + name, target);
         return this;
+    }
+
+    /** Gives workspace {@code id} a guest USB/IP socket (a local VM launched with the guestfwd). */
+    public MapDirectory usbipSocket(String id, java.nio.file.Path socket) {
+        usbipSockets.put(id, socket);
+        return this;
+    }
+
+    @Override
+    public Optional<java.nio.file.Path> usbipGuestSocket(String workspaceId) {
+        return Optional.ofNullable(usbipSockets.get(workspaceId));
     }
 
     @Override

@@ -150,7 +150,7 @@ final class ServerAssembly {
         IdleStop idle = IdleStop.create(config, store, templates, workspaces, clock, reconciler::enqueue);
         ActivityService activity = idle.activity();
         dev.hangar.core.usb.UsbService usb = new dev.hangar.core.usb.UsbService(
-                store, templates, workspaces, new UsbAllowFile(config.home()), clock);
+                store, templates, workspaces, new UsbAllowFile(config.home()), clock, providers);
         activity.addHeldOpen(usb::holdsAttachment);
         ConsoleRoutes console = new ConsoleRoutes(
                 users,
@@ -215,8 +215,8 @@ final class ServerAssembly {
 
         // Bind everything before the first lasting side effect: a server that cannot listen on its
         // gateway port exits without having created the admin user or written cli.yaml.
-        GatewayHook.RunningGateway gateway = gatewayHookStart(
-                new ServerContext(config, baseUri, store, users, workspaces, templates, clock, audit, activity));
+        GatewayHook.RunningGateway gateway = gatewayHookStart(new ServerContext(
+                config, baseUri, store, users, workspaces, templates, clock, audit, activity, providers));
         closeables.push(gateway);
         home.writeCliConfig(users, config.adminName(), baseUri);
         // Only the leader runs the reconciler and the periodic jobs; every replica serves API and gateway.

@@ -22,6 +22,7 @@ import java.util.Objects;
  * @param clock the server's clock
  * @param audit the audit log (gateway connections are recorded there)
  * @param activity idle tracking: add-ons report use of a workspace here (the gateway: relayed bytes)
+ * @param providers the server's providers (the gateway asks them for a VM's guest USB/IP socket)
  */
 public record ServerContext(
         ServerConfig config,
@@ -32,9 +33,11 @@ public record ServerContext(
         TemplateCatalog templates,
         Clock clock,
         AuditLog audit,
-        dev.hangar.core.autostop.ActivityService activity) {
+        dev.hangar.core.autostop.ActivityService activity,
+        dev.hangar.core.reconcile.ProviderRegistry providers) {
     public ServerContext {
         Objects.requireNonNull(activity, "activity");
+        Objects.requireNonNull(providers, "providers");
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(baseUri, "baseUri");
         Objects.requireNonNull(store, "store");

@@ -68,7 +68,7 @@ public final class SshGatewayHook implements GatewayHook {
         try {
             gateway = SshGateway.start(
                     config,
-                    new StoreDirectory(ctx.store()),
+                    new StoreDirectory(ctx.store(), ctx.providers()),
                     new EventAudit(ctx.store(), ctx.clock(), ctx.audit()),
                     (workspaceId, bytes) -> ctx.activity().record(workspaceId, ActivitySource.SSH),
                     ctx.clock());
@@ -122,9 +122,19 @@ public final class SshGatewayHook implements GatewayHook {
     /** Answers the gateway's questions from the store. Thread-safe (the store is). */
     static final class StoreDirectory implements GatewayDirectory {
         private final Store store;
+        private final dev.hangar.core.reconcile.ProviderRegistry providers;
 
-        StoreDirectory(Store store) {
+        StoreDirectory(Store store, dev.hangar.core.reconcile.ProviderRegistry providers) {
             this.store = store;
+            this.providers = providers;
+        }
+
+        /** Asked at every USB/IP forward request: the provider's answer for a Running workspace. */
+        @Override
+        public Optional<java.nio.file.Path> usbipGuestSocket(String workspaceId) {
+            return store.workspaces()
+                    .find(workspaceId)
+                    .flatMap(w -> dev.hangar.core.usb.UsbService.guestSocket(providers, w));
         }
 
         /** Asked at every login: a disabled user's keys find nobody, so the login fails at once. */

@@ -18,7 +18,9 @@ import java.nio.charset.StandardCharsets;
  * 201 or a 403 problem naming the VID:PID and where to allow it; {@code DELETE .../{busid}} records
  * the detach (204, idempotent); {@code GET} lists the current attachments. Bodies are validated
  * here with hangar-usbip's value types, so a bad bus id, VID:PID or usbipd address is a 400 problem
- * naming the field. The forwarding itself never passes through the server.
+ * naming the field. Each answer says which tunnel the workspace offers now ({@code tunnel}: {@code
+ * gateway} for a local VM with the USB/IP guestfwd, whose data the gateway bridges, ADR 0019;
+ * {@code ssh} otherwise, where the data never passes through the server).
  */
 final class UsbRoutes {
     private static final String BASE = WorkspaceRoutes.BASE + "/{name}/usb/attachments";
@@ -30,11 +32,12 @@ final class UsbRoutes {
     }
 
     void register(RoutesConfig r) {
-        r.get(
-                BASE,
-                ctx -> ctx.json(usb.list(BearerAuth.user(ctx), owner(ctx), ctx.pathParam("name")).stream()
-                        .map(UsbRoutes::view)
-                        .toList()));
+        r.get(BASE, ctx -> {
+            String tunnel = usb.tunnel(BearerAuth.user(ctx), owner(ctx), ctx.pathParam("name"));
+            ctx.json(usb.list(BearerAuth.user(ctx), owner(ctx), ctx.pathParam("name")).stream()
+                    .map(a -> view(a, tunnel))
+                    .toList());
+        });
         r.post(BASE, this::attach);
         r.delete(BASE + "/{busid}", this::detach);
     }
@@ -67,7 +70,7 @@ final class UsbRoutes {
                                 "Location",
                                 WorkspaceRoutes.BASE + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
                                         + "/usb/attachments/" + busId.value())
-                        .json(view(a.attachment()));
+                        .json(view(a.attachment(), usb.tunnel(BearerAuth.user(ctx), owner(ctx), name)));
             case UsbService.Denied d -> throw ApiException.forbidden(d.reason());
         }
     }
@@ -88,8 +91,8 @@ final class UsbRoutes {
         }
     }
 
-    private static UsbAttachmentView view(UsbAttachment a) {
-        return new UsbAttachmentView(a.busId(), a.vidPid(), a.usbipd(), a.actor(), a.since());
+    private static UsbAttachmentView view(UsbAttachment a, String tunnel) {
+        return new UsbAttachmentView(a.busId(), a.vidPid(), a.usbipd(), a.actor(), a.since(), tunnel);
     }
 
     private static String owner(Context ctx) {

@@ -33,6 +33,23 @@ public final class UsbipCommands {
     }
 
     /**
+     * {@code usbip --tcp-port PORT attach -r HOST -b BUSID}: import the device from a USB/IP server
+     * the workspace reaches at {@code host:port}, e.g. the gateway tunnel's {@link
+     * GatewayForward#GUEST_HOST}:{@link GatewayForward#GUEST_PORT}.
+     *
+     * @param host an IPv4 literal
+     * @param port 1..65535
+     * @param busId the device's bus id on the PC
+     * @return the command (needs root)
+     */
+    public static CommandLine attach(String host, int port, BusId busId) {
+        Objects.requireNonNull(busId, "busId");
+        if (!host.matches("\\d{1,3}(\\.\\d{1,3}){3}"))
+            throw new IllegalArgumentException("USB/IP server host must be an IPv4 literal, got " + Fields.quote(host));
+        return CommandLine.of("usbip", "--tcp-port", port(port), "attach", "-r", host, "-b", busId.value());
+    }
+
+    /**
      * {@code usbip port}: list imported devices; parse the output with {@link UsbipPortListing#parse}.
      *
      * @return the command

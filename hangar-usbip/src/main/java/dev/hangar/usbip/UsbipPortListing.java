@@ -52,7 +52,17 @@ public final class UsbipPortListing {
          * @return true if this port imports {@code busId} through {@code 127.0.0.1:tunnelPort}
          */
         public boolean imports(int tunnelPort, BusId busId) {
-            return remoteUri.equals("usbip://" + RemoteForward.LOOPBACK + ":" + tunnelPort + "/" + busId.value());
+            return imports(RemoteForward.LOOPBACK, tunnelPort, busId);
+        }
+
+        /**
+         * @param host the USB/IP server's address as the workspace used it
+         * @param port its port
+         * @param busId bus id on the PC
+         * @return true if this port imports {@code busId} from {@code host:port}
+         */
+        public boolean imports(String host, int port, BusId busId) {
+            return remoteUri.equals("usbip://" + host + ":" + port + "/" + busId.value());
         }
     }
 
@@ -94,6 +104,17 @@ public final class UsbipPortListing {
      * @return the vhci port importing that device through that forward, if any
      */
     public static Optional<ImportedPort> find(String output, int tunnelPort, BusId busId) {
-        return parse(output).stream().filter(p -> p.imports(tunnelPort, busId)).findFirst();
+        return find(output, RemoteForward.LOOPBACK, tunnelPort, busId);
+    }
+
+    /**
+     * @param output stdout of {@code usbip port}
+     * @param host the USB/IP server's address as the workspace used it
+     * @param port its port
+     * @param busId bus id on the PC
+     * @return the vhci port importing that device from {@code host:port}, if any
+     */
+    public static Optional<ImportedPort> find(String output, String host, int port, BusId busId) {
+        return parse(output).stream().filter(p -> p.imports(host, port, busId)).findFirst();
     }
 }

@@ -3,6 +3,7 @@ package dev.hangar.core.usb;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
+import dev.hangar.core.reconcile.ProviderRegistry;
 import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.template.Template;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,8 +44,12 @@ public final class UsbService {
     private final WorkspaceService workspaces;
     private final Function<String, List<String>> userAllow;
     private final Clock clock;
+    private final Function<Workspace, Optional<java.nio.file.Path>> guestSockets;
 
     /**
+     * A service whose workspaces never offer the gateway tunnel ({@link #tunnel} is always {@value
+     * #TUNNEL_SSH}).
+     *
      * @param userAllow a user's own allow-list by user name (canonical entries, see {@link
      *     UsbPolicy#canonical}); empty when the user has none. Called on every attach, so an
      *     administrator's change applies without a restart.
@@ -54,11 +60,62 @@ public final class UsbService {
             WorkspaceService workspaces,
             Function<String, List<String>> userAllow,
             Clock clock) {
+        this(store, templates, workspaces, userAllow, clock, w -> Optional.empty());
+    }
+
+    /**
+     * @param providers where a Running workspace's guest USB/IP socket is asked for ({@link
+     *     #guestSocket})
+     */
+    public UsbService(
+            Store store,
+            TemplateCatalog templates,
+            WorkspaceService workspaces,
+            Function<String, List<String>> userAllow,
+            Clock clock,
+            ProviderRegistry providers) {
+        this(store, templates, workspaces, userAllow, clock, w -> guestSocket(providers, w));
+    }
+
+    private UsbService(
+            Store store,
+            TemplateCatalog templates,
+            WorkspaceService workspaces,
+            Function<String, List<String>> userAllow,
+            Clock clock,
+            Function<Workspace, Optional<java.nio.file.Path>> guestSockets) {
         this.store = Objects.requireNonNull(store);
         this.templates = Objects.requireNonNull(templates);
         this.workspaces = Objects.requireNonNull(workspaces);
         this.userAllow = Objects.requireNonNull(userAllow);
         this.clock = Objects.requireNonNull(clock);
+        this.guestSockets = guestSockets;
+    }
+
+    /** {@link #tunnel}: the guest reaches USB/IP through its VM's guestfwd and the SSH gateway (ADR 0019). */
+    public static final String TUNNEL_GATEWAY = "gateway";
+
+    /** {@link #tunnel}: {@code ssh -R} through the gateway into the workspace's own sshd. */
+    public static final String TUNNEL_SSH = "ssh";
+
+    /**
+     * Which tunnel {@code hangar usb attach} should use for the workspace now: {@value
+     * #TUNNEL_GATEWAY} when it is Running and its provider reports a guest USB/IP socket (a local
+     * VM launched with the guestfwd), else {@value #TUNNEL_SSH}. Reads only.
+     *
+     * @throws dev.hangar.core.domain.NotFoundException when the actor may not see the workspace
+     */
+    public String tunnel(User actor, String owner, String name) {
+        return guestSockets.apply(workspaces.get(actor, owner, name)).isPresent() ? TUNNEL_GATEWAY : TUNNEL_SSH;
+    }
+
+    /**
+     * @return the guest USB/IP socket of {@code w} as its provider reports it, only while {@code w}
+     *     is Running; empty for providers without one
+     */
+    public static Optional<java.nio.file.Path> guestSocket(ProviderRegistry providers, Workspace w) {
+        if (w.phase() != dev.hangar.core.domain.Phase.Running) return Optional.empty();
+        return providers.find(w.providerType()).flatMap(p -> p.usbipGuestSocket(w.id()));
     }
 
     /** Result of {@link #attach}. */

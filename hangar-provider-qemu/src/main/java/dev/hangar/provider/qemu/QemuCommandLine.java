@@ -33,6 +33,9 @@ import java.util.Objects;
  *     becomes a {@code -fw_cfg} entry read by QEMU at start (0: none)
  * @param pciPassthrough the PCI addresses ({@code 0000:01:00.0}) of the host devices to pass
  *     through, in order; none by default, set with {@link #withPciPassthrough}
+ * @param usbipGuestForward the USB/IP {@code guestfwd} option appended to the user network ({@link
+ *     UsbipGuestForward#option}, starting with a comma); empty for none, the default, set with
+ *     {@link #withUsbipGuestForward}
  */
 public record QemuCommandLine(
         Path qemuBinary,
@@ -46,7 +49,8 @@ public record QemuCommandLine(
         boolean restrictNetwork,
         List<LabSegment> labSegments,
         int secrets,
-        List<String> pciPassthrough) {
+        List<String> pciPassthrough,
+        String usbipGuestForward) {
     /** The uplink NIC's MAC address (QEMU's default for the first NIC). */
     public static final String UPLINK_MAC = "52:54:00:12:34:56";
 
@@ -89,7 +93,8 @@ public record QemuCommandLine(
                 restrictNetwork,
                 labSegments,
                 secrets,
-                List.of());
+                List.of(),
+                "");
     }
 
     /**
@@ -110,7 +115,30 @@ public record QemuCommandLine(
                 restrictNetwork,
                 labSegments,
                 secrets,
-                addresses);
+                addresses,
+                usbipGuestForward);
+    }
+
+    /**
+     * @param option the {@code guestfwd} option from {@link UsbipGuestForward#option}, starting with
+     *     a comma, or empty for none
+     * @return this command line with exactly that USB/IP guest forward
+     */
+    public QemuCommandLine withUsbipGuestForward(String option) {
+        return new QemuCommandLine(
+                qemuBinary,
+                accelerator,
+                name,
+                cpus,
+                memoryMiB,
+                boot,
+                dir,
+                sshPort,
+                restrictNetwork,
+                labSegments,
+                secrets,
+                pciPassthrough,
+                option);
     }
 
     public QemuCommandLine {
@@ -127,6 +155,9 @@ public record QemuCommandLine(
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(boot, "boot");
         Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(usbipGuestForward, "usbipGuestForward");
+        if (!usbipGuestForward.isEmpty() && !usbipGuestForward.startsWith(",guestfwd="))
+            throw new IllegalArgumentException("usbipGuestForward must be empty or ',guestfwd=...'");
         if (accelerator == Accelerator.AUTO) throw new IllegalArgumentException("resolve AUTO before building");
     }
 
@@ -148,7 +179,8 @@ public record QemuCommandLine(
         }
         a.addAll(List.of(
                 "-netdev",
-                "user,id=net0" + (restrictNetwork ? ",restrict=on" : "") + ",hostfwd=tcp:127.0.0.1:" + sshPort + "-:22",
+                "user,id=net0" + (restrictNetwork ? ",restrict=on" : "") + ",hostfwd=tcp:127.0.0.1:" + sshPort + "-:22"
+                        + usbipGuestForward,
                 "-device",
                 "virtio-net-pci,netdev=net0,mac=" + UPLINK_MAC));
         for (LabSegment lab : labSegments) a.addAll(lab.args());

@@ -168,6 +168,20 @@ public final class QemuProvider implements WorkspaceProvider {
         return Optional.of(new ConsoleEndpoint(dir(spec).consoleSocket()));
     }
 
+    /**
+     * {@code usbip.sock} in the VM's directory while a QEMU launched with the USB/IP {@code
+     * guestfwd} ({@link UsbipGuestForward}) runs: the launch writes {@code usbip-guestfwd} only
+     * then, and a stop removes it with the other runtime files.
+     */
+    @Override
+    public Optional<Path> usbipGuestSocket(String workspaceId) {
+        if (!workspaceId.matches("[A-Za-z0-9-]+")) return Optional.empty(); // never a path outside the data dir
+        WorkspaceDir d = new WorkspaceDir(workspacesDir().resolve(workspaceId));
+        if (!Files.isRegularFile(d.usbipGuestForwardFile())
+                || QemuProcess.find(d).isEmpty()) return Optional.empty();
+        return Optional.of(d.usbipSocket());
+    }
+
     /** Reads the end of {@code serial.log} (kept across boots; rotated at 8 MiB). */
     @Override
     public Optional<List<String>> consoleLog(WorkspaceSpec spec, int lines) {

@@ -119,6 +119,9 @@ final class VmLauncher {
             List<String> extraArgs,
             ProviderListener listener)
             throws IOException {
+        // Decided per launch and the same for every attempt: a resume's command line must match.
+        UsbipGuestForward.Choice usbipForward =
+                UsbipGuestForward.option(UsbipGuestForward.findSocat(), d.usbipSocket());
         for (int attempt = 1; ; attempt++) {
             // written per attempt: a failed attempt's cleanup removes them with the runtime files
             int secrets = GuestSecrets.write(d.path(), spec.secrets());
@@ -136,13 +139,26 @@ final class VmLauncher {
                             LabSegment.of(spec).stream().toList(),
                             secrets)
                     .withPciPassthrough(pci)
+                    .withUsbipGuestForward(
+                            usbipForward instanceof UsbipGuestForward.Choice.Forward f ? f.netdevOption() : "")
                     .args();
             if (!extraArgs.isEmpty()) {
                 args = new java.util.ArrayList<>(args);
                 args.addAll(extraArgs);
             }
             int exit = QemuProcess.launch(args, d, LAUNCH_TIMEOUT);
-            if (exit == 0) break;
+            if (exit == 0) {
+                // Tells the gateway (through usbipGuestSocket) that this VM's guest can reach the socket.
+                switch (usbipForward) {
+                    case UsbipGuestForward.Choice.Forward f ->
+                        d.write(
+                                d.usbipGuestForwardFile(),
+                                UsbipGuestForward.GUEST_ADDRESS + ":" + UsbipGuestForward.GUEST_PORT);
+                    case UsbipGuestForward.Choice.None none ->
+                        listener.event("usbip-guestfwd", "none: " + none.reason());
+                }
+                break;
+            }
             String output = d.read(d.startLog()).orElse("").strip();
             d.deleteRuntimeFiles();
             if (output.contains("host forwarding rule") && attempt < 3) {

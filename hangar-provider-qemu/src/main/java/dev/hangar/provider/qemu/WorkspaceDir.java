@@ -144,9 +144,29 @@ record WorkspaceDir(Path path) {
         return path.resolve("stop-mode");
     }
 
+    /**
+     * The unix socket the guest's USB/IP forward connects to ({@link UsbipGuestForward}); the
+     * gateway listens on it while an owner's {@code hangar usb attach} holds the forward (ADR 0019).
+     */
+    Path usbipSocket() {
+        return path.resolve("usbip.sock");
+    }
+
+    /** Written at a launch whose command line has the USB/IP guestfwd; holds its guest address. */
+    Path usbipGuestForwardFile() {
+        return path.resolve("usbip-guestfwd");
+    }
+
     /** @return the runtime files a stopped VM must not leave behind */
     List<Path> runtimeFiles() {
-        return List.of(pidFile(), qmpSocket(), consoleSocket(), powerdownFile(), sshReadyReportedFile());
+        return List.of(
+                pidFile(),
+                qmpSocket(),
+                consoleSocket(),
+                powerdownFile(),
+                sshReadyReportedFile(),
+                usbipSocket(),
+                usbipGuestForwardFile());
     }
 
     boolean exists() {

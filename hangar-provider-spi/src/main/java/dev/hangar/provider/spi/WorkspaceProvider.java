@@ -80,6 +80,26 @@ public interface WorkspaceProvider extends AutoCloseable {
     }
 
     /**
+     * The unix socket a running workspace's guest reaches as USB/IP's server, when this provider
+     * carries USB/IP into the guest without the guest's sshd (ADR 0019: a local VM's {@code
+     * guestfwd} to {@code 10.0.2.100:3240}). The control plane listens on it while the owner's
+     * {@code hangar usb attach} holds the forward on the SSH gateway, and relays each connection
+     * into that session.
+     *
+     * <p>Default: empty (Pods, KubeVirt, containers, and VMs launched without the forward): the CLI
+     * then uses {@code ssh -R} into the workspace. Present only while the compute that has the
+     * forward runs. Takes the id rather than a spec because the gateway asks on every forward
+     * request and needs nothing else. Read-only and quick (files only). Thread-safe.
+     *
+     * @param workspaceId the workspace's id ({@link WorkspaceSpec#id()})
+     * @return the socket's absolute path (at most 107 bytes), or empty when the guest has no such
+     *     forward now
+     */
+    default Optional<java.nio.file.Path> usbipGuestSocket(String workspaceId) {
+        return Optional.empty();
+    }
+
+    /**
      * The suspend of a workspace's next stop ({@code hangar stop --suspend}), if this provider can
      * save a running workspace's memory; see {@link WorkspaceSuspend}.
      *

@@ -47,8 +47,10 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Checked: {@code hangar usb list} sees the PC's device (46f4:0001) through the PC's forwarded
  * port; after attach the workspace's USB bus lists 46f4:0001 (read from sysfs, the data {@code lsusb}
  * prints; the test image has no usbutils), the block device holds exactly the bytes the test wrote,
- * the forward listens on 127.0.0.1 only inside the workspace; after detach the device is gone, no ssh
- * process of the CLI is left and the workspace has usb-attach and usb-detach events.
+ * through the gateway tunnel (the VM's guestfwd, ADR 0019, the default for a local VM) the workspace's
+ * sshd listens on nothing but :22 and the import comes from 10.0.2.100:3240; with {@code --via ssh}
+ * the forward listens on 127.0.0.1 only inside the workspace; after each detach the device is gone,
+ * no ssh process of the CLI is left; the workspace has usb-attach and usb-detach events.
  *
  * <p>Two VMs, booted in parallel (PC with plain QEMU, workspace through the control plane).
  */
@@ -95,7 +97,6 @@ class UsbipEndToEndIT {
         Files.createDirectories(home.resolve("templates"));
         Files.writeString(home.resolve("templates/usbvm.yaml"), TEMPLATE);
         PcVm pc = null;
-        CliHarness.Running attach = null;
         try (TestControlPlane cp =
                 LocalVm.controlPlane(home, Map.of("restrict-network", "true")).start()) {
             TestHttp http = cp.http();
@@ -148,70 +149,10 @@ class UsbipEndToEndIT {
             assertThat(devices.get(0).path("busId").asText()).isEqualTo(busId);
             assertThat(devices.get(0).path("vidPid").asText()).isEqualTo(PcVm.VID_PID);
 
-            Instant attachStart = Instant.now();
-            attach = cli.start("usb", "attach", "dev", busId, "--usbipd", usbipd);
-            CliHarness.Running running = attach;
-            try {
-                await("46f4:0001 on the workspace's USB bus")
-                        .atMost(Duration.ofMinutes(3))
-                        .pollInterval(Duration.ofSeconds(1))
-                        .failFast(
-                                "hangar usb attach exited", () -> running.exit().isDone())
-                        .until(() -> workspace(sshConfig, USB_IDS).out().lines().anyMatch(PcVm.VID_PID::equals));
-            } catch (org.awaitility.core.TerminalFailureException | ConditionTimeoutException e) {
-                // the CLI's output is only known now, not when the condition was built
-                throw new AssertionError(
-                        "attach did not bring the device in; hangar usb attach "
-                                + (running.exit().isDone()
-                                        ? "exited "
-                                                + running.exit()
-                                                        .handle((c, t) -> c != null ? c : t)
-                                                        .join()
-                                        : "still runs")
-                                + "\n" + running.soFar(),
-                        e);
-            }
-            String disk = await("the imported disk's block device")
-                    .atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> workspace(sshConfig, USB_DISK).out().strip(), d -> d.startsWith("/dev/sd"));
-            Duration attachTime = Duration.between(attachStart, Instant.now());
-
-            assertThat(workspace(sshConfig, "sudo head -c " + marker.length() + " " + disk)
-                            .orThrow("read marker")
-                            .out())
-                    .isEqualTo(marker);
-            assertThat(workspace(sshConfig, "sudo sha256sum " + disk)
-                            .orThrow("sha256sum")
-                            .out())
-                    .startsWith(sha256 + " ");
-
-            // USB/IP has no authentication: every listener of the workspace's sshd except its own
-            // port 22 is a forward, and it must be on 127.0.0.1 only.
-            String listening =
-                    workspace(sshConfig, "sudo ss -ltnpH").orThrow("ss").out();
-            List<String> forwards = listening
-                    .lines()
-                    .filter(l -> l.contains("sshd"))
-                    .filter(l -> !l.matches(".*\\s(0\\.0\\.0\\.0|\\[::\\]|\\*):22\\s.*"))
-                    .toList();
-            assertThat(forwards).as("sshd listeners besides :22:\n" + listening).isNotEmpty();
-            assertThat(forwards).allSatisfy(l -> assertThat(l).containsPattern("\\s127\\.0\\.0\\.1:\\d+\\s"));
-
-            Instant detachStart = Instant.now();
-            CliHarness.Result detach = cli.run("usb", "detach", "dev", busId);
-            assertThat(detach.code()).as(detach.toString()).isZero();
-            await("hangar usb attach ends after detach")
-                    .atMost(Duration.ofMinutes(1))
-                    .until(running.exit()::isDone);
-            await("46f4:0001 gone from the workspace's USB bus")
-                    .atMost(Duration.ofMinutes(1))
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(() -> workspace(sshConfig, USB_IDS).out().lines().noneMatch(PcVm.VID_PID::equals));
-            Duration detachTime = Duration.between(detachStart, Instant.now());
-            await("no ssh process of the CLI left")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> sshChildren().isEmpty());
+            // The default path for a local VM: the guest's guestfwd, bridged by the gateway (ADR 0019) ...
+            Duration[] gateway = attachReadDetach(cli, sshConfig, busId, usbipd, "auto", marker, sha256);
+            // ... and the old one, forced: ssh -R into the workspace's sshd.
+            Duration[] ssh = attachReadDetach(cli, sshConfig, busId, usbipd, "ssh", marker, sha256);
 
             List<String> types = new ArrayList<>();
             for (JsonNode e : TestHttp.json(http.get("/api/v1/workspaces/dev/events", token))) {
@@ -221,10 +162,13 @@ class UsbipEndToEndIT {
             assertThat(types).contains("usb-attach", "usb-detach");
 
             System.out.printf(
-                    "UsbipEndToEndIT: both VMs ready %d ms, attach -> block device %d ms, detach -> gone %d ms, total %d ms%n",
+                    "UsbipEndToEndIT: both VMs ready %d ms; gateway: attach -> block device %d ms, detach -> gone %d"
+                            + " ms; --via ssh: %d ms, %d ms; total %d ms%n",
                     boots.toMillis(),
-                    attachTime.toMillis(),
-                    detachTime.toMillis(),
+                    gateway[0].toMillis(),
+                    gateway[1].toMillis(),
+                    ssh[0].toMillis(),
+                    ssh[1].toMillis(),
                     Duration.between(t0, Instant.now()).toMillis());
             assertThat(http.delete("/api/v1/workspaces/dev", token).statusCode())
                     .isEqualTo(202);
@@ -232,7 +176,7 @@ class UsbipEndToEndIT {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> http.get("/api/v1/workspaces/dev", token).statusCode() == 404);
         } finally {
-            if (attach != null && !attach.exit().isDone()) sshChildren().forEach(ProcessHandle::destroyForcibly);
+            sshChildren().forEach(ProcessHandle::destroyForcibly);
             if (pc != null) pc.close();
             // QEMU is detached from the JVM on purpose (daemonized): kill any VM of this test.
             for (Path root : List.of(home, pcDir)) {
@@ -243,6 +187,91 @@ class UsbipEndToEndIT {
                 deleteTree(root);
             }
         }
+    }
+
+    /**
+     * One attach (with {@code --via via}), the disk's bytes checked in the workspace, the tunnel's
+     * listeners and the import's source checked, then detach and no ssh left.
+     *
+     * @return attach to block device, detach to gone
+     */
+    private static Duration[] attachReadDetach(
+            CliHarness cli, Path sshConfig, String busId, String usbipd, String via, String marker, String sha256)
+            throws Exception {
+        Instant attachStart = Instant.now();
+        CliHarness.Running running = cli.start("usb", "attach", "dev", busId, "--usbipd", usbipd, "--via", via);
+        try {
+            await("46f4:0001 on the workspace's USB bus")
+                    .atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .failFast("hangar usb attach exited", () -> running.exit().isDone())
+                    .until(() -> workspace(sshConfig, USB_IDS).out().lines().anyMatch(PcVm.VID_PID::equals));
+        } catch (org.awaitility.core.TerminalFailureException | ConditionTimeoutException e) {
+            // the CLI's output is only known now, not when the condition was built
+            throw new AssertionError(
+                    "attach did not bring the device in; hangar usb attach "
+                            + (running.exit().isDone()
+                                    ? "exited "
+                                            + running.exit()
+                                                    .handle((c, t) -> c != null ? c : t)
+                                                    .join()
+                                    : "still runs")
+                            + "\n" + running.soFar(),
+                    e);
+        }
+        String disk = await("the imported disk's block device")
+                .atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> workspace(sshConfig, USB_DISK).out().strip(), d -> d.startsWith("/dev/sd"));
+        Duration attachTime = Duration.between(attachStart, Instant.now());
+
+        assertThat(workspace(sshConfig, "sudo head -c " + marker.length() + " " + disk)
+                        .orThrow("read marker")
+                        .out())
+                .isEqualTo(marker);
+        assertThat(workspace(sshConfig, "sudo sha256sum " + disk)
+                        .orThrow("sha256sum")
+                        .out())
+                .startsWith(sha256 + " ");
+
+        // USB/IP has no authentication: every listener of the workspace's sshd except its own
+        // port 22 is a forward, and it must be on 127.0.0.1 only; through the gateway there is none.
+        String listening = workspace(sshConfig, "sudo ss -ltnpH").orThrow("ss").out();
+        List<String> forwards = listening
+                .lines()
+                .filter(l -> l.contains("sshd"))
+                .filter(l -> !l.matches(".*\\s(0\\.0\\.0\\.0|\\[::\\]|\\*):22\\s.*"))
+                .toList();
+        String ports =
+                workspace(sshConfig, "sudo usbip port").orThrow("usbip port").out();
+        if (via.equals("ssh")) {
+            assertThat(running.soFar()).contains("tunnel: ssh -R into the workspace");
+            assertThat(forwards).as("sshd listeners besides :22:\n" + listening).isNotEmpty();
+            assertThat(forwards).allSatisfy(l -> assertThat(l).containsPattern("\\s127\\.0\\.0\\.1:\\d+\\s"));
+            assertThat(ports).contains("usbip://127.0.0.1:");
+        } else {
+            assertThat(running.soFar())
+                    .contains("tunnel: gateway (VM guest forward)")
+                    .contains("10.0.2.100:3240");
+            assertThat(forwards).as("sshd listeners besides :22:\n" + listening).isEmpty();
+            assertThat(ports).contains("usbip://10.0.2.100:3240/" + busId);
+        }
+
+        Instant detachStart = Instant.now();
+        CliHarness.Result detach = cli.run("usb", "detach", "dev", busId);
+        assertThat(detach.code()).as(detach.toString()).isZero();
+        await("hangar usb attach ends after detach")
+                .atMost(Duration.ofMinutes(1))
+                .until(running.exit()::isDone);
+        await("46f4:0001 gone from the workspace's USB bus")
+                .atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> workspace(sshConfig, USB_IDS).out().lines().noneMatch(PcVm.VID_PID::equals));
+        Duration detachTime = Duration.between(detachStart, Instant.now());
+        await("no ssh process of the CLI left")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> sshChildren().isEmpty());
+        return new Duration[] {attachTime, detachTime};
     }
 
     /** The VID:PID of every device on the guest's USB buses, one per line: what {@code lsusb} reads. */

@@ -1,0 +1,167 @@
+package dev.hangar.gateway;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.sshd.client.channel.AbstractClientChannel;
+import org.apache.sshd.client.future.DefaultOpenFuture;
+import org.apache.sshd.client.future.OpenFuture;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.channel.LocalWindow;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One guest USB/IP connection carried to the user's PC: a {@code forwarded-tcpip} channel (RFC 4254
+ * 7.2) that the gateway opens on the session holding the workspace's USB/IP forward, relayed to the
+ * guest's connection on the VM's unix socket (ADR 0019). OpenSSH on the PC connects it to usbipd.
+ *
+ * <p>Latency matters more than throughput (each 4 KiB read is three request/response round
+ * trips), so nothing queues: PC to guest, {@link #doWriteData} writes each SSH data packet straight
+ * into the unix socket on MINA's I/O thread (a local socket takes it at once) and releases the
+ * window; guest to PC, one virtual thread reads the socket and hands each read to a {@link
+ * ChannelAsyncOutputStream}, reading again once the write completed. EOF is forwarded each way;
+ * the channel closes when both directions ended or either failed, and closing it closes the socket.
+ */
+final class GuestUsbipChannel extends AbstractClientChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestUsbipChannel.class);
+    private static final int READ_BUFFER = 64 * 1024;
+
+    private final SocketChannel guest;
+    private final String boundHost;
+    private final int boundPort;
+    private final AtomicLong toGuest = new AtomicLong();
+    private final AtomicLong fromGuest = new AtomicLong();
+    private volatile ChannelAsyncOutputStream toPc;
+    private volatile boolean guestEnded;
+    private volatile boolean pcEnded;
+
+    /**
+     * @param guest the accepted connection from the guest's socat (blocking mode)
+     * @param boundHost the address the client's forward request named, e.g. {@code dev.usbip}
+     * @param boundPort its port ({@value AccessPolicy#USBIP_PORT})
+     */
+    GuestUsbipChannel(SocketChannel guest, String boundHost, int boundPort) {
+        super("forwarded-tcpip");
+        this.guest = guest;
+        this.boundHost = boundHost;
+        this.boundPort = boundPort;
+        addCloseFutureListener(f -> closeGuest());
+    }
+
+    /** Sends {@code SSH_MSG_CHANNEL_OPEN} with the forward's address, as RFC 4254 7.2 has it. */
+    @Override
+    public synchronized OpenFuture open() throws IOException {
+        if (isClosing()) throw new SshException("the session is closing");
+        openFuture = new DefaultOpenFuture(boundHost, futureLock);
+        Session session = getSession();
+        LocalWindow window = getLocalWindow();
+        Buffer b = session.createBuffer(SshConstants.SSH_MSG_CHANNEL_OPEN, 64 + boundHost.length());
+        b.putString(getChannelType());
+        b.putUInt(getChannelId());
+        b.putUInt(window.getSize());
+        b.putUInt(window.getPacketSize());
+        b.putString(boundHost);
+        b.putUInt(boundPort);
+        // Originator: the guest is behind the VM's user network and has no address the PC knows.
+        b.putString("127.0.0.1");
+        b.putUInt(0);
+        writePacket(b);
+        return openFuture;
+    }
+
+    @Override
+    protected void doOpen() {
+        toPc = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
+        Thread.ofVirtual().name("hangar-usbip-guest-" + getChannelId()).start(this::pumpFromGuest);
+    }
+
+    private void pumpFromGuest() {
+        ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER);
+        try {
+            while (true) {
+                buf.clear();
+                int n = guest.read(buf);
+                if (n < 0) break;
+                if (n == 0) continue;
+                byte[] copy = new byte[n];
+                buf.flip().get(copy);
+                // Waits for the write (and the PC's window): at most one read is held here.
+                toPc.writeBuffer(new ByteArrayBuffer(copy)).verify(Long.MAX_VALUE);
+                fromGuest.addAndGet(n);
+            }
+            guestEnded = true;
+            if (!isClosing()) sendEof();
+            if (pcEnded) close(false);
+        } catch (IOException | RuntimeException e) {
+            if (!isClosing()) {
+                LOG.debug("usbip channel {}: guest side stopped: {}", getChannelId(), e.toString());
+                close(true);
+            }
+        }
+    }
+
+    @Override
+    protected void doWriteData(byte[] data, int off, long len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data, off, Math.toIntExact(len));
+        while (b.hasRemaining()) guest.write(b);
+        toGuest.addAndGet(len);
+        getLocalWindow().release(len);
+    }
+
+    @Override
+    protected void doWriteExtendedData(byte[] data, int off, long len) throws IOException {
+        throw new IOException("forwarded-tcpip channels carry no extended data (RFC 4254 7.2)");
+    }
+
+    @Override
+    public void handleWindowAdjust(Buffer buffer) throws IOException {
+        super.handleWindowAdjust(buffer);
+        ChannelAsyncOutputStream out = toPc;
+        if (out != null) out.onWindowExpanded();
+    }
+
+    @Override
+    public void handleEof() throws IOException {
+        super.handleEof();
+        pcEnded = true;
+        try {
+            guest.shutdownOutput();
+        } catch (IOException e) {
+            LOG.debug("usbip channel {}: shutting the guest's input: {}", getChannelId(), e.toString());
+        }
+        if (guestEnded) close(false);
+    }
+
+    @Override
+    protected org.apache.sshd.common.Closeable getInnerCloseable() {
+        var inner = builder();
+        ChannelAsyncOutputStream out = toPc;
+        if (out != null) inner.close(out);
+        return inner.close(super.getInnerCloseable()).build();
+    }
+
+    /** @return bytes carried from the PC to the guest so far */
+    long bytesToGuest() {
+        return toGuest.get();
+    }
+
+    /** @return bytes carried from the guest to the PC so far */
+    long bytesFromGuest() {
+        return fromGuest.get();
+    }
+
+    private void closeGuest() {
+        try {
+            guest.close();
+        } catch (IOException e) {
+            LOG.debug("usbip channel {}: closing the guest socket: {}", getChannelId(), e.toString());
+        }
+    }
+}

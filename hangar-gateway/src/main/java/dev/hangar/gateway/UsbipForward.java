@@ -1,0 +1,145 @@
+package dev.hangar.gateway;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.common.session.ConnectionService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One accepted USB/IP forward (ADR 0019): while it stands, the gateway listens on the workspace
+ * VM's unix socket and carries each guest connection as a {@link GuestUsbipChannel} on the SSH
+ * session that asked for the forward. Made by {@link UsbipForwardHandler}.
+ *
+ * <p>The socket file is created mode 0600 (in the VM's 0700 directory); a stale file (a killed
+ * server's) is replaced. {@link #close()} stops listening and deletes the file, so a guest
+ * connection afterwards fails at once; channels already open end with the session. One audit
+ * record is produced when the forward ends, with the bytes of all its channels. Thread-safe.
+ */
+final class UsbipForward implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UsbipForward.class);
+
+    private final ConnectionService service;
+    private final ServerSocketChannel listener;
+    private final Path socket;
+    private final String host;
+    private final int port;
+    private final ConnectionRecord opened;
+    private final AuditContext context;
+    private final List<GuestUsbipChannel> channels = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private UsbipForward(
+            ConnectionService service,
+            ServerSocketChannel listener,
+            Path socket,
+            String host,
+            int port,
+            ConnectionRecord opened,
+            AuditContext context) {
+        this.service = service;
+        this.listener = listener;
+        this.socket = socket;
+        this.host = host;
+        this.port = port;
+        this.opened = opened;
+        this.context = context;
+    }
+
+    /**
+     * Binds {@code socket} and starts accepting guest connections.
+     *
+     * @param opened the audit record of the accepted request (reported here as opened)
+     * @throws UncheckedIOException when the socket cannot be bound (the message names it)
+     */
+    static UsbipForward start(
+            ConnectionService service,
+            Path socket,
+            String host,
+            int port,
+            ConnectionRecord opened,
+            AuditContext context) {
+        ServerSocketChannel listener;
+        try {
+            Files.deleteIfExists(socket); // a killed server's; only this VM's slirp connects here
+            listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            listener.bind(UnixDomainSocketAddress.of(socket));
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+        UsbipForward f = new UsbipForward(service, listener, socket, host, port, opened, context);
+        context.opened(opened);
+        Thread.ofVirtual().name("hangar-usbip-accept-" + host).start(f::accept);
+        return f;
+    }
+
+    private void accept() {
+        while (!closed.get()) {
+            SocketChannel guest;
+            try {
+                guest = listener.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.warn("USB/IP forward {}: accept on {} failed: {}", host, socket, e.toString());
+                close();
+                return;
+            }
+            GuestUsbipChannel channel = new GuestUsbipChannel(guest, host, port);
+            try {
+                service.registerChannel(channel);
+                channels.add(channel);
+                channel.open().addListener(f -> {
+                    if (!f.isOpened()) channel.close(true);
+                });
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("USB/IP forward {}: cannot open a channel: {}", host, e.toString());
+                channel.close(true);
+            }
+        }
+    }
+
+    /** @return the socket the forward listens on */
+    Path socket() {
+        return socket;
+    }
+
+    /** Stops listening, deletes the socket file and reports the forward's end. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        try {
+            listener.close();
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("USB/IP forward {}: cleaning up {}: {}", host, socket, e.toString());
+        }
+        long up = channels.stream().mapToLong(GuestUsbipChannel::bytesFromGuest).sum();
+        long down = channels.stream().mapToLong(GuestUsbipChannel::bytesToGuest).sum();
+        Instant end = context.clock().instant();
+        context.connection(new ConnectionRecord(
+                opened.user(),
+                opened.source(),
+                opened.target(),
+                opened.workspaceId(),
+                new Outcome.Relayed(),
+                opened.startedAt(),
+                Duration.between(opened.startedAt(), end),
+                down,
+                up));
+    }
+}

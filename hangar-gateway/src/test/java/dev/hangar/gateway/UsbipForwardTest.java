@@ -1,0 +1,216 @@
+package dev.hangar.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.hangar.cli.sshconfig.GatewayHost;
+import dev.hangar.cli.sshconfig.SshConfigInput;
+import dev.hangar.cli.sshconfig.SshConfigWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's USB/IP forward (ADR 0019) with the real OpenSSH client, as {@code hangar usb attach}
+ * uses it: {@code ssh -N -R <ws>.usbip:3240:<usbipd> hangar-gateway}. A guest connection is a
+ * connection to the VM's unix socket (what slirp's socat makes); the PC's usbipd is an echo server.
+ * Other remote forwards stay refused ({@link SshGatewayTest#remoteForwardingOnTheGatewayItselfIsRefused}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UsbipForwardTest {
+    private static final Duration T = Duration.ofSeconds(60);
+
+    private final String me = System.getProperty("user.name");
+
+    @TempDir
+    static Path tmp;
+
+    private final MapDirectory directory = new MapDirectory();
+    private final RecordingAudit audit = new RecordingAudit();
+    private SshGateway gateway;
+    private Path meConfig;
+    private Path bobConfig;
+    private ServerSocket usbipd;
+    private Path devSocket;
+
+    @BeforeAll
+    void start() throws IOException {
+        KeyPairFiles meKey = KeyPairFiles.generate(tmp, "me");
+        KeyPairFiles bobKey = KeyPairFiles.generate(tmp, "bob");
+        Path vm = Files.createDirectories(tmp.resolve("vm"));
+        Files.setPosixFilePermissions(vm, PosixFilePermissions.fromString("rwx------"));
+        devSocket = vm.resolve("usbip.sock");
+        directory
+                .key(me, meKey.publicLine())
+                .key("bob", bobKey.publicLine())
+                .workspace("dev", new WorkspaceTarget.Reachable("id-dev", me, "127.0.0.1", 22))
+                .usbipSocket("id-dev", devSocket)
+                .workspace("pod", new WorkspaceTarget.Reachable("id-pod", me, "127.0.0.1", 22))
+                .workspace("idle", new WorkspaceTarget.Unreachable("id-idle", me, "Stopped"));
+        gateway = SshGateway.start(
+                new GatewayConfig("127.0.0.1", 0, tmp.resolve("gateway-state"), Duration.ofSeconds(5)),
+                directory,
+                audit);
+        GatewayHost gw = new GatewayHost("127.0.0.1", gateway.port(), gateway.hostKeyLine());
+        meConfig = userConfig("home-me", new SshConfigInput(gw, me, meKey.privateKey(), List.of()));
+        bobConfig = userConfig("home-bob", new SshConfigInput(gw, "bob", bobKey.privateKey(), List.of()));
+        usbipd = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(this::serveEcho);
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (gateway != null) gateway.close();
+        if (usbipd != null) usbipd.close();
+    }
+
+    private Path userConfig(String home, SshConfigInput input) {
+        SshConfigWriter writer = new SshConfigWriter(tmp.resolve(home));
+        writer.apply(input);
+        return writer.userConfig();
+    }
+
+    private List<String> forward(Path config, String bind) {
+        List<String> cmd = new ArrayList<>(List.of(
+                "ssh",
+                "-F",
+                config.toString(),
+                "-o",
+                "BatchMode=yes",
+                "-o",
+                "ConnectTimeout=20",
+                "-N",
+                "-o",
+                "ExitOnForwardFailure=yes",
+                "-R",
+                bind + ":127.0.0.1:" + usbipd.getLocalPort(),
+                "hangar-gateway"));
+        return cmd;
+    }
+
+    private Process startForward(Path config, String bind) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(forward(config, bind))
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("ssh-" + System.nanoTime() + ".log").toFile());
+        pb.environment().remove("SSH_AUTH_SOCK");
+        return pb.start();
+    }
+
+    private static String throughGuestSocket(Path socket, String text) throws IOException {
+        try (SocketChannel guest = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            guest.connect(UnixDomainSocketAddress.of(socket));
+            byte[] sent = text.getBytes(StandardCharsets.UTF_8);
+            guest.write(ByteBuffer.wrap(sent));
+            guest.shutdownOutput(); // EOF travels to the PC's usbipd, which then closes
+            ByteBuffer back = ByteBuffer.allocate(sent.length + 64);
+            while (guest.read(back) >= 0) {
+                // until the PC side closed
+            }
+            return new String(back.array(), 0, back.position(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aGuestConnectionReachesThePcsUsbipdThroughTheOwnersSessionAndEndsWithIt() throws Exception {
+        // a killed server's stale socket file is replaced
+        Files.deleteIfExists(devSocket);
+        Files.writeString(devSocket, "stale");
+        Process ssh = startForward(meConfig, "dev.usbip:3240");
+        try {
+            await().atMost(T).until(() -> !Files.isRegularFile(devSocket) && Files.exists(devSocket));
+            assertThat(Files.getPosixFilePermissions(devSocket))
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            String big = "usbip ".repeat(50_000); // more than one window packet each way
+            assertThat(throughGuestSocket(devSocket, "OP_REQ_IMPORT")).isEqualTo("OP_REQ_IMPORT");
+            assertThat(throughGuestSocket(devSocket, big)).isEqualTo(big);
+            assertThat(audit.opened)
+                    .anyMatch(r -> r.target().equals("dev.usbip:3240")
+                            && r.workspaceId().equals("id-dev"));
+
+            // one forward per workspace: a second session is refused and audited
+            Proc.Result second = Proc.run(T, forward(meConfig, "dev.usbip:3240"));
+            assertThat(second.exit()).isEqualTo(255);
+            assertThat(second.stderr()).contains("remote port forwarding failed");
+            awaitDenied("dev.usbip:3240", Denial.USBIP_IN_USE);
+            assertThat(throughGuestSocket(devSocket, "still the first")).isEqualTo("still the first");
+        } finally {
+            ssh.destroy();
+            ssh.waitFor(10, TimeUnit.SECONDS);
+        }
+        // the session ended: no listener, no socket file; a guest connection now fails at once
+        await().atMost(T).until(() -> !Files.exists(devSocket));
+        assertThatThrownBy(() -> throughGuestSocket(devSocket, "x")).isInstanceOf(IOException.class);
+        await().atMost(T)
+                .until(() -> audit.connections.stream()
+                        .anyMatch(r -> r.target().equals("dev.usbip:3240")
+                                && r.outcome() instanceof Outcome.Relayed
+                                && r.bytesToWorkspace() > 300_000));
+    }
+
+    @Test
+    void forwardsForWorkspacesTheUserMayNotUseOrWithoutAGuestForwardAreRefused() {
+        for (String[] c : new String[][] {
+            {"pod.usbip:3240", "USBIP_UNAVAILABLE"},
+            {"idle.usbip:3240", "NOT_RUNNING"},
+            {"nope.usbip:3240", "UNKNOWN_WORKSPACE"},
+            {"dev.usbip:3241", "INVALID_TARGET"},
+        }) {
+            Proc.Result r = Proc.run(T, forward(meConfig, c[0]));
+            assertThat(r.exit()).as(c[0]).isEqualTo(255);
+            assertThat(r.stderr()).as(c[0]).contains("remote port forwarding failed");
+            awaitDenied(c[0], Denial.valueOf(c[1]));
+        }
+        Proc.Result bob = Proc.run(T, forward(bobConfig, "dev." + me + ".usbip:3240"));
+        assertThat(bob.exit()).isEqualTo(255);
+        awaitDenied("dev." + me + ".usbip:3240", Denial.NOT_OWNER);
+        assertThat(Files.exists(devSocket)).isFalse();
+    }
+
+    private void awaitDenied(String target, Denial reason) {
+        await().atMost(T)
+                .until(() -> audit.connections.stream()
+                        .anyMatch(r -> r.target().equals(target)
+                                && r.outcome() instanceof Outcome.Denied d
+                                && d.reason() == reason));
+    }
+
+    private void serveEcho() {
+        while (!usbipd.isClosed()) {
+            try {
+                Socket s = usbipd.accept();
+                Thread.ofVirtual().start(() -> {
+                    try (s;
+                            InputStream in = s.getInputStream();
+                            OutputStream out = s.getOutputStream()) {
+                        in.transferTo(out);
+                    } catch (IOException ignored) {
+                        // the guest side went away
+                    }
+                });
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+}

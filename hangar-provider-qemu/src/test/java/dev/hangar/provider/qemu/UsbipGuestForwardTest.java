@@ -1,0 +1,89 @@
+package dev.hangar.provider.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class UsbipGuestForwardTest {
+    private static final Path DIR = Path.of("/var/lib/hangar/qemu/workspaces/ws-1");
+    private static final Path SOCAT = Path.of("/usr/bin/socat");
+
+    private static QemuCommandLine vm(boolean restrict) {
+        return new QemuCommandLine(
+                Path.of("/usr/bin/qemu-system-x86_64"),
+                Accelerator.TCG,
+                "dev",
+                1,
+                1024,
+                new BaseImage.Boot.Kernel(Path.of("/img/vmlinuz"), Path.of("/img/initrd.img"), "root=/dev/vda rw"),
+                DIR,
+                40022,
+                restrict);
+    }
+
+    private static String forward() {
+        return ((UsbipGuestForward.Choice.Forward)
+                        UsbipGuestForward.option(Optional.of(SOCAT), new WorkspaceDir(DIR).usbipSocket()))
+                .netdevOption();
+    }
+
+    @Test
+    void theUserNetworkForwardsTheGuestAddressToSocatOnTheVmSocket() {
+        List<String> args = vm(true).withUsbipGuestForward(forward()).args();
+
+        // One -netdev argument: restrict=on stays, and the forward is an option of the same network.
+        assertThat(args.get(args.indexOf("-netdev") + 1))
+                .isEqualTo("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:40022-:22"
+                        + ",guestfwd=tcp:10.0.2.100:3240-cmd:/usr/bin/socat STDIO UNIX-CONNECT:" + DIR
+                        + "/usbip.sock");
+    }
+
+    @Test
+    void aResumeLaunchesTheSameCommandLineWithOnlyTheIncomingOptionAdded() {
+        // VmLauncher builds both from the same record; a resume appends INCOMING_DEFER and nothing else.
+        List<String> start = vm(false).withUsbipGuestForward(forward()).args();
+        List<String> again = vm(false).withUsbipGuestForward(forward()).args();
+        assertThat(again).isEqualTo(start);
+        // Other copies of the record keep the forward.
+        assertThat(vm(false)
+                        .withUsbipGuestForward(forward())
+                        .withPciPassthrough(List.of())
+                        .args())
+                .isEqualTo(start);
+    }
+
+    @Test
+    void withoutSocatThereIsNoForwardAndTheReasonSaysWhatToInstall() {
+        UsbipGuestForward.Choice c = UsbipGuestForward.option(Optional.empty(), new WorkspaceDir(DIR).usbipSocket());
+        assertThat(c)
+                .isInstanceOfSatisfying(
+                        UsbipGuestForward.Choice.None.class,
+                        n -> assertThat(n.reason())
+                                .contains("apt-get install socat")
+                                .contains("ssh -R"));
+        assertThat(vm(true).args()).noneMatch(a -> a.contains("guestfwd"));
+    }
+
+    @Test
+    void pathsThatSocatOrQemuWouldSplitOrTooLongSocketsGetNoForward() {
+        assertThat(UsbipGuestForward.option(Optional.of(SOCAT), Path.of("/data/a,b/usbip.sock")))
+                .isInstanceOf(UsbipGuestForward.Choice.None.class);
+        assertThat(UsbipGuestForward.option(Optional.of(SOCAT), Path.of("/data/a:b/usbip.sock")))
+                .isInstanceOf(UsbipGuestForward.Choice.None.class);
+        assertThat(UsbipGuestForward.option(Optional.of(Path.of("socat")), Path.of("/data/usbip.sock")))
+                .isInstanceOf(UsbipGuestForward.Choice.None.class);
+        assertThat(UsbipGuestForward.option(Optional.of(SOCAT), Path.of("/" + "d".repeat(120) + "/usbip.sock")))
+                .isInstanceOfSatisfying(
+                        UsbipGuestForward.Choice.None.class,
+                        n -> assertThat(n.reason()).contains("longer than 107"));
+    }
+
+    @Test
+    void theSocketAndItsMarkerAreRuntimeFilesThatAStopRemoves() {
+        WorkspaceDir d = new WorkspaceDir(DIR);
+        assertThat(d.runtimeFiles()).contains(d.usbipSocket(), d.usbipGuestForwardFile());
+    }
+}
