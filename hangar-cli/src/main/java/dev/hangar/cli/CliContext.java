@@ -37,7 +37,8 @@ public record CliContext(
     /**
      * Default interval between polls of {@code --wait}: a quarter of a second, so a wait ends on
      * average 125 ms after the phase changed (was 1 s, 500 ms: part of issue #18's control-plane
-     * overhead on a VM start); each poll is one small GET.
+     * overhead on a VM start); each poll is one small GET. The first seconds of a wait poll faster
+     * ({@link Waiter#pause}).
      */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(250);
 

@@ -41,10 +41,19 @@ final class LoopbackPorts {
         return OptionalInt.empty();
     }
 
-    /** @return true if {@code port} can be bound on 127.0.0.1 right now */
+    /**
+     * Whether QEMU's host forward could listen on {@code port} of 127.0.0.1 right now. The probe
+     * binds as QEMU's user networking (slirp) does, with {@code SO_REUSEADDR}: a port whose only
+     * sockets are connections in {@code TIME_WAIT} (a workspace stopped and started again within a
+     * minute: its last ssh connections) counts as free, as QEMU can bind it; a port with a listener
+     * or another bound socket does not. Without this, every quick stop/start moved the workspace's
+     * ssh port and broke the user's {@code known_hosts} and {@code config-ssh} entries.
+     *
+     * @return true if {@code port} can be bound for listening on 127.0.0.1 right now
+     */
     static boolean isFree(int port) {
         try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(false);
+            s.setReuseAddress(true);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return true;
         } catch (IOException e) {

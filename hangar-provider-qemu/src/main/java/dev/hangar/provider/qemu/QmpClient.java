@@ -37,6 +37,8 @@ final class QmpClient implements AutoCloseable {
     private final BufferedReader in;
     private final OutputStream out;
     private final Duration timeout;
+    /** From the start of {@link #connect} to the greeting read. */
+    private Duration greetingTook = Duration.ZERO;
     /** Events that arrived while a command waited for its answer, oldest first, for {@link #awaitEvent}. */
     private final java.util.ArrayDeque<JsonNode> events = new java.util.ArrayDeque<>();
 
@@ -54,11 +56,13 @@ final class QmpClient implements AutoCloseable {
      * @throws IOException if the socket is missing, refuses or QEMU does not answer in time
      */
     static QmpClient connect(Path socket, Duration timeout) throws IOException {
+        long t0 = System.nanoTime();
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             channel.connect(UnixDomainSocketAddress.of(socket));
             QmpClient client = new QmpClient(channel, timeout);
             JsonNode greeting = client.readMessage();
+            client.greetingTook = Duration.ofNanos(System.nanoTime() - t0);
             if (!greeting.has("QMP")) throw new IOException("not a QMP greeting: " + greeting);
             client.execute("qmp_capabilities");
             return client;
@@ -66,6 +70,11 @@ final class QmpClient implements AutoCloseable {
             channel.close();
             throw e;
         }
+    }
+
+    /** @return how long {@link #connect} took from its start to QEMU's greeting (socket connect included) */
+    Duration greetingTook() {
+        return greetingTook;
     }
 
     /**

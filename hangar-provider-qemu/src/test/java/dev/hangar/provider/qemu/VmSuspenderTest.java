@@ -111,6 +111,7 @@ class VmSuspenderTest {
         VmSuspender.Loaded loaded = VmSuspender.loadAndContinue(target, dir.stateFile());
         assertThat(loaded.failure()).isEmpty();
         assertThat(loaded.load()).isPositive();
+        assertThat(loaded.greeting()).isPositive().isLessThanOrEqualTo(loaded.qmp());
         assertThat(status(target)).isEqualTo("running");
     }
 
