@@ -37,7 +37,8 @@ class UsbipGuestForwardTest {
         // One -netdev argument: restrict=on stays, and the forward is an option of the same network.
         assertThat(args.get(args.indexOf("-netdev") + 1))
                 .isEqualTo("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:40022-:22"
-                        + ",guestfwd=tcp:10.0.2.100:3240-cmd:/usr/bin/socat STDIO,,setsockopt-int=6:1:1 UNIX-CONNECT:" + DIR
+                        + ",guestfwd=tcp:10.0.2.100:3240-cmd:/usr/bin/socat STDIO,,setsockopt-int=6:1:1 UNIX-CONNECT:"
+                        + DIR
                         + "/usbip.sock");
     }
 
