@@ -47,31 +47,11 @@ final class GatewayUsbipTunnel implements AutoCloseable {
      */
     static GatewayUsbipTunnel open(Path home, GatewayForward forward, Duration aliveInterval, Duration timeout) {
         List<String> cmd = SshCommand.sshBinary(home);
-        cmd.addAll(List.of(
-                "-N",
-                "-T",
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "LogLevel=DEBUG1",
-                "-o",
-                "ServerAliveInterval=" + Math.max(1, aliveInterval.toSeconds()),
-                "-o",
-                "ServerAliveCountMax=3",
-                "-o",
-                "ConnectTimeout=" + Math.max(1, timeout.toSeconds())));
+        cmd.addAll(List.of("-N", "-T", "-o", "BatchMode=yes", "-o", "LogLevel=DEBUG1"));
+        cmd.addAll(SshCommand.linkOptions(aliveInterval, timeout));
         cmd.addAll(forward.openSshArguments());
         cmd.add(SshConfigFiles.GATEWAY_ALIAS);
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .start();
-        } catch (IOException e) {
-            throw new CliException(
-                    ExitCodes.ERROR,
-                    "cannot run ssh (" + e.getMessage() + "); install the OpenSSH client (openssh-client)");
-        }
+        Process p = SshCommand.start(new ProcessBuilder(cmd));
         GatewayUsbipTunnel t = new GatewayUsbipTunnel(p);
         try {
             t.accepted.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -4,6 +4,7 @@ import dev.hangar.api.client.HangarClient;
 import dev.hangar.cli.sshconfig.SshConfigFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -54,15 +55,26 @@ final class SshCommand implements Callable<Integer> {
             if (!p.plan().upToDate()) SshSetup.apply(p);
         }
         List<String> command = command(name, args, ctx.userHome());
+        Process ssh = start(new ProcessBuilder(command).inheritIO());
         try {
-            Process ssh = new ProcessBuilder(command).inheritIO().start();
-            try {
-                return ssh.waitFor();
-            } catch (InterruptedException e) {
-                ssh.destroy();
-                Thread.currentThread().interrupt();
-                throw new CliException(ExitCodes.ERROR, "interrupted while ssh was running");
-            }
+            return ssh.waitFor();
+        } catch (InterruptedException e) {
+            ssh.destroy();
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.ERROR, "interrupted while ssh was running");
+        }
+    }
+
+    /**
+     * Starts the system {@code ssh}.
+     *
+     * @param ssh a process builder whose command is an ssh command line
+     * @return the running process
+     * @throws CliException when ssh cannot run (the message says to install openssh-client)
+     */
+    static Process start(ProcessBuilder ssh) {
+        try {
+            return ssh.start();
         } catch (IOException e) {
             throw new CliException(
                     ExitCodes.ERROR,
@@ -71,11 +83,22 @@ final class SshCommand implements Callable<Integer> {
     }
 
     /**
-     * @return the ssh command line: {@code ssh [-F HOME/.ssh/config] [leading options] NAME.hangar
-     *     [remote command]}. {@code -F} is added only when {@code home} is not this JVM's {@code
-     *     user.home}: ssh finds {@code ~} in the password database, so a redirected home (tests,
-     *     {@code sudo -E}) must be named.
+     * @param aliveInterval ssh's {@code ServerAliveInterval} (whole seconds, at least 1): a dead link
+     *     is noticed after three unanswered probes ({@code ServerAliveCountMax=3})
+     * @param timeout ssh's {@code ConnectTimeout} (whole seconds, at least 1)
+     * @return the {@code -o} options that bound how long a background ssh (a tunnel, a shell the CLI
+     *     drives) waits for its connection and keeps a dead one, mutable
      */
+    static List<String> linkOptions(Duration aliveInterval, Duration timeout) {
+        return new ArrayList<>(List.of(
+                "-o",
+                "ServerAliveInterval=" + Math.max(1, aliveInterval.toSeconds()),
+                "-o",
+                "ServerAliveCountMax=3",
+                "-o",
+                "ConnectTimeout=" + Math.max(1, timeout.toSeconds())));
+    }
+
     /** @return {@code ssh [-F HOME/.ssh/config]}, mutable: {@code -F} as {@link #command} explains */
     static List<String> sshBinary(Path home) {
         List<String> cmd = new ArrayList<>(List.of("ssh"));
@@ -85,6 +108,12 @@ final class SshCommand implements Callable<Integer> {
         return cmd;
     }
 
+    /**
+     * @return the ssh command line: {@code ssh [-F HOME/.ssh/config] [leading options] NAME.hangar
+     *     [remote command]}. {@code -F} is added only when {@code home} is not this JVM's {@code
+     *     user.home}: ssh finds {@code ~} in the password database, so a redirected home (tests,
+     *     {@code sudo -E}) must be named.
+     */
     static List<String> command(String name, List<String> args, Path home) {
         if (!name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)?"))
             throw new CliException(

@@ -86,25 +86,13 @@ final class WorkspaceShell implements AutoCloseable {
                 "BatchMode=yes",
                 // INFO is where OpenSSH reports "Allocated port"; the user's config may say QUIET.
                 "-o",
-                "LogLevel=INFO",
-                "-o",
-                "ServerAliveInterval=" + Math.max(1, aliveInterval.toSeconds()),
-                "-o",
-                "ServerAliveCountMax=3",
-                "-o",
-                "ConnectTimeout=" + Math.max(1, timeout.toSeconds())));
+                "LogLevel=INFO"));
+        options.addAll(SshCommand.linkOptions(aliveInterval, timeout));
         forward.ifPresent(f -> options.addAll(f.openSshArguments()));
         options.add("--");
         options.add("sh");
         List<String> cmd = SshCommand.command(workspace, options, home);
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).start();
-        } catch (IOException e) {
-            throw new CliException(
-                    ExitCodes.ERROR,
-                    "cannot run ssh (" + e.getMessage() + "); install the OpenSSH client (openssh-client)");
-        }
+        Process p = SshCommand.start(new ProcessBuilder(cmd));
         WorkspaceShell shell = new WorkspaceShell(p);
         try {
             if (forward.isPresent() && forward.get().bindPort() == 0) shell.awaitAllocatedPort(timeout);
