@@ -1,11 +1,15 @@
 package dev.hangar.server;
 
 import dev.hangar.core.domain.Role;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Answers of {@code GET /api/v1/workspaces} kept as their JSON bytes, each under the workspace
@@ -70,11 +74,11 @@ final class ListPageCache {
         /** @return this answer with its body's gzip variant (this one when it has it) */
         Page withGzip() {
             if (hasGzip()) return this;
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(json.length / 4 + 64);
-            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(json.length / 4 + 64);
+            try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
                 gz.write(json);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("gzip in memory cannot fail", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("gzip in memory cannot fail", e);
             }
             return new Page(generation, json, link, out.toByteArray());
         }

@@ -1,5 +1,6 @@
 package dev.hangar.core.usb;
 
+import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.Workspace;
 import dev.hangar.core.domain.WorkspaceEvent;
@@ -8,6 +9,7 @@ import dev.hangar.core.service.WorkspaceService;
 import dev.hangar.core.store.Store;
 import dev.hangar.core.template.Template;
 import dev.hangar.core.template.TemplateCatalog;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,7 +46,7 @@ public final class UsbService {
     private final WorkspaceService workspaces;
     private final Function<String, List<String>> userAllow;
     private final Clock clock;
-    private final Function<Workspace, Optional<java.nio.file.Path>> guestSockets;
+    private final Function<Workspace, Optional<Path>> guestSockets;
 
     /**
      * A service whose workspaces never offer the gateway tunnel ({@link #tunnel} is always {@value
@@ -83,7 +85,7 @@ public final class UsbService {
             WorkspaceService workspaces,
             Function<String, List<String>> userAllow,
             Clock clock,
-            Function<Workspace, Optional<java.nio.file.Path>> guestSockets) {
+            Function<Workspace, Optional<Path>> guestSockets) {
         this.store = Objects.requireNonNull(store);
         this.templates = Objects.requireNonNull(templates);
         this.workspaces = Objects.requireNonNull(workspaces);
@@ -113,8 +115,8 @@ public final class UsbService {
      * @return the guest USB/IP socket of {@code w} as its provider reports it, only while {@code w}
      *     is Running; empty for providers without one
      */
-    public static Optional<java.nio.file.Path> guestSocket(ProviderRegistry providers, Workspace w) {
-        if (w.phase() != dev.hangar.core.domain.Phase.Running) return Optional.empty();
+    public static Optional<Path> guestSocket(ProviderRegistry providers, Workspace w) {
+        if (w.phase() != Phase.Running) return Optional.empty();
         return providers.find(w.providerType()).flatMap(p -> p.usbipGuestSocket(w.id()));
     }
 
