@@ -12,15 +12,13 @@ import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.SshHostKey;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Benchmark, not a test (not run by any build): reconciles N Pod workspaces at scale 0 (objects
@@ -48,11 +47,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * warm-up: a server reconciles all the time; kubectl is a compiled binary).
  *
  * <p>Each side is timed twice: the first pass creates the objects, the second finds them unchanged
- * (the steady state of a level-triggered reconciler); then the provider deletes its workspaces. The
- * kubectl side uses other workspace names (owner {@code kubectl}), carries no owner references (it
- * has no StatefulSet uid to point to) and deletes its objects by label. API requests are counted per
- * pass: a fabric8 interceptor on the provider's client ({@link #counting}), kubectl's {@code -v=6}
- * request log ({@link #kubectl(String, String...)}).
+ * (the steady state of a level-triggered reconciler); then each deletes its workspaces. The kubectl
+ * side ({@link KubectlSide}) writes the same objects a stop writes (StatefulSet at 0 replicas, SSH
+ * Secret, claim, Service; built by the same {@link WorkspaceManifests}, owner {@code kubectl}) with
+ * the same owner references: the StatefulSets first, their uids read untimed, then the dependents
+ * (so the garbage collector has the same graph on both sides); it deletes by label. {@code --order
+ * kubectl-first} runs the kubectl side before the provider, so the controllers' work left behind by
+ * one side's passes (StatefulSet status, ControllerRevisions, garbage collection) falls on the other
+ * side in turn. Per pass it prints the API requests (a fabric8 interceptor on the provider's client,
+ * kubectl's {@code -v=6} log), each request kind's mean round trip as the client saw it ({@link
+ * RequestTimes}) and the API server's own time per verb and resource ({@link ApiServerLatency}; the
+ * kubeconfig must allow reading {@code /metrics}).
  *
  * <pre>
  * ./mvnw -q -pl hangar-provider-kubernetes -am test-compile dependency:build-classpath \
@@ -65,7 +70,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Options: {@code --count N} (1000), {@code --namespace NS} ({@code hangar-bench}, created if
  * missing), {@code --concurrency C1,C2} (reconciler threads per provider run, {@code 1,16}),
  * {@code --apply-mode server-side|merge} ({@code server-side}), {@code --kubectl PATH}
- * ({@code kubectl}; {@code none} to skip).
+ * ({@code kubectl}; {@code none} to skip), {@code --order provider-first|kubectl-first}
+ * ({@code provider-first}).
  */
 public final class ReconcileBenchmark {
     private static final String BENCH_LABEL = "hangar.dev/bench";
@@ -88,6 +94,11 @@ public final class ReconcileBenchmark {
         int count = Integer.parseInt(opts.getOrDefault("count", "1000"));
         String namespace = opts.getOrDefault("namespace", "hangar-bench");
         String kubectl = opts.getOrDefault("kubectl", "kubectl");
+        String order = opts.getOrDefault("order", "provider-first");
+        if (!order.equals("provider-first") && !order.equals("kubectl-first")) {
+            throw new IllegalArgumentException("--order must be provider-first or kubectl-first, not " + order);
+        }
+        boolean kubectlFirst = order.equals("kubectl-first");
         List<Integer> concurrencies = java.util.Arrays.stream(
                         opts.getOrDefault("concurrency", "1,16").split(","))
                 .map(String::trim)
@@ -98,59 +109,110 @@ public final class ReconcileBenchmark {
         String run = Long.toString(System.currentTimeMillis(), 36);
 
         AtomicLong requests = new AtomicLong();
-        try (KubernetesClient client = counting(requests)) {
+        RequestTimes times = new RequestTimes();
+        try (KubernetesClient client = counting(requests, times);
+                // uncounted: the API server's metrics and the kubectl side's uid reads are not the provider's
+                KubernetesClient admin = new KubernetesClientBuilder().build()) {
             System.out.printf(
                     Locale.ROOT,
-                    "API server %s, Kubernetes %s, namespace %s, %d workspaces, apply-mode %s%n",
+                    "API server %s, Kubernetes %s, namespace %s, %d workspaces, apply-mode %s, order %s%n",
                     client.getConfiguration().getMasterUrl(),
                     version(client),
                     namespace,
                     count,
-                    settings.applyMode().setting());
+                    settings.applyMode().setting(),
+                    kubectlFirst ? "kubectl first" : "provider first");
             BenchNamespace.ensure(client, namespace);
             List<String[]> rows = new ArrayList<>();
+            boolean withKubectl = !"none".equals(kubectl);
+            if (withKubectl && kubectlFirst) kubectlSide(kubectl, settings, admin, times, count, run, rows);
             try (KubernetesProvider provider = new KubernetesProvider(client, settings, Clock.systemUTC(), false)) {
                 for (int concurrency : concurrencies) {
                     List<WorkspaceSpec> specs = specs("hangar" + concurrency, count, run);
                     provider.observe(specs.getFirst()); // connection set-up once, outside the timed passes
                     warmUp(provider, specs("warmup" + concurrency, WARM_UP, run), concurrency);
                     String prefix = "hangar provider, " + concurrency + " thread(s), ";
-                    for (String pass : List.of("create", "unchanged")) {
+                    for (String pass : List.of("create", "unchanged", "delete")) {
+                        ApiServerLatency server = ApiServerLatency.read(admin);
+                        Map<String, long[]> sent = times.snapshot();
+                        CpuTimes cpu = CpuTimes.read();
                         long before = requests.get();
-                        Duration d = reconcile(provider, specs, concurrency);
+                        Duration d = pass.equals("delete")
+                                ? delete(provider, specs, concurrency)
+                                : reconcile(provider, specs, concurrency);
                         rows.add(withRequests(row(prefix + pass, d, count), requests.get() - before, count));
+                        CpuTimes.read().printSince(cpu, prefix + pass, count);
+                        times.printSince(sent, prefix + pass);
+                        ApiServerLatency.read(admin).printSince(server, prefix + pass);
                     }
-                    long before = requests.get();
-                    Duration delete = delete(provider, specs, concurrency);
-                    rows.add(withRequests(row(prefix + "delete", delete, count), requests.get() - before, count));
                 }
             }
-            if (!"none".equals(kubectl)) {
-                List<WorkspaceSpec> specs = specs("kubectl", count, run);
-                Path file = manifests(settings, specs, run);
-                try {
-                    for (String pass : List.of("create", "unchanged")) {
-                        long[] sent = new long[1];
-                        Duration d = timed(() -> sent[0] = applyServerSide(kubectl, file));
-                        rows.add(withRequests(row("kubectl apply --server-side, " + pass, d, count), sent[0], count));
-                    }
-                } finally {
-                    long[] sent = new long[1];
-                    Duration d = timed(() -> sent[0] = kubectl(
-                            kubectl,
-                            "-n",
-                            namespace,
-                            "delete",
-                            "statefulsets,services,secrets,persistentvolumeclaims",
-                            "-l",
-                            BENCH_LABEL + "=" + run,
-                            "--wait=false"));
-                    rows.add(withRequests(row("kubectl delete -l", d, count), sent[0], count));
-                    Files.deleteIfExists(file);
-                }
-            }
+            if (withKubectl && !kubectlFirst) kubectlSide(kubectl, settings, admin, times, count, run, rows);
             print(rows, count);
         }
+    }
+
+    /**
+     * The baseline: the same objects as the provider's passes (a stopped workspace's StatefulSet,
+     * SSH Secret, claim and Service, built by the same {@link WorkspaceManifests}, other names), with
+     * the same owner references (the StatefulSets first, their uids read untimed, then the
+     * dependents), written by {@code kubectl apply --server-side}: create, unchanged, delete by label.
+     */
+    private static void kubectlSide(
+            String kubectl,
+            KubernetesSettings settings,
+            KubernetesClient admin,
+            RequestTimes times,
+            int count,
+            String run,
+            List<String[]> rows)
+            throws Exception {
+        WorkspaceManifests manifests = new WorkspaceManifests(settings);
+        List<WorkspaceObjects> objects = specs("kubectl", count, run).stream()
+                .map(spec -> manifests.build(spec, PowerState.STOPPED))
+                .toList();
+        KubectlSide side = new KubectlSide(kubectl, times, BENCH_LABEL);
+        String ns = settings.namespace();
+        Path file = null;
+        try {
+            for (String pass : List.of("create", "unchanged")) {
+                String what = "kubectl apply --server-side, " + pass;
+                ApiServerLatency server = ApiServerLatency.read(admin);
+                Map<String, long[]> sent = times.snapshot();
+                CpuTimes cpu = CpuTimes.read();
+                KubectlSide.Pass p = file == null
+                        ? side.createOwned(
+                                objects,
+                                WorkspaceObjects::statefulSet,
+                                r -> admin
+                                        .apps()
+                                        .statefulSets()
+                                        .inNamespace(ns)
+                                        .withLabel(BENCH_LABEL, r)
+                                        .list()
+                                        .getItems()
+                                        .stream()
+                                        .collect(Collectors.toMap(
+                                                s -> s.getMetadata().getName(), s -> s)),
+                                (o, sts) -> stoppedDependents(o.ownedBy((StatefulSet) sts)),
+                                run)
+                        : side.apply(file);
+                file = p.file();
+                rows.add(withRequests(row(what, p.time(), count), p.requests(), count));
+                CpuTimes.read().printSince(cpu, what, count);
+                times.printSince(sent, what);
+                ApiServerLatency.read(admin).printSince(server, what);
+            }
+        } finally {
+            KubectlSide.Pass delete = side.delete(ns, "statefulsets,services,secrets,persistentvolumeclaims", run);
+            rows.add(withRequests(row("kubectl delete -l", delete.time(), count), delete.requests(), count));
+            if (file != null) Files.deleteIfExists(file);
+        }
+    }
+
+    /** @return what a stop writes after the StatefulSet: the dependents but the user-secrets Secret */
+    private static List<HasMetadata> stoppedDependents(WorkspaceObjects owned) {
+        return owned.dependents().stream().filter(d -> d != owned.userSecrets()).toList();
     }
 
     private static String version(KubernetesClient client) {
@@ -235,30 +297,22 @@ public final class ReconcileBenchmark {
         return specs;
     }
 
-    /** Writes the kubectl side's manifests (scale 0, labelled with the run) as one YAML stream. */
-    private static Path manifests(KubernetesSettings settings, List<WorkspaceSpec> specs, String run)
-            throws IOException {
-        WorkspaceManifests manifests = new WorkspaceManifests(settings);
-        KubernetesSerialization yaml = new KubernetesSerialization();
-        StringBuilder out = new StringBuilder();
-        for (WorkspaceSpec spec : specs) {
-            WorkspaceObjects objects = manifests.build(spec, PowerState.STOPPED);
-            for (HasMetadata o : objects.all()) {
-                o.getMetadata().getLabels().put(BENCH_LABEL, run);
-                out.append(yaml.asYaml(o));
-            }
-        }
-        Path file = Files.createTempFile("hangar-bench-", ".yaml");
-        Files.writeString(file, out);
-        return file;
-    }
-
     /**
      * @param requests incremented once per HTTP request the client sends (retries included)
      * @return a client for the cluster named by {@code KUBECONFIG} (fabric8's default chain) that
      *     counts its requests (also used by the KubeVirt provider's benchmark)
      */
     public static KubernetesClient counting(AtomicLong requests) {
+        return counting(requests, new RequestTimes());
+    }
+
+    /**
+     * @param requests incremented once per HTTP request the client sends (retries included)
+     * @param times where each request's round trip is recorded
+     * @return a client for the cluster named by {@code KUBECONFIG} (fabric8's default chain) that
+     *     counts and times its requests
+     */
+    public static KubernetesClient counting(AtomicLong requests, RequestTimes times) {
         Interceptor counter = new Interceptor() {
             @Override
             public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
@@ -268,60 +322,9 @@ public final class ReconcileBenchmark {
         };
         return new KubernetesClientBuilder()
                 .withConfig(Config.autoConfigure(null))
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-count", counter))
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("bench-count", counter)
+                        .addOrReplaceInterceptor("bench-times", times.interceptor()))
                 .build();
-    }
-
-    /**
-     * {@code kubectl apply --server-side} of {@code file} as the benchmark's field manager {@code
-     * hangar-bench} (forcing conflicts), the baseline both reconcile benchmarks compare with.
-     *
-     * @return the API requests kubectl sent, as {@link #kubectl} counts them
-     */
-    public static long applyServerSide(String kubectl, Path file) throws IOException, InterruptedException {
-        return kubectl(
-                kubectl,
-                "apply",
-                "--server-side",
-                "--field-manager=hangar-bench",
-                "--force-conflicts",
-                "-f",
-                file.toString());
-    }
-
-    /**
-     * Runs kubectl with {@code -v=6} (one log line per API request), its output discarded, and
-     * counts the requests (also used by the KubeVirt provider's benchmark).
-     *
-     * @return the number of API requests kubectl sent
-     * @throws IOException with the log's tail when kubectl exits non-zero
-     */
-    public static long kubectl(String kubectl, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(kubectl, "-v=6"));
-        command.addAll(List.of(args));
-        Path log = Files.createTempFile("hangar-bench-", ".log");
-        try {
-            Process p = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(log.toFile())
-                    .start();
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", command) + " exited " + p.exitValue() + ":\n"
-                        + tail(Files.readString(log, StandardCharsets.UTF_8)));
-            }
-            try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-                return lines.filter(l -> l.matches(".*\\] (GET|POST|PUT|PATCH|DELETE) https?://.*"))
-                        .count();
-            }
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    /** @return the last 20 lines of {@code text}, for an error message */
-    private static String tail(String text) {
-        String[] lines = text.split("\n");
-        return String.join("\n", java.util.Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
     }
 
     /** Prints and appends the requests per workspace of a pass to its {@link #row}. */
@@ -398,7 +401,8 @@ public final class ReconcileBenchmark {
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("usage: --count N --namespace NS --concurrency 1,16"
-                        + " --apply-mode server-side|merge --kubectl PATH|none; got '" + args[i] + "'");
+                        + " --apply-mode server-side|merge --kubectl PATH|none"
+                        + " --order provider-first|kubectl-first; got '" + args[i] + "'");
             }
             opts.put(args[i].substring(2), args[++i]);
         }

@@ -1,15 +1,19 @@
 package dev.hangar.provider.kubevirt.bench;
 
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.counting;
-import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.kubectl;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.options;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.parallel;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.row;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.withRequests;
 
+import dev.hangar.provider.kubernetes.bench.ApiServerLatency;
 import dev.hangar.provider.kubernetes.bench.BenchNamespace;
+import dev.hangar.provider.kubernetes.bench.KubectlSide;
 import dev.hangar.provider.kubernetes.bench.ReconcileBenchmark;
+import dev.hangar.provider.kubernetes.bench.RequestTimes;
+import dev.hangar.provider.kubevirt.KubevirtApi;
 import dev.hangar.provider.kubevirt.KubevirtManifests;
+import dev.hangar.provider.kubevirt.KubevirtObjects;
 import dev.hangar.provider.kubevirt.KubevirtProvider;
 import dev.hangar.provider.kubevirt.KubevirtSettings;
 import dev.hangar.provider.spi.CloudInitConfig;
@@ -36,6 +40,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Benchmark, not a test (not run by any build): the Pod provider's {@link ReconcileBenchmark} for
@@ -85,8 +90,9 @@ public final class KubevirtReconcileBenchmark {
                 Map.of("namespace", namespace, "apply-mode", opts.getOrDefault("apply-mode", "server-side")));
         String run = Long.toString(System.currentTimeMillis(), 36);
         AtomicLong requests = new AtomicLong();
+        RequestTimes times = new RequestTimes();
         List<String[]> rows = new ArrayList<>();
-        try (KubernetesClient client = counting(requests);
+        try (KubernetesClient client = counting(requests, times);
                 // uncounted: the API server's metrics and the kubectl side's uid reads are not the provider's
                 KubernetesClient admin = new KubernetesClientBuilder().build()) {
             System.out.printf(
@@ -121,6 +127,7 @@ public final class KubevirtReconcileBenchmark {
                 for (WorkspaceSpec spec : warm) awaitAbsent(provider, spec);
                 for (String pass : List.of("create", "unchanged")) {
                     ApiServerLatency server = ApiServerLatency.read(admin);
+                    Map<String, long[]> sent = times.snapshot();
                     long before = requests.get();
                     Duration d = parallel(specs, concurrency, spec -> {
                         Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
@@ -128,6 +135,7 @@ public final class KubevirtReconcileBenchmark {
                             throw new IllegalStateException(spec.name() + ": " + o);
                     });
                     rows.add(withRequests(row("hangar provider, " + pass, d, count), requests.get() - before, count));
+                    times.printSince(sent, "hangar provider, " + pass);
                     ApiServerLatency.read(admin).printSince(server, "hangar provider, " + pass);
                 }
                 ApiServerLatency server = ApiServerLatency.read(admin);
@@ -140,21 +148,46 @@ public final class KubevirtReconcileBenchmark {
                 for (WorkspaceSpec spec : specs) awaitAbsent(provider, spec);
             }
             if (!"none".equals(kubectl)) {
-                KubectlSide side = new KubectlSide(kubectl, settings, admin, namespace, BENCH_LABEL);
+                KubevirtManifests manifests = new KubevirtManifests(settings, ImageCatalog.shipped());
+                KubectlSide side = new KubectlSide(kubectl, times, BENCH_LABEL);
+                List<KubevirtObjects> objects = specs("kubectl", count, run).stream()
+                        .map(spec -> manifests.build(spec, PowerState.STOPPED))
+                        .toList();
                 // The fair baseline: the same objects with the same owner references, so the garbage
                 // collector has the same graph to keep; the VMs first (their uids), then the dependents.
                 ApiServerLatency server = ApiServerLatency.read(admin);
-                KubectlSide.Pass create = side.createOwned(specs("kubectl", count, run), run);
+                Map<String, long[]> sent = times.snapshot();
+                KubectlSide.Pass create = side.createOwned(
+                        objects,
+                        KubevirtObjects::virtualMachine,
+                        r -> admin
+                                .genericKubernetesResources(KubevirtApi.VIRTUAL_MACHINE)
+                                .inNamespace(namespace)
+                                .withLabel(BENCH_LABEL, r)
+                                .list()
+                                .getItems()
+                                .stream()
+                                .collect(Collectors.toMap(vm -> vm.getMetadata().getName(), vm -> vm)),
+                        (o, vm) -> o.ownedBy(vm).dependents(),
+                        run);
                 rows.add(withRequests(row(KUBECTL + "create", create.time(), count), create.requests(), count));
+                times.printSince(sent, KUBECTL + "create");
                 ApiServerLatency.read(admin).printSince(server, KUBECTL + "create");
                 server = ApiServerLatency.read(admin);
+                sent = times.snapshot();
                 KubectlSide.Pass unchanged = side.apply(create.file());
                 rows.add(
                         withRequests(row(KUBECTL + "unchanged", unchanged.time(), count), unchanged.requests(), count));
+                times.printSince(sent, KUBECTL + "unchanged");
                 ApiServerLatency.read(admin).printSince(server, KUBECTL + "unchanged");
                 // Last round's baseline, for comparison: the same objects without owner references, one file.
                 String bare = run + "n";
-                Path file = side.manifests(specs("kubectl", count, bare), bare);
+                Path file = side.manifests(
+                        specs("kubectl", count, bare).stream()
+                                .flatMap(spec -> manifests.build(spec, PowerState.STOPPED).all().stream())
+                                .toList(),
+                        bare);
+                String kinds = "virtualmachines.kubevirt.io,datavolumes.cdi.kubevirt.io,secrets,services";
                 try {
                     for (String pass : List.of("create", "unchanged")) {
                         server = ApiServerLatency.read(admin);
@@ -164,11 +197,11 @@ public final class KubevirtReconcileBenchmark {
                         ApiServerLatency.read(admin).printSince(server, what);
                     }
                 } finally {
-                    side.delete(bare);
+                    side.delete(namespace, kinds, bare);
                     Files.deleteIfExists(file);
                     Files.deleteIfExists(create.file());
                 }
-                KubectlSide.Pass delete = side.delete(run);
+                KubectlSide.Pass delete = side.delete(namespace, kinds, run);
                 rows.add(withRequests(row("kubectl delete -l", delete.time(), count), delete.requests(), count));
             }
         }

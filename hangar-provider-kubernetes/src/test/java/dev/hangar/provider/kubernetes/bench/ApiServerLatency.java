@@ -1,4 +1,4 @@
-package dev.hangar.provider.kubevirt.bench;
+package dev.hangar.provider.kubernetes.bench;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Locale;
@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
  * before and after, so the time each request spent inside the API server can be set against the
  * client's wall time (what is left is the client's own cost and the network). The server's figures
  * count every client's requests of those resources in that time, so on a shared cluster they include
- * others' (few: the workspace kinds' resources only are printed). Needs a client allowed to read
+ * others' (few: the workspace kinds' resources only are printed). Used by both reconcile benchmarks. Needs a client allowed to read
  * {@code /metrics} (cluster admin). A value once taken; not thread-safe.
  */
-final class ApiServerLatency {
+public final class ApiServerLatency {
     private static final Pattern SAMPLE =
             Pattern.compile("^apiserver_request_duration_seconds_(sum|count)\\{([^}]*)} ([0-9.eE+-]+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Set<String> RESOURCES =
-            Set.of("virtualmachines", "datavolumes", "secrets", "services", "persistentvolumeclaims");
+            Set.of("statefulsets", "virtualmachines", "datavolumes", "secrets", "services", "persistentvolumeclaims");
 
     /** Per "VERB group/resource[/subresource]": {seconds, requests}. */
     private final Map<String, double[]> totals;
@@ -32,7 +32,7 @@ final class ApiServerLatency {
     }
 
     /** @return the histogram's sums and counts now */
-    static ApiServerLatency read(KubernetesClient client) {
+    public static ApiServerLatency read(KubernetesClient client) {
         Map<String, double[]> totals = new TreeMap<>();
         for (String line : client.raw("/metrics").split("\n")) {
             Matcher m = SAMPLE.matcher(line);
@@ -59,7 +59,7 @@ final class ApiServerLatency {
      * Prints, per verb and resource, the requests served since {@code before}, their mean time in the
      * API server, and the total; returns that total in seconds.
      */
-    double printSince(ApiServerLatency before, String pass) {
+    public double printSince(ApiServerLatency before, String pass) {
         double total = 0;
         StringBuilder out = new StringBuilder();
         for (var e : totals.entrySet()) {
