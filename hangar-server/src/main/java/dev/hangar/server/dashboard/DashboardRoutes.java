@@ -188,7 +188,8 @@ public final class DashboardRoutes {
             return;
         }
         String token = Optional.ofNullable(ctx.formParam("token")).orElse("").strip();
-        Optional<User> user = token.isEmpty() ? Optional.empty() : users.authenticate(token);
+        Optional<User> user =
+                token.isEmpty() ? Optional.empty() : users.authenticate(token).user();
         if (user.isEmpty()) {
             // 401: HttpAudit records it as auth.failed, as for the API.
             Renderer.html(
