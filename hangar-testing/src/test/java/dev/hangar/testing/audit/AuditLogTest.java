@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The audit log through the real server over real sockets (issue #15, item 6): one entry per
@@ -343,6 +345,63 @@ class AuditLogTest {
         }
         AuditEntryView login = awaitEntry("anonymous", "auth.failed", "ssh-gateway/" + user, "denied");
         assertThat(login.source()).startsWith("127.0.0.1");
+    }
+
+    /**
+     * The real OpenSSH client with a key nobody registered, three times: each rejected login is one
+     * {@code auth.failed} entry, written off MINA's threads by the server's audit queue and none
+     * dropped under this load.
+     */
+    @Test
+    void openSshLoginsWithAnUnregisteredKeyAreEachRecordedThroughTheQueue(@TempDir Path tmp) throws Exception {
+        String user = unique("ossh");
+        cp.createUser(user, Role.MEMBER);
+        Path key = tmp.resolve("id_ed25519");
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", key.toString()), true);
+        for (int i = 0; i < 3; i++) {
+            String out = run(
+                    List.of(
+                            "ssh",
+                            "-F",
+                            "/dev/null",
+                            "-i",
+                            key.toString(),
+                            "-o",
+                            "IdentitiesOnly=yes",
+                            "-o",
+                            "BatchMode=yes",
+                            "-o",
+                            "StrictHostKeyChecking=no",
+                            "-o",
+                            "UserKnownHostsFile=/dev/null",
+                            "-p",
+                            Integer.toString(cp.server().gateway().port()),
+                            user + "@127.0.0.1",
+                            "true"),
+                    false);
+            assertThat(out).contains("Permission denied");
+        }
+        java.util.function.Supplier<List<AuditEntryView>> rejected = () -> all().stream()
+                .filter(e -> e.action().equals("auth.failed") && e.target().equals("ssh-gateway/" + user))
+                .toList();
+        await().atMost(T).until(() -> rejected.get().size() >= 3);
+        assertThat(rejected.get()).hasSize(3).allSatisfy(e -> {
+            assertThat(e.actor()).isEqualTo("anonymous");
+            assertThat(e.outcome()).isEqualTo("denied");
+            assertThat(e.source()).startsWith("127.0.0.1");
+        });
+        assertThat(http.get("/metrics", "").body()).contains("hangar_audit_dropped_total 0.0");
+    }
+
+    /** Runs a command; @return its output; asserts it exits 0 when {@code mustSucceed}, else non-zero. */
+    private static String run(List<String> command, boolean mustSucceed) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(command.toString()).isTrue();
+        if (mustSucceed) assertThat(p.exitValue()).as(command + ":\n" + out).isZero();
+        else assertThat(p.exitValue()).as(command + ":\n" + out).isNotZero();
+        return out;
     }
 
     @Test
