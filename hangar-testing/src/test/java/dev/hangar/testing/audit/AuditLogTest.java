@@ -16,6 +16,7 @@ import dev.hangar.testing.TestHttp;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.file.Path;
@@ -391,6 +392,42 @@ class AuditLogTest {
             assertThat(e.source()).startsWith("127.0.0.1");
         });
         assertThat(http.get("/metrics", "").body()).contains("hangar_audit_dropped_total 0.0");
+    }
+
+    /**
+     * Entries nobody authenticated caused, which anyone can send in bulk, go through the server's
+     * audit queue and still arrive: a cross-site POST to the dashboard ({@code
+     * dashboard.cross-site}) and a failed OIDC token exchange on a server without OIDC ({@code
+     * auth.oidc}, 404).
+     */
+    @Test
+    void unauthenticatedRefusalsAreRecordedThroughTheQueue() {
+        String path = "/ui/keys";
+        HttpResponse<String> crossSite =
+                http.send(HttpRequest.newBuilder(http.base().resolve(path))
+                        .header("Origin", "http://evil.example")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("csrf=x&key=y"))
+                        .build());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        long before = all().stream()
+                .filter(e -> e.action().equals("auth.oidc") && e.outcome().equals("404"))
+                .count();
+        HttpResponse<String> oidc = http.post(
+                "/api/v1/auth/oidc/token",
+                "",
+                "{\"code\":\"c\",\"codeVerifier\":\"v\",\"redirectUri\":\"http://127.0.0.1:1/cb\",\"nonce\":\"n\"}");
+        assertThat(oidc.statusCode()).as(oidc.body()).isEqualTo(404);
+
+        AuditEntryView refused = awaitEntry("anonymous", "dashboard.cross-site", path, "403");
+        assertThat(refused.source()).isEqualTo("127.0.0.1");
+        await().atMost(T)
+                .until(() -> all().stream()
+                                .filter(e -> e.actor().equals("anonymous")
+                                        && e.action().equals("auth.oidc")
+                                        && e.outcome().equals("404"))
+                                .count()
+                        > before);
     }
 
     /** Runs a command; @return its output; asserts it exits 0 when {@code mustSucceed}, else non-zero. */
