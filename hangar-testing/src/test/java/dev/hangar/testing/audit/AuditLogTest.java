@@ -11,6 +11,8 @@ import dev.hangar.api.client.HangarClient;
 import dev.hangar.core.domain.Role;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.GuestSsh;
+import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.net.ServerSocket;
@@ -358,29 +360,19 @@ class AuditLogTest {
         String user = unique("ossh");
         cp.createUser(user, Role.MEMBER);
         Path key = tmp.resolve("id_ed25519");
-        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", key.toString()), true);
+        HostCommands.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", key.toString()))
+                .orThrow("ssh-keygen");
+        // strict host key checking against the gateway's own key: the login reaches the key check
+        GuestSsh stranger = GuestSsh.pinned(
+                cp.server().gateway().port(),
+                user,
+                key,
+                tmp.resolve("known_hosts"),
+                cp.server().gateway().hostKey());
         for (int i = 0; i < 3; i++) {
-            String out = run(
-                    List.of(
-                            "ssh",
-                            "-F",
-                            "/dev/null",
-                            "-i",
-                            key.toString(),
-                            "-o",
-                            "IdentitiesOnly=yes",
-                            "-o",
-                            "BatchMode=yes",
-                            "-o",
-                            "StrictHostKeyChecking=no",
-                            "-o",
-                            "UserKnownHostsFile=/dev/null",
-                            "-p",
-                            Integer.toString(cp.server().gateway().port()),
-                            user + "@127.0.0.1",
-                            "true"),
-                    false);
-            assertThat(out).contains("Permission denied");
+            GuestSsh.Result r = stranger.run("true", T);
+            assertThat(r.code()).as(r.err()).isEqualTo(255);
+            assertThat(r.err()).contains("Permission denied");
         }
         java.util.function.Supplier<List<AuditEntryView>> rejected = () -> all().stream()
                 .filter(e -> e.action().equals("auth.failed") && e.target().equals("ssh-gateway/" + user))
@@ -428,17 +420,6 @@ class AuditLogTest {
                                         && e.outcome().equals("404"))
                                 .count()
                         > before);
-    }
-
-    /** Runs a command; @return its output; asserts it exits 0 when {@code mustSucceed}, else non-zero. */
-    private static String run(List<String> command, boolean mustSucceed) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(command.toString()).isTrue();
-        if (mustSucceed) assertThat(p.exitValue()).as(command + ":\n" + out).isZero();
-        else assertThat(p.exitValue()).as(command + ":\n" + out).isNotZero();
-        return out;
     }
 
     @Test
