@@ -106,7 +106,8 @@ final class CreateCommand implements Callable<Integer> {
             description = "Create nothing: print the Kubernetes objects the template's provider would create"
                     + " (Pod and KubeVirt templates), as a v1 List in YAML (or -o json), with secret values"
                     + " <redacted>. The server checks the request as for a real create and does not contact"
-                    + " the cluster.")
+                    + " the cluster. Not with --devcontainer (a devcontainer workspace runs on the docker"
+                    + " provider, which has no such objects; no folder is uploaded).")
     boolean dryRun;
 
     /** json, yaml or table print the created workspace; without {@code -o}, a message. */
@@ -148,8 +149,22 @@ final class CreateCommand implements Callable<Integer> {
     /** The prefix of a --devcontainer folder on the server host (anything else is a local folder to upload). */
     static final String SERVER_PREFIX = "server:";
 
+    /**
+     * Creates the workspace, or with {@code --dry-run} prints the objects it would have.
+     *
+     * <p>{@code --dry-run} with {@code --devcontainer} is refused here, before the folder is packed
+     * or anything is sent: the server renders objects only for providers that have them (Pod,
+     * KubeVirt), and it accepts a devcontainer only for a template of the docker provider, which has
+     * none; so such a dry run can only be refused, and uploading a local folder (up to 200 MiB, kept
+     * on the server until swept) for it would be spent for nothing.
+     */
     @Override
     public Integer call() {
+        if (dryRun && devcontainer != null)
+            throw new CliException(
+                    ExitCodes.USAGE,
+                    "--dry-run prints Kubernetes objects, and a --devcontainer workspace (docker provider) has none;"
+                            + " leave out --dry-run or --devcontainer");
         // a local folder is packed before anything is sent: its errors are the user's to fix here
         byte[] archive = devcontainer == null || devcontainer.startsWith(SERVER_PREFIX)
                 ? null

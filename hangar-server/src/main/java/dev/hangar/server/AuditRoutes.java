@@ -1,5 +1,7 @@
 package dev.hangar.server;
 
+import static dev.hangar.server.QueryParams.query;
+
 import dev.hangar.api.AuditEntryView;
 import dev.hangar.core.audit.AuditEntry;
 import dev.hangar.core.audit.AuditLog;
@@ -76,10 +78,5 @@ final class AuditRoutes {
         return Base64.getUrlEncoder()
                 .withoutPadding()
                 .encodeToString(Long.toString(seq).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static String query(Context ctx, String key) {
-        String v = ctx.queryParam(key);
-        return v == null ? "" : v.strip();
     }
 }

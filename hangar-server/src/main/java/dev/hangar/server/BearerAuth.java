@@ -2,11 +2,11 @@ package dev.hangar.server;
 
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.User;
+import dev.hangar.core.service.Authentication;
 import dev.hangar.core.service.UserService;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,13 +41,15 @@ final class BearerAuth implements Handler {
         String[] parts = header.strip().split("\\s+", 2);
         if (parts.length != 2 || !parts[0].toLowerCase(Locale.ROOT).equals("bearer"))
             throw ApiException.unauthorized("the Authorization header must use the Bearer scheme");
-        Optional<User> authenticated = users.authenticate(parts[1]);
-        if (authenticated.isEmpty()) {
-            // For the audit entry: which token (by name) was presented, never the token itself.
-            users.tokenLabel(parts[1]).ifPresent(label -> ctx.attribute(HttpAudit.FAILED_TOKEN, label));
-            throw ApiException.unauthorized("the bearer token is invalid or was revoked");
-        }
-        User user = authenticated.get();
+        User user = switch (users.authenticate(parts[1])) {
+            case Authentication.Authenticated a -> a.authenticatedUser();
+            case Authentication.Rejected r -> {
+                // For the audit entry: which token (by name) was presented, never the token
+                // itself; from the same read that rejected it.
+                r.tokenLabel().ifPresent(label -> ctx.attribute(HttpAudit.FAILED_TOKEN, label));
+                throw ApiException.unauthorized("the bearer token is invalid or was revoked");
+            }
+        };
         ctx.attribute(USER, user);
         if (user.role() == Role.AUDITOR
                 && !READS.contains(ctx.method().name())

@@ -1,5 +1,7 @@
 package dev.hangar.server;
 
+import static dev.hangar.server.QueryParams.owner;
+
 import dev.hangar.core.audit.AuditEntry;
 import dev.hangar.core.audit.AuditLog;
 import dev.hangar.core.domain.User;
@@ -251,10 +253,6 @@ final class ConsoleRoutes {
             throw ApiException.forbidden("auditors may read the console log but not attach to the console");
         // Refused here, before the upgrade, so the client never prints "Connected" for a console that is not there.
         return consoles.requireSocket(consoles.attach(u, owner, ctx.pathParam("name")));
-    }
-
-    private static String owner(Context ctx) {
-        return Optional.ofNullable(ctx.queryParam("owner")).orElse("").strip();
     }
 
     private void connect(WsConnectContext ctx) {

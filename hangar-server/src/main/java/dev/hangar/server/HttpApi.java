@@ -99,6 +99,7 @@ final class HttpApi {
                     workspaces,
                     templates,
                     audit,
+                    failedAuth,
                     usb,
                     labs,
                     images.offered(),

@@ -1,5 +1,8 @@
 package dev.hangar.server;
 
+import static dev.hangar.server.QueryParams.owner;
+import static dev.hangar.server.QueryParams.query;
+
 import dev.hangar.api.CreateLabRequest;
 import dev.hangar.api.LabView;
 import dev.hangar.core.domain.User;
@@ -143,14 +146,5 @@ final class LabRoutes {
 
     private static String name(Context ctx) {
         return ctx.pathParam("name");
-    }
-
-    private static String owner(Context ctx) {
-        return query(ctx, "owner");
-    }
-
-    private static String query(Context ctx, String key) {
-        String v = ctx.queryParam(key);
-        return v == null ? "" : v.strip();
     }
 }

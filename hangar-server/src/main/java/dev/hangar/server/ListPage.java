@@ -1,5 +1,7 @@
 package dev.hangar.server;
 
+import static dev.hangar.server.QueryParams.query;
+
 import dev.hangar.core.store.WorkspaceCursor;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -33,7 +35,7 @@ record ListPage(WorkspaceCursor after, int limit) {
      * @throws ApiException 400 naming {@code limit} or {@code continue} when either is malformed
      */
     static ListPage of(Context ctx) {
-        return new ListPage(cursor(param(ctx, "continue")), limit(param(ctx, "limit")));
+        return new ListPage(cursor(query(ctx, "continue")), limit(query(ctx, "limit")));
     }
 
     /**
@@ -71,7 +73,7 @@ record ListPage(WorkspaceCursor after, int limit) {
      * @throws ApiException 400 naming {@code limit} when it is not an integer 1..{@link #MAX_LIMIT}
      */
     static int limitOf(Context ctx) {
-        return limit(param(ctx, "limit"));
+        return limit(query(ctx, "limit"));
     }
 
     private static String nextUrl(Context ctx, int limit, String token) {
@@ -121,11 +123,6 @@ record ListPage(WorkspaceCursor after, int limit) {
         if (limit < 1 || limit > MAX_LIMIT)
             throw ApiException.badRequest("limit", "limit must be 1.." + MAX_LIMIT + ", got " + limit);
         return limit;
-    }
-
-    private static String param(Context ctx, String key) {
-        String v = ctx.queryParam(key);
-        return v == null ? "" : v.strip();
     }
 
     private static String enc(String s) {

@@ -216,7 +216,7 @@ final class ServerAssembly {
         // Bind everything before the first lasting side effect: a server that cannot listen on its
         // gateway port exits without having created the admin user or written cli.yaml.
         GatewayHook.RunningGateway gateway = gatewayHookStart(new ServerContext(
-                config, baseUri, store, users, workspaces, templates, clock, audit, activity, providers));
+                config, baseUri, store, users, workspaces, templates, clock, audit, failedAuth, activity, providers));
         closeables.push(gateway);
         home.writeCliConfig(users, config.adminName(), baseUri);
         // Only the leader runs the reconciler and the periodic jobs; every replica serves API and gateway.

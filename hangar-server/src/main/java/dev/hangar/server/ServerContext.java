@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param templates the loaded templates
  * @param clock the server's clock
  * @param audit the audit log (gateway connections are recorded there)
+ * @param failedAuth the queue for {@code auth.failed} entries an unauthenticated client can cause in
+ *     bulk (a gateway login no key got through): written off the caller's thread
  * @param activity idle tracking: add-ons report use of a workspace here (the gateway: relayed bytes)
  * @param providers the server's providers (the gateway asks them for a VM's guest USB/IP socket)
  */
@@ -33,6 +35,7 @@ public record ServerContext(
         TemplateCatalog templates,
         Clock clock,
         AuditLog audit,
+        dev.hangar.core.audit.AuditQueue failedAuth,
         dev.hangar.core.autostop.ActivityService activity,
         dev.hangar.core.reconcile.ProviderRegistry providers) {
     public ServerContext {
@@ -46,5 +49,6 @@ public record ServerContext(
         Objects.requireNonNull(templates, "templates");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(failedAuth, "failedAuth");
     }
 }

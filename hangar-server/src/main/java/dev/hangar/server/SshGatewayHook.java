@@ -2,6 +2,7 @@ package dev.hangar.server;
 
 import dev.hangar.core.audit.AuditEntry;
 import dev.hangar.core.audit.AuditLog;
+import dev.hangar.core.audit.AuditQueue;
 import dev.hangar.core.autostop.ActivitySource;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
@@ -69,7 +70,7 @@ public final class SshGatewayHook implements GatewayHook {
             gateway = SshGateway.start(
                     config,
                     new StoreDirectory(ctx.store(), ctx.providers()),
-                    new EventAudit(ctx.store(), ctx.clock(), ctx.audit()),
+                    new EventAudit(ctx.store(), ctx.clock(), ctx.audit(), ctx.failedAuth()),
                     (workspaceId, bytes) -> ctx.activity().record(workspaceId, ActivitySource.SSH),
                     ctx.clock());
         } catch (RuntimeException e) {
@@ -172,16 +173,23 @@ public final class SshGatewayHook implements GatewayHook {
      * the workspace was unreachable), {@code gateway.disconnect} when a relay closes, and {@code
      * auth.failed} (target {@code ssh-gateway/<claimed user>}) for a login no key got through. Targets are the
      * workspace's {@code owner/name} when the channel named one, else what the client asked for.
+     *
+     * <p>A rejected login goes through the {@link AuditQueue}, as a 401 does ({@link HttpAudit}):
+     * anyone who can reach the gateway can fail logins in bulk, so MINA's threads never wait for the
+     * database for them (stamped at once, written moments later; a full queue drops and counts in
+     * {@code hangar_audit_dropped_total}). Connections by an authenticated user are written at once.
      */
     static final class EventAudit implements GatewayAudit {
         private final Store store;
         private final Clock clock;
         private final AuditLog audit;
+        private final AuditQueue failedLogins;
 
-        EventAudit(Store store, Clock clock, AuditLog audit) {
+        EventAudit(Store store, Clock clock, AuditLog audit, AuditQueue failedLogins) {
             this.store = store;
             this.clock = clock;
             this.audit = audit;
+            this.failedLogins = failedLogins;
         }
 
         @Override
@@ -227,7 +235,8 @@ public final class SshGatewayHook implements GatewayHook {
         public void loginRejected(LoginRejection r) {
             LOG.info("gateway login rejected: user {} from {} offered {}", r.user(), r.source(), r.offeredKeys());
             // Nobody was authenticated; the user name the client claimed is the target.
-            audit.record(AuditEntry.ANONYMOUS, "auth.failed", "ssh-gateway/" + r.user(), r.source(), AuditEntry.DENIED);
+            failedLogins.offer(
+                    AuditEntry.ANONYMOUS, "auth.failed", "ssh-gateway/" + r.user(), r.source(), AuditEntry.DENIED);
         }
     }
 }

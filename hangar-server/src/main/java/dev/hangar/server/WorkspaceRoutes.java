@@ -1,5 +1,8 @@
 package dev.hangar.server;
 
+import static dev.hangar.server.QueryParams.owner;
+import static dev.hangar.server.QueryParams.query;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -327,14 +330,5 @@ final class WorkspaceRoutes {
 
     private static String name(Context ctx) {
         return ctx.pathParam("name");
-    }
-
-    private static String owner(Context ctx) {
-        return query(ctx, "owner");
-    }
-
-    private static String query(Context ctx, String key) {
-        String v = ctx.queryParam(key);
-        return v == null ? "" : v.strip();
     }
 }

@@ -5,6 +5,7 @@ import dev.hangar.core.domain.Names;
 import dev.hangar.core.domain.NotFoundException;
 import dev.hangar.core.domain.Role;
 import dev.hangar.core.domain.SshPublicKey;
+import dev.hangar.core.domain.TokenAndOwner;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.UserSshKey;
 import dev.hangar.core.domain.ValidationException;
@@ -146,48 +147,35 @@ public final class UserService {
     }
 
     /**
-     * Names the token a bearer string points at, for the audit entry of a failed authentication:
-     * the {@code owner/name} of the stored token whose id the string carries, whether or not its
-     * secret matches (the id is not secret; the secret is never looked at here). Read-only.
-     *
-     * @return {@code owner/name}, or empty when the string is not a Hangar token or names none
-     */
-    public Optional<String> tokenLabel(String bearerToken) {
-        return Tokens.parse(bearerToken)
-                .flatMap(p -> store.users().findToken(p.id()))
-                .map(t -> t.owner() + "/" + t.name());
-    }
-
-    /**
      * Authenticates a bearer token: well-formed, known, secret matching (constant time), not
-     * expired, and its user enabled. Records the use at most once per {@link
-     * #LAST_USED_GRANULARITY}, through the {@link TokenUseRecorder} (with the server's, after the
-     * answer rather than before it).
+     * expired, and its user enabled. One read of the store (the token and its owner's current row
+     * together; no cache, so a revoked token or a disabled user fails the very next request)
+     * answers both the decision and, when it is a rejection, the name of the presented token for
+     * the audit entry. Records the use at most once per {@link #LAST_USED_GRANULARITY}, through the
+     * {@link TokenUseRecorder} (with the server's, after the answer rather than before it).
      *
-     * @return the user the token acts as; empty for anything else (the caller answers 401 without
-     *     saying which)
+     * @return {@link Authentication.Authenticated} with the user the token acts as, or {@link
+     *     Authentication.Rejected} (the caller answers 401 without saying why) naming the stored
+     *     token whose id the string carries, if any
      */
-    public Optional<User> authenticate(String bearerToken) {
+    public Authentication authenticate(String bearerToken) {
+        Optional<Tokens.Parsed> parsed = Tokens.parse(bearerToken);
+        if (parsed.isEmpty()) return new Authentication.Rejected(Optional.empty());
+        Optional<TokenAndOwner> read =
+                store.users().findTokenWithOwner(parsed.get().id());
+        if (read.isEmpty()) return new Authentication.Rejected(Optional.empty());
+        TokenAndOwner found = read.get();
+        ApiToken t = found.token();
         Instant now = clock.instant();
-        // one read: the token and its owner's current row together (no cache, so a revoked token or
-        // a disabled user fails the very next request)
-        Optional<dev.hangar.core.domain.TokenAndOwner> found = Tokens.parse(bearerToken)
-                .flatMap(p -> store.users()
-                        .findTokenWithOwner(p.id())
-                        .filter(f -> Tokens.matches(p.secret(), f.token().secretHash())))
-                .filter(f -> !f.token().expiredAt(now))
-                .filter(f -> !f.owner().disabled());
-        Optional<User> user = found.map(dev.hangar.core.domain.TokenAndOwner::owner);
-        if (found.isPresent()) {
-            ApiToken t = found.orElseThrow().token();
-            Instant at = now.truncatedTo(ChronoUnit.MILLIS);
-            if (t.lastUsedAt()
-                    .map(l -> l.isBefore(at.minus(LAST_USED_GRANULARITY)))
-                    .orElse(true)) {
-                tokenUses.record(t.id(), at);
-            }
+        if (!Tokens.matches(parsed.get().secret(), t.secretHash())
+                || t.expiredAt(now)
+                || found.owner().disabled())
+            return new Authentication.Rejected(Optional.of(t.owner() + "/" + t.name()));
+        Instant at = now.truncatedTo(ChronoUnit.MILLIS);
+        if (t.lastUsedAt().map(l -> l.isBefore(at.minus(LAST_USED_GRANULARITY))).orElse(true)) {
+            tokenUses.record(t.id(), at);
         }
-        return user;
+        return new Authentication.Authenticated(found.owner());
     }
 
     /**

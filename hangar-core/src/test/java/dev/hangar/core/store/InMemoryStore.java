@@ -49,6 +49,9 @@ public final class InMemoryStore implements Store {
     private final WorkspaceStore workspaceStore = new Workspaces();
     private final EventStore eventStore = new Events();
     private final UserStore userStore = new Users();
+    // reads of a token by its id, so a test can pin how many reads one authentication costs
+    private final java.util.concurrent.atomic.AtomicInteger tokenReads =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final ActivityStore activityStore = new Activity();
     private final AuditStore auditStore = new Audit();
     private final QuotaStore quotaStore = new Quotas();
@@ -85,6 +88,11 @@ public final class InMemoryStore implements Store {
     @Override
     public UserStore users() {
         return userStore;
+    }
+
+    /** @return how many times a token was read by its id ({@code findToken}, {@code findTokenWithOwner}) */
+    public int tokenReads() {
+        return tokenReads.get();
     }
 
     @Override
@@ -702,6 +710,7 @@ public final class InMemoryStore implements Store {
 
         @Override
         public Optional<ApiToken> findToken(String id) {
+            tokenReads.incrementAndGet();
             synchronized (lock) {
                 return Optional.ofNullable(tokens.get(id));
             }
@@ -709,6 +718,7 @@ public final class InMemoryStore implements Store {
 
         @Override
         public Optional<dev.hangar.core.domain.TokenAndOwner> findTokenWithOwner(String id) {
+            tokenReads.incrementAndGet();
             synchronized (lock) {
                 return Optional.ofNullable(tokens.get(id))
                         .flatMap(t -> Optional.ofNullable(users.get(t.owner()))

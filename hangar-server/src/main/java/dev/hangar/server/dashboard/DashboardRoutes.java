@@ -45,6 +45,9 @@ import java.util.Optional;
 public final class DashboardRoutes {
     private final UserService users;
     private final AuditLog audit;
+    // entries anyone can cause in bulk without signing in (a cross-site request): written off the
+    // request thread, as the API's 401s are
+    private final dev.hangar.core.audit.AuditQueue unauthenticated;
     private final SessionStore sessions;
     private final WorkspacePages workspacePages;
     private final AccountPages accountPages;
@@ -56,6 +59,9 @@ public final class DashboardRoutes {
     private final SecureCookies secureCookies;
 
     /**
+     * @param audit where the entries of signed-in users' actions are written, before the answer
+     * @param unauthenticated the queue for entries nobody signed in caused ({@code
+     *     dashboard.cross-site}): anyone can send those in bulk
      * @param usb the USB attachments of workspaces (as {@code /api/v1/workspaces/{name}/usb/attachments})
      * @param labs the labs (as {@code /api/v1/labs})
      * @param images the images of the provider that offers them, if any (as {@code /api/v1/images})
@@ -69,6 +75,7 @@ public final class DashboardRoutes {
             WorkspaceService workspaces,
             TemplateCatalog templates,
             AuditLog audit,
+            dev.hangar.core.audit.AuditQueue unauthenticated,
             UsbService usb,
             LabService labs,
             Optional<WorkspaceImages> images,
@@ -77,6 +84,7 @@ public final class DashboardRoutes {
             Clock clock) {
         this.users = users;
         this.audit = audit;
+        this.unauthenticated = unauthenticated;
         this.sessions = new SessionStore(clock);
         this.labPages = new LabPages(labs);
         this.usbPages = new UsbPages(usb, workspaces, audit);
@@ -169,7 +177,7 @@ public final class DashboardRoutes {
      */
     public Optional<User> browserUser(Context ctx) {
         if (!WebSecurity.webSocketFromOwnPage(ctx)) {
-            audit.record("anonymous", "dashboard.cross-site", ctx.path(), source(ctx), "401");
+            unauthenticated.offer("anonymous", "dashboard.cross-site", ctx.path(), source(ctx), "401");
             return Optional.empty();
         }
         return signed(ctx).map(Signed::user);
@@ -188,7 +196,8 @@ public final class DashboardRoutes {
             return;
         }
         String token = Optional.ofNullable(ctx.formParam("token")).orElse("").strip();
-        Optional<User> user = token.isEmpty() ? Optional.empty() : users.authenticate(token);
+        Optional<User> user =
+                token.isEmpty() ? Optional.empty() : users.authenticate(token).user();
         if (user.isEmpty()) {
             // 401: HttpAudit records it as auth.failed, as for the API.
             Renderer.html(
@@ -311,7 +320,7 @@ public final class DashboardRoutes {
     }
 
     private void refuseCrossSite(Context ctx) {
-        audit.record("anonymous", "dashboard.cross-site", ctx.path(), source(ctx), "403");
+        unauthenticated.offer("anonymous", "dashboard.cross-site", ctx.path(), source(ctx), "403");
         ctx.status(403).contentType("text/plain; charset=utf-8").result("refused: a cross-site request\n");
     }
 

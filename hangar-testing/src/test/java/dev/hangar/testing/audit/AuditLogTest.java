@@ -11,13 +11,17 @@ import dev.hangar.api.client.HangarClient;
 import dev.hangar.core.domain.Role;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.GuestSsh;
+import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
@@ -37,6 +41,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The audit log through the real server over real sockets (issue #15, item 6): one entry per
@@ -343,6 +348,78 @@ class AuditLogTest {
         }
         AuditEntryView login = awaitEntry("anonymous", "auth.failed", "ssh-gateway/" + user, "denied");
         assertThat(login.source()).startsWith("127.0.0.1");
+    }
+
+    /**
+     * The real OpenSSH client with a key nobody registered, three times: each rejected login is one
+     * {@code auth.failed} entry, written off MINA's threads by the server's audit queue and none
+     * dropped under this load.
+     */
+    @Test
+    void openSshLoginsWithAnUnregisteredKeyAreEachRecordedThroughTheQueue(@TempDir Path tmp) throws Exception {
+        String user = unique("ossh");
+        cp.createUser(user, Role.MEMBER);
+        Path key = tmp.resolve("id_ed25519");
+        HostCommands.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "stranger", "-f", key.toString()))
+                .orThrow("ssh-keygen");
+        // strict host key checking against the gateway's own key: the login reaches the key check
+        GuestSsh stranger = GuestSsh.pinned(
+                cp.server().gateway().port(),
+                user,
+                key,
+                tmp.resolve("known_hosts"),
+                cp.server().gateway().hostKey());
+        for (int i = 0; i < 3; i++) {
+            GuestSsh.Result r = stranger.run("true", T);
+            assertThat(r.code()).as(r.err()).isEqualTo(255);
+            assertThat(r.err()).contains("Permission denied");
+        }
+        java.util.function.Supplier<List<AuditEntryView>> rejected = () -> all().stream()
+                .filter(e -> e.action().equals("auth.failed") && e.target().equals("ssh-gateway/" + user))
+                .toList();
+        await().atMost(T).until(() -> rejected.get().size() >= 3);
+        assertThat(rejected.get()).hasSize(3).allSatisfy(e -> {
+            assertThat(e.actor()).isEqualTo("anonymous");
+            assertThat(e.outcome()).isEqualTo("denied");
+            assertThat(e.source()).startsWith("127.0.0.1");
+        });
+        assertThat(http.get("/metrics", "").body()).contains("hangar_audit_dropped_total 0.0");
+    }
+
+    /**
+     * Entries nobody authenticated caused, which anyone can send in bulk, go through the server's
+     * audit queue and still arrive: a cross-site POST to the dashboard ({@code
+     * dashboard.cross-site}) and a failed OIDC token exchange on a server without OIDC ({@code
+     * auth.oidc}, 404).
+     */
+    @Test
+    void unauthenticatedRefusalsAreRecordedThroughTheQueue() {
+        String path = "/ui/keys";
+        HttpResponse<String> crossSite =
+                http.send(HttpRequest.newBuilder(http.base().resolve(path))
+                        .header("Origin", "http://evil.example")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("csrf=x&key=y"))
+                        .build());
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        long before = all().stream()
+                .filter(e -> e.action().equals("auth.oidc") && e.outcome().equals("404"))
+                .count();
+        HttpResponse<String> oidc = http.post(
+                "/api/v1/auth/oidc/token",
+                "",
+                "{\"code\":\"c\",\"codeVerifier\":\"v\",\"redirectUri\":\"http://127.0.0.1:1/cb\",\"nonce\":\"n\"}");
+        assertThat(oidc.statusCode()).as(oidc.body()).isEqualTo(404);
+
+        AuditEntryView refused = awaitEntry("anonymous", "dashboard.cross-site", path, "403");
+        assertThat(refused.source()).isEqualTo("127.0.0.1");
+        await().atMost(T)
+                .until(() -> all().stream()
+                                .filter(e -> e.actor().equals("anonymous")
+                                        && e.action().equals("auth.oidc")
+                                        && e.outcome().equals("404"))
+                                .count()
+                        > before);
     }
 
     @Test

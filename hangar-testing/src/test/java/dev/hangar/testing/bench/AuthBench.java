@@ -120,7 +120,7 @@ public final class AuthBench {
             long[] nanos = new long[tokens.size()];
             for (int i = 0; i < tokens.size(); i++) {
                 long s = System.nanoTime();
-                if (users.authenticate(tokens.get(i)).isEmpty())
+                if (users.authenticate(tokens.get(i)).user().isEmpty())
                     throw new IllegalStateException("token " + i + " refused");
                 nanos[i] = System.nanoTime() - s;
             }

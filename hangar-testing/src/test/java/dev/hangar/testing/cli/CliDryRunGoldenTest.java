@@ -1,5 +1,7 @@
 package dev.hangar.testing.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.hangar.cli.CliHarness;
 import dev.hangar.testing.ClusterlessControlPlane;
 import dev.hangar.testing.TestControlPlane;
@@ -53,5 +55,38 @@ class CliDryRunGoldenTest {
         g.note("nothing was created");
         g.run("list");
         g.assertMatches("create-dry-run");
+    }
+
+    /**
+     * {@code --dry-run} with a local {@code --devcontainer} folder is refused before anything is sent:
+     * no devcontainer workspace has Kubernetes objects, so uploading the folder would be for nothing.
+     * What arrived is read on the server's side: its upload folder for the user; the same command
+     * without {@code --dry-run} shows that an upload does land there.
+     */
+    @Test
+    void aDryRunWithALocalDevcontainerFolderSendsNothing() throws java.io.IOException {
+        TestControlPlane.Credentials c = cp.createUser("dry-dc", false);
+        CliHarness cli =
+                new CliHarness(home).env("HANGAR_URL", cp.baseUri().toString()).env("HANGAR_TOKEN", c.token());
+        Path project = home.resolve("project");
+        java.nio.file.Files.createDirectories(project.resolve(".devcontainer"));
+        java.nio.file.Files.writeString(
+                project.resolve(".devcontainer/devcontainer.json"), "{\"image\": \"debian:12\"}\n");
+        Path uploads = cp.home().resolve("devcontainer-uploads").resolve("dry-dc");
+
+        CliHarness.Result dry =
+                cli.run("create", "dc1", "--template", "pod", "--devcontainer", project.toString(), "--dry-run");
+        assertThat(dry.code()).as(dry.toString()).isEqualTo(2);
+        assertThat(dry.err())
+                .contains("--dry-run prints Kubernetes objects, and a --devcontainer workspace (docker provider)"
+                        + " has none; leave out --dry-run or --devcontainer");
+        assertThat(uploads).doesNotExist();
+
+        // without --dry-run the folder is uploaded first (then the pod template is refused)
+        CliHarness.Result real = cli.run("create", "dc1", "--template", "pod", "--devcontainer", project.toString());
+        assertThat(real.code()).as(real.toString()).isNotZero();
+        assertThat(real.err()).contains("docker provider");
+        assertThat(uploads).isNotEmptyDirectory();
+        assertThat(cli.run("list").out()).doesNotContain("dc1");
     }
 }
