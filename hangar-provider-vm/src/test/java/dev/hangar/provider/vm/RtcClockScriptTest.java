@@ -36,10 +36,12 @@ class RtcClockScriptTest {
         // nothing at every boot through cloud-init (its bootcmd cost 0.17-0.36 s before sshd under TCG)
         assertThat((List<Object>) doc.get("bootcmd")).doesNotContain(CloudInitUserData.RTC_CLOCK_RUNCMD);
         assertThat(doc.get("bootcmd").toString()).doesNotContain("hangar-rtc-clock");
-        // the secrets' command stays first, the unit's enable next, the template's own after them
+        // the secrets' command stays first, the unit's enable and the user manager's linger next, the
+        // template's own after them
         List<Object> runcmd = (List<Object>) doc.get("runcmd");
-        assertThat(runcmd).hasSize(3).last().isEqualTo(List.of("echo", "late"));
+        assertThat(runcmd).hasSize(4).last().isEqualTo(List.of("echo", "late"));
         assertThat(runcmd.get(1)).isEqualTo(CloudInitUserData.RTC_CLOCK_RUNCMD);
+        assertThat(runcmd.get(2)).isEqualTo(List.of("loginctl", "enable-linger", spec.sshUser()));
         // a template's own write_files replaces Hangar's list; the unit's two files are kept
         List<Map<String, Object>> files = (List<Map<String, Object>>) doc.get("write_files");
         assertThat(files)
@@ -53,8 +55,12 @@ class RtcClockScriptTest {
         assertThat((String) script.get("content"))
                 .startsWith("#!/bin/bash\n")
                 .contains(CloudInitUserData.RTC_CLOCK_SCRIPT);
-        assertThat(CloudInitUserData.render(spec, true)).doesNotContain("hangar-rtc-clock");
-        assertThat(CloudInitUserData.render(spec)).doesNotContain("hangar-rtc-clock");
+        assertThat(CloudInitUserData.render(spec, true))
+                .doesNotContain("hangar-rtc-clock")
+                .doesNotContain("linger");
+        assertThat(CloudInitUserData.render(spec))
+                .doesNotContain("hangar-rtc-clock")
+                .doesNotContain("linger");
     }
 
     @Test
