@@ -16,7 +16,8 @@
 #                     (a cold boot; done COLD_CYCLES times, default 1: the first is the ratio's figure)
 #   resume->ssh       issue #18 item 1, the server path: `hangar stop --suspend --wait`, then
 #                     `hangar start --wait` until the first successful ssh, RESUME_CYCLES times
-#                     (default 3); printed as the median beside the cold cycles' median
+#                     (default 3), each after RESUME_IDLE s (default 12, untimed) of the guest idling
+#                     after the last login; printed as the median beside the cold cycles' median
 # then the workspace is deleted. The plain half is bench/qemu/plain-qemu.sh (create and stop/start).
 # Per pair: both figures and the ratios Hangar / plain; at the end the medians over the pairs, the
 # per-phase events of the last pair's Hangar half (seed, disk, boot, ssh-ready, vm-resumed with its
@@ -54,6 +55,7 @@ template=${BENCH_TEMPLATE:-bench-vm}
 pairs=${PAIRS:-1}
 cold_cycles=${COLD_CYCLES:-1}
 resume_cycles=${RESUME_CYCLES:-3}
+resume_idle=${RESUME_IDLE:-12}
 cat >"$HANGAR_HOME/templates/bench-vm.yaml" <<'EOT'
 name: bench-vm
 description: bench/qemu's template, the built-in debian-12 without its first-boot package install
@@ -107,6 +109,10 @@ hangar_half() {
     cold_start+=("$(echo "$te - $tsw" | bc)")
   done
   for ((i = 1; i <= resume_cycles; i++)); do
+    # untimed: the guest idles RESUME_IDLE s after the last logout before the suspend, as a user's VM
+    # does (systemd stops an idle user manager after 10 s: the next login pays for starting it unless
+    # the seed's linger keeps it); 0 suspends right after the login (the figures before 2026-12-05)
+    sleep "$resume_idle"
     ts=$(now)
     hangar stop bench --suspend --wait --timeout 5m >/dev/null
     tsw=$(now)

@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -40,7 +41,7 @@ final class QmpClient implements AutoCloseable {
     /** From the start of {@link #connect} to the greeting read. */
     private Duration greetingTook = Duration.ZERO;
     /** Events that arrived while a command waited for its answer, oldest first, for {@link #awaitEvent}. */
-    private final java.util.ArrayDeque<JsonNode> events = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Named> events = new java.util.ArrayDeque<>();
 
     private QmpClient(SocketChannel channel, Duration timeout) {
         this.channel = channel;
@@ -117,7 +118,23 @@ final class QmpClient implements AutoCloseable {
                         + message.get("error").path("desc").asText());
             }
             // {"event": ...}: asynchronous notifications such as POWERDOWN; not our answer, kept for awaitEvent.
-            if (message.has("event")) events.add(message);
+            if (message.has("event")) events.add(event(message));
+        }
+    }
+
+    /**
+     * An asynchronous QMP event.
+     *
+     * @param data the event's {@code data} object (a missing node when it has none)
+     * @param sent when QEMU emitted it, from the event's {@code timestamp} (QEMU's reading of the
+     *     host's wall clock, microseconds); compared with the time it was read it tells a QEMU that
+     *     was late from a reader that was
+     * @param read when this client read it (the host's wall clock)
+     */
+    record Event(JsonNode data, Instant sent, Instant read) {
+        /** @return how long the event waited between QEMU sending it and this client reading it (may be negative by clock jitter) */
+        Duration delivery() {
+            return Duration.between(sent, read);
         }
     }
 
@@ -129,26 +146,37 @@ final class QmpClient implements AutoCloseable {
      * @param name the event's name, e.g. {@code MIGRATION}
      * @param matches a test of the event's {@code data} object
      * @param within how long to wait in total
-     * @return the event's {@code data}
+     * @return the event, with QEMU's timestamp and the time it was read
      * @throws IOException when the connection closes (e.g. QEMU exited) or {@code within} passes
      *     (which closes the connection)
      */
-    JsonNode awaitEvent(String name, java.util.function.Predicate<JsonNode> matches, Duration within)
-            throws IOException {
+    Event awaitEvent(String name, java.util.function.Predicate<JsonNode> matches, Duration within) throws IOException {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
-            JsonNode event = events.poll();
+            Named event = events.poll();
             if (event == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) throw new IOException("no QMP event " + name + " within " + within.toMillis() + " ms");
                 // the connection closes when this read times out: the conversation is over then
-                event = readMessage(Duration.ofNanos(left));
-                if (!event.has("event")) continue; // a late answer to an abandoned command
+                JsonNode message = readMessage(Duration.ofNanos(left));
+                if (!message.has("event")) continue; // a late answer to an abandoned command
+                event = event(message);
             }
-            if (event.path("event").asText().equals(name) && matches.test(event.path("data"))) {
-                return event.path("data");
-            }
+            if (event.name().equals(name) && matches.test(event.event().data())) return event.event();
         }
+    }
+
+    /** An event as queued: its name beside the {@link Event}. */
+    private record Named(String name, Event event) {}
+
+    private static Named event(JsonNode message) {
+        Instant read = Instant.now();
+        JsonNode ts = message.path("timestamp");
+        Instant sent = ts.has("seconds")
+                ? Instant.ofEpochSecond(
+                        ts.path("seconds").asLong(), ts.path("microseconds").asLong() * 1000)
+                : read;
+        return new Named(message.path("event").asText(), new Event(message.path("data"), sent, read));
     }
 
     private JsonNode readMessage() throws IOException {

@@ -52,9 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Clock.</b> The guest's clocks stand still while suspended; QEMU's emulated RTC ({@code -rtc
  * clock=host}, the default) reads the host's time again after the load. The test image has no
  * {@code qemu-guest-agent} for QMP's {@code guest-set-time}, and under TCG there is no kvmclock, so
- * the guest sets its own clock from the RTC: the seed starts {@code hangar-rtc-clock} at every boot
- * ({@code CloudInitUserData.RTC_CLOCK_SCRIPT}), which steps the clock within half a second of the
- * host's at most half a second after {@code cont}. An image without it (or without an RTC in
+ * the guest sets its own clock from the RTC: the seed installs the unit {@code hangar-rtc-clock}
+ * ({@code CloudInitUserData.RTC_CLOCK_UNIT}, running {@code RTC_CLOCK_SCRIPT} from every boot on),
+ * which steps the clock within half a second of the host's at most half a second after {@code
+ * cont}. An image without it (or without an RTC in
  * sysfs) stays behind by the time suspended until its own time sync corrects it.
  *
  * <p>Thread-safe (stateless); calls for one workspace must not overlap.
@@ -190,7 +191,9 @@ final class VmSuspender {
                         + " ms (QEMU started " + Duration.between(t0, launched).toMillis() + " ms, QMP ready "
                         + loaded.qmp().toMillis() + " ms of which the greeting "
                         + loaded.greeting().toMillis() + " ms, state loaded "
-                        + loaded.load().toMillis() + " ms, continued "
+                        + loaded.load().toMillis() + " ms (by QEMU's own event times "
+                        + loaded.qemuLoad().toMillis() + " ms, its end event read "
+                        + loaded.delivery().toMillis() + " ms after QEMU sent it), continued "
                         + loaded.cont().toMillis() + " ms); the"
                         + " guest sets its clock from the RTC within a second (a unit the seed installs)");
         return true;
@@ -204,12 +207,31 @@ final class VmSuspender {
      *     (connect, greeting, {@code qmp_capabilities}, the capability): the round trips before the
      *     load, where a resume once stalled 2.1 s (issue #18), reported so a stall shows its step
      * @param greeting from connecting to QMP's greeting, a part of {@code qmp}
-     * @param load from {@code migrate-incoming} to QEMU's {@code MIGRATION completed} event
+     * @param load from {@code migrate-incoming} to reading QEMU's {@code MIGRATION completed} event
+     * @param qemuLoad the same load by QEMU's own event timestamps: from its {@code MIGRATION active}
+     *     event (the stream's first bytes read) to its {@code completed} event; {@code load} minus
+     *     this and {@code delivery} is the command's round trip and QEMU's set-up before reading
+     * @param delivery from QEMU's timestamp on the {@code completed} event to this thread reading
+     *     it: large only when the reading thread was scheduled late
      * @param cont the {@code cont} command
      */
-    record Loaded(Optional<String> failure, Duration qmp, Duration greeting, Duration load, Duration cont) {
+    record Loaded(
+            Optional<String> failure,
+            Duration qmp,
+            Duration greeting,
+            Duration load,
+            Duration qemuLoad,
+            Duration delivery,
+            Duration cont) {
         static Loaded failed(String why) {
-            return new Loaded(Optional.of(why), Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+            return new Loaded(
+                    Optional.of(why),
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    Duration.ZERO);
         }
     }
 
@@ -228,25 +250,42 @@ final class VmSuspender {
                     Map.of("capabilities", List.of(Map.of("capability", "events", "state", true))));
             long t0 = System.nanoTime();
             Duration ready = Duration.ofNanos(t0 - connecting);
+            Instant deadline = Instant.now().plusSeconds(RESUME_TIMEOUT_SECONDS);
             qmp.execute("migrate-incoming", Map.of("uri", QemuCommandLine.incomingUri(state)));
-            String status = qmp.awaitEvent(
-                            "MIGRATION",
-                            data -> END_STATES.contains(data.path("status").asText()),
-                            Duration.ofSeconds(RESUME_TIMEOUT_SECONDS))
-                    .path("status")
-                    .asText();
+            // "active" comes first unless the load failed at once; its timestamp starts QEMU's own figure
+            QmpClient.Event event =
+                    qmp.awaitEvent("MIGRATION", data -> isActiveOrEnd(data), Duration.between(Instant.now(), deadline));
+            Instant active = event.sent();
+            if (event.data().path("status").asText().equals("active")) {
+                event = qmp.awaitEvent(
+                        "MIGRATION",
+                        data -> END_STATES.contains(data.path("status").asText()),
+                        Duration.between(Instant.now(), deadline));
+            }
             Duration load = Duration.ofNanos(System.nanoTime() - t0);
+            String status = event.data().path("status").asText();
             if (!status.equals("completed")) return Loaded.failed("QEMU's load ended with migration status " + status);
             long t1 = System.nanoTime();
             qmp.execute("cont");
             return new Loaded(
-                    Optional.empty(), ready, qmp.greetingTook(), load, Duration.ofNanos(System.nanoTime() - t1));
+                    Optional.empty(),
+                    ready,
+                    qmp.greetingTook(),
+                    load,
+                    Duration.between(active, event.sent()),
+                    event.delivery(),
+                    Duration.ofNanos(System.nanoTime() - t1));
         } catch (IOException e) {
             return Loaded.failed(
                     QemuProcess.find(d).isEmpty()
                             ? "QEMU exited while loading it (" + e.getMessage() + ")"
                             : e.getMessage());
         }
+    }
+
+    private static boolean isActiveOrEnd(JsonNode data) {
+        String status = data.path("status").asText();
+        return status.equals("active") || END_STATES.contains(status);
     }
 
     /** @return whether the workspace has a complete saved state to resume from */

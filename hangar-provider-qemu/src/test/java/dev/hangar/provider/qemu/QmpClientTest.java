@@ -67,6 +67,23 @@ class QmpClientTest {
     }
 
     @Test
+    void anEventCarriesQemusTimestampAndWhenItWasRead() throws Exception {
+        startQemu();
+        try (QmpClient qmp = QmpClient.connect(dir.qmpSocket(), Duration.ofSeconds(5))) {
+            java.time.Instant before = java.time.Instant.now();
+            qmp.execute("stop"); // QEMU sends STOP, usually before the command's answer: queued
+            QmpClient.Event stop = qmp.awaitEvent("STOP", data -> true, Duration.ofSeconds(5));
+            java.time.Instant after = java.time.Instant.now();
+            // QEMU's own clock (the event's timestamp, microseconds) lies within the call, give or take
+            // its rounding; the delivery is how long the event waited to be read
+            assertThat(stop.sent()).isBetween(before.minusMillis(1), after.plusMillis(1));
+            assertThat(stop.read()).isBetween(before, after);
+            assertThat(stop.delivery()).isLessThan(Duration.ofSeconds(5));
+            qmp.execute("quit");
+        }
+    }
+
+    @Test
     void aPidfileOfAnUnrelatedProcessIsNotTheVm() throws Exception {
         dir = new WorkspaceDir(Files.createDirectories(tmp.resolve("ws")));
         // Our own pid is alive but its command line does not name this pidfile (a recycled pid).

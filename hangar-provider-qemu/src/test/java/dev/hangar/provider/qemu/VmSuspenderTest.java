@@ -112,6 +112,12 @@ class VmSuspenderTest {
         assertThat(loaded.failure()).isEmpty();
         assertThat(loaded.load()).isPositive();
         assertThat(loaded.greeting()).isPositive().isLessThanOrEqualTo(loaded.qmp());
+        // QEMU's own figure (its event timestamps) lies within the load this thread measured, give or
+        // take the wall clock's and QEMU's microsecond rounding
+        assertThat(loaded.qemuLoad())
+                .isPositive()
+                .isLessThanOrEqualTo(loaded.load().plusMillis(2));
+        assertThat(loaded.delivery()).isLessThan(loaded.load().plusMillis(2));
         assertThat(status(target)).isEqualTo("running");
     }
 

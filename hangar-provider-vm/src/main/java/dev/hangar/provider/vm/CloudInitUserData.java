@@ -125,28 +125,72 @@ public final class CloudInitUserData {
      * {@code /sys/class/rtc/rtc0/since_epoch} twice a second and, when the system clock is more than
      * one second away from it, sets it to the RTC's second plus half a second (the RTC has whole
      * seconds: the error stays within half a second). Does nothing on a guest without an RTC in
-     * sysfs. Started every boot as a transient systemd unit {@code hangar-rtc-clock} ({@link
-     * #RTC_CLOCK_BOOTCMD}).
+     * sysfs. Run at every boot by the systemd unit {@code hangar-rtc-clock} ({@link
+     * #RTC_CLOCK_UNIT}).
      */
     public static final String RTC_CLOCK_SCRIPT = "f=/sys/class/rtc/rtc0/since_epoch; [ -r \"$f\" ] || exit 0;"
             + " p=/run/hangar-rtc-clock.$$; mkfifo -m 600 \"$p\" && exec 3<>\"$p\" && rm -f \"$p\" || exit 0;"
             + " while :; do read -r -t 0.5 -u 3 _; read -r r < \"$f\" || exit 0; printf -v n '%(%s)T' -1;"
             + " if (( r - n > 1 || n - r > 1 )); then date -u -s \"@$r.5\" > /dev/null; fi; done";
 
+    /** Where the seed writes {@link #RTC_CLOCK_SCRIPT} (a {@code #!/bin/bash} file, 0755). */
+    static final String RTC_CLOCK_SCRIPT_PATH = "/usr/local/lib/hangar/rtc-clock";
+
+    /** Where the seed writes {@link #RTC_CLOCK_UNIT}. */
+    static final String RTC_CLOCK_UNIT_PATH = "/etc/systemd/system/hangar-rtc-clock.service";
+
     /**
-     * The {@code bootcmd} entry that starts {@link #RTC_CLOCK_SCRIPT} as the transient systemd unit
-     * {@code hangar-rtc-clock} (bootcmd runs on every boot); a guest without {@code systemd-run} or
-     * bash is left as it is. {@code --no-block} and {@code DefaultDependencies=no}: bootcmd runs in
-     * {@code cloud-init.service}, which is ordered before {@code sysinit.target}, and a unit with the
-     * default dependencies starts only after that target: waiting for it would hang the boot.
+     * The systemd unit that runs {@link #RTC_CLOCK_SCRIPT} from early boot on, every boot, without
+     * cloud-init: {@code DefaultDependencies=no} and wanted by {@code sysinit.target}, so it starts
+     * beside the rest of early boot and nothing waits for it (the loop never ends). Written once by
+     * {@code write_files} and enabled and started once by the first {@code runcmd} ({@link
+     * #RTC_CLOCK_RUNCMD}, the first boot's final stage, after sshd is up); until this round it was a
+     * transient unit that a {@code bootcmd} started at every boot, which cost 0.17-0.36 s of
+     * cloud-init's init stage, before sshd, under TCG (bench/qemu/README.md).
      */
-    public static final List<String> RTC_CLOCK_BOOTCMD = List.of(
-            "sh",
-            "-c",
-            "systemd-run --no-block --unit=hangar-rtc-clock -p DefaultDependencies=no --quiet --collect"
-                    + " bash -c \"$1\" >/dev/null 2>&1 || true",
-            "hangar-rtc-clock",
-            RTC_CLOCK_SCRIPT);
+    static final String RTC_CLOCK_UNIT = "# written by Hangar: the guest's clock follows the RTC after a resume\n"
+            + "[Unit]\nDescription=Set the clock from the RTC after a resume from a saved state (Hangar)\n"
+            + "DefaultDependencies=no\nConditionPathExists=/sys/class/rtc/rtc0/since_epoch\n\n"
+            + "[Service]\nExecStart=" + RTC_CLOCK_SCRIPT_PATH + "\n\n"
+            + "[Install]\nWantedBy=sysinit.target\n";
+
+    /**
+     * The first {@code runcmd} entry when the seed carries the RTC clock unit: enables it for later
+     * boots and starts it now without waiting ({@code runcmd} runs once per instance, in the first
+     * boot's final stage).
+     */
+    public static final List<String> RTC_CLOCK_RUNCMD =
+            List.of("systemctl", "enable", "--now", "--no-block", "hangar-rtc-clock.service");
+
+    /**
+     * The {@code runcmd} entry (first boot only, after the user exists) that makes the workspace
+     * user's systemd manager ({@code user@UID.service}) linger: it then starts at boot and keeps
+     * running without a session, so a login's {@code pam_systemd} only registers the session instead
+     * of waiting for the manager to start. systemd stops a user's idle manager 10 s after the last
+     * logout, so without this the first login after a resume (or after any pause) started it again:
+     * under TCG the session set-up (SSH channel open to its confirmation) took 2.07-2.41 s instead of
+     * 0.69-0.72 s (bench/qemu/README.md, 2026-12-05). No privilege changes: the manager runs as the
+     * user, as it does during every session.
+     *
+     * @param user the workspace user
+     */
+    static List<String> lingerRuncmd(String user) {
+        return List.of("loginctl", "enable-linger", user);
+    }
+
+    private static List<Map<String, Object>> rtcClockFiles() {
+        Map<String, Object> script = new LinkedHashMap<>();
+        script.put("path", RTC_CLOCK_SCRIPT_PATH);
+        script.put("permissions", "0755");
+        script.put(
+                "content",
+                "#!/bin/bash\n# written by Hangar: see " + RTC_CLOCK_UNIT_PATH + "\n" + RTC_CLOCK_SCRIPT + "\n");
+        Map<String, Object> unit = new LinkedHashMap<>();
+        unit.put("path", RTC_CLOCK_UNIT_PATH);
+        unit.put("permissions", "0644");
+        unit.put("content", RTC_CLOCK_UNIT);
+        return List.of(Collections.unmodifiableMap(script), Collections.unmodifiableMap(unit));
+    }
 
     /**
      * @param fwCfgSecrets whether to add the boot commands that copy secrets delivered through
@@ -161,12 +205,14 @@ public final class CloudInitUserData {
 
     /**
      * @param fwCfgSecrets as {@link #render(WorkspaceSpec, boolean)}
-     * @param rtcClock whether to add {@link #RTC_CLOCK_BOOTCMD}, for VMs that resume from a saved
-     *     state (local QEMU); first in {@code bootcmd}, before a template's own commands
+     * @param resumable for VMs that resume from a saved state (local QEMU): adds the user manager's
+     *     linger ({@link #lingerRuncmd}) and the RTC clock unit ({@link #RTC_CLOCK_UNIT}: two files in {@code
+     *     write_files}, kept like Hangar's other files, and {@link #RTC_CLOCK_RUNCMD} first in {@code
+     *     runcmd})
      * @return the user-data document, starting with the line {@code #cloud-config}
      * @throws ProviderException as {@link #render(WorkspaceSpec)}
      */
-    public static String render(WorkspaceSpec spec, boolean fwCfgSecrets, boolean rtcClock) {
+    public static String render(WorkspaceSpec spec, boolean fwCfgSecrets, boolean resumable) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("hostname", spec.name());
         // A lab member's /etc/hosts is Hangar's whole file (EtcHosts); cloud-init's template would
@@ -184,7 +230,8 @@ public final class CloudInitUserData {
         // runs in cloud-init's init stage, which systemd orders before ssh.service), not through
         // ssh_pwauth: cloud-init applies that in its later config stage and restarts a running sshd,
         // which resets connections just after readiness saw the pinned host key.
-        List<Map<String, Object>> hangarFiles = hangarFiles(spec);
+        List<Map<String, Object>> hangarFiles = new ArrayList<>(hangarFiles(spec));
+        if (resumable) hangarFiles.addAll(rtcClockFiles());
         doc.put("write_files", hangarFiles);
         doc.put("ssh_deletekeys", true);
         // cloud-init would otherwise generate RSA/ECDSA keys too (slow under TCG, and not pinned).
@@ -208,11 +255,15 @@ public final class CloudInitUserData {
                             "hangar-lab-hosts",
                             EtcHosts.block(spec),
                             EtcHosts.PATH));
+        // before the secrets' commands, which stay first
+        if (resumable) {
+            prepend(doc, "runcmd", lingerRuncmd(spec.sshUser()));
+            prepend(doc, "runcmd", RTC_CLOCK_RUNCMD);
+        }
         if (fwCfgSecrets) {
             List<String> command = List.of("sh", "-c", SECRETS_SCRIPT, "hangar-secrets", spec.sshUser());
             for (String key : List.of("bootcmd", "runcmd")) prepend(doc, key, command);
         }
-        if (rtcClock) prepend(doc, "bootcmd", RTC_CLOCK_BOOTCMD);
         return "#cloud-config\n" + write(doc);
     }
 
