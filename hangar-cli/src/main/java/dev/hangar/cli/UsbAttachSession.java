@@ -141,7 +141,7 @@ final class UsbAttachSession {
                         backoff = Duration.ofSeconds(1);
                         continue;
                     }
-                    WorkspaceShell.Result r = shell.run(portCommand(), COMMAND_TIMEOUT);
+                    WorkspaceShell.Result r = shell.run(WorkspaceUsbip.portCommand(), COMMAND_TIMEOUT);
                     Optional<UsbipPortListing.ImportedPort> found =
                             UsbipPortListing.find(r.output(), serverHost(), state.tunnelPort(), busId);
                     if (found.isPresent()) {
@@ -206,7 +206,7 @@ final class UsbAttachSession {
             say("tunnel up: 127.0.0.1:" + port + " in " + workspace + " -> " + usbipd + " (ssh pid " + shell.pid()
                     + ")");
             updateState(port, -1);
-            checkWorkspace();
+            WorkspaceUsbip.check(shell, workspace);
             attach(first);
         }
     }
@@ -231,37 +231,13 @@ final class UsbAttachSession {
         say("tunnel up: " + GatewayForward.GUEST_HOST + ":" + GatewayForward.GUEST_PORT + " in " + workspace
                 + " -> gateway (VM guestfwd) -> " + usbipd + " (ssh pid " + tunnel.pid() + ")");
         updateState(GatewayForward.GUEST_PORT, -1);
-        checkWorkspace();
+        WorkspaceUsbip.check(shell, workspace);
         attach(first);
     }
 
     /** @return where the workspace's {@code usbip} reaches usbipd: the guestfwd address or the loopback forward */
     private String serverHost() {
         return viaGateway ? GatewayForward.GUEST_HOST : RemoteForward.LOOPBACK;
-    }
-
-    /** Clear errors for a workspace that lacks the usbip tools or vhci-hcd. */
-    private void checkWorkspace() {
-        WorkspaceShell.Result has = shell.runScript("command -v usbip", COMMAND_TIMEOUT);
-        if (!has.ok())
-            throw new CliException(
-                    ExitCodes.ERROR,
-                    "the usbip command is not installed in workspace " + workspace
-                            + "; install it there (Debian: sudo apt-get install usbip; Ubuntu: sudo apt-get install"
-                            + " linux-tools-generic) or use a template that has it (debian-12, ubuntu-24-04)");
-        WorkspaceShell.Result vhci = shell.runScript(
-                "test -d /sys/devices/platform/vhci_hcd.0 || "
-                        + CommandLine.of("modprobe", "vhci-hcd")
-                                .sudoNonInteractive()
-                                .toShell(),
-                COMMAND_TIMEOUT);
-        if (!vhci.ok())
-            throw new CliException(
-                    ExitCodes.ERROR,
-                    "vhci-hcd cannot be loaded in workspace " + workspace + " (" + oneLine(vhci.output())
-                            + "); the workspace user needs passwordless sudo, and the kernel the vhci-hcd module:"
-                            + " a Kubernetes Pod workspace needs the privileged mode (template setting"
-                            + " privileged: \"true\") and vhci-hcd loaded on its node; VM templates load it");
     }
 
     private void attach(boolean first) {
@@ -271,12 +247,12 @@ final class UsbAttachSession {
                 .sudoNonInteractive();
         WorkspaceShell.Result r = shell.run(cmd, COMMAND_TIMEOUT);
         if (!r.ok()) {
-            String why = "'" + cmd.toShell() + "' failed in " + workspace + ": " + oneLine(r.output());
+            String why = "'" + cmd.toShell() + "' failed in " + workspace + ": " + WorkspaceUsbip.oneLine(r.output());
             if (first) throw new CliException(ExitCodes.ERROR, why);
             say(why + "; retrying");
             return;
         }
-        WorkspaceShell.Result ports = shell.run(portCommand(), COMMAND_TIMEOUT);
+        WorkspaceShell.Result ports = shell.run(WorkspaceUsbip.portCommand(), COMMAND_TIMEOUT);
         int vhci = UsbipPortListing.find(ports.output(), serverHost(), state.tunnelPort(), busId)
                 .map(UsbipPortListing.ImportedPort::port)
                 .orElse(-1);
@@ -308,7 +284,7 @@ final class UsbAttachSession {
                                 aliveInterval,
                                 COMMAND_TIMEOUT);
                     }
-                    detachInWorkspace(shell, serverHost(), tunnelPort, busId);
+                    WorkspaceUsbip.detach(shell, serverHost(), tunnelPort, busId);
                 }
             } catch (RuntimeException e) {
                 say("could not detach in the workspace: " + e.getMessage());
@@ -328,32 +304,6 @@ final class UsbAttachSession {
             }
             say("detached: " + busId + " from " + workspace + "; tunnel closed");
         }
-    }
-
-    /**
-     * Detaches the vhci port importing {@code busId} from {@code host:tunnel} ({@code 127.0.0.1} and
-     * the forward's port, or the gateway tunnel's {@code 10.0.2.100:3240}) as {@code usbip port}
-     * shows it now, so a port number reused by another import is never hit.
-     *
-     * @return true if a port was detached
-     */
-    static boolean detachInWorkspace(WorkspaceShell shell, String host, int tunnel, BusId busId) {
-        WorkspaceShell.Result ports = shell.run(portCommand(), COMMAND_TIMEOUT);
-        Optional<UsbipPortListing.ImportedPort> p = UsbipPortListing.find(ports.output(), host, tunnel, busId);
-        if (p.isEmpty()) return false;
-        CommandLine cmd = UsbipCommands.detach(tunnel, p.get().port()).sudoNonInteractive();
-        WorkspaceShell.Result r = shell.run(cmd, COMMAND_TIMEOUT);
-        if (!r.ok()) throw new CliException(ExitCodes.ERROR, "'" + cmd.toShell() + "' failed: " + oneLine(r.output()));
-        return true;
-    }
-
-    /**
-     * {@code sudo -n usbip port}: as root because {@code usbip attach} keeps the remote address of each
-     * import in {@code /var/run/vhci_hcd/port*}, a 0700 directory of root's; without it the listing
-     * shows "unknown host" and no import could be matched to this tunnel.
-     */
-    static CommandLine portCommand() {
-        return UsbipCommands.port().sudoNonInteractive();
     }
 
     /** @return the ssh host name's stem: {@code WS} for your own, {@code WS.OWNER} for another user's */
@@ -424,10 +374,5 @@ final class UsbAttachSession {
         PrintWriter out = ctx.out();
         out.println("usb " + busId + ": " + line);
         out.flush();
-    }
-
-    private static String oneLine(String s) {
-        String t = s.strip().replace('\n', ' ');
-        return t.isEmpty() ? "no output" : t;
     }
 }

@@ -105,15 +105,13 @@ final class UsbDetachCommand implements Callable<Integer> {
                     Optional.empty(),
                     Duration.ofSeconds(5),
                     UsbAttachSession.COMMAND_TIMEOUT)) {
-                WorkspaceShell.Result ports =
-                        shell.run(UsbAttachSession.portCommand(), UsbAttachSession.COMMAND_TIMEOUT);
+                WorkspaceShell.Result ports = shell.run(WorkspaceUsbip.portCommand(), UsbAttachSession.COMMAND_TIMEOUT);
                 Pattern ours = Pattern.compile("usbip://(" + Pattern.quote(RemoteForward.LOOPBACK) + "|"
                         + Pattern.quote(GatewayForward.GUEST_HOST) + "):(\\d+)/" + Pattern.quote(bus.value()));
                 for (UsbipPortListing.ImportedPort port : UsbipPortListing.parse(ports.output())) {
                     var m = ours.matcher(port.remoteUri());
                     if (!m.matches()) continue;
-                    if (UsbAttachSession.detachInWorkspace(shell, m.group(1), Integer.parseInt(m.group(2)), bus))
-                        detached++;
+                    if (WorkspaceUsbip.detach(shell, m.group(1), Integer.parseInt(m.group(2)), bus)) detached++;
                 }
             } catch (WorkspaceShell.ShellException e) {
                 throw new CliException(

@@ -3,7 +3,7 @@ package dev.hangar.gateway;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.future.DefaultOpenFuture;
 import org.apache.sshd.client.future.OpenFuture;
@@ -11,6 +11,7 @@ import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
 import org.apache.sshd.common.channel.LocalWindow;
+import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Latency matters more than throughput (each 4 KiB read is three request/response round
  * trips), so nothing queues: PC to guest, {@link #doWriteData} writes each SSH data packet straight
  * into the unix socket on MINA's I/O thread (a local socket takes it at once) and releases the
- * window; guest to PC, one virtual thread reads the socket and hands each read to a {@link
- * ChannelAsyncOutputStream}, reading again once the write completed. EOF is forwarded each way;
+ * window; guest to PC, one platform thread reads the socket and hands each read to a {@link
+ * ChannelAsyncOutputStream}, reading on at once and waiting for a write's completion only before
+ * the next write (at most one write in flight). EOF is forwarded each way;
  * the channel closes when both directions ended or either failed, and closing it closes the socket.
  */
 final class GuestUsbipChannel extends AbstractClientChannel {
@@ -36,8 +38,8 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     private final SocketChannel guest;
     private final String boundHost;
     private final int boundPort;
-    private final AtomicLong toGuest = new AtomicLong();
-    private final AtomicLong fromGuest = new AtomicLong();
+    private final LongAdder toGuest;
+    private final LongAdder fromGuest;
     private volatile ChannelAsyncOutputStream toPc;
     private volatile boolean guestEnded;
     private volatile boolean pcEnded;
@@ -46,12 +48,16 @@ final class GuestUsbipChannel extends AbstractClientChannel {
      * @param guest the accepted connection from the guest's socat (blocking mode)
      * @param boundHost the address the client's forward request named, e.g. {@code dev.usbip}
      * @param boundPort its port ({@value AccessPolicy#USBIP_PORT})
+     * @param toGuest the forward's count of bytes carried from the PC to the guest, added to here
+     * @param fromGuest the forward's count of bytes carried from the guest to the PC, added to here
      */
-    GuestUsbipChannel(SocketChannel guest, String boundHost, int boundPort) {
+    GuestUsbipChannel(SocketChannel guest, String boundHost, int boundPort, LongAdder toGuest, LongAdder fromGuest) {
         super("forwarded-tcpip");
         this.guest = guest;
         this.boundHost = boundHost;
         this.boundPort = boundPort;
+        this.toGuest = toGuest;
+        this.fromGuest = fromGuest;
         addCloseFutureListener(f -> closeGuest());
     }
 
@@ -79,11 +85,18 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     @Override
     protected void doOpen() {
         toPc = new ChannelAsyncOutputStream(this, SshConstants.SSH_MSG_CHANNEL_DATA);
-        Thread.ofVirtual().name("hangar-usbip-guest-" + getChannelId()).start(this::pumpFromGuest);
+        // A platform thread, not a virtual one: a virtual thread's blocking read parks it and
+        // registers the socket with the JDK's poller, so every message from the guest woke the
+        // poller first and then a carrier thread for the virtual thread (bench/usb/README.md).
+        Thread.ofPlatform()
+                .daemon()
+                .name("hangar-usbip-guest-" + getChannelId())
+                .start(this::pumpFromGuest);
     }
 
     private void pumpFromGuest() {
         ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER);
+        IoWriteFuture previous = null;
         try {
             while (true) {
                 buf.clear();
@@ -92,10 +105,14 @@ final class GuestUsbipChannel extends AbstractClientChannel {
                 if (n == 0) continue;
                 byte[] copy = new byte[n];
                 buf.flip().get(copy);
-                // Waits for the write (and the PC's window): at most one read is held here.
-                toPc.writeBuffer(new ByteArrayBuffer(copy)).verify(Long.MAX_VALUE);
-                fromGuest.addAndGet(n);
+                // The next read does not wait for the last write's completion (signalled from
+                // another thread); only the next write does, since the stream takes one at a time.
+                // So at most one write and one read buffer are held here.
+                if (previous != null) previous.verify(Long.MAX_VALUE);
+                previous = toPc.writeBuffer(new ByteArrayBuffer(copy));
+                fromGuest.add(n);
             }
+            if (previous != null) previous.verify(Long.MAX_VALUE);
             guestEnded = true;
             if (!isClosing()) sendEof();
             if (pcEnded) close(false);
@@ -111,7 +128,7 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(data, off, Math.toIntExact(len));
         while (b.hasRemaining()) guest.write(b);
-        toGuest.addAndGet(len);
+        toGuest.add(len);
         getLocalWindow().release(len);
     }
 
@@ -145,16 +162,6 @@ final class GuestUsbipChannel extends AbstractClientChannel {
         ChannelAsyncOutputStream out = toPc;
         if (out != null) inner.close(out);
         return inner.close(super.getInnerCloseable()).build();
-    }
-
-    /** @return bytes carried from the PC to the guest so far */
-    long bytesToGuest() {
-        return toGuest.get();
-    }
-
-    /** @return bytes carried from the guest to the PC so far */
-    long bytesFromGuest() {
-        return fromGuest.get();
     }
 
     private void closeGuest() {

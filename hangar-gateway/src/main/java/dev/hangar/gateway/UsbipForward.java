@@ -12,9 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.sshd.common.session.ConnectionService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +38,10 @@ final class UsbipForward implements AutoCloseable {
     private final int port;
     private final ConnectionRecord opened;
     private final AuditContext context;
-    private final List<GuestUsbipChannel> channels = new CopyOnWriteArrayList<>();
+    /** Bytes of all its channels, open and closed, each way: the channels add to them as they relay. */
+    private final LongAdder toGuest = new LongAdder();
+
+    private final LongAdder fromGuest = new LongAdder();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private UsbipForward(
@@ -99,10 +101,9 @@ final class UsbipForward implements AutoCloseable {
                 close();
                 return;
             }
-            GuestUsbipChannel channel = new GuestUsbipChannel(guest, host, port);
+            GuestUsbipChannel channel = new GuestUsbipChannel(guest, host, port, toGuest, fromGuest);
             try {
                 service.registerChannel(channel);
-                channels.add(channel);
                 channel.open().addListener(f -> {
                     if (!f.isOpened()) channel.close(true);
                 });
@@ -128,8 +129,8 @@ final class UsbipForward implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("USB/IP forward {}: cleaning up {}: {}", host, socket, e.toString());
         }
-        long up = channels.stream().mapToLong(GuestUsbipChannel::bytesFromGuest).sum();
-        long down = channels.stream().mapToLong(GuestUsbipChannel::bytesToGuest).sum();
+        long up = fromGuest.sum();
+        long down = toGuest.sum();
         Instant end = context.clock().instant();
         context.connection(new ConnectionRecord(
                 opened.user(),
