@@ -68,6 +68,16 @@ record WorkspaceDir(Path path) {
         return path.resolve("instance-id");
     }
 
+    /**
+     * Present when the current disk's cloud-init instance gets the RTC clock unit and linger at its
+     * first boot ({@link dev.hangar.provider.vm.CloudInitUserData.Resume#UNIT}): written before a new
+     * overlay is created and after a reset's new instance-id. Absent for a disk whose first boot
+     * predates them (a workspace created by an earlier Hangar), whose seed keeps the bootcmd.
+     */
+    Path rtcClockUnitMarker() {
+        return path.resolve("rtc-clock-unit");
+    }
+
     /** The loopback port forwarded to the guest's port 22, kept across stop/start. */
     Path sshPortFile() {
         return path.resolve("ssh-port");

@@ -26,6 +26,10 @@ final class WorkspaceDisks {
     /** Between the workspace id and the reset count in the instance-id of a reset disk. */
     private static final String RESET_SUFFIX = ".reset-";
 
+    /** The content of {@link WorkspaceDir#rtcClockUnitMarker()}: says what the file means to a reader. */
+    private static final String RTC_CLOCK_UNIT_MARKER =
+            "this disk's cloud-init instance installs the hangar-rtc-clock unit and linger at its first boot";
+
     private final QemuImg qemuImg;
     private final Clock clock;
 
@@ -55,6 +59,9 @@ final class WorkspaceDisks {
                                 + (image.virtualSize() + (1L << 30) - 1 >> 30) + " GiB",
                         true);
             }
+            // Before the overlay: a disk that does not exist yet has its first boot ahead, with the
+            // unit in its seed; a crash after this line leaves no overlay, so the next try is a create again.
+            d.write(d.rtcClockUnitMarker(), RTC_CLOCK_UNIT_MARKER);
             Path tmp = d.path().resolve("overlay.qcow2.tmp");
             Files.deleteIfExists(tmp);
             try {
@@ -123,6 +130,8 @@ final class WorkspaceDisks {
                         .orElse(0L)
                 + 1;
         d.write(d.instanceIdFile(), spec.id() + RESET_SUFFIX + generation);
+        // After the new instance-id: a crash before it leaves the old disk, which may predate the unit.
+        d.write(d.rtcClockUnitMarker(), RTC_CLOCK_UNIT_MARKER);
         listener.event(
                 "disk-reset",
                 "fresh " + gib(size) + " GiB qcow2 overlay on image " + image.name()
@@ -133,6 +142,20 @@ final class WorkspaceDisks {
     /** @return the cloud-init instance-id of the current disk: the workspace id until the first reset */
     static String instanceId(WorkspaceSpec spec, WorkspaceDir d) {
         return d.read(d.instanceIdFile()).orElse(spec.id());
+    }
+
+    /**
+     * How the seed of the disk in {@code d} keeps the guest's clock after a resume: {@link
+     * CloudInitUserData.Resume#UNIT} for a disk created (or reset) by this Hangar, {@link
+     * CloudInitUserData.Resume#LEGACY_BOOTCMD} for one whose first boot predates the unit (no
+     * {@link WorkspaceDir#rtcClockUnitMarker()}): cloud-init runs {@code write_files} and {@code
+     * runcmd} once per instance, so such a guest would never get the unit, and without the old
+     * bootcmd its clock would stay behind after every resume.
+     */
+    static CloudInitUserData.Resume resume(WorkspaceDir d) {
+        return Files.exists(d.rtcClockUnitMarker())
+                ? CloudInitUserData.Resume.UNIT
+                : CloudInitUserData.Resume.LEGACY_BOOTCMD;
     }
 
     /**
@@ -151,7 +174,7 @@ final class WorkspaceDisks {
         NoCloudSeed.write(
                 d.seed(),
                 new NoCloudFiles(
-                        CloudInitUserData.render(spec, !spec.secrets().isEmpty(), true),
+                        CloudInitUserData.render(spec, !spec.secrets().isEmpty(), resume(d)),
                         CloudInitUserData.metaData(spec, instanceId(spec, d)),
                         CloudInitNetworkConfig.render(spec, QemuCommandLine.UPLINK_MAC)
                                 .orElse("")));

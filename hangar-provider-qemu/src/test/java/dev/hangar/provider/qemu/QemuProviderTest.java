@@ -13,6 +13,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.TestKeys;
+import dev.hangar.provider.vm.CloudInitUserData;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -382,6 +383,35 @@ class QemuProviderTest {
         assertThat(seedFile("meta-data")).contains("instance-id: " + base.id() + ".reset-2\n");
         assertThat(provider.apply(member, PowerState.STOPPED, listener)).isInstanceOf(Observation.Stopped.class);
         assertThat(seedFile("meta-data")).contains("instance-id: " + base.id() + ".reset-2\n");
+    }
+
+    @Test
+    void aDiskFromBeforeTheRtcClockUnitKeepsItsBootcmdUntilAReset() throws Exception {
+        RecordingListener listener = new RecordingListener();
+        provider.apply(base, PowerState.STOPPED, listener);
+        // a disk created now: its first boot installs the unit, no command at every boot
+        assertThat(workspaceFiles()).contains("rtc-clock-unit");
+        assertThat(seedFile("user-data"))
+                .contains(CloudInitUserData.RTC_CLOCK_UNIT_PATH, "enable-linger")
+                .doesNotContain("systemd-run");
+
+        // a disk an earlier Hangar created has no marker: cloud-init will not run write_files for
+        // its instance again, so the seed rewritten at its next start keeps the old bootcmd
+        Files.delete(workspaceDir().resolve("rtc-clock-unit"));
+        WorkspaceDir d = new WorkspaceDir(workspaceDir());
+        assertThat(WorkspaceDisks.resume(d)).isEqualTo(CloudInitUserData.Resume.LEGACY_BOOTCMD);
+        new WorkspaceDisks(new QemuImg(Binaries.resolve("qemu-img", "qemu-utils")), Clock.systemUTC())
+                .writeSeed(base, d, listener);
+        assertThat(seedFile("user-data"))
+                .contains("systemd-run --no-block --unit=hangar-rtc-clock")
+                .doesNotContain(CloudInitUserData.RTC_CLOCK_UNIT_PATH, "enable-linger");
+
+        // a reset gives a fresh disk and a new instance, whose first boot installs the unit
+        provider.reset().orElseThrow().reset(base, listener);
+        assertThat(WorkspaceDisks.resume(d)).isEqualTo(CloudInitUserData.Resume.UNIT);
+        assertThat(seedFile("user-data"))
+                .contains(CloudInitUserData.RTC_CLOCK_UNIT_PATH)
+                .doesNotContain("systemd-run");
     }
 
     @Test

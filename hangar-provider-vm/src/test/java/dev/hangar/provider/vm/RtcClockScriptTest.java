@@ -64,6 +64,28 @@ class RtcClockScriptTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aDiskOlderThanTheUnitKeepsTheBootcmdItsFirstBootWasGiven() throws Exception {
+        // cloud-init will not run write_files or runcmd again for that instance, so the seed keeps
+        // starting the transient unit at every boot, first in bootcmd as before, and adds nothing else
+        var spec = CloudInitUserDataTest.spec(
+                new CloudInitConfig(List.of(), List.of(), "bootcmd: [[echo, early]]\nruncmd: [[echo, late]]\n"));
+        String legacy = CloudInitUserData.render(spec, true, CloudInitUserData.Resume.LEGACY_BOOTCMD);
+        Map<String, Object> doc =
+                new ObjectMapper(new YAMLFactory()).readValue(legacy.substring("#cloud-config\n".length()), Map.class);
+        List<Object> bootcmd = (List<Object>) doc.get("bootcmd");
+        assertThat(bootcmd).hasSize(3);
+        assertThat(bootcmd.get(0)).isEqualTo(CloudInitUserData.RTC_CLOCK_BOOTCMD);
+        assertThat(bootcmd.get(1).toString()).contains("hangar-secrets");
+        assertThat(bootcmd.get(2)).isEqualTo(List.of("echo", "early"));
+        assertThat(legacy).doesNotContain(CloudInitUserData.RTC_CLOCK_UNIT_PATH).doesNotContain("linger");
+        assertThat(CloudInitUserData.render(spec, true, CloudInitUserData.Resume.NONE))
+                .isEqualTo(CloudInitUserData.render(spec, true, false));
+        assertThat(CloudInitUserData.render(spec, true, CloudInitUserData.Resume.UNIT))
+                .isEqualTo(CloudInitUserData.render(spec, true, true));
+    }
+
+    @Test
     void theUnitIsOneSystemdAcceptsAndNothingWaitsFor() throws Exception {
         // systemd's own parser where there is one (Debian 12's systemd-analyze verify works without
         // systemd as PID 1); the unit's ExecStart must exist for it, so it points at a copy
