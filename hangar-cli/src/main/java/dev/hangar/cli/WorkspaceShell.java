@@ -174,10 +174,14 @@ final class WorkspaceShell implements AutoCloseable {
 
     /**
      * Ends the session: closes the remote shell's input (it exits, ssh closes the forward and
-     * exits), then terminates ssh if it lingers. Idempotent; no ssh process remains afterwards.
+     * exits), then terminates ssh if it lingers, and then any process ssh started that outlived it
+     * (the ProxyJump {@code ssh -W} to the gateway: ssh ends it on a normal exit, not when ssh itself
+     * is killed). Idempotent; no ssh process remains afterwards.
      */
     @Override
     public void close() {
+        // taken while ssh lives: once it is gone its children belong to init and are not listed
+        List<ProcessHandle> children = ssh.descendants().toList();
         try {
             stdin.close();
         } catch (IOException ignored) {
@@ -188,9 +192,22 @@ final class WorkspaceShell implements AutoCloseable {
                 ssh.destroy();
                 if (!ssh.waitFor(5, TimeUnit.SECONDS)) ssh.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
+            for (ProcessHandle child : children) end(child);
         } catch (InterruptedException e) {
             ssh.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Terminates {@code p} if it still runs: SIGTERM, then SIGKILL after 5 s. */
+    private static void end(ProcessHandle p) throws InterruptedException {
+        if (!p.isAlive()) return;
+        p.destroy();
+        try {
+            p.onExit().get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            p.destroyForcibly();
         }
     }
 
