@@ -1,5 +1,7 @@
 package dev.hangar.server;
 
+import static dev.hangar.server.QueryParams.owner;
+
 import dev.hangar.api.UsbAttachRequest;
 import dev.hangar.api.UsbAttachmentView;
 import dev.hangar.core.usb.UsbAttachment;
@@ -93,10 +95,5 @@ final class UsbRoutes {
 
     private static UsbAttachmentView view(UsbAttachment a, String tunnel) {
         return new UsbAttachmentView(a.busId(), a.vidPid(), a.usbipd(), a.actor(), a.since(), tunnel);
-    }
-
-    private static String owner(Context ctx) {
-        String v = ctx.queryParam("owner");
-        return v == null ? "" : v.strip();
     }
 }
