@@ -5,8 +5,6 @@ import dev.hangar.core.domain.User;
 import dev.hangar.core.service.ResetService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.util.LinkedHashSet;
-import java.util.Set;
 
 /**
  * The reset routes (issue #13, item 5): {@code POST /api/v1/workspaces/{name}/reset} (202 with one
@@ -27,16 +25,16 @@ final class ResetRoutes {
 
     void register(RoutesConfig r) {
         r.post(WorkspaceRoutes.BASE + "/{name}/reset", ctx -> {
-            ResetService.Requested req = resets.reset(user(ctx), query(ctx, "owner"), ctx.pathParam("name"));
+            ResetService.Requested req = resets.reset(user(ctx), QueryParams.owner(ctx), ctx.pathParam("name"));
             ctx.status(202).json(view(req));
         });
         r.post(LabRoutes.BASE + "/{name}/reset", ctx -> {
             var reqs = resets.resetLab(
                     user(ctx),
-                    query(ctx, "owner"),
+                    QueryParams.owner(ctx),
                     ctx.pathParam("name"),
-                    queries(ctx, "group"),
-                    queries(ctx, "member"));
+                    QueryParams.all(ctx, "group"),
+                    QueryParams.all(ctx, "member"));
             ctx.status(202).json(reqs.stream().map(ResetRoutes::view).toList());
         });
     }
@@ -47,17 +45,5 @@ final class ResetRoutes {
 
     private static User user(Context ctx) {
         return BearerAuth.user(ctx);
-    }
-
-    /** @return every non-empty value of a repeatable query parameter ({@code ?group=a&group=b}) */
-    private static Set<String> queries(Context ctx, String key) {
-        Set<String> out = new LinkedHashSet<>();
-        for (String v : ctx.queryParams(key)) if (!v.isEmpty()) out.add(v);
-        return out;
-    }
-
-    private static String query(Context ctx, String key) {
-        String v = ctx.queryParam(key);
-        return v == null ? "" : v;
     }
 }

@@ -396,4 +396,20 @@ class LabControlPlaneTest {
                 .containsEntry(name + "-master-1", stored.members().get(0).address());
         assertThat(service.memberNetwork("no-such-workspace")).isEmpty();
     }
+
+    @Test
+    void resetQueryValuesAreStrippedLikeEveryOtherQueryParameter() {
+        String name = unique("r");
+        create(alice, lab(name, "{\"name\":\"nodes\",\"count\":1}"));
+        awaitStatus(alice, name, "Ready");
+
+        // " nodes " names the group once its blanks are gone (QueryParams.all), so its member resets
+        HttpResponse<String> padded = http.post("/api/v1/labs/" + name + "/reset?group=%20nodes%20", alice, "");
+        assertThat(padded.statusCode()).as(padded.body()).isEqualTo(202);
+        assertThat(texts(TestHttp.json(padded), "workspace")).containsExactly(name + "-nodes-1");
+
+        HttpResponse<String> unknown = http.post("/api/v1/labs/" + name + "/reset?group=%20nope%20", alice, "");
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(422);
+        assertThat(unknown.body()).contains("has no group 'nope'; groups: nodes");
+    }
 }
