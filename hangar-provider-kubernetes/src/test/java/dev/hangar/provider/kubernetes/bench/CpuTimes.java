@@ -29,8 +29,12 @@ public final class CpuTimes {
     /** Per process ("benchmark", "kubectl children", "NAME PID"): CPU milliseconds, or -1 when unknown. */
     private final Map<String, Long> millis;
 
-    private CpuTimes(Map<String, Long> millis) {
+    /** The JVM's threads by kind (name without its numbers): CPU milliseconds of those alive now. */
+    private final Map<String, Long> threads;
+
+    private CpuTimes(Map<String, Long> millis, Map<String, Long> threads) {
         this.millis = millis;
+        this.threads = threads;
     }
 
     /** @return the CPU times now */
@@ -42,7 +46,26 @@ public final class CpuTimes {
                 os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1_000_000 : -1L);
         m.put("kubectl (waited-for children)", stat("self", 15, 16));
         for (String pid : SERVER_PIDS) m.put(name(pid) + " " + pid, stat(pid, 13, 14));
-        return new CpuTimes(m);
+        return new CpuTimes(m, threads());
+    }
+
+    /**
+     * @return per kind of the JVM's threads ({@code /proc/self/task/TID/comm} without its digits, e.g.
+     *     "C2 CompilerThread", "HttpClient--Worker" (Linux cuts names at 15 characters), the virtual
+     *     threads' carriers "ForkJoinPool--worker-"), their CPU ms; empty where /proc is not readable
+     */
+    private static Map<String, Long> threads() {
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                long ms = stat("self/task/" + task.getFileName(), 13, 14);
+                String kind = name("self/task/" + task.getFileName()).replaceAll("[0-9]+", "");
+                if (ms >= 0) byKind.merge(kind, ms, Long::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc: no per-thread figures
+        }
+        return byKind;
     }
 
     /** Prints each process's CPU milliseconds per workspace since {@code before}. */
@@ -56,6 +79,17 @@ public final class CpuTimes {
                             : String.format(Locale.ROOT, "%s %.2f", who, (now - was) / (double) count));
         });
         System.out.printf(Locale.ROOT, "      cpu ms per workspace (%s): %s%n", pass, String.join(", ", parts));
+        // where the JVM's own CPU went: its threads by kind, the busiest first (threads that ended during
+        // the pass are not counted)
+        List<String> busiest = threads.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.threads.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
+                .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey().strip(), e.getValue() / (double) count))
+                .toList();
+        System.out.printf(
+                Locale.ROOT, "      JVM threads, cpu ms per workspace (%s): %s%n", pass, String.join(", ", busiest));
     }
 
     /** @return the sum of two 0-based fields (after the command name) of /proc/PID/stat, in ms; -1 if unreadable */

@@ -43,8 +43,9 @@ import java.util.stream.Collectors;
  * default chain), then applies the same manifests with {@code kubectl apply --server-side} in the
  * same run, and prints total time, time per workspace and the ratio. Reported, not asserted.
  *
- * <p>Before the timed passes the provider reconciles {@link #WARM_UP} other workspaces untimed (JIT
- * warm-up: a server reconciles all the time; kubectl is a compiled binary).
+ * <p>Before the timed passes the provider reconciles at least {@link #WARM_UP} other workspaces untimed,
+ * until its CPU per workspace settles ({@link BenchJvm#warmUp}; JIT warm-up: a server reconciles all
+ * the time; kubectl is a compiled binary).
  *
  * <p>Each side is timed twice: the first pass creates the objects, the second finds them unchanged
  * (the steady state of a level-triggered reconciler); then each deletes its workspaces. The kubectl
@@ -71,14 +72,22 @@ import java.util.stream.Collectors;
  * missing), {@code --concurrency C1,C2} (reconciler threads per provider run, {@code 1,16}),
  * {@code --apply-mode server-side|merge} ({@code server-side}), {@code --kubectl PATH}
  * ({@code kubectl}; {@code none} to skip), {@code --order provider-first|kubectl-first}
- * ({@code provider-first}).
+ * ({@code provider-first}); system properties {@code -Dbench.warmup=N} ({@link #WARM_UP}), {@code
+ * -Dbench.jfr=DIR} (a JFR recording per provider pass, {@link BenchJvm}), {@code -Dbench.trace=true}.
+ * It prints its JVM's options: run it with the server's ({@code bin/hangar}) to measure what the
+ * product does.
  */
 public final class ReconcileBenchmark {
     private static final String BENCH_LABEL = "hangar.dev/bench";
     /** With {@code -Dbench.trace=true} every request of the provider's client is printed. */
     private static final boolean TRACE = Boolean.getBoolean("bench.trace");
-    /** Workspaces reconciled untimed before the passes (JIT warm-up); {@code -Dbench.warmup=N}. */
-    public static final int WARM_UP = Integer.getInteger("bench.warmup", 20);
+    /**
+     * Workspaces reconciled untimed before the passes at least (JIT warm-up, {@link BenchJvm#warmUp}: in
+     * rounds until the CPU per workspace settles); {@code -Dbench.warmup=N}. 400 by default: with 20 the
+     * JIT was still compiling through the timed passes (the JVM's CPU per created workspace 17-21 ms
+     * instead of about 11.5; bench/README.md), and a server that has been reconciling for a while is warm.
+     */
+    public static final int WARM_UP = Integer.getInteger("bench.warmup", 400);
 
     private static final String HOST_CERTIFICATE =
             "ssh-ed25519-cert-v01@openssh.com AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tBench";
@@ -122,6 +131,7 @@ public final class ReconcileBenchmark {
                     count,
                     settings.applyMode().setting(),
                     kubectlFirst ? "kubectl first" : "provider first");
+            BenchJvm.printOptions();
             BenchNamespace.ensure(client, namespace);
             List<String[]> rows = new ArrayList<>();
             boolean withKubectl = !"none".equals(kubectl);
@@ -130,16 +140,22 @@ public final class ReconcileBenchmark {
                 for (int concurrency : concurrencies) {
                     List<WorkspaceSpec> specs = specs("hangar" + concurrency, count, run);
                     provider.observe(specs.getFirst()); // connection set-up once, outside the timed passes
-                    warmUp(provider, specs("warmup" + concurrency, WARM_UP, run), concurrency);
+                    BenchJvm.warmUp(
+                            WARM_UP,
+                            (round, n) ->
+                                    warmUp(provider, specs("warmup" + concurrency, n, run + "w" + round), concurrency));
                     String prefix = "hangar provider, " + concurrency + " thread(s), ";
                     for (String pass : List.of("create", "unchanged", "delete")) {
                         ApiServerLatency server = ApiServerLatency.read(admin);
                         Map<String, long[]> sent = times.snapshot();
                         CpuTimes cpu = CpuTimes.read();
                         long before = requests.get();
-                        Duration d = pass.equals("delete")
-                                ? delete(provider, specs, concurrency)
-                                : reconcile(provider, specs, concurrency);
+                        Duration d;
+                        try (BenchJvm.Profile profile = BenchJvm.profile("pod-" + pass + "-" + concurrency)) {
+                            d = pass.equals("delete")
+                                    ? delete(provider, specs, concurrency)
+                                    : reconcile(provider, specs, concurrency);
+                        }
                         rows.add(withRequests(row(prefix + pass, d, count), requests.get() - before, count));
                         CpuTimes.read().printSince(cpu, prefix + pass, count);
                         times.printSince(sent, prefix + pass);

@@ -7,7 +7,9 @@ import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.row;
 import static dev.hangar.provider.kubernetes.bench.ReconcileBenchmark.withRequests;
 
 import dev.hangar.provider.kubernetes.bench.ApiServerLatency;
+import dev.hangar.provider.kubernetes.bench.BenchJvm;
 import dev.hangar.provider.kubernetes.bench.BenchNamespace;
+import dev.hangar.provider.kubernetes.bench.CpuTimes;
 import dev.hangar.provider.kubernetes.bench.KubectlSide;
 import dev.hangar.provider.kubernetes.bench.ReconcileBenchmark;
 import dev.hangar.provider.kubernetes.bench.RequestTimes;
@@ -61,7 +63,8 @@ import java.util.stream.Collectors;
  * project's structural CRDs ({@code src/test/resources/crds/kubevirt-cdi.yaml}) are installed first
  * (cluster-scoped; left in place). Requests are counted by a fabric8 interceptor on the provider's
  * client and, for kubectl, from its {@code -v=6} request log. Before the timed passes the provider
- * reconciles {@link ReconcileBenchmark#WARM_UP} other workspaces untimed (JIT warm-up). The
+ * reconciles at least {@link ReconcileBenchmark#WARM_UP} other workspaces untimed, in rounds until its
+ * CPU per workspace settles ({@link BenchJvm#warmUp}; JIT warm-up). The
  * kubeconfig must allow reading {@code /metrics}.
  *
  * <p>Options: {@code --count N} (200), {@code --namespace NS} ({@code hangar-kubevirt-bench}, created
@@ -103,6 +106,7 @@ public final class KubevirtReconcileBenchmark {
                     count,
                     settings.cluster().applyMode().setting(),
                     concurrency);
+            BenchJvm.printOptions();
             installCrdsIfMissing(client);
             BenchNamespace.ensure(client, namespace);
             Path consoles = Files.createTempDirectory("kv-bench-console");
@@ -119,22 +123,33 @@ public final class KubevirtReconcileBenchmark {
                 List<WorkspaceSpec> specs = specs("hangar", count, run);
                 provider.observe(specs.getFirst()); // API discovery once, outside the timed passes
                 // JIT warm-up, untimed: a server reconciles all the time; kubectl is a compiled binary.
-                List<WorkspaceSpec> warm = specs("warmup", ReconcileBenchmark.WARM_UP, run);
-                for (int round = 0; round < 2; round++) {
-                    parallel(
-                            warm, concurrency, spec -> provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE));
-                }
-                for (WorkspaceSpec spec : warm) awaitAbsent(provider, spec);
+                BenchJvm.warmUp(ReconcileBenchmark.WARM_UP, (round, n) -> {
+                    List<WorkspaceSpec> warm = specs("warmup", n, run + "w" + round);
+                    for (int pass = 0; pass < 2; pass++) {
+                        parallel(
+                                warm,
+                                concurrency,
+                                spec -> provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE));
+                    }
+                    // One delete call each first, so the deletions run together; the waits then find most gone.
+                    parallel(warm, concurrency, spec -> provider.delete(spec, ProviderListener.NONE));
+                    for (WorkspaceSpec spec : warm) awaitAbsent(provider, spec);
+                });
                 for (String pass : List.of("create", "unchanged")) {
                     ApiServerLatency server = ApiServerLatency.read(admin);
                     Map<String, long[]> sent = times.snapshot();
                     long before = requests.get();
-                    Duration d = parallel(specs, concurrency, spec -> {
-                        Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
-                        if (!(o instanceof Observation.Stopped))
-                            throw new IllegalStateException(spec.name() + ": " + o);
-                    });
+                    CpuTimes cpu = CpuTimes.read();
+                    Duration d;
+                    try (BenchJvm.Profile profile = BenchJvm.profile("kubevirt-" + pass)) {
+                        d = parallel(specs, concurrency, spec -> {
+                            Observation o = provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE);
+                            if (!(o instanceof Observation.Stopped))
+                                throw new IllegalStateException(spec.name() + ": " + o);
+                        });
+                    }
                     rows.add(withRequests(row("hangar provider, " + pass, d, count), requests.get() - before, count));
+                    CpuTimes.read().printSince(cpu, "hangar provider, " + pass, count);
                     times.printSince(sent, "hangar provider, " + pass);
                     ApiServerLatency.read(admin).printSince(server, "hangar provider, " + pass);
                 }
