@@ -17,7 +17,11 @@
 #   resume->ssh       issue #18 item 1, the server path: `hangar stop --suspend --wait`, then
 #                     `hangar start --wait` until the first successful ssh, RESUME_CYCLES times
 #                     (default 3), each after RESUME_IDLE s (default 12, untimed) of the guest idling
-#                     after the last login; printed as the median beside the cold cycles' median
+#                     after the last login; RESUME_PAUSE s (default 0, untimed) pass between the
+#                     suspend and the start, as a real resume comes minutes or hours later (on a host
+#                     that hands freed memory back to its hypervisor, a resume right after the suspend
+#                     reuses still-warm pages); on a workspace of their own (bench-s, template
+#                     bench-vm-suspend: `stop: suspend`); printed as the median beside the cold cycles'
 # then the workspace is deleted. The plain half is bench/qemu/plain-qemu.sh (create and stop/start).
 # Per pair: both figures and the ratios Hangar / plain; at the end the medians over the pairs, the
 # per-phase events of the last pair's Hangar half (seed, disk, boot, ssh-ready, vm-resumed with its
@@ -56,6 +60,8 @@ pairs=${PAIRS:-1}
 cold_cycles=${COLD_CYCLES:-1}
 resume_cycles=${RESUME_CYCLES:-3}
 resume_idle=${RESUME_IDLE:-12}
+resume_pause=${RESUME_PAUSE:-0}
+resume_template=bench-vm-suspend
 cat >"$HANGAR_HOME/templates/bench-vm.yaml" <<'EOT'
 name: bench-vm
 description: bench/qemu's template, the built-in debian-12 without its first-boot package install
@@ -68,6 +74,9 @@ limits:
   diskGiB: {min: 4, max: 2048}
 settings: {}
 EOT
+# the resume cycles' template: bench-vm whose every stop suspends (its VM's RAM in a file, ADR 0020)
+sed -e 's/^name: bench-vm$/name: bench-vm-suspend/' -e 's/^settings: {}$/settings: {stop: suspend}/' \
+  "$HANGAR_HOME/templates/bench-vm.yaml" >"$HANGAR_HOME/templates/bench-vm-suspend.yaml"
 start_server "$ROOT/bin/hangar" "$HANGAR_HOME" "$HANGAR_LISTEN" --set "providers.qemu.accelerator=$accel" \
   --set gateway.listen-port=0
 ssh-keygen -q -t ed25519 -N '' -f "$HANGAR_HOME/id" -C bench
@@ -76,7 +85,9 @@ hangar image import "$img" --name bench-image >/dev/null
 
 now() { date +%s.%N; }
 echo "machine load at the start: $(uptime)"
+echo "resume cycles: RESUME_CYCLES=$resume_cycles RESUME_IDLE=$resume_idle s RESUME_PAUSE=$resume_pause s (template $resume_template)"
 wait_ssh() { wait_workspace_ssh bench "$HANGAR_HOME/id" 1500; }  # bench/lib/workspace-ssh.sh
+wait_ssh_s() { wait_workspace_ssh bench-s "$HANGAR_HOME/id" 1500; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 marks=""
 mark() { marks+="$(date -u -d "@$1" +%H:%M:%S.%3N) $2"$'\n'; }
@@ -108,26 +119,42 @@ hangar_half() {
     ((i == 1)) && { hangar_restart=$(echo "$te - $ts" | bc); hangar_start=$(echo "$te - $tsw" | bc); }
     cold_start+=("$(echo "$te - $tsw" | bc)")
   done
+  # The resume cycles run on a workspace of their own, bench-s, whose template says `stop: suspend`:
+  # only such a VM gets its RAM in a file at its launch (ADR 0020), and the cold cycles above need
+  # stops that shut down. The cold cycles' VM stays suspended meanwhile (an idle TCG guest costs CPU)
+  # and is resumed after them for the untimed blame below. Untimed: the suspend, create and resume.
+  hangar stop bench --suspend --wait --timeout 5m >/dev/null
+  json_s=$(hangar create bench-s --template "$resume_template" --image bench-image --cpus 2 --memory 1GiB --wait --timeout 25m -o json)
+  remember_workspace bench-s "$(jq -r .id <<<"$json_s")" "$(jq -r .owner <<<"$json_s")" "$(jq -r .hostKey <<<"$json_s")"
+  wait_ssh_s
   for ((i = 1; i <= resume_cycles; i++)); do
     # untimed: the guest idles RESUME_IDLE s after the last logout before the suspend, as a user's VM
     # does (systemd stops an idle user manager after 10 s: the next login pays for starting it unless
     # the seed's linger keeps it); 0 suspends right after the login (the figures before 2026-12-05)
     sleep "$resume_idle"
     ts=$(now)
-    hangar stop bench --suspend --wait --timeout 5m >/dev/null
+    hangar stop bench-s --suspend --wait --timeout 5m >/dev/null
+    tss=$(now)
+    # untimed: the VM stays suspended RESUME_PAUSE s (the host's freed pages go cold meanwhile)
+    ((resume_pause > 0)) && sleep "$resume_pause"
     tsw=$(now)
-    hangar start bench --wait --timeout 25m >/dev/null
+    hangar start bench-s --wait --timeout 25m >/dev/null
     tw=$(now)
-    wait_ssh
+    wait_ssh_s
     te=$(now)
-    mark "$ts" "resume $i: stop --suspend"; mark "$tsw" "resume $i: stop --suspend --wait returned, start"
+    mark "$ts" "resume $i: stop --suspend"; mark "$tss" "resume $i: stop --suspend --wait returned"
+    mark "$tsw" "resume $i: start (after RESUME_PAUSE $resume_pause s)"
     mark "$tw" "resume $i: start --wait returned"; mark "$te" "resume $i: first ssh"
-    suspend+=("$(echo "$tsw - $ts" | bc)"); resumed+=("$(echo "$te - $tsw" | bc)")
+    suspend+=("$(echo "$tss - $ts" | bc)"); resumed+=("$(echo "$te - $tsw" | bc)")
   done
   # Untimed: every pair's resume splits (QEMU start, QMP, load) and port moves, for the summary.
-  resume_events+=$(hangar events bench --limit 400 -o json 2>&1 \
+  resume_events+=$(hangar events bench-s --limit 400 -o json 2>&1 \
     | jq -r --arg p "$pair" 'sort_by(.seq) | .[] | select(.type == "vm-resumed" or .type == "ssh-port-changed" or .type == "resume-failed")
         | "pair \($p) \(.at | sub("^[0-9-]+T"; "") | sub("Z$"; "")) \(.type) \(.message)"' 2>&1 || true)$'\n'
+  hangar delete bench-s --yes --wait >/dev/null
+  forget_workspace bench-s
+  hangar start bench --wait --timeout 25m >/dev/null
+  wait_ssh
   if ((pair == pairs)); then
     # After the timing: what cloud-init spent in the guest's first and second boot (its two slowest
     # modules of each stage are where the seeds' difference would show), beside plain-qemu.sh's.
@@ -175,8 +202,8 @@ cold_med=$(med "${cold_start[@]}")
 resume_med=$(med "${resumed[@]}")
 printf 'hangar cold start->ssh    %s s, median %.2f s   (start --wait + ssh after a stop)\n' \
   "$(printf '%.2f ' "${cold_start[@]}")" "$cold_med"
-printf 'hangar resume->ssh        %s s, median %.2f s   ratio to cold %.3f   (start --wait + ssh after stop --suspend)\n' \
-  "$(printf '%.2f ' "${resumed[@]}")" "$resume_med" "$(ratio "$resume_med" "$cold_med")"
+printf 'hangar resume->ssh        %s s, median %.2f s   ratio to cold %.3f   (start --wait + ssh, %s s after stop --suspend)\n' \
+  "$(printf '%.2f ' "${resumed[@]}")" "$resume_med" "$(ratio "$resume_med" "$cold_med")" "$resume_pause"
 printf 'hangar stop --suspend     %s s, median %.2f s\n' "$(printf '%.2f ' "${suspend[@]}")" \
   "$(med "${suspend[@]}")"
 echo "machine load at the end: $(uptime)"

@@ -36,6 +36,10 @@ import java.util.Objects;
  * @param usbipGuestForward the USB/IP {@code guestfwd} option appended to the user network ({@link
  *     UsbipGuestForward#option}, starting with a comma); empty for none, the default, set with
  *     {@link #withUsbipGuestForward}
+ * @param fileBackedRam {@code true}: the guest's RAM is the shared file {@link WorkspaceDir#ramFile()}
+ *     ({@code -object memory-backend-file,...,share=on} as the machine's {@code memory-backend}), so
+ *     a suspend saves only device state and a resume maps the file (ADR 0020); {@code false}, the
+ *     default: anonymous memory. Set with {@link #withFileBackedRam}
  */
 public record QemuCommandLine(
         Path qemuBinary,
@@ -50,9 +54,13 @@ public record QemuCommandLine(
         List<LabSegment> labSegments,
         int secrets,
         List<String> pciPassthrough,
-        String usbipGuestForward) {
+        String usbipGuestForward,
+        boolean fileBackedRam) {
     /** The uplink NIC's MAC address (QEMU's default for the first NIC). */
     public static final String UPLINK_MAC = "52:54:00:12:34:56";
+
+    /** The id of the guest RAM's memory backend when {@link #fileBackedRam()}: its RAM block's name in a migration. */
+    static final String RAM_BACKEND_ID = "ram0";
 
     /** A VM on no lab, without secrets. */
     public QemuCommandLine(
@@ -94,7 +102,8 @@ public record QemuCommandLine(
                 labSegments,
                 secrets,
                 List.of(),
-                "");
+                "",
+                false);
     }
 
     /**
@@ -116,7 +125,8 @@ public record QemuCommandLine(
                 labSegments,
                 secrets,
                 addresses,
-                usbipGuestForward);
+                usbipGuestForward,
+                fileBackedRam);
     }
 
     /**
@@ -138,7 +148,30 @@ public record QemuCommandLine(
                 labSegments,
                 secrets,
                 pciPassthrough,
-                option);
+                option,
+                fileBackedRam);
+    }
+
+    /**
+     * @param fileBacked whether the guest's RAM is the file {@link WorkspaceDir#ramFile()}
+     * @return this command line with that memory
+     */
+    public QemuCommandLine withFileBackedRam(boolean fileBacked) {
+        return new QemuCommandLine(
+                qemuBinary,
+                accelerator,
+                name,
+                cpus,
+                memoryMiB,
+                boot,
+                dir,
+                sshPort,
+                restrictNetwork,
+                labSegments,
+                secrets,
+                pciPassthrough,
+                usbipGuestForward,
+                fileBacked);
     }
 
     public QemuCommandLine {
@@ -165,9 +198,21 @@ public record QemuCommandLine(
     public List<String> args() {
         WorkspaceDir d = new WorkspaceDir(dir);
         List<String> a = new ArrayList<>(List.of(qemuBinary.toString(), "-name", "hangar-" + name));
-        a.addAll(List.of("-machine", "q35", "-accel", accelerator.settingValue()));
+        a.addAll(List.of(
+                "-machine",
+                "q35" + (fileBackedRam ? ",memory-backend=" + RAM_BACKEND_ID : ""),
+                "-accel",
+                accelerator.settingValue()));
         if (accelerator == Accelerator.KVM) a.addAll(List.of("-cpu", "host"));
         a.addAll(List.of("-smp", Integer.toString(cpus), "-m", memoryMiB + "M"));
+        if (fileBackedRam) {
+            // share=on: a MAP_SHARED mapping, so the guest's memory is the file's page cache (what the
+            // x-ignore-shared migration capability skips) and outlives the QEMU process that wrote it
+            a.addAll(List.of(
+                    "-object",
+                    "memory-backend-file,id=" + RAM_BACKEND_ID + ",size=" + memoryMiB + "M,mem-path="
+                            + escape(d.ramFile()) + ",share=on"));
+        }
         a.addAll(List.of("-nodefaults", "-no-user-config", "-display", "none"));
         a.addAll(List.of("-daemonize", "-pidfile", d.pidFile().toString()));
         a.addAll(List.of(

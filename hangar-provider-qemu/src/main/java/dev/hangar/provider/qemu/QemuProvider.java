@@ -337,8 +337,7 @@ public final class QemuProvider implements WorkspaceProvider {
                                 + pulls.detail(spec.image()).orElse(""),
                         false);
             }
-            // the saved memory belongs to the old disk
-            Files.deleteIfExists(d.stateFile());
+            VmSuspender.discard(d); // the saved memory belongs to the old disk
             return vmReset.reset(spec, d, image.get(), listener);
         } catch (IOException e) {
             throw new ProviderException("reset of workspace " + spec.name() + ": " + e.getMessage(), false, e);
@@ -373,6 +372,7 @@ public final class QemuProvider implements WorkspaceProvider {
         } else if (!VmSuspender.suspended(d)) {
             // a suspended VM's devices know the disk's size: grow it at its next cold boot
             disks.grow(spec, d, listener);
+            Files.deleteIfExists(d.ramFile()); // a cold stop: the next start boots with fresh memory
         }
         if (Files.exists(d.pidFile()))
             d.write(d.cleanShutdownMarker(), clock.instant().toString());

@@ -6,6 +6,7 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +48,11 @@ final class VmLauncher {
     }
 
     /**
-     * Starts QEMU for the workspace, detached. Reports {@code accelerator}, {@code vm-started} and
-     * the {@code boot} timing.
+     * Starts QEMU for the workspace, detached, booting its disk. A workspace whose template has
+     * {@code stop: suspend} ({@link StopMode#of(WorkspaceSpec)}) gets its RAM in a new {@link
+     * WorkspaceDir#ramFile()} (ADR 0020); any earlier RAM file is deleted first, so a boot never
+     * maps memory a crashed or shut-down VM left. Reports {@code accelerator}, {@code vm-started}
+     * and the {@code boot} timing.
      *
      * @throws ProviderException when a socket path is too long or the host cannot pass a claimed PCI
      *     device through ({@link VfioHostCheck}; both permanent) or QEMU exits with an error
@@ -56,24 +60,39 @@ final class VmLauncher {
      * @throws IOException when the workspace's files cannot be written
      */
     void launch(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
-        launch(spec, d, image, List.of(), listener);
+        Files.deleteIfExists(d.ramFile());
+        boolean fileBackedRam = StopMode.of(spec) == StopMode.SUSPEND;
+        // Created empty and owner-only here: it will hold the guest's memory, and QEMU would create
+        // it 0644 (QEMU opens an existing file and extends it to the memory size, sparse).
+        if (fileBackedRam) {
+            Files.createFile(
+                    d.ramFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        launch(spec, d, image, List.of(), fileBackedRam, listener);
     }
 
     /**
      * Starts QEMU for the workspace, detached, waiting for a migration stream instead of booting
      * ({@link QemuCommandLine#INCOMING_DEFER}). Returns once QEMU daemonised, in run state {@code
-     * inmigrate}; {@link VmSuspender#loadAndContinue} then loads the state over QMP.
+     * inmigrate}; {@link VmSuspender#loadAndContinue} then loads the state over QMP. The memory is
+     * what it was at the suspend: the existing {@link WorkspaceDir#ramFile()} when there is one
+     * (whatever the template says now), else anonymous.
      * Reports what {@link #launch(WorkspaceSpec, WorkspaceDir, BaseImage, ProviderListener)} reports.
      *
      * @throws ProviderException as {@code launch}
      * @throws IOException as {@code launch}
      */
     void resume(WorkspaceSpec spec, WorkspaceDir d, BaseImage image, ProviderListener listener) throws IOException {
-        launch(spec, d, image, QemuCommandLine.INCOMING_DEFER, listener);
+        launch(spec, d, image, QemuCommandLine.INCOMING_DEFER, Files.exists(d.ramFile()), listener);
     }
 
     private void launch(
-            WorkspaceSpec spec, WorkspaceDir d, BaseImage image, List<String> extraArgs, ProviderListener listener)
+            WorkspaceSpec spec,
+            WorkspaceDir d,
+            BaseImage image,
+            List<String> extraArgs,
+            boolean fileBackedRam,
+            ProviderListener listener)
             throws IOException {
         for (Path socket : List.of(d.qmpSocket(), d.consoleSocket())) {
             if (socket.toString().length() > WorkspaceDir.MAX_SOCKET_PATH) {
@@ -93,7 +112,7 @@ final class VmLauncher {
         Files.deleteIfExists(d.launchedAtFile());
         Instant t0 = clock.instant();
         try {
-            launchQemu(spec, d, image, pci, extraArgs, listener);
+            launchQemu(spec, d, image, pci, extraArgs, fileBackedRam, listener);
         } finally {
             // QEMU read the secrets into memory while starting: they leave the host disk at once
             GuestSecrets.delete(d.path());
@@ -117,6 +136,7 @@ final class VmLauncher {
             BaseImage image,
             List<String> pci,
             List<String> extraArgs,
+            boolean fileBackedRam,
             ProviderListener listener)
             throws IOException {
         // Decided per launch and the same for every attempt: a resume's command line must match.
@@ -141,6 +161,7 @@ final class VmLauncher {
                     .withPciPassthrough(pci)
                     .withUsbipGuestForward(
                             usbipForward instanceof UsbipGuestForward.Choice.Forward f ? f.netdevOption() : "")
+                    .withFileBackedRam(fileBackedRam)
                     .args();
             if (!extraArgs.isEmpty()) {
                 args = new java.util.ArrayList<>(args);

@@ -4,6 +4,7 @@ import dev.hangar.provider.spi.ProviderException;
 import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,6 +122,8 @@ final class VmStopper {
             if (QemuProcess.find(d).isEmpty()) {
                 d.write(d.cleanShutdownMarker(), clock.instant().toString());
                 d.deleteRuntimeFiles();
+                // the shut-down guest's memory is gone: its RAM file only takes disk space (ADR 0020)
+                Files.deleteIfExists(d.ramFile());
                 listener.event(
                         "vm-stopped",
                         "VM of " + spec.name() + " stopped by " + how + " in "

@@ -37,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * and deactivates the disks before QEMU quits, so the overlay is exactly the disk the state
  * belongs to.
  *
+ * <p><b>RAM in a file (ADR 0020).</b> A VM launched with {@link WorkspaceDir#ramFile()} (its
+ * template says {@code stop: suspend}) migrates with the capability {@code x-ignore-shared} on both
+ * sides: the state holds device state only, the memory stays in the file (fsynced before the rename
+ * commits the state) and the resuming QEMU maps it instead of loading a copy.
+ *
  * <p><b>Crash safety.</b> A start trusts only {@code vm.state}, which exists only complete. A kill
  * during the migration leaves {@code vm.state.partial} (deleted by the next attempt) and a paused
  * QEMU, which the next pass finds running: it then either finds the migration completed and the
@@ -108,13 +113,16 @@ final class VmSuspender {
                 status = "running";
             }
             if (status.equals("running")) qmp.execute("stop");
+            boolean fileRam = Files.exists(d.ramFile());
+            if (fileRam) qmp.execute("migrate-set-capabilities", ignoreShared());
             qmp.execute("migrate-set-parameters", Map.of("max-bandwidth", UNLIMITED_BANDWIDTH));
             qmp.execute("migrate", Map.of("uri", "exec:cat > " + QemuCommandLine.shellQuote(d.statePartialFile())));
             String outcome = awaitMigration(qmp);
             if (!outcome.equals("completed")) throw new IOException("migration ended " + outcome);
-            try (FileChannel f = FileChannel.open(d.statePartialFile(), StandardOpenOption.WRITE)) {
-                f.force(true);
-            }
+            // The guest's memory in the RAM file reaches the disk before the state that needs it is
+            // committed (the rename): after a host crash, a vm.state never comes with older memory.
+            if (fileRam) force(d.ramFile());
+            force(d.statePartialFile());
             Files.move(d.statePartialFile(), d.stateFile(), StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(d.path());
             quit(qmp, d, vm);
@@ -174,6 +182,7 @@ final class VmSuspender {
         if (loaded.failure().isPresent()) {
             QemuProcess.find(d).ifPresent(vm -> kill(d, vm));
             d.deleteRuntimeFiles();
+            Files.deleteIfExists(d.ramFile()); // its memory belonged to the state that did not load
             listener.event(
                     "resume-failed",
                     "the saved state (" + describe(bytes) + ") did not restore: "
@@ -239,8 +248,10 @@ final class VmSuspender {
      * Loads {@code state} into a QEMU started with {@link QemuCommandLine#INCOMING_DEFER} and
      * continues the VM: QMP {@code migrate-set-capabilities events}, {@code migrate-incoming
      * exec:cat '<state>'}, then waits for the {@code MIGRATION} event that ends the load (no polling)
-     * and sends {@code cont}. A state that does not load makes QEMU 7.2 exit; that and a load not
-     * finished within {@value #RESUME_TIMEOUT_SECONDS} s are failures. Blocking.
+     * and sends {@code cont}. With a {@link WorkspaceDir#ramFile()} (the VM was launched with it)
+     * the capability {@code x-ignore-shared} is on too: the stream then has no RAM pages, the guest's
+     * memory is the file QEMU mapped. A state that does not load makes QEMU 7.2 exit; that and a
+     * load not finished within {@value #RESUME_TIMEOUT_SECONDS} s are failures. Blocking.
      */
     static Loaded loadAndContinue(WorkspaceDir d, Path state) {
         long connecting = System.nanoTime();
@@ -248,6 +259,7 @@ final class VmSuspender {
             qmp.execute(
                     "migrate-set-capabilities",
                     Map.of("capabilities", List.of(Map.of("capability", "events", "state", true))));
+            if (Files.exists(d.ramFile())) qmp.execute("migrate-set-capabilities", ignoreShared());
             long t0 = System.nanoTime();
             Duration ready = Duration.ofNanos(t0 - connecting);
             Instant deadline = Instant.now().plusSeconds(RESUME_TIMEOUT_SECONDS);
@@ -288,15 +300,40 @@ final class VmSuspender {
         return status.equals("active") || END_STATES.contains(status);
     }
 
+    /**
+     * The migration capability that leaves RAM blocks mapped {@code share=on} out of the stream, on
+     * both sides ({@code x-ignore-shared}, QEMU 4.0 on; still {@code x-}-prefixed, i.e. experimental,
+     * in 7.2 and in current sources: a QEMU that drops it fails the command, the suspend then fails
+     * and the VM shuts down normally; ADR 0020).
+     */
+    private static Map<String, Object> ignoreShared() {
+        return Map.of("capabilities", List.of(Map.of("capability", "x-ignore-shared", "state", true)));
+    }
+
+    /**
+     * Deletes the saved state and the RAM file, idempotently: for a cold stop, a reset (the memory
+     * belongs to the old disk) and anything else after which the next start must boot.
+     */
+    static void discard(WorkspaceDir d) throws IOException {
+        Files.deleteIfExists(d.stateFile());
+        Files.deleteIfExists(d.ramFile());
+    }
+
     /** @return whether the workspace has a complete saved state to resume from */
     static boolean suspended(WorkspaceDir d) {
         return Files.isRegularFile(d.stateFile());
     }
 
-    /** @return the size of the saved state in bytes, if there is one */
+    /**
+     * @return the size of the saved state in bytes, if there is one: the state file plus the RAM file
+     *     at its full (apparent) size, the most disk it can take (it is sparse: the guest's untouched
+     *     memory has no blocks; Java's file attributes do not give the allocated size)
+     */
     static Optional<Long> stateBytes(WorkspaceDir d) {
         try {
-            return suspended(d) ? Optional.of(Files.size(d.stateFile())) : Optional.empty();
+            if (!suspended(d)) return Optional.empty();
+            long ram = Files.isRegularFile(d.ramFile()) ? Files.size(d.ramFile()) : 0;
+            return Optional.of(Files.size(d.stateFile()) + ram);
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -319,9 +356,16 @@ final class VmSuspender {
         listener.phaseTiming("suspend", took);
         listener.event(
                 "vm-suspended",
-                "VM of " + spec.name() + " suspended: memory and device state saved to "
-                        + d.stateFile().getFileName() + " (" + describe(Files.size(d.stateFile())) + ") in "
-                        + took.toMillis() + " ms; QEMU exited");
+                "VM of " + spec.name() + " suspended: "
+                        + (Files.exists(d.ramFile())
+                                ? "device state saved to " + d.stateFile().getFileName() + " ("
+                                        + describe(Files.size(d.stateFile())) + "), memory kept in "
+                                        + d.ramFile().getFileName() + " (" + describe(Files.size(d.ramFile()))
+                                        + ")"
+                                : "memory and device state saved to "
+                                        + d.stateFile().getFileName() + " (" + describe(Files.size(d.stateFile()))
+                                        + ")")
+                        + " in " + took.toMillis() + " ms; QEMU exited");
     }
 
     /** Polls {@code query-migrate} until it ends; @return its final status */
@@ -364,6 +408,12 @@ final class VmSuspender {
             if (!status.equals("running")) qmp.execute("cont");
         } catch (IOException e) {
             LOG.warn("cannot continue the VM in {} after a failed suspend: {}", d.path(), e.toString());
+        }
+    }
+
+    private static void force(Path file) throws IOException {
+        try (FileChannel f = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            f.force(true);
         }
     }
 

@@ -149,6 +149,17 @@ record WorkspaceDir(Path path) {
         return path.resolve("vm.state.resuming");
     }
 
+    /**
+     * The guest's RAM of a VM launched with file-backed memory ({@link QemuCommandLine#fileBackedRam()},
+     * ADR 0020): a sparse file of the guest's memory size, mapped shared by QEMU. Present while such a
+     * VM runs and while it is suspended; its contents count only together with a complete {@link
+     * #stateFile()} (the commit point), so after a crash it is stale and the next cold boot replaces
+     * it. Removed by a cold stop, a reset, a failed resume and delete.
+     */
+    Path ramFile() {
+        return path.resolve("vm.ram");
+    }
+
     /** {@code SUSPEND} when {@code hangar stop --suspend} asked that the next stop suspend the VM. */
     Path stopModeFile() {
         return path.resolve("stop-mode");

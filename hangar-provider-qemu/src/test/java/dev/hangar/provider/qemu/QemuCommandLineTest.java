@@ -164,6 +164,42 @@ class QemuCommandLineTest {
     }
 
     @Test
+    void fileBackedRamIsASharedMemoryBackendFileInTheWorkspaceDirectoryAsTheMachinesMemory() {
+        QemuCommandLine anonymous = new QemuCommandLine(
+                Path.of("/usr/bin/qemu-system-x86_64"),
+                Accelerator.TCG,
+                "dev",
+                2,
+                1536,
+                new BaseImage.Boot.Firmware(),
+                DIR,
+                40022,
+                true);
+        List<String> args = anonymous.withFileBackedRam(true).args();
+
+        assertThat(joined(args))
+                .contains("-machine q35,memory-backend=ram0 ")
+                .contains("-m 1536M -object memory-backend-file,id=ram0,size=1536M,mem-path=" + DIR
+                        + "/vm.ram,share=on ");
+        assertThat(joined(anonymous.args())).contains("-machine q35 ").doesNotContain("memory-backend");
+        assertThat(anonymous.withFileBackedRam(false).args()).isEqualTo(anonymous.args());
+        // a comma in the data directory stays one path in QEMU's option syntax
+        assertThat(joined(new QemuCommandLine(
+                                Path.of("/usr/bin/qemu-system-x86_64"),
+                                Accelerator.TCG,
+                                "dev",
+                                1,
+                                512,
+                                new BaseImage.Boot.Firmware(),
+                                Path.of("/data/a,b/ws"),
+                                40022,
+                                true)
+                        .withFileBackedRam(true)
+                        .args()))
+                .contains("mem-path=/data/a,,b/ws/vm.ram,share=on");
+    }
+
+    @Test
     void secretsBecomeFwCfgEntriesAndNoDisk() {
         List<String> args = new QemuCommandLine(
                         Path.of("/usr/bin/qemu-system-x86_64"),

@@ -303,6 +303,40 @@ class QemuProviderTest {
     }
 
     @Test
+    void theRamFileCountsOnlyWithAStateAndGoesWithAColdStopAResetAndDelete() throws Exception {
+        WorkspaceSpec spec = with(base.resources(), "two-gib", Map.of("stop", "suspend"));
+        RecordingListener listener = new RecordingListener();
+        provider.apply(spec, PowerState.STOPPED, listener);
+        // What a VM killed while running leaves (ADR 0020): its memory without a state, never a suspend;
+        // a stop that finds no VM is a cold stop and frees the disk space
+        sparseRamFile(1L << 30);
+        assertThat(provider.observe(spec).detail()).isEqualTo("disk overlay.qcow2 kept");
+        assertThat(provider.apply(spec, PowerState.STOPPED, listener).detail()).isEqualTo("disk overlay.qcow2 kept");
+        assertThat(workspaceFiles()).doesNotContain("vm.ram");
+
+        // Suspended with file-backed RAM: the device state and the memory file, counted together
+        sparseRamFile(1L << 30);
+        Files.write(workspaceDir().resolve("vm.state"), new byte[300 << 20]);
+        assertThat(provider.apply(spec, PowerState.STOPPED, listener).detail()).isEqualTo("suspended, 1.3 GiB state");
+        assertThat(workspaceFiles()).contains("vm.ram", "vm.state");
+
+        provider.reset().orElseThrow().reset(spec, listener);
+        assertThat(workspaceFiles()).doesNotContain("vm.ram", "vm.state");
+
+        sparseRamFile(1L << 30);
+        Files.write(workspaceDir().resolve("vm.state"), new byte[1024]);
+        assertThat(provider.delete(spec, listener)).isInstanceOf(Observation.Absent.class);
+        assertThat(workspaceDir()).doesNotExist();
+    }
+
+    private void sparseRamFile(long bytes) throws java.io.IOException {
+        try (var f =
+                new java.io.RandomAccessFile(workspaceDir().resolve("vm.ram").toFile(), "rw")) {
+            f.setLength(bytes);
+        }
+    }
+
+    @Test
     void aSuspendRequestIsKeptInAFileAndUsedUpByTheNextStop() throws Exception {
         provider.suspend().orElseThrow().suspendOnNextStop(base);
         assertThat(workspaceDir()).doesNotExist(); // nothing exists, nothing to suspend, nothing created

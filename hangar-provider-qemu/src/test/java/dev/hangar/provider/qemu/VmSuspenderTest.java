@@ -173,6 +173,71 @@ class VmSuspenderTest {
         assertThat(status(target)).isEqualTo("running");
     }
 
+    @Test
+    void withFileBackedRamTheStateHoldsNoMemoryAndTheResumedGuestSeesTheFilesPages() throws Exception {
+        // A real q35 machine (SeaBIOS finds nothing to boot and waits) whose 64 MiB of RAM is the
+        // workspace's RAM file, as QemuCommandLine.withFileBackedRam builds it.
+        String[] fileRam = {
+            "-machine",
+            "q35,memory-backend=" + QemuCommandLine.RAM_BACKEND_ID,
+            "-m",
+            "64M",
+            "-object",
+            "memory-backend-file,id=ram0,size=64M,mem-path=" + dir.ramFile() + ",share=on"
+        };
+        // created empty and owner-only first, as VmLauncher does: QEMU opens it and extends it, sparse
+        Files.createFile(
+                dir.ramFile(),
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        ProcessHandle vm = startQemu(dir, fileRam);
+        assertThat(dir.ramFile()).hasSize(64L << 20);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.ramFile())))
+                .isEqualTo("rw-------");
+        // what the guest has in memory at 40 MiB: written through the file, which QEMU maps shared
+        byte[] page = new byte[4096];
+        new java.util.Random(18).nextBytes(page);
+        try (var f = java.nio.channels.FileChannel.open(dir.ramFile(), java.nio.file.StandardOpenOption.WRITE)) {
+            f.write(java.nio.ByteBuffer.wrap(page), 40L << 20);
+        }
+        RecordingListener listener = new RecordingListener();
+
+        assertThat(suspender.suspend(spec, dir, vm, listener)).isTrue();
+
+        assertThat(QemuProcess.find(dir)).isEmpty();
+        byte[] state = Files.readAllBytes(dir.stateFile());
+        assertThat(state.length).isLessThan(1 << 20); // device state only (x-ignore-shared)
+        assertThat(indexOf(state, java.util.Arrays.copyOf(page, 64))).isNegative();
+        assertThat(VmSuspender.stateBytes(dir)).hasValue(state.length + (64L << 20));
+        assertThat(listener.events.getFirst().getValue()).contains("memory kept in vm.ram (64.0 MiB)");
+
+        // -machine none's QEMU options would not match: the resume uses the same memory as the suspend
+        java.util.List<String> incoming = new ArrayList<>(List.of(fileRam));
+        incoming.addAll(QemuCommandLine.INCOMING_DEFER);
+        startQemu(dir, incoming.toArray(String[]::new));
+        assertThat(VmSuspender.loadAndContinue(dir, dir.stateFile()).failure()).isEmpty();
+        assertThat(status(dir)).isEqualTo("running");
+        Path dump = tmp.resolve("page");
+        try (QmpClient qmp = QmpClient.connect(dir.qmpSocket(), Duration.ofSeconds(5))) {
+            qmp.execute("pmemsave", Map.of("val", 40L << 20, "size", 4096, "filename", dump.toString()));
+        }
+        assertThat(Files.readAllBytes(dump)).isEqualTo(page);
+
+        VmSuspender.discard(dir);
+        assertThat(dir.stateFile()).doesNotExist();
+        assertThat(dir.ramFile()).doesNotExist();
+        VmSuspender.discard(dir); // idempotent
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
     /** What a suspend does up to the migration's completion, as if the server died right after it. */
     private static void migrateByHand(WorkspaceDir d, Path into) throws IOException {
         try (QmpClient qmp = QmpClient.connect(d.qmpSocket(), Duration.ofSeconds(5))) {
