@@ -133,7 +133,7 @@ final class UsbAttachCommand implements Callable<Integer> {
                         throw new CliException(
                                 ExitCodes.ERROR,
                                 "workspace " + workspace + " offers no gateway tunnel for USB/IP (not a local VM, or"
-                                        + " its VM was launched without the guest forward: socat missing on the server,"
+                                        + " its VM was launched without the guest forward: python3 and socat missing on the server,"
                                         + " or started before the server had it); use --via ssh");
                     }
                     yield true;

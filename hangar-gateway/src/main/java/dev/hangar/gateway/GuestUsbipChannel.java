@@ -1,8 +1,11 @@
 package dev.hangar.gateway;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.future.DefaultOpenFuture;
@@ -21,11 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One guest USB/IP connection carried to the user's PC: a {@code forwarded-tcpip} channel (RFC 4254
  * 7.2) that the gateway opens on the session holding the workspace's USB/IP forward, relayed to the
- * guest's connection on the VM's unix socket (ADR 0019). OpenSSH on the PC connects it to usbipd.
+ * guest's connection (ADR 0019): slirp's own socket, passed to the gateway by the guest forward's
+ * command, or on the socat path the unix connection from socat. OpenSSH on the PC connects it to usbipd.
  *
  * <p>Latency matters more than throughput (each 4 KiB read is three request/response round
  * trips), so nothing queues: PC to guest, {@link #doWriteData} writes each SSH data packet straight
- * into the unix socket on MINA's I/O thread (a local socket takes it at once) and releases the
+ * into the guest socket on MINA's I/O thread (a local socket takes it at once) and releases the
  * window; guest to PC, one platform thread reads the socket and hands each read to a {@link
  * ChannelAsyncOutputStream}, reading on at once and waiting for a write's completion only before
  * the next write (at most one write in flight). EOF is forwarded each way;
@@ -35,7 +39,12 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(GuestUsbipChannel.class);
     private static final int READ_BUFFER = 64 * 1024;
 
-    private final SocketChannel guest;
+    private final GuestSocket guest;
+    private final byte[] first;
+    private final AtomicBoolean readerClaimed = new AtomicBoolean();
+    /** The reader thread and the channel's close: the descriptor is released when both let go. */
+    private final AtomicInteger holders = new AtomicInteger(2);
+
     private final String boundHost;
     private final int boundPort;
     private final LongAdder toGuest;
@@ -45,15 +54,18 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     private volatile boolean pcEnded;
 
     /**
-     * @param guest the accepted connection from the guest's socat (blocking mode)
+     * @param guest the guest's connection, owned by the channel from now on
+     * @param first bytes already read from it, sent to the PC before anything else (may be empty)
      * @param boundHost the address the client's forward request named, e.g. {@code dev.usbip}
      * @param boundPort its port ({@value AccessPolicy#USBIP_PORT})
      * @param toGuest the forward's count of bytes carried from the PC to the guest, added to here
      * @param fromGuest the forward's count of bytes carried from the guest to the PC, added to here
      */
-    GuestUsbipChannel(SocketChannel guest, String boundHost, int boundPort, LongAdder toGuest, LongAdder fromGuest) {
+    GuestUsbipChannel(
+            GuestSocket guest, byte[] first, String boundHost, int boundPort, LongAdder toGuest, LongAdder fromGuest) {
         super("forwarded-tcpip");
         this.guest = guest;
+        this.first = first.clone();
         this.boundHost = boundHost;
         this.boundPort = boundPort;
         this.toGuest = toGuest;
@@ -88,6 +100,7 @@ final class GuestUsbipChannel extends AbstractClientChannel {
         // A platform thread, not a virtual one: a virtual thread's blocking read parks it and
         // registers the socket with the JDK's poller, so every message from the guest woke the
         // poller first and then a carrier thread for the virtual thread (bench/usb/README.md).
+        if (!readerClaimed.compareAndSet(false, true)) return; // closed before it opened
         Thread.ofPlatform()
                 .daemon()
                 .name("hangar-usbip-guest-" + getChannelId())
@@ -95,16 +108,17 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     }
 
     private void pumpFromGuest() {
-        ByteBuffer buf = ByteBuffer.allocate(READ_BUFFER);
         IoWriteFuture previous = null;
-        try {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(READ_BUFFER);
+            if (first.length > 0) {
+                previous = toPc.writeBuffer(new ByteArrayBuffer(first));
+                fromGuest.add(first.length);
+            }
             while (true) {
-                buf.clear();
                 int n = guest.read(buf);
                 if (n < 0) break;
-                if (n == 0) continue;
-                byte[] copy = new byte[n];
-                buf.flip().get(copy);
+                byte[] copy = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
                 // The next read does not wait for the last write's completion (signalled from
                 // another thread); only the next write does, since the stream takes one at a time.
                 // So at most one write and one read buffer are held here.
@@ -121,13 +135,14 @@ final class GuestUsbipChannel extends AbstractClientChannel {
                 LOG.debug("usbip channel {}: guest side stopped: {}", getChannelId(), e.toString());
                 close(true);
             }
+        } finally {
+            letGo();
         }
     }
 
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(data, off, Math.toIntExact(len));
-        while (b.hasRemaining()) guest.write(b);
+        guest.write(data, off, Math.toIntExact(len));
         toGuest.add(len);
         getLocalWindow().release(len);
     }
@@ -148,11 +163,7 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     public void handleEof() throws IOException {
         super.handleEof();
         pcEnded = true;
-        try {
-            guest.shutdownOutput();
-        } catch (IOException e) {
-            LOG.debug("usbip channel {}: shutting the guest's input: {}", getChannelId(), e.toString());
-        }
+        guest.shutdownOutput();
         if (guestEnded) close(false);
     }
 
@@ -165,10 +176,12 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     }
 
     private void closeGuest() {
-        try {
-            guest.close();
-        } catch (IOException e) {
-            LOG.debug("usbip channel {}: closing the guest socket: {}", getChannelId(), e.toString());
-        }
+        guest.close(); // wakes the reader, which lets go
+        if (readerClaimed.compareAndSet(false, true)) letGo(); // never opened: no reader
+        letGo();
+    }
+
+    private void letGo() {
+        if (holders.decrementAndGet() == 0) guest.release();
     }
 }

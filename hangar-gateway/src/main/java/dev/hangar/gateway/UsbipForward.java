@@ -2,11 +2,6 @@ package dev.hangar.gateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,6 +18,13 @@ import org.slf4j.LoggerFactory;
  * VM's unix socket and carries each guest connection as a {@link GuestUsbipChannel} on the SSH
  * session that asked for the forward. Made by {@link UsbipForwardHandler}.
  *
+ * <p>A connection to the socket brings a guest connection in one of two ways, told apart by its
+ * first message: the guest forward's command passes slirp's TCP socket itself ({@code SCM_RIGHTS},
+ * then exits; the gateway reads and writes that socket, with {@code TCP_NODELAY} set, and no relay
+ * process stays between), or, on the socat path, the connection is the guest's stream. Only a peer
+ * with the server's own effective uid is served ({@code SO_PEERCRED}; the file's mode says the same),
+ * and a passed descriptor must be a TCP stream socket.
+ *
  * <p>The socket file is created mode 0600 (in the VM's 0700 directory); a stale file (a killed
  * server's) is replaced. {@link #close()} stops listening and deletes the file, so a guest
  * connection afterwards fails at once; channels already open end with the session. One audit
@@ -32,7 +34,7 @@ final class UsbipForward implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsbipForward.class);
 
     private final ConnectionService service;
-    private final ServerSocketChannel listener;
+    private final int listener;
     private final Path socket;
     private final String host;
     private final int port;
@@ -46,7 +48,7 @@ final class UsbipForward implements AutoCloseable {
 
     private UsbipForward(
             ConnectionService service,
-            ServerSocketChannel listener,
+            int listener,
             Path socket,
             String host,
             int port,
@@ -74,43 +76,104 @@ final class UsbipForward implements AutoCloseable {
             int port,
             ConnectionRecord opened,
             AuditContext context) {
-        ServerSocketChannel listener;
+        int listener;
         try {
             Files.deleteIfExists(socket); // a killed server's; only this VM's slirp connects here
-            listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            listener.bind(UnixDomainSocketAddress.of(socket));
+            listener = UnixSockets.listen(socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+        try {
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
         } catch (IOException e) {
+            UnixSockets.close(listener);
             throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
         }
         UsbipForward f = new UsbipForward(service, listener, socket, host, port, opened, context);
         context.opened(opened);
-        Thread.ofVirtual().name("hangar-usbip-accept-" + host).start(f::accept);
+        // Platform threads: a blocking native call would pin a virtual thread's carrier.
+        Thread.ofPlatform().daemon().name("hangar-usbip-accept-" + host).start(f::accept);
         return f;
     }
 
     private void accept() {
-        while (!closed.get()) {
-            SocketChannel guest;
-            try {
-                guest = listener.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                LOG.warn("USB/IP forward {}: accept on {} failed: {}", host, socket, e.toString());
-                close();
+        try {
+            while (!closed.get()) {
+                int connection;
+                try {
+                    connection = UnixSockets.accept(listener);
+                } catch (IOException e) {
+                    if (closed.get()) return;
+                    LOG.warn("USB/IP forward {}: accept on {} failed: {}", host, socket, e.toString());
+                    close();
+                    return;
+                }
+                Thread.ofPlatform()
+                        .daemon()
+                        .name("hangar-usbip-handshake-" + host)
+                        .start(() -> serve(connection));
+            }
+        } finally {
+            UnixSockets.close(listener);
+        }
+    }
+
+    /** Takes a guest connection from a connection to the socket and opens its channel. */
+    private void serve(int connection) {
+        GuestSocket guest = null;
+        byte[] first = new byte[0];
+        int passed = -1;
+        try {
+            UnixSockets.Peer peer = UnixSockets.peer(connection);
+            if (peer.uid() != UnixSockets.effectiveUid()) {
+                LOG.warn(
+                        "USB/IP forward {}: refused a connection from pid {} uid {} (not the server's uid)",
+                        host,
+                        peer.pid(),
+                        peer.uid());
                 return;
             }
-            GuestUsbipChannel channel = new GuestUsbipChannel(guest, host, port, toGuest, fromGuest);
-            try {
-                service.registerChannel(channel);
-                channel.open().addListener(f -> {
-                    if (!f.isOpened()) channel.close(true);
-                });
-            } catch (IOException | RuntimeException e) {
-                LOG.debug("USB/IP forward {}: cannot open a channel: {}", host, e.toString());
-                channel.close(true);
+            switch (UnixSockets.receive(connection)) {
+                case UnixSockets.Received.Passed p -> {
+                    passed = p.fd();
+                    if (!UnixSockets.isTcpStream(passed)) {
+                        LOG.warn(
+                                "USB/IP forward {}: pid {} passed a descriptor that is not a TCP socket",
+                                host,
+                                peer.pid());
+                        return;
+                    }
+                    // slirp's socket pair has Nagle on: a reply in two writes would wait for its delayed ACK.
+                    UnixSockets.noDelay(passed);
+                    guest = new GuestSocket(passed);
+                }
+                case UnixSockets.Received.Stream s -> {
+                    guest = new GuestSocket(connection);
+                    first = s.first();
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("USB/IP forward {}: a guest connection failed before its channel: {}", host, e.toString());
+        } finally {
+            // Each descriptor is closed here unless a GuestSocket owns it now.
+            if (guest == null && passed >= 0) UnixSockets.close(passed);
+            if (guest == null || passed >= 0) UnixSockets.close(connection);
+        }
+        if (guest == null) return;
+        if (closed.get()) {
+            guest.close();
+            guest.release();
+            return;
+        }
+        GuestUsbipChannel channel = new GuestUsbipChannel(guest, first, host, port, toGuest, fromGuest);
+        try {
+            service.registerChannel(channel);
+            channel.open().addListener(f -> {
+                if (!f.isOpened()) channel.close(true);
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("USB/IP forward {}: cannot open a channel: {}", host, e.toString());
+            channel.close(true);
         }
     }
 
@@ -123,8 +186,9 @@ final class UsbipForward implements AutoCloseable {
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
+        // Wakes the accept thread (accept fails on a shut-down listener); it closes the descriptor.
+        UnixSockets.shutdown(listener, UnixSockets.SHUT_RDWR);
         try {
-            listener.close();
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             LOG.warn("USB/IP forward {}: cleaning up {}: {}", host, socket, e.toString());

@@ -122,7 +122,7 @@ final class UsbipForwardHandler implements ConnectionServiceRequestHandler {
                             id,
                             Denial.USBIP_UNAVAILABLE,
                             "the workspace's guest has no USB/IP guest forward (not a local VM, or launched without"
-                                    + " socat); hangar usb attach --via ssh forwards through the workspace's sshd",
+                                    + " python3 and socat); hangar usb attach --via ssh forwards through the workspace's sshd",
                             now);
                     return false;
                 }

@@ -131,6 +131,40 @@ class UsbipForwardTest {
         }
     }
 
+    /**
+     * A guest connection as the fd-passing guest forward brings it: a TCP connection (the test's end
+     * stands for the guest behind slirp) whose other end a python3 process hands to the gateway over
+     * the socket with {@code SCM_RIGHTS} and exits before any data moves, so no relay process is
+     * left. A stand-in for slirp's spawn of {@code UsbipGuestForward.PASS_SOCKET} (in the QEMU
+     * provider; UsbipEndToEndIT runs that one with real VMs).
+     */
+    private static String throughPassedSocket(Path socket, String text) throws Exception {
+        try (ServerSocket slirp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Process pass = new ProcessBuilder(
+                            "python3",
+                            "-I",
+                            "-S",
+                            "-c",
+                            "import socket,sys;s=socket.create_connection(('127.0.0.1',int(sys.argv[2])));"
+                                    + "u=socket.socket(socket.AF_UNIX);u.connect(sys.argv[1]);"
+                                    + "socket.send_fds(u,[b'F'],[s.fileno()])",
+                            socket.toString(),
+                            Integer.toString(slirp.getLocalPort()))
+                    .redirectErrorStream(true)
+                    .start();
+            try (Socket guest = slirp.accept()) {
+                assertThat(pass.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(pass.exitValue())
+                        .as(new String(pass.getInputStream().readAllBytes()))
+                        .isZero();
+                byte[] sent = text.getBytes(StandardCharsets.UTF_8);
+                guest.getOutputStream().write(sent);
+                guest.shutdownOutput(); // EOF travels to the PC's usbipd, which then closes
+                return new String(guest.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
+
     @Test
     void aGuestConnectionReachesThePcsUsbipdThroughTheOwnersSessionAndEndsWithIt() throws Exception {
         // a killed server's stale socket file is replaced
@@ -144,6 +178,9 @@ class UsbipForwardTest {
             String big = "usbip ".repeat(50_000); // more than one window packet each way
             assertThat(throughGuestSocket(devSocket, "OP_REQ_IMPORT")).isEqualTo("OP_REQ_IMPORT");
             assertThat(throughGuestSocket(devSocket, big)).isEqualTo(big);
+            // the same through a passed descriptor (the python3 guest forward), its sender gone
+            assertThat(throughPassedSocket(devSocket, "OP_REQ_DEVLIST")).isEqualTo("OP_REQ_DEVLIST");
+            assertThat(throughPassedSocket(devSocket, big)).isEqualTo(big);
             assertThat(audit.opened)
                     .anyMatch(r -> r.target().equals("dev.usbip:3240")
                             && r.workspaceId().equals("id-dev"));
@@ -165,7 +202,7 @@ class UsbipForwardTest {
                 .until(() -> audit.connections.stream()
                         .anyMatch(r -> r.target().equals("dev.usbip:3240")
                                 && r.outcome() instanceof Outcome.Relayed
-                                && r.bytesToWorkspace() > 300_000));
+                                && r.bytesToWorkspace() > 600_000));
     }
 
     @Test

@@ -6,12 +6,19 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The guest end of USB/IP for local VMs (ADR 0019): a user-mode network {@code guestfwd} that turns
- * every guest connection to {@value #GUEST_ADDRESS}:{@value #GUEST_PORT} into a {@code socat
- * STDIO,setsockopt-int=6:1:1 UNIX-CONNECT:<vm dir>/usbip.sock} spawned by slirp for that connection
- * (TCP_NODELAY on its end of slirp's socket pair, see {@link #NODELAY}). socat copies whole reads
- * each way (no byte-by-byte relay) and exits when either side closes; when nobody listens on the
- * socket it exits at once and the guest sees its connection closed.
+ * The guest end of USB/IP for local VMs (ADR 0019): a user-mode network {@code guestfwd} for
+ * {@value #GUEST_ADDRESS}:{@value #GUEST_PORT} whose command slirp spawns per guest connection, on
+ * a TCP socket of slirp's.
+ *
+ * <p>Preferred, with {@code python3} on the host: the command ({@link #PASS_SOCKET}) connects to
+ * {@code <vm dir>/usbip.sock}, hands slirp's socket to the gateway there ({@code SCM_RIGHTS}) and
+ * exits, so the gateway reads and writes slirp's socket itself and no relay process sits on the
+ * path (socat cost two process hops each way per USB/IP message: bench/usb/README.md). Without
+ * python3 it falls back to a {@code socat
+ * STDIO,setsockopt-int=6:1:1 UNIX-CONNECT:<vm dir>/usbip.sock} relay (TCP_NODELAY on its end of
+ * slirp's socket pair, see {@link #NODELAY}), which copies whole reads each way and exits when either
+ * side closes. Either way, when nobody listens on the socket the command exits at once and the
+ * guest sees its connection closed.
  *
  * <p>{@code restrict=on} does not affect explicit forwards. The socket path is absolute because
  * {@code -daemonize} makes QEMU change to {@code /}; slirp splits the command like a shell ({@code
@@ -36,29 +43,57 @@ final class UsbipGuestForward {
      */
     private static final String NODELAY = "setsockopt-int=6:1:1";
 
+    /**
+     * The fd-passing command's program for {@code python3 -I -S -c}: stderr to /dev/null first (it is
+     * slirp's socket too: a traceback must not reach the guest), connect to the socket named by the
+     * argument, send one byte with descriptor 0 (slirp's socket) attached, exit. Commas doubled for
+     * QEMU's option parser; slirp's {@code g_shell_parse_argv} takes the single quotes around it.
+     */
+    static final String PASS_SOCKET = "import os,socket,sys;os.dup2(os.open(\"/dev/null\",os.O_WRONLY),2);"
+            + "u=socket.socket(socket.AF_UNIX);u.connect(sys.argv[1]);socket.send_fds(u,[b\"F\"],[0])";
+
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9_./+@=-]+");
 
     private UsbipGuestForward() {}
 
     /** The result of {@link #option}: the netdev option to add, or why there is none. */
     sealed interface Choice {
-        /** @param netdevOption to append to {@code -netdev user,...}, starting with a comma */
-        record Forward(String netdevOption) implements Choice {}
+        /**
+         * @param netdevOption to append to {@code -netdev user,...}, starting with a comma
+         * @param path which command carries a guest connection, for the launch's log and event
+         */
+        record Forward(String netdevOption, String path) implements Choice {}
 
         /** @param reason why this launch has no USB/IP guestfwd (for the vm-started event) */
         record None(String reason) implements Choice {}
     }
 
     /**
+     * @param python3 the {@code python3} executable, empty when the host has none
      * @param socat the {@code socat} executable, empty when the host has none
      * @param socket the VM's {@link WorkspaceDir#usbipSocket()}
-     * @return the {@code guestfwd} option, or why none: socat missing, or a path socat or QEMU
-     *     would split
+     * @return the {@code guestfwd} option (python3's descriptor passing when there is python3,
+     *     else socat's relay), or why none: neither installed, or a path socat or QEMU would split
      */
-    static Choice option(Optional<Path> socat, Path socket) {
+    static Choice option(Optional<Path> python3, Optional<Path> socat, Path socket) {
+        if (python3.isPresent() && safe(python3.get()) && safe(socket))
+            return new Choice.Forward(
+                    ",guestfwd=tcp:" + GUEST_ADDRESS + ":" + GUEST_PORT + "-cmd:" + python3.get() + " -I -S -c '"
+                            + PASS_SOCKET.replace(",", ",,") + "' " + socket,
+                    "python3 passes slirp's socket to the gateway (" + python3.get() + ")");
+        return socatOption(socat, socket);
+    }
+
+    private static boolean safe(Path p) {
+        return p.isAbsolute()
+                && SAFE_PATH.matcher(p.toString()).matches()
+                && p.toString().length() <= WorkspaceDir.MAX_SOCKET_PATH;
+    }
+
+    private static Choice socatOption(Optional<Path> socat, Path socket) {
         if (socat.isEmpty())
-            return new Choice.None("socat is not installed on the server's host (apt-get install socat);"
-                    + " USB/IP attach uses ssh -R into the guest");
+            return new Choice.None("neither python3 nor socat is installed on the server's host (apt-get install"
+                    + " python3 or socat); USB/IP attach uses ssh -R into the guest");
         for (Path p : new Path[] {socat.get(), socket}) {
             if (!SAFE_PATH.matcher(p.toString()).matches() || !p.isAbsolute())
                 return new Choice.None("path " + p + " is not absolute or holds characters socat or QEMU would"
@@ -67,17 +102,22 @@ final class UsbipGuestForward {
         if (socket.toString().length() > WorkspaceDir.MAX_SOCKET_PATH)
             return new Choice.None("unix socket path " + socket + " is longer than " + WorkspaceDir.MAX_SOCKET_PATH
                     + " bytes; USB/IP attach uses ssh -R into the guest");
-        return new Choice.Forward(",guestfwd=tcp:" + GUEST_ADDRESS + ":" + GUEST_PORT + "-cmd:" + socat.get()
-                + " STDIO,," + NODELAY + " UNIX-CONNECT:" + socket);
+        return new Choice.Forward(
+                ",guestfwd=tcp:" + GUEST_ADDRESS + ":" + GUEST_PORT + "-cmd:" + socat.get() + " STDIO,," + NODELAY
+                        + " UNIX-CONNECT:" + socket,
+                "socat relays (no python3 on the host)");
     }
 
-    /** @return the first executable {@code socat} on {@code PATH} */
-    static Optional<Path> findSocat() {
+    /**
+     * @param name a program name
+     * @return the first executable {@code name} on {@code PATH}
+     */
+    static Optional<Path> findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) return Optional.empty();
         for (String dir : path.split(":")) {
             if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, "socat");
+            Path candidate = Path.of(dir, name);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
         }
         return Optional.empty();

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Launches a workspace's QEMU: reserves its loopback ssh port, builds the command line and starts
@@ -21,6 +23,7 @@ import java.util.function.Function;
  * <p>Thread-safe (stateless); calls for one workspace must not overlap.
  */
 final class VmLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(VmLauncher.class);
     private static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(60);
     private static final long SERIAL_LOG_MAX_BYTES = 8L << 20;
 
@@ -140,8 +143,8 @@ final class VmLauncher {
             ProviderListener listener)
             throws IOException {
         // Decided per launch and the same for every attempt: a resume's command line must match.
-        UsbipGuestForward.Choice usbipForward =
-                UsbipGuestForward.option(UsbipGuestForward.findSocat(), d.usbipSocket());
+        UsbipGuestForward.Choice usbipForward = UsbipGuestForward.option(
+                UsbipGuestForward.findOnPath("python3"), UsbipGuestForward.findOnPath("socat"), d.usbipSocket());
         for (int attempt = 1; ; attempt++) {
             // written per attempt: a failed attempt's cleanup removes them with the runtime files
             int secrets = GuestSecrets.write(d.path(), spec.secrets());
@@ -171,10 +174,12 @@ final class VmLauncher {
             if (exit == 0) {
                 // Tells the gateway (through usbipGuestSocket) that this VM's guest can reach the socket.
                 switch (usbipForward) {
-                    case UsbipGuestForward.Choice.Forward f ->
+                    case UsbipGuestForward.Choice.Forward f -> {
                         d.write(
                                 d.usbipGuestForwardFile(),
                                 UsbipGuestForward.GUEST_ADDRESS + ":" + UsbipGuestForward.GUEST_PORT);
+                        LOG.info("{}: USB/IP guest forward: {}", spec.name(), f.path());
+                    }
                     case UsbipGuestForward.Choice.None none ->
                         listener.event("usbip-guestfwd", "none: " + none.reason());
                 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 class UsbipGuestForwardTest {
     private static final Path DIR = Path.of("/var/lib/hangar/qemu/workspaces/ws-1");
     private static final Path SOCAT = Path.of("/usr/bin/socat");
+    private static final Path PYTHON3 = Path.of("/usr/bin/python3");
 
     private static QemuCommandLine vm(boolean restrict) {
         return new QemuCommandLine(
@@ -25,8 +26,8 @@ class UsbipGuestForwardTest {
     }
 
     private static String forward() {
-        return ((UsbipGuestForward.Choice.Forward)
-                        UsbipGuestForward.option(Optional.of(SOCAT), new WorkspaceDir(DIR).usbipSocket()))
+        return ((UsbipGuestForward.Choice.Forward) UsbipGuestForward.option(
+                        Optional.empty(), Optional.of(SOCAT), new WorkspaceDir(DIR).usbipSocket()))
                 .netdevOption();
     }
 
@@ -58,28 +59,72 @@ class UsbipGuestForwardTest {
 
     @Test
     void withoutSocatThereIsNoForwardAndTheReasonSaysWhatToInstall() {
-        UsbipGuestForward.Choice c = UsbipGuestForward.option(Optional.empty(), new WorkspaceDir(DIR).usbipSocket());
+        UsbipGuestForward.Choice c =
+                UsbipGuestForward.option(Optional.empty(), Optional.empty(), new WorkspaceDir(DIR).usbipSocket());
         assertThat(c)
                 .isInstanceOfSatisfying(
                         UsbipGuestForward.Choice.None.class,
                         n -> assertThat(n.reason())
-                                .contains("apt-get install socat")
+                                .contains("apt-get install python3 or socat")
                                 .contains("ssh -R"));
         assertThat(vm(true).args()).noneMatch(a -> a.contains("guestfwd"));
     }
 
     @Test
     void pathsThatSocatOrQemuWouldSplitOrTooLongSocketsGetNoForward() {
-        assertThat(UsbipGuestForward.option(Optional.of(SOCAT), Path.of("/data/a,b/usbip.sock")))
+        assertThat(UsbipGuestForward.option(Optional.empty(), Optional.of(SOCAT), Path.of("/data/a,b/usbip.sock")))
                 .isInstanceOf(UsbipGuestForward.Choice.None.class);
-        assertThat(UsbipGuestForward.option(Optional.of(SOCAT), Path.of("/data/a:b/usbip.sock")))
+        assertThat(UsbipGuestForward.option(Optional.empty(), Optional.of(SOCAT), Path.of("/data/a:b/usbip.sock")))
                 .isInstanceOf(UsbipGuestForward.Choice.None.class);
-        assertThat(UsbipGuestForward.option(Optional.of(Path.of("socat")), Path.of("/data/usbip.sock")))
+        assertThat(UsbipGuestForward.option(
+                        Optional.empty(), Optional.of(Path.of("socat")), Path.of("/data/usbip.sock")))
                 .isInstanceOf(UsbipGuestForward.Choice.None.class);
-        assertThat(UsbipGuestForward.option(Optional.of(SOCAT), Path.of("/" + "d".repeat(120) + "/usbip.sock")))
+        assertThat(UsbipGuestForward.option(
+                        Optional.empty(), Optional.of(SOCAT), Path.of("/" + "d".repeat(120) + "/usbip.sock")))
                 .isInstanceOfSatisfying(
                         UsbipGuestForward.Choice.None.class,
                         n -> assertThat(n.reason()).contains("longer than 107"));
+    }
+
+    @Test
+    void withPython3TheCommandPassesSlirpsSocketToTheGatewayAndSaysSo() {
+        UsbipGuestForward.Choice c =
+                UsbipGuestForward.option(Optional.of(PYTHON3), Optional.of(SOCAT), new WorkspaceDir(DIR).usbipSocket());
+        List<String> args = vm(true).withUsbipGuestForward(((UsbipGuestForward.Choice.Forward) c).netdevOption())
+                .args();
+
+        assertThat(args.get(args.indexOf("-netdev") + 1))
+                .isEqualTo("user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:40022-:22"
+                        + ",guestfwd=tcp:10.0.2.100:3240-cmd:/usr/bin/python3 -I -S -c 'import os,,socket,,sys;"
+                        + "os.dup2(os.open(\"/dev/null\",,os.O_WRONLY),,2);u=socket.socket(socket.AF_UNIX);"
+                        + "u.connect(sys.argv[1]);socket.send_fds(u,,[b\"F\"],,[0])' "
+                        + DIR
+                        + "/usbip.sock");
+        assertThat(((UsbipGuestForward.Choice.Forward) c).path()).startsWith("python3 passes slirp's socket");
+        // python3 at a path QEMU would split: socat's relay instead.
+        assertThat(UsbipGuestForward.option(
+                        Optional.of(Path.of("/opt/py,3/python3")),
+                        Optional.of(SOCAT),
+                        new WorkspaceDir(DIR).usbipSocket()))
+                .isInstanceOfSatisfying(
+                        UsbipGuestForward.Choice.Forward.class,
+                        f -> assertThat(f.path()).startsWith("socat relays"));
+    }
+
+    @Test
+    void thePassingProgramIsValidPython() throws Exception {
+        // Compiles the program (with QEMU's doubled commas undone, as QEMU's parser does) without running it.
+        Process p = new ProcessBuilder(
+                        "python3",
+                        "-I",
+                        "-S",
+                        "-c",
+                        "import sys; compile(sys.argv[1], 'pass', 'exec')",
+                        UsbipGuestForward.PASS_SOCKET)
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
     }
 
     @Test
