@@ -86,9 +86,13 @@ final class SshReadiness implements AutoCloseable {
             // This QEMU process answered with the pinned key already; a probe could only add a key
             // exchange with the guest, and the reconciler observes before every apply: a stop's pass
             // spent 0.9 s of it before pressing the power button (bench/qemu/README.md, round 5).
+            Seen match = seen.get(spec.id());
+            String how =
+                    match != null && match.pid() == pid.get() && match.result().outcome() == SshProbe.Outcome.MATCH
+                            ? match.result().detail() // what was presented: the key, the certificate's CA
+                            : "QEMU pid " + pid.get();
             return new Observation.Running(
-                    endpoint,
-                    "sshd verified for this boot (QEMU pid " + pid.get() + " answered with the pinned host key)");
+                    endpoint, "sshd answered with the pinned host key (" + how + "; verified for this boot)");
         }
         Seen last = seen.get(spec.id());
         boolean sameVm = last != null && pid.isPresent() && last.pid() == pid.get();
