@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link SshReadiness#observe} reuses a fresh match instead of another key exchange, and only then:
- * a match older than {@link SshReadiness#MATCH_REUSE} or of another QEMU process (pid) is probed
- * again. Against a real sshd serving the workspace's pinned host key and certificate; the probes
+ * {@link SshReadiness#observe} probes a QEMU process (pid) until it answered with the pinned key,
+ * and then no more: a verified process is Running without a key exchange; another process (a
+ * restart) or one whose verification is gone is probed again. Against a real sshd serving the workspace's pinned host key and certificate; the probes
  * are counted in sshd's own log (each probe's "[preauth]" line, LogLevel VERBOSE). No QEMU runs: the pid file
  * names a process that does not exist, which only its identity matters for here (the background
  * watcher is not started).
@@ -37,7 +37,7 @@ class SshReadinessTest {
     Path tmp;
 
     @Test
-    void aFreshMatchOfTheSameVmIsReusedAnOldOneOrAnotherVmsIsProbedAgain() throws Exception {
+    void aVerifiedVmIsNotProbedAgainAnotherVmOrAnUnverifiedOneIs() throws Exception {
         Path keys = Files.createDirectories(tmp.resolve("keys"));
         Path hostKeyFile = TestKeys.generate(keys, "host_ed25519");
         SshHostKey hostKey = TestKeys.hostKey(hostKeyFile);
@@ -72,20 +72,31 @@ class SshReadinessTest {
             assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
             await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> connections(sshd) == 1);
 
-            // Once the match is old, a new probe.
+            // Once the match is old, still no probe: this QEMU process is verified (ssh-verified), and
+            // a pass that observes before stopping it must not pay a key exchange with the guest.
             clock.advance(Duration.ofMillis(1));
+            assertThat(d.readLong(d.sshVerifiedFile())).contains(999999001L);
+            assertThat(readiness.observe(spec, d))
+                    .isInstanceOf(Observation.Running.class)
+                    .extracting(Observation::detail)
+                    .asString()
+                    .contains("verified for this boot");
+            clock.advance(Duration.ofMinutes(5));
             assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
-            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 2);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> connections(sshd) == 1);
 
             // Another QEMU process (a restart): its own probe, although the last match is fresh.
             d.write(d.pidFile(), "999999002");
             assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
-            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 2);
+            assertThat(d.readLong(d.sshVerifiedFile())).contains(999999002L);
 
-            // After cancel (a stop), nothing is remembered: the next observe probes.
+            // After cancel (a stop) and without the verification (a reset deletes it), the next
+            // observe probes.
             readiness.cancel(spec);
+            Files.delete(d.sshVerifiedFile());
             assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
-            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 4);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 3);
             readiness.close();
         }
     }
