@@ -6,9 +6,13 @@ import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.SshProbe;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -67,7 +71,7 @@ final class SshReadiness implements AutoCloseable {
     }
 
     /**
-     * Probes sshd once, unless this QEMU process (its pid) answered with the pinned key before (then
+     * Probes sshd once, unless this QEMU process (its pid) answered with the key pinned now before (then
      * Running without a probe: the verification holds for the process's life, so neither a probe
      * that times out on a busy host flaps the workspace back to Starting nor a stop's pass pays a key
      * exchange with the guest), the watcher of this process is still probing (then its last result)
@@ -82,10 +86,11 @@ final class SshReadiness implements AutoCloseable {
         if (port.isEmpty()) return new Observation.Starting("booting (no ssh port recorded)");
         SshEndpoint endpoint = new SshEndpoint("127.0.0.1", port.get().intValue());
         Optional<Long> pid = d.readLong(d.pidFile());
-        if (pid.isPresent() && pid.equals(d.readLong(d.sshVerifiedFile()))) {
-            // This QEMU process answered with the pinned key already; a probe could only add a key
+        if (pid.isPresent() && d.read(d.sshVerifiedFile()).equals(Optional.of(verification(pid.get(), spec)))) {
+            // This QEMU process answered with the key pinned now already; a probe could only add a key
             // exchange with the guest, and the reconciler observes before every apply: a stop's pass
-            // spent 0.9 s of it before pressing the power button (bench/qemu/README.md, round 5).
+            // spent 0.9 s of it before pressing the power button (bench/qemu/README.md, round 5). A
+            // pin that changed since is probed again.
             Seen match = seen.get(spec.id());
             String how =
                     match != null && match.pid() == pid.get() && match.result().outcome() == SshProbe.Outcome.MATCH
@@ -108,7 +113,7 @@ final class SshReadiness implements AutoCloseable {
         }
         return switch (r.outcome()) {
             case MATCH -> {
-                markVerified(d);
+                markVerified(d, spec);
                 yield new Observation.Running(endpoint, "sshd answered with the pinned host key (" + r.detail() + ")");
             }
             case MISMATCH -> new Observation.Starting(r.detail());
@@ -135,7 +140,7 @@ final class SshReadiness implements AutoCloseable {
             // remembered like the watcher's probes: the observe right after this apply reuses a match
             SshProbe.Result r = probe(spec, endpoint, d.readLong(d.pidFile()));
             if (r.outcome() == SshProbe.Outcome.MATCH) {
-                reportReady(d, endpoint, listener, PINNED);
+                reportReady(spec, d, endpoint, listener, PINNED);
                 return new Observation.Running(endpoint, "sshd answered with the pinned host key (" + r.detail() + ")");
             }
         }
@@ -168,7 +173,8 @@ final class SshReadiness implements AutoCloseable {
                 seen.put(
                         spec.id(),
                         new Seen(pid.get(), new SshProbe.Result(SshProbe.Outcome.MATCH, detail), clock.instant()));
-                reportReady(d, endpoint, listener, "answered after the resume (no key exchange: the restored sshd)");
+                reportReady(
+                        spec, d, endpoint, listener, "answered after the resume (no key exchange: the restored sshd)");
                 return new Observation.Running(endpoint, detail);
             }
         }
@@ -214,7 +220,7 @@ final class SshReadiness implements AutoCloseable {
                             new SshEndpoint("127.0.0.1", port.get().intValue());
                     SshProbe.Result r = probe(spec, endpoint, d.readLong(d.pidFile()));
                     if (r.outcome() == SshProbe.Outcome.MATCH) {
-                        reportReady(d, endpoint, listener, PINNED);
+                        reportReady(spec, d, endpoint, listener, PINNED);
                         return;
                     }
                     if (r.outcome() == SshProbe.Outcome.MISMATCH && !mismatchReported) {
@@ -232,8 +238,9 @@ final class SshReadiness implements AutoCloseable {
     }
 
     /** @param how what sshd did, for the event, e.g. {@code answered with the pinned host key} */
-    private void reportReady(WorkspaceDir d, SshEndpoint endpoint, ProviderListener listener, String how) {
-        markVerified(d);
+    private void reportReady(
+            WorkspaceSpec spec, WorkspaceDir d, SshEndpoint endpoint, ProviderListener listener, String how) {
+        markVerified(d, spec);
         Instant launched =
                 d.readLong(d.launchedAtFile()).map(Instant::ofEpochMilli).orElseGet(clock::instant);
         Duration took = Duration.between(launched, clock.instant());
@@ -251,18 +258,35 @@ final class SshReadiness implements AutoCloseable {
     }
 
     /**
-     * Records that the running QEMU process answered with the pinned key; best effort (the next
-     * probe retries). Keyed by pid, not by {@code launched-at}: a server killed between launching
+     * Records that the running QEMU process answered with the key {@code spec} pins; best effort (the
+     * next probe retries). Keyed by pid, not by {@code launched-at}: a server killed between launching
      * QEMU and writing {@code launched-at} leaves the previous boot's value behind, which must not
-     * vouch for the new boot.
+     * vouch for the new boot. The pin is part of the record, so a pin that changes is checked again.
      */
-    private static void markVerified(WorkspaceDir d) {
+    private static void markVerified(WorkspaceDir d, WorkspaceSpec spec) {
         Optional<Long> pid = d.readLong(d.pidFile());
-        if (pid.isEmpty() || pid.equals(d.readLong(d.sshVerifiedFile()))) return;
+        if (pid.isEmpty()) return;
+        String record = verification(pid.get(), spec);
+        if (d.read(d.sshVerifiedFile()).equals(Optional.of(record))) return;
         try {
-            d.write(d.sshVerifiedFile(), Long.toString(pid.get()));
+            d.write(d.sshVerifiedFile(), record);
         } catch (IOException e) {
             LOG.debug("cannot record ssh verification in {}: {}", d.sshVerifiedFile(), e.getMessage());
+        }
+    }
+
+    /**
+     * @return the {@code ssh-verified} record of QEMU process {@code pid} answering with what {@code
+     *     spec} pins: {@code <pid> <SHA-256 hex of the pinned public key and host certificate>}
+     */
+    static String verification(long pid, WorkspaceSpec spec) {
+        try {
+            byte[] pin = (spec.hostKey().publicKey() + "\n" + spec.hostCertificate()).getBytes(StandardCharsets.UTF_8);
+            return pid + " "
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(pin));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

@@ -102,8 +102,9 @@ record WorkspaceDir(Path path) {
     }
 
     /**
-     * Holds the pid of the QEMU process whose sshd answered with the pinned host key, so a later
-     * probe that only times out (a loaded host) does not turn Running back into Starting.
+     * Holds the pid of the QEMU process whose sshd answered with the pinned host key and a digest of
+     * that pin ({@link SshReadiness#verification}), so later observations of the same process and
+     * pin report Running without another key exchange with the guest.
      */
     Path sshVerifiedFile() {
         return path.resolve("ssh-verified");

@@ -109,8 +109,8 @@ class QemuProviderAdoptionTest {
         Files.writeString(d.sshVerifiedFile(), d.read(d.launchedAtFile()).orElseThrow() + "\n");
         assertThat(provider.apply(spec, PowerState.RUNNING, listener)).isInstanceOf(Observation.Starting.class);
 
-        // Once this very process answered with the pinned key, a probe that times out keeps it Running.
-        Files.writeString(d.sshVerifiedFile(), fakeVm.pid() + "\n");
+        // Once this very process answered with the pinned key, it is Running without another probe.
+        Files.writeString(d.sshVerifiedFile(), SshReadiness.verification(fakeVm.pid(), spec) + "\n");
         assertThat(provider.apply(spec, PowerState.RUNNING, listener))
                 .isInstanceOf(Observation.Running.class)
                 .extracting(Observation::detail)

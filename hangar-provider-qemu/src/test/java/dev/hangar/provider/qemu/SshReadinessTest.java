@@ -75,7 +75,7 @@ class SshReadinessTest {
             // Once the match is old, still no probe: this QEMU process is verified (ssh-verified), and
             // a pass that observes before stopping it must not pay a key exchange with the guest.
             clock.advance(Duration.ofMillis(1));
-            assertThat(d.readLong(d.sshVerifiedFile())).contains(999999001L);
+            assertThat(d.read(d.sshVerifiedFile())).contains(SshReadiness.verification(999999001L, spec));
             assertThat(readiness.observe(spec, d))
                     .isInstanceOf(Observation.Running.class)
                     .extracting(Observation::detail)
@@ -89,14 +89,29 @@ class SshReadinessTest {
             d.write(d.pidFile(), "999999002");
             assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 2);
-            assertThat(d.readLong(d.sshVerifiedFile())).contains(999999002L);
+            assertThat(d.read(d.sshVerifiedFile())).contains(SshReadiness.verification(999999002L, spec));
+
+            // A pin that changed is checked again, although this process is verified for the old one:
+            // sshd still presents the old key, so the workspace is not Running under the new pin.
+            clock.advance(Duration.ofMinutes(5));
+            WorkspaceSpec repinned = TestKeys.spec(
+                    spec.id(),
+                    "ready",
+                    TestKeys.hostKey(TestKeys.generate(keys, "other_ed25519")),
+                    List.of(),
+                    new Resources(1, 512, 1),
+                    "debian12-test",
+                    new CloudInitConfig(List.of(), List.of(), ""));
+            assertThat(readiness.observe(repinned, d)).isInstanceOf(Observation.Starting.class);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 3);
+            assertThat(d.read(d.sshVerifiedFile())).contains(SshReadiness.verification(999999002L, spec));
 
             // After cancel (a stop) and without the verification (a reset deletes it), the next
             // observe probes.
             readiness.cancel(spec);
             Files.delete(d.sshVerifiedFile());
             assertThat(readiness.observe(spec, d)).isInstanceOf(Observation.Running.class);
-            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 3);
+            await().atMost(Duration.ofSeconds(10)).until(() -> connections(sshd) == 4);
             readiness.close();
         }
     }
