@@ -1,6 +1,5 @@
 package dev.hangar.provider.qemu;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -106,20 +105,5 @@ final class UsbipGuestForward {
                 ",guestfwd=tcp:" + GUEST_ADDRESS + ":" + GUEST_PORT + "-cmd:" + socat.get() + " STDIO,," + NODELAY
                         + " UNIX-CONNECT:" + socket,
                 "socat relays (no python3 on the host)");
-    }
-
-    /**
-     * @param name a program name
-     * @return the first executable {@code name} on {@code PATH}
-     */
-    static Optional<Path> findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) return Optional.empty();
-        for (String dir : path.split(":")) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
-        }
-        return Optional.empty();
     }
 }

@@ -143,8 +143,8 @@ final class VmLauncher {
             ProviderListener listener)
             throws IOException {
         // Decided per launch and the same for every attempt: a resume's command line must match.
-        UsbipGuestForward.Choice usbipForward = UsbipGuestForward.option(
-                UsbipGuestForward.findOnPath("python3"), UsbipGuestForward.findOnPath("socat"), d.usbipSocket());
+        UsbipGuestForward.Choice usbipForward =
+                UsbipGuestForward.option(Binaries.find("python3"), Binaries.find("socat"), d.usbipSocket());
         for (int attempt = 1; ; attempt++) {
             // written per attempt: a failed attempt's cleanup removes them with the runtime files
             int secrets = GuestSecrets.write(d.path(), spec.secrets());
