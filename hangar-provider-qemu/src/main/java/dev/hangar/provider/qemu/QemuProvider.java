@@ -204,12 +204,17 @@ public final class QemuProvider implements WorkspaceProvider {
             }
             return readiness.observe(spec, d);
         }
+        if (stopper.stopping(spec)) {
+            // QEMU exited a moment ago and the background stop is removing what it leaves (the RAM
+            // file among them): Stopped only once that is done, so it means tidied up
+            return new Observation.Stopping("QEMU exited; tidying up");
+        }
         Optional<String> crash = VmAdoption.crashReason(d);
         if (crash.isPresent()) return new Observation.Failed(crash.get());
         if (!Files.exists(d.overlay())) return pullingOrAbsent(spec);
-        Optional<Long> state = VmSuspender.stateBytes(d);
+        Optional<Long> state = SavedState.stateBytes(d);
         if (state.isPresent())
-            return new Observation.Stopped("suspended, " + VmSuspender.describe(state.get()) + " state");
+            return new Observation.Stopped("suspended, " + SavedState.describe(state.get()) + " state");
         if (Files.exists(d.pidFile()) && SerialLog.endsWithPowerOff(d.serialLog())) {
             return new Observation.Stopped("the guest powered itself off");
         }
@@ -337,7 +342,7 @@ public final class QemuProvider implements WorkspaceProvider {
                                 + pulls.detail(spec.image()).orElse(""),
                         false);
             }
-            VmSuspender.discard(d); // the saved memory belongs to the old disk
+            SavedState.discard(d); // the saved memory belongs to the old disk
             return vmReset.reset(spec, d, image.get(), listener);
         } catch (IOException e) {
             throw new ProviderException("reset of workspace " + spec.name() + ": " + e.getMessage(), false, e);
@@ -352,7 +357,7 @@ public final class QemuProvider implements WorkspaceProvider {
             if (suspender.suspend(spec, d, vm.get(), listener)) {
                 Files.deleteIfExists(d.stopModeFile()); // a one-shot request: this stop used it up
                 return new Observation.Stopped("suspended, "
-                        + VmSuspender.describe(VmSuspender.stateBytes(d).orElse(0L)) + " state");
+                        + SavedState.describe(SavedState.stateBytes(d).orElse(0L)) + " state");
             }
             vm = QemuProcess.find(d);
         }
@@ -369,7 +374,7 @@ public final class QemuProvider implements WorkspaceProvider {
             if (image.isEmpty()) return pulling(spec);
             disks.ensure(spec, d, image.get(), listener);
             disks.writeSeed(spec, d, listener);
-        } else if (!VmSuspender.suspended(d)) {
+        } else if (!SavedState.suspended(d)) {
             // a suspended VM's devices know the disk's size: grow it at its next cold boot
             disks.grow(spec, d, listener);
             Files.deleteIfExists(d.ramFile()); // a cold stop: the next start boots with fresh memory
@@ -377,9 +382,9 @@ public final class QemuProvider implements WorkspaceProvider {
         if (Files.exists(d.pidFile()))
             d.write(d.cleanShutdownMarker(), clock.instant().toString());
         d.deleteRuntimeFiles();
-        Optional<Long> state = VmSuspender.stateBytes(d);
+        Optional<Long> state = SavedState.stateBytes(d);
         if (state.isPresent())
-            return new Observation.Stopped("suspended, " + VmSuspender.describe(state.get()) + " state");
+            return new Observation.Stopped("suspended, " + SavedState.describe(state.get()) + " state");
         return new Observation.Stopped("disk " + d.overlay().getFileName() + " kept");
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -20,8 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Stops QEMU: the graceful way in the background (ACPI power button through QMP, then QMP {@code
  * quit} after {@code shutdown-timeout-seconds}, then SIGKILL), or at once for deletion. Once QEMU
- * has exited it tells the reconciler ({@link ProviderListener#changed()}), so Stopped is recorded
- * when the guest is down rather than at the next poll.
+ * has exited and the stop has removed the files it owns (runtime files, the RAM file of ADR 0020),
+ * it tells the reconciler ({@link ProviderListener#changed()}), so Stopped is recorded when the
+ * guest is down rather than at the next poll. While a background stop runs, {@link #stopping} is
+ * true: the provider's observe reports Stopping until then, so Stopped means tidied up.
  *
  * <p>Thread-safe: one background stopper per workspace at a time.
  */
@@ -50,9 +53,28 @@ final class VmStopper {
     void stopGracefully(WorkspaceSpec spec, WorkspaceDir d, ProcessHandle vm, ProviderListener listener) {
         stoppers.compute(
                 spec.id(),
-                (id, running) -> running != null && !running.isDone()
-                        ? running
-                        : background.submit(() -> shutdown(spec, d, vm, listener)));
+                (id, running) -> running != null && !running.isDone() ? running : submit(spec, d, vm, listener));
+    }
+
+    /**
+     * Runs {@link #shutdown} in the background and tells the reconciler when it is done, from {@link
+     * FutureTask#done()}: that runs after {@link #stopping} turned false, so the pass it wakes
+     * observes Stopped (not "tidying up") and every file the stop removes is gone by then.
+     */
+    private Future<Boolean> submit(WorkspaceSpec spec, WorkspaceDir d, ProcessHandle vm, ProviderListener listener) {
+        FutureTask<Boolean> task = new FutureTask<>(() -> shutdown(spec, d, vm, listener)) {
+            @Override
+            protected void done() {
+                if (isCancelled()) return;
+                try {
+                    if (get()) listener.changed(); // the reconciler records Stopped now, not at its next poll
+                } catch (InterruptedException | ExecutionException e) {
+                    LOG.debug("stop of workspace {} ended without a result: {}", spec.id(), e.toString());
+                }
+            }
+        };
+        background.execute(task);
+        return task;
     }
 
     /** @return whether a background stop of the workspace still runs */
@@ -99,8 +121,12 @@ final class VmStopper {
         }
     }
 
-    /** Graceful stop, run in the background: power button, wait, QMP quit, SIGKILL. */
-    private void shutdown(WorkspaceSpec spec, WorkspaceDir d, ProcessHandle vm, ProviderListener listener) {
+    /**
+     * Graceful stop, run in the background: power button, wait, QMP quit, SIGKILL.
+     *
+     * @return whether QEMU is gone and the stop's files are tidied up
+     */
+    private boolean shutdown(WorkspaceSpec spec, WorkspaceDir d, ProcessHandle vm, ProviderListener listener) {
         try {
             Instant began =
                     d.readLong(d.powerdownFile()).map(Instant::ofEpochMilli).orElseGet(clock::instant);
@@ -128,13 +154,14 @@ final class VmStopper {
                         "vm-stopped",
                         "VM of " + spec.name() + " stopped by " + how + " in "
                                 + Duration.between(began, clock.instant()).toMillis() + " ms");
-                listener.changed(); // the reconciler records Stopped now, not at its next poll
+                return true;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             LOG.warn("stopping workspace {} failed: {}", spec.id(), e.toString());
         }
+        return false;
     }
 
     /** Sends one QMP command; a VM that does not answer is handled by the caller's next step. */

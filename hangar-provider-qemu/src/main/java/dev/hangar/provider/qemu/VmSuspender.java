@@ -14,7 +14,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -185,7 +184,7 @@ final class VmSuspender {
             Files.deleteIfExists(d.ramFile()); // its memory belonged to the state that did not load
             listener.event(
                     "resume-failed",
-                    "the saved state (" + describe(bytes) + ") did not restore: "
+                    "the saved state (" + SavedState.describe(bytes) + ") did not restore: "
                             + loaded.failure().get()
                             + "; booting the disk instead (a cold boot: what ran in memory is lost, the disk is"
                             + " kept)");
@@ -196,7 +195,8 @@ final class VmSuspender {
         listener.phaseTiming("resume", took);
         listener.event(
                 "vm-resumed",
-                "VM of " + spec.name() + " resumed from " + describe(bytes) + " of saved state in " + took.toMillis()
+                "VM of " + spec.name() + " resumed from " + SavedState.describe(bytes) + " of saved state in "
+                        + took.toMillis()
                         + " ms (QEMU started " + Duration.between(t0, launched).toMillis() + " ms, QMP ready "
                         + loaded.qmp().toMillis() + " ms of which the greeting "
                         + loaded.greeting().toMillis() + " ms, state loaded "
@@ -310,44 +310,6 @@ final class VmSuspender {
         return Map.of("capabilities", List.of(Map.of("capability", "x-ignore-shared", "state", true)));
     }
 
-    /**
-     * Deletes the saved state and the RAM file, idempotently: for a cold stop, a reset (the memory
-     * belongs to the old disk) and anything else after which the next start must boot.
-     */
-    static void discard(WorkspaceDir d) throws IOException {
-        Files.deleteIfExists(d.stateFile());
-        Files.deleteIfExists(d.ramFile());
-    }
-
-    /** @return whether the workspace has a complete saved state to resume from */
-    static boolean suspended(WorkspaceDir d) {
-        return Files.isRegularFile(d.stateFile());
-    }
-
-    /**
-     * @return the size of the saved state in bytes, if there is one: the state file plus the RAM file
-     *     at its full (apparent) size, the most disk it can take (it is sparse: the guest's untouched
-     *     memory has no blocks; Java's file attributes do not give the allocated size)
-     */
-    static Optional<Long> stateBytes(WorkspaceDir d) {
-        try {
-            if (!suspended(d)) return Optional.empty();
-            long ram = Files.isRegularFile(d.ramFile()) ? Files.size(d.ramFile()) : 0;
-            return Optional.of(Files.size(d.stateFile()) + ram);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * @return {@code bytes} for people: {@code 1.2 GiB} from 1 GiB on, else {@code 812.5 MiB}, one
-     *     decimal, binary units
-     */
-    static String describe(long bytes) {
-        if (bytes >= 1L << 30) return String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
-        return String.format(Locale.ROOT, "%.1f MiB", bytes / (double) (1L << 20));
-    }
-
     private void reportSuspended(WorkspaceSpec spec, WorkspaceDir d, Instant t0, ProviderListener listener)
             throws IOException {
         d.write(d.cleanShutdownMarker(), clock.instant().toString());
@@ -359,11 +321,13 @@ final class VmSuspender {
                 "VM of " + spec.name() + " suspended: "
                         + (Files.exists(d.ramFile())
                                 ? "device state saved to " + d.stateFile().getFileName() + " ("
-                                        + describe(Files.size(d.stateFile())) + "), memory kept in "
-                                        + d.ramFile().getFileName() + " (" + describe(Files.size(d.ramFile()))
+                                        + SavedState.describe(Files.size(d.stateFile())) + "), memory kept in "
+                                        + d.ramFile().getFileName() + " ("
+                                        + SavedState.describe(Files.size(d.ramFile()))
                                         + ")"
                                 : "memory and device state saved to "
-                                        + d.stateFile().getFileName() + " (" + describe(Files.size(d.stateFile()))
+                                        + d.stateFile().getFileName() + " ("
+                                        + SavedState.describe(Files.size(d.stateFile()))
                                         + ")")
                         + " in " + took.toMillis() + " ms; QEMU exited");
     }

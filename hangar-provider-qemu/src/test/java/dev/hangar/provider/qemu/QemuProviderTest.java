@@ -353,11 +353,11 @@ class QemuProviderTest {
 
     @Test
     void stateSizesReadInBinaryUnits() {
-        assertThat(VmSuspender.describe(1288490189L)).isEqualTo("1.2 GiB");
-        assertThat(VmSuspender.describe(1L << 30)).isEqualTo("1.0 GiB");
-        assertThat(VmSuspender.describe((1L << 30) - 1)).isEqualTo("1024.0 MiB");
-        assertThat(VmSuspender.describe(812L << 20)).isEqualTo("812.0 MiB");
-        assertThat(VmSuspender.describe(0)).isEqualTo("0.0 MiB");
+        assertThat(SavedState.describe(1288490189L)).isEqualTo("1.2 GiB");
+        assertThat(SavedState.describe(1L << 30)).isEqualTo("1.0 GiB");
+        assertThat(SavedState.describe((1L << 30) - 1)).isEqualTo("1024.0 MiB");
+        assertThat(SavedState.describe(812L << 20)).isEqualTo("812.0 MiB");
+        assertThat(SavedState.describe(0)).isEqualTo("0.0 MiB");
     }
 
     @Test

@@ -97,8 +97,8 @@ class VmSuspenderTest {
         assertThat(dir.qmpSocket()).doesNotExist();
         assertThat(dir.pidFile()).doesNotExist();
         assertThat(dir.cleanShutdownMarker()).exists();
-        assertThat(VmSuspender.suspended(dir)).isTrue();
-        assertThat(VmSuspender.stateBytes(dir)).hasValue(Files.size(dir.stateFile()));
+        assertThat(SavedState.suspended(dir)).isTrue();
+        assertThat(SavedState.stateBytes(dir)).hasValue(Files.size(dir.stateFile()));
         assertThat(listener.eventTypes()).containsExactly("vm-suspended");
         assertThat(listener.events.getFirst().getValue()).contains("vm.state").contains("QEMU exited");
         assertThat(listener.phases()).containsExactly("suspend");
@@ -208,7 +208,7 @@ class VmSuspenderTest {
         byte[] state = Files.readAllBytes(dir.stateFile());
         assertThat(state.length).isLessThan(1 << 20); // device state only (x-ignore-shared)
         assertThat(indexOf(state, java.util.Arrays.copyOf(page, 64))).isNegative();
-        assertThat(VmSuspender.stateBytes(dir)).hasValue(state.length + (64L << 20));
+        assertThat(SavedState.stateBytes(dir)).hasValue(state.length + (64L << 20));
         assertThat(listener.events.getFirst().getValue()).contains("memory kept in vm.ram (64.0 MiB)");
 
         // -machine none's QEMU options would not match: the resume uses the same memory as the suspend
@@ -223,10 +223,10 @@ class VmSuspenderTest {
         }
         assertThat(Files.readAllBytes(dump)).isEqualTo(page);
 
-        VmSuspender.discard(dir);
+        SavedState.discard(dir);
         assertThat(dir.stateFile()).doesNotExist();
         assertThat(dir.ramFile()).doesNotExist();
-        VmSuspender.discard(dir); // idempotent
+        SavedState.discard(dir); // idempotent
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
