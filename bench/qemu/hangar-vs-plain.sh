@@ -26,7 +26,8 @@
 # RESUME_CYCLES=0 also skips the resume cycles' untimed set-up (bench-s's boot), about 50 s a pair.
 # BASELINE=DIR (another checkout whose distribution is built, e.g. a clone at the commit before a
 # change): a second server from DIR/bin/hangar, and in every pair a third half through it (after the
-# plain half in odd pairs, after this checkout's in even ones), printed as "baseline" with its own
+# plain half in odd pairs, after this checkout's in even ones; BASELINE_FIRST=even the other way
+# round), printed as "baseline" with its own
 # ratios to the same plain half: before and after in one run, under the same load.
 # Per pair: both figures and the ratios Hangar / plain; at the end the medians over the pairs, the
 # per-phase events of the last pair's Hangar half (seed, disk, boot, ssh-ready, vm-resumed with its
@@ -54,6 +55,9 @@ resume_idle=${RESUME_IDLE:-12}
 resume_pause=${RESUME_PAUSE:-0}
 resume_template=bench-vm-suspend
 baseline=${BASELINE:-}
+# BASELINE_FIRST=odd (default) runs the baseline's half first in odd pairs; even flips it, so that
+# two runs together balance the order
+first_parity=1; [[ "${BASELINE_FIRST:-odd}" == even ]] && first_parity=0
 # Each side is a Hangar server of its own (a checkout's bin/hangar, a temporary HANGAR_HOME, a free
 # port): "this" (this checkout) and, with BASELINE=DIR (another checkout, e.g. a clone at the commit
 # before a change, its distribution built), "baseline", whose half runs in every pair between the
@@ -227,11 +231,11 @@ for ((pair = 1; pair <= pairs; pair++)); do
   plain_start=$(awk '/ start->ssh/ {print $NF}' <<<"$plain")
   # with a baseline, its half comes first in odd pairs and last in even ones (the plain half's
   # figure drifts with time: neither side always runs closer to it)
-  [[ -n "$baseline" ]] && ((pair % 2 == 1)) && baseline_half
+  [[ -n "$baseline" ]] && ((pair % 2 == first_parity)) && baseline_half
   use_side this
   hangar_half this
   this_create=$hangar_create this_restart=$hangar_restart this_start=$hangar_start this_marks=$marks
-  [[ -n "$baseline" ]] && ((pair % 2 == 0)) && baseline_half
+  [[ -n "$baseline" ]] && ((pair % 2 != first_parity)) && baseline_half
   hangar_create=$this_create hangar_restart=$this_restart hangar_start=$this_start
   echo "pair $pair of $pairs (load $(cut -d' ' -f1-3 /proc/loadavg)):"
   printf '  plain  create->ssh %6.1f s   hangar %6.1f s   ratio %.2f   (template %s)\n' "$plain_create" "$hangar_create" \
@@ -239,7 +243,7 @@ for ((pair = 1; pair <= pairs; pair++)); do
   printf '  plain  stop->start->ssh %6.1f s   hangar %6.1f s   ratio %.2f   (start alone: plain %.1f s, hangar %.1f s, ratio %.2f)\n' \
     "$plain_restart" "$hangar_restart" "$(ratio "$hangar_restart" "$plain_restart")" \
     "$plain_start" "$hangar_start" "$(ratio "$hangar_start" "$plain_start")"
-  [[ -n "$baseline" ]] && echo "$baseline_line ($(((pair % 2 == 1)) && echo before || echo after) this checkout's half)"
+  [[ -n "$baseline" ]] && echo "$baseline_line ($(((pair % 2 == first_parity)) && echo before || echo after) this checkout's half)"
   h_create+=("$hangar_create"); p_create+=("$plain_create"); h_restart+=("$hangar_restart"); p_restart+=("$plain_restart")
   r_create+=("$(ratio "$hangar_create" "$plain_create")"); r_restart+=("$(ratio "$hangar_restart" "$plain_restart")")
   r_start+=("$(ratio "$hangar_start" "$plain_start")")
