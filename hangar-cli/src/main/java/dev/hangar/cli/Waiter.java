@@ -10,21 +10,24 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * {@code --wait}: polls a workspace until a condition holds, it fails, or a deadline passes; at an
+ * {@code --wait}: follows a workspace until a condition holds, it fails, or a deadline passes; at an
  * interactive terminal it prints a line on standard error whenever the phase or its reason changes.
- * The
- * server only records desired state; the reconciler makes it so, so waiting means watching the
- * observed phase. A plain loop with a deadline and a poll interval; the clock comes from the
- * {@link CliContext}.
+ * The server only records desired state; the reconciler makes it so, so waiting means watching the
+ * observed phase. The clock comes from the {@link CliContext}.
  *
- * <p><b>Poll schedule</b> ({@link #pause}): every {@value #FAST_POLL_MILLIS} ms during the first
+ * <p><b>Waiting requests.</b> After the first plain GET, each request names the version seen last
+ * ({@link HangarClient#workspaceChange}) and the server holds it until the workspace changes (at
+ * most {@link #HOLD}, less near the deadline, and at most half the client's request timeout), so the
+ * wait ends within about 20 ms of the write that made the phase Running, without polls (until
+ * 2026-12-05: GETs every {@link CliContext#pollInterval()}, which returned 0.14-0.23 s after Running
+ * in bench/qemu). A server from before that answers such a request at once without a change; then
+ * this wait falls back to the poll schedule ({@link #pause}) for the rest of it.
+ *
+ * <p><b>Poll schedule</b> (old servers): every {@value #FAST_POLL_MILLIS} ms during the first
  * {@value #FAST_WINDOW_MILLIS} ms of a wait, then every {@link CliContext#pollInterval()} (250 ms by
- * default). A resume from a suspended state reaches Running about a second after the request, and
- * a quarter-second poll returned 0.19-0.27 s after that (issue #18: a tenth of the resume's 3 s
- * budget); the fast polls end it within about 20 ms. A long wait (a cold boot of half a minute)
- * costs at most {@value #FAST_WINDOW_MILLIS} / {@value #FAST_POLL_MILLIS} = 150 small GETs more,
- * all in its first seconds, and then polls at the usual rate. The server has no long-poll or
- * event stream for a workspace's phase; with one, this would become a single waiting request.
+ * default): a resume reaches Running about a second after the request, and the fast polls end it
+ * within about 20 ms; a long wait costs at most {@value #FAST_WINDOW_MILLIS} / {@value
+ * #FAST_POLL_MILLIS} = 150 small GETs more, all in its first seconds.
  */
 final class Waiter {
     /** The interval of the first polls of a wait, in milliseconds. */
@@ -33,9 +36,14 @@ final class Waiter {
     /** How long a wait polls every {@link #FAST_POLL_MILLIS}, in milliseconds from its start. */
     static final long FAST_WINDOW_MILLIS = 3_000;
 
+    /** The longest one waiting request is held by the server. */
+    static final Duration HOLD = Duration.ofSeconds(10);
+
     private final CliContext ctx;
     private final HangarClient client;
     private final Duration timeout;
+    /** False once the server showed it does not hold requests (an older server): poll instead. */
+    private boolean serverHolds = true;
 
     Waiter(CliContext ctx, HangarClient client, Duration timeout) {
         this.ctx = ctx;
@@ -55,10 +63,10 @@ final class Waiter {
         Instant start = ctx.clock().instant();
         Instant deadline = start.plus(timeout);
         String lastProgress = ""; // none shown yet
+        Optional<WorkspaceView> seen = fetch(name, owner);
         while (true) {
-            WorkspaceView w = fetch(name, owner)
-                    .orElseThrow(() -> new CliException(
-                            ExitCodes.NOT_FOUND, "workspace " + name + " disappeared while waiting for " + goal));
+            WorkspaceView w = seen.orElseThrow(() -> new CliException(
+                    ExitCodes.NOT_FOUND, "workspace " + name + " disappeared while waiting for " + goal));
             String progress = "phase: " + w.phase() + (w.reason().isEmpty() ? "" : " (" + w.reason() + ")");
             if (!progress.equals(lastProgress) && ctx.terminal().interactive()) {
                 // Progress only for a person at a terminal; scripts get the final line alone. A new
@@ -75,7 +83,7 @@ final class Waiter {
                         "workspace " + name + " failed: " + (w.reason().isEmpty() ? "no reason given" : w.reason())
                                 + "; see 'hangar events " + name + "'");
             }
-            pauseUntilNextPoll(start, deadline, name, goal, w.phase());
+            seen = next(start, deadline, name, owner, goal, w);
         }
     }
 
@@ -87,16 +95,64 @@ final class Waiter {
     void untilGone(String name, String owner) {
         Instant start = ctx.clock().instant();
         Instant deadline = start.plus(timeout);
-        while (true) {
-            Optional<WorkspaceView> w = fetch(name, owner);
-            if (w.isEmpty()) return;
+        Optional<WorkspaceView> w = fetch(name, owner);
+        while (w.isPresent()) {
             if (w.get().phase() == WorkspacePhase.Failed) {
                 throw new CliException(
                         ExitCodes.ERROR,
                         "workspace " + name + " failed to delete: " + w.get().reason() + "; see 'hangar events " + name
                                 + "'");
             }
-            pauseUntilNextPoll(start, deadline, name, "deletion", w.get().phase());
+            w = next(start, deadline, name, owner, "deletion", w.get());
+        }
+    }
+
+    /**
+     * The workspace's next state after {@code last}: a waiting request while the server holds them,
+     * else a poll after the schedule's pause.
+     *
+     * @return empty when the workspace is gone
+     * @throws CliException ERROR when the deadline passed
+     */
+    private Optional<WorkspaceView> next(
+            Instant start, Instant deadline, String name, String owner, String goal, WorkspaceView last) {
+        Instant now = ctx.clock().instant();
+        checkDeadline(now, deadline, name, goal, last.phase());
+        Duration hold = hold(Duration.between(now, deadline), client.settings().requestTimeout());
+        if (serverHolds && !hold.isZero()) {
+            Optional<WorkspaceView> w = fetchChange(name, owner, last.version(), hold);
+            boolean answeredAtOnce =
+                    Duration.between(now, ctx.clock().instant()).compareTo(hold.dividedBy(2)) < 0;
+            if (w.isEmpty() || w.get().version() != last.version() || !answeredAtOnce) return w;
+            // unchanged, and not held: a server that ignores changedFrom (older than this CLI)
+            serverHolds = false;
+        }
+        pauseUntilNextPoll(start, deadline, name, goal, last.phase());
+        return fetch(name, owner);
+    }
+
+    /**
+     * How long the server may hold one waiting request.
+     *
+     * @param left until the wait's deadline
+     * @param requestTimeout the client's, which must not end a held request
+     * @return {@link #HOLD}, or less: what is {@code left}, at most half of {@code requestTimeout};
+     *     zero when that is under a second (the server's unit): then the wait polls
+     */
+    static Duration hold(Duration left, Duration requestTimeout) {
+        Duration h = HOLD;
+        if (left.compareTo(h) < 0) h = left;
+        Duration half = requestTimeout.dividedBy(2);
+        if (half.compareTo(h) < 0) h = half;
+        return h.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ZERO : h;
+    }
+
+    private Optional<WorkspaceView> fetchChange(String name, String owner, long version, Duration hold) {
+        try {
+            return Optional.of(client.workspaceChange(name, owner, version, hold));
+        } catch (ApiException e) {
+            if (e.status() == 404) return Optional.empty();
+            throw e;
         }
     }
 
@@ -124,8 +180,7 @@ final class Waiter {
         return pollInterval;
     }
 
-    private void pauseUntilNextPoll(Instant start, Instant deadline, String name, String goal, WorkspacePhase phase) {
-        Instant now = ctx.clock().instant();
+    private void checkDeadline(Instant now, Instant deadline, String name, String goal, WorkspacePhase phase) {
         if (!now.isBefore(deadline)) {
             throw new CliException(
                     ExitCodes.ERROR,
@@ -133,6 +188,11 @@ final class Waiter {
                             + "; phase now " + phase + "); it continues in the background, see 'hangar events "
                             + name + "'");
         }
+    }
+
+    private void pauseUntilNextPoll(Instant start, Instant deadline, String name, String goal, WorkspacePhase phase) {
+        Instant now = ctx.clock().instant();
+        checkDeadline(now, deadline, name, goal, phase);
         Duration pause = pause(Duration.between(start, now), ctx.pollInterval());
         Duration left = Duration.between(now, deadline);
         try {

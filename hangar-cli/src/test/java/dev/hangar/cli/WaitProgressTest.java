@@ -40,6 +40,9 @@ class WaitProgressTest {
 
     private HttpServer server;
     private final AtomicInteger polls = new AtomicInteger();
+    private final List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** An older server's versions do not matter here: it ignores changedFrom and answers at once. */
+    private volatile boolean oneVersion;
 
     @BeforeEach
     void start() throws IOException {
@@ -56,6 +59,8 @@ class WaitProgressTest {
     private void answer(HttpExchange ex) throws IOException {
         // The start request answers the first state; each poll moves one step, then stays at the last.
         int step = ex.getRequestMethod().equals("POST") ? 0 : Math.min(polls.incrementAndGet(), SCRIPT.size() - 1);
+        if (ex.getRequestMethod().equals("GET"))
+            queries.add(String.valueOf(ex.getRequestURI().getQuery()));
         String[] s = SCRIPT.get(step);
         Instant t = Instant.parse("2026-12-03T10:00:00Z");
         WorkspaceView view = new WorkspaceView(
@@ -74,7 +79,7 @@ class WaitProgressTest {
                 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey",
                 t,
                 t,
-                step,
+                oneVersion ? 7 : step,
                 null,
                 List.of());
         byte[] body = Json.mapper().writeValueAsBytes(view);
@@ -99,5 +104,49 @@ class WaitProgressTest {
                         "phase: Starting (root disk ws-alice-dev-root: ImportInProgress 87.00%)",
                         "phase: Starting (VM running; waiting for sshd at 127.0.0.1:40022)",
                         "phase: Running (sshd answered with the pinned host key)");
+    }
+
+    @Test
+    void afterTheFirstGetEachRequestAsksTheServerToHoldItUntilTheVersionSeenLastChanges() {
+        CliHarness.Result r = new CliHarness(home)
+                .env("HANGAR_URL", "http://127.0.0.1:" + server.getAddress().getPort())
+                .env("HANGAR_TOKEN", "hgr_test")
+                .run("start", "dev", "--wait");
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(queries)
+                .containsExactly(
+                        "null",
+                        "changedFrom=1&waitSeconds=10",
+                        "changedFrom=2&waitSeconds=10",
+                        "changedFrom=3&waitSeconds=10");
+    }
+
+    @Test
+    void aServerThatAnswersAtOnceWithoutAChangeIsPolledInstead() {
+        oneVersion = true; // every answer version 7, at once: a server from before changedFrom
+
+        CliHarness.Result r = new CliHarness(home)
+                .env("HANGAR_URL", "http://127.0.0.1:" + server.getAddress().getPort())
+                .env("HANGAR_TOKEN", "hgr_test")
+                .run("start", "dev", "--wait");
+
+        assertThat(r.code()).as(r.toString()).isZero();
+        // one waiting request, answered at once unchanged; then plain polls until Running
+        assertThat(queries).startsWith("null", "changedFrom=7&waitSeconds=10");
+        assertThat(queries.subList(2, queries.size())).isNotEmpty().allMatch("null"::equals);
+    }
+
+    @Test
+    void aHeldRequestStaysUnderTheDeadlineAndHalfTheRequestTimeout() {
+        java.time.Duration thirty = java.time.Duration.ofSeconds(30);
+        assertThat(Waiter.hold(java.time.Duration.ofMinutes(25), thirty)).isEqualTo(Waiter.HOLD);
+        assertThat(Waiter.hold(java.time.Duration.ofSeconds(4), thirty)).isEqualTo(java.time.Duration.ofSeconds(4));
+        assertThat(Waiter.hold(java.time.Duration.ofMinutes(25), java.time.Duration.ofSeconds(6)))
+                .isEqualTo(java.time.Duration.ofSeconds(3));
+        // under the server's unit of a second: poll instead
+        assertThat(Waiter.hold(java.time.Duration.ofMillis(900), thirty)).isZero();
+        assertThat(Waiter.hold(java.time.Duration.ofMinutes(25), java.time.Duration.ofMillis(1500)))
+                .isZero();
     }
 }

@@ -72,6 +72,15 @@ final class WorkspaceRoutes {
     private final dev.hangar.core.autostop.ActivityService activity;
     private final dev.hangar.core.service.SuspendService suspends;
     private final ListPageCache pages;
+    private final WorkspaceChangeWatch changes;
+
+    /** The longest a {@code changedFrom} request is held: well under a client's request timeout (30 s by default) and Jetty's idle timeout. */
+    static final int MAX_WAIT_SECONDS = 20;
+
+    static final int DEFAULT_WAIT_SECONDS = 10;
+
+    /** How often the store's write generation is read while a {@code changedFrom} request waits. */
+    static final java.time.Duration CHANGE_POLL = java.time.Duration.ofMillis(20);
 
     WorkspaceRoutes(
             WorkspaceService workspaces,
@@ -84,20 +93,60 @@ final class WorkspaceRoutes {
         this.suspends = suspends;
         this.dryRun = dryRun;
         this.activity = activity;
+        this.changes = new WorkspaceChangeWatch(workspaces::generation, CHANGE_POLL);
     }
 
     void register(RoutesConfig r) {
         r.get(BASE, this::list);
         r.post(BASE, this::create);
-        r.get(BASE + "/{name}", ctx -> {
-            Workspace w = workspaces.get(user(ctx), owner(ctx), name(ctx));
-            ctx.json(Views.workspace(w, activity.status(w)));
-        });
+        r.get(BASE + "/{name}", this::get);
         r.delete(BASE + "/{name}", ctx -> accepted(ctx, workspaces.delete(user(ctx), owner(ctx), name(ctx))));
         r.post(BASE + "/{name}/start", ctx -> accepted(ctx, workspaces.start(user(ctx), owner(ctx), name(ctx))));
         r.post(BASE + "/{name}/stop", this::stop);
         r.post(BASE + "/{name}/restart", ctx -> accepted(ctx, workspaces.restart(user(ctx), owner(ctx), name(ctx))));
         r.get(BASE + "/{name}/events", this::events);
+    }
+
+    /**
+     * One workspace; with {@code changedFrom=V} the answer waits until its version is no longer
+     * {@code V} (a write by the reconciler, a request, another replica) or {@code waitSeconds} (1 to
+     * {@value #MAX_WAIT_SECONDS}, default {@value #DEFAULT_WAIT_SECONDS}) passed, and is the
+     * workspace as it is then (200 either way; 404 once it is gone). {@code hangar ... --wait} waits
+     * this way instead of polling: it learns of Running within {@link #CHANGE_POLL} of the write.
+     */
+    private void get(Context ctx) throws InterruptedException {
+        User u = user(ctx);
+        String owner = owner(ctx);
+        String name = name(ctx);
+        String from = query(ctx, "changedFrom");
+        String waitParam = query(ctx, "waitSeconds");
+        if (from.isEmpty() && !waitParam.isEmpty())
+            throw ApiException.badRequest("waitSeconds", "waitSeconds needs changedFrom (the version to wait past)");
+        long changedFrom = from.isEmpty() ? -1 : number(from, "changedFrom", 0, Long.MAX_VALUE);
+        long wait = waitParam.isEmpty() ? DEFAULT_WAIT_SECONDS : number(waitParam, "waitSeconds", 1, MAX_WAIT_SECONDS);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(wait);
+        while (true) {
+            long generation = from.isEmpty() ? 0 : workspaces.generation(); // before the row: no write is missed
+            Workspace w = workspaces.get(u, owner, name);
+            long left = deadline - System.nanoTime();
+            if (from.isEmpty() || w.version() != changedFrom || left <= 0) {
+                ctx.json(Views.workspace(w, activity.status(w)));
+                return;
+            }
+            changes.awaitChange(generation, java.time.Duration.ofNanos(left));
+        }
+    }
+
+    /** @return query parameter {@code value} as a whole number in {@code [min, max]}; else 400 naming {@code field} */
+    private static long number(String value, String field, long min, long max) {
+        try {
+            long n = Long.parseLong(value);
+            if (n >= min && n <= max) return n;
+        } catch (NumberFormatException e) {
+            // the 400 below
+        }
+        throw ApiException.badRequest(
+                field, field + " must be a whole number from " + min + " to " + max + ", got '" + value + "'");
     }
 
     /** Without a body (or with {@code suspend: false}) a plain stop; {@code {"suspend": true}} suspends. */

@@ -145,6 +145,14 @@ class UserTemplateSystemRoutesTest {
                 .until(() -> http.get("/api/v1/workspaces/" + name, cp.adminToken())
                         .body()
                         .contains("\"Running\""));
+        long version = TestHttp.read(
+                        http.get("/api/v1/workspaces/" + name, cp.adminToken()), dev.hangar.api.WorkspaceView.class)
+                .version();
+        assertThat(http.get(
+                                "/api/v1/workspaces/" + name + "?changedFrom=" + (version - 1) + "&waitSeconds=1",
+                                cp.adminToken())
+                        .statusCode())
+                .isEqualTo(200);
         HttpResponse<String> m = http.get("/metrics", "");
         assertThat(m.statusCode()).isEqualTo(200);
         assertThat(m.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
@@ -152,6 +160,8 @@ class UserTemplateSystemRoutesTest {
                 .contains(
                         "hangar_http_requests_seconds_count{method=\"POST\",route=\"/api/v1/workspaces\",status=\"201\"}")
                 .contains("route=\"/api/v1/workspaces/{name}\"")
+                // a held request (up to 20 s by design) has a label of its own
+                .contains("route=\"/api/v1/workspaces/{name}?changedFrom\"")
                 .containsPattern("hangar_workspaces\\{phase=\"Running\"} [1-9]")
                 .contains("hangar_reconcile_passes_seconds_count{outcome=\"ok\",provider=\"fake\"}")
                 .contains("hangar_provision_phase_seconds_bucket{phase=\"boot\",provider=\"fake\"");

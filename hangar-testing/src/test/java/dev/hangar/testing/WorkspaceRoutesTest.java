@@ -320,4 +320,99 @@ class WorkspaceRoutesTest {
     void unknownRoutesAreProblemJson404() {
         problem(http.get("/api/v1/nothing-here", admin), 404, "");
     }
+
+    @Test
+    void changedFromHoldsTheRequestUntilTheNextWriteAndAnswersIt() throws Exception {
+        // What `hangar ... --wait` waits on instead of polling (bench/qemu: a poll every 250 ms
+        // returned 0.14-0.23 s after Running).
+        String name = unique("hold");
+        create(admin, name);
+        awaitPhase(admin, name, "Running");
+        WorkspaceView before = get(admin, name);
+
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> held =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> http.get(
+                                "/api/v1/workspaces/" + name + "?changedFrom=" + before.version() + "&waitSeconds=20",
+                                admin),
+                        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        await().during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(2)).until(() -> !held.isDone());
+
+        long stopAt = System.nanoTime();
+        assertThat(http.post("/api/v1/workspaces/" + name + "/stop", admin, null)
+                        .statusCode())
+                .isEqualTo(202);
+        HttpResponse<String> r = held.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        Duration afterStop = Duration.ofNanos(System.nanoTime() - stopAt);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        WorkspaceView changed = TestHttp.read(r, WorkspaceView.class);
+        assertThat(changed.version()).isGreaterThan(before.version());
+        assertThat(changed.desired()).isEqualTo(DesiredState.STOPPED);
+        assertThat(afterStop).isLessThan(Duration.ofSeconds(5)); // not the 20 s it may be held
+    }
+
+    @Test
+    void changedFromAnswersAtOnceForAnOlderVersionAndAfterWaitSecondsForTheCurrentOne() {
+        String name = unique("hold-now");
+        create(admin, name);
+        awaitPhase(admin, name, "Running");
+        WorkspaceView now = get(admin, name);
+
+        long t0 = System.nanoTime();
+        HttpResponse<String> older = http.get(
+                "/api/v1/workspaces/" + name + "?changedFrom=" + (now.version() - 1) + "&waitSeconds=20", admin);
+        Duration tookOlder = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(older.statusCode()).as(older.body()).isEqualTo(200);
+        assertThat(TestHttp.read(older, WorkspaceView.class).version()).isEqualTo(now.version());
+        assertThat(tookOlder).isLessThan(Duration.ofSeconds(5));
+
+        long t1 = System.nanoTime();
+        HttpResponse<String> same =
+                http.get("/api/v1/workspaces/" + name + "?changedFrom=" + now.version() + "&waitSeconds=1", admin);
+        Duration tookSame = Duration.ofNanos(System.nanoTime() - t1);
+        assertThat(same.statusCode()).as(same.body()).isEqualTo(200);
+        assertThat(TestHttp.read(same, WorkspaceView.class).version()).isEqualTo(now.version());
+        assertThat(tookSame).isGreaterThanOrEqualTo(Duration.ofMillis(950)).isLessThan(Duration.ofSeconds(6));
+    }
+
+    @Test
+    void aWorkspaceDeletedWhileARequestWaitsIs404() throws Exception {
+        String name = unique("hold-gone");
+        create(admin, name);
+        awaitPhase(admin, name, "Running");
+        WorkspaceView before = get(admin, name);
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> held =
+                java.util.concurrent.CompletableFuture.supplyAsync(
+                        () -> http.get(
+                                "/api/v1/workspaces/" + name + "?changedFrom=" + before.version() + "&waitSeconds=20",
+                                admin),
+                        java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+
+        assertThat(http.delete("/api/v1/workspaces/" + name, admin).statusCode())
+                .isEqualTo(202);
+        // the delete request is a write (desired: deleted), the row's removal the next one
+        HttpResponse<String> r = held.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 404);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> http.get(
+                                        "/api/v1/workspaces/" + name + "?changedFrom=" + before.version()
+                                                + "&waitSeconds=20",
+                                        admin)
+                                .statusCode()
+                        == 404);
+    }
+
+    @Test
+    void badWaitParametersAre400() {
+        String name = unique("hold-bad");
+        create(admin, name);
+        String base = "/api/v1/workspaces/" + name;
+        problem(http.get(base + "?waitSeconds=5", admin), 400, "waitSeconds");
+        problem(http.get(base + "?changedFrom=1&waitSeconds=0", admin), 400, "waitSeconds");
+        problem(http.get(base + "?changedFrom=1&waitSeconds=21", admin), 400, "waitSeconds");
+        problem(http.get(base + "?changedFrom=1&waitSeconds=soon", admin), 400, "waitSeconds");
+        problem(http.get(base + "?changedFrom=-1", admin), 400, "changedFrom");
+        problem(http.get(base + "?changedFrom=x", admin), 400, "changedFrom");
+    }
 }

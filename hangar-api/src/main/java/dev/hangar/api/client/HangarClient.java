@@ -169,6 +169,27 @@ public final class HangarClient implements AutoCloseable {
     }
 
     /**
+     * {@code GET /workspaces/{name}?changedFrom=&waitSeconds=&owner=}: the workspace once its version
+     * is no longer {@code version}, or as it is when {@code wait} passed; the server holds the request
+     * meanwhile (a waiting request instead of polls: {@code --wait} learns of a change within about
+     * 20 ms of the write). A server from before 2026-12-05 ignores both parameters and answers at once.
+     *
+     * @param owner the owner's user name; empty for the caller
+     * @param version the version seen last ({@link WorkspaceView#version()})
+     * @param wait how long the server may hold the request, whole seconds from 1 to 20 (rounded up,
+     *     clamped); it must stay under this client's request timeout
+     * @throws ApiException 404 when the workspace is gone (also when it goes while the request waits)
+     */
+    public WorkspaceView workspaceChange(String name, String owner, long version, java.time.Duration wait) {
+        long seconds = Math.clamp((wait.toMillis() + 999) / 1000, 1, 20);
+        java.util.Map<String, String> q = new java.util.LinkedHashMap<>();
+        q.put("changedFrom", Long.toString(version));
+        q.put("waitSeconds", Long.toString(seconds));
+        q.put("owner", owner);
+        return transport.send("GET", workspacePath(name, "") + query(q), null, WorkspaceView.class);
+    }
+
+    /**
      * {@code POST /workspaces/{name}/activity} (200): keeps the workspace from being auto-stopped
      * for {@code forDuration} (e.g. {@code 3h}) and counts as activity now ({@code hangar
      * keepalive}). Renewing is fine; a lease never shortens an earlier, longer one.

@@ -376,4 +376,39 @@ class ImageCacheTest {
                 .hasMessageContaining("initrd.img is missing");
         assertThat(leftovers()).isEmpty();
     }
+
+    @Test
+    void aCachedImageIsProbedOnceUntilItsFileChanges() throws Exception {
+        // qemu-img through a wrapper that counts its runs: a create looks its image up on every pass
+        Path count = tmp.resolve("qemu-img-runs");
+        Path wrapper = tmp.resolve("qemu-img-counting");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\necho run >> '" + count + "'\nexec '" + Binaries.resolve("qemu-img", "qemu-utils")
+                        + "' \"$@\"\n");
+        assertThat(wrapper.toFile().setExecutable(true)).isTrue();
+        ImageCache cache = new ImageCache(
+                tmp.resolve("images"),
+                ImageCatalog.parse("images: []\n", "test"),
+                new QemuImg(wrapper),
+                HttpClient.newHttpClient());
+        Path source = tmp.resolve("src.qcow2");
+        Files.write(source, realQcow2());
+        cache.importImage(source, "counted");
+        long afterImport = Files.readAllLines(count).size();
+
+        BaseImage first = cache.cached("counted").orElseThrow();
+        BaseImage second = cache.cached("counted").orElseThrow();
+
+        // the import's own look at the cached directory is remembered: no probe for either lookup
+        assertThat(second).isEqualTo(first);
+        assertThat(Files.readAllLines(count)).hasSize((int) afterImport);
+        Path disk = first.disk();
+        Files.setLastModifiedTime(
+                disk, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+        assertThat(cache.cached("counted").orElseThrow().virtualSize()).isEqualTo(first.virtualSize());
+        assertThat(Files.readAllLines(count)).hasSize((int) afterImport + 1);
+        cache.cached("counted").orElseThrow();
+        assertThat(Files.readAllLines(count)).hasSize((int) afterImport + 1);
+    }
 }

@@ -50,6 +50,12 @@ import org.apache.sshd.core.CoreModuleProperties;
  * certifies the pinned key. An sshd without a certificate (a workspace created before Hangar signed
  * host keys) passes with the pinned key alone.
  *
+ * <p>One TCP connection per probe, MINA's own, and one bound: {@code timeout} covers the connect,
+ * the identification exchange and the key exchange together. A connection that a proxy in front of
+ * the workspace (QEMU's hostfwd, Docker's userland proxy) accepts and drops because sshd is not
+ * listening yet is {@link Outcome#UNREACHABLE} and logged at debug only ({@link ProbeClient}, {@link
+ * ProbeSession}).
+ *
  * <p>Thread-safe: one Apache MINA SSHD client serves all probes; the pinned key is looked up by the
  * address being probed (each workspace has its own loopback port). Used by every provider whose
  * workspaces run sshd (qemu, docker); it lives here because providers see only the SPI, not each
@@ -83,7 +89,9 @@ public final class SshProbe implements AutoCloseable {
     private final Map<SocketAddress, PublicKey> presented = new ConcurrentHashMap<>();
 
     public SshProbe() {
-        client = SshClient.setUpDefaultClient();
+        // MINA's default client, except that a proxy's dropped connection while sshd is down is an
+        // answer (UNREACHABLE), not a warning
+        client = ProbeClient.create();
         client.setSignatureFactories(certificatesFirst(client.getSignatureFactories()));
         // an invalid certificate (bad signature, expired, user type) fails the key exchange instead
         // of MINA falling back to the certified key
@@ -141,8 +149,8 @@ public final class SshProbe implements AutoCloseable {
     /**
      * Reads the SSH server's identification line ({@code SSH-2.0-...}, RFC 4253 section 4.2) over one
      * plain TCP connection, without a key exchange: proof that an sshd answers at {@code endpoint},
-     * not of which key it holds. Cheaper than {@link #probe} for the server (one connection instead
-     * of two, no key exchange), which matters for a guest emulated under TCG.
+     * not of which key it holds. Cheaper than {@link #probe} for the server (no key exchange), which
+     * matters for a guest emulated under TCG.
      *
      * @param timeout bound on the connect and on the wait for the line, each
      * @return the identification line, stripped; empty when nothing that speaks SSH answered
@@ -189,25 +197,33 @@ public final class SshProbe implements AutoCloseable {
         Expected wanted = new Expected(expected, certificate);
         pinned.put(address, wanted);
         presented.remove(address);
-        Optional<String> banner = banner(address, timeout);
-        if (banner.isEmpty()) {
-            // Nothing speaks SSH yet (QEMU's user networking and Docker's userland proxy accept the TCP
-            // connection themselves and drop it while the workspace's sshd is down). Checked without MINA, whose
-            // sessions would
-            // log a warning for every such reset during a boot.
-            return new Result(Outcome.UNREACHABLE, "sshd at " + endpoint + " not answering yet");
-        }
+        // One connection: MINA's own, from the TCP connect through the key exchange. Until 2026-12-05 a
+        // plain socket first read sshd's identification line, so that MINA never saw the connections
+        // QEMU's user networking and Docker's userland proxy accept and drop while the workspace's sshd
+        // is down; but then the sshd that did answer forked and re-executed itself twice per probe, 0.2-0.5
+        // s under TCG on every boot's path (bench/qemu/README.md, round 5). Those dropped connections are
+        // now quiet in ProbeSession instead.
+        long deadline = System.nanoTime() + timeout.toNanos();
         ClientSession session = null;
         try {
             ConnectFuture connect = client.connect("hangar-probe", address);
             session = connect.verify(timeout).getSession();
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             Set<ClientSessionEvent> state =
-                    session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED), timeout);
+                    session.waitFor(EnumSet.of(ClientSessionEvent.WAIT_AUTH, ClientSessionEvent.CLOSED), left);
             PublicKey key = presented.get(address);
             if (state.contains(ClientSessionEvent.WAIT_AUTH) && key != null && accepted(wanted, key)) {
                 return new Result(Outcome.MATCH, matched(key));
             }
             if (key != null && !accepted(wanted, key)) return mismatch(expected, key);
+            if (session.getServerVersion() == null)
+                return new Result(
+                        Outcome.UNREACHABLE,
+                        "sshd at " + endpoint + " not answering yet ("
+                                + (state.contains(ClientSessionEvent.CLOSED)
+                                        ? "connection closed before an SSH identification"
+                                        : "no SSH identification within " + timeout.toMillis() + " ms")
+                                + ")");
             return new Result(Outcome.UNREACHABLE, "no SSH key exchange with " + endpoint + " yet");
         } catch (IOException | RuntimeException e) {
             PublicKey key = presented.get(address);

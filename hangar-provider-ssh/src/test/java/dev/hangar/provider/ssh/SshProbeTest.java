@@ -170,4 +170,143 @@ class SshProbeTest {
             assertThat(r.detail()).contains("not answering yet");
         }
     }
+
+    @Test
+    void aMatchTakesOneConnection() throws Exception {
+        // Each connection costs a guest's sshd a fork and re-exec (0.2-0.5 s under TCG); until
+        // 2026-12-05 a probe read the identification line on a first connection and exchanged keys
+        // on a second.
+        try (CountingRelay relay = new CountingRelay(server.getPort())) {
+            SshProbe.Result r = probe.probe(
+                    new SshEndpoint("127.0.0.1", relay.port()),
+                    TestKeys.hostKey(serverKey).publicKey(),
+                    Duration.ofSeconds(10));
+
+            assertThat(r.outcome()).as(r.detail()).isEqualTo(SshProbe.Outcome.MATCH);
+            assertThat(relay.accepted()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void connectionsDroppedOrResetBeforeSshdAnswersAreUnreachableAndNoWarning() throws Exception {
+        // What QEMU's hostfwd and Docker's userland proxy do while the sshd behind them is down: accept,
+        // then close (FIN) or reset (RST, unread data in the socket); MINA would log a warning for
+        // each reset, 10 a second from the readiness watcher during a boot.
+        ch.qos.logback.classic.Logger root =
+                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged =
+                new ch.qos.logback.core.read.ListAppender<>();
+        logged.start();
+        root.addAppender(logged);
+        try {
+            for (boolean reset : new boolean[] {false, true}) {
+                try (java.net.ServerSocket dropper =
+                        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+                    Thread.ofVirtual().start(() -> {
+                        while (!dropper.isClosed()) {
+                            try (java.net.Socket s = dropper.accept()) {
+                                if (reset) {
+                                    // after the client's identification arrived: a reset, not a FIN
+                                    s.getInputStream().read();
+                                    s.setSoLinger(true, 0);
+                                }
+                            } catch (java.io.IOException e) {
+                                if (dropper.isClosed()) return;
+                            }
+                        }
+                    });
+                    for (int i = 0; i < 20; i++) { // the drop races MINA's session set-up: several rounds
+                        SshProbe.Result r = probe.probe(
+                                new SshEndpoint("127.0.0.1", dropper.getLocalPort()),
+                                TestKeys.hostKey(serverKey).publicKey(),
+                                Duration.ofSeconds(5));
+
+                        assertThat(r.outcome()).as(r.detail()).isEqualTo(SshProbe.Outcome.UNREACHABLE);
+                        assertThat(r.detail()).contains("not answering yet");
+                    }
+                }
+            }
+        } finally {
+            root.detachAppender(logged);
+        }
+        assertThat(logged.list)
+                .filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+                .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage())
+                .isEmpty();
+    }
+
+    @Test
+    void aListenerThatNeverAnswersIsUnreachableWithinOneTimeout() throws Exception {
+        // QEMU's hostfwd before the guest's network is up: the connection is accepted and nothing
+        // comes back. The timeout bounds connect, identification and key exchange together.
+        try (java.net.ServerSocket silent =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) held.add(silent.accept());
+                } catch (java.io.IOException e) {
+                    // closed
+                }
+            });
+            long start = System.nanoTime();
+
+            SshProbe.Result r = probe.probe(
+                    new SshEndpoint("127.0.0.1", silent.getLocalPort()),
+                    TestKeys.hostKey(serverKey).publicKey(),
+                    Duration.ofSeconds(1));
+
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(r.outcome()).isEqualTo(SshProbe.Outcome.UNREACHABLE);
+            assertThat(r.detail()).contains("not answering yet").contains("no SSH identification within 1000 ms");
+            assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(900)).isLessThan(Duration.ofMillis(1900));
+            for (java.net.Socket s : held) s.close();
+        }
+    }
+
+    /** A TCP relay on a free loopback port to {@code 127.0.0.1:target} that counts the connections it accepted. */
+    private static final class CountingRelay implements AutoCloseable {
+        private final java.net.ServerSocket listener =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.atomic.AtomicInteger accepted =
+                new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingRelay(int target) throws java.io.IOException {
+            Thread.ofVirtual().start(() -> {
+                while (!listener.isClosed()) {
+                    try {
+                        java.net.Socket in = listener.accept();
+                        accepted.incrementAndGet();
+                        java.net.Socket out = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), target);
+                        Thread.ofVirtual().start(() -> pipe(in, out));
+                        Thread.ofVirtual().start(() -> pipe(out, in));
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+        }
+
+        private static void pipe(java.net.Socket from, java.net.Socket to) {
+            try (from;
+                    to) {
+                from.getInputStream().transferTo(to.getOutputStream());
+            } catch (java.io.IOException e) {
+                // one side closed: close both
+            }
+        }
+
+        int port() {
+            return listener.getLocalPort();
+        }
+
+        int accepted() {
+            return accepted.get();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            listener.close();
+        }
+    }
 }
