@@ -14,15 +14,27 @@ import java.util.regex.Pattern;
  * before and after, so the time each request spent inside the API server can be set against the
  * client's wall time (what is left is the client's own cost and the network). The server's figures
  * count every client's requests of those resources in that time, so on a shared cluster they include
- * others' (few: the workspace kinds' resources only are printed). Used by both reconcile benchmarks. Needs a client allowed to read
+ * others' (few: the workspace kinds' resources and what the controllers write for them, revisions, endpoints, events and pods, are printed). Used by both reconcile benchmarks. Needs a client allowed to read
  * {@code /metrics} (cluster admin). A value once taken; not thread-safe.
  */
 public final class ApiServerLatency {
     private static final Pattern SAMPLE =
             Pattern.compile("^apiserver_request_duration_seconds_(sum|count)\\{([^}]*)} ([0-9.eE+-]+)$");
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-    private static final Set<String> RESOURCES =
-            Set.of("statefulsets", "virtualmachines", "datavolumes", "secrets", "services", "persistentvolumeclaims");
+    private static final Set<String> RESOURCES = Set.of(
+            "statefulsets",
+            "virtualmachines",
+            "datavolumes",
+            "secrets",
+            "services",
+            "persistentvolumeclaims",
+            // what the controllers write in answer to a workspace's objects (revisions, endpoints,
+            // events), so a pass's whole cost to the API server shows, not only its own requests
+            "controllerrevisions",
+            "endpoints",
+            "endpointslices",
+            "events",
+            "pods");
 
     /** Per "VERB group/resource[/subresource]": {seconds, requests}. */
     private final Map<String, double[]> totals;
@@ -53,6 +65,16 @@ public final class ApiServerLatency {
             t[m.group(1).equals("sum") ? 0 : 1] += Double.parseDouble(m.group(3));
         }
         return new ApiServerLatency(totals);
+    }
+
+    /**
+     * @param key a verb and resource as printed, e.g. {@code APPLY apps/statefulsets}
+     * @return {seconds, requests} of {@code key} served since {@code before}
+     */
+    public double[] since(ApiServerLatency before, String key) {
+        double[] now = totals.getOrDefault(key, new double[2]);
+        double[] was = before.totals.getOrDefault(key, new double[2]);
+        return new double[] {now[0] - was[0], now[1] - was[1]};
     }
 
     /**
