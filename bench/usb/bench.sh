@@ -10,7 +10,8 @@
 #            the workspace VM's forwarded sshd; `usbip --tcp-port 3241 attach -r 127.0.0.1` inside it.
 #   hangar   the real `hangar usb attach WS BUSID --usbipd 127.0.0.1:<pc port>` (bin/hangar, the real
 #            server and its SSH gateway), its default path for a local VM (ADR 0019): the VM's guestfwd
-#            10.0.2.100:3240 -> socat -> the VM's unix socket -> the gateway -> a forwarded-tcpip
+#            10.0.2.100:3240, whose python3 hands slirp's socket to the gateway over the VM's unix
+#            socket (SCM_RIGHTS; socat relays only on a host without python3) -> a forwarded-tcpip
 #            channel of the CLI's `ssh -R ws.usbip:3240:...` session to the gateway -> usbipd; the
 #            attach the CLI runs and its watch loop; detached again with `hangar usb detach`.
 #   hangar --via ssh   the same CLI forced onto the old path: ssh -J through the gateway to the
@@ -39,8 +40,10 @@ reads=${READS:-400}
 rounds=${ROUNDS:-3}
 accel=${ACCEL:-tcg}
 launcher=${HANGAR_LAUNCHER:-$ROOT/bin/hangar}
-for tool in qemu-system-x86_64 qemu-img genisoimage ssh ssh-keygen python3 curl socat; do
-    command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt: qemu-system-x86 qemu-utils genisoimage openssh-client python3 curl socat)" >&2; exit 1; }
+# No socat: with python3 on the host (needed here anyway) the server's guest forward passes slirp's
+# socket to the gateway; socat is only its fallback without python3.
+for tool in qemu-system-x86_64 qemu-img genisoimage ssh ssh-keygen python3 curl; do
+    command -v "$tool" >/dev/null || { echo "bench.sh: $tool not found (apt: qemu-system-x86 qemu-utils genisoimage openssh-client python3 curl)" >&2; exit 1; }
 done
 
 work=$(mktemp -d /tmp/hub.XXXXXX)

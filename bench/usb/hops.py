@@ -1,4 +1,4 @@
-"""Per-hop USB/IP latency from hops.sh's perf traces: python3 hops.py OUT PC_PORT WS_QEMU PC_QEMU JAVA.
+"""Per-hop USB/IP latency from hops.sh's perf traces: python3 hops.py OUT PC_PORT WS_QEMU PC_QEMU JAVA WS_SSH.
 
 For each hop "A's syscall on its endpoint ends -> B's next syscall on its endpoint ends" (the first
 B event after each A event and before A's next one), the median and p90 over all messages, in us.
@@ -8,6 +8,7 @@ import statistics
 import sys
 
 out, pc_port, ws_qemu, pc_qemu, java = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
+ws_ssh = sys.argv[6] if len(sys.argv) > 6 else ""
 LINE = re.compile(r"^\s*([\d.]+) \(\s*(?:([\d.]+) ms)?\s*\): (.*?)/(\d+) +(.*)$")
 # perf leaves out arguments that are 0: "read(buf: ...)" is a read of fd 0
 CALL = re.compile(r"^(read|write|readv|writev|recvfrom|sendto|recvmsg|sendmsg)\((?:fd: (\d+))?")
@@ -124,13 +125,6 @@ print(row("direct: pc slirp write -> ws slirp read", hop(ev, pcd, "w", wsd, "r")
 
 ev = events("gateway")
 tcp, unix = sockets("gateway")
-socat_tcp = next(t for t in tcp if any(c == "socat" for c, _, _ in t[2]))
-socat = next(p for c, p, _ in socat_tcp[2] if c == "socat")
-so_g = ep(socat_tcp[2], socat)
-ws = next(ep(u, ws_qemu) for loc, peer, u in tcp if peer == socat_tcp[0] and ep(u, ws_qemu))
-so_unix = next(x for x in unix if ep(x[3], socat))
-so_u = ep(so_unix[3], socat)
-j_u = next(ep(x[3], java) for x in unix if x[1] == so_unix[2] or x[2] == so_unix[1] if ep(x[3], java))
 ssh_u = next(t for t in tcp if port(t[1]) == pc_port and any(c == "ssh" for c, _, _ in t[2]))
 ssh = next(p for c, p, _ in ssh_u[2] if c == "ssh")
 s_u = ep(ssh_u[2], ssh)
@@ -138,10 +132,41 @@ ssh_g = next(t for t in tcp if ep(t[2], ssh) and port(t[1]) != pc_port)
 s_g = ep(ssh_g[2], ssh)
 j_t = next(ep(u, java) for loc, peer, u in tcp if peer == ssh_g[0] and ep(u, java))
 pc = next(ep(u, pc_qemu) for loc, peer, u in tcp if port(loc) == pc_port and peer == ssh_u[0])
-chain = [
-    ("ws slirp write -> socat read", ws, "w", so_g, "r"),
-    ("socat read -> socat write (unix)", so_g, "r", so_u, "w"),
-    ("socat write -> gateway JVM read (unix)", so_u, "w", j_u, "r"),
+socat_tcp = next((t for t in tcp if any(c == "socat" for c, _, _ in t[2])), None)
+if socat_tcp is not None:  # the socat relay: slirp -> socat -> unix socket -> the gateway
+    socat = next(p for c, p, _ in socat_tcp[2] if c == "socat")
+    so_g = ep(socat_tcp[2], socat)
+    ws = next(ep(u, ws_qemu) for loc, peer, u in tcp if peer == socat_tcp[0] and ep(u, ws_qemu))
+    so_unix = next(x for x in unix if ep(x[3], socat))
+    so_u = ep(so_unix[3], socat)
+    j_u = next(ep(x[3], java) for x in unix if x[1] == so_unix[2] or x[2] == so_unix[1] if ep(x[3], java))
+    up = [
+        ("ws slirp write -> socat read", ws, "w", so_g, "r"),
+        ("socat read -> socat write (unix)", so_g, "r", so_u, "w"),
+        ("socat write -> gateway JVM read (unix)", so_u, "w", j_u, "r"),
+    ]
+    down = [
+        ("gateway JVM read -> JVM write (unix)", j_t, "r", j_u, "w"),
+        ("JVM write -> socat read (unix)", j_u, "w", so_u, "r"),
+        ("socat read -> socat write", so_u, "r", so_g, "w"),
+        ("socat write -> ws slirp read", so_g, "w", ws, "r"),
+    ]
+else:  # fd passing: the gateway holds slirp's own socket (a TCP loopback pair with the ws's QEMU)
+    # the pair is the JVM's TCP connection to the ws's QEMU that is not a relay to its sshd
+    pair = next(
+        (loc, peer, u)
+        for loc, peer, u in tcp
+        if ep(u, java) and port(peer) != ws_ssh and port(loc) != ws_ssh
+        and any(ep(u2, ws_qemu) for loc2, peer2, u2 in tcp if loc2 == peer and peer2 == loc)
+    )
+    j_u = ep(pair[2], java)
+    ws = next(ep(u, ws_qemu) for loc, peer, u in tcp if loc == pair[1] and peer == pair[0])
+    up = [("ws slirp write -> gateway JVM read (slirp's socket)", ws, "w", j_u, "r")]
+    down = [
+        ("gateway JVM read -> JVM write (slirp's socket)", j_t, "r", j_u, "w"),
+        ("JVM write -> ws slirp read", j_u, "w", ws, "r"),
+    ]
+chain = up + [
     ("gateway JVM read -> JVM write (to ssh)", j_u, "r", j_t, "w"),
     ("JVM write -> ssh read", j_t, "w", s_g, "r"),
     ("ssh read -> ssh write (to usbipd)", s_g, "r", s_u, "w"),
@@ -150,11 +175,7 @@ chain = [
     ("pc slirp write -> ssh read", pc, "w", s_u, "r"),
     ("ssh read -> ssh write (to the gateway)", s_u, "r", s_g, "w"),
     ("ssh write -> gateway JVM read", s_g, "w", j_t, "r"),
-    ("gateway JVM read -> JVM write (unix)", j_t, "r", j_u, "w"),
-    ("JVM write -> socat read (unix)", j_u, "w", so_u, "r"),
-    ("socat read -> socat write", so_u, "r", so_g, "w"),
-    ("socat write -> ws slirp read", so_g, "w", ws, "r"),
-]
+] + down
 print(row("gateway: ws slirp write -> ws slirp read (whole round trip)", hop(ev, ws, "w", ws, "r")))
 for label, a, ka, b, kb in chain:
     print(row("gateway: " + label, hop(ev, a, ka, b, kb)))

@@ -125,4 +125,4 @@ hangar usb detach ws "$busid" >/dev/null || kill "$attach" 2>/dev/null || true
 wait "$attach" || true
 echo "hops: load $(uptime)"
 
-python3 "$here/hops.py" "$out" "$pc_usbip" "$ws_qemu" "$pc_qemu" "$server_java"
+python3 "$here/hops.py" "$out" "$pc_usbip" "$ws_qemu" "$pc_qemu" "$server_java" "$ws_ssh"

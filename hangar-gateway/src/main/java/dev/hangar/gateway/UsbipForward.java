@@ -120,46 +120,18 @@ final class UsbipForward implements AutoCloseable {
 
     /** Takes a guest connection from a connection to the socket and opens its channel. */
     private void serve(int connection) {
-        GuestSocket guest = null;
-        byte[] first = new byte[0];
-        int passed = -1;
-        try {
-            UnixSockets.Peer peer = UnixSockets.peer(connection);
-            if (peer.uid() != UnixSockets.effectiveUid()) {
-                LOG.warn(
-                        "USB/IP forward {}: refused a connection from pid {} uid {} (not the server's uid)",
-                        host,
-                        peer.pid(),
-                        peer.uid());
+        GuestSocket guest;
+        byte[] first;
+        switch (GuestHandoff.take(connection, UnixSockets.effectiveUid())) {
+            case GuestHandoff.Result.Refused r -> {
+                LOG.warn("USB/IP forward {}: {}", host, r.reason());
                 return;
             }
-            switch (UnixSockets.receive(connection)) {
-                case UnixSockets.Received.Passed p -> {
-                    passed = p.fd();
-                    if (!UnixSockets.isTcpStream(passed)) {
-                        LOG.warn(
-                                "USB/IP forward {}: pid {} passed a descriptor that is not a TCP socket",
-                                host,
-                                peer.pid());
-                        return;
-                    }
-                    // slirp's socket pair has Nagle on: a reply in two writes would wait for its delayed ACK.
-                    UnixSockets.noDelay(passed);
-                    guest = new GuestSocket(passed);
-                }
-                case UnixSockets.Received.Stream s -> {
-                    guest = new GuestSocket(connection);
-                    first = s.first();
-                }
+            case GuestHandoff.Result.Taken t -> {
+                guest = t.guest();
+                first = t.first();
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("USB/IP forward {}: a guest connection failed before its channel: {}", host, e.toString());
-        } finally {
-            // Each descriptor is closed here unless a GuestSocket owns it now.
-            if (guest == null && passed >= 0) UnixSockets.close(passed);
-            if (guest == null || passed >= 0) UnixSockets.close(connection);
         }
-        if (guest == null) return;
         if (closed.get()) {
             guest.close();
             guest.release();

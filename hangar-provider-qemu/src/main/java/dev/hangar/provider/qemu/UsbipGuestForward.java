@@ -75,7 +75,7 @@ final class UsbipGuestForward {
      *     else socat's relay), or why none: neither installed, or a path socat or QEMU would split
      */
     static Choice option(Optional<Path> python3, Optional<Path> socat, Path socket) {
-        if (python3.isPresent() && safe(python3.get()) && safe(socket))
+        if (python3.isPresent() && unsplit(python3.get()) && unsplit(socket) && fitsSunPath(socket))
             return new Choice.Forward(
                     ",guestfwd=tcp:" + GUEST_ADDRESS + ":" + GUEST_PORT + "-cmd:" + python3.get() + " -I -S -c '"
                             + PASS_SOCKET.replace(",", ",,") + "' " + socket,
@@ -83,10 +83,17 @@ final class UsbipGuestForward {
         return socatOption(socat, socket);
     }
 
-    private static boolean safe(Path p) {
-        return p.isAbsolute()
-                && SAFE_PATH.matcher(p.toString()).matches()
-                && p.toString().length() <= WorkspaceDir.MAX_SOCKET_PATH;
+    /** An absolute path that neither QEMU's option parser nor slirp's argument split would cut. */
+    private static boolean unsplit(Path p) {
+        return p.isAbsolute() && SAFE_PATH.matcher(p.toString()).matches();
+    }
+
+    /**
+     * Only the socket has a length limit ({@code sun_path}, the gateway binds it); an executable's
+     * path is an ordinary {@code execvp} argument of any length.
+     */
+    private static boolean fitsSunPath(Path socket) {
+        return socket.toString().length() <= WorkspaceDir.MAX_SOCKET_PATH;
     }
 
     private static Choice socatOption(Optional<Path> socat, Path socket) {
@@ -94,11 +101,11 @@ final class UsbipGuestForward {
             return new Choice.None("neither python3 nor socat is installed on the server's host (apt-get install"
                     + " python3 or socat); USB/IP attach uses ssh -R into the guest");
         for (Path p : new Path[] {socat.get(), socket}) {
-            if (!SAFE_PATH.matcher(p.toString()).matches() || !p.isAbsolute())
+            if (!unsplit(p))
                 return new Choice.None("path " + p + " is not absolute or holds characters socat or QEMU would"
                         + " split; USB/IP attach uses ssh -R into the guest");
         }
-        if (socket.toString().length() > WorkspaceDir.MAX_SOCKET_PATH)
+        if (!fitsSunPath(socket))
             return new Choice.None("unix socket path " + socket + " is longer than " + WorkspaceDir.MAX_SOCKET_PATH
                     + " bytes; USB/IP attach uses ssh -R into the guest");
         return new Choice.Forward(

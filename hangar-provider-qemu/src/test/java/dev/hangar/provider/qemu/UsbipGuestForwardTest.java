@@ -112,6 +112,23 @@ class UsbipGuestForwardTest {
     }
 
     @Test
+    void onlyTheSocketPathHasTheSunPathLimitNotThePython3Path() {
+        // An interpreter deep in a long prefix is an ordinary exec argument: it still passes the socket.
+        Path longPython = Path.of("/opt/" + "p".repeat(120) + "/bin/python3");
+        assertThat(UsbipGuestForward.option(
+                        Optional.of(longPython), Optional.of(SOCAT), new WorkspaceDir(DIR).usbipSocket()))
+                .isInstanceOfSatisfying(
+                        UsbipGuestForward.Choice.Forward.class,
+                        f -> assertThat(f.netdevOption()).contains("-cmd:" + longPython + " -I -S -c '"));
+        // A socket the gateway could not bind gets no forward on either path.
+        Path longSocket = Path.of("/" + "d".repeat(120) + "/usbip.sock");
+        assertThat(UsbipGuestForward.option(Optional.of(PYTHON3), Optional.of(SOCAT), longSocket))
+                .isInstanceOfSatisfying(
+                        UsbipGuestForward.Choice.None.class,
+                        n -> assertThat(n.reason()).contains("longer than 107"));
+    }
+
+    @Test
     void thePassingProgramIsValidPython() throws Exception {
         // Compiles the program (with QEMU's doubled commas undone, as QEMU's parser does) without running it.
         Process p = new ProcessBuilder(
