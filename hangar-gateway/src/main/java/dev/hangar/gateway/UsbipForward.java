@@ -165,8 +165,10 @@ final class UsbipForward implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("USB/IP forward {}: cleaning up {}: {}", host, socket, e.toString());
         }
-        long up = fromGuest.sum();
-        long down = toGuest.sum();
+        // The record's "up" is towards the workspace, as for an ssh session from the user's PC: here
+        // PC -> guest (a USB disk read is mostly up), its "down" guest -> PC
+        long toWorkspace = toGuest.sum();
+        long fromWorkspace = fromGuest.sum();
         Instant end = context.clock().instant();
         context.connection(new ConnectionRecord(
                 opened.user(),
@@ -176,7 +178,7 @@ final class UsbipForward implements AutoCloseable {
                 new Outcome.Relayed(),
                 opened.startedAt(),
                 Duration.between(opened.startedAt(), end),
-                down,
-                up));
+                toWorkspace,
+                fromWorkspace));
     }
 }
