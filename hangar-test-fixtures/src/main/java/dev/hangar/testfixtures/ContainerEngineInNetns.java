@@ -158,12 +158,21 @@ public final class ContainerEngineInNetns implements AutoCloseable {
         Path containersConf = Files.writeString(
                 dir.resolve("containers.conf"),
                 "[containers]\ndefault_ulimits = [\"nofile=20000:20000\", \"nproc=20000:20000\"]\n"
-                        + "[engine]\nruntime = \"runc\"\ntmp_dir = \"" + tmp + "\"\n"
+                        + "[engine]\nruntime = \"runc\"\ntmp_dir = \"" + tmp + "\"\nimage_copy_tmp_dir = \"" + tmp
+                        + "\"\n"
                         + "[network]\nnetwork_backend = \"cni\"\nnetwork_config_dir = \"" + cni + "\"\n");
         String script = "mount -t tmpfs tmpfs /run/netns && exec podman system service --time=0 unix://" + socket;
         List<String> cmd =
                 List.of("nsenter", "--net=" + ns, "unshare", "--mount", "--propagation", "slave", "sh", "-c", script);
-        return launch(cmd, List.of("CONTAINERS_CONF=" + containersConf, "CONTAINERS_STORAGE_CONF=" + storageConf));
+        // Podman's image load API spools each archive to $TMPDIR (else image_copy_tmp_dir, default
+        // /var/tmp) as api_load.tar* and leaves it there: 155 MiB per load in /var/tmp after every
+        // test run until 2026-12-05. In this fixture's directory, close() removes it.
+        return launch(
+                cmd,
+                List.of(
+                        "CONTAINERS_CONF=" + containersConf,
+                        "CONTAINERS_STORAGE_CONF=" + storageConf,
+                        "TMPDIR=" + tmp));
     }
 
     private Process launch(List<String> cmd, List<String> env) throws IOException {
