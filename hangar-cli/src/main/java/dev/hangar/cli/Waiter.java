@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * {@code --wait}: follows a workspace until a condition holds, it fails, or a deadline passes; at an
@@ -148,17 +149,17 @@ final class Waiter {
     }
 
     private Optional<WorkspaceView> fetchChange(String name, String owner, long version, Duration hold) {
-        try {
-            return Optional.of(client.workspaceChange(name, owner, version, hold));
-        } catch (ApiException e) {
-            if (e.status() == 404) return Optional.empty();
-            throw e;
-        }
+        return unlessGone(() -> client.workspaceChange(name, owner, version, hold));
     }
 
     private Optional<WorkspaceView> fetch(String name, String owner) {
+        return unlessGone(() -> client.workspace(name, owner));
+    }
+
+    /** @return what {@code request} answered; empty for a 404 (the workspace is gone) */
+    private static Optional<WorkspaceView> unlessGone(Supplier<WorkspaceView> request) {
         try {
-            return Optional.of(client.workspace(name, owner));
+            return Optional.of(request.get());
         } catch (ApiException e) {
             if (e.status() == 404) return Optional.empty();
             throw e;

@@ -11,6 +11,7 @@ import dev.hangar.provider.spi.ProviderListener;
 import dev.hangar.provider.spi.Resources;
 import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.TestKeys;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -86,10 +87,7 @@ class QemuProviderAdoptionTest {
         WorkspaceDir d = new WorkspaceDir(dir);
         // What the killed server left: the new QEMU's pidfile, the previous boot's ssh verification
         // (pid of a QEMU long gone), no launched-at, an ssh port nothing answers on yet.
-        Files.writeString(d.pidFile(), "0\n");
-        // Not the last command of the script, so sh stays (and keeps its command line) instead of exec'ing.
-        fakeVm = new ProcessBuilder("sh", "-c", "sleep 600; :", d.pidFile().toString()).start();
-        Files.writeString(d.pidFile(), fakeVm.pid() + "\n");
+        startFakeVm(d);
         Files.writeString(d.sshVerifiedFile(), (fakeVm.pid() + 100_000) + "\n");
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Files.writeString(d.sshPortFile(), s.getLocalPort() + "\n");
@@ -127,9 +125,7 @@ class QemuProviderAdoptionTest {
         assertThat(provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE))
                 .isInstanceOf(Observation.Stopped.class);
         WorkspaceDir d = new WorkspaceDir(tmp.resolve("data/workspaces").resolve(spec.id()));
-        Files.writeString(d.pidFile(), "0\n");
-        fakeVm = new ProcessBuilder("sh", "-c", "sleep 600; :", d.pidFile().toString()).start();
-        Files.writeString(d.pidFile(), fakeVm.pid() + "\n");
+        startFakeVm(d);
         // The guest's sshd: a real SSH server (Apache MINA) with the workspace's pinned host key.
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost("127.0.0.1");
@@ -173,9 +169,7 @@ class QemuProviderAdoptionTest {
         assertThat(provider.apply(spec, PowerState.STOPPED, ProviderListener.NONE))
                 .isInstanceOf(Observation.Stopped.class);
         WorkspaceDir d = new WorkspaceDir(tmp.resolve("data/workspaces").resolve(spec.id()));
-        Files.writeString(d.pidFile(), "0\n");
-        fakeVm = new ProcessBuilder("sh", "-c", "sleep 600; :", d.pidFile().toString()).start();
-        Files.writeString(d.pidFile(), fakeVm.pid() + "\n");
+        startFakeVm(d);
         Files.createFile(d.ramFile());
         CountDownLatch inEvent = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
@@ -217,6 +211,14 @@ class QemuProviderAdoptionTest {
                 .as("the pass the stop wakes records Stopped")
                 .isInstanceOf(Observation.Stopped.class);
         assertThat(d.ramFile()).doesNotExist();
+    }
+
+    /** Starts the "VM" of the class Javadoc for {@code d} and records it in its pidfile. */
+    private void startFakeVm(WorkspaceDir d) throws IOException {
+        Files.writeString(d.pidFile(), "0\n");
+        // Not the last command of the script, so sh stays (and keeps its command line) instead of exec'ing.
+        fakeVm = new ProcessBuilder("sh", "-c", "sleep 600; :", d.pidFile().toString()).start();
+        Files.writeString(d.pidFile(), fakeVm.pid() + "\n");
     }
 
     private static long count(RecordingListener listener, String type) {
