@@ -1,5 +1,6 @@
 package dev.hangar.cli;
 
+import dev.hangar.api.WorkspaceChangeWait;
 import dev.hangar.api.WorkspacePhase;
 import dev.hangar.api.WorkspaceView;
 import dev.hangar.api.client.ApiException;
@@ -37,8 +38,8 @@ final class Waiter {
     /** How long a wait polls every {@link #FAST_POLL_MILLIS}, in milliseconds from its start. */
     static final long FAST_WINDOW_MILLIS = 3_000;
 
-    /** The longest one waiting request is held by the server. */
-    static final Duration HOLD = Duration.ofSeconds(10);
+    /** The longest one waiting request is held by the server: the server's default hold. */
+    static final Duration HOLD = Duration.ofSeconds(WorkspaceChangeWait.DEFAULT_SECONDS);
 
     private final CliContext ctx;
     private final HangarClient client;
@@ -145,7 +146,7 @@ final class Waiter {
         if (left.compareTo(h) < 0) h = left;
         Duration half = requestTimeout.dividedBy(2);
         if (half.compareTo(h) < 0) h = half;
-        return h.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ZERO : h;
+        return h.compareTo(Duration.ofSeconds(WorkspaceChangeWait.MIN_SECONDS)) < 0 ? Duration.ZERO : h;
     }
 
     private Optional<WorkspaceView> fetchChange(String name, String owner, long version, Duration hold) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.hangar.api.CreateWorkspaceRequest;
 import dev.hangar.api.Json;
+import dev.hangar.api.WorkspaceChangeWait;
 import dev.hangar.core.domain.Phase;
 import dev.hangar.core.domain.User;
 import dev.hangar.core.domain.ValidationException;
@@ -74,11 +75,6 @@ final class WorkspaceRoutes {
     private final ListPageCache pages;
     private final WorkspaceChangeWatch changes;
 
-    /** The longest a {@code changedFrom} request is held: well under a client's request timeout (30 s by default) and Jetty's idle timeout. */
-    static final int MAX_WAIT_SECONDS = 20;
-
-    static final int DEFAULT_WAIT_SECONDS = 10;
-
     /** How often the store's write generation is read while a {@code changedFrom} request waits. */
     static final java.time.Duration CHANGE_POLL = java.time.Duration.ofMillis(20);
 
@@ -110,7 +106,7 @@ final class WorkspaceRoutes {
     /**
      * One workspace; with {@code changedFrom=V} the answer waits until its version is no longer
      * {@code V} (a write by the reconciler, a request, another replica) or {@code waitSeconds} (1 to
-     * {@value #MAX_WAIT_SECONDS}, default {@value #DEFAULT_WAIT_SECONDS}) passed, and is the
+     * {@value WorkspaceChangeWait#MAX_SECONDS}, default {@value WorkspaceChangeWait#DEFAULT_SECONDS}) passed, and is the
      * workspace as it is then (200 either way; 404 once it is gone). {@code hangar ... --wait} waits
      * this way instead of polling: it learns of Running within {@link #CHANGE_POLL} of the write.
      */
@@ -123,7 +119,9 @@ final class WorkspaceRoutes {
         if (from.isEmpty() && !waitParam.isEmpty())
             throw ApiException.badRequest("waitSeconds", "waitSeconds needs changedFrom (the version to wait past)");
         long changedFrom = from.isEmpty() ? -1 : number(from, "changedFrom", 0, Long.MAX_VALUE);
-        long wait = waitParam.isEmpty() ? DEFAULT_WAIT_SECONDS : number(waitParam, "waitSeconds", 1, MAX_WAIT_SECONDS);
+        long wait = waitParam.isEmpty()
+                ? WorkspaceChangeWait.DEFAULT_SECONDS
+                : number(waitParam, "waitSeconds", WorkspaceChangeWait.MIN_SECONDS, WorkspaceChangeWait.MAX_SECONDS);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(wait);
         while (true) {
             long generation = from.isEmpty() ? 0 : workspaces.generation(); // before the row: no write is missed

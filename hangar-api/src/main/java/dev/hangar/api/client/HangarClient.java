@@ -17,10 +17,12 @@ import dev.hangar.api.SshHostCa;
 import dev.hangar.api.SshKeyView;
 import dev.hangar.api.TemplateView;
 import dev.hangar.api.UserView;
+import dev.hangar.api.WorkspaceChangeWait;
 import dev.hangar.api.WorkspaceView;
 import java.net.URLEncoder;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -176,13 +178,13 @@ public final class HangarClient implements AutoCloseable {
      *
      * @param owner the owner's user name; empty for the caller
      * @param version the version seen last ({@link WorkspaceView#version()})
-     * @param wait how long the server may hold the request, whole seconds from 1 to 20 (rounded up,
-     *     clamped); it must stay under this client's request timeout
+     * @param wait how long the server may hold the request ({@link WorkspaceChangeWait#seconds}: whole
+     *     seconds, rounded up, clamped to 1-20); it must stay under this client's request timeout
      * @throws ApiException 404 when the workspace is gone (also when it goes while the request waits)
      */
-    public WorkspaceView workspaceChange(String name, String owner, long version, java.time.Duration wait) {
-        long seconds = Math.clamp((wait.toMillis() + 999) / 1000, 1, 20);
-        java.util.Map<String, String> q = new java.util.LinkedHashMap<>();
+    public WorkspaceView workspaceChange(String name, String owner, long version, Duration wait) {
+        long seconds = WorkspaceChangeWait.seconds(wait);
+        Map<String, String> q = new LinkedHashMap<>();
         q.put("changedFrom", Long.toString(version));
         q.put("waitSeconds", Long.toString(seconds));
         q.put("owner", owner);
