@@ -65,11 +65,12 @@ import java.util.stream.Collectors;
  *     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
  * cd hangar-provider-kubernetes
  * $JAVA_HOME/bin/java -cp target/test-classes:target/classes:../hangar-provider-spi/target/classes:$(cat target/bench.classpath) \
- *     dev.hangar.provider.kubernetes.bench.ReconcileBenchmark --count 1000 --concurrency 1,16
+ *     dev.hangar.provider.kubernetes.bench.ReconcileBenchmark --count 1000 --concurrency 1,8
  * </pre>
  *
  * <p>Options: {@code --count N} (1000), {@code --namespace NS} ({@code hangar-bench}, created if
- * missing), {@code --concurrency C1,C2} (reconciler threads per provider run, {@code 1,16}),
+ * missing), {@code --concurrency C1,C2} (reconciler threads per provider run, {@code 1,8}: one, and the
+ * server's default {@code reconciler.concurrency}; a ratio line per value),
  * {@code --apply-mode server-side|merge} ({@code server-side}), {@code --kubectl PATH}
  * ({@code kubectl}; {@code none} to skip), {@code --order provider-first|kubectl-first}
  * ({@code provider-first}); system properties {@code -Dbench.warmup=N} ({@link #WARM_UP}), {@code
@@ -109,7 +110,7 @@ public final class ReconcileBenchmark {
         }
         boolean kubectlFirst = order.equals("kubectl-first");
         List<Integer> concurrencies = java.util.Arrays.stream(
-                        opts.getOrDefault("concurrency", "1,16").split(","))
+                        opts.getOrDefault("concurrency", "1,8").split(","))
                 .map(String::trim)
                 .map(Integer::parseInt)
                 .toList();
@@ -164,7 +165,7 @@ public final class ReconcileBenchmark {
                 }
             }
             if (withKubectl && !kubectlFirst) kubectlSide(kubectl, settings, admin, times, count, run, rows);
-            print(rows, count);
+            print(rows, count, concurrencies);
         }
     }
 
@@ -374,7 +375,7 @@ public final class ReconcileBenchmark {
         return row;
     }
 
-    private static void print(List<String[]> rows, int count) {
+    private static void print(List<String[]> rows, int count, List<Integer> concurrencies) {
         System.out.printf(
                 Locale.ROOT,
                 "%n%-48s %12s %16s %14s%n",
@@ -383,22 +384,24 @@ public final class ReconcileBenchmark {
                 "per workspace",
                 "requests/ws");
         for (String[] r : rows) System.out.printf(Locale.ROOT, "%-48s %12s %16s %14s%n", r[0], r[1], r[2], r[3]);
-        ratios(rows, "hangar provider, 1 thread(s), ");
+        for (int concurrency : concurrencies) ratios(rows, "hangar provider, " + concurrency + " thread(s), ");
     }
 
     /**
      * Prints provider / kubectl for create, unchanged and delete, where both were measured (also used
-     * by the KubeVirt provider's benchmark).
+     * by the KubeVirt provider's benchmark), e.g. {@code ratio create, hangar provider, 8 thread(s) /
+     * kubectl: 0.50}.
      *
-     * @param prefix the provider rows' name before the pass
+     * @param prefix the provider rows' name before the pass, e.g. {@code "hangar provider, 8 thread(s), "}
      */
     public static void ratios(List<String[]> rows, String prefix) {
+        String provider = prefix.endsWith(", ") ? prefix.substring(0, prefix.length() - 2) : prefix;
         for (String pass : List.of("create", "unchanged", "delete")) {
-            double provider = seconds(rows, prefix + pass);
+            double mine = seconds(rows, prefix + pass);
             double kubectl =
                     seconds(rows, pass.equals("delete") ? "kubectl delete -l" : "kubectl apply --server-side, " + pass);
-            if (provider > 0 && kubectl > 0) {
-                System.out.printf(Locale.ROOT, "ratio %s, provider / kubectl: %.2f%n", pass, provider / kubectl);
+            if (mine > 0 && kubectl > 0) {
+                System.out.printf(Locale.ROOT, "ratio %s, %s / kubectl: %.2f%n", pass, provider, mine / kubectl);
             }
         }
     }
@@ -416,7 +419,7 @@ public final class ReconcileBenchmark {
         Map<String, String> opts = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("usage: --count N --namespace NS --concurrency 1,16"
+                throw new IllegalArgumentException("usage: --count N --namespace NS --concurrency 1,8"
                         + " --apply-mode server-side|merge --kubectl PATH|none"
                         + " --order provider-first|kubectl-first; got '" + args[i] + "'");
             }
