@@ -105,8 +105,8 @@ final class WorkspaceRoutes {
 
     /**
      * One workspace; with {@code changedFrom=V} the answer waits until its version is no longer
-     * {@code V} (a write by the reconciler, a request, another replica) or {@code waitSeconds} (1 to
-     * {@value WorkspaceChangeWait#MAX_SECONDS}, default {@value WorkspaceChangeWait#DEFAULT_SECONDS}) passed, and is the
+     * {@code V} (a write by the reconciler, a request, another replica) or {@code waitSeconds} ({@value
+     * WorkspaceChangeWait#MIN_SECONDS} to {@value WorkspaceChangeWait#MAX_SECONDS}, default {@value WorkspaceChangeWait#DEFAULT_SECONDS}) passed, and is the
      * workspace as it is then (200 either way; 404 once it is gone). {@code hangar ... --wait} waits
      * this way instead of polling: it learns of Running within {@link #CHANGE_POLL} of the write.
      */

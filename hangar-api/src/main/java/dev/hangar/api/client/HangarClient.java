@@ -179,7 +179,7 @@ public final class HangarClient implements AutoCloseable {
      * @param owner the owner's user name; empty for the caller
      * @param version the version seen last ({@link WorkspaceView#version()})
      * @param wait how long the server may hold the request ({@link WorkspaceChangeWait#seconds}: whole
-     *     seconds, rounded up, clamped to 1-20); it must stay under this client's request timeout
+     *     seconds, rounded up, clamped to its limits); it must stay under this client's request timeout
      * @throws ApiException 404 when the workspace is gone (also when it goes while the request waits)
      */
     public WorkspaceView workspaceChange(String name, String owner, long version, Duration wait) {

@@ -145,7 +145,7 @@ public final class ReconcileBenchmark {
                             WARM_UP,
                             (round, n) ->
                                     warmUp(provider, specs("warmup" + concurrency, n, run + "w" + round), concurrency));
-                    String prefix = "hangar provider, " + concurrency + " thread(s), ";
+                    String prefix = provider(concurrency) + ", ";
                     for (String pass : List.of("create", "unchanged", "delete")) {
                         ApiServerLatency server = ApiServerLatency.read(admin);
                         Map<String, long[]> sent = times.snapshot();
@@ -384,7 +384,7 @@ public final class ReconcileBenchmark {
                 "per workspace",
                 "requests/ws");
         for (String[] r : rows) System.out.printf(Locale.ROOT, "%-48s %12s %16s %14s%n", r[0], r[1], r[2], r[3]);
-        for (int concurrency : concurrencies) ratios(rows, "hangar provider, " + concurrency + " thread(s), ");
+        for (int concurrency : concurrencies) ratios(rows, provider(concurrency));
     }
 
     /**
@@ -392,18 +392,23 @@ public final class ReconcileBenchmark {
      * by the KubeVirt provider's benchmark), e.g. {@code ratio create, hangar provider, 8 thread(s) /
      * kubectl: 0.50}.
      *
-     * @param prefix the provider rows' name before the pass, e.g. {@code "hangar provider, 8 thread(s), "}
+     * @param provider the provider rows' name before {@code ", <pass>"}, e.g. {@code "hangar provider, 8
+     *     thread(s)"}
      */
-    public static void ratios(List<String[]> rows, String prefix) {
-        String provider = prefix.endsWith(", ") ? prefix.substring(0, prefix.length() - 2) : prefix;
+    public static void ratios(List<String[]> rows, String provider) {
         for (String pass : List.of("create", "unchanged", "delete")) {
-            double mine = seconds(rows, prefix + pass);
+            double mine = seconds(rows, provider + ", " + pass);
             double kubectl =
                     seconds(rows, pass.equals("delete") ? "kubectl delete -l" : "kubectl apply --server-side, " + pass);
             if (mine > 0 && kubectl > 0) {
                 System.out.printf(Locale.ROOT, "ratio %s, %s / kubectl: %.2f%n", pass, provider, mine / kubectl);
             }
         }
+    }
+
+    /** @return the name of the provider's rows at {@code concurrency} threads, before {@code ", <pass>"} */
+    private static String provider(int concurrency) {
+        return "hangar provider, " + concurrency + " thread(s)";
     }
 
     private static double seconds(List<String[]> rows, String what) {

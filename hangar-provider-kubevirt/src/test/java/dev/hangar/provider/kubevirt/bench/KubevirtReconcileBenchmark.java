@@ -288,6 +288,6 @@ public final class KubevirtReconcileBenchmark {
                 "per workspace",
                 "requests/ws");
         for (String[] r : rows) System.out.printf(Locale.ROOT, "%-44s %12s %16s %14s%n", r[0], r[1], r[2], r[3]);
-        ReconcileBenchmark.ratios(rows, "hangar provider, ");
+        ReconcileBenchmark.ratios(rows, "hangar provider");
     }
 }
