@@ -15,8 +15,9 @@
 # Starts a Hangar server on a temporary HANGAR_HOME (free loopback ports, QEMU replaced by
 # /bin/false, an image catalog whose only image cannot be downloaded) and creates 5 workspaces,
 # which fail to provision and stay listed (phase Failed): `list` prints a table of 5 rows. Then runs
-# `hangar --help`, `hangar list` and `hangar template list` RUNS times each in three variants,
-# alternating their order round by round:
+# `hangar --help`, `hangar list`, `hangar template list` and a write command, `hangar start bench-1`
+# (a POST; the server accepts it, 202, and the workspace fails to provision again), RUNS times each
+# in three variants, alternating their order round by round:
 #   before       BEFORE_REV's bin/hangar over BEFORE_LIB
 #   now          this tree's bin/hangar
 #   now-no-aot   this tree's bin/hangar with HANGAR_AOT=off (what the cache itself gives)
@@ -95,7 +96,8 @@ variants = {
     "now": (now, {"XDG_CACHE_HOME": work + "/cache-now"}),
     "now-no-aot": (now, {"XDG_CACHE_HOME": work + "/cache-now", "HANGAR_AOT": "off"}),
 }
-commands = {"--help": ["--help"], "list": ["list"], "template list": ["template", "list"]}
+commands = {"--help": ["--help"], "list": ["list"], "template list": ["template", "list"],
+            "start": ["start", "bench-1"]}
 load_before = os.getloadavg()
 wall = {(c, v): [] for c in commands for v in variants}
 cpu = {(c, v): [] for c in commands for v in variants}

@@ -35,17 +35,18 @@ import javax.net.ssl.TrustManager;
  * server's RFC 9457 problem (or one synthesised from status and body when the server sent none);
  * no answer at all (connection refused, connect or request timeout, connection dropped) throws
  * {@link ServerUnreachableException} naming the base URL and why; an interrupt throws {@link
- * CancellationException} with the thread's interrupt flag set again (a {@code GET} without a body
- * is not interrupted mid-request: it ends within its timeouts); a 2xx body that is not the
+ * CancellationException} with the thread's interrupt flag set again (a request over {@link
+ * UrlConnectionExchange} is not interrupted mid-request: it ends within its timeouts); a 2xx body that is not the
  * expected JSON throws {@link IllegalStateException}. Each method's {@code @throws} list the
  * kinds it can throw besides the interrupt, which every method can.
  *
  * <p>Uploads with a streamed answer and WebSockets are {@link ApiStreams}' (reached with {@link
  * #streams()}); what a request that got no answer becomes is {@link TransportFailures}'.
  *
- * <p>Two JDK clients: a {@code GET} without a body goes over {@link UrlConnectionGet} (cheap to
- * start: most CLI commands send only these), everything else over an {@link HttpClient} created on
- * first use. Both send the same headers, use no proxy and follow no redirect.
+ * <p>Two JDK clients: {@code GET}, {@code POST}, {@code PUT} and {@code DELETE} go over {@link
+ * UrlConnectionExchange} (cheap to start: CLI commands send only these), {@code PATCH} and the
+ * streams over an {@link HttpClient} created on first use. Both send the same headers, use no
+ * proxy and follow no redirect.
  *
  * <p>Paths passed in are already percent-encoded and start with {@code /}. Thread-safe: the
  * settings are immutable, the lazily created {@link HttpClient} is guarded by a lock and is itself
@@ -73,9 +74,9 @@ final class ApiTransport implements AutoCloseable {
     }
 
     /**
-     * The {@link HttpClient} for requests with a body, other methods than GET, streams and
-     * WebSockets, created on first use: a {@code GET} without a body goes over {@link
-     * UrlConnectionGet}, so {@code hangar list} never starts one.
+     * The {@link HttpClient} for {@code PATCH}, streams and WebSockets, created on first use: the
+     * other requests go over {@link UrlConnectionExchange}, so {@code hangar list} and {@code
+     * hangar create} never start one.
      *
      * @throws IllegalStateException after {@link #close()}
      */
@@ -132,12 +133,7 @@ final class ApiTransport implements AutoCloseable {
      * @throws IllegalStateException when a 2xx body is not the expected JSON
      */
     <T> T sendBytes(String method, String path, byte[] body, Class<T> type) {
-        return read(
-                method,
-                path,
-                HttpAnswer.of(exchange(
-                        method, path, HttpRequest.BodyPublishers.ofByteArray(body), "application/octet-stream")),
-                reader(type));
+        return read(method, path, exchange(method, path, body, "application/octet-stream"), reader(type));
     }
 
     /**
@@ -145,11 +141,7 @@ final class ApiTransport implements AutoCloseable {
      * {@code type}; errors as {@link #sendBytes(String, String, byte[], Class)}.
      */
     <T> T sendBytes(String method, String path, byte[] body, String contentType, Class<T> type) {
-        return read(
-                method,
-                path,
-                HttpAnswer.of(exchange(method, path, HttpRequest.BodyPublishers.ofByteArray(body), contentType)),
-                reader(type));
+        return read(method, path, exchange(method, path, body, contentType), reader(type));
     }
 
     /**
@@ -251,21 +243,37 @@ final class ApiTransport implements AutoCloseable {
     }
 
     private HttpAnswer exchange(String method, String path, Object body) {
-        if (body == null && method.equals("GET")) {
-            Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Accept", "application/json, application/problem+json");
-            if (!settings.token().isEmpty()) headers.put("Authorization", "Bearer " + settings.token());
-            try {
-                return UrlConnectionGet.get(settings, path, headers);
-            } catch (UrlConnectionGet.Unreachable e) {
-                throw unreachable(e.getMessage(), e.getCause());
-            }
+        return body == null
+                ? exchange(method, path, new byte[0], "")
+                : exchange(method, path, json(body), "application/json");
+    }
+
+    /**
+     * Sends one request: over {@link UrlConnectionExchange} for its methods, else ({@code PATCH})
+     * over the {@link HttpClient}.
+     *
+     * @param body the request body, empty for none
+     * @param contentType the body's media type, "" for none
+     */
+    private HttpAnswer exchange(String method, String path, byte[] body, String contentType) {
+        if (!UrlConnectionExchange.METHODS.contains(method)) {
+            return HttpAnswer.of(exchange(
+                    method,
+                    path,
+                    body.length == 0
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(body),
+                    contentType));
         }
-        return HttpAnswer.of(
-                body == null
-                        ? exchange(method, path, HttpRequest.BodyPublishers.noBody(), "")
-                        : exchange(
-                                method, path, HttpRequest.BodyPublishers.ofByteArray(json(body)), "application/json"));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "application/json, application/problem+json");
+        if (!settings.token().isEmpty()) headers.put("Authorization", "Bearer " + settings.token());
+        if (!contentType.isEmpty()) headers.put("Content-Type", contentType);
+        try {
+            return UrlConnectionExchange.send(settings, method, path, headers, body);
+        } catch (UrlConnectionExchange.Unreachable e) {
+            throw unreachable(e.getMessage(), e.getCause());
+        }
     }
 
     private HttpResponse<byte[]> exchange(

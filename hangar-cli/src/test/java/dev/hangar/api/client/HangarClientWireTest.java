@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class HangarClientWireTest {
     /** One request as the server saw it. */
-    record Seen(String method, String rawPath, String rawQuery, String authorization, String body) {}
+    record Seen(
+            String method, String rawPath, String rawQuery, String authorization, String contentType, String body) {}
 
     private HttpServer server;
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
@@ -40,6 +41,8 @@ class HangarClientWireTest {
     private volatile String answer = "{}";
     /** Link headers of the next answers, one per answer. */
     private final Queue<String> links = new ConcurrentLinkedQueue<>();
+    /** While set, the server closes each connection without an answer. */
+    private volatile boolean drop;
     /** While set, the server holds its answers until this latch opens. */
     private volatile CountDownLatch hold;
 
@@ -67,7 +70,12 @@ class HangarClientWireTest {
                 ex.getRequestURI().getRawPath(),
                 ex.getRequestURI().getRawQuery(),
                 ex.getRequestHeaders().getFirst("Authorization"),
+                String.valueOf(ex.getRequestHeaders().getFirst("Content-Type")),
                 body));
+        if (drop) {
+            ex.close(); // no answer: the JDK's server closes the connection
+            return;
+        }
         CountDownLatch h = hold;
         if (h != null) {
             try {
@@ -121,6 +129,49 @@ class HangarClientWireTest {
         assertThatThrownBy(
                 () -> client.createWorkspace(new CreateWorkspaceRequest("dev", "small", null, 4096, null, null, null)));
         assertThat(seen.get(2).body()).isEqualTo("{\"name\":\"dev\",\"template\":\"small\",\"memoryMiB\":4096}");
+    }
+
+    /** Every method but PATCH goes over HttpURLConnection (cheap to start); PATCH over HttpClient. */
+    @Test
+    void bodiesAndTheirTypeReachTheServerOnEitherClient() {
+        status = 422;
+        contentType = "application/problem+json";
+        answer = "{\"status\":422,\"detail\":\"no\"}";
+        List<Runnable> calls = List.of(
+                () -> client.createWorkspace(new CreateWorkspaceRequest("dev", "small", null, null, null, null, null)),
+                () -> client.secrets().set("s1", new byte[] {0, 1, 2}),
+                () -> client.startWorkspace("dev", ""),
+                () -> client.admin().updateUser("bob", new dev.hangar.api.UpdateUserRequest(null, true)));
+        for (Runnable call : calls) {
+            assertThatThrownBy(call::run)
+                    .isInstanceOfSatisfying(
+                            ApiException.class, e -> assertThat(e.status()).isEqualTo(422));
+        }
+
+        assertThat(seen).extracting(Seen::method).containsExactly("POST", "PUT", "POST", "PATCH");
+        assertThat(seen.get(0).contentType()).isEqualTo("application/json");
+        assertThat(seen.get(0).body()).isEqualTo("{\"name\":\"dev\",\"template\":\"small\"}");
+        assertThat(seen.get(1).contentType()).isEqualTo("application/octet-stream");
+        assertThat(seen.get(1).body()).isEqualTo("\u0000\u0001\u0002");
+        assertThat(seen.get(2).body()).isEmpty();
+        assertThat(seen.get(3).contentType()).isEqualTo("application/json");
+        assertThat(seen.get(3).body()).isEqualTo("{\"disabled\":true}");
+        assertThat(seen).extracting(Seen::authorization).containsOnly("Bearer hgr_secret");
+    }
+
+    /**
+     * HttpURLConnection sends a request again when its connection fails before an answer, unless
+     * the request is streamed: a create must reach the server once and its loss be reported.
+     */
+    @Test
+    void aPostWhoseConnectionDropsIsSentOnceAndReportedUnanswered() {
+        drop = true;
+        assertThatThrownBy(() -> client.createWorkspace(
+                        new CreateWorkspaceRequest("dev", "small", null, null, null, null, null)))
+                .isInstanceOf(ServerUnreachableException.class)
+                .hasMessageContaining(
+                        "cannot reach the Hangar server at " + client.settings().baseUrl());
+        assertThat(seen).singleElement().extracting(Seen::method).isEqualTo("POST");
     }
 
     @Test
