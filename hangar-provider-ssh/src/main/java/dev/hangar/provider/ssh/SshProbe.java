@@ -30,6 +30,7 @@ import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.kex.KexProposalOption;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.signature.BuiltinSignatures;
@@ -39,7 +40,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Decides whether a workspace's sshd is ready: it must complete an SSH key exchange (RFC 4253
- * section 7-8) proving possession of the host key Hangar pinned. No login is attempted. A server
+ * section 7-8, {@code curve25519-sha256} offered first: {@link #curve25519First}) proving possession
+ * of the host key Hangar pinned. No login is attempted. A server
  * that answers with any other host key is rejected during the key exchange and reported as {@link
  * Outcome#MISMATCH}.
  *
@@ -82,6 +84,9 @@ public final class SshProbe implements AutoCloseable {
     /** What an address must present: the pinned key, and the certificate of it when one is expected. */
     private record Expected(PublicKey key, Optional<OpenSshCertificate> certificate) {}
 
+    /** The key exchange the probe offers first (RFC 8731); see {@link #curve25519First}. */
+    static final String CURVE25519 = "curve25519-sha256";
+
     private final SshClient client;
     private final Map<SocketAddress, Expected> pinned = new ConcurrentHashMap<>();
     // What each address presented in its last key exchange (session attributes are gone once the
@@ -93,6 +98,7 @@ public final class SshProbe implements AutoCloseable {
         // answer (UNREACHABLE), not a warning
         client = ProbeClient.create();
         client.setSignatureFactories(certificatesFirst(client.getSignatureFactories()));
+        client.setKeyExchangeFactories(curve25519First(client.getKeyExchangeFactories()));
         // an invalid certificate (bad signature, expired, user type) fails the key exchange instead
         // of MINA falling back to the certified key
         CoreModuleProperties.ABORT_ON_INVALID_CERTIFICATE.set(client, true);
@@ -128,6 +134,20 @@ public final class SshProbe implements AutoCloseable {
         if (all.stream().noneMatch(f -> f.getName().equals(BuiltinSignatures.ed25519_cert.getName())))
             all.add(BuiltinSignatures.ed25519_cert);
         all.sort(Comparator.comparing(f -> !KeyUtils.isCertificateAlgorithm(f.getName())));
+        return all;
+    }
+
+    /**
+     * @return {@code factories} with {@code curve25519-sha256} (RFC 8731) first, the others after it
+     *     in their order: the key exchange picks the first of the client's algorithms that the
+     *     server has. A probe carries no data, so a post-quantum exchange protects nothing in it, and
+     *     {@code sntrup761x25519-sha512}, MINA's and OpenSSH 9's first choice, costs the probe's JVM
+     *     60-170 ms more per probe (bench/qemu/README.md, round 15); the host key's signature proves
+     *     the pinned key either way.
+     */
+    static List<KeyExchangeFactory> curve25519First(List<KeyExchangeFactory> factories) {
+        List<KeyExchangeFactory> all = new ArrayList<>(factories);
+        all.sort(Comparator.comparing(f -> !f.getName().equals(CURVE25519)));
         return all;
     }
 

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hangar.provider.spi.SshEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +55,30 @@ class SshProbeTest {
 
         assertThat(r.outcome()).isEqualTo(SshProbe.Outcome.MATCH);
         assertThat(r.detail()).startsWith("host key SHA256:");
+    }
+
+    /** MINA's default client, like OpenSSH 9, offers a post-quantum exchange first; the probe curve25519. */
+    @Test
+    void theKeyExchangeIsCurve25519() throws Exception {
+        List<String> negotiated = new CopyOnWriteArrayList<>();
+        server.addSessionListener(new SessionListener() {
+            @Override
+            public void sessionNegotiationEnd(
+                    Session session,
+                    Map<KexProposalOption, String> clientProposal,
+                    Map<KexProposalOption, String> serverProposal,
+                    Map<KexProposalOption, String> negotiatedOptions,
+                    Throwable reason) {
+                negotiated.add(negotiatedOptions.get(KexProposalOption.ALGORITHMS));
+            }
+        });
+        assertThat(ProbeClient.create().getKeyExchangeFactories().getFirst().getName())
+                .isNotEqualTo(SshProbe.CURVE25519);
+
+        SshProbe.Result r = probe.probe(endpoint(), TestKeys.hostKey(serverKey).publicKey(), Duration.ofSeconds(10));
+
+        assertThat(r.outcome()).isEqualTo(SshProbe.Outcome.MATCH);
+        assertThat(negotiated).containsExactly(SshProbe.CURVE25519);
     }
 
     @Test
