@@ -40,10 +40,9 @@ import org.apache.sshd.core.CoreModuleProperties;
 
 /**
  * Decides whether a workspace's sshd is ready: it must complete an SSH key exchange (RFC 4253
- * section 7-8, {@code curve25519-sha256} offered first: {@link #curve25519First}) proving possession
- * of the host key Hangar pinned. No login is attempted. A server
- * that answers with any other host key is rejected during the key exchange and reported as {@link
- * Outcome#MISMATCH}.
+ * section 7-8, {@code curve25519-sha256} offered first: {@link #curve25519First}) proving
+ * possession of the host key Hangar pinned. No login is attempted. A server that answers with any
+ * other host key is rejected during the key exchange and reported as {@link Outcome#MISMATCH}.
  *
  * <p>Host certificates (OpenSSH PROTOCOL.certkeys): the client offers the {@code *-cert-v01@openssh.com}
  * host key algorithms first, so an sshd with a {@code HostCertificate} presents it. MINA then checks
