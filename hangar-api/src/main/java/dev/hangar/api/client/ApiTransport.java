@@ -249,26 +249,18 @@ final class ApiTransport implements AutoCloseable {
     }
 
     /**
-     * Sends one request: over {@link UrlConnectionExchange} for its methods, else ({@code PATCH})
-     * over the {@link HttpClient}.
+     * Sends one request with the same headers on either client: over {@link UrlConnectionExchange}
+     * for its methods, else ({@code PATCH}) over the {@link HttpClient}.
      *
      * @param body the request body, empty for none
      * @param contentType the body's media type, "" for none
      */
     private HttpAnswer exchange(String method, String path, byte[] body, String contentType) {
-        if (!UrlConnectionExchange.METHODS.contains(method)) {
-            return HttpAnswer.of(exchange(
-                    method,
-                    path,
-                    body.length == 0
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body),
-                    contentType));
-        }
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Accept", "application/json, application/problem+json");
         if (!settings.token().isEmpty()) headers.put("Authorization", "Bearer " + settings.token());
         if (!contentType.isEmpty()) headers.put("Content-Type", contentType);
+        if (!UrlConnectionExchange.METHODS.contains(method)) return overHttpClient(method, path, body, headers);
         try {
             return UrlConnectionExchange.send(settings, method, path, headers, body);
         } catch (UrlConnectionExchange.Unreachable e) {
@@ -276,16 +268,15 @@ final class ApiTransport implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> exchange(
-            String method, String path, HttpRequest.BodyPublisher body, String contentType) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(settings.baseUrl() + path))
-                .timeout(settings.requestTimeout())
-                .header("Accept", "application/json, application/problem+json");
-        if (!settings.token().isEmpty()) b.header("Authorization", "Bearer " + settings.token());
-        if (!contentType.isEmpty()) b.header("Content-Type", contentType);
-        b.method(method, body);
+    private HttpAnswer overHttpClient(String method, String path, byte[] body, Map<String, String> headers) {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(settings.baseUrl() + path)).timeout(settings.requestTimeout());
+        headers.forEach(b::header);
+        b.method(
+                method,
+                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
-            return http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return HttpAnswer.of(http().send(b.build(), HttpResponse.BodyHandlers.ofByteArray()));
         } catch (IOException e) {
             throw TransportFailures.of(settings, e, settings.requestTimeout());
         } catch (InterruptedException e) {
