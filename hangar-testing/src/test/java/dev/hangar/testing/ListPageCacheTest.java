@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -75,14 +76,20 @@ class ListPageCacheTest {
             // once the reconciler is done writing, an unchanged listing is served from the cache
             awaitHit(http, admin);
 
-            // a write on a connection of the test's own (as another replica or an operator would)
+            // a write on a connection of the test's own (as another replica or an operator would): a
+            // column no reconciler pass derives from its observation, and the version moved as any
+            // writer's does, so a pass that read the row before cannot write it back. (Until
+            // 2026-12-06 this wrote `reason`, which every resync, 250 ms here, sets from the
+            // provider's observation: CI met a resync between the write and the list.)
+            Instant handWritten = Instant.ofEpochMilli(1_000_000_000_000L);
             try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
-                    PreparedStatement st = c.prepareStatement("UPDATE workspaces SET reason = ? WHERE name = ?")) {
-                st.setString(1, "written by hand");
+                    PreparedStatement st = c.prepareStatement(
+                            "UPDATE workspaces SET created_at_ms = ?, version = version + 1 WHERE name = ?")) {
+                st.setLong(1, handWritten.toEpochMilli());
                 st.setString(2, "cache-a");
                 assertThat(st.executeUpdate()).isEqualTo(1);
             }
-            assertThat(list(http, admin).get("cache-a").reason()).isEqualTo("written by hand");
+            assertThat(list(http, admin).get("cache-a").createdAt()).isEqualTo(handWritten);
 
             // delete: the desired state shows at once, the row goes when the reconciler is done (the
             // fake provider may finish before the next list: then the row is already gone, which is
