@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * with the server's own effective uid is served ({@code SO_PEERCRED}; the file's mode says the same),
  * and a passed descriptor must be a TCP stream socket.
  *
- * <p>The socket file is created mode 0600 (in the VM's 0700 directory); a stale file (a killed
- * server's) is replaced. {@link #close()} stops listening and deletes the file, so a guest
+ * <p>The socket file appears at its path with mode 0600 only (bound as {@code <name>.new}, then
+ * renamed; in the VM's 0700 directory); a stale file (a killed server's) is replaced. {@link #close()} stops listening and deletes the file, so a guest
  * connection afterwards fails at once; channels already open end with the session. One audit
  * record is produced when the forward ends, with the bytes of all its channels. Thread-safe.
  */
@@ -76,17 +77,28 @@ final class UsbipForward implements AutoCloseable {
             int port,
             ConnectionRecord opened,
             AuditContext context) {
+        // Bound under a name of its own, given its mode, then renamed over the path: the socket
+        // never shows at its path with the mode bind(2) gave it (the umask's), and a stale file
+        // (a killed server's; only this VM's slirp connects here) is replaced in the same step.
+        // Starts for one workspace are serialised by UsbipForwardHandler, so the name is free.
+        Path bound = socket.resolveSibling(socket.getFileName() + ".new");
         int listener;
         try {
-            Files.deleteIfExists(socket); // a killed server's; only this VM's slirp connects here
-            listener = UnixSockets.listen(socket);
+            Files.deleteIfExists(bound);
+            listener = UnixSockets.listen(bound);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
         }
         try {
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+            Files.move(bound, socket, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             UnixSockets.close(listener);
+            try {
+                Files.deleteIfExists(bound);
+            } catch (IOException ignored) {
+                // the message below names the first failure
+            }
             throw new UncheckedIOException("cannot listen on " + socket + ": " + e.getMessage(), e);
         }
         UsbipForward f = new UsbipForward(service, listener, socket, host, port, opened, context);
