@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * with the server's own effective uid is served ({@code SO_PEERCRED}; the file's mode says the same),
  * and a passed descriptor must be a TCP stream socket.
  *
- * <p>The socket file appears at its path with mode 0600 only (bound as {@code <name>.new}, then
- * renamed; in the VM's 0700 directory); a stale file (a killed server's) is replaced. {@link #close()} stops listening and deletes the file, so a guest
+ * <p>The socket file appears at its path with mode 0600 only (bound under a sibling name of the
+ * same length, {@code ~sbip.sock} for {@code usbip.sock}, then renamed; in the VM's 0700
+ * directory); a stale file (a killed server's) is replaced. {@link #close()} stops listening and deletes the file, so a guest
  * connection afterwards fails at once; channels already open end with the session. One audit
  * record is produced when the forward ends, with the bytes of all its channels. Thread-safe.
  */
@@ -80,8 +81,11 @@ final class UsbipForward implements AutoCloseable {
         // Bound under a name of its own, given its mode, then renamed over the path: the socket
         // never shows at its path with the mode bind(2) gave it (the umask's), and a stale file
         // (a killed server's; only this VM's slirp connects here) is replaced in the same step.
-        // Starts for one workspace are serialised by UsbipForwardHandler, so the name is free.
-        Path bound = socket.resolveSibling(socket.getFileName() + ".new");
+        // Starts for one workspace are serialised by UsbipForwardHandler, so the name is free. It is
+        // as long as the socket's own ("usbip.sock" -> "~sbip.sock"), so a path that fits sun_path
+        // (108 bytes, which the qemu provider checks for the socket's path) fits here too.
+        String name = socket.getFileName().toString();
+        Path bound = socket.resolveSibling((name.startsWith("~") ? "." : "~") + name.substring(1));
         int listener;
         try {
             Files.deleteIfExists(bound);
