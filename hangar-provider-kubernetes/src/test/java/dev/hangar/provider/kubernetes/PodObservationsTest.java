@@ -51,6 +51,100 @@ class PodObservationsTest {
     }
 
     @Test
+    void aDeletedPodWhoseContainersEndedIsStoppedWhileTheKubeletRemovesIt() {
+        Pod deleted = new PodBuilder(pod("Running"))
+                .editMetadata()
+                .withDeletionTimestamp("2026-12-06T07:26:06Z")
+                .endMetadata()
+                .build();
+        // Exited on SIGTERM, as kubectl describe shows a Terminating pod.
+        Pod exited = new PodBuilder(deleted)
+                .editStatus()
+                .addNewContainerStatus()
+                .withName("workspace")
+                .withNewState()
+                .withNewTerminated()
+                .withExitCode(0)
+                .withReason("Completed")
+                .endTerminated()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
+        assertThat(map(stopped, exited, claim("Bound")))
+                .isInstanceOf(Observation.Stopped.class)
+                .extracting(Observation::detail)
+                .asString()
+                .contains("have ended and the kubelet is removing it");
+        // What CI's kubelet 1.20 wrote for a container it could no longer find (round 15's failure).
+        Pod lost = new PodBuilder(deleted)
+                .editStatus()
+                .addNewContainerStatus()
+                .withName("workspace")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ContainerCreating")
+                .endWaiting()
+                .endState()
+                .withNewLastState()
+                .withNewTerminated()
+                .withExitCode(137)
+                .withReason("ContainerStatusUnknown")
+                .endTerminated()
+                .endLastState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
+        assertThat(map(stopped, lost, claim("Bound"))).isInstanceOf(Observation.Stopped.class);
+        // Still running, never started (the kubelet may be creating it), or not deleted yet: Stopping.
+        Pod stillRunning = new PodBuilder(deleted)
+                .editStatus()
+                .addNewContainerStatus()
+                .withName("workspace")
+                .withNewState()
+                .withNewRunning()
+                .endRunning()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
+        Pod neverStarted = new PodBuilder(deleted)
+                .editStatus()
+                .addNewContainerStatus()
+                .withName("workspace")
+                .withNewState()
+                .withNewWaiting()
+                .withReason("ContainerCreating")
+                .endWaiting()
+                .endState()
+                .endContainerStatus()
+                .endStatus()
+                .build();
+        Pod notDeleted = new PodBuilder(exited)
+                .editMetadata()
+                .withDeletionTimestamp(null)
+                .endMetadata()
+                .build();
+        Pod initRunning = new PodBuilder(exited)
+                .editStatus()
+                .addNewInitContainerStatus()
+                .withName("init")
+                .withNewState()
+                .withNewRunning()
+                .endRunning()
+                .endState()
+                .endInitContainerStatus()
+                .endStatus()
+                .build();
+        for (Pod p : List.of(deleted, stillRunning, neverStarted, notDeleted, initRunning))
+            assertThat(map(stopped, p, claim("Bound")))
+                    .as("%s", p.getStatus())
+                    .isInstanceOf(Observation.Stopping.class);
+        // A start while the old pod goes: Stopping until the StatefulSet controller replaces it.
+        assertThat(map(running, exited, claim("Bound"))).isInstanceOf(Observation.Stopping.class);
+    }
+
+    @Test
     void readyConditionMeansRunningAtTheSuppliedEndpoint() {
         Pod ready = new PodBuilder(pod("Running"))
                 .editStatus()

@@ -1,5 +1,6 @@
 package dev.hangar.testing.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -7,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.hangar.provider.kubernetes.WorkspaceManifests;
 import dev.hangar.testing.TestHttp;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * What the Kubernetes ITs ({@link KubernetesWorkspaceIT}, {@link InClusterIT}) do with a workspace on
- * the real cluster, one copy: wait for a phase through the API, and list the objects the provider made for it by label.
+ * the real cluster, one copy: wait for a phase through the API, check what a stop leaves, and list the objects the
+ * provider made for it by label.
  */
 final class ClusterWorkspaces {
     private ClusterWorkspaces() {}
@@ -52,6 +55,50 @@ final class ClusterWorkspaces {
     }
 
     /**
+     * Checks what a Stopped Pod workspace may still show in the cluster: no Pod of it, or Pods that
+     * are deleted ({@code metadata.deletionTimestamp}) with no container {@code running} (the kubelet
+     * still removing them; see the provider's {@code PodObservations}).
+     *
+     * @throws AssertionError when a Pod of the workspace is not deleted or still runs a container
+     */
+    static void assertNoPodRuns(KubernetesClient admin, String namespace, String id) {
+        for (Pod pod : pods(admin, namespace, id)) {
+            assertThat(pod.getMetadata().getDeletionTimestamp())
+                    .as(
+                            "deletion of pod %s of a Stopped workspace",
+                            pod.getMetadata().getName())
+                    .isNotNull();
+            assertThat(pod.getStatus().getContainerStatuses())
+                    .as(
+                            "containers of pod %s of a Stopped workspace",
+                            pod.getMetadata().getName())
+                    .noneMatch(c -> c.getState() != null && c.getState().getRunning() != null);
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} until no Pod of the workspace is listed. Removing a deleted pod
+     * whose containers ended is the kubelet's work (its status manager's 10-second batch on 1.20),
+     * so {@code timeout} is not a figure Hangar answers for.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException when one is still listed after {@code timeout}
+     */
+    static void awaitNoPod(KubernetesClient admin, String namespace, String id, Duration timeout) {
+        await().atMost(timeout)
+                .pollInterval(Duration.ofMillis(250))
+                .alias("the kubelet removes the pods of workspace " + id)
+                .until(() -> pods(admin, namespace, id).isEmpty());
+    }
+
+    private static List<Pod> pods(KubernetesClient admin, String namespace, String id) {
+        return admin.pods()
+                .inNamespace(namespace)
+                .withLabel(WorkspaceManifests.LABEL_WORKSPACE_ID, id)
+                .list()
+                .getItems();
+    }
+
+    /**
      * Every object of the kinds the provider makes (StatefulSet, Service, Secret, PersistentVolumeClaim),
      * its ControllerRevisions and its Pods in {@code namespace}, labelled with the workspace id.
      */
@@ -64,7 +111,7 @@ final class ClusterWorkspaces {
                 .withLabel(key, id)
                 .list()
                 .getItems());
-        all.addAll(admin.pods().inNamespace(namespace).withLabel(key, id).list().getItems());
+        all.addAll(pods(admin, namespace, id));
         all.addAll(admin.services()
                 .inNamespace(namespace)
                 .withLabel(key, id)

@@ -311,7 +311,8 @@ class InClusterIT {
         Map<String, Long> after = kinds(id);
         report("objects per kind after the failover: %s", after);
         assertThat(after).as("objects per kind after the failover").isEqualTo(ONE_OF_EACH);
-        assertThat(labelled(id)).noneMatch(o -> o.getKind().equals("Pod"));
+        ClusterWorkspaces.assertNoPodRuns(admin, WORKSPACES, id);
+        ClusterWorkspaces.awaitNoPod(admin, WORKSPACES, id, START_TIMEOUT);
         assertThat(admin.apps()
                         .statefulSets()
                         .inNamespace(WORKSPACES)

@@ -273,7 +273,8 @@ class KubernetesWorkspaceIT {
                                     .getMetadata()
                                     .getResourceVersion()));
 
-            // Stop = StatefulSet scaled to 0: no pod, the claim and its data kept.
+            // Stop = StatefulSet scaled to 0: no container runs (the pod may still be going); the claim and its data
+            // kept.
             long t1 = System.nanoTime();
             assertThat(http.post("/api/v1/workspaces/" + WORKSPACE + "/stop", token, "")
                             .statusCode())
@@ -281,18 +282,15 @@ class KubernetesWorkspaceIT {
             awaitPhase(http, token, "Stopped");
             report("stop -> Stopped %.1f s", seconds(t1));
             assertThat(statefulSet(names).getSpec().getReplicas()).isZero();
-            assertThat(admin.pods()
-                            .inNamespace(WORKSPACE_NAMESPACE)
-                            .withName(names.pod())
-                            .get())
-                    .isNull();
+            ClusterWorkspaces.assertNoPodRuns(admin, WORKSPACE_NAMESPACE, id);
             PersistentVolumeClaim claim = admin.persistentVolumeClaims()
                     .inNamespace(WORKSPACE_NAMESPACE)
                     .withName(names.homeClaim())
                     .get();
             assertThat(claim.getStatus().getPhase()).isEqualTo("Bound");
 
-            // Start: a new pod on the same claim; the file is read back through the gateway.
+            // Start: a new pod on the same claim, also when the old one is still being removed (the
+            // StatefulSet controller waits for it); the file is read back through the gateway.
             long t2 = System.nanoTime();
             assertThat(http.post("/api/v1/workspaces/" + WORKSPACE + "/start", token, "")
                             .statusCode())
