@@ -6,6 +6,10 @@ import dev.hangar.provider.spi.Observation;
 import dev.hangar.provider.spi.PowerState;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.provider.spi.WorkspaceSpec;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -52,72 +56,28 @@ class PodObservationsTest {
 
     @Test
     void aDeletedPodWhoseContainersEndedIsStoppedWhileTheKubeletRemovesIt() {
-        Pod deleted = new PodBuilder(pod("Running"))
-                .editMetadata()
-                .withDeletionTimestamp("2026-12-06T07:26:06Z")
-                .endMetadata()
+        ContainerState runs =
+                new ContainerStateBuilder().withNewRunning().endRunning().build();
+        ContainerState creating = new ContainerStateBuilder()
+                .withNewWaiting()
+                .withReason("ContainerCreating")
+                .endWaiting()
                 .build();
         // Exited on SIGTERM, as kubectl describe shows a Terminating pod.
-        Pod exited = new PodBuilder(deleted)
-                .editStatus()
-                .addNewContainerStatus()
-                .withName("workspace")
-                .withNewState()
-                .withNewTerminated()
-                .withExitCode(0)
-                .withReason("Completed")
-                .endTerminated()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build();
+        Pod exited = deleted(status("workspace", terminated("Completed", 0), null));
         assertThat(map(stopped, exited, claim("Bound")))
                 .isInstanceOf(Observation.Stopped.class)
                 .extracting(Observation::detail)
                 .asString()
                 .contains("have ended and the kubelet is removing it");
         // What CI's kubelet 1.20 wrote for a container it could no longer find (round 15's failure).
-        Pod lost = new PodBuilder(deleted)
-                .editStatus()
-                .addNewContainerStatus()
-                .withName("workspace")
-                .withNewState()
-                .withNewWaiting()
-                .withReason("ContainerCreating")
-                .endWaiting()
-                .endState()
-                .withNewLastState()
-                .withNewTerminated()
-                .withExitCode(137)
-                .withReason("ContainerStatusUnknown")
-                .endTerminated()
-                .endLastState()
-                .endContainerStatus()
-                .endStatus()
-                .build();
+        Pod lost = deleted(status("workspace", creating, terminated("ContainerStatusUnknown", 137)));
         assertThat(map(stopped, lost, claim("Bound"))).isInstanceOf(Observation.Stopped.class);
-        // Still running, never started (the kubelet may be creating it), or not deleted yet: Stopping.
-        Pod stillRunning = new PodBuilder(deleted)
+        // No status yet, still running, never started (the kubelet may be creating it), an init
+        // container running, or not deleted yet: Stopping.
+        Pod initRunning = new PodBuilder(exited)
                 .editStatus()
-                .addNewContainerStatus()
-                .withName("workspace")
-                .withNewState()
-                .withNewRunning()
-                .endRunning()
-                .endState()
-                .endContainerStatus()
-                .endStatus()
-                .build();
-        Pod neverStarted = new PodBuilder(deleted)
-                .editStatus()
-                .addNewContainerStatus()
-                .withName("workspace")
-                .withNewState()
-                .withNewWaiting()
-                .withReason("ContainerCreating")
-                .endWaiting()
-                .endState()
-                .endContainerStatus()
+                .addToInitContainerStatuses(status("init", runs, null))
                 .endStatus()
                 .build();
         Pod notDeleted = new PodBuilder(exited)
@@ -125,23 +85,46 @@ class PodObservationsTest {
                 .withDeletionTimestamp(null)
                 .endMetadata()
                 .build();
-        Pod initRunning = new PodBuilder(exited)
-                .editStatus()
-                .addNewInitContainerStatus()
-                .withName("init")
-                .withNewState()
-                .withNewRunning()
-                .endRunning()
-                .endState()
-                .endInitContainerStatus()
-                .endStatus()
-                .build();
-        for (Pod p : List.of(deleted, stillRunning, neverStarted, notDeleted, initRunning))
+        for (Pod p : List.of(
+                deleted(),
+                deleted(status("workspace", runs, null)),
+                deleted(status("workspace", creating, null)),
+                initRunning,
+                notDeleted))
             assertThat(map(stopped, p, claim("Bound")))
                     .as("%s", p.getStatus())
                     .isInstanceOf(Observation.Stopping.class);
         // A start while the old pod goes: Stopping until the StatefulSet controller replaces it.
         assertThat(map(running, exited, claim("Bound"))).isInstanceOf(Observation.Stopping.class);
+    }
+
+    /** @return a Running pod with {@code metadata.deletionTimestamp} set and these container statuses */
+    private Pod deleted(ContainerStatus... statuses) {
+        return new PodBuilder(pod("Running"))
+                .editMetadata()
+                .withDeletionTimestamp("2026-12-06T07:26:06Z")
+                .endMetadata()
+                .editStatus()
+                .withContainerStatuses(statuses)
+                .endStatus()
+                .build();
+    }
+
+    private static ContainerStatus status(String name, ContainerState state, ContainerState last) {
+        return new ContainerStatusBuilder()
+                .withName(name)
+                .withState(state)
+                .withLastState(last)
+                .build();
+    }
+
+    private static ContainerState terminated(String reason, int exitCode) {
+        return new ContainerStateBuilder()
+                .withNewTerminated()
+                .withReason(reason)
+                .withExitCode(exitCode)
+                .endTerminated()
+                .build();
     }
 
     @Test
