@@ -72,7 +72,7 @@ class GatewayActivityTest {
                     .key("ann", PublicKeyEntry.toString(key.getPublic()))
                     .workspace("dev", new WorkspaceTarget.Reachable("id-dev", "ann", "127.0.0.1", echo.getLocalPort()));
             try (SshGateway gateway = SshGateway.start(
-                            new GatewayConfig("127.0.0.1", 0, tmp.resolve("state"), Duration.ofSeconds(5)),
+                            LoopbackGateway.config(tmp.resolve("state")),
                             directory,
                             new RecordingAudit(),
                             (id, bytes) -> reports.add(new Report(id, bytes)),

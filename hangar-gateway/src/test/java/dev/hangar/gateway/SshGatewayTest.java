@@ -3,9 +3,6 @@ package dev.hangar.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.hangar.cli.sshconfig.GatewayHost;
-import dev.hangar.cli.sshconfig.SshConfigInput;
-import dev.hangar.cli.sshconfig.SshConfigWriter;
 import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.testfixtures.OpenSshd;
 import java.io.BufferedReader;
@@ -76,41 +73,24 @@ class SshGatewayTest {
                 .workspace("gone", new WorkspaceTarget.Reachable("id-gone", me, "127.0.0.1", closedPort()))
                 .workspace("moved", new WorkspaceTarget.Reachable("id-moved", me, "127.0.0.1", impostor.port()))
                 .workspace("bobs", new WorkspaceTarget.Reachable("id-bobs", "bob", "127.0.0.1", workspace.port()));
-        gateway = SshGateway.start(
-                new GatewayConfig("127.0.0.1", 0, tmp.resolve("gateway-state"), Duration.ofSeconds(5)),
-                directory,
-                audit);
+        gateway = LoopbackGateway.start(tmp.resolve("gateway-state"), directory, audit);
 
-        GatewayHost gw = new GatewayHost("127.0.0.1", gateway.port(), gateway.hostKeyLine());
         // "moved" is pinned to the real workspace's key but its endpoint now answers with another key
         List<WorkspaceHostKey> mine = List.of(
                 new WorkspaceHostKey("dev", workspace.hostKeyLine()),
                 new WorkspaceHostKey("moved", workspace.hostKeyLine()),
                 new WorkspaceHostKey("nope", workspace.hostKeyLine()),
                 new WorkspaceHostKey("idle", workspace.hostKeyLine()));
-        meConfig = userConfig("home-me", new SshConfigInput(gw, me, meKey.privateKey(), mine));
-        bobConfig = userConfig(
-                "home-bob",
-                new SshConfigInput(
-                        gw,
-                        "bob",
-                        bobKey.privateKey(),
-                        List.of(new WorkspaceHostKey("dev." + me, workspace.hostKeyLine()))));
-        carolConfig = userConfig(
-                "home-carol",
-                new SshConfigInput(
-                        gw,
-                        "carol",
-                        carolKey.privateKey(),
-                        List.of(new WorkspaceHostKey("dev." + me, workspace.hostKeyLine()))));
-        malloryConfig = userConfig("home-mallory", new SshConfigInput(gw, me, malloryKey.privateKey(), mine));
+        List<WorkspaceHostKey> mesDev = List.of(new WorkspaceHostKey("dev." + me, workspace.hostKeyLine()));
+        meConfig = userConfig("home-me", me, meKey, mine);
+        bobConfig = userConfig("home-bob", "bob", bobKey, mesDev);
+        carolConfig = userConfig("home-carol", "carol", carolKey, mesDev);
+        malloryConfig = userConfig("home-mallory", me, malloryKey, mine);
     }
 
     /** @return the ~/.ssh/config that config-ssh produced in a fresh home (it Includes ~/.ssh/hangar/config) */
-    private Path userConfig(String home, SshConfigInput input) {
-        SshConfigWriter writer = new SshConfigWriter(tmp.resolve(home));
-        writer.apply(input);
-        return writer.userConfig();
+    private Path userConfig(String home, String user, KeyPairFiles key, List<WorkspaceHostKey> workspaceKeys) {
+        return LoopbackGateway.userConfig(gateway, tmp.resolve(home), user, key.privateKey(), workspaceKeys);
     }
 
     /** @return a loopback port nothing listens on (just released) */
@@ -304,19 +284,19 @@ class SshGatewayTest {
     void theGatewayPresentsTheSameHostKeyAfterARestart() {
         Path state = tmp.resolve("restart-state");
         String first;
-        try (SshGateway g = SshGateway.start(
-                new GatewayConfig("127.0.0.1", 0, state, Duration.ofSeconds(5)), directory, new RecordingAudit())) {
+        try (SshGateway g = LoopbackGateway.start(state, directory, new RecordingAudit())) {
             first = g.hostKeyLine();
         }
-        try (SshGateway g = SshGateway.start(
-                new GatewayConfig("127.0.0.1", 0, state, Duration.ofSeconds(5)), directory, new RecordingAudit())) {
+        try (SshGateway g = LoopbackGateway.start(state, directory, new RecordingAudit())) {
             assertThat(g.hostKeyLine()).isEqualTo(first).startsWith("ssh-ed25519 ");
             // and ssh verifies it against a known_hosts entry written from hostKeyLine()
-            GatewayHost gw = new GatewayHost("127.0.0.1", g.port(), g.hostKeyLine());
-            SshConfigWriter writer = new SshConfigWriter(tmp.resolve("home-restart"));
-            writer.apply(new SshConfigInput(
-                    gw, me, tmp.resolve("me"), List.of(new WorkspaceHostKey("dev", workspace.hostKeyLine()))));
-            Proc.Result r = Proc.run(T, ssh(writer.userConfig(), "hangar-gateway", "true"));
+            Path config = LoopbackGateway.userConfig(
+                    g,
+                    tmp.resolve("home-restart"),
+                    me,
+                    tmp.resolve("me"),
+                    List.of(new WorkspaceHostKey("dev", workspace.hostKeyLine())));
+            Proc.Result r = Proc.run(T, ssh(config, "hangar-gateway", "true"));
             // host key accepted (no verification error); the session itself is refused by design
             assertThat(r.stderr())
                     .doesNotContain("Host key verification failed")

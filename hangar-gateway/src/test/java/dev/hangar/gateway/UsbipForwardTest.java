@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.hangar.cli.sshconfig.GatewayHost;
-import dev.hangar.cli.sshconfig.SshConfigInput;
-import dev.hangar.cli.sshconfig.SshConfigWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -73,13 +69,9 @@ class UsbipForwardTest {
                 .usbipSocket("id-dev", devSocket)
                 .workspace("pod", new WorkspaceTarget.Reachable("id-pod", me, "127.0.0.1", 22))
                 .workspace("idle", new WorkspaceTarget.Unreachable("id-idle", me, "Stopped"));
-        gateway = SshGateway.start(
-                new GatewayConfig("127.0.0.1", 0, tmp.resolve("gateway-state"), Duration.ofSeconds(5)),
-                directory,
-                audit);
-        GatewayHost gw = new GatewayHost("127.0.0.1", gateway.port(), gateway.hostKeyLine());
-        meConfig = userConfig("home-me", new SshConfigInput(gw, me, meKey.privateKey(), List.of()));
-        bobConfig = userConfig("home-bob", new SshConfigInput(gw, "bob", bobKey.privateKey(), List.of()));
+        gateway = LoopbackGateway.start(tmp.resolve("gateway-state"), directory, audit);
+        meConfig = LoopbackGateway.userConfig(gateway, tmp.resolve("home-me"), me, meKey.privateKey(), List.of());
+        bobConfig = LoopbackGateway.userConfig(gateway, tmp.resolve("home-bob"), "bob", bobKey.privateKey(), List.of());
         usbipd = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::serveEcho);
     }
@@ -90,28 +82,8 @@ class UsbipForwardTest {
         if (usbipd != null) usbipd.close();
     }
 
-    private Path userConfig(String home, SshConfigInput input) {
-        SshConfigWriter writer = new SshConfigWriter(tmp.resolve(home));
-        writer.apply(input);
-        return writer.userConfig();
-    }
-
     private List<String> forward(Path config, String bind) {
-        List<String> cmd = new ArrayList<>(List.of(
-                "ssh",
-                "-F",
-                config.toString(),
-                "-o",
-                "BatchMode=yes",
-                "-o",
-                "ConnectTimeout=20",
-                "-N",
-                "-o",
-                "ExitOnForwardFailure=yes",
-                "-R",
-                bind + ":127.0.0.1:" + usbipd.getLocalPort(),
-                "hangar-gateway"));
-        return cmd;
+        return LoopbackGateway.usbipForward(config, bind, usbipd.getLocalPort());
     }
 
     private Process startForward(Path config, String bind) throws IOException {

@@ -6,8 +6,8 @@ import dev.hangar.cli.sshconfig.GatewayHost;
 import dev.hangar.cli.sshconfig.SshConfigInput;
 import dev.hangar.cli.sshconfig.SshConfigWriter;
 import dev.hangar.cli.sshconfig.WorkspaceHostKey;
-import dev.hangar.gateway.GatewayConfig;
 import dev.hangar.gateway.KeyPairFiles;
+import dev.hangar.gateway.LoopbackGateway;
 import dev.hangar.gateway.MapDirectory;
 import dev.hangar.gateway.Proc;
 import dev.hangar.gateway.RecordingAudit;
@@ -68,8 +68,8 @@ class GatewayBench {
         KeyPairFiles key = KeyPairFiles.generate(tmp, "me");
         try (OpenSshd ws = OpenSshd.start(tmp.resolve("ws"), List.of(key.publicLine()));
                 OpenSshd jump = OpenSshd.start(tmp.resolve("jump"), List.of(key.publicLine()));
-                SshGateway gw = SshGateway.start(
-                        new GatewayConfig("127.0.0.1", 0, tmp.resolve("gw"), Duration.ofSeconds(5)),
+                SshGateway gw = LoopbackGateway.start(
+                        tmp.resolve("gw"),
                         new MapDirectory()
                                 .key(me, key.publicLine())
                                 .workspace("dev", new WorkspaceTarget.Reachable("id-dev", me, "127.0.0.1", ws.port())),

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.hangar.cli.sshconfig.GatewayHost;
-import dev.hangar.cli.sshconfig.SshConfigInput;
-import dev.hangar.cli.sshconfig.SshConfigWriter;
-import dev.hangar.gateway.GatewayConfig;
 import dev.hangar.gateway.KeyPairFiles;
+import dev.hangar.gateway.LoopbackGateway;
 import dev.hangar.gateway.MapDirectory;
 import dev.hangar.gateway.RecordingAudit;
 import dev.hangar.gateway.SshGateway;
@@ -71,29 +68,17 @@ class UsbipForwardBench {
         Files.setPosixFilePermissions(vm, PosixFilePermissions.fromString("rwx------"));
         Path socket = vm.resolve("usbip.sock");
         try (ServerSocket usbipd = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-                SshGateway gw = SshGateway.start(
-                        new GatewayConfig("127.0.0.1", 0, tmp.resolve("gw"), Duration.ofSeconds(5)),
+                SshGateway gw = LoopbackGateway.start(
+                        tmp.resolve("gw"),
                         new MapDirectory()
                                 .key(me, key.publicLine())
                                 .workspace("dev", new WorkspaceTarget.Reachable("id-dev", me, "127.0.0.1", 22))
                                 .usbipSocket("id-dev", socket),
                         new RecordingAudit())) {
             Thread.ofPlatform().daemon().start(() -> serveUsbipd(usbipd));
-            SshConfigWriter writer = new SshConfigWriter(tmp.resolve("home"));
-            writer.apply(new SshConfigInput(
-                    new GatewayHost("127.0.0.1", gw.port(), gw.hostKeyLine()), me, key.privateKey(), List.of()));
+            Path config = LoopbackGateway.userConfig(gw, tmp.resolve("home"), me, key.privateKey(), List.of());
             ProcessBuilder pb = new ProcessBuilder(
-                            "ssh",
-                            "-F",
-                            writer.userConfig().toString(),
-                            "-o",
-                            "BatchMode=yes",
-                            "-N",
-                            "-o",
-                            "ExitOnForwardFailure=yes",
-                            "-R",
-                            "dev.usbip:3240:127.0.0.1:" + usbipd.getLocalPort(),
-                            "hangar-gateway")
+                            LoopbackGateway.usbipForward(config, "dev.usbip:3240", usbipd.getLocalPort()))
                     .redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("ssh.log").toFile());
             pb.environment().remove("SSH_AUTH_SOCK");
