@@ -26,12 +26,12 @@ import java.util.function.Supplier;
  *   <li>{@code metadata.deletionTimestamp} on the StatefulSet or pod: {@link Observation.Stopping}.
  *   <li>{@code spec.replicas == 0}: {@link Observation.Stopping} while the pod exists and a
  *       process of it may run, then {@link Observation.Stopped}. {@link Observation.Stopped} already
- *       while the deleted pod ({@code metadata.deletionTimestamp} set) is still listed but the kubelet
- *       reports every container of it ended ({@link #exited}): what is left is the kubelet's
- *       clean-up (volumes unmounted, cgroup removed), which on Kubernetes 1.20 waits for its status
- *       manager's 10-second batch and took from 8 to over 28 s in our cluster tests. The StatefulSet controller
- *       creates the next pod of the ordinal only once this one is gone, so a start right away cannot
- *       run two pods on the home claim.
+ *       while the deleted pod ({@code metadata.deletionTimestamp} set) is still listed but the
+ *       kubelet reports every container of it ended ({@link #exited}): what is left is the
+ *       kubelet's clean-up (volumes unmounted, cgroup removed), which on Kubernetes 1.20 waits for
+ *       its status manager's 10-second batch and took from 8 to over 28 s in our cluster tests.
+ *       The StatefulSet controller creates the next pod of the ordinal only once this one is gone,
+ *       so a start right away cannot run two pods on the home claim.
  *   <li>{@code status.containerStatuses[].state.waiting.reason} in {@link #FAILING_REASONS} (such as
  *       {@code ImagePullBackOff}, {@code ErrImagePull}, {@code CrashLoopBackOff}): {@link
  *       Observation.Failed} with the reason and the kubelet's message.
@@ -176,9 +176,8 @@ final class PodObservations {
         if (pod.getMetadata().getDeletionTimestamp() == null || pod.getStatus() == null) return false;
         String phase = pod.getStatus().getPhase();
         if ("Succeeded".equals(phase) || "Failed".equals(phase)) return true;
-        List<ContainerStatus> statuses = containerStatuses(pod);
-        if (pod.getStatus().getContainerStatuses().isEmpty()) return false;
-        for (ContainerStatus status : statuses) {
+        if (pod.getStatus().getContainerStatuses().isEmpty()) return false; // no report from the kubelet yet
+        for (ContainerStatus status : containerStatuses(pod)) {
             boolean running = status.getState() != null && status.getState().getRunning() != null;
             boolean ended = (status.getState() != null && status.getState().getTerminated() != null)
                     || (status.getLastState() != null && status.getLastState().getTerminated() != null);

@@ -273,8 +273,8 @@ class KubernetesWorkspaceIT {
                                     .getMetadata()
                                     .getResourceVersion()));
 
-            // Stop = StatefulSet scaled to 0: no container runs (the pod may still be going); the claim and its data
-            // kept.
+            // Stop = StatefulSet scaled to 0: no container runs (the pod may still be going); the claim
+            // and its data kept.
             long t1 = System.nanoTime();
             assertThat(http.post("/api/v1/workspaces/" + WORKSPACE + "/stop", token, "")
                             .statusCode())
