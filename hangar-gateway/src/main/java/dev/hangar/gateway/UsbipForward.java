@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The socket file appears at its path with mode 0600 only (bound under a sibling name of the
  * same length, {@code ~sbip.sock} for {@code usbip.sock}, then renamed; in the VM's 0700
- * directory); a stale file (a killed server's) is replaced. {@link #close()} stops listening and deletes the file, so a guest
- * connection afterwards fails at once; channels already open end with the session. One audit
- * record is produced when the forward ends, with the bytes of all its channels. Thread-safe.
+ * directory); a stale file (a killed server's) is replaced. {@link #close()} stops listening and
+ * deletes the file, so a guest connection afterwards fails at once; channels already open end with
+ * the session. One audit record is produced when the forward ends, with the bytes of all its
+ * channels. Thread-safe.
  */
 final class UsbipForward implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsbipForward.class);
