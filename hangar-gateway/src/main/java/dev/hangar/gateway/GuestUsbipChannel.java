@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * into the guest socket on MINA's I/O thread (a local socket takes it at once) and releases the
  * window; guest to PC, one platform thread reads the socket and hands each read to a {@link
  * ChannelAsyncOutputStream}, reading on at once and waiting for a write's completion only before
- * the next write (at most one write in flight). EOF is forwarded each way;
+ * the next write (at most one write in flight). That thread runs the completions of its own writes
+ * ({@link GatewayTransport#runCompletionsHere}), so a write that the socket took at once wakes no
+ * other thread. EOF is forwarded each way;
  * the channel closes when both directions ended or either failed, and closing it closes the socket.
  */
 final class GuestUsbipChannel extends AbstractClientChannel {
@@ -104,7 +106,7 @@ final class GuestUsbipChannel extends AbstractClientChannel {
         Thread.ofPlatform()
                 .daemon()
                 .name("hangar-usbip-guest-" + getChannelId())
-                .start(this::pumpFromGuest);
+                .start(() -> GatewayTransport.runCompletionsHere(this::pumpFromGuest));
     }
 
     private void pumpFromGuest() {
@@ -119,8 +121,9 @@ final class GuestUsbipChannel extends AbstractClientChannel {
                 int n = guest.read(buf);
                 if (n < 0) break;
                 byte[] copy = buf.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
-                // The next read does not wait for the last write's completion (signalled from
-                // another thread); only the next write does, since the stream takes one at a time.
+                // The next read does not wait for the last write's completion (signalled later
+                // when the socket did not take it at once); only the next write does, since the
+                // stream takes one at a time.
                 // So at most one write and one read buffer are held here.
                 if (previous != null) previous.verify(Long.MAX_VALUE);
                 previous = toPc.writeBuffer(new ByteArrayBuffer(copy));

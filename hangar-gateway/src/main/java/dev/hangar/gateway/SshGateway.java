@@ -156,6 +156,8 @@ public final class SshGateway implements AutoCloseable {
         // the client's delayed ACK (40 ms on Linux), which request/response protocols carried
         // through the gateway (USB/IP: three round trips per disk read) pay again and again.
         CoreModuleProperties.TCP_NODELAY.set(sshd, true);
+        // MINA's transport, except that the USB/IP guest readers run their own write completions.
+        sshd.setIoServiceFactoryFactory(new GatewayTransport());
         sshd.addSessionListener(authenticator);
         try {
             sshd.start();
