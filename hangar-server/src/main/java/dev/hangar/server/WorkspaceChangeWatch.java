@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * writes in this process, another replica's and hand-made SQL all move it; no in-process hook could
  * see the other two. Cost: one small read ({@code SELECT SUM(value) FROM workspaces_generation})
  * per interval while anyone waits, however many wait; a waiter learns of a write at most one
- * interval (plus a read) after its commit.
+ * interval (plus a read) after its commit. A read wakes the waiters only when the generation moved
+ * since the previous read, or when a waiter came since then (its first read decides, as its {@code
+ * seen} may be older than the last value): a hundred idle dashboards are not all woken every interval.
  *
  * <p>Thread-safe.
  */
@@ -34,6 +36,8 @@ final class WorkspaceChangeWatch {
     private boolean ticking;
     private long reads; // generation reads so far, so a waiter ignores values read before it came
     private long latest;
+    private int newcomers; // waiters that came since the last read
+    private long wakeups;
 
     /**
      * @param generation the store's workspace write generation (one small read; it may throw when the
@@ -61,6 +65,7 @@ final class WorkspaceChangeWatch {
         try {
             long since = reads;
             waiters++;
+            newcomers++;
             try {
                 while (reads == since || latest == seen) {
                     if (nanos <= 0) return false;
@@ -73,13 +78,31 @@ final class WorkspaceChangeWatch {
                 return true;
             } finally {
                 waiters--;
+                if (reads == since) newcomers--; // left before any read: that read need not wake anyone
             }
         } finally {
             lock.unlock();
         }
     }
 
-    /** The reader: reads, wakes the waiters, sleeps an interval; ends when nobody waits. */
+    /** For tests: generation reads so far, reads that woke the waiters, whether the reader runs. */
+    Stats stats() {
+        lock.lock();
+        try {
+            return new Stats(reads, wakeups, ticking);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * @param reads successful reads of the generation since this watch was made
+     * @param wakeups reads that woke the waiters
+     * @param reading whether the reader thread runs
+     */
+    record Stats(long reads, long wakeups, boolean reading) {}
+
+    /** The reader: reads, wakes the waiters if needed, sleeps an interval; ends when nobody waits. */
     private void tick() {
         while (true) {
             boolean ok = false;
@@ -94,9 +117,14 @@ final class WorkspaceChangeWatch {
             lock.lock();
             try {
                 if (ok) {
+                    boolean moved = g != latest;
                     latest = g;
                     reads++;
-                    read.signalAll();
+                    if (moved || newcomers > 0) {
+                        newcomers = 0;
+                        wakeups++;
+                        read.signalAll();
+                    }
                 }
                 if (waiters == 0) {
                     ticking = false;
