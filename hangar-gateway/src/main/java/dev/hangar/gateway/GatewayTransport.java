@@ -44,9 +44,10 @@ final class GatewayTransport extends Nio2ServiceFactoryFactory {
     }
 
     /**
-     * Runs {@code task} in this thread with the gateway's I/O completions it causes run here too.
-     * For a thread that only writes to sessions between blocking reads of its own (a completion is
-     * short and never blocks: it completes a future and may start the next queued write).
+     * Runs {@code task} in this thread with the gateway's I/O completions it causes run here too
+     * (those the JDK would hand to the pool; one level deep: what such a completion hands on goes to
+     * the pool). For a thread that only writes to sessions between blocking reads of its own (a
+     * completion is short and never blocks: it completes a future and may start the next queued write).
      */
     static void runCompletionsHere(Runnable task) {
         ScopedValue.where(RUN_HERE, Boolean.TRUE).run(task);
@@ -67,7 +68,11 @@ final class GatewayTransport extends Nio2ServiceFactoryFactory {
 
         @Override
         public void execute(Runnable command) {
-            if (RUN_HERE.isBound()) command.run();
+            // One level only: a completion that starts a write that completes at once is invoked
+            // directly by the JDK, at most 16 deep (sun.nio.ch.maxCompletionHandlersOnStack), then
+            // handed here; a backlog of queued writes must not grow this thread's stack without end.
+            if (RUN_HERE.orElse(Boolean.FALSE))
+                ScopedValue.where(RUN_HERE, Boolean.FALSE).run(command);
             else super.execute(command);
         }
     }

@@ -59,6 +59,29 @@ class GatewayTransportTest {
         }
     }
 
+    @Test
+    void onlyTheFirstLevelRunsHereWhatThatTaskHandsOnGoesToThePool() throws Exception {
+        AbstractIoServiceFactory factory =
+                (AbstractIoServiceFactory) new GatewayTransport().create(SshServer.setUpDefaultServer());
+        try {
+            ExecutorService executor = factory.getExecutorService();
+            CompletableFuture<String> first = new CompletableFuture<>();
+            CompletableFuture<String> nested = new CompletableFuture<>();
+            Thread.ofPlatform()
+                    .name("reader")
+                    .start(() -> GatewayTransport.runCompletionsHere(() -> executor.execute(() -> {
+                        first.complete(Thread.currentThread().getName());
+                        executor.execute(
+                                () -> nested.complete(Thread.currentThread().getName()));
+                    })))
+                    .join();
+            assertThat(first.getNow("not run in the calling thread")).isEqualTo("reader");
+            assertThat(nested.get(10, TimeUnit.SECONDS)).contains("-nio2");
+        } finally {
+            factory.close(true);
+        }
+    }
+
     private static void writeOne(AsynchronousSocketChannel channel, CompletableFuture<String> completedIn) {
         channel.write(ByteBuffer.wrap(new byte[] {1}), null, new CompletionHandler<Integer, Void>() {
             @Override
