@@ -26,7 +26,8 @@ import org.apache.sshd.common.util.threads.SshdThreadFactory;
  * message, and a message that arrives in two pieces waited for it before its second write. Run here,
  * the completion (finishing the write future, starting a queued write) costs no wake-up; the JDK also
  * binds the reader thread to the group then, so later completions it starts are invoked directly.
- * {@code UsbipForwardBench}: the gateway's CPU per message 66-70 us instead of 80-92 us.
+ * {@code UsbipForwardBench}: the gateway's CPU per message 63-71 us instead of 79-92 us
+ * (bench/usb/README.md, round 17).
  *
  * <p>Everything else runs where MINA runs it. Completions from the group's own poller still go to
  * the pool: running them on the poller would make every handler, including the ones that read the
