@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -38,22 +39,65 @@ public final class HostCommands {
     }
 
     /**
+     * A finished command with its streams apart.
+     *
+     * @param exitCode its exit status
+     * @param stdout its standard output, UTF-8
+     * @param stderr its standard error, UTF-8
+     */
+    public record Output(int exitCode, String stdout, String stderr) {}
+
+    /**
      * Runs {@code command} to completion (at most 30 s).
      *
      * @throws IOException when it cannot start or does not finish within 30 s (then it is killed)
      */
     public static Result run(List<String> command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().put("PATH", PATH);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish within 30 s");
+        Output o = run(command, Duration.ofSeconds(30), true);
+        return new Result(o.exitCode(), o.stdout());
+    }
+
+    /**
+     * Runs {@code command} to completion (at most {@code timeout}), stdout and stderr apart.
+     *
+     * @throws IOException when it cannot start or does not finish in time (then it and its
+     *     descendants are killed)
+     */
+    public static Output runSeparately(List<String> command, Duration timeout)
+            throws IOException, InterruptedException {
+        return run(command, timeout, false);
+    }
+
+    // The streams go to files, not pipes: a child that leaves a process behind holding its stdout or
+    // stderr (ssh's ProxyJump helper does when SIGHUP is ignored, e.g. under nohup) would keep a pipe
+    // open, and reading it to EOF would block past the command's own exit and past any timeout.
+    private static Output run(List<String> command, Duration timeout, boolean merged)
+            throws IOException, InterruptedException {
+        Path out = Files.createTempFile("hangar-cmd-", ".out");
+        Path err = Files.createTempFile("hangar-cmd-", ".err");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile());
+            if (merged) pb.redirectErrorStream(true);
+            else pb.redirectError(err.toFile());
+            pb.environment().put("PATH", PATH);
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly().waitFor();
+                throw new IOException(String.join(" ", command) + " did not finish within " + timeout.toSeconds()
+                        + " s; its output so far:\n" + Files.readString(out, StandardCharsets.UTF_8)
+                        + Files.readString(err, StandardCharsets.UTF_8));
+            }
+            return new Output(
+                    p.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
         }
-        return new Result(p.exitValue(), out);
     }
 
     /** @return the first executable named {@code name} on the PATH or in the sbin/bin directories */

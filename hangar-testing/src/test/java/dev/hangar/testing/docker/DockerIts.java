@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -148,7 +147,8 @@ public final class DockerIts {
      * @return stdout's lines, each stripped
      */
     static List<String> ssh(Path sshConfig, String workspace, String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(
+        HostCommands.Output o = HostCommands.runSeparately(
+                List.of(
                         "ssh",
                         "-F",
                         sshConfig.toString(),
@@ -157,14 +157,10 @@ public final class DockerIts {
                         "-o",
                         "ConnectTimeout=30",
                         workspace + ".hangar",
-                        command)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("ssh; stderr: %s", err).isZero();
-        return out.strip().lines().map(String::strip).toList();
+                        command),
+                Duration.ofSeconds(90));
+        assertThat(o.exitCode()).as("ssh; stderr: %s", o.stderr()).isZero();
+        return o.stdout().strip().lines().map(String::strip).toList();
     }
 
     /**
