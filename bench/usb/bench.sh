@@ -26,7 +26,15 @@
 # read the whole device with `dd iflag=direct bs=1M` (throughput), then READS random 4 KiB O_DIRECT
 # reads timed one by one (median and p99 latency), detach. Prints the medians over rounds, the ratios
 # to direct, and the load average. Reported, not asserted.
-# Env: SIZE_MIB (32), READS (400), ROUNDS (3), ACCEL (tcg), HANGAR_LAUNCHER (bin/hangar of this checkout;
+#
+# Then the paired rounds (PAIRED_ROUNDS, default 4): the pc has a second, identical disk (its own
+# busid), so one disk is attached direct and the other through `hangar usb attach` at the same time,
+# and the workspace times PAIRED_READS (default 500) random 4 KiB reads on each, alternating disk by
+# disk (which disk reads first alternates too). Both paths see the same moment of the machine; the
+# sequential rounds measure the paths minutes apart. The disks swap paths from one paired round to the
+# next, so a difference between the two disks cancels out. Prints each path's median and p99 over
+# all paired reads, the ratio, and the ratio per paired round.
+# Env: SIZE_MIB (32), READS (400), ROUNDS (3), PAIRED_ROUNDS (4), PAIRED_READS (500), ACCEL (tcg), HANGAR_LAUNCHER (bin/hangar of this checkout;
 # another build's for a before/after pair: a copy of bin/hangar beside that build's hangar-dist/target/lib); HOLD=1 keeps the VMs and the server after the
 # figures until $work/env (it holds the variables) is removed, for a look by hand.
 set -euo pipefail
@@ -37,6 +45,8 @@ ROOT=$(cd "$here/../.." && pwd)
 img=${1:-$("$ROOT/tools/test-image/build.sh" | tail -1)}
 size_mib=${SIZE_MIB:-32}
 reads=${READS:-400}
+paired_rounds=${PAIRED_ROUNDS:-4}
+paired_reads=${PAIRED_READS:-500}
 rounds=${ROUNDS:-3}
 accel=${ACCEL:-tcg}
 launcher=${HANGAR_LAUNCHER:-$ROOT/bin/hangar}
@@ -88,6 +98,7 @@ echo "[127.0.0.1]:$pc_ssh $(cut -d' ' -f1,2 "$work/pc-host.pub")" >"$work/known_
 log "writing the ${size_mib} MiB device image"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/usb.raw"
 want_sha=$(sha256sum "$work/usb.raw" | cut -d' ' -f1)
+cp "$work/usb.raw" "$work/usb2.raw" # the paired rounds' second disk, same bytes
 
 # The pc: a NoCloud seed with user bench, the pinned host key, and usbip-host loaded.
 d="$work/pc-seed"
@@ -146,7 +157,8 @@ qemu-system-x86_64 -name bench-pc -machine q35 -accel "$accel" -smp 1 -m 1024M \
     -netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$pc_ssh-:22,hostfwd=tcp:127.0.0.1:$pc_usbip-:3240" \
     -device virtio-net-pci,netdev=n0 -device virtio-rng-pci -serial file:"$work/pc-serial.log" \
     -device qemu-xhci,id=xhci -drive if=none,id=usbdisk,format=raw,file="$work/usb.raw" \
-    -device usb-storage,bus=xhci.0,drive=usbdisk
+    -device usb-storage,bus=xhci.0,drive=usbdisk \
+    -drive if=none,id=usbdisk2,format=raw,file="$work/usb2.raw" -device usb-storage,bus=xhci.0,drive=usbdisk2
 hangar create ws --template usbbench --wait --timeout 25m >/dev/null
 json=$(hangar show ws -o json)
 field() { sed -n "s/^ *\"$1\" *: *\"\([^\"]*\)\".*/\1/p" <<<"$json" | head -n 1; }
@@ -173,10 +185,11 @@ wait_module pc usbip_host
 wait_module ws vhci_hcd
 log "both VMs up after $((SECONDS - t0)) s"
 
-busid=$(on pc 'sudo usbip list -l' | sed -nE 's/^ - busid ([0-9.-]+) \(46f4:0001\).*/\1/p' | head -1)
-[[ -n "$busid" ]] || { echo "no 46f4:0001 device in the pc VM:" >&2; on pc 'sudo usbip list -l' >&2; exit 1; }
-on pc "sudo usbipd -D && sudo usbip bind -b $busid" >/dev/null
-log "pc exports busid $busid on 127.0.0.1:$pc_usbip"
+busids=$(on pc 'sudo usbip list -l' | sed -nE 's/^ - busid ([0-9.-]+) \(46f4:0001\).*/\1/p')
+busid=$(head -1 <<<"$busids"); busid2=$(sed -n 2p <<<"$busids")
+[[ -n "$busid" && -n "$busid2" ]] || { echo "not two 46f4:0001 devices in the pc VM:" >&2; on pc 'sudo usbip list -l' >&2; exit 1; }
+on pc "sudo usbipd -D && sudo usbip bind -b $busid && sudo usbip bind -b $busid2" >/dev/null
+log "pc exports busids $busid and $busid2 on 127.0.0.1:$pc_usbip"
 
 ssh -N -F /dev/null -i "$key" -p "$ws_ssh" -o IdentitiesOnly=yes -o UserKnownHostsFile="$work/known_hosts" \
     -o StrictHostKeyChecking=yes -o BatchMode=yes -o ExitOnForwardFailure=yes -o ServerAliveInterval=15 \
@@ -258,9 +271,78 @@ for ((r = 1; r <= rounds; r++)); do
     viassh+=("$(via_hangar ssh)")
     log "  ${viassh[-1]}"
 done
+
+# One paired round inside ws: DIRECT_BUSID is attached here through 10.0.2.2, HANGAR_BUSID is (being)
+# attached by the CLI through 10.0.2.100; times the reads alternating between the two disks, detaches
+# the direct one. Prints the latencies of the hangar disk, then of the direct disk, a line each.
+measure_paired() {
+    on ws "sudo python3 - $1 $2 $pc_usbip $paired_reads $3" <<'PY'
+import glob, mmap, os, random, re, subprocess, sys, time
+direct_busid, hangar_busid, port, reads, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+deadline = time.time() + 120
+while True:
+    r = subprocess.run(["usbip", "--tcp-port", port, "attach", "-r", "10.0.2.2", "-b", direct_busid], capture_output=True, text=True)
+    if r.returncode == 0: break
+    if time.time() > deadline: sys.exit("attach failed: " + r.stderr)
+    time.sleep(1)
+def disks():
+    # `usbip port`: "Port NN: <Port in Use> ..." then "  3-1 -> usbip://HOST:3240/BUSID"; the local
+    # bus-port (3-1) is a directory in the disk's sysfs path.
+    found = {}
+    out = subprocess.run(["usbip", "port"], capture_output=True, text=True).stdout
+    for local, host, busid in re.findall(r"^\s*(\d+-[\d.]+) -> usbip://([\d.]+):\d+/(\S+)", out, re.M):
+        for d in glob.glob("/sys/block/sd*"):
+            if "/" + local + "/" in os.path.realpath(d) and os.path.exists("/dev/" + os.path.basename(d)):
+                if open(d + "/size").read().strip() != "0":
+                    found[(host, busid)] = "/dev/" + os.path.basename(d)
+    return found
+while True:
+    found = disks()
+    if ("10.0.2.2", direct_busid) in found and ("10.0.2.100", hangar_busid) in found: break
+    if time.time() > deadline: sys.exit("both disks did not appear: %s" % found)
+    time.sleep(0.2)
+paths = {"hangar": found[("10.0.2.100", hangar_busid)], "direct": found[("10.0.2.2", direct_busid)]}
+fds = {k: os.open(v, os.O_RDONLY | os.O_DIRECT) for k, v in paths.items()}
+size = {k: os.lseek(fd, 0, os.SEEK_END) for k, fd in fds.items()}
+buf = mmap.mmap(-1, 4096)
+lat = {"hangar": [], "direct": []}
+rnd = random.Random(seed)
+for i in range(reads):
+    for k in (("hangar", "direct") if i % 2 == 0 else ("direct", "hangar")):
+        off = rnd.randrange(size[k] // 4096) * 4096
+        t = time.perf_counter_ns()
+        os.preadv(fds[k], [buf], off)
+        lat[k].append((time.perf_counter_ns() - t) / 1000)
+for fd in fds.values(): os.close(fd)
+out = subprocess.run(["usbip", "port"], capture_output=True, text=True).stdout
+for p, host in re.findall(r"^Port (\d+): <Port in Use>.*?-> usbip://([\d.]+):", out, re.M | re.S):
+    if host == "10.0.2.2": subprocess.run(["usbip", "detach", "-p", p], check=True, capture_output=True)
+print(" ".join("%.0f" % x for x in lat["hangar"]))
+print(" ".join("%.0f" % x for x in lat["direct"]))
+PY
+}
+
+paired_round() { # DIRECT_BUSID HANGAR_BUSID SEED: ends its own attach process on every way out
+    local pid rc=0
+    hangar usb attach ws "$2" --usbipd "127.0.0.1:$pc_usbip" --no-bind >"$work/attach.log" 2>&1 &
+    pid=$!
+    measure_paired "$1" "$2" "$3" || rc=$?
+    hangar usb detach ws "$2" >/dev/null || kill "$pid" 2>/dev/null || true
+    wait "$pid" || { echo "hangar usb attach exited $?" >&2; rc=1; }
+    ((rc == 0)) || { cat "$work/attach.log" >&2; return "$rc"; }
+    grep -q "tunnel: gateway" "$work/attach.log" ||
+        { echo "hangar usb attach took another tunnel:" >&2; cat "$work/attach.log" >&2; return 1; }
+}
+
+: >"$work/paired"
+for ((r = 1; r <= paired_rounds; r++)); do
+    if ((r % 2)); then a=$busid b=$busid2; else a=$busid2 b=$busid; fi
+    log "paired round $r: $a direct, $b through hangar usb attach, $paired_reads reads each, alternating"
+    paired_round "$a" "$b" "$r" >>"$work/paired"
+done
 echo "machine load at the end: $(uptime)"
 if [[ -n "${HOLD:-}" ]]; then # keep everything up for a look by hand until the file is removed
-    declare -p work HANGAR_HOME HANGAR_URL key ws_ssh ws_user pc_ssh pc_usbip busid want_sha >"$work/env"
+    declare -p work HANGAR_HOME HANGAR_URL key ws_ssh ws_user pc_ssh pc_usbip busid busid2 want_sha >"$work/env"
     log "HOLD: VMs and server kept; variables in $work/env; rm $work/env to finish"
     while [[ -f "$work/env" ]]; do sleep 2; done
 fi
@@ -279,4 +361,17 @@ for name, i in (("throughput MiB/s", 0), ("latency median us", 1), ("latency p99
     x, y, z, w = med(d, i), med(t, i), med(h, i), med(v, i)
     print(f"{name:20}{x:10.2f}{y:10.2f}{z:10.2f}{w:12.2f}{y / x:10.2f}{z / x:11.2f}{w / x:12.2f}")
 print("per round (MiB/s median_us p99_us): direct", d, "ssh -R", t, "hangar", h, "hangar --via ssh", v)
+PY
+python3 - "$work/paired" "$paired_reads" <<'PY'
+import statistics, sys
+lines = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+if not lines: sys.exit(0)
+hangar, direct = lines[0::2], lines[1::2]
+def q(xs, p): xs = sorted(xs); return xs[min(len(xs) - 1, int(len(xs) * p))]
+H = [x for r in hangar for x in r]; D = [x for r in direct for x in r]
+print(f"paired: {len(hangar)} rounds x {sys.argv[2]} reads per path, the two paths read by turns at the same time")
+print(f"{'':20}{'direct':>10}{'hangar':>10}{'hangar/dir':>11}")
+print(f"{'latency median us':20}{statistics.median(D):10.0f}{statistics.median(H):10.0f}{statistics.median(H) / statistics.median(D):11.2f}")
+print(f"{'latency p99 us':20}{q(D, 0.99):10.0f}{q(H, 0.99):10.0f}{q(H, 0.99) / q(D, 0.99):11.2f}")
+print("paired per round, hangar/direct median:", [round(statistics.median(h) / statistics.median(d), 2) for h, d in zip(hangar, direct)])
 PY
