@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * EOF is forwarded each way (socket half-close / SSH_MSG_CHANNEL_EOF); the channel closes when the
- * workspace's socket closes (after the bytes already read reach the client), or at once when either
- * side fails. Exactly one {@link ConnectionRecord} is produced, when the channel closes.
+ * workspace's socket closes (after the bytes already read reach the client), or when either side
+ * fails (a reset, a failed write), always with SSH_MSG_CHANNEL_CLOSE to the client. Exactly one
+ * {@link ConnectionRecord} is produced, when the channel closes.
  */
 final class RelayChannel extends AbstractServerChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RelayChannel.class);
@@ -263,7 +264,10 @@ final class RelayChannel extends AbstractServerChannel {
     private void failed(String what, Throwable e) {
         if (!isClosing()) {
             LOG.debug("relay {} for {} to {} stopped {}: {}", getChannelId(), user, target, what, String.valueOf(e));
-            close(true);
+            // Graceful, so the client gets SSH_MSG_CHANNEL_CLOSE (RFC 4254 5.3): MINA's immediate close
+            // drops the channel without a word, and a client whose stdin has ended (ProxyJump's
+            // `ssh -W`, which ignores SIGHUP under nohup) then waits for that message for ever.
+            close(false);
         }
     }
 

@@ -472,6 +472,32 @@ class SshGatewayTest {
     }
 
     @Test
+    void aWorkspaceConnectionResetClosesTheClientsChannel() throws Exception {
+        // A "workspace" that resets every connection (SO_LINGER 0): the relay's read fails, not ends.
+        try (ServerSocket resetting = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                while (!resetting.isClosed()) {
+                    try (Socket s = resetting.accept()) {
+                        s.setSoLinger(true, 0);
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            directory.workspace(
+                    "resets", new WorkspaceTarget.Reachable("id-resets", me, "127.0.0.1", resetting.getLocalPort()));
+
+            // What ProxyJump runs. It ends only when the gateway closes the channel: its stdin is at
+            // EOF at once, and a SIGHUP its parent sends it at exit is ignored where SIGHUP is (nohup).
+            Proc.Result r = Proc.run(Duration.ofSeconds(30), ssh(meConfig, "-W", "resets.hangar:22", "hangar-gateway"));
+
+            assertThat(r.stdout()).isEmpty();
+            ConnectionRecord rec = awaitRecord("resets.hangar:22");
+            assertThat(rec.workspaceId()).isEqualTo("id-resets");
+        }
+    }
+
+    @Test
     void aChangedWorkspaceHostKeyFailsStrictHostKeyChecking() {
         Proc.Result r = Proc.run(T, ssh(meConfig, "moved.hangar", "echo must-not-run"));
 
