@@ -332,7 +332,14 @@ final class RelayChannel extends AbstractServerChannel {
     public void handleEof() throws IOException {
         super.handleEof();
         IoSession up = upstream;
-        if (up != null) up.shutdownOutputStream(); // after the writes already queued
+        if (up == null) return;
+        try {
+            up.shutdownOutputStream(); // after the writes already queued
+        } catch (IOException e) {
+            // The workspace's socket is gone (reset): end this channel. Thrown on, it would close
+            // the user's whole SSH session, every other channel on it included.
+            failed("half-closing to the workspace", e);
+        }
     }
 
     private void record() {

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -473,25 +474,42 @@ class SshGatewayTest {
 
     @Test
     void aWorkspaceConnectionResetClosesTheClientsChannel() throws Exception {
-        // A "workspace" that resets every connection (SO_LINGER 0): the relay's read fails, not ends.
+        // A "workspace" that sends its banner, then resets the connection (SO_LINGER 0) once the
+        // test has seen the banner arrive through the relay: the relay's read fails, it does not end.
+        CountDownLatch reset = new CountDownLatch(1);
         try (ServerSocket resetting = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
-                while (!resetting.isClosed()) {
-                    try (Socket s = resetting.accept()) {
-                        s.setSoLinger(true, 0);
-                    } catch (IOException closed) {
-                        return;
-                    }
+                try (Socket s = resetting.accept()) {
+                    s.getOutputStream().write("SSH-2.0-resetting\r\n".getBytes(StandardCharsets.US_ASCII));
+                    reset.await();
+                    s.setSoLinger(true, 0);
+                } catch (IOException | InterruptedException e) {
+                    // the test failed first
                 }
             });
             directory.workspace(
                     "resets", new WorkspaceTarget.Reachable("id-resets", me, "127.0.0.1", resetting.getLocalPort()));
 
-            // What ProxyJump runs. It ends only when the gateway closes the channel: its stdin is at
-            // EOF at once, and a SIGHUP its parent sends it at exit is ignored where SIGHUP is (nohup).
-            Proc.Result r = Proc.run(Duration.ofSeconds(30), ssh(meConfig, "-W", "resets.hangar:22", "hangar-gateway"));
-
-            assertThat(r.stdout()).isEmpty();
+            // What ProxyJump runs, with its stdin held open: only the gateway's SSH_MSG_CHANNEL_CLOSE
+            // can end it (its parent's SIGHUP is ignored where SIGHUP is, e.g. under nohup).
+            Path out = tmp.resolve("resets.out");
+            Path err = tmp.resolve("resets.err");
+            ProcessBuilder pb = new ProcessBuilder(ssh(meConfig, "-W", "resets.hangar:22", "hangar-gateway"))
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            pb.environment().remove("SSH_AUTH_SOCK");
+            Process w = pb.start();
+            try {
+                await().atMost(T).until(() -> Files.readString(out).contains("SSH-2.0-resetting") || !w.isAlive());
+                reset.countDown();
+                assertThat(w.waitFor(30, TimeUnit.SECONDS))
+                        .as("ssh -W still waits for its channel to close: %s", Files.readString(err))
+                        .isTrue();
+            } finally {
+                reset.countDown();
+                w.destroyForcibly();
+            }
+            assertThat(Files.readString(out)).isEqualTo("SSH-2.0-resetting\r\n");
             ConnectionRecord rec = awaitRecord("resets.hangar:22");
             assertThat(rec.workspaceId()).isEqualTo("id-resets");
         }
