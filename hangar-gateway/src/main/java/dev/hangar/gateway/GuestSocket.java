@@ -9,7 +9,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A guest USB/IP connection as a raw socket descriptor (ADR 0019): the TCP socket slirp spawned the
  * guest forward's command with, passed to the gateway, or, on the socat path, the unix connection
- * itself. One reader thread ({@link #read}), any number of writers ({@link #write}).
+ * itself. One reader thread ({@link #read}), any number of writers ({@link #write}, {@link
+ * #writeNow}).
  *
  * <p>{@link #close} shuts the socket down, which wakes a blocked read (it returns end of stream)
  * and a blocked write; the descriptor itself is closed by {@link #release}, which the owner calls
@@ -46,6 +47,24 @@ final class GuestSocket {
             MemorySegment buf = a.allocate(len);
             MemorySegment.copy(data, off, buf, ValueLayout.JAVA_BYTE, 0, len);
             UnixSockets.sendAll(fd, buf);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Writes as much of {@code data[off, off+len)} as the socket takes now, without blocking.
+     *
+     * @return bytes written, 0 to {@code len}
+     * @throws IOException once the guest is gone or this is closed
+     */
+    int writeNow(byte[] data, int off, int len) throws IOException {
+        lock.readLock().lock();
+        try (Arena a = Arena.ofConfined()) {
+            if (released) throw new IOException("guest socket closed");
+            MemorySegment buf = a.allocate(len);
+            MemorySegment.copy(data, off, buf, ValueLayout.JAVA_BYTE, 0, len);
+            return Math.toIntExact(UnixSockets.sendNow(fd, buf));
         } finally {
             lock.readLock().unlock();
         }

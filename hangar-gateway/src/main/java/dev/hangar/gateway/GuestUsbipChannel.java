@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,14 +30,20 @@ import org.slf4j.LoggerFactory;
  * command, or on the socat path the unix connection from socat. OpenSSH on the PC connects it to usbipd.
  *
  * <p>Latency matters more than throughput (each 4 KiB read is three request/response round
- * trips), so nothing queues: PC to guest, {@link #doWriteData} writes each SSH data packet straight
- * into the guest socket on MINA's I/O thread (a local socket takes it at once) and releases the
- * window; guest to PC, one platform thread reads the socket and hands each read to a {@link
- * ChannelAsyncOutputStream}, reading on at once and waiting for a write's completion only before
- * the next write (at most one write in flight). That thread runs the completions of its own writes
- * ({@link GatewayTransport#runCompletionsHere}), so a write that the socket took at once wakes no
- * other thread. EOF is forwarded each way;
- * the channel closes when both directions ended or either failed, and closing it closes the socket.
+ * trips), so nothing queues while the guest keeps up: PC to guest, {@link #doWriteData} writes each
+ * SSH data packet straight into the guest socket on MINA's I/O thread without blocking and releases
+ * the window for what the socket took. What it did not take (the guest reads slowly or not at all)
+ * goes to a backlog that a writer thread of the channel's own drains with blocking writes, releasing
+ * the window as it goes; later packets queue behind it, so the order holds, and the backlog never
+ * holds more than the channel's window. A guest that stops reading thus stops only its own channel:
+ * MINA's I/O thread, which reads every channel of the session (all of a PC's USB/IP connections) and
+ * is one of a few shared by all sessions, never waits for a guest. Guest to PC, one platform thread
+ * reads the socket and hands each read to a {@link ChannelAsyncOutputStream}, reading on at once and
+ * waiting for a write's completion only before the next write (at most one write in flight). That
+ * thread runs the completions of its own writes ({@link GatewayTransport#runCompletionsHere}), so a
+ * write that the socket took at once wakes no other thread. EOF is forwarded each way (to the guest
+ * after the backlog); the channel closes when both directions ended and the backlog is written, or
+ * when either failed, and closing it closes the socket.
  */
 final class GuestUsbipChannel extends AbstractClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(GuestUsbipChannel.class);
@@ -53,7 +61,14 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     private final LongAdder fromGuest;
     private volatile ChannelAsyncOutputStream toPc;
     private volatile boolean guestEnded;
-    private volatile boolean pcEnded;
+
+    private final Object backlogLock = new Object();
+    /** Data from the PC the guest's socket has not taken yet, oldest first. Guarded by backlogLock. */
+    private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
+    /** A writer thread is draining the backlog. Guarded by backlogLock. */
+    private boolean draining;
+    /** The PC sent EOF; the guest gets it once the backlog is drained. Guarded by backlogLock. */
+    private boolean pcEnded;
 
     /**
      * @param guest the guest's connection, owned by the channel from now on
@@ -132,7 +147,7 @@ final class GuestUsbipChannel extends AbstractClientChannel {
             if (previous != null) previous.verify(Long.MAX_VALUE);
             guestEnded = true;
             if (!isClosing()) sendEof();
-            if (pcEnded) close(false);
+            closeIfBothEnded();
         } catch (IOException | RuntimeException e) {
             if (!isClosing()) {
                 LOG.debug("usbip channel {}: guest side stopped: {}", getChannelId(), e.toString());
@@ -143,11 +158,71 @@ final class GuestUsbipChannel extends AbstractClientChannel {
         }
     }
 
+    /** Never blocks: what the guest's socket does not take now waits in the backlog (class comment). */
     @Override
     protected void doWriteData(byte[] data, int off, long len) throws IOException {
-        guest.write(data, off, Math.toIntExact(len));
-        toGuest.add(len);
-        getLocalWindow().release(len);
+        int n = Math.toIntExact(len);
+        int written = 0;
+        synchronized (backlogLock) {
+            if (draining) {
+                backlog.add(Arrays.copyOfRange(data, off, off + n));
+            } else {
+                written = guest.writeNow(data, off, n);
+                if (written < n) {
+                    backlog.add(Arrays.copyOfRange(data, off + written, off + n));
+                    draining = true;
+                    // A platform thread: a virtual one would pin its carrier in the blocking native
+                    // send for as long as the guest does not read.
+                    Thread.ofPlatform()
+                            .daemon()
+                            .name("hangar-usbip-guest-writer-" + getChannelId())
+                            .start(this::drainBacklog);
+                }
+            }
+        }
+        if (written > 0) wrote(written);
+    }
+
+    /** Writes the backlog to the guest, blocking, until it is empty; then sends a waiting EOF. */
+    private void drainBacklog() {
+        try {
+            while (true) {
+                byte[] next;
+                boolean eof;
+                synchronized (backlogLock) {
+                    next = backlog.poll();
+                    eof = pcEnded;
+                    if (next == null) draining = false;
+                }
+                if (next == null) {
+                    if (eof) guest.shutdownOutput();
+                    closeIfBothEnded();
+                    return;
+                }
+                guest.write(next, 0, next.length);
+                wrote(next.length);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!isClosing()) {
+                LOG.debug("usbip channel {}: writing to the guest failed: {}", getChannelId(), e.toString());
+                close(true);
+            }
+        }
+    }
+
+    /** Counts {@code n} bytes the guest's socket took and gives the PC that much window back. */
+    private void wrote(int n) throws IOException {
+        toGuest.add(n);
+        getLocalWindow().release(n);
+    }
+
+    /** Closes the channel once the guest and the PC both sent EOF and the guest got all data. */
+    private void closeIfBothEnded() {
+        boolean done;
+        synchronized (backlogLock) {
+            done = guestEnded && pcEnded && !draining;
+        }
+        if (done) close(false);
     }
 
     @Override
@@ -165,9 +240,13 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     @Override
     public void handleEof() throws IOException {
         super.handleEof();
-        pcEnded = true;
-        guest.shutdownOutput();
-        if (guestEnded) close(false);
+        boolean now;
+        synchronized (backlogLock) {
+            pcEnded = true;
+            now = !draining; // else the writer sends it after the backlog
+        }
+        if (now) guest.shutdownOutput();
+        closeIfBothEnded();
     }
 
     @Override

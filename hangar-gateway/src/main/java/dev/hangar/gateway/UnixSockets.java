@@ -42,8 +42,12 @@ final class UnixSockets {
     private static final int IPPROTO_TCP = 6;
     private static final int TCP_NODELAY = 1;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
     private static final int EINTR = 4;
+    /** Also EWOULDBLOCK on Linux. */
+    private static final int EAGAIN = 11;
+
     private static final int SUN_PATH = 108;
 
     /** {@code struct msghdr}: name, namelen, iov, iovlen, control, controllen, flags. */
@@ -227,6 +231,30 @@ final class UnixSockets {
             if (n >= 0) off += n;
             else if (errno() != EINTR) throw error("send");
         }
+    }
+
+    /**
+     * Writes as much of {@code buf} as the socket takes now, without blocking ({@code MSG_DONTWAIT};
+     * no SIGPIPE).
+     *
+     * @return bytes written, from 0 (the socket's buffer is full) to {@code buf.byteSize()}
+     * @throws IOException when the peer is gone or the socket is shut down
+     */
+    static long sendNow(int fd, MemorySegment buf) throws IOException {
+        long off = 0;
+        while (off < buf.byteSize()) {
+            long n;
+            try {
+                n = (long) SEND.invokeExact(
+                        STATE.get(), fd, buf.asSlice(off), buf.byteSize() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            if (n >= 0) off += n;
+            else if (errno() == EAGAIN) return off;
+            else if (errno() != EINTR) throw error("send");
+        }
+        return off;
     }
 
     /** {@code shutdown(2)}; a socket not connected (any more) is not an error. */

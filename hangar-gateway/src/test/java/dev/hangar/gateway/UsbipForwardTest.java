@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -19,8 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,6 +184,71 @@ class UsbipForwardTest {
                         .anyMatch(r -> r.target().equals("dev.usbip:3240")
                                 && r.outcome() instanceof Outcome.Relayed
                                 && r.bytesToWorkspace() > 600_000));
+    }
+
+    @Test
+    void aGuestThatReadsNothingStopsOnlyItsOwnConnection() throws Exception {
+        Process ssh = startForward(meConfig, "dev.usbip:3240");
+        try {
+            await().atMost(T).until(() -> !Files.isRegularFile(devSocket) && Files.exists(devSocket));
+            // Far more than every buffer on the way holds (socket buffers, both SSH windows), so the
+            // PC's echo backs up to the gateway's write into the guest's full socket.
+            byte[] flood = new byte[48 << 20];
+            for (int i = 0; i < flood.length; i++) flood[i] = (byte) (i % 251);
+            try (SocketChannel stalled = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                stalled.connect(UnixDomainSocketAddress.of(devSocket));
+                AtomicLong sent = new AtomicLong();
+                Thread writer = Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        for (int off = 0; off < flood.length; off += 64 << 10) {
+                            ByteBuffer chunk = ByteBuffer.wrap(flood, off, 64 << 10);
+                            while (chunk.hasRemaining()) sent.addAndGet(stalled.write(chunk));
+                        }
+                        stalled.shutdownOutput();
+                    } catch (IOException e) {
+                        sent.set(-1);
+                    }
+                });
+                // The guest writes until everything is full, reading nothing: wait until it is stuck.
+                long[] last = {-2};
+                await().atMost(T).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                    long now = sent.get();
+                    boolean stuck = now == last[0] && now > 0;
+                    last[0] = now;
+                    return stuck;
+                });
+                assertThat(sent.get()).isLessThan(flood.length);
+
+                // Another guest connection of the same session goes through at once. Before, the
+                // gateway's I/O thread blocked writing into the stalled guest, and with it the
+                // session's every channel (and one of the few threads all sessions share).
+                assertThat(CompletableFuture.supplyAsync(() -> {
+                                    try {
+                                        return throughGuestSocket(devSocket, "OP_REQ_DEVLIST");
+                                    } catch (IOException e) {
+                                        throw new UncheckedIOException(e);
+                                    }
+                                })
+                                .get(30, TimeUnit.SECONDS))
+                        .isEqualTo("OP_REQ_DEVLIST");
+
+                // The stalled guest reads now and gets every byte, in order, then EOF.
+                ByteBuffer back = ByteBuffer.allocate(flood.length + 1);
+                while (stalled.read(back) >= 0) {
+                    assertThat(back.hasRemaining()).isTrue();
+                }
+                writer.join(T.toMillis());
+                assertThat(sent.get()).isEqualTo(flood.length);
+                assertThat(back.position()).isEqualTo(flood.length);
+                assertThat(Arrays.equals(back.array(), 0, flood.length, flood, 0, flood.length))
+                        .as("the bytes came back in order")
+                        .isTrue();
+            }
+        } finally {
+            ssh.destroy();
+            ssh.waitFor(10, TimeUnit.SECONDS);
+        }
+        await().atMost(T).until(() -> !Files.exists(devSocket));
     }
 
     @Test
