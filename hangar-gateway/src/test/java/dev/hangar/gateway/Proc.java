@@ -1,13 +1,10 @@
 package dev.hangar.gateway;
 
+import dev.hangar.testfixtures.HostCommands;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs a real program (ssh, scp, ssh-keygen) to completion with a timeout; test helper. */
 public final class Proc {
@@ -23,32 +20,15 @@ public final class Proc {
 
     /** Runs {@code cmd} with stdin from /dev/null, no SSH agent, killing it after {@code timeout}. */
     public static Result run(Duration timeout, List<String> cmd) {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        // keys come only from the generated config, never from a developer's agent
+        pb.environment().remove("SSH_AUTH_SOCK");
         try {
-            Path out = Files.createTempFile("proc-out", ".txt");
-            Path err = Files.createTempFile("proc-err", ".txt");
-            try {
-                ProcessBuilder pb = new ProcessBuilder(cmd)
-                        .redirectInput(ProcessBuilder.Redirect.from(
-                                Path.of("/dev/null").toFile()))
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile());
-                // keys come only from the generated config, never from a developer's agent
-                pb.environment().remove("SSH_AUTH_SOCK");
-                Process p = pb.start();
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly().waitFor();
-                    throw new AssertionError("timed out after " + timeout + ": " + cmd + "\n--- stderr\n"
-                            + Files.readString(err, StandardCharsets.UTF_8));
-                }
-                return new Result(
-                        p.exitValue(),
-                        Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
+            HostCommands.Output o = HostCommands.run(pb, timeout);
+            return new Result(o.exitCode(), o.stdout(), o.stderr());
+        } catch (HostCommands.TimedOut e) {
+            throw new AssertionError("timed out after " + timeout + ": " + cmd + "\n--- stderr\n"
+                    + e.partial().stderr());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

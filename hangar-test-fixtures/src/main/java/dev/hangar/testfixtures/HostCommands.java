@@ -48,47 +48,87 @@ public final class HostCommands {
     public record Output(int exitCode, String stdout, String stderr) {}
 
     /**
-     * Runs {@code command} to completion (at most 30 s).
+     * Thrown when a command did not finish in time. It and its descendants have been killed by then.
+     */
+    public static final class TimedOut extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient Output partial;
+
+        TimedOut(String message, Output partial) {
+            super(message);
+            this.partial = partial;
+        }
+
+        /** @return what the command wrote before it was killed (exit code -1) */
+        public Output partial() {
+            return partial;
+        }
+    }
+
+    /**
+     * Runs {@code command} to completion (at most 30 s), stdout and stderr merged, with {@link
+     * #PATH}.
      *
-     * @throws IOException when it cannot start or does not finish within 30 s (then it is killed)
+     * @throws TimedOut when it does not finish within 30 s
+     * @throws IOException when it cannot start
      */
     public static Result run(List<String> command) throws IOException, InterruptedException {
-        Output o = run(command, Duration.ofSeconds(30), true);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("PATH", PATH);
+        Output o = run(pb, Duration.ofSeconds(30), true);
         return new Result(o.exitCode(), o.stdout());
     }
 
     /**
-     * Runs {@code command} to completion (at most {@code timeout}), stdout and stderr apart.
+     * Runs {@code command} to completion (at most {@code timeout}), stdout and stderr apart, with
+     * {@link #PATH}.
      *
-     * @throws IOException when it cannot start or does not finish in time (then it and its
-     *     descendants are killed)
+     * @throws TimedOut when it does not finish in time
+     * @throws IOException when it cannot start
      */
     public static Output runSeparately(List<String> command, Duration timeout)
             throws IOException, InterruptedException {
-        return run(command, timeout, false);
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("PATH", PATH);
+        return run(pb, timeout, false);
+    }
+
+    /**
+     * Runs the command {@code pb} describes to completion (at most {@code timeout}), stdout and
+     * stderr apart, stdin from /dev/null. The builder's command, environment and directory are used
+     * as the caller set them; its redirects are replaced.
+     *
+     * @throws TimedOut when it does not finish in time (then it and its descendants are killed)
+     * @throws IOException when it cannot start
+     */
+    public static Output run(ProcessBuilder pb, Duration timeout) throws IOException, InterruptedException {
+        return run(pb, timeout, false);
     }
 
     // The streams go to files, not pipes: a child that leaves a process behind holding its stdout or
     // stderr (ssh's ProxyJump helper does when SIGHUP is ignored, e.g. under nohup) would keep a pipe
     // open, and reading it to EOF would block past the command's own exit and past any timeout.
-    private static Output run(List<String> command, Duration timeout, boolean merged)
+    private static Output run(ProcessBuilder pb, Duration timeout, boolean merged)
             throws IOException, InterruptedException {
         Path out = Files.createTempFile("hangar-cmd-", ".out");
         Path err = Files.createTempFile("hangar-cmd-", ".err");
         try {
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile());
-            if (merged) pb.redirectErrorStream(true);
-            else pb.redirectError(err.toFile());
-            pb.environment().put("PATH", PATH);
+            pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out.toFile())
+                    .redirectErrorStream(merged);
+            if (!merged) pb.redirectError(err.toFile());
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor();
-                throw new IOException(String.join(" ", command) + " did not finish within " + timeout.toSeconds()
-                        + " s; its output so far:\n" + Files.readString(out, StandardCharsets.UTF_8)
-                        + Files.readString(err, StandardCharsets.UTF_8));
+                Output partial = new Output(
+                        -1,
+                        Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+                throw new TimedOut(
+                        String.join(" ", pb.command()) + " did not finish within " + timeout.toSeconds()
+                                + " s; its output so far:\n" + partial.stdout() + partial.stderr(),
+                        partial);
             }
             return new Output(
                     p.exitValue(),

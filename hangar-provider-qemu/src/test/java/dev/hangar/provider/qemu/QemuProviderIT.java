@@ -13,6 +13,7 @@ import dev.hangar.provider.spi.WorkspaceSpec;
 import dev.hangar.provider.ssh.TestKeys;
 import dev.hangar.testfixtures.GuestSsh;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
+import dev.hangar.testfixtures.TestImage;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -29,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -64,7 +64,7 @@ class QemuProviderIT {
         // QEMU processes that a killed earlier run left behind (never another's), then mark this run's home
         LeftoverQemuSweep.forTestVms().sweep();
         LeftoverQemuSweep.claim(tmp);
-        Path image = buildTestImage();
+        Path image = TestImage.path();
         dataDir = Files.createDirectories(tmp.resolve("qemu"));
         provider = (QemuProvider)
                 new QemuProviderFactory().create(new ProviderContext(dataDir, settings(), Clock.systemUTC()));
@@ -84,20 +84,6 @@ class QemuProviderIT {
                 "restrict-network", "true",
                 "ssh-probe-timeout-seconds", "5",
                 "shutdown-timeout-seconds", "60");
-    }
-
-    /** Runs the image script (a no-op printing the cached directory when it was built before). */
-    private static Path buildTestImage() throws Exception {
-        Path script = Path.of("..", "tools", "test-image", "build.sh")
-                .toAbsolutePath()
-                .normalize();
-        Process p = new ProcessBuilder(script.toString())
-                .redirectError(ProcessBuilder.Redirect.INHERIT)
-                .start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        assertThat(p.waitFor(30, TimeUnit.MINUTES)).isTrue();
-        assertThat(p.exitValue()).as("tools/test-image/build.sh").isZero();
-        return Path.of(out.lines().reduce((a, b) -> b).orElseThrow());
     }
 
     @AfterAll

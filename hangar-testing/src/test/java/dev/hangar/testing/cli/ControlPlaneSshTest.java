@@ -12,6 +12,7 @@ import dev.hangar.api.client.HangarClient;
 import dev.hangar.cli.CliHarness;
 import dev.hangar.provider.spi.SshEndpoint;
 import dev.hangar.server.SshGatewayHook;
+import dev.hangar.testfixtures.HostCommands;
 import dev.hangar.testfixtures.OpenSshd;
 import dev.hangar.testing.TestControlPlane;
 import java.io.BufferedReader;
@@ -30,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -406,23 +406,10 @@ class ControlPlaneSshTest {
 
     private static Proc run(List<String> command) {
         try {
-            Path out = Files.createTempFile("proc-", ".out");
-            Path err = Files.createTempFile("proc-", ".err");
-            try {
-                Process p = new ProcessBuilder(command)
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
-                if (!p.waitFor(T.toSeconds(), TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor();
-                    throw new AssertionError("timed out after " + T + ": " + command);
-                }
-                return new Proc(command, p.exitValue(), Files.readString(out), Files.readString(err));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
+            HostCommands.Output o = HostCommands.run(new ProcessBuilder(command), T);
+            return new Proc(command, o.exitCode(), o.stdout(), o.stderr());
+        } catch (HostCommands.TimedOut e) {
+            throw new AssertionError("timed out after " + T + ": " + command + "\n" + e.partial());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

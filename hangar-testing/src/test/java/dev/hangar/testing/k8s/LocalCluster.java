@@ -1,9 +1,9 @@
 package dev.hangar.testing.k8s;
 
+import dev.hangar.testfixtures.HostCommands;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real single-node Kubernetes 1.20.2 cluster in a network namespace, driven by the scripts in
@@ -251,29 +250,10 @@ final class LocalCluster implements AutoCloseable {
 
     static Result run(Duration timeout, List<String> command) {
         try {
-            Path out = Files.createTempFile("hangar-k8s-", ".out");
-            Path err = Files.createTempFile("hangar-k8s-", ".err");
-            try {
-                Process p = new ProcessBuilder(command)
-                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                        .redirectOutput(out.toFile())
-                        .redirectError(err.toFile())
-                        .start();
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly().waitFor();
-                    return new Result(
-                            -1,
-                            Files.readString(out, StandardCharsets.UTF_8),
-                            Files.readString(err, StandardCharsets.UTF_8) + "\n(timed out after " + timeout + ")");
-                }
-                return new Result(
-                        p.exitValue(),
-                        Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
+            HostCommands.Output o = HostCommands.run(new ProcessBuilder(command), timeout);
+            return new Result(o.exitCode(), o.stdout(), o.stderr());
+        } catch (HostCommands.TimedOut e) {
+            return new Result(-1, e.partial().stdout(), e.partial().stderr() + "\n(timed out after " + timeout + ")");
         } catch (IOException e) {
             return new Result(-1, "", "cannot run " + command + ": " + e.getMessage());
         } catch (InterruptedException e) {

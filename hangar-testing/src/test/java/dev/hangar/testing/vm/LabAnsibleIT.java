@@ -11,6 +11,7 @@ import dev.hangar.cli.sshconfig.SshConfigWriter;
 import dev.hangar.cli.sshconfig.WorkspaceHostKey;
 import dev.hangar.server.GatewayHook;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
+import dev.hangar.testfixtures.TestImage;
 import dev.hangar.testing.TestControlPlane;
 import dev.hangar.testing.TestHttp;
 import java.io.File;

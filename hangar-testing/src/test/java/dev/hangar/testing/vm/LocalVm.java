@@ -7,6 +7,7 @@ import dev.hangar.provider.qemu.QemuProviderFactory;
 import dev.hangar.server.SshGatewayHook;
 import dev.hangar.testfixtures.GuestSsh;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
+import dev.hangar.testfixtures.TestImage;
 import dev.hangar.testing.TestControlPlane;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hangar.api.Json;
 import dev.hangar.testfixtures.LeftoverQemuSweep;
+import dev.hangar.testfixtures.TestImage;
 import dev.hangar.testing.TestHttp;
 import java.io.IOException;
 import java.net.http.HttpResponse;
