@@ -41,15 +41,7 @@ final class GuestSocket {
 
     /** Writes all of {@code data[off, off+len)}; an {@link IOException} once the guest is gone or this is closed. */
     void write(byte[] data, int off, int len) throws IOException {
-        lock.readLock().lock();
-        try (Arena a = Arena.ofConfined()) {
-            if (released) throw new IOException("guest socket closed");
-            MemorySegment buf = a.allocate(len);
-            MemorySegment.copy(data, off, buf, ValueLayout.JAVA_BYTE, 0, len);
-            UnixSockets.sendAll(fd, buf);
-        } finally {
-            lock.readLock().unlock();
-        }
+        send(data, off, len, true);
     }
 
     /**
@@ -59,12 +51,18 @@ final class GuestSocket {
      * @throws IOException once the guest is gone or this is closed
      */
     int writeNow(byte[] data, int off, int len) throws IOException {
+        return send(data, off, len, false);
+    }
+
+    private int send(byte[] data, int off, int len, boolean all) throws IOException {
         lock.readLock().lock();
         try (Arena a = Arena.ofConfined()) {
             if (released) throw new IOException("guest socket closed");
             MemorySegment buf = a.allocate(len);
             MemorySegment.copy(data, off, buf, ValueLayout.JAVA_BYTE, 0, len);
-            return Math.toIntExact(UnixSockets.sendNow(fd, buf));
+            if (!all) return Math.toIntExact(UnixSockets.sendNow(fd, buf));
+            UnixSockets.sendAll(fd, buf);
+            return len;
         } finally {
             lock.readLock().unlock();
         }
