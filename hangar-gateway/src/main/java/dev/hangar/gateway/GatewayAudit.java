@@ -4,9 +4,12 @@ package dev.hangar.gateway;
  * Receives one record per gateway connection attempt. The server turns {@link ConnectionRecord}s
  * that name a workspace into workspace events (type {@code ssh-connection}).
  *
- * <p>Called from gateway threads (MINA I/O threads and virtual threads), possibly concurrently:
- * implementations must be thread-safe and should not block for long. Exceptions thrown by an
- * implementation are logged and otherwise ignored.
+ * <p>{@link #opened} and {@link #connection} are called on one writer thread of the gateway's, in the
+ * order the gateway handed the records over, so they may write to a database; when more than a few
+ * thousand wait, the gateway thread that made a record calls them itself. {@link #loginRejected} is
+ * called on MINA's I/O threads, which every session's traffic waits for: it must not block.
+ * Implementations must be thread-safe. Exceptions thrown by an implementation are logged and
+ * otherwise ignored.
  */
 public interface GatewayAudit {
 

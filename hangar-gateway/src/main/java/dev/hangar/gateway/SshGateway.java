@@ -58,10 +58,12 @@ public final class SshGateway implements AutoCloseable {
 
     private final SshServer server;
     private final KeyPair hostKey;
+    private final AuditContext context;
 
-    private SshGateway(SshServer server, KeyPair hostKey) {
+    private SshGateway(SshServer server, KeyPair hostKey, AuditContext context) {
         this.server = server;
         this.hostKey = hostKey;
+        this.context = context;
     }
 
     /** Same as {@link #start(GatewayConfig, GatewayDirectory, GatewayAudit, Clock)} with the UTC system clock. */
@@ -167,12 +169,13 @@ public final class SshGateway implements AutoCloseable {
             } catch (IOException ignored) {
                 LOG.debug("stopping a gateway that failed to start", ignored);
             }
+            context.close();
             throw new UncheckedIOException(
                     "cannot start the SSH gateway on " + config.listenAddress() + ":" + config.port() + " ("
                             + e.getMessage() + "); set gateway.listen-port to a free port",
                     e);
         }
-        SshGateway gateway = new SshGateway(sshd, hostKey);
+        SshGateway gateway = new SshGateway(sshd, hostKey, context);
         LOG.info(
                 "SSH gateway listening on {}:{}, host key {}",
                 gateway.host(),
@@ -222,13 +225,18 @@ public final class SshGateway implements AutoCloseable {
         return PublicKeyEntry.toString(hostKey.getPublic());
     }
 
-    /** Stops listening and closes every connection. Idempotent. */
+    /**
+     * Stops listening, closes every connection and writes the connection records still waiting for
+     * the audit sink (at most 10 s). Idempotent.
+     */
     @Override
     public void close() {
         try {
             server.stop(true);
         } catch (IOException e) {
             LOG.warn("error while stopping the SSH gateway", e);
+        } finally {
+            context.close();
         }
     }
 }

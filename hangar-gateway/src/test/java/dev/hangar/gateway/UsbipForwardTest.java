@@ -162,9 +162,10 @@ class UsbipForwardTest {
             // the same through a passed descriptor (the python3 guest forward), its sender gone
             assertThat(throughPassedSocket(devSocket, "OP_REQ_DEVLIST")).isEqualTo("OP_REQ_DEVLIST");
             assertThat(throughPassedSocket(devSocket, big)).isEqualTo(big);
-            assertThat(audit.opened)
-                    .anyMatch(r -> r.target().equals("dev.usbip:3240")
-                            && r.workspaceId().equals("id-dev"));
+            await().atMost(T)
+                    .until(() -> audit.opened.stream()
+                            .anyMatch(r -> r.target().equals("dev.usbip:3240")
+                                    && r.workspaceId().equals("id-dev")));
 
             // one forward per workspace: a second session is refused and audited
             Proc.Result second = Proc.run(T, forward(meConfig, "dev.usbip:3240"));

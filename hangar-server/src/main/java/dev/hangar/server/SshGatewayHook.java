@@ -177,7 +177,8 @@ public final class SshGatewayHook implements GatewayHook {
      * <p>A rejected login goes through the {@link AuditQueue}, as a 401 does ({@link HttpAudit}):
      * anyone who can reach the gateway can fail logins in bulk, so MINA's threads never wait for the
      * database for them (stamped at once, written moments later; a full queue drops and counts in
-     * {@code hangar_audit_dropped_total}). Connections by an authenticated user are written at once.
+     * {@code hangar_audit_dropped_total}). Connections by an authenticated user are written as the
+     * gateway hands them over, on its own writer thread, in order (GatewayAudit); none is dropped.
      */
     static final class EventAudit implements GatewayAudit {
         private final Store store;
