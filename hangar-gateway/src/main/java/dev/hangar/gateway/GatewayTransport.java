@@ -31,10 +31,11 @@ import org.apache.sshd.common.util.threads.SshdThreadFactory;
  *
  * <p>Everything else runs where MINA runs it. Completions from the group's own poller still go to
  * the pool: running them on the poller would make every handler, including the login's store read,
- * hold up all sessions' I/O, and put every session's crypto on one core. That would be faster for USB/IP (bench/usb paired rounds, round 18:
- * 1.23-1.27 of the direct path against 1.28-1.36), but MINA 2.20 cannot take the login's lookup off
- * the thread: an {@code AsyncAuthException} from a public-key authenticator skips the signature
- * check. Thread-safe; one transport per {@code SshServer}.
+ * hold up all sessions' I/O, and put every session's crypto on one core. That would be faster for
+ * USB/IP (bench/usb paired rounds, round 18: 1.23-1.27 of the direct path against 1.28-1.36), but
+ * MINA 2.20 cannot take the login's lookup off the thread: an {@code AsyncAuthException} from a
+ * public-key authenticator skips the signature check. Thread-safe; one transport per {@code
+ * SshServer}.
  */
 final class GatewayTransport extends Nio2ServiceFactoryFactory {
     private static final ScopedValue<Boolean> RUN_HERE = ScopedValue.newInstance();
