@@ -220,17 +220,7 @@ final class UnixSockets {
 
     /** Writes all of {@code buf} (blocking; no SIGPIPE: a closed peer is an {@link IOException}). */
     static void sendAll(int fd, MemorySegment buf) throws IOException {
-        long off = 0;
-        while (off < buf.byteSize()) {
-            long n;
-            try {
-                n = (long) SEND.invokeExact(STATE.get(), fd, buf.asSlice(off), buf.byteSize() - off, MSG_NOSIGNAL);
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-            if (n >= 0) off += n;
-            else if (errno() != EINTR) throw error("send");
-        }
+        send(fd, buf, MSG_NOSIGNAL);
     }
 
     /**
@@ -241,17 +231,21 @@ final class UnixSockets {
      * @throws IOException when the peer is gone or the socket is shut down
      */
     static long sendNow(int fd, MemorySegment buf) throws IOException {
+        return send(fd, buf, MSG_NOSIGNAL | MSG_DONTWAIT);
+    }
+
+    /** {@code send(2)} until all of {@code buf} is written, or, with {@code MSG_DONTWAIT}, until the socket is full. */
+    private static long send(int fd, MemorySegment buf, int flags) throws IOException {
         long off = 0;
         while (off < buf.byteSize()) {
             long n;
             try {
-                n = (long) SEND.invokeExact(
-                        STATE.get(), fd, buf.asSlice(off), buf.byteSize() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+                n = (long) SEND.invokeExact(STATE.get(), fd, buf.asSlice(off), buf.byteSize() - off, flags);
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
             }
             if (n >= 0) off += n;
-            else if (errno() == EAGAIN) return off;
+            else if (errno() == EAGAIN && (flags & MSG_DONTWAIT) != 0) return off;
             else if (errno() != EINTR) throw error("send");
         }
         return off;
