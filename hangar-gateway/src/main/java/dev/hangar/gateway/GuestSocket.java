@@ -73,6 +73,11 @@ final class GuestSocket {
         shutdown(UnixSockets.SHUT_WR);
     }
 
+    /** Stops reading from the guest: a blocked {@link #read} returns -1; writes go on. */
+    void shutdownInput() {
+        shutdown(UnixSockets.SHUT_RD);
+    }
+
     /** Shuts both directions down: a blocked {@link #read} returns -1. Idempotent. */
     void close() {
         shutdown(UnixSockets.SHUT_RDWR);

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * thread runs the completions of its own writes ({@link GatewayTransport#runCompletionsHere}), so a
  * write that the socket took at once wakes no other thread. EOF is forwarded each way (to the guest
  * after the backlog); the channel closes when both directions ended and the backlog is written, or
- * when either failed, and closing it closes the socket.
+ * when either failed, and closing it closes the socket: at once, or, when the PC had sent its EOF,
+ * once the backlog is written (the writer then waits as long as the guest does not read, at most
+ * until the guest's socket closes).
  */
 final class GuestUsbipChannel extends AbstractClientChannel {
     private static final Logger LOG = LoggerFactory.getLogger(GuestUsbipChannel.class);
@@ -69,6 +71,11 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     private boolean draining;
     /** The PC sent EOF; the guest gets it once the backlog is drained. Guarded by backlogLock. */
     private boolean pcEnded;
+    /**
+     * The channel closed after the PC's EOF while the backlog was still being written: the writer
+     * closes the socket once the guest has it all. Guarded by backlogLock.
+     */
+    private boolean closeWhenDrained;
 
     /**
      * @param guest the guest's connection, owned by the channel from now on
@@ -183,7 +190,10 @@ final class GuestUsbipChannel extends AbstractClientChannel {
         if (written > 0) wrote(written);
     }
 
-    /** Writes the backlog to the guest, blocking, until it is empty; then sends a waiting EOF. */
+    /**
+     * Writes the backlog to the guest, blocking, until it is empty; then sends a waiting EOF, and
+     * closes the socket if the channel closed meanwhile ({@link #closeGuest}).
+     */
     private void drainBacklog() {
         try {
             while (true) {
@@ -196,24 +206,37 @@ final class GuestUsbipChannel extends AbstractClientChannel {
                 }
                 if (next == null) {
                     if (eof) guest.shutdownOutput();
-                    closeIfBothEnded();
-                    return;
+                    break;
                 }
                 guest.write(next, 0, next.length);
                 wrote(next.length);
             }
         } catch (IOException | RuntimeException e) {
+            synchronized (backlogLock) {
+                draining = false;
+                backlog.clear();
+            }
             if (!isClosing()) {
                 LOG.debug("usbip channel {}: writing to the guest failed: {}", getChannelId(), e.toString());
                 close(true);
             }
         }
+        boolean closeNow;
+        synchronized (backlogLock) {
+            closeNow = closeWhenDrained;
+            closeWhenDrained = false;
+        }
+        if (closeNow) {
+            guest.close();
+            letGo();
+        } else closeIfBothEnded();
     }
 
     /** Counts {@code n} bytes the guest's socket took and gives the PC that much window back. */
     private void wrote(int n) throws IOException {
         toGuest.add(n);
-        getLocalWindow().release(n);
+        // Once the channel is closing, the PC sends nothing more; the backlog is only finished.
+        if (!isClosing()) getLocalWindow().release(n);
     }
 
     /** Closes the channel once the guest and the PC both sent EOF and the guest got all data. */
@@ -258,9 +281,20 @@ final class GuestUsbipChannel extends AbstractClientChannel {
     }
 
     private void closeGuest() {
-        guest.close(); // wakes the reader, which lets go
+        // After the PC's EOF, what it sent is the guest's (the PC's usbipd may send a reply and
+        // close at once): a backlog still being written is finished first, and the writer closes.
+        boolean afterBacklog;
+        synchronized (backlogLock) {
+            afterBacklog = draining && pcEnded;
+            closeWhenDrained = afterBacklog;
+        }
+        if (afterBacklog) {
+            guest.shutdownInput(); // wakes the reader, which lets go
+        } else {
+            guest.close(); // wakes the reader, which lets go
+        }
         if (readerClaimed.compareAndSet(false, true)) letGo(); // never opened: no reader
-        letGo();
+        if (!afterBacklog) letGo();
     }
 
     private void letGo() {

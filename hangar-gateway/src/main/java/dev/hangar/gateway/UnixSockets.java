@@ -28,6 +28,7 @@ import java.nio.file.Path;
  * {@code EINTR}. Thread-safe (no state besides the bindings).
  */
 final class UnixSockets {
+    static final int SHUT_RD = 0;
     static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
 
